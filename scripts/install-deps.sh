@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package ferry needs to build, test and benchmark.
+# Idempotent: packages already present are skipped by apt-get.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+PKGS=(
+  build-essential cmake ninja-build pkg-config git
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libpugixml-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libarchive-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+  python3 python3-pytest python3-boto3 python3-yaml awscli
+  bubblewrap rclone snakemake make time procps
+)
+missing=()
+# Node may come from elsewhere (its own npm then conflicts with Debian's): only
+# ask Debian for it when no npm is on PATH.
+command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
