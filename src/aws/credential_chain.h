@@ -1,0 +1,68 @@
+// The credentials chain: asks each provider in turn, keeps the first answer,
+// and refreshes expiring credentials (ECS, IMDS) before they expire. Thread
+// safe: every request of a client calls Get().
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "aws/credential_providers.h"
+
+namespace ferry::aws {
+
+// What request signing needs: current credentials.
+class CredentialSource {
+ public:
+  virtual ~CredentialSource() = default;
+  virtual Status Get(Credentials* out) = 0;
+};
+
+// Fixed credentials (tests, tools).
+class StaticCredentials : public CredentialSource {
+ public:
+  explicit StaticCredentials(Credentials c) : c_(std::move(c)) {}
+  Status Get(Credentials* out) override {
+    *out = c_;
+    return Status::Ok();
+  }
+
+ private:
+  Credentials c_;
+};
+
+class CredentialChain : public CredentialSource {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  explicit CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
+                           Clock clock = nullptr);
+
+  // Current credentials; resolves on first use and refreshes when fewer than
+  // refresh_margin remain before expiry. If a refresh fails while the old
+  // credentials are still valid, they are kept.
+  Status Get(Credentials* out) override;
+
+  // After a successful Get: which provider answered and the exact source.
+  std::string provider_name() const;
+  std::string source() const;
+  // Number of times a provider was asked for credentials (for tests).
+  int loads() const;
+
+  std::chrono::seconds refresh_margin{300};
+
+ private:
+  Status Resolve();
+  std::vector<std::unique_ptr<CredentialsProvider>> providers_;
+  Clock clock_;
+  mutable std::mutex mu_;
+  bool resolved_ = false;
+  size_t index_ = 0;
+  Credentials creds_;
+  std::string source_;
+  int loads_ = 0;
+};
+
+}  // namespace ferry::aws

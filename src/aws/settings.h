@@ -1,0 +1,27 @@
+// What the user told ferry about AWS, before any chain runs: values from
+// ferry.config (aws.accessKey, aws.secretKey, aws.region, aws.profile,
+// aws.client.endpoint) and from command-line flags (--region, --profile,
+// --endpoint-url). Each carries a label saying where it came from, so errors
+// and `ferry aws whoami` can name the source.
+#pragma once
+
+#include <string>
+
+namespace ferry::aws {
+
+struct AwsSettings {
+  std::string access_key, secret_key, session_token;
+  std::string keys_origin = "config aws.accessKey/aws.secretKey";
+  std::string region;
+  std::string region_origin = "aws.region";
+  std::string profile;
+  std::string profile_origin = "aws.profile";
+  // --profile on a command line beats environment keys, as with the aws CLI.
+  bool profile_overrides_env = false;
+  std::string endpoint_url;
+  std::string endpoint_origin = "aws.client.endpoint";
+  std::string s3_addressing = "auto";  // "auto", "path" or "virtual"
+  int max_attempts = 0;                // 0: AWS_MAX_ATTEMPTS or 3
+};
+
+}  // namespace ferry::aws

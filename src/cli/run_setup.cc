@@ -1,0 +1,71 @@
+#include "cli/run_setup.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "util/text.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+Status ResolvePipelinePath(const std::string& arg, std::string* file) {
+  std::error_code ec;
+  if (fs::is_directory(arg, ec)) {
+    fs::path p = fs::path(arg) / "pipeline.yml";
+    if (!fs::exists(p, ec))
+      return Status::Invalid("no pipeline.yml in directory '" + arg +
+                             "' (name the pipeline file, e.g. ferry run " + arg + "/my.yml)");
+    *file = p.string();
+    return Status::Ok();
+  }
+  if (!fs::exists(arg, ec))
+    return Status::Invalid("pipeline '" + arg + "' does not exist (give a pipeline .yml file or a directory "
+                           "holding pipeline.yml)");
+  *file = arg;
+  return Status::Ok();
+}
+
+Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
+                   std::vector<std::string>* files) {
+  std::error_code ec;
+  if (const char* home = std::getenv("HOME")) {
+    fs::path p = fs::path(home) / ".ferry" / "config";
+    if (fs::is_regular_file(p, ec)) files->push_back(p.string());
+  }
+  if (!pipeline_dir.empty()) {
+    fs::path p = fs::path(pipeline_dir) / "ferry.config";
+    if (fs::is_regular_file(p, ec)) files->push_back(p.string());
+  }
+  for (const auto& f : extra) {
+    if (!fs::is_regular_file(f, ec))
+      return Status::Invalid("config file '" + f + "' given with -c does not exist");
+    files->push_back(f);
+  }
+  return Status::Ok();
+}
+
+Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli) {
+  ValueMap m;
+  for (const auto& [k, v] : cli) m.Set(k, Value(v));
+  return Value(std::move(m));
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  for (auto& part : Split(s, ',')) {
+    std::string t(Trim(part));
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+void PrintError(const Status& st) {
+  if (st.ok()) return;
+  std::fprintf(stderr, "error: %s\n", st.message().c_str());
+}
+
+}  // namespace ferry

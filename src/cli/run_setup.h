@@ -1,0 +1,31 @@
+// What `ferry run` and `ferry config show` share: finding the pipeline file,
+// the config files in precedence order, and turning `--name value` arguments
+// into params.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "util/status.h"
+
+namespace ferry {
+
+// PIPELINE may be a directory (its pipeline.yml) or a file. Returns the file.
+Status ResolvePipelinePath(const std::string& arg, std::string* file);
+
+// $HOME/.ferry/config, then ferry.config beside the pipeline (when
+// pipeline_dir is not empty), then each -c file (which must exist).
+Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
+                   std::vector<std::string>* files);
+
+// The CLI params as a typed map (for ${params.x} in config).
+Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli);
+
+// Splits "a,b" profile lists.
+std::vector<std::string> SplitList(const std::string& s);
+
+void PrintError(const Status& st);
+
+}  // namespace ferry

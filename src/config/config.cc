@@ -1,0 +1,102 @@
+#include "config/config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/evaluator.h"
+#include "config/show.h"
+
+extern char** environ;
+
+namespace ferry {
+
+namespace {
+
+Status ReadDiskFile(const std::string& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(std::string(std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::Failed("read error");
+  *text = ss.str();
+  return Status::Ok();
+}
+
+Value ProcessEnvironment() {
+  ValueMap m;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    m.Set(std::string(kv.substr(0, eq)), Value(kv.substr(eq + 1)));
+  }
+  return Value(std::move(m));
+}
+
+Status Finish(config::Evaluator* ev, const ConfigLoadOptions& opts, Value* settings,
+              std::vector<config::Selector>* selectors, std::vector<std::string>* warnings,
+              std::vector<std::string>* profiles) {
+  FERRY_RETURN_IF_ERROR(ev->ApplyProfiles(opts.profiles));
+  ev->Finish();
+  *settings = ev->settings();
+  *selectors = ev->selectors();
+  *warnings = ev->warnings();
+  *profiles = ev->profile_names();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
+  Value vars = opts.variables.is_null() ? ProcessEnvironment() : opts.variables;
+  config::Evaluator ev(opts.cli_params, vars, ReadDiskFile);
+  for (const auto& file : opts.files) {
+    std::string text;
+    Status rs = ReadDiskFile(file, &text);
+    if (!rs.ok())
+      return Status::Invalid(file + ": cannot read config file: " + rs.message() + " (check the path)");
+    FERRY_RETURN_IF_ERROR(ev.AddFile(file, text));
+  }
+  Config c;
+  FERRY_RETURN_IF_ERROR(Finish(&ev, opts, &c.settings_, &c.selectors_, &c.warnings_, &c.profile_names_));
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+Status Config::LoadText(std::string_view text, const std::string& display_name, const ConfigLoadOptions& opts,
+                        const std::function<Status(const std::string&, std::string*)>& read_file, Config* out) {
+  config::Evaluator ev(opts.cli_params, opts.variables, read_file);
+  FERRY_RETURN_IF_ERROR(ev.AddFile(display_name, text));
+  Config c;
+  FERRY_RETURN_IF_ERROR(Finish(&ev, opts, &c.settings_, &c.selectors_, &c.warnings_, &c.profile_names_));
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+const Value& Config::params() const {
+  static const Value* empty = new Value(Value::EmptyMap());
+  const Value* p = settings_.Find("params");
+  return p && p->is_map() ? *p : *empty;
+}
+
+ValueMap Config::ProcessDefaults() const {
+  const Value* p = settings_.Find("process");
+  return p ? p->as_map() : ValueMap();
+}
+
+ValueMap Config::ProcessOverrides(std::string_view task_name, const std::vector<std::string>& labels) const {
+  ValueMap out;
+  for (auto kind : {config::Selector::Kind::kLabel, config::Selector::Kind::kName}) {
+    for (const auto& sel : selectors_) {
+      if (sel.kind != kind || !sel.Matches(task_name, labels)) continue;
+      for (const auto& [k, v] : sel.directives) out.Set(k, v);
+    }
+  }
+  return out;
+}
+
+std::string Config::Show() const { return config::RenderConfig(settings_, selectors_); }
+
+}  // namespace ferry

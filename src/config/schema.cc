@@ -1,0 +1,518 @@
+#include "config/schema.h"
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <set>
+
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry::config {
+
+namespace {
+
+enum class Type {
+  kAny,
+  kString,
+  kBool,
+  kInt,
+  kNumber,
+  kMemory,
+  kDuration,
+  kStringOrList,  // 'a' or ['a', 'b']
+  kChoice,        // one of Rule::choices ('|'-separated)
+  kRate,          // submitRateLimit: '50', '50/s', '10/2min', '10 sec'
+  kAccelerator,   // 1, or [request: 1, type: 'nvidia-tesla-t4']
+  kPublish,       // a directory or s3:// URL
+};
+
+struct Rule {
+  Type type = Type::kAny;
+  const char* choices = "";
+  int64_t min = INT64_MIN;
+};
+
+struct Schema {
+  std::map<std::string, Rule> keys;       // dotted path -> rule
+  std::set<std::string> scopes;           // every proper prefix of a key, plus these
+  std::set<std::string> free_scopes;      // anything below is the user's (params, env)
+  std::map<std::string, std::string> ignored;  // known to Nextflow, unused by ferry -> note
+};
+
+void AddKey(Schema* s, const std::string& path, Rule r) {
+  s->keys[path] = r;
+  size_t dot = path.find('.');
+  while (dot != std::string::npos) {
+    s->scopes.insert(path.substr(0, dot));
+    dot = path.find('.', dot + 1);
+  }
+}
+
+const Rule S{Type::kString};
+const Rule B{Type::kBool};
+const Rule SL{Type::kStringOrList};
+const Rule M{Type::kMemory};
+const Rule D{Type::kDuration};
+const Rule N{Type::kNumber};
+Rule Int(int64_t min) { return Rule{Type::kInt, "", min}; }
+Rule Choice(const char* c) { return Rule{Type::kChoice, c}; }
+
+void AddExecutorKeys(Schema* s, const std::string& scope) {
+  AddKey(s, scope + ".name", S);
+  AddKey(s, scope + ".queueSize", Int(1));
+  AddKey(s, scope + ".pollInterval", D);
+  AddKey(s, scope + ".submitRateLimit", Rule{Type::kRate});
+  AddKey(s, scope + ".cpus", Int(1));
+  AddKey(s, scope + ".memory", M);
+  AddKey(s, scope + ".dumpInterval", D);
+  AddKey(s, scope + ".queueStatInterval", D);
+  AddKey(s, scope + ".exitReadTimeout", D);
+  AddKey(s, scope + ".killBatchSize", Int(1));
+  AddKey(s, scope + ".perCpuMemAllocation", B);
+  AddKey(s, scope + ".jobName", S);
+  AddKey(s, scope + ".account", S);
+  AddKey(s, scope + ".queueGlobalStatus", B);
+  s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
+  s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
+}
+
+Schema BuildSchema() {
+  Schema s;
+  s.free_scopes = {"params", "env"};
+  s.scopes.insert("params");
+  s.scopes.insert("env");
+  s.scopes.insert("process");
+  s.scopes.insert("plugins");
+
+  AddKey(&s, "workDir", S);
+  AddKey(&s, "resume", B);
+  AddKey(&s, "cleanup", B);
+
+  for (const char* k : {"region", "accessKey", "secretKey", "profile"}) AddKey(&s, std::string("aws.") + k, S);
+
+  const std::string b = "aws.batch.";
+  for (const char* k : {"cliPath", "jobRole", "executionRole", "logsGroup", "shareIdentifier"}) AddKey(&s, b + k, S);
+  AddKey(&s, b + "volumes", SL);
+  AddKey(&s, b + "maxParallelTransfers", Int(1));
+  AddKey(&s, b + "maxTransferAttempts", Int(1));
+  AddKey(&s, b + "delayBetweenAttempts", D);
+  AddKey(&s, b + "maxSpotAttempts", Int(0));
+  AddKey(&s, b + "retryMode", Choice("standard|legacy|adaptive|built-in"));
+  AddKey(&s, b + "schedulingPriority", Int(INT64_MIN));
+  AddKey(&s, b + "platformType", Choice("ec2|fargate"));
+  for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"}) AddKey(&s, b + k, B);
+
+  const std::string c = "aws.client.";
+  for (const char* k : {"endpoint", "storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
+    AddKey(&s, c + k, S);
+  for (const char* k : {"s3PathStyleAccess", "anonymous", "requesterPays"}) AddKey(&s, c + k, B);
+  AddKey(&s, c + "storageEncryption", Choice("AES256|aws:kms"));
+  AddKey(&s, c + "maxConnections", Int(1));
+  AddKey(&s, c + "maxErrorRetry", Int(0));
+  AddKey(&s, c + "connectionTimeout", Int(0));
+  AddKey(&s, c + "socketTimeout", Int(0));
+  AddKey(&s, c + "proxyPort", Int(1));
+  AddKey(&s, c + "proxyScheme", Choice("http|https"));
+  for (const char* k : {"minimumPartSize", "multipartThreshold", "maxDownloadHeapMemory", "maxNativeMemory"}) AddKey(&s, c + k, M);
+  AddKey(&s, c + "targetThroughputInGbps", N);
+  AddKey(&s, c + "maxConcurrency", Int(1));
+  for (const char* k : {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
+                        "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
+    s.ignored[c + k] = "no longer supported by Nextflow either";
+
+  AddExecutorKeys(&s, "executor");
+  AddExecutorKeys(&s, "executor.$*");
+
+  AddKey(&s, "trace.enabled", B);
+  AddKey(&s, "trace.file", S);
+  AddKey(&s, "trace.fields", SL);
+  AddKey(&s, "trace.sep", S);
+  AddKey(&s, "trace.raw", B);
+  AddKey(&s, "trace.overwrite", B);
+
+  for (const char* k : {"enabled", "sudo", "remove", "fixOwnership", "tty", "legacy", "writableInputMounts"})
+    AddKey(&s, std::string("docker.") + k, B);
+  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"}) AddKey(&s, std::string("docker.") + k, S);
+  AddKey(&s, "docker.envWhitelist", SL);
+
+  AddKey(&s, "plugins.id", S);
+
+  for (const char* k : {"manifest", "report", "timeline", "dag", "tower", "wave", "fusion", "notification", "mail",
+                        "k8s", "google", "azure", "nextflow", "weblog", "lineage", "seqera", "singularity", "podman",
+                        "apptainer", "charliecloud", "sarus", "shifter", "conda", "spack", "workflow", "outputDir",
+                        "mamba", "cloudcache", "fusion", "bucketDir", "dumpHashes", "validation"})
+    s.ignored[k] = "a Nextflow setting ferry does not use";
+  return s;
+}
+
+const Schema& TheSchema() {
+  static const Schema* s = new Schema(BuildSchema());
+  return *s;
+}
+
+struct DirectiveInfo {
+  Rule rule;
+  bool ignored = false;
+};
+
+const std::map<std::string, DirectiveInfo>& Directives() {
+  static const auto* d = new std::map<std::string, DirectiveInfo>{
+      {"cpus", {Int(1)}},
+      {"memory", {M}},
+      {"time", {D}},
+      {"container", {S}},
+      {"queue", {S}},
+      {"label", {SL}},
+      {"executor", {S}},
+      {"array", {Int(1)}},
+      {"accelerator", {Rule{Type::kAccelerator}}},
+      {"retry", {Int(0)}},
+      {"errorStrategy", {Choice("terminate|finish|ignore|retry")}},
+      {"maxForks", {Int(0)}},
+      {"publish", {Rule{Type::kPublish}}},
+      // Nextflow aliases ferry maps onto its own directives.
+      {"maxRetries", {Int(0)}},
+      {"publishDir", {Rule{Type::kAny}}},
+  };
+  return *d;
+}
+
+const std::set<std::string>& IgnoredDirectives() {
+  static const auto* d = new std::set<std::string>{
+      "containerOptions", "resourceLabels", "tag", "cache", "disk", "scratch", "stageInMode", "stageOutMode",
+      "maxErrors", "clusterOptions", "beforeScript", "afterScript", "module", "conda", "debug", "echo", "arch",
+      "ext", "shell", "storeDir", "penv", "pod", "machineType", "spack", "secret", "fair", "hints",
+      "maxSubmitAwait", "resourceLimits"};
+  return *d;
+}
+
+std::string Quoted(const Value& v) {
+  if (v.is_string()) return "'" + v.as_string() + "'";
+  return v.ToJson();
+}
+
+// How a type error shows the offending value (never a secret's).
+std::string Shown(const std::string& key, const Value& v) {
+  if (IsSecretKey(key)) return std::string(v.kind_name());
+  return std::string(v.kind_name()) + " " + Quoted(v);
+}
+
+bool IsTemplate(const Value& v) { return v.is_string() && v.as_string().find("{{") != std::string::npos; }
+
+Status TypeError(const SourceLoc& loc, const std::string& key, const std::string& want, const Value& v,
+                 const std::string& hint) {
+  return Status::Invalid(loc.ToString() + ": " + key + " must be " + want + ", got " + Shown(key, v) + " (" + hint + ")");
+}
+
+Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
+  const char* hint = "write e.g. '50/s', '10/2min' or '10 sec'";
+  if (v.is_int() && v.as_int() > 0) return Status::Ok();
+  if (!v.is_string()) return TypeError(loc, key, "a rate", v, hint);
+  std::string s(Trim(v.as_string()));
+  size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  bool ok = i > 0;
+  if (ok && i < s.size()) {
+    std::string per(Trim(std::string_view(s).substr(i)));
+    if (!per.empty() && per[0] == '/') per = std::string(Trim(std::string_view(per).substr(1)));
+    if (!per.empty() && !std::isdigit(static_cast<unsigned char>(per[0]))) per = "1" + per;
+    int64_t ms;
+    ok = ParseDuration(per, &ms) && ms > 0;
+  }
+  if (!ok) return TypeError(loc, key, "a rate", v, hint);
+  return Status::Ok();
+}
+
+// Type-checks (and normalizes) one value against a rule. `key` names it in messages.
+Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLoc& loc) {
+  if (v->is_null()) return Status::Ok();
+  switch (r.type) {
+    case Type::kAny:
+      return Status::Ok();
+    case Type::kString:
+      if (!v->is_string()) return TypeError(loc, key, "a string", *v, "put the value in quotes");
+      return Status::Ok();
+    case Type::kBool:
+      if (!v->is_bool()) return TypeError(loc, key, "true or false", *v, "write true or false without quotes");
+      return Status::Ok();
+    case Type::kInt: {
+      bool integral = v->is_int() || (v->is_double() && v->as_double() == static_cast<double>(v->as_int()));
+      if (!integral) return TypeError(loc, key, "a whole number", *v, "write a number without quotes, e.g. 4");
+      if (v->as_int() < r.min)
+        return Status::Invalid(loc.ToString() + ": " + key + " must be at least " + std::to_string(r.min) + ", got " +
+                               std::to_string(v->as_int()));
+      *v = Value(v->as_int());
+      return Status::Ok();
+    }
+    case Type::kNumber:
+      if (!v->is_number()) return TypeError(loc, key, "a number", *v, "write a number without quotes, e.g. 10");
+      return Status::Ok();
+    case Type::kMemory: {
+      int64_t bytes;
+      if (v->is_int() && v->as_int() >= 0) {
+        *v = Value(FormatMemory(v->as_int()));
+        return Status::Ok();
+      }
+      if (!v->is_string() || !ParseMemory(v->as_string(), &bytes))
+        return TypeError(loc, key, "a memory size", *v, "write e.g. '2 GB', '512 MB' or 2.GB");
+      return Status::Ok();
+    }
+    case Type::kDuration: {
+      int64_t ms;
+      if (v->is_int() && v->as_int() >= 0) {
+        *v = Value(FormatDuration(v->as_int()));
+        return Status::Ok();
+      }
+      if (!v->is_string() || !ParseDuration(v->as_string(), &ms))
+        return TypeError(loc, key, "a duration", *v, "write e.g. '1h', '30m', '10s' or 30.min");
+      return Status::Ok();
+    }
+    case Type::kStringOrList: {
+      if (v->is_string()) return Status::Ok();
+      bool ok = v->is_list();
+      for (const auto& item : v->as_list()) ok = ok && item.is_string();
+      if (!ok)
+        return TypeError(loc, key, "a string or a list of strings", *v, "write e.g. 'a' or ['a', 'b']");
+      return Status::Ok();
+    }
+    case Type::kChoice: {
+      std::vector<std::string> choices = Split(r.choices, '|');
+      std::string list = Join(choices, ", ");
+      if (!v->is_string())
+        return TypeError(loc, key, "one of " + list, *v, "put one of them in quotes");
+      if (std::find(choices.begin(), choices.end(), v->as_string()) == choices.end())
+        return Status::Invalid(loc.ToString() + ": " + key + " must be one of " + list + ", got '" + v->as_string() +
+                               "'" + DidYouMean(v->as_string(), choices));
+      return Status::Ok();
+    }
+    case Type::kRate:
+      return CheckRate(key, *v, loc);
+    case Type::kAccelerator: {
+      if (v->is_int() && v->as_int() >= 0) return Status::Ok();
+      if (v->is_map() && (!v->Find("request") || v->Find("request")->is_int())) return Status::Ok();
+      return TypeError(loc, key, "a GPU count or a map like [request: 1, type: 'nvidia-tesla-t4']", *v,
+                       "write e.g. accelerator = 1");
+    }
+    case Type::kPublish:
+      if (!v->is_string())
+        return TypeError(loc, key, "a directory or s3:// URL", *v, "write e.g. publish = 'results'");
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+std::string JoinRange(const std::vector<std::string>& v, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to && i < v.size(); ++i) {
+    if (i > from) out += '.';
+    out += v[i];
+  }
+  return out;
+}
+
+// Lookup name of a path prefix: executor.$awsbatch -> executor.$*.
+std::string LookupName(const std::vector<std::string>& names, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += '.';
+    if (i == 1 && names[0] == "executor" && !names[1].empty() && names[1][0] == '$') out += "$*";
+    else out += names[i];
+  }
+  return out;
+}
+
+// Names directly below scope `prefix` (for did-you-mean).
+std::vector<std::string> Children(const std::string& prefix) {
+  const Schema& s = TheSchema();
+  std::set<std::string> out;
+  auto take = [&](const std::string& full) {
+    if (prefix.empty()) {
+      out.insert(full.substr(0, full.find('.')));
+    } else if (full.size() > prefix.size() + 1 && StartsWith(full, prefix + ".")) {
+      std::string rest = full.substr(prefix.size() + 1);
+      out.insert(rest.substr(0, rest.find('.')));
+    }
+  };
+  for (const auto& [k, r] : s.keys) take(k);
+  for (const auto& k : s.scopes) take(k);
+  for (const auto& [k, n] : s.ignored) take(k);
+  out.erase("$*");
+  return {out.begin(), out.end()};
+}
+
+SourceLoc LocOf(const KeyPath& key, size_t i) {
+  if (i < key.locs.size()) return key.locs[i];
+  return key.locs.empty() ? SourceLoc{} : key.locs.back();
+}
+
+// Walks the known tree along `key`. Returns the index of the first segment
+// that is not a scope (the key itself, or an unknown/ignored name), warning
+// as needed. *done is set when nothing further must be checked.
+Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::vector<std::string>* warnings) {
+  const Schema& s = TheSchema();
+  *done = false;
+  size_t n = key.names.size();
+  for (size_t k = 0; k < n; ++k) {
+    std::string look = LookupName(key.names, k + 1);
+    bool own = k >= key.first_own;
+    if (s.free_scopes.count(look)) {
+      *done = true;
+      return Status::Ok();
+    }
+    auto ign = s.ignored.find(look);
+    if (ign != s.ignored.end()) {
+      if (own)
+        warnings->push_back(LocOf(key, k).ToString() + ": '" + JoinRange(key.names, 0, k + 1) +
+                            "' is ignored by ferry (" + ign->second + ")");
+      *done = true;
+      return Status::Ok();
+    }
+    bool last = k + 1 == n;
+    if (s.scopes.count(look)) {
+      if (last) {
+        *stop = k;
+        return Status::Ok();
+      }
+      continue;
+    }
+    if (s.keys.count(look)) {
+      if (!last || is_block) {
+        return Status::Invalid(LocOf(key, k + (last ? 0 : 1)).ToString() + ": '" + JoinRange(key.names, 0, k + 1) +
+                               "' is a setting, not a scope (assign it with " + key.names[k] + " = value)");
+      }
+      *stop = k;
+      return Status::Ok();
+    }
+    if (own) {
+      std::string parent = LookupName(key.names, k);
+      std::string what = k == 0 && (!last || is_block) ? "unknown config scope '" : "unknown config key '";
+      warnings->push_back(LocOf(key, k).ToString() + ": " + what + JoinRange(key.names, 0, k + 1) + "'" +
+                          DidYouMean(key.names[k], Children(parent)) + "; ignored");
+    }
+    *done = true;
+    return Status::Ok();
+  }
+  *done = true;
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsSecretKey(const std::string& name) {
+  std::string l = ToLower(name);
+  return l == "secretkey" || l == "proxypassword" || l.find("secret") != std::string::npos ||
+         l.find("token") != std::string::npos || l.find("password") != std::string::npos;
+}
+
+std::vector<std::string> KnownDirectives() {
+  std::vector<std::string> out;
+  for (const auto& [k, d] : Directives()) out.push_back(k);
+  for (const auto& k : IgnoredDirectives()) out.push_back(k);
+  return out;
+}
+
+Status CheckConfigScope(const KeyPath& key, std::vector<std::string>* warnings) {
+  size_t stop;
+  bool done;
+  return Walk(key, /*is_block=*/true, &stop, &done, warnings);
+}
+
+Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_loc,
+                      std::vector<std::string>* warnings) {
+  const Schema& s = TheSchema();
+  size_t stop = 0;
+  bool done;
+  FERRY_RETURN_IF_ERROR(Walk(key, /*is_block=*/false, &stop, &done, warnings));
+  if (done) return Status::Ok();
+  std::string look = LookupName(key.names, stop + 1);
+  std::string display = JoinRange(key.names, 0, stop + 1);
+  auto rule = s.keys.find(look);
+  if (rule != s.keys.end()) return CheckType(rule->second, display, value, value_loc);
+  // A whole scope assigned at once: aws.batch = [cliPath: '...'].
+  if (value->is_null()) return Status::Ok();
+  if (!value->is_map())
+    return Status::Invalid(value_loc.ToString() + ": '" + display + "' is a scope; assign its settings (" + display +
+                           ".name = value) or a map [name: value], not a " + value->kind_name());
+  ValueMap checked;
+  for (const auto& [k, v] : value->as_map()) {
+    KeyPath sub = key;
+    sub.names.resize(stop + 1);
+    sub.names.push_back(k);
+    sub.locs.resize(stop + 1, value_loc);
+    sub.locs.push_back(value_loc);
+    sub.first_own = stop + 1;
+    Value item = v;
+    FERRY_RETURN_IF_ERROR(CheckConfigKey(sub, &item, value_loc, warnings));
+    checked.Set(k, std::move(item));
+  }
+  *value = Value(std::move(checked));
+  return Status::Ok();
+}
+
+Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_loc,
+                      std::vector<std::string>* canonical, std::vector<std::string>* warnings) {
+  *canonical = key.names;
+  if (key.names.empty()) return Status::Ok();
+  const std::string& name = key.names[0];
+  SourceLoc loc = LocOf(key, 0);
+  bool own = key.first_own == 0;
+  if (IgnoredDirectives().count(name)) {
+    if (own)
+      warnings->push_back(loc.ToString() + ": process directive '" + name + "' is accepted but ignored by ferry");
+    return Status::Ok();
+  }
+  auto it = Directives().find(name);
+  if (it == Directives().end()) {
+    return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +
+                           DidYouMean(name, KnownDirectives()) +
+                           " (ferry's directives: cpus, memory, time, container, queue, label, executor, array, "
+                           "accelerator, retry, errorStrategy, maxForks, publish)");
+  }
+  if (key.names.size() > 1)
+    return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name +
+                           "' has no sub-settings (write " + name + " = value)");
+  bool template_value = IsTemplate(*value);
+  if (name == "maxRetries") {
+    (*canonical)[0] = "retry";
+  } else if (name == "publishDir") {
+    // Nextflow's publishDir takes a path or [path: ..., mode: ...]; ferry
+    // publishes by copying, so only the path carries over.
+    const Value* path = value->is_map() ? value->Find("path") : nullptr;
+    if (value->is_string()) {
+      (*canonical)[0] = "publish";
+    } else if (path && path->is_string()) {
+      *value = *path;
+      (*canonical)[0] = "publish";
+      if (value->as_map().size() > 1 && own)
+        warnings->push_back(loc.ToString() + ": publishDir options other than 'path' are ignored by ferry");
+    } else {
+      if (own)
+        warnings->push_back(loc.ToString() +
+                            ": this form of publishDir is ignored by ferry (write publish = 'dir' instead)");
+      canonical->clear();  // nothing to store
+    }
+    return Status::Ok();
+  }
+  if (template_value) return Status::Ok();  // checked per task once rendered
+  return CheckType(it->second.rule, name, value, value_loc);
+}
+
+Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warnings) {
+  if (key.names.empty()) return Status::Ok();
+  const std::string& name = key.names[0];
+  SourceLoc loc = LocOf(key, 0);
+  if (name == "ext") {
+    if (key.first_own == 0)
+      warnings->push_back(loc.ToString() + ": process directive 'ext' is accepted but ignored by ferry");
+    return Status::Ok();
+  }
+  if (Directives().count(name) || IgnoredDirectives().count(name))
+    return Status::Invalid(loc.ToString() + ": process directive '" + name + "' is not a block (write " + name +
+                           " = value)");
+  return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +
+                         DidYouMean(name, KnownDirectives()) + " (only withLabel:, withName: and ext may open a "
+                         "block inside process)");
+}
+
+}  // namespace ferry::config

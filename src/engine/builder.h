@@ -1,0 +1,95 @@
+// Builder: drives one run of a TaskGraph to completion. It keeps the plan
+// (which tasks are ready: all dependencies done), starts ready tasks on their
+// executor while cpus, memory and maxForks allow, reuses recorded successes
+// with -resume, applies each task's errorStrategy and retries, publishes
+// outputs, and reports progress, history and trace as tasks finish. One
+// thread; executors are polled, never waited on per task.
+#pragma once
+
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/expander.h"
+#include "engine/task_graph.h"
+#include "executor/executor.h"
+#include "store/history.h"
+#include "store/trace.h"
+#include "ui/progress.h"
+#include "util/status.h"
+
+namespace ferry {
+
+struct ExecutorSlot {
+  Executor* executor = nullptr;
+  int cpus = 1;              // capacity
+  int64_t memory_bytes = 0;  // capacity; 0 = unlimited
+};
+
+struct BuildOptions {
+  bool resume = false;
+  std::string launch_dir;  // publish dirs are relative to it
+  int64_t run_id = 0;      // History run id
+  std::vector<std::pair<std::string, std::string>> env;  // config env scope
+  int abort_grace_ms = 3000;
+};
+
+struct BuildStats {
+  int completed = 0, cached = 0, failed = 0, ignored = 0, aborted = 0, skipped = 0, retried = 0;
+};
+
+class Builder {
+ public:
+  Builder(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors, History* history,
+          TraceWriter* trace, Progress* progress, BuildOptions opts);
+
+  // Checks that every task's executor exists and that its cpus/memory fit
+  // that executor's capacity, before anything runs.
+  Status Validate() const;
+
+  // Ok when every task completed (or failed with errorStrategy ignore);
+  // Failed when a task failed; Interrupted on Ctrl-C.
+  Status Run(BuildStats* stats);
+
+ private:
+  struct TaskState {
+    int attempt = 1;
+    bool done = false;
+    int pending_deps = 0;
+    Directives directives;  // of the attempt in flight
+    int64_t submit_ms = 0;
+  };
+
+  bool TryCached(uint32_t idx);
+  Status Start(uint32_t idx);
+  void HandleResult(const TaskResult& r);
+  void Succeeded(uint32_t idx);
+  void Release(uint32_t idx);                  // dependents may become ready
+  void SkipDependents(uint32_t idx);           // after an ignored failure
+  void Record(uint32_t idx, const std::string& status, const TaskResult* r);
+  void ReportFailure(uint32_t idx, const TaskResult& r, const std::string& why);
+  void AbortRunning(const char* why);
+  void Emit(uint32_t idx, const char* status, int exit_code);
+  bool Fits(uint32_t idx) const;
+
+  TaskGraph* graph_;
+  Expander* expander_;
+  std::map<std::string, ExecutorSlot> executors_;
+  std::map<std::string, int> cpus_used_;
+  std::map<std::string, int64_t> memory_used_;
+  std::vector<int> running_per_spec_;
+  History* history_;
+  TraceWriter* trace_;
+  Progress* progress_;
+  BuildOptions opts_;
+  std::vector<TaskState> state_;
+  std::set<uint32_t> ready_;  // in task order, so earlier tasks start first
+  size_t running_ = 0;
+  bool stop_new_ = false;
+  Status failure_;
+  BuildStats stats_;
+};
+
+}  // namespace ferry

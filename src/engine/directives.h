@@ -1,0 +1,44 @@
+// Directives: the resolved per-attempt settings of one task (cpus, memory,
+// executor, retry policy, ...). Values come, lowest precedence first, from the
+// config's generic `process` settings, the task's own directives in the
+// pipeline, then the config's withLabel and withName blocks; any of them may
+// be a `{{ }}` template evaluated against the task (e.g. task.attempt).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+#include "util/value.h"
+
+namespace ferry {
+
+enum class ErrorStrategy { kTerminate, kFinish, kIgnore, kRetry };
+
+struct Directives {
+  int cpus = 1;
+  int64_t memory_bytes = 0;  // 0 = not set
+  int64_t time_ms = 0;       // 0 = no limit
+  std::string container;
+  std::string queue;
+  std::string executor = "local";
+  std::vector<std::string> labels;
+  int array = 0;
+  int accelerator = 0;
+  int retry = 0;  // extra attempts allowed after the first
+  ErrorStrategy error_strategy = ErrorStrategy::kTerminate;
+  int max_forks = 0;  // 0 = unlimited
+  std::string publish;
+};
+
+const char* ErrorStrategyName(ErrorStrategy s);
+
+// Converts evaluated directive values (name -> Value, already layered) into
+// Directives. `where` prefixes error messages ("pipeline.yml:12:5: task 'x'").
+Status DirectivesFromValues(const ValueMap& values, const std::string& where, Directives* out);
+
+// Names of the directives whose values ferry understands.
+const std::vector<std::string>& DirectiveNames();
+
+}  // namespace ferry

@@ -1,0 +1,391 @@
+#include "engine/expander.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "config/config.h"
+#include "util/hash.h"
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string AbsolutePath(const std::string& base, const std::string& p) {
+  fs::path path(p);
+  if (path.is_relative()) path = fs::path(base) / path;
+  return path.lexically_normal().string();
+}
+
+std::string BaseName(const std::string& p) {
+  std::string s = p;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  size_t slash = s.rfind('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+void FlattenStrings(const Value& v, std::vector<std::string>* out) {
+  if (v.is_list()) {
+    for (const auto& e : v.as_list()) FlattenStrings(e, out);
+  } else if (!v.is_null()) {
+    out->push_back(v.ToString());
+  }
+}
+
+Value TaskRoot(const Task& task, int attempt) {
+  ValueMap m;
+  m.Set("name", Value(task.spec->name));
+  m.Set("process", Value(task.spec->name));
+  m.Set("index", Value(static_cast<int64_t>(task.item_index + 1)));
+  m.Set("attempt", Value(attempt));
+  m.Set("id", Value(static_cast<int64_t>(task.id())));
+  return Value(std::move(m));
+}
+
+void AddDirectivesToTaskRoot(const Directives& d, Value* task_root) {
+  ValueMap& m = task_root->MutableMap();
+  m.Set("cpus", Value(d.cpus));
+  m.Set("memory", d.memory_bytes ? Value(FormatMemory(d.memory_bytes)) : Value());
+  m.Set("memory_mb", Value(d.memory_bytes / (1024 * 1024)));
+  m.Set("time", d.time_ms ? Value(FormatDuration(d.time_ms)) : Value());
+  m.Set("container", Value(d.container));
+  m.Set("queue", Value(d.queue));
+  m.Set("executor", Value(d.executor));
+  m.Set("accelerator", Value(d.accelerator));
+}
+
+}  // namespace
+
+Expander::Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHost* host)
+    : pipeline_(pipeline), opts_(std::move(opts)), host_(host) {
+  if (opts_.config) {
+    process_defaults_ = opts_.config->ProcessDefaults();
+    if (const Value* env = opts_.config->Get("env")) {
+      for (const auto& [k, v] : env->as_map()) env_.emplace_back(k, v.ToString());
+    }
+  }
+}
+
+Expander::~Expander() = default;
+
+Status Expander::Expand(TaskGraph* graph) {
+  graph->tasks.clear();
+  graph->per_process.clear();
+  graph->spec_roots.assign(pipeline_.tasks.size(), Value());
+  produced_.clear();
+  // The loader guarantees the spec-level graph is acyclic; visit specs so that
+  // every spec comes after the specs it references.
+  std::vector<int> state(pipeline_.tasks.size(), 0);  // 0 new, 1 visiting, 2 done
+  std::vector<size_t> order;
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (state[i]) return;
+    state[i] = 1;
+    for (const auto& dep : pipeline_.tasks[i].deps) {
+      for (size_t j = 0; j < pipeline_.tasks.size(); ++j)
+        if (pipeline_.tasks[j].name == dep) visit(j);
+    }
+    state[i] = 2;
+    order.push_back(i);
+  };
+  for (size_t i = 0; i < pipeline_.tasks.size(); ++i) visit(i);
+  for (size_t i : order) FERRY_RETURN_IF_ERROR(ExpandSpec(i, graph));
+  // per_process in pipeline (file) order.
+  std::vector<int> counts(pipeline_.tasks.size(), 0);
+  for (const auto& t : graph->tasks) counts[t.spec_index]++;
+  for (size_t i = 0; i < pipeline_.tasks.size(); ++i)
+    graph->per_process.emplace_back(pipeline_.tasks[i].name, counts[i]);
+  for (auto& t : graph->tasks)
+    for (uint32_t d : t.deps) graph->tasks[d].dependents.push_back(t.index);
+  return Status::Ok();
+}
+
+Status Expander::MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx) {
+  ctx->host = host_;
+  ctx->roots = ValueMap();
+  ctx->roots.Set("params", opts_.params);
+  for (const auto& dep : task.spec->deps) {
+    for (size_t j = 0; j < pipeline_.tasks.size(); ++j)
+      if (pipeline_.tasks[j].name == dep) ctx->roots.Set(dep, graph.spec_roots[j]);
+  }
+  if (task.spec->for_each) ctx->roots.Set("item", task.item);
+  ctx->roots.Set("task", TaskRoot(task, attempt));
+  return Status::Ok();
+}
+
+Status Expander::EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out) {
+  if (v.is_string() && v.as_string().find("{{") != std::string::npos) {
+    auto it = config_templates_.find(v.as_string());
+    if (it == config_templates_.end()) {
+      auto t = std::make_unique<Template>();
+      SourceLoc where{"config: process." + key, 0, 0};
+      FERRY_RETURN_IF_ERROR(Template::Parse(v.as_string(), where, t.get()));
+      it = config_templates_.emplace(v.as_string(), std::move(t)).first;
+    }
+    return it->second->Evaluate(ctx, out);
+  }
+  if (v.is_list()) {
+    ValueList l;
+    for (const auto& e : v.as_list()) {
+      Value r;
+      FERRY_RETURN_IF_ERROR(EvalConfigValue(e, ctx, key, &r));
+      l.push_back(std::move(r));
+    }
+    *out = Value(std::move(l));
+    return Status::Ok();
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status Expander::ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out) {
+  ValueMap layered;
+  for (const auto& [k, v] : process_defaults_) {
+    Value r;
+    FERRY_RETURN_IF_ERROR(EvalConfigValue(v, ctx, k, &r));
+    layered.Set(k, std::move(r));
+  }
+  for (const auto& [k, tv] : task.spec->directives) {
+    Value r;
+    FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &r));
+    layered.Set(k, std::move(r));
+  }
+  if (opts_.config) {
+    std::vector<std::string> labels;
+    if (const Value* l = layered.Find("label")) FlattenStrings(*l, &labels);
+    for (const auto& [k, v] : opts_.config->ProcessOverrides(task.spec->name, labels)) {
+      Value r;
+      FERRY_RETURN_IF_ERROR(EvalConfigValue(v, ctx, k, &r));
+      layered.Set(k, std::move(r));
+    }
+  }
+  *out = Directives();
+  return DirectivesFromValues(layered, task.spec->loc.ToString() + ": task '" + task.display + "'", out);
+}
+
+Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated,
+                             const std::string& where) {
+  // Count basenames so that two inputs with the same file name (common when
+  // gathering one "result.txt" from every upstream task) get distinct names.
+  std::unordered_map<std::string, int> basename_count;
+  std::vector<std::vector<std::string>> sources;
+  for (const auto& [name, v] : evaluated) {
+    std::vector<std::string> flat;
+    FlattenStrings(v, &flat);
+    for (const auto& s : flat) basename_count[BaseName(s)]++;
+    sources.push_back(std::move(flat));
+  }
+  size_t k = 0;
+  for (const auto& [name, v] : evaluated) {
+    const auto& flat = sources[k++];
+    ValueList staged_names;
+    int pos = 0;
+    for (const auto& s : flat) {
+      ++pos;
+      if (s.empty())
+        return Status::Invalid(where + ": input '" + name + "' of task '" + task->display +
+                               "' is an empty path");
+      std::string source = AbsolutePath(opts_.launch_dir, s);
+      std::string base = BaseName(source);
+      std::string staged = basename_count[BaseName(s)] > 1
+                               ? name + "/" + std::to_string(pos) + "/" + base
+                               : base;
+      auto prod = produced_.find(source);
+      if (prod == produced_.end()) {
+        struct stat st;
+        if (::stat(source.c_str(), &st) != 0)
+          return Status::Invalid(where + ": input '" + name + "' of task '" + task->display +
+                                 "': no such file '" + s + "' (looked for " + source + ")");
+      } else {
+        task->deps.push_back(prod->second);
+      }
+      task->staged.push_back({source, staged});
+      staged_names.push_back(Value(staged));
+    }
+    if (v.is_list())
+      task->inputs.Set(name, Value(std::move(staged_names)));
+    else
+      task->inputs.Set(name, staged_names.empty() ? Value("") : staged_names[0]);
+  }
+  (void)graph;
+  return Status::Ok();
+}
+
+void Expander::ComputeHash(Task* task) {
+  Hasher h;
+  h.Add("ferry-task-1").Add(task->spec->name).Add(task->script);
+  for (const auto& in : task->staged) {
+    h.Add(in.name);
+    auto prod = produced_.find(in.source);
+    if (prod != produced_.end()) {
+      // An upstream output is identified by the upstream task's identity, so
+      // a change anywhere upstream reaches every task downstream of it.
+      h.Add("task-output").Add(in.source);
+    } else {
+      struct stat st;
+      h.Add(in.source);
+      if (::stat(in.source.c_str(), &st) == 0) {
+        h.Add(static_cast<int64_t>(st.st_size));
+        h.Add(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+      }
+    }
+  }
+  for (const auto& [name, v] : task->outputs) h.Add(name).Add(v.ToJson());
+  h.Add(task->directives.container);
+  for (const auto& [k, v] : env_) h.Add(k).Add(v);
+  task->hash = h.HexDigest(32);
+  task->work_dir = opts_.work_root + "/" + task->hash.substr(0, 2) + "/" + task->hash.substr(2);
+}
+
+Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
+  const TaskSpec& spec = pipeline_.tasks[spec_index];
+  const uint32_t first = static_cast<uint32_t>(graph->tasks.size());
+
+  ValueList items;
+  if (spec.for_each) {
+    Task probe;
+    probe.spec = &spec;
+    EvalContext ctx;
+    FERRY_RETURN_IF_ERROR(MakeContext(*graph, probe, 1, &ctx));
+    ctx.roots.Erase("item");
+    Value list;
+    FERRY_RETURN_IF_ERROR(spec.for_each->Evaluate(ctx, &list));
+    if (list.is_list()) {
+      items = list.as_list();
+    } else if (!list.is_null()) {
+      items.push_back(list);
+    }
+  } else {
+    items.push_back(Value());
+  }
+
+  // Which spec each already-expanded task belongs to, to tell which
+  // referenced specs a task's inputs already depend on.
+  auto spec_of = [&](uint32_t idx) { return graph->tasks[idx].spec; };
+
+  for (size_t k = 0; k < items.size(); ++k) {
+    graph->tasks.emplace_back();
+    Task& t = graph->tasks.back();
+    t.index = static_cast<uint32_t>(graph->tasks.size() - 1);
+    t.spec = &spec;
+    t.spec_index = static_cast<uint32_t>(spec_index);
+    t.item_index = spec.for_each ? static_cast<int>(k) : -1;
+    t.display = spec.for_each ? spec.name + " (" + std::to_string(k + 1) + ")" : spec.name;
+    t.item = std::move(items[k]);
+
+    EvalContext ctx;
+    FERRY_RETURN_IF_ERROR(MakeContext(*graph, t, 1, &ctx));
+    FERRY_RETURN_IF_ERROR(ResolveDirectives(t, ctx, &t.directives));
+    AddDirectivesToTaskRoot(t.directives, ctx.roots.FindMutable("task"));
+
+    ValueMap evaluated;
+    for (const auto& [name, tv] : spec.inputs) {
+      Value v;
+      FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
+      evaluated.Set(name, std::move(v));
+    }
+    FERRY_RETURN_IF_ERROR(StageInputs(*graph, &t, evaluated, spec.loc.ToString()));
+    ctx.roots.Set("input", Value(t.inputs));
+
+    // Items that are upstream outputs make this a one-to-one chain.
+    if (spec.for_each) {
+      std::vector<std::string> flat;
+      FlattenStrings(t.item, &flat);
+      for (const auto& s : flat) {
+        auto prod = produced_.find(AbsolutePath(opts_.launch_dir, s));
+        if (prod != produced_.end()) t.deps.push_back(prod->second);
+      }
+    }
+    // A referenced task none of whose outputs reached this task's inputs (it
+    // is used in the script, say) is waited for as a whole.
+    for (const auto& dep_name : spec.deps) {
+      bool covered = false;
+      for (uint32_t d : t.deps)
+        if (spec_of(d)->name == dep_name) covered = true;
+      if (covered) continue;
+      for (uint32_t j = 0; j < first; ++j)
+        if (graph->tasks[j].spec->name == dep_name) t.deps.push_back(j);
+    }
+    std::sort(t.deps.begin(), t.deps.end());
+    t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
+
+    for (const auto& [name, tv] : spec.outputs) {
+      Value v;
+      FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
+      std::vector<std::string> flat;
+      FlattenStrings(v, &flat);
+      for (const auto& p : flat) {
+        fs::path path(p);
+        bool escapes = false;
+        for (const auto& part : path.lexically_normal())
+          if (part == "..") escapes = true;
+        if (p.empty() || path.is_absolute() || escapes)
+          return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
+                                 "' must be a path inside the task's work dir, got '" + p +
+                                 "' (name the file relative to the work dir, e.g. 'result.txt')");
+        if (p.find_first_of("*?[") != std::string::npos)
+          return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
+                                 "' is a pattern ('" + p +
+                                 "'); ferry needs output names up front: name each file, or output a directory");
+      }
+      t.outputs.Set(name, std::move(v));
+    }
+    ctx.roots.Set("output", Value(t.outputs));
+    FERRY_RETURN_IF_ERROR(spec.script.RenderShell(ctx, &t.script));
+    ComputeHash(&t);
+    for (const auto& rel : t.OutputPaths()) {
+      std::string abs = (fs::path(t.work_dir) / rel).lexically_normal().string();
+      produced_.emplace(abs, t.index);
+    }
+  }
+
+  // What downstream templates see under this spec's name.
+  ValueMap outputs;
+  const uint32_t end = static_cast<uint32_t>(graph->tasks.size());
+  for (const auto& [name, tv] : spec.outputs) {
+    auto abs_of = [&](const Task& t, const Value& rel) -> Value {
+      if (rel.is_list()) {
+        ValueList l;
+        for (const auto& r : rel.as_list()) l.push_back(Value((fs::path(t.work_dir) / r.ToString()).string()));
+        return Value(std::move(l));
+      }
+      return Value((fs::path(t.work_dir) / rel.ToString()).string());
+    };
+    if (spec.for_each) {
+      ValueList all;
+      for (uint32_t i = first; i < end; ++i) {
+        const Task& t = graph->tasks[i];
+        Value v = abs_of(t, *t.outputs.Find(name));
+        if (v.is_list())
+          for (const auto& e : v.as_list()) all.push_back(e);
+        else
+          all.push_back(std::move(v));
+      }
+      outputs.Set(name, Value(std::move(all)));
+    } else if (end > first) {
+      const Task& t = graph->tasks[first];
+      outputs.Set(name, abs_of(t, *t.outputs.Find(name)));
+    }
+  }
+  ValueMap root;
+  root.Set("output", Value(std::move(outputs)));
+  graph->spec_roots[spec_index] = Value(std::move(root));
+  return Status::Ok();
+}
+
+Status Expander::RenderAttempt(const TaskGraph& graph, const Task& task, int attempt, Directives* directives,
+                               std::string* script) {
+  EvalContext ctx;
+  FERRY_RETURN_IF_ERROR(MakeContext(graph, task, attempt, &ctx));
+  FERRY_RETURN_IF_ERROR(ResolveDirectives(task, ctx, directives));
+  AddDirectivesToTaskRoot(*directives, ctx.roots.FindMutable("task"));
+  ctx.roots.Set("input", Value(task.inputs));
+  ctx.roots.Set("output", Value(task.outputs));
+  return task.spec->script.RenderShell(ctx, script);
+}
+
+}  // namespace ferry

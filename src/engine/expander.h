@@ -1,0 +1,61 @@
+// Expander: turns a loaded pipeline, its params and the config into the
+// TaskGraph of one run: evaluates for_each lists, stages inputs, layers the
+// directives, renders scripts, computes identity hashes and work dirs. It
+// also re-renders a task for a later attempt (retries see task.attempt).
+// File access is limited to what templates ask for (through TemplateHost) and
+// a stat() of each local input for its identity.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/task_graph.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/template.h"
+#include "util/status.h"
+#include "util/value.h"
+
+namespace ferry {
+
+class Config;
+
+struct ExpandOptions {
+  std::string launch_dir;  // absolute; relative paths resolve against it
+  std::string work_root;   // absolute work dir root
+  Value params;            // final params (file defaults, config, -params-file, --x)
+  const Config* config = nullptr;  // may be null (no config files)
+};
+
+class Expander {
+ public:
+  Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHost* host);
+  ~Expander();
+
+  Status Expand(TaskGraph* graph);
+
+  // Directives and script of `task` for attempt `attempt` (>= 1).
+  Status RenderAttempt(const TaskGraph& graph, const Task& task, int attempt, Directives* directives,
+                       std::string* script);
+
+ private:
+  Status ExpandSpec(size_t spec_index, TaskGraph* graph);
+  Status MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx);
+  Status ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out);
+  Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
+  Status StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated, const std::string& where);
+  void ComputeHash(Task* task);
+
+  const PipelineSpec& pipeline_;
+  ExpandOptions opts_;
+  TemplateHost* host_;
+  std::vector<std::pair<std::string, std::string>> env_;  // config env scope, for the hash
+  // Output path (absolute) -> producing task index, for dependency discovery.
+  std::unordered_map<std::string, uint32_t> produced_;
+  // Parsed config strings that hold templates, by text.
+  std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
+  ValueMap process_defaults_;
+};
+
+}  // namespace ferry

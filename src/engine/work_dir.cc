@@ -1,0 +1,95 @@
+#include "engine/work_dir.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+Status WriteFileAtomic(const std::string& path, const std::string& contents) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Status::Failed("cannot write " + tmp + ": " + std::strerror(errno));
+    f << contents;
+    f.flush();
+    if (!f) return Status::Failed("cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Status::Failed("cannot write " + path + ": " + err);
+  }
+  return Status::Ok();
+}
+
+Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper) {
+  std::error_code ec;
+  fs::remove_all(task.work_dir, ec);
+  fs::create_directories(task.work_dir, ec);
+  if (ec) return Status::Failed("cannot create work dir " + task.work_dir + ": " + ec.message());
+  FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.sh", script_file));
+  FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.run", wrapper));
+  return Status::Ok();
+}
+
+Status CheckOutputs(const Task& task) {
+  for (const auto& [name, v] : task.outputs) {
+    std::vector<std::string> paths;
+    if (v.is_list()) {
+      for (const auto& e : v.as_list()) paths.push_back(e.ToString());
+    } else {
+      paths.push_back(v.ToString());
+    }
+    for (const auto& rel : paths) {
+      struct stat st;
+      if (::stat((task.work_dir + "/" + rel).c_str(), &st) != 0)
+        return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
+                              "' in its work dir");
+    }
+  }
+  return Status::Ok();
+}
+
+bool CompletedOutputsPresent(const Task& task) {
+  std::ifstream f(task.work_dir + "/.exitcode");
+  int code = -1;
+  if (!(f >> code) || code != 0) return false;
+  return CheckOutputs(task).ok();
+}
+
+std::string TailFile(const std::string& path, int lines) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return "";
+  // Read at most the last 64 KiB: enough for 20 lines of any sane stderr.
+  f.seekg(0, std::ios::end);
+  std::streamoff size = f.tellg();
+  std::streamoff start = size > 65536 ? size - 65536 : 0;
+  f.seekg(start);
+  std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::deque<std::string> tail;
+  std::istringstream in(data);
+  std::string line;
+  bool first = start > 0;  // the first line may be cut
+  while (std::getline(in, line)) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& l : tail) out += l + "\n";
+  return out;
+}
+
+}  // namespace ferry

@@ -1,0 +1,30 @@
+// Work dir housekeeping for local work dirs: creating a task's dir with its
+// scripts, checking its declared outputs after it ran, and reading back what
+// a failure report needs (.exitcode, the tail of .command.err).
+#pragma once
+
+#include <string>
+
+#include "engine/task_graph.h"
+#include "util/status.h"
+
+namespace ferry {
+
+// Empties (or creates) task.work_dir and writes .command.sh and .command.run.
+Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper);
+
+// Ok if every declared output exists; otherwise a Failed status naming the
+// first missing output and what was expected.
+Status CheckOutputs(const Task& task);
+
+// True if the dir records a successful run (.exitcode 0) and all outputs exist.
+bool CompletedOutputsPresent(const Task& task);
+
+// The last `lines` lines of a text file ("" if unreadable).
+std::string TailFile(const std::string& path, int lines);
+
+// Writes `contents` to `path` through a temporary file and rename(), so a
+// reader never sees a half-written file.
+Status WriteFileAtomic(const std::string& path, const std::string& contents);
+
+}  // namespace ferry

@@ -1,0 +1,22 @@
+// The task wrapper (.command.run): a small bash script written into each work
+// dir that stages the task's inputs, runs .command.sh with stdout and stderr
+// captured, forwards SIGTERM to it, and records the exit status in .exitcode.
+// Executors only have to start `bash .command.run` in the work dir, and a user
+// can re-run a task by hand the same way. Generation is pure text.
+#pragma once
+
+#include <string>
+
+#include "engine/task_graph.h"
+
+namespace ferry {
+
+// Wrapper for tasks whose inputs are on the local file system: inputs are
+// symlinked into the work dir under their staged names.
+std::string LocalWrapperScript(const Task& task);
+
+// The .command.sh for a rendered script: a bash shebang that stops on errors
+// and unset variables, then the script.
+std::string TaskScriptFile(const std::string& rendered_script);
+
+}  // namespace ferry

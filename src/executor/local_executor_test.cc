@@ -1,0 +1,380 @@
+#include "executor/local_executor.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "util/interrupt.h"
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+using Outcome = TaskResult::Outcome;
+
+class LocalExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ferry_exec_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // A work dir whose .command.run is `script`.
+  std::string MakeTask(const std::string& name, const std::string& script) {
+    std::string dir = root_ + "/" + name;
+    fs::create_directories(dir);
+    std::ofstream(dir + "/.command.run") << script;
+    return dir;
+  }
+  static TaskRun Run(uint64_t id, const std::string& dir) {
+    TaskRun r;
+    r.id = id;
+    r.name = "t (" + std::to_string(id) + ")";
+    r.work_dir = dir;
+    return r;
+  }
+  // Polls until `n` results arrived or `limit_ms` passed.
+  static std::vector<TaskResult> WaitFor(Executor* ex, size_t n, int limit_ms = 20000) {
+    std::vector<TaskResult> out;
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+    while (out.size() < n && std::chrono::steady_clock::now() < end) {
+      EXPECT_TRUE(ex->Poll(200, &out).ok());
+    }
+    return out;
+  }
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  static int OpenFdCount() {
+    int n = 0;
+    for (auto& e : fs::directory_iterator("/proc/self/fd")) {
+      (void)e;
+      ++n;
+    }
+    return n;
+  }
+  // True unless the process is gone or dead awaiting its reaper (zombie).
+  static bool ProcessAlive(pid_t pid) {
+    std::string stat = Slurp("/proc/" + std::to_string(pid) + "/stat");
+    size_t p = stat.rfind(')');
+    return p != std::string::npos && p + 2 < stat.size() && stat[p + 2] != 'Z';
+  }
+  static double SecondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  }
+
+  std::string root_;
+};
+
+TEST_F(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
+  LocalExecutor ex;
+  EXPECT_STREQ(ex.name(), "local");
+  std::string dir = MakeTask("ok", "echo hello > .command.out\necho 0 > .exitcode\n");
+  ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
+  EXPECT_EQ(ex.running(), 1u);
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0].id, 1u);
+  EXPECT_EQ(res[0].outcome, Outcome::kExited);
+  EXPECT_EQ(res[0].exit_code, 0);
+  EXPECT_GT(std::stoi(res[0].native_id), 1);
+  EXPECT_GT(res[0].submit_ms, 0);
+  EXPECT_LE(res[0].submit_ms, res[0].start_ms);
+  EXPECT_LE(res[0].start_ms, res[0].end_ms);
+  EXPECT_EQ(Slurp(dir + "/.command.out"), "hello\n");
+  EXPECT_EQ(ex.running(), 0u);
+}
+
+TEST_F(LocalExecutorTest, ExitCodeComesFromExitcodeFileElseWaitStatus) {
+  LocalExecutor ex;
+  // The wrapper's record wins over the wrapper process's own status.
+  std::string a = MakeTask("a", "echo 3 > .exitcode\nexit 0\n");
+  // No record: the process status is used.
+  std::string b = MakeTask("b", "exit 7\n");
+  // A stale record from an earlier attempt must not be trusted.
+  std::string c = MakeTask("c", "exit 5\n");
+  std::ofstream(c + "/.exitcode") << "0\n";
+  ASSERT_TRUE(ex.Submit(Run(1, a)).ok());
+  ASSERT_TRUE(ex.Submit(Run(2, b)).ok());
+  ASSERT_TRUE(ex.Submit(Run(3, c)).ok());
+  auto res = WaitFor(&ex, 3);
+  ASSERT_EQ(res.size(), 3u);
+  std::map<uint64_t, int> codes;
+  for (auto& r : res) {
+    EXPECT_EQ(r.outcome, Outcome::kExited);
+    codes[r.id] = r.exit_code;
+  }
+  EXPECT_EQ(codes[1], 3);
+  EXPECT_EQ(codes[2], 7);
+  EXPECT_EQ(codes[3], 5);
+}
+
+TEST_F(LocalExecutorTest, KilledTaskReports128PlusSignal) {
+  LocalExecutor ex;
+  ASSERT_TRUE(ex.Submit(Run(1, MakeTask("k", "kill -9 $$\n"))).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0].outcome, Outcome::kExited);
+  EXPECT_EQ(res[0].exit_code, 128 + 9);
+}
+
+TEST_F(LocalExecutorTest, TimeLimitStopsTheTask) {
+  LocalExecutor ex;
+  TaskRun run = Run(1, MakeTask("slow", "sleep 30\n"));
+  run.time_limit_ms = 300;
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(ex.Submit(run).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_LT(SecondsSince(t0), 3.0);
+  EXPECT_EQ(res[0].outcome, Outcome::kTimedOut);
+  EXPECT_EQ(res[0].exit_code, 128 + SIGTERM);
+  EXPECT_NE(res[0].message.find("exceeded time limit of 300ms"), std::string::npos)
+      << res[0].message;
+  EXPECT_GE(res[0].end_ms - res[0].start_ms, 250);
+}
+
+TEST_F(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
+  LocalExecutor ex;
+  ex.set_timeout_kill_grace_ms(300);
+  TaskRun run = Run(1, MakeTask("stubborn", "trap '' TERM\nsleep 30\n"));
+  run.time_limit_ms = 200;
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(ex.Submit(run).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  double took = SecondsSince(t0);
+  EXPECT_GE(took, 0.45);
+  EXPECT_LT(took, 4.0);
+  EXPECT_EQ(res[0].outcome, Outcome::kTimedOut);
+  EXPECT_EQ(res[0].exit_code, 128 + SIGKILL);
+}
+
+TEST_F(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
+  int fds_before = OpenFdCount();
+  {
+    LocalExecutor ex;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 50; ++i) {
+      std::string dir = MakeTask("c" + std::to_string(i),
+                                 "sleep 0.5\necho " + std::to_string(i % 7) + " > .exitcode\n");
+      ASSERT_TRUE(ex.Submit(Run(100 + i, dir)).ok());
+    }
+    EXPECT_EQ(ex.running(), 50u);
+    auto res = WaitFor(&ex, 50);
+    ASSERT_EQ(res.size(), 50u);
+    // Concurrent, not one after another (50 x 0.5 s).
+    EXPECT_LT(SecondsSince(t0), 10.0);
+    std::set<uint64_t> ids;
+    for (auto& r : res) {
+      ids.insert(r.id);
+      EXPECT_EQ(r.outcome, Outcome::kExited);
+      EXPECT_EQ(r.exit_code, static_cast<int>(r.id - 100) % 7);
+    }
+    EXPECT_EQ(ids.size(), 50u);
+    EXPECT_EQ(ex.running(), 0u);
+  }
+  EXPECT_EQ(OpenFdCount(), fds_before);
+  errno = 0;
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);  // no child left, not even a zombie
+  EXPECT_EQ(errno, ECHILD);
+}
+
+TEST_F(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
+  LocalExecutor ex;
+  std::string polite = MakeTask("polite", "sleep 30\n");
+  std::string stubborn = MakeTask("stubborn", "trap '' TERM\nsleep 30 &\necho $! > child.pid\nwait\n");
+  ASSERT_TRUE(ex.Submit(Run(1, polite)).ok());
+  ASSERT_TRUE(ex.Submit(Run(2, stubborn)).ok());
+  // Let both start (the stubborn one records its child's pid).
+  for (int i = 0; i < 200 && !fs::exists(stubborn + "/child.pid"); ++i) usleep(10000);
+  usleep(50000);
+  std::vector<TaskResult> out;
+  EXPECT_TRUE(ex.Poll(0, &out).ok());
+  EXPECT_TRUE(out.empty());
+
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<TaskResult> aborted;
+  ex.AbortAll(400, &aborted);
+  double took = SecondsSince(t0);
+  EXPECT_GE(took, 0.35);  // waited the grace for the stubborn one
+  EXPECT_LT(took, 5.0);
+  ASSERT_EQ(aborted.size(), 2u);
+  EXPECT_EQ(ex.running(), 0u);
+  for (auto& r : aborted) {
+    EXPECT_EQ(r.outcome, Outcome::kAborted);
+    EXPECT_EQ(r.exit_code, r.id == 1 ? 128 + SIGTERM : 128 + SIGKILL) << r.id;
+  }
+  // The stubborn task's own child (same process group) is gone too.
+  pid_t child = std::stoi(Slurp(stubborn + "/child.pid"));
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = !ProcessAlive(child);
+    if (!gone) usleep(10000);
+  }
+  EXPECT_TRUE(gone) << "grandchild " << child << " survived AbortAll";
+}
+
+TEST_F(LocalExecutorTest, PollReturnsEarlyOnInterrupt) {
+  ASSERT_TRUE(InstallInterruptHandlers());
+  ResetInterruptsForTest();
+  LocalExecutor ex;
+  ASSERT_TRUE(ex.Submit(Run(1, MakeTask("long", "sleep 30\n"))).ok());
+
+  // A signal arriving while Poll waits.
+  std::thread t([] {
+    usleep(150000);
+    kill(getpid(), SIGINT);
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<TaskResult> out;
+  EXPECT_TRUE(ex.Poll(10000, &out).ok());
+  t.join();
+  EXPECT_LT(SecondsSince(t0), 3.0);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(InterruptCount(), 1);
+  EXPECT_EQ(ex.running(), 1u);  // the task is not touched: the engine decides
+
+  // A signal that arrived before Poll was called.
+  raise(SIGINT);
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ex.Poll(10000, &out).ok());
+  EXPECT_LT(SecondsSince(t0), 1.0);
+
+  // With no new interrupt, Poll waits again (it does not spin).
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ex.Poll(300, &out).ok());
+  EXPECT_GE(SecondsSince(t0), 0.25);
+
+  std::vector<TaskResult> aborted;
+  ex.AbortAll(1000, &aborted);
+  ASSERT_EQ(aborted.size(), 1u);
+  EXPECT_EQ(aborted[0].outcome, Outcome::kAborted);
+  ResetInterruptsForTest();
+}
+
+TEST_F(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
+  setenv("FERRY_TEST_PARENT", "from-parent", 1);
+  setenv("FERRY_TEST_OVERRIDE", "old", 1);
+  LocalExecutor ex;
+  TaskRun run = Run(1, MakeTask(
+      "env", "echo \"$FERRY_TEST_PARENT|$FERRY_TEST_OVERRIDE|$TASK_VAR\" > env.txt\n"));
+  run.env = {{"TASK_VAR", "a b 'c'"}, {"FERRY_TEST_OVERRIDE", "new"}};
+  ASSERT_TRUE(ex.Submit(run).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0].exit_code, 0);
+  EXPECT_EQ(Slurp(run.work_dir + "/env.txt"), "from-parent|new|a b 'c'\n");
+  unsetenv("FERRY_TEST_PARENT");
+  unsetenv("FERRY_TEST_OVERRIDE");
+}
+
+TEST_F(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
+  LocalExecutor ex;
+  std::string dir = MakeTask(
+      "log", "echo early-failure >&2\nif read -r line; then echo got-input; else echo no-input; fi\n");
+  ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(Slurp(dir + "/.command.launch.log"), "early-failure\nno-input\n");
+}
+
+TEST_F(LocalExecutorTest, TaskRunsInItsOwnProcessGroup) {
+  LocalExecutor ex;
+  std::string dir = MakeTask("pg", "ps -o pgid= -p $$ | tr -d ' ' > pgid.txt\n");
+  ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
+  auto res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  std::string pgid = Slurp(dir + "/pgid.txt");
+  if (!pgid.empty()) {  // ps may be missing in minimal images
+    EXPECT_EQ(std::stoi(pgid), std::stoi(res[0].native_id));
+    EXPECT_NE(std::stoi(pgid), getpgrp());
+  }
+}
+
+TEST_F(LocalExecutorTest, SubmitProblemsAreReported) {
+  LocalExecutor ex;
+  TaskRun rel = Run(1, "relative/dir");
+  Status st = ex.Submit(rel);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("absolute"), std::string::npos);
+
+  // Missing wrapper: reported through Poll as kSubmitFailed, naming the file.
+  fs::create_directories(root_ + "/empty");
+  ASSERT_TRUE(ex.Submit(Run(2, root_ + "/empty")).ok());
+  std::vector<TaskResult> out;
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ex.Poll(5000, &out).ok());
+  EXPECT_LT(SecondsSince(t0), 1.0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 2u);
+  EXPECT_EQ(out[0].outcome, Outcome::kSubmitFailed);
+  EXPECT_NE(out[0].message.find(root_ + "/empty/.command.run"), std::string::npos)
+      << out[0].message;
+
+  // The same id twice while running.
+  std::string dir = MakeTask("dup", "sleep 30\n");
+  ASSERT_TRUE(ex.Submit(Run(3, dir)).ok());
+  EXPECT_FALSE(ex.Submit(Run(3, dir)).ok());
+  // Nothing to wait for: Poll does not sleep when idle.
+  std::vector<TaskResult> aborted;
+  ex.AbortAll(0, &aborted);
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ex.Poll(5000, &out).ok());
+  EXPECT_LT(SecondsSince(t0), 0.5);
+}
+
+TEST_F(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
+  pid_t pid;
+  {
+    LocalExecutor ex;
+    ASSERT_TRUE(ex.Submit(Run(1, MakeTask("orphan", "echo $$ > pid.txt\nsleep 30\n"))).ok());
+    for (int i = 0; i < 200 && !fs::exists(root_ + "/orphan/pid.txt"); ++i) usleep(10000);
+    usleep(20000);
+    pid = std::stoi(Slurp(root_ + "/orphan/pid.txt"));
+  }
+  EXPECT_NE(kill(pid, 0), 0);  // killed and reaped by us, not left a zombie
+}
+
+TEST_F(LocalExecutorTest, ManyShortTasksHaveLowOverhead) {
+  // The engine keeps about `cpus` tasks in flight; mimic that with 8 slots.
+  LocalExecutor ex;
+  const int kTasks = 300;
+  std::vector<std::string> dirs;
+  for (int i = 0; i < kTasks; ++i) dirs.push_back(MakeTask("m" + std::to_string(i), "exit 0\n"));
+  auto t0 = std::chrono::steady_clock::now();
+  int next = 0, done = 0;
+  std::vector<TaskResult> out;
+  while (done < kTasks) {
+    while (next < kTasks && ex.running() < 8) {
+      ASSERT_TRUE(ex.Submit(Run(next, dirs[next])).ok());
+      ++next;
+    }
+    out.clear();
+    ASSERT_TRUE(ex.Poll(1000, &out).ok());
+    for (auto& r : out) EXPECT_EQ(r.exit_code, 0);
+    done += static_cast<int>(out.size());
+  }
+  double secs = SecondsSince(t0);
+  std::printf("%d tasks in %.2f s (%.0f tasks/s)\n", kTasks, secs, kTasks / secs);
+  EXPECT_LT(secs, 30.0);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,124 @@
+#include "pipeline/params.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "pipeline/yaml_source.h"
+#include "pipeline/yaml_values.h"
+#include "util/text.h"
+
+namespace ferry {
+
+namespace {
+
+// Sets `value` at the dotted path inside *map, merging maps key by key.
+void Merge(Value* target, const Value& v) {
+  if (target->is_map() && v.is_map()) {
+    ValueMap& m = target->MutableMap();
+    for (const auto& [k, item] : v.as_map()) {
+      Value* existing = m.FindMutable(k);
+      if (existing) Merge(existing, item);
+      else m.Set(k, item);
+    }
+    return;
+  }
+  *target = v;
+}
+
+}  // namespace
+
+Value ParseParamValue(std::string_view text) {
+  std::string s(text);
+  if (s == "true") return Value(true);
+  if (s == "false") return Value(false);
+  if (!s.empty()) {
+    size_t i = s[0] == '-' ? 1 : 0;
+    bool digits = i < s.size(), dot = false;
+    for (size_t k = i; k < s.size() && digits; ++k) {
+      if (s[k] == '.' && !dot && k > i && k + 1 < s.size()) dot = true;
+      else if (s[k] < '0' || s[k] > '9') digits = false;
+    }
+    if (digits) {
+      errno = 0;
+      if (!dot) {
+        long long n = std::strtoll(s.c_str(), nullptr, 10);
+        if (errno == 0) return Value(static_cast<int64_t>(n));
+      } else {
+        return Value(std::strtod(s.c_str(), nullptr));
+      }
+    }
+  }
+  return Value(std::move(s));
+}
+
+Status ApplyParamOverrides(const Value& known, const std::string& params_file,
+                           const std::vector<std::pair<std::string, std::string>>& cli, Value* params) {
+  Value result = known.is_map() ? known : Value::EmptyMap();
+  if (!params_file.empty()) {
+    std::ifstream in(params_file, std::ios::binary);
+    if (!in) return Status::Invalid("cannot read params file '" + params_file + "': " + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    YamlSource src(text, params_file);
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      SourceLoc loc{params_file, e.mark.line + 1, e.mark.column + 1};
+      return Status::Invalid(loc.ToString() + ": syntax error in params file: " + e.msg);
+    }
+    if (root && !root.IsNull()) {
+      if (!root.IsMap()) {
+        return Status::Invalid(src.Loc(root).ToString() +
+                               ": a params file must hold a map of name: value (YAML or a JSON object)");
+      }
+      Value file_params;
+      FERRY_RETURN_IF_ERROR(YamlToValue(root, src, &file_params));
+      Merge(&result, file_params);
+    }
+  }
+  for (const auto& [raw_name, text] : cli) {
+    std::string_view name = raw_name;
+    while (!name.empty() && name.front() == '-') name.remove_prefix(1);
+    if (name.empty()) return Status::Invalid("empty parameter name in '--" + std::string(text) + "'");
+    std::vector<std::string> parts = Split(name, '.');
+    for (const auto& p : parts) {
+      if (p.empty()) return Status::Invalid("bad parameter name '--" + std::string(name) + "' (empty part between dots)");
+    }
+    if (!result.Find(parts[0])) {
+      std::vector<std::string> keys = result.as_map().Keys();
+      return Status::Invalid("unknown parameter '--" + std::string(name) + "'" + DidYouMean(parts[0], keys) +
+                             (keys.empty() ? "; the pipeline declares no params"
+                                           : "; known params: " + Join(keys, ", ")) +
+                             " (declare new ones under params: in the pipeline)");
+    }
+    Value* cur = &result;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      ValueMap& m = cur->MutableMap();
+      if (i + 1 == parts.size()) {
+        m.Set(parts[i], ParseParamValue(text));
+        break;
+      }
+      Value* next = m.FindMutable(parts[i]);
+      if (!next) {
+        m.Set(parts[i], Value::EmptyMap());
+        next = m.FindMutable(parts[i]);
+      } else if (!next->is_map()) {
+        return Status::Invalid("parameter '--" + std::string(name) + "': '" + Join(std::vector<std::string>(
+                                   parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(i) + 1), ".") +
+                               "' is a " + next->kind_name() + ", not a map, so it has no keys to set");
+      }
+      cur = next;
+    }
+  }
+  *params = std::move(result);
+  return Status::Ok();
+}
+
+}  // namespace ferry

@@ -1,0 +1,281 @@
+#include "pipeline/pipeline.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "pipeline/task_graph_check.h"
+#include "pipeline/yaml_source.h"
+#include "pipeline/yaml_values.h"
+#include "util/text.h"
+
+namespace fs = std::filesystem;
+
+namespace ferry {
+
+namespace {
+
+const std::vector<std::string>& TaskFields() {
+  static const std::vector<std::string>* fields = [] {
+    auto* v = new std::vector<std::string>{"for_each", "input", "output", "script"};
+    for (const auto& d : KnownDirectives()) v->push_back(d);
+    return v;
+  }();
+  return *fields;
+}
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string IdentifierSuggestion(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
+  return out;
+}
+
+class Loader {
+ public:
+  Loader(std::string_view text, const std::string& path) : src_(text, path), path_(path) {}
+
+  Status Err(const SourceLoc& loc, const std::string& msg) { return Status::Invalid(loc.ToString() + ": " + msg); }
+  Status Err(const YAML::Node& n, const std::string& msg) { return Err(src_.Loc(n), msg); }
+  SourceLoc FileStart() const { return SourceLoc{path_, 1, 1}; }
+
+  Status Load(const YAML::Node& root, PipelineSpec* out) {
+    if (!root || root.IsNull()) {
+      return Err(FileStart(), "the pipeline is empty; it needs a 'tasks:' map (and optionally 'params:')");
+    }
+    if (!root.IsMap()) {
+      return Err(root, "the top level of a pipeline must be a map with 'params' and 'tasks', not a " +
+                           std::string(root.IsSequence() ? "list" : "single value"));
+    }
+    static const std::vector<std::string> top = {"params", "tasks"};
+    YAML::Node params, tasks;
+    YAML::Node tasks_key;
+    std::set<std::string> seen;
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      const YAML::Node& key = it->first;
+      if (!key.IsScalar()) return Err(key, "top-level keys must be plain names ('params' or 'tasks')");
+      const std::string& k = key.Scalar();
+      if (!seen.insert(k).second) return Err(key, "'" + k + "' appears twice at the top level (merge them into one)");
+      if (k == "params") {
+        params = it->second;
+      } else if (k == "tasks") {
+        tasks = it->second;
+        tasks_key = key;
+      } else {
+        std::string hint = DidYouMean(k, top);
+        if (hint.empty() && IsKnownDirective(k)) hint = " (directives go inside a task, under tasks: NAME:)";
+        return Err(key, "unknown top-level key '" + k + "'" + hint + "; a pipeline holds only 'params' and 'tasks'");
+      }
+    }
+    out->params = Value::EmptyMap();
+    if (params && !params.IsNull()) {
+      if (!params.IsMap()) return Err(params, "'params' must be a map of name: default value");
+      FERRY_RETURN_IF_ERROR(YamlToValue(params, src_, &out->params));
+    }
+    if (!tasks) return Err(FileStart(), "the pipeline has no 'tasks:' map (add tasks: with at least one task)");
+    if (tasks.IsNull() || (tasks.IsMap() && tasks.size() == 0)) {
+      return Err(tasks_key, "'tasks' is empty; add at least one task (name: with a script)");
+    }
+    if (!tasks.IsMap()) {
+      return Err(tasks, "'tasks' must be a map of task name -> settings, not a " +
+                            std::string(tasks.IsSequence() ? "list (drop the '-' before each task name)" : "single value"));
+    }
+    std::map<std::string, int> first_line;
+    for (auto it = tasks.begin(); it != tasks.end(); ++it) {
+      const YAML::Node& key = it->first;
+      if (!key.IsScalar()) return Err(key, "a task name must be a plain name");
+      const std::string& name = key.Scalar();
+      if (first_line.count(name)) {
+        return Err(key, "task '" + name + "' is defined twice (first on line " + std::to_string(first_line[name]) +
+                            "); rename one");
+      }
+      first_line[name] = src_.Loc(key).line;
+      if (!IsIdentifier(name)) {
+        return Err(key, "task name '" + name + "' must use only letters, digits and _ (not starting with a digit) "
+                        "so templates can refer to it; try '" + IdentifierSuggestion(name) + "'");
+      }
+      if (name == "params" || name == "item" || name == "input" || name == "output" || name == "task") {
+        return Err(key, "'" + name + "' is a reserved name in templates and cannot name a task; choose another name");
+      }
+      TaskSpec task;
+      FERRY_RETURN_IF_ERROR(LoadTask(key, it->second, &task));
+      out->tasks.push_back(std::move(task));
+    }
+    return CheckTaskReferences(&out->tasks);
+  }
+
+  Status LoadNamed(const std::string& task, const char* field, const YAML::Node& node, NamedTemplates* out) {
+    if (node.IsNull()) return Status::Ok();
+    if (!node.IsMap()) {
+      return Err(node, std::string("'") + field + "' of task '" + task + "' must be a map of name: " +
+                           (std::string(field) == "input" ? "path template" : "file name template") +
+                           ", e.g. " + field + ":\n    reads: \"{{ item }}\"");
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node& key = it->first;
+      if (!key.IsScalar()) return Err(key, std::string(field) + " names must be plain names");
+      const std::string& n = key.Scalar();
+      if (!seen.insert(n).second) {
+        return Err(key, std::string(field) + " '" + n + "' appears twice in task '" + task + "'");
+      }
+      if (!IsIdentifier(n)) {
+        return Err(key, std::string(field) + " name '" + n + "' must use only letters, digits and _ so templates can "
+                        "refer to it as " + field + "." + IdentifierSuggestion(n));
+      }
+      const YAML::Node& v = it->second;
+      if (v.IsMap()) {
+        return Err(v, std::string(field) + " '" + n + "' of task '" + task +
+                          "' must be a path template or a list of them, not a map");
+      }
+      if (v.IsNull()) {
+        return Err(key, std::string(field) + " '" + n + "' of task '" + task + "' has no value (give a path template)");
+      }
+      TemplateValue tv;
+      FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
+      out->emplace_back(n, std::move(tv));
+    }
+    return Status::Ok();
+  }
+
+  Status LoadTask(const YAML::Node& key, const YAML::Node& node, TaskSpec* task) {
+    const std::string& name = key.Scalar();
+    task->name = name;
+    task->loc = src_.Loc(key);
+    if (node.IsNull()) {
+      return Err(key, "task '" + name + "' is empty; it needs at least a 'script'");
+    }
+    if (!node.IsMap()) {
+      return Err(node, "task '" + name + "' must be a map of settings (for_each, input, output, script, directives)");
+    }
+    bool has_script = false;
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node& k = it->first;
+      const YAML::Node& v = it->second;
+      if (!k.IsScalar()) return Err(k, "settings of task '" + name + "' must be plain names");
+      const std::string& field = k.Scalar();
+      if (!seen.insert(field).second) {
+        return Err(k, "'" + field + "' appears twice in task '" + name + "' (keep one)");
+      }
+      if (field == "script") {
+        if (!v.IsScalar()) {
+          return Err(v.IsNull() ? k : v, "script of task '" + name + "' must be text (a shell script; use script: |)");
+        }
+        FERRY_RETURN_IF_ERROR(Template::Parse(v.Scalar(), src_.ScalarMap(v), &task->script));
+        task->script_loc = src_.Loc(v);
+        if (Trim(v.Scalar()).empty()) return Err(v, "script of task '" + name + "' is empty");
+        has_script = true;
+      } else if (field == "for_each") {
+        if (v.IsNull()) return Err(k, "for_each of task '" + name + "' has no value (give a list)");
+        if (v.IsMap()) {
+          return Err(v, "for_each of task '" + name + "' must be a list or a template giving one, not a map");
+        }
+        TemplateValue tv;
+        FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
+        if (v.IsScalar() && tv.is_constant()) {
+          return Err(v, "for_each of task '" + name + "' must be a list: a YAML list, or a template such as "
+                        "\"{{ files('" + v.Scalar() + "') }}\", not the plain value '" + v.Scalar() + "'");
+        }
+        task->for_each = std::move(tv);
+      } else if (field == "input") {
+        FERRY_RETURN_IF_ERROR(LoadNamed(name, "input", v, &task->inputs));
+      } else if (field == "output") {
+        FERRY_RETURN_IF_ERROR(LoadNamed(name, "output", v, &task->outputs));
+      } else if (IsKnownDirective(field)) {
+        TemplateValue tv;
+        FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
+        if (v.IsNull()) return Err(k, field + " in task '" + name + "' has no value (give one or remove the line)");
+        FERRY_RETURN_IF_ERROR(CheckDirective(field, tv, name));
+        task->directives.emplace_back(field, std::move(tv));
+      } else {
+        std::string hint = DidYouMean(field, TaskFields());
+        if (hint.empty()) {
+          hint = " (task settings: for_each, input, output, script; directives: " + Join(KnownDirectives(), ", ") + ")";
+        }
+        return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);
+      }
+    }
+    if (!has_script) {
+      return Err(key, "task '" + name + "' has no 'script' (add script: | with the shell commands to run)");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  YamlSource src_;
+  std::string path_;
+};
+
+}  // namespace
+
+const TemplateValue* TaskSpec::FindDirective(std::string_view name) const {
+  for (const auto& [n, v] : directives) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+const TaskSpec* PipelineSpec::FindTask(std::string_view name) const {
+  for (const auto& t : tasks) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+Status LoadPipelineText(std::string_view text, const std::string& display_path, PipelineSpec* out) {
+  PipelineSpec spec;
+  spec.path = display_path;
+  std::error_code ec;
+  fs::path abs = fs::absolute(fs::path(display_path), ec).lexically_normal();
+  spec.dir = abs.parent_path().string();
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourceLoc loc{display_path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    return Status::Invalid(loc.ToString() + ": YAML syntax error: " + e.msg +
+                           " (check indentation, colons and quotes around this point)");
+  }
+  Loader loader(text, display_path);
+  try {
+    FERRY_RETURN_IF_ERROR(loader.Load(root, &spec));
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(display_path + ": cannot read the pipeline: " + std::string(e.what()));
+  }
+  *out = std::move(spec);
+  return Status::Ok();
+}
+
+Status LoadPipeline(const std::string& path, PipelineSpec* out) {
+  std::error_code ec;
+  std::string file = path;
+  if (fs::is_directory(path, ec)) {
+    file = (fs::path(path) / "pipeline.yml").string();
+    if (!fs::exists(file, ec)) {
+      return Status::Invalid(path + " is a directory without a pipeline.yml (ferry run DIR reads DIR/pipeline.yml)");
+    }
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Status::Invalid("cannot read pipeline '" + file + "': " + std::strerror(errno));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return LoadPipelineText(ss.str(), file, out);
+}
+
+}  // namespace ferry

@@ -1,0 +1,58 @@
+// The pipeline file (pipeline.yml): params with defaults and tasks whose
+// fields are templates. LoadPipeline parses and validates it completely
+// (YAML syntax, keys, template syntax, references between tasks, cycles,
+// constant directive values) so that every mistake is reported with
+// file:line:col before anything runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pipeline/directives.h"
+#include "pipeline/params.h"
+#include "pipeline/template.h"
+#include "pipeline/template_value.h"
+#include "util/source_loc.h"
+#include "util/status.h"
+#include "util/value.h"
+
+namespace ferry {
+
+using NamedTemplates = std::vector<std::pair<std::string, TemplateValue>>;  // file order
+
+struct TaskSpec {
+  std::string name;
+  SourceLoc loc;
+  std::optional<TemplateValue> for_each;
+  NamedTemplates inputs;
+  NamedTemplates outputs;
+  Template script;  // rendered with RenderShell
+  SourceLoc script_loc;
+  NamedTemplates directives;      // only known directive names (validated)
+  std::vector<std::string> deps;  // names of tasks this one references (anywhere), unique, file order
+
+  // The directive's template value, or nullptr if the task does not set it.
+  const TemplateValue* FindDirective(std::string_view name) const;
+};
+
+struct PipelineSpec {
+  std::string path;  // the pipeline file as given
+  std::string dir;   // absolute directory of the pipeline file
+  Value params;      // map: defaults from the file
+  std::vector<TaskSpec> tasks;  // file order
+  const TaskSpec* FindTask(std::string_view name) const;
+};
+
+// KnownDirectives() (directives.h): cpus memory time container queue label
+// executor array accelerator retry errorStrategy maxForks publish.
+
+// Parses and validates pipeline text; `display_path` names it in errors and
+// sets spec.path / spec.dir. No file access.
+Status LoadPipelineText(std::string_view text, const std::string& display_path, PipelineSpec* out);
+// Reads the file; a directory means DIR/pipeline.yml.
+Status LoadPipeline(const std::string& path, PipelineSpec* out);
+
+}  // namespace ferry

@@ -1,0 +1,442 @@
+#include "store/history.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "store/run_name.h"
+
+namespace ferry {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr size_t kFlushEvery = 500;
+constexpr auto kFlushInterval = std::chrono::seconds(1);
+
+// AUTOINCREMENT keeps a deleted run's id from being reused, so "run 7" in a
+// user's notes always means the same run.
+const char* const kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_name TEXT NOT NULL UNIQUE,
+  pipeline TEXT NOT NULL DEFAULT '',
+  command_line TEXT NOT NULL DEFAULT '',
+  launch_dir TEXT NOT NULL DEFAULT '',
+  work_dir TEXT NOT NULL DEFAULT '',
+  start_ms INTEGER NOT NULL DEFAULT 0,
+  end_ms INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'RUNNING',
+  completed INTEGER NOT NULL DEFAULT 0,
+  cached INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS tasks(
+  run_id INTEGER NOT NULL,
+  task_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  process TEXT NOT NULL,
+  status TEXT NOT NULL,
+  executor TEXT NOT NULL,
+  native_id TEXT NOT NULL,
+  work_dir TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  cpus INTEGER NOT NULL,
+  spot_retries INTEGER NOT NULL,
+  memory_bytes INTEGER NOT NULL,
+  submit_ms INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  PRIMARY KEY(run_id, task_id, attempt));
+CREATE INDEX IF NOT EXISTS tasks_by_hash ON tasks(hash);
+)sql";
+
+const char* const kTaskColumns =
+    "run_id, task_id, attempt, hash, name, process, status, executor, native_id, work_dir, "
+    "exit_code, cpus, spot_retries, memory_bytes, submit_ms, start_ms, end_ms";
+
+const char* const kRunColumns =
+    "id, run_name, pipeline, command_line, launch_dir, work_dir, start_ms, end_ms, status, "
+    "completed, cached, failed";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void BindTask(SqliteStmt* s, const TaskRecord& t) {
+  s->Bind(1, t.run_id);
+  s->Bind(2, static_cast<int64_t>(t.task_id));
+  s->Bind(3, int64_t{t.attempt});
+  s->Bind(4, t.hash);
+  s->Bind(5, t.name);
+  s->Bind(6, t.process);
+  s->Bind(7, t.status);
+  s->Bind(8, t.executor);
+  s->Bind(9, t.native_id);
+  s->Bind(10, t.work_dir);
+  s->Bind(11, int64_t{t.exit_code});
+  s->Bind(12, int64_t{t.cpus});
+  s->Bind(13, int64_t{t.spot_retries});
+  s->Bind(14, t.memory_bytes);
+  s->Bind(15, t.submit_ms);
+  s->Bind(16, t.start_ms);
+  s->Bind(17, t.end_ms);
+}
+
+TaskRecord ReadTask(const SqliteStmt& s) {
+  TaskRecord t;
+  t.run_id = s.Int(0);
+  t.task_id = static_cast<uint64_t>(s.Int(1));
+  t.attempt = static_cast<int>(s.Int(2));
+  t.hash = s.Text(3);
+  t.name = s.Text(4);
+  t.process = s.Text(5);
+  t.status = s.Text(6);
+  t.executor = s.Text(7);
+  t.native_id = s.Text(8);
+  t.work_dir = s.Text(9);
+  t.exit_code = static_cast<int>(s.Int(10));
+  t.cpus = static_cast<int>(s.Int(11));
+  t.spot_retries = static_cast<int>(s.Int(12));
+  t.memory_bytes = s.Int(13);
+  t.submit_ms = s.Int(14);
+  t.start_ms = s.Int(15);
+  t.end_ms = s.Int(16);
+  return t;
+}
+
+RunRecord ReadRun(const SqliteStmt& s) {
+  RunRecord r;
+  r.id = s.Int(0);
+  r.run_name = s.Text(1);
+  r.pipeline = s.Text(2);
+  r.command_line = s.Text(3);
+  r.launch_dir = s.Text(4);
+  r.work_dir = s.Text(5);
+  r.start_ms = s.Int(6);
+  r.end_ms = s.Int(7);
+  r.status = s.Text(8);
+  r.completed = static_cast<int>(s.Int(9));
+  r.cached = static_cast<int>(s.Int(10));
+  r.failed = static_cast<int>(s.Int(11));
+  return r;
+}
+
+bool IsAllDigits(const std::string& s) {
+  if (s.empty() || s.size() > 18) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+History::History(std::string path)
+    : path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()),
+      rng_(std::random_device{}()) {}
+
+History::~History() {
+  Status st = Flush();
+  if (!st.ok()) std::fprintf(stderr, "WARN: %s\n", st.message().c_str());
+}
+
+Status History::Error(int rc, const std::string& what) const {
+  std::string detail = db_.get() ? db_.ErrorMessage() : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Failed("run history " + path_ + " is locked by another ferry process (" +
+                            what + "); wait for it to finish and try again");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Failed("run history " + path_ + " is damaged (" + detail +
+                            "); move it aside or delete it (it only holds past runs and "
+                            "-resume records) and run again");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return Status::Failed("cannot " + what + " in run history " + path_ + " (" + detail +
+                            "); check that the directory is writable and the disk not full");
+    default:
+      return Status::Failed("run history " + path_ + ": " + what + ": " + detail);
+  }
+}
+
+Status History::Prepare(SqliteStmt* stmt, const char* sql) {
+  int rc = db_.Prepare(sql, stmt);
+  if (rc != SQLITE_OK) return Error(rc, "prepare a query");
+  return Status::Ok();
+}
+
+Status History::Open(const std::string& ferry_dir, std::unique_ptr<History>* out,
+                     int busy_timeout_ms) {
+  std::error_code ec;
+  std::filesystem::create_directories(ferry_dir, ec);
+  if (ec)
+    return Status::Failed("cannot create the run history directory " + ferry_dir + ": " +
+                          ec.message() + "; run ferry from a writable directory");
+  std::unique_ptr<History> h(new History(ferry_dir + "/history.db"));
+  FERRY_RETURN_IF_ERROR(h->Init(busy_timeout_ms));
+  *out = std::move(h);
+  return Status::Ok();
+}
+
+Status History::Init(int busy_timeout_ms) {
+  int rc = db_.Open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+  if (rc != SQLITE_OK) return Error(rc, "open the database");
+  sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+  sqlite3_extended_result_codes(db_.get(), 1);
+
+  // WAL lets `ferry log` read while a run writes; NORMAL sync is durable
+  // enough for history (a power cut may lose the last batch, never corrupt).
+  rc = db_.Exec("PRAGMA journal_mode=WAL");
+  if (rc != SQLITE_OK) return Error(rc, "open the database");
+  rc = db_.Exec("PRAGMA synchronous=NORMAL");
+  if (rc != SQLITE_OK) return Error(rc, "open the database");
+
+  rc = db_.Exec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return Error(rc, "open the database");
+  int version = 0;
+  {
+    SqliteStmt s;
+    rc = db_.Prepare("PRAGMA user_version", &s);
+    if (rc == SQLITE_OK && s.Step() == SQLITE_ROW) version = static_cast<int>(s.Int(0));
+  }
+  if (version > kSchemaVersion) {
+    db_.Exec("ROLLBACK");
+    return Status::Failed("run history " + path_ + " was written by a newer ferry (schema " +
+                          std::to_string(version) + "); upgrade ferry or move the file aside");
+  }
+  rc = db_.Exec(kSchema);
+  if (rc == SQLITE_OK && version < kSchemaVersion)
+    rc = db_.Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  if (rc != SQLITE_OK) {
+    Status st = Error(rc, "create tables");
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+  rc = db_.Exec("COMMIT");
+  if (rc != SQLITE_OK) {
+    Status st = Error(rc, "create tables");
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+
+  std::string insert_task = std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns +
+                            ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  FERRY_RETURN_IF_ERROR(Prepare(&insert_task_, insert_task.c_str()));
+  std::string find = std::string("SELECT ") + kTaskColumns +
+                     " FROM tasks WHERE hash = ? AND status IN ('COMPLETED','CACHED')"
+                     " ORDER BY rowid DESC LIMIT 1";
+  FERRY_RETURN_IF_ERROR(Prepare(&find_success_, find.c_str()));
+  FERRY_RETURN_IF_ERROR(Prepare(&insert_run_,
+                                "INSERT INTO runs(run_name, pipeline, command_line, launch_dir, "
+                                "work_dir, start_ms, end_ms, status, completed, cached, failed) "
+                                "VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  return Status::Ok();
+}
+
+Status History::BeginRun(RunRecord* run) {
+  if (run->status.empty()) run->status = "RUNNING";
+  if (run->start_ms == 0) run->start_ms = NowMs();
+  const bool generate = run->run_name.empty();
+  for (int attempt = 0;; ++attempt) {
+    if (generate) {
+      run->run_name = RunNameFromNumber(rng_());
+      // Once the plain names get crowded, a number keeps retries short.
+      if (attempt >= 20) run->run_name += "_" + std::to_string(rng_() % 100000);
+    }
+    SqliteStmt& s = insert_run_;
+    s.Reset();
+    s.Bind(1, run->run_name);
+    s.Bind(2, run->pipeline);
+    s.Bind(3, run->command_line);
+    s.Bind(4, run->launch_dir);
+    s.Bind(5, run->work_dir);
+    s.Bind(6, run->start_ms);
+    s.Bind(7, run->end_ms);
+    s.Bind(8, run->status);
+    s.Bind(9, int64_t{run->completed});
+    s.Bind(10, int64_t{run->cached});
+    s.Bind(11, int64_t{run->failed});
+    int rc = s.Step();
+    s.Reset();
+    if (rc == SQLITE_DONE) {
+      run->id = db_.LastInsertId();
+      return Status::Ok();
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+      if (!generate)
+        return Status::Invalid("run name '" + run->run_name + "' is already used in " + path_ +
+                               "; choose another name");
+      if (attempt < 100) continue;
+    }
+    return Error(rc, "record the run");
+  }
+}
+
+Status History::FinishRun(const RunRecord& run) {
+  FERRY_RETURN_IF_ERROR(Flush());
+  SqliteStmt s;
+  FERRY_RETURN_IF_ERROR(Prepare(&s,
+                                "UPDATE runs SET pipeline=?, command_line=?, launch_dir=?, "
+                                "work_dir=?, start_ms=?, end_ms=?, status=?, completed=?, "
+                                "cached=?, failed=? WHERE id=?"));
+  s.Bind(1, run.pipeline);
+  s.Bind(2, run.command_line);
+  s.Bind(3, run.launch_dir);
+  s.Bind(4, run.work_dir);
+  s.Bind(5, run.start_ms);
+  s.Bind(6, run.end_ms ? run.end_ms : NowMs());
+  s.Bind(7, run.status);
+  s.Bind(8, int64_t{run.completed});
+  s.Bind(9, int64_t{run.cached});
+  s.Bind(10, int64_t{run.failed});
+  s.Bind(11, run.id);
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return Error(rc, "record the end of the run");
+  if (db_.Changes() == 0)
+    return Status::NotFound("run " + std::to_string(run.id) + " is not in " + path_);
+  return Status::Ok();
+}
+
+Status History::RecordTask(const TaskRecord& t) {
+  pending_.push_back(t);
+  if (pending_.size() >= kFlushEvery ||
+      std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
+    return Flush();
+  return Status::Ok();
+}
+
+Status History::Flush() {
+  last_flush_ = std::chrono::steady_clock::now();
+  if (pending_.empty()) return Status::Ok();
+  int rc = db_.Exec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return Error(rc, "record tasks");
+  for (const TaskRecord& t : pending_) {
+    insert_task_.Reset();
+    BindTask(&insert_task_, t);
+    rc = insert_task_.Step();
+    if (rc != SQLITE_DONE) {
+      Status st = Error(rc, "record tasks");
+      insert_task_.Reset();
+      db_.Exec("ROLLBACK");
+      return st;  // records stay pending for the next attempt
+    }
+  }
+  insert_task_.Reset();
+  rc = db_.Exec("COMMIT");
+  if (rc != SQLITE_OK) {
+    Status st = Error(rc, "record tasks");
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+Status History::FindSuccess(const std::string& hash, TaskRecord* out, bool* found) {
+  FERRY_RETURN_IF_ERROR(Flush());
+  *found = false;
+  SqliteStmt& s = find_success_;
+  s.Reset();
+  s.Bind(1, hash);
+  int rc = s.Step();
+  if (rc == SQLITE_ROW) {
+    *out = ReadTask(s);
+    *found = true;
+  }
+  s.Reset();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "look up a cached task");
+  return Status::Ok();
+}
+
+Status History::ReadRuns(SqliteStmt* s, std::vector<RunRecord>* out) {
+  int rc;
+  while ((rc = s->Step()) == SQLITE_ROW) out->push_back(ReadRun(*s));
+  if (rc != SQLITE_DONE) return Error(rc, "read runs");
+  return Status::Ok();
+}
+
+Status History::ListRuns(std::vector<RunRecord>* out) {
+  out->clear();
+  SqliteStmt s;
+  FERRY_RETURN_IF_ERROR(
+      Prepare(&s, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id").c_str()));
+  return ReadRuns(&s, out);
+}
+
+Status History::FindRun(const std::string& name_or_id, RunRecord* out, bool* found) {
+  *found = false;
+  SqliteStmt s;
+  std::string select = std::string("SELECT ") + kRunColumns + " FROM runs ";
+  if (name_or_id == "last") {
+    FERRY_RETURN_IF_ERROR(Prepare(&s, (select + "ORDER BY id DESC LIMIT 1").c_str()));
+  } else if (IsAllDigits(name_or_id)) {
+    FERRY_RETURN_IF_ERROR(Prepare(&s, (select + "WHERE id = ?").c_str()));
+    s.Bind(1, static_cast<int64_t>(std::stoll(name_or_id)));
+  } else {
+    FERRY_RETURN_IF_ERROR(Prepare(&s, (select + "WHERE run_name = ?").c_str()));
+    s.Bind(1, name_or_id);
+  }
+  std::vector<RunRecord> runs;
+  FERRY_RETURN_IF_ERROR(ReadRuns(&s, &runs));
+  if (!runs.empty()) {
+    *out = runs.front();
+    *found = true;
+  }
+  return Status::Ok();
+}
+
+Status History::ListTasks(int64_t run_id, std::vector<TaskRecord>* out) {
+  FERRY_RETURN_IF_ERROR(Flush());
+  out->clear();
+  SqliteStmt s;
+  FERRY_RETURN_IF_ERROR(Prepare(&s, (std::string("SELECT ") + kTaskColumns +
+                                     " FROM tasks WHERE run_id = ? ORDER BY task_id, attempt")
+                                        .c_str()));
+  s.Bind(1, run_id);
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out->push_back(ReadTask(s));
+  if (rc != SQLITE_DONE) return Error(rc, "read tasks");
+  return Status::Ok();
+}
+
+Status History::DeleteRun(int64_t run_id) {
+  FERRY_RETURN_IF_ERROR(Flush());
+  int rc = db_.Exec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return Error(rc, "delete a run");
+  SqliteStmt del_tasks, del_run;
+  Status st = Prepare(&del_tasks, "DELETE FROM tasks WHERE run_id = ?");
+  if (st.ok()) st = Prepare(&del_run, "DELETE FROM runs WHERE id = ?");
+  if (!st.ok()) {
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+  del_tasks.Bind(1, run_id);
+  del_run.Bind(1, run_id);
+  rc = del_tasks.Step();
+  if (rc == SQLITE_DONE) rc = del_run.Step();
+  if (rc != SQLITE_DONE) {
+    st = Error(rc, "delete a run");
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+  bool existed = db_.Changes() > 0;
+  rc = db_.Exec("COMMIT");
+  if (rc != SQLITE_OK) {
+    st = Error(rc, "delete a run");
+    db_.Exec("ROLLBACK");
+    return st;
+  }
+  if (!existed) return Status::NotFound("no run with id " + std::to_string(run_id) + " in " + path_);
+  return Status::Ok();
+}
+
+}  // namespace ferry

@@ -1,0 +1,342 @@
+#include "store/history.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "store/run_name.h"
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HistoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ferry_hist_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    dir_ = root_ + "/launch/.ferry";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::unique_ptr<History> OpenOrDie() {
+    std::unique_ptr<History> h;
+    Status st = History::Open(dir_, &h);
+    EXPECT_TRUE(st.ok()) << st.message();
+    return h;
+  }
+  static TaskRecord Task(int64_t run_id, uint64_t id, const std::string& hash,
+                         const std::string& status) {
+    TaskRecord t;
+    t.run_id = run_id;
+    t.task_id = id;
+    t.hash = hash;
+    t.name = "count (" + std::to_string(id) + ")";
+    t.process = "count";
+    t.status = status;
+    t.executor = "local";
+    t.native_id = std::to_string(1000 + id);
+    t.work_dir = "/w/" + hash;
+    t.exit_code = status == "FAILED" ? 1 : 0;
+    t.cpus = 2;
+    t.memory_bytes = int64_t{1} << 30;
+    t.submit_ms = 1700000000000;
+    t.start_ms = 1700000000100;
+    t.end_ms = 1700000001300;
+    return t;
+  }
+
+  std::string root_, dir_;
+};
+
+TEST_F(HistoryTest, RunAndTaskRoundTrip) {
+  auto h = OpenOrDie();
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(fs::exists(dir_ + "/history.db"));
+  RunRecord run;
+  run.pipeline = "examples/wc";
+  run.command_line = "ferry run examples/wc --samples 'a b'";
+  run.launch_dir = root_ + "/launch";
+  run.work_dir = root_ + "/launch/work";
+  ASSERT_TRUE(h->BeginRun(&run).ok());
+  EXPECT_GT(run.id, 0);
+  EXPECT_EQ(run.status, "RUNNING");
+  EXPECT_GT(run.start_ms, 0);
+  EXPECT_NE(run.run_name.find('_'), std::string::npos) << run.run_name;
+
+  TaskRecord t = Task(run.id, 7, "ab12cd34ef", "FAILED");
+  t.attempt = 2;
+  t.spot_retries = 3;
+  t.name = "name with\ttab and 'quotes'";
+  ASSERT_TRUE(h->RecordTask(t).ok());
+
+  run.status = "FAILED";
+  run.completed = 4;
+  run.cached = 2;
+  run.failed = 1;
+  run.end_ms = run.start_ms + 5000;
+  ASSERT_TRUE(h->FinishRun(run).ok());
+
+  // A fresh connection sees everything.
+  h.reset();
+  h = OpenOrDie();
+  RunRecord got;
+  bool found = false;
+  ASSERT_TRUE(h->FindRun(run.run_name, &got, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(got.id, run.id);
+  EXPECT_EQ(got.pipeline, run.pipeline);
+  EXPECT_EQ(got.command_line, run.command_line);
+  EXPECT_EQ(got.launch_dir, run.launch_dir);
+  EXPECT_EQ(got.work_dir, run.work_dir);
+  EXPECT_EQ(got.status, "FAILED");
+  EXPECT_EQ(got.start_ms, run.start_ms);
+  EXPECT_EQ(got.end_ms, run.end_ms);
+  EXPECT_EQ(got.completed, 4);
+  EXPECT_EQ(got.cached, 2);
+  EXPECT_EQ(got.failed, 1);
+
+  std::vector<TaskRecord> tasks;
+  ASSERT_TRUE(h->ListTasks(run.id, &tasks).ok());
+  ASSERT_EQ(tasks.size(), 1u);
+  const TaskRecord& g = tasks[0];
+  EXPECT_EQ(g.run_id, run.id);
+  EXPECT_EQ(g.task_id, 7u);
+  EXPECT_EQ(g.hash, t.hash);
+  EXPECT_EQ(g.name, t.name);
+  EXPECT_EQ(g.process, "count");
+  EXPECT_EQ(g.status, "FAILED");
+  EXPECT_EQ(g.executor, "local");
+  EXPECT_EQ(g.native_id, "1007");
+  EXPECT_EQ(g.work_dir, t.work_dir);
+  EXPECT_EQ(g.exit_code, 1);
+  EXPECT_EQ(g.attempt, 2);
+  EXPECT_EQ(g.cpus, 2);
+  EXPECT_EQ(g.spot_retries, 3);
+  EXPECT_EQ(g.memory_bytes, int64_t{1} << 30);
+  EXPECT_EQ(g.submit_ms, t.submit_ms);
+  EXPECT_EQ(g.start_ms, t.start_ms);
+  EXPECT_EQ(g.end_ms, t.end_ms);
+}
+
+TEST_F(HistoryTest, FindRunByNameIdAndLast) {
+  auto h = OpenOrDie();
+  RunRecord a, b;
+  ASSERT_TRUE(h->BeginRun(&a).ok());
+  ASSERT_TRUE(h->BeginRun(&b).ok());
+  EXPECT_NE(a.run_name, b.run_name);
+  RunRecord got;
+  bool found;
+  ASSERT_TRUE(h->FindRun("last", &got, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(got.id, b.id);
+  ASSERT_TRUE(h->FindRun(std::to_string(a.id), &got, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(got.run_name, a.run_name);
+  ASSERT_TRUE(h->FindRun("no_such_run", &got, &found).ok());
+  EXPECT_FALSE(found);
+
+  std::vector<RunRecord> runs;
+  ASSERT_TRUE(h->ListRuns(&runs).ok());
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].id, a.id);  // oldest first
+  EXPECT_EQ(runs[1].id, b.id);
+
+  // A name the user chose must be free.
+  RunRecord c;
+  c.run_name = a.run_name;
+  Status st = h->BeginRun(&c);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(a.run_name), std::string::npos);
+}
+
+TEST_F(HistoryTest, GeneratedNamesStayUniqueBeyondTheWordList) {
+  auto h = OpenOrDie();
+  std::set<std::string> names;
+  for (int i = 0; i < 300; ++i) {
+    RunRecord r;
+    ASSERT_TRUE(h->BeginRun(&r).ok());
+    EXPECT_TRUE(names.insert(r.run_name).second) << r.run_name;
+  }
+  EXPECT_EQ(RunNameFromNumber(0), RunNameFromNumber(0));
+  EXPECT_NE(RunNameFromNumber(0), RunNameFromNumber(1));
+}
+
+TEST_F(HistoryTest, FindSuccessPicksLatestSuccess) {
+  auto h = OpenOrDie();
+  RunRecord r1, r2, r3;
+  ASSERT_TRUE(h->BeginRun(&r1).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r1.id, 1, "hashA", "COMPLETED")).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r1.id, 2, "hashB", "FAILED")).ok());
+  ASSERT_TRUE(h->FinishRun(r1).ok());
+  ASSERT_TRUE(h->BeginRun(&r2).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r2.id, 1, "hashA", "CACHED")).ok());
+  ASSERT_TRUE(h->BeginRun(&r3).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r3.id, 1, "hashA", "FAILED")).ok());
+
+  TaskRecord got;
+  bool found = false;
+  // Unflushed records are visible too.
+  ASSERT_TRUE(h->FindSuccess("hashA", &got, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(got.run_id, r2.id);  // the later success, not the later failure
+  EXPECT_EQ(got.status, "CACHED");
+  ASSERT_TRUE(h->FindSuccess("hashB", &got, &found).ok());
+  EXPECT_FALSE(found);  // only failed
+  ASSERT_TRUE(h->FindSuccess("nope", &got, &found).ok());
+  EXPECT_FALSE(found);
+}
+
+TEST_F(HistoryTest, BufferedRecordsSurviveTheDestructor) {
+  int64_t run_id;
+  {
+    auto h = OpenOrDie();
+    RunRecord r;
+    ASSERT_TRUE(h->BeginRun(&r).ok());
+    run_id = r.id;
+    for (int i = 0; i < 123; ++i) ASSERT_TRUE(h->RecordTask(Task(r.id, i, "h" + std::to_string(i), "COMPLETED")).ok());
+    // Another connection does not see them yet: they are buffered.
+    std::unique_ptr<History> other;
+    ASSERT_TRUE(History::Open(dir_, &other).ok());
+    std::vector<TaskRecord> seen;
+    ASSERT_TRUE(other->ListTasks(run_id, &seen).ok());
+    EXPECT_LT(seen.size(), 123u);
+  }
+  auto h = OpenOrDie();
+  std::vector<TaskRecord> tasks;
+  ASSERT_TRUE(h->ListTasks(run_id, &tasks).ok());
+  EXPECT_EQ(tasks.size(), 123u);
+}
+
+TEST_F(HistoryTest, SameAttemptRecordedTwiceKeepsTheLast) {
+  auto h = OpenOrDie();
+  RunRecord r;
+  ASSERT_TRUE(h->BeginRun(&r).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r.id, 1, "x", "FAILED")).ok());
+  TaskRecord retry = Task(r.id, 1, "x", "COMPLETED");
+  retry.attempt = 2;
+  ASSERT_TRUE(h->RecordTask(retry).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r.id, 1, "x", "ABORTED")).ok());  // attempt 1 again
+  std::vector<TaskRecord> tasks;
+  ASSERT_TRUE(h->ListTasks(r.id, &tasks).ok());
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0].attempt, 1);
+  EXPECT_EQ(tasks[0].status, "ABORTED");
+  EXPECT_EQ(tasks[1].attempt, 2);
+  EXPECT_EQ(tasks[1].status, "COMPLETED");
+}
+
+TEST_F(HistoryTest, TwoConnectionsShareTheDatabase) {
+  auto a = OpenOrDie();
+  auto b = OpenOrDie();
+  std::set<std::string> names;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 20; ++i) {
+    History* h = i % 2 ? b.get() : a.get();
+    RunRecord r;
+    ASSERT_TRUE(h->BeginRun(&r).ok());
+    EXPECT_TRUE(names.insert(r.run_name).second);
+    ids.push_back(r.id);
+    for (int t = 0; t < 50; ++t)
+      ASSERT_TRUE(h->RecordTask(Task(r.id, t, "run" + std::to_string(i) + "-" + std::to_string(t), "COMPLETED")).ok());
+    ASSERT_TRUE(h->FinishRun(r).ok());
+  }
+  std::vector<RunRecord> runs;
+  ASSERT_TRUE(a->ListRuns(&runs).ok());
+  EXPECT_EQ(runs.size(), 20u);
+  TaskRecord got;
+  bool found;
+  ASSERT_TRUE(a->FindSuccess("run19-49", &got, &found).ok());  // written by b
+  EXPECT_TRUE(found);
+  EXPECT_EQ(got.run_id, ids[19]);
+}
+
+TEST_F(HistoryTest, DeleteRunRemovesItsTasks) {
+  auto h = OpenOrDie();
+  RunRecord r1, r2;
+  ASSERT_TRUE(h->BeginRun(&r1).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r1.id, 1, "gone", "COMPLETED")).ok());
+  ASSERT_TRUE(h->BeginRun(&r2).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r2.id, 1, "kept", "COMPLETED")).ok());
+  ASSERT_TRUE(h->DeleteRun(r1.id).ok());
+  TaskRecord got;
+  bool found;
+  ASSERT_TRUE(h->FindSuccess("gone", &got, &found).ok());
+  EXPECT_FALSE(found);
+  ASSERT_TRUE(h->FindSuccess("kept", &got, &found).ok());
+  EXPECT_TRUE(found);
+  std::vector<RunRecord> runs;
+  ASSERT_TRUE(h->ListRuns(&runs).ok());
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].id, r2.id);
+  Status st = h->DeleteRun(r1.id);
+  EXPECT_EQ(st.kind(), Status::Kind::kNotFound);
+  // Ids are not reused after a delete.
+  RunRecord r3;
+  ASSERT_TRUE(h->BeginRun(&r3).ok());
+  EXPECT_GT(r3.id, r2.id);
+}
+
+TEST_F(HistoryTest, TenThousandTasksAreCheap) {
+  auto h = OpenOrDie();
+  RunRecord r;
+  ASSERT_TRUE(h->BeginRun(&r).ok());
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10000; ++i)
+    ASSERT_TRUE(h->RecordTask(Task(r.id, i, "hash" + std::to_string(i), "COMPLETED")).ok());
+  ASSERT_TRUE(h->FinishRun(r).ok());
+  for (int i = 0; i < 10000; i += 7) {
+    TaskRecord got;
+    bool found;
+    ASSERT_TRUE(h->FindSuccess("hash" + std::to_string(i), &got, &found).ok());
+    ASSERT_TRUE(found);
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("10000 task records + 1429 lookups in %.3f s\n", secs);
+  EXPECT_LT(secs, 10.0);
+}
+
+TEST_F(HistoryTest, CorruptDatabaseIsAClearError) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ + "/history.db") << std::string(4096, 'x');
+  std::unique_ptr<History> h;
+  Status st = History::Open(dir_, &h);
+  ASSERT_FALSE(st.ok());
+  EXPECT_FALSE(h);
+  EXPECT_NE(st.message().find(dir_ + "/history.db"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("damaged"), std::string::npos) << st.message();
+}
+
+TEST_F(HistoryTest, LockedDatabaseIsAClearError) {
+  { auto h = OpenOrDie(); }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/history.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::unique_ptr<History> h;
+  Status st = History::Open(dir_, &h, 200);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("locked"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(dir_ + "/history.db"), std::string::npos) << st.message();
+  sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  EXPECT_TRUE(History::Open(dir_, &h, 200).ok());
+}
+
+TEST_F(HistoryTest, UncreatableDirectoryIsAClearError) {
+  std::ofstream(root_ + "/afile") << "not a dir";
+  std::unique_ptr<History> h;
+  Status st = History::Open(root_ + "/afile/.ferry", &h);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(root_ + "/afile/.ferry"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace ferry

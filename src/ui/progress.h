@@ -1,0 +1,43 @@
+// Progress: what the user sees while `ferry run` works. With a terminal
+// (ansi) it is a compact live table redrawn in place at most ~5 times a
+// second, whatever the event rate; in logs (ansi=false) it is one plain line
+// per event, which greps and tails well.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "ui/progress_model.h"  // ProgressEvent
+
+namespace ferry {
+
+class Progress {
+ public:
+  virtual ~Progress() = default;
+  virtual void Planned(const std::string& process, int total) = 0;  // called once per process before start, in pipeline order
+  virtual void Event(const ProgressEvent& e) = 0;
+  virtual void Message(const std::string& text) = 0;   // a warning or failure report: printed whole, above the live area
+  virtual void Finish(const std::string& summary_line) = 0;  // final redraw, then the summary line
+  // Redraws if something changed and the last redraw is old enough. Call it
+  // from the event loop (e.g. after each executor Poll) so the display
+  // catches up when events stop arriving. No-op in plain mode.
+  virtual void Tick() {}
+};
+
+struct ProgressOptions {
+  int min_redraw_ms = 200;  // ansi: at most one redraw per this interval (Finish/Message always draw)
+  int width = -1;           // columns to cut lines to; -1 = ask the terminal, 0 = no limit
+  int height = -1;          // rows for the live area; -1 = ask the terminal, 0 = no limit
+};
+
+// ansi=true: a live, compact, in-place redrawn display (at most ~5 redraws/s; redraw on Finish):
+//   executor >  local (12)
+//   [ab/12cd34] process > count (3) [ 40%] 4 of 10, cached: 2, failed: 1 ✘
+//   (one line per process; ✔ when all done OK)
+// ansi=false: one plain line per event ("[ab/12cd34] Submitted process > count (3)",
+//   "[..] Completed ...", "[..] Cached ...", "[..] Failed ... (exit 1)").
+std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out);
+std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out, const ProgressOptions& options);
+
+}  // namespace ferry

@@ -1,0 +1,108 @@
+#include "ui/progress_model.h"
+
+#include <gtest/gtest.h>
+
+namespace ferry {
+namespace {
+
+ProgressEvent Ev(const std::string& process, int n, const std::string& status, int exit_code = -1) {
+  ProgressEvent e;
+  e.process = process;
+  e.display = process + " (" + std::to_string(n) + ")";
+  e.hash_prefix = "ab/12cd3" + std::to_string(n % 10);
+  e.executor = "local";
+  e.status = status;
+  e.exit_code = exit_code;
+  return e;
+}
+
+TEST(ProgressModelTest, PlainLinesSayWhatHappened) {
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "SUBMITTED")),
+            "[ab/12cd33] Submitted process > count (3)");
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "COMPLETED", 0)),
+            "[ab/12cd33] Completed process > count (3)");
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "CACHED")),
+            "[ab/12cd33] Cached process > count (3)");
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "FAILED", 1)),
+            "[ab/12cd33] Failed process > count (3) (exit 1)");
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "ABORTED")),
+            "[ab/12cd33] Aborted process > count (3)");
+  ProgressEvent r = Ev("count", 3, "RETRY", 137);
+  r.attempt = 1;
+  EXPECT_EQ(ProgressModel::PlainLine(r),
+            "[ab/12cd33] Retrying process > count (3) (exit 137, attempt 1 failed)");
+}
+
+TEST(ProgressModelTest, CountsPerProcessAndExecutor) {
+  ProgressModel m;
+  m.Planned("count", 10);
+  m.Planned("total", 1);
+  for (int i = 1; i <= 2; ++i) m.Apply(Ev("count", i, "CACHED"));
+  for (int i = 3; i <= 8; ++i) m.Apply(Ev("count", i, "SUBMITTED"));
+  m.Apply(Ev("count", 3, "COMPLETED", 0));
+  m.Apply(Ev("count", 4, "FAILED", 1));
+  m.Apply(Ev("count", 5, "COMPLETED", 0));
+
+  std::vector<std::string> lines = m.Render(0, 0);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "executor >  local (6)");
+  EXPECT_EQ(lines[1], "[ab/12cd35] process > count (5) [ 50%] 5 of 10, cached: 2, failed: 1 \u2718");
+  // Not started yet: the process name, no hash, names aligned.
+  EXPECT_EQ(lines[2], "[-        ] process > total     [  0%] 0 of 1");
+}
+
+TEST(ProgressModelTest, CheckMarkWhenEverythingSucceeded) {
+  ProgressModel m;
+  m.Planned("count", 2);
+  m.Apply(Ev("count", 1, "CACHED"));
+  m.Apply(Ev("count", 2, "SUBMITTED"));
+  ProgressEvent retry = Ev("count", 2, "RETRY", 1);
+  m.Apply(retry);
+  m.Apply(Ev("count", 2, "SUBMITTED"));
+  m.Apply(Ev("count", 2, "COMPLETED", 0));
+  std::vector<std::string> lines = m.Render(0, 0);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "executor >  local (2)");
+  EXPECT_EQ(lines[1], "[ab/12cd32] process > count (2) [100%] 2 of 2, cached: 1, retries: 1 \u2714");
+}
+
+TEST(ProgressModelTest, UnknownTotalCountsWhatWasSeen) {
+  ProgressModel m;
+  m.Planned("align", 0);
+  m.Apply(Ev("align", 1, "SUBMITTED"));
+  m.Apply(Ev("align", 2, "SUBMITTED"));
+  m.Apply(Ev("align", 1, "COMPLETED", 0));
+  std::vector<std::string> lines = m.Render(0, 0);
+  EXPECT_EQ(lines.back(), "[ab/12cd31] process > align (1) [ 50%] 1 of 2");
+}
+
+TEST(ProgressModelTest, LinesFitTheTerminal) {
+  ProgressModel m;
+  m.Planned("a_really_long_process_name_that_goes_on", 3);
+  m.Apply(Ev("a_really_long_process_name_that_goes_on", 1, "FAILED", 2));
+  for (const std::string& l : m.Render(30, 0)) {
+    size_t cols = 0;
+    for (unsigned char c : l) cols += (c & 0xC0) != 0x80;
+    EXPECT_LE(cols, 30u) << l;
+  }
+  EXPECT_EQ(FitWidth("ab\u2714cd", 3), "ab\u2714");
+  EXPECT_EQ(FitWidth("abc", 0), "abc");
+}
+
+TEST(ProgressModelTest, ManyProcessesCollapseToFitTheHeight) {
+  ProgressModel m;
+  for (int i = 0; i < 30; ++i) m.Planned("p" + std::to_string(i), 1);
+  // The first 20 are done and may be hidden.
+  for (int i = 0; i < 20; ++i) {
+    m.Apply(Ev("p" + std::to_string(i), 1, "SUBMITTED"));
+    m.Apply(Ev("p" + std::to_string(i), 1, "COMPLETED", 0));
+  }
+  std::vector<std::string> lines = m.Render(0, 8);
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_NE(lines[1].find("process > p20"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines.back(), "... and 4 more processes (20 finished ones hidden)");
+  EXPECT_EQ(m.Render(0, 0).size(), 31u);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,66 @@
+"""The bad-input corpus: every broken pipeline file, config file and command
+line in bad_input/ must give exit code 2 and a message that says where
+(file:line:col for files) and what is wrong. Expectations live in each
+case's first line (`# expect: A && B`) or in bad_input/cli.txt."""
+import pathlib
+import shlex
+
+import pytest
+
+CORPUS = pathlib.Path(__file__).parent / "bad_input"
+VALID_PIPELINE = """params:
+  samples: "*.txt"
+tasks:
+  t:
+    script: echo hi
+"""
+VALID_CONFIG = """profiles {
+    small {
+        process.cpus = 1
+    }
+}
+"""
+
+
+def expectations(path):
+    first = path.read_text().splitlines()[0]
+    return [e.strip() for e in first.split("expect:", 1)[1].split("&&")]
+
+
+FILE_CASES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".yml", ".config"))
+CLI_CASES = [l for l in (CORPUS / "cli.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
+
+
+def test_corpus_is_large_enough():
+    assert len(FILE_CASES) + len(CLI_CASES) >= 40
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=lambda p: p.name)
+def test_broken_file(ws, case):
+    if case.suffix == ".yml":
+        ws.write("pipeline.yml", case.read_text())
+        ws.write("data.txt", "some words\n")
+    else:
+        ws.write("pipeline.yml", VALID_PIPELINE)
+        ws.write("ferry.config", case.read_text())
+    p = ws.run("run", "pipeline.yml")
+    assert p.returncode == 2, f"exit {p.returncode}\n{p.stdout}\n{p.stderr}"
+    for e in expectations(case):
+        assert e in p.stderr, f"expected {e!r} in:\n{p.stderr}"
+    # Clear message, not a crash dump.
+    assert "terminate called" not in p.stderr and "Traceback" not in p.stderr
+    assert "what():" not in p.stderr
+    # Nothing half-written: no work dir, no history.
+    assert not (ws.path / "work").exists()
+
+
+@pytest.mark.parametrize("line", CLI_CASES)
+def test_broken_command_line(ws, line):
+    args, expected = line.split("|", 1)
+    ws.write("pipeline.yml", VALID_PIPELINE)
+    ws.write("ferry.config", VALID_CONFIG)
+    p = ws.run(*shlex.split(args))
+    assert p.returncode == 2, f"exit {p.returncode}\n{p.stdout}\n{p.stderr}"
+    for e in expected.split("&&"):
+        assert e.strip() in p.stderr, f"expected {e.strip()!r} in:\n{p.stderr}"
+    assert not (ws.path / "work").exists()

@@ -1,0 +1,132 @@
+"""Failure reports, each errorStrategy, and Ctrl-C followed by -resume."""
+import os
+import signal
+import time
+
+from conftest import ok, statuses
+
+FAN = """
+params:
+  strategy: terminate
+  slow: "0.2"
+tasks:
+  work:
+    for_each: "{{ range(0, 3) }}"
+    errorStrategy: "{{ params.strategy }}"
+    output:
+      out: "out{{ item }}.txt"
+    script: |
+      if [ {{ item }} -eq 0 ]; then
+        echo "line one of the complaint" >&2
+        echo "reading input.dat: no such thing" >&2
+        exit 7
+      fi
+      sleep {{ params.slow }}
+      echo done > {{ output.out }}
+  after:
+    input:
+      all: "{{ work.output.out }}"
+    output:
+      sum: sum.txt
+    script: cat {{ input.all }} > {{ output.sum }}
+"""
+
+
+def test_failure_report_names_task_exit_command_stderr_workdir(ws):
+    ws.write("pipeline.yml", FAN)
+    p = ws.run("run", ".", "-ansi-log", "false", "-with-trace", "trace.tsv")
+    assert p.returncode == 1
+    out = p.stdout + p.stderr
+    assert "task 'work (1)' failed: exit status 7" in out
+    assert "reading input.dat: no such thing" in out
+    assert "exit 7" in out  # the command
+    failed = next(r for r in ws.trace() if r["status"] == "FAILED")
+    assert failed["workdir"] in out
+    assert failed["exit"] == "7"
+
+
+def test_terminate_aborts_running_tasks(ws):
+    ws.write("pipeline.yml", FAN)
+    start = time.time()
+    p = ws.run("run", ".", "--slow", "30", "-with-trace", "trace.tsv")
+    assert p.returncode == 1
+    assert time.time() - start < 20
+    st = statuses(ws.trace())
+    assert st.count("FAILED") == 1 and st.count("ABORTED") == 2
+    assert "after" not in {r["name"] for r in ws.trace()}
+
+
+def test_finish_lets_running_tasks_end(ws):
+    ws.write("ferry.config", "executor.cpus = 4\n")
+    ws.write("pipeline.yml", FAN)
+    p = ws.run("run", ".", "--strategy", "finish", "--slow", "1", "-with-trace", "trace.tsv")
+    assert p.returncode == 1
+    st = {r["name"]: r["status"] for r in ws.trace()}
+    assert st == {"work (1)": "FAILED", "work (2)": "COMPLETED", "work (3)": "COMPLETED"}
+
+
+def test_ignore_continues_and_skips_dependents(ws):
+    ws.write("pipeline.yml", FAN)
+    p = ok(ws.run("run", ".", "--strategy", "ignore", "-with-trace", "trace.tsv"))
+    st = {r["name"]: r["status"] for r in ws.trace()}
+    assert st == {"work (1)": "FAILED", "work (2)": "COMPLETED", "work (3)": "COMPLETED"}
+    assert "1 skipped" in p.stdout
+
+
+def _wait_for(path, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ctrl_c_aborts_then_resume_continues(ws):
+    marks = ws.path / "marks"
+    marks.mkdir()
+    ws.write("pipeline.yml", f"""
+tasks:
+  quick:
+    for_each: "{{{{ range(0, 2) }}}}"
+    output:
+      o: "q{{{{ item }}}}.txt"
+    script: echo quick > {{{{ output.o }}}}
+  slow:
+    for_each: "{{{{ range(0, 2) }}}}"
+    input:
+      q: "{{{{ quick.output.o }}}}"
+    output:
+      o: "s{{{{ item }}}}.txt"
+    script: |
+      echo $$ > {marks}/pid{{{{ item }}}}
+      if [ -e {marks}/hold ]; then sleep 60; fi
+      echo slow > {{{{ output.o }}}}
+""")
+    (marks / "hold").write_text("")
+    proc = ws.popen("run", ".", "-with-trace", "trace1.tsv")
+    assert _wait_for(marks / "pid0") and _wait_for(marks / "pid1")
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert "-resume" in err
+    rows = {r["name"]: r["status"] for r in ws.trace("trace1.tsv")}
+    assert rows == {"quick (1)": "COMPLETED", "quick (2)": "COMPLETED",
+                    "slow (1)": "ABORTED", "slow (2)": "ABORTED"}
+    # The task processes are gone.
+    for i in range(2):
+        pid = int((marks / f"pid{i}").read_text())
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        assert not alive, f"task process {pid} survived Ctrl-C"
+    log = ok(ws.run("log", "last"))
+    assert log.stdout.count("ABORTED") == 2
+    (marks / "hold").unlink()
+    ok(ws.run("run", ".", "-resume", "-with-trace", "trace2.tsv"))
+    rows = {r["name"]: r["status"] for r in ws.trace("trace2.tsv")}
+    assert rows == {"quick (1)": "CACHED", "quick (2)": "CACHED",
+                    "slow (1)": "COMPLETED", "slow (2)": "COMPLETED"}

@@ -1,0 +1,141 @@
+// BatchEngine: the AWS Batch control plane and scheduler of ferry-awsemu.
+// It keeps compute environments, queues, job definitions and jobs, moves
+// jobs through SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING ->
+// SUCCEEDED/FAILED, places them within compute-environment capacity, runs
+// them through JobRunner, applies retry strategies, timeouts and injected
+// host terminations, and sends their output to CloudWatch Logs.
+//
+// Threads: API calls come from HTTP threads and take the one mutex; a single
+// worker thread advances timed transitions, starts and reaps processes
+// (JobRunner is only touched there) and ships log lines.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "awsemu/batch_model.h"
+#include "awsemu/job_runner.h"
+#include "awsemu/service.h"
+
+namespace awsemu {
+
+class LogsService;
+
+struct BatchTiming {
+  // Time between the automatic state changes (SUBMITTED -> PENDING ->
+  // RUNNABLE, STARTING -> RUNNING). Environment FERRY_AWSEMU_BATCH_STEP_MS.
+  int step_ms = 100;
+  // Grace between SIGTERM and SIGKILL when a job is terminated or times out
+  // (30 s on AWS). Environment FERRY_AWSEMU_BATCH_KILL_GRACE_MS.
+  int kill_grace_ms = 2000;
+};
+
+class BatchEngine {
+ public:
+  using json = nlohmann::json;
+
+  BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing);
+  ~BatchEngine();
+
+  // Each operation takes the request body and returns the response body, or
+  // throws BatchError.
+  json CreateComputeEnvironment(const json& in);
+  json UpdateComputeEnvironment(const json& in);
+  json DeleteComputeEnvironment(const json& in);
+  json DescribeComputeEnvironments(const json& in);
+  json CreateJobQueue(const json& in);
+  json UpdateJobQueue(const json& in);
+  json DeleteJobQueue(const json& in);
+  json DescribeJobQueues(const json& in);
+  json RegisterJobDefinition(const json& in);
+  json DeregisterJobDefinition(const json& in);
+  json DescribeJobDefinitions(const json& in);
+  json SubmitJob(const json& in);
+  json DescribeJobs(const json& in);
+  json ListJobs(const json& in);
+  json TerminateJob(const json& in);
+  json CancelJob(const json& in);
+
+  void Reset();
+  void Shutdown();
+
+ private:
+  enum class TimerKind { kAdvance, kHostCheck, kHostKill, kTimeout, kEscalate };
+  struct Timer {
+    int64_t due;  // steady ms
+    TimerKind kind;
+    Job* job;
+    uint64_t gen;  // timer_gen for kAdvance, run_key otherwise
+    bool operator>(const Timer& o) const { return due > o.due; }
+  };
+  struct LogBatch {
+    std::string group, stream;
+    std::vector<std::pair<int64_t, std::string>> events;
+  };
+
+  // Registry helpers (batch_registry.cc), mu_ held.
+  ComputeEnv* FindCe(const std::string& name_or_arn);
+  JobQueue* FindQueue(const std::string& name_or_arn);
+  const JobDefinition* ResolveJobDefinition(const std::string& ref) const;
+  json CeJson(const ComputeEnv& ce) const;
+  json QueueJson(const JobQueue& q) const;
+  static json JobDefJson(const JobDefinition& d);
+
+  // Job lifecycle (batch_engine.cc), mu_ held.
+  void Loop();
+  void AddTimer(int64_t due, TimerKind kind, Job* job);
+  void Advance(Job* job, int64_t now);
+  void OnTimer(const Timer& t, int64_t now);
+  void Schedule(int64_t now);
+  void StartAttempt(Job* job, int64_t now);
+  void FinishAttempt(Job* job, int exit_code, bool container_exited, int64_t now);
+  void Release(Job* job);
+  void Fail(Job* job, const std::string& reason);
+  void Succeed(Job* job);
+  void OnTerminal(Job* job);
+  void CancelOrTerminate(Job* job, const std::string& reason, bool terminate);
+  bool CanEverFit(const Job& job) const;
+  json JobJson(const Job& job) const;
+  json SummaryJson(const Job& job) const;
+  Job* FindJob(const std::string& id);
+
+  EmuContext ctx_;
+  FaultSource* faults_;
+  LogsService* logs_;
+  BatchTiming timing_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<ComputeEnv>> ces_;
+  std::map<std::string, std::unique_ptr<JobQueue>> queues_;
+  std::map<std::string, std::vector<JobDefinition>> job_defs_;  // name -> revisions in order
+  std::unordered_map<std::string, std::unique_ptr<Job>> jobs_;
+  std::vector<Job*> top_jobs_;  // non-child jobs in submission order (ListJobs)
+  std::map<std::string, std::deque<Job*>> runnable_;  // queue name -> RUNNABLE jobs, FIFO
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  std::unordered_map<uint64_t, Job*> running_;  // run_key -> job
+  std::vector<std::pair<Job*, int>> pending_signals_;  // for the worker: (job, signal)
+  std::vector<LogBatch> pending_logs_;
+  uint64_t next_seq_ = 1;
+  uint64_t next_run_key_ = 1;
+  bool schedule_dirty_ = false;
+  int64_t host_memory_mib_ = 0;
+  int64_t running_memory_mib_ = 0;
+  std::string bwrap_;  // resolved lazily on the worker
+  bool bwrap_probed_ = false;
+
+  JobRunner runner_;  // worker thread only (Wake() excepted)
+  bool stop_ = false;
+  std::thread worker_;
+};
+
+}  // namespace awsemu

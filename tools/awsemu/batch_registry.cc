@@ -1,0 +1,415 @@
+// BatchEngine's control-plane half: compute environments, job queues and
+// job definitions (create, update, describe, delete/deregister).
+#include <algorithm>
+#include <cctype>
+
+#include "awsemu/batch_engine.h"
+#include "awsemu/batch_fields.h"
+#include "awsemu/batch_ids.h"
+#include "awsemu/logs_service.h"
+
+namespace awsemu {
+namespace {
+
+using json = nlohmann::json;
+
+// Names of compute environments, queues and job definitions: up to 128
+// letters, digits, hyphens and underscores.
+void CheckName(const std::string& name, const char* what) {
+  bool ok = !name.empty() && name.size() <= 128 &&
+            std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (!ok)
+    ThrowClient(std::string(what) +
+                " name should be up to 128 characters long and may contain only letters, numbers, hyphens and "
+                "underscores");
+}
+
+// "arn:...:kind/name[:rev]" -> "name[:rev]"; other strings unchanged.
+std::string NameFromArn(const std::string& s) {
+  if (s.rfind("arn:", 0) != 0) return s;
+  size_t slash = s.find('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+std::map<std::string, std::string> TagMap(const json& tags) {
+  std::map<std::string, std::string> out;
+  if (tags.is_object())
+    for (const auto& [k, v] : tags.items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
+Resources CapacityOf(const ComputeEnv& ce) {
+  std::map<std::string, std::string> tags = TagMap(ce.tags);
+  if (ce.type == "UNMANAGED") return ComputeEnvCapacity(ce.unmanaged_vcpus, "EC2", {"m"}, tags);
+  const json& cr = ce.compute_resources;
+  double max_vcpus = cr.value("maxvCpus", 0);
+  std::vector<std::string> types;
+  if (cr.contains("instanceTypes") && cr["instanceTypes"].is_array())
+    for (const auto& t : cr["instanceTypes"])
+      if (t.is_string()) types.push_back(t.get<std::string>());
+  if (cr.contains("tags"))
+    for (const auto& [k, v] : TagMap(cr["tags"])) tags.emplace(k, v);
+  return ComputeEnvCapacity(max_vcpus, cr.value("type", "EC2"), types, tags);
+}
+
+void CheckRetryStrategy(const json& rs) {
+  if (rs.is_null()) return;
+  if (!rs.is_object()) ThrowClient("retryStrategy must be an object");
+  if (auto a = OptInt(rs, "attempts"); a && (*a < 1 || *a > 10))
+    ThrowClient("Error executing request, Exception : Retry attempts should be between 1 and 10.");
+  if (rs.contains("evaluateOnExit")) {
+    if (!rs["evaluateOnExit"].is_array()) ThrowClient("retryStrategy.evaluateOnExit must be a list");
+    if (rs["evaluateOnExit"].size() > 5)
+      ThrowClient("Error executing request, Exception : evaluateOnExit may contain up to 5 entries.");
+    for (const auto& e : rs["evaluateOnExit"]) {
+      std::string action = OptStr(e, "action");
+      std::string up;
+      for (char c : action) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (up != "RETRY" && up != "EXIT")
+        ThrowClient("Error executing request, Exception : evaluateOnExit action should be RETRY or EXIT.");
+    }
+  }
+}
+
+}  // namespace
+
+ComputeEnv* BatchEngine::FindCe(const std::string& name_or_arn) {
+  auto it = ces_.find(NameFromArn(name_or_arn));
+  return it == ces_.end() ? nullptr : it->second.get();
+}
+
+JobQueue* BatchEngine::FindQueue(const std::string& name_or_arn) {
+  auto it = queues_.find(NameFromArn(name_or_arn));
+  return it == queues_.end() ? nullptr : it->second.get();
+}
+
+const JobDefinition* BatchEngine::ResolveJobDefinition(const std::string& ref) const {
+  std::string s = NameFromArn(ref);
+  size_t colon = s.find(':');
+  std::string name = s.substr(0, colon);
+  auto it = job_defs_.find(name);
+  if (it == job_defs_.end()) return nullptr;
+  if (colon == std::string::npos) {
+    // A bare name means its latest ACTIVE revision.
+    for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
+      if (r->status == "ACTIVE") return &*r;
+    return nullptr;
+  }
+  std::string rev = s.substr(colon + 1);
+  for (const auto& d : it->second)
+    if (std::to_string(d.revision) == rev) return &d;
+  return nullptr;
+}
+
+json BatchEngine::CeJson(const ComputeEnv& ce) const {
+  json j = {{"computeEnvironmentName", ce.name},
+            {"computeEnvironmentArn", ce.arn},
+            {"ecsClusterArn", "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":cluster/AWSBatch-" + ce.name + "-" +
+                                  ce.uuid},
+            {"tags", ce.tags},
+            {"type", ce.type},
+            {"state", ce.state},
+            {"status", ce.status},
+            {"statusReason", "ComputeEnvironment Healthy"},
+            {"uuid", ce.uuid},
+            {"containerOrchestrationType", "ECS"},
+            {"updatePolicy", {{"terminateJobsOnUpdate", false}, {"jobExecutionTimeoutMinutes", 30}}}};
+  if (!ce.compute_resources.is_null()) j["computeResources"] = ce.compute_resources;
+  if (ce.type == "UNMANAGED") j["unmanagedvCpus"] = ce.unmanaged_vcpus;
+  if (!ce.service_role.empty()) j["serviceRole"] = ce.service_role;
+  return j;
+}
+
+json BatchEngine::QueueJson(const JobQueue& q) const {
+  json order = json::array();
+  for (const auto& [o, name] : q.compute_envs)
+    order.push_back({{"order", o}, {"computeEnvironment", BatchArn(ctx_.region, "compute-environment", name)}});
+  json j = {{"jobQueueName", q.name},
+            {"jobQueueArn", q.arn},
+            {"state", q.state},
+            {"status", q.status},
+            {"statusReason", "JobQueue Healthy"},
+            {"priority", q.priority},
+            {"computeEnvironmentOrder", order},
+            {"tags", q.tags}};
+  if (!q.scheduling_policy_arn.empty()) j["schedulingPolicyArn"] = q.scheduling_policy_arn;
+  return j;
+}
+
+json BatchEngine::JobDefJson(const JobDefinition& d) {
+  json j = d.body;
+  j["status"] = d.status;
+  return j;
+}
+
+json BatchEngine::CreateComputeEnvironment(const json& in) {
+  std::string name = ReqStr(in, "computeEnvironmentName");
+  CheckName(name, "Compute environment");
+  std::string type = ReqStr(in, "type");
+  if (type != "MANAGED" && type != "UNMANAGED") ThrowClient("type must be MANAGED or UNMANAGED");
+  std::string state = OptStr(in, "state", "ENABLED");
+  if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
+  auto ce = std::make_unique<ComputeEnv>();
+  ce->name = name;
+  ce->arn = BatchArn(ctx_.region, "compute-environment", name);
+  ce->uuid = NewUuid();
+  ce->type = type;
+  ce->state = state;
+  ce->service_role = OptStr(in, "serviceRole");
+  if (in.contains("tags") && in["tags"].is_object()) ce->tags = in["tags"];
+  if (type == "MANAGED") {
+    if (!in.contains("computeResources") || !in["computeResources"].is_object())
+      ThrowClient("computeResources must be provided for a MANAGED compute environment");
+    json cr = in["computeResources"];
+    auto max = OptInt(cr, "maxvCpus");
+    if (!max || *max < 0) ThrowClient("computeResources.maxvCpus is required and must not be negative");
+    std::string crtype = OptStr(cr, "type");
+    if (crtype != "EC2" && crtype != "SPOT" && crtype != "FARGATE" && crtype != "FARGATE_SPOT")
+      ThrowClient("computeResources.type must be one of EC2, SPOT, FARGATE, FARGATE_SPOT");
+    if (!cr.contains("minvCpus") && crtype.rfind("FARGATE", 0) != 0) cr["minvCpus"] = 0;
+    if (!cr.contains("desiredvCpus") && crtype.rfind("FARGATE", 0) != 0) cr["desiredvCpus"] = cr.value("minvCpus", 0);
+    ce->compute_resources = cr;
+  } else {
+    ce->unmanaged_vcpus = static_cast<int>(OptInt(in, "unmanagedvCpus").value_or(0));
+  }
+  ce->capacity = CapacityOf(*ce);
+  json out = {{"computeEnvironmentName", name}, {"computeEnvironmentArn", ce->arn}};
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ces_.count(name)) ThrowClient("Object already exists");
+  ces_[name] = std::move(ce);
+  schedule_dirty_ = true;
+  return out;
+}
+
+json BatchEngine::UpdateComputeEnvironment(const json& in) {
+  std::string ref = ReqStr(in, "computeEnvironment");
+  std::lock_guard<std::mutex> lock(mu_);
+  ComputeEnv* ce = FindCe(ref);
+  if (!ce) ThrowClient("ComputeEnvironment " + ref + " does not exist");
+  if (in.contains("state")) {
+    std::string state = OptStr(in, "state");
+    if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
+    ce->state = state;
+  }
+  if (auto u = OptInt(in, "unmanagedvCpus")) ce->unmanaged_vcpus = static_cast<int>(*u);
+  if (in.contains("serviceRole")) ce->service_role = OptStr(in, "serviceRole");
+  if (in.contains("computeResources") && in["computeResources"].is_object()) {
+    if (ce->type != "MANAGED") ThrowClient("computeResources can only be updated on a MANAGED compute environment");
+    for (const auto& [k, v] : in["computeResources"].items()) {
+      if (k == "maxvCpus" && (!v.is_number_integer() || v.get<int64_t>() < 0))
+        ThrowClient("computeResources.maxvCpus must not be negative");
+      ce->compute_resources[k] = v;
+    }
+  }
+  ce->capacity = CapacityOf(*ce);
+  // Jobs that could never fit may fit now.
+  for (auto& [_, q] : runnable_)
+    for (Job* j : q) j->misconfigured = false;
+  schedule_dirty_ = true;
+  runner_.Wake();
+  return {{"computeEnvironmentName", ce->name}, {"computeEnvironmentArn", ce->arn}};
+}
+
+json BatchEngine::DeleteComputeEnvironment(const json& in) {
+  std::string ref = ReqStr(in, "computeEnvironment");
+  std::lock_guard<std::mutex> lock(mu_);
+  ComputeEnv* ce = FindCe(ref);
+  if (!ce) ThrowClient("ComputeEnvironment " + ref + " does not exist");
+  if (ce->state != "DISABLED") ThrowClient("Cannot delete, compute environment " + ce->name + " is not DISABLED");
+  for (const auto& [_, q] : queues_)
+    for (const auto& [o, name] : q->compute_envs)
+      if (name == ce->name) ThrowClient("Cannot delete, found existing JobQueue relationship");
+  ces_.erase(ce->name);
+  return json::object();
+}
+
+json BatchEngine::DescribeComputeEnvironments(const json& in) {
+  std::vector<std::string> wanted = OptStrList(in, "computeEnvironments");
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<const ComputeEnv*> list;
+  for (const auto& [name, ce] : ces_) {
+    if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+          return w == ce->name || w == ce->arn;
+        }))
+      continue;
+    list.push_back(ce.get());
+  }
+  std::string token;
+  auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
+  json out = {{"computeEnvironments", json::array()}};
+  for (size_t i = b; i < e; ++i) out["computeEnvironments"].push_back(CeJson(*list[i]));
+  if (!token.empty()) out["nextToken"] = token;
+  return out;
+}
+
+json BatchEngine::CreateJobQueue(const json& in) {
+  std::string name = ReqStr(in, "jobQueueName");
+  CheckName(name, "Job queue");
+  auto priority = OptInt(in, "priority");
+  if (!priority) ThrowClient("priority is required");
+  std::string state = OptStr(in, "state", "ENABLED");
+  if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
+  auto order = in.find("computeEnvironmentOrder");
+  if (order == in.end() || !order->is_array() || order->empty())
+    ThrowClient("computeEnvironmentOrder must name at least one compute environment");
+  if (order->size() > 3) ThrowClient("A job queue can have at most 3 compute environments");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (queues_.count(name)) ThrowClient("Object already exists");
+  auto q = std::make_unique<JobQueue>();
+  q->name = name;
+  q->arn = BatchArn(ctx_.region, "job-queue", name);
+  q->priority = static_cast<int>(*priority);
+  q->state = state;
+  q->scheduling_policy_arn = OptStr(in, "schedulingPolicyArn");
+  if (in.contains("tags") && in["tags"].is_object()) q->tags = in["tags"];
+  for (const auto& o : *order) {
+    std::string ref = ReqStr(o, "computeEnvironment");
+    ComputeEnv* ce = FindCe(ref);
+    if (!ce) ThrowClient("computeEnvironmentOrder: compute environment " + ref + " does not exist");
+    q->compute_envs.push_back({static_cast<int>(OptInt(o, "order").value_or(0)), ce->name});
+  }
+  std::stable_sort(q->compute_envs.begin(), q->compute_envs.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  json out = {{"jobQueueName", name}, {"jobQueueArn", q->arn}};
+  queues_[name] = std::move(q);
+  return out;
+}
+
+json BatchEngine::UpdateJobQueue(const json& in) {
+  std::string ref = ReqStr(in, "jobQueue");
+  std::lock_guard<std::mutex> lock(mu_);
+  JobQueue* q = FindQueue(ref);
+  if (!q) ThrowClient("JobQueue " + ref + " not found.");
+  if (in.contains("state")) {
+    std::string state = OptStr(in, "state");
+    if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
+    q->state = state;
+  }
+  if (auto p = OptInt(in, "priority")) q->priority = static_cast<int>(*p);
+  if (in.contains("computeEnvironmentOrder") && in["computeEnvironmentOrder"].is_array()) {
+    std::vector<std::pair<int, std::string>> envs;
+    for (const auto& o : in["computeEnvironmentOrder"]) {
+      std::string ce_ref = ReqStr(o, "computeEnvironment");
+      ComputeEnv* ce = FindCe(ce_ref);
+      if (!ce) ThrowClient("computeEnvironmentOrder: compute environment " + ce_ref + " does not exist");
+      envs.push_back({static_cast<int>(OptInt(o, "order").value_or(0)), ce->name});
+    }
+    std::stable_sort(envs.begin(), envs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    q->compute_envs = envs;
+    for (Job* j : runnable_[q->name]) j->misconfigured = false;
+  }
+  schedule_dirty_ = true;
+  runner_.Wake();
+  return {{"jobQueueName", q->name}, {"jobQueueArn", q->arn}};
+}
+
+json BatchEngine::DeleteJobQueue(const json& in) {
+  std::string ref = ReqStr(in, "jobQueue");
+  std::lock_guard<std::mutex> lock(mu_);
+  JobQueue* q = FindQueue(ref);
+  if (!q) ThrowClient("JobQueue " + ref + " not found.");
+  if (q->state != "DISABLED") ThrowClient("Cannot delete, job queue " + q->name + " is not DISABLED");
+  std::string name = q->name;
+  // Jobs still waiting in the queue end with it.
+  for (Job* j : top_jobs_)
+    if (j->spec->queue == name && !j->terminal()) CancelOrTerminate(j, "Job queue deleted", true);
+  queues_.erase(name);
+  runnable_.erase(name);
+  return json::object();
+}
+
+json BatchEngine::DescribeJobQueues(const json& in) {
+  std::vector<std::string> wanted = OptStrList(in, "jobQueues");
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<const JobQueue*> list;
+  for (const auto& [name, q] : queues_) {
+    if (!wanted.empty() &&
+        std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return w == q->name || w == q->arn; }))
+      continue;
+    list.push_back(q.get());
+  }
+  std::string token;
+  auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
+  json out = {{"jobQueues", json::array()}};
+  for (size_t i = b; i < e; ++i) out["jobQueues"].push_back(QueueJson(*list[i]));
+  if (!token.empty()) out["nextToken"] = token;
+  return out;
+}
+
+json BatchEngine::RegisterJobDefinition(const json& in) {
+  std::string name = ReqStr(in, "jobDefinitionName");
+  CheckName(name, "Job definition");
+  std::string type = ReqStr(in, "type");
+  if (type != "container" && type != "multinode") ThrowClient("type must be container or multinode");
+  if (type == "container" && (!in.contains("containerProperties") || !in["containerProperties"].is_object()) &&
+      !in.contains("eksProperties"))
+    ThrowClient("containerProperties must be provided for a job definition of type container");
+  if (in.contains("retryStrategy")) CheckRetryStrategy(in["retryStrategy"]);
+  if (in.contains("timeout") && in["timeout"].is_object())
+    if (auto t = OptInt(in["timeout"], "attemptDurationSeconds"); t && *t < 1)
+      ThrowClient("timeout.attemptDurationSeconds must be a positive number of seconds");
+  OptStrMap(in, "parameters");
+  OptStrMap(in, "tags");
+
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& revisions = job_defs_[name];
+  JobDefinition d;
+  d.name = name;
+  d.revision = revisions.empty() ? 1 : revisions.back().revision + 1;
+  d.arn = BatchArn(ctx_.region, "job-definition", name + ":" + std::to_string(d.revision));
+  d.body = in;
+  d.body["jobDefinitionName"] = name;
+  d.body["jobDefinitionArn"] = d.arn;
+  d.body["revision"] = d.revision;
+  d.body["containerOrchestrationType"] = "ECS";
+  if (!d.body.contains("parameters")) d.body["parameters"] = json::object();
+  revisions.push_back(d);
+  return {{"jobDefinitionName", name}, {"jobDefinitionArn", d.arn}, {"revision", d.revision}};
+}
+
+json BatchEngine::DeregisterJobDefinition(const json& in) {
+  std::string ref = ReqStr(in, "jobDefinition");
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string s = NameFromArn(ref);
+  size_t colon = s.find(':');
+  if (colon == std::string::npos)
+    ThrowClient("jobDefinition must be an ARN or name:revision, e.g. " + s + ":1");
+  auto it = job_defs_.find(s.substr(0, colon));
+  if (it != job_defs_.end())
+    for (auto& d : it->second)
+      if (std::to_string(d.revision) == s.substr(colon + 1)) {
+        d.status = "INACTIVE";
+        return json::object();
+      }
+  ThrowClient("JobDefinition " + ref + " does not exist");
+}
+
+json BatchEngine::DescribeJobDefinitions(const json& in) {
+  std::vector<std::string> wanted = OptStrList(in, "jobDefinitions");
+  if (wanted.size() > 100) ThrowClient("Maximum number of job definitions supported is 100");
+  std::string name_filter = OptStr(in, "jobDefinitionName");
+  std::string status = OptStr(in, "status");
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<const JobDefinition*> list;
+  for (const auto& [name, revs] : job_defs_) {
+    if (!name_filter.empty() && name != name_filter) continue;
+    for (const auto& d : revs) {
+      if (!status.empty() && d.status != status) continue;
+      if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+            std::string s = NameFromArn(w);
+            return s == d.name || s == d.name + ":" + std::to_string(d.revision);
+          }))
+        continue;
+      list.push_back(&d);
+    }
+  }
+  std::string token;
+  auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
+  json out = {{"jobDefinitions", json::array()}};
+  for (size_t i = b; i < e; ++i) out["jobDefinitions"].push_back(JobDefJson(*list[i]));
+  if (!token.empty()) out["nextToken"] = token;
+  return out;
+}
+
+}  // namespace awsemu

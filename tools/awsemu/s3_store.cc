@@ -1,0 +1,594 @@
+#include "awsemu/s3_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "util/text.h"
+
+namespace awsemu {
+
+namespace fs = std::filesystem;
+namespace aws = ferry::aws;
+using nlohmann::json;
+
+S3Error NoSuchBucket() { return {404, "NoSuchBucket", "The specified bucket does not exist"}; }
+S3Error NoSuchKey() { return {404, "NoSuchKey", "The specified key does not exist."}; }
+S3Error NoSuchUpload() {
+  return {404, "NoSuchUpload",
+          "The specified upload does not exist. The upload ID may be invalid, or the upload may "
+          "have been aborted or completed."};
+}
+
+namespace {
+
+constexpr size_t kWriteBuffer = 4 << 20;
+constexpr uint64_t kMinPartSize = 5ull << 20;
+
+int64_t ToMillis(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+TimePoint FromMillis(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
+
+// Whole milliseconds, as S3 reports times.
+TimePoint NowMillis() { return FromMillis(ToMillis(std::chrono::system_clock::now())); }
+
+json MetaToJson(const ObjectMeta& m) {
+  return json{{"key", m.key},
+              {"size", m.size},
+              {"etag", m.etag},
+              {"last_modified", ToMillis(m.last_modified)},
+              {"content_type", m.content_type},
+              {"user_metadata", m.user_metadata},
+              {"headers", m.headers},
+              {"parts_count", m.parts_count}};
+}
+
+ObjectMeta MetaFromJson(const json& j) {
+  ObjectMeta m;
+  m.key = j.value("key", "");
+  m.size = j.value("size", uint64_t{0});
+  m.etag = j.value("etag", "");
+  m.last_modified = FromMillis(j.value("last_modified", int64_t{0}));
+  m.content_type = j.value("content_type", "binary/octet-stream");
+  m.user_metadata = j.value("user_metadata", std::map<std::string, std::string>{});
+  m.headers = j.value("headers", std::map<std::string, std::string>{});
+  m.parts_count = j.value("parts_count", 0);
+  return m;
+}
+
+// Writes a small file atomically (temp + rename).
+bool WriteFileAtomic(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << data;
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+std::string RandomId(size_t n) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::uniform_int_distribution<int> pick(0, 61);
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[pick(rng)]);
+  return s;
+}
+
+// Appends [offset, offset+length) of `src_fd` to `dst_fd`, in the kernel
+// where possible.
+bool CopyRange(int src_fd, uint64_t offset, uint64_t length, int dst_fd) {
+  loff_t in_off = static_cast<loff_t>(offset);
+  while (length > 0) {
+    ssize_t n = copy_file_range(src_fd, &in_off, dst_fd, nullptr, length, 0);
+    if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+      std::vector<char> buf(1 << 20);
+      while (length > 0) {
+        ssize_t r = pread(src_fd, buf.data(), std::min<uint64_t>(length, buf.size()), in_off);
+        if (r <= 0) return false;
+        if (write(dst_fd, buf.data(), static_cast<size_t>(r)) != r) return false;
+        in_off += r;
+        length -= static_cast<uint64_t>(r);
+      }
+      return true;
+    }
+    if (n <= 0) return false;
+    length -= static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+std::string UnquoteEtag(std::string e) {
+  if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+  return e;
+}
+
+}  // namespace
+
+ObjectWriter::ObjectWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {
+  buffer_.reserve(kWriteBuffer);
+}
+
+ObjectWriter::~ObjectWriter() {
+  if (fd_ >= 0) close(fd_);
+  if (!committed_) unlink(path_.c_str());
+}
+
+bool ObjectWriter::Flush() {
+  const char* p = buffer_.data();
+  size_t left = buffer_.size();
+  while (left > 0) {
+    ssize_t n = write(fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  buffer_.clear();
+  return true;
+}
+
+bool ObjectWriter::Write(const char* data, size_t size) {
+  md5_.Update(data, size);
+  size_ += size;
+  if (buffer_.size() + size > kWriteBuffer && !Flush()) return false;
+  if (size >= kWriteBuffer) {
+    // Big pieces go straight to the file.
+    buffer_.assign(data, size);
+    return Flush();
+  }
+  buffer_.append(data, size);
+  return true;
+}
+
+bool ObjectWriter::Finish() {
+  if (!Flush()) return false;
+  md5_hex_ = aws::HexEncode(md5_.Final());
+  if (close(fd_) != 0) {
+    fd_ = -1;
+    return false;
+  }
+  fd_ = -1;
+  return true;
+}
+
+std::string ObjectWriter::md5_hex() { return md5_hex_; }
+
+S3Store::S3Store(std::string root) : root_(std::move(root)) {}
+
+std::string S3Store::BucketDir(const std::string& bucket) const { return root_ + "/buckets/" + bucket; }
+
+std::string S3Store::ObjectBase(const std::string& bucket, const std::string& key) const {
+  // Keys may hold any bytes ("a", "a/b", "../x"), so files are named by hash.
+  return BucketDir(bucket) + "/objects/" + aws::Sha256Hex(key);
+}
+
+std::string S3Store::UploadDir(const std::string& bucket, const std::string& upload_id) const {
+  return BucketDir(bucket) + "/uploads/" + upload_id;
+}
+
+ferry::Status S3Store::Open() {
+  std::error_code ec;
+  fs::create_directories(root_ + "/buckets", ec);
+  fs::create_directories(root_ + "/tmp", ec);
+  if (ec) return ferry::Status::Failed("cannot create " + root_ + ": " + ec.message());
+  // Leftovers of interrupted writes.
+  for (const auto& e : fs::directory_iterator(root_ + "/tmp", ec)) fs::remove(e.path(), ec);
+  std::lock_guard<std::mutex> l(mu_);
+  buckets_.clear();
+  for (const auto& be : fs::directory_iterator(root_ + "/buckets", ec)) {
+    std::string text;
+    if (!ReadFile(be.path().string() + "/bucket.json", &text)) continue;
+    json j = json::parse(text, nullptr, false);
+    if (!j.is_object()) continue;
+    Bucket b;
+    b.meta.name = j.value("name", be.path().filename().string());
+    b.meta.region = j.value("region", "us-east-1");
+    b.meta.created = FromMillis(j.value("created", int64_t{0}));
+    for (const auto& oe : fs::directory_iterator(be.path() / "objects", ec)) {
+      if (oe.path().extension() != ".json") continue;
+      std::string mt;
+      if (!ReadFile(oe.path().string(), &mt)) continue;
+      json mj = json::parse(mt, nullptr, false);
+      if (!mj.is_object()) continue;
+      ObjectMeta m = MetaFromJson(mj);
+      b.objects[m.key] = m;
+    }
+    for (const auto& ue : fs::directory_iterator(be.path() / "uploads", ec)) {
+      std::string ut;
+      if (!ReadFile(ue.path().string() + "/upload.json", &ut)) continue;
+      json uj = json::parse(ut, nullptr, false);
+      if (!uj.is_object()) continue;
+      UploadMeta u;
+      u.upload_id = uj.value("upload_id", "");
+      u.bucket = b.meta.name;
+      u.key = uj.value("key", "");
+      u.initiated = FromMillis(uj.value("initiated", int64_t{0}));
+      u.proto = MetaFromJson(uj.value("proto", json::object()));
+      for (const auto& pj : uj.value("parts", json::array())) {
+        PartMeta p;
+        p.number = pj.value("number", 0);
+        p.size = pj.value("size", uint64_t{0});
+        p.etag = pj.value("etag", "");
+        p.last_modified = FromMillis(pj.value("last_modified", int64_t{0}));
+        u.parts[p.number] = p;
+      }
+      b.uploads[u.upload_id] = u;
+    }
+    buckets_[b.meta.name] = std::move(b);
+  }
+  return ferry::Status::Ok();
+}
+
+void S3Store::Reset() {
+  std::lock_guard<std::mutex> l(mu_);
+  std::error_code ec;
+  for (const auto& [name, b] : buckets_) fs::remove_all(BucketDir(name), ec);
+  buckets_.clear();
+}
+
+const S3Store::Bucket* S3Store::FindBucket(const std::string& name) const {
+  auto it = buckets_.find(name);
+  return it == buckets_.end() ? nullptr : &it->second;
+}
+
+S3Store::Bucket* S3Store::FindBucket(const std::string& name) {
+  auto it = buckets_.find(name);
+  return it == buckets_.end() ? nullptr : &it->second;
+}
+
+S3Error S3Store::CreateBucket(const std::string& name, const std::string& region) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (FindBucket(name)) {
+    return {409, "BucketAlreadyOwnedByYou",
+            "Your previous request to create the named bucket succeeded and you already own it."};
+  }
+  std::error_code ec;
+  fs::create_directories(BucketDir(name) + "/objects", ec);
+  fs::create_directories(BucketDir(name) + "/uploads", ec);
+  Bucket b;
+  b.meta.name = name;
+  b.meta.region = region;
+  b.meta.created = NowMillis();
+  json j{{"name", name}, {"region", region}, {"created", ToMillis(b.meta.created)}};
+  if (ec || !WriteFileAtomic(BucketDir(name) + "/bucket.json", j.dump())) {
+    return {500, "InternalError", "cannot create the bucket directory under " + root_};
+  }
+  buckets_[name] = std::move(b);
+  return {};
+}
+
+S3Error S3Store::DeleteBucket(const std::string& name) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(name);
+  if (!b) return NoSuchBucket();
+  if (!b->objects.empty()) return {409, "BucketNotEmpty", "The bucket you tried to delete is not empty"};
+  std::error_code ec;
+  fs::remove_all(BucketDir(name), ec);
+  buckets_.erase(name);
+  return {};
+}
+
+S3Error S3Store::GetBucket(const std::string& name, BucketMeta* out) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(name);
+  if (!b) return NoSuchBucket();
+  if (out) *out = b->meta;
+  return {};
+}
+
+std::vector<BucketMeta> S3Store::ListBuckets() const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::vector<BucketMeta> out;
+  for (const auto& [name, b] : buckets_) out.push_back(b.meta);
+  return out;
+}
+
+std::unique_ptr<ObjectWriter> S3Store::NewWriter() {
+  std::string path;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    path = root_ + "/tmp/w" + std::to_string(++tmp_counter_) + "-" + RandomId(8);
+  }
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return nullptr;
+  return std::make_unique<ObjectWriter>(fd, path);
+}
+
+S3Error S3Store::CommitLocked(Bucket* b, const std::string& tmp_path, ObjectMeta meta,
+                              ObjectMeta* stored) {
+  meta.last_modified = NowMillis();
+  std::string base = ObjectBase(b->meta.name, meta.key);
+  if (std::rename(tmp_path.c_str(), (base + ".data").c_str()) != 0 ||
+      !WriteFileAtomic(base + ".json", MetaToJson(meta).dump())) {
+    return {500, "InternalError", "cannot store the object under " + root_};
+  }
+  b->objects[meta.key] = meta;
+  if (stored) *stored = meta;
+  return {};
+}
+
+S3Error S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
+                              ObjectMeta* stored) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  meta.size = writer->size();
+  S3Error e = CommitLocked(b, writer->path(), std::move(meta), stored);
+  if (e.ok()) writer->Release();
+  return e;
+}
+
+S3Error S3Store::OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
+                            int* fd) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return NoSuchKey();
+  *meta = it->second;
+  *fd = open((ObjectBase(bucket, key) + ".data").c_str(), O_RDONLY | O_CLOEXEC);
+  if (*fd < 0) return {500, "InternalError", "the object's data file is missing under " + root_};
+  return {};
+}
+
+S3Error S3Store::HeadObject(const std::string& bucket, const std::string& key,
+                            ObjectMeta* meta) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return NoSuchKey();
+  *meta = it->second;
+  return {};
+}
+
+S3Error S3Store::DeleteObject(const std::string& bucket, const std::string& key) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  if (b->objects.erase(key)) {
+    std::string base = ObjectBase(bucket, key);
+    unlink((base + ".data").c_str());
+    unlink((base + ".json").c_str());
+  }
+  return {};
+}
+
+S3Error S3Store::List(const std::string& bucket, const std::string& prefix,
+                      const std::string& delimiter, const std::string& after, bool after_is_prefix,
+                      size_t max, ListResult* out) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = after.empty() ? b->objects.lower_bound(prefix) : b->objects.upper_bound(after);
+  if (!after.empty() && after < prefix) it = b->objects.lower_bound(prefix);
+  size_t count = 0;
+  for (; it != b->objects.end(); ++it) {
+    const std::string& key = it->first;
+    if (after_is_prefix && ferry::StartsWith(key, after)) continue;
+    if (!ferry::StartsWith(key, prefix)) {
+      if (key > prefix) break;
+      continue;
+    }
+    std::string common;
+    if (!delimiter.empty()) {
+      auto pos = key.find(delimiter, prefix.size());
+      if (pos != std::string::npos) common = key.substr(0, pos + delimiter.size());
+    }
+    if (!common.empty() && !out->prefixes.empty() && out->prefixes.back() == common) continue;
+    if (count == max) {
+      out->truncated = true;
+      break;
+    }
+    ++count;
+    if (!common.empty()) {
+      out->prefixes.push_back(common);
+      out->last = common;
+      out->last_is_prefix = true;
+    } else {
+      out->objects.push_back(it->second);
+      out->last = key;
+      out->last_is_prefix = false;
+    }
+  }
+  return {};
+}
+
+void S3Store::SaveUpload(const UploadMeta& u) const {
+  json parts = json::array();
+  for (const auto& [n, p] : u.parts) {
+    parts.push_back(json{{"number", p.number},
+                         {"size", p.size},
+                         {"etag", p.etag},
+                         {"last_modified", ToMillis(p.last_modified)}});
+  }
+  json j{{"upload_id", u.upload_id},
+         {"key", u.key},
+         {"initiated", ToMillis(u.initiated)},
+         {"proto", MetaToJson(u.proto)},
+         {"parts", parts}};
+  WriteFileAtomic(UploadDir(u.bucket, u.upload_id) + "/upload.json", j.dump());
+}
+
+S3Error S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto,
+                              std::string* upload_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  UploadMeta u;
+  do {
+    u.upload_id = RandomId(64);
+  } while (b->uploads.count(u.upload_id));
+  u.bucket = bucket;
+  u.key = proto.key;
+  u.initiated = NowMillis();
+  u.proto = proto;
+  std::error_code ec;
+  fs::create_directories(UploadDir(bucket, u.upload_id), ec);
+  if (ec) return {500, "InternalError", "cannot create the upload directory under " + root_};
+  SaveUpload(u);
+  *upload_id = u.upload_id;
+  b->uploads[u.upload_id] = std::move(u);
+  return {};
+}
+
+S3Error S3Store::GetUpload(const std::string& bucket, const std::string& key,
+                           const std::string& upload_id, UploadMeta* out) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->uploads.find(upload_id);
+  if (it == b->uploads.end() || it->second.key != key) return NoSuchUpload();
+  *out = it->second;
+  return {};
+}
+
+S3Error S3Store::CommitPart(const std::string& bucket, const std::string& key,
+                            const std::string& upload_id, int number, ObjectWriter* writer,
+                            PartMeta* stored) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->uploads.find(upload_id);
+  if (it == b->uploads.end() || it->second.key != key) return NoSuchUpload();
+  PartMeta p;
+  p.number = number;
+  p.size = writer->size();
+  p.etag = writer->md5_hex();
+  p.last_modified = NowMillis();
+  std::string path = UploadDir(bucket, upload_id) + "/part-" + std::to_string(number);
+  if (std::rename(writer->path().c_str(), path.c_str()) != 0) {
+    return {500, "InternalError", "cannot store the part under " + root_};
+  }
+  writer->Release();
+  it->second.parts[number] = p;
+  SaveUpload(it->second);
+  if (stored) *stored = p;
+  return {};
+}
+
+S3Error S3Store::AbortUpload(const std::string& bucket, const std::string& key,
+                             const std::string& upload_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->uploads.find(upload_id);
+  if (it == b->uploads.end() || it->second.key != key) return NoSuchUpload();
+  std::error_code ec;
+  fs::remove_all(UploadDir(bucket, upload_id), ec);
+  b->uploads.erase(it);
+  return {};
+}
+
+S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& key,
+                                const std::string& upload_id,
+                                const std::vector<std::pair<int, std::string>>& parts,
+                                ObjectMeta* stored) {
+  UploadMeta u;
+  {
+    S3Error e = GetUpload(bucket, key, upload_id, &u);
+    if (!e.ok()) return e;
+  }
+  const S3Error invalid_part{400, "InvalidPart",
+                             "One or more of the specified parts could not be found.  The part "
+                             "may not have been uploaded, or the specified entity tag may not "
+                             "match the part's entity tag."};
+  if (parts.empty()) {
+    return {400, "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published "
+            "schema"};
+  }
+  int previous = 0;
+  std::string md5s;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& [number, etag] = parts[i];
+    if (number <= previous) {
+      return {400, "InvalidPartOrder",
+              "The list of parts was not in ascending order. Parts must be ordered by part "
+              "number."};
+    }
+    previous = number;
+    auto it = u.parts.find(number);
+    if (it == u.parts.end() || it->second.etag != UnquoteEtag(etag)) return invalid_part;
+    if (i + 1 < parts.size() && it->second.size < kMinPartSize) {
+      return {400, "EntityTooSmall",
+              "Your proposed upload is smaller than the minimum allowed object size."};
+    }
+    std::string raw;
+    for (size_t k = 0; k + 1 < it->second.etag.size(); k += 2) {
+      raw.push_back(static_cast<char>(std::stoi(it->second.etag.substr(k, 2), nullptr, 16)));
+    }
+    md5s += raw;
+  }
+  // Assemble outside the lock: parts are immutable files once listed.
+  std::unique_ptr<ObjectWriter> w = NewWriter();
+  if (!w) return {500, "InternalError", "cannot create a temporary file under " + root_};
+  int out_fd = open(w->path().c_str(), O_WRONLY | O_CLOEXEC);
+  uint64_t total = 0;
+  bool ok = out_fd >= 0;
+  for (const auto& [number, etag] : parts) {
+    if (!ok) break;
+    std::string path = UploadDir(bucket, upload_id) + "/part-" + std::to_string(number);
+    int in = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+      ok = false;
+      break;
+    }
+    uint64_t size = u.parts[number].size;
+    ok = CopyRange(in, 0, size, out_fd);
+    close(in);
+    total += size;
+  }
+  if (out_fd >= 0) close(out_fd);
+  if (!ok) return {500, "InternalError", "cannot assemble the parts under " + root_};
+
+  ObjectMeta meta = u.proto;
+  meta.key = key;
+  meta.size = total;
+  meta.etag = aws::HexEncode(aws::Md5(md5s)) + "-" + std::to_string(parts.size());
+  meta.parts_count = static_cast<int>(parts.size());
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->uploads.find(upload_id);
+  if (it == b->uploads.end()) return NoSuchUpload();  // aborted meanwhile
+  S3Error e = CommitLocked(b, w->path(), meta, stored);
+  if (!e.ok()) return e;
+  w->Release();
+  std::error_code ec;
+  fs::remove_all(UploadDir(bucket, upload_id), ec);
+  b->uploads.erase(it);
+  return {};
+}
+
+S3Error S3Store::ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  for (const auto& [id, u] : b->uploads) out->push_back(u);
+  std::sort(out->begin(), out->end(), [](const UploadMeta& a, const UploadMeta& c) {
+    if (a.key != c.key) return a.key < c.key;
+    if (a.initiated != c.initiated) return a.initiated < c.initiated;
+    return a.upload_id < c.upload_id;
+  });
+  return {};
+}
+
+}  // namespace awsemu

@@ -1,0 +1,508 @@
+#include "awsemu/server.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "aws/crypto.h"
+#include "awsemu/imds.h"
+#include "awsemu/sts.h"
+#include "util/text.h"
+
+namespace awsemu {
+
+namespace aws = ferry::aws;
+using nlohmann::json;
+using std::chrono::steady_clock;
+using std::chrono::system_clock;
+
+namespace {
+
+std::string NewRequestId() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t base = static_cast<uint64_t>(system_clock::now().time_since_epoch().count());
+  char buf[40];
+  uint64_t n = ++counter;
+  snprintf(buf, sizeof buf, "%08llX%08llX", static_cast<unsigned long long>(base & 0xffffffffULL),
+           static_cast<unsigned long long>(n));
+  return buf;
+}
+
+int PortOf(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+// Sends a TCP reset on the connection a request came in on. httplib does not
+// hand its socket to handlers, so the socket is found by its port pair; it
+// is closed with SO_LINGER 0 (which makes the kernel send RST) by dup2-ing a
+// fresh, unconnected socket over its descriptor, so that httplib's own
+// later close() hits the placeholder rather than a reused descriptor.
+bool ResetConnection(int local_port, int remote_port) {
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return false;
+  int found = -1;
+  while (dirent* ent = readdir(d)) {
+    int fd = atoi(ent->d_name);
+    if (fd <= 2) continue;
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) continue;
+    if (PortOf(a) != local_port) continue;
+    len = sizeof a;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) continue;
+    if (PortOf(a) != remote_port) continue;
+    found = fd;
+    break;
+  }
+  closedir(d);
+  if (found < 0) return false;
+  linger lg{1, 0};
+  setsockopt(found, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  int placeholder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (placeholder < 0) return false;
+  dup2(placeholder, found);
+  close(placeholder);
+  return true;
+}
+
+uint64_t ContentLength(const httplib::Request& req) {
+  return std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+}
+
+std::string WirePath(const httplib::Request& req) {
+  std::string t = req.target.empty() ? req.path : req.target;
+  auto q = t.find('?');
+  return q == std::string::npos ? t : t.substr(0, q);
+}
+
+std::string WireQuery(const httplib::Request& req) {
+  auto q = req.target.find('?');
+  return q == std::string::npos ? std::string() : req.target.substr(q + 1);
+}
+
+// Error bodies in each protocol's own shape.
+void RenderError(const std::string& service, int status, const std::string& code,
+                 const std::string& message, const std::string& request_id,
+                 httplib::Response& res) {
+  res.status = status;
+  if (service == "s3") {
+    S3Response r;
+    SetS3Error(&r, status, code, message, request_id);
+    res.set_header("x-amz-request-id", request_id);
+    res.set_content(r.body, "application/xml");
+    return;
+  }
+  res.set_header("x-amzn-RequestId", request_id);
+  if (service == "sts") {
+    res.set_content(StsErrorXml(status, code, message, request_id), "text/xml");
+    return;
+  }
+  res.set_header("x-amzn-ErrorType", code);
+  json j{{"__type", code}, {"message", message}};
+  res.set_content(j.dump(), service == "logs" ? "application/x-amz-json-1.1" : "application/json");
+}
+
+struct FaultError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+FaultError FaultErrorFor(const std::string& service, Fault f) {
+  if (f == Fault::kThrottle) {
+    if (service == "s3") return {503, "SlowDown", "Please reduce your request rate."};
+    if (service == "batch") return {429, "TooManyRequestsException", "Too Many Requests"};
+    if (service == "sts") return {400, "Throttling", "Rate exceeded"};
+    return {400, "ThrottlingException", "Rate exceeded"};
+  }
+  if (f == Fault::kError500) {
+    if (service == "s3") return {500, "InternalError", "We encountered an internal error. Please try again."};
+    if (service == "batch") return {500, "ServerException", "Internal server error"};
+    if (service == "logs") return {500, "ServiceUnavailableException", "Internal failure"};
+    return {500, "InternalFailure", "An internal error occurred."};
+  }
+  if (service == "s3") return {503, "ServiceUnavailable", "Service is unable to handle request."};
+  if (service == "logs") return {503, "ServiceUnavailableException", "Service Unavailable"};
+  return {503, "ServiceUnavailable", "Service Unavailable"};
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)),
+      creds_(options_.access_key, options_.secret_key),
+      faults_(options_.faults) {}
+
+Server::~Server() { Stop(); }
+
+int Server::imds_port() const { return imds_ ? imds_->port() : 0; }
+
+ferry::Status Server::Start() {
+  s3_ = std::make_unique<S3Service>(options_.data_dir + "/s3", options_.region);
+  FERRY_RETURN_IF_ERROR(s3_->Open());
+
+  http_ = std::make_unique<httplib::Server>();
+  // Enough workers for many keep-alive connections at once (the aws CLI
+  // opens 10 per transfer, and Batch jobs run their own clients).
+  http_->new_task_queue = [] { return new httplib::ThreadPool(256); };
+  http_->set_keep_alive_timeout(30);
+  http_->set_keep_alive_max_count(100000);
+  http_->set_read_timeout(120);
+  http_->set_write_timeout(120);
+  http_->set_tcp_nodelay(true);
+
+  auto plain = [this](const httplib::Request& req, httplib::Response& res) {
+    HandleApi(req, res, nullptr);
+  };
+  auto streamed = [this](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) { HandleApi(req, res, &reader); };
+  http_->Get(".*", plain);
+  http_->Options(".*", plain);
+  http_->Post(".*", streamed);
+  http_->Put(".*", streamed);
+  http_->Patch(".*", streamed);
+  http_->Delete(".*", streamed);
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(json{{"__type", "InternalFailure"}, {"message", what}}.dump(),
+                    "application/json");
+  });
+
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) return ferry::Status::Failed("cannot bind 127.0.0.1 on any port");
+  } else {
+    if (!http_->bind_to_port("127.0.0.1", options_.port)) {
+      return ferry::Status::Failed("cannot listen on 127.0.0.1:" + std::to_string(options_.port) +
+                                   " (is the port in use? pass --port 0 to pick a free one)");
+    }
+    port_ = options_.port;
+  }
+
+  EmuContext ctx;
+  ctx.port = port_;
+  ctx.endpoint_url = "http://127.0.0.1:" + std::to_string(port_);
+  ctx.access_key = options_.access_key;
+  ctx.secret_key = options_.secret_key;
+  ctx.region = options_.region;
+  ctx.data_dir = options_.data_dir;
+  services_["sts"] = std::make_unique<StsService>(&creds_);
+  std::unique_ptr<Service> logs = MakeLogsService(ctx);
+  Service* logs_ptr = logs.get();
+  std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr);
+  if (logs) services_["logs"] = std::move(logs);
+  if (batch) services_["batch"] = std::move(batch);
+
+  imds_ = std::make_unique<ImdsServer>(&creds_, &log_, options_.region, options_.role_name,
+                                       options_.ecs_auth_token);
+  FERRY_RETURN_IF_ERROR(imds_->Start(options_.imds_port));
+
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  return ferry::Status::Ok();
+}
+
+void Server::Wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Server::Stop() {
+  if (http_) http_->stop();
+  if (imds_) imds_->Stop();
+  if (thread_.joinable()) thread_.join();
+  for (auto& [name, svc] : services_) svc->Shutdown();
+  services_.clear();
+}
+
+void Server::ResetAll() {
+  log_.Clear();
+  faults_.Reset();
+  s3_->Reset();
+  for (auto& [name, svc] : services_) svc->Reset();
+}
+
+void Server::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
+  const std::string path = WirePath(req);
+  auto send = [&](int status, const json& j) {
+    res.status = status;
+    res.set_content(j.dump(), "application/json");
+  };
+  if (path == "/_emu/requests") {
+    if (req.method == "GET") return send(200, log_.ToJson());
+    if (req.method == "DELETE") {
+      log_.Clear();
+      return send(200, json{{"cleared", true}});
+    }
+  } else if (path == "/_emu/faults") {
+    if (req.method == "GET") return send(200, faults_.config().ToJson());
+    if (req.method == "POST" || req.method == "PUT") {
+      json j = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+      if (j.is_discarded()) return send(400, json{{"error", "/_emu/faults: body is not valid JSON"}});
+      FaultConfig c;
+      ferry::Status st = FaultConfig::FromJson(j, &c);
+      if (!st.ok()) return send(400, json{{"error", st.message()}});
+      faults_.Set(c);
+      return send(200, c.ToJson());
+    }
+  } else if (path == "/_emu/reset") {
+    if (req.method == "POST") {
+      ResetAll();
+      return send(200, json{{"reset", true}});
+    }
+  } else if (path == "/_emu/health") {
+    return send(200, json{{"ok", true}, {"port", port_}, {"imds_port", imds_port()}});
+  } else {
+    return send(404, json{{"error", "unknown admin endpoint " + path +
+                                        " (known: /_emu/requests, /_emu/faults, /_emu/reset)"}});
+  }
+  send(405, json{{"error", "method " + req.method + " not allowed on " + path}});
+}
+
+void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader* reader) {
+  const auto started = steady_clock::now();
+  // S3 answers ranges itself; stop httplib from slicing the body again.
+  const_cast<httplib::Request&>(req).ranges.clear();
+
+  const std::string wire_path = WirePath(req);
+  if (ferry::StartsWith(wire_path, "/_emu/")) {
+    if (reader) {
+      std::string body;
+      (*reader)([&](const char* d, size_t n) {
+        body.append(d, n);
+        return true;
+      });
+      const_cast<httplib::Request&>(req).body = std::move(body);
+    }
+    return HandleAdmin(req, res);
+  }
+
+  RequestLogEntry entry;
+  entry.method = req.method;
+  entry.path = wire_path;
+  const std::string request_id = NewRequestId();
+
+  aws::SigV4Request sreq;
+  sreq.method = req.method;
+  sreq.path = wire_path;
+  sreq.query = aws::ParseQueryString(WireQuery(req));
+  for (const auto& [k, v] : req.headers) sreq.headers.emplace_back(k, v);
+
+  // Request body: read on demand, counted for the log.
+  std::string body;
+  bool body_read = reader == nullptr;
+  if (!reader) body = req.body;
+  uint64_t bytes_in = body.size();
+  auto read_all = [&]() {
+    if (body_read) return;
+    (*reader)([&](const char* d, size_t n) {
+      body.append(d, n);
+      return true;
+    });
+    bytes_in = body.size();
+    body_read = true;
+  };
+
+  const bool has_body = req.has_header("Transfer-Encoding") ||
+                        ContentLength(req) > 0;
+  std::string service = ServiceOf(sreq, "");
+  if (service == "s3" && req.get_header_value("Authorization").empty() &&
+      ferry::StartsWith(req.get_header_value("Content-Type"), "application/x-www-form-urlencoded")) {
+    read_all();
+    service = ServiceOf(sreq, body);
+  }
+  if (service != "s3") read_all();
+  entry.service = service;
+
+  // Ends the request: logs it and makes sure an unread body cannot be
+  // mistaken for the next request on a kept-alive connection.
+  auto finish = [&](const std::string& error_code) {
+    if (!body_read && has_body) {
+      if (ContentLength(req) <= (8u << 20) &&
+          !req.has_header("Transfer-Encoding")) {
+        read_all();
+      } else {
+        res.set_header("Connection", "close");
+      }
+    }
+    entry.status = res.status;
+    entry.error_code = error_code;
+    entry.bytes_in = bytes_in;
+    entry.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+    log_.Add(std::move(entry));
+  };
+
+  // Work out the operation before authenticating, so that refused requests
+  // are logged with what they tried.
+  S3Request s3req;
+  EmuRequest ereq;
+  Service* svc = nullptr;
+  if (service == "s3") {
+    s3req.method = req.method;
+    s3req.request_id = request_id;
+    s3req.query = sreq.query;
+    for (const auto& [k, v] : req.headers) s3req.headers.emplace(ferry::ToLower(k), v);
+    std::string host = req.get_header_value("Host");
+    auto colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(']') == std::string::npos) host = host.substr(0, colon);
+    std::string path = aws::UriDecode(wire_path);
+    const std::string vhost_suffix = ".localhost";
+    if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
+      s3req.bucket = host.substr(0, host.size() - vhost_suffix.size());
+      s3req.key = path.size() > 1 ? path.substr(1) : "";
+    } else {
+      std::string rest = path.empty() ? "" : path.substr(1);
+      auto slash = rest.find('/');
+      s3req.bucket = rest.substr(0, slash);
+      s3req.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    }
+    entry.operation = s3_->OperationName(s3req);
+  } else {
+    auto it = services_.find(service);
+    if (it != services_.end()) svc = it->second.get();
+    ereq.method = req.method;
+    ereq.path = aws::UriDecode(wire_path);
+    ereq.query = sreq.query;
+    for (const auto& [k, v] : req.headers) ereq.headers.emplace(ferry::ToLower(k), v);
+    ereq.body = body;
+    if (svc) entry.operation = svc->OperationName(ereq);
+  }
+
+  // Authentication.
+  std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
+                                             : aws::Sha256Hex(body);
+  AuthResult auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
+  if (!auth.ok) {
+    AuthError err = ErrorFor(service, auth.failure, auth.detail);
+    RenderError(service, err.status, err.code, err.message, request_id, res);
+    return finish(err.code);
+  }
+
+  if (service != "s3" && !svc) {
+    const bool known = service == "batch" || service == "logs";
+    RenderError(service, known ? 501 : 400, known ? "NotImplemented" : "UnknownService",
+                known ? "ferry-awsemu was built without the " + service + " service"
+                      : "ferry-awsemu does not emulate service '" + service +
+                            "' (it serves s3, sts, batch and logs)",
+                request_id, res);
+    return finish(known ? "NotImplemented" : "UnknownService");
+  }
+
+  // Faults.
+  int latency_ms = 0;
+  Fault fault = faults_.Draw(service, &latency_ms);
+  if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
+  if (fault != Fault::kNone) {
+    entry.fault = FaultName(fault);
+    if (fault == Fault::kConnectionReset) {
+      ResetConnection(req.local_port, req.remote_port);
+      res.status = 500;  // never sent: the connection is gone
+      entry.status = 0;
+      entry.bytes_in = bytes_in;
+      entry.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+      log_.Add(std::move(entry));
+      return;
+    }
+    FaultError fe = FaultErrorFor(service, fault);
+    RenderError(service, fe.status, fe.code, fe.message, request_id, res);
+    return finish(fe.code);
+  }
+
+  if (service == "s3") {
+    s3req.amz_date = auth.amz_date;
+    s3req.seed_signature = auth.parsed.signature;
+    s3req.scope = aws::CredentialScope(auth.parsed.date, auth.parsed.region, "s3");
+    s3req.signing_key = aws::SigningKey(auth.principal.secret_key, auth.parsed.date,
+                                        auth.parsed.region, "s3");
+    BodyReader body_reader = [&](const BodySink& sink) -> bool {
+      if (body_read) return body.empty() || sink(body.data(), body.size());
+      body_read = true;
+      if (!has_body) return true;
+      return (*reader)([&](const char* d, size_t n) {
+        bytes_in += n;
+        return sink(d, n);
+      });
+    };
+    S3Response out;
+    s3_->Handle(s3req, body_reader, &out);
+    res.status = out.status;
+    res.set_header("x-amz-request-id", request_id);
+    res.set_header("x-amz-id-2", "ferry-awsemu/" + request_id);
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    if (out.file && out.file->length > 0) {
+      std::shared_ptr<FileBody> file = out.file;
+      auto buffer = std::make_shared<std::vector<char>>(1 << 20);
+      res.set_content_provider(
+          file->length, out.content_type,
+          [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
+            size_t want = std::min(length, buffer->size());
+            ssize_t n = pread(file->fd, buffer->data(), want, static_cast<off_t>(file->offset + offset));
+            if (n <= 0) return false;
+            return sink.write(buffer->data(), static_cast<size_t>(n));
+          });
+      entry.bytes_out = file->length;
+    } else if (!out.body.empty()) {
+      res.set_content(out.body, out.content_type);
+      entry.bytes_out = out.body.size();
+    } else if (!out.content_type.empty() && (out.file || out.status < 300)) {
+      res.set_header("Content-Type", out.content_type);
+    }
+    if (out.body_unread) body_read = false;
+    return finish(out.error_code);
+  }
+
+  ereq.access_key = auth.parsed.access_key;
+  ereq.region = auth.parsed.region;
+  EmuResponse out;
+  svc->Handle(ereq, &out);
+  res.status = out.status;
+  bool has_request_id = false;
+  for (const auto& [k, v] : out.headers) {
+    if (ferry::ToLower(k) == "x-amzn-requestid") has_request_id = true;
+    res.set_header(k, v);
+  }
+  if (!has_request_id) res.set_header("x-amzn-RequestId", request_id);
+  res.set_content(out.body, out.content_type);
+  entry.bytes_out = out.body.size();
+  std::string error_code;
+  if (out.status >= 400) {
+    // Pull the error code out of the answer for the log.
+    for (const auto& [k, v] : out.headers) {
+      if (ferry::ToLower(k) == "x-amzn-errortype") error_code = v.substr(0, v.find(':'));
+    }
+    if (error_code.empty()) {
+      json j = json::parse(out.body, nullptr, false);
+      if (j.is_object() && j.contains("__type") && j["__type"].is_string()) {
+        error_code = j["__type"].get<std::string>();
+        auto hash = error_code.rfind('#');
+        if (hash != std::string::npos) error_code = error_code.substr(hash + 1);
+      }
+    }
+    if (error_code.empty()) {
+      auto b = out.body.find("<Code>");
+      auto e = out.body.find("</Code>");
+      if (b != std::string::npos && e != std::string::npos && e > b) {
+        error_code = out.body.substr(b + 6, e - b - 6);
+      }
+    }
+  }
+  finish(error_code);
+}
+
+}  // namespace awsemu

@@ -1,0 +1,75 @@
+// The HTTP front end of ferry-awsemu: listens on 127.0.0.1, serves the admin
+// endpoints under /_emu/, authenticates every API request (SigV4), routes it
+// by the credential scope's service to S3 or a Service object, injects the
+// configured faults and records the request log. IMDS and the ECS
+// credentials endpoint run on a second port (imds.h).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "awsemu/auth.h"
+#include "awsemu/faults.h"
+#include "awsemu/request_log.h"
+#include "awsemu/s3_service.h"
+#include "awsemu/service.h"
+#include "util/status.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+class ContentReader;
+}  // namespace httplib
+
+namespace awsemu {
+
+class ImdsServer;
+
+struct ServerOptions {
+  int port = 0;       // 0: any free port
+  int imds_port = 0;  // 0: any free port
+  std::string data_dir;
+  std::string access_key;
+  std::string secret_key;
+  std::string region = "us-east-1";
+  std::string role_name = "ferry-awsemu-role";    // instance / task role name
+  std::string ecs_auth_token;                      // required Authorization on ECS endpoint if set
+  FaultConfig faults;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // Opens the data directory, binds both ports and starts serving in
+  // background threads.
+  ferry::Status Start();
+  int port() const { return port_; }
+  int imds_port() const;
+  // Blocks until Stop() (or a signal handler calling it).
+  void Wait();
+  void Stop();
+
+ private:
+  void HandleApi(const httplib::Request& req, httplib::Response& res,
+                 const httplib::ContentReader* reader);
+  void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  void ResetAll();
+
+  ServerOptions options_;
+  int port_ = 0;
+  CredentialStore creds_;
+  Faults faults_;
+  RequestLog log_;
+  std::unique_ptr<S3Service> s3_;
+  std::map<std::string, std::unique_ptr<Service>> services_;  // by signing name
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<ImdsServer> imds_;
+  std::thread thread_;
+};
+
+}  // namespace awsemu
