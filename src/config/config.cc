@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +16,8 @@ namespace ferry {
 namespace {
 
 Status ReadDiskFile(const std::string& path, std::string* text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Status::NotFound("it is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(std::string(std::strerror(errno)));
   std::ostringstream ss;
@@ -35,19 +38,17 @@ Value ProcessEnvironment() {
   return Value(std::move(m));
 }
 
-Status Finish(config::Evaluator* ev, const ConfigLoadOptions& opts, Value* settings,
-              std::vector<config::Selector>* selectors, std::vector<std::string>* warnings,
-              std::vector<std::string>* profiles) {
+}  // namespace
+
+Status Config::Finish(config::Evaluator* ev, const ConfigLoadOptions& opts) {
   FERRY_RETURN_IF_ERROR(ev->ApplyProfiles(opts.profiles));
   ev->Finish();
-  *settings = ev->settings();
-  *selectors = ev->selectors();
-  *warnings = ev->warnings();
-  *profiles = ev->profile_names();
+  settings_ = ev->settings();
+  selectors_ = ev->selectors();
+  warnings_ = ev->warnings();
+  profile_names_ = ev->profile_names();
   return Status::Ok();
 }
-
-}  // namespace
 
 Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
   Value vars = opts.variables.is_null() ? ProcessEnvironment() : opts.variables;
@@ -60,7 +61,7 @@ Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
     FERRY_RETURN_IF_ERROR(ev.AddFile(file, text));
   }
   Config c;
-  FERRY_RETURN_IF_ERROR(Finish(&ev, opts, &c.settings_, &c.selectors_, &c.warnings_, &c.profile_names_));
+  FERRY_RETURN_IF_ERROR(c.Finish(&ev, opts));
   *out = std::move(c);
   return Status::Ok();
 }
@@ -70,7 +71,7 @@ Status Config::LoadText(std::string_view text, const std::string& display_name, 
   config::Evaluator ev(opts.cli_params, opts.variables, read_file);
   FERRY_RETURN_IF_ERROR(ev.AddFile(display_name, text));
   Config c;
-  FERRY_RETURN_IF_ERROR(Finish(&ev, opts, &c.settings_, &c.selectors_, &c.warnings_, &c.profile_names_));
+  FERRY_RETURN_IF_ERROR(c.Finish(&ev, opts));
   *out = std::move(c);
   return Status::Ok();
 }

@@ -15,6 +15,10 @@
 
 namespace ferry {
 
+namespace config {
+class Evaluator;
+}
+
 struct ConfigLoadOptions {
   std::vector<std::string> files;     // existing files, in order; later wins
   std::vector<std::string> profiles;  // from -profile a,b (applied in this order after all files)
@@ -63,6 +67,9 @@ class Config {
   const std::vector<config::Selector>& selectors() const { return selectors_; }
 
  private:
+  // Applies the profiles and takes the evaluator's results.
+  Status Finish(config::Evaluator* ev, const ConfigLoadOptions& opts);
+
   Value settings_ = Value::EmptyMap();
   std::vector<config::Selector> selectors_;
   std::vector<std::string> warnings_;

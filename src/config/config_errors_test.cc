@@ -82,6 +82,9 @@ const Broken kBroken[] = {
      "params.queue is not set (define it in params { } before this line, or pass --queue"},
     {"undefined_param_in_string", "workDir = \"s3://${params.bucket}/work\"\n", "ferry.config:1:19",
      "params.bucket is not set"},
+    {"task_value_in_config", "process.ext.args = \"--threads ${task.cpus}\"\n", "ferry.config:1:33",
+     "'task.cpus' only exists per task; write a template in a single-quoted string instead, e.g. "
+     "'--threads {{ task.cpus }}'"},
     {"method_call", "workDir = System.getenv('HOME')\n", "ferry.config:1:24", "method calls are not supported"},
     {"selector_outside_process", "withLabel: big { cpus = 2 }\n", "ferry.config:1:1",
      "selectors belong directly inside process { } (wrap this block in process { ... })"},
@@ -142,6 +145,58 @@ TEST(BrokenConfigInclude, CycleInMemory) {
   EXPECT_EQ(s.message(),
             "b.config:2:1: includeConfig cycle: a.config -> b.config -> a.config (remove one of these includeConfig "
             "lines)");
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST(BrokenConfigRobustness, DeepNestingIsAnErrorNotACrash) {
+  Config c;
+  std::string lists = "params.x = " + std::string(5000, '[');
+  Status s = config_testing::LoadFrom(lists, &c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("nested too deeply"), std::string::npos) << s.message();
+  std::string blocks;
+  for (int i = 0; i < 5000; ++i) blocks += "a{";
+  s = config_testing::LoadFrom(blocks, &c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("nested too deeply"), std::string::npos) << s.message();
+}
+
+// Every single-character deletion and a few insertions into a valid config
+// must either load or fail with a positioned error; never crash or hang.
+TEST(BrokenConfigRobustness, MutatedConfigsFailCleanly) {
+  const std::string good = R"(params { outdir = 'res'; n = 3 }
+plugins { id 'nf-amazon' }
+workDir = "${params.outdir}/work"
+process {
+  executor = 'awsbatch'
+  memory = 2.GB
+  withLabel: 'big|huge' { cpus = 8 }
+  withName: "!x" { queue = 'q' }
+}
+/* comment */ aws { region = 'eu-west-1'; batch { volumes = ['/tmp', '/a:/b:ro'] } }
+profiles { p { env.A = [k: 1] } }
+)";
+  int failures = 0;
+  auto check = [&](const std::string& text) {
+    Config c;
+    ConfigLoadOptions opts;
+    opts.profiles = {"p"};
+    Status s = config_testing::LoadFrom(text, &c, opts);
+    if (s.ok()) return;
+    ++failures;
+    bool positioned = s.message().rfind("ferry.config:", 0) == 0 || s.message().rfind("unknown profile", 0) == 0;
+    EXPECT_TRUE(positioned) << s.message() << "\n---\n" << text;
+  };
+  for (size_t i = 0; i < good.size(); ++i) {
+    check(good.substr(0, i) + good.substr(i + 1));
+    for (const char* ins : {"{", "'", "\"", "[", "/*", "$"}) check(good.substr(0, i) + ins + good.substr(i));
+  }
+  EXPECT_GT(failures, 100);  // most mutations break the text, and are reported
 }
 
 }  // namespace

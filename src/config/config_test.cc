@@ -173,9 +173,16 @@ TEST(ConfigValues, TemplateStringsInDirectivesAreLeftForTheEngine) {
   EXPECT_EQ(At(c, "process.cpus"), Value("{{ task.attempt }}"));
 }
 
+TEST(ConfigValues, ByteOrderMarkAndWindowsLineEndings) {
+  Config c = MustLoad("\xEF\xBB\xBF" "aws {\r\n  region = 'eu-north-1'\r\n}\r\n");
+  EXPECT_EQ(At(c, "aws.region"), Value("eu-north-1"));
+}
+
 TEST(ConfigValues, PluginsAndCommandForm) {
-  Config c = MustLoad("plugins {\n  id 'nf-amazon'\n  id 'nf-validation@1.1.3'\n}\n");
+  Config c = MustLoad(
+      "plugins {\n  id 'nf-amazon'\n  id 'nf-validation@1.1.3'\n  foo = 1\n}\nplugins { id 'nf-amazon' }\n");
   EXPECT_EQ(At(c, "plugins"), Value(ValueList{Value("nf-amazon"), Value("nf-validation@1.1.3")}));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:4:3: 'plugins.foo' is ignored")) << Join(c.warnings(), "\n");
 }
 
 TEST(ConfigWarnings, UnknownKeysWarnWithDidYouMean) {
@@ -234,6 +241,26 @@ process.queue = 'file-q'
   Config none = MustLoad(text, opts);
   EXPECT_EQ(At(none, "process.queue"), Value("file-q"));
   EXPECT_EQ(none.Get("process.executor"), nullptr);
+}
+
+TEST(ConfigProfiles, MisspeltDirectiveInInactiveProfileIsAWarning) {
+  Config c = MustLoad(R"(profiles {
+  aws {
+    process.queu = 'q'
+    process {
+      withLabel: big { cpu = 2 }
+      memory = '1 GB'
+    }
+  }
+}
+)");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:13: unknown process directive 'queu' (did you mean 'queue'?)"))
+      << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:5:24: unknown process directive 'cpu' (did you mean 'cpus'?)"))
+      << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "[in profile 'aws', which is not active]"));
+  EXPECT_EQ(c.warnings().size(), 2u) << Join(c.warnings(), "\n");
+  EXPECT_EQ(c.Get("process.memory"), nullptr);
 }
 
 TEST(ConfigProfiles, UnknownProfileListsDefinedOnesWithHint) {
@@ -363,11 +390,12 @@ aws {
   client { proxyPassword = 'hunter2-proxy' }
 }
 params.github_token = 'ghp_tokenvalue123'
+params.secrets = [db: 'map-secret-789']
 env.DB_PASSWORD = 'pw-in-env-456'
 )");
   std::string shown = c.Show();
   for (const char* secret : {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRET", "hunter2-proxy", "ghp_tokenvalue123",
-                             "pw-in-env-456"})
+                             "pw-in-env-456", "map-secret-789"})
     EXPECT_EQ(shown.find(secret), std::string::npos) << secret << " leaked:\n" << shown;
   EXPECT_NE(shown.find("secretKey = '********'"), std::string::npos) << shown;
   EXPECT_NE(shown.find("AKIAEXAMPLEKEY"), std::string::npos) << "access key ids are not secret";

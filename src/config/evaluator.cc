@@ -143,8 +143,14 @@ Status Evaluator::Assign(const Stmt& st, const Context& ctx) {
     if (!v.is_string())
       return Status::Invalid(vloc.ToString() + ": plugin id must be a string, e.g. id 'nf-amazon'");
     Value list = settings_.Find("plugins") ? *settings_.Find("plugins") : Value::EmptyList();
-    list.MutableList().push_back(v);
+    const ValueList& ids = list.as_list();
+    if (std::find(ids.begin(), ids.end(), v) == ids.end()) list.MutableList().push_back(v);
     settings_.MutableMap().Set("plugins", std::move(list));
+    return Status::Ok();
+  }
+  if (full[0] == "plugins") {
+    warnings_.push_back(locs[std::min(locs.size() - 1, size_t{1})].ToString() + ": '" + Join(full, ".") +
+                        "' is ignored: plugins { } only takes id 'name' lines (ferry needs no plugins)");
     return Status::Ok();
   }
 
@@ -266,6 +272,7 @@ Status Evaluator::ApplyProfiles(const std::vector<std::string>& names) {
       return Status::Invalid("unknown profile '" + name + "'" + DidYouMean(name, profile_order_) +
                              "; defined profiles: " + Join(profile_order_, ", "));
     }
+    applied_profiles_.push_back(name);
     for (const auto& def : it->second) {
       Context ctx;
       ctx.file = def.file;
@@ -277,7 +284,56 @@ Status Evaluator::ApplyProfiles(const std::vector<std::string>& names) {
   return Status::Ok();
 }
 
+void Evaluator::LintBody(const std::vector<Stmt>& body, std::vector<std::string> prefix, bool in_selector,
+                         const std::string& profile) {
+  auto note = [&](const Status& s) {
+    if (!s.ok()) warnings_.push_back(s.message() + " [in profile '" + profile + "', which is not active]");
+  };
+  for (const auto& st : body) {
+    std::vector<std::string> names = Concat(prefix, st.path);
+    bool directive = in_selector || (names.size() > 1 && names[0] == "process");
+    std::vector<std::string> rel = names;
+    std::vector<SourceLoc> locs(prefix.size(), st.loc);
+    locs.insert(locs.end(), st.path_locs.begin(), st.path_locs.end());
+    if (!in_selector && directive) {
+      rel.erase(rel.begin());
+      locs.erase(locs.begin());
+    }
+    size_t own = in_selector ? prefix.size() : (prefix.empty() ? 0 : prefix.size() - 1);
+    std::vector<std::string> scratch, canonical;
+    switch (st.kind) {
+      case Stmt::Kind::kAssign:
+        if (directive) {
+          Value none;
+          note(CheckDirective(KeyPath{rel, locs, own}, &none, st.value.loc, &canonical, &scratch));
+        }
+        break;
+      case Stmt::Kind::kBlock:
+        if (directive) {
+          Status s = CheckDirectiveScope(KeyPath{rel, locs, own}, &scratch);
+          note(s);
+          if (!s.ok()) break;
+        }
+        LintBody(st.body, names, in_selector, profile);
+        break;
+      case Stmt::Kind::kSelector:
+        if (!in_selector) LintBody(st.body, {}, true, profile);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Evaluator::LintInactiveProfiles() {
+  for (const auto& name : profile_order_) {
+    if (std::find(applied_profiles_.begin(), applied_profiles_.end(), name) != applied_profiles_.end()) continue;
+    for (const auto& def : profiles_[name]) LintBody(def.profile->body, {}, false, name);
+  }
+}
+
 void Evaluator::Finish() {
+  LintInactiveProfiles();
   const Value* params = settings_.Find("params");
   if (!params || !params->is_map()) return;
   Value merged = *params;
@@ -335,6 +391,9 @@ Status Evaluator::Resolve(const Expr& e, const Context& ctx, Value* out) {
     *out = *v;
     return Status::Ok();
   }
+  if (path[0] == "task")
+    return Status::Invalid(e.loc.ToString() + ": '" + dotted + "' only exists per task; write a template in a "
+                           "single-quoted string instead, e.g. '--threads {{ " + dotted + " }}'");
   return Status::Invalid(e.loc.ToString() + ": unknown name '" + dotted + "' (quote it if you meant text: '" + dotted +
                          "'; a bare name must be params.x, a setting assigned earlier, or an environment variable)");
 }

@@ -64,6 +64,11 @@ class Evaluator {
   Status Include(const Stmt& st, const Context& ctx);
   Status Eval(const Expr& e, const Context& ctx, Value* out);
   Status Resolve(const Expr& e, const Context& ctx, Value* out);
+  // Profiles not applied are not evaluated (as in Nextflow), but a misspelt
+  // process directive in them is still worth a warning.
+  void LintInactiveProfiles();
+  void LintBody(const std::vector<Stmt>& body, std::vector<std::string> prefix, bool in_selector,
+                const std::string& profile);
 
   Value cli_params_;
   Value variables_;
@@ -75,6 +80,7 @@ class Evaluator {
   std::map<std::string, std::vector<ProfileDef>> profiles_;
   std::vector<std::string> profile_order_;
   std::vector<std::string> include_stack_;
+  std::vector<std::string> applied_profiles_;
 };
 
 }  // namespace ferry::config

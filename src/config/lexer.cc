@@ -344,6 +344,8 @@ std::string Describe(const Token& t) {
 
 Status Lex(std::string_view text, const SourceLoc& start, std::vector<Token>* out) {
   out->clear();
+  // Editors on some systems start UTF-8 files with a byte-order mark.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   return Lexer(text, start).Run(out);
 }
 

@@ -68,6 +68,8 @@ class Parser {
 
   // Statements until '}' (when `open` is a block's '{') or end of file.
   Status Body(const Token* open, const std::string& what, std::vector<Stmt>* out) {
+    Deeper guard(this);
+    if (depth_ > kMaxDepth) return Err(Cur(), "blocks nested too deeply (more than 200 levels)");
     for (;;) {
       while (At(Tok::kNewline) || At(Tok::kSemicolon)) Bump();
       if (At(Tok::kEof)) {
@@ -257,6 +259,8 @@ class Parser {
   }
 
   Status Unary(Expr* out) {
+    Deeper guard(this);
+    if (depth_ > kMaxDepth) return Err(Cur(), "expression nested too deeply (more than 200 levels)");
     if (At(Tok::kMinus)) {
       out->kind = Expr::Kind::kNeg;
       out->loc = Cur().loc;
@@ -445,6 +449,14 @@ class Parser {
 
   std::vector<Token> t_;
   size_t i_ = 0;
+  // Nesting limit, so hostile input cannot exhaust the stack.
+  static constexpr int kMaxDepth = 200;
+  int depth_ = 0;
+  struct Deeper {
+    explicit Deeper(Parser* p) : p(p) { ++p->depth_; }
+    ~Deeper() { --p->depth_; }
+    Parser* p;
+  };
 };
 
 }  // namespace

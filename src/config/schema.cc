@@ -388,7 +388,7 @@ Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::ve
       std::string parent = LookupName(key.names, k);
       std::string what = k == 0 && (!last || is_block) ? "unknown config scope '" : "unknown config key '";
       warnings->push_back(LocOf(key, k).ToString() + ": " + what + JoinRange(key.names, 0, k + 1) + "'" +
-                          DidYouMean(key.names[k], Children(parent)) + "; ignored");
+                          DidYouMean(key.names[k], Children(parent)));
     }
     *done = true;
     return Status::Ok();

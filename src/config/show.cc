@@ -54,7 +54,7 @@ void Indent(std::string* out, int depth) { out->append(static_cast<size_t>(depth
 
 // Masks secrets anywhere inside a value (maps nested in params or env).
 Value Masked(const std::string& key, const Value& v) {
-  if (IsSecretKey(key) && !v.is_null() && !v.is_map()) return Value(kMasked);
+  if (IsSecretKey(key) && !v.is_null()) return Value(kMasked);
   if (!v.is_map()) return v;
   ValueMap m;
   for (const auto& [k, item] : v.as_map()) m.Set(k, Masked(k, item));

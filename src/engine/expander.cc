@@ -78,6 +78,7 @@ Status Expander::Expand(TaskGraph* graph) {
   graph->per_process.clear();
   graph->spec_roots.assign(pipeline_.tasks.size(), Value());
   produced_.clear();
+  seen_hashes_.clear();
   // The loader guarantees the spec-level graph is acyclic; visit specs so that
   // every spec comes after the specs it references.
   std::vector<int> state(pipeline_.tasks.size(), 0);  // 0 new, 1 visiting, 2 done
@@ -218,6 +219,10 @@ Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap&
 void Expander::ComputeHash(Task* task) {
   Hasher h;
   h.Add("ferry-task-1").Add(task->spec->name).Add(task->script);
+  // The item is part of the identity even when the script does not use it:
+  // otherwise identical tasks of one for_each would share a work dir. The
+  // item's position is not, so adding a sample does not re-run the others.
+  h.Add(task->item.ToJson());
   for (const auto& in : task->staged) {
     h.Add(in.name);
     auto prod = produced_.find(in.source);
@@ -236,8 +241,10 @@ void Expander::ComputeHash(Task* task) {
   }
   for (const auto& [name, v] : task->outputs) h.Add(name).Add(v.ToJson());
   h.Add(task->directives.container);
-  for (const auto& [k, v] : env_) h.Add(k).Add(v);
-  task->hash = h.HexDigest(32);
+  // The same item listed twice still needs two work dirs.
+  std::string hash = h.HexDigest(32);
+  for (int dup = 1; !seen_hashes_.insert(hash).second; ++dup) hash = Sha256Hex(hash + "#" + std::to_string(dup)).substr(0, 32);
+  task->hash = hash;
   task->work_dir = opts_.work_root + "/" + task->hash.substr(0, 2) + "/" + task->hash.substr(2);
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/task_graph.h"
@@ -53,6 +54,7 @@ class Expander {
   std::vector<std::pair<std::string, std::string>> env_;  // config env scope, for the hash
   // Output path (absolute) -> producing task index, for dependency discovery.
   std::unordered_map<std::string, uint32_t> produced_;
+  std::unordered_set<std::string> seen_hashes_;
   // Parsed config strings that hold templates, by text.
   std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
   ValueMap process_defaults_;

@@ -50,6 +50,7 @@ class Executor {
   // Waits up to timeout_ms for task completions and appends them. Returns early
   // (possibly with nothing) when InterruptFd() becomes readable. Never blocks longer.
   virtual Status Poll(int timeout_ms, std::vector<TaskResult>* finished) = 0;
+  // Submitted tasks whose results Poll()/AbortAll() has not handed out yet.
   virtual size_t running() const = 0;
   // Stops every running task: SIGTERM to its process group, SIGKILL after grace_ms;
   // waits for them and appends a kAborted result for each.

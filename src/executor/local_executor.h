@@ -45,7 +45,10 @@ class LocalExecutor : public Executor {
   // Time limits are enforced here: TERM to the group at the limit, KILL
   // timeout_kill_grace_ms later.
   Status Poll(int timeout_ms, std::vector<TaskResult>* finished) override;
-  size_t running() const override { return running_.size(); }
+  // Tasks submitted whose results Poll()/AbortAll() has not handed out yet,
+  // including a failed start waiting to be reported: while it is non-zero
+  // the caller must keep polling.
+  size_t running() const override { return running_.size() + done_.size(); }
   // Results that finished before the call keep their outcome; every task
   // still running is reported kAborted. A new interrupt during the grace
   // period skips the rest of it (second Ctrl-C = kill now).

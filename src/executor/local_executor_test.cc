@@ -232,7 +232,7 @@ TEST_F(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
 }
 
 TEST_F(LocalExecutorTest, PollReturnsEarlyOnInterrupt) {
-  ASSERT_TRUE(InstallInterruptHandlers());
+  InstallInterruptHandlers();
   ResetInterruptsForTest();
   LocalExecutor ex;
   ASSERT_TRUE(ex.Submit(Run(1, MakeTask("long", "sleep 30\n"))).ok());
@@ -318,12 +318,14 @@ TEST_F(LocalExecutorTest, SubmitProblemsAreReported) {
   // Missing wrapper: reported through Poll as kSubmitFailed, naming the file.
   fs::create_directories(root_ + "/empty");
   ASSERT_TRUE(ex.Submit(Run(2, root_ + "/empty")).ok());
+  EXPECT_EQ(ex.running(), 1u);  // the caller must still poll for its result
   std::vector<TaskResult> out;
   auto t0 = std::chrono::steady_clock::now();
   EXPECT_TRUE(ex.Poll(5000, &out).ok());
   EXPECT_LT(SecondsSince(t0), 1.0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].id, 2u);
+  EXPECT_EQ(ex.running(), 0u);
   EXPECT_EQ(out[0].outcome, Outcome::kSubmitFailed);
   EXPECT_NE(out[0].message.find(root_ + "/empty/.command.run"), std::string::npos)
       << out[0].message;

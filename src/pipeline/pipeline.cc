@@ -65,7 +65,7 @@ class Loader {
     YAML::Node tasks_key;
     std::set<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it-> yields a temporary
       if (!key.IsScalar()) return Err(key, "top-level keys must be plain names ('params' or 'tasks')");
       const std::string& k = key.Scalar();
       if (!seen.insert(k).second) return Err(key, "'" + k + "' appears twice at the top level (merge them into one)");
@@ -95,7 +95,7 @@ class Loader {
     }
     std::map<std::string, int> first_line;
     for (auto it = tasks.begin(); it != tasks.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it-> yields a temporary
       if (!key.IsScalar()) return Err(key, "a task name must be a plain name");
       const std::string& name = key.Scalar();
       if (first_line.count(name)) {
@@ -126,7 +126,7 @@ class Loader {
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it-> yields a temporary
       if (!key.IsScalar()) return Err(key, std::string(field) + " names must be plain names");
       const std::string& n = key.Scalar();
       if (!seen.insert(n).second) {
@@ -136,7 +136,7 @@ class Loader {
         return Err(key, std::string(field) + " name '" + n + "' must use only letters, digits and _ so templates can "
                         "refer to it as " + field + "." + IdentifierSuggestion(n));
       }
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (v.IsMap()) {
         return Err(v, std::string(field) + " '" + n + "' of task '" + task +
                           "' must be a path template or a list of them, not a map");
@@ -164,8 +164,8 @@ class Loader {
     bool has_script = false;
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& k = it->first;
-      const YAML::Node& v = it->second;
+      const YAML::Node k = it->first;  // a copy: it-> yields a temporary
+      const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (!k.IsScalar()) return Err(k, "settings of task '" + name + "' must be plain names");
       const std::string& field = k.Scalar();
       if (!seen.insert(field).second) {

@@ -66,6 +66,13 @@ std::string KeysHint(const ValueMap& m) {
   return " (keys: " + Join(keys, ", ") + ")";
 }
 
+// "a string", "an integer": kind names read as English in messages.
+std::string AKind(const Value& v) {
+  std::string k = v.kind_name();
+  bool vowel = !k.empty() && std::string_view("aeiou").find(k[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + k;
+}
+
 std::string Shown(const Value& v) {
   std::string s = v.kind() == Value::Kind::kString ? "'" + v.as_string() + "'" : v.ToJson();
   if (s.size() > 60) s = s.substr(0, 57) + "...";
@@ -128,7 +135,7 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
                                    " values (pick one element, e.g. [0], or use for_each to get one task per element)");
       }
       return Error(n.offset, "'." + n.name + "' cannot be used on " + Describe(n.a) + ", which is " +
-                                 (obj->is_null() ? "empty (null)" : std::string("a ") + obj->kind_name()));
+                                 (obj->is_null() ? "empty (null)" : AKind(*obj)));
     }
 
     case Node::Kind::kIndex: {
@@ -161,7 +168,7 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
                                      DidYouMean(idx->as_string(), obj->as_map().Keys()) + KeysHint(obj->as_map()));
         }
       } else {
-        return Error(n.offset, "'[...]' needs a list or a map, but " + Describe(n.a) + " is a " + obj->kind_name());
+        return Error(n.offset, "'[...]' needs a list or a map, but " + Describe(n.a) + " is " + AKind(*obj));
       }
       if (obj == &obj_tmp) {
         *tmp = *found;
@@ -264,11 +271,11 @@ Status Template::Impl::EvalBinary(const Node& n, const Value& l, const Value& r,
       *result = Value(std::move(out));
       return Status::Ok();
     }
-    return Error(n.offset, std::string("cannot add a ") + l.kind_name() + " and a " + r.kind_name() +
+    return Error(n.offset, "cannot add " + AKind(l) + " and " + AKind(r) +
                                " (+ joins two strings, a string and a number, adds numbers, or concatenates two lists)");
   }
-  return Error(n.offset, std::string("'") + op + "' needs two numbers, got a " + l.kind_name() + " (" + Shown(l) +
-                             ") and a " + r.kind_name() + " (" + Shown(r) + ")");
+  return Error(n.offset, std::string("'") + op + "' needs two numbers, got " + AKind(l) + " (" + Shown(l) + ") and " + AKind(r) +
+                             " (" + Shown(r) + ")");
 }
 
 Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* result) const {
@@ -282,8 +289,8 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
   }
   auto need_string = [&](size_t i, const char* what) -> Status {
     if (args[i].is_string()) return Status::Ok();
-    return Error(nodes[n.args[i]].offset, n.name + "() needs " + what + " (a string), got a " +
-                                              args[i].kind_name() + " (" + Shown(args[i]) + ")");
+    return Error(nodes[n.args[i]].offset, n.name + "() needs " + what + " (a string), got " + AKind(args[i]) +
+                                              " (" + Shown(args[i]) + ")");
   };
   auto need_host = [&]() -> Status {
     if (ctx.host) return Status::Ok();
@@ -348,8 +355,8 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
     case Func::kRange: {
       for (size_t i = 0; i < args.size(); ++i) {
         if (!args[i].is_int()) {
-          return Error(nodes[n.args[i]].offset, "range() needs integers, got a " +
-                                                    std::string(args[i].kind_name()) + " (" + Shown(args[i]) + ")");
+          return Error(nodes[n.args[i]].offset, "range() needs integers, got " + AKind(args[i]) + " (" +
+                                                    Shown(args[i]) + ")");
         }
       }
       int64_t a = args.size() == 2 ? args[0].as_int() : 0;
@@ -374,7 +381,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       if (v.is_list()) *result = Value(static_cast<int64_t>(v.as_list().size()));
       else if (v.is_map()) *result = Value(static_cast<int64_t>(v.as_map().size()));
       else if (v.is_string()) *result = Value(static_cast<int64_t>(v.as_string().size()));
-      else return Error(n.offset, std::string("len() needs a list, map or string, got a ") + v.kind_name());
+      else return Error(n.offset, "len() needs a list, map or string, got " + AKind(v));
       return Status::Ok();
     }
     case Func::kJoin: {
@@ -385,8 +392,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       }
       const Value& v = args[0];
       if (!v.is_list()) {
-        return Error(nodes[n.args[0]].offset, std::string("join() needs a list, got a ") + v.kind_name() +
-                                                  " (" + Shown(v) + ")");
+        return Error(nodes[n.args[0]].offset, "join() needs a list, got " + AKind(v) + " (" + Shown(v) + ")");
       }
       std::string s;
       bool first = true;
@@ -468,7 +474,7 @@ Status Template::RenderShell(const EvalContext& ctx, std::string* out) const {
       for (const auto& e : v->as_list()) {
         if (e.is_map() || e.is_list()) {
           return impl.Error(impl.nodes[p.root].offset,
-                            impl.Describe(p.root) + " holds a " + e.kind_name() +
+                            impl.Describe(p.root) + " holds " + AKind(e) +
                                 ", which cannot be written into a script; pick one field of each element");
         }
         words.push_back(e.ToString());

@@ -85,7 +85,7 @@ Status YamlToValue(const YAML::Node& node, const YamlSource& src, Value* out) {
         if (!it->first.IsScalar()) {
           return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
         }
-        const std::string& key = it->first.Scalar();
+        std::string key = it->first.Scalar();
         if (map.Find(key)) {
           return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
                                  "' appears twice in the same map (remove one)");
@@ -136,7 +136,7 @@ Status YamlToTemplateValue(const YAML::Node& node, const YamlSource& src, Templa
         if (!it->first.IsScalar()) {
           return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
         }
-        const std::string& key = it->first.Scalar();
+        std::string key = it->first.Scalar();
         if (!seen.insert(key).second) {
           return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
                                  "' appears twice in the same map (remove one)");

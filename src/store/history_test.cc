@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -257,6 +258,49 @@ TEST_F(HistoryTest, TwoConnectionsShareTheDatabase) {
   ASSERT_TRUE(a->FindSuccess("run19-49", &got, &found).ok());  // written by b
   EXPECT_TRUE(found);
   EXPECT_EQ(got.run_id, ids[19]);
+}
+
+TEST_F(HistoryTest, TwoProcessesWritingAtOnceLoseNothing) {
+  { auto h = OpenOrDie(); }  // create the schema first
+  std::vector<pid_t> kids;
+  for (int k = 0; k < 2; ++k) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      std::unique_ptr<History> h;
+      if (!History::Open(dir_, &h).ok()) _exit(2);
+      for (int r = 0; r < 5; ++r) {
+        RunRecord run;
+        if (!h->BeginRun(&run).ok()) _exit(3);
+        for (int t = 0; t < 400; ++t)
+          if (!h->RecordTask(Task(run.id, t, "p" + std::to_string(k) + "-" + std::to_string(r) + "-" + std::to_string(t), "COMPLETED")).ok())
+            _exit(4);
+        run.status = "OK";
+        if (!h->FinishRun(run).ok()) _exit(5);
+      }
+      h.reset();
+      _exit(0);
+    }
+    kids.push_back(pid);
+  }
+  for (pid_t pid : kids) {
+    int st = 0;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "writer exited with " << st;
+  }
+  auto h = OpenOrDie();
+  std::vector<RunRecord> runs;
+  ASSERT_TRUE(h->ListRuns(&runs).ok());
+  ASSERT_EQ(runs.size(), 10u);
+  std::set<std::string> names;
+  for (const RunRecord& r : runs) {
+    names.insert(r.run_name);
+    EXPECT_EQ(r.status, "OK");
+    std::vector<TaskRecord> tasks;
+    ASSERT_TRUE(h->ListTasks(r.id, &tasks).ok());
+    EXPECT_EQ(tasks.size(), 400u);
+  }
+  EXPECT_EQ(names.size(), 10u);
 }
 
 TEST_F(HistoryTest, DeleteRunRemovesItsTasks) {

@@ -55,7 +55,7 @@ class AnsiProgress : public Progress {
     if (!finished_) Redraw();
   }
   void Finish(const std::string& summary_line) override {
-    if (!finished_) Redraw();
+    if (!finished_ && (dirty_ || !drawn_once_)) Redraw();
     finished_ = true;
     drawn_lines_ = 0;  // the table stays on screen as the final report
     Write(summary_line + "\n");

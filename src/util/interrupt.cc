@@ -28,10 +28,10 @@ extern "C" void OnInterruptSignal(int) {
 }
 }  // namespace
 
-bool InstallInterruptHandlers() {
-  if (g_read_fd >= 0) return true;
+void InstallInterruptHandlers() {
+  if (g_read_fd >= 0) return;
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
   g_read_fd = fds[0];
   g_write_fd = fds[1];
   struct sigaction sa = {};
@@ -41,7 +41,6 @@ bool InstallInterruptHandlers() {
   // with EINTR; poll() is still woken through the pipe.
   sa.sa_flags = SA_RESTART;
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
-  return true;
 }
 
 int InterruptCount() { return g_count.load(std::memory_order_relaxed); }

@@ -8,9 +8,10 @@
 namespace ferry {
 
 // Installs the handlers (idempotent). SIGHUP is treated like SIGTERM: a closed
-// terminal should stop the run the same way. Returns false only if the pipe
-// cannot be created (then signals keep their default, fatal, action).
-bool InstallInterruptHandlers();
+// terminal should stop the run the same way. If the pipe cannot be created
+// (out of fds) the signals keep their default, fatal, action and
+// InterruptFd() stays -1.
+void InstallInterruptHandlers();
 
 // How many SIGINT/SIGTERM/SIGHUP arrived since installation (or the last
 // ResetInterruptsForTest()).

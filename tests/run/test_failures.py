@@ -46,6 +46,7 @@ def test_failure_report_names_task_exit_command_stderr_workdir(ws):
 
 
 def test_terminate_aborts_running_tasks(ws):
+    ws.write("ferry.config", "executor.cpus = 4\n")  # all three start at once
     ws.write("pipeline.yml", FAN)
     start = time.time()
     p = ws.run("run", ".", "--slow", "30", "-with-trace", "trace.tsv")

@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -93,6 +94,8 @@ class BatchEngine {
 
   // Job lifecycle (batch_engine.cc), mu_ held.
   void Loop();
+  void StartWorker();
+  void StopWorker();
   void AddTimer(int64_t due, TimerKind kind, Job* job);
   void Advance(Job* job, int64_t now);
   void OnTimer(const Timer& t, int64_t now);
@@ -120,16 +123,18 @@ class BatchEngine {
   std::map<std::string, std::vector<JobDefinition>> job_defs_;  // name -> revisions in order
   std::unordered_map<std::string, std::unique_ptr<Job>> jobs_;
   std::vector<Job*> top_jobs_;  // non-child jobs in submission order (ListJobs)
-  std::map<std::string, std::deque<Job*>> runnable_;  // queue name -> RUNNABLE jobs, FIFO
+  std::map<std::string, std::list<Job*>> runnable_;  // queue name -> RUNNABLE jobs, FIFO
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::unordered_map<uint64_t, Job*> running_;  // run_key -> job
-  std::vector<std::pair<Job*, int>> pending_signals_;  // for the worker: (job, signal)
+  std::vector<std::pair<uint64_t, int>> pending_signals_;  // for the worker: (run_key, signal)
   std::vector<LogBatch> pending_logs_;
   uint64_t next_seq_ = 1;
   uint64_t next_run_key_ = 1;
   bool schedule_dirty_ = false;
   int64_t host_memory_mib_ = 0;
   int64_t running_memory_mib_ = 0;
+  int active_jobs_ = 0;  // STARTING + RUNNING
+  bool last_hold_ = false;
   std::string bwrap_;  // resolved lazily on the worker
   bool bwrap_probed_ = false;
 

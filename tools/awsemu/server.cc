@@ -456,7 +456,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
             if (n <= 0) return false;
             return sink.write(buffer->data(), static_cast<size_t>(n));
           });
-      entry.bytes_out = file->length;
+      entry.bytes_out = req.method == "HEAD" ? 0 : file->length;
     } else if (!out.body.empty()) {
       res.set_content(out.body, out.content_type);
       entry.bytes_out = out.body.size();

@@ -1,0 +1,87 @@
+// The one signed-request path every AWS service call goes through (S3 now;
+// Batch, CloudWatch Logs and STS use the same): resolve the endpoint, sign
+// with SigV4 using the current credentials, send on the shared HttpTransport,
+// retry per the standard retry mode, and turn failures into AwsError.
+//
+//   AwsClient client(AwsClient::Options{...});
+//   ServiceRequest r;  r.service = "sts"; r.operation = "GetCallerIdentity"; ...
+//   ServiceResponse resp = client.Call(r);          // blocking
+//   client.Send(r, [](ServiceResponse resp) {...});  // async, callback on the transport thread
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "aws/aws_error.h"
+#include "aws/credential_chain.h"
+#include "aws/endpoint.h"
+#include "aws/env.h"
+#include "aws/http.h"
+#include "aws/retry.h"
+#include "aws/settings.h"
+#include "aws/sigv4.h"
+
+namespace ferry::aws {
+
+struct ServiceRequest {
+  std::string service;    // signing name: "s3", "batch", "logs", "sts"
+  std::string operation;  // for messages: "GetObject"
+  std::string method = "GET";
+  // Where to send it; when host is empty the client resolves the service's
+  // endpoint (see endpoint.h) and prefixes its base path to `path`.
+  Endpoint endpoint;
+  std::string path = "/";  // wire path, already percent-encoded
+  QueryList query;         // decoded
+  HeaderList headers;      // Host is added by the client
+  std::shared_ptr<BodySource> body;
+  // Hex SHA-256 of the body or kUnsignedPayload; empty: computed for
+  // in-memory bodies, UNSIGNED-PAYLOAD for streamed (file) bodies.
+  std::string payload_hash;
+  std::shared_ptr<BodySink> sink;
+  std::string target;  // shown in errors, e.g. "s3://bucket/key"
+  // Checks a 2xx response (e.g. an ETag against the MD5 we sent). A failure
+  // is retried like a transient error and reported if attempts run out.
+  std::function<Status(const HttpResponse&)> validate;
+  long timeout_ms = 0;
+};
+
+struct ServiceResponse {
+  Status status;   // ok, or error.ToStatus()
+  AwsError error;  // filled when !status.ok()
+  HttpResponse http;
+  int attempts = 1;
+};
+
+class AwsClient {
+ public:
+  struct Options {
+    std::shared_ptr<CredentialSource> credentials;
+    std::string region;
+    AwsSettings settings;
+    std::shared_ptr<const Env> env;  // default: process environment
+    std::shared_ptr<HttpTransport> transport;  // default: a new one
+    RetryPolicy retry;                         // max_attempts from settings/AWS_MAX_ATTEMPTS
+  };
+  explicit AwsClient(Options options);
+
+  void Send(ServiceRequest req, std::function<void(ServiceResponse)> done);
+  ServiceResponse Call(ServiceRequest req);
+
+  Status ResolveEndpointFor(const std::string& service, Endpoint* out) const;
+  const std::string& region() const { return options_.region; }
+  const AwsSettings& settings() const { return options_.settings; }
+  const Env& env() const { return *options_.env; }
+  HttpTransport& transport() { return *options_.transport; }
+  const RetryPolicy& retry_policy() const { return options_.retry; }
+  RetryQuota& retry_quota() { return quota_; }
+
+ private:
+  struct Call_;
+  void Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds delay);
+  void OnDone(std::shared_ptr<Call_> call, HttpResponse resp);
+  Options options_;
+  RetryQuota quota_;
+};
+
+}  // namespace ferry::aws

@@ -1,0 +1,19 @@
+// A small STS client: GetCallerIdentity (who the credentials belong to), used
+// by `ferry aws whoami` and as a credentials check.
+#pragma once
+
+#include <string>
+
+#include "aws/aws_client.h"
+
+namespace ferry::aws {
+
+struct CallerIdentity {
+  std::string account, arn, user_id;
+};
+
+Status GetCallerIdentity(AwsClient& client, CallerIdentity* out);
+// Parses the GetCallerIdentity XML response.
+Status ParseCallerIdentity(const std::string& xml, CallerIdentity* out);
+
+}  // namespace ferry::aws

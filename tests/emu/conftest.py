@@ -1,0 +1,189 @@
+"""Fixtures for the ferry-awsemu test suites.
+
+`emu` starts a fresh emulator (free port, temporary data dir, random keys)
+for one test and stops it afterwards; `emu_factory(...)` starts one with
+extra start-up flags. The object they yield has:
+
+  .endpoint / .port / .imds_port / .imds_endpoint / .data_dir
+  .access_key / .secret_key / .region
+  .client(service, **kwargs)  -> boto3 client pointed at the emulator
+  .aws(*args, **kwargs)       -> subprocess.CompletedProcess of /usr/bin/aws
+  .env()                      -> environment for AWS clients in subprocesses
+  .requests()                 -> GET /_emu/requests (list of dicts)
+  .set_faults(dict)           -> POST /_emu/faults (replaces all settings)
+  .faults()                   -> GET /_emu/faults
+  .reset()                    -> POST /_emu/reset
+  .stderr()                   -> what the emulator wrote to stderr so far
+
+Nothing here reaches beyond 127.0.0.1: the AWS credential chain is cut off
+from instance metadata and from ~/.aws.
+"""
+
+import json
+import os
+import secrets
+import selectors
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import boto3
+import pytest
+from botocore.config import Config
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AWS_CLI = "/usr/bin/aws"
+
+
+def emulator_binary():
+    path = os.environ.get("FERRY_AWSEMU")
+    if path:
+        return path
+    for candidate in ("build", "build-emu"):
+        p = os.path.join(HERE, "..", "..", candidate, "ferry-awsemu")
+        if os.path.exists(p):
+            return os.path.abspath(p)
+    pytest.fail("ferry-awsemu not found: set FERRY_AWSEMU to the built binary")
+
+
+class Emu:
+    def __init__(self, tmp, extra_args=(), region="us-east-1"):
+        self.tmp = tmp
+        self.data_dir = os.path.join(tmp, "data")
+        self.access_key = "AKIAEMU" + secrets.token_hex(6).upper()
+        self.secret_key = secrets.token_urlsafe(30)
+        self.region = region
+        # Empty config files keep ~/.aws out of every client we start.
+        self.config_file = os.path.join(tmp, "aws-config")
+        self.credentials_file = os.path.join(tmp, "aws-credentials")
+        for p in (self.config_file, self.credentials_file):
+            open(p, "w").close()
+        self._stderr_path = os.path.join(tmp, "emu.stderr")
+        self._stderr = open(self._stderr_path, "wb")
+        args = [emulator_binary(), "--port", "0", "--data-dir", self.data_dir,
+                "--access-key", self.access_key, "--secret-key", self.secret_key,
+                "--region", region, *extra_args]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr)
+        line = self._read_ready(timeout=20)
+        fields = dict(f.split("=", 1) for f in line.split()[1:])
+        self.port = int(fields["port"])
+        self.imds_port = int(fields.get("imds_port", 0))
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.imds_endpoint = f"http://127.0.0.1:{self.imds_port}"
+
+    def _read_ready(self, timeout):
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        deadline = time.time() + timeout
+        buf = b""
+        while time.time() < deadline:
+            if not sel.select(timeout=0.2):
+                if self.proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+            if b"\n" in buf:
+                line = buf.split(b"\n", 1)[0].decode()
+                if line.split()[0] == "ready":
+                    return line
+        self.stop()
+        pytest.fail(f"ferry-awsemu did not print 'ready': stdout={buf!r} stderr={self.stderr()!r}")
+
+    # --- clients -----------------------------------------------------------
+    def client(self, service, **kwargs):
+        config = kwargs.pop("config", None)
+        if config is None:
+            config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
+        return boto3.session.Session().client(
+            service, endpoint_url=kwargs.pop("endpoint_url", self.endpoint),
+            aws_access_key_id=kwargs.pop("aws_access_key_id", self.access_key),
+            aws_secret_access_key=kwargs.pop("aws_secret_access_key", self.secret_key),
+            region_name=kwargs.pop("region_name", self.region), config=config, **kwargs)
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": self.config_file,
+            "AWS_SHARED_CREDENTIALS_FILE": self.credentials_file,
+            "AWS_PAGER": "",
+            "HOME": self.tmp,
+        })
+        env.update(extra)
+        return env
+
+    def aws(self, *args, input=None, env=None, timeout=120, check=False):
+        cmd = [AWS_CLI]
+        if not any(str(a).startswith("--endpoint-url") for a in args):
+            cmd += ["--endpoint-url", self.endpoint]
+        cmd += [str(a) for a in args]
+        return subprocess.run(cmd, input=input, env=env or self.env(), capture_output=True,
+                              text=True, timeout=timeout, check=check)
+
+    # --- admin endpoints -----------------------------------------------------
+    def _admin(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    def requests(self):
+        return self._admin("GET", "/_emu/requests")
+
+    def set_faults(self, faults):
+        return self._admin("POST", "/_emu/faults", faults)
+
+    def faults(self):
+        return self._admin("GET", "/_emu/faults")
+
+    def reset(self):
+        return self._admin("POST", "/_emu/reset", {})
+
+    def stderr(self):
+        self._stderr.flush()
+        with open(self._stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self._stderr.close()
+
+
+@pytest.fixture
+def emu_factory():
+    started = []
+    dirs = []
+
+    def start(*extra_args, region="us-east-1"):
+        d = tempfile.TemporaryDirectory(prefix="ferry-awsemu-test-")
+        dirs.append(d)
+        e = Emu(d.name, extra_args, region=region)
+        started.append(e)
+        return e
+
+    yield start
+    for e in started:
+        e.stop()
+    for d in dirs:
+        d.cleanup()
+
+
+@pytest.fixture
+def emu(emu_factory):
+    return emu_factory()

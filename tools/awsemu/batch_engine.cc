@@ -1,0 +1,938 @@
+// BatchEngine's job half: submission, the state machine, placement within
+// compute-environment capacity, running attempts, retries, and the job
+// queries (DescribeJobs, ListJobs) and kills (TerminateJob, CancelJob).
+#include "awsemu/batch_engine.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "awsemu/batch_fields.h"
+#include "awsemu/batch_ids.h"
+#include "awsemu/batch_params.h"
+#include "awsemu/job_sandbox.h"
+#include "awsemu/logs_service.h"
+
+namespace awsemu {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+const char* kMisconfigured =
+    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that "
+    "can be met by the CE(s) attached to the job queue.";
+const char* kContainerExited = "Essential container in task exited";
+const char* kTimedOut = "Job attempt duration exceeded timeout";
+const char* kDependencyFailed = "Dependent Job failed";
+const char* kStatuses[] = {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"};
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void CheckJobName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 128 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+            std::all_of(name.begin(), name.end(),
+                        [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (!ok)
+    ThrowClient("Error executing request, Exception : Job name should be up to 128 characters long; the first "
+                "character must be alphanumeric and the rest letters, numbers, hyphens or underscores., RequestId: " +
+                NewUuid());
+}
+
+// Reads resource values from a list of {type, value} and the legacy
+// vcpus/memory fields of containerProperties or containerOverrides.
+void ApplyResources(const json& c, Resources* r) {
+  if (!c.is_object()) return;
+  if (auto v = c.find("vcpus"); v != c.end() && v->is_number()) r->vcpus = v->get<double>();
+  if (auto m = c.find("memory"); m != c.end() && m->is_number_integer()) r->memory_mib = m->get<int64_t>();
+  if (auto rr = c.find("resourceRequirements"); rr != c.end() && rr->is_array()) {
+    for (const auto& e : *rr) {
+      std::string type = OptStr(e, "type"), value = OptStr(e, "value");
+      char* end = nullptr;
+      double num = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || num < 0)
+        ThrowClient("resourceRequirements: value '" + value + "' for " + type + " is not a number");
+      if (type == "VCPU") r->vcpus = num;
+      else if (type == "MEMORY") r->memory_mib = static_cast<int64_t>(num);
+      else if (type == "GPU") r->gpus = static_cast<int>(num);
+      else ThrowClient("resourceRequirements: type must be GPU, VCPU or MEMORY, not '" + type + "'");
+    }
+  }
+}
+
+std::string FormatVcpus(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+RetryPolicy ParseRetry(const json& rs) {
+  RetryPolicy p;
+  if (!rs.is_object()) return p;
+  p.attempts = static_cast<int>(rs.value("attempts", 1));
+  if (p.attempts < 1 || p.attempts > 10)
+    ThrowClient("Error executing request, Exception : Retry attempts should be between 1 and 10.");
+  if (rs.contains("evaluateOnExit") && rs["evaluateOnExit"].is_array()) {
+    for (const auto& e : rs["evaluateOnExit"]) {
+      EvaluateOnExit rule;
+      rule.on_status_reason = OptStr(e, "onStatusReason");
+      rule.on_reason = OptStr(e, "onReason");
+      rule.on_exit_code = OptStr(e, "onExitCode");
+      std::string action = OptStr(e, "action");
+      for (char& c : action) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (action != "RETRY" && action != "EXIT")
+        ThrowClient("Error executing request, Exception : evaluateOnExit action should be RETRY or EXIT.");
+      rule.retry = action == "RETRY";
+      p.evaluate_on_exit.push_back(rule);
+    }
+  }
+  return p;
+}
+
+// The variables of the emulator's own environment a job inherits, as an
+// image would provide them: a PATH to find programs, a HOME, the locale.
+std::vector<std::pair<std::string, std::string>> BaseEnvironment() {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "PYENV_ROOT"})
+    if (const char* v = std::getenv(name)) env.emplace_back(name, v);
+  return env;
+}
+
+int64_t HostMemoryMib() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return INT64_MAX / 2;
+  return static_cast<int64_t>(pages) * page / (1024 * 1024);
+}
+
+std::string SafeDirName(const std::string& id) {
+  std::string s = id;
+  std::replace(s.begin(), s.end(), ':', '-');
+  return s;
+}
+
+}  // namespace
+
+BatchEngine::BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing)
+    : ctx_(ctx), faults_(faults), logs_(logs), timing_(timing) {
+  host_memory_mib_ = HostMemoryMib();
+  StartWorker();
+}
+
+BatchEngine::~BatchEngine() { Shutdown(); }
+
+void BatchEngine::StartWorker() {
+  stop_ = false;
+  worker_ = std::thread([this] { Loop(); });
+}
+
+void BatchEngine::StopWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  runner_.Wake();
+  if (worker_.joinable()) worker_.join();
+}
+
+void BatchEngine::Shutdown() {
+  StopWorker();
+  std::lock_guard<std::mutex> lock(mu_);
+  runner_.KillAll();
+}
+
+void BatchEngine::Reset() {
+  StopWorker();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    runner_.KillAll();
+    jobs_.clear();
+    top_jobs_.clear();
+    runnable_.clear();
+    running_.clear();
+    pending_signals_.clear();
+    timers_ = {};
+    ces_.clear();
+    queues_.clear();
+    job_defs_.clear();
+    running_memory_mib_ = 0;
+    active_jobs_ = 0;
+    schedule_dirty_ = false;
+  }
+  std::error_code ec;
+  if (!ctx_.data_dir.empty()) fs::remove_all(fs::path(ctx_.data_dir) / "batch", ec);
+  StartWorker();
+}
+
+void BatchEngine::AddTimer(int64_t due, TimerKind kind, Job* job) {
+  uint64_t gen = job->run_key;
+  if (kind == TimerKind::kAdvance) gen = ++job->timer_gen;
+  timers_.push({due, kind, job, gen});
+}
+
+Job* BatchEngine::FindJob(const std::string& id) {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : it->second.get();
+}
+
+// ---------------------------------------------------------------- SubmitJob
+
+json BatchEngine::SubmitJob(const json& in) {
+  std::string name = ReqStr(in, "jobName");
+  CheckJobName(name);
+  std::string queue_ref = ReqStr(in, "jobQueue");
+  std::string def_ref = ReqStr(in, "jobDefinition");
+  json overrides = in.value("containerOverrides", json::object());
+  if (!overrides.is_object()) ThrowClient("containerOverrides must be an object");
+  if (in.contains("nodeOverrides") && !in["nodeOverrides"].is_null())
+    ThrowClient("nodeOverrides apply only to multi-node parallel jobs, which the emulator does not run");
+
+  std::unique_lock<std::mutex> lock(mu_);
+  JobQueue* queue = FindQueue(queue_ref);
+  if (!queue) ThrowClient("JobQueue " + queue_ref + " not found.");
+  if (queue->state != "ENABLED")
+    ThrowClient("Job queue " + queue->name + " is DISABLED and does not accept new jobs.");
+  const JobDefinition* def = ResolveJobDefinition(def_ref);
+  if (!def || def->status != "ACTIVE")
+    ThrowClient("JobDefinition " + def_ref + " does not exist or is not in ACTIVE status");
+  if (def->body.value("type", "container") != "container")
+    ThrowClient("Job definition " + def->name + " is of type multinode, which the emulator does not run");
+
+  auto spec = std::make_shared<JobSpec>();
+  const json cp = def->body.value("containerProperties", json::object());
+  spec->name = name;
+  spec->queue = queue->name;
+  spec->queue_arn = queue->arn;
+  spec->job_definition_arn = def->arn;
+  spec->job_definition_name = def->name;
+
+  // Parameters: submit-time values over the definition's defaults.
+  json params = def->body.value("parameters", json::object());
+  for (const auto& [k, v] : OptStrMap(in, "parameters")) params[k] = v;
+  spec->parameters = params;
+  std::map<std::string, std::string> param_map;
+  for (const auto& [k, v] : params.items())
+    if (v.is_string()) param_map[k] = v.get<std::string>();
+
+  std::vector<std::string> command =
+      overrides.contains("command") ? OptStrList(overrides, "command") : OptStrList(cp, "command");
+  spec->command = SubstituteParameters(command, param_map);
+
+  // Environment: the definition's, then the overrides' (same name wins).
+  json env_list = json::array();
+  auto add_env = [&](const json& list) {
+    if (!list.is_array()) return;
+    for (const auto& kv : list) {
+      std::string k = OptStr(kv, "name"), v = OptStr(kv, "value");
+      if (k.rfind("AWS_BATCH", 0) == 0)
+        ThrowClient("Error executing request, Exception : Environment variable names starting with AWS_BATCH are "
+                    "reserved, RequestId: " + NewUuid());
+      auto existing = std::find_if(env_list.begin(), env_list.end(), [&](const json& e) { return e["name"] == k; });
+      if (existing != env_list.end()) (*existing)["value"] = v;
+      else env_list.push_back({{"name", k}, {"value", v}});
+    }
+  };
+  add_env(cp.value("environment", json::array()));
+  add_env(overrides.value("environment", json::array()));
+  for (const auto& e : env_list) spec->environment.emplace_back(e["name"].get<std::string>(), e["value"].get<std::string>());
+
+  // Resources: the definition's, then the overrides'. Absent values get
+  // 1 vCPU and 2048 MiB (AWS would refuse such a job at submission).
+  Resources needs{1, 2048, 0};
+  ApplyResources(cp, &needs);
+  ApplyResources(overrides, &needs);
+  if (needs.vcpus <= 0) ThrowClient("vCPUs must be greater than 0");
+  if (needs.memory_mib < 4) ThrowClient("Container memory should be at least 4 MiB");
+  spec->needs = needs;
+
+  json retry = in.contains("retryStrategy") ? in["retryStrategy"] : def->body.value("retryStrategy", json());
+  spec->retry = ParseRetry(retry);
+  spec->retry_json = retry;
+  json timeout = in.contains("timeout") ? in["timeout"] : def->body.value("timeout", json());
+  if (timeout.is_object()) {
+    auto secs = OptInt(timeout, "attemptDurationSeconds");
+    if (secs && *secs < 1) ThrowClient("timeout.attemptDurationSeconds must be a positive number of seconds");
+    spec->timeout_seconds = static_cast<int>(secs.value_or(0));
+  }
+  spec->propagate_tags = in.value("propagateTags", def->body.value("propagateTags", false));
+  json tags = json::object();
+  if (spec->propagate_tags && def->body.contains("tags")) tags = def->body["tags"];
+  for (const auto& [k, v] : OptStrMap(in, "tags")) tags[k] = v;
+  if (!tags.empty()) spec->tags = tags;
+  if (def->body.contains("platformCapabilities")) spec->platform_capabilities = def->body["platformCapabilities"];
+
+  // Logs: awslogs (the default driver) writes to /aws/batch/job unless the
+  // definition names a group; streams are "<prefix>/default/<task id>".
+  spec->stream_prefix = def->name;
+  if (cp.contains("logConfiguration") && cp["logConfiguration"].is_object()) {
+    const json& lc = cp["logConfiguration"];
+    if (lc.value("logDriver", "awslogs") == "awslogs" && lc.contains("options") && lc["options"].is_object()) {
+      spec->log_group = lc["options"].value("awslogs-group", spec->log_group);
+      spec->stream_prefix = lc["options"].value("awslogs-stream-prefix", spec->stream_prefix);
+    }
+  }
+
+  // Volumes and mount points.
+  std::map<std::string, std::string> volumes;  // name -> host path ("" = scratch)
+  if (cp.contains("volumes") && cp["volumes"].is_array())
+    for (const auto& v : cp["volumes"]) {
+      std::string host;
+      if (v.contains("host") && v["host"].is_object()) host = OptStr(v["host"], "sourcePath");
+      volumes[OptStr(v, "name")] = host;
+    }
+  if (cp.contains("mountPoints") && cp["mountPoints"].is_array())
+    for (const auto& m : cp["mountPoints"]) {
+      std::string src = OptStr(m, "sourceVolume");
+      auto vit = volumes.find(src);
+      if (vit == volumes.end())
+        ThrowClient("mountPoints: sourceVolume " + src + " is not one of the job definition's volumes");
+      MountSpec ms{vit->second, OptStr(m, "containerPath"), m.value("readOnly", false)};
+      if (ms.host_path.empty()) ms.host_path = "@scratch/" + src;  // resolved per attempt
+      spec->mounts.push_back(ms);
+    }
+
+  // The container as DescribeJobs shows it.
+  json container = cp;
+  container.erase("vcpus");
+  container.erase("memory");
+  container["command"] = spec->command;
+  container["environment"] = env_list;
+  json rr = json::array({{{"value", FormatVcpus(needs.vcpus)}, {"type", "VCPU"}},
+                         {{"value", std::to_string(needs.memory_mib)}, {"type", "MEMORY"}}});
+  if (needs.gpus > 0) rr.push_back({{"value", std::to_string(needs.gpus)}, {"type", "GPU"}});
+  container["resourceRequirements"] = rr;
+  if (overrides.contains("instanceType")) container["instanceType"] = overrides["instanceType"];
+  if (!container.contains("volumes")) container["volumes"] = json::array();
+  if (!container.contains("mountPoints")) container["mountPoints"] = json::array();
+  if (!container.contains("ulimits")) container["ulimits"] = json::array();
+  container["networkInterfaces"] = json::array();
+  container["secrets"] = container.value("secrets", json::array());
+  spec->container = container;
+
+  // Array jobs.
+  int size = 0;
+  if (in.contains("arrayProperties") && in["arrayProperties"].is_object()) {
+    auto s = OptInt(in["arrayProperties"], "size");
+    if (s) {
+      if (*s < 2 || *s > 10000) ThrowClient("Array job size must be between 2 and 10000");
+      size = static_cast<int>(*s);
+    }
+  }
+  spec->array_size = size;
+
+  // Dependencies.
+  struct Dep {
+    Job* job;
+    std::string type;
+  };
+  std::vector<Dep> deps;
+  if (in.contains("dependsOn") && in["dependsOn"].is_array()) {
+    if (in["dependsOn"].size() > 20) ThrowClient("A job can depend on at most 20 jobs");
+    for (const auto& d : in["dependsOn"]) {
+      std::string id = OptStr(d, "jobId"), type = OptStr(d, "type");
+      if (type == "SEQUENTIAL") {
+        if (size == 0) ThrowClient("SEQUENTIAL dependencies are only valid for array jobs");
+        deps.push_back({nullptr, type});
+        continue;
+      }
+      Job* dj = FindJob(id);
+      if (!dj) ThrowClient("Dependent job ID " + id + " does not exist");
+      if (type == "N_TO_N") {
+        if (size == 0 || dj->spec->array_size != size)
+          ThrowClient("N_TO_N dependencies need two array jobs of the same size");
+      } else if (!type.empty()) {
+        ThrowClient("dependsOn type must be N_TO_N or SEQUENTIAL");
+      }
+      deps.push_back({dj, type});
+    }
+    spec->depends_on = in["dependsOn"];
+  }
+
+  const int64_t wall = NowMillis();
+  const int64_t now = SteadyMs();
+  auto make_job = [&](const std::string& id) {
+    auto j = std::make_unique<Job>();
+    j->id = id;
+    j->seq = next_seq_++;
+    j->spec = spec;
+    j->created_at = wall;
+    Job* raw = j.get();
+    jobs_[id] = std::move(j);
+    AddTimer(now + timing_.step_ms, TimerKind::kAdvance, raw);
+    return raw;
+  };
+  auto link = [](Job* job, Job* dep) {
+    job->deps.push_back(dep);
+    dep->dependents.push_back(job);
+  };
+
+  Job* job = make_job(NewUuid());
+  top_jobs_.push_back(job);
+  if (size == 0) {
+    for (const Dep& d : deps) link(job, d.job);
+  } else {
+    job->children.reserve(size);
+    for (int i = 0; i < size; ++i) {
+      Job* child = make_job(job->id + ":" + std::to_string(i));
+      child->parent = job;
+      child->index = i;
+      job->children.push_back(child);
+      for (const Dep& d : deps) {
+        if (d.type == "SEQUENTIAL") {
+          if (i > 0) link(child, job->children[i - 1]);
+        } else if (d.type == "N_TO_N") {
+          link(child, d.job->children[i]);
+        } else {
+          link(child, d.job);
+        }
+      }
+    }
+  }
+  runner_.Wake();
+  return {{"jobArn", BatchArn(ctx_.region, "job", job->id)}, {"jobName", name}, {"jobId", job->id}};
+}
+
+// ---------------------------------------------------------------- state machine
+
+void BatchEngine::Advance(Job* job, int64_t now) {
+  if (job->status == "SUBMITTED") {
+    job->status = "PENDING";
+    AddTimer(now + timing_.step_ms, TimerKind::kAdvance, job);
+  } else if (job->status == "PENDING") {
+    if (job->spec->array_size > 0 && !job->parent) return;  // an array parent follows its children
+    bool all_ok = true;
+    for (Job* d : job->deps) {
+      if (d->status == "FAILED") {
+        Fail(job, kDependencyFailed);
+        return;
+      }
+      if (d->status != "SUCCEEDED") all_ok = false;
+    }
+    if (!all_ok) return;  // re-checked when a dependency ends
+    job->status = "RUNNABLE";
+    runnable_[job->spec->queue].push_back(job);
+    schedule_dirty_ = true;
+  } else if (job->status == "STARTING") {
+    StartAttempt(job, now);
+  }
+}
+
+bool BatchEngine::CanEverFit(const Job& job) const {
+  auto q = queues_.find(job.spec->queue);
+  if (q == queues_.end()) return false;
+  for (const auto& [o, name] : q->second->compute_envs) {
+    auto ce = ces_.find(name);
+    if (ce != ces_.end() && job.spec->needs.FitsIn(ce->second->capacity)) return true;
+  }
+  return false;
+}
+
+void BatchEngine::Schedule(int64_t now) {
+  schedule_dirty_ = false;
+  if (faults_ && faults_->hold_runnable()) return;
+  std::vector<JobQueue*> order;
+  for (auto& [_, q] : queues_)
+    if (q->state == "ENABLED") order.push_back(q.get());
+  std::stable_sort(order.begin(), order.end(), [](JobQueue* a, JobQueue* b) { return a->priority > b->priority; });
+  for (JobQueue* q : order) {
+    auto& list = runnable_[q->name];
+    for (auto it = list.begin(); it != list.end();) {
+      Job* j = *it;
+      if (j->status != "RUNNABLE") {
+        it = list.erase(it);
+        continue;
+      }
+      // A job no compute environment could ever hold waits with AWS's
+      // reason; unlike AWS it does not block the jobs behind it.
+      if (j->misconfigured || !CanEverFit(*j)) {
+        j->misconfigured = true;
+        j->status_reason = kMisconfigured;
+        ++it;
+        continue;
+      }
+      const Resources& need = j->spec->needs;
+      ComputeEnv* placed = nullptr;
+      for (const auto& [o, name] : q->compute_envs) {
+        auto ce = ces_.find(name);
+        if (ce == ces_.end() || ce->second->state != "ENABLED") continue;
+        Resources after = ce->second->used;
+        after.vcpus += need.vcpus;
+        after.memory_mib += need.memory_mib;
+        after.gpus += need.gpus;
+        if (after.FitsIn(ce->second->capacity)) {
+          placed = ce->second.get();
+          break;
+        }
+      }
+      // The host is a limit too: running jobs' memory must fit in its RAM
+      // (one job always may run, so a big job on a small host still runs).
+      bool host_ok = active_jobs_ == 0 || running_memory_mib_ + need.memory_mib <= host_memory_mib_;
+      if (!placed || !host_ok) break;  // first come, first served: the head waits
+      placed->used.vcpus += need.vcpus;
+      placed->used.memory_mib += need.memory_mib;
+      placed->used.gpus += need.gpus;
+      running_memory_mib_ += need.memory_mib;
+      ++active_jobs_;
+      j->compute_env = placed->name;
+      j->status = "STARTING";
+      j->status_reason.clear();
+      AddTimer(now + timing_.step_ms, TimerKind::kAdvance, j);
+      it = list.erase(it);
+    }
+  }
+}
+
+void BatchEngine::Release(Job* job) {
+  if (job->compute_env.empty()) return;
+  const Resources& need = job->spec->needs;
+  auto ce = ces_.find(job->compute_env);
+  if (ce != ces_.end()) {
+    ce->second->used.vcpus -= need.vcpus;
+    ce->second->used.memory_mib -= need.memory_mib;
+    ce->second->used.gpus -= need.gpus;
+  }
+  running_memory_mib_ -= need.memory_mib;
+  --active_jobs_;
+  job->compute_env.clear();
+  schedule_dirty_ = true;
+}
+
+void BatchEngine::StartAttempt(Job* job, int64_t now) {
+  const JobSpec& spec = *job->spec;
+  Attempt a;
+  a.task_id = NewTaskId();
+  a.instance_id = NewInstanceId();
+  a.log_stream = spec.stream_prefix + "/default/" + a.task_id;
+  a.started_at = NowMillis();
+  job->attempts.push_back(a);
+  job->status = "RUNNING";
+  if (!job->started_at) job->started_at = a.started_at;
+  if (job->parent && !job->parent->started_at) job->parent->started_at = a.started_at;
+
+  fs::path scratch = fs::path(ctx_.data_dir.empty() ? "/tmp/ferry-awsemu" : ctx_.data_dir) / "batch" /
+                     (SafeDirName(job->id) + "-" + std::to_string(job->attempts.size()));
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  fs::create_directories(scratch, ec);
+  job->scratch_dir = scratch.string();
+
+  SandboxInput sb;
+  sb.command = spec.command;
+  sb.workdir = job->scratch_dir;
+  sb.env = BaseEnvironment();
+  for (const auto& kv : spec.environment) sb.env.push_back(kv);
+  auto set = [&](const char* k, const std::string& v) { sb.env.emplace_back(k, v); };
+  set("AWS_BATCH_JOB_ID", job->id);
+  set("AWS_BATCH_JOB_ATTEMPT", std::to_string(job->attempts.size()));
+  set("AWS_BATCH_JQ_NAME", spec.queue);
+  set("AWS_BATCH_CE_NAME", job->compute_env);
+  if (job->parent) set("AWS_BATCH_JOB_ARRAY_INDEX", std::to_string(job->index));
+  // What a job role and the task metadata would give a real container.
+  set("AWS_ACCESS_KEY_ID", ctx_.access_key);
+  set("AWS_SECRET_ACCESS_KEY", ctx_.secret_key);
+  set("AWS_DEFAULT_REGION", ctx_.region);
+  set("AWS_REGION", ctx_.region);
+  set("AWS_ENDPOINT_URL", ctx_.endpoint_url);
+  set("AWS_ENDPOINT_URL_S3", ctx_.endpoint_url);
+  set("AWS_EC2_METADATA_DISABLED", "true");
+  for (MountSpec m : spec.mounts) {
+    if (m.host_path.rfind("@scratch/", 0) == 0) {
+      fs::path p = scratch / ".volumes" / m.host_path.substr(9);
+      fs::create_directories(p, ec);
+      m.host_path = p.string();
+    }
+    sb.mounts.push_back(m);
+  }
+  if (!sb.mounts.empty() && !bwrap_probed_) {
+    bwrap_ = UsableBwrap();
+    bwrap_probed_ = true;
+  }
+  sb.bwrap_path = bwrap_;
+
+  JobSpawnSpec spawn;
+  std::string err = BuildSpawnSpec(sb, &spawn);
+  uint64_t key = next_run_key_++;
+  if (err.empty()) {
+    err = runner_.Start(key, spawn);
+    if (!err.empty()) err = "CannotStartContainerError: " + err;
+  }
+  if (!err.empty()) {
+    job->attempts.back().reason = err;
+    FinishAttempt(job, -1, false, now);
+    return;
+  }
+  job->run_key = key;
+  running_[key] = job;
+  if (spec.timeout_seconds > 0) AddTimer(now + spec.timeout_seconds * 1000LL, TimerKind::kTimeout, job);
+  AddTimer(now, TimerKind::kHostCheck, job);
+}
+
+void BatchEngine::FinishAttempt(Job* job, int exit_code, bool container_exited, int64_t) {
+  Attempt& a = job->attempts.back();
+  a.stopped_at = NowMillis();
+  if (job->run_key) running_.erase(job->run_key);
+  job->run_key = 0;
+  std::error_code ec;
+  if (!job->scratch_dir.empty()) fs::remove_all(job->scratch_dir, ec);
+  job->scratch_dir.clear();
+  Release(job);
+  KillKind kill = job->kill;
+  job->kill = KillKind::kNone;
+
+  AttemptOutcome outcome;
+  if (kill == KillKind::kHost) {
+    a.status_reason = "Host EC2 (instance " + a.instance_id + ") terminated.";
+  } else if (!container_exited) {
+    a.status_reason = "Task failed to start";
+  } else {
+    a.exit_code = exit_code;
+    a.status_reason = kill == KillKind::kTimeout ? kTimedOut : kContainerExited;
+  }
+  outcome.status_reason = a.status_reason;
+  outcome.reason = a.reason;
+  outcome.exit_code = a.exit_code;
+
+  if (kill == KillKind::kTerminate) {
+    Fail(job, job->kill_reason);
+  } else if (kill == KillKind::kTimeout) {
+    Fail(job, kTimedOut);  // timed-out attempts are not retried
+  } else if (kill == KillKind::kNone && container_exited && exit_code == 0) {
+    Succeed(job);
+  } else if (ShouldRetry(job->spec->retry, static_cast<int>(job->attempts.size()), outcome)) {
+    job->status = "RUNNABLE";
+    job->status_reason.clear();
+    ++job->timer_gen;
+    runnable_[job->spec->queue].push_back(job);
+    schedule_dirty_ = true;
+  } else {
+    Fail(job, a.status_reason);
+  }
+}
+
+void BatchEngine::Succeed(Job* job) {
+  job->status = "SUCCEEDED";
+  job->status_reason = kContainerExited;
+  job->stopped_at = NowMillis();
+  ++job->timer_gen;
+  OnTerminal(job);
+}
+
+void BatchEngine::Fail(Job* job, const std::string& reason) {
+  if (job->status == "STARTING") Release(job);
+  job->status = "FAILED";
+  job->status_reason = reason;
+  job->stopped_at = NowMillis();
+  ++job->timer_gen;
+  OnTerminal(job);
+}
+
+void BatchEngine::OnTerminal(Job* job) {
+  const int64_t now = SteadyMs();
+  for (Job* d : job->dependents)
+    if (d->status == "PENDING") AddTimer(now, TimerKind::kAdvance, d);
+  if (Job* p = job->parent) {
+    if (++p->children_done == static_cast<int>(p->children.size()) && !p->terminal()) {
+      bool failed = std::any_of(p->children.begin(), p->children.end(),
+                                [](const Job* c) { return c->status == "FAILED"; });
+      p->status = failed ? "FAILED" : "SUCCEEDED";
+      if (failed && !p->kill_reason.empty()) p->status_reason = p->kill_reason;
+      p->stopped_at = NowMillis();
+      ++p->timer_gen;
+      OnTerminal(p);
+    }
+  }
+}
+
+void BatchEngine::CancelOrTerminate(Job* job, const std::string& reason, bool terminate) {
+  if (job->terminal()) return;
+  if (!job->children.empty()) {
+    job->kill_reason = reason;
+    for (Job* c : job->children) CancelOrTerminate(c, reason, terminate);
+    return;
+  }
+  const std::string& s = job->status;
+  if (s == "SUBMITTED" || s == "PENDING" || s == "RUNNABLE") {
+    Fail(job, reason);
+  } else if (terminate && s == "STARTING") {
+    Fail(job, reason);
+  } else if (terminate && s == "RUNNING" && job->kill != KillKind::kTerminate) {
+    job->kill = KillKind::kTerminate;
+    job->kill_reason = reason;
+    pending_signals_.push_back({job->run_key, SIGTERM});
+    AddTimer(SteadyMs() + timing_.kill_grace_ms, TimerKind::kEscalate, job);
+    runner_.Wake();
+  }
+  // CancelJob leaves STARTING and RUNNING jobs alone, as AWS does.
+}
+
+void BatchEngine::OnTimer(const Timer& t, int64_t now) {
+  Job* job = t.job;
+  if (t.kind == TimerKind::kAdvance) {
+    if (t.gen == job->timer_gen) Advance(job, now);
+    return;
+  }
+  // The other timers belong to one attempt's process.
+  if (job->run_key == 0 || t.gen != job->run_key || job->status != "RUNNING") return;
+  switch (t.kind) {
+    case TimerKind::kHostCheck: {
+      double p = faults_ ? faults_->host_termination_probability() : 0;
+      if (p > 0 && faults_->Random() < p) {
+        AddTimer(now + static_cast<int64_t>(faults_->Random() * timing_.step_ms), TimerKind::kHostKill, job);
+      } else {
+        AddTimer(now + 1000, TimerKind::kHostCheck, job);  // checked once a second while running
+      }
+      break;
+    }
+    case TimerKind::kHostKill:
+      if (job->kill == KillKind::kNone) {
+        job->kill = KillKind::kHost;
+        runner_.Signal(job->run_key, SIGKILL);
+      }
+      break;
+    case TimerKind::kTimeout:
+      if (job->kill == KillKind::kNone) {
+        job->kill = KillKind::kTimeout;
+        runner_.Signal(job->run_key, SIGTERM);
+        AddTimer(now + timing_.kill_grace_ms, TimerKind::kEscalate, job);
+      }
+      break;
+    case TimerKind::kEscalate:
+      runner_.Signal(job->run_key, SIGKILL);
+      break;
+    default:
+      break;
+  }
+}
+
+void BatchEngine::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  std::vector<JobRunner::Line> lines;
+  std::vector<JobRunner::Exit> exits;
+  while (!stop_) {
+    int64_t now = SteadyMs();
+    for (const auto& [key, sig] : pending_signals_) runner_.Signal(key, sig);
+    pending_signals_.clear();
+    while (!timers_.empty() && timers_.top().due <= now) {
+      Timer t = timers_.top();
+      timers_.pop();
+      OnTimer(t, now);
+    }
+    bool hold = faults_ && faults_->hold_runnable();
+    if (hold != last_hold_) schedule_dirty_ = true;
+    last_hold_ = hold;
+    if (schedule_dirty_) Schedule(now);
+    int64_t wait = 100;  // also how soon a changed hold_runnable is noticed
+    if (!timers_.empty()) wait = std::clamp<int64_t>(timers_.top().due - SteadyMs(), 0, 100);
+
+    lock.unlock();
+    lines.clear();
+    exits.clear();
+    runner_.Poll(static_cast<int>(wait), &lines, &exits);
+    lock.lock();
+
+    // Output first, so a job seen as finished has all its lines in Logs.
+    std::map<std::pair<std::string, std::string>, std::vector<std::pair<int64_t, std::string>>> batches;
+    for (auto& l : lines) {
+      auto it = running_.find(l.id);
+      if (it == running_.end() || l.text.empty()) continue;  // CloudWatch has no empty events
+      Job* j = it->second;
+      batches[{j->spec->log_group, j->attempts.back().log_stream}].emplace_back(l.timestamp_ms, std::move(l.text));
+    }
+    if (logs_)
+      for (auto& [key, events] : batches) logs_->AppendEvents(key.first, key.second, events);
+    now = SteadyMs();
+    for (const auto& e : exits) {
+      auto it = running_.find(e.id);
+      if (it != running_.end()) FinishAttempt(it->second, e.exit_code, true, now);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- queries
+
+json BatchEngine::JobJson(const Job& job) const {
+  const JobSpec& spec = *job.spec;
+  json container = spec.container;
+  const Attempt* last = job.attempts.empty() ? nullptr : &job.attempts.back();
+  auto task_arn = [&](const Attempt& a) {
+    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":task/AWSBatch-" +
+           (job.compute_env.empty() ? std::string("ce") : job.compute_env) + "/" + a.task_id;
+  };
+  auto instance_arn = [&](const Attempt& a) {
+    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":container-instance/" + a.instance_id;
+  };
+  if (last) {
+    container["logStreamName"] = last->log_stream;
+    container["taskArn"] = task_arn(*last);
+    container["containerInstanceArn"] = instance_arn(*last);
+    if (last->stopped_at) {
+      if (last->exit_code) container["exitCode"] = *last->exit_code;
+      if (!last->reason.empty()) container["reason"] = last->reason;
+    }
+  }
+  json attempts = json::array();
+  for (const Attempt& a : job.attempts) {
+    if (!a.stopped_at) continue;  // only finished attempts are listed
+    json c = {{"containerInstanceArn", instance_arn(a)},
+              {"taskArn", task_arn(a)},
+              {"logStreamName", a.log_stream},
+              {"networkInterfaces", json::array()}};
+    if (a.exit_code) c["exitCode"] = *a.exit_code;
+    if (!a.reason.empty()) c["reason"] = a.reason;
+    attempts.push_back({{"container", c},
+                        {"startedAt", a.started_at},
+                        {"stoppedAt", a.stopped_at},
+                        {"statusReason", a.status_reason}});
+  }
+  json j = {{"jobArn", BatchArn(ctx_.region, "job", job.id)},
+            {"jobName", spec.name},
+            {"jobId", job.id},
+            {"jobQueue", spec.queue_arn},
+            {"status", job.status},
+            {"attempts", attempts},
+            {"createdAt", job.created_at},
+            {"dependsOn", spec.depends_on},
+            {"jobDefinition", spec.job_definition_arn},
+            {"parameters", spec.parameters},
+            {"container", container},
+            {"propagateTags", spec.propagate_tags},
+            {"platformCapabilities", spec.platform_capabilities.is_null() ? json::array() : spec.platform_capabilities},
+            {"eksAttempts", json::array()}};
+  if (!job.status_reason.empty()) j["statusReason"] = job.status_reason;
+  if (job.started_at) j["startedAt"] = job.started_at;
+  if (job.stopped_at) j["stoppedAt"] = job.stopped_at;
+  if (!spec.retry_json.is_null()) j["retryStrategy"] = spec.retry_json;
+  if (spec.timeout_seconds) j["timeout"] = {{"attemptDurationSeconds", spec.timeout_seconds}};
+  if (!spec.tags.is_null()) j["tags"] = spec.tags;
+  if (!job.children.empty()) {
+    json summary = json::object();
+    for (const char* s : kStatuses) summary[s] = 0;
+    for (const Job* c : job.children) summary[c->status] = summary[c->status].get<int>() + 1;
+    j["arrayProperties"] = {{"statusSummary", summary}, {"size", static_cast<int>(job.children.size())}};
+  } else if (job.parent) {
+    j["arrayProperties"] = {{"index", job.index}};
+  }
+  return j;
+}
+
+json BatchEngine::SummaryJson(const Job& job) const {
+  json j = {{"jobArn", BatchArn(ctx_.region, "job", job.id)},
+            {"jobId", job.id},
+            {"jobName", job.spec->name},
+            {"createdAt", job.created_at},
+            {"status", job.status},
+            {"jobDefinition", job.spec->job_definition_arn}};
+  if (!job.status_reason.empty()) j["statusReason"] = job.status_reason;
+  if (job.started_at) j["startedAt"] = job.started_at;
+  if (job.stopped_at) j["stoppedAt"] = job.stopped_at;
+  if (!job.attempts.empty() && job.attempts.back().stopped_at) {
+    json c = json::object();
+    if (job.attempts.back().exit_code) c["exitCode"] = *job.attempts.back().exit_code;
+    if (!job.attempts.back().reason.empty()) c["reason"] = job.attempts.back().reason;
+    j["container"] = c;
+  }
+  if (!job.children.empty()) j["arrayProperties"] = {{"size", static_cast<int>(job.children.size())}};
+  else if (job.parent) j["arrayProperties"] = {{"index", job.index}};
+  return j;
+}
+
+json BatchEngine::DescribeJobs(const json& in) {
+  auto it = in.find("jobs");
+  if (it == in.end() || !it->is_array()) ThrowClient("jobs is required");
+  std::vector<std::string> ids = OptStrList(in, "jobs");
+  if (ids.size() > 100) ThrowClient("Maximum number of jobs supported is 100");
+  std::lock_guard<std::mutex> lock(mu_);
+  json out = {{"jobs", json::array()}};
+  for (const std::string& id : ids) {
+    // Unknown ids are left out, not errors; ARNs work as ids too.
+    std::string key = id.rfind("arn:", 0) == 0 && id.find("job/") != std::string::npos ? id.substr(id.find("job/") + 4) : id;
+    if (Job* j = FindJob(key)) out["jobs"].push_back(JobJson(*j));
+  }
+  return out;
+}
+
+json BatchEngine::ListJobs(const json& in) {
+  std::string queue_ref = OptStr(in, "jobQueue");
+  std::string array_id = OptStr(in, "arrayJobId");
+  if (!OptStr(in, "multiNodeJobId").empty()) ThrowClient("multiNodeJobId: the emulator runs no multi-node jobs");
+  std::string status = OptStr(in, "jobStatus");
+  if (!status.empty() && std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses))
+    ThrowClient("jobStatus must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED");
+  // Filters: with them, jobStatus is ignored and every status is listed.
+  std::vector<std::pair<std::string, std::string>> filters;
+  if (in.contains("filters") && in["filters"].is_array())
+    for (const auto& f : in["filters"]) {
+      std::string fname = OptStr(f, "name");
+      std::vector<std::string> values = OptStrList(f, "values");
+      if (values.size() != 1) ThrowClient("filters: each filter takes exactly one value");
+      if (fname != "JOB_NAME" && fname != "JOB_DEFINITION" && fname != "BEFORE_CREATED_AT" &&
+          fname != "AFTER_CREATED_AT")
+        ThrowClient("filters: name must be JOB_NAME, JOB_DEFINITION, BEFORE_CREATED_AT or AFTER_CREATED_AT");
+      filters.push_back({fname, values[0]});
+    }
+  if (filters.empty() && status.empty()) status = "RUNNING";
+  if (!filters.empty()) status.clear();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<const Job*> candidates;
+  if (!array_id.empty()) {
+    Job* parent = FindJob(array_id);
+    if (parent)
+      for (const Job* c : parent->children) candidates.push_back(c);
+  } else if (!queue_ref.empty()) {
+    JobQueue* q = FindQueue(queue_ref);
+    if (!q) ThrowClient("JobQueue " + queue_ref + " not found.");
+    for (const Job* j : top_jobs_)
+      if (j->spec->queue == q->name) candidates.push_back(j);
+  } else {
+    ThrowClient("Either jobQueue, arrayJobId or multiNodeJobId must be specified");
+  }
+  std::vector<const Job*> list;
+  for (const Job* j : candidates) {
+    if (!status.empty() && j->status != status) continue;
+    bool keep = true;
+    for (const auto& [fname, value] : filters) {
+      if (fname == "JOB_NAME") keep = keep && GlobMatches(value, j->spec->name);
+      else if (fname == "JOB_DEFINITION")
+        keep = keep && (GlobMatches(value, j->spec->job_definition_name) ||
+                        GlobMatches(value, j->spec->job_definition_arn) ||
+                        GlobMatches(value, j->spec->job_definition_name + ":" +
+                                               j->spec->job_definition_arn.substr(j->spec->job_definition_arn.rfind(':') + 1)));
+      else if (fname == "BEFORE_CREATED_AT") keep = keep && j->created_at < std::atoll(value.c_str());
+      else if (fname == "AFTER_CREATED_AT") keep = keep && j->created_at > std::atoll(value.c_str());
+    }
+    if (keep) list.push_back(j);
+  }
+  std::string token;
+  auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
+  json out = {{"jobSummaryList", json::array()}};
+  for (size_t i = b; i < e; ++i) out["jobSummaryList"].push_back(SummaryJson(*list[i]));
+  if (!token.empty()) out["nextToken"] = token;
+  return out;
+}
+
+json BatchEngine::TerminateJob(const json& in) {
+  std::string id = ReqStr(in, "jobId");
+  std::string reason = ReqStr(in, "reason");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Job* j = FindJob(id)) CancelOrTerminate(j, reason, true);
+  return json::object();
+}
+
+json BatchEngine::CancelJob(const json& in) {
+  std::string id = ReqStr(in, "jobId");
+  std::string reason = ReqStr(in, "reason");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Job* j = FindJob(id)) CancelOrTerminate(j, reason, false);
+  return json::object();
+}
+
+}  // namespace awsemu
