@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libpugixml-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libarchive-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libxxhash-dev
   python3 python3-pytest python3-boto3 python3-yaml awscli
   bubblewrap rclone snakemake make time procps
 )

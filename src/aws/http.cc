@@ -161,6 +161,12 @@ void Configure(Transfer* t) {
     std::string line = v.empty() ? k + ";" : k + ": " + v;
     t->header_list = curl_slist_append(t->header_list, line.c_str());
   }
+  // curl would label every POST as a form; S3 stores whatever Content-Type
+  // arrives (CreateMultipartUpload), so send none unless the caller set one.
+  bool has_type = false;
+  for (const auto& kv : r.headers)
+    if (ToLower(kv.first) == "content-type") has_type = true;
+  if (!has_type) t->header_list = curl_slist_append(t->header_list, "Content-Type:");
   // No "Expect: 100-continue" round trip, no "Accept: */*" noise.
   t->header_list = curl_slist_append(t->header_list, "Expect:");
   t->header_list = curl_slist_append(t->header_list, "Accept:");

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -11,6 +12,7 @@
 
 #include "aws/crypto.h"
 #include "aws/s3_xml.h"
+#include "util/interrupt.h"
 #include "util/text.h"
 
 namespace ferry::aws {
@@ -180,6 +182,11 @@ const char* GuessContentType(const std::string& path) {
   return nullptr;
 }
 
+// Ctrl-C stops new requests; those in flight finish, multipart uploads are
+// aborted and partial downloads removed by the normal failure paths.
+bool Interrupted() { return InterruptCount() > 0; }
+Status InterruptedStatus() { return Status::Interrupted("interrupted"); }
+
 }  // namespace
 
 int64_t ChoosePartSize(int64_t size, int64_t min_part) {
@@ -270,6 +277,11 @@ void TransferManager::Upload(const std::string& local_path, int64_t size, const 
   req.payload_hash = kUnsignedPayload;
   req.validate = [body](const HttpResponse& r) { return CheckPutEtag(r, body.get()); };
   window_->Acquire();
+  if (Interrupted()) {
+    window_->Release();
+    done(InterruptedStatus());
+    return;
+  }
   s3_.client().Send(std::move(req), [this, done](ServiceResponse r) {
     window_->Release();
     done(r.status);
@@ -337,6 +349,10 @@ void TransferManager::UploadMultipart(std::shared_ptr<int> fd, const std::string
   };
 
   for (int i = 0; i < n; ++i) {
+    if (Interrupted() && !mp->failed.exchange(true)) {
+      std::lock_guard<std::mutex> l(mp->mu);
+      mp->error = InterruptedStatus();
+    }
     if (mp->failed) {  // do not start more parts after a failure
       if (--mp->remaining == 0) finish();
       continue;
@@ -396,8 +412,7 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
   }
   std::string upload_id;
   FERRY_RETURN_IF_ERROR(s3_.CreateMultipart(to.bucket, to.key, {}, &upload_id));
-  std::vector<CompletedPart> parts;
-  std::vector<std::string> md5s;
+  std::vector<std::shared_ptr<std::string>> etags;  // filled by the callbacks
   std::deque<std::future<ServiceResponse>> inflight;
   Status error;
   auto collect = [&]() {
@@ -414,7 +429,6 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
       break;
     }
     std::string raw_md5 = Md5(chunk);
-    md5s.push_back(raw_md5);
     ServiceRequest req = s3_.Request("UploadPart", "PUT", to.bucket, to.key);
     req.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
     req.headers = {{"Content-MD5", Base64Encode(raw_md5)}};
@@ -428,10 +442,14 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
     int64_t len = static_cast<int64_t>(chunk.size());
     req.body = std::make_shared<StringBody>(std::move(chunk));
     auto p = std::make_shared<std::promise<ServiceResponse>>();
+    auto slot = std::make_shared<std::string>();
+    etags.push_back(slot);
     inflight.push_back(p->get_future());
-    parts.push_back({number, ""});
-    s3_.client().Send(std::move(req), [this, p, len](ServiceResponse r) {
-      if (r.status.ok() && progress_) progress_->bytes_done += len;
+    s3_.client().Send(std::move(req), [this, p, len, slot](ServiceResponse r) {
+      if (r.status.ok()) {
+        *slot = StripQuotes(r.http.Header("ETag"));
+        if (progress_) progress_->bytes_done += len;
+      }
       p->set_value(std::move(r));
     });
     if (eof) break;
@@ -439,21 +457,24 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
     int64_t want = part * (1 + number / 1000);
     while (static_cast<int>(inflight.size()) >= options_.stream_parts_in_flight) collect();
     chunk.clear();
-    FERRY_RETURN_IF_ERROR(read_chunk(want, &chunk, &eof));
+    Status rs = read_chunk(want, &chunk, &eof);
+    if (!rs.ok()) {
+      error = rs;
+      break;
+    }
+    if (Interrupted()) {
+      error = InterruptedStatus();
+      break;
+    }
     if (chunk.empty()) break;
   }
-  // Collect ETags in order: futures are in part order.
-  size_t base = parts.size() - inflight.size();
-  for (size_t i = base; !inflight.empty(); ++i) {
-    ServiceResponse r = inflight.front().get();
-    inflight.pop_front();
-    if (!r.status.ok() && error.ok()) error = r.status;
-    parts[i].etag = StripQuotes(r.http.Header("ETag"));
-  }
+  while (!inflight.empty()) collect();
   if (!error.ok()) {
     s3_.AbortMultipart(to.bucket, to.key, upload_id);
     return error;
   }
+  std::vector<CompletedPart> parts;
+  for (size_t i = 0; i < etags.size(); ++i) parts.push_back({static_cast<int>(i + 1), *etags[i]});
   return s3_.CompleteMultipart(to.bucket, to.key, upload_id, parts);
 }
 
@@ -520,7 +541,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
   fs::path parent = fs::path(local_path).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
   std::string tmp = TempName(local_path);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     done(Status::Failed(Errno("cannot create", tmp)));
     return;
@@ -545,6 +566,12 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
       return Status::Ok();
     };
     window_->Acquire();
+    if (Interrupted()) {
+      window_->Release();
+      ::unlink(tmp.c_str());
+      done(InterruptedStatus());
+      return;
+    }
     int64_t mtime = info.mtime;
     s3_.client().Send(std::move(req), [this, sfd, tmp, local_path, mtime, sink, done](ServiceResponse r) {
       window_->Release();
@@ -609,6 +636,10 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     dl->done(st);
   };
   for (int i = 0; i < n; ++i) {
+    if (Interrupted() && !dl->failed.exchange(true)) {
+      std::lock_guard<std::mutex> l(dl->mu);
+      dl->error = InterruptedStatus();
+    }
     if (dl->failed) {
       if (--dl->remaining == 0) finish();
       continue;
@@ -727,6 +758,11 @@ void TransferManager::Copy(const S3Location& from, int64_t size, const S3Locatio
   req.target = from.ToString() + " -> " + to.ToString();
   req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };
   window_->Acquire();
+  if (Interrupted()) {
+    window_->Release();
+    done(InterruptedStatus());
+    return;
+  }
   s3_.client().Send(std::move(req), [this, done, size](ServiceResponse r) {
     window_->Release();
     if (r.status.ok() && progress_) progress_->bytes_done += size;

@@ -271,7 +271,10 @@ int Run(const RunArgs& ra) {
   if (ra.preview) {
     PrintPreview(graph);
     std::printf("expanded in %s\n", FormatDuration(NowMs() - start_ms).c_str());
-    return 0;
+    // Nothing was opened for writing; skip freeing a graph of possibly
+    // 100,000s of tasks piece by piece (a sizeable share of -preview's time).
+    std::fflush(stdout);
+    std::_Exit(0);
   }
 
   std::unique_ptr<History> history;

@@ -38,6 +38,9 @@ Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::strin
   }
   if (!pipeline_dir.empty()) {
     fs::path p = fs::path(pipeline_dir) / "ferry.config";
+    // Shown in error messages: relative to the launch dir when inside it.
+    fs::path rel = p.lexically_relative(fs::current_path(ec));
+    if (!rel.empty() && *rel.begin() != "..") p = rel;
     if (fs::is_regular_file(p, ec)) files->push_back(p.string());
   }
   for (const auto& f : extra) {

@@ -45,6 +45,8 @@ const Broken kBroken[] = {
     {"unexpected_character", "process.cpus = 4 @ 2\n", "ferry.config:1:18", "unexpected character '@'"},
     {"misspelt_directive", "process {\n  cpu = 2\n}\n", "ferry.config:2:3",
      "unknown process directive 'cpu' (did you mean 'cpus'?)"},
+    {"unknown_directive_lists_known_ones", "process.zzz = 1\n", "ferry.config:1:9",
+     "unknown process directive 'zzz' (ferry's directives: cpus, memory, time, container, queue"},
     {"misspelt_directive_dotted", "process.memroy = '2 GB'\n", "ferry.config:1:9",
      "unknown process directive 'memroy' (did you mean 'memory'?)"},
     {"misspelt_directive_in_selector", "process {\n  withLabel: big {\n    contianer = 'img'\n  }\n}\n",

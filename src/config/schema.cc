@@ -464,10 +464,11 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
   }
   auto it = Directives().find(name);
   if (it == Directives().end()) {
-    return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +
-                           DidYouMean(name, KnownDirectives()) +
-                           " (ferry's directives: cpus, memory, time, container, queue, label, executor, array, "
-                           "accelerator, retry, errorStrategy, maxForks, publish)");
+    std::string hint = DidYouMean(name, KnownDirectives());
+    if (hint.empty())
+      hint = " (ferry's directives: cpus, memory, time, container, queue, label, executor, array, accelerator, "
+             "retry, errorStrategy, maxForks, publish)";
+    return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" + hint);
   }
   if (key.names.size() > 1)
     return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name +

@@ -377,6 +377,7 @@ Status Builder::Run(BuildStats* stats) {
       if (!st.ok()) progress_->Message("warning: " + st.message());
     }
     for (const auto& r : finished) HandleResult(r);
+    progress_->Tick();
   }
   if (history_) history_->Flush();
   if (result.ok() && !failure_.ok()) result = failure_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,10 @@ struct Directives {
 const char* ErrorStrategyName(ErrorStrategy s);
 
 // Converts evaluated directive values (name -> Value, already layered) into
-// Directives. `where` prefixes error messages ("pipeline.yml:12:5: task 'x'").
-Status DirectivesFromValues(const ValueMap& values, const std::string& where, Directives* out);
+// Directives. `where` gives the prefix of error messages ("pipeline.yml:12:5:
+// task 'x'"); it is only called when there is an error, so the common path
+// builds no strings.
+Status DirectivesFromValues(const ValueMap& values, const std::function<std::string()>& where, Directives* out);
 
 // Names of the directives whose values ferry understands.
 const std::vector<std::string>& DirectiveNames();

@@ -2,32 +2,20 @@
 
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <unordered_set>
 
 #include "config/config.h"
 #include "util/hash.h"
+#include "util/path.h"
 #include "util/text.h"
 #include "util/units.h"
 
 namespace ferry {
 
-namespace fs = std::filesystem;
 
 namespace {
 
-std::string AbsolutePath(const std::string& base, const std::string& p) {
-  fs::path path(p);
-  if (path.is_relative()) path = fs::path(base) / path;
-  return path.lexically_normal().string();
-}
-
-std::string BaseName(const std::string& p) {
-  std::string s = p;
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  size_t slash = s.rfind('/');
-  return slash == std::string::npos ? s : s.substr(slash + 1);
-}
+std::string BaseName(const std::string& p) { return std::string(PathBaseName(p)); }
 
 void FlattenStrings(const Value& v, std::vector<std::string>* out) {
   if (v.is_list()) {
@@ -39,24 +27,26 @@ void FlattenStrings(const Value& v, std::vector<std::string>* out) {
 
 Value TaskRoot(const Task& task, int attempt) {
   ValueMap m;
-  m.Set("name", Value(task.spec->name));
-  m.Set("process", Value(task.spec->name));
-  m.Set("index", Value(static_cast<int64_t>(task.item_index + 1)));
-  m.Set("attempt", Value(attempt));
-  m.Set("id", Value(static_cast<int64_t>(task.id())));
+  m.Reserve(13);
+  m.Append("name", Value(task.spec->name));
+  m.Append("process", Value(task.spec->name));
+  m.Append("index", Value(static_cast<int64_t>(task.item_index + 1)));
+  m.Append("attempt", Value(attempt));
+  m.Append("id", Value(static_cast<int64_t>(task.id())));
   return Value(std::move(m));
 }
 
 void AddDirectivesToTaskRoot(const Directives& d, Value* task_root) {
+  // Called once on a fresh TaskRoot(), so none of these keys exist yet.
   ValueMap& m = task_root->MutableMap();
-  m.Set("cpus", Value(d.cpus));
-  m.Set("memory", d.memory_bytes ? Value(FormatMemory(d.memory_bytes)) : Value());
-  m.Set("memory_mb", Value(d.memory_bytes / (1024 * 1024)));
-  m.Set("time", d.time_ms ? Value(FormatDuration(d.time_ms)) : Value());
-  m.Set("container", Value(d.container));
-  m.Set("queue", Value(d.queue));
-  m.Set("executor", Value(d.executor));
-  m.Set("accelerator", Value(d.accelerator));
+  m.Append("cpus", Value(d.cpus));
+  m.Append("memory", d.memory_bytes ? Value(FormatMemory(d.memory_bytes)) : Value());
+  m.Append("memory_mb", Value(d.memory_bytes / (1024 * 1024)));
+  m.Append("time", d.time_ms ? Value(FormatDuration(d.time_ms)) : Value());
+  m.Append("container", Value(d.container));
+  m.Append("queue", Value(d.queue));
+  m.Append("executor", Value(d.executor));
+  m.Append("accelerator", Value(d.accelerator));
 }
 
 }  // namespace
@@ -156,16 +146,24 @@ Status Expander::ResolveDirectives(const Task& task, const EvalContext& ctx, Dir
     layered.Set(k, std::move(r));
   }
   if (opts_.config) {
+    // Selector matching depends only on the task's name and labels: match
+    // once per distinct pair, not once per task.
+    std::string key = task.spec->name;
     std::vector<std::string> labels;
     if (const Value* l = layered.Find("label")) FlattenStrings(*l, &labels);
-    for (const auto& [k, v] : opts_.config->ProcessOverrides(task.spec->name, labels)) {
+    for (const auto& l : labels) key += '\0' + l;
+    auto cached = overrides_cache_.find(key);
+    if (cached == overrides_cache_.end())
+      cached = overrides_cache_.emplace(key, opts_.config->ProcessOverrides(task.spec->name, labels)).first;
+    for (const auto& [k, v] : cached->second) {
       Value r;
       FERRY_RETURN_IF_ERROR(EvalConfigValue(v, ctx, k, &r));
       layered.Set(k, std::move(r));
     }
   }
   *out = Directives();
-  return DirectivesFromValues(layered, task.spec->loc.ToString() + ": task '" + task.display + "'", out);
+  return DirectivesFromValues(
+      layered, [&] { return task.spec->loc.ToString() + ": task '" + task.display + "'"; }, out);
 }
 
 Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated,
@@ -326,11 +324,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       std::vector<std::string> flat;
       FlattenStrings(v, &flat);
       for (const auto& p : flat) {
-        fs::path path(p);
-        bool escapes = false;
-        for (const auto& part : path.lexically_normal())
-          if (part == "..") escapes = true;
-        if (p.empty() || path.is_absolute() || escapes)
+        if (p.empty() || p[0] == '/' || PathHasParentRef(NormalizePath(p)))
           return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
                                  "' must be a path inside the task's work dir, got '" + p +
                                  "' (name the file relative to the work dir, e.g. 'result.txt')");
@@ -344,10 +338,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     ctx.roots.Set("output", Value(t.outputs));
     FERRY_RETURN_IF_ERROR(spec.script.RenderShell(ctx, &t.script));
     ComputeHash(&t);
-    for (const auto& rel : t.OutputPaths()) {
-      std::string abs = (fs::path(t.work_dir) / rel).lexically_normal().string();
-      produced_.emplace(abs, t.index);
-    }
+    for (const auto& rel : t.OutputPaths()) produced_.emplace(AbsolutePath(t.work_dir, rel), t.index);
   }
 
   // What downstream templates see under this spec's name.
@@ -357,10 +348,10 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     auto abs_of = [&](const Task& t, const Value& rel) -> Value {
       if (rel.is_list()) {
         ValueList l;
-        for (const auto& r : rel.as_list()) l.push_back(Value((fs::path(t.work_dir) / r.ToString()).string()));
+        for (const auto& r : rel.as_list()) l.push_back(Value(AbsolutePath(t.work_dir, r.ToString())));
         return Value(std::move(l));
       }
-      return Value((fs::path(t.work_dir) / rel.ToString()).string());
+      return Value(AbsolutePath(t.work_dir, rel.ToString()));
     };
     if (spec.for_each) {
       ValueList all;

@@ -58,6 +58,7 @@ class Expander {
   // Parsed config strings that hold templates, by text.
   std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
   ValueMap process_defaults_;
+  std::unordered_map<std::string, ValueMap> overrides_cache_;
 };
 
 }  // namespace ferry

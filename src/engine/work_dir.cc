@@ -36,6 +36,14 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
   fs::remove_all(task.work_dir, ec);
   fs::create_directories(task.work_dir, ec);
   if (ec) return Status::Failed("cannot create work dir " + task.work_dir + ": " + ec.message());
+  // Stage inputs: a symlink per input under its staged name.
+  for (const auto& in : task.staged) {
+    fs::path link = fs::path(task.work_dir) / in.name;
+    if (in.name.find('/') != std::string::npos) fs::create_directories(link.parent_path(), ec);
+    if (::symlink(in.source.c_str(), link.c_str()) != 0 && errno != EEXIST)
+      return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " +
+                            std::strerror(errno));
+  }
   FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.sh", script_file));
   FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.run", wrapper));
   return Status::Ok();

@@ -10,7 +10,8 @@
 
 namespace ferry {
 
-// Empties (or creates) task.work_dir and writes .command.sh and .command.run.
+// Empties (or creates) task.work_dir, links the task's inputs into it under
+// their staged names, and writes .command.sh and .command.run.
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper);
 
 // Ok if every declared output exists; otherwise a Failed status naming the

@@ -1,5 +1,5 @@
 // The task wrapper (.command.run): a small bash script written into each work
-// dir that stages the task's inputs, runs .command.sh with stdout and stderr
+// dir that runs .command.sh with stdout and stderr
 // captured, forwards SIGTERM to it, and records the exit status in .exitcode.
 // Executors only have to start `bash .command.run` in the work dir, and a user
 // can re-run a task by hand the same way. Generation is pure text.
@@ -11,8 +11,10 @@
 
 namespace ferry {
 
-// Wrapper for tasks whose inputs are on the local file system: inputs are
-// symlinked into the work dir under their staged names.
+// Wrapper for tasks whose inputs are on the local file system. The engine
+// links the inputs into the work dir itself before the wrapper runs (one
+// symlink() each instead of one `ln` process each: a gather of 10,000 files
+// would otherwise fork 10,000 times).
 std::string LocalWrapperScript(const Task& task);
 
 // The .command.sh for a rendered script: a bash shebang that stops on errors

@@ -167,6 +167,7 @@ TEST_F(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
 }
 
 TEST_F(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
+  { LocalExecutor warmup; }  // creates the process-wide SIGCHLD pipe once
   int fds_before = OpenFdCount();
   {
     LocalExecutor ex;

@@ -61,8 +61,8 @@ class Loader {
                            std::string(root.IsSequence() ? "list" : "single value"));
     }
     static const std::vector<std::string> top = {"params", "tasks"};
-    YAML::Node params, tasks;
-    YAML::Node tasks_key;
+    YAML::Node params, tasks, tasks_key;
+    bool has_tasks = false;
     std::set<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       const YAML::Node key = it->first;  // a copy: it-> yields a temporary
@@ -74,6 +74,7 @@ class Loader {
       } else if (k == "tasks") {
         tasks = it->second;
         tasks_key = key;
+        has_tasks = true;
       } else {
         std::string hint = DidYouMean(k, top);
         if (hint.empty() && IsKnownDirective(k)) hint = " (directives go inside a task, under tasks: NAME:)";
@@ -81,11 +82,11 @@ class Loader {
       }
     }
     out->params = Value::EmptyMap();
-    if (params && !params.IsNull()) {
+    if (params.IsDefined() && !params.IsNull()) {
       if (!params.IsMap()) return Err(params, "'params' must be a map of name: default value");
       FERRY_RETURN_IF_ERROR(YamlToValue(params, src_, &out->params));
     }
-    if (!tasks) return Err(FileStart(), "the pipeline has no 'tasks:' map (add tasks: with at least one task)");
+    if (!has_tasks) return Err(FileStart(), "the pipeline has no 'tasks:' map (add tasks: with at least one task)");
     if (tasks.IsNull() || (tasks.IsMap() && tasks.size() == 0)) {
       return Err(tasks_key, "'tasks' is empty; add at least one task (name: with a script)");
     }

@@ -139,6 +139,7 @@ TEST_F(ShellRenderTest, HeredocBodies) {
   EXPECT_EQ(Render("cat <<EOF\nname: {{ v }}\nEOF\necho {{ v }}", Value("a $b `c` \"d\"")),
             "cat <<EOF\nname: a \\$b \\`c\\` \"d\"\nEOF\necho 'a $b `c` \"d\"'");
   EXPECT_EQ(Render("cat <<'EOF'\nname: {{ v }}\nEOF\n", Value("a $b")), "cat <<'EOF'\nname: a $b\nEOF\n");
+  EXPECT_EQ(Render("cat <<EOF > {{ v }}\nbody {{ v }}\nEOF\n", Value("a b")), "cat <<EOF > 'a b'\nbody a b\nEOF\n");
   EXPECT_EQ(Render("cat <<-\"END\" > f\n\tx {{ v }}\n\tEND\necho {{ v }}", Value("a b")),
             "cat <<-\"END\" > f\n\tx a b\n\tEND\necho 'a b'");
   Status st = RenderStatus("cat <<'EOF'\n{{ v }}\nEOF\n", Value("two\nlines"));
@@ -154,6 +155,11 @@ TEST_F(ShellRenderTest, HeredocBodies) {
   // Here-strings and arithmetic shifts are not heredocs.
   EXPECT_EQ(Render("cat <<< {{ v }}\necho $((1 << 2)) {{ v }}", Value("a b")),
             "cat <<< 'a b'\necho $((1 << 2)) 'a b'");
+}
+
+TEST_F(ShellRenderTest, LiteralBracesViaStringLiteral) {
+  // Scripts that need a literal {{ (Go templates, docker -f) write it as a string.
+  EXPECT_EQ(Render("docker inspect -f '{{ '{{' }}.Id}}' {{ v }}", Value("c 1")), "docker inspect -f '{{.Id}}' 'c 1'");
 }
 
 TEST_F(ShellRenderTest, MapsCannotBeRendered) {

@@ -12,8 +12,9 @@ namespace ferry {
 
 namespace {
 
-// Where in a task a template stands decides which names it may use: inputs
-// are known before outputs, and both before the script and directives.
+// Where in a task a template stands decides which names it may use, in the
+// order the engine evaluates them: for_each, directives, inputs, outputs,
+// script.
 enum class Site { kForEach, kInput, kOutput, kScript, kDirective };
 
 const char* SiteName(Site s) {
@@ -69,12 +70,12 @@ struct Checker {
     if (root == "input" || root == "output") {
       const bool is_input = root == "input";
       const NamedTemplates& decl = is_input ? task.inputs : task.outputs;
-      bool allowed = is_input ? (site == Site::kOutput || site == Site::kScript || site == Site::kDirective)
-                              : (site == Site::kScript || site == Site::kDirective);
+      // The engine resolves directives first (inputs may use task.cpus), then
+      // inputs, outputs and the script.
+      bool allowed = is_input ? (site == Site::kOutput || site == Site::kScript) : site == Site::kScript;
       if (!allowed) {
         return Err(ref.loc, "'" + root + "' cannot be used in " + SiteName(site) + " (" + root +
-                                ".* is available in " + (is_input ? "output, script and directives" : "script and directives") +
-                                ")");
+                                ".* is available in " + (is_input ? "output and script" : "script") + ")");
       }
       if (ref.path.size() < 2) {
         return Err(ref.loc, "use " + root + ".NAME to refer to one " + root + " of task '" + task.name + "'" +
@@ -114,8 +115,8 @@ struct Checker {
     }
     std::vector<std::string> candidates = {"params", "task"};
     if (task.for_each && site != Site::kForEach) candidates.push_back("item");
-    if (site == Site::kOutput || site == Site::kScript || site == Site::kDirective) candidates.push_back("input");
-    if (site == Site::kScript || site == Site::kDirective) candidates.push_back("output");
+    if (site == Site::kOutput || site == Site::kScript) candidates.push_back("input");
+    if (site == Site::kScript) candidates.push_back("output");
     for (const auto& t : tasks) candidates.push_back(t.name);
     return Err(ref.loc, "unknown name '" + root + "'" + DidYouMean(root, candidates) + "; names here: " +
                             Join(candidates, ", "));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -70,6 +71,7 @@ class Parser {
       }
       int root = 0;
       FERRY_RETURN_IF_ERROR(ParseExpr(&root));
+      FERRY_RETURN_IF_ERROR(depth_error_);
       if (Peek().type != Token::Type::kEnd) {
         return impl_->Error(Peek().offset, "unexpected " + Describe(Peek()) + " after the expression (expected '}}')");
       }
@@ -136,7 +138,8 @@ class Parser {
         }
         if (is_float) {
           t.type = Token::Type::kFloat;
-          t.d = std::stod(t.text);
+          t.d = std::strtod(t.text.c_str(), nullptr);  // no exceptions: huge values become inf
+          if (!std::isfinite(t.d)) return impl_->Error(t.offset, "number " + t.text + " is too large");
         } else {
           t.type = Token::Type::kInt;
           errno = 0;
@@ -197,7 +200,21 @@ class Parser {
     return Peek().type == Token::Type::kPunct && Peek().text == p;
   }
 
+  // Appends a node. Evaluation recurses along the tree, so its depth is
+  // capped (a chain like 1+1+1+... is as deep as it is long).
   int Add(Node n) {
+    int depth = 1;
+    auto deeper = [&](int child) {
+      if (child >= 0) depth = std::max(depth, depths_[static_cast<size_t>(child)] + 1);
+    };
+    deeper(n.a);
+    deeper(n.b);
+    for (int arg : n.args) deeper(arg);
+    if (depth > kMaxDepth && depth_error_.ok()) {
+      depth_error_ = impl_->Error(n.offset, "expression too long or nested too deeply (over " +
+                                                std::to_string(kMaxDepth) + " levels); split it up");
+    }
+    depths_.push_back(depth);
     impl_->nodes.push_back(std::move(n));
     return static_cast<int>(impl_->nodes.size() - 1);
   }
@@ -371,8 +388,12 @@ class Parser {
     return impl_->Error(t.offset, "unexpected " + Describe(t) + " (expected a name, number, string or '(')");
   }
 
+  static constexpr int kMaxDepth = 400;
+
   Template::Impl* impl_;
   const std::string& text_;
+  std::vector<int> depths_;  // per node, parallel to impl_->nodes
+  Status depth_error_;
   std::vector<Token> tokens_;
   size_t idx_ = 0;
   int depth_ = 0;

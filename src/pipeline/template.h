@@ -7,7 +7,9 @@
 // counts from the end), integer / decimal / '..' / ".." literals, + - * / with
 // the usual precedence, unary minus, parentheses and the functions files,
 // lines, csv, tsv, range, raw, len, join. Strings offer the path properties
-// name, stem, ext and dir.
+// name, stem, ext and dir. Text outside {{ }} is taken as is (shell $VAR,
+// ${VAR}, $(cmd) and awk braces need no escaping); a literal "{{" is written
+// {{ '{{' }}.
 #pragma once
 
 #include <memory>

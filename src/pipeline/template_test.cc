@@ -198,6 +198,19 @@ TEST_F(TemplateTest, ParseErrorsHavePositions) {
                                          "previous one with '}}')");
 }
 
+TEST_F(TemplateTest, HugeExpressionsAreRejectedNotCrashed) {
+  std::string chain = "{{ 1";
+  for (int i = 0; i < 5000; ++i) chain += " + 1";
+  chain += " }}";
+  EXPECT_NE(ParseError(chain).find("expression too long or nested too deeply"), std::string::npos);
+  EXPECT_NE(ParseError("{{ " + std::string(3000, '(') + "1" + std::string(3000, ')') + " }}").find("nested too deeply"),
+            std::string::npos);
+  EXPECT_NE(ParseError("{{ " + std::string(400, '9') + ".5 }}").find("is too large"), std::string::npos);
+  std::string ok = "{{ 1";
+  for (int i = 0; i < 300; ++i) ok += " + 1";
+  EXPECT_EQ(Eval(ok + " }}"), Value(int64_t{301}));
+}
+
 TEST_F(TemplateTest, CollectReferences) {
   Template t = MustParse("{{ count.output.counts[0].name }} {{ item.stem + params.outdir }} {{ files(params.samples) }}");
   std::vector<Reference> refs;

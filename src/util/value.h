@@ -91,6 +91,9 @@ class ValueMap {
   Value* FindMutable(std::string_view key);
   // Inserts or replaces, keeping the first insertion position.
   void Set(std::string key, Value v);
+  // Appends a key the caller knows is not there yet (no lookup).
+  void Append(std::string key, Value v) { entries_.emplace_back(std::move(key), std::move(v)); }
+  void Reserve(size_t n) { entries_.reserve(n); }
   bool Erase(std::string_view key);
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }

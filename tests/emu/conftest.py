@@ -97,7 +97,10 @@ class Emu:
     def client(self, service, **kwargs):
         config = kwargs.pop("config", None)
         if config is None:
-            config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
+            # SigV4 everywhere (boto3 1.26 still presigns S3 URLs with SigV2
+            # by default, which the emulator does not accept).
+            config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+                            signature_version="s3v4" if service == "s3" else None)
         return boto3.session.Session().client(
             service, endpoint_url=kwargs.pop("endpoint_url", self.endpoint),
             aws_access_key_id=kwargs.pop("aws_access_key_id", self.access_key),
@@ -149,7 +152,8 @@ class Emu:
         return self._admin("POST", "/_emu/reset", {})
 
     def stderr(self):
-        self._stderr.flush()
+        if not self._stderr.closed:
+            self._stderr.flush()
         with open(self._stderr_path, "rb") as f:
             return f.read().decode(errors="replace")
 

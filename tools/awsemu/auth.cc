@@ -232,12 +232,18 @@ AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& r
                             aws::PathOptions::ForService(service), hash);
   if (!st.ok()) {
     r.failure = AuthFailure::kBadSignature;
+    r.detail = st.message();  // the canonical request we computed (no secrets)
     return r;
   }
 
   if (!principal->session_token.empty()) {
     std::string token =
         r.parsed.presigned ? r.parsed.security_token : req.Header("X-Amz-Security-Token");
+    if (token.empty()) {
+      // A temporary key is only known together with its token.
+      r.failure = AuthFailure::kUnknownKey;
+      return r;
+    }
     if (!aws::ConstantTimeEquals(token, principal->session_token)) {
       r.failure = AuthFailure::kInvalidToken;
       return r;

@@ -512,6 +512,7 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   a.instance_id = NewInstanceId();
   a.log_stream = spec.stream_prefix + "/default/" + a.task_id;
   a.started_at = NowMillis();
+  a.compute_env = job->compute_env;
   job->attempts.push_back(a);
   job->status = "RUNNING";
   if (!job->started_at) job->started_at = a.started_at;
@@ -763,8 +764,7 @@ json BatchEngine::JobJson(const Job& job) const {
   json container = spec.container;
   const Attempt* last = job.attempts.empty() ? nullptr : &job.attempts.back();
   auto task_arn = [&](const Attempt& a) {
-    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":task/AWSBatch-" +
-           (job.compute_env.empty() ? std::string("ce") : job.compute_env) + "/" + a.task_id;
+    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":task/AWSBatch-" + a.compute_env + "/" + a.task_id;
   };
   auto instance_arn = [&](const Attempt& a) {
     return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":container-instance/" + a.instance_id;

@@ -86,6 +86,7 @@ struct Attempt {
   std::string task_id;
   std::string instance_id;
   std::string log_stream;
+  std::string compute_env;
   int64_t started_at = 0;
   int64_t stopped_at = 0;
   std::optional<int> exit_code;

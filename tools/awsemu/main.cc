@@ -4,6 +4,7 @@
 // starts the server and prints "ready port=N imds_port=M" on stdout once both
 // ports listen, then serves until SIGINT/SIGTERM.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  server.Stop();
-  return 0;
+  // Stop running jobs, then leave at once: waiting for httplib to join
+  // workers idling on kept-alive client connections would take up to the
+  // keep-alive timeout, and everything is on disk already.
+  server.Shutdown();
+  std::fflush(nullptr);
+  _exit(0);
 }

@@ -619,10 +619,11 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
 
   if (op == "CopyObject" || op == "UploadPartCopy") {
     // x-amz-copy-source: "[/]bucket/key[?versionId=...]", URL-encoded.
+    // The front end hands headers over already percent-decoded (httplib
+    // decodes header values), so only the version suffix is cut here.
     std::string source = req.Header("x-amz-copy-source");
-    auto q = source.find('?');
+    auto q = source.rfind("?versionId=");
     if (q != std::string::npos) source = source.substr(0, q);
-    source = aws::UriDecode(source);
     if (!source.empty() && source[0] == '/') source = source.substr(1);
     auto slash = source.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {

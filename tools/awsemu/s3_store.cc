@@ -516,15 +516,17 @@ S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& ke
             "schema"};
   }
   int previous = 0;
-  std::string md5s;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const auto& [number, etag] = parts[i];
+  for (const auto& [number, etag] : parts) {
     if (number <= previous) {
       return {400, "InvalidPartOrder",
               "The list of parts was not in ascending order. Parts must be ordered by part "
               "number."};
     }
     previous = number;
+  }
+  std::string md5s;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& [number, etag] = parts[i];
     auto it = u.parts.find(number);
     if (it == u.parts.end() || it->second.etag != UnquoteEtag(etag)) return invalid_part;
     if (i + 1 < parts.size() && it->second.size < kMinPartSize) {

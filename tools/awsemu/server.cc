@@ -226,8 +226,13 @@ void Server::Stop() {
   if (http_) http_->stop();
   if (imds_) imds_->Stop();
   if (thread_.joinable()) thread_.join();
-  for (auto& [name, svc] : services_) svc->Shutdown();
+  Shutdown();
   services_.clear();
+}
+
+void Server::Shutdown() {
+  if (shut_down_.exchange(true)) return;
+  for (auto& [name, svc] : services_) svc->Shutdown();
 }
 
 void Server::ResetAll() {
@@ -388,20 +393,24 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
                                              : aws::Sha256Hex(body);
   AuthResult auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
+  if (!auth.ok && auth.failure == AuthFailure::kBadSignature && req.has_header("x-amz-copy-source")) {
+    // httplib 0.11 percent-decodes header values before handlers see them,
+    // but clients sign x-amz-copy-source as sent (percent-encoded with
+    // '/' kept, as botocore does). Sign-check that form too.
+    for (auto& [k, v] : sreq.headers) {
+      if (ferry::ToLower(k) == "x-amz-copy-source") v = aws::UriEncode(v, true);
+    }
+    auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
+  }
   if (!auth.ok) {
+    if (auth.failure == AuthFailure::kBadSignature) {
+      // What we computed, to help whoever debugs a client; S3 also returns it.
+      if (std::getenv("FERRY_AWSEMU_DEBUG")) std::fprintf(stderr, "ferry-awsemu: %s\n", auth.detail.c_str());
+      auth.detail.clear();
+    }
     AuthError err = ErrorFor(service, auth.failure, auth.detail);
     RenderError(service, err.status, err.code, err.message, request_id, res);
     return finish(err.code);
-  }
-
-  if (service != "s3" && !svc) {
-    const bool known = service == "batch" || service == "logs";
-    RenderError(service, known ? 501 : 400, known ? "NotImplemented" : "UnknownService",
-                known ? "ferry-awsemu was built without the " + service + " service"
-                      : "ferry-awsemu does not emulate service '" + service +
-                            "' (it serves s3, sts, batch and logs)",
-                request_id, res);
-    return finish(known ? "NotImplemented" : "UnknownService");
   }
 
   // Faults.
@@ -422,6 +431,16 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     FaultError fe = FaultErrorFor(service, fault);
     RenderError(service, fe.status, fe.code, fe.message, request_id, res);
     return finish(fe.code);
+  }
+
+  if (service != "s3" && !svc) {
+    const bool known = service == "batch" || service == "logs";
+    RenderError(service, known ? 501 : 400, known ? "NotImplemented" : "UnknownService",
+                known ? "ferry-awsemu was built without the " + service + " service"
+                      : "ferry-awsemu does not emulate service '" + service +
+                            "' (it serves s3, sts, batch and logs)",
+                request_id, res);
+    return finish(known ? "NotImplemented" : "UnknownService");
   }
 
   if (service == "s3") {

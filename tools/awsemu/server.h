@@ -5,6 +5,7 @@
 // credentials endpoint run on a second port (imds.h).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,9 @@ class Server {
   // Blocks until Stop() (or a signal handler calling it).
   void Wait();
   void Stop();
+  // Lets services stop their work (Batch jobs) without waiting for the HTTP
+  // workers; for a process about to exit.
+  void Shutdown();
 
  private:
   void HandleApi(const httplib::Request& req, httplib::Response& res,
@@ -70,6 +74,7 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<ImdsServer> imds_;
   std::thread thread_;
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace awsemu

@@ -1,0 +1,370 @@
+// S3 client behaviour a user would notice: keys reach the server verbatim
+// and correctly signed, addressing styles, multipart part sizing and abort on
+// failure, end-to-end checksum checks on upload and download, the sync and
+// filter rules, and the XML S3 speaks.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "aws/crypto.h"
+#include "aws/s3_client.h"
+#include "aws/s3_progress.h"
+#include "aws/s3_sync.h"
+#include "aws/s3_transfer.h"
+#include "aws/s3_xml.h"
+#include "aws/test_server_util.h"
+
+namespace ferry::aws {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::shared_ptr<AwsClient> Client(const std::string& endpoint, const std::string& addressing = "auto") {
+  auto env = std::make_shared<MapEnv>();
+  if (!endpoint.empty()) env->Set("AWS_ENDPOINT_URL_S3", endpoint);
+  AwsClient::Options o;
+  o.credentials = std::make_shared<StaticCredentials>(Credentials{"AKIDS3", "S3SECRET", "", std::nullopt});
+  o.region = "eu-west-1";
+  o.env = env;
+  o.settings.s3_addressing = addressing;
+  o.retry.base_delay = std::chrono::milliseconds(2);
+  return std::make_shared<AwsClient>(std::move(o));
+}
+
+std::unique_ptr<S3Client> S3(const std::string& endpoint, const std::string& addressing = "auto") {
+  std::unique_ptr<S3Client> s3;
+  EXPECT_TRUE(S3Client::Create(Client(endpoint, addressing), &s3).ok());
+  return s3;
+}
+
+// Rebuilds what the client signed from what the server received, and checks
+// the signature with S3's path rules.
+Status VerifyReceived(const httplib::Request& req, const std::string& body) {
+  SigV4Request s;
+  s.method = req.method;
+  std::string target = req.target;
+  size_t q = target.find('?');
+  s.path = target.substr(0, q);
+  if (q != std::string::npos) s.query = ParseQueryString(target.substr(q + 1));
+  for (const auto& [k, v] : req.headers) s.headers.emplace_back(k, v);
+  ParsedAuth auth;
+  FERRY_RETURN_IF_ERROR(ParseAuthorizationHeader(req.get_header_value("Authorization"), &auth));
+  std::string hash = req.get_header_value("x-amz-content-sha256");
+  if (hash != kUnsignedPayload && hash != Sha256Hex(body)) return Status::Failed("payload hash mismatch");
+  return VerifySignature(s, auth, "S3SECRET", PathOptions::ForService("s3"), hash);
+}
+
+TEST(S3Keys, DoubleSlashAndDotsReachTheServerVerbatim) {
+  testing::LoopbackServer srv;
+  std::mutex mu;
+  std::vector<std::string> targets;
+  std::vector<std::string> verdicts;
+  srv.server().Put(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    targets.push_back(req.target);
+    Status v = VerifyReceived(req, req.body);
+    verdicts.push_back(v.ok() ? "ok" : v.message());
+    res.set_header("ETag", "\"" + HexEncode(Md5(req.body)) + "\"");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  std::vector<std::string> keys = {"a//b.txt", "dots/../x", "./y", "sp ace+plus%25/ሴ", "trailing/"};
+  for (const auto& k : keys) ASSERT_TRUE(s3->PutSmall("bkt", k, "data").ok()) << k;
+  ASSERT_EQ(targets.size(), keys.size());
+  EXPECT_EQ(targets[0], "/bkt/a//b.txt");
+  EXPECT_EQ(targets[1], "/bkt/dots/../x");
+  EXPECT_EQ(targets[2], "/bkt/./y");
+  EXPECT_EQ(targets[3], "/bkt/sp%20ace%2Bplus%2525/%E1%88%B4");
+  EXPECT_EQ(targets[4], "/bkt/trailing/");
+  for (const auto& v : verdicts) EXPECT_EQ(v, "ok");
+}
+
+TEST(S3Addressing, VirtualHostOnAwsPathStyleOnCustomEndpoints) {
+  auto aws = S3("");
+  ServiceRequest r = aws->Request("GetObject", "GET", "my-bucket", "k 1");
+  EXPECT_EQ(r.endpoint.host, "my-bucket.s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(r.endpoint.scheme, "https");
+  EXPECT_EQ(r.path, "/k%201");
+  // Dots break wildcard TLS certificates: path-style.
+  r = aws->Request("GetObject", "GET", "my.bucket", "k");
+  EXPECT_EQ(r.endpoint.host, "s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(r.path, "/my.bucket/k");
+  auto custom = S3("http://127.0.0.1:9000/base/");
+  r = custom->Request("GetObject", "GET", "b", "k");
+  EXPECT_EQ(r.endpoint.host, "127.0.0.1:9000");
+  EXPECT_EQ(r.path, "/base/b/k");
+  auto forced = S3("http://s3.local:9000", "virtual");
+  EXPECT_EQ(forced->Request("GetObject", "GET", "b", "k").endpoint.host, "b.s3.local:9000");
+}
+
+TEST(S3Parts, NeverMoreThan10000Parts) {
+  const int64_t MiB = 1 << 20;
+  EXPECT_EQ(ChoosePartSize(1LL << 30, 8 * MiB), 8 * MiB);
+  EXPECT_EQ(ChoosePartSize(10, 1 * MiB), 5 * MiB);  // S3's minimum part size
+  for (int64_t size : {80LL << 30, 100LL << 30, 5LL << 40}) {
+    int64_t part = ChoosePartSize(size, 8 * MiB);
+    EXPECT_LE((size + part - 1) / part, 10000) << size;
+    EXPECT_EQ(part % MiB, 0);
+  }
+}
+
+TEST(S3Etag, MultipartEtagFollowsS3Rule) {
+  std::string p1 = Md5("hello "), p2 = Md5("world");
+  EXPECT_EQ(MultipartEtag({p1, p2}), HexEncode(Md5(p1 + p2)) + "-2");
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("ferry_s3_" + std::to_string(::getpid()) + "_" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string File(const std::string& name, const std::string& content) {
+    std::ofstream(path_ / name, std::ios::binary) << content;
+    return (path_ / name).string();
+  }
+  fs::path path_;
+};
+
+// A fake multipart endpoint where part 2 always fails: the upload must be
+// aborted and the error reported.
+TEST(S3Multipart, FailedPartAbortsTheUpload) {
+  testing::LoopbackServer srv;
+  std::atomic<int> aborts{0}, completes{0}, parts{0};
+  srv.server().Post("/b/big", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_param("uploads")) {
+      res.set_content("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>",
+                      "application/xml");
+    } else {
+      completes++;
+    }
+  });
+  srv.server().Put("/b/big", [&](const httplib::Request& req, httplib::Response& res) {
+    parts++;
+    if (req.get_param_value("partNumber") == "2") {
+      res.status = 400;
+      res.set_content("<Error><Code>InvalidPart</Code><Message>nope</Message></Error>", "application/xml");
+      return;
+    }
+    res.set_header("ETag", "\"" + HexEncode(Md5(req.body)) + "\"");
+  });
+  srv.server().Delete("/b/big", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_param_value("uploadId") == "U1") aborts++;
+    res.status = 204;
+  });
+  srv.Start();
+  TempDir dir;
+  std::string path = dir.File("big", std::string(12 << 20, 'x'));
+  auto s3 = S3(srv.url());
+  TransferOptions opt;
+  opt.multipart_threshold = 5 << 20;
+  opt.part_size = 5 << 20;
+  TransferProgress progress;
+  TransferManager tm(*s3, opt, &progress);
+  Status result;
+  tm.Upload(path, 12 << 20, {"b", "big"}, [&](Status s) { result = s; });
+  tm.Wait();
+  EXPECT_FALSE(result.ok());
+  EXPECT_NE(result.message().find("InvalidPart"), std::string::npos) << result.message();
+  EXPECT_EQ(aborts.load(), 1);
+  EXPECT_EQ(completes.load(), 0);
+}
+
+// The server acknowledges a PUT with an ETag that is not the MD5 of what we
+// sent (bytes were corrupted): retried, then reported.
+TEST(S3Checksums, UploadEtagMismatchIsRetriedThenReported) {
+  testing::LoopbackServer srv;
+  std::atomic<int> puts{0};
+  srv.server().Put("/b/k", [&](const httplib::Request&, httplib::Response& res) {
+    puts++;
+    res.set_header("ETag", "\"" + HexEncode(Md5("something else")) + "\"");
+  });
+  srv.Start();
+  TempDir dir;
+  std::string path = dir.File("k", "payload");
+  auto s3 = S3(srv.url());
+  TransferProgress progress;
+  TransferManager tm(*s3, TransferOptions{}, &progress);
+  Status result;
+  tm.Upload(path, 7, {"b", "k"}, [&](Status s) { result = s; });
+  tm.Wait();
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(puts.load(), 3);
+  EXPECT_NE(result.message().find("different bytes than were sent"), std::string::npos) << result.message();
+}
+
+// A download whose bytes do not hash to the ETag is retried; when a retry
+// gets good bytes the file is right, and nothing partial is left behind.
+TEST(S3Checksums, CorruptDownloadIsRetriedAndFileIsCorrect) {
+  testing::LoopbackServer srv;
+  std::atomic<int> gets{0};
+  std::string good = "the real content";
+  srv.server().Get("/b/k", [&](const httplib::Request&, httplib::Response& res) {
+    int n = ++gets;
+    res.set_header("ETag", "\"" + HexEncode(Md5(good)) + "\"");
+    res.set_content(n == 1 ? std::string("the FAKE content") : good, "application/octet-stream");
+  });
+  srv.Start();
+  TempDir dir;
+  auto s3 = S3(srv.url());
+  TransferProgress progress;
+  TransferManager tm(*s3, TransferOptions{}, &progress);
+  Status result;
+  S3Object info{"k", static_cast<int64_t>(good.size()), HexEncode(Md5(good)), 1700000000, ""};
+  std::string out = (dir.path_ / "sub" / "k").string();
+  tm.Download({"b", "k"}, info, out, [&](Status s) { result = s; });
+  tm.Wait();
+  ASSERT_TRUE(result.ok()) << result.message();
+  EXPECT_EQ(gets.load(), 2);
+  std::ifstream in(out);
+  std::string got((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(got, good);
+  EXPECT_EQ(fs::last_write_time(out).time_since_epoch().count() != 0, true);
+  int files = 0;
+  for (auto& e : fs::directory_iterator(dir.path_ / "sub")) files += e.is_regular_file();
+  EXPECT_EQ(files, 1);  // no temporary file left
+}
+
+// Parallel ranged download of a multipart object verifies the composite ETag.
+TEST(S3Checksums, RangedDownloadChecksCompositeEtag) {
+  const int64_t part = 5 << 20;
+  std::string data(2 * part + 1000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7 % 251);
+  std::vector<std::string> md5s = {Md5(data.substr(0, part)), Md5(data.substr(part, part)),
+                                   Md5(data.substr(2 * part))};
+  std::string etag = MultipartEtag(md5s);
+  bool corrupt = false;
+  testing::LoopbackServer srv;
+  auto handler = [&](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("ETag", "\"" + etag + "\"");
+    if (req.has_param("partNumber")) {
+      res.set_header("x-amz-mp-parts-count", "3");
+      res.set_header("Content-Length", std::to_string(part));
+      return;
+    }
+    std::string body = data;
+    if (corrupt) body[part + 5] ^= 1;
+    res.set_content(body, "application/octet-stream");  // cpp-httplib applies the Range itself
+  };
+  srv.server().Get("/b/k", handler);
+  srv.server().set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "HEAD") {
+      handler(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  srv.Start();
+  TempDir dir;
+  auto s3 = S3(srv.url());
+  TransferOptions opt;
+  opt.multipart_threshold = part;
+  opt.part_size = part;
+  TransferProgress progress;
+  S3Object info{"k", static_cast<int64_t>(data.size()), etag, 0, ""};
+  {
+    TransferManager tm(*s3, opt, &progress);
+    Status result;
+    tm.Download({"b", "k"}, info, (dir.path_ / "ok").string(), [&](Status s) { result = s; });
+    tm.Wait();
+    ASSERT_TRUE(result.ok()) << result.message();
+    std::ifstream in(dir.path_ / "ok", std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(got == data);
+  }
+  corrupt = true;
+  {
+    TransferManager tm(*s3, opt, &progress);
+    Status result;
+    tm.Download({"b", "k"}, info, (dir.path_ / "bad").string(), [&](Status s) { result = s; });
+    tm.Wait();
+    EXPECT_FALSE(result.ok());
+    EXPECT_NE(result.message().find("not the object's ETag"), std::string::npos) << result.message();
+    EXPECT_FALSE(fs::exists(dir.path_ / "bad"));
+  }
+}
+
+TEST(S3Sync, FiltersLastMatchWins) {
+  std::vector<PathFilter> f = {{false, "*"}, {true, "*.txt"}, {false, "tmp/*"}};
+  EXPECT_TRUE(IsIncluded(f, "a.txt"));
+  EXPECT_TRUE(IsIncluded(f, "dir/b.txt"));  // '*' crosses '/'
+  EXPECT_FALSE(IsIncluded(f, "a.log"));
+  EXPECT_FALSE(IsIncluded(f, "tmp/c.txt"));
+  EXPECT_TRUE(IsIncluded({}, "anything"));
+}
+
+TEST(S3Sync, SizeAndTimeRulesLikeTheAwsCli) {
+  SyncEntry src{10, 1000};
+  EXPECT_TRUE(NeedsTransfer(SyncDirection::kUpload, src, nullptr));
+  SyncEntry same{10, 1000}, older{10, 900}, newer{10, 1100}, bigger{11, 1000};
+  EXPECT_FALSE(NeedsTransfer(SyncDirection::kUpload, src, &same));
+  EXPECT_TRUE(NeedsTransfer(SyncDirection::kUpload, src, &older));
+  EXPECT_FALSE(NeedsTransfer(SyncDirection::kUpload, src, &newer));
+  EXPECT_TRUE(NeedsTransfer(SyncDirection::kUpload, src, &bigger));
+  // Downloads: a local file newer than the object is fetched again.
+  EXPECT_TRUE(NeedsTransfer(SyncDirection::kDownload, src, &newer));
+  EXPECT_FALSE(NeedsTransfer(SyncDirection::kDownload, src, &older));
+  EXPECT_FALSE(SafeRelativePath("../etc/passwd"));
+  EXPECT_FALSE(SafeRelativePath("a/../../b"));
+  EXPECT_FALSE(SafeRelativePath("/abs"));
+  EXPECT_TRUE(SafeRelativePath("a/b..c/d"));
+  EXPECT_EQ(DirectoryPrefix("dir"), "dir/");
+  EXPECT_EQ(DirectoryPrefix(""), "");
+}
+
+TEST(S3Xml, ListingPagesDeleteErrorsAndErrorsInside200) {
+  S3ListPage page;
+  ASSERT_TRUE(ParseListObjectsV2(
+                  "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>T2</NextContinuationToken>"
+                  "<Contents><Key>a &amp; b</Key><Size>12</Size><ETag>&quot;abc&quot;</ETag>"
+                  "<LastModified>2009-10-12T17:50:30.000Z</LastModified></Contents>"
+                  "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes></ListBucketResult>",
+                  &page)
+                  .ok());
+  EXPECT_TRUE(page.truncated);
+  EXPECT_EQ(page.next_token, "T2");
+  ASSERT_EQ(page.objects.size(), 1u);
+  EXPECT_EQ(page.objects[0].key, "a & b");
+  EXPECT_EQ(page.objects[0].etag, "abc");
+  EXPECT_EQ(page.objects[0].mtime, 1255369830);
+  EXPECT_EQ(page.prefixes, std::vector<std::string>{"dir/"});
+  std::vector<std::string> failures;
+  ASSERT_TRUE(ParseDeleteResult("<DeleteResult><Error><Key>k</Key><Code>AccessDenied</Code><Message>no</Message>"
+                                "</Error></DeleteResult>",
+                                &failures)
+                  .ok());
+  EXPECT_EQ(failures, std::vector<std::string>{"k: AccessDenied no"});
+  EXPECT_FALSE(CheckCompleteMultipart("<Error><Code>InternalError</Code><Message>x</Message></Error>").ok());
+  std::string body = BuildDeleteObjects({"a<b", "c"});
+  EXPECT_NE(body.find("<Key>a&lt;b</Key>"), std::string::npos) << body;
+  int64_t t;
+  ASSERT_TRUE(ParseHttpDate("Wed, 12 Oct 2009 17:50:00 GMT", &t));
+  EXPECT_EQ(t, 1255369800);
+  S3Location loc;
+  EXPECT_TRUE(ParseS3Uri("s3://b/k/x", &loc).ok());
+  EXPECT_EQ(loc.key, "k/x");
+  EXPECT_FALSE(ParseS3Uri("s3:///k", &loc).ok());
+  EXPECT_FALSE(ParseS3Uri("/local", &loc).ok());
+}
+
+}  // namespace
+}  // namespace ferry::aws
+
+namespace ferry::aws {
+namespace {
+
+TEST(S3Progress, LineShowsBytesRateAndFilesLeft) {
+  EXPECT_EQ(FormatProgress(1536LL << 20, 4LL << 30, 300.5 * (1 << 20), 3),
+            "Completed 1.5 GiB/4.0 GiB (300.5 MiB/s) with 3 file(s) remaining");
+  EXPECT_EQ(FormatProgress(10, 20, 5, 0), "Completed 10 Bytes/20 Bytes (5 Bytes/s)");
+}
+
+}  // namespace
+}  // namespace ferry::aws

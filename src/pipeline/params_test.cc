@@ -1,0 +1,74 @@
+#include "pipeline/params.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ferry {
+namespace {
+
+Value Known() {
+  ValueMap aws;
+  aws.Set("region", Value("us-east-1"));
+  ValueMap m;
+  m.Set("samples", Value("data/*.txt"));
+  m.Set("outdir", Value("results"));
+  m.Set("n", Value(int64_t{1}));
+  m.Set("aws", Value(aws));
+  return Value(m);
+}
+
+TEST(ParamsTest, CliOverridesAreTyped) {
+  Value out;
+  Status st = ApplyParamOverrides(Known(), "",
+                                  {{"samples", "other/*.txt"}, {"n", "12"}, {"outdir", "1.5"}, {"--aws.region", "eu-west-1"}},
+                                  &out);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(out.ToJson(), R"({"samples": "other/*.txt", "outdir": 1.5, "n": 12, "aws": {"region": "eu-west-1"}})");
+  EXPECT_EQ(ParseParamValue("true"), Value(true));
+  EXPECT_EQ(ParseParamValue("false"), Value(false));
+  EXPECT_EQ(ParseParamValue("-3"), Value(int64_t{-3}));
+  EXPECT_EQ(ParseParamValue("1.2.3"), Value("1.2.3"));
+  EXPECT_EQ(ParseParamValue("007x"), Value("007x"));
+  EXPECT_EQ(ParseParamValue(""), Value(""));
+}
+
+TEST(ParamsTest, UnknownOverrideSuggestsName) {
+  Value out;
+  Status st = ApplyParamOverrides(Known(), "", {{"smaples", "x"}}, &out);
+  EXPECT_EQ(st.kind(), Status::Kind::kInvalidInput);
+  EXPECT_EQ(st.message().rfind("unknown parameter '--smaples'", 0), 0u) << st.message();
+  EXPECT_NE(st.message().find("did you mean 'samples'?"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("known params: samples, outdir, n, aws"), std::string::npos) << st.message();
+  st = ApplyParamOverrides(Known(), "", {{"outdir.x", "1"}}, &out);
+  EXPECT_NE(st.message().find("'outdir' is a string, not a map"), std::string::npos) << st.message();
+}
+
+TEST(ParamsTest, ParamsFileYamlAndJson) {
+  auto dir = std::filesystem::temp_directory_path() / ("ferry_params_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "p.yml") << "samples: 'x/*.fq'\naws:\n  profile: dev\nextra: 3\n";
+  std::ofstream(dir / "p.json") << R"({"n": 5, "outdir": "out"})";
+  std::ofstream(dir / "bad.yml") << "a: [1\n";
+  std::ofstream(dir / "list.yml") << "- 1\n";
+  Value out;
+  Status st = ApplyParamOverrides(Known(), (dir / "p.yml").string(), {{"extra", "4"}}, &out);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(out.ToJson(),
+            R"({"samples": "x/*.fq", "outdir": "results", "n": 1, "aws": {"region": "us-east-1", "profile": "dev"}, "extra": 4})");
+  st = ApplyParamOverrides(Known(), (dir / "p.json").string(), {{"n", "6"}}, &out);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(out.Find("n")->as_int(), 6);  // the command line wins over the file
+  EXPECT_EQ(out.Find("outdir")->as_string(), "out");
+  st = ApplyParamOverrides(Known(), (dir / "bad.yml").string(), {}, &out);
+  EXPECT_EQ(st.message().rfind((dir / "bad.yml").string() + ":2:1: syntax error in params file", 0), 0u) << st.message();
+  st = ApplyParamOverrides(Known(), (dir / "list.yml").string(), {}, &out);
+  EXPECT_NE(st.message().find("must hold a map"), std::string::npos) << st.message();
+  st = ApplyParamOverrides(Known(), (dir / "none.yml").string(), {}, &out);
+  EXPECT_NE(st.message().find("cannot read params file"), std::string::npos) << st.message();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ferry
