@@ -19,7 +19,29 @@ struct AwsClient::Call_ {
   std::function<void(ServiceResponse)> done;
   int attempt = 0;
   int retry_cost = 0;
+  std::string region;  // signing region; differs from the client's after a bucket redirect
+  bool redirected = false;
 };
+
+namespace {
+// s3.us-east-1.amazonaws.com -> s3.eu-west-1.amazonaws.com (also for
+// bucket.s3.us-east-1.amazonaws.com); custom endpoints are left alone.
+std::string RegionalHost(const std::string& host, const std::string& from, const std::string& to) {
+  std::string needle = ".s3." + from + ".";
+  size_t pos = host.find(needle);
+  if (pos == std::string::npos) {
+    if (host.rfind("s3." + from + ".", 0) == 0) return "s3." + to + "." + host.substr(needle.size() - 1);
+    return host;
+  }
+  return host.substr(0, pos) + ".s3." + to + "." + host.substr(pos + needle.size());
+}
+}  // namespace
+
+std::string AwsClient::BucketRegion(const std::string& bucket) const {
+  std::lock_guard<std::mutex> l(regions_mu_);
+  auto it = bucket_regions_.find(bucket);
+  return it == bucket_regions_.end() ? "" : it->second;
+}
 
 AwsClient::AwsClient(Options options) : options_(std::move(options)) {
   if (!options_.env) options_.env = std::make_shared<ProcessEnv>();
@@ -62,6 +84,15 @@ void AwsClient::Send(ServiceRequest req, std::function<void(ServiceResponse)> do
     }
     call->req.path = call->req.endpoint.base_path + call->req.path;
   }
+  call->region = options_.region;
+  if (!call->req.bucket.empty()) {
+    std::string known = BucketRegion(call->req.bucket);
+    if (!known.empty() && known != call->region) {
+      if (!call->req.endpoint.custom)
+        call->req.endpoint.host = RegionalHost(call->req.endpoint.host, call->region, known);
+      call->region = known;
+    }
+  }
   if (call->req.payload_hash.empty()) {
     auto* mem = dynamic_cast<StringBody*>(call->req.body.get());
     if (!call->req.body)
@@ -93,7 +124,7 @@ void AwsClient::Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds d
   sreq.headers = r.headers;
   sreq.headers.insert(sreq.headers.begin(), {"Host", r.endpoint.host});
   if (r.body) sreq.headers.emplace_back("Content-Length", std::to_string(r.body->size()));
-  SigV4Options o = SigV4Options::For(r.service, options_.region,
+  SigV4Options o = SigV4Options::For(r.service, call->region,
                                      FormatAmzDate(std::chrono::system_clock::now()));
   o.payload_hash = r.payload_hash;
   SignHeaders(&sreq, creds, o);
@@ -142,6 +173,22 @@ void AwsClient::OnDone(std::shared_ptr<Call_> call, HttpResponse resp) {
   }
   err.target = r.target;
   err.attempts = call->attempt;
+  // Wrong region for this bucket: S3 says which one is right.
+  std::string bucket_region = resp.Header("x-amz-bucket-region");
+  if (!r.bucket.empty() && !call->redirected && !bucket_region.empty() && bucket_region != call->region &&
+      (resp.status == 301 || resp.status == 307 || resp.status == 400 || resp.status == 403)) {
+    {
+      std::lock_guard<std::mutex> l(regions_mu_);
+      bucket_regions_[r.bucket] = bucket_region;
+    }
+    if (!call->req.endpoint.custom)
+      call->req.endpoint.host = RegionalHost(call->req.endpoint.host, call->region, bucket_region);
+    call->region = bucket_region;
+    call->redirected = true;
+    call->attempt--;  // a redirect is not a retry
+    Attempt(call, std::chrono::milliseconds(0));
+    return;
+  }
   RetryKind kind = err.code == "ChecksumMismatch" ? RetryKind::kTransient
                                                   : ClassifyFailure(resp.status, err.code, resp.curl_code);
   if (resp.sink_failed) kind = RetryKind::kNone;  // a local write error: retrying will not help

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -40,6 +42,10 @@ struct ServiceRequest {
   std::string payload_hash;
   std::shared_ptr<BodySink> sink;
   std::string target;  // shown in errors, e.g. "s3://bucket/key"
+  // S3 only: the bucket addressed. When S3 answers that the bucket lives in
+  // another region (x-amz-bucket-region), the client re-signs for that region,
+  // retries once, and remembers it for later requests to the bucket.
+  std::string bucket;
   // Checks a 2xx response (e.g. an ETag against the MD5 we sent). A failure
   // is retried like a transient error and reported if attempts run out.
   std::function<Status(const HttpResponse&)> validate;
@@ -78,10 +84,13 @@ class AwsClient {
 
  private:
   struct Call_;
+  std::string BucketRegion(const std::string& bucket) const;
   void Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds delay);
   void OnDone(std::shared_ptr<Call_> call, HttpResponse resp);
   Options options_;
   RetryQuota quota_;
+  mutable std::mutex regions_mu_;
+  std::map<std::string, std::string> bucket_regions_;
 };
 
 }  // namespace ferry::aws

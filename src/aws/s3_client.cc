@@ -56,6 +56,7 @@ ServiceRequest S3Client::Request(const std::string& operation, const std::string
     r.path = endpoint_.base_path + "/" + encoded_key;
   }
   r.target = bucket.empty() ? "s3://" : "s3://" + bucket + "/" + key;
+  r.bucket = bucket;
   return r;
 }
 

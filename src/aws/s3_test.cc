@@ -368,3 +368,40 @@ TEST(S3Progress, LineShowsBytesRateAndFilesLeft) {
 
 }  // namespace
 }  // namespace ferry::aws
+
+namespace ferry::aws {
+namespace {
+
+// A bucket in another region: S3 answers 301 with x-amz-bucket-region; the
+// client re-signs for that region and remembers it for the next request.
+TEST(S3Region, RedirectToTheBucketsRegionIsFollowedAndRemembered) {
+  testing::LoopbackServer srv;
+  std::mutex mu;
+  std::vector<std::string> scopes;
+  srv.server().Get("/far/k", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string auth = req.get_header_value("Authorization");
+    bool right = auth.find("/ap-southeast-2/s3/") != std::string::npos;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      scopes.push_back(right ? "ap-southeast-2" : "other");
+    }
+    if (!right) {
+      res.status = 301;
+      res.set_header("x-amz-bucket-region", "ap-southeast-2");
+      res.set_content("<Error><Code>PermanentRedirect</Code><Message>wrong endpoint</Message></Error>",
+                      "application/xml");
+      return;
+    }
+    res.set_content("far away", "text/plain");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  std::string data;
+  ASSERT_TRUE(s3->GetSmall("far", "k", &data).ok());
+  EXPECT_EQ(data, "far away");
+  ASSERT_TRUE(s3->GetSmall("far", "k", &data).ok());
+  EXPECT_EQ(scopes, (std::vector<std::string>{"other", "ap-southeast-2", "ap-southeast-2"}));
+}
+
+}  // namespace
+}  // namespace ferry::aws

@@ -439,6 +439,11 @@ def test_aws_cli_cp_ls_sync(emu, s3, tmp_path):
     r = emu.aws("s3", "cp", "s3://bkt/big.bin", str(tmp_path / "down.bin"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "down.bin").read_bytes() == big.read_bytes()
+    # Server-side copy of a multipart-sized object: UploadPartCopy with ranges.
+    r = emu.aws("s3", "cp", "s3://bkt/big.bin", "s3://bkt/copies/big.bin")
+    assert r.returncode == 0, r.stderr
+    assert "UploadPartCopy" in [x["operation"] for x in emu.requests()]
+    assert s3.get_object(Bucket="bkt", Key="copies/big.bin")["Body"].read() == big.read_bytes()
     r = emu.aws("s3", "cp", "s3://bkt/one/a.txt", "-")
     assert r.stdout == "alpha\n"
     r = emu.aws("s3", "cp", "s3://bkt/missing.txt", str(tmp_path / "x"))
@@ -446,3 +451,6 @@ def test_aws_cli_cp_ls_sync(emu, s3, tmp_path):
     r = emu.aws("s3", "rm", "--recursive", "s3://bkt/synced/")
     assert r.returncode == 0, r.stderr
     assert s3.list_objects_v2(Bucket="bkt", Prefix="synced/")["KeyCount"] == 0
+    r = emu.aws("s3", "rb", "--force", "s3://bkt")
+    assert r.returncode == 0, r.stderr
+    assert s3.list_buckets()["Buckets"] == []

@@ -119,3 +119,16 @@ def test_preview_expands_without_running(ws):
     assert "4 task(s) planned" in p.stdout
     assert not (ws.path / "work").exists()
     assert not (ws.path / "results").exists()
+
+
+import pytest
+
+
+@pytest.mark.parametrize("example", ["wordcount", "samplesheet", "chain", "configured"])
+def test_every_example_resumes_with_zero_tasks(ws, example):
+    ws.copy_example(example)
+    first = ok(ws.run("run", ".", "-with-trace", "t1.tsv"))
+    rows = ws.trace("t1.tsv")
+    assert rows and statuses(rows) == ["COMPLETED"] * len(rows), first.stdout
+    ok(ws.run("run", ".", "-resume", "-with-trace", "t2.tsv"))
+    assert statuses(ws.trace("t2.tsv")) == ["CACHED"] * len(rows)

@@ -59,12 +59,18 @@ TEST_F(LogStoreTest, OutOfOrderPutsAreKeptInTimeOrder) {
 
 TEST_F(LogStoreTest, ErrorsNameTheMissingResource) {
   GetEventsResult r;
-  LogsError e = store.GetEvents({"nope", "s"}, 1000, &r);
+  GetEventsQuery q;
+  q.group = "nope";
+  q.stream = "s";
+  LogsError e = store.GetEvents(q, 1000, &r);
   EXPECT_EQ(e.code, "ResourceNotFoundException");
   EXPECT_EQ(e.message, "The specified log group does not exist.");
-  e = store.GetEvents({"g", "nope"}, 1000, &r);
+  q.group = "g";
+  q.stream = "nope";
+  e = store.GetEvents(q, 1000, &r);
   EXPECT_EQ(e.message, "The specified log stream does not exist.");
-  GetEventsQuery bad{"g", "s"};
+  GetEventsQuery bad = q;
+  bad.stream = "s";
   bad.next_token = "x/1";
   EXPECT_EQ(store.GetEvents(bad, 1000, &r).code, "InvalidParameterException");
 }

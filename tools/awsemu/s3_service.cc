@@ -60,7 +60,19 @@ const S3Error kMalformedXml{400, "MalformedXML",
 const char* const kStoredHeaders[] = {"content-encoding", "content-disposition", "cache-control",
                                       "content-language", "expires"};
 
-// Content type, user metadata and stored headers from a request.
+// "k1=v1&k2=v2" (x-amz-tagging). The front end has percent-decoded header
+// values already, so the pairs are split as they stand.
+std::map<std::string, std::string> ParseTaggingHeader(const std::string& value) {
+  std::map<std::string, std::string> tags;
+  for (const auto& pair : ferry::Split(value, '&')) {
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    tags[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+  }
+  return tags;
+}
+
+// Content type, user metadata, tags and stored headers from a request.
 void MetaFromRequest(const S3Request& req, ObjectMeta* meta) {
   std::string ct = req.Header("content-type");
   if (!ct.empty()) meta->content_type = ct;
@@ -82,6 +94,7 @@ void MetaFromRequest(const S3Request& req, ObjectMeta* meta) {
     }
     if (!v.empty()) meta->headers[h] = v;
   }
+  meta->tags = ParseTaggingHeader(req.Header("x-amz-tagging"));
 }
 
 void ObjectHeaders(const ObjectMeta& m, S3Response* resp) {
@@ -91,6 +104,7 @@ void ObjectHeaders(const ObjectMeta& m, S3Response* resp) {
   for (const auto& [k, v] : m.user_metadata) resp->headers.emplace_back("x-amz-meta-" + k, v);
   for (const auto& [k, v] : m.headers) resp->headers.emplace_back(k, v);
   if (m.parts_count > 0) resp->headers.emplace_back("x-amz-mp-parts-count", std::to_string(m.parts_count));
+  if (!m.tags.empty()) resp->headers.emplace_back("x-amz-tagging-count", std::to_string(m.tags.size()));
   resp->content_type = m.content_type;
 }
 
@@ -270,16 +284,21 @@ std::string S3Service::OperationName(const S3Request& req) const {
   const bool copy = !req.Header("x-amz-copy-source").empty();
   if (m == "PUT") {
     if (req.HasQuery("uploadId")) return copy ? "UploadPartCopy" : "UploadPart";
-    if (req.HasQuery("tagging") || req.HasQuery("acl") || req.HasQuery("retention")) return "";
+    if (req.HasQuery("tagging")) return "PutObjectTagging";
+    if (req.HasQuery("acl") || req.HasQuery("retention")) return "";
     return copy ? "CopyObject" : "PutObject";
   }
   if (m == "GET") {
     if (req.HasQuery("uploadId")) return "ListParts";
-    if (req.HasQuery("tagging") || req.HasQuery("acl") || req.HasQuery("attributes")) return "";
+    if (req.HasQuery("tagging")) return "GetObjectTagging";
+    if (req.HasQuery("acl") || req.HasQuery("attributes")) return "";
     return "GetObject";
   }
   if (m == "HEAD") return "HeadObject";
-  if (m == "DELETE") return req.HasQuery("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  if (m == "DELETE") {
+    if (req.HasQuery("tagging")) return "DeleteObjectTagging";
+    return req.HasQuery("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+  }
   if (m == "POST") {
     if (req.HasQuery("uploads")) return "CreateMultipartUpload";
     if (req.HasQuery("uploadId")) return "CompleteMultipartUpload";
@@ -702,8 +721,13 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
     ObjectMeta meta = src;
     meta.key = req.key;
     if (directive == "REPLACE") {
+      std::map<std::string, std::string> tags = meta.tags;
       meta.content_type = "binary/octet-stream";
       MetaFromRequest(req, &meta);
+      meta.tags = tags;
+    }
+    if (req.Header("x-amz-tagging-directive") == "REPLACE") {
+      meta.tags = ParseTaggingHeader(req.Header("x-amz-tagging"));
     }
     // S3 keeps the source's ETag for single-part objects; a multipart
     // source becomes a plain object whose ETag is its MD5.
@@ -787,6 +811,39 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
                                                       std::to_string(meta.size));
     }
     resp->file = file;
+    return;
+  }
+
+  if (op == "GetObjectTagging") {
+    ObjectMeta meta;
+    S3Error e = store_.HeadObject(req.bucket, req.key, &meta);
+    if (!e.ok()) return key_error(e);
+    pugi::xml_document doc;
+    pugi::xml_node set = S3Root(&doc, "Tagging").append_child("TagSet");
+    for (const auto& [k, v] : meta.tags) {
+      pugi::xml_node t = set.append_child("Tag");
+      XmlText(t, "Key", k);
+      XmlText(t, "Value", v);
+    }
+    return xml(doc);
+  }
+
+  if (op == "PutObjectTagging" || op == "DeleteObjectTagging") {
+    std::map<std::string, std::string> tags;
+    if (op == "PutObjectTagging") {
+      std::string raw;
+      pugi::xml_document doc;
+      if (!read_xml(&doc, &raw)) return fail(kMalformedXml);
+      for (pugi::xml_node t : doc.child("Tagging").child("TagSet").children("Tag")) {
+        tags[t.child("Key").text().get()] = t.child("Value").text().get();
+      }
+      if (tags.size() > 10) {
+        return fail({400, "BadRequest", "Object tags cannot be greater than 10"});
+      }
+    }
+    S3Error e = store_.SetTags(req.bucket, req.key, tags);
+    if (!e.ok()) return key_error(e);
+    resp->status = op == "PutObjectTagging" ? 200 : 204;
     return;
   }
 

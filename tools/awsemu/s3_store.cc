@@ -47,7 +47,8 @@ json MetaToJson(const ObjectMeta& m) {
               {"content_type", m.content_type},
               {"user_metadata", m.user_metadata},
               {"headers", m.headers},
-              {"parts_count", m.parts_count}};
+              {"parts_count", m.parts_count},
+              {"tags", m.tags}};
 }
 
 ObjectMeta MetaFromJson(const json& j) {
@@ -60,6 +61,7 @@ ObjectMeta MetaFromJson(const json& j) {
   m.user_metadata = j.value("user_metadata", std::map<std::string, std::string>{});
   m.headers = j.value("headers", std::map<std::string, std::string>{});
   m.parts_count = j.value("parts_count", 0);
+  m.tags = j.value("tags", std::map<std::string, std::string>{});
   return m;
 }
 
@@ -356,6 +358,22 @@ S3Error S3Store::HeadObject(const std::string& bucket, const std::string& key,
   auto it = b->objects.find(key);
   if (it == b->objects.end()) return NoSuchKey();
   *meta = it->second;
+  return {};
+}
+
+S3Error S3Store::SetTags(const std::string& bucket, const std::string& key,
+                         const std::map<std::string, std::string>& tags) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(bucket);
+  if (!b) return NoSuchBucket();
+  auto it = b->objects.find(key);
+  if (it == b->objects.end()) return NoSuchKey();
+  ObjectMeta updated = it->second;
+  updated.tags = tags;
+  if (!WriteFileAtomic(ObjectBase(bucket, key) + ".json", MetaToJson(updated).dump())) {
+    return {500, "InternalError", "cannot store the object's tags under " + root_};
+  }
+  it->second = updated;
   return {};
 }
 

@@ -40,6 +40,7 @@ struct ObjectMeta {
   // cache-control, content-language, expires (lower-case names).
   std::map<std::string, std::string> headers;
   int parts_count = 0;  // >0 for objects made by multipart upload
+  std::map<std::string, std::string> tags;  // object tagging
 };
 
 struct BucketMeta {
@@ -117,6 +118,9 @@ class S3Store {
   S3Error OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
                      int* fd) const;
   S3Error HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const;
+  // Replaces an object's tag set.
+  S3Error SetTags(const std::string& bucket, const std::string& key,
+                  const std::map<std::string, std::string>& tags);
   // Deleting a missing key succeeds, as in S3.
   S3Error DeleteObject(const std::string& bucket, const std::string& key);
   // Keys after `after` (exclusive) starting with prefix; with a delimiter,
