@@ -19,7 +19,7 @@ Status ResolvePipelinePath(const std::string& arg, std::string* file) {
     if (!fs::exists(p, ec))
       return Status::Invalid("no pipeline.yml in directory '" + arg +
                              "' (name the pipeline file, e.g. ferry run " + arg + "/my.yml)");
-    *file = p.string();
+    *file = p.lexically_normal().string();  // "./pipeline.yml" -> "pipeline.yml" in messages
     return Status::Ok();
   }
   if (!fs::exists(arg, ec))

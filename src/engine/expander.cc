@@ -268,6 +268,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     items.push_back(Value());
   }
 
+  graph->tasks.reserve(graph->tasks.size() + items.size());
   // Which spec each already-expanded task belongs to, to tell which
   // referenced specs a task's inputs already depend on.
   auto spec_of = [&](uint32_t idx) { return graph->tasks[idx].spec; };

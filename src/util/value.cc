@@ -47,35 +47,39 @@ std::string NumberText(double d) {
 }
 }  // namespace
 
-Value::Value(ValueList l) : kind_(Kind::kList), list_(std::make_shared<ValueList>(std::move(l))) {}
-Value::Value(ValueMap m) : kind_(Kind::kMap), map_(std::make_shared<ValueMap>(std::move(m))) {}
+Value::Value(ValueList l) : kind_(Kind::kList), ptr_(std::make_shared<ValueList>(std::move(l))) {}
+Value::Value(ValueMap m) : kind_(Kind::kMap), ptr_(std::make_shared<ValueMap>(std::move(m))) {}
 Value Value::EmptyList() { return Value(ValueList{}); }
 Value Value::EmptyMap() { return Value(ValueMap{}); }
 
-const ValueList& Value::as_list() const { return list_ && kind_ == Kind::kList ? *list_ : EmptyListRef(); }
-const ValueMap& Value::as_map() const { return map_ && kind_ == Kind::kMap ? *map_ : EmptyMapRef(); }
+const ValueList& Value::as_list() const {
+  return ptr_ && kind_ == Kind::kList ? *static_cast<const ValueList*>(ptr_.get()) : EmptyListRef();
+}
+const ValueMap& Value::as_map() const {
+  return ptr_ && kind_ == Kind::kMap ? *static_cast<const ValueMap*>(ptr_.get()) : EmptyMapRef();
+}
 
 ValueList& Value::MutableList() {
-  if (kind_ != Kind::kList || !list_) {
+  if (kind_ != Kind::kList || !ptr_) {
     *this = Value(ValueList{});
-  } else if (list_.use_count() > 1) {
-    list_ = std::make_shared<ValueList>(*list_);
+  } else if (ptr_.use_count() > 1) {
+    ptr_ = std::make_shared<ValueList>(*static_cast<const ValueList*>(ptr_.get()));
   }
-  return *list_;
+  return *static_cast<ValueList*>(ptr_.get());
 }
 
 ValueMap& Value::MutableMap() {
-  if (kind_ != Kind::kMap || !map_) {
+  if (kind_ != Kind::kMap || !ptr_) {
     *this = Value(ValueMap{});
-  } else if (map_.use_count() > 1) {
-    map_ = std::make_shared<ValueMap>(*map_);
+  } else if (ptr_.use_count() > 1) {
+    ptr_ = std::make_shared<ValueMap>(*static_cast<const ValueMap*>(ptr_.get()));
   }
-  return *map_;
+  return *static_cast<ValueMap*>(ptr_.get());
 }
 
 const Value* Value::Find(std::string_view key) const {
-  if (kind_ != Kind::kMap || !map_) return nullptr;
-  return map_->Find(key);
+  if (kind_ != Kind::kMap || !ptr_) return nullptr;
+  return static_cast<const ValueMap*>(ptr_.get())->Find(key);
 }
 
 const Value* Value::FindPath(std::string_view dotted) const {

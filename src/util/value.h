@@ -24,7 +24,7 @@ class Value {
 
   Value() = default;
   Value(std::nullptr_t) {}
-  Value(bool b) : kind_(Kind::kBool), i_(b) {}
+  Value(bool b) : kind_(Kind::kBool), i_(b ? 1 : 0) {}
   Value(int i) : kind_(Kind::kInt), i_(i) {}
   Value(int64_t i) : kind_(Kind::kInt), i_(i) {}
   Value(double d) : kind_(Kind::kDouble), d_(d) {}
@@ -47,9 +47,13 @@ class Value {
   bool is_list() const { return kind_ == Kind::kList; }
   bool is_map() const { return kind_ == Kind::kMap; }
 
-  bool as_bool() const { return i_ != 0; }
-  int64_t as_int() const { return kind_ == Kind::kDouble ? static_cast<int64_t>(d_) : i_; }
-  double as_double() const { return kind_ == Kind::kInt ? static_cast<double>(i_) : d_; }
+  bool as_bool() const { return kind_ == Kind::kBool || kind_ == Kind::kInt ? i_ != 0 : false; }
+  int64_t as_int() const {
+    return kind_ == Kind::kDouble ? static_cast<int64_t>(d_) : kind_ == Kind::kInt || kind_ == Kind::kBool ? i_ : 0;
+  }
+  double as_double() const {
+    return kind_ == Kind::kDouble ? d_ : kind_ == Kind::kInt ? static_cast<double>(i_) : 0.0;
+  }
   const std::string& as_string() const { return s_; }
   const ValueList& as_list() const;  // empty list if not a list
   const ValueMap& as_map() const;    // empty map if not a map
@@ -76,12 +80,14 @@ class Value {
   bool operator!=(const Value& o) const { return !(*this == o); }
 
  private:
+  // 64 bytes: task graphs hold several Values per task, 100,000s of tasks.
   Kind kind_ = Kind::kNull;
-  int64_t i_ = 0;
-  double d_ = 0;
+  union {
+    int64_t i_ = 0;  // bool and int
+    double d_;
+  };
   std::string s_;
-  std::shared_ptr<ValueList> list_;
-  std::shared_ptr<ValueMap> map_;
+  std::shared_ptr<void> ptr_;  // the ValueList or ValueMap, by kind_
 };
 
 class ValueMap {

@@ -198,6 +198,20 @@ def test_job_definition_revisions_and_status(client):
     assert [d["revision"] for d in by_arn] == [2]
 
 
+def test_tag_resource_list_and_untag(env):
+    queue_arn = env.batch.describe_job_queues(jobQueues=[env.queue])["jobQueues"][0]["jobQueueArn"]
+    job_arn = env.batch.submit_job(jobName="t", jobQueue=env.queue, jobDefinition=env.jd,
+                                   tags={"a": "1"})["jobArn"]
+    for arn in (queue_arn, job_arn):
+        env.batch.tag_resource(resourceArn=arn, tags={"b": "2", "c": "3"})
+        env.batch.untag_resource(resourceArn=arn, tagKeys=["c"])
+        tags = env.batch.list_tags_for_resource(resourceArn=arn)["tags"]
+        assert tags == ({"a": "1", "b": "2"} if arn == job_arn else {"b": "2"})
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        env.batch.list_tags_for_resource(resourceArn=queue_arn + "-missing")
+    assert err.value.response["Error"]["Code"] == "ClientException"
+
+
 # ------------------------------------------------------------ running jobs
 
 
@@ -286,6 +300,10 @@ def test_end_to_end_s3_job_with_cli_and_logs(emu, env, client):
     assert proc.returncode == 0, proc.stderr
     messages = [e["message"] for e in json.loads(proc.stdout)["events"]]
     assert "HELLO FERRY" in messages and "SECOND LINE" in messages
+
+    ops = [(r["service"], r["operation"], r["status"]) for r in emu.requests()]
+    assert ("batch", "SubmitJob", 200) in ops and ("batch", "DescribeJobs", 200) in ops
+    assert ("logs", "GetLogEvents", 200) in ops
 
 
 def test_array_job_runs_all_100_children(emu, env):
@@ -551,3 +569,41 @@ def test_volumes_are_mounted_with_bubblewrap(env, tmp_path):
     assert lines == ["from the host"]
     with open(os.path.join(host, "out.txt")) as f:
         assert f.read() == "written\n"
+
+
+# ------------------------------------------------------------ scale
+
+
+def test_many_concurrent_jobs_share_a_few_threads(emu, client):
+    """300 children running at once are watched by the emulator's one job
+    worker: running them adds no threads (the HTTP pool is there anyway)."""
+    batch = client("batch")
+    batch.create_compute_environment(
+        computeEnvironmentName="big", type="MANAGED",
+        computeResources={"type": "EC2", "maxvCpus": 1024, "instanceTypes": ["r5"], "subnets": ["s"],
+                          "instanceRole": "r"})
+    batch.create_job_queue(jobQueueName="bigq", priority=1,
+                           computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "big"}])
+    batch.register_job_definition(
+        jobDefinitionName="sleeper", type="container",
+        containerProperties={"image": "x", "command": ["sleep", "2"],
+                             "resourceRequirements": [{"type": "VCPU", "value": "1"},
+                                                      {"type": "MEMORY", "value": "16"}]})
+    threads_before = len(os.listdir(f"/proc/{emu.proc.pid}/task"))
+    parent = batch.submit_job(jobName="many", jobQueue="bigq", jobDefinition="sleeper",
+                              arrayProperties={"size": 300})["jobId"]
+    deadline = time.time() + 60
+    peak_running, threads_at_peak = 0, 0
+    while True:
+        job = batch.describe_jobs(jobs=[parent])["jobs"][0]
+        running = job["arrayProperties"]["statusSummary"]["RUNNING"]
+        if running > peak_running:
+            peak_running = running
+            threads_at_peak = len(os.listdir(f"/proc/{emu.proc.pid}/task"))
+        if job["status"] in TERMINAL:
+            break
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert job["status"] == "SUCCEEDED"
+    assert peak_running >= 100
+    assert threads_at_peak - threads_before < 8

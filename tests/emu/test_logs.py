@@ -38,6 +38,9 @@ def test_log_groups_create_describe_retention_delete(logs):
     with pytest.raises(botocore.exceptions.ClientError) as err:
         logs.create_log_group(logGroupName="/app/a")
     assert error_of(err) == ("ResourceAlreadyExistsException", 400)
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        logs.create_log_group(logGroupName="no spaces allowed")
+    assert error_of(err) == ("InvalidParameterException", 400)
 
     groups = logs.describe_log_groups(logGroupNamePrefix="/app/")["logGroups"]
     assert [g["logGroupName"] for g in groups] == ["/app/a", "/app/b", "/app/c"]

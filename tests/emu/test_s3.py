@@ -397,20 +397,40 @@ def test_objects_persist_in_data_dir(emu_factory, tmp_path):
     assert any(open(f, "rb").read() == b"still here" for f in files)
 
 
-def test_aws_cli_cp_ls_sync(emu, s3, tmp_path):
+def test_object_tagging(s3):
+    s3.put_object(Bucket="bkt", Key="t", Body=b"x", Tagging="team=data&stage=raw")
+    assert s3.get_object(Bucket="bkt", Key="t")["TagCount"] == 2
+    tags = s3.get_object_tagging(Bucket="bkt", Key="t")["TagSet"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("stage", "raw"), ("team", "data")]
+    s3.put_object_tagging(Bucket="bkt", Key="t", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert s3.get_object_tagging(Bucket="bkt", Key="t")["TagSet"] == [{"Key": "k", "Value": "v"}]
+    s3.copy_object(Bucket="bkt", Key="t2", CopySource="bkt/t")
+    assert s3.get_object_tagging(Bucket="bkt", Key="t2")["TagSet"] == [{"Key": "k", "Value": "v"}]
+    s3.delete_object_tagging(Bucket="bkt", Key="t")
+    assert s3.get_object_tagging(Bucket="bkt", Key="t")["TagSet"] == []
+    with pytest.raises(ClientError) as e:
+        s3.get_object_tagging(Bucket="bkt", Key="missing")
+    assert error_of(e) == ("NoSuchKey", 404)
+
+
+@pytest.fixture
+def tree(tmp_path):
     src = tmp_path / "src"
     (src / "sub").mkdir(parents=True)
     (src / "a.txt").write_text("alpha\n")
     (src / "sub" / "b.txt").write_text("beta\n")
-    big = src / "big.bin"
-    big.write_bytes(os.urandom(20 * MIB))  # above the CLI's 8 MiB multipart threshold
+    (src / "big.bin").write_bytes(os.urandom(17 * MIB))  # above the CLI's 8 MiB multipart threshold
+    return src
 
-    r = emu.aws("s3", "cp", str(src / "a.txt"), "s3://bkt/one/a.txt")
+
+def test_aws_cli_cp_and_ls(emu, s3, tree, tmp_path):
+    big = tree / "big.bin"
+    r = emu.aws("s3", "cp", str(tree / "a.txt"), "s3://bkt/one/a.txt")
     assert r.returncode == 0, r.stderr
     r = emu.aws("s3", "cp", str(big), "s3://bkt/big.bin")
     assert r.returncode == 0, r.stderr
     etag = s3.head_object(Bucket="bkt", Key="big.bin")["ETag"]
-    assert etag.endswith('-3"'), etag  # 8 + 8 + 4 MiB parts
+    assert etag.endswith('-3"'), etag  # 8 + 8 + 1 MiB parts
     ops = [x["operation"] for x in emu.requests()]
     assert ops.count("UploadPart") == 3 and "CompleteMultipartUpload" in ops
 
@@ -419,22 +439,6 @@ def test_aws_cli_cp_ls_sync(emu, s3, tmp_path):
     assert "PRE one/" in r.stdout and "big.bin" in r.stdout
     r = emu.aws("s3", "ls", "--recursive", "s3://bkt/")
     assert "one/a.txt" in r.stdout
-
-    r = emu.aws("s3", "sync", str(src), "s3://bkt/synced/")
-    assert r.returncode == 0, r.stderr
-    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="bkt", Prefix="synced/")["Contents"])
-    assert keys == ["synced/a.txt", "synced/big.bin", "synced/sub/b.txt"]
-    # A second sync has nothing to do.
-    before = len(emu.requests())
-    r = emu.aws("s3", "sync", str(src), "s3://bkt/synced/")
-    assert r.returncode == 0 and r.stdout == ""
-    assert all(x["operation"] == "ListObjectsV2" for x in emu.requests()[before:])
-
-    dst = tmp_path / "dst"
-    r = emu.aws("s3", "sync", "s3://bkt/synced/", str(dst))
-    assert r.returncode == 0, r.stderr
-    assert (dst / "sub" / "b.txt").read_text() == "beta\n"
-    assert (dst / "big.bin").read_bytes() == big.read_bytes()
 
     r = emu.aws("s3", "cp", "s3://bkt/big.bin", str(tmp_path / "down.bin"))
     assert r.returncode == 0, r.stderr
@@ -448,9 +452,29 @@ def test_aws_cli_cp_ls_sync(emu, s3, tmp_path):
     assert r.stdout == "alpha\n"
     r = emu.aws("s3", "cp", "s3://bkt/missing.txt", str(tmp_path / "x"))
     assert r.returncode != 0 and "404" in r.stderr
+
+
+def test_aws_cli_sync_rm_rb(emu, s3, tree, tmp_path):
+    r = emu.aws("s3", "sync", str(tree), "s3://bkt/synced/")
+    assert r.returncode == 0, r.stderr
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="bkt", Prefix="synced/")["Contents"])
+    assert keys == ["synced/a.txt", "synced/big.bin", "synced/sub/b.txt"]
+    # A second sync has nothing to do.
+    before = len(emu.requests())
+    r = emu.aws("s3", "sync", str(tree), "s3://bkt/synced/")
+    assert r.returncode == 0 and r.stdout == ""
+    assert all(x["operation"] == "ListObjectsV2" for x in emu.requests()[before:])
+
+    dst = tmp_path / "dst"
+    r = emu.aws("s3", "sync", "s3://bkt/synced/", str(dst))
+    assert r.returncode == 0, r.stderr
+    assert (dst / "sub" / "b.txt").read_text() == "beta\n"
+    assert (dst / "big.bin").read_bytes() == (tree / "big.bin").read_bytes()
+
     r = emu.aws("s3", "rm", "--recursive", "s3://bkt/synced/")
     assert r.returncode == 0, r.stderr
     assert s3.list_objects_v2(Bucket="bkt", Prefix="synced/")["KeyCount"] == 0
+    s3.put_object(Bucket="bkt", Key="left", Body=b"x")
     r = emu.aws("s3", "rb", "--force", "s3://bkt")
     assert r.returncode == 0, r.stderr
     assert s3.list_buckets()["Buckets"] == []

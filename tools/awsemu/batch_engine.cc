@@ -256,6 +256,8 @@ json BatchEngine::SubmitJob(const json& in) {
   json retry = in.contains("retryStrategy") ? in["retryStrategy"] : def->body.value("retryStrategy", json());
   spec->retry = ParseRetry(retry);
   spec->retry_json = retry;
+  // AWS's minimum timeout is 60 s; any positive value is accepted here so
+  // that tests of timeouts stay fast.
   json timeout = in.contains("timeout") ? in["timeout"] : def->body.value("timeout", json());
   if (timeout.is_object()) {
     auto secs = OptInt(timeout, "attemptDurationSeconds");
@@ -364,6 +366,7 @@ json BatchEngine::SubmitJob(const json& in) {
     j->seq = next_seq_++;
     j->spec = spec;
     j->created_at = wall;
+    j->tags = spec->tags;
     Job* raw = j.get();
     jobs_[id] = std::move(j);
     AddTimer(now + timing_.step_ms, TimerKind::kAdvance, raw);
@@ -811,7 +814,7 @@ json BatchEngine::JobJson(const Job& job) const {
   if (job.stopped_at) j["stoppedAt"] = job.stopped_at;
   if (!spec.retry_json.is_null()) j["retryStrategy"] = spec.retry_json;
   if (spec.timeout_seconds) j["timeout"] = {{"attemptDurationSeconds", spec.timeout_seconds}};
-  if (!spec.tags.is_null()) j["tags"] = spec.tags;
+  if (!job.tags.is_null()) j["tags"] = job.tags;
   if (!job.children.empty()) {
     json summary = json::object();
     for (const char* s : kStatuses) summary[s] = 0;

@@ -66,6 +66,11 @@ class BatchEngine {
   json ListJobs(const json& in);
   json TerminateJob(const json& in);
   json CancelJob(const json& in);
+  // /v1/tags/{resourceArn}: `in` holds "tags" (TagResource) or "tagKeys"
+  // (UntagResource); ListTagsForResource needs neither.
+  json TagResource(const std::string& arn, const json& in);
+  json UntagResource(const std::string& arn, const std::vector<std::string>& keys);
+  json ListTagsForResource(const std::string& arn);
 
   void Reset();
   void Shutdown();
@@ -91,6 +96,8 @@ class BatchEngine {
   json CeJson(const ComputeEnv& ce) const;
   json QueueJson(const JobQueue& q) const;
   static json JobDefJson(const JobDefinition& d);
+  // The tag map of the resource an ARN names; throws if there is none.
+  json* TagsOf(const std::string& arn);
 
   // Job lifecycle (batch_engine.cc), mu_ held.
   void Loop();

@@ -104,6 +104,7 @@ struct Job {
   std::string status_reason;
   int64_t created_at = 0, started_at = 0, stopped_at = 0;
   std::vector<Attempt> attempts;  // the last one is live while RUNNING
+  nlohmann::json tags;            // null if none (TagResource may change them)
 
   Job* parent = nullptr;  // array children
   int index = -1;

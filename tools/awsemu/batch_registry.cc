@@ -413,3 +413,56 @@ json BatchEngine::DescribeJobDefinitions(const json& in) {
 }
 
 }  // namespace awsemu
+
+namespace awsemu {
+
+nlohmann::json* BatchEngine::TagsOf(const std::string& arn) {
+  // arn:aws:batch:REGION:ACCOUNT:KIND/NAME
+  size_t slash = arn.find('/');
+  size_t colon = arn.rfind(':', slash);
+  if (arn.rfind("arn:aws:batch:", 0) != 0 || slash == std::string::npos || colon == std::string::npos)
+    ThrowClient("Invalid resource ARN: " + arn);
+  std::string kind = arn.substr(colon + 1, slash - colon - 1);
+  std::string name = arn.substr(slash + 1);
+  json* tags = nullptr;
+  if (kind == "compute-environment") {
+    if (ComputeEnv* ce = FindCe(name)) tags = &ce->tags;
+  } else if (kind == "job-queue") {
+    if (JobQueue* q = FindQueue(name)) tags = &q->tags;
+  } else if (kind == "job-definition") {
+    size_t c = name.find(':');
+    auto it = job_defs_.find(name.substr(0, c));
+    if (it != job_defs_.end() && c != std::string::npos)
+      for (auto& d : it->second)
+        if (std::to_string(d.revision) == name.substr(c + 1)) tags = &d.body["tags"];
+  } else if (kind == "job") {
+    if (Job* j = FindJob(name)) tags = &j->tags;
+  }
+  if (!tags) ThrowClient("Resource " + arn + " does not exist");
+  if (!tags->is_object()) *tags = json::object();
+  return tags;
+}
+
+nlohmann::json BatchEngine::TagResource(const std::string& arn, const json& in) {
+  std::map<std::string, std::string> add = OptStrMap(in, "tags");
+  if (add.empty()) ThrowClient("tags is required");
+  std::lock_guard<std::mutex> lock(mu_);
+  json* tags = TagsOf(arn);
+  for (const auto& [k, v] : add) (*tags)[k] = v;
+  return json::object();
+}
+
+nlohmann::json BatchEngine::UntagResource(const std::string& arn, const std::vector<std::string>& keys) {
+  if (keys.empty()) ThrowClient("tagKeys is required");
+  std::lock_guard<std::mutex> lock(mu_);
+  json* tags = TagsOf(arn);
+  for (const auto& k : keys) tags->erase(k);
+  return json::object();
+}
+
+nlohmann::json BatchEngine::ListTagsForResource(const std::string& arn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {{"tags", *TagsOf(arn)}};
+}
+
+}  // namespace awsemu

@@ -112,6 +112,19 @@ void BatchService::Handle(const EmuRequest& req, EmuResponse* resp) {
     else if (op == "RegisterJobDefinition") out = e.RegisterJobDefinition(in);
     else if (op == "DeregisterJobDefinition") out = e.DeregisterJobDefinition(in);
     else if (op == "DescribeJobDefinitions") out = e.DescribeJobDefinitions(in);
+    else if (op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource") {
+      std::string arn = req.path.substr(std::string("/v1/tags/").size());
+      if (op == "TagResource") {
+        out = e.TagResource(arn, in);
+      } else if (op == "ListTagsForResource") {
+        out = e.ListTagsForResource(arn);
+      } else {
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : req.query)
+          if (k == "tagKeys") keys.push_back(v);
+        out = e.UntagResource(arn, keys);
+      }
+    }
     else {
       SetError(resp, 400, "ClientException", op + " is not supported by ferry-awsemu");
       return;

@@ -83,6 +83,30 @@ int Limit(const json& in, const char* key, int max, int dflt) {
   return static_cast<int>(*v);
 }
 
+// Log group names: 1-512 of letters, digits and . - _ / #; stream names
+// may not contain ':' or '*'.
+std::string GroupName(const json& in) {
+  std::string name = ReqString(in, "logGroupName");
+  bool ok = name.size() <= 512 && name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                          "0123456789._-/#") == std::string::npos;
+  if (!ok)
+    throw BadParam{"InvalidParameterException",
+                   "1 validation error detected: Value '" + name +
+                       "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression "
+                       "pattern: [\\.\\-_/#A-Za-z0-9]+"};
+  return name;
+}
+
+std::string StreamName(const json& in) {
+  std::string name = ReqString(in, "logStreamName");
+  if (name.size() > 512 || name.find_first_of(":*") != std::string::npos)
+    throw BadParam{"InvalidParameterException",
+                   "1 validation error detected: Value '" + name +
+                       "' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression "
+                       "pattern: [^:*]*"};
+  return name;
+}
+
 void CheckError(const LogsError& e) {
   if (!e.ok()) throw BadParam{e.code, e.message};
 }
@@ -137,7 +161,7 @@ void LogsService::Handle(const EmuRequest& req, EmuResponse* resp) {
   const int64_t now = NowMillis();
   try {
     if (op == "CreateLogGroup") {
-      CheckError(store_.CreateGroup(ReqString(in, "logGroupName"), now));
+      CheckError(store_.CreateGroup(GroupName(in), now));
       SetOk(resp, json::object());
     } else if (op == "DeleteLogGroup") {
       CheckError(store_.DeleteGroup(ReqString(in, "logGroupName")));
@@ -176,7 +200,7 @@ void LogsService::Handle(const EmuRequest& req, EmuResponse* resp) {
       CheckError(store_.PutRetention(ReqString(in, "logGroupName"), std::nullopt));
       SetOk(resp, json::object());
     } else if (op == "CreateLogStream") {
-      CheckError(store_.CreateStream(ReqString(in, "logGroupName"), ReqString(in, "logStreamName"), now));
+      CheckError(store_.CreateStream(ReqString(in, "logGroupName"), StreamName(in), now));
       SetOk(resp, json::object());
     } else if (op == "DeleteLogStream") {
       CheckError(store_.DeleteStream(ReqString(in, "logGroupName"), ReqString(in, "logStreamName")));
