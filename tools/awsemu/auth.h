@@ -90,4 +90,15 @@ AuthResult Authenticate(const CredentialStore& store, const ferry::aws::SigV4Req
                         const std::string& service, const std::string& payload_hash,
                         std::chrono::system_clock::time_point now);
 
+// S3 presigned URLs in the older SigV2 query form (AWSAccessKeyId,
+// Signature, Expires), which boto3 still produces by default for
+// generate_presigned_url. `resource` is the bucket-qualified wire path
+// ("/bucket/key%20name"); `query` the decoded pairs. Only S3 accepts these.
+bool IsSigV2Presigned(const ferry::aws::QueryList& query);
+AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::string& method,
+                                  const std::string& resource,
+                                  const ferry::aws::QueryList& query,
+                                  const std::multimap<std::string, std::string>& lower_headers,
+                                  std::chrono::system_clock::time_point now);
+
 }  // namespace awsemu

@@ -2,6 +2,7 @@
 // missing or mistyped members (ClientException, HTTP 400).
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #include "awsemu/logs_service.h"
 
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "awsemu/batch_ids.h"
@@ -275,7 +276,11 @@ void LogsService::Handle(const EmuRequest& req, EmuResponse* resp) {
         ++idx;
       }
       CheckError(store_.Put(group, stream, events, now));
-      json out = json::object();
+      // Sequence tokens are no longer checked by AWS, but it still returns
+      // one and older clients read it.
+      char seq[64];
+      std::snprintf(seq, sizeof seq, "%056lld", static_cast<long long>(now));
+      json out = {{"nextSequenceToken", seq}};
       if (too_new_start >= 0 || too_old_end >= 0) {
         json info = json::object();
         if (too_new_start >= 0) info["tooNewLogEventStartIndex"] = too_new_start;

@@ -356,6 +356,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   // Work out the operation before authenticating, so that refused requests
   // are logged with what they tried.
   S3Request s3req;
+  bool virtual_host = false;
   EmuRequest ereq;
   Service* svc = nullptr;
   if (service == "s3") {
@@ -369,6 +370,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     std::string path = aws::UriDecode(wire_path);
     const std::string vhost_suffix = ".localhost";
     if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
+      virtual_host = true;
       s3req.bucket = host.substr(0, host.size() - vhost_suffix.size());
       s3req.key = path.size() > 1 ? path.substr(1) : "";
     } else {
@@ -392,7 +394,15 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   // Authentication.
   std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
                                              : aws::Sha256Hex(body);
-  AuthResult auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
+  AuthResult auth;
+  if (service == "s3" && IsSigV2Presigned(sreq.query) && req.get_header_value("Authorization").empty()) {
+    // The SigV2 resource names the bucket even when it came in the Host.
+    std::string resource = virtual_host ? "/" + s3req.bucket + wire_path : wire_path;
+    auth = AuthenticateSigV2Query(creds_, req.method, resource, sreq.query, s3req.headers,
+                                  system_clock::now());
+  } else {
+    auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
+  }
   if (!auth.ok && auth.failure == AuthFailure::kBadSignature && req.has_header("x-amz-copy-source")) {
     // httplib 0.11 percent-decodes header values before handlers see them,
     // but clients sign x-amz-copy-source as sent (percent-encoded with
@@ -405,7 +415,23 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   if (!auth.ok) {
     if (auth.failure == AuthFailure::kBadSignature) {
       // What we computed, to help whoever debugs a client; S3 also returns it.
-      if (std::getenv("FERRY_AWSEMU_DEBUG")) std::fprintf(stderr, "ferry-awsemu: %s\n", auth.detail.c_str());
+      if (std::getenv("FERRY_AWSEMU_DEBUG")) {
+        // The canonical request may carry a session token: mask it.
+        std::string shown;
+        for (std::string line : ferry::Split(auth.detail, '\n')) {
+          if (ferry::StartsWith(ferry::ToLower(line), "x-amz-security-token:")) {
+            line = "x-amz-security-token:<redacted>";
+          }
+          auto q = line.find("X-Amz-Security-Token=");
+          if (q != std::string::npos) {
+            auto end = line.find('&', q);
+            line = line.substr(0, q) + "X-Amz-Security-Token=<redacted>" +
+                   (end == std::string::npos ? "" : line.substr(end));
+          }
+          shown += line + "\n";
+        }
+        std::fprintf(stderr, "ferry-awsemu: %s", shown.c_str());
+      }
       auth.detail.clear();
     }
     AuthError err = ErrorFor(service, auth.failure, auth.detail);
