@@ -625,20 +625,12 @@ int RunS3Cli(const std::vector<std::string>& args, std::shared_ptr<const Env> en
 
 int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io) {
   if (!env) env = std::make_shared<ProcessEnv>();
-  std::vector<std::string> rest;
-  std::string sub;
-  for (const auto& arg : args) {
-    if (sub.empty() && !StartsWith(arg, "-")) sub = arg;
-    else rest.push_back(arg);
-  }
-  if (sub != "whoami") {
-    std::fprintf(io.err, "usage: ferry aws whoami [--region R] [--profile P] [--endpoint-url U]%s\n",
-                 sub.empty() ? "" : DidYouMean(sub, {"whoami"}).c_str());
-    return 2;
-  }
   S3Args a;
-  Status s = ParseArgs(rest, false, &a);
-  if (s.ok() && !a.positional.empty()) s = Status::Invalid("ferry aws whoami takes no arguments");
+  Status s = ParseArgs(args, false, &a);  // global options may come before or after `whoami`
+  if (s.ok() && (a.positional.empty() || a.positional[0] != "whoami"))
+    s = Status::Invalid("usage: ferry aws whoami [--region R] [--profile P] [--endpoint-url U]" +
+                        (a.positional.empty() ? std::string() : DidYouMean(a.positional[0], {"whoami"})));
+  if (s.ok() && a.positional.size() > 1) s = Status::Invalid("ferry aws whoami takes no arguments");
   if (!s.ok()) {
     std::fprintf(io.err, "%s\n", s.message().c_str());
     return s.exit_code();

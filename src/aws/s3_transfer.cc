@@ -78,8 +78,10 @@ class HashingBody : public BodySource {
 // Writes a response body into a file at an offset (pwrite), hashing it.
 class FileSink : public BodySink {
  public:
-  FileSink(std::shared_ptr<int> fd, int64_t base, TransferProgress* progress)
-      : fd_(std::move(fd)), base_(base), progress_(progress), md5_(Hasher::Kind::kMd5) {}
+  // `hash`: keep an MD5 of the bytes (only when there is an ETag to check it
+  // against; hashing costs more CPU than the copy itself).
+  FileSink(std::shared_ptr<int> fd, int64_t base, TransferProgress* progress, bool hash)
+      : fd_(std::move(fd)), base_(base), progress_(progress), hash_(hash), md5_(Hasher::Kind::kMd5) {}
   void Reset() override {
     if (progress_) progress_->bytes_done -= pos_;
     pos_ = 0;
@@ -96,7 +98,7 @@ class FileSink : public BodySink {
       }
       off += static_cast<size_t>(w);
     }
-    md5_.Update(d, n);
+    if (hash_) md5_.Update(d, n);
     pos_ += static_cast<int64_t>(n);
     if (progress_) progress_->bytes_done += static_cast<int64_t>(n);
     return true;
@@ -112,6 +114,7 @@ class FileSink : public BodySink {
   std::shared_ptr<int> fd_;
   int64_t base_;
   TransferProgress* progress_;
+  bool hash_;
   Hasher md5_;
   int64_t pos_ = 0;
   std::string digest_;
@@ -551,7 +554,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
 
   if (info.size < options_.multipart_threshold) {
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
-    auto sink = std::make_shared<FileSink>(sfd, 0, progress_);
+    auto sink = std::make_shared<FileSink>(sfd, 0, progress_, true);
     req.sink = sink;
     int64_t expect = info.size;
     req.validate = [sink, expect, etag](const HttpResponse& r) {
@@ -649,7 +652,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
     req.headers = {{"Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1)}};
     if (!info.etag.empty()) req.headers.emplace_back("If-Match", "\"" + info.etag + "\"");
-    auto sink = std::make_shared<FileSink>(sfd, off, progress_);
+    auto sink = std::make_shared<FileSink>(sfd, off, progress_, dl->composite);
     dl->sinks[i] = sink;
     req.sink = sink;
     req.target = from.ToString() + " bytes " + std::to_string(off) + "-" + std::to_string(off + len - 1);

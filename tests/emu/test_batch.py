@@ -537,7 +537,7 @@ def test_list_jobs_by_queue_status_and_pages(env):
         jobQueue=env.queue, jobStatus="SUCCEEDED", PaginationConfig={"PageSize": 2}))
     assert len(pages) >= 3
     listed = [s["jobId"] for p in pages for s in p["jobSummaryList"]]
-    assert set(ids) <= set(listed)
+    assert listed == ids[::-1]  # newest first
     # No status means RUNNING only.
     assert not set(ids) & {s["jobId"] for s in env.batch.list_jobs(jobQueue=env.queue)["jobSummaryList"]}
     by_name = env.batch.list_jobs(jobQueue=env.queue, filters=[{"name": "JOB_NAME", "values": ["listed-3"]}])

@@ -60,6 +60,9 @@ def test_log_groups_create_describe_retention_delete(logs):
         logs.put_retention_policy(logGroupName="/missing", retentionInDays=7)
     assert error_of(err) == ("ResourceNotFoundException", 400)
 
+    logs.delete_retention_policy(logGroupName="/app/b")
+    assert "retentionInDays" not in logs.describe_log_groups(logGroupNamePrefix="/app/b")["logGroups"][0]
+
     logs.delete_log_group(logGroupName="/app/a")
     names = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
     assert "/app/a" not in names and "/other/x" in names
@@ -111,6 +114,13 @@ def test_log_streams_describe_order_prefix_and_pages(logs):
     with pytest.raises(botocore.exceptions.ClientError) as err:
         logs.describe_log_streams(logGroupName="g", orderBy="LastEventTime", logStreamNamePrefix="job/")
     assert error_of(err) == ("InvalidParameterException", 400)
+
+    logs.delete_log_stream(logGroupName="g", logStreamName="other")
+    assert [s["logStreamName"] for s in logs.describe_log_streams(logGroupName="g")["logStreams"]] == [
+        "job/a", "job/b", "job/c"]
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        logs.delete_log_stream(logGroupName="g", logStreamName="other")
+    assert error_of(err) == ("ResourceNotFoundException", 400)
 
 
 def test_get_log_events_tokens_behave_like_aws(logs):

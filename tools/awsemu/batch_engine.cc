@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_ids.h"
@@ -31,6 +30,7 @@ const char* kMisconfigured =
 const char* kContainerExited = "Essential container in task exited";
 const char* kTimedOut = "Job attempt duration exceeded timeout";
 const char* kDependencyFailed = "Dependent Job failed";
+constexpr int64_t kMaxLogBytesPerAttempt = 64LL << 20;
 const char* kStatuses[] = {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"};
 
 int64_t SteadyMs() {
@@ -44,8 +44,7 @@ void CheckJobName(const std::string& name) {
                         [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
   if (!ok)
     ThrowClient("Error executing request, Exception : Job name should be up to 128 characters long; the first "
-                "character must be alphanumeric and the rest letters, numbers, hyphens or underscores., RequestId: " +
-                NewUuid());
+                "character must be alphanumeric and the rest letters, numbers, hyphens or underscores.");
 }
 
 // Reads resource values from a list of {type, value} and the legacy
@@ -234,7 +233,7 @@ json BatchEngine::SubmitJob(const json& in) {
       std::string k = OptStr(kv, "name"), v = OptStr(kv, "value");
       if (k.rfind("AWS_BATCH", 0) == 0)
         ThrowClient("Error executing request, Exception : Environment variable names starting with AWS_BATCH are "
-                    "reserved, RequestId: " + NewUuid());
+                    "reserved.");
       auto existing = std::find_if(env_list.begin(), env_list.end(), [&](const json& e) { return e["name"] == k; });
       if (existing != env_list.end()) (*existing)["value"] = v;
       else env_list.push_back({{"name", k}, {"value", v}});
@@ -748,7 +747,15 @@ void BatchEngine::Loop() {
       auto it = running_.find(l.id);
       if (it == running_.end() || l.text.empty()) continue;  // CloudWatch has no empty events
       Job* j = it->second;
-      batches[{j->spec->log_group, j->attempts.back().log_stream}].emplace_back(l.timestamp_ms, std::move(l.text));
+      Attempt& a = j->attempts.back();
+      auto& batch = batches[{j->spec->log_group, a.log_stream}];
+      // The store is in memory: an attempt's output is capped so that a
+      // runaway job cannot exhaust the emulator.
+      if (a.log_bytes > kMaxLogBytesPerAttempt) continue;
+      a.log_bytes += static_cast<int64_t>(l.text.size()) + 26;  // CloudWatch counts 26 bytes per event
+      if (a.log_bytes > kMaxLogBytesPerAttempt)
+        l.text = "[ferry-awsemu: this attempt wrote more than 64 MiB; the rest of its output is dropped]";
+      batch.emplace_back(l.timestamp_ms, std::move(l.text));
     }
     if (logs_)
       for (auto& [key, events] : batches) logs_->AppendEvents(key.first, key.second, events);
@@ -893,8 +900,9 @@ json BatchEngine::ListJobs(const json& in) {
   } else if (!queue_ref.empty()) {
     JobQueue* q = FindQueue(queue_ref);
     if (!q) ThrowClient("JobQueue " + queue_ref + " not found.");
-    for (const Job* j : top_jobs_)
-      if (j->spec->queue == q->name) candidates.push_back(j);
+    // Newest first, as AWS sorts them.
+    for (auto it = top_jobs_.rbegin(); it != top_jobs_.rend(); ++it)
+      if ((*it)->spec->queue == q->name) candidates.push_back(*it);
   } else {
     ThrowClient("Either jobQueue, arrayJobId or multiNodeJobId must be specified");
   }

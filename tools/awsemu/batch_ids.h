@@ -1,14 +1,12 @@
-// Identifiers the Batch and Logs emulation hands out: the emulated account,
-// ARNs, job ids (UUIDs) and ECS task ids, in the shapes AWS uses.
+// Identifiers the Batch and Logs emulation hands out: ARNs (in the emulated
+// account of auth.h), job ids (UUIDs) and ECS task ids, in the shapes AWS uses.
 #pragma once
 
 #include <string>
 
-namespace awsemu {
+#include "awsemu/auth.h"  // kAccountId: the one emulated account
 
-// The account every emulated resource belongs to (AWS's documentation
-// example account).
-inline constexpr char kAccountId[] = "123456789012";
+namespace awsemu {
 
 // "arn:aws:batch:REGION:ACCOUNT:KIND/NAME", e.g. kind "job-queue".
 std::string BatchArn(const std::string& region, const std::string& kind, const std::string& name);

@@ -92,6 +92,7 @@ struct Attempt {
   std::optional<int> exit_code;
   std::string reason;         // container reason
   std::string status_reason;  // why the attempt ended
+  int64_t log_bytes = 0;      // output sent to Logs so far
 };
 
 enum class KillKind { kNone, kTerminate, kTimeout, kHost };

@@ -143,7 +143,13 @@ void JobRunner::EmitLine(uint64_t id, std::string text, std::vector<Line>* lines
 void JobRunner::Drain(uint64_t id, Proc& p, std::vector<Line>* lines, bool final) {
   if (p.out_fd < 0) return;
   char buf[65536];
-  while (true) {
+  // A job that writes without pause (`yes`) must not keep the one worker
+  // here: while it runs, take one buffer (64 KiB) per Poll. After it ended,
+  // take what is buffered, up to 4 MiB (a process that left the job's group
+  // may still be writing).
+  const int max_reads = final ? 64 : 1;
+  bool eof = false;
+  for (int reads = 0; reads < max_reads; ++reads) {
     ssize_t n = read(p.out_fd, buf, sizeof buf);
     if (n > 0) {
       p.partial.append(buf, static_cast<size_t>(n));
@@ -151,14 +157,15 @@ void JobRunner::Drain(uint64_t id, Proc& p, std::vector<Line>* lines, bool final
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0 || final) {
-      // End of output: the last line may lack its newline.
-      if (!p.partial.empty()) EmitLine(id, std::move(p.partial), lines);
-      p.partial.clear();
-      close(p.out_fd);
-      p.out_fd = -1;
-    }
-    return;
+    eof = n == 0;
+    break;
+  }
+  if (eof || final) {
+    // End of output: the last line may lack its newline.
+    if (!p.partial.empty()) EmitLine(id, std::move(p.partial), lines);
+    p.partial.clear();
+    close(p.out_fd);
+    p.out_fd = -1;
   }
 }
 

@@ -208,10 +208,6 @@ std::string EncodeIf(bool url, const std::string& s) { return url ? aws::UriEnco
 
 }  // namespace
 
-FileBody::~FileBody() {
-  if (fd >= 0) close(fd);
-}
-
 std::string S3Request::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
@@ -652,15 +648,13 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
     const std::string src_bucket = source.substr(0, slash);
     const std::string src_key = source.substr(slash + 1);
     ObjectMeta src;
-    int fd = -1;
-    S3Error e = store_.OpenObject(src_bucket, src_key, &src, &fd);
+    std::shared_ptr<ObjectReader> src_reader;
+    S3Error e = store_.OpenObject(src_bucket, src_key, &src, &src_reader);
     if (!e.ok()) {
       if (e.code == "NoSuchKey") return fail(e, {{"Key", src_key}});
       if (e.code == "NoSuchBucket") return fail(e, {{"BucketName", src_bucket}});
       return fail(e);
     }
-    FileBody src_file;
-    src_file.fd = fd;
     uint64_t first = 0, last = src.size ? src.size - 1 : 0, length = src.size;
     if (op == "UploadPartCopy") {
       std::string range = req.Header("x-amz-copy-source-range");
@@ -700,8 +694,8 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
     std::vector<char> buf(1 << 20);
     uint64_t done = 0;
     while (done < length) {
-      ssize_t n = pread(fd, buf.data(), std::min<uint64_t>(buf.size(), length - done),
-                        static_cast<off_t>(first + done));
+      ssize_t n = src_reader->ReadAt(first + done, buf.data(),
+                                     std::min<uint64_t>(buf.size(), length - done));
       if (n <= 0 || !w->Write(buf.data(), static_cast<size_t>(n))) {
         return fail({500, "InternalError", "could not copy the source object"});
       }
@@ -744,12 +738,10 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
 
   if (op == "GetObject" || op == "HeadObject") {
     ObjectMeta meta;
-    int fd = -1;
-    S3Error e = op == "GetObject" ? store_.OpenObject(req.bucket, req.key, &meta, &fd)
+    auto file = std::make_shared<FileBody>();
+    S3Error e = op == "GetObject" ? store_.OpenObject(req.bucket, req.key, &meta, &file->reader)
                                   : store_.HeadObject(req.bucket, req.key, &meta);
     if (!e.ok()) return key_error(e);
-    auto file = std::make_shared<FileBody>();
-    file->fd = fd;
     // Conditional requests.
     const std::string if_match = req.Header("if-match");
     const std::string if_none = req.Header("if-none-match");

@@ -41,12 +41,11 @@ struct S3Request {
   std::string Query(const std::string& name) const;
 };
 
-// An open file range sent as the response body (closed when released).
+// A range of an open object, sent as the response body.
 struct FileBody {
-  int fd = -1;
+  std::shared_ptr<ObjectReader> reader;  // null for HEAD
   uint64_t offset = 0;
   uint64_t length = 0;
-  ~FileBody();
 };
 
 struct S3Response {

@@ -39,6 +39,12 @@ TimePoint FromMillis(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms
 // Whole milliseconds, as S3 reports times.
 TimePoint NowMillis() { return FromMillis(ToMillis(std::chrono::system_clock::now())); }
 
+json Segments(const std::vector<Segment>& segments) {
+  json a = json::array();
+  for (const auto& seg : segments) a.push_back(json{{"file", seg.file}, {"size", seg.size}});
+  return a;
+}
+
 json MetaToJson(const ObjectMeta& m) {
   return json{{"key", m.key},
               {"size", m.size},
@@ -48,7 +54,8 @@ json MetaToJson(const ObjectMeta& m) {
               {"user_metadata", m.user_metadata},
               {"headers", m.headers},
               {"parts_count", m.parts_count},
-              {"tags", m.tags}};
+              {"tags", m.tags},
+              {"segments", Segments(m.segments)}};
 }
 
 ObjectMeta MetaFromJson(const json& j) {
@@ -62,6 +69,9 @@ ObjectMeta MetaFromJson(const json& j) {
   m.headers = j.value("headers", std::map<std::string, std::string>{});
   m.parts_count = j.value("parts_count", 0);
   m.tags = j.value("tags", std::map<std::string, std::string>{});
+  for (const auto& seg : j.value("segments", json::array())) {
+    m.segments.push_back(Segment{seg.value("file", ""), seg.value("size", uint64_t{0})});
+  }
   return m;
 }
 
@@ -93,35 +103,32 @@ std::string RandomId(size_t n) {
   return s;
 }
 
-// Appends [offset, offset+length) of `src_fd` to `dst_fd`, in the kernel
-// where possible.
-bool CopyRange(int src_fd, uint64_t offset, uint64_t length, int dst_fd) {
-  loff_t in_off = static_cast<loff_t>(offset);
-  while (length > 0) {
-    ssize_t n = copy_file_range(src_fd, &in_off, dst_fd, nullptr, length, 0);
-    if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-      std::vector<char> buf(1 << 20);
-      while (length > 0) {
-        ssize_t r = pread(src_fd, buf.data(), std::min<uint64_t>(length, buf.size()), in_off);
-        if (r <= 0) return false;
-        if (write(dst_fd, buf.data(), static_cast<size_t>(r)) != r) return false;
-        in_off += r;
-        length -= static_cast<uint64_t>(r);
-      }
-      return true;
-    }
-    if (n <= 0) return false;
-    length -= static_cast<uint64_t>(n);
-  }
-  return true;
-}
-
 std::string UnquoteEtag(std::string e) {
   if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
   return e;
 }
 
 }  // namespace
+
+ObjectReader::~ObjectReader() {
+  for (int fd : fds_) close(fd);
+}
+
+ssize_t ObjectReader::ReadAt(uint64_t offset, char* out, size_t size) const {
+  if (offset >= total_ || size == 0) return 0;
+  // The segment holding `offset`: the last one starting at or before it.
+  size_t i = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) -
+                                 starts_.begin()) - 1;
+  while (i < sizes_.size() && offset - starts_[i] >= sizes_[i]) ++i;  // skip empty segments
+  if (i >= sizes_.size()) return 0;
+  uint64_t within = offset - starts_[i];
+  size_t n = static_cast<size_t>(std::min<uint64_t>(size, sizes_[i] - within));
+  ssize_t got;
+  do {
+    got = pread(fds_[i], out, n, static_cast<off_t>(within));
+  } while (got < 0 && errno == EINTR);
+  return got == 0 ? -1 : got;  // a short file is an error, not the end
+}
 
 ObjectWriter::ObjectWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {
   buffer_.reserve(kWriteBuffer);
@@ -210,6 +217,7 @@ ferry::Status S3Store::Open() {
       json mj = json::parse(mt, nullptr, false);
       if (!mj.is_object()) continue;
       ObjectMeta m = MetaFromJson(mj);
+      if (m.segments.empty() && m.size > 0) continue;  // not written by this version
       b.objects[m.key] = m;
     }
     for (const auto& ue : fs::directory_iterator(be.path() / "uploads", ec)) {
@@ -313,17 +321,36 @@ std::unique_ptr<ObjectWriter> S3Store::NewWriter() {
   return std::make_unique<ObjectWriter>(fd, path);
 }
 
-S3Error S3Store::CommitLocked(Bucket* b, const std::string& tmp_path, ObjectMeta meta,
-                              ObjectMeta* stored) {
+S3Error S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
+                              ObjectMeta meta, ObjectMeta* stored) {
   meta.last_modified = NowMillis();
-  std::string base = ObjectBase(b->meta.name, meta.key);
-  if (std::rename(tmp_path.c_str(), (base + ".data").c_str()) != 0 ||
-      !WriteFileAtomic(base + ".json", MetaToJson(meta).dump())) {
+  const std::string base = ObjectBase(b->meta.name, meta.key);
+  const std::string dir = BucketDir(b->meta.name) + "/objects/";
+  // A fresh name per version: readers of the old version keep their files.
+  const std::string version = std::to_string(++tmp_counter_) + RandomId(6);
+  meta.segments.clear();
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string name = base.substr(dir.size()) + "-" + version + "." + std::to_string(i);
+    if (std::rename(files[i].first.c_str(), (dir + name).c_str()) != 0) {
+      for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
+      return {500, "InternalError", "cannot store the object under " + root_};
+    }
+    meta.segments.push_back(Segment{name, files[i].second});
+  }
+  if (!WriteFileAtomic(base + ".json", MetaToJson(meta).dump())) {
+    for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
     return {500, "InternalError", "cannot store the object under " + root_};
   }
+  auto old = b->objects.find(meta.key);
+  if (old != b->objects.end()) RemoveFiles(b->meta.name, old->second);
   b->objects[meta.key] = meta;
   if (stored) *stored = meta;
   return {};
+}
+
+void S3Store::RemoveFiles(const std::string& bucket, const ObjectMeta& meta) const {
+  const std::string dir = BucketDir(bucket) + "/objects/";
+  for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
 }
 
 S3Error S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
@@ -332,21 +359,30 @@ S3Error S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, O
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
   meta.size = writer->size();
-  S3Error e = CommitLocked(b, writer->path(), std::move(meta), stored);
+  S3Error e = CommitLocked(b, {{writer->path(), writer->size()}}, std::move(meta), stored);
   if (e.ok()) writer->Release();
   return e;
 }
 
 S3Error S3Store::OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
-                            int* fd) const {
+                            std::shared_ptr<ObjectReader>* reader) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
   auto it = b->objects.find(key);
   if (it == b->objects.end()) return NoSuchKey();
   *meta = it->second;
-  *fd = open((ObjectBase(bucket, key) + ".data").c_str(), O_RDONLY | O_CLOEXEC);
-  if (*fd < 0) return {500, "InternalError", "the object's data file is missing under " + root_};
+  auto r = std::make_shared<ObjectReader>();
+  const std::string dir = BucketDir(bucket) + "/objects/";
+  for (const auto& seg : meta->segments) {
+    int fd = open((dir + seg.file).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {500, "InternalError", "the object's data file is missing under " + root_};
+    r->fds_.push_back(fd);
+    r->starts_.push_back(r->total_);
+    r->sizes_.push_back(seg.size);
+    r->total_ += seg.size;
+  }
+  *reader = std::move(r);
   return {};
 }
 
@@ -381,10 +417,11 @@ S3Error S3Store::DeleteObject(const std::string& bucket, const std::string& key)
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
-  if (b->objects.erase(key)) {
-    std::string base = ObjectBase(bucket, key);
-    unlink((base + ".data").c_str());
-    unlink((base + ".json").c_str());
+  auto it = b->objects.find(key);
+  if (it != b->objects.end()) {
+    RemoveFiles(bucket, it->second);
+    unlink((ObjectBase(bucket, key) + ".json").c_str());
+    b->objects.erase(it);
   }
   return {};
 }
@@ -557,41 +594,24 @@ S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& ke
     }
     md5s += raw;
   }
-  // Assemble outside the lock: parts are immutable files once listed.
-  std::unique_ptr<ObjectWriter> w = NewWriter();
-  if (!w) return {500, "InternalError", "cannot create a temporary file under " + root_};
-  int out_fd = open(w->path().c_str(), O_WRONLY | O_CLOEXEC);
-  uint64_t total = 0;
-  bool ok = out_fd >= 0;
-  for (const auto& [number, etag] : parts) {
-    if (!ok) break;
-    std::string path = UploadDir(bucket, upload_id) + "/part-" + std::to_string(number);
-    int in = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-      ok = false;
-      break;
-    }
-    uint64_t size = u.parts[number].size;
-    ok = CopyRange(in, 0, size, out_fd);
-    close(in);
-    total += size;
-  }
-  if (out_fd >= 0) close(out_fd);
-  if (!ok) return {500, "InternalError", "cannot assemble the parts under " + root_};
-
   ObjectMeta meta = u.proto;
   meta.key = key;
-  meta.size = total;
   meta.etag = aws::HexEncode(aws::Md5(md5s)) + "-" + std::to_string(parts.size());
   meta.parts_count = static_cast<int>(parts.size());
+  std::vector<std::pair<std::string, uint64_t>> files;
+  for (const auto& [number, etag] : parts) {
+    files.emplace_back(UploadDir(bucket, upload_id) + "/part-" + std::to_string(number),
+                       u.parts[number].size);
+    meta.size += u.parts[number].size;
+  }
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
   auto it = b->uploads.find(upload_id);
   if (it == b->uploads.end()) return NoSuchUpload();  // aborted meanwhile
-  S3Error e = CommitLocked(b, w->path(), meta, stored);
+  // The parts become the object's segments: no bytes are copied.
+  S3Error e = CommitLocked(b, files, meta, stored);
   if (!e.ok()) return e;
-  w->Release();
   std::error_code ec;
   fs::remove_all(UploadDir(bucket, upload_id), ec);
   b->uploads.erase(it);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 #include "aws/crypto.h"
@@ -29,6 +30,14 @@ struct S3Error {
   bool ok() const { return code.empty(); }
 };
 
+// One file holding a consecutive piece of an object's bytes. Simple
+// uploads have one segment; a completed multipart upload keeps its parts as
+// segments, so completing never copies the data.
+struct Segment {
+  std::string file;  // name inside the bucket's objects directory
+  uint64_t size = 0;
+};
+
 struct ObjectMeta {
   std::string key;
   uint64_t size = 0;
@@ -41,6 +50,26 @@ struct ObjectMeta {
   std::map<std::string, std::string> headers;
   int parts_count = 0;  // >0 for objects made by multipart upload
   std::map<std::string, std::string> tags;  // object tagging
+  std::vector<Segment> segments;            // where the bytes are, in order
+};
+
+// Reads an object's bytes across its segments. Holds the files open, so a
+// reader keeps seeing the object it opened even if it is replaced or
+// deleted meanwhile.
+class ObjectReader {
+ public:
+  ~ObjectReader();
+  // Reads up to `size` bytes at `offset` (from one segment); 0 at the end,
+  // -1 on an I/O error.
+  ssize_t ReadAt(uint64_t offset, char* out, size_t size) const;
+  uint64_t size() const { return total_; }
+
+ private:
+  friend class S3Store;
+  std::vector<int> fds_;
+  std::vector<uint64_t> starts_;  // offset of each segment in the object
+  std::vector<uint64_t> sizes_;
+  uint64_t total_ = 0;
 };
 
 struct BucketMeta {
@@ -114,9 +143,9 @@ class S3Store {
   // content type, metadata and etag; size and time are filled in.
   S3Error CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
                        ObjectMeta* stored);
-  // Opens an object for reading; the caller owns *fd.
+  // Opens an object for reading.
   S3Error OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
-                     int* fd) const;
+                     std::shared_ptr<ObjectReader>* reader) const;
   S3Error HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const;
   // Replaces an object's tag set.
   S3Error SetTags(const std::string& bucket, const std::string& key,
@@ -156,8 +185,11 @@ class S3Store {
   void SaveUpload(const UploadMeta& u) const;
   const Bucket* FindBucket(const std::string& name) const;
   Bucket* FindBucket(const std::string& name);
-  // Commits with mu_ held.
-  S3Error CommitLocked(Bucket* b, const std::string& tmp_path, ObjectMeta meta, ObjectMeta* stored);
+  // Moves the files (path, size) into place as the object's segments, with
+  // mu_ held, and drops the files of the object it replaces.
+  S3Error CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
+                       ObjectMeta meta, ObjectMeta* stored);
+  void RemoveFiles(const std::string& bucket, const ObjectMeta& meta) const;
 
   std::string root_;
   mutable std::mutex mu_;

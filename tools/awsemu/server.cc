@@ -496,8 +496,9 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
       res.set_content_provider(
           file->length, out.content_type,
           [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
+            if (!file->reader) return false;
             size_t want = std::min(length, buffer->size());
-            ssize_t n = pread(file->fd, buffer->data(), want, static_cast<off_t>(file->offset + offset));
+            ssize_t n = file->reader->ReadAt(file->offset + offset, buffer->data(), want);
             if (n <= 0) return false;
             return sink.write(buffer->data(), static_cast<size_t>(n));
           });
