@@ -1,5 +1,8 @@
 #include "aws/credential_providers.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,6 +30,22 @@ bool ParseIso8601(const std::string& s, std::chrono::system_clock::time_point* t
   tm.tm_sec = static_cast<int>(sec);
   *t = std::chrono::system_clock::from_time_t(timegm(&tm));
   return true;
+}
+
+// Runs a profile's credential_process (through /bin/sh, as the aws CLI does)
+// and reads the JSON it prints. Its stderr passes through to the user.
+Status RunCredentialProcess(const std::string& command, const std::string& where, Credentials* out) {
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return Status::Failed(where + ": cannot run credential_process `" + command + "`");
+  std::string output;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+  int status = ::pclose(pipe);
+  if (status != 0)
+    return Status::Failed(where + ": credential_process `" + command + "` failed (exit status " +
+                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")");
+  return ParseCredentialsJson(output, where + " credential_process", out);
 }
 
 class ConfigKeysProvider : public CredentialsProvider {
@@ -92,8 +111,13 @@ class ProfileProvider : public CredentialsProvider {
       return it == m.end() ? std::string() : it->second;
     };
     std::string id = get("aws_access_key_id"), secret = get("aws_secret_access_key");
+    if (id.empty() && secret.empty() && !get("credential_process").empty()) {
+      FERRY_RETURN_IF_ERROR(RunCredentialProcess(get("credential_process"), where, out));
+      *source = "profile '" + p.name + "' credential_process";
+      return Status::Ok();
+    }
     if (id.empty() && secret.empty()) {
-      for (const char* unsupported : {"role_arn", "credential_process", "sso_start_url", "sso_session"})
+      for (const char* unsupported : {"role_arn", "sso_start_url", "sso_session"})
         if (!get(unsupported).empty())
           return Status::Invalid(where + " uses " + unsupported +
                                  ", which ferry does not support yet; export keys with "

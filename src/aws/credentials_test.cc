@@ -130,6 +130,26 @@ TEST_F(CredsTest, AwsProfileBeatsAwsDefaultProfile) {
   EXPECT_EQ(c.access_key_id, "AKIAB");
 }
 
+TEST_F(CredsTest, CredentialProcessInAProfile) {
+  Write("creds.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", "
+                    "\"SecretAccessKey\": \"" + std::string(kSecret) + "\", \"SessionToken\": \"tok\", "
+                    "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n");
+  Write(".aws/config", "[profile sso]\ncredential_process = sh " + (dir_ / "creds.sh").string() + "\n"
+                       "[profile broken]\ncredential_process = sh -c 'exit 3'\n");
+  env_.Set("AWS_PROFILE", "sso");
+  Credentials c;
+  std::string source;
+  ASSERT_TRUE(Resolve({}, &c, nullptr, &source).ok());
+  EXPECT_EQ(c.access_key_id, "ASIAPROC");
+  EXPECT_EQ(c.session_token, "tok");
+  ASSERT_TRUE(c.expiration.has_value());
+  EXPECT_EQ(source, "profile 'sso' credential_process");
+  env_.Set("AWS_PROFILE", "broken");
+  Status s = Resolve({}, &c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("exit status 3"), std::string::npos) << s.message();
+}
+
 TEST_F(CredsTest, CredentialsFileWinsOverConfigFilePerKey) {
   Write(".aws/credentials", "[p]\naws_access_key_id = AKIACREDS\naws_secret_access_key = s\n");
   Write(".aws/config", "[profile p]\naws_access_key_id = AKIACONF\naws_secret_access_key = s\n");

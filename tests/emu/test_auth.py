@@ -317,3 +317,35 @@ def test_debug_output_masks_session_tokens(emu_factory, monkeypatch):
     assert "X-Amz-Security-Token=<redacted>" in err
     assert c["SessionToken"] not in err  # ...without the token
     assert c["SecretAccessKey"] not in err and emu.secret_key not in err
+
+
+def test_unsigned_streaming_trailer_upload(emu):
+    """STREAMING-UNSIGNED-PAYLOAD-TRAILER: aws-chunked without chunk
+    signatures and with a checksum trailer, as newer SDKs send it."""
+    s3 = emu.client("s3")
+    s3.create_bucket(Bucket="bkt")
+    host = f"127.0.0.1:{emu.port}"
+    data = b"x" * 70000 + b"end"
+    creds = botocore.credentials.Credentials(emu.access_key, emu.secret_key)
+    req = botocore.awsrequest.AWSRequest(method="PUT", url=f"http://{host}/bkt/trailer.bin", headers={
+        "Host": host, "Content-Encoding": "aws-chunked", "X-Amz-Trailer": "x-amz-checksum-crc32",
+        "X-Amz-Decoded-Content-Length": str(len(data))})
+    _FixedPayloadAuth(creds, emu.region, "STREAMING-UNSIGNED-PAYLOAD-TRAILER").add_auth(req)
+    body = b""
+    for chunk in (data[:65536], data[65536:]):
+        body += f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    body += b"0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n"
+    headers = dict(req.headers.items())
+    headers["Content-Length"] = str(len(body))
+    status, answer = _send(emu, "PUT", "/bkt/trailer.bin", headers, body)
+    assert status == 200, answer
+    assert s3.get_object(Bucket="bkt", Key="trailer.bin")["Body"].read() == data
+    # A body shorter than the declared decoded length is refused.
+    headers["X-Amz-Decoded-Content-Length"] = str(len(data) + 1)
+    req2 = botocore.awsrequest.AWSRequest(method="PUT", url=f"http://{host}/bkt/short.bin",
+                                          headers={k: v for k, v in headers.items()
+                                                   if k not in ("Authorization", "X-Amz-Date",
+                                                                "X-Amz-Content-SHA256")})
+    _FixedPayloadAuth(creds, emu.region, "STREAMING-UNSIGNED-PAYLOAD-TRAILER").add_auth(req2)
+    status, answer = _send(emu, "PUT", "/bkt/short.bin", dict(req2.headers.items()), body)
+    assert status == 400 and b"IncompleteBody" in answer

@@ -478,3 +478,27 @@ def test_aws_cli_sync_rm_rb(emu, s3, tree, tmp_path):
     r = emu.aws("s3", "rb", "--force", "s3://bkt")
     assert r.returncode == 0, r.stderr
     assert s3.list_buckets()["Buckets"] == []
+
+
+def test_concurrent_clients(emu, s3):
+    """Many clients at once: every object arrives whole, and racing writers
+    of one key leave exactly one of their versions."""
+    import concurrent.futures
+    payloads = {i: os.urandom(256 * 1024 + i) for i in range(40)}
+
+    def work(i):
+        c = emu.client("s3")
+        c.put_object(Bucket="bkt", Key=f"obj/{i}", Body=payloads[i])
+        c.put_object(Bucket="bkt", Key="shared", Body=payloads[i])
+        return c.get_object(Bucket="bkt", Key=f"obj/{i}")["Body"].read() == payloads[i]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+        assert all(pool.map(work, payloads))
+    shared = s3.get_object(Bucket="bkt", Key="shared")
+    body = shared["Body"].read()
+    assert body in payloads.values()
+    assert shared["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
+    assert s3.list_objects_v2(Bucket="bkt", Prefix="obj/")["KeyCount"] == 40
+    # Replaced versions leave no files behind: 41 objects, 41 data files.
+    objects = os.path.join(emu.data_dir, "s3", "buckets", "bkt", "objects")
+    assert len([f for f in os.listdir(objects) if not f.endswith(".json")]) == 41

@@ -333,12 +333,10 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
 
   const std::string op = OperationName(req);
   if (op.empty()) {
-    resp->body_unread = true;
     return fail({501, "NotImplemented",
                  "A header you provided implies functionality that is not implemented"});
   }
   if (req.key.size() > 1024) {
-    resp->body_unread = true;
     return fail({400, "KeyTooLongError", "Your key is too long"});
   }
 
@@ -357,7 +355,6 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
 
   if (op == "CreateBucket") {
     if (!ValidBucketName(req.bucket)) {
-      resp->body_unread = true;
       return fail({400, "InvalidBucketName", "The specified bucket is not valid."},
                   {{"BucketName", req.bucket}});
     }
@@ -578,7 +575,6 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
     std::string length_header = req.Header("x-amz-decoded-content-length");
     if (length_header.empty()) length_header = req.Header("content-length");
     if (ParseUint(length_header, &declared) && declared > kMaxSinglePut) {
-      resp->body_unread = true;
       return fail({400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"});
     }
     int part = 0;
@@ -586,27 +582,23 @@ void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response*
     if (op == "UploadPart") {
       uint64_t n = 0;
       if (!ParseUint(req.Query("partNumber"), &n) || n < 1 || n > 10000) {
-        resp->body_unread = true;
         return fail({400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"},
                     {{"ArgumentName", "partNumber"}, {"ArgumentValue", req.Query("partNumber")}});
       }
       part = static_cast<int>(n);
       S3Error e = store_.GetUpload(req.bucket, req.key, req.Query("uploadId"), &upload);
       if (!e.ok()) {
-        resp->body_unread = true;
         return key_error(e);
       }
     } else {
       BucketMeta bm;
       S3Error e = store_.GetBucket(req.bucket, &bm);
       if (!e.ok()) {
-        resp->body_unread = true;
         return bucket_error(e);
       }
     }
     std::unique_ptr<ObjectWriter> w = store_.NewWriter();
     if (!w) {
-      resp->body_unread = true;
       return fail({500, "InternalError", "cannot create a temporary file in the data directory"});
     }
     UploadReceiver receiver(req, w.get());

@@ -55,7 +55,6 @@ struct S3Response {
   std::string body;
   std::shared_ptr<FileBody> file;  // when set, the body is this file range
   std::string error_code;          // for the request log
-  bool body_unread = false;        // the request body was not consumed
 };
 
 class S3Service {

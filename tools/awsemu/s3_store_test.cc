@@ -106,6 +106,34 @@ TEST_F(S3StoreTest, MultipartEtagAndAssembly) {
   EXPECT_EQ(done.etag.size(), 34u);
   UploadMeta gone;
   EXPECT_EQ(store_->GetUpload("b", "big", id, &gone).code, "NoSuchUpload");
+
+  // The parts are kept as segments; reads cross their boundary.
+  ObjectMeta meta;
+  std::shared_ptr<ObjectReader> reader;
+  ASSERT_TRUE(store_->OpenObject("b", "big", &meta, &reader).ok());
+  EXPECT_EQ(meta.segments.size(), 2u);
+  ASSERT_EQ(reader->size(), p1.size() + p2.size());
+  std::string all;
+  char buf[3000];
+  for (uint64_t off = 0;;) {
+    ssize_t n = reader->ReadAt(off, buf, sizeof buf);
+    ASSERT_GE(n, 0);
+    if (n == 0) break;
+    all.append(buf, static_cast<size_t>(n));
+    off += static_cast<uint64_t>(n);
+  }
+  EXPECT_EQ(all, p1 + p2);
+  // Replacing the object leaves an open reader on the old bytes and removes
+  // the old files once the reader is gone.
+  Put("big", "new");
+  EXPECT_EQ(reader->ReadAt(p1.size(), buf, 4), 4);
+  EXPECT_EQ(std::string(buf, 4), "tail");
+  reader.reset();
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(root_ / "buckets" / "b" / "objects")) {
+    files += e.path().extension() != ".json";
+  }
+  EXPECT_EQ(files, 1u);
 }
 
 }  // namespace

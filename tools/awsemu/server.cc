@@ -135,6 +135,14 @@ FaultError FaultErrorFor(const std::string& service, Fault f) {
   return {503, "ServiceUnavailable", "Service Unavailable"};
 }
 
+// httplib listens with a backlog of 5, too small when dozens of clients
+// (aws CLI transfers, Batch jobs) connect at once: excess SYNs would be
+// dropped and retried a second later. listen() again raises it.
+class WideBacklogServer : public httplib::Server {
+ public:
+  void RaiseBacklog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 }  // namespace
 
 Server::Server(ServerOptions options)
@@ -150,7 +158,7 @@ ferry::Status Server::Start() {
   s3_ = std::make_unique<S3Service>(options_.data_dir + "/s3", options_.region);
   FERRY_RETURN_IF_ERROR(s3_->Open());
 
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<WideBacklogServer>();
   // Enough workers for many keep-alive connections at once (the aws CLI
   // opens 10 per transfer, and Batch jobs run their own clients).
   http_->new_task_queue = [] { return new httplib::ThreadPool(256); };
@@ -195,6 +203,7 @@ ferry::Status Server::Start() {
     }
     port_ = options_.port;
   }
+  static_cast<WideBacklogServer*>(http_.get())->RaiseBacklog(1024);
 
   EmuContext ctx;
   ctx.port = port_;
@@ -311,17 +320,18 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
 
   // Request body: read on demand, counted for the log.
   std::string body;
-  bool body_read = reader == nullptr;
+  bool body_started = reader == nullptr;  // someone began reading it
+  bool body_done = reader == nullptr;     // ...and read it to the end
   if (!reader) body = req.body;
   uint64_t bytes_in = body.size();
   auto read_all = [&]() {
-    if (body_read) return;
-    (*reader)([&](const char* d, size_t n) {
+    if (body_started) return;
+    body_started = true;
+    body_done = (*reader)([&](const char* d, size_t n) {
       body.append(d, n);
       return true;
     });
     bytes_in = body.size();
-    body_read = true;
   };
 
   const bool has_body = req.has_header("Transfer-Encoding") ||
@@ -338,14 +348,11 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   // Ends the request: logs it and makes sure an unread body cannot be
   // mistaken for the next request on a kept-alive connection.
   auto finish = [&](const std::string& error_code) {
-    if (!body_read && has_body) {
-      if (ContentLength(req) <= (8u << 20) &&
-          !req.has_header("Transfer-Encoding")) {
-        read_all();
-      } else {
-        res.set_header("Connection", "close");
-      }
+    if (has_body && !body_started && ContentLength(req) <= (8u << 20) &&
+        !req.has_header("Transfer-Encoding")) {
+      read_all();
     }
+    if (has_body && !body_done) res.set_header("Connection", "close");
     entry.status = res.status;
     entry.error_code = error_code;
     entry.bytes_in = bytes_in;
@@ -476,13 +483,14 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     s3req.signing_key = aws::SigningKey(auth.principal.secret_key, auth.parsed.date,
                                         auth.parsed.region, "s3");
     BodyReader body_reader = [&](const BodySink& sink) -> bool {
-      if (body_read) return body.empty() || sink(body.data(), body.size());
-      body_read = true;
-      if (!has_body) return true;
-      return (*reader)([&](const char* d, size_t n) {
+      if (body_started) return body_done && (body.empty() || sink(body.data(), body.size()));
+      body_started = true;
+      if (!has_body) return body_done = true;
+      body_done = (*reader)([&](const char* d, size_t n) {
         bytes_in += n;
         return sink(d, n);
       });
+      return body_done;
     };
     S3Response out;
     s3_->Handle(s3req, body_reader, &out);
@@ -509,7 +517,6 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     } else if (!out.content_type.empty() && (out.file || out.status < 300)) {
       res.set_header("Content-Type", out.content_type);
     }
-    if (out.body_unread) body_read = false;
     return finish(out.error_code);
   }
 
