@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <unordered_set>
 
 #include "config/config.h"
@@ -96,15 +98,18 @@ Status Expander::Expand(TaskGraph* graph) {
 }
 
 Status Expander::MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx) {
+  // A fresh map whose keys are distinct (task names cannot be params, item,
+  // task, input or output), so entries are appended without lookups.
   ctx->host = host_;
   ctx->roots = ValueMap();
-  ctx->roots.Set("params", opts_.params);
+  ctx->roots.Reserve(task.spec->deps.size() + 5);
+  ctx->roots.Append("params", opts_.params);
   for (const auto& dep : task.spec->deps) {
     for (size_t j = 0; j < pipeline_.tasks.size(); ++j)
-      if (pipeline_.tasks[j].name == dep) ctx->roots.Set(dep, graph.spec_roots[j]);
+      if (pipeline_.tasks[j].name == dep) ctx->roots.Append(dep, graph.spec_roots[j]);
   }
-  if (task.spec->for_each) ctx->roots.Set("item", task.item);
-  ctx->roots.Set("task", TaskRoot(task, attempt));
+  if (task.spec->for_each) ctx->roots.Append("item", task.item);
+  ctx->roots.Append("task", TaskRoot(task, attempt));
   return Status::Ok();
 }
 
@@ -167,17 +172,22 @@ Status Expander::ResolveDirectives(const Task& task, const EvalContext& ctx, Dir
 }
 
 Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated,
-                             const std::string& where) {
+                             const SourceLoc& loc) {
   // Count basenames so that two inputs with the same file name (common when
   // gathering one "result.txt" from every upstream task) get distinct names.
   std::unordered_map<std::string, int> basename_count;
   std::vector<std::vector<std::string>> sources;
+  staged_upstream_.clear();
+  size_t total = 0;
   for (const auto& [name, v] : evaluated) {
     std::vector<std::string> flat;
     FlattenStrings(v, &flat);
-    for (const auto& s : flat) basename_count[BaseName(s)]++;
+    total += flat.size();
     sources.push_back(std::move(flat));
   }
+  basename_count.reserve(total);
+  for (const auto& flat : sources)
+    for (const auto& s : flat) basename_count[BaseName(s)]++;
   size_t k = 0;
   for (const auto& [name, v] : evaluated) {
     const auto& flat = sources[k++];
@@ -186,7 +196,7 @@ Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap&
     for (const auto& s : flat) {
       ++pos;
       if (s.empty())
-        return Status::Invalid(where + ": input '" + name + "' of task '" + task->display +
+        return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                "' is an empty path");
       std::string source = AbsolutePath(opts_.launch_dir, s);
       std::string base = BaseName(source);
@@ -194,10 +204,11 @@ Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap&
                                ? name + "/" + std::to_string(pos) + "/" + base
                                : base;
       auto prod = produced_.find(source);
+      staged_upstream_.push_back(prod != produced_.end());
       if (prod == produced_.end()) {
         struct stat st;
         if (::stat(source.c_str(), &st) != 0)
-          return Status::Invalid(where + ": input '" + name + "' of task '" + task->display +
+          return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                  "': no such file '" + s + "' (looked for " + source + ")");
       } else {
         task->deps.push_back(prod->second);
@@ -220,11 +231,11 @@ void Expander::ComputeHash(Task* task) {
   // The item is part of the identity even when the script does not use it:
   // otherwise identical tasks of one for_each would share a work dir. The
   // item's position is not, so adding a sample does not re-run the others.
-  h.Add(task->item.ToJson());
-  for (const auto& in : task->staged) {
+  h.Add(task->item.is_string() ? task->item.as_string() : task->item.ToJson());
+  for (size_t i = 0; i < task->staged.size(); ++i) {
+    const StagedInput& in = task->staged[i];
     h.Add(in.name);
-    auto prod = produced_.find(in.source);
-    if (prod != produced_.end()) {
+    if (staged_upstream_[i]) {
       // An upstream output is identified by the upstream task's identity, so
       // a change anywhere upstream reaches every task downstream of it.
       h.Add("task-output").Add(in.source);
@@ -237,7 +248,14 @@ void Expander::ComputeHash(Task* task) {
       }
     }
   }
-  for (const auto& [name, v] : task->outputs) h.Add(name).Add(v.ToJson());
+  for (const auto& [name, v] : task->outputs) {
+    h.Add(name).Add(static_cast<int64_t>(v.is_list()));
+    if (v.is_list()) {
+      for (const auto& e : v.as_list()) h.Add(e.ToString());
+    } else {
+      h.Add(v.ToString());
+    }
+  }
   h.Add(task->directives.container);
   // The same item listed twice still needs two work dirs.
   std::string hash = h.HexDigest(32);
@@ -269,6 +287,9 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
   }
 
   graph->tasks.reserve(graph->tasks.size() + items.size());
+  // Grow the lookup tables once rather than rehashing as tasks are added.
+  produced_.reserve(produced_.size() + items.size() * std::max<size_t>(1, spec.outputs.size()));
+  seen_hashes_.reserve(seen_hashes_.size() + items.size());
   // Which spec each already-expanded task belongs to, to tell which
   // referenced specs a task's inputs already depend on.
   auto spec_of = [&](uint32_t idx) { return graph->tasks[idx].spec; };
@@ -294,7 +315,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
       evaluated.Set(name, std::move(v));
     }
-    FERRY_RETURN_IF_ERROR(StageInputs(*graph, &t, evaluated, spec.loc.ToString()));
+    FERRY_RETURN_IF_ERROR(StageInputs(*graph, &t, evaluated, spec.loc));
     ctx.roots.Set("input", Value(t.inputs));
 
     // Items that are upstream outputs make this a one-to-one chain.

@@ -45,7 +45,7 @@ class Expander {
   Status MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx);
   Status ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out);
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
-  Status StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated, const std::string& where);
+  Status StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated, const SourceLoc& loc);
   void ComputeHash(Task* task);
 
   const PipelineSpec& pipeline_;
@@ -55,6 +55,8 @@ class Expander {
   // Output path (absolute) -> producing task index, for dependency discovery.
   std::unordered_map<std::string, uint32_t> produced_;
   std::unordered_set<std::string> seen_hashes_;
+  // Per staged input of the task being expanded: is it an upstream output?
+  std::vector<bool> staged_upstream_;
   // Parsed config strings that hold templates, by text.
   std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
   ValueMap process_defaults_;

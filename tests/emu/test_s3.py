@@ -319,6 +319,13 @@ def test_multipart_errors_and_abort(s3):
     with pytest.raises(ClientError) as e:
         s3.upload_part(Bucket="bkt", Key="k", UploadId=uid, PartNumber=3, Body=b"x")
     assert error_of(e) == ("NoSuchUpload", 404)
+    # A large refused body does not upset the next request on the client.
+    with pytest.raises(ClientError) as e:
+        s3.upload_part(Bucket="bkt", Key="k", UploadId="bogus", PartNumber=1,
+                       Body=os.urandom(12 * MIB))
+    assert error_of(e) == ("NoSuchUpload", 404)
+    s3.put_object(Bucket="bkt", Key="after", Body=b"fine")
+    assert s3.get_object(Bucket="bkt", Key="after")["Body"].read() == b"fine"
     with pytest.raises(ClientError) as e:
         s3.abort_multipart_upload(Bucket="bkt", Key="k", UploadId="bogus")
     assert error_of(e) == ("NoSuchUpload", 404)

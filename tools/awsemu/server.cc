@@ -135,6 +135,93 @@ FaultError FaultErrorFor(const std::string& service, Fault f) {
   return {503, "ServiceUnavailable", "Service Unavailable"};
 }
 
+// An S3 request from the wire: the bucket comes from a "BUCKET.localhost"
+// Host (virtual-host style) or from the first path segment (path style).
+S3Request BuildS3Request(const httplib::Request& req, const std::string& wire_path,
+                         const aws::QueryList& query, const std::string& request_id,
+                         bool* virtual_host) {
+  S3Request r;
+  r.method = req.method;
+  r.request_id = request_id;
+  r.query = query;
+  for (const auto& [k, v] : req.headers) r.headers.emplace(ferry::ToLower(k), v);
+  std::string host = req.get_header_value("Host");
+  auto colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']') == std::string::npos) host = host.substr(0, colon);
+  std::string path = aws::UriDecode(wire_path);
+  const std::string vhost_suffix = ".localhost";
+  if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
+    *virtual_host = true;
+    r.bucket = host.substr(0, host.size() - vhost_suffix.size());
+    r.key = path.size() > 1 ? path.substr(1) : "";
+  } else {
+    std::string rest = path.empty() ? "" : path.substr(1);
+    auto slash = rest.find('/');
+    r.bucket = rest.substr(0, slash);
+    r.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  }
+  return r;
+}
+
+// Sends an S3 answer; object bodies are streamed from their files.
+// Returns the body bytes sent, for the request log.
+uint64_t WriteS3Response(const httplib::Request& req, const S3Response& out,
+                         const std::string& request_id, httplib::Response& res) {
+  res.status = out.status;
+  res.set_header("x-amz-request-id", request_id);
+  res.set_header("x-amz-id-2", "ferry-awsemu/" + request_id);
+  for (const auto& [k, v] : out.headers) res.set_header(k, v);
+  if (out.file && out.file->length > 0) {
+    std::shared_ptr<FileBody> file = out.file;
+    auto buffer = std::make_shared<std::vector<char>>(1 << 20);
+    res.set_content_provider(
+        file->length, out.content_type,
+        [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
+          if (!file->reader) return false;
+          size_t want = std::min(length, buffer->size());
+          ssize_t n = file->reader->ReadAt(file->offset + offset, buffer->data(), want);
+          if (n <= 0) return false;
+          return sink.write(buffer->data(), static_cast<size_t>(n));
+        });
+    return req.method == "HEAD" ? 0 : file->length;
+  }
+  if (!out.body.empty()) {
+    res.set_content(out.body, out.content_type);
+    return out.body.size();
+  }
+  if (!out.content_type.empty() && (out.file || out.status < 300)) {
+    res.set_header("Content-Type", out.content_type);
+  }
+  return 0;
+}
+
+// The AWS error code in a service's answer (header, JSON or XML), for the
+// request log; "" for successes.
+std::string ErrorCodeOf(const EmuResponse& out) {
+  std::string error_code;
+  if (out.status < 400) return error_code;
+  // Pull the error code out of the answer for the log.
+  for (const auto& [k, v] : out.headers) {
+    if (ferry::ToLower(k) == "x-amzn-errortype") error_code = v.substr(0, v.find(':'));
+  }
+  if (error_code.empty()) {
+    json j = json::parse(out.body, nullptr, false);
+    if (j.is_object() && j.contains("__type") && j["__type"].is_string()) {
+      error_code = j["__type"].get<std::string>();
+      auto hash = error_code.rfind('#');
+      if (hash != std::string::npos) error_code = error_code.substr(hash + 1);
+    }
+  }
+  if (error_code.empty()) {
+    auto b = out.body.find("<Code>");
+    auto e = out.body.find("</Code>");
+    if (b != std::string::npos && e != std::string::npos && e > b) {
+      error_code = out.body.substr(b + 6, e - b - 6);
+    }
+  }
+  return error_code;
+}
+
 // httplib listens with a backlog of 5, too small when dozens of clients
 // (aws CLI transfers, Batch jobs) connect at once: excess SYNs would be
 // dropped and retried a second later. listen() again raises it.
@@ -367,25 +454,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   EmuRequest ereq;
   Service* svc = nullptr;
   if (service == "s3") {
-    s3req.method = req.method;
-    s3req.request_id = request_id;
-    s3req.query = sreq.query;
-    for (const auto& [k, v] : req.headers) s3req.headers.emplace(ferry::ToLower(k), v);
-    std::string host = req.get_header_value("Host");
-    auto colon = host.rfind(':');
-    if (colon != std::string::npos && host.find(']') == std::string::npos) host = host.substr(0, colon);
-    std::string path = aws::UriDecode(wire_path);
-    const std::string vhost_suffix = ".localhost";
-    if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
-      virtual_host = true;
-      s3req.bucket = host.substr(0, host.size() - vhost_suffix.size());
-      s3req.key = path.size() > 1 ? path.substr(1) : "";
-    } else {
-      std::string rest = path.empty() ? "" : path.substr(1);
-      auto slash = rest.find('/');
-      s3req.bucket = rest.substr(0, slash);
-      s3req.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    }
+    s3req = BuildS3Request(req, wire_path, sreq.query, request_id, &virtual_host);
     entry.operation = s3_->OperationName(s3req);
   } else {
     auto it = services_.find(service);
@@ -494,29 +563,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     };
     S3Response out;
     s3_->Handle(s3req, body_reader, &out);
-    res.status = out.status;
-    res.set_header("x-amz-request-id", request_id);
-    res.set_header("x-amz-id-2", "ferry-awsemu/" + request_id);
-    for (const auto& [k, v] : out.headers) res.set_header(k, v);
-    if (out.file && out.file->length > 0) {
-      std::shared_ptr<FileBody> file = out.file;
-      auto buffer = std::make_shared<std::vector<char>>(1 << 20);
-      res.set_content_provider(
-          file->length, out.content_type,
-          [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
-            if (!file->reader) return false;
-            size_t want = std::min(length, buffer->size());
-            ssize_t n = file->reader->ReadAt(file->offset + offset, buffer->data(), want);
-            if (n <= 0) return false;
-            return sink.write(buffer->data(), static_cast<size_t>(n));
-          });
-      entry.bytes_out = req.method == "HEAD" ? 0 : file->length;
-    } else if (!out.body.empty()) {
-      res.set_content(out.body, out.content_type);
-      entry.bytes_out = out.body.size();
-    } else if (!out.content_type.empty() && (out.file || out.status < 300)) {
-      res.set_header("Content-Type", out.content_type);
-    }
+    entry.bytes_out = WriteS3Response(req, out, request_id, res);
     return finish(out.error_code);
   }
 
@@ -533,29 +580,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   if (!has_request_id) res.set_header("x-amzn-RequestId", request_id);
   res.set_content(out.body, out.content_type);
   entry.bytes_out = out.body.size();
-  std::string error_code;
-  if (out.status >= 400) {
-    // Pull the error code out of the answer for the log.
-    for (const auto& [k, v] : out.headers) {
-      if (ferry::ToLower(k) == "x-amzn-errortype") error_code = v.substr(0, v.find(':'));
-    }
-    if (error_code.empty()) {
-      json j = json::parse(out.body, nullptr, false);
-      if (j.is_object() && j.contains("__type") && j["__type"].is_string()) {
-        error_code = j["__type"].get<std::string>();
-        auto hash = error_code.rfind('#');
-        if (hash != std::string::npos) error_code = error_code.substr(hash + 1);
-      }
-    }
-    if (error_code.empty()) {
-      auto b = out.body.find("<Code>");
-      auto e = out.body.find("</Code>");
-      if (b != std::string::npos && e != std::string::npos && e > b) {
-        error_code = out.body.substr(b + 6, e - b - 6);
-      }
-    }
-  }
-  finish(error_code);
+  finish(ErrorCodeOf(out));
 }
 
 }  // namespace awsemu
