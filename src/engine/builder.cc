@@ -117,6 +117,8 @@ void Builder::Record(uint32_t idx, const std::string& status, const TaskResult* 
 }
 
 bool Builder::TryCached(uint32_t idx) {
+  if (state_[idx].cache_checked) return false;
+  state_[idx].cache_checked = true;
   if (!opts_.resume || !history_) return false;
   const Task& t = graph_->tasks[idx];
   TaskRecord prev;
@@ -159,11 +161,14 @@ bool Builder::Fits(uint32_t idx) const {
 Status Builder::Start(uint32_t idx) {
   Task& t = graph_->tasks[idx];
   TaskState& s = state_[idx];
-  std::string script = t.script;
-  if (s.attempt > 1) {
-    FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &script));
+  if (s.prepared_attempt != s.attempt) {
+    std::string script = t.script;
+    if (s.attempt > 1) {
+      FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &script));
+    }
+    FERRY_RETURN_IF_ERROR(PrepareWorkDir(t, TaskScriptFile(script), LocalWrapperScript(t)));
+    s.prepared_attempt = s.attempt;
   }
-  FERRY_RETURN_IF_ERROR(PrepareWorkDir(t, TaskScriptFile(script), LocalWrapperScript(t)));
   TaskRun run;
   run.id = t.id();
   run.name = t.display;
@@ -183,6 +188,30 @@ Status Builder::Start(uint32_t idx) {
   running_++;
   Emit(idx, "SUBMITTED", -1);
   return Status::Ok();
+}
+
+// Writes the work dirs of the next few ready first-attempt tasks while the
+// running ones are busy, so that when a slot frees the next task only has to
+// be spawned: preparing a dir is the longest step between one task ending and
+// the next starting. Only tasks that -resume already ruled out are prepared
+// (preparing empties the dir). A prepared task that never runs (Ctrl-C)
+// leaves a dir with its scripts, which the next run prepares again.
+void Builder::PrepareAhead() {
+  int budget = 0;
+  for (const auto& [name, slot] : executors_) budget += slot.cpus;
+  for (uint32_t idx : ready_) {
+    if (budget <= 0) break;
+    TaskState& s = state_[idx];
+    // Ready tasks are cache-checked in order, so the first unchecked one
+    // ends the useful part of the set.
+    if (!s.cache_checked) break;
+    if (s.attempt != 1) continue;
+    --budget;
+    if (s.prepared_attempt == 1) continue;
+    const Task& t = graph_->tasks[idx];
+    if (!PrepareWorkDir(t, TaskScriptFile(t.script), LocalWrapperScript(t)).ok()) return;  // Start() reports it
+    s.prepared_attempt = 1;
+  }
 }
 
 void Builder::Release(uint32_t idx) {
@@ -323,8 +352,15 @@ Status Builder::Run(BuildStats* stats) {
       result = Status::Interrupted("interrupted by the user");
       break;
     }
-    // Start what is ready and fits, in task order.
-    if (!stop_new_) {
+    // Start what is ready and fits, in task order. With every executor's
+    // cpus in use nothing can fit: skip the scan (10,000 ready tasks would
+    // otherwise be probed after every completion).
+    bool any_free = false;
+    for (const auto& [name, slot] : executors_) {
+      auto cu = cpus_used_.find(name);
+      if ((cu == cpus_used_.end() ? 0 : cu->second) < slot.cpus) any_free = true;
+    }
+    if (!stop_new_ && any_free) {
       int misses = 0;
       for (auto it = ready_.begin(); it != ready_.end() && misses < 256;) {
         uint32_t idx = *it;
@@ -367,6 +403,7 @@ Status Builder::Run(BuildStats* stats) {
       result = Status::Failed("internal error: tasks are ready but none can start");
       break;
     }
+    if (!stop_new_) PrepareAhead();
     std::vector<TaskResult> finished;
     size_t busy = 0;
     for (auto& [name, slot] : executors_)

@@ -60,6 +60,8 @@ class Builder {
     int pending_deps = 0;
     Directives directives;  // of the attempt in flight
     int64_t submit_ms = 0;
+    bool cache_checked = false;  // -resume found no reusable result
+    int prepared_attempt = 0;    // attempt whose work dir is already written
   };
 
   bool TryCached(uint32_t idx);
@@ -73,6 +75,7 @@ class Builder {
   void AbortRunning(const char* why);
   void Emit(uint32_t idx, const char* status, int exit_code);
   bool Fits(uint32_t idx) const;
+  void PrepareAhead();
 
   TaskGraph* graph_;
   Expander* expander_;

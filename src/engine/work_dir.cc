@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -31,6 +32,17 @@ Status WriteFileAtomic(const std::string& path, const std::string& contents) {
   return Status::Ok();
 }
 
+namespace {
+Status WriteFilePlain(const std::string& path, const std::string& contents) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return Status::Failed("cannot write " + path + ": " + std::strerror(errno));
+  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) return Status::Failed("cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+}  // namespace
+
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper) {
   std::error_code ec;
   fs::remove_all(task.work_dir, ec);
@@ -44,8 +56,10 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
       return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " +
                             std::strerror(errno));
   }
-  FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.sh", script_file));
-  FERRY_RETURN_IF_ERROR(WriteFileAtomic(task.work_dir + "/.command.run", wrapper));
+  // The dir was just emptied and nothing reads it before the task starts,
+  // so plain writes suffice (no temporary name and rename per file).
+  FERRY_RETURN_IF_ERROR(WriteFilePlain(task.work_dir + "/.command.sh", script_file));
+  FERRY_RETURN_IF_ERROR(WriteFilePlain(task.work_dir + "/.command.run", wrapper));
   return Status::Ok();
 }
 

@@ -184,7 +184,7 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   unlink((run.work_dir + "/.exitcode").c_str());
 
   SpawnSetup s;
-  const std::string launch_log = run.work_dir + "/.command.launch.log";
+  const std::string launch_log = run.work_dir + "/.command.log";
   posix_spawn_file_actions_addchdir_np(&s.fa, run.work_dir.c_str());
   posix_spawn_file_actions_addopen(&s.fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&s.fa, 1, launch_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,

@@ -35,7 +35,7 @@ class LocalExecutor : public Executor {
 
   const char* name() const override { return "local"; }
   // Spawns the task at once. The child's own stdout/stderr (not the task's:
-  // the wrapper redirects those) go to <work_dir>/.command.launch.log, so a
+  // the wrapper redirects those) go to <work_dir>/.command.log, so a
   // wrapper that dies early still leaves a trace. A stale .exitcode is removed
   // first so it cannot be mistaken for this attempt's.
   Status Submit(const TaskRun& run) override;

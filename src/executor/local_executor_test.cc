@@ -293,7 +293,7 @@ TEST_F(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
   ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
   auto res = WaitFor(&ex, 1);
   ASSERT_EQ(res.size(), 1u);
-  EXPECT_EQ(Slurp(dir + "/.command.launch.log"), "early-failure\nno-input\n");
+  EXPECT_EQ(Slurp(dir + "/.command.log"), "early-failure\nno-input\n");
 }
 
 TEST_F(LocalExecutorTest, TaskRunsInItsOwnProcessGroup) {
