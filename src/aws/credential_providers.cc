@@ -10,6 +10,7 @@
 
 #include "aws/http.h"
 #include "aws/imds.h"
+#include "aws/iso_time.h"
 #include "aws/profile_files.h"
 #include "util/text.h"
 
@@ -18,17 +19,9 @@ namespace ferry::aws {
 namespace {
 
 bool ParseIso8601(const std::string& s, std::chrono::system_clock::time_point* t) {
-  std::tm tm{};
-  int y, mo, d, h, mi;
-  double sec;
-  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%lfZ", &y, &mo, &d, &h, &mi, &sec) != 6) return false;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = static_cast<int>(sec);
-  *t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  int64_t seconds;
+  if (!ParseIsoTime(s, &seconds)) return false;
+  *t = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds));
   return true;
 }
 

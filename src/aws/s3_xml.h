@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/iso_time.h"
 #include "aws/s3_types.h"
 
 namespace ferry::aws {
@@ -20,7 +21,6 @@ std::string BuildDeleteObjects(const std::vector<std::string>& keys);
 // Keys DeleteObjects reported as failed, with their error codes.
 Status ParseDeleteResult(const std::string& xml, std::vector<std::string>* failures);
 
-bool ParseIsoTime(const std::string& text, int64_t* epoch_seconds);     // 2009-10-12T17:50:30.000Z
 bool ParseHttpDate(const std::string& text, int64_t* epoch_seconds);    // Wed, 12 Oct 2009 17:50:00 GMT
 std::string StripQuotes(const std::string& etag);
 
