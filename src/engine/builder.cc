@@ -416,6 +416,16 @@ Status Builder::Run(BuildStats* stats) {
     for (const auto& r : finished) HandleResult(r);
     progress_->Tick();
   }
+  // Work dirs prepared ahead for tasks that never started (the run stopped
+  // first) hold only scripts, and no run records them, so `ferry clean`
+  // could never find them: remove them now.
+  for (auto& t : graph_->tasks) {
+    const TaskState& s = state_[t.index];
+    if (s.prepared_attempt > 0 && s.submit_ms == 0) {
+      std::error_code ec;
+      fs::remove_all(t.work_dir, ec);
+    }
+  }
   if (history_) history_->Flush();
   if (result.ok() && !failure_.ok()) result = failure_;
   *stats = stats_;

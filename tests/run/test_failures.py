@@ -55,6 +55,10 @@ def test_terminate_aborts_running_tasks(ws):
     st = statuses(ws.trace())
     assert st.count("FAILED") == 1 and st.count("ABORTED") == 2
     assert "after" not in {r["name"] for r in ws.trace()}
+    # Every work dir left behind belongs to a task the trace records.
+    recorded = {r["workdir"] for r in ws.trace()}
+    left = {str(p.parent) for p in (ws.path / "work").rglob(".command.run")}
+    assert left <= recorded
 
 
 def test_finish_lets_running_tasks_end(ws):
@@ -131,3 +135,23 @@ tasks:
     rows = {r["name"]: r["status"] for r in ws.trace("trace2.tsv")}
     assert rows == {"quick (1)": "CACHED", "quick (2)": "CACHED",
                     "slow (1)": "COMPLETED", "slow (2)": "COMPLETED"}
+
+
+def test_stopped_run_leaves_no_unrecorded_work_dirs(ws):
+    # One cpu: while the first task runs, the next one's work dir is prepared
+    # ahead; the first fails, the run stops, and that dir must not be left
+    # behind unrecorded (ferry clean could never remove it).
+    ws.write("ferry.config", "executor.cpus = 1\n")
+    ws.write("pipeline.yml", """
+tasks:
+  work:
+    for_each: "{{ range(0, 4) }}"
+    script: |
+      sleep 0.3
+      exit {{ item }}
+""")
+    p = ws.run("run", ".", "-with-trace", "trace.tsv")
+    assert p.returncode == 1
+    recorded = {r["workdir"] for r in ws.trace()}
+    left = {str(d.parent) for d in (ws.path / "work").rglob(".command.run")}
+    assert left and left <= recorded, (left, recorded)
