@@ -20,7 +20,7 @@ Status ResolvePipelinePath(const std::string& arg, std::string* file);
 Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
                    std::vector<std::string>* files);
 
-// The CLI params as a typed map (for ${params.x} in config).
+// The CLI params as a map of strings, as typed (for ${params.x} in config).
 Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli);
 
 // Splits "a,b" profile lists.

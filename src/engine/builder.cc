@@ -233,7 +233,7 @@ void Builder::SkipDependents(uint32_t idx) {
   }
 }
 
-void Builder::ReportFailure(uint32_t idx, const TaskResult& r, const std::string& why) {
+void Builder::ReportFailure(uint32_t idx, const std::string& why) {
   const Task& t = graph_->tasks[idx];
   std::string msg = "ERROR: task '" + t.display + "' failed: " + why + "\n";
   std::string script = TailFile(t.work_dir + "/.command.sh", 40);
@@ -243,11 +243,10 @@ void Builder::ReportFailure(uint32_t idx, const TaskResult& r, const std::string
   msg += "  last lines of stderr (.command.err):\n" + (err.empty() ? "    (empty)\n" : Indent(err, "    "));
   msg += "  work dir: " + t.work_dir + "\n";
   msg += "  re-run it by hand: cd " + ShellQuote(t.work_dir) + " && bash .command.run";
-  (void)r;
   progress_->Message(msg);
 }
 
-void Builder::AbortRunning(const char* why) {
+void Builder::AbortRunning() {
   std::vector<TaskResult> aborted;
   for (auto& [name, slot] : executors_) slot.executor->AbortAll(opts_.abort_grace_ms, &aborted);
   for (const auto& r : aborted) {
@@ -259,7 +258,6 @@ void Builder::AbortRunning(const char* why) {
     Emit(idx, "ABORTED", r.exit_code);
     Record(idx, "ABORTED", &r);
   }
-  (void)why;
 }
 
 void Builder::HandleResult(const TaskResult& r) {
@@ -308,7 +306,7 @@ void Builder::HandleResult(const TaskResult& r) {
   s.done = true;
   Emit(idx, "FAILED", r.exit_code);
   Record(idx, "FAILED", &r);
-  ReportFailure(idx, r, why);
+  ReportFailure(idx, why);
   switch (d.error_strategy) {
     case ErrorStrategy::kIgnore:
       stats_.ignored++;
@@ -329,7 +327,7 @@ void Builder::HandleResult(const TaskResult& r) {
       stats_.failed++;
       stop_new_ = true;
       if (failure_.ok()) failure_ = Status::Failed("task '" + t.display + "' failed: " + why);
-      AbortRunning("a task failed");
+      AbortRunning();
       return;
   }
 }
@@ -348,7 +346,7 @@ Status Builder::Run(BuildStats* stats) {
   for (;;) {
     if (InterruptCount() > 0) {
       progress_->Message("interrupted: stopping " + std::to_string(running_) + " running task(s)");
-      AbortRunning("interrupted");
+      AbortRunning();
       result = Status::Interrupted("interrupted by the user");
       break;
     }
@@ -365,8 +363,8 @@ Status Builder::Run(BuildStats* stats) {
       for (auto it = ready_.begin(); it != ready_.end() && misses < 256;) {
         uint32_t idx = *it;
         if (state_[idx].attempt == 1 && TryCached(idx)) {
-          it = ready_.erase(it);
-          it = ready_.upper_bound(idx);  // Release() may have added earlier ids
+          ready_.erase(it);
+          it = ready_.upper_bound(idx);  // Release() may have added ids after idx
           continue;
         }
         if (!Fits(idx)) {
@@ -389,7 +387,7 @@ Status Builder::Run(BuildStats* stats) {
           progress_->Message("ERROR: task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
           if (failure_.ok()) failure_ = Status::Failed(st.message());
           stop_new_ = true;
-          AbortRunning("a task could not start");
+          AbortRunning();
           break;
         }
         it = ready_.upper_bound(idx);

@@ -71,8 +71,8 @@ class Builder {
   void Release(uint32_t idx);                  // dependents may become ready
   void SkipDependents(uint32_t idx);           // after an ignored failure
   void Record(uint32_t idx, const std::string& status, const TaskResult* r);
-  void ReportFailure(uint32_t idx, const TaskResult& r, const std::string& why);
-  void AbortRunning(const char* why);
+  void ReportFailure(uint32_t idx, const std::string& why);
+  void AbortRunning();
   void Emit(uint32_t idx, const char* status, int exit_code);
   bool Fits(uint32_t idx) const;
   void PrepareAhead();

@@ -17,13 +17,6 @@ const char* ErrorStrategyName(ErrorStrategy s) {
   return "terminate";
 }
 
-const std::vector<std::string>& DirectiveNames() {
-  static const std::vector<std::string> names = {
-      "cpus",  "memory",    "time",  "container",     "queue",    "label",  "executor",
-      "array", "accelerator", "retry", "errorStrategy", "maxForks", "publish"};
-  return names;
-}
-
 namespace {
 
 Status IntDirective(const Value& v, const std::function<std::string()>& where_fn, const char* name, int min, int* out) {

@@ -41,7 +41,4 @@ const char* ErrorStrategyName(ErrorStrategy s);
 // builds no strings.
 Status DirectivesFromValues(const ValueMap& values, const std::function<std::string()>& where, Directives* out);
 
-// Names of the directives whose values ferry understands.
-const std::vector<std::string>& DirectiveNames();
-
 }  // namespace ferry

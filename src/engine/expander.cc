@@ -171,8 +171,7 @@ Status Expander::ResolveDirectives(const Task& task, const EvalContext& ctx, Dir
       layered, [&] { return task.spec->loc.ToString() + ": task '" + task.display + "'"; }, out);
 }
 
-Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated,
-                             const SourceLoc& loc) {
+Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc) {
   // Count basenames so that two inputs with the same file name (common when
   // gathering one "result.txt" from every upstream task) get distinct names.
   std::unordered_map<std::string, int> basename_count;
@@ -221,7 +220,6 @@ Status Expander::StageInputs(const TaskGraph& graph, Task* task, const ValueMap&
     else
       task->inputs.Set(name, staged_names.empty() ? Value("") : staged_names[0]);
   }
-  (void)graph;
   return Status::Ok();
 }
 
@@ -259,7 +257,10 @@ void Expander::ComputeHash(Task* task) {
   h.Add(task->directives.container);
   // The same item listed twice still needs two work dirs.
   std::string hash = h.HexDigest(32);
-  for (int dup = 1; !seen_hashes_.insert(hash).second; ++dup) hash = Sha256Hex(hash + "#" + std::to_string(dup)).substr(0, 32);
+  for (int dup = 1; !seen_hashes_.insert(hash).second; ++dup) {
+    Hasher again;
+    hash = again.Add(hash).Add(static_cast<int64_t>(dup)).HexDigest(32);
+  }
   task->hash = hash;
   task->work_dir = opts_.work_root + "/" + task->hash.substr(0, 2) + "/" + task->hash.substr(2);
 }
@@ -315,7 +316,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
       evaluated.Set(name, std::move(v));
     }
-    FERRY_RETURN_IF_ERROR(StageInputs(*graph, &t, evaluated, spec.loc));
+    FERRY_RETURN_IF_ERROR(StageInputs(&t, evaluated, spec.loc));
     ctx.roots.Set("input", Value(t.inputs));
 
     // Items that are upstream outputs make this a one-to-one chain.

@@ -45,7 +45,7 @@ class Expander {
   Status MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx);
   Status ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out);
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
-  Status StageInputs(const TaskGraph& graph, Task* task, const ValueMap& evaluated, const SourceLoc& loc);
+  Status StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc);
   void ComputeHash(Task* task);
 
   const PipelineSpec& pipeline_;

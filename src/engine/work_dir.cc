@@ -15,23 +15,6 @@ namespace ferry {
 
 namespace fs = std::filesystem;
 
-Status WriteFileAtomic(const std::string& path, const std::string& contents) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return Status::Failed("cannot write " + tmp + ": " + std::strerror(errno));
-    f << contents;
-    f.flush();
-    if (!f) return Status::Failed("cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return Status::Failed("cannot write " + path + ": " + err);
-  }
-  return Status::Ok();
-}
-
 namespace {
 Status WriteFilePlain(const std::string& path, const std::string& contents) {
   FILE* f = std::fopen(path.c_str(), "wb");

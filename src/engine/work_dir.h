@@ -24,8 +24,4 @@ bool CompletedOutputsPresent(const Task& task);
 // The last `lines` lines of a text file ("" if unreadable).
 std::string TailFile(const std::string& path, int lines);
 
-// Writes `contents` to `path` through a temporary file and rename(), so a
-// reader never sees a half-written file.
-Status WriteFileAtomic(const std::string& path, const std::string& contents);
-
 }  // namespace ferry

@@ -1,11 +1,10 @@
-// Hashing. Hasher gives task identities (which work dir a task gets, and
-// whether -resume may reuse it): XXH3-128 from Debian's xxHash, fed field by
-// field. Identities need to be collision-free in practice, not secure
-// against an attacker, and expanding 100,000 tasks spent a third of its time
-// in SHA-256. Sha256Hex is for where SHA-256 is the required algorithm.
+// Task identities (which work dir a task gets, and whether -resume may
+// reuse it): XXH3-128 from Debian's xxHash, fed field by field. Identities
+// need to be collision-free in practice, not secure against an attacker, and
+// expanding 100,000 tasks spent a third of its time in SHA-256. (SHA-256,
+// where AWS requires it, is aws/crypto.h.)
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,8 +12,7 @@ namespace ferry {
 
 class Hasher {
  public:
-  Hasher();
-  ~Hasher();
+  Hasher() = default;
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
 
@@ -25,10 +23,9 @@ class Hasher {
   std::string HexDigest(size_t hex_chars = 32);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Fields are collected and digested once: a task identity is a few
+  // hundred bytes in dozens of fields.
+  std::string buf_;
 };
-
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace ferry

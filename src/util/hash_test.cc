@@ -21,8 +21,4 @@ TEST(HashTest, SameFieldsSameDigest) {
   EXPECT_EQ(d.find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
-TEST(HashTest, Sha256KnownVector) {
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 }  // namespace ferry
