@@ -26,6 +26,20 @@ struct TaskRun {
   std::string container, queue;
   int accelerators = 0;
   std::vector<std::pair<std::string, std::string>> env;  // added to the task's environment
+
+  // What executors that build the work dir themselves need (awsbatch, whose
+  // work dir is an s3:// URL: the engine writes nothing there). The local
+  // executor ignores these: the engine has already written the dir.
+  std::string process;       // the task's spec name, e.g. "count"
+  std::string script;        // contents of .command.sh
+  // Inputs to stage: source is an absolute local path or an s3:// URL; name
+  // is where the task sees it, relative to its work dir.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::vector<std::string> outputs;  // declared outputs, relative to the work dir (files or dirs)
+  // Tasks of one for_each with the `array` directive share a non-empty key;
+  // the executor may submit up to array_size of them as one array job.
+  std::string array_key;
+  int array_size = 0;
 };
 
 // How one submitted TaskRun ended.
@@ -43,6 +57,16 @@ class Executor {
  public:
   virtual ~Executor() = default;
   virtual const char* name() const = 0;  // "local", "awsbatch"
+  // Called once before anything runs with every first attempt this executor
+  // will be given (inputs/outputs/script may be empty: only the settings
+  // matter). Checks what can be checked up front (e.g. that queues and job
+  // definitions exist, credentials resolve, the work bucket is writable), so a
+  // misconfigured run fails before its first task, with a message saying
+  // what to fix. Invalid status = the user's settings are wrong (exit 2).
+  virtual Status Preflight(const std::vector<TaskRun>& planned) {
+    (void)planned;
+    return Status::Ok();
+  }
   // Non-blocking. An error Status means the request itself is unusable (e.g.
   // no work dir, id already running); a task that cannot be started is
   // reported by the next Poll() as kSubmitFailed with the reason.
