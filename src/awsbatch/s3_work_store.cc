@@ -191,7 +191,8 @@ Status S3WorkStore::PublishToS3(const Task& task, const std::string& dest) {
     if (fs::is_directory(src)) {
       for (auto it = fs::recursive_directory_iterator(src, fs::directory_options::follow_directory_symlink, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file()) files.emplace_back(it->path().string(), rel + "/" + it->path().lexically_relative(src).string());
+        if (it->is_regular_file())
+          files.emplace_back(it->path().string(), rel + "/" + it->path().lexically_relative(src).string());
     } else {
       files.emplace_back(src.string(), rel);
     }

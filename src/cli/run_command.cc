@@ -140,7 +140,8 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
   }
   if (!out->help && out->pipeline.empty())
     return Status::Invalid("no pipeline given (usage: ferry run PIPELINE [options])");
-  if (!out->bucket_dir.empty()) FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->bucket_dir, "-bucket-dir", &out->bucket_dir));
+  if (!out->bucket_dir.empty())
+    FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->bucket_dir, "-bucket-dir", &out->bucket_dir));
   if (IsS3Path(out->work_dir)) FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->work_dir, "-work-dir", &out->work_dir));
   return Status::Ok();
 }

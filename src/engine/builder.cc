@@ -305,7 +305,8 @@ void Builder::ReportFailure(uint32_t idx, const std::string& why, const std::str
   const Task& t = graph_->tasks[idx];
   WorkStore* store = StoreFor(t);
   std::string msg = "ERROR: task '" + t.display + "' failed: " + why + "\n";
-  if (!details.empty()) msg += "  reported by the " + state_[idx].directives.executor + " executor:\n" + Indent(details, "    ");
+  if (!details.empty())
+    msg += "  reported by the " + state_[idx].directives.executor + " executor:\n" + Indent(details, "    ");
   std::string script = state_[idx].script.empty() ? t.script : state_[idx].script;
   msg += "  command:\n" + Indent(TailText(script, 40), "    ");
   std::string err = store->Tail(t, ".command.err", 20);

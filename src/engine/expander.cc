@@ -58,6 +58,10 @@ Expander::Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHos
     : pipeline_(pipeline), opts_(std::move(opts)), host_(host) {
   if (opts_.config) {
     process_defaults_ = opts_.config->ProcessDefaults();
+    // `executor.name = 'awsbatch'` (or executor { name = ... }) picks the
+    // executor of every task that process settings leave unset.
+    const Value* name = opts_.config->Get("executor.name");
+    if (name && name->is_string() && !process_defaults_.Find("executor")) process_defaults_.Set("executor", *name);
     if (const Value* env = opts_.config->Get("env")) {
       for (const auto& [k, v] : env->as_map()) env_.emplace_back(k, v.ToString());
     }

@@ -114,6 +114,27 @@ TEST(ExpanderS3, AwsbatchWithoutS3RootIsAnInputError) {
   EXPECT_NE(st.message().find("workDir = 's3://BUCKET/PATH'"), std::string::npos);
 }
 
+TEST(ExpanderS3, ExecutorNameSetsTheDefaultExecutor) {
+  PipelineSpec spec;
+  Config config;
+  ASSERT_TRUE(LoadPipelineText(kPipeline, "pipeline.yml", &spec).ok());
+  ASSERT_TRUE(config_testing::LoadFrom("executor { name = 'awsbatch' }", &config).ok());
+  testing::FakeHost host;
+  ExpandOptions o;
+  o.launch_dir = "/base";
+  o.work_root = "/base/work";
+  o.s3_work_root = "s3://b/w";
+  o.params = Value::EmptyMap();
+  o.config = &config;
+  Expander ex(spec, o, &host);
+  TaskGraph g;
+  ASSERT_TRUE(ex.Expand(&g).ok());
+  for (const auto& t : g.tasks) {
+    EXPECT_EQ(t.directives.executor, "awsbatch") << t.display;
+    EXPECT_TRUE(IsS3Path(t.work_dir)) << t.work_dir;
+  }
+}
+
 TEST(WorkPath, S3AndLocal) {
   EXPECT_EQ(WorkPath("s3://b/work/ab/cd", "out/x.txt"), "s3://b/work/ab/cd/out/x.txt");
   EXPECT_EQ(WorkPath("s3://b/work/ab/cd/", "./x.txt"), "s3://b/work/ab/cd/x.txt");
