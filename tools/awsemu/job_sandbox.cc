@@ -83,9 +83,14 @@ std::string BuildSpawnSpec(const SandboxInput& in, JobSpawnSpec* out) {
   // an AWS CLI install shared with jobs) is already where the job looks:
   // binding it would only add a way to fail, so it needs no bubblewrap. Its
   // read-only flag is then not enforced.
+  // A host path that does not exist is left out rather than failing the
+  // job in bubblewrap (Docker would create an empty directory there).
   std::vector<MountSpec> binds;
-  for (const MountSpec& m : in.mounts)
-    if (NormalPath(m.host_path) != NormalPath(m.container_path)) binds.push_back(m);
+  for (const MountSpec& m : in.mounts) {
+    struct stat st;
+    if (NormalPath(m.host_path) == NormalPath(m.container_path) || stat(m.host_path.c_str(), &st) != 0) continue;
+    binds.push_back(m);
+  }
   if (!binds.empty() && !in.bwrap_path.empty()) {
     // The host's root stays visible (as the image would be); each volume is
     // bound over its container path.

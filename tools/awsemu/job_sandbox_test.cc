@@ -29,13 +29,19 @@ TEST(BuildSpawnSpec, VolumesAtTheirOwnPathNeedNoBubblewrap) {
 
 TEST(BuildSpawnSpec, OtherVolumesAreBoundReadOnlyWhenAsked) {
   JobSpawnSpec spec;
-  ASSERT_EQ(BuildSpawnSpec(Input({{"/usr", "/usr", true}, {"/srv/data", "/data", true}}), &spec), "");
+  ASSERT_EQ(BuildSpawnSpec(Input({{"/usr", "/usr", true}, {"/etc", "/data", true}}), &spec), "");
   ASSERT_EQ(spec.argv[0], "/usr/bin/bwrap");
-  std::vector<std::string> want = {"--ro-bind", "/srv/data", "/data"};
+  std::vector<std::string> want = {"--ro-bind", "/etc", "/data"};
   auto it = std::search(spec.argv.begin(), spec.argv.end(), want.begin(), want.end());
   EXPECT_NE(it, spec.argv.end());
   // The identity volume is not bound.
   EXPECT_EQ(std::count(spec.argv.begin(), spec.argv.end(), "--ro-bind"), 1);
+}
+
+TEST(BuildSpawnSpec, MissingHostPathsAreLeftOut) {
+  JobSpawnSpec spec;
+  ASSERT_EQ(BuildSpawnSpec(Input({{"/no/such/host/dir", "/data", false}}), &spec), "");
+  EXPECT_NE(spec.argv[0], "/usr/bin/bwrap");
 }
 
 TEST(BuildSpawnSpec, WithoutBubblewrapHostPathsAreUsedAsTheyAre) {
