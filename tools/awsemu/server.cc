@@ -13,6 +13,7 @@
 
 #include "aws/crypto.h"
 #include "awsemu/imds.h"
+#include "awsemu/logs_service.h"
 #include "awsemu/sts.h"
 #include "util/text.h"
 
@@ -33,10 +34,6 @@ std::string NewRequestId() {
   snprintf(buf, sizeof buf, "%08llX%08llX", static_cast<unsigned long long>(base & 0xffffffffULL),
            static_cast<unsigned long long>(n));
   return buf;
-}
-
-int64_t EpochMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 int PortOf(const sockaddr_storage& a) {
@@ -399,7 +396,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   }
 
   RequestLogEntry entry;
-  entry.time_ms = EpochMillis();
+  entry.time_ms = NowMillis();
   entry.method = req.method;
   entry.path = wire_path;
   const std::string request_id = NewRequestId();
