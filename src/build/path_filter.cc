@@ -95,7 +95,7 @@ bool PathPattern::Matches(const std::string& rel, bool is_dir) const {
     bool candidate_is_dir = !last || is_dir;
     if (!dir_only || candidate_is_dir) {
       std::string candidate = rel.substr(0, len);
-      if (!anchored) {
+      if (!anchored && glob[0] != '*') {  // a leading '*' already crosses directories
         size_t slash = candidate.rfind('/');
         if (slash != std::string::npos) candidate.erase(0, slash + 1);
       }
@@ -236,7 +236,7 @@ std::vector<std::string> AwsSyncFilterArgs(const std::vector<std::string>& extra
     std::vector<std::string> forms;
     if (!p.dir_only) forms.push_back(glob);
     forms.push_back(glob + "/*");
-    if (!anchored) {
+    if (!anchored && glob[0] != '*') {  // a leading '*' already crosses directories
       size_t n = forms.size();
       for (size_t i = 0; i < n; ++i) forms.push_back("*/" + forms[i]);
     }

@@ -189,7 +189,14 @@ Status ParseBucketSetting(const std::string& value, RemoteLocation* out) {
 }
 
 std::string DirId(const std::string& abs_dir) {
-  std::string name(PathBaseName(abs_dir));
+  // The same directory reached through a symlink or a relative path is the
+  // same mirror.
+  std::string path = RealPath(abs_dir);
+  if (path.empty()) {
+    char cwd[PATH_MAX];
+    path = NormalizePath(AbsolutePath(getcwd(cwd, sizeof cwd) ? cwd : "/", abs_dir));
+  }
+  std::string name(PathBaseName(path));
   std::string clean;
   for (char c : name) {
     if (clean.size() >= 40) break;
@@ -197,7 +204,7 @@ std::string DirId(const std::string& abs_dir) {
   }
   if (clean.empty() || clean == "." || clean == "..") clean = "dir";
   Hasher h;
-  h.Add(HostName()).Add(abs_dir);
+  h.Add(HostName()).Add(path);
   return clean + "-" + h.HexDigest(16);
 }
 

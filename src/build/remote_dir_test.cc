@@ -72,6 +72,12 @@ TEST(DirId, StablePerPathDistinctAcrossPathsAndReadable) {
   EXPECT_NE(DirId("/home/u/zika-tutorial"), DirId("/home/v/zika-tutorial"));
   EXPECT_TRUE(StartsWith(DirId("/home/u/zika-tutorial"), "zika-tutorial-"));
   EXPECT_TRUE(StartsWith(DirId("/x/it's a $dir"), "it_s_a__dir-"));
+  std::string tmp = MakeTempDir("dirid");
+  fs::create_directories(tmp + "/real");
+  fs::create_directory_symlink(tmp + "/real", tmp + "/alias");
+  EXPECT_EQ(DirId(tmp + "/alias"), DirId(tmp + "/real/"));
+  EXPECT_EQ(DirId(tmp + "/real/../real"), DirId(tmp + "/real"));
+  fs::remove_all(tmp);
 }
 
 TEST(JobScript, QuotesValuesAndCarriesEndpointRegionAndFilters) {
