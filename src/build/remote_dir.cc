@@ -75,6 +75,12 @@ Status ListTree(aws::S3Client& s3, const RemoteLocation& where, std::map<std::st
       .WithPrefix("cannot list " + where.TreeUrl());
 }
 
+Status CheckLocation(const RemoteLocation& where) {
+  if (where.bucket.empty() || where.dir_id.empty())
+    return Status::Invalid("internal: the build directory's S3 location has no bucket or directory id");
+  return Status::Ok();
+}
+
 std::string CacheFile(const std::string& configured, bool use, const std::string& dir_id) {
   if (!use) return "";
   return configured.empty() ? DefaultHashCacheFile(dir_id) : configured;
@@ -220,6 +226,7 @@ Status UploadExcludes(const std::string& dir, const std::vector<std::string>& cl
 Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLocation& where,
                        const UploadOptions& options, UploadReport* report) {
   *report = UploadReport{};
+  FERRY_RETURN_IF_ERROR(CheckLocation(where));
   std::string root = RealPath(dir);
   struct stat st;
   if (root.empty() || stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -267,6 +274,10 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
       if (it != remote.end() && ToLower(it->second.etag) == manifest[f.rel].etag) continue;
       ++report->files_uploaded;
       report->bytes_uploaded += f.size;
+      if (options.progress) {
+        options.progress->files_total++;
+        options.progress->bytes_total += f.size;
+      }
       tm.Upload(f.path, f.size, aws::S3Location{where.bucket, where.TreeKeyPrefix() + f.rel},
                 [&errors, rel = f.rel](Status s) { errors.Add(rel, s); });
     }
@@ -296,6 +307,7 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
 Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std::string& dir,
                        const DownloadOptions& options, DownloadReport* report) {
   *report = DownloadReport{};
+  FERRY_RETURN_IF_ERROR(CheckLocation(where));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   std::string root = RealPath(dir);
@@ -367,6 +379,10 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
       fetched.push_back(Fetched{rel, dest, etag, mode});
       ++report->files_downloaded;
       report->bytes_downloaded += obj.size;
+      if (options.progress) {
+        options.progress->files_total++;
+        options.progress->bytes_total += obj.size;
+      }
       tm.Download(aws::S3Location{where.bucket, obj.key}, info, dest,
                   [&errors, rel](Status s) { errors.Add(rel, s); });
     }
