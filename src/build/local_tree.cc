@@ -30,8 +30,17 @@ struct Scan {
   std::vector<LocalFile>* files;
   std::vector<std::string>* warnings;
 
-  Status Dir(const std::string& rel_dir) {
-    std::string abs = rel_dir.empty() ? root : root + "/" + rel_dir;
+  std::vector<std::string> open_dirs;  // real paths being scanned, against symlink loops
+
+  // `abs` is where `rel_dir` really is (it differs below a followed symlink).
+  Status Dir(const std::string& rel_dir, const std::string& abs) {
+    open_dirs.push_back(abs);
+    Status s = DirEntries(rel_dir, abs);
+    open_dirs.pop_back();
+    return s;
+  }
+
+  Status DirEntries(const std::string& rel_dir, const std::string& abs) {
     std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(abs.c_str()), closedir);
     if (!d) return Status::Failed("cannot read directory " + abs + ": " + std::strerror(errno));
     std::vector<std::string> names;
@@ -40,18 +49,18 @@ struct Scan {
       if (name != "." && name != "..") names.push_back(std::move(name));
     }
     d.reset();
-    for (const auto& name : names) FERRY_RETURN_IF_ERROR(Entry(rel_dir.empty() ? name : rel_dir + "/" + name));
+    for (const auto& name : names)
+      FERRY_RETURN_IF_ERROR(Entry(rel_dir.empty() ? name : rel_dir + "/" + name, abs + "/" + name));
     return Status::Ok();
   }
 
-  Status Entry(const std::string& rel) {
-    std::string abs = root + "/" + rel;
+  Status Entry(const std::string& rel, const std::string& abs) {
     struct stat st;
     if (lstat(abs.c_str(), &st) != 0) {
       if (errno == ENOENT) return Status::Ok();  // vanished while we looked
       return Status::Failed("cannot read " + abs + ": " + std::strerror(errno));
     }
-    if (S_ISDIR(st.st_mode)) return filter.CanPrune(rel) ? Status::Ok() : Dir(rel);
+    if (S_ISDIR(st.st_mode)) return filter.CanPrune(rel) ? Status::Ok() : Dir(rel, abs);
     if (S_ISREG(st.st_mode)) {
       if (!filter.Excluded(rel, false)) files->push_back(FromStat(rel, abs, st));
       return Status::Ok();
@@ -68,7 +77,12 @@ struct Scan {
     } else if (!IsWithin(root, target)) {
       warnings->push_back("skipped symlink " + rel + ": it points outside the directory (" + target + ")");
     } else if (S_ISDIR(ts.st_mode)) {
-      warnings->push_back("skipped symlink " + rel + ": it links to a directory (not followed)");
+      for (const auto& open : open_dirs)
+        if (open == target) {
+          warnings->push_back("skipped symlink " + rel + ": it links back to a directory that contains it");
+          return Status::Ok();
+        }
+      return filter.CanPrune(rel) ? Status::Ok() : Dir(rel, target);
     } else if (!S_ISREG(ts.st_mode)) {
       warnings->push_back("skipped symlink " + rel + ": its target is not a regular file");
     } else {
@@ -95,8 +109,8 @@ std::string RealPath(const std::string& path) {
 Status ScanDirectory(const std::string& root, const PathFilter& filter, std::vector<LocalFile>* files,
                      std::vector<std::string>* warnings) {
   files->clear();
-  Scan scan{root, filter, files, warnings};
-  FERRY_RETURN_IF_ERROR(scan.Dir(""));
+  Scan scan{root, filter, files, warnings, {}};
+  FERRY_RETURN_IF_ERROR(scan.Dir("", root));
   std::sort(files->begin(), files->end(), [](const LocalFile& a, const LocalFile& b) { return a.rel < b.rel; });
   return Status::Ok();
 }

@@ -1,7 +1,8 @@
 // The files of a build directory that an upload sends: a recursive scan that
 // applies the upload filter (pruning excluded directories such as .git/
-// without entering them) and follows symlinks only to files inside the
-// directory; everything else it skips is reported as a warning.
+// without entering them) and follows symlinks only when their target is
+// inside the directory (never into a loop); everything else it skips is
+// reported as a warning.
 #pragma once
 
 #include <cstdint>

@@ -95,7 +95,7 @@ bool PathPattern::Matches(const std::string& rel, bool is_dir) const {
     bool candidate_is_dir = !last || is_dir;
     if (!dir_only || candidate_is_dir) {
       std::string candidate = rel.substr(0, len);
-      if (!anchored && glob[0] != '*') {  // a leading '*' already crosses directories
+      if (!anchored) {
         size_t slash = candidate.rfind('/');
         if (slash != std::string::npos) candidate.erase(0, slash + 1);
       }

@@ -261,23 +261,30 @@ TEST_F(RemoteDirTest, ExcludesFerryignoreSymlinksAndDeletions) {
   WriteFile(tmp_ + "/outside.txt", "outside");
   fs::create_symlink("keep.txt", dir_ + "/link-in");
   fs::create_symlink(tmp_ + "/outside.txt", dir_ + "/link-out");
+  fs::create_directory_symlink("logs", dir_ + "/logs-alias");
+  fs::create_directory_symlink("..", dir_ + "/logs/loop");
+  fs::create_directory_symlink(tmp_, dir_ + "/dir-out");
   up_.exclude = {"data/"};
 
   UploadReport r;
   Upload(&r);
   EXPECT_EQ(TreeKeys(), (std::set<std::string>{"keep.txt", "link-in", ".snakemake/log/run.log", ".snakemake/metadata/m",
-                                               ".snakemake/storage/s", "logs/a.log", ".ferryignore"}));
+                                               ".snakemake/storage/s", "logs/a.log", "logs-alias/a.log",
+                                               ".ferryignore"}));
   std::string got;
   ASSERT_TRUE(s3_->GetSmall(where_.bucket, where_.TreeKeyPrefix() + "link-in", &got).ok());
   EXPECT_EQ(got, "k");
   bool warned = false;
   for (const auto& w : r.warnings) warned |= w.find("link-out") != std::string::npos && w.find("outside") != std::string::npos;
   EXPECT_TRUE(warned) << Join(r.warnings, "\n");
+  EXPECT_NE(Join(r.warnings, "\n").find("logs/loop: it links back"), std::string::npos) << Join(r.warnings, "\n");
+  EXPECT_NE(Join(r.warnings, "\n").find("dir-out: it points outside"), std::string::npos) << Join(r.warnings, "\n");
+  fs::remove(dir_ + "/logs-alias");
 
   fs::remove(dir_ + "/logs/a.log");
   fs::remove(dir_ + "/link-in");
   Upload(&r);
-  EXPECT_EQ(r.files_deleted, 2);
+  EXPECT_EQ(r.files_deleted, 3);
   EXPECT_EQ(TreeKeys(), (std::set<std::string>{"keep.txt", ".snakemake/log/run.log", ".snakemake/metadata/m",
                                                ".snakemake/storage/s", ".ferryignore"}));
 }
