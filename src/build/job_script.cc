@@ -17,9 +17,13 @@ std::string JobScript(const JobScriptOptions& o) {
   if (!o.region.empty()) common += " --region " + ShellQuote(o.region);
   // Debian's aws CLI ignores AWS_ENDPOINT_URL, so the endpoint goes on the command line.
   if (!o.endpoint_url.empty()) common += " --endpoint-url " + ShellQuote(o.endpoint_url);
-  std::string mtimes_url = o.results_mtimes_url;
-  if (mtimes_url.empty() && EndsWith(o.tree_url, "tree/"))
-    mtimes_url = o.tree_url.substr(0, o.tree_url.size() - 5) + "results-mtimes";
+  // Beside the tree unless given: ".../<id>/tree/" -> ".../<id>/NAME".
+  auto beside_tree = [&](const std::string& given, const std::string& name) {
+    if (!given.empty() || !EndsWith(o.tree_url, "tree/")) return given;
+    return o.tree_url.substr(0, o.tree_url.size() - 5) + name;
+  };
+  std::string mtimes_url = beside_tree(o.results_mtimes_url, "results-mtimes");
+  std::string input_mtimes_url = beside_tree(o.input_mtimes_url, "input-mtimes");
   std::string filters;
   std::vector<std::string> args = AwsSyncFilterArgs(o.exclude);
   for (size_t i = 0; i + 1 < args.size(); i += 2)
@@ -49,6 +53,13 @@ std::string JobScript(const JobScriptOptions& o) {
   s += "umask 022\n";
   s += "mkdir \"$ferry_work/tree\" && cd \"$ferry_work/tree\" || ferry_fail 'cannot enter the scratch directory'\n";
   s += "ferry_s3 sync \"$ferry_tree\" . || ferry_fail \"cannot fetch the build directory from $ferry_tree\"\n";
+  if (!input_mtimes_url.empty()) {
+    // The user's mtimes, not S3's upload times, so the workflow judges what
+    // is out of date as it would locally. Optional: older mirrors lack it.
+    s += "if ferry_s3 cp " + ShellQuote(input_mtimes_url) + " \"$ferry_work/input-mtimes\" >/dev/null 2>&1; then\n";
+    s += "  sh \"$ferry_work/input-mtimes\" || echo \"ferry build: warning: could not restore the files' times\" >&2\n";
+    s += "fi\n";
+  }
   // Files the command writes are newer than this marker; the pause keeps
   // them apart from it even where find compares whole seconds.
   s += "touch \"$ferry_work/started\" && sleep 1\n";

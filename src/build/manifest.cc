@@ -1,5 +1,8 @@
 #include "build/manifest.h"
 
+#include <ctime>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "util/text.h"
@@ -32,6 +35,33 @@ Status ParseManifest(const std::string& json, Manifest* out) {
     return Status::Invalid(std::string("damaged manifest: ") + e.what());
   }
   return Status::Ok();
+}
+
+std::string InputMtimesScript(const Manifest& manifest) {
+  // Files with the same second share a touch command (bounded in length).
+  std::map<std::string, std::vector<std::string>> by_stamp;
+  for (const auto& [rel, e] : manifest) {
+    time_t t = static_cast<time_t>(e.mtime_ns / 1000000000);
+    struct tm utc;
+    char stamp[32];
+    if (!gmtime_r(&t, &utc) || utc.tm_year < 70 || utc.tm_year > 8099 ||
+        !std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M.%S", &utc))
+      continue;
+    by_stamp[stamp].push_back(ShellQuote(rel[0] == '-' ? "./" + rel : rel));
+  }
+  std::string s = "# ferry build: the uploaded files' modification times.\nTZ=UTC0\nexport TZ\n";
+  for (const auto& [stamp, paths] : by_stamp) {
+    std::string line;
+    for (const auto& p : paths) {
+      if (!line.empty() && line.size() + p.size() > 16000) {
+        s += "touch -c -m -t " + stamp + line + "\n";
+        line.clear();
+      }
+      line += " " + p;
+    }
+    s += "touch -c -m -t " + stamp + line + "\n";
+  }
+  return s;
 }
 
 std::map<std::string, int64_t> ParseResultsMtimes(const std::string& text) {

@@ -3,7 +3,9 @@
 // download can restore modes and times of files the job left alone; and the
 // job's own record of the files it changed (ferry-build/<id>/results-mtimes,
 // "SECONDS ./path\0" records from `find` + `date -r`), so downloaded results
-// keep the times the job gave them.
+// keep the times the job gave them. The upload also leaves an sh script
+// (ferry-build/<id>/input-mtimes) with which the job restores the times of
+// the files it fetched.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,11 @@ using Manifest = std::map<std::string, ManifestEntry>;
 // directory's manifest need not be rewritten.
 std::string ManifestToJson(const Manifest& manifest);
 Status ParseManifest(const std::string& json, Manifest* out);
+
+// A POSIX sh script that gives each file of `manifest` its recorded mtime
+// (`touch -c -m -t`, in UTC, whole seconds), run by the job in the fetched
+// tree so the workflow sees the user's times, not S3's upload times.
+std::string InputMtimesScript(const Manifest& manifest);
 
 // Parses the job's results-mtimes records into path -> seconds (paths
 // without the leading "./"); malformed records are skipped.

@@ -1,5 +1,7 @@
 #include "build/manifest.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -36,6 +38,34 @@ TEST(ResultsMtimes, ParsesNulSeparatedRecordsFromTheJobScript) {
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m["results/a b.json"], 1700000001);
   EXPECT_EQ(m["it's $x\n.txt"], 1700000002);
+}
+
+TEST(InputMtimesScript, RestoresTimesOfOddNamesWithPosixTouch) {
+  std::string dir = testing::MakeTempDir("mtimes");
+  Manifest m;
+  std::vector<std::string> names = {"plain", "sp ace", "it's", "$HOME", "-dash", "sub/\"dq\" \\", "new\nline"};
+  int64_t t = 1500000000;
+  for (const auto& n : names) {
+    std::filesystem::create_directories(std::filesystem::path(dir + "/" + n).parent_path());
+    std::ofstream(dir + "/" + n) << "x";
+    m[n] = ManifestEntry{"e", 1, (t += 61) * 1000000000 + 5, 0644};
+  }
+  m["same second"] = ManifestEntry{"e", 1, t * 1000000000, 0644};
+  std::ofstream(dir + "/same second") << "x";
+  m["missing"] = ManifestEntry{"e", 1, t * 1000000000, 0644};
+  std::string script = InputMtimesScript(m);
+  EXPECT_NE(script.find("TZ=UTC0"), std::string::npos);
+  std::string out;
+  ASSERT_EQ(testing::RunProcess({"/usr/bin/sh", "-c", script}, {"PATH=/usr/bin:/bin", "TZ=Europe/Paris"}, dir, &out), 0)
+      << out << script;
+  for (const auto& [rel, e] : m) {
+    if (rel == "missing") continue;
+    struct stat st;
+    ASSERT_EQ(stat((dir + "/" + rel).c_str(), &st), 0) << rel;
+    EXPECT_EQ(st.st_mtime, e.mtime_ns / 1000000000) << rel;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/missing"));  // touch -c creates nothing
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ContentEtag, MatchesWhatS3GivesSingleAndMultipartUploads) {

@@ -162,6 +162,7 @@ std::string RemoteLocation::TreeKeyPrefix() const { return BaseKey() + "tree/"; 
 std::string RemoteLocation::TreeUrl() const { return "s3://" + bucket + "/" + TreeKeyPrefix(); }
 std::string RemoteLocation::ManifestKey() const { return BaseKey() + "manifest.json"; }
 std::string RemoteLocation::ResultsMtimesKey() const { return BaseKey() + "results-mtimes"; }
+std::string RemoteLocation::InputMtimesKey() const { return BaseKey() + "input-mtimes"; }
 
 Status ParseBucketSetting(const std::string& value, RemoteLocation* out) {
   std::string v(Trim(value));
@@ -294,10 +295,15 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
   }
   report->files_deleted = static_cast<int64_t>(gone.size());
 
+  // The input-mtimes script follows from the manifest, so both change
+  // together; it goes first so a manifest on S3 always has its script.
   std::string text = ManifestToJson(manifest);
-  if (text != old_manifest)
+  if (text != old_manifest) {
+    FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.InputMtimesKey(), InputMtimesScript(manifest))
+                              .WithPrefix("cannot write " + where.BaseUrl() + "input-mtimes"));
     FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.ManifestKey(), text)
                               .WithPrefix("cannot write " + where.BaseUrl() + "manifest.json"));
+  }
   cache.Retain([&](const std::string& rel) { return manifest.count(rel) > 0; });
   Status saved = cache.Save();
   if (!saved.ok()) report->warnings.push_back("hash cache not saved: " + saved.message());

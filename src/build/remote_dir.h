@@ -31,6 +31,7 @@ struct RemoteLocation {
   std::string BaseUrl() const;        // s3://bucket/prefix/ferry-build/<id>/
   std::string ManifestKey() const;    // BaseKey() + "manifest.json": what the last upload sent
   std::string ResultsMtimesKey() const;  // BaseKey() + "results-mtimes": written by the job script
+  std::string InputMtimesKey() const;    // BaseKey() + "input-mtimes": sh script the job runs
 };
 
 // Parses "[s3://]bucket[/prefix]" (as --aws-batch-s3-bucket takes it).
@@ -96,11 +97,12 @@ struct JobScriptOptions {
   std::string credentials_url; // set when credentials are forwarded: read then deleted by the job
   std::vector<std::string> exclude;   // UploadExcludes(): results are sent back by the same rules
   std::string results_mtimes_url;     // "" = beside the tree (RemoteLocation::ResultsMtimesKey)
+  std::string input_mtimes_url;       // "" = beside the tree (RemoteLocation::InputMtimesKey)
 };
 
 // The POSIX sh script the Batch job runs (as `sh -c SCRIPT sh CMD ARGS...`):
 // load forwarded credentials if any (and delete them from S3), fetch the tree
-// into a scratch dir, run "$@" there, send back new and changed files and a
+// into a scratch dir and give its files their local mtimes, run "$@" there, send back new and changed files and a
 // record of their mtimes, exit with the command's status (1 if the command
 // succeeded but its results could not be sent back).
 std::string JobScript(const JobScriptOptions& options);

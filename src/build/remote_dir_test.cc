@@ -155,8 +155,7 @@ class RemoteDirTest : public ::testing::Test {
     ASSERT_TRUE(s3_->PutSmall(where_.bucket, where_.TreeKeyPrefix() + rel, data).ok());
   }
   int TreePuts(size_t since) {
-    return emu_->Count(since, "PutObject", "/ferry-build/") + emu_->Count(since, "UploadPart", "/ferry-build/") -
-           emu_->Count(since, "PutObject", "manifest.json");
+    return emu_->Count(since, "PutObject", "/tree/") + emu_->Count(since, "UploadPart", "/tree/");
   }
 
   // Environment of a Batch job in these tests: the emulator's keys, no ~/.aws.
@@ -205,6 +204,7 @@ TEST_F(RemoteDirTest, SecondUploadSendsNothingAndAChangedFileOnlyItself) {
   EXPECT_EQ(r.files_hashed, 4);
   EXPECT_EQ(emu_->Count(before, "CreateMultipartUpload"), 1);
   EXPECT_EQ(emu_->Count(before, "PutObject", "manifest.json"), 1);
+  EXPECT_EQ(emu_->Count(before, "PutObject", "input-mtimes"), 1);
   EXPECT_EQ(TreeKeys(), (std::set<std::string>{"a.txt", "sub/b.txt", "odd $name 'q' \"dq\".txt", "big.bin"}));
 
   before = emu_->RequestCount();
@@ -405,6 +405,8 @@ class JobScriptRun : public RemoteDirTest {
   void Run(const std::string& cli, bool forward_credentials) {
     WriteFile(dir_ + "/in put.txt", "data");
     WriteFile(dir_ + "/weird $name 'q'.txt", "+x");
+    struct timespec old_time[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
+    ASSERT_EQ(utimensat(AT_FDCWD, (dir_ + "/in put.txt").c_str(), old_time, 0), 0);
     UploadReport ur;
     Upload(&ur);
 
@@ -428,6 +430,7 @@ class JobScriptRun : public RemoteDirTest {
         "echo r > results/r.txt\n"
         "touch -d @4102444800 results/r.txt\n"
         "printf %s \"${AWS_ACCESS_KEY_ID:-none}\" > key-seen.txt\n"
+        "date -r 'in put.txt' +%s > input-mtime.txt\n"
         "exit 3\n";
     size_t before = emu_->RequestCount();
     std::string out;
@@ -436,10 +439,11 @@ class JobScriptRun : public RemoteDirTest {
     EXPECT_EQ(rc, 3) << out;
     EXPECT_EQ(out.find(emu_->secret_key), std::string::npos) << out;
     EXPECT_EQ(TreeKeys(), (std::set<std::string>{"in put.txt", "weird $name 'q'.txt", "out $x 'q' \"dq\".txt",
-                                                 ".snakemake/log/run.log", "results/r.txt", "key-seen.txt"}))
+                                                 ".snakemake/log/run.log", "results/r.txt", "key-seen.txt",
+                                                 "input-mtime.txt"}))
         << out;
     // Unchanged inputs are not sent back.
-    EXPECT_EQ(emu_->Count(before, "PutObject", "/tree/"), 4) << out;
+    EXPECT_EQ(emu_->Count(before, "PutObject", "/tree/"), 5) << out;
     if (forward_credentials) {
       aws::S3ObjectInfo info;
       EXPECT_FALSE(s3_->Head(where_.bucket, where_.BaseKey() + "credentials-job", &info).ok())
@@ -450,11 +454,14 @@ class JobScriptRun : public RemoteDirTest {
     DownloadReport r;
     Status s = DownloadResults(*s3_, where_, dir_, down_, &r);
     ASSERT_TRUE(s.ok()) << s.message();
-    EXPECT_EQ(r.files_downloaded, 4);
+    EXPECT_EQ(r.files_downloaded, 5);
     EXPECT_EQ(r.files_unchanged, 2);
     EXPECT_EQ(ReadFile(dir_ + "/out $x 'q' \"dq\".txt"), "data+x");
     EXPECT_EQ(ReadFile(dir_ + "/key-seen.txt"), emu_->access_key);
     EXPECT_EQ(MtimeSeconds(dir_ + "/results/r.txt"), 4102444800);
+    // The job saw the input with the user's time, not its upload time.
+    EXPECT_EQ(ReadFile(dir_ + "/input-mtime.txt"), "1500000000\n");
+    EXPECT_EQ(MtimeSeconds(dir_ + "/in put.txt"), 1500000000);
     EXPECT_FALSE(fs::exists(dir_ + "/scratch.tmp"));
     EXPECT_FALSE(fs::exists(dir_ + "/.snakemake/incomplete"));
   }
