@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -260,6 +262,10 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
     kept.push_back(std::move(f));
   }
   report->files_total = static_cast<int64_t>(kept.size());
+  // Saved before any transfer: the hashes stay valid whatever S3 does next.
+  cache.Retain([&](const std::string& rel) { return manifest.count(rel) > 0; });
+  Status saved = cache.Save();
+  if (!saved.ok()) report->warnings.push_back("hash cache not saved: " + saved.message());
 
   std::map<std::string, aws::S3Object> remote;
   FERRY_RETURN_IF_ERROR(ListTree(s3, where, &remote));
@@ -304,9 +310,6 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
     FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.ManifestKey(), text)
                               .WithPrefix("cannot write " + where.BaseUrl() + "manifest.json"));
   }
-  cache.Retain([&](const std::string& rel) { return manifest.count(rel) > 0; });
-  Status saved = cache.Save();
-  if (!saved.ok()) report->warnings.push_back("hash cache not saved: " + saved.message());
   return Status::Ok();
 }
 
@@ -340,6 +343,7 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
   struct Fetched {
     std::string rel, dest, etag;
     uint32_t mode = 0;
+    std::shared_ptr<std::atomic<bool>> ok = std::make_shared<std::atomic<bool>>(false);
   };
   std::vector<Fetched> fetched;
   Errors errors;
@@ -383,6 +387,7 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
         info.mtime = m->second.mtime_ns / 1000000000;
       uint32_t mode = exists ? (ls.st_mode & 07777) : as_uploaded ? m->second.mode : 0;
       fetched.push_back(Fetched{rel, dest, etag, mode});
+      auto ok = fetched.back().ok;
       ++report->files_downloaded;
       report->bytes_downloaded += obj.size;
       if (options.progress) {
@@ -390,13 +395,17 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
         options.progress->bytes_total += obj.size;
       }
       tm.Download(aws::S3Location{where.bucket, obj.key}, info, dest,
-                  [&errors, rel](Status s) { errors.Add(rel, s); });
+                  [&errors, rel, ok](Status s) {
+                    *ok = s.ok();
+                    errors.Add(rel, s);
+                  });
     }
     tm.Wait();
   }
   for (const auto& f : fetched) {
+    // Only what arrived: the cache must never vouch for a local file's old bytes.
     struct stat fs;
-    if (lstat(f.dest.c_str(), &fs) != 0) continue;  // failed; reported below
+    if (!*f.ok || lstat(f.dest.c_str(), &fs) != 0) continue;
     if (f.mode != 0 && (fs.st_mode & 07777) != f.mode) ::chmod(f.dest.c_str(), f.mode);
     cache.Store(f.rel, fs.st_size, StatMtimeNs(fs), fs.st_ino, f.etag);
   }
