@@ -46,7 +46,8 @@ class AwsWorkspace:
         self.aws_config.write_text(
             f"aws.client.endpoint = '{emu.endpoint}'\n"
             f"aws.region = '{emu.region}'\n"
-            "aws.batch.cliPath = '/usr/bin/aws'\n")
+            "aws.batch.cliPath = '/usr/bin/aws'\n"
+            "executor.pollInterval = '500ms'\n")
 
     def write(self, rel, text):
         p = self.path / rel

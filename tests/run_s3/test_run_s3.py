@@ -150,3 +150,23 @@ def test_hybrid_label_runs_on_batch_and_the_rest_locally(aws_ws):
     lines = aws_ws.read("results/all.txt").splitlines()
     assert lines == [f"line {i}" for i in range(1, len(splits) + 1)]
     assert "[awsbatch]" in p.stdout and "[local]" in p.stdout
+
+
+def test_failed_batch_task_reports_its_s3_work_dir_and_stderr(aws_ws):
+    aws_ws.write("pipeline.yml", """
+tasks:
+  boom:
+    output:
+      x: x.txt
+    script: |
+      echo "the disk is full, says the task" >&2
+      exit 3
+""")
+    p = aws_ws.run(".", "-c", batch_config(aws_ws), "-bucket-dir", f"s3://{aws_ws.bucket}/work",
+                   "-ansi-log", "false")
+    assert p.returncode == 1, p.stdout + p.stderr
+    out = p.stdout + p.stderr
+    assert "ERROR: task 'boom' failed: exit status 3" in out
+    assert "the disk is full, says the task" in out  # .command.err read back from S3
+    assert f"work dir: s3://{aws_ws.bucket}/work/" in out
+    assert "ferry s3 ls" in out
