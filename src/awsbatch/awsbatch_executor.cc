@@ -327,6 +327,9 @@ struct AwsBatchExecutor::Impl {
     }
     aws::S3Location work;
     if (s.ok()) s = aws::ParseS3Uri(script.work_url + "/", &work);
+    // A .exitcode left from an earlier attempt in this dir would be taken
+    // for this job's.
+    if (s.ok()) WithRetries(stop, [&] { return s3->DeleteObject(work.bucket, work.key + ".exitcode"); });
     if (s.ok())
       s = WithRetries(stop, [&] { return s3->PutSmall(work.bucket, work.key + ".command.sh", run.script); });
     if (s.ok()) {

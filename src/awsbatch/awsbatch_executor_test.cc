@@ -288,21 +288,21 @@ TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
 
 TEST_F(ExecutorOnEmu, AbortTerminatesEveryJobInFlight) {
   auto ex = Make();
-  for (uint64_t id = 1; id <= 12; id++) ASSERT_TRUE(ex->Submit(Task(id, "sleep 60\n")).ok());
+  for (uint64_t id = 1; id <= 50; id++) ASSERT_TRUE(ex->Submit(Task(id, "sleep 60\n")).ok());
   // Let them get submitted and some start.
   std::vector<TaskResult> none;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (ex->stats().tasks_submitted < 12 && std::chrono::steady_clock::now() < deadline) ex->Poll(200, &none);
-  ASSERT_EQ(ex->stats().tasks_submitted, 12);
+  while (ex->stats().tasks_submitted < 50 && std::chrono::steady_clock::now() < deadline) ex->Poll(200, &none);
+  ASSERT_EQ(ex->stats().tasks_submitted, 50);
   EXPECT_TRUE(none.empty());
   EXPECT_GT(CountActiveJobs(), 0);
   std::vector<TaskResult> aborted;
   ex->AbortAll(20000, &aborted);
-  EXPECT_EQ(aborted.size(), 12u);
+  EXPECT_EQ(aborted.size(), 50u);
   for (auto& r : aborted) EXPECT_EQ(r.outcome, TaskResult::Outcome::kAborted);
   EXPECT_EQ(CountActiveJobs(), 0);
   EXPECT_EQ(ex->running(), 0u);
-  EXPECT_GE(ex->stats().calls_by_operation["TerminateJob"], 12);
+  EXPECT_GE(ex->stats().calls_by_operation["TerminateJob"], 50);
 }
 
 TEST_F(ExecutorOnEmu, JobStuckInRunnableIsReportedOnce) {
