@@ -470,6 +470,7 @@ class JobScriptRun : public RemoteDirTest {
 TEST_F(JobScriptRun, WithDebianAwsCli) { Run("/usr/bin/aws", false); }
 TEST_F(JobScriptRun, WithDebianAwsCliAndForwardedCredentials) { Run("/usr/bin/aws", true); }
 TEST_F(JobScriptRun, WithFerryAsTheCli) { Run(FERRY_BIN, false); }
+TEST_F(JobScriptRun, WithFerryAsTheCliAndForwardedCredentials) { Run(FERRY_BIN, true); }
 
 }  // namespace
 }  // namespace ferry::build
