@@ -13,7 +13,7 @@ aws::IniFile Config(const std::string& text) {
 
 TEST(BuildSettings, OptionBeatsEnvironmentBeatsConfigBeatsDefault) {
   aws::IniFile ini = Config("[aws-batch]\nqueue = from-config\njob = job-config\ns3-bucket = b-config\n");
-  aws::MapEnv env({{"FERRY_AWS_BATCH_QUEUE", "from-env"}, {"FERRY_AWS_BATCH_S3_BUCKET", "b-env"}});
+  aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_QUEUE", "from-env"}, {"FERRY_AWS_BATCH_S3_BUCKET", "b-env"}});
   BuildFlags flags;
   flags.queue = "from-option";
   BuildSettings s;
@@ -45,7 +45,7 @@ TEST(BuildSettings, CpusAndMemorySizeTheJobAndTheWorkflow) {
   EXPECT_EQ(s.workflow_memory_mib, 14336);
 
   // The aws-batch defaults size the job only; their bare numbers are MiB.
-  aws::MapEnv env({{"FERRY_AWS_BATCH_CPUS", "4"}, {"FERRY_AWS_BATCH_MEMORY", "7000"}});
+  aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_CPUS", "4"}, {"FERRY_AWS_BATCH_MEMORY", "7000"}});
   BuildSettings e;
   ASSERT_TRUE(ResolveBuildSettings(BuildFlags{}, env, nullptr, "", &e).ok());
   EXPECT_EQ(e.batch_cpus, 4);
@@ -87,8 +87,9 @@ TEST(BuildSettings, ByteQuantities) {
 }
 
 TEST(BuildSettings, ConfigPath) {
-  EXPECT_EQ(ConfigFilePath(aws::MapEnv({{"HOME", "/home/u"}})), "/home/u/.ferry/config");
-  EXPECT_EQ(ConfigFilePath(aws::MapEnv({{"HOME", "/home/u"}, {"FERRY_CONFIG", "/etc/f"}})), "/etc/f");
+  using Vars = std::map<std::string, std::string>;
+  EXPECT_EQ(ConfigFilePath(aws::MapEnv(Vars{{"HOME", "/home/u"}})), "/home/u/.ferry/config");
+  EXPECT_EQ(ConfigFilePath(aws::MapEnv(Vars{{"HOME", "/home/u"}, {"FERRY_CONFIG", "/etc/f"}})), "/etc/f");
 }
 
 }  // namespace

@@ -113,3 +113,14 @@ def test_cpus_and_memory_reach_make(batch, tmp_path):
     r = batch.ferry("build", "--local", d, "--cpus", "3", "--", "-j2")
     assert r.returncode == 0
     assert "already set -j" in r.stderr
+
+
+@pytest.mark.parametrize("kind", ["snakemake", "pipeline"])
+def test_cpus_and_memory_accepted_by_snakemake_and_ferry_run(batch, tmp_path, kind):
+    d = make_dir(tmp_path, kind)
+    r = batch.ferry("build", "--local", "--cpus", "2", "--memory", "1gib", d)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert results(d, kind)
+    if kind == "snakemake":
+        assert "Provided cores: 2" in r.stdout + r.stderr
+        assert "mem_mb=1024" in r.stdout + r.stderr
