@@ -368,6 +368,9 @@ class BatchBuild {
     }
     spec.script = build::JobScript(jo);
 
+    // From here on Control-C and Control-Z concern a job: the watch loop
+    // sees signals that arrive while the job is being submitted.
+    if (!a_.detach) build::InstallBuildSignalHandlers();
     std::string job_id;
     aws::AwsError err;
     Status s = batch_->SubmitJob(build::SubmitJobRequest(spec), &job_id, &err);
