@@ -11,6 +11,7 @@ a bucket. The object it yields adds:
                           fast polling, bucket, HOME in the test's tmp dir)
   .jobs()              -> every job the emulator knows (DescribeJobs shapes)
   .uploads()           -> number of PutObject/UploadPart requests so far
+  .tree_uploads(since) -> (requests, bytes) ferry sent into mirrors before its next SubmitJob
 
 Nothing leaves 127.0.0.1: instance metadata is disabled and ~/.aws replaced
 by empty files.
@@ -96,11 +97,26 @@ class BatchEnv:
         return self.batch.describe_jobs(jobs=[job_id])["jobs"][0]
 
     def uploads(self):
-        n = 0
-        for r in self.emu.requests():
-            if r.get("service") == "s3" and r.get("operation") in ("PutObject", "UploadPart"):
-                n += 1
-        return n
+        """PutObject/UploadPart requests so far (ferry's and the jobs')."""
+        return sum(1 for r in self.emu.requests()
+                   if r.get("service") == "s3" and r.get("operation") in ("PutObject", "UploadPart"))
+
+    def tree_uploads(self, since):
+        """What ferry sent into build mirrors (`.../tree/...`) between request
+        number `since` and the next SubmitJob, i.e. before any job could
+        write: (request count, bytes)."""
+        count = size = 0
+        for r in self.emu.requests()[since:]:
+            if r.get("service") == "batch" and r.get("operation") == "SubmitJob":
+                break
+            if (r.get("service") == "s3" and r.get("operation") in ("PutObject", "UploadPart")
+                    and "/tree/" in r.get("path", "")):
+                count += 1
+                size += r.get("bytes_in", 0)
+        return count, size
+
+    def request_count(self):
+        return len(self.emu.requests())
 
     def close(self):
         for c in (self.batch, self.s3, self.logs):
@@ -113,12 +129,18 @@ emu_factory = emu_conftest.emu_factory  # the same fixture, registered here too
 def _start(emu_factory, tmp_path, max_vcpus=16, extra_args=()):
     # The jobs inherit the emulator's PATH: put the ferry under test first so
     # `ferry run` inside a job is this build's.
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(ferry_binary()) + ":/usr/bin:/bin:" + old
+    job_path = os.path.dirname(ferry_binary()) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
+    os.environ["PATH"] = job_path
+    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
     try:
         emu = emu_factory(*extra_args)
     finally:
-        os.environ["PATH"] = old
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     home = tmp_path / "home"
     home.mkdir()
     return BatchEnv(emu, str(home), max_vcpus)

@@ -23,19 +23,19 @@ def build(batch, d, *extra):
 
 def test_second_build_uploads_nothing_and_a_change_only_itself(batch, tmp_path):
     d = make_dir(tmp_path)
-    before = batch.uploads()
+    mark = batch.request_count()
     build(batch, d)
-    first = batch.uploads() - before
-    assert first >= 6  # the Makefile and five inputs
+    count, size = batch.tree_uploads(mark)
+    assert count == 6 and size > 0  # the Makefile and five inputs
 
-    before = batch.uploads()
+    mark = batch.request_count()
     r = build(batch, d, "--no-download")
-    assert batch.uploads() == before, r.stdout  # nothing changed, nothing sent
+    assert batch.tree_uploads(mark) == (0, 0), r.stdout  # nothing changed, nothing sent
 
     (d / "data" / "in3.txt").write_text("changed\n")
-    before = batch.uploads()
+    mark = batch.request_count()
     build(batch, d, "--no-download")
-    assert batch.uploads() - before == 1
+    assert batch.tree_uploads(mark) == (1, len("changed\n"))
 
 
 def test_excluded_files_stay_home(batch, tmp_path):
