@@ -12,6 +12,9 @@ namespace ferry::build {
 
 namespace {
 
+// Consecutive failed status checks after which watching gives up.
+constexpr int kMaxDescribeFailures = 5;
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -66,7 +69,7 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
   std::string last_status;
   int64_t next_describe = 0, next_logs = 0, runnable_since = -1;
   bool warned_runnable = false;
-  int log_failures = 0;
+  int log_failures = 0, describe_failures = 0;
   JobState& job = result->job;
   if (o.handle_signals) InstallBuildSignalHandlers();
 
@@ -75,7 +78,15 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
     if (now >= next_describe) {
       std::vector<nlohmann::json> jobs;
       Status s = batch.DescribeJobs({job_id}, &jobs);
-      if (!s.ok()) return s.WithPrefix("checking on job " + job_id);
+      if (!s.ok()) {
+        // The client already retried; a network outage of a few polls is
+        // still no reason to abandon a job that may run for hours.
+        if (++describe_failures >= kMaxDescribeFailures) return s.WithPrefix("checking on job " + job_id);
+        std::fprintf(o.err, "warning: checking on the job failed (%s); trying again\n", s.message().c_str());
+        next_describe = now + o.poll_ms;
+        continue;
+      }
+      describe_failures = 0;
       if (jobs.empty())
         return Status::NotFound("AWS Batch does not know job " + job_id +
                                 " (a mistyped id, another region, or a job older than Batch keeps)");

@@ -478,7 +478,14 @@ class BatchBuild {
     build::WatchResult wr;
     Status s = build::WatchJob(*batch_, *logs_, job_id, wo, &wr);
     build::RestoreBuildSignalHandlers();
-    if (!s.ok()) return s;
+    if (!s.ok() && s.kind() != Status::Kind::kNotFound) {
+      // The job itself is most likely fine: say how to pick it up again.
+      std::fprintf(stderr, "ferry build: %s\n", s.message().c_str());
+      PrintReattach(job_id, "Lost track of the job; it may still be running.");
+      exit_code_ = 1;
+      return Status::Ok();
+    }
+    if (!s.ok()) return Status::Failed(s.message());
     if (wr.end == build::WatchEnd::kDetached) {
       PrintReattach(job_id, "Detaching from the job.");
       return Status::Ok();

@@ -271,3 +271,25 @@ def test_list_and_json(batch, tmp_path):
     batch.emu.reset()
     r = batch.ferry("build", "--list")
     assert job_id in r.stdout
+
+
+def test_losing_batch_while_watching_prints_how_to_reattach(batch, tmp_path):
+    d = tmp_path / "outage"
+    d.mkdir()
+    (d / "Makefile").write_text("all:\n\t@echo started; sleep 4; echo done > result.txt\n")
+    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(AWS_MAX_ATTEMPTS="1"),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    while "[batch] started" not in out:
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
+    batch.emu.set_faults({"error_500": {"batch": 1.0}})  # Batch answers nothing but errors
+    out += proc.communicate(timeout=60)[0]
+    assert proc.returncode == 1, out
+    assert "trying again" in out and "may still be running" in out
+    job_id = job_id_from(out)
+    batch.emu.set_faults({})
+    r = batch.ferry("build", "--aws-batch", "--attach", job_id, d)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (d / "result.txt").read_text() == "done\n"
