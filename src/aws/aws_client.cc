@@ -198,6 +198,7 @@ void AwsClient::OnDone(std::shared_ptr<Call_> call, HttpResponse resp) {
     err.message += (err.message.empty() ? "" : "; ") + std::string("retry quota exhausted");
   }
   if (can_retry) {
+    if (r.on_retry) r.on_retry(kind);
     Attempt(call, BackoffDelay(options_.retry, call->attempt + 1, Random01()));
     return;
   }

@@ -49,6 +49,9 @@ struct ServiceRequest {
   // Checks a 2xx response (e.g. an ETag against the MD5 we sent). A failure
   // is retried like a transient error and reported if attempts run out.
   std::function<Status(const HttpResponse&)> validate;
+  // Told about each failed attempt that is about to be retried (e.g. so a
+  // rate limiter can slow down on throttling); runs on the transport thread.
+  std::function<void(RetryKind)> on_retry;
   long timeout_ms = 0;
 };
 

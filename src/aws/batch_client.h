@@ -67,6 +67,10 @@ class BatchClient {
  private:
   ServiceRequest Build(const std::string& operation, const nlohmann::json& request) const;
   void Count(const std::string& operation);
+  // Takes a token, counts, sends; tells the limiter about throttling and
+  // success; `done` gets the parsed body or the error.
+  void Send(const std::string& operation, const nlohmann::json& request,
+            std::function<void(Status, nlohmann::json, AwsError)> done);
   std::shared_ptr<AwsClient> client_;
   std::shared_ptr<RateLimiter> limiter_;
   mutable std::mutex mu_;
