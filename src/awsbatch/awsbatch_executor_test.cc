@@ -1,0 +1,365 @@
+// AwsBatchExecutor against a real ferry-awsemu (found beside this test
+// binary): tasks run as Batch jobs that fetch their wrapper with the AWS CLI,
+// outputs land on S3, exit codes come back, arrays go as one array job,
+// Ctrl-C leaves no job running, and runs complete under injected throttling,
+// 5xx, connection resets and host terminations.
+#include "awsbatch/awsbatch_executor.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "util/interrupt.h"
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string BuildDir() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  buf[n] = 0;
+  return fs::path(buf).parent_path().string();
+}
+
+std::string FindAwsCli() {
+  for (const char* p : {"/usr/bin/aws", "/usr/local/bin/aws"})
+    if (access(p, X_OK) == 0) return p;
+  return "";
+}
+
+// One emulator per test: free port, own data dir, random keys.
+class Emulator {
+ public:
+  Emulator() {
+    dir_ = fs::temp_directory_path() / ("ferry-exec-emu-" + std::to_string(getpid()) + "-" + std::to_string(seq_++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::string bin = getenv("FERRY_AWSEMU") ? getenv("FERRY_AWSEMU") : BuildDir() + "/ferry-awsemu";
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      setenv("FERRY_AWSEMU_BATCH_STEP_MS", "20", 1);
+      setenv("FERRY_AWSEMU_BATCH_KILL_GRACE_MS", "1000", 1);
+      setenv("PATH", "/usr/bin:/bin", 1);  // the jobs' PATH: Debian's aws CLI
+      execl(bin.c_str(), bin.c_str(), "--port", "0", "--data-dir", (dir_ / "data").c_str(), "--access-key",
+            "AKIDEXECTEST", "--secret-key", "execsecret", "--region", "eu-west-1", (char*)nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+      std::string l = line;
+      if (l.rfind("ready ", 0) == 0) {
+        size_t p = l.find("port=");
+        port_ = std::atoi(l.c_str() + p + 5);
+        break;
+      }
+    }
+    out_ = f;
+  }
+  ~Emulator() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int st;
+      waitpid(pid_, &st, 0);
+    }
+    if (out_) fclose(out_);
+    fs::remove_all(dir_);
+  }
+  bool ok() const { return port_ > 0; }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void SetFaults(const json& j) {
+    httplib::Client c("127.0.0.1", port_);
+    auto r = c.Post("/_emu/faults", j.dump(), "application/json");
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  }
+  fs::path dir() const { return dir_; }
+
+ private:
+  static inline int seq_ = 0;
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  FILE* out_ = nullptr;
+};
+
+class ExecutorOnEmu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(emu_.ok()) << "ferry-awsemu did not start (set FERRY_AWSEMU or build it beside this test)";
+    cli_ = FindAwsCli();
+    ASSERT_FALSE(cli_.empty()) << "the AWS CLI is needed inside emulated jobs";
+    auto env = std::make_shared<aws::MapEnv>();
+    env->Set("AWS_ENDPOINT_URL", emu_.endpoint());
+    aws::AwsClient::Options o;
+    o.credentials = std::make_shared<aws::StaticCredentials>(
+        aws::Credentials{"AKIDEXECTEST", "execsecret", "", std::nullopt});
+    o.region = "eu-west-1";
+    o.env = env;
+    o.retry.base_delay = std::chrono::milliseconds(20);
+    o.retry.max_attempts = 5;
+    client_ = std::make_shared<aws::AwsClient>(std::move(o));
+    limiter_ = std::make_shared<aws::RateLimiter>(50);
+    batch_ = std::make_shared<aws::BatchClient>(client_, limiter_);
+    std::unique_ptr<aws::S3Client> s3;
+    ASSERT_TRUE(aws::S3Client::Create(client_, &s3).ok());
+    s3_ = std::move(s3);
+    logs_ = std::make_shared<aws::LogsClient>(client_);
+    ASSERT_TRUE(s3_->CreateBucket("work").ok());
+    json ce = {{"computeEnvironmentName", "ce"},
+               {"type", "MANAGED"},
+               {"state", "ENABLED"},
+               {"computeResources",
+                {{"type", "EC2"}, {"maxvCpus", 16}, {"minvCpus", 0}, {"instanceTypes", {"m5"}},
+                 {"subnets", {"subnet-1"}}, {"instanceRole", "ecsInstanceRole"}}}};
+    ASSERT_TRUE(batch_->Call("CreateComputeEnvironment", ce, nullptr).ok());
+    json q = {{"jobQueueName", "q"},
+              {"priority", 1},
+              {"state", "ENABLED"},
+              {"computeEnvironmentOrder", {{{"order", 1}, {"computeEnvironment", "ce"}}}}};
+    ASSERT_TRUE(batch_->Call("CreateJobQueue", q, nullptr).ok());
+    options_.bucket_dir = "s3://work/runs";
+    options_.region = "eu-west-1";
+    options_.endpoint_url = emu_.endpoint();
+    options_.poll_interval_ms = 300;
+    options_.delay_between_attempts_ms = 500;
+    options_.max_transfer_attempts = 3;
+  }
+
+  std::unique_ptr<AwsBatchExecutor> Make() {
+    return std::make_unique<AwsBatchExecutor>(options_, batch_, s3_, logs_);
+  }
+
+  TaskRun Task(uint64_t id, const std::string& script) {
+    TaskRun r;
+    r.id = id;
+    r.process = "proc";
+    r.name = "proc (" + std::to_string(id) + ")";
+    r.work_dir = "s3://work/runs/" + std::to_string(id / 10) + "/task-" + std::to_string(id);
+    r.queue = "q";
+    r.container = "debian:12";
+    r.script = "#!/bin/bash -ue\n" + script;
+    return r;
+  }
+
+  // Polls until `n` results arrived or `timeout_s` passed.
+  std::map<uint64_t, TaskResult> WaitAll(AwsBatchExecutor& ex, size_t n, int timeout_s) {
+    std::map<uint64_t, TaskResult> got;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (got.size() < n && std::chrono::steady_clock::now() < deadline) {
+      std::vector<TaskResult> out;
+      auto before = std::chrono::steady_clock::now();
+      EXPECT_TRUE(ex.Poll(500, &out).ok());
+      EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(1500));
+      for (auto& r : out) got[r.id] = r;
+    }
+    return got;
+  }
+
+  std::string Object(const std::string& key) {
+    std::string data;
+    Status s = s3_->GetSmall("work", key, &data);
+    return s.ok() ? data : "<" + s.message() + ">";
+  }
+
+  int CountActiveJobs() {
+    int n = 0;
+    for (const char* st : {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"}) {
+      json resp;
+      EXPECT_TRUE(batch_->Call("ListJobs", {{"jobQueue", "q"}, {"jobStatus", st}}, &resp).ok());
+      n += static_cast<int>(resp["jobSummaryList"].size());
+    }
+    return n;
+  }
+
+  Emulator emu_;
+  std::string cli_;
+  std::shared_ptr<aws::AwsClient> client_;
+  std::shared_ptr<aws::RateLimiter> limiter_;
+  std::shared_ptr<aws::BatchClient> batch_;
+  std::shared_ptr<aws::S3Client> s3_;
+  std::shared_ptr<aws::LogsClient> logs_;
+  AwsBatchOptions options_;
+};
+
+TEST_F(ExecutorOnEmu, RunsTasksWithInputsOutputsFailuresAndArrays) {
+  fs::path local = emu_.dir() / "local input.txt";
+  std::ofstream(local) << "from disk\n";
+  ASSERT_TRUE(s3_->PutSmall("work", "data/remote.txt", "from s3\n").ok());
+  auto ex = Make();
+  std::vector<TaskRun> planned;
+  TaskRun a = Task(1, "cat 'in 1.txt' remote.txt > out.txt\n");
+  a.inputs = {{local.string(), "in 1.txt"}, {"s3://work/data/remote.txt", "remote.txt"}};
+  a.outputs = {"out.txt"};
+  TaskRun b = Task(2, "echo failing >&2\nexit 3\n");
+  planned = {a, b};
+  ASSERT_TRUE(ex->Preflight(planned).ok());
+  ASSERT_TRUE(ex->Submit(a).ok());
+  ASSERT_TRUE(ex->Submit(b).ok());
+  for (uint64_t id = 10; id < 15; id++) {
+    TaskRun c = Task(id, "echo child " + std::to_string(id) + " > o.txt\n");
+    c.inputs = {{local.string(), "shared.txt"}};  // uploaded once for all
+    c.outputs = {"o.txt"};
+    c.array_key = "proc/array";
+    c.array_size = 10;
+    ASSERT_TRUE(ex->Submit(c).ok());
+  }
+  EXPECT_EQ(ex->running(), 7u);
+  auto got = WaitAll(*ex, 7, 150);
+  ASSERT_EQ(got.size(), 7u);
+  EXPECT_EQ(got[1].outcome, TaskResult::Outcome::kExited);
+  EXPECT_EQ(got[1].exit_code, 0) << got[1].message;
+  EXPECT_EQ(Object("runs/0/task-1/out.txt"), "from disk\nfrom s3\n");
+  EXPECT_EQ(got[2].exit_code, 3) << got[2].message;
+  EXPECT_EQ(Object("runs/0/task-2/.command.err"), "failing\n");
+  for (uint64_t id = 10; id < 15; id++) {
+    EXPECT_EQ(got[id].exit_code, 0) << got[id].message;
+    EXPECT_EQ(Object("runs/1/task-" + std::to_string(id) + "/o.txt"), "child " + std::to_string(id) + "\n");
+    EXPECT_NE(got[id].native_id.find(':'), std::string::npos);  // an array child
+  }
+  EXPECT_EQ(ex->running(), 0u);
+  AwsBatchStats st = ex->stats();
+  EXPECT_EQ(st.tasks_submitted, 7);
+  EXPECT_EQ(st.array_jobs, 1);
+  EXPECT_EQ(st.calls_by_operation["SubmitJob"], 3);
+  EXPECT_EQ(st.calls_by_operation["RegisterJobDefinition"], 1);
+  // The local input went to the staging area once.
+  std::vector<aws::S3Object> staged;
+  ASSERT_TRUE(s3_->ListAll("work", "runs/.stage/", [&](const aws::S3Object& o) {
+                   staged.push_back(o);
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(staged.size(), 1u);
+}
+
+TEST_F(ExecutorOnEmu, PreflightNamesWhatIsMissing) {
+  auto ex = Make();
+  TaskRun t = Task(1, "true\n");
+  t.queue = "nope";
+  Status s = ex->Preflight({t});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_NE(s.message().find("job queue 'nope' not found in region eu-west-1"), std::string::npos) << s.message();
+  t.queue = "";
+  s = ex->Preflight({t});
+  EXPECT_NE(s.message().find("`queue`"), std::string::npos) << s.message();
+  t = Task(1, "true\n");
+  t.container = "";
+  s = ex->Preflight({t});
+  EXPECT_NE(s.message().find("`container`"), std::string::npos) << s.message();
+  t.container = "job-definition://missing-def";
+  s = ex->Preflight({t});
+  EXPECT_NE(s.message().find("job definition 'missing-def' not found in region eu-west-1"), std::string::npos)
+      << s.message();
+  options_.bucket_dir = "s3://no-such-bucket/x";
+  s = Make()->Preflight({Task(1, "true\n")});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_NE(s.message().find("no-such-bucket"), std::string::npos) << s.message();
+}
+
+TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
+  options_.cli_path = "/nonexistent/bin/aws";
+  auto ex = Make();
+  ASSERT_TRUE(ex->Submit(Task(1, "true\n")).ok());
+  auto got = WaitAll(*ex, 1, 60);
+  ASSERT_EQ(got.size(), 1u);
+  const std::string& m = got[1].message;
+  EXPECT_NE(got[1].exit_code, 0);
+  EXPECT_NE(m.find("terminated for an unknown reason"), std::string::npos) << m;
+  EXPECT_NE(m.find("Batch status reason"), std::string::npos) << m;
+  EXPECT_NE(m.find("/nonexistent/bin/aws"), std::string::npos) << m;  // from the log tail and the hint
+  EXPECT_NE(m.find("entrypoint"), std::string::npos) << m;
+}
+
+TEST_F(ExecutorOnEmu, AbortTerminatesEveryJobInFlight) {
+  auto ex = Make();
+  for (uint64_t id = 1; id <= 12; id++) ASSERT_TRUE(ex->Submit(Task(id, "sleep 60\n")).ok());
+  // Let them get submitted and some start.
+  std::vector<TaskResult> none;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ex->stats().tasks_submitted < 12 && std::chrono::steady_clock::now() < deadline) ex->Poll(200, &none);
+  ASSERT_EQ(ex->stats().tasks_submitted, 12);
+  EXPECT_TRUE(none.empty());
+  EXPECT_GT(CountActiveJobs(), 0);
+  std::vector<TaskResult> aborted;
+  ex->AbortAll(20000, &aborted);
+  EXPECT_EQ(aborted.size(), 12u);
+  for (auto& r : aborted) EXPECT_EQ(r.outcome, TaskResult::Outcome::kAborted);
+  EXPECT_EQ(CountActiveJobs(), 0);
+  EXPECT_EQ(ex->running(), 0u);
+  EXPECT_GE(ex->stats().calls_by_operation["TerminateJob"], 12);
+}
+
+TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
+  InstallInterruptHandlers();
+  ResetInterruptsForTest();
+  auto ex = Make();
+  ASSERT_TRUE(ex->Submit(Task(1, "sleep 30\n")).ok());
+  std::thread t([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(getpid(), SIGINT);
+  });
+  auto start = std::chrono::steady_clock::now();
+  std::vector<TaskResult> out;
+  ex->Poll(10000, &out);
+  t.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(InterruptCount(), 1);
+  ResetInterruptsForTest();
+  std::vector<TaskResult> aborted;
+  ex->AbortAll(10000, &aborted);
+  EXPECT_EQ(aborted.size(), 1u);
+}
+
+TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
+  options_.max_spot_attempts = 5;
+  options_.max_transfer_attempts = 5;
+  auto ex = Make();
+  emu_.SetFaults({{"throttle", {{"batch", 0.1}, {"s3", 0.07}}},
+                  {"error_500", {{"batch", 0.05}, {"s3", 0.07}}},
+                  {"connection_reset", {{"batch", 0.05}, {"s3", 0.06}}},
+                  {"host_termination", 0.02}});
+  const int n = 16;
+  for (int i = 0; i < n; i++) {
+    TaskRun t = Task(100 + i, "sleep 1\necho result " + std::to_string(i) + " > r.txt\n");
+    t.outputs = {"r.txt"};
+    if (i >= 8) {
+      t.array_key = "proc/a";
+      t.array_size = 8;
+    }
+    ASSERT_TRUE(ex->Submit(t).ok());
+  }
+  auto got = WaitAll(*ex, n, 240);
+  emu_.SetFaults(json::object());
+  ASSERT_EQ(got.size(), static_cast<size_t>(n));
+  int spot = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t id = 100 + i;
+    EXPECT_EQ(got[id].outcome, TaskResult::Outcome::kExited) << got[id].message;
+    EXPECT_EQ(got[id].exit_code, 0) << got[id].message;
+    EXPECT_EQ(Object("runs/" + std::to_string(id / 10) + "/task-" + std::to_string(id) + "/r.txt"),
+              "result " + std::to_string(i) + "\n");
+    spot += got[id].spot_retries;
+  }
+  AwsBatchStats st = ex->stats();
+  EXPECT_EQ(st.spot_retries, spot);
+  EXPECT_GT(st.throttled, 0);
+  EXPECT_LE(st.peak_submit_per_second, 50);
+}
+
+}  // namespace
+}  // namespace ferry

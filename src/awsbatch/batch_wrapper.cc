@@ -1,0 +1,199 @@
+#include "awsbatch/batch_wrapper.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/text.h"
+
+namespace ferry {
+
+namespace {
+
+bool IsShellName(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// Credentials reach jobs through the job role, never through ferry.
+bool IsSecretName(const std::string& s) {
+  return s == "AWS_SECRET_ACCESS_KEY" || s == "AWS_SESSION_TOKEN" || s == "AWS_SECURITY_TOKEN" ||
+         s == "AWS_ACCESS_KEY_ID";
+}
+
+// A relative name as a shell word that cannot be taken for an option.
+std::string LocalWord(const std::string& name) { return ShellQuote("./" + name); }
+
+// Sets $ret to the exit status of process $1. A trapped TERM interrupts
+// `wait` (status > 128) while the process may still be finishing: wait again,
+// and keep the first answer only when the process is no longer ours (127).
+const char* kWait = R"SH(ferry_wait() {
+  wait "$1"; ret=$?
+  while [ "$ret" -gt 128 ]; do
+    wait "$1"; local r=$?
+    [ "$r" -eq 127 ] && break
+    ret=$r
+    kill -0 "$1" 2>/dev/null || break
+  done
+}
+)SH";
+
+// The shell functions both scripts use: ferry_cp runs the CLI's `s3 cp`.
+std::string CpFunction(const WrapperSettings& s) { return "ferry_cp() { " + CopyCommand(s) + " \"$@\"; }\n" + kWait; }
+
+// Shared by plain and array jobs once $ferry_work is set: fetch and run
+// .command.run, forwarding TERM, and upload .command.log however it ends.
+std::string LaunchBody() {
+  return R"SH(ferry_on_term() { [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null; }
+trap ferry_on_term TERM
+ferry_on_exit() { ret=$?; wait; ferry_cp .command.log "$ferry_work/.command.log" || true; exit $ret; }
+trap ferry_on_exit EXIT
+n=0
+until ferry_cp "$ferry_work/.command.run" .command.run; do
+  n=$((n + 1))
+  if [ "$n" -ge 5 ]; then echo "ferry: cannot download $ferry_work/.command.run" >&2; exit 1; fi
+  sleep "$n"
+done
+bash .command.run > >(tee .command.log) 2>&1 &
+pid=$!
+ferry_wait "$pid"
+exit $ret
+)SH";
+}
+
+// A scratch dir so nothing depends on the image's working directory.
+const char* kScratch = "cd \"$(mktemp -d \"${TMPDIR:-/tmp}/ferry-job.XXXXXX\")\" || exit 1\n";
+
+std::vector<std::string> BashC(std::string script) { return {"bash", "-o", "pipefail", "-c", std::move(script)}; }
+
+}  // namespace
+
+std::string CopyCommand(const WrapperSettings& s) {
+  std::string cmd = ShellQuote(s.cli_path.empty() ? "aws" : s.cli_path) + " s3 cp --only-show-errors";
+  if (!s.region.empty()) cmd += " --region " + ShellQuote(s.region);
+  if (!s.endpoint_url.empty()) cmd += " --endpoint-url " + ShellQuote(s.endpoint_url);
+  return cmd;
+}
+
+std::vector<std::string> JobCommand(const WrapperSettings& s, const std::string& work_url) {
+  return BashC(CpFunction(s) + "ferry_work=" + ShellQuote(work_url) + "\n" + kScratch + LaunchBody());
+}
+
+std::vector<std::string> ArrayJobCommand(const WrapperSettings& s, const std::string& index_url) {
+  std::string script = CpFunction(s) + kScratch;
+  script += "n=0\nuntil ferry_cp " + ShellQuote(index_url) + R"SH( .ferry-index; do
+  n=$((n + 1))
+  if [ "$n" -ge 5 ]; then echo "ferry: cannot download the array index" >&2; exit 1; fi
+  sleep "$n"
+done
+mapfile -t ferry_dirs < .ferry-index
+ferry_work=${ferry_dirs[${AWS_BATCH_JOB_ARRAY_INDEX:-0}]:-}
+if [ -z "$ferry_work" ]; then echo "ferry: no task for array index ${AWS_BATCH_JOB_ARRAY_INDEX:-}" >&2; exit 1; fi
+)SH";
+  return BashC(script + LaunchBody());
+}
+
+std::string ArrayIndex(const std::vector<std::string>& work_urls) {
+  std::string out;
+  for (const auto& u : work_urls) out += u + "\n";
+  return out;
+}
+
+std::string CommandRun(const WrapperSettings& s, const TaskScript& t) {
+  int parallel = std::max(1, s.max_parallel_transfers);
+  int attempts = std::max(1, s.max_transfer_attempts);
+  int64_t delay_s = std::max<int64_t>(0, (s.delay_between_attempts_ms + 999) / 1000);
+  std::string o;
+  o += "#!/bin/bash\n";
+  o += "# ferry: runs one task on AWS Batch (generated; the job command fetches and runs it).\n";
+  o += "set -u\n";
+  o += "ferry_work=" + ShellQuote(t.work_url) + "\n";
+  o += CpFunction(s);
+  o += "ferry_copy() {\n"
+       "  local attempt=1\n"
+       "  until ferry_cp \"$@\"; do\n"
+       "    if [ \"$attempt\" -ge " + std::to_string(attempts) + " ]; then\n"
+       "      echo \"ferry: transfer failed after $attempt attempt(s): $*\" >&2; return 1\n"
+       "    fi\n"
+       "    attempt=$((attempt + 1)); sleep " + std::to_string(delay_s) + "\n"
+       "  done\n"
+       "}\n";
+  o += R"SH(ferry_say() { echo "ferry: $*" >&2; echo "ferry: $*" >> .command.err; }
+ferry_get() {
+  mkdir -p -- "$(dirname -- "$2")" || return 1
+  if [ "${3:-}" = dir ]; then ferry_copy --recursive "$1" "$2"; else ferry_copy "$1" "$2"; fi
+}
+ferry_put() {
+  if [ -d "$1" ]; then ferry_copy --recursive "$1" "$2"
+  elif [ -e "$1" ]; then ferry_copy "$1" "$2"
+  else echo "ferry: declared output $1 does not exist" >&2
+  fi
+}
+ferry_jobs=0
+ferry_failed=0
+ferry_bg() {
+  "$@" &
+  ferry_jobs=$((ferry_jobs + 1))
+  if [ "$ferry_jobs" -ge )SH" + std::to_string(parallel) + R"SH( ]; then
+    wait -n || ferry_failed=1
+    ferry_jobs=$((ferry_jobs - 1))
+  fi
+}
+ferry_wait_all() {
+  while [ "$ferry_jobs" -gt 0 ]; do
+    wait -n || ferry_failed=1
+    ferry_jobs=$((ferry_jobs - 1))
+  done
+  local f=$ferry_failed
+  ferry_failed=0
+  return "$f"
+}
+ferry_pid=
+ferry_on_term() {
+  ferry_terminated=1
+  [ -n "$ferry_pid" ] && kill -TERM "$ferry_pid" 2>/dev/null
+}
+ferry_terminated=0
+trap ferry_on_term TERM
+cd "$(mktemp -d "${TMPDIR:-/tmp}/ferry-task.XXXXXX")" || exit 1
+: > .command.out
+: > .command.err
+ferry_status=0
+if ! ferry_copy "$ferry_work/.command.sh" .command.sh; then
+  ferry_say "cannot download $ferry_work/.command.sh"; ferry_status=1
+fi
+)SH";
+  if (!t.inputs.empty()) {
+    o += "if [ \"$ferry_status\" -eq 0 ]; then\n";
+    for (const auto& in : t.inputs)
+      o += "  ferry_bg ferry_get " + ShellQuote(in.url) + " " + LocalWord(in.name) + (in.is_dir ? " dir" : "") + "\n";
+    o += "  ferry_wait_all || { ferry_say \"staging the task's inputs failed\"; ferry_status=1; }\n";
+    o += "fi\n";
+  }
+  o += "if [ \"$ferry_status\" -eq 0 ] && [ \"$ferry_terminated\" -eq 0 ]; then\n";
+  for (const auto& [k, v] : t.env)
+    if (IsShellName(k) && !IsSecretName(k)) o += "  export " + k + "=" + ShellQuote(v) + "\n";
+  o += R"SH(  /bin/bash -ue .command.sh > .command.out 2> .command.err &
+  ferry_pid=$!
+  ferry_wait "$ferry_pid"; ferry_status=$ret
+  ferry_pid=
+  if [ "$ferry_status" -ne 0 ]; then tail -n 20 .command.err >&2; fi
+fi
+)SH";
+  if (!t.outputs.empty()) {
+    o += "if [ \"$ferry_status\" -eq 0 ]; then\n";
+    for (const auto& out : t.outputs)
+      o += "  ferry_bg ferry_put " + LocalWord(out) + " \"$ferry_work\"/" + ShellQuote(out) + "\n";
+    o += "  ferry_wait_all || { ferry_say \"uploading the task's outputs failed\"; ferry_status=1; }\n";
+    o += "fi\n";
+  }
+  o += R"SH(ferry_bg ferry_copy .command.out "$ferry_work/.command.out"
+ferry_bg ferry_copy .command.err "$ferry_work/.command.err"
+ferry_wait_all || true
+printf '%s' "$ferry_status" > .exitcode
+ferry_copy .exitcode "$ferry_work/.exitcode" || ferry_copy .exitcode "$ferry_work/.exitcode" || true
+exit "$ferry_status"
+)SH";
+  return o;
+}
+
+}  // namespace ferry

@@ -1,0 +1,56 @@
+// The text ferry puts into an AWS Batch job, as pure functions: the job's
+// command (fetch the task's .command.run from S3 with the AWS CLI, run it,
+// forward SIGTERM, upload .command.log on exit) and the .command.run script
+// itself (stage inputs in parallel with retries, run .command.sh in a scratch
+// dir, upload declared outputs on success, always upload .command.out/.err
+// and .exitcode). Nothing here does I/O, so every quoting case is testable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ferry {
+
+// How jobs reach S3: the CLI and its flags (`aws` or a `ferry` binary, which
+// accepts the same `s3 cp` forms).
+struct WrapperSettings {
+  std::string cli_path;      // empty: `aws` from the container's PATH
+  std::string region;        // --region
+  std::string endpoint_url;  // --endpoint-url when set
+  int max_parallel_transfers = 4;
+  int max_transfer_attempts = 1;
+  int64_t delay_between_attempts_ms = 10000;
+};
+
+// One file or directory to fetch before the task runs.
+struct StagedInput {
+  std::string url;   // s3://bucket/key (a prefix when is_dir)
+  std::string name;  // relative to the task dir
+  bool is_dir = false;
+};
+
+struct TaskScript {
+  std::string work_url;  // s3://bucket/dir of the task (no trailing slash)
+  std::vector<StagedInput> inputs;
+  std::vector<std::string> outputs;  // relative names, files or dirs
+  std::vector<std::pair<std::string, std::string>> env;  // exported before .command.sh
+};
+
+// `"<cli>" s3 cp --only-show-errors --region R [--endpoint-url E]`, quoted.
+std::string CopyCommand(const WrapperSettings& s);
+
+// The job's command (containerOverrides.command) for one task whose work
+// dir is `work_url`.
+std::vector<std::string> JobCommand(const WrapperSettings& s, const std::string& work_url);
+// The command of an array job: child i reads line i of the index object at
+// `index_url` (one work dir URL a line) and runs that task.
+std::vector<std::string> ArrayJobCommand(const WrapperSettings& s, const std::string& index_url);
+// The index object's contents for JobCommand of an array.
+std::string ArrayIndex(const std::vector<std::string>& work_urls);
+
+// The task's .command.run.
+std::string CommandRun(const WrapperSettings& s, const TaskScript& t);
+
+}  // namespace ferry

@@ -1,0 +1,216 @@
+// The job command and .command.run, run for real with bash against a fake
+// AWS CLI that maps s3://bucket/key to a local directory: inputs with odd
+// names (spaces, quotes, $) are staged, the task runs in a scratch dir,
+// outputs (files and dirs) and .exitcode land in the work dir, failures keep
+// their exit code, flaky transfers are retried.
+#include "awsbatch/batch_wrapper.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/text.h"
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+void Write(const fs::path& p, const std::string& s) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << s;
+}
+
+// A fake `aws`: `s3 cp [--flags] [--recursive] SRC DST`, where s3://b/k is
+// $FAKE_S3/b/k; a file $FAKE_S3/.fail-N makes the next N calls fail.
+const char* kFakeCli = R"SH(#!/bin/bash
+echo "$*" >> "$FAKE_S3/.calls"
+[ "$1" = s3 ] && [ "$2" = cp ] || exit 2
+shift 2
+rec=0; args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only-show-errors) ;;
+    --region|--endpoint-url) shift ;;
+    --recursive) rec=1 ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+if [ -f "$FAKE_S3/.fail" ]; then
+  n=$(cat "$FAKE_S3/.fail"); if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$FAKE_S3/.fail"; echo "fake: transient error" >&2; exit 1; fi
+fi
+map() { case "$1" in s3://*) echo "$FAKE_S3/${1#s3://}" ;; *) echo "$1" ;; esac; }
+src=$(map "${args[0]}"); dst=$(map "${args[1]}")
+if [ "$rec" = 1 ]; then mkdir -p "$dst" && cp -r "$src"/. "$dst"/; exit; fi
+[ -f "$src" ] || { echo "fake: $src: not found" >&2; exit 1; }
+if [ "$dst" = - ]; then cat "$src"; exit; fi
+mkdir -p "$(dirname "$dst")" && cp "$src" "$dst"
+)SH";
+
+class WrapperRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("ferry-wrapper-" + std::to_string(getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    s3_ = root_ / "s3";
+    fs::create_directories(s3_ / "bucket");
+    cli_ = root_ / "tools" / "bin" / "aws";
+    Write(cli_, kFakeCli);
+    fs::permissions(cli_, fs::perms::owner_all);
+    settings_.cli_path = cli_.string();
+    settings_.region = "eu-west-1";
+    settings_.endpoint_url = "http://127.0.0.1:1";
+    settings_.delay_between_attempts_ms = 0;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Runs the job command as Batch would and returns its exit status.
+  int RunJob(const std::vector<std::string>& argv, const std::string& extra_env = "") {
+    std::string cmd = "cd " + ShellQuote(root_.string()) + " && env FAKE_S3=" + ShellQuote(s3_.string()) +
+                      " TMPDIR=" + ShellQuote(root_.string()) + " " + extra_env;
+    for (const auto& a : argv) cmd += " " + ShellQuote(a);
+    cmd += " > " + ShellQuote((root_ / "job.out").string()) + " 2>&1";
+    int st = std::system(cmd.c_str());
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+  void PutTask(const std::string& work, const std::string& script, const TaskScript& t) {
+    Write(s3_ / "bucket" / work / ".command.sh", "#!/bin/bash -ue\n" + script);
+    Write(s3_ / "bucket" / work / ".command.run", CommandRun(settings_, t));
+  }
+
+  fs::path root_, s3_, cli_;
+  WrapperSettings settings_;
+};
+
+TEST_F(WrapperRun, StagesOddNamesRunsAndUploadsOutputs) {
+  Write(s3_ / "bucket" / "data" / "in put's $HOME.txt", "hello\n");
+  Write(s3_ / "bucket" / "data" / "dir" / "a.txt", "A\n");
+  TaskScript t;
+  t.work_url = "s3://bucket/work/ab/cd";
+  t.inputs = {{"s3://bucket/data/in put's $HOME.txt", "my \"input\" $x.txt", false},
+              {"s3://bucket/data/dir/", "sub/dir", true}};
+  t.outputs = {"out file.txt", "outdir"};
+  t.env = {{"GREETING", "it's $1 \"quoted\""}, {"AWS_SECRET_ACCESS_KEY", "leak"}};
+  PutTask("work/ab/cd",
+          "cat 'my \"input\" $x.txt' sub/dir/a.txt > 'out file.txt'\necho \"$GREETING\" >> 'out file.txt'\n"
+          "mkdir outdir && echo deep > outdir/x\necho to-stdout\necho to-stderr >&2\n",
+          t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 0) << Read(root_ / "job.out");
+  fs::path work = s3_ / "bucket" / "work" / "ab" / "cd";
+  EXPECT_EQ(Read(work / "out file.txt"), "hello\nA\nit's $1 \"quoted\"\n");
+  EXPECT_EQ(Read(work / "outdir" / "x"), "deep\n");
+  EXPECT_EQ(Read(work / ".exitcode"), "0");
+  EXPECT_EQ(Read(work / ".command.out"), "to-stdout\n");
+  EXPECT_EQ(Read(work / ".command.err"), "to-stderr\n");
+  EXPECT_TRUE(fs::exists(work / ".command.log"));
+  std::string calls = Read(s3_ / ".calls");
+  EXPECT_NE(calls.find("--region eu-west-1 --endpoint-url http://127.0.0.1:1"), std::string::npos) << calls;
+  EXPECT_EQ(CommandRun(settings_, t).find("leak"), std::string::npos);
+}
+
+TEST_F(WrapperRun, FailingTaskKeepsItsExitCodeAndSkipsOutputs) {
+  TaskScript t;
+  t.work_url = "s3://bucket/w/1";
+  t.outputs = {"never.txt"};
+  PutTask("w/1", "echo partial > never.txt\necho boom >&2\nexit 3\n", t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 3);
+  fs::path work = s3_ / "bucket" / "w" / "1";
+  EXPECT_EQ(Read(work / ".exitcode"), "3");
+  EXPECT_FALSE(fs::exists(work / "never.txt"));
+  EXPECT_EQ(Read(work / ".command.err"), "boom\n");
+  EXPECT_NE(Read(work / ".command.log").find("boom"), std::string::npos);
+}
+
+TEST_F(WrapperRun, TransfersAreRetriedUpToMaxTransferAttempts) {
+  settings_.max_transfer_attempts = 3;
+  Write(s3_ / "bucket" / "in.txt", "x\n");
+  TaskScript t;
+  t.work_url = "s3://bucket/w/2";
+  t.inputs = {{"s3://bucket/in.txt", "in.txt", false}};
+  t.outputs = {"out.txt"};
+  // The task makes the next two transfers (its output's upload) fail.
+  PutTask("w/2", "cp in.txt out.txt\necho 2 > \"$FAKE_S3/.fail\"\n", t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 0) << Read(root_ / "job.out");
+  EXPECT_EQ(Read(s3_ / "bucket" / "w" / "2" / "out.txt"), "x\n");
+  EXPECT_EQ(Read(s3_ / ".fail"), "0\n");
+  settings_.max_transfer_attempts = 1;
+  PutTask("w/2", "cp in.txt out.txt\necho 1 > \"$FAKE_S3/.fail\"\n", t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 1);
+  EXPECT_NE(Read(s3_ / "bucket" / "w" / "2" / ".command.err").find("uploading the task's outputs failed"),
+            std::string::npos);
+}
+
+TEST_F(WrapperRun, MissingInputFailsTheTaskWithAReason) {
+  TaskScript t;
+  t.work_url = "s3://bucket/w/3";
+  t.inputs = {{"s3://bucket/nope.txt", "nope.txt", false}};
+  PutTask("w/3", "echo ran > ran.txt\n", t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 1);
+  fs::path work = s3_ / "bucket" / "w" / "3";
+  EXPECT_EQ(Read(work / ".exitcode"), "1");
+  EXPECT_NE(Read(work / ".command.err").find("staging the task's inputs failed"), std::string::npos);
+}
+
+TEST_F(WrapperRun, ArrayChildFindsItsWorkDirByIndex) {
+  std::vector<std::string> works = {"s3://bucket/a/0", "s3://bucket/a/1 x", "s3://bucket/a/2"};
+  for (size_t i = 0; i < works.size(); i++) {
+    TaskScript t;
+    t.work_url = works[i];
+    t.outputs = {"o.txt"};
+    PutTask(works[i].substr(12), "echo " + std::to_string(i) + " > o.txt\n", t);
+  }
+  Write(s3_ / "bucket" / "idx.txt", ArrayIndex(works));
+  auto cmd = ArrayJobCommand(settings_, "s3://bucket/idx.txt");
+  EXPECT_EQ(RunJob(cmd, "AWS_BATCH_JOB_ARRAY_INDEX=1"), 0) << Read(root_ / "job.out");
+  EXPECT_EQ(Read(s3_ / "bucket" / "a" / "1 x" / "o.txt"), "1\n");
+  EXPECT_FALSE(fs::exists(s3_ / "bucket" / "a" / "0" / "o.txt"));
+  EXPECT_EQ(RunJob(cmd, "AWS_BATCH_JOB_ARRAY_INDEX=7"), 1);
+}
+
+TEST_F(WrapperRun, TermIsForwardedToTheTask) {
+  TaskScript t;
+  t.work_url = "s3://bucket/w/4";
+  PutTask("w/4", "trap 'echo got-term > " + (root_ / "term.txt").string() + "; exit 9' TERM\nsleep 30 & wait\n", t);
+  std::string cmd;
+  for (const auto& a : JobCommand(settings_, t.work_url)) cmd += " " + ShellQuote(a);
+  std::string sh = "cd " + ShellQuote(root_.string()) + " && export FAKE_S3=" + ShellQuote(s3_.string()) + " TMPDIR=" +
+                   ShellQuote(root_.string()) + "; (" + cmd + ") & p=$!; sleep 1.5; kill -TERM $p; wait $p; echo $?";
+  FILE* f = popen(sh.c_str(), "r");
+  char buf[64] = {0};
+  ASSERT_NE(fgets(buf, sizeof buf, f), nullptr);
+  pclose(f);
+  EXPECT_EQ(Read(root_ / "term.txt"), "got-term\n");
+  EXPECT_EQ(std::string(buf), "9\n");
+}
+
+TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
+  WrapperSettings s;
+  s.region = "us-east-1";
+  EXPECT_EQ(CopyCommand(s), "aws s3 cp --only-show-errors --region us-east-1");
+  s.cli_path = "/opt/my tools/bin/aws";
+  s.endpoint_url = "http://127.0.0.1:9000";
+  EXPECT_EQ(CopyCommand(s),
+            "'/opt/my tools/bin/aws' s3 cp --only-show-errors --region us-east-1 --endpoint-url http://127.0.0.1:9000");
+  auto cmd = JobCommand(s, "s3://b/w/it's");
+  ASSERT_EQ(cmd.size(), 5u);
+  EXPECT_EQ(cmd[0], "bash");
+  EXPECT_NE(cmd[4].find("ferry_work='s3://b/w/it'\\''s'"), std::string::npos) << cmd[4];
+  EXPECT_NE(cmd[4].find("kill -TERM"), std::string::npos);
+  EXPECT_NE(cmd[4].find(".command.log"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -1,0 +1,78 @@
+#include "awsbatch/job_diagnosis.h"
+
+#include "util/units.h"
+
+namespace ferry {
+
+namespace {
+std::string Str(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+}  // namespace
+
+bool IsTerminalStatus(const std::string& status) { return status == "SUCCEEDED" || status == "FAILED"; }
+
+int CountSpotRetries(const nlohmann::json& job) {
+  int n = 0;
+  auto it = job.find("attempts");
+  if (it == job.end() || !it->is_array()) return 0;
+  for (const auto& a : *it)
+    if (Str(a, "statusReason").rfind("Host EC2", 0) == 0) n++;
+  return n;
+}
+
+std::string LogStreamOf(const nlohmann::json& job) {
+  if (job.contains("container")) {
+    std::string s = Str(job["container"], "logStreamName");
+    if (!s.empty()) return s;
+  }
+  if (job.contains("attempts") && job["attempts"].is_array() && !job["attempts"].empty()) {
+    const auto& last = job["attempts"].back();
+    if (last.contains("container")) return Str(last["container"], "logStreamName");
+  }
+  return "";
+}
+
+std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
+                                  const std::vector<std::string>& log_lines, const std::string& log_note,
+                                  const std::string& cli) {
+  std::string m = "AWS Batch job " + Str(job, "jobId") + " terminated for an unknown reason (the task left no .exitcode)";
+  std::string reason = Str(job, "statusReason");
+  m += "\n  Batch status reason: " + (reason.empty() ? std::string("(none)") : reason);
+  std::string container_reason = job.contains("container") ? Str(job["container"], "reason") : "";
+  if (!container_reason.empty()) m += "\n  container reason: " + container_reason;
+  if (job.contains("container") && job["container"].contains("exitCode") &&
+      job["container"]["exitCode"].is_number_integer())
+    m += "\n  container exit code: " + std::to_string(job["container"]["exitCode"].get<int>());
+  std::string stream = LogStreamOf(job);
+  if (!log_lines.empty()) {
+    m += "\n  last lines of its log (" + log_group + " / " + stream + "):";
+    for (const auto& l : log_lines) m += "\n    " + l;
+  } else {
+    m += "\n  log (" + log_group + (stream.empty() ? "" : " / " + stream) + "): " +
+         (log_note.empty() ? std::string("empty") : log_note);
+  }
+  m += "\n  usual causes: the container image's entrypoint does not run the command it is given (it must run"
+       " `bash -c ...` as passed), or the AWS CLI '" +
+       cli +
+       "' does not run in the container (install it in the image, or set aws.batch.cliPath to a CLI"
+       " mounted from the host)";
+  return m;
+}
+
+std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
+                            int cpus, int64_t memory_bytes, int64_t waited_ms) {
+  std::string m = "task " + task + " (AWS Batch job " + Str(job, "jobId") + ") has been RUNNABLE for " +
+                  FormatDuration(waited_ms) + " in queue '" + queue + "', asking for " + std::to_string(cpus) +
+                  " vCPU" + (cpus == 1 ? "" : "s");
+  if (memory_bytes > 0) m += " and " + std::to_string(memory_bytes >> 20) + " MiB of memory";
+  std::string reason = Str(job, "statusReason");
+  m += reason.empty() ? std::string("; Batch gives no reason") : "; Batch says: " + reason;
+  m += ". Check that a compute environment of the queue can run it: its maximum vCPUs and instance types must"
+       " fit the request, and it must be ENABLED and VALID";
+  return m;
+}
+
+}  // namespace ferry

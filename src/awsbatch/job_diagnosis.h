@@ -1,0 +1,34 @@
+// Reading what AWS Batch says about a job, as pure functions: how many of its
+// attempts were lost to host (spot) terminations, the message for a job that
+// failed without running the task to the end (Batch's reasons, the tail of
+// its CloudWatch log stream and the usual causes), and the warning for a job
+// stuck in RUNNABLE.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ferry {
+
+bool IsTerminalStatus(const std::string& status);  // SUCCEEDED or FAILED
+
+// Attempts whose statusReason starts with "Host EC2".
+int CountSpotRetries(const nlohmann::json& job);
+
+// container.logStreamName of the job's last attempt ("" if none).
+std::string LogStreamOf(const nlohmann::json& job);
+
+// For a FAILED job that left no .exitcode. `log_lines` are the last lines of
+// its log stream (may be empty: `log_note` then says why, e.g. "no log
+// stream"). `cli` is what the job runs for S3 (cliPath or "aws").
+std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
+                                  const std::vector<std::string>& log_lines, const std::string& log_note,
+                                  const std::string& cli);
+
+// For a job RUNNABLE longer than expected.
+std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
+                            int cpus, int64_t memory_bytes, int64_t waited_ms);
+
+}  // namespace ferry

@@ -1,0 +1,37 @@
+// What ferry asks AWS Batch to run, as pure functions: the job name, the
+// SubmitJob request of a task (or an array of tasks with the same settings)
+// and the grouping of queued tasks into array jobs.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "executor/executor.h"
+
+namespace ferry {
+
+// Batch job names: letters, digits, '-' and '_', starting with a letter or
+// digit, at most 128 characters.
+std::string BatchJobName(const std::string& process);
+
+struct SubmitSettings {
+  int max_spot_attempts = 0;
+  std::string retry_mode = "standard";
+  int max_transfer_attempts = 1;
+};
+
+// The SubmitJob request for `run` (settings only: the command is given).
+// `array_size` > 1 makes it an array job.
+nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
+                                const std::vector<std::string>& command, const SubmitSettings& s,
+                                int array_size = 0);
+
+// Splits queued tasks (indexes into `runs`, in queue order) into jobs: tasks
+// without an array key go alone; tasks sharing a key go together in groups of
+// at most their array_size (a group of one is a plain job).
+std::vector<std::vector<size_t>> GroupJobs(const std::vector<const TaskRun*>& runs);
+
+}  // namespace ferry

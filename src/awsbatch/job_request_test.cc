@@ -1,0 +1,150 @@
+// Job names, SubmitJob requests and array grouping: the fields AWS Batch
+// documents, the spot retry strategy, no credentials, arrays of one key.
+#include "awsbatch/job_request.h"
+
+#include <gtest/gtest.h>
+
+#include "awsbatch/job_definitions.h"
+#include "awsbatch/job_diagnosis.h"
+
+namespace ferry {
+namespace {
+using nlohmann::json;
+
+TEST(JobRequest, NamesAreSanitized) {
+  EXPECT_EQ(BatchJobName("count (3)"), "count_3_");
+  EXPECT_EQ(BatchJobName("__x.y"), "x_y");
+  EXPECT_EQ(BatchJobName("!!!"), "ferry-task");
+  EXPECT_EQ(BatchJobName(std::string(300, 'a')).size(), 128u);
+}
+
+TEST(JobRequest, SubmitJobCarriesResourcesTimeoutAndSpotRetries) {
+  TaskRun r;
+  r.process = "align";
+  r.queue = "q1";
+  r.cpus = 4;
+  r.memory_bytes = 3LL << 30;
+  r.accelerators = 1;
+  r.time_limit_ms = 10000;
+  SubmitSettings s;
+  s.max_spot_attempts = 3;
+  json req = SubmitJobRequest(r, "ferry-x:2", {"bash", "-c", "true"}, s);
+  EXPECT_EQ(req["jobName"], "align");
+  EXPECT_EQ(req["jobQueue"], "q1");
+  EXPECT_EQ(req["jobDefinition"], "ferry-x:2");
+  auto rr = req["containerOverrides"]["resourceRequirements"];
+  EXPECT_EQ(rr[0], (json{{"type", "VCPU"}, {"value", "4"}}));
+  EXPECT_EQ(rr[1], (json{{"type", "MEMORY"}, {"value", "3072"}}));
+  EXPECT_EQ(rr[2], (json{{"type", "GPU"}, {"value", "1"}}));
+  EXPECT_EQ(req["timeout"]["attemptDurationSeconds"], 60);  // Batch's minimum
+  EXPECT_EQ(req["retryStrategy"]["attempts"], 3);
+  EXPECT_EQ(req["retryStrategy"]["evaluateOnExit"][0]["onStatusReason"], "Host EC2*");
+  EXPECT_EQ(req["retryStrategy"]["evaluateOnExit"][0]["action"], "RETRY");
+  EXPECT_EQ(req["retryStrategy"]["evaluateOnExit"][1]["onReason"], "*");
+  EXPECT_EQ(req["retryStrategy"]["evaluateOnExit"][1]["action"], "EXIT");
+  EXPECT_FALSE(req.contains("arrayProperties"));
+  std::string text = req.dump();
+  EXPECT_EQ(text.find("SECRET"), std::string::npos);
+  EXPECT_NE(text.find("AWS_RETRY_MODE"), std::string::npos);
+  s.max_spot_attempts = 0;
+  json plain = SubmitJobRequest(r, "d", {"true"}, s, 7);
+  EXPECT_FALSE(plain.contains("retryStrategy"));
+  EXPECT_EQ(plain["arrayProperties"]["size"], 7);
+}
+
+TEST(JobRequest, ArraysGroupBySharedKeyUpToTheirSize) {
+  std::vector<TaskRun> runs(7);
+  for (int i = 0; i < 5; i++) {
+    runs[i].array_key = "p/a";
+    runs[i].array_size = 2;
+  }
+  runs[5].array_key = "";  // plain
+  runs[6].array_key = "p/b";
+  runs[6].array_size = 10;  // alone: a group of one goes as a plain job
+  std::vector<const TaskRun*> ptrs;
+  for (auto& r : runs) ptrs.push_back(&r);
+  auto groups = GroupJobs(ptrs);
+  std::vector<std::vector<size_t>> want = {{0, 1}, {2, 3}, {4}, {5}, {6}};
+  EXPECT_EQ(groups, want);
+  runs[1].cpus = 8;  // different settings cannot share an array
+  groups = GroupJobs(ptrs);
+  EXPECT_EQ(groups[0], (std::vector<size_t>{0, 2}));
+}
+
+TEST(JobDefinitions, NameRequestTokenAndReuse) {
+  EXPECT_EQ(JobDefinitionName("quay.io/biocontainers/salmon:1.0"), "ferry-quay-io-biocontainers-salmon-1-0");
+  std::string longname = JobDefinitionName("registry.example.com/" + std::string(200, 'x') + ":1");
+  EXPECT_LE(longname.size(), 128u);
+  EXPECT_NE(longname, JobDefinitionName("registry.example.com/" + std::string(200, 'x') + ":2"));
+  EXPECT_EQ(JobDefinitionUri("job-definition://my-def"), "my-def");
+  EXPECT_EQ(JobDefinitionUri("ubuntu:22.04"), "");
+
+  JobDefinitionSettings s;
+  s.cli_path = "/home/ec2-user/miniconda/bin/aws";
+  s.volumes = {"/scratch", "/data:/mnt/data:ro"};
+  s.job_role = "arn:aws:iam::1:role/r";
+  s.logs_group = "/ferry/jobs";
+  json req;
+  ASSERT_TRUE(JobDefinitionRequest("ubuntu:22.04", s, &req).ok());
+  const json& p = req["containerProperties"];
+  EXPECT_EQ(req["jobDefinitionName"], "ferry-ubuntu-22-04");
+  EXPECT_EQ(p["image"], "ubuntu:22.04");
+  EXPECT_EQ(p["command"], json::array({"true"}));
+  EXPECT_EQ(p["jobRoleArn"], "arn:aws:iam::1:role/r");
+  EXPECT_EQ(p["logConfiguration"]["options"]["awslogs-group"], "/ferry/jobs");
+  ASSERT_EQ(p["mountPoints"].size(), 3u);
+  EXPECT_EQ(p["volumes"][0]["host"]["sourcePath"], "/home/ec2-user/miniconda");
+  EXPECT_EQ(p["mountPoints"][0]["containerPath"], "/home/ec2-user/miniconda");
+  EXPECT_EQ(p["mountPoints"][0]["readOnly"], true);
+  EXPECT_EQ(p["mountPoints"][2]["containerPath"], "/mnt/data");
+  EXPECT_EQ(p["volumes"][2]["host"]["sourcePath"], "/data");
+  std::string token = req["parameters"]["ferry-token"];
+  EXPECT_EQ(token, JobDefinitionToken(req));
+
+  std::vector<json> defs = {
+      {{"jobDefinitionName", "ferry-ubuntu-22-04"}, {"revision", 1}, {"status", "ACTIVE"},
+       {"parameters", {{"ferry-token", "other"}}}},
+      {{"jobDefinitionName", "ferry-ubuntu-22-04"}, {"revision", 4}, {"status", "ACTIVE"},
+       {"parameters", {{"ferry-token", token}}}}};
+  EXPECT_EQ(FindReusable(defs, req), "ferry-ubuntu-22-04:4");
+  s.job_role.clear();  // different contents: not reusable
+  json other;
+  ASSERT_TRUE(JobDefinitionRequest("ubuntu:22.04", s, &other).ok());
+  EXPECT_EQ(FindReusable(defs, other), "");
+
+  s.volumes = {"relative:/x"};
+  Status bad = JobDefinitionRequest("ubuntu:22.04", s, &other);
+  EXPECT_EQ(bad.kind(), Status::Kind::kInvalidInput);
+  EXPECT_NE(bad.message().find("relative:/x"), std::string::npos);
+}
+
+TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
+  json job = {{"jobId", "j-1"},
+              {"status", "FAILED"},
+              {"statusReason", "Essential container in task exited"},
+              {"container", {{"exitCode", 127}, {"reason", "CannotStartContainerError"}, {"logStreamName", "s/1"}}},
+              {"attempts", {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
+                            {{"statusReason", "Essential container in task exited"}}}}};
+  EXPECT_EQ(CountSpotRetries(job), 1);
+  EXPECT_EQ(LogStreamOf(job), "s/1");
+  std::string m = UnknownFailureMessage(job, "/aws/batch/job", {"bash: aws: command not found"}, "", "aws");
+  EXPECT_NE(m.find("j-1"), std::string::npos);
+  EXPECT_NE(m.find("Essential container in task exited"), std::string::npos);
+  EXPECT_NE(m.find("CannotStartContainerError"), std::string::npos);
+  EXPECT_NE(m.find("bash: aws: command not found"), std::string::npos);
+  EXPECT_NE(m.find("entrypoint"), std::string::npos);
+  EXPECT_NE(m.find("cliPath"), std::string::npos);
+
+  json stuck = {{"jobId", "j-2"}, {"statusReason", "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - x"}};
+  std::string w = RunnableWarning("big (1)", stuck, "q1", 64, 512LL << 30, 600000);
+  EXPECT_NE(w.find("big (1)"), std::string::npos);
+  EXPECT_NE(w.find("j-2"), std::string::npos);
+  EXPECT_NE(w.find("'q1'"), std::string::npos);
+  EXPECT_NE(w.find("64 vCPUs"), std::string::npos);
+  EXPECT_NE(w.find("524288 MiB"), std::string::npos);
+  EXPECT_NE(w.find("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"), std::string::npos);
+  EXPECT_NE(w.find("maximum vCPUs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry
