@@ -356,7 +356,9 @@ TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
 TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
   options_.cli_path = BuildDir() + "/ferry";
   ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build the ferry binary beside this test";
-  options_.max_spot_attempts = 5;
+  // Hosts die per check (each second) here, so a job of a few seconds loses
+  // its host often: allow enough attempts.
+  options_.max_spot_attempts = 10;
   options_.max_transfer_attempts = 5;
   auto ex = Make();
   // 20% of Batch and S3 requests fail; FERRY_FAULT_TASKS and
