@@ -16,5 +16,6 @@ int CleanCommand(const std::vector<std::string>& args);   // ferry clean
 int ConfigCommand(const std::vector<std::string>& args);  // ferry config show
 int S3Command(const std::vector<std::string>& args);      // ferry s3 cp|ls|sync|rm
 int AwsCommand(const std::vector<std::string>& args);     // ferry aws whoami
+int BuildCommand(const std::vector<std::string>& args);   // ferry build
 
 }  // namespace ferry

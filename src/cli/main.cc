@@ -19,6 +19,7 @@ const char kUsage[] =
     "  clean [-n|-f] RUN...                         remove the work dirs of past runs\n"
     "  config show [PIPELINE] [-profile P] [-c F]   print the resolved config\n"
     "  s3 cp|ls|sync|rm ...                         fast S3 transfers (aws CLI forms)\n"
+    "  build [--local|--aws-batch] DIR [-- args]    run a directory's workflow here or as one AWS Batch job\n"
     "  aws whoami                                   which AWS credentials and region ferry would use\n"
     "\n"
     "exit codes: 0 ok, 1 a task or the run failed, 2 bad input, 130 interrupted\n";
@@ -31,6 +32,7 @@ struct Command {
 const Command kCommands[] = {
     {"run", ferry::RunCommand},         {"log", ferry::LogCommand}, {"clean", ferry::CleanCommand},
     {"config", ferry::ConfigCommand},   {"s3", ferry::S3Command},   {"aws", ferry::AwsCommand},
+    {"build", ferry::BuildCommand},
 };
 
 // aws-CLI-style global options that take a value, so their values are not

@@ -31,6 +31,7 @@ const char* kContainerExited = "Essential container in task exited";
 const char* kTimedOut = "Job attempt duration exceeded timeout";
 const char* kDependencyFailed = "Dependent Job failed";
 constexpr int64_t kMaxLogBytesPerAttempt = 64LL << 20;
+const char* kJobPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const char* kStatuses[] = {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"};
 
 int64_t SteadyMs() {
@@ -97,11 +98,16 @@ RetryPolicy ParseRetry(const json& rs) {
   return p;
 }
 
-// The variables of the emulator's own environment a job inherits, as an
-// image would provide them: a PATH to find programs, a HOME, the locale.
+// What a job's environment starts from, as an image would provide it: a
+// fixed PATH (not the emulator's, which may hold a developer's pyenv shims or
+// virtualenv), so jobs find the same programs wherever the emulator was
+// started; FERRY_AWSEMU_JOB_PATH replaces it and a job definition's or
+// override's PATH wins over both. The locale and time zone are passed on.
 std::vector<std::pair<std::string, std::string>> BaseEnvironment() {
   std::vector<std::pair<std::string, std::string>> env;
-  for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "PYENV_ROOT"})
+  const char* path = std::getenv("FERRY_AWSEMU_JOB_PATH");
+  env.emplace_back("PATH", path && *path ? path : kJobPath);
+  for (const char* name : {"LANG", "LC_ALL", "TZ", "USER", "LOGNAME"})
     if (const char* v = std::getenv(name)) env.emplace_back(name, v);
   return env;
 }
@@ -531,6 +537,13 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   sb.command = spec.command;
   sb.workdir = job->scratch_dir;
   sb.env = BaseEnvironment();
+  // HOME is the attempt's scratch directory: nothing of the emulator user's
+  // home (~/.aws, caches) leaks into jobs, and what a job keeps there goes
+  // with the attempt.
+  sb.env.emplace_back("HOME", job->scratch_dir);
+  // No shared AWS config either (a job definition may still name one).
+  sb.env.emplace_back("AWS_CONFIG_FILE", "/dev/null");
+  sb.env.emplace_back("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
   for (const auto& kv : spec.environment) sb.env.push_back(kv);
   auto set = [&](const char* k, const std::string& v) { sb.env.emplace_back(k, v); };
   set("AWS_BATCH_JOB_ID", job->id);

@@ -28,7 +28,7 @@ namespace {
 const std::vector<std::string> kServices = {"*", "s3", "sts", "batch", "logs"};
 const std::vector<std::string> kKeys = {"throttle",   "error_500",        "error_503",
                                         "connection_reset", "latency_ms", "host_termination",
-                                        "hold_runnable",    "seed"};
+                                        "hold_runnable",    "seed",       "deny"};
 
 Status CheckProbability(const std::string& where, double p) {
   if (p < 0 || p > 1) {
@@ -75,6 +75,12 @@ PerService* Field(FaultConfig* c, const std::string& key) {
   return nullptr;
 }
 
+json DenyJson(const std::vector<DenyRule>& rules) {
+  json a = json::array();
+  for (const auto& r : rules) a.push_back(r.ToJson());
+  return a;
+}
+
 }  // namespace
 
 json FaultConfig::ToJson() const {
@@ -85,7 +91,8 @@ json FaultConfig::ToJson() const {
               {"latency_ms", latency_ms},
               {"host_termination", host_termination},
               {"hold_runnable", hold_runnable},
-              {"seed", seed}};
+              {"seed", seed},
+              {"deny", DenyJson(deny)}};
 }
 
 Status FaultConfig::FromJson(const json& j, FaultConfig* out) {
@@ -109,6 +116,16 @@ Status FaultConfig::FromJson(const json& j, FaultConfig* out) {
     } else if (key == "seed") {
       if (!v.is_number_integer()) return Status::Invalid("fault 'seed': expected an integer");
       c.seed = v.get<long>();
+    } else if (key == "deny") {
+      if (!v.is_array()) {
+        return Status::Invalid(
+            "fault 'deny': expected a list like [{\"action\": \"s3:PutObject\", \"bucket\": \"name\"}]");
+      }
+      for (const json& e : v) {
+        DenyRule r;
+        FERRY_RETURN_IF_ERROR(DenyRule::FromJson(e, &r));
+        c.deny.push_back(r);
+      }
     } else {
       return Status::Invalid("unknown fault '" + key + "'" + ferry::DidYouMean(key, kKeys) +
                              "; known: " + ferry::Join(kKeys, ", "));
@@ -131,6 +148,12 @@ Status FaultConfig::ApplyFlag(const std::string& flag) {
   if (dot != std::string::npos) {
     service = name.substr(dot + 1);
     name = name.substr(0, dot);
+  }
+  if (name == "deny" && dot == std::string::npos) {
+    DenyRule r;
+    FERRY_RETURN_IF_ERROR(DenyRule::FromFlag(value, &r));
+    deny.push_back(r);
+    return Status::Ok();
   }
   json v;
   if (value == "true" || value == "false") {
@@ -220,6 +243,12 @@ double Faults::host_termination_probability() const {
 bool Faults::hold_runnable() const {
   std::lock_guard<std::mutex> l(mu_);
   return current_.hold_runnable;
+}
+
+std::optional<IamAction> Faults::Denied(const std::vector<IamAction>& actions) const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (const IamAction* a = FirstDenied(current_.deny, actions)) return *a;
+  return std::nullopt;
 }
 
 double Faults::Random() {

@@ -7,12 +7,14 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "awsemu/s3_access.h"
 #include "awsemu/service.h"
 #include "util/status.h"
 
@@ -35,13 +37,16 @@ struct FaultConfig {
   double host_termination = 0;  // per running Batch job, per check
   bool hold_runnable = false;   // Batch jobs never leave RUNNABLE
   long seed = -1;               // -1: seed from the clock
+  // S3 requests needing a denied action answer 403 AccessDenied.
+  std::vector<DenyRule> deny;
 
   nlohmann::json ToJson() const;
   // Whole-config parse: keys not given keep their defaults. Unknown keys and
   // out-of-range values are errors naming the key.
   static ferry::Status FromJson(const nlohmann::json& j, FaultConfig* out);
   // One start-up flag "name=value" or "name.service=value", applied on top
-  // of *this (e.g. "throttle.s3=0.5", "latency_ms=100", "hold_runnable=true").
+  // of *this (e.g. "throttle.s3=0.5", "latency_ms=100", "hold_runnable=true",
+  // "deny=s3:PutObject:my-bucket", which adds a rule).
   ferry::Status ApplyFlag(const std::string& flag);
 };
 
@@ -63,6 +68,8 @@ class Faults : public FaultSource {
 
   double host_termination_probability() const override;
   bool hold_runnable() const override;
+  // The first of `actions` a deny rule covers, or nullopt.
+  std::optional<IamAction> Denied(const std::vector<IamAction>& actions) const;
   double Random() override;
 
  private:

@@ -71,3 +71,72 @@ TEST(Faults, ResetReturnsToStartupSettings) {
 
 }  // namespace
 }  // namespace awsemu
+
+namespace awsemu {
+namespace {
+
+TEST(DenyFault, FlagAndJsonFormsRoundTrip) {
+  FaultConfig c;
+  ASSERT_TRUE(c.ApplyFlag("deny=s3:PutObject:results").ok());
+  ASSERT_TRUE(c.ApplyFlag("deny=s3:*").ok());
+  ASSERT_TRUE(c.ApplyFlag("throttle.s3=0.5").ok());  // other knobs keep the rules
+  ASSERT_EQ(c.deny.size(), 2u);
+  EXPECT_EQ(c.deny[0].action, "s3:PutObject");
+  EXPECT_EQ(c.deny[0].bucket, "results");
+  EXPECT_EQ(c.deny[1].bucket, "");
+  EXPECT_EQ(c.ToJson()["deny"][0], (nlohmann::json{{"action", "s3:PutObject"}, {"bucket", "results"}}));
+  FaultConfig back;
+  ASSERT_TRUE(FaultConfig::FromJson(c.ToJson(), &back).ok());
+  EXPECT_EQ(back.ToJson(), c.ToJson());
+}
+
+TEST(DenyFault, BadRulesSayWhatIsWrong) {
+  FaultConfig c;
+  EXPECT_NE(c.ApplyFlag("deny=PutObject").message().find("not an S3 action"), std::string::npos);
+  FaultConfig out;
+  auto msg = [&](const char* text) { return FaultConfig::FromJson(nlohmann::json::parse(text), &out).message(); };
+  EXPECT_NE(msg(R"({"deny": {"action": "s3:PutObject"}})").find("expected a list"), std::string::npos);
+  EXPECT_NE(msg(R"({"deny": [{"bucket": "b"}]})").find("each entry"), std::string::npos);
+  EXPECT_NE(msg(R"({"deny": [{"action": "s3:GetObject", "buckett": "b"}]})").find("unknown field 'buckett'"),
+            std::string::npos);
+}
+
+TEST(S3Access, OperationsMapToTheirIamActions) {
+  auto actions = [](const char* op) {
+    std::vector<std::string> out;
+    for (const auto& a : S3ActionsFor(op, "b", "")) out.push_back(a.action);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(actions("GetObject"), V{"s3:GetObject"});
+  EXPECT_EQ(actions("HeadObject"), V{"s3:GetObject"});
+  EXPECT_EQ(actions("PutObject"), V{"s3:PutObject"});
+  EXPECT_EQ(actions("UploadPart"), V{"s3:PutObject"});
+  EXPECT_EQ(actions("CompleteMultipartUpload"), V{"s3:PutObject"});
+  EXPECT_EQ(actions("ListObjectsV2"), V{"s3:ListBucket"});
+  EXPECT_EQ(actions("HeadBucket"), V{"s3:ListBucket"});
+  EXPECT_EQ(actions("DeleteObjects"), V{"s3:DeleteObject"});
+  auto copy = S3ActionsFor("CopyObject", "dest", "/src%2Dbucket/some/key?versionId=1");
+  ASSERT_EQ(copy.size(), 2u);
+  EXPECT_EQ(copy[0].action, "s3:GetObject");
+  EXPECT_EQ(copy[0].bucket, "src-bucket");
+  EXPECT_EQ(copy[1].action, "s3:PutObject");
+  EXPECT_EQ(copy[1].bucket, "dest");
+}
+
+TEST(S3Access, RulesMatchActionAndBucket) {
+  std::vector<DenyRule> rules = {{"s3:PutObject", "out"}};
+  std::vector<IamAction> put_out = {{"s3:PutObject", "out"}};
+  std::vector<IamAction> put_other = {{"s3:PutObject", "other"}};
+  std::vector<IamAction> get_out = {{"s3:GetObject", "out"}};
+  EXPECT_NE(FirstDenied(rules, put_out), nullptr);
+  EXPECT_EQ(FirstDenied(rules, put_other), nullptr);
+  EXPECT_EQ(FirstDenied(rules, get_out), nullptr);
+  std::vector<DenyRule> all = {{"s3:*", "out"}};
+  EXPECT_NE(FirstDenied(all, get_out), nullptr);
+  std::vector<DenyRule> any_bucket = {{"S3:getobject", ""}};
+  EXPECT_NE(FirstDenied(any_bucket, get_out), nullptr);
+}
+
+}  // namespace
+}  // namespace awsemu

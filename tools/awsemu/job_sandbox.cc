@@ -5,12 +5,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
 #include "util/text.h"
 
 namespace awsemu {
+
+namespace {
+
+// "/usr/" and "/usr" name the same directory.
+std::string NormalPath(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+}  // namespace
 
 std::string FindExecutable(const std::string& name, const std::string& path) {
   auto executable = [](const std::string& p) {
@@ -29,6 +40,8 @@ std::string UsableBwrap() {
   static std::once_flag once;
   static std::string result;
   std::call_once(once, [] {
+    const char* off = std::getenv("FERRY_AWSEMU_NO_BWRAP");
+    if (off && *off && std::string(off) != "0") return;
     const char* kPath = "/usr/bin/bwrap";
     if (access(kPath, X_OK) != 0) return;
     const char* argv[] = {kPath, "--dev-bind", "/", "/", "--", "/bin/true", nullptr};
@@ -66,11 +79,23 @@ std::string BuildSpawnSpec(const SandboxInput& in, JobSpawnSpec* out) {
   if (exe.empty())
     return "CannotStartContainerError: Error response from daemon: failed to create task for container: "
            "exec: \"" + in.command[0] + "\": executable file not found in $PATH";
-  if (!in.mounts.empty() && !in.bwrap_path.empty()) {
+  // A volume whose host path is its container path (e.g. the host's /usr or
+  // an AWS CLI install shared with jobs) is already where the job looks:
+  // binding it would only add a way to fail, so it needs no bubblewrap. Its
+  // read-only flag is then not enforced.
+  // A host path that does not exist is left out rather than failing the
+  // job in bubblewrap (Docker would create an empty directory there).
+  std::vector<MountSpec> binds;
+  for (const MountSpec& m : in.mounts) {
+    struct stat st;
+    if (NormalPath(m.host_path) == NormalPath(m.container_path) || stat(m.host_path.c_str(), &st) != 0) continue;
+    binds.push_back(m);
+  }
+  if (!binds.empty() && !in.bwrap_path.empty()) {
     // The host's root stays visible (as the image would be); each volume is
     // bound over its container path.
     out->argv = {in.bwrap_path, "--dev-bind", "/", "/", "--die-with-parent"};
-    for (const MountSpec& m : in.mounts) {
+    for (const MountSpec& m : binds) {
       out->argv.push_back(m.read_only ? "--ro-bind" : "--bind");
       out->argv.push_back(m.host_path);
       out->argv.push_back(m.container_path);

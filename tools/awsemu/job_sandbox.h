@@ -2,7 +2,8 @@
 // into a local process to run: resolves the executable on the job's PATH,
 // and, when the job mounts volumes and bubblewrap works on this host, wraps
 // the command in `bwrap` so each host path appears at its container path.
-// Without bubblewrap, host paths are used as they are. No image is pulled.
+// Without bubblewrap, host paths are used as they are; volumes mounted at
+// their own host path never need it. No image is pulled.
 #pragma once
 
 #include <string>
@@ -33,7 +34,8 @@ std::string BuildSpawnSpec(const SandboxInput& in, JobSpawnSpec* out);
 
 // "/usr/bin/bwrap" when bubblewrap is installed and can create a mount
 // namespace here (it cannot in some unprivileged containers), else "".
-// Probes once and caches the answer.
+// Probes once and caches the answer; FERRY_AWSEMU_NO_BWRAP=1 makes it "" (to
+// test, or to run jobs where bubblewrap misbehaves).
 std::string UsableBwrap();
 
 // Finds `name` on the colon-separated `path` (names with '/' are taken as

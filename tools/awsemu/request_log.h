@@ -23,6 +23,7 @@ struct RequestLogEntry {
   uint64_t bytes_in = 0;   // request body bytes received
   uint64_t bytes_out = 0;  // response body bytes
   double seconds = 0;      // time spent answering
+  int64_t time_ms = 0;     // arrival, milliseconds since the Unix epoch
 };
 
 class RequestLog {

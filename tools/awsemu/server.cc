@@ -13,6 +13,7 @@
 
 #include "aws/crypto.h"
 #include "awsemu/imds.h"
+#include "awsemu/logs_service.h"
 #include "awsemu/sts.h"
 #include "util/text.h"
 
@@ -395,6 +396,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
   }
 
   RequestLogEntry entry;
+  entry.time_ms = NowMillis();
   entry.method = req.method;
   entry.path = wire_path;
   const std::string request_id = NewRequestId();
@@ -533,6 +535,20 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
     FaultError fe = FaultErrorFor(service, fault);
     RenderError(service, fe.status, fe.code, fe.message, request_id, res);
     return finish(fe.code);
+  }
+
+  // Access denial (the deny fault): S3 only, after authentication, as AWS
+  // evaluates policies.
+  if (service == "s3") {
+    auto denied = faults_.Denied(S3ActionsFor(entry.operation, s3req.bucket, s3req.Header("x-amz-copy-source")));
+    if (denied) {
+      entry.fault = "deny";
+      S3Response out;
+      SetS3Error(&out, 403, "AccessDenied", "Access Denied", request_id);
+      if (req.method == "HEAD") out.body.clear();  // HEAD errors carry no body
+      entry.bytes_out = WriteS3Response(req, out, request_id, res);
+      return finish(out.error_code.empty() ? "AccessDenied" : out.error_code);
+    }
   }
 
   if (service != "s3" && !svc) {

@@ -1,0 +1,153 @@
+#include "build/build_history.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+namespace ferry::build {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr const char* kColumns =
+    "job_id, directory, status, status_reason, exit_code, queue, job_definition, region, tree_url, submitted_ms, "
+    "ended_ms, updated_ms";
+
+void BindRecord(SqliteStmt& s, const BuildRecord& r) {
+  s.Bind(1, r.job_id);
+  s.Bind(2, r.directory);
+  s.Bind(3, r.status);
+  s.Bind(4, r.status_reason);
+  if (r.exit_code) s.Bind(5, static_cast<int64_t>(*r.exit_code));
+  s.Bind(6, r.queue);
+  s.Bind(7, r.job_definition);
+  s.Bind(8, r.region);
+  s.Bind(9, r.tree_url);
+  s.Bind(10, r.submitted_ms);
+  s.Bind(11, r.ended_ms);
+  s.Bind(12, r.updated_ms ? r.updated_ms : NowMs());
+}
+
+BuildRecord ReadRecord(const SqliteStmt& s) {
+  BuildRecord r;
+  r.job_id = s.Text(0);
+  r.directory = s.Text(1);
+  r.status = s.Text(2);
+  r.status_reason = s.Text(3);
+  std::string code = s.Text(4);  // NULL (no exit code yet) reads as ""
+  if (!code.empty()) r.exit_code = std::atoi(code.c_str());
+  r.queue = s.Text(5);
+  r.job_definition = s.Text(6);
+  r.region = s.Text(7);
+  r.tree_url = s.Text(8);
+  r.submitted_ms = s.Int(9);
+  r.ended_ms = s.Int(10);
+  r.updated_ms = s.Int(11);
+  return r;
+}
+
+std::string IsoTime(int64_t ms) {
+  if (ms <= 0) return "";
+  std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+nlohmann::json BuildRecordJson(const BuildRecord& r) {
+  nlohmann::json j = {{"job_id", r.job_id},
+                      {"status", r.status},
+                      {"exit_code", r.exit_code ? nlohmann::json(*r.exit_code) : nlohmann::json(nullptr)},
+                      {"directory", r.directory},
+                      {"queue", r.queue},
+                      {"job_definition", r.job_definition},
+                      {"region", r.region},
+                      {"remote", r.tree_url},
+                      {"submitted_at", IsoTime(r.submitted_ms)},
+                      {"ended_at", r.ended_ms ? nlohmann::json(IsoTime(r.ended_ms)) : nlohmann::json(nullptr)}};
+  if (!r.status_reason.empty()) j["status_reason"] = r.status_reason;
+  return j;
+}
+
+std::string BuildHistoryPath(const std::string& home) { return home + "/.ferry/builds.db"; }
+
+Status BuildHistory::Err(const std::string& what) const {
+  return Status::Failed("build history " + path_ + ": " + what + ": " + db_.ErrorMessage());
+}
+
+Status BuildHistory::Open(const std::string& path, std::unique_ptr<BuildHistory>* out) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::unique_ptr<BuildHistory> h(new BuildHistory(path));
+  if (h->db_.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) != SQLITE_OK)
+    return h->Err("cannot open");
+  sqlite3_busy_timeout(h->db_.get(), 10000);
+  h->db_.Exec("PRAGMA journal_mode=WAL");
+  if (h->db_.Exec("CREATE TABLE IF NOT EXISTS builds (job_id TEXT PRIMARY KEY, directory TEXT, status TEXT, "
+                  "status_reason TEXT, exit_code INTEGER, queue TEXT, job_definition TEXT, region TEXT, "
+                  "tree_url TEXT, submitted_ms INTEGER, ended_ms INTEGER, updated_ms INTEGER)") != SQLITE_OK)
+    return h->Err("cannot create table");
+  *out = std::move(h);
+  return Status::Ok();
+}
+
+Status BuildHistory::Put(const BuildRecord& r) {
+  SqliteStmt s;
+  if (db_.Prepare(std::string("INSERT OR REPLACE INTO builds (") + kColumns +
+                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                  &s) != SQLITE_OK)
+    return Err("cannot write");
+  BindRecord(s, r);
+  if (s.Step() != SQLITE_DONE) return Err("cannot write");
+  return Status::Ok();
+}
+
+Status BuildHistory::UpdateStatus(const BuildRecord& r) {
+  BuildRecord old;
+  bool found = false;
+  FERRY_RETURN_IF_ERROR(Find(r.job_id, &old, &found));
+  if (!found) return Put(r);
+  old.status = r.status;
+  if (!r.status_reason.empty()) old.status_reason = r.status_reason;
+  if (r.exit_code) old.exit_code = r.exit_code;
+  if (r.ended_ms) old.ended_ms = r.ended_ms;
+  if (!r.tree_url.empty() && old.tree_url.empty()) old.tree_url = r.tree_url;
+  if (!r.directory.empty() && old.directory.empty()) old.directory = r.directory;
+  if (!old.submitted_ms) old.submitted_ms = r.submitted_ms;
+  old.updated_ms = 0;
+  return Put(old);
+}
+
+Status BuildHistory::Find(const std::string& job_id, BuildRecord* out, bool* found) {
+  SqliteStmt s;
+  if (db_.Prepare(std::string("SELECT ") + kColumns + " FROM builds WHERE job_id = ?", &s) != SQLITE_OK)
+    return Err("cannot read");
+  s.Bind(1, job_id);
+  int rc = s.Step();
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Err("cannot read");
+  if (*found) *out = ReadRecord(s);
+  return Status::Ok();
+}
+
+Status BuildHistory::List(std::vector<BuildRecord>* out) {
+  SqliteStmt s;
+  if (db_.Prepare(std::string("SELECT ") + kColumns + " FROM builds ORDER BY submitted_ms DESC, rowid DESC", &s) !=
+      SQLITE_OK)
+    return Err("cannot read");
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out->push_back(ReadRecord(s));
+  if (rc != SQLITE_DONE) return Err("cannot read");
+  return Status::Ok();
+}
+
+}  // namespace ferry::build

@@ -1,0 +1,745 @@
+// `ferry build`: runs a whole directory's workflow (ferry run, snakemake,
+// make or --exec) either here (--local) or as one AWS Batch job
+// (--aws-batch): upload the directory's changes, submit, watch the status
+// and stream the log, download the results. Also detach/attach/cancel and
+// the local list of past builds. The pieces live in src/build; this file
+// parses the command line and runs them in order.
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aws/batch_client.h"
+#include "aws/ini.h"
+#include "aws/logs_client.h"
+#include "aws/rate_limiter.h"
+#include "aws/s3_client.h"
+#include "aws/session.h"
+#include "build/build_history.h"
+#include "build/build_job.h"
+#include "build/build_settings.h"
+#include "build/build_signals.h"
+#include "build/build_watch.h"
+#include "build/build_workflow.h"
+#include "build/remote_dir.h"
+#include "cli/commands.h"
+#include "util/path.h"
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace {
+
+using build::BuildRecord;
+using nlohmann::json;
+
+const char kBuildUsage[] =
+    "usage: ferry build [--local | --aws-batch] [options] DIR [-- workflow args]\n"
+    "       ferry build --aws-batch --attach JOB_ID [DIR] [--cancel | --no-download]\n"
+    "       ferry build --list [--json]\n"
+    "\n"
+    "Runs DIR's workflow: pipeline.yml (ferry run), Snakefile (snakemake), Makefile (make),\n"
+    "or the command given with --exec.\n"
+    "\n"
+    "  --local                        run in DIR on this machine (the default)\n"
+    "  --aws-batch                    run as one AWS Batch job: upload, submit, watch, download\n"
+    "  --exec CMD                     the command to run instead of the detected workflow\n"
+    "  --cpus N, --memory SIZE        size of the job (e.g. 14gib), also passed to the workflow\n"
+    "  --aws-batch-s3-bucket B[/P]    bucket (and prefix) for the directory's mirror\n"
+    "  --aws-batch-job NAME           job definition (default ferry-job)\n"
+    "  --aws-batch-queue NAME         job queue (default ferry-job-queue)\n"
+    "  --aws-batch-cpus N, --aws-batch-memory MIB   job size without telling the workflow\n"
+    "  --aws-batch-cli PATH           CLI the job uses for S3 (aws, or a ferry binary)\n"
+    "  --exclude-from-upload GLOB     leave matching files out of the upload (repeatable)\n"
+    "  --download GLOB                download only matching results (repeatable, !GLOB negates)\n"
+    "  --exclude-from-download GLOB   do not download matching results (repeatable)\n"
+    "  --no-download                  download nothing\n"
+    "  --no-logs                      do not stream the job's log\n"
+    "  --forward-aws-credentials      give the job your AWS credentials (through S3, never its environment)\n"
+    "  --detach                       return once the job is submitted\n"
+    "  --attach JOB_ID                follow an earlier job again (DIR optional with --no-download/--cancel)\n"
+    "  --cancel                       with --attach: stop the job\n"
+    "  --runnable-warning DURATION    warn when the job waits in RUNNABLE this long (default 5m)\n"
+    "  --list                         this machine's past and running builds\n"
+    "  --json                         machine-readable records on stdout\n"
+    "  --region R, --profile P, --endpoint-url URL   AWS settings\n"
+    "\n"
+    "Settings are read from options, then FERRY_AWS_BATCH_* variables, then [aws-batch] in\n"
+    "~/.ferry/config (FERRY_CONFIG overrides the path). See docs/build.md.\n"
+    "exit codes: the workflow's (or job's) exit code; 1 AWS or setup problem; 2 bad input; 130 interrupted\n";
+
+struct BuildArgs {
+  bool local = false, aws_batch = false;
+  std::string exec;
+  std::string dir;
+  std::vector<std::string> workflow_args;
+  build::BuildFlags flags;
+  aws::AwsSettings aws;
+  std::vector<std::string> exclude_upload, download, exclude_download;
+  bool no_download = false, no_logs = false, forward_credentials = false;
+  bool detach = false, cancel = false, list = false, json = false;
+  std::string attach;
+  std::optional<std::string> runnable_warning;
+};
+
+Status ParseArgs(const std::vector<std::string>& args, BuildArgs* out, bool* help) {
+  std::vector<std::string> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--") {
+      out->workflow_args.assign(args.begin() + i + 1, args.end());
+      break;
+    }
+    std::optional<std::string> inline_value;
+    if (StartsWith(a, "--")) {
+      auto eq = a.find('=');
+      if (eq != std::string::npos) {
+        inline_value = a.substr(eq + 1);
+        a = a.substr(0, eq);
+      }
+    }
+    auto value = [&](std::string* v) -> Status {
+      if (inline_value) {
+        *v = *inline_value;
+        return Status::Ok();
+      }
+      if (i + 1 >= args.size()) return Status::Invalid(a + " needs a value");
+      *v = args[++i];
+      return Status::Ok();
+    };
+    auto opt = [&](std::optional<std::string>* v) -> Status {
+      std::string s;
+      FERRY_RETURN_IF_ERROR(value(&s));
+      *v = s;
+      return Status::Ok();
+    };
+    auto flag = [&](bool* b) -> Status {
+      if (inline_value) return Status::Invalid(a + " takes no value");
+      *b = true;
+      return Status::Ok();
+    };
+    std::string v;
+    Status s;
+    if (a == "-h" || a == "--help") *help = true;
+    else if (a == "--local") s = flag(&out->local);
+    else if (a == "--aws-batch") s = flag(&out->aws_batch);
+    else if (a == "--exec") s = value(&out->exec);
+    else if (a == "--cpus") s = opt(&out->flags.cpus);
+    else if (a == "--memory") s = opt(&out->flags.memory);
+    else if (a == "--aws-batch-s3-bucket") s = opt(&out->flags.s3_bucket);
+    else if (a == "--aws-batch-job") s = opt(&out->flags.job);
+    else if (a == "--aws-batch-queue") s = opt(&out->flags.queue);
+    else if (a == "--aws-batch-cpus") s = opt(&out->flags.batch_cpus);
+    else if (a == "--aws-batch-memory") s = opt(&out->flags.batch_memory);
+    else if (a == "--aws-batch-cli") s = opt(&out->flags.cli);
+    else if (a == "--exclude-from-upload") { s = value(&v); out->exclude_upload.push_back(v); }
+    else if (a == "--download") { s = value(&v); out->download.push_back(v); }
+    else if (a == "--exclude-from-download") { s = value(&v); out->exclude_download.push_back(v); }
+    else if (a == "--no-download") s = flag(&out->no_download);
+    else if (a == "--no-logs") s = flag(&out->no_logs);
+    else if (a == "--forward-aws-credentials") s = flag(&out->forward_credentials);
+    else if (a == "--detach") s = flag(&out->detach);
+    else if (a == "--attach") s = value(&out->attach);
+    else if (a == "--cancel") s = flag(&out->cancel);
+    else if (a == "--list") s = flag(&out->list);
+    else if (a == "--json") s = flag(&out->json);
+    else if (a == "--runnable-warning") s = opt(&out->runnable_warning);
+    else if (a == "--region") { s = value(&out->aws.region); out->aws.region_origin = "--region"; }
+    else if (a == "--profile") {
+      s = value(&out->aws.profile);
+      out->aws.profile_origin = "--profile";
+      out->aws.profile_overrides_env = true;
+    } else if (a == "--endpoint-url") {
+      s = value(&out->aws.endpoint_url);
+      out->aws.endpoint_origin = "--endpoint-url";
+    } else if (a.size() > 1 && a[0] == '-') {
+      static const std::vector<std::string> known = {
+          "--local", "--aws-batch", "--exec", "--cpus", "--memory", "--aws-batch-s3-bucket", "--aws-batch-job",
+          "--aws-batch-queue", "--aws-batch-cpus", "--aws-batch-memory", "--aws-batch-cli",
+          "--exclude-from-upload", "--download", "--exclude-from-download", "--no-download", "--no-logs",
+          "--forward-aws-credentials", "--detach", "--attach", "--cancel", "--list", "--json",
+          "--runnable-warning", "--region", "--profile", "--endpoint-url"};
+      return Status::Invalid("unknown option '" + a + "'" + DidYouMean(a, known) +
+                             " (workflow arguments go after `--`; see ferry build --help)");
+    } else {
+      positional.push_back(a);
+    }
+    if (!s.ok()) return s;
+  }
+  if (positional.size() > 1)
+    return Status::Invalid("one build directory expected, got " + std::to_string(positional.size()) + ": " +
+                           Join(positional, ", ") + " (workflow arguments go after `--`)");
+  if (!positional.empty()) out->dir = positional[0];
+  return Status::Ok();
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ferry build: %s\n", s.message().c_str());
+  return s.exit_code();
+}
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int EnvInt(const aws::Env& env, const char* name, int fallback) {
+  auto v = env.Get(name);
+  if (!v) return fallback;
+  int n = std::atoi(v->c_str());
+  return n > 0 ? n : fallback;
+}
+
+std::string SelfExe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "ferry";
+  buf[n] = '\0';
+  return buf;
+}
+
+Status CheckDir(const std::string& dir, std::string* abs) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Status::Invalid("build directory '" + dir + "' does not exist or is not a directory");
+  char buf[PATH_MAX];
+  if (!::realpath(dir.c_str(), buf)) return Status::Invalid("cannot resolve '" + dir + "'");
+  *abs = buf;
+  return Status::Ok();
+}
+
+// The output the user reads: stdout normally, stderr when stdout carries
+// --json records.
+std::FILE* HumanOut(const BuildArgs& a) { return a.json ? stderr : stdout; }
+
+void PrintJson(const json& j) {
+  std::fprintf(stdout, "%s\n", j.dump().c_str());
+  std::fflush(stdout);
+}
+
+// ---- --list -------------------------------------------------------------
+
+std::string ShortTime(int64_t ms) {
+  if (ms <= 0) return "-";
+  std::time_t t = ms / 1000;
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+int ListBuilds(const BuildArgs& a, const aws::Env& env) {
+  std::unique_ptr<build::BuildHistory> history;
+  std::string path = build::BuildHistoryPath(env.GetOr("HOME", "."));
+  struct stat st;
+  std::vector<BuildRecord> records;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (Status s = build::BuildHistory::Open(path, &history); !s.ok()) return Fail(s);
+    if (Status s = history->List(&records); !s.ok()) return Fail(s);
+  }
+  if (a.json) {
+    for (const auto& r : records) PrintJson(build::BuildRecordJson(r));
+    return 0;
+  }
+  if (records.empty()) {
+    std::printf("No builds recorded on this machine yet (%s).\n", path.c_str());
+    return 0;
+  }
+  std::printf("%-38s %-10s %-5s %-19s  %-19s  %s\n", "JOB ID", "STATUS", "EXIT", "SUBMITTED", "ENDED", "DIRECTORY");
+  for (const auto& r : records)
+    std::printf("%-38s %-10s %-5s %-19s  %-19s  %s\n", r.job_id.c_str(), r.status.c_str(),
+                r.exit_code ? std::to_string(*r.exit_code).c_str() : "-", ShortTime(r.submitted_ms).c_str(),
+                ShortTime(r.ended_ms).c_str(), r.directory.c_str());
+  return 0;
+}
+
+// ---- --local ------------------------------------------------------------
+
+int RunLocal(const std::vector<std::string>& argv, const std::string& dir) {
+  std::vector<char*> cargv;
+  for (const auto& s : argv) cargv.push_back(const_cast<char*>(s.c_str()));
+  cargv.push_back(nullptr);
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return Fail(Status::Failed("cannot start " + argv[0]));
+  if (pid == 0) {
+    if (::chdir(dir.c_str()) != 0) _exit(127);
+    ::execvp(cargv[0], cargv.data());
+    std::fprintf(stderr, "ferry build: cannot run %s: %s\n", cargv[0], std::strerror(errno));
+    _exit(127);
+  }
+  // The workflow shares our terminal and gets Control-C itself; we wait for
+  // it to finish and report its status.
+  signal(SIGINT, SIG_IGN);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  signal(SIGINT, SIG_DFL);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+// ---- --aws-batch --------------------------------------------------------
+
+class BatchBuild {
+ public:
+  BatchBuild(BuildArgs args, std::shared_ptr<const aws::Env> env) : a_(std::move(args)), env_(std::move(env)) {}
+
+  int Run() {
+    Status s = Main();
+    if (!s.ok()) return Fail(s);
+    return exit_code_;
+  }
+
+ private:
+  FILE* out() const { return HumanOut(a_); }
+
+  Status Main() {
+    if (!a_.attach.empty()) return Attach();
+    if (a_.cancel) return Status::Invalid("--cancel needs --attach JOB_ID (the job to cancel)");
+    if (a_.dir.empty()) return Status::Invalid("no build directory given (usage: ferry build --aws-batch DIR)");
+    FERRY_RETURN_IF_ERROR(CheckDir(a_.dir, &abs_dir_));
+    build::WorkflowKind kind;
+    FERRY_RETURN_IF_ERROR(build::DetectWorkflow(abs_dir_, a_.exec, &kind));
+    FERRY_RETURN_IF_ERROR(LoadSettings());
+    if (settings_.s3_bucket.value.empty())
+      return Status::Invalid("no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
+                             "FERRY_AWS_BATCH_S3_BUCKET, or s3-bucket in the [aws-batch] section of " +
+                             config_path_);
+    FERRY_RETURN_IF_ERROR(build::ParseBucketSetting(settings_.s3_bucket.value, &where_)
+                              .WithPrefix(settings_.s3_bucket.origin));
+    where_.dir_id = build::DirId(abs_dir_);
+    FERRY_RETURN_IF_ERROR(OpenAws());
+    FERRY_RETURN_IF_ERROR(CheckBatchSetup());
+    FERRY_RETURN_IF_ERROR(CheckBucket());
+
+    // The workflow as the job runs it.
+    build::WorkflowRequest wr;
+    wr.kind = kind;
+    wr.exec = a_.exec;
+    std::string cli_base(PathBaseName(settings_.cli.value));
+    wr.ferry_program = StartsWith(cli_base, "ferry") ? settings_.cli.value : "ferry";
+    wr.user_args = a_.workflow_args;
+    wr.cpus = settings_.workflow_cpus;
+    wr.memory_mib = settings_.workflow_memory_mib;
+    std::vector<std::string> warnings;
+    std::vector<std::string> workflow = build::WorkflowCommand(wr, &warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+
+    FERRY_RETURN_IF_ERROR(Upload());
+
+    build::JobScriptOptions jo;
+    jo.cli = settings_.cli.value;
+    jo.region = session_.region.region;
+    // A custom S3 endpoint (an emulator, a private endpoint) is where the job
+    // must go too; on AWS the job finds S3 by itself.
+    if (s3_->endpoint().custom) jo.endpoint_url = s3_->endpoint().Url();
+    jo.tree_url = where_.TreeUrl();
+    build::SubmitSpec spec;
+    spec.job_name = build::JobNameFor(abs_dir_);
+    spec.queue = settings_.queue.value;
+    spec.job_definition = settings_.job.value;
+    spec.cpus = settings_.batch_cpus;
+    spec.memory_mib = settings_.batch_memory_mib;
+    spec.workflow = workflow;
+    spec.environment.emplace_back(build::kTreeUrlVariable, where_.TreeUrl());
+    if (a_.forward_credentials) {
+      FERRY_RETURN_IF_ERROR(ForwardCredentials(&jo.credentials_url));
+      spec.environment.emplace_back(build::kCredentialsUrlVariable, jo.credentials_url);
+    }
+    spec.script = build::JobScript(jo);
+
+    // From here on Control-C and Control-Z concern a job: the watch loop
+    // sees signals that arrive while the job is being submitted.
+    if (!a_.detach) build::InstallBuildSignalHandlers();
+    std::string job_id;
+    aws::AwsError err;
+    Status s = batch_->SubmitJob(build::SubmitJobRequest(spec), &job_id, &err);
+    if (!s.ok()) return Status::Failed("submitting the job failed: " + s.message());
+    std::fprintf(out(), "Submitted AWS Batch job %s (queue %s, job definition %s, region %s)\n", job_id.c_str(),
+                 spec.queue.c_str(), spec.job_definition.c_str(), session_.region.region.c_str());
+    std::fflush(out());
+    record_.job_id = job_id;
+    record_.directory = abs_dir_;
+    record_.status = "SUBMITTED";
+    record_.queue = spec.queue;
+    record_.job_definition = spec.job_definition;
+    record_.region = session_.region.region;
+    record_.tree_url = where_.TreeUrl();
+    record_.submitted_ms = WallMs();
+    RecordPut();
+    if (a_.json) PrintJson(build::BuildRecordJson(record_));
+
+    if (a_.detach) {
+      PrintReattach(job_id, "Detaching from the job, as requested.");
+      return Status::Ok();
+    }
+    return Follow(job_id, /*download=*/!a_.no_download);
+  }
+
+  Status Attach() {
+    if (a_.detach) return Status::Invalid("--attach and --detach cannot be used together");
+    if (a_.dir.empty() && !a_.no_download && !a_.cancel)
+      return Status::Invalid("--attach needs the build directory to download into (ferry build --aws-batch "
+                             "--attach " + a_.attach + " DIR), or --no-download");
+    if (!a_.dir.empty()) FERRY_RETURN_IF_ERROR(CheckDir(a_.dir, &abs_dir_));
+    FERRY_RETURN_IF_ERROR(LoadSettings());
+    FERRY_RETURN_IF_ERROR(OpenAws());
+    std::vector<json> jobs;
+    Status s = batch_->DescribeJobs({a_.attach}, &jobs);
+    if (!s.ok()) return Status::Failed("looking up job " + a_.attach + ": " + s.message());
+    if (jobs.empty())
+      return Status::Failed("AWS Batch has no job " + a_.attach + " in region " + session_.region.region +
+                            ": check the id (ferry build --list shows this machine's builds) and the region; "
+                            "Batch forgets jobs some days after they end");
+    build::JobState job = build::ParseJobState(jobs.front());
+    // What this machine remembers about the job, if anything.
+    OpenHistory();
+    bool known = false;
+    if (history_) history_->Find(job.job_id, &record_, &known);
+    record_.job_id = job.job_id;
+    if (!abs_dir_.empty()) record_.directory = abs_dir_;
+    record_.queue = job.queue;
+    record_.region = session_.region.region;
+    if (!job.tree_url.empty()) record_.tree_url = job.tree_url;
+    if (!record_.submitted_ms) record_.submitted_ms = job.created_ms;
+
+    if (a_.cancel) {
+      std::fprintf(out(), "Job %s is %s\n", job.job_id.c_str(), job.status.c_str());
+      if (build::IsTerminal(job.status)) {
+        std::fprintf(out(), "The job has already ended; nothing to cancel.\n");
+        return Status::Ok();
+      }
+      FERRY_RETURN_IF_ERROR(batch_->TerminateJob(job.job_id, "stopped by user").WithPrefix("canceling job " +
+                                                                                          job.job_id));
+      std::fprintf(out(), "Canceled job %s (it stops within moments; ferry build --list shows its last status)\n",
+                   job.job_id.c_str());
+      record_.status = job.status;
+      RecordStatus(job);
+      return Status::Ok();
+    }
+    bool download = !a_.no_download;
+    if (download) {
+      if (job.tree_url.empty() || !build::LocationFromTreeUrl(job.tree_url, &where_))
+        return Status::Failed("job " + job.job_id + " has no " + build::kTreeUrlVariable +
+                              " in its environment: it was not submitted by ferry build, so there is nothing to "
+                              "download (use --no-download to follow it anyway)");
+    }
+    std::fprintf(out(), "Attaching to AWS Batch job %s\n", job.job_id.c_str());
+    return Follow(job.job_id, download);
+  }
+
+  Status Follow(const std::string& job_id, bool download) {
+    build::WatchOptions wo;
+    wo.poll_ms = EnvInt(*env_, "FERRY_BUILD_POLL_MS", 5000);
+    wo.log_poll_ms = EnvInt(*env_, "FERRY_BUILD_LOG_POLL_MS", std::min(wo.poll_ms, 1000));
+    wo.on_terminal = ::isatty(STDIN_FILENO);
+    wo.stream_logs = !a_.no_logs;
+    wo.out = out();
+    wo.err = out();
+    int64_t warn_ms = 5 * 60 * 1000;
+    std::optional<std::string> warn = a_.runnable_warning;
+    std::string warn_origin = "--runnable-warning";
+    if (!warn) {
+      warn = env_->Get("FERRY_BUILD_RUNNABLE_WARNING");
+      warn_origin = "FERRY_BUILD_RUNNABLE_WARNING";
+    }
+    if (warn) {
+      // A bare number means seconds here, unlike ParseDuration's default.
+      std::string w = *warn;
+      if (!w.empty() && std::isdigit(static_cast<unsigned char>(w.back()))) w += "s";
+      if (!ParseDuration(w, &warn_ms))
+        return Status::Invalid(warn_origin + ": '" + *warn + "' is not a duration (write e.g. 5m or 90s)");
+    }
+    wo.runnable_warn_ms = warn_ms;
+    wo.on_status = [this](const build::JobState& j) { RecordStatus(j); };
+    if (wo.on_terminal)
+      std::fprintf(out(), "Press Control-C twice within 10 seconds to cancel this job, Control-Z to detach from it.\n");
+
+    build::WatchResult wr;
+    Status s = build::WatchJob(*batch_, *logs_, job_id, wo, &wr);
+    build::RestoreBuildSignalHandlers();
+    if (!s.ok() && s.kind() != Status::Kind::kNotFound) {
+      // The job itself is most likely fine: say how to pick it up again.
+      std::fprintf(stderr, "ferry build: %s\n", s.message().c_str());
+      PrintReattach(job_id, "Lost track of the job; it may still be running.");
+      exit_code_ = 1;
+      return Status::Ok();
+    }
+    if (!s.ok()) return Status::Failed(s.message());
+    if (wr.end == build::WatchEnd::kDetached) {
+      PrintReattach(job_id, "Detaching from the job.");
+      return Status::Ok();
+    }
+    if (wr.end == build::WatchEnd::kGaveUp) {
+      std::fprintf(out(), "No longer waiting for job %s to stop.\n", job_id.c_str());
+      exit_code_ = 130;
+      return Status::Ok();
+    }
+    const build::JobState& job = wr.job;
+    std::fprintf(out(), "%s\n", build::EndReport(job).c_str());
+    std::fflush(out());
+    exit_code_ = build::ExitCodeFor(job);
+    if (download && !wr.canceled) {
+      Status d = Download();
+      if (!d.ok()) {
+        std::fprintf(stderr, "ferry build: %s\n", d.message().c_str());
+        if (exit_code_ == 0) exit_code_ = 1;
+      }
+    }
+    if (a_.json) PrintJson(build::BuildRecordJson(record_));
+    return Status::Ok();
+  }
+
+  void PrintReattach(const std::string& job_id, const char* why) {
+    std::string dir = abs_dir_.empty() ? "DIR" : ShellQuote(abs_dir_);
+    std::fprintf(out(),
+                 "%s\nRun this to re-attach to the job later, see its output and download its results:\n"
+                 "  ferry build --aws-batch --attach %s %s\n",
+                 why, job_id.c_str(), dir.c_str());
+    std::fflush(out());
+  }
+
+  Status LoadSettings() {
+    config_path_ = build::ConfigFilePath(*env_);
+    aws::IniFile ini;
+    bool have = false;
+    std::ifstream f(config_path_);
+    if (f) {
+      std::stringstream ss;
+      ss << f.rdbuf();
+      FERRY_RETURN_IF_ERROR(aws::ParseIni(ss.str(), config_path_, &ini));
+      have = true;
+    }
+    return build::ResolveBuildSettings(a_.flags, *env_, have ? &ini : nullptr, config_path_, &settings_);
+  }
+
+  Status OpenAws() {
+    aws::SessionOptions so;
+    so.fallback_region = "us-east-1";
+    FERRY_RETURN_IF_ERROR(aws::OpenSession(a_.aws, env_, so, &session_));
+    aws::Credentials creds;
+    Status cs = session_.credentials->Get(&creds);
+    if (!cs.ok() || creds.empty())
+      return Status::Failed("no AWS credentials found: " + (cs.ok() ? std::string("the keys are empty") : cs.message()) +
+                            ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in "
+                            "~/.aws/credentials, or run where an instance or task role is available");
+    // Batch allows 50 control-plane calls a second per account; one build
+    // needs a few a minute, so stay far below and leave room for others.
+    batch_ = std::make_unique<aws::BatchClient>(session_.client, std::make_shared<aws::RateLimiter>(5.0));
+    logs_ = std::make_unique<aws::LogsClient>(session_.client);
+    FERRY_RETURN_IF_ERROR(aws::S3Client::Create(session_.client, &s3_));
+    return Status::Ok();
+  }
+
+  // Before uploading anything: the job definition and queue must exist.
+  Status CheckBatchSetup() {
+    const std::string& region = session_.region.region;
+    std::vector<json> defs;
+    const std::string& jd = settings_.job.value;
+    Status s;
+    if (jd.find(':') != std::string::npos) {  // name:revision or an ARN
+      json resp;
+      s = batch_->Call("DescribeJobDefinitions", json{{"jobDefinitions", {jd}}}, &resp);
+      if (s.ok() && resp.contains("jobDefinitions") && resp["jobDefinitions"].is_array())
+        for (const auto& d : resp["jobDefinitions"]) defs.push_back(d);
+    } else {
+      s = batch_->DescribeJobDefinitions(jd, "ACTIVE", &defs);
+    }
+    if (!s.ok()) return Status::Failed("checking job definition '" + jd + "' in " + region + ": " + s.message());
+    if (defs.empty())
+      return Status::Failed("AWS Batch job definition '" + jd + "' (from " + settings_.job.origin +
+                            ") does not exist in region " + region +
+                            ": register it (see docs/build.md), pick another with --aws-batch-job, or check the region");
+    std::vector<json> queues;
+    const std::string& q = settings_.queue.value;
+    s = batch_->DescribeJobQueues({q}, &queues);
+    if (!s.ok()) return Status::Failed("checking job queue '" + q + "' in " + region + ": " + s.message());
+    if (queues.empty())
+      return Status::Failed("AWS Batch job queue '" + q + "' (from " + settings_.queue.origin +
+                            ") does not exist in region " + region +
+                            ": create it (see docs/build.md), pick another with --aws-batch-queue, or check the region");
+    std::string state = queues.front().value("state", "");
+    if (state == "DISABLED")
+      std::fprintf(stderr, "warning: job queue '%s' is DISABLED: the job will wait until it is enabled\n", q.c_str());
+    return Status::Ok();
+  }
+
+  Status BucketProblem(const std::string& what, const Status& s) {
+    return Status::Failed(what + " S3 bucket '" + where_.bucket + "' (from " + settings_.s3_bucket.origin +
+                          ") failed: " + s.message() +
+                          "\nCheck that: 1. the bucket exists in your account (ferry never creates it); 2. your "
+                          "credentials may list, read and write it (s3:ListBucket, s3:GetObject, s3:PutObject, "
+                          "s3:DeleteObject); 3. the name is spelled right.");
+  }
+
+  Status CheckBucket() {
+    aws::S3ListPage page;
+    Status s = s3_->ListPage(where_.bucket, where_.TreeKeyPrefix(), "/", "", &page);
+    if (!s.ok()) return BucketProblem("Reading", s);
+    return Status::Ok();
+  }
+
+  Status Upload() {
+    build::UploadOptions uo;
+    uo.exclude = a_.exclude_upload;
+    build::UploadReport ur;
+    std::fprintf(out(), "Uploading %s to %s\n", abs_dir_.c_str(), where_.TreeUrl().c_str());
+    std::fflush(out());
+    Status s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+    if (!s.ok()) return BucketProblem("Uploading the build directory to", s);
+    std::fprintf(out(), "Uploaded %lld of %lld files (%s), removed %lld from the mirror\n",
+                 static_cast<long long>(ur.files_uploaded), static_cast<long long>(ur.files_total),
+                 FormatMemory(ur.bytes_uploaded).c_str(), static_cast<long long>(ur.files_deleted));
+    return Status::Ok();
+  }
+
+  Status Download() {
+    build::DownloadOptions d;
+    d.patterns = a_.download;
+    d.exclude = a_.exclude_download;
+    build::DownloadReport r;
+    std::fprintf(out(), "Downloading results into %s\n", abs_dir_.c_str());
+    std::fflush(out());
+    Status s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+    for (const auto& refused : r.refused) std::fprintf(stderr, "warning: not downloaded: %s\n", refused.c_str());
+    if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
+    std::fprintf(out(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
+                 FormatMemory(r.bytes_downloaded).c_str(), static_cast<long long>(r.files_unchanged));
+    return Status::Ok();
+  }
+
+  Status ForwardCredentials(std::string* url) {
+    aws::Credentials c;
+    FERRY_RETURN_IF_ERROR(session_.credentials->Get(&c));
+    std::random_device rd;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    *url = "s3://" + where_.bucket + "/" + where_.prefix + "ferry-build/" + where_.dir_id + "/credentials-" + buf;
+    Status s = build::PutForwardedCredentials(*s3_, *url, c.access_key_id, c.secret_access_key, c.session_token);
+    if (!s.ok()) return BucketProblem("Writing the forwarded credentials to", s);
+    std::fprintf(out(), "Forwarding your AWS credentials to the job through %s (the job deletes it)\n",
+                 url->c_str());
+    return Status::Ok();
+  }
+
+  void OpenHistory() {
+    if (history_ || history_failed_) return;
+    Status s = build::BuildHistory::Open(build::BuildHistoryPath(env_->GetOr("HOME", ".")), &history_);
+    if (!s.ok()) {
+      history_failed_ = true;
+      std::fprintf(stderr, "warning: %s (ferry build --list will not show this build)\n", s.message().c_str());
+    }
+  }
+
+  void RecordPut() {
+    OpenHistory();
+    if (!history_) return;
+    if (Status s = history_->Put(record_); !s.ok()) std::fprintf(stderr, "warning: %s\n", s.message().c_str());
+  }
+
+  void RecordStatus(const build::JobState& j) {
+    record_.status = j.status;
+    record_.status_reason = j.status_reason;
+    if (build::IsTerminal(j.status)) {
+      record_.exit_code = build::ExitCodeFor(j);
+      record_.ended_ms = j.stopped_ms ? j.stopped_ms : WallMs();
+    }
+    if (!j.tree_url.empty() && record_.tree_url.empty()) record_.tree_url = j.tree_url;
+    OpenHistory();
+    if (!history_) return;
+    if (Status s = history_->UpdateStatus(record_); !s.ok())
+      std::fprintf(stderr, "warning: %s\n", s.message().c_str());
+  }
+
+  BuildArgs a_;
+  std::shared_ptr<const aws::Env> env_;
+  std::string abs_dir_, config_path_;
+  build::BuildSettings settings_;
+  build::RemoteLocation where_;
+  aws::AwsSession session_;
+  std::unique_ptr<aws::BatchClient> batch_;
+  std::unique_ptr<aws::LogsClient> logs_;
+  std::unique_ptr<aws::S3Client> s3_;
+  std::unique_ptr<build::BuildHistory> history_;
+  bool history_failed_ = false;
+  BuildRecord record_;
+  int exit_code_ = 0;
+};
+
+int RunLocalBuild(const BuildArgs& a, const aws::Env& env) {
+  if (a.dir.empty()) return Fail(Status::Invalid("no build directory given (usage: ferry build --local DIR)"));
+  std::string abs;
+  if (Status s = CheckDir(a.dir, &abs); !s.ok()) return Fail(s);
+  build::WorkflowKind kind;
+  if (Status s = build::DetectWorkflow(abs, a.exec, &kind); !s.ok()) return Fail(s);
+  build::BuildSettings settings;
+  // Only --cpus/--memory matter here; the Batch settings are not read.
+  build::BuildFlags f;
+  f.cpus = a.flags.cpus;
+  f.memory = a.flags.memory;
+  aws::MapEnv no_env;
+  if (Status s = build::ResolveBuildSettings(f, no_env, nullptr, "", &settings); !s.ok()) return Fail(s);
+  (void)env;
+  build::WorkflowRequest wr;
+  wr.kind = kind;
+  wr.exec = a.exec;
+  wr.ferry_program = SelfExe();
+  wr.user_args = a.workflow_args;
+  wr.cpus = settings.workflow_cpus;
+  wr.memory_mib = settings.workflow_memory_mib;
+  std::vector<std::string> warnings;
+  std::vector<std::string> argv = build::WorkflowCommand(wr, &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  int code = RunLocal(argv, abs);
+  if (a.json) {
+    json j = {{"job_id", nullptr}, {"status", code == 0 ? "SUCCEEDED" : "FAILED"}, {"exit_code", code},
+              {"directory", abs}, {"local", true}};
+    PrintJson(j);
+  }
+  return code;
+}
+
+}  // namespace
+
+int BuildCommand(const std::vector<std::string>& args) {
+  BuildArgs a;
+  bool help = false;
+  if (Status s = ParseArgs(args, &a, &help); !s.ok()) return Fail(s);
+  if (help) {
+    std::fputs(kBuildUsage, stdout);
+    return 0;
+  }
+  auto env = std::make_shared<aws::ProcessEnv>();
+  if (a.list) return ListBuilds(a, *env);
+  if (a.local && a.aws_batch) return Fail(Status::Invalid("--local and --aws-batch exclude each other: pick one"));
+  if (!a.aws_batch) {
+    const char* batch_only = !a.attach.empty() ? "--attach" : a.detach ? "--detach" : a.cancel ? "--cancel" : nullptr;
+    if (batch_only)
+      return Fail(Status::Invalid(std::string(batch_only) +
+                                  " only applies to AWS Batch builds: did you forget --aws-batch?"));
+    return RunLocalBuild(a, *env);
+  }
+  return BatchBuild(std::move(a), env).Run();
+}
+
+}  // namespace ferry

@@ -1,0 +1,167 @@
+"""Fixtures for the `ferry build` suite.
+
+`batch` starts a ferry-awsemu (the Emu class of tests/emu/conftest.py) whose
+Batch jobs can find /usr/bin/aws, snakemake, make and the ferry under test
+on PATH, and sets up what docs/build.md asks for on AWS: a compute
+environment, the queue `ferry-job-queue`, the job definition `ferry-job` and
+a bucket. The object it yields adds:
+
+  .ferry(*args, env=None, timeout=..., cwd=None) -> CompletedProcess of ferry
+  .ferry_env(**extra)  -> environment for ferry (emulator keys, endpoint,
+                          fast polling, bucket, HOME in the test's tmp dir)
+  .jobs()              -> every job the emulator knows (DescribeJobs shapes)
+  .uploads()           -> number of PutObject/UploadPart requests so far
+  .tree_uploads(since) -> (requests, bytes) ferry sent into mirrors before its next SubmitJob
+
+Nothing leaves 127.0.0.1: instance metadata is disabled and ~/.aws replaced
+by empty files.
+"""
+
+import importlib.util
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("emu_conftest", os.path.join(HERE, "..", "emu", "conftest.py"))
+emu_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(emu_conftest)
+
+BUCKET = "ferry-builds"
+
+
+def ferry_binary():
+    path = os.environ.get("FERRY_BIN")
+    if path:
+        return os.path.abspath(path)
+    for candidate in ("build", "build-emu"):
+        p = os.path.join(HERE, "..", "..", candidate, "ferry")
+        if os.path.exists(p):
+            return os.path.abspath(p)
+    pytest.fail("ferry not found: set FERRY_BIN to the built binary")
+
+
+class BatchEnv:
+    def __init__(self, emu, home, max_vcpus):
+        self.emu = emu
+        self.home = home
+        self.bucket = BUCKET
+        self.batch = emu.client("batch")
+        self.s3 = emu.client("s3")
+        self.logs = emu.client("logs")
+        self.batch.create_compute_environment(
+            computeEnvironmentName="ferry-ce", type="MANAGED", state="ENABLED",
+            computeResources={"type": "EC2", "maxvCpus": max_vcpus, "minvCpus": 0, "instanceTypes": ["optimal"],
+                              "subnets": ["subnet-1"], "instanceRole": "ecsInstanceRole"})
+        self.batch.create_job_queue(jobQueueName="ferry-job-queue", priority=1, state="ENABLED",
+                                    computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ferry-ce"}])
+        self.batch.register_job_definition(
+            jobDefinitionName="ferry-job", type="container",
+            containerProperties={"image": "ferry/anything", "command": [],
+                                 "resourceRequirements": [{"type": "VCPU", "value": "1"},
+                                                          {"type": "MEMORY", "value": "1024"}]})
+        self.s3.create_bucket(Bucket=self.bucket)
+
+    def ferry_env(self, **extra):
+        env = self.emu.env()
+        env.update({
+            "HOME": self.home,
+            "AWS_ENDPOINT_URL": self.emu.endpoint,
+            "FERRY_AWS_BATCH_S3_BUCKET": self.bucket,
+            "FERRY_BUILD_POLL_MS": "150",
+            "FERRY_BUILD_LOG_POLL_MS": "100",
+        })
+        env.pop("AWS_REGION", None)
+        env.pop("AWS_DEFAULT_REGION", None)  # ferry build falls back to us-east-1, the emulator's region
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def ferry(self, *args, env=None, timeout=180, cwd=None, input=None):
+        return subprocess.run([ferry_binary(), *map(str, args)], env=env or self.ferry_env(), cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout, input=input)
+
+    def jobs(self):
+        ids = []
+        for status in ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"):
+            ids += [j["jobId"] for j in
+                    self.batch.list_jobs(jobQueue="ferry-job-queue", jobStatus=status)["jobSummaryList"]]
+        return self.batch.describe_jobs(jobs=ids)["jobs"] if ids else []
+
+    def describe(self, job_id):
+        return self.batch.describe_jobs(jobs=[job_id])["jobs"][0]
+
+    def uploads(self):
+        """PutObject/UploadPart requests so far (ferry's and the jobs')."""
+        return sum(1 for r in self.emu.requests()
+                   if r.get("service") == "s3" and r.get("operation") in ("PutObject", "UploadPart"))
+
+    def tree_uploads(self, since):
+        """What ferry sent into build mirrors (`.../tree/...`) between request
+        number `since` and the next SubmitJob, i.e. before any job could
+        write: (request count, bytes)."""
+        count = size = 0
+        for r in self.emu.requests()[since:]:
+            if r.get("service") == "batch" and r.get("operation") == "SubmitJob":
+                break
+            if (r.get("service") == "s3" and r.get("operation") in ("PutObject", "UploadPart")
+                    and "/tree/" in r.get("path", "")):
+                count += 1
+                size += r.get("bytes_in", 0)
+        return count, size
+
+    def request_count(self):
+        return len(self.emu.requests())
+
+    def close(self):
+        for c in (self.batch, self.s3, self.logs):
+            c.close()
+
+
+emu_factory = emu_conftest.emu_factory  # the same fixture, registered here too
+
+
+def _start(emu_factory, tmp_path, max_vcpus=16, extra_args=()):
+    # The jobs inherit the emulator's PATH: put the ferry under test first so
+    # `ferry run` inside a job is this build's.
+    job_path = os.path.dirname(ferry_binary()) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
+    os.environ["PATH"] = job_path
+    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
+    try:
+        emu = emu_factory(*extra_args)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    home = tmp_path / "home"
+    home.mkdir()
+    return BatchEnv(emu, str(home), max_vcpus)
+
+
+@pytest.fixture
+def batch(emu_factory, tmp_path):
+    b = _start(emu_factory, tmp_path)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def batch_factory(emu_factory, tmp_path):
+    made = []
+
+    def make(max_vcpus=16, extra_args=()):
+        b = _start(emu_factory, tmp_path, max_vcpus, extra_args)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        b.close()
