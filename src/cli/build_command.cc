@@ -354,6 +354,8 @@ class BatchBuild {
     // must go too; on AWS the job finds S3 by itself.
     if (s3_->endpoint().custom) jo.endpoint_url = s3_->endpoint().Url();
     jo.tree_url = where_.TreeUrl();
+    // The job sends results back by the same exclusion rules as the upload.
+    FERRY_RETURN_IF_ERROR(build::UploadExcludes(abs_dir_, a_.exclude_upload, &jo.exclude));
     build::SubmitSpec spec;
     spec.job_name = build::JobNameFor(abs_dir_);
     spec.queue = settings_.queue.value;
@@ -607,6 +609,7 @@ class BatchBuild {
     std::fflush(out());
     Status s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
     if (!s.ok()) return BucketProblem("Uploading the build directory to", s);
+    for (const auto& w : ur.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     std::fprintf(out(), "Uploaded %lld of %lld files (%s), removed %lld from the mirror\n",
                  static_cast<long long>(ur.files_uploaded), static_cast<long long>(ur.files_total),
                  FormatMemory(ur.bytes_uploaded).c_str(), static_cast<long long>(ur.files_deleted));
