@@ -310,6 +310,32 @@ class BatchBuild {
     return exit_code_;
   }
 
+  // For `--list --aws-batch`: asks Batch about every recorded build that has
+  // not ended, so the list shows current statuses. Jobs Batch has forgotten
+  // keep their last recorded status.
+  Status RefreshHistory() {
+    OpenHistory();
+    if (!history_) return Status::Ok();
+    std::vector<BuildRecord> records;
+    FERRY_RETURN_IF_ERROR(history_->List(&records));
+    std::vector<std::string> open;
+    for (const auto& r : records)
+      if (!build::IsTerminal(r.status)) open.push_back(r.job_id);
+    if (open.empty()) return Status::Ok();
+    FERRY_RETURN_IF_ERROR(LoadSettings());
+    FERRY_RETURN_IF_ERROR(OpenAws());
+    std::vector<json> jobs;
+    FERRY_RETURN_IF_ERROR(batch_->DescribeJobs(open, &jobs));
+    for (const auto& j : jobs) {
+      build::JobState state = build::ParseJobState(j);
+      bool found = false;
+      record_ = BuildRecord{};
+      FERRY_RETURN_IF_ERROR(history_->Find(state.job_id, &record_, &found));
+      RecordStatus(state);
+    }
+    return Status::Ok();
+  }
+
  private:
   FILE* out() const { return HumanOut(a_); }
 
@@ -435,8 +461,8 @@ class BatchBuild {
                                                                                           job.job_id));
       std::fprintf(out(), "Canceled job %s (it stops within moments; ferry build --list shows its last status)\n",
                    job.job_id.c_str());
-      record_.status = job.status;
       RecordStatus(job);
+      if (a_.json) PrintJson(build::BuildRecordJson(record_));
       return Status::Ok();
     }
     bool download = !a_.no_download;
@@ -733,7 +759,13 @@ int BuildCommand(const std::vector<std::string>& args) {
     return 0;
   }
   auto env = std::make_shared<aws::ProcessEnv>();
-  if (a.list) return ListBuilds(a, *env);
+  if (a.list) {
+    if (a.aws_batch) {
+      Status s = BatchBuild(a, env).RefreshHistory();
+      if (!s.ok()) std::fprintf(stderr, "warning: could not ask AWS Batch for current statuses: %s\n", s.message().c_str());
+    }
+    return ListBuilds(a, *env);
+  }
   if (a.local && a.aws_batch) return Fail(Status::Invalid("--local and --aws-batch exclude each other: pick one"));
   if (!a.aws_batch) {
     const char* batch_only = !a.attach.empty() ? "--attach" : a.detach ? "--detach" : a.cancel ? "--cancel" : nullptr;
