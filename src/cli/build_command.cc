@@ -29,6 +29,7 @@
 #include "aws/logs_client.h"
 #include "aws/rate_limiter.h"
 #include "aws/s3_client.h"
+#include "aws/s3_progress.h"
 #include "aws/session.h"
 #include "build/build_history.h"
 #include "build/build_job.h"
@@ -633,7 +634,13 @@ class BatchBuild {
     build::UploadReport ur;
     std::fprintf(out(), "Uploading %s to %s\n", abs_dir_.c_str(), where_.TreeUrl().c_str());
     std::fflush(out());
-    Status s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+    aws::TransferProgress progress;
+    uo.progress = &progress;
+    Status s;
+    {
+      aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));  // erased when the upload ends
+      s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+    }
     if (!s.ok()) return BucketProblem("Uploading the build directory to", s);
     for (const auto& w : ur.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     std::fprintf(out(), "Uploaded %lld of %lld files (%s), removed %lld from the mirror\n",
@@ -649,7 +656,13 @@ class BatchBuild {
     build::DownloadReport r;
     std::fprintf(out(), "Downloading results into %s\n", abs_dir_.c_str());
     std::fflush(out());
-    Status s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+    aws::TransferProgress progress;
+    d.progress = &progress;
+    Status s;
+    {
+      aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));
+      s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+    }
     for (const auto& refused : r.refused) std::fprintf(stderr, "warning: not downloaded: %s\n", refused.c_str());
     if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
     std::fprintf(out(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
