@@ -5,7 +5,6 @@
 // the local list of past builds. The pieces live in src/build; this file
 // parses the command line and runs them in order.
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -728,7 +727,7 @@ class BatchBuild {
   int exit_code_ = 0;
 };
 
-int RunLocalBuild(const BuildArgs& a, const aws::Env& env) {
+int RunLocalBuild(const BuildArgs& a) {
   if (a.dir.empty()) return Fail(Status::Invalid("no build directory given (usage: ferry build --local DIR)"));
   std::string abs;
   if (Status s = CheckDir(a.dir, &abs); !s.ok()) return Fail(s);
@@ -741,7 +740,6 @@ int RunLocalBuild(const BuildArgs& a, const aws::Env& env) {
   f.memory = a.flags.memory;
   aws::MapEnv no_env;
   if (Status s = build::ResolveBuildSettings(f, no_env, nullptr, "", &settings); !s.ok()) return Fail(s);
-  (void)env;
   build::WorkflowRequest wr;
   wr.kind = kind;
   wr.exec = a.exec;
@@ -785,7 +783,7 @@ int BuildCommand(const std::vector<std::string>& args) {
     if (batch_only)
       return Fail(Status::Invalid(std::string(batch_only) +
                                   " only applies to AWS Batch builds: did you forget --aws-batch?"));
-    return RunLocalBuild(a, *env);
+    return RunLocalBuild(a);
   }
   return BatchBuild(std::move(a), env).Run();
 }
