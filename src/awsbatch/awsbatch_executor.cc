@@ -94,6 +94,8 @@ struct AwsBatchExecutor::Impl {
     int64_t submit_ms = 0, runnable_since = 0;
     bool warned = false;
     int submit_failures = 0;
+    int64_t next_check_ms = 0;  // when a waiting job is described again
+    int unchanged = 0;          // polls its status stayed the same
   };
   struct ArrayJob {
     std::vector<uint64_t> tasks;  // index = child index
@@ -325,6 +327,9 @@ struct AwsBatchExecutor::Impl {
     }
     aws::S3Location work;
     if (s.ok()) s = aws::ParseS3Uri(script.work_url + "/", &work);
+    // A .exitcode left from an earlier attempt in this dir would be taken
+    // for this job's.
+    if (s.ok()) WithRetries(stop, [&] { return s3->DeleteObject(work.bucket, work.key + ".exitcode"); });
     if (s.ok())
       s = WithRetries(stop, [&] { return s3->PutSmall(work.bucket, work.key + ".command.sh", run.script); });
     if (s.ok()) {
@@ -421,6 +426,7 @@ struct AwsBatchExecutor::Impl {
       ArrayJob& a = arrays[job_id];
       a.tasks = group;
       a.submit_ms = now;
+      a.last_children_ms = now;
       a.status = "SUBMITTED";
     }
     for (size_t i = 0; i < group.size(); i++) {
@@ -456,10 +462,23 @@ struct AwsBatchExecutor::Impl {
     std::vector<std::string> ids;
     {
       std::lock_guard<std::mutex> l(mu);
-      for (auto& [id, t] : tasks)
-        if (t.state == State::kSubmitted && t.parent.empty()) ids.push_back(t.job_id);
+      int64_t now = NowMs();
+      // Jobs that can finish soon (starting or running) and waiting jobs
+      // whose backoff is over are described; spare room in the last call of
+      // 100 ids goes to the waiting jobs submitted first (Batch starts jobs
+      // in order), so long queues cost few calls.
+      std::vector<std::pair<int64_t, std::string>> waiting;
+      for (auto& [id, t] : tasks) {
+        if (t.state != State::kSubmitted || !t.parent.empty()) continue;
+        if (t.status == "STARTING" || t.status == "RUNNING" || t.next_check_ms <= now) ids.push_back(t.job_id);
+        else waiting.emplace_back(t.submit_ms, t.job_id);
+      }
       for (auto& [pid, a] : arrays)
         if (!IsTerminalStatus(a.status) || a.finished_seen < static_cast<int>(a.tasks.size())) ids.push_back(pid);
+      if (!ids.empty() && ids.size() % 100 != 0) {
+        std::sort(waiting.begin(), waiting.end());
+        for (size_t i = 0; i < waiting.size() && ids.size() % 100 != 0; i++) ids.push_back(waiting[i].second);
+      }
     }
     if (ids.empty()) return;
     std::vector<json> jobs;
@@ -512,15 +531,22 @@ struct AwsBatchExecutor::Impl {
     }
     if (IsTerminalStatus(a.status)) finished = static_cast<int>(a.tasks.size());
     int size = static_cast<int>(a.tasks.size());
-    int fresh = finished - a.finished_seen;
-    // Children are described only when enough of them have newly finished,
-    // so an array of N costs about N/100 calls however it trickles in.
-    bool due = fresh > 0 && (finished == size || fresh * 10 >= size - a.finished_seen ||
+    int fresh = finished - a.finished_seen, unconcluded = size - a.finished_seen;
+    // Children are described in full calls of 100: once 100 (or all that
+    // are left) have newly finished, when the array has ended, or after 5
+    // poll intervals with news, so an array of N costs about N/100 calls.
+    // Batch starts children in index order, so the first unconcluded
+    // children are the ones likely to have finished.
+    bool due = fresh > 0 && (finished == size || fresh >= std::min(100, unconcluded) ||
                              now - a.last_children_ms >= 5 * opt.poll_interval_ms);
     if (due) {
       a.last_children_ms = now;
-      for (size_t i = 0; i < a.tasks.size(); i++)
-        if (auto t = tasks.find(a.tasks[i]); t != tasks.end() && t->second.state == State::kSubmitted) children->push_back(pid + ":" + std::to_string(i));
+      int take = finished == size ? unconcluded : std::min(unconcluded, (fresh + 99) / 100 * 100);
+      for (size_t i = 0; i < a.tasks.size() && take > 0; i++)
+        if (auto t = tasks.find(a.tasks[i]); t != tasks.end() && t->second.state == State::kSubmitted) {
+          children->push_back(pid + ":" + std::to_string(i));
+          take--;
+        }
     }
     if (started == 0 && !a.warned && opt.runnable_warning_ms > 0 && now - a.submit_ms >= opt.runnable_warning_ms &&
         !a.tasks.empty()) {
@@ -541,6 +567,10 @@ struct AwsBatchExecutor::Impl {
         Say(RunnableWarning(t.run.name, j, t.run.queue, t.run.cpus, t.run.memory_bytes, now - t.runnable_since));
       }
     }
+    // A waiting job that did not move is looked at less and less often (up
+    // to every 8 poll intervals).
+    t.unchanged = status == t.status ? std::min(t.unchanged + 1, 3) : 0;
+    t.next_check_ms = now + opt.poll_interval_ms * (int64_t{1} << t.unchanged) - opt.poll_interval_ms / 2;
     t.status = status;
     if (!IsTerminalStatus(status)) return;
     t.state = State::kFinishing;

@@ -283,25 +283,51 @@ TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
   EXPECT_NE(m.find("Batch status reason"), std::string::npos) << m;
   EXPECT_NE(m.find("/nonexistent/bin/aws"), std::string::npos) << m;  // from the log tail and the hint
   EXPECT_NE(m.find("entrypoint"), std::string::npos) << m;
+  if (getenv("FERRY_SHOW")) fprintf(stderr, "%s\n", m.c_str());
 }
 
 TEST_F(ExecutorOnEmu, AbortTerminatesEveryJobInFlight) {
   auto ex = Make();
-  for (uint64_t id = 1; id <= 12; id++) ASSERT_TRUE(ex->Submit(Task(id, "sleep 60\n")).ok());
+  for (uint64_t id = 1; id <= 50; id++) ASSERT_TRUE(ex->Submit(Task(id, "sleep 60\n")).ok());
   // Let them get submitted and some start.
   std::vector<TaskResult> none;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (ex->stats().tasks_submitted < 12 && std::chrono::steady_clock::now() < deadline) ex->Poll(200, &none);
-  ASSERT_EQ(ex->stats().tasks_submitted, 12);
+  while (ex->stats().tasks_submitted < 50 && std::chrono::steady_clock::now() < deadline) ex->Poll(200, &none);
+  ASSERT_EQ(ex->stats().tasks_submitted, 50);
   EXPECT_TRUE(none.empty());
   EXPECT_GT(CountActiveJobs(), 0);
   std::vector<TaskResult> aborted;
   ex->AbortAll(20000, &aborted);
-  EXPECT_EQ(aborted.size(), 12u);
+  EXPECT_EQ(aborted.size(), 50u);
   for (auto& r : aborted) EXPECT_EQ(r.outcome, TaskResult::Outcome::kAborted);
   EXPECT_EQ(CountActiveJobs(), 0);
   EXPECT_EQ(ex->running(), 0u);
-  EXPECT_GE(ex->stats().calls_by_operation["TerminateJob"], 12);
+  EXPECT_GE(ex->stats().calls_by_operation["TerminateJob"], 50);
+}
+
+TEST_F(ExecutorOnEmu, JobStuckInRunnableIsReportedOnce) {
+  std::vector<std::string> said;
+  options_.runnable_warning_ms = 400;
+  options_.poll_interval_ms = 100;
+  options_.on_message = [&](const std::string& m) { said.push_back(m); };
+  emu_.SetFaults({{"hold_runnable", true}});
+  auto ex = Make();
+  TaskRun t = Task(1, "true\n");
+  t.cpus = 2;
+  t.memory_bytes = 3LL << 30;
+  ASSERT_TRUE(ex->Submit(t).ok());
+  std::vector<TaskResult> out;
+  for (int i = 0; i < 30; i++) ex->Poll(100, &out);
+  EXPECT_TRUE(out.empty());
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_NE(said[0].find("proc (1)"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("RUNNABLE"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("2 vCPUs and 3072 MiB"), std::string::npos) << said[0];
+  std::vector<TaskResult> aborted;
+  ex->AbortAll(5000, &aborted);
+  EXPECT_EQ(aborted.size(), 1u);
+  EXPECT_EQ(CountActiveJobs(), 0);
 }
 
 TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
@@ -325,7 +351,11 @@ TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
   EXPECT_EQ(aborted.size(), 1u);
 }
 
+// Jobs use the ferry binary as their CLI here (cliPath): it must stand in for
+// `aws s3 cp` in the job command and .command.run, under S3 faults too.
 TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
+  options_.cli_path = BuildDir() + "/ferry";
+  ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build the ferry binary beside this test";
   options_.max_spot_attempts = 5;
   options_.max_transfer_attempts = 5;
   auto ex = Make();
@@ -333,9 +363,14 @@ TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
                   {"error_500", {{"batch", 0.05}, {"s3", 0.07}}},
                   {"connection_reset", {{"batch", 0.05}, {"s3", 0.06}}},
                   {"host_termination", 0.02}});
+  fs::path dir = emu_.dir() / "ref dir";
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "a.txt") << "A";
+  std::ofstream(dir / "sub" / "b.txt") << "B";
   const int n = 16;
   for (int i = 0; i < n; i++) {
-    TaskRun t = Task(100 + i, "sleep 1\necho result " + std::to_string(i) + " > r.txt\n");
+    TaskRun t = Task(100 + i, "sleep 1\necho result " + std::to_string(i) + " > r.txt\ncat ref/a.txt ref/sub/b.txt >> r.txt\n");
+    t.inputs = {{dir.string(), "ref"}};
     t.outputs = {"r.txt"};
     if (i >= 8) {
       t.array_key = "proc/a";
@@ -352,14 +387,57 @@ TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
     EXPECT_EQ(got[id].outcome, TaskResult::Outcome::kExited) << got[id].message;
     EXPECT_EQ(got[id].exit_code, 0) << got[id].message;
     EXPECT_EQ(Object("runs/" + std::to_string(id / 10) + "/task-" + std::to_string(id) + "/r.txt"),
-              "result " + std::to_string(i) + "\n");
+              "result " + std::to_string(i) + "\nAB");
     spot += got[id].spot_retries;
   }
   AwsBatchStats st = ex->stats();
   EXPECT_EQ(st.spot_retries, spot);
   EXPECT_GT(st.throttled, 0);
   EXPECT_LE(st.peak_submit_per_second, 50);
+  if (getenv("FERRY_SHOW"))
+    fprintf(stderr, "spot retries %d, throttled %lld, SubmitJob %lld, DescribeJobs %lld\n", spot,
+            static_cast<long long>(st.throttled), static_cast<long long>(st.calls_by_operation["SubmitJob"]),
+            static_cast<long long>(st.calls_by_operation["DescribeJobs"]));
 }
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+// Batch calls a run costs per task (bench targets: <= 0.05 with arrays,
+// <= 1.05 without), with the ferry binary as the jobs' CLI.
+class CallBudget : public ExecutorOnEmu {
+ protected:
+  double Run(int n, int array_size, int64_t poll_ms) {
+    options_.cli_path = BuildDir() + "/ferry";
+    options_.poll_interval_ms = poll_ms;
+    auto ex = Make();
+    std::map<std::string, int64_t> setup = batch_->calls_by_operation();  // the test's own calls
+    for (int i = 0; i < n; i++) {
+      TaskRun t = Task(1000 + i, "echo " + std::to_string(i) + " > r.txt\n");
+      t.outputs = {"r.txt"};
+      t.array_key = array_size > 1 ? "proc/arr" : "";
+      t.array_size = array_size;
+      EXPECT_TRUE(ex->Submit(t).ok());
+    }
+    auto got = WaitAll(*ex, n, 600);
+    EXPECT_EQ(got.size(), static_cast<size_t>(n));
+    for (auto& [id, r] : got) EXPECT_EQ(r.exit_code, 0) << r.message;
+    AwsBatchStats st = ex->stats();
+    int64_t calls = 0;
+    for (auto& [op, c] : st.calls_by_operation) calls += c - setup[op];
+    if (getenv("FERRY_SHOW"))
+      for (auto& [op, c] : st.calls_by_operation) fprintf(stderr, "%s %lld\n", op.c_str(), static_cast<long long>(c));
+    EXPECT_LE(st.peak_submit_per_second, 50);
+    return static_cast<double>(calls) / n;
+  }
+};
+
+TEST_F(CallBudget, ArraysCostAtMostOneCallPerTwentyTasks) { EXPECT_LE(Run(300, 150, 5000), 0.05); }
+
+TEST_F(CallBudget, PlainJobsCostAboutOneCallPerTask) { EXPECT_LE(Run(150, 0, 5000), 1.05); }
 
 }  // namespace
 }  // namespace ferry

@@ -25,7 +25,7 @@ struct WrapperSettings {
 };
 
 // One file or directory to fetch before the task runs.
-struct StagedInput {
+struct JobInput {
   std::string url;   // s3://bucket/key (a prefix when is_dir)
   std::string name;  // relative to the task dir
   bool is_dir = false;
@@ -33,7 +33,7 @@ struct StagedInput {
 
 struct TaskScript {
   std::string work_url;  // s3://bucket/dir of the task (no trailing slash)
-  std::vector<StagedInput> inputs;
+  std::vector<JobInput> inputs;
   std::vector<std::string> outputs;  // relative names, files or dirs
   std::vector<std::pair<std::string, std::string>> env;  // exported before .command.sh
 };

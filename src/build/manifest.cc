@@ -54,12 +54,12 @@ std::string InputMtimesScript(const Manifest& manifest) {
     std::string line;
     for (const auto& p : paths) {
       if (!line.empty() && line.size() + p.size() > 16000) {
-        s += "touch -c -m -t " + stamp + line + "\n";
+        s += "touch -c -t " + stamp + line + "\n";
         line.clear();
       }
       line += " " + p;
     }
-    s += "touch -c -m -t " + stamp + line + "\n";
+    s += "touch -c -t " + stamp + line + "\n";
   }
   return s;
 }

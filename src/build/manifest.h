@@ -30,8 +30,8 @@ std::string ManifestToJson(const Manifest& manifest);
 Status ParseManifest(const std::string& json, Manifest* out);
 
 // A POSIX sh script that gives each file of `manifest` its recorded mtime
-// (`touch -c -m -t`, in UTC, whole seconds), run by the job in the fetched
-// tree so the workflow sees the user's times, not S3's upload times.
+// (`touch -c -t`, in UTC, whole seconds), run by the job in the fetched tree
+// so the workflow sees the user's times, not S3's upload times.
 std::string InputMtimesScript(const Manifest& manifest);
 
 // Parses the job's results-mtimes records into path -> seconds (paths

@@ -1,11 +1,15 @@
 // RemoteDir: a build directory's mirror on S3 and the moves between the two,
-// for `ferry build --aws-batch`. The mirror lives at
-//   s3://BUCKET/PREFIX/ferry-build/<dir id>/tree/<relative path>
-// with a manifest of what was last uploaded beside it, so an unchanged file
-// is never sent twice (content hashes decide, not times). The job itself
-// needs only a POSIX shell and an aws CLI (or ferry as the CLI): JobScript()
-// writes the shell script that fetches the tree, runs the workflow command
-// and sends back what changed.
+// for `ferry build --aws-batch`. Under s3://BUCKET/PREFIX/ferry-build/<dir id>/:
+//   tree/<relative path>  the files (what the job fetches and writes back to)
+//   manifest.json         what the last upload sent: ETag, size, mtime, mode
+//   input-mtimes          sh script the job runs to give fetched files their local mtimes
+//   results-mtimes        written by the job: mtimes of the files it changed
+//   credentials-<random>  forwarded credentials, deleted by the job once read
+// An unchanged file is never sent twice: its S3 ETag, computed locally (and
+// cached by size/mtime/inode in ~/.ferry/build-cache/<dir id>.json), is
+// compared with the tree's listing, so content decides, not times, and
+// changes the job made are seen too. The job needs only a POSIX shell and an
+// aws CLI (or ferry as the CLI): JobScript() writes its shell script.
 //
 // Owner: the build-sync work. Refine freely, but keep these entry points.
 #pragma once

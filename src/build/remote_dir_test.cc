@@ -360,6 +360,8 @@ TEST_F(RemoteDirTest, DownloadRefusesPathsLeavingTheDirectory) {
   PutTree("escape/pwned", "evil");
   PutTree("file-link", "evil");
   PutTree("dangling", "evil");
+  PutTree("a//b", "odd");
+  PutTree("x/./y", "odd");
   PutTree("fine/ok.txt", "ok");
 
   DownloadReport r;
@@ -367,13 +369,16 @@ TEST_F(RemoteDirTest, DownloadRefusesPathsLeavingTheDirectory) {
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(r.files_downloaded, 1);
   EXPECT_EQ(ReadFile(dir_ + "/fine/ok.txt"), "ok");
-  ASSERT_EQ(r.refused.size(), 5u) << Join(r.refused, "\n");
+  ASSERT_EQ(r.refused.size(), 7u) << Join(r.refused, "\n");
   std::string all = Join(r.refused, "\n");
   EXPECT_NE(all.find("../evil: '..' would leave the directory"), std::string::npos) << all;
   EXPECT_NE(all.find("/abs/path: absolute path"), std::string::npos) << all;
   EXPECT_NE(all.find("escape/pwned: 'escape' is a symlink pointing outside"), std::string::npos) << all;
   EXPECT_NE(all.find("file-link: 'file-link' is a symlink pointing outside"), std::string::npos) << all;
   EXPECT_NE(all.find("dangling: 'dangling' is a dangling symlink"), std::string::npos) << all;
+  EXPECT_NE(all.find("a//b: empty or '.' path component"), std::string::npos) << all;
+  EXPECT_NE(all.find("x/./y: empty or '.' path component"), std::string::npos) << all;
+  EXPECT_FALSE(fs::exists(dir_ + "/a"));
   EXPECT_EQ(ReadFile(outside + "/target.txt"), "theirs");
   EXPECT_EQ(std::distance(fs::directory_iterator(outside), fs::directory_iterator()), 1);
   EXPECT_FALSE(fs::exists(tmp_ + "/evil"));
@@ -470,6 +475,7 @@ class JobScriptRun : public RemoteDirTest {
 TEST_F(JobScriptRun, WithDebianAwsCli) { Run("/usr/bin/aws", false); }
 TEST_F(JobScriptRun, WithDebianAwsCliAndForwardedCredentials) { Run("/usr/bin/aws", true); }
 TEST_F(JobScriptRun, WithFerryAsTheCli) { Run(FERRY_BIN, false); }
+TEST_F(JobScriptRun, WithFerryAsTheCliAndForwardedCredentials) { Run(FERRY_BIN, true); }
 
 }  // namespace
 }  // namespace ferry::build

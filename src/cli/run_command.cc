@@ -7,11 +7,19 @@
 #include <ctime>
 #include <filesystem>
 
+#include "aws/batch_client.h"
+#include "aws/logs_client.h"
+#include "aws/rate_limiter.h"
+#include "aws/session.h"
+#include "awsbatch/awsbatch_executor.h"
+#include "awsbatch/batch_settings.h"
+#include "awsbatch/s3_work_store.h"
 #include "cli/commands.h"
 #include "cli/run_setup.h"
 #include "config/config.h"
 #include "engine/builder.h"
 #include "engine/expander.h"
+#include "engine/work_store.h"
 #include "executor/local_executor.h"
 #include "pipeline/pipeline.h"
 #include "store/history.h"
@@ -132,15 +140,9 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
   }
   if (!out->help && out->pipeline.empty())
     return Status::Invalid("no pipeline given (usage: ferry run PIPELINE [options])");
-  if (!out->bucket_dir.empty()) {
-    if (!StartsWith(out->bucket_dir, "s3://"))
-      return Status::Invalid("-bucket-dir must be an s3:// URL, got '" + out->bucket_dir + "'");
-    std::string rest = out->bucket_dir.substr(5);
-    size_t slash = rest.find('/');
-    if (slash == std::string::npos || Trim(rest.substr(slash + 1)).empty() || rest.substr(slash + 1) == "/")
-      return Status::Invalid("-bucket-dir needs a path inside the bucket, e.g. s3://" + rest.substr(0, slash) +
-                             "/work, not just the bucket: ferry keeps task files under that prefix");
-  }
+  if (!out->bucket_dir.empty())
+    FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->bucket_dir, "-bucket-dir", &out->bucket_dir));
+  if (IsS3Path(out->work_dir)) FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->work_dir, "-work-dir", &out->work_dir));
   return Status::Ok();
 }
 
@@ -200,6 +202,59 @@ void PrintPreview(const TaskGraph& graph) {
   }
 }
 
+// What a run needs from AWS; empty when no task runs on Batch or touches S3.
+struct RunAws {
+  std::unique_ptr<S3WorkStore> store;
+  std::unique_ptr<AwsBatchExecutor> batch;
+  int queue_size = 0;
+};
+
+Status SetUpAws(const Config& config, const TaskGraph& graph, const std::string& s3_root, Progress** progress,
+                RunAws* out) {
+  bool batch = false, s3 = false;
+  for (const auto& t : graph.tasks) {
+    batch = batch || t.directives.executor == "awsbatch";
+    s3 = s3 || IsS3Path(t.work_dir) || IsS3Path(t.directives.publish) || HasS3Inputs(t);
+  }
+  if (!batch && !s3) return Status::Ok();
+  aws::AwsSettings settings;
+  FERRY_RETURN_IF_ERROR(AwsSettingsFromConfig(config, &settings));
+  AwsBatchOptions options;
+  double submit_rate = 50;
+  FERRY_RETURN_IF_ERROR(BatchOptionsFromConfig(config, &options, &submit_rate));
+  aws::SessionOptions so;
+  // Work dirs on S3 need the region the Batch environment lives in; plain
+  // S3 inputs or publishing work without one, as with the aws CLI.
+  if (!batch && s3_root.empty()) so.fallback_region = "us-east-1";
+  aws::AwsSession session;
+  Status st = aws::OpenSession(settings, nullptr, so, &session);
+  if (!st.ok()) return Status::Invalid(st.message());
+  aws::Credentials creds;
+  st = session.credentials->Get(&creds);
+  if (!st.ok()) return Status::Invalid(st.message());
+  std::unique_ptr<aws::S3Client> s3_client;
+  FERRY_RETURN_IF_ERROR(aws::S3Client::Create(session.client, &s3_client));
+  std::shared_ptr<aws::S3Client> s3c(std::move(s3_client));
+  out->store = std::make_unique<S3WorkStore>(s3c, options.max_parallel_transfers);
+  if (!batch) return Status::Ok();
+  options.bucket_dir = s3_root;
+  options.region = session.region.region;
+  options.endpoint_url = settings.endpoint_url;
+  if (options.endpoint_url.empty()) options.endpoint_url = session.client->env().GetOr("AWS_ENDPOINT_URL", "");
+  options.on_message = [progress](const std::string& text) {
+    if (*progress)
+      (*progress)->Message(text);
+    else
+      std::fprintf(stderr, "%s\n", text.c_str());
+  };
+  out->queue_size = options.queue_size;
+  auto limiter = std::make_shared<aws::RateLimiter>(submit_rate);
+  auto batch_client = std::make_shared<aws::BatchClient>(session.client, limiter);
+  auto logs = std::make_shared<aws::LogsClient>(session.client);
+  out->batch = std::make_unique<AwsBatchExecutor>(std::move(options), batch_client, s3c, logs);
+  return Status::Ok();
+}
+
 int Run(const RunArgs& ra) {
   const int64_t start_ms = NowMs();
   std::error_code ec;
@@ -227,14 +282,23 @@ int Run(const RunArgs& ra) {
   st = ApplyParamOverrides(known, ra.params_file, ra.params, &params);
   if (!st.ok()) return PrintError(st), st.exit_code();
 
-  std::string work_root = ra.work_dir;
-  if (work_root.empty())
-    if (const Value* w = config.Get("workDir")) work_root = w->ToString();
-  if (!ra.bucket_dir.empty() || StartsWith(work_root, "s3://")) {
-    PrintError(Status::Invalid(
-        "an S3 work dir needs tasks on the awsbatch executor, which this build of ferry does not include yet; "
-        "drop -bucket-dir (or the s3:// workDir) to run locally"));
-    return 2;
+  // Work roots: local tasks use -work-dir, else a local workDir, else
+  // ./work; tasks on awsbatch use -bucket-dir, else an s3:// -work-dir or workDir.
+  std::string work_root, s3_root = ra.bucket_dir;
+  std::string config_work_dir;
+  if (const Value* w = config.Get("workDir")) config_work_dir = w->ToString();
+  if (IsS3Path(config_work_dir)) {
+    std::string root;
+    st = CheckS3WorkRoot(config_work_dir, "workDir", &root);
+    if (!st.ok()) return PrintError(st), st.exit_code();
+    if (s3_root.empty()) s3_root = root;
+  } else {
+    work_root = config_work_dir;
+  }
+  if (IsS3Path(ra.work_dir)) {
+    if (ra.bucket_dir.empty()) s3_root = ra.work_dir;
+  } else if (!ra.work_dir.empty()) {
+    work_root = ra.work_dir;
   }
   if (work_root.empty()) work_root = "work";
   work_root = fs::absolute(work_root, ec).lexically_normal().string();
@@ -242,6 +306,7 @@ int Run(const RunArgs& ra) {
   ExpandOptions eopts;
   eopts.launch_dir = launch_dir;
   eopts.work_root = work_root;
+  eopts.s3_work_root = s3_root;
   eopts.params = params;
   eopts.config = &config;
   RealTemplateHost host(launch_dir);
@@ -256,6 +321,11 @@ int Run(const RunArgs& ra) {
   LocalExecutor local;
   local_slot.executor = &local;
   std::map<std::string, ExecutorSlot> executors{{"local", local_slot}};
+  // Known before it exists, so that Validate() accepts its tasks; created
+  // below only when some task uses it.
+  ExecutorSlot batch_slot;
+  batch_slot.max_running = 1;  // capacity in jobs: cpus/memory checks do not apply
+  executors["awsbatch"] = batch_slot;
 
   BuildOptions bopts;
   bopts.resume = ra.resume;
@@ -275,6 +345,26 @@ int Run(const RunArgs& ra) {
     // 100,000s of tasks piece by piece (a sizeable share of -preview's time).
     std::fflush(stdout);
     std::_Exit(0);
+  }
+
+  // AWS, when some task runs on Batch or touches S3: settings errors,
+  // a missing region and missing credentials all stop the run here, before
+  // any task starts.
+  Progress* progress_sink = nullptr;
+  RunAws aws;
+  st = SetUpAws(config, graph, s3_root, &progress_sink, &aws);
+  if (!st.ok()) return PrintError(st), st.exit_code();
+  if (aws.batch) {
+    executors["awsbatch"].executor = aws.batch.get();
+    executors["awsbatch"].max_running = aws.queue_size;
+  } else {
+    executors.erase("awsbatch");
+  }
+  bopts.s3_store = aws.store.get();
+  {
+    Builder check(&graph, &expander, executors, nullptr, nullptr, nullptr, bopts);
+    st = check.Preflight();
+    if (!st.ok()) return PrintError(st), st.kind() == Status::Kind::kInvalidInput ? 2 : 1;
   }
 
   std::unique_ptr<History> history;
@@ -306,6 +396,7 @@ int Run(const RunArgs& ra) {
   bool ansi = ra.ansi == 1 || (ra.ansi == -1 && ::isatty(STDOUT_FILENO));
   if (const char* term = std::getenv("TERM"); ra.ansi == -1 && term && std::string(term) == "dumb") ansi = false;
   std::unique_ptr<Progress> progress = MakeProgress(ansi, stdout);
+  progress_sink = progress.get();
   std::printf("ferry run %s  [%s]  %zu task(s)\n", ra.pipeline.c_str(), run.run_name.c_str(), graph.tasks.size());
   std::fflush(stdout);
 
@@ -313,6 +404,7 @@ int Run(const RunArgs& ra) {
   Builder builder(&graph, &expander, executors, history.get(), trace.get(), progress.get(), bopts);
   BuildStats stats;
   Status result = builder.Run(&stats);
+  progress_sink = nullptr;
 
   run.end_ms = NowMs();
   run.completed = stats.completed;

@@ -66,6 +66,22 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+Status CheckS3WorkRoot(const std::string& url, const std::string& what, std::string* root) {
+  if (!StartsWith(ToLower(url), "s3://"))
+    return Status::Invalid(what + " must be an s3:// URL, got '" + url + "'");
+  std::string rest = url.substr(5);
+  size_t slash = rest.find('/');
+  std::string bucket = rest.substr(0, slash);
+  std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (bucket.empty()) return Status::Invalid(what + " names no bucket: write s3://BUCKET/PATH, got '" + url + "'");
+  if (Trim(path).empty())
+    return Status::Invalid(what + " needs a path inside the bucket, e.g. s3://" + bucket +
+                           "/work, not just the bucket: ferry keeps task files under that prefix");
+  *root = "s3://" + bucket + "/" + path;
+  return Status::Ok();
+}
+
 void PrintError(const Status& st) {
   if (st.ok()) return;
   std::fprintf(stderr, "error: %s\n", st.message().c_str());

@@ -28,4 +28,8 @@ std::vector<std::string> SplitList(const std::string& s);
 
 void PrintError(const Status& st);
 
+// Checks an S3 work root given as `what` ("-bucket-dir", "workDir"): an
+// s3:// URL with a path inside the bucket. *root gets it without a trailing '/'.
+Status CheckS3WorkRoot(const std::string& url, const std::string& what, std::string* root);
+
 }  // namespace ferry

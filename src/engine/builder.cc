@@ -54,6 +54,7 @@ Status Builder::Validate() const {
       return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' uses executor '" + d.executor +
                              "', which this ferry cannot run" + DidYouMean(d.executor, names) +
                              " (available: " + Join(names, ", ") + ")");
+    if (it->second.max_running > 0) continue;  // the remote service's capacity decides
     if (d.cpus > it->second.cpus)
       return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
                              std::to_string(d.cpus) + " cpus but the " + d.executor + " executor has " +
@@ -66,6 +67,69 @@ Status Builder::Validate() const {
                              " (lower the task's memory, or raise executor.memory in ferry.config)");
   }
   return Status::Ok();
+}
+
+TaskRun Builder::MakeRun(const Task& t, const Directives& d, const std::string& script) const {
+  TaskRun run;
+  run.id = t.id();
+  run.name = t.display;
+  run.work_dir = t.work_dir;
+  run.cpus = d.cpus;
+  run.memory_bytes = d.memory_bytes;
+  run.time_limit_ms = d.time_ms;
+  run.container = d.container;
+  run.queue = d.queue;
+  run.accelerators = d.accelerator;
+  run.env = opts_.env;
+  run.process = t.spec->name;
+  run.script = TaskScriptFile(script);
+  run.inputs.reserve(t.staged.size());
+  for (const auto& in : t.staged) run.inputs.emplace_back(in.source, in.name);
+  run.outputs = t.OutputPaths();
+  if (d.array > 0 && t.item_index >= 0) {
+    run.array_key = t.spec->name;
+    run.array_size = d.array;
+  }
+  return run;
+}
+
+Status Builder::Preflight() {
+  std::map<std::string, std::vector<TaskRun>> planned;
+  for (const auto& t : graph_->tasks) planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script));
+  for (auto& [name, runs] : planned) {
+    auto it = executors_.find(name);
+    if (it == executors_.end() || !it->second.executor) continue;  // Validate() reports it
+    FERRY_RETURN_IF_ERROR(it->second.executor->Preflight(runs));
+  }
+  return Status::Ok();
+}
+
+WorkStore* Builder::StoreFor(const Task& t) {
+  if (IsS3Path(t.work_dir) && opts_.s3_store) return opts_.s3_store;
+  return &local_store_;
+}
+
+Status Builder::PrepareTask(const Task& t, const std::string& script) {
+  WorkStore* store = StoreFor(t);
+  FERRY_RETURN_IF_ERROR(store->Prepare(t, script));
+  // A local task reading outputs of tasks that ran on S3: download them.
+  if (store == &local_store_ && HasS3Inputs(t)) {
+    if (!opts_.s3_store)
+      return Status::Failed("task '" + t.display + "' has inputs on S3 but this run has no S3 access");
+    FERRY_RETURN_IF_ERROR(opts_.s3_store->FetchInputs(t));
+  }
+  return Status::Ok();
+}
+
+Status Builder::PublishTask(const Task& t, const std::string& publish) {
+  std::string dest =
+      IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
+  if (IsS3Path(dest) || IsS3Path(t.work_dir)) {
+    if (!opts_.s3_store)
+      return Status::Failed("cannot publish task '" + t.display + "' to " + dest + ": this run has no S3 access");
+    return opts_.s3_store->Publish(t, dest);
+  }
+  return local_store_.Publish(t, dest);
 }
 
 void Builder::Emit(uint32_t idx, const char* status, int exit_code) {
@@ -124,11 +188,10 @@ bool Builder::TryCached(uint32_t idx) {
   TaskRecord prev;
   bool found = false;
   if (!history_->FindSuccess(t.hash, &prev, &found).ok() || !found) return false;
-  if (!CompletedOutputsPresent(t)) return false;
+  if (!StoreFor(t)->CompletedOutputsPresent(t)) return false;
   state_[idx].directives = t.directives;
   if (!t.directives.publish.empty()) {
-    std::string dir = (fs::path(opts_.launch_dir) / t.directives.publish).lexically_normal().string();
-    Status st = PublishOutputs(t, dir);
+    Status st = PublishTask(t, t.directives.publish);
     if (!st.ok()) {
       progress_->Message("warning: " + st.message());
     }
@@ -145,6 +208,11 @@ bool Builder::Fits(uint32_t idx) const {
   const Task& t = graph_->tasks[idx];
   const Directives& d = state_[idx].directives;
   const ExecutorSlot& slot = executors_.at(d.executor);
+  if (d.max_forks && running_per_spec_[t.spec_index] >= d.max_forks) return false;
+  if (slot.max_running > 0) {
+    auto r = tasks_running_.find(d.executor);
+    return (r == tasks_running_.end() ? 0 : r->second) < slot.max_running;
+  }
   auto cu = cpus_used_.find(d.executor);
   int used = cu == cpus_used_.end() ? 0 : cu->second;
   if (used + d.cpus > slot.cpus) return false;
@@ -153,37 +221,35 @@ bool Builder::Fits(uint32_t idx) const {
     int64_t mused = mu == memory_used_.end() ? 0 : mu->second;
     if (mused + d.memory_bytes > slot.memory_bytes) return false;
   }
-  int max_forks = d.max_forks;
-  if (max_forks && running_per_spec_[t.spec_index] >= max_forks) return false;
   return true;
+}
+
+bool Builder::HasRoom(const std::string& executor) const {
+  const ExecutorSlot& slot = executors_.at(executor);
+  if (slot.max_running > 0) {
+    auto r = tasks_running_.find(executor);
+    return (r == tasks_running_.end() ? 0 : r->second) < slot.max_running;
+  }
+  auto cu = cpus_used_.find(executor);
+  return (cu == cpus_used_.end() ? 0 : cu->second) < slot.cpus;
 }
 
 Status Builder::Start(uint32_t idx) {
   Task& t = graph_->tasks[idx];
   TaskState& s = state_[idx];
   if (s.prepared_attempt != s.attempt) {
-    std::string script = t.script;
     if (s.attempt > 1) {
-      FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &script));
+      FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &s.script));
     }
-    FERRY_RETURN_IF_ERROR(PrepareWorkDir(t, TaskScriptFile(script), LocalWrapperScript(t)));
+    FERRY_RETURN_IF_ERROR(PrepareTask(t, s.script.empty() ? t.script : s.script));
     s.prepared_attempt = s.attempt;
   }
-  TaskRun run;
-  run.id = t.id();
-  run.name = t.display;
-  run.work_dir = t.work_dir;
-  run.cpus = s.directives.cpus;
-  run.memory_bytes = s.directives.memory_bytes;
-  run.time_limit_ms = s.directives.time_ms;
-  run.container = s.directives.container;
-  run.queue = s.directives.queue;
-  run.accelerators = s.directives.accelerator;
-  run.env = opts_.env;
+  TaskRun run = MakeRun(t, s.directives, s.script.empty() ? t.script : s.script);
   s.submit_ms = NowMs();
   FERRY_RETURN_IF_ERROR(executors_.at(s.directives.executor).executor->Submit(run));
   cpus_used_[s.directives.executor] += s.directives.cpus;
   memory_used_[s.directives.executor] += s.directives.memory_bytes;
+  tasks_running_[s.directives.executor]++;
   running_per_spec_[t.spec_index]++;
   running_++;
   Emit(idx, "SUBMITTED", -1);
@@ -198,7 +264,8 @@ Status Builder::Start(uint32_t idx) {
 // leaves a dir with its scripts, which the next run prepares again.
 void Builder::PrepareAhead() {
   int budget = 0;
-  for (const auto& [name, slot] : executors_) budget += slot.cpus;
+  for (const auto& [name, slot] : executors_)
+    if (slot.max_running == 0) budget += slot.cpus;
   for (uint32_t idx : ready_) {
     if (budget <= 0) break;
     TaskState& s = state_[idx];
@@ -206,10 +273,11 @@ void Builder::PrepareAhead() {
     // ends the useful part of the set.
     if (!s.cache_checked) break;
     if (s.attempt != 1) continue;
+    const Task& t = graph_->tasks[idx];
+    if (IsS3Path(t.work_dir)) continue;  // nothing to write locally
     --budget;
     if (s.prepared_attempt == 1) continue;
-    const Task& t = graph_->tasks[idx];
-    if (!PrepareWorkDir(t, TaskScriptFile(t.script), LocalWrapperScript(t)).ok()) return;  // Start() reports it
+    if (!PrepareTask(t, t.script).ok()) return;  // Start() reports it
     s.prepared_attempt = 1;
   }
 }
@@ -233,16 +301,18 @@ void Builder::SkipDependents(uint32_t idx) {
   }
 }
 
-void Builder::ReportFailure(uint32_t idx, const std::string& why) {
+void Builder::ReportFailure(uint32_t idx, const std::string& why, const std::string& details) {
   const Task& t = graph_->tasks[idx];
+  WorkStore* store = StoreFor(t);
   std::string msg = "ERROR: task '" + t.display + "' failed: " + why + "\n";
-  std::string script = TailFile(t.work_dir + "/.command.sh", 40);
-  if (StartsWith(script, "#!")) script = script.substr(script.find('\n') + 1);
-  msg += "  command:\n" + Indent(script, "    ");
-  std::string err = TailFile(t.work_dir + "/.command.err", 20);
+  if (!details.empty())
+    msg += "  reported by the " + state_[idx].directives.executor + " executor:\n" + Indent(details, "    ");
+  std::string script = state_[idx].script.empty() ? t.script : state_[idx].script;
+  msg += "  command:\n" + Indent(TailText(script, 40), "    ");
+  std::string err = store->Tail(t, ".command.err", 20);
   msg += "  last lines of stderr (.command.err):\n" + (err.empty() ? "    (empty)\n" : Indent(err, "    "));
   msg += "  work dir: " + t.work_dir + "\n";
-  msg += "  re-run it by hand: cd " + ShellQuote(t.work_dir) + " && bash .command.run";
+  msg += "  " + store->InspectHint(t);
   progress_->Message(msg);
 }
 
@@ -267,15 +337,14 @@ void Builder::HandleResult(const TaskResult& r) {
   running_--;
   cpus_used_[s.directives.executor] -= s.directives.cpus;
   memory_used_[s.directives.executor] -= s.directives.memory_bytes;
+  tasks_running_[s.directives.executor]--;
   running_per_spec_[t.spec_index]--;
 
-  std::string why;
+  std::string why, details;
+  if (r.outcome == TaskResult::Outcome::kExited) details = r.message;
   if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
-    Status out = CheckOutputs(t);
-    if (out.ok() && !s.directives.publish.empty()) {
-      std::string dir = (fs::path(opts_.launch_dir) / s.directives.publish).lexically_normal().string();
-      out = PublishOutputs(t, dir);
-    }
+    Status out = StoreFor(t)->CheckOutputs(t);
+    if (out.ok() && !s.directives.publish.empty()) out = PublishTask(t, s.directives.publish);
     if (out.ok()) {
       s.done = true;
       stats_.completed++;
@@ -306,7 +375,7 @@ void Builder::HandleResult(const TaskResult& r) {
   s.done = true;
   Emit(idx, "FAILED", r.exit_code);
   Record(idx, "FAILED", &r);
-  ReportFailure(idx, why);
+  ReportFailure(idx, why, details);
   switch (d.error_strategy) {
     case ErrorStrategy::kIgnore:
       stats_.ignored++;
@@ -354,10 +423,8 @@ Status Builder::Run(BuildStats* stats) {
     // cpus in use nothing can fit: skip the scan (10,000 ready tasks would
     // otherwise be probed after every completion).
     bool any_free = false;
-    for (const auto& [name, slot] : executors_) {
-      auto cu = cpus_used_.find(name);
-      if ((cu == cpus_used_.end() ? 0 : cu->second) < slot.cpus) any_free = true;
-    }
+    for (const auto& [name, slot] : executors_)
+      if (HasRoom(name)) any_free = true;
     if (!stop_new_ && any_free) {
       int misses = 0;
       for (auto it = ready_.begin(); it != ready_.end() && misses < 256;) {
@@ -419,10 +486,7 @@ Status Builder::Run(BuildStats* stats) {
   // could never find them: remove them now.
   for (auto& t : graph_->tasks) {
     const TaskState& s = state_[t.index];
-    if (s.prepared_attempt > 0 && s.submit_ms == 0) {
-      std::error_code ec;
-      fs::remove_all(t.work_dir, ec);
-    }
+    if (s.prepared_attempt > 0 && s.submit_ms == 0) StoreFor(t)->Discard(t);
   }
   if (history_) history_->Flush();
   if (result.ok() && !failure_.ok()) result = failure_;

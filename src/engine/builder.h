@@ -14,6 +14,7 @@
 
 #include "engine/expander.h"
 #include "engine/task_graph.h"
+#include "engine/work_store.h"
 #include "executor/executor.h"
 #include "store/history.h"
 #include "store/trace.h"
@@ -26,6 +27,10 @@ struct ExecutorSlot {
   Executor* executor = nullptr;
   int cpus = 1;              // capacity
   int64_t memory_bytes = 0;  // capacity; 0 = unlimited
+  // > 0: the executor's capacity is a number of tasks in flight (awsbatch:
+  // executor.queueSize), not cpus and memory: the remote service decides
+  // where each task fits.
+  int max_running = 0;
 };
 
 struct BuildOptions {
@@ -34,6 +39,9 @@ struct BuildOptions {
   int64_t run_id = 0;      // History run id
   std::vector<std::pair<std::string, std::string>> env;  // config env scope
   int abort_grace_ms = 3000;
+  // The store for s3:// work dirs, inputs and publish targets; null when
+  // the run uses none.
+  WorkStore* s3_store = nullptr;
 };
 
 struct BuildStats {
@@ -49,6 +57,10 @@ class Builder {
   // that executor's capacity, before anything runs.
   Status Validate() const;
 
+  // Hands each executor the first attempts of its tasks to check up front
+  // (Executor::Preflight). Invalid = a settings error (exit 2): run nothing.
+  Status Preflight();
+
   // Ok when every task completed (or failed with errorStrategy ignore);
   // Failed when a task failed; Interrupted on Ctrl-C.
   Status Run(BuildStats* stats);
@@ -62,6 +74,7 @@ class Builder {
     int64_t submit_ms = 0;
     bool cache_checked = false;  // -resume found no reusable result
     int prepared_attempt = 0;    // attempt whose work dir is already written
+    std::string script;          // rendered script of that attempt (empty: the first attempt's, t.script)
   };
 
   bool TryCached(uint32_t idx);
@@ -71,17 +84,24 @@ class Builder {
   void Release(uint32_t idx);                  // dependents may become ready
   void SkipDependents(uint32_t idx);           // after an ignored failure
   void Record(uint32_t idx, const std::string& status, const TaskResult* r);
-  void ReportFailure(uint32_t idx, const std::string& why);
+  void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
   void AbortRunning();
   void Emit(uint32_t idx, const char* status, int exit_code);
   bool Fits(uint32_t idx) const;
+  bool HasRoom(const std::string& executor) const;
   void PrepareAhead();
+  Status PrepareTask(const Task& t, const std::string& script);
+  WorkStore* StoreFor(const Task& t);
+  Status PublishTask(const Task& t, const std::string& publish);
+  TaskRun MakeRun(const Task& t, const Directives& d, const std::string& script) const;
 
   TaskGraph* graph_;
   Expander* expander_;
   std::map<std::string, ExecutorSlot> executors_;
   std::map<std::string, int> cpus_used_;
   std::map<std::string, int64_t> memory_used_;
+  std::map<std::string, int> tasks_running_;  // per executor
+  LocalWorkStore local_store_;
   std::vector<int> running_per_spec_;
   History* history_;
   TraceWriter* trace_;

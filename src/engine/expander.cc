@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "config/config.h"
+#include "engine/work_store.h"
 #include "util/hash.h"
 #include "util/path.h"
 #include "util/text.h"
@@ -57,6 +58,10 @@ Expander::Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHos
     : pipeline_(pipeline), opts_(std::move(opts)), host_(host) {
   if (opts_.config) {
     process_defaults_ = opts_.config->ProcessDefaults();
+    // `executor.name = 'awsbatch'` (or executor { name = ... }) picks the
+    // executor of every task that process settings leave unset.
+    const Value* name = opts_.config->Get("executor.name");
+    if (name && name->is_string() && !process_defaults_.Find("executor")) process_defaults_.Set("executor", *name);
     if (const Value* env = opts_.config->Get("env")) {
       for (const auto& [k, v] : env->as_map()) env_.emplace_back(k, v.ToString());
     }
@@ -197,14 +202,16 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
       if (s.empty())
         return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                "' is an empty path");
-      std::string source = AbsolutePath(opts_.launch_dir, s);
+      std::string source = SourcePath(s);
       std::string base = BaseName(source);
       std::string staged = basename_count[BaseName(s)] > 1
                                ? name + "/" + std::to_string(pos) + "/" + base
                                : base;
       auto prod = produced_.find(source);
       staged_upstream_.push_back(prod != produced_.end());
-      if (prod == produced_.end()) {
+      if (prod == produced_.end() && IsS3Path(source)) {
+        // An object on S3, identified by its URL (no request at expansion).
+      } else if (prod == produced_.end()) {
         struct stat st;
         if (::stat(source.c_str(), &st) != 0)
           return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
@@ -262,7 +269,22 @@ void Expander::ComputeHash(Task* task) {
     hash = again.Add(hash).Add(static_cast<int64_t>(dup)).HexDigest(32);
   }
   task->hash = hash;
-  task->work_dir = opts_.work_root + "/" + task->hash.substr(0, 2) + "/" + task->hash.substr(2);
+}
+
+std::string Expander::SourcePath(const std::string& p) const {
+  return IsS3Path(p) ? p : AbsolutePath(opts_.launch_dir, p);
+}
+
+Status Expander::AssignWorkDir(Task* task) {
+  const std::string& exec = task->directives.executor;
+  bool on_s3 = std::find(opts_.s3_executors.begin(), opts_.s3_executors.end(), exec) != opts_.s3_executors.end();
+  if (on_s3 && opts_.s3_work_root.empty())
+    return Status::Invalid(task->spec->loc.ToString() + ": task '" + task->display + "' runs on the " + exec +
+                           " executor, whose work dir must be on S3, but no S3 work dir is set (pass -bucket-dir "
+                           "s3://BUCKET/PATH, or set workDir = 's3://BUCKET/PATH' in ferry.config)");
+  const std::string& root = on_s3 ? opts_.s3_work_root : opts_.work_root;
+  task->work_dir = root + "/" + task->hash.substr(0, 2) + "/" + task->hash.substr(2);
+  return Status::Ok();
 }
 
 Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
@@ -324,7 +346,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       std::vector<std::string> flat;
       FlattenStrings(t.item, &flat);
       for (const auto& s : flat) {
-        auto prod = produced_.find(AbsolutePath(opts_.launch_dir, s));
+        auto prod = produced_.find(SourcePath(s));
         if (prod != produced_.end()) t.deps.push_back(prod->second);
       }
     }
@@ -361,7 +383,8 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     ctx.roots.Set("output", Value(t.outputs));
     FERRY_RETURN_IF_ERROR(spec.script.RenderShell(ctx, &t.script));
     ComputeHash(&t);
-    for (const auto& rel : t.OutputPaths()) produced_.emplace(AbsolutePath(t.work_dir, rel), t.index);
+    FERRY_RETURN_IF_ERROR(AssignWorkDir(&t));
+    for (const auto& rel : t.OutputPaths()) produced_.emplace(WorkPath(t.work_dir, rel), t.index);
   }
 
   // What downstream templates see under this spec's name.
@@ -371,10 +394,10 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     auto abs_of = [&](const Task& t, const Value& rel) -> Value {
       if (rel.is_list()) {
         ValueList l;
-        for (const auto& r : rel.as_list()) l.push_back(Value(AbsolutePath(t.work_dir, r.ToString())));
+        for (const auto& r : rel.as_list()) l.push_back(Value(WorkPath(t.work_dir, r.ToString())));
         return Value(std::move(l));
       }
-      return Value(AbsolutePath(t.work_dir, rel.ToString()));
+      return Value(WorkPath(t.work_dir, rel.ToString()));
     };
     if (spec.for_each) {
       ValueList all;

@@ -24,7 +24,11 @@ class Config;
 
 struct ExpandOptions {
   std::string launch_dir;  // absolute; relative paths resolve against it
-  std::string work_root;   // absolute work dir root
+  std::string work_root;   // absolute work dir root of tasks on local executors
+  // s3://bucket/path: work dir root of tasks on the executors listed in
+  // s3_executors, whose work dirs must be on S3. Empty: none given.
+  std::string s3_work_root;
+  std::vector<std::string> s3_executors = {"awsbatch"};
   Value params;            // final params (file defaults, config, -params-file, --x)
   const Config* config = nullptr;  // may be null (no config files)
 };
@@ -47,6 +51,9 @@ class Expander {
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
   Status StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc);
   void ComputeHash(Task* task);
+  Status AssignWorkDir(Task* task);
+  // An input or item path as a source: s3:// URLs as given, else absolute.
+  std::string SourcePath(const std::string& p) const;
 
   const PipelineSpec& pipeline_;
   ExpandOptions opts_;

@@ -33,6 +33,8 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
   if (ec) return Status::Failed("cannot create work dir " + task.work_dir + ": " + ec.message());
   // Stage inputs: a symlink per input under its staged name.
   for (const auto& in : task.staged) {
+    // Inputs on S3 are downloaded by the S3 store (FetchInputs).
+    if (in.source.compare(0, 5, "s3://") == 0) continue;
     fs::path link = fs::path(task.work_dir) / in.name;
     if (in.name.find('/') != std::string::npos) fs::create_directories(link.parent_path(), ec);
     if (::symlink(in.source.c_str(), link.c_str()) != 0 && errno != EEXIST)
@@ -80,10 +82,14 @@ std::string TailFile(const std::string& path, int lines) {
   std::streamoff start = size > 65536 ? size - 65536 : 0;
   f.seekg(start);
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return TailText(data, lines, /*first_line_cut=*/start > 0);
+}
+
+std::string TailText(const std::string& data, int lines, bool first_line_cut) {
   std::deque<std::string> tail;
   std::istringstream in(data);
   std::string line;
-  bool first = start > 0;  // the first line may be cut
+  bool first = first_line_cut;
   while (std::getline(in, line)) {
     if (first) {
       first = false;

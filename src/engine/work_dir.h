@@ -23,5 +23,7 @@ bool CompletedOutputsPresent(const Task& task);
 
 // The last `lines` lines of a text file ("" if unreadable).
 std::string TailFile(const std::string& path, int lines);
+// The last `lines` lines of `data`; drops the first line when it may be cut.
+std::string TailText(const std::string& data, int lines, bool first_line_cut = false);
 
 }  // namespace ferry

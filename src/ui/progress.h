@@ -35,8 +35,9 @@ struct ProgressOptions {
 //   executor >  local (12)
 //   [ab/12cd34] process > count (3) [ 40%] 4 of 10, cached: 2, failed: 1 ✘
 //   (one line per process; ✔ when all done OK)
-// ansi=false: one plain line per event ("[ab/12cd34] Submitted process > count (3)",
-//   "[..] Completed ...", "[..] Cached ...", "[..] Failed ... (exit 1)").
+// ansi=false: one plain line per event, naming the executor
+//   ("[ab/12cd34] Submitted process > count (3) [local]", "[..] Completed ... [awsbatch]",
+//   "[..] Cached ...", "[..] Failed ... [local] (exit 1)").
 std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out);
 std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out, const ProgressOptions& options);
 

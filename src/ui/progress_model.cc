@@ -138,6 +138,8 @@ std::string ProgressModel::PlainLine(const ProgressEvent& e) {
   std::string hash = e.hash_prefix.empty() ? "-        " : e.hash_prefix;
   std::string line = "[" + hash + "] " + verb + " process > " +
                      (e.display.empty() ? e.process : e.display);
+  // Which executor ran it (hybrid runs mix them); a cached task ran nowhere.
+  if (!e.executor.empty() && s != "CACHED") line += " [" + e.executor + "]";
   if (s == "FAILED" || s == "RETRY") {
     std::string why;
     if (e.exit_code >= 0) why = "exit " + std::to_string(e.exit_code);

@@ -36,7 +36,7 @@ class ProgressModel {
   // the rest is summarised in a last "... and N more" line.
   std::vector<std::string> Render(int width, int max_lines) const;
 
-  // One line for a log: "[ab/12cd34] Submitted process > count (3)".
+  // One line for a log: "[ab/12cd34] Submitted process > count (3) [local]".
   static std::string PlainLine(const ProgressEvent& e);
 
  private:

@@ -18,19 +18,19 @@ ProgressEvent Ev(const std::string& process, int n, const std::string& status, i
 
 TEST(ProgressModelTest, PlainLinesSayWhatHappened) {
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "SUBMITTED")),
-            "[ab/12cd33] Submitted process > count (3)");
+            "[ab/12cd33] Submitted process > count (3) [local]");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "COMPLETED", 0)),
-            "[ab/12cd33] Completed process > count (3)");
+            "[ab/12cd33] Completed process > count (3) [local]");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "CACHED")),
             "[ab/12cd33] Cached process > count (3)");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "FAILED", 1)),
-            "[ab/12cd33] Failed process > count (3) (exit 1)");
+            "[ab/12cd33] Failed process > count (3) [local] (exit 1)");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, "ABORTED")),
-            "[ab/12cd33] Aborted process > count (3)");
+            "[ab/12cd33] Aborted process > count (3) [local]");
   ProgressEvent r = Ev("count", 3, "RETRY", 137);
   r.attempt = 1;
   EXPECT_EQ(ProgressModel::PlainLine(r),
-            "[ab/12cd33] Retrying process > count (3) (exit 137, attempt 1 failed)");
+            "[ab/12cd33] Retrying process > count (3) [local] (exit 137, attempt 1 failed)");
 }
 
 TEST(ProgressModelTest, CountsPerProcessAndExecutor) {
@@ -64,6 +64,21 @@ TEST(ProgressModelTest, CheckMarkWhenEverythingSucceeded) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], "executor >  local (2)");
   EXPECT_EQ(lines[1], "[ab/12cd32] process > count (2) [100%] 2 of 2, cached: 1, retries: 1 \u2714");
+}
+
+TEST(ProgressModelTest, HybridRunsCountEachExecutor) {
+  ProgressModel m;
+  m.Planned("split", 5);
+  m.Planned("merge", 3);
+  for (int i = 1; i <= 5; ++i) {
+    ProgressEvent e = Ev("split", i, "SUBMITTED");
+    e.executor = "awsbatch";
+    m.Apply(e);
+    EXPECT_EQ(ProgressModel::PlainLine(e), "[ab/12cd3" + std::to_string(i) + "] Submitted process > split (" +
+                                               std::to_string(i) + ") [awsbatch]");
+  }
+  for (int i = 1; i <= 3; ++i) m.Apply(Ev("merge", i, "SUBMITTED"));
+  EXPECT_EQ(m.Render(0, 0)[0], "executor >  awsbatch (5), local (3)");
 }
 
 TEST(ProgressModelTest, UnknownTotalCountsWhatWasSeen) {

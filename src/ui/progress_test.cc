@@ -60,9 +60,9 @@ TEST(ProgressTest, PlainModeWritesOneLinePerEvent) {
   p->Tick();
   p->Finish("Completed: 0, cached: 1, failed: 1");
   EXPECT_EQ(c.text(),
-            "[ab/12cd34] Submitted process > count (1)\n"
+            "[ab/12cd34] Submitted process > count (1) [local]\n"
             "[ab/12cd34] Cached process > count (2)\n"
-            "[ab/12cd34] Failed process > count (1) (exit 1)\n"
+            "[ab/12cd34] Failed process > count (1) [local] (exit 1)\n"
             "ERROR ~ count (1) failed\nsee .command.err\n"
             "Completed: 0, cached: 1, failed: 1\n");
   EXPECT_EQ(c.text().find('\x1b'), std::string::npos);  // no escape codes in logs

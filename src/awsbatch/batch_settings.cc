@@ -1,0 +1,199 @@
+#include "awsbatch/batch_settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace {
+
+Status KeyError(const std::string& key, const std::string& what, const std::string& fix) {
+  return Status::Invalid("config " + key + " " + what + " (" + fix + ")");
+}
+
+// The value shown in an error (never a secret's).
+std::string Shown(const Value& v) { return v.is_string() ? "'" + v.as_string() + "'" : v.ToJson(); }
+
+Status GetString(const Config& c, const std::string& key, std::string* out) {
+  const Value* v = c.Get(key);
+  if (!v || v->is_null()) return Status::Ok();
+  if (!v->is_string()) return KeyError(key, "must be a string, got " + Shown(*v), "put the value in quotes");
+  *out = v->as_string();
+  return Status::Ok();
+}
+
+Status GetInt(const Config& c, const std::string& key, int64_t min, int64_t* out) {
+  const Value* v = c.Get(key);
+  if (!v || v->is_null()) return Status::Ok();
+  bool integral = v->is_int() || (v->is_double() && v->as_double() == std::floor(v->as_double()));
+  if (!integral)
+    return KeyError(key, "must be a whole number, got " + Shown(*v), "write a number without quotes, e.g. 4");
+  if (v->as_int() < min)
+    return KeyError(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(v->as_int()),
+                    "raise it to " + std::to_string(min) + " or more");
+  *out = v->as_int();
+  return Status::Ok();
+}
+
+Status GetDuration(const Config& c, const std::string& key, int64_t* out_ms) {
+  const Value* v = c.Get(key);
+  if (!v || v->is_null()) return Status::Ok();
+  if (v->is_int() && v->as_int() >= 0) {
+    *out_ms = v->as_int();
+    return Status::Ok();
+  }
+  int64_t ms;
+  if (!v->is_string() || !ParseDuration(v->as_string(), &ms))
+    return KeyError(key, "must be a duration, got " + Shown(*v), "write e.g. '10s', '1m' or '500ms'");
+  *out_ms = ms;
+  return Status::Ok();
+}
+
+// executor.$awsbatch.<name> wins over executor.<name>.
+std::string ExecutorKey(const Config& c, const std::string& name) {
+  std::string specific = "executor.$awsbatch." + name;
+  return c.Get(specific) ? specific : "executor." + name;
+}
+
+Status CheckVolume(const std::string& key, const std::string& vol) {
+  const char* fix = "write '/path' or '/host/path:/container/path' with an optional ':ro' or ':rw'";
+  std::vector<std::string> parts = Split(vol, ':');
+  if (vol.empty() || parts.size() > 3) return KeyError(key, "has a malformed volume '" + vol + "'", fix);
+  for (size_t i = 0; i < parts.size() && i < 2; ++i)
+    if (parts[i].empty() || parts[i][0] != '/')
+      return KeyError(key, "has a volume '" + vol + "' whose path '" + parts[i] + "' is not absolute", fix);
+  if (parts.size() == 3 && parts[2] != "ro" && parts[2] != "rw")
+    return KeyError(key, "has a volume '" + vol + "' with access mode '" + parts[2] + "'", fix);
+  return Status::Ok();
+}
+
+Status GetVolumes(const Config& c, std::vector<std::string>* out) {
+  const std::string key = "aws.batch.volumes";
+  const Value* v = c.Get(key);
+  if (!v || v->is_null()) return Status::Ok();
+  std::vector<std::string> vols;
+  if (v->is_string()) {
+    for (const auto& part : Split(v->as_string(), ',')) vols.emplace_back(Trim(part));
+  } else if (v->is_list()) {
+    for (const auto& e : v->as_list()) {
+      if (!e.is_string())
+        return KeyError(key, "must list paths as strings, got " + Shown(e), "write e.g. ['/tmp', '/host:/mnt:ro']");
+      vols.emplace_back(Trim(e.as_string()));
+    }
+  } else {
+    return KeyError(key, "must be a string or a list, got " + Shown(*v), "write e.g. '/tmp,/data' or ['/tmp', '/data']");
+  }
+  for (const auto& vol : vols) FERRY_RETURN_IF_ERROR(CheckVolume(key, vol));
+  *out = std::move(vols);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseSubmitRate(const std::string& text, const std::string& key, double* per_second) {
+  const char* fix = "write e.g. '50/s', '100/1min', '10/2min' or '10 sec'";
+  std::string s(Trim(text));
+  size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0) return KeyError(key, "must be a rate, got '" + text + "'", fix);
+  double count = std::stod(s.substr(0, i));
+  int64_t window_ms = 1000;
+  std::string per(Trim(std::string_view(s).substr(i)));
+  if (!per.empty()) {
+    if (per[0] == '/') per = std::string(Trim(std::string_view(per).substr(1)));
+    if (!per.empty() && !std::isdigit(static_cast<unsigned char>(per[0]))) per = "1" + per;
+    if (per.empty() || !ParseDuration(per, &window_ms) || window_ms <= 0)
+      return KeyError(key, "must be a rate, got '" + text + "'", fix);
+  }
+  if (count <= 0) return KeyError(key, "must allow at least one call, got '" + text + "'", fix);
+  *per_second = count * 1000.0 / static_cast<double>(window_ms);
+  return Status::Ok();
+}
+
+Status AwsSettingsFromConfig(const Config& c, aws::AwsSettings* out) {
+  aws::AwsSettings s;
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.accessKey", &s.access_key));
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.secretKey", &s.secret_key));
+  if (s.access_key.empty() != s.secret_key.empty())
+    return KeyError(s.access_key.empty() ? "aws.secretKey" : "aws.accessKey",
+                    "is set but " + std::string(s.access_key.empty() ? "aws.accessKey" : "aws.secretKey") + " is not",
+                    "set both aws.accessKey and aws.secretKey, or neither to use the environment or a profile");
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.region", &s.region));
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.profile", &s.profile));
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.client.endpoint", &s.endpoint_url));
+  if (!s.endpoint_url.empty() && !StartsWith(s.endpoint_url, "http://") && !StartsWith(s.endpoint_url, "https://"))
+    return KeyError("aws.client.endpoint", "must be an http:// or https:// URL, got '" + s.endpoint_url + "'",
+                    "write e.g. 'https://s3.eu-west-1.amazonaws.com' or 'http://127.0.0.1:9000'");
+  if (const Value* v = c.Get("aws.client.s3PathStyleAccess"); v && !v->is_null()) {
+    if (!v->is_bool())
+      return KeyError("aws.client.s3PathStyleAccess", "must be true or false, got " + Shown(*v),
+                      "write true or false without quotes");
+    s.s3_addressing = v->as_bool() ? "path" : "auto";
+  }
+  int64_t retries = -1;
+  FERRY_RETURN_IF_ERROR(GetInt(c, "aws.client.maxErrorRetry", 0, &retries));
+  if (retries >= 0) s.max_attempts = static_cast<int>(retries) + 1;
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* submit_per_second) {
+  AwsBatchOptions o = *out;
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.cliPath", &o.cli_path));
+  if (!o.cli_path.empty() && o.cli_path[0] != '/')
+    return KeyError("aws.batch.cliPath", "must be an absolute path, got '" + o.cli_path + "'",
+                    "give where the aws CLI is installed in the job's host or container, e.g. "
+                    "'/home/ec2-user/miniconda/bin/aws'");
+  FERRY_RETURN_IF_ERROR(GetVolumes(c, &o.volumes));
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.jobRole", &o.job_role));
+  if (!o.job_role.empty() && !StartsWith(o.job_role, "arn:"))
+    return KeyError("aws.batch.jobRole", "must be an IAM role ARN, got '" + o.job_role + "'",
+                    "write e.g. 'arn:aws:iam::123456789012:role/my-batch-job-role'");
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.logsGroup", &o.logs_group));
+  int64_t n = o.max_parallel_transfers;
+  FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxParallelTransfers", 1, &n));
+  o.max_parallel_transfers = static_cast<int>(n);
+  n = o.max_transfer_attempts;
+  FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxTransferAttempts", 1, &n));
+  o.max_transfer_attempts = static_cast<int>(n);
+  FERRY_RETURN_IF_ERROR(GetDuration(c, "aws.batch.delayBetweenAttempts", &o.delay_between_attempts_ms));
+  n = o.max_spot_attempts;
+  FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxSpotAttempts", 0, &n));
+  o.max_spot_attempts = static_cast<int>(n);
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.retryMode", &o.retry_mode));
+  static const std::vector<std::string> kModes = {"standard", "legacy", "adaptive", "built-in"};
+  if (std::find(kModes.begin(), kModes.end(), o.retry_mode) == kModes.end())
+    return KeyError("aws.batch.retryMode", "must be one of standard, legacy, adaptive, built-in, got '" +
+                                               o.retry_mode + "'" + DidYouMean(o.retry_mode, kModes),
+                    "write e.g. retryMode = 'standard'");
+
+  std::string key = ExecutorKey(c, "queueSize");
+  n = o.queue_size;
+  FERRY_RETURN_IF_ERROR(GetInt(c, key, 1, &n));
+  o.queue_size = static_cast<int>(n);
+  FERRY_RETURN_IF_ERROR(GetDuration(c, ExecutorKey(c, "pollInterval"), &o.poll_interval_ms));
+  if (o.poll_interval_ms <= 0)
+    return KeyError(ExecutorKey(c, "pollInterval"), "must be longer than 0", "write e.g. '10s'");
+
+  double rate = 50;
+  key = ExecutorKey(c, "submitRateLimit");
+  if (const Value* v = c.Get(key); v && !v->is_null()) {
+    if (v->is_number()) {
+      if (v->as_double() <= 0) return KeyError(key, "must allow at least one call, got " + Shown(*v), "write e.g. '50/s'");
+      rate = v->as_double();
+    } else if (v->is_string()) {
+      FERRY_RETURN_IF_ERROR(ParseSubmitRate(v->as_string(), key, &rate));
+    } else {
+      return KeyError(key, "must be a rate, got " + Shown(*v), "write e.g. '50/s', '100/1min' or '10 sec'");
+    }
+  }
+  *submit_per_second = rate;
+  *out = std::move(o);
+  return Status::Ok();
+}
+
+}  // namespace ferry

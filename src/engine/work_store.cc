@@ -1,0 +1,57 @@
+#include "engine/work_store.h"
+
+#include <filesystem>
+
+#include "engine/publisher.h"
+#include "engine/work_dir.h"
+#include "engine/wrapper.h"
+#include "util/path.h"
+#include "util/text.h"
+
+namespace ferry {
+
+bool IsS3Path(std::string_view p) { return p.size() >= 5 && ToLower(p.substr(0, 5)) == "s3://"; }
+
+std::string WorkPath(std::string_view dir, std::string_view rel) {
+  if (!IsS3Path(dir)) return AbsolutePath(dir, rel);
+  std::string out(dir);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out + "/" + NormalizePath(rel);
+}
+
+bool HasS3Inputs(const Task& task) {
+  for (const auto& in : task.staged)
+    if (IsS3Path(in.source)) return true;
+  return false;
+}
+
+Status LocalWorkStore::Prepare(const Task& task, const std::string& script) {
+  return PrepareWorkDir(task, TaskScriptFile(script), LocalWrapperScript(task));
+}
+
+Status LocalWorkStore::FetchInputs(const Task& task) {
+  if (HasS3Inputs(task))
+    return Status::Failed("task '" + task.display + "' has inputs on S3 but this run has no S3 access");
+  return Status::Ok();
+}
+
+Status LocalWorkStore::CheckOutputs(const Task& task) { return ::ferry::CheckOutputs(task); }
+
+bool LocalWorkStore::CompletedOutputsPresent(const Task& task) { return ::ferry::CompletedOutputsPresent(task); }
+
+Status LocalWorkStore::Publish(const Task& task, const std::string& dest) { return PublishOutputs(task, dest); }
+
+std::string LocalWorkStore::Tail(const Task& task, const std::string& file, int lines) {
+  return TailFile(task.work_dir + "/" + file, lines);
+}
+
+void LocalWorkStore::Discard(const Task& task) {
+  std::error_code ec;
+  std::filesystem::remove_all(task.work_dir, ec);
+}
+
+std::string LocalWorkStore::InspectHint(const Task& task) {
+  return "re-run it by hand: cd " + ShellQuote(task.work_dir) + " && bash .command.run";
+}
+
+}  // namespace ferry

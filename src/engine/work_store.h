@@ -1,0 +1,64 @@
+// WorkStore: where task work dirs live, seen from the engine. The builder
+// asks the store matching a task's work dir to prepare it, check its outputs,
+// tell whether a recorded success is still there (-resume), publish its
+// outputs, and read the tail of its files for failure reports. The local
+// store (here) works on the file system; the S3 store (awsbatch/
+// s3_work_store.h) on s3:// work dirs, so the engine never depends on AWS.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/task_graph.h"
+#include "util/status.h"
+
+namespace ferry {
+
+// True for s3:// paths (work dirs, inputs, publish targets on S3).
+bool IsS3Path(std::string_view p);
+// `rel` under work dir `dir`, for local dirs and s3:// dirs alike (an s3://
+// URL must not be normalized as a file path: that would fold its "//").
+std::string WorkPath(std::string_view dir, std::string_view rel);
+// True when any staged input of the task is on S3.
+bool HasS3Inputs(const Task& task);
+
+class WorkStore {
+ public:
+  virtual ~WorkStore() = default;
+  // Readies the work dir for one attempt whose rendered script is `script`.
+  // The local store empties the dir, links local inputs and writes
+  // .command.sh and .command.run; the S3 store writes nothing (its executor
+  // uploads the scripts it builds from TaskRun::script).
+  virtual Status Prepare(const Task& task, const std::string& script) = 0;
+  // Copies the task's s3:// inputs into its (local) work dir under their
+  // staged names, after Prepare and before the task starts.
+  virtual Status FetchInputs(const Task& task) = 0;
+  // Ok if every declared output exists; else Failed naming the first missing one.
+  virtual Status CheckOutputs(const Task& task) = 0;
+  // True if the work dir records a successful run (.exitcode 0) and every output exists.
+  virtual bool CompletedOutputsPresent(const Task& task) = 0;
+  // Publishes every output under `dest` (an absolute dir or an s3:// URL),
+  // keeping relative paths; nobody sees a half-written file there.
+  virtual Status Publish(const Task& task, const std::string& dest) = 0;
+  // The last `lines` lines of `file` (e.g. ".command.err") in the work dir; "" if unreadable.
+  virtual std::string Tail(const Task& task, const std::string& file, int lines) = 0;
+  // Removes a work dir prepared for a task that never started.
+  virtual void Discard(const Task& task) = 0;
+  // How a user can look at (or re-run) a failed task by hand.
+  virtual std::string InspectHint(const Task& task) = 0;
+};
+
+// Work dirs on the local file system.
+class LocalWorkStore : public WorkStore {
+ public:
+  Status Prepare(const Task& task, const std::string& script) override;
+  Status FetchInputs(const Task& task) override;
+  Status CheckOutputs(const Task& task) override;
+  bool CompletedOutputsPresent(const Task& task) override;
+  Status Publish(const Task& task, const std::string& dest) override;
+  std::string Tail(const Task& task, const std::string& file, int lines) override;
+  void Discard(const Task& task) override;
+  std::string InspectHint(const Task& task) override;
+};
+
+}  // namespace ferry

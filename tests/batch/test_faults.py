@@ -1,0 +1,59 @@
+"""A 200-task run completes with the right answer while a fifth of Batch and
+S3 calls fail (throttling, 500s, connection resets) and hosts are reclaimed
+under running jobs (spot-style), with aws.batch.maxSpotAttempts = 5.
+
+Jobs stage with ferry's own S3 client (aws.batch.cliPath = build/ferry): the
+same faults hit it, and 200 jobs of the Python aws CLI would need minutes of
+CPU on a small machine."""
+from conftest import FERRY, awsbatch_config, ok, output
+
+N = 200
+
+PIPELINE = f"""\
+tasks:
+  piece:
+    for_each: "{{{{ range(1, {N + 1}) }}}}"
+    output:
+      o: "piece{{{{ item }}}}.txt"
+    script: |
+      echo {{{{ item }}}} > {{{{ output.o }}}}
+
+  gather:
+    input:
+      all: "{{{{ piece.output.o }}}}"
+    output:
+      total: total.txt
+    publish: results
+    script: |
+      cat {{{{ input.all }}}} | awk '{{ s += $1; n++ }} END {{ print n, s }}' > {{{{ output.total }}}}
+"""
+
+FAULTS = {
+    "throttle": {"batch": 0.07, "s3": 0.07},
+    "error_500": {"batch": 0.07, "s3": 0.07},
+    "connection_reset": {"batch": 0.06, "s3": 0.06},
+    "host_termination": 0.1,
+}
+
+
+def test_200_tasks_complete_under_api_faults_and_host_terminations(world):
+    world.write("pipeline.yml", PIPELINE)
+    world.write("batch.config", awsbatch_config(cli_path=FERRY, extra="aws.batch.maxSpotAttempts = 5\n"))
+    world.emu.set_faults(FAULTS)
+    p = world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv", timeout=800)
+    world.emu.set_faults({})
+    ok(p)
+
+    assert world.read("results/total.txt").split() == [str(N), str(N * (N + 1) // 2)]
+    rows = world.trace()
+    completed = [r for r in rows if r["status"] == "COMPLETED"]
+    assert len({r["name"] for r in completed}) == N + 1, output(p)
+    assert {r["executor"] for r in rows} == {"awsbatch"}
+    # Host terminations were retried by Batch and show in the trace.
+    spot = sum(int(r["spot_retries"]) for r in rows if r["spot_retries"] not in ("", "-"))
+    assert spot > 0, "no spot retry recorded although hosts were terminated"
+    # The faults really fired on both services.
+    log = world.requests()
+    for service in ("batch", "s3"):
+        kinds = {r.get("fault") for r in log if r["service"] == service and r.get("fault")}
+        assert {"throttle", "error_500", "connection_reset"} <= kinds, (service, kinds)

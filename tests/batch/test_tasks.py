@@ -1,0 +1,82 @@
+"""Task behaviour that must hold on Batch as it does locally: retry with
+errorStrategy and task.attempt, and a ferry binary standing in for the AWS
+CLI inside jobs (aws.batch.cliPath)."""
+from conftest import BUCKET, FERRY, awsbatch_config, ok, output
+
+FLAKY = """\
+tasks:
+  flaky:
+    errorStrategy: retry
+    retry: 2
+    memory: "{{ 256 * task.attempt }} MB"
+    output:
+      o: ok.txt
+    publish: results
+    script: |
+      if [ {{ task.attempt }} -lt 2 ]; then echo "attempt {{ task.attempt }} fails" >&2; exit 3; fi
+      echo "succeeded on attempt {{ task.attempt }}" > {{ output.o }}
+"""
+
+
+def job_memory_mib(job):
+    c = job["container"]
+    for r in c.get("resourceRequirements", []):
+        if r["type"] == "MEMORY":
+            return int(r["value"])
+    return int(c.get("memory", 0))
+
+
+def test_retry_on_batch_uses_next_attempt(world):
+    world.write("pipeline.yml", FLAKY)
+    world.write("batch.config", awsbatch_config())
+    p = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv"))
+    assert world.read("results/ok.txt") == "succeeded on attempt 2\n"
+    rows = world.trace()
+    assert [(r["attempt"], r["status"], r["exit"]) for r in rows] == [("1", "FAILED", "3"), ("2", "COMPLETED", "0")], \
+        output(p)
+    assert len(world.submitted_jobs()) == 2
+    jobs = world.batch.describe_jobs(jobs=[r["native_id"] for r in rows])["jobs"]
+    by_id = {j["jobId"]: j for j in jobs}
+    first, second = (by_id[r["native_id"]] for r in rows)
+    assert first["status"] == "FAILED" and second["status"] == "SUCCEEDED"
+    # The directive evaluated per attempt reached Batch.
+    assert (job_memory_mib(first), job_memory_mib(second)) == (256, 512)
+
+
+CHAIN = """\
+params:
+  text: data/words.txt
+tasks:
+  shout:
+    input:
+      words: "{{ params.text }}"
+    output:
+      loud: loud.txt
+    script: |
+      tr '[:lower:]' '[:upper:]' < {{ input.words }} > {{ output.loud }}
+  count:
+    input:
+      loud: "{{ shout.output.loud }}"
+    output:
+      n: count.txt
+    publish: results
+    script: |
+      cat {{ input.loud }} > {{ output.n }}
+      wc -w < {{ input.loud }} >> {{ output.n }}
+"""
+
+
+def test_ferry_binary_as_cli_path(world):
+    world.write("pipeline.yml", CHAIN)
+    world.write("data/words.txt", "one two three\nfour\n")
+    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    p = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv"))
+    assert world.read("results/count.txt").split() == ["ONE", "TWO", "THREE", "FOUR", "4"], output(p)
+    rows = world.trace()
+    assert {r["executor"] for r in rows} == {"awsbatch"} and len(rows) == 2
+    # The jobs' wrapper called the ferry binary for its transfers.
+    for r in rows:
+        key = r["workdir"].removeprefix(f"s3://{BUCKET}/") + "/.command.run"
+        wrapper = world.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
+        assert FERRY in wrapper, wrapper
+        assert "/usr/bin/aws" not in wrapper
