@@ -180,6 +180,7 @@ Status Builder::Start(uint32_t idx) {
   run.queue = s.directives.queue;
   run.accelerators = s.directives.accelerator;
   run.env = opts_.env;
+  run.script = t.script;  // attempt 1's; the local executor checks it for $$
   s.submit_ms = NowMs();
   FERRY_RETURN_IF_ERROR(executors_.at(s.directives.executor).executor->Submit(run));
   cpus_used_[s.directives.executor] += s.directives.cpus;
