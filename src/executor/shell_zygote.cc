@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,18 +114,31 @@ Status ShellZygote::Launch(const std::string& work_dir) {
   if (command_fd_ < 0) return Status::Failed("the task launcher has stopped");
   std::string msg = work_dir;
   msg.push_back('\0');
-  size_t off = 0;
-  while (off < msg.size()) {
-    // SIGPIPE is not ours to change: MSG_NOSIGNAL only works on sockets, so
-    // a dead zygote shows up as EPIPE only when ferry ignores SIGPIPE, and
-    // otherwise as the zygote's end of file right after.
+  // A zygote that died makes the write raise SIGPIPE, fatal by default: block
+  // it for the write and take back the one the write raised, so a dead
+  // zygote is an EPIPE here (ferry's own SIGPIPE handling is not ours to change).
+  sigset_t pipe_only, old_mask, pending;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE);
+  int err = 0;
+  for (size_t off = 0; off < msg.size();) {
     ssize_t n = write(command_fd_, msg.data() + off, msg.size() - off);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::Failed(std::string("cannot reach the task launcher: ") + std::strerror(errno));
+      err = errno;
+      break;
     }
     off += static_cast<size_t>(n);
   }
+  if (err == EPIPE && !was_pending) {
+    struct timespec zero = {0, 0};
+    sigtimedwait(&pipe_only, nullptr, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (err != 0) return Status::Failed(std::string("cannot reach the task launcher: ") + std::strerror(err));
   return Status::Ok();
 }
 
