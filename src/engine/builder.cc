@@ -161,8 +161,8 @@ bool Builder::Fits(uint32_t idx) const {
 Status Builder::Start(uint32_t idx) {
   Task& t = graph_->tasks[idx];
   TaskState& s = state_[idx];
+  std::string script = t.script;
   if (s.prepared_attempt != s.attempt) {
-    std::string script = t.script;
     if (s.attempt > 1) {
       FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &script));
     }
@@ -180,7 +180,7 @@ Status Builder::Start(uint32_t idx) {
   run.queue = s.directives.queue;
   run.accelerators = s.directives.accelerator;
   run.env = opts_.env;
-  run.script = t.script;  // attempt 1's; the local executor checks it for $$
+  run.script = TaskScriptFile(script);  // = .command.sh (the local executor looks for $$ in it)
   s.submit_ms = NowMs();
   FERRY_RETURN_IF_ERROR(executors_.at(s.directives.executor).executor->Submit(run));
   cpus_used_[s.directives.executor] += s.directives.cpus;
