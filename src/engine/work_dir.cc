@@ -1,5 +1,6 @@
 #include "engine/work_dir.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,35 +17,73 @@ namespace ferry {
 namespace fs = std::filesystem;
 
 namespace {
-Status WriteFilePlain(const std::string& path, const std::string& contents) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return Status::Failed("cannot write " + path + ": " + std::strerror(errno));
-  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) return Status::Failed("cannot write " + path + ": " + std::strerror(errno));
+
+// Creates `dir` empty. A fresh run's dirs do not exist yet, so the common
+// case is one mkdir; a leftover dir (an earlier attempt, a run stopped before
+// the task ran) is removed first, missing parents are created.
+Status MakeEmptyDir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0755) == 0) return Status::Ok();
+  std::error_code ec;
+  if (errno == EEXIST) {
+    fs::remove_all(dir, ec);
+  } else if (errno == ENOENT) {
+    fs::create_directories(fs::path(dir).parent_path(), ec);
+  }
+  if (!ec && ::mkdir(dir.c_str(), 0755) != 0) ec = std::error_code(errno, std::generic_category());
+  if (ec) return Status::Failed("cannot create work dir " + dir + ": " + ec.message());
   return Status::Ok();
 }
+
+// The dir was just emptied and nothing reads it before the task starts, so
+// plain writes suffice (no temporary name and rename per file); the file is
+// opened relative to the dir's fd (no path walk per file).
+Status WriteFileAt(int dir_fd, const std::string& dir, const char* name, const std::string& contents) {
+  int fd = ::openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0;
+  for (size_t off = 0; ok && off < contents.size();) {
+    ssize_t n = ::write(fd, contents.data() + off, contents.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) off += static_cast<size_t>(n);
+  }
+  int err = errno;
+  if (fd >= 0 && ::close(fd) != 0 && ok) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) return Status::Failed("cannot write " + dir + "/" + name + ": " + std::strerror(err));
+  return Status::Ok();
+}
+
+// Closes a dir fd on every return path.
+struct DirFd {
+  int fd;
+  ~DirFd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 }  // namespace
 
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper) {
-  std::error_code ec;
-  fs::remove_all(task.work_dir, ec);
-  fs::create_directories(task.work_dir, ec);
-  if (ec) return Status::Failed("cannot create work dir " + task.work_dir + ": " + ec.message());
+  FERRY_RETURN_IF_ERROR(MakeEmptyDir(task.work_dir));
+  DirFd dir{::open(task.work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (dir.fd < 0)
+    return Status::Failed("cannot open work dir " + task.work_dir + ": " + std::strerror(errno));
   // Stage inputs: a symlink per input under its staged name.
   for (const auto& in : task.staged) {
     // Inputs on S3 are downloaded by the S3 store (FetchInputs).
     if (in.source.compare(0, 5, "s3://") == 0) continue;
-    fs::path link = fs::path(task.work_dir) / in.name;
-    if (in.name.find('/') != std::string::npos) fs::create_directories(link.parent_path(), ec);
-    if (::symlink(in.source.c_str(), link.c_str()) != 0 && errno != EEXIST)
+    if (in.name.find('/') != std::string::npos) {
+      std::error_code ec;
+      fs::create_directories((fs::path(task.work_dir) / in.name).parent_path(), ec);
+    }
+    if (::symlinkat(in.source.c_str(), dir.fd, in.name.c_str()) != 0 && errno != EEXIST)
       return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " +
                             std::strerror(errno));
   }
-  // The dir was just emptied and nothing reads it before the task starts,
-  // so plain writes suffice (no temporary name and rename per file).
-  FERRY_RETURN_IF_ERROR(WriteFilePlain(task.work_dir + "/.command.sh", script_file));
-  FERRY_RETURN_IF_ERROR(WriteFilePlain(task.work_dir + "/.command.run", wrapper));
+  FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.sh", script_file));
+  FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.run", wrapper));
   return Status::Ok();
 }
 

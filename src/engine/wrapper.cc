@@ -18,7 +18,10 @@ std::string LocalWrapperScript(const Task& task) {
   // The executor points this wrapper's own stdout and stderr at .command.log
   // (so a failure before the script starts is recorded there) and records
   // start and end times itself. Stopping the task is the executor's job: it
-  // signals the whole process group.
+  // signals the whole process group. The local executor usually sources this
+  // file in a subshell forked from a long-lived bash rather than running
+  // `bash .command.run` (executor/shell_zygote.h), so it must work both ways:
+  // it cds itself and sets its options, and does nothing with $0 or $$.
   std::string s;
   s += "#!/bin/bash\n";
   s += "# ferry task wrapper for " + task.display + " (generated).\n";

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "executor/spawn_setup.h"
 #include "util/interrupt.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -125,19 +126,29 @@ std::vector<std::string> BuildEnv(const std::vector<std::pair<std::string, std::
   return out;
 }
 
-// RAII for the posix_spawn attribute objects.
-struct SpawnSetup {
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-  }
-};
+// Whether a script uses $$, which a zygote's subshell would answer with the
+// zygote's pid: such tasks get a bash of their own.
+bool MentionsShellPid(std::string_view script) {
+  return script.find("$$") != std::string_view::npos ||
+         script.find("${$}") != std::string_view::npos;
+}
+
+// The same for a script file (a missing file mentions nothing).
+bool FileMentionsShellPid(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return MentionsShellPid(text);
+}
+
+bool ZygotesWanted() {
+  const char* v = std::getenv("FERRY_LOCAL_ZYGOTE");
+  return !(v && std::strcmp(v, "0") == 0);
+}
 
 }  // namespace
 
@@ -145,22 +156,26 @@ LocalExecutor::LocalExecutor() {
   InstallSigchld();
   seen_child_events_ = g_child_events.load();
   seen_interrupts_ = InterruptCount();
+  use_zygotes_ = ZygotesWanted();
 }
 
 LocalExecutor::~LocalExecutor() {
-  for (auto& [pid, r] : running_) kill(-pid, SIGKILL);
-  for (auto& [pid, r] : running_) {
+  for (auto& [id, r] : running_) Signal(&r, SIGKILL);
+  for (auto& [pid, id] : direct_) {
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
   }
+  // Each zygote SIGKILLs whatever it reports starting meanwhile, then exits
+  // once its (killed) task has ended.
+  for (auto& z : zygotes_) z->shell->Stop();
 }
 
 Status LocalExecutor::Submit(const TaskRun& run) {
   if (run.work_dir.empty() || run.work_dir[0] != '/')
     return Status::Invalid("task '" + run.name + "': work dir must be an absolute path, got '" +
                            run.work_dir + "'");
-  if (running_ids_.count(run.id))
+  if (running_.count(run.id))
     return Status::Invalid("task '" + run.name + "' (id " + std::to_string(run.id) +
                            ") is already running");
 
@@ -183,6 +198,38 @@ Status LocalExecutor::Submit(const TaskRun& run) {
     return fail("cannot start task: " + wrapper + ": " + std::strerror(errno));
   unlink((run.work_dir + "/.exitcode").c_str());
 
+  Running r;
+  r.work_dir = run.work_dir;
+  r.time_limit_ms = run.time_limit_ms;
+  r.submit_ms = submit_ms;
+  Zygote* z = nullptr;
+  // The engine passes the script; without it, look at the files bash reads.
+  bool uses_pid = run.script.empty() ? FileMentionsShellPid(run.work_dir + "/.command.sh") ||
+                                           FileMentionsShellPid(wrapper)
+                                     : MentionsShellPid(run.script);
+  if (use_zygotes_ && !uses_pid) z = IdleZygote(run);
+  if (z) {
+    r.start_ms = EpochMs();
+    if (z->shell->Launch(run.work_dir).ok()) {
+      r.zygote = z;
+      z->busy = true;
+      z->task = run.id;
+    } else {
+      ZygoteGone(z);  // it died while idle; start this task directly
+      z = nullptr;
+    }
+  }
+  if (!z) {
+    Status st = SpawnDirect(run, &r);
+    if (!st.ok()) return fail(st.message());
+  }
+  auto [it, inserted] = running_.emplace(run.id, std::move(r));
+  (void)inserted;
+  if (run.time_limit_ms > 0) SetTimer(run.id, &it->second, SteadyMs() + run.time_limit_ms);
+  return Status::Ok();
+}
+
+Status LocalExecutor::SpawnDirect(const TaskRun& run, Running* r) {
   SpawnSetup s;
   const std::string launch_log = run.work_dir + "/.command.log";
   posix_spawn_file_actions_addchdir_np(&s.fa, run.work_dir.c_str());
@@ -192,19 +239,6 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   posix_spawn_file_actions_adddup2(&s.fa, 1, 2);
   // Tasks must not inherit ferry's sockets, database or pipes.
   posix_spawn_file_actions_addclosefrom_np(&s.fa, 3);
-
-  // Own process group; clean signal state (ferry may block or ignore some).
-  sigset_t empty, defaults;
-  sigemptyset(&empty);
-  sigemptyset(&defaults);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2,
-                  SIGTSTP, SIGTTIN, SIGTTOU})
-    sigaddset(&defaults, sig);
-  posix_spawnattr_setpgroup(&s.attr, 0);
-  posix_spawnattr_setsigmask(&s.attr, &empty);
-  posix_spawnattr_setsigdefault(&s.attr, &defaults);
-  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_USEVFORK);
 
   std::vector<std::string> env = BuildEnv(run.env);
   std::vector<char*> envp;
@@ -217,63 +251,84 @@ Status LocalExecutor::Submit(const TaskRun& run) {
 
   pid_t pid = -1;
   int err = posix_spawn(&pid, "/bin/bash", &s.fa, &s.attr, argv, envp.data());
-  if (err != 0)
-    return fail("cannot start task in " + run.work_dir + ": " + std::strerror(err));
-
-  Running r;
-  r.id = run.id;
-  r.work_dir = run.work_dir;
-  r.time_limit_ms = run.time_limit_ms;
-  r.submit_ms = submit_ms;
-  r.start_ms = EpochMs();
-  auto [it, inserted] = running_.emplace(pid, std::move(r));
-  (void)inserted;
-  running_ids_.insert(run.id);
-  if (run.time_limit_ms > 0) SetTimer(pid, &it->second, SteadyMs() + run.time_limit_ms);
+  if (err != 0) return Status::Failed("cannot start task in " + run.work_dir + ": " + std::strerror(err));
+  r->start_ms = EpochMs();
+  r->pgid = pid;
+  direct_[pid] = run.id;
   return Status::Ok();
 }
 
-void LocalExecutor::SetTimer(pid_t pid, Running* r, int64_t at) {
-  if (r->timer_at) timers_.erase({r->timer_at, pid});
-  r->timer_at = at;
-  if (at) timers_.insert({at, pid});
+LocalExecutor::Zygote* LocalExecutor::IdleZygote(const TaskRun& run) {
+  Zygote* other_env = nullptr;
+  for (auto& z : zygotes_) {
+    if (z->busy) continue;
+    if (z->env == run.env) return z.get();
+    other_env = z.get();
+  }
+  // Keep no more zygotes than tasks ever ran at once: an idle one started
+  // for another environment makes room.
+  if (other_env) ZygoteGone(other_env);
+  std::unique_ptr<ShellZygote> shell;
+  if (!ShellZygote::Spawn(BuildEnv(run.env), &shell).ok()) return nullptr;
+  auto z = std::make_unique<Zygote>();
+  z->shell = std::move(shell);
+  z->env = run.env;
+  zygotes_.push_back(std::move(z));
+  return zygotes_.back().get();
 }
 
-void LocalExecutor::Finish(pid_t pid, int wait_status) {
-  auto it = running_.find(pid);
+void LocalExecutor::Signal(Running* r, int sig) {
+  if (r->pgid == 0 && r->zygote) r->pgid = r->zygote->shell->TaskPid();
+  if (r->pgid > 0) {
+    kill(-r->pgid, sig);
+  } else if (sig == SIGKILL || r->pending_signal == 0) {
+    r->pending_signal = sig;  // sent when the zygote reports the pid
+  }
+}
+
+void LocalExecutor::SetTimer(uint64_t id, Running* r, int64_t at) {
+  if (r->timer_at) timers_.erase({r->timer_at, id});
+  r->timer_at = at;
+  if (at) timers_.insert({at, id});
+}
+
+void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died) {
+  auto it = running_.find(id);
   if (it == running_.end()) return;
   Running& r = it->second;
   TaskResult res;
-  res.id = r.id;
-  res.native_id = std::to_string(pid);
+  res.id = id;
+  res.native_id = std::to_string(r.pgid);
   res.submit_ms = r.submit_ms;
   res.start_ms = r.start_ms;
   res.end_ms = EpochMs();
-  if (!ReadExitFile(r.work_dir, &res.exit_code)) res.exit_code = ExitCodeFromWaitStatus(wait_status);
+  if (!ReadExitFile(r.work_dir, &res.exit_code)) res.exit_code = exit_code;
   if (r.timed_out) {
     res.outcome = TaskResult::Outcome::kTimedOut;
     res.message = "exceeded time limit of " + FormatDuration(r.time_limit_ms);
   } else if (r.aborting) {
     res.outcome = TaskResult::Outcome::kAborted;
     res.message = "aborted";
+  } else if (launcher_died) {
+    res.outcome = TaskResult::Outcome::kSubmitFailed;
+    res.message = launcher_died;
   }
-  if (r.timed_out || r.aborting) {
-    // The leader is gone; take down anything it left running in its group.
-    kill(-pid, SIGKILL);
-  }
-  SetTimer(pid, &r, 0);
-  running_ids_.erase(r.id);
+  // The leader is gone; take down anything it left running in its group.
+  if (r.pgid > 0 && (r.timed_out || r.aborting || launcher_died)) kill(-r.pgid, SIGKILL);
+  SetTimer(id, &r, 0);
+  if (r.zygote) r.zygote->busy = false;
+  else if (r.pgid > 0) direct_.erase(r.pgid);
   running_.erase(it);
   done_.push_back(std::move(res));
 }
 
-void LocalExecutor::ScanOwnChildren() {
+void LocalExecutor::ScanDirectChildren() {
   std::vector<std::pair<pid_t, int>> exited;
-  for (auto& [pid, r] : running_) {
+  for (auto& [pid, id] : direct_) {
     int st;
     if (waitpid(pid, &st, WNOHANG) == pid) exited.push_back({pid, st});
   }
-  for (auto& [pid, st] : exited) Finish(pid, st);
+  for (auto& [pid, st] : exited) Finish(direct_.at(pid), ExitCodeFromWaitStatus(st));
 }
 
 void LocalExecutor::ReapSome() {
@@ -282,7 +337,7 @@ void LocalExecutor::ReapSome() {
   // one, which keeps the cost per exit O(1) with thousands running. A child
   // that is not ours is left for its owner, and we fall back to checking
   // each of ours.
-  while (!running_.empty()) {
+  for (;;) {
     siginfo_t si;
     std::memset(&si, 0, sizeof si);
     if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0) {
@@ -290,23 +345,98 @@ void LocalExecutor::ReapSome() {
       break;
     }
     if (si.si_pid == 0) break;
-    if (!running_.count(si.si_pid)) {
-      ScanOwnChildren();
-      break;
+    auto d = direct_.find(si.si_pid);
+    Zygote* dead_zygote = nullptr;
+    if (d == direct_.end()) {
+      for (auto& z : zygotes_)
+        if (z->shell->pid() == si.si_pid) dead_zygote = z.get();
+      if (!dead_zygote) {
+        ScanDirectChildren();
+        break;
+      }
     }
     int st;
-    if (waitpid(si.si_pid, &st, WNOHANG) == si.si_pid) {
-      Finish(si.si_pid, st);
+    if (waitpid(si.si_pid, &st, WNOHANG) != si.si_pid) break;
+    if (dead_zygote) {
+      dead_zygote->shell->MarkReaped();
+      ZygoteOutput(dead_zygote);  // its last reports, then its end
     } else {
+      Finish(d->second, ExitCodeFromWaitStatus(st));
+    }
+  }
+}
+
+void LocalExecutor::ZygoteOutput(Zygote* z) {
+  std::vector<ShellZygote::Exit> exits;
+  bool alive = z->shell->ReadExits(&exits);
+  for (const auto& e : exits) {
+    auto it = z->busy ? running_.find(z->task) : running_.end();
+    if (it == running_.end()) continue;
+    it->second.pgid = e.pid;
+    Finish(z->task, e.status);
+  }
+  if (!alive) ZygoteGone(z);
+}
+
+void LocalExecutor::SendPendingSignal(Zygote* z) {
+  auto it = z->busy ? running_.find(z->task) : running_.end();
+  if (it == running_.end() || !it->second.pending_signal) return;
+  Running& r = it->second;
+  r.pgid = z->shell->TaskPid();
+  if (r.pgid > 0) {
+    kill(-r.pgid, r.pending_signal);
+    r.pending_signal = 0;
+  }
+}
+
+void LocalExecutor::ZygoteGone(Zygote* z) {
+  if (z->busy)
+    Finish(z->task, -1, "the bash that started the task (a ferry task launcher) exited unexpectedly");
+  z->shell->Stop();
+  for (auto it = zygotes_.begin(); it != zygotes_.end(); ++it) {
+    if (it->get() == z) {
+      zygotes_.erase(it);
       break;
     }
   }
 }
 
+int LocalExecutor::WaitForEvents(int timeout_ms) {
+  // Each zygote's exit reports; the pid of a task with a signal waiting for it.
+  std::vector<pollfd> fds = {{g_chld_read, POLLIN, 0}, {InterruptFd(), POLLIN, 0}};
+  std::vector<std::pair<Zygote*, bool>> owners;  // (zygote, is its pid fd)
+  for (auto& z : zygotes_) {
+    fds.push_back({z->shell->exit_fd(), POLLIN, 0});
+    owners.push_back({z.get(), false});
+    auto it = z->busy ? running_.find(z->task) : running_.end();
+    if (it != running_.end() && it->second.pending_signal) {
+      fds.push_back({z->shell->pid_fd(), POLLIN, 0});
+      owners.push_back({z.get(), true});
+    }
+  }
+  int n = poll(fds.data(), fds.size(), std::max(0, timeout_ms));
+  if (n <= 0) return n;
+  if (fds[0].revents & POLLIN) DrainFd(g_chld_read);
+  if (fds[1].revents & POLLIN) DrainInterruptFd();
+  // Pids first (a signal goes out before the task's end is handled); collect
+  // the zygotes to read before reading any: that may remove zygotes.
+  std::vector<Zygote*> ended;
+  for (size_t i = 2; i < fds.size(); ++i) {
+    if (!fds[i].revents) continue;
+    if (owners[i - 2].second) {
+      SendPendingSignal(owners[i - 2].first);
+    } else {
+      ended.push_back(owners[i - 2].first);
+    }
+  }
+  for (Zygote* z : ended) ZygoteOutput(z);
+  return n;
+}
+
 void LocalExecutor::FireTimers(int64_t now) {
   while (!timers_.empty() && timers_.begin()->first <= now) {
-    pid_t pid = timers_.begin()->second;
-    auto it = running_.find(pid);
+    uint64_t id = timers_.begin()->second;
+    auto it = running_.find(id);
     if (it == running_.end()) {
       timers_.erase(timers_.begin());
       continue;
@@ -314,11 +444,11 @@ void LocalExecutor::FireTimers(int64_t now) {
     Running& r = it->second;
     if (!r.timed_out) {
       r.timed_out = true;
-      kill(-pid, SIGTERM);
-      SetTimer(pid, &r, now + timeout_kill_grace_ms_);
+      Signal(&r, SIGTERM);
+      SetTimer(id, &r, now + timeout_kill_grace_ms_);
     } else {
-      kill(-pid, SIGKILL);
-      SetTimer(pid, &r, 0);
+      Signal(&r, SIGKILL);
+      SetTimer(id, &r, 0);
     }
   }
 }
@@ -342,14 +472,9 @@ Status LocalExecutor::Poll(int timeout_ms, std::vector<TaskResult>* finished) {
 
     int64_t wake = deadline;
     if (!timers_.empty() && timers_.begin()->first < wake) wake = timers_.begin()->first;
-    pollfd fds[2] = {{g_chld_read, POLLIN, 0}, {InterruptFd(), POLLIN, 0}};
-    int n = poll(fds, 2, static_cast<int>(std::max<int64_t>(0, wake - now)));
+    int n = WaitForEvents(static_cast<int>(std::max<int64_t>(0, wake - now)));
     if (n < 0 && errno != EINTR)
       return Status::Failed(std::string("local executor: poll failed: ") + std::strerror(errno));
-    if (n > 0) {
-      if (fds[0].revents & POLLIN) DrainFd(g_chld_read);
-      if (fds[1].revents & POLLIN) DrainInterruptFd();
-    }
     // A missed SIGCHLD (someone replaced our handler) must not hang a task
     // forever: at the end of each wait, look anyway.
     if (n == 0) ReapSome();
@@ -361,34 +486,44 @@ void LocalExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) {
   done_.clear();
   if (running_.empty()) return;
 
-  for (auto& [pid, r] : running_) {
+  for (auto& [id, r] : running_) {
     r.aborting = true;
-    kill(-pid, SIGTERM);
+    Signal(&r, SIGTERM);
   }
   const int64_t deadline = SteadyMs() + std::max(0, grace_ms);
   int interrupts = InterruptCount();
   while (!running_.empty()) {
-    ScanOwnChildren();
+    ScanDirectChildren();
     int64_t now = SteadyMs();
     if (running_.empty() || now >= deadline || InterruptCount() != interrupts) break;
-    pollfd fds[2] = {{g_chld_read, POLLIN, 0}, {InterruptFd(), POLLIN, 0}};
     // Bounded wait so a SIGCHLD consumed elsewhere costs at most 50 ms.
-    int n = poll(fds, 2, static_cast<int>(std::min<int64_t>(deadline - now, 50)));
-    if (n > 0) {
-      if (fds[0].revents & POLLIN) DrainFd(g_chld_read);
-      if (fds[1].revents & POLLIN) DrainInterruptFd();
-    }
+    WaitForEvents(static_cast<int>(std::min<int64_t>(deadline - now, 50)));
   }
   seen_interrupts_ = InterruptCount();
-  for (auto& [pid, r] : running_) kill(-pid, SIGKILL);
+  for (auto& [id, r] : running_) Signal(&r, SIGKILL);
   std::vector<std::pair<pid_t, int>> exited;
-  for (auto& [pid, r] : running_) {
+  for (auto& [pid, id] : direct_) {
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
     exited.push_back({pid, st});
   }
-  for (auto& [pid, st] : exited) Finish(pid, st);
+  for (auto& [pid, st] : exited) Finish(direct_.at(pid), ExitCodeFromWaitStatus(st));
+  // Tasks in zygotes: killed (or killed as soon as their pid arrives); their
+  // zygotes report the end promptly. One that does not within 5 s is
+  // stopped, failing its task.
+  const int64_t kill_deadline = SteadyMs() + 5000;
+  while (!running_.empty()) {
+    int64_t left = kill_deadline - SteadyMs();
+    if (left <= 0) {
+      std::vector<Zygote*> stuck;
+      for (auto& z : zygotes_)
+        if (z->busy) stuck.push_back(z.get());
+      for (Zygote* z : stuck) ZygoteGone(z);
+      break;
+    }
+    WaitForEvents(static_cast<int>(std::min<int64_t>(left, 50)));
+  }
   for (auto& r : done_) aborted->push_back(std::move(r));
   done_.clear();
 }

@@ -1,18 +1,28 @@
-// LocalExecutor: runs each task as `/bin/bash .command.run` in its work dir,
-// as a child process in its own process group (so Ctrl-C at the terminal
-// reaches only ferry, which then stops tasks deliberately, and a task's
-// whole process tree can be signalled at once).
+// LocalExecutor: runs each task's .command.run with bash in its work dir, in
+// a process group of its own (so Ctrl-C at the terminal reaches only ferry,
+// which then stops tasks deliberately, and a task's whole process tree can
+// be signalled at once).
 //
-// Completion is detected without a thread per task: a SIGCHLD self-pipe wakes
-// poll(), then children are reaped with waitpid(WNOHANG). Only this
-// executor's own children are ever reaped, so other code in the process may
-// run and wait for its own subprocesses. Everything runs on the caller's
-// thread; the class is not thread-safe.
+// Two ways to start a task, with the same result for the task:
+//  - through a ShellZygote (shell_zygote.h): an idle long-lived bash forks a
+//    subshell that sources .command.run. Much cheaper than a new bash per
+//    task; zygotes are started on demand, one per concurrently running task,
+//    and kept for the next ones (one set per distinct task environment);
+//  - `/bin/bash .command.run` as a direct child (posix_spawn), for scripts
+//    that mention $$ (which would be the zygote's pid in a subshell) and
+//    whenever no zygote can be had.
+//
+// Completion is detected without a thread per task: a SIGCHLD self-pipe and
+// the zygotes' report pipes wake poll(); direct children are reaped with
+// waitpid(WNOHANG). Only this executor's own children are ever reaped, so
+// other code in the process may run and wait for its own subprocesses.
+// Everything runs on the caller's thread; the class is not thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -21,6 +31,7 @@
 #include <vector>
 
 #include "executor/executor.h"
+#include "executor/shell_zygote.h"
 
 namespace ferry {
 
@@ -56,28 +67,50 @@ class LocalExecutor : public Executor {
 
   // Grace between TERM and KILL for a task over its time limit (default 5 s).
   void set_timeout_kill_grace_ms(int ms) { timeout_kill_grace_ms_ = ms; }
+  // Off: every task is started as a new `/bin/bash .command.run` (tests
+  // compare both ways; FERRY_LOCAL_ZYGOTE=0 in the environment does the same).
+  void set_use_zygotes(bool on) { use_zygotes_ = on; }
 
  private:
+  struct Zygote {
+    std::unique_ptr<ShellZygote> shell;
+    std::vector<std::pair<std::string, std::string>> env;  // the TaskRun::env it was started with
+    bool busy = false;
+    uint64_t task = 0;  // the running task's id, when busy
+  };
   struct Running {
-    uint64_t id = 0;
     std::string work_dir;
     int64_t time_limit_ms = 0;
     int64_t submit_ms = 0, start_ms = 0;
     int64_t timer_at = 0;  // steady-clock ms of the pending timer, 0 = none
+    pid_t pgid = 0;        // = the task's leader pid; 0 until its zygote reports it
+    int pending_signal = 0;  // to send once pgid is known
+    Zygote* zygote = nullptr;  // null: a direct child
     bool timed_out = false;
     bool aborting = false;
   };
 
-  void ReapSome();                     // reaps whichever of our children exited
-  void ScanOwnChildren();              // waitpid(WNOHANG) on each of ours
-  void Finish(pid_t pid, int wait_status);
+  Status SpawnDirect(const TaskRun& run, Running* r);  // `/bin/bash .command.run`
+  Zygote* IdleZygote(const TaskRun& run);  // null if none can be had
+  void Signal(Running* r, int sig);        // to the task's group, now or once known
+  void ReapSome();                         // reaps whichever of our children exited
+  void ScanDirectChildren();               // waitpid(WNOHANG) on each of ours
+  void ZygoteOutput(Zygote* z);            // handles its exit reports (or its end)
+  void SendPendingSignal(Zygote* z);       // once its task's pid is readable
+  void ZygoteGone(Zygote* z);              // fails its task, drops it
+  // poll()s the SIGCHLD pipe, InterruptFd() and every zygote for up to
+  // timeout_ms and handles what arrived. Returns poll()'s result.
+  int WaitForEvents(int timeout_ms);
+  void Finish(uint64_t id, int exit_code, const char* launcher_died = nullptr);
   void FireTimers(int64_t now_steady_ms);
-  void SetTimer(pid_t pid, Running* r, int64_t at);
+  void SetTimer(uint64_t id, Running* r, int64_t at);
 
-  std::unordered_map<pid_t, Running> running_;
-  std::unordered_set<uint64_t> running_ids_;
-  std::set<std::pair<int64_t, pid_t>> timers_;  // (steady ms, pid), earliest first
-  std::vector<TaskResult> done_;                // finished, not yet handed out
+  std::unordered_map<uint64_t, Running> running_;   // by task id
+  std::unordered_map<pid_t, uint64_t> direct_;      // direct child pid -> task id
+  std::vector<std::unique_ptr<Zygote>> zygotes_;
+  std::set<std::pair<int64_t, uint64_t>> timers_;  // (steady ms, task id), earliest first
+  std::vector<TaskResult> done_;                   // finished, not yet handed out
+  bool use_zygotes_ = true;
   uint64_t seen_child_events_ = 0;
   int seen_interrupts_ = 0;
   int timeout_kill_grace_ms_ = 5000;

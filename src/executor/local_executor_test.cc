@@ -23,14 +23,32 @@ namespace {
 namespace fs = std::filesystem;
 using Outcome = TaskResult::Outcome;
 
-class LocalExecutorTest : public ::testing::Test {
+// Every test runs twice: tasks started by ShellZygotes (the default), and
+// each by a bash of its own (FERRY_LOCAL_ZYGOTE=0). Scripts use $BASHPID
+// where they need their pid: $$ sends a task down the second path anyway.
+class LocalExecutorTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/ferry_exec_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     root_ = tmpl;
+    setenv("FERRY_LOCAL_ZYGOTE", GetParam() ? "1" : "0", 1);
   }
-  void TearDown() override { fs::remove_all(root_); }
+  void TearDown() override {
+    unsetenv("FERRY_LOCAL_ZYGOTE");
+    fs::remove_all(root_);
+  }
+  // The parent pid of a task process (from /proc/PID/stat).
+  static pid_t ParentOf(pid_t pid) {
+    std::string stat = Slurp("/proc/" + std::to_string(pid) + "/stat");
+    size_t p = stat.rfind(')');
+    if (p == std::string::npos) return -1;
+    std::istringstream in(stat.substr(p + 2));
+    std::string state;
+    pid_t ppid = -1;
+    in >> state >> ppid;
+    return ppid;
+  }
 
   // A work dir whose .command.run is `script`.
   std::string MakeTask(const std::string& name, const std::string& script) {
@@ -82,7 +100,7 @@ class LocalExecutorTest : public ::testing::Test {
   std::string root_;
 };
 
-TEST_F(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
+TEST_P(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
   LocalExecutor ex;
   EXPECT_STREQ(ex.name(), "local");
   std::string dir = MakeTask("ok", "echo hello > .command.out\necho 0 > .exitcode\n");
@@ -101,7 +119,7 @@ TEST_F(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
   EXPECT_EQ(ex.running(), 0u);
 }
 
-TEST_F(LocalExecutorTest, ExitCodeComesFromExitcodeFileElseWaitStatus) {
+TEST_P(LocalExecutorTest, ExitCodeComesFromExitcodeFileElseWaitStatus) {
   LocalExecutor ex;
   // The wrapper's record wins over the wrapper process's own status.
   std::string a = MakeTask("a", "echo 3 > .exitcode\nexit 0\n");
@@ -125,16 +143,16 @@ TEST_F(LocalExecutorTest, ExitCodeComesFromExitcodeFileElseWaitStatus) {
   EXPECT_EQ(codes[3], 5);
 }
 
-TEST_F(LocalExecutorTest, KilledTaskReports128PlusSignal) {
+TEST_P(LocalExecutorTest, KilledTaskReports128PlusSignal) {
   LocalExecutor ex;
-  ASSERT_TRUE(ex.Submit(Run(1, MakeTask("k", "kill -9 $$\n"))).ok());
+  ASSERT_TRUE(ex.Submit(Run(1, MakeTask("k", "kill -9 $BASHPID\n"))).ok());
   auto res = WaitFor(&ex, 1);
   ASSERT_EQ(res.size(), 1u);
   EXPECT_EQ(res[0].outcome, Outcome::kExited);
   EXPECT_EQ(res[0].exit_code, 128 + 9);
 }
 
-TEST_F(LocalExecutorTest, TimeLimitStopsTheTask) {
+TEST_P(LocalExecutorTest, TimeLimitStopsTheTask) {
   LocalExecutor ex;
   TaskRun run = Run(1, MakeTask("slow", "sleep 30\n"));
   run.time_limit_ms = 300;
@@ -150,7 +168,7 @@ TEST_F(LocalExecutorTest, TimeLimitStopsTheTask) {
   EXPECT_GE(res[0].end_ms - res[0].start_ms, 250);
 }
 
-TEST_F(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
+TEST_P(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
   LocalExecutor ex;
   ex.set_timeout_kill_grace_ms(300);
   TaskRun run = Run(1, MakeTask("stubborn", "trap '' TERM\nsleep 30\n"));
@@ -166,7 +184,7 @@ TEST_F(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
   EXPECT_EQ(res[0].exit_code, 128 + SIGKILL);
 }
 
-TEST_F(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
+TEST_P(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
   { LocalExecutor warmup; }  // creates the process-wide SIGCHLD pipe once
   int fds_before = OpenFdCount();
   {
@@ -197,7 +215,7 @@ TEST_F(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
   EXPECT_EQ(errno, ECHILD);
 }
 
-TEST_F(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
+TEST_P(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
   LocalExecutor ex;
   std::string polite = MakeTask("polite", "sleep 30\n");
   std::string stubborn = MakeTask("stubborn", "trap '' TERM\nsleep 30 &\necho $! > child.pid\nwait\n");
@@ -232,7 +250,7 @@ TEST_F(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
   EXPECT_TRUE(gone) << "grandchild " << child << " survived AbortAll";
 }
 
-TEST_F(LocalExecutorTest, PollReturnsEarlyOnInterrupt) {
+TEST_P(LocalExecutorTest, PollReturnsEarlyOnInterrupt) {
   InstallInterruptHandlers();
   ResetInterruptsForTest();
   LocalExecutor ex;
@@ -270,7 +288,7 @@ TEST_F(LocalExecutorTest, PollReturnsEarlyOnInterrupt) {
   ResetInterruptsForTest();
 }
 
-TEST_F(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
+TEST_P(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
   setenv("FERRY_TEST_PARENT", "from-parent", 1);
   setenv("FERRY_TEST_OVERRIDE", "old", 1);
   LocalExecutor ex;
@@ -286,7 +304,7 @@ TEST_F(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
   unsetenv("FERRY_TEST_OVERRIDE");
 }
 
-TEST_F(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
+TEST_P(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
   LocalExecutor ex;
   std::string dir = MakeTask(
       "log", "echo early-failure >&2\nif read -r line; then echo got-input; else echo no-input; fi\n");
@@ -296,9 +314,9 @@ TEST_F(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
   EXPECT_EQ(Slurp(dir + "/.command.log"), "early-failure\nno-input\n");
 }
 
-TEST_F(LocalExecutorTest, TaskRunsInItsOwnProcessGroup) {
+TEST_P(LocalExecutorTest, TaskRunsInItsOwnProcessGroup) {
   LocalExecutor ex;
-  std::string dir = MakeTask("pg", "ps -o pgid= -p $$ | tr -d ' ' > pgid.txt\n");
+  std::string dir = MakeTask("pg", "ps -o pgid= -p $BASHPID | tr -d ' ' > pgid.txt\n");
   ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
   auto res = WaitFor(&ex, 1);
   ASSERT_EQ(res.size(), 1u);
@@ -309,7 +327,7 @@ TEST_F(LocalExecutorTest, TaskRunsInItsOwnProcessGroup) {
   }
 }
 
-TEST_F(LocalExecutorTest, SubmitProblemsAreReported) {
+TEST_P(LocalExecutorTest, SubmitProblemsAreReported) {
   LocalExecutor ex;
   TaskRun rel = Run(1, "relative/dir");
   Status st = ex.Submit(rel);
@@ -343,11 +361,11 @@ TEST_F(LocalExecutorTest, SubmitProblemsAreReported) {
   EXPECT_LT(SecondsSince(t0), 0.5);
 }
 
-TEST_F(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
+TEST_P(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
   pid_t pid;
   {
     LocalExecutor ex;
-    ASSERT_TRUE(ex.Submit(Run(1, MakeTask("orphan", "echo $$ > pid.txt\nsleep 30\n"))).ok());
+    ASSERT_TRUE(ex.Submit(Run(1, MakeTask("orphan", "echo $BASHPID > pid.txt\nsleep 30\n"))).ok());
     for (int i = 0; i < 200 && !fs::exists(root_ + "/orphan/pid.txt"); ++i) usleep(10000);
     usleep(20000);
     pid = std::stoi(Slurp(root_ + "/orphan/pid.txt"));
@@ -355,7 +373,7 @@ TEST_F(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
   EXPECT_NE(kill(pid, 0), 0);  // killed and reaped by us, not left a zombie
 }
 
-TEST_F(LocalExecutorTest, ManyShortTasksHaveLowOverhead) {
+TEST_P(LocalExecutorTest, ManyShortTasksHaveLowOverhead) {
   // The engine keeps about `cpus` tasks in flight; mimic that with 8 slots.
   LocalExecutor ex;
   const int kTasks = 300;
@@ -378,6 +396,103 @@ TEST_F(LocalExecutorTest, ManyShortTasksHaveLowOverhead) {
   std::printf("%d tasks in %.2f s (%.0f tasks/s)\n", kTasks, secs, kTasks / secs);
   EXPECT_LT(secs, 30.0);
 }
+
+TEST_P(LocalExecutorTest, ScriptsThatUseTheirPidGetABashOfTheirOwn) {
+  LocalExecutor ex;
+  // $$ must be the task's own pid, as under `bash .command.run`; a zygote's
+  // subshell would answer with the zygote's, so such tasks run directly.
+  std::string own = MakeTask("own", "echo \"$$ $BASHPID\" > ids.txt\nsleep 1\n");
+  std::string any = MakeTask("any", "echo $BASHPID > ids.txt\nsleep 1\n");
+  ASSERT_TRUE(ex.Submit(Run(1, own)).ok());
+  ASSERT_TRUE(ex.Submit(Run(2, any)).ok());
+  for (int i = 0; i < 300 && !(fs::exists(own + "/ids.txt") && fs::exists(any + "/ids.txt")); ++i)
+    usleep(10000);
+  usleep(20000);
+  std::istringstream ids(Slurp(own + "/ids.txt"));
+  pid_t dollar = 0, bashpid = 0;
+  ids >> dollar >> bashpid;
+  EXPECT_EQ(dollar, bashpid);
+  EXPECT_EQ(ParentOf(bashpid), getpid());
+  pid_t any_pid = std::stoi(Slurp(any + "/ids.txt"));
+  if (GetParam()) {
+    EXPECT_NE(ParentOf(any_pid), getpid()) << "expected a zygote to start it";
+  } else {
+    EXPECT_EQ(ParentOf(any_pid), getpid());
+  }
+  auto res = WaitFor(&ex, 2);
+  ASSERT_EQ(res.size(), 2u);
+  for (auto& r : res) {
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(std::stoi(r.native_id), r.id == 1 ? bashpid : any_pid);
+  }
+}
+
+TEST_P(LocalExecutorTest, ManyTasksInTurnReuseTheirZygotes) {
+  // Two slots, 40 tasks: each slot's tasks after the first are forked by the
+  // same long-lived bash, and the results stay right.
+  LocalExecutor ex;
+  std::set<pid_t> parents;
+  int next = 0, done = 0;
+  std::vector<std::string> dirs;
+  for (int i = 0; i < 40; ++i)
+    dirs.push_back(MakeTask("r" + std::to_string(i),
+                            "read -r _ _ _ ppid _ < /proc/$BASHPID/stat\necho $ppid > ppid.txt\n"
+                            "exit " + std::to_string(i % 3) + "\n"));
+  std::vector<TaskResult> out;
+  while (done < 40) {
+    while (next < 40 && ex.running() < 2) {
+      ASSERT_TRUE(ex.Submit(Run(next + 1, dirs[next])).ok());
+      ++next;
+    }
+    out.clear();
+    ASSERT_TRUE(ex.Poll(1000, &out).ok());
+    for (auto& r : out) {
+      EXPECT_EQ(r.outcome, Outcome::kExited);
+      EXPECT_EQ(r.exit_code, static_cast<int>(r.id - 1) % 3) << r.id;
+      parents.insert(std::stoi(Slurp(dirs[r.id - 1] + "/ppid.txt")));
+    }
+    done += static_cast<int>(out.size());
+  }
+  if (GetParam()) {
+    EXPECT_LE(parents.size(), 2u);
+    EXPECT_EQ(parents.count(getpid()), 0u);
+  } else {
+    EXPECT_EQ(parents, std::set<pid_t>{getpid()});
+  }
+}
+
+TEST_P(LocalExecutorTest, ALauncherThatDiesFailsItsTaskAndLeavesNothingBehind) {
+  if (!GetParam()) GTEST_SKIP() << "only zygotes can die under a task";
+  LocalExecutor ex;
+  std::string dir = MakeTask("victim", "echo $BASHPID > pid.txt\nsleep 30\n");
+  ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
+  for (int i = 0; i < 300 && !fs::exists(dir + "/pid.txt"); ++i) usleep(10000);
+  usleep(20000);
+  pid_t task = std::stoi(Slurp(dir + "/pid.txt"));
+  pid_t zygote = ParentOf(task);
+  ASSERT_NE(zygote, getpid());
+  ASSERT_EQ(kill(zygote, SIGKILL), 0);
+  auto res = WaitFor(&ex, 1, 5000);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0].outcome, Outcome::kSubmitFailed);
+  EXPECT_NE(res[0].message.find("exited unexpectedly"), std::string::npos) << res[0].message;
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = !ProcessAlive(task);
+    if (!gone) usleep(10000);
+  }
+  EXPECT_TRUE(gone) << "task " << task << " outlived its launcher";
+  // The next task gets a new launcher.
+  ASSERT_TRUE(ex.Submit(Run(2, MakeTask("next", "exit 4\n"))).ok());
+  res = WaitFor(&ex, 1);
+  ASSERT_EQ(res.size(), 1u);
+  EXPECT_EQ(res[0].exit_code, 4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Launch, LocalExecutorTest, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? std::string("Zygote") : std::string("OwnBash");
+                         });
 
 }  // namespace
 }  // namespace ferry

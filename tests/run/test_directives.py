@@ -243,3 +243,33 @@ def test_unknown_config_key_warns_with_hint_and_still_runs(ws):
     p = ok(ws.run("run", "."))
     assert "ferry.config:2:5" in p.stderr
     assert "queuSize" in p.stderr and "did you mean 'queueSize'" in p.stderr
+
+
+
+def _gone(pid):
+    """True once the process has exited (gone, or a zombie nobody reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_time_limit_kills_the_task_and_its_children(ws):
+    ws.write("pipeline.yml", """
+tasks:
+  slow:
+    time: 1s
+    script: |
+      sleep 60 &
+      echo $! > child.pid
+      wait
+""")
+    p = ws.run("run", ".", "-with-trace", "trace.tsv")
+    assert p.returncode == 1
+    assert "time limit" in p.stderr + p.stdout
+    child = int(open(ws.trace()[0]["workdir"] + "/child.pid").read())
+    deadline = time.time() + 5
+    while time.time() < deadline and not _gone(child):
+        time.sleep(0.05)
+    assert _gone(child), "the task's child outlived its time limit"

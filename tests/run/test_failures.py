@@ -155,3 +155,50 @@ tasks:
     recorded = {r["workdir"] for r in ws.trace()}
     left = {str(d.parent) for d in (ws.path / "work").rglob(".command.run")}
     assert left and left <= recorded, (left, recorded)
+
+
+def _alive(pid):
+    """True unless the process is gone or a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def test_ctrl_c_stops_forked_tasks_their_children_and_launchers(ws):
+    # Scripts without $$ are forked by ferry's long-lived launcher bashes
+    # (zygotes) rather than started as a bash of their own: Ctrl-C must still
+    # stop each task with everything it started, and leave no launcher behind.
+    marks = ws.path / "marks"
+    marks.mkdir()
+    ws.write("pipeline.yml", f"""
+tasks:
+  slow:
+    for_each: "{{{{ range(0, 2) }}}}"
+    output:
+      o: "s{{{{ item }}}}.txt"
+    script: |
+      sleep 60 &
+      echo $! > {marks}/child{{{{ item }}}}
+      read -r _ _ _ ppid _ < /proc/$BASHPID/stat
+      echo "$BASHPID $ppid" > {marks}/pid{{{{ item }}}}
+      wait
+      touch {{{{ output.o }}}}
+""")
+    proc = ws.popen("run", ".", "-with-trace", "trace.tsv")
+    assert _wait_for(marks / "pid0") and _wait_for(marks / "pid1")
+    time.sleep(0.2)
+    procs = []
+    for i in range(2):
+        task, launcher = (int(x) for x in (marks / f"pid{i}").read_text().split())
+        assert launcher != proc.pid  # forked by a launcher, not started by ferry
+        procs += [task, launcher, int((marks / f"child{i}").read_text())]
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert statuses(ws.trace("trace.tsv")) == ["ABORTED", "ABORTED"]
+    deadline = time.time() + 5
+    while time.time() < deadline and any(_alive(p) for p in procs):
+        time.sleep(0.05)
+    assert not [p for p in procs if _alive(p)], "processes survived Ctrl-C"

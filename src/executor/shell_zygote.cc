@@ -1,0 +1,220 @@
+#include "executor/shell_zygote.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "executor/spawn_setup.h"
+
+namespace ferry {
+
+namespace {
+
+// The zygote's program. The task's subshell turns job control off again
+// (`set -m` would give each of the task's background jobs a process group of
+// its own, out of reach of the executor's kill), closes the pid pipe, and
+// unsets the zygote's variables (the task must not see any of them).
+// A plain `wait` (not `wait -f`, which in bash 5.2 can spin forever once a
+// quick task's job was already cleaned up) also returns when the task is only
+// stopped (status 128 + SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU, and the process still
+// exists): then it waits again, pausing a second on stdin (ferry writes
+// nothing there while a task runs) so as not to spin. Job notifications go to
+// stderr, /dev/null.
+constexpr char kZygoteProgram[] =
+    "set -m\n"
+    "while IFS= read -r -d '' __ferry_zygote_dir; do\n"
+    "  ( set +m\n"
+    "    exec </dev/null >\"$__ferry_zygote_dir/.command.log\" 2>&1 3>&-\n"
+    "    cd \"$__ferry_zygote_dir\" || exit 1\n"
+    "    unset __ferry_zygote_dir __ferry_zygote_status\n"
+    "    . ./.command.run\n"
+    "  ) &\n"
+    "  printf '%d\\n' \"$!\" >&3\n"
+    "  wait \"$!\"; __ferry_zygote_status=$?\n"
+    "  while [ \"$__ferry_zygote_status\" -ge 147 ] && [ \"$__ferry_zygote_status\" -le 150 ] &&\n"
+    "        kill -0 \"$!\" 2>/dev/null; do\n"
+    "    read -r -t 1 -d '' __ferry_zygote_dir\n"
+    "    wait \"$!\"; __ferry_zygote_status=$?\n"
+    "  done\n"
+    "  printf '%d\\n' \"$__ferry_zygote_status\"\n"
+    "done\n";
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<ShellZygote>* out) {
+  // [0] its stdin, [1] pids (its fd 3), [2] exits (its stdout)
+  int fds[3][2];
+  int made = 0;
+  for (; made < 3; ++made)
+    if (pipe2(fds[made], O_CLOEXEC) != 0) break;
+  if (made < 3) {
+    int e = errno;
+    for (int i = 0; i < made; ++i) {
+      close(fds[i][0]);
+      close(fds[i][1]);
+    }
+    return Status::Failed(std::string("cannot create a pipe: ") + std::strerror(e));
+  }
+  SpawnSetup s;
+  posix_spawn_file_actions_adddup2(&s.fa, fds[0][0], 0);
+  posix_spawn_file_actions_adddup2(&s.fa, fds[2][1], 1);
+  posix_spawn_file_actions_addopen(&s.fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&s.fa, fds[1][1], 3);
+  posix_spawn_file_actions_addchdir_np(&s.fa, "/");
+  posix_spawn_file_actions_addclosefrom_np(&s.fa, 4);
+
+  std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  // $0 is what `bash .command.run` would give the task.
+  char arg0[] = "/bin/bash", arg1[] = "-c", arg3[] = ".command.run";
+  std::string program = kZygoteProgram;
+  char* argv[] = {arg0, arg1, program.data(), arg3, nullptr};
+
+  pid_t pid = -1;
+  int err = posix_spawn(&pid, "/bin/bash", &s.fa, &s.attr, argv, envp.data());
+  close(fds[0][0]);
+  close(fds[1][1]);
+  close(fds[2][1]);
+  if (err != 0) {
+    close(fds[0][1]);
+    close(fds[1][0]);
+    close(fds[2][0]);
+    return Status::Failed(std::string("cannot start /bin/bash: ") + std::strerror(err));
+  }
+  fcntl(fds[1][0], F_SETFL, O_NONBLOCK);
+  fcntl(fds[2][0], F_SETFL, O_NONBLOCK);
+  std::unique_ptr<ShellZygote> z(new ShellZygote());
+  z->pid_ = pid;
+  z->command_fd_ = fds[0][1];
+  z->pid_fd_ = fds[1][0];
+  z->exit_fd_ = fds[2][0];
+  *out = std::move(z);
+  return Status::Ok();
+}
+
+ShellZygote::~ShellZygote() { Stop(); }
+
+Status ShellZygote::Launch(const std::string& work_dir) {
+  if (command_fd_ < 0) return Status::Failed("the task launcher has stopped");
+  std::string msg = work_dir;
+  msg.push_back('\0');
+  // A zygote that died makes the write raise SIGPIPE, fatal by default: block
+  // it for the write and take back the one the write raised, so a dead
+  // zygote is an EPIPE here (ferry's own SIGPIPE handling is not ours to change).
+  sigset_t pipe_only, old_mask, pending;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE);
+  int err = 0;
+  for (size_t off = 0; off < msg.size();) {
+    ssize_t n = write(command_fd_, msg.data() + off, msg.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (err == EPIPE && !was_pending) {
+    struct timespec zero = {0, 0};
+    sigtimedwait(&pipe_only, nullptr, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (err != 0) return Status::Failed(std::string("cannot reach the task launcher: ") + std::strerror(err));
+  return Status::Ok();
+}
+
+bool ShellZygote::ReadNumbers(int fd, std::string* partial, std::vector<int>* out) {
+  if (fd < 0) return false;
+  bool alive = true;
+  char buf[256];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      partial->append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    alive = false;  // end of file or a real error
+    break;
+  }
+  size_t start = 0;
+  for (size_t nl; (nl = partial->find('\n', start)) != std::string::npos; start = nl + 1)
+    out->push_back(std::atoi(partial->c_str() + start));
+  partial->erase(0, start);
+  return alive;
+}
+
+pid_t ShellZygote::TaskPid() {
+  if (task_pid_ == 0) {
+    std::vector<int> pids;
+    ReadNumbers(pid_fd_, &pid_partial_, &pids);
+    if (!pids.empty()) task_pid_ = pids.back();
+  }
+  return task_pid_;
+}
+
+bool ShellZygote::ReadExits(std::vector<Exit>* out) {
+  std::vector<int> statuses;
+  bool alive = ReadNumbers(exit_fd_, &exit_partial_, &statuses);
+  // One task at a time: each exit belongs to the task whose pid the zygote
+  // wrote (before waiting for it, so it is readable by now).
+  for (int st : statuses) {
+    out->push_back({TaskPid(), st});
+    task_pid_ = 0;
+  }
+  return alive;
+}
+
+void ShellZygote::Stop(int grace_ms) {
+  if (pid_ < 0) return;
+  if (command_fd_ >= 0) {
+    close(command_fd_);
+    command_fd_ = -1;
+  }
+  if (!reaped_) {
+    const int64_t deadline = SteadyMs() + grace_ms;
+    for (;;) {
+      std::vector<Exit> exits;
+      bool alive = ReadExits(&exits);
+      // A task reported started and not (yet) ended is the zygote's child
+      // still, so its pid names its group and nothing else.
+      if (pid_t task = TaskPid(); task > 1) kill(-task, SIGKILL);
+      int64_t left = deadline - SteadyMs();
+      if (!alive || left <= 0) break;
+      pollfd p[2] = {{exit_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}};
+      poll(p, 2, static_cast<int>(left));
+    }
+    kill(pid_, SIGKILL);
+    int st;
+    while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+  for (int* fd : {&pid_fd_, &exit_fd_}) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+  }
+  pid_ = -1;
+}
+
+}  // namespace ferry
