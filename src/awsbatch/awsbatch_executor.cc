@@ -255,10 +255,13 @@ struct AwsBatchExecutor::Impl {
     return s;
   }
 
-  Status UploadFile(const std::string& path, int64_t size, const std::string& key) {
+  // Skipped when the object is there with the same size and (when both are
+  // known) the same MD5 ETag.
+  Status UploadFile(const std::string& path, int64_t size, const std::string& key, const std::string& md5 = "") {
     aws::S3ObjectInfo info;
     Status h = s3->Head(bucket, key, &info);
-    if (h.ok() && info.size == size) return Status::Ok();  // already staged (the key names its content)
+    bool comparable = !md5.empty() && info.etag_is_md5 && info.etag.find('-') == std::string::npos;
+    if (h.ok() && info.size == size && (!comparable || info.etag == md5)) return Status::Ok();
     return WithRetries(stop, [&] {
       aws::TransferManager tm(*s3, aws::TransferOptions{}, nullptr);
       Status result;
@@ -303,7 +306,7 @@ struct AwsBatchExecutor::Impl {
     FERRY_RETURN_IF_ERROR(Md5OfFile(source, &md5));
     int64_t size = static_cast<int64_t>(fs::file_size(source, ec));
     std::string key = root + "/.stage/" + md5 + "/" + base;
-    FERRY_RETURN_IF_ERROR(UploadFile(source, size, key).WithPrefix("staging input " + source));
+    FERRY_RETURN_IF_ERROR(UploadFile(source, size, key, md5).WithPrefix("staging input " + source));
     st->url = Url(key);
     return Status::Ok();
   }
