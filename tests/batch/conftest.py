@@ -75,6 +75,8 @@ class World:
         self.s3.create_bucket(Bucket=BUCKET)
         self.max_vcpus = max_vcpus
         self.write_emu_config()
+        # Requests before this index are the fixture's own set-up calls.
+        self.setup_requests = len(emu.requests())
 
     # --- workspace -----------------------------------------------------------
     def write(self, rel, text, mode=None):
@@ -135,7 +137,8 @@ executor.pollInterval = '200ms'
 
     # --- what the emulator saw -----------------------------------------------
     def requests(self, service=None, operation=None):
-        return [r for r in self.emu.requests()
+        """What the emulator was asked after the fixture's set-up."""
+        return [r for r in self.emu.requests()[self.setup_requests:]
                 if (service is None or r["service"] == service)
                 and (operation is None or r["operation"] == operation)]
 

@@ -22,7 +22,7 @@ tasks:
 RUNNABLE_WARNING_KEY = "aws.batch.runnableWarning"
 
 
-def setup(world, extra="", pipeline=ONE_TASK, **kw):
+def prepare(world, extra="", pipeline=ONE_TASK, **kw):
     world.write("pipeline.yml", pipeline)
     world.write("batch.config", awsbatch_config(extra=extra, **kw))
 
@@ -36,7 +36,7 @@ def assert_nothing_submitted(world):
 
 
 def test_queue_not_found_names_queue_and_region(world):
-    setup(world, extra="process.queue = 'no-such-queue'\naws.region = 'us-west-2'\n")
+    prepare(world, extra="process.queue = 'no-such-queue'\naws.region = 'us-west-2'\n")
     p = run(world)
     out = output(p)
     assert p.returncode == 2, out
@@ -50,7 +50,7 @@ def test_queue_not_found_names_queue_and_region(world):
 
 
 def test_missing_job_definition_is_named(world):
-    setup(world, extra="process.container = 'job-definition://missing'\n")
+    prepare(world, extra="process.container = 'job-definition://missing'\n")
     p = run(world)
     out = output(p)
     assert p.returncode == 2, out
@@ -61,7 +61,7 @@ def test_missing_job_definition_is_named(world):
 
 
 def test_no_credentials_says_where_ferry_looked(world):
-    setup(world)
+    prepare(world)
     p = run(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"))
     out = output(p)
     assert p.returncode == 2, out
@@ -72,7 +72,7 @@ def test_no_credentials_says_where_ferry_looked(world):
 
 
 def test_no_region_says_how_to_set_one(world):
-    setup(world)
+    prepare(world)
     p = run(world, drop_env=("AWS_REGION", "AWS_DEFAULT_REGION"))
     out = output(p)
     assert p.returncode == 2, out
@@ -82,21 +82,21 @@ def test_no_region_says_how_to_set_one(world):
 
 
 def test_access_denied_on_work_bucket_names_action_and_bucket(world):
-    setup(world)
+    prepare(world)
     world.emu.set_faults({"deny": [{"action": "s3:PutObject", "bucket": "ferry-work"}]})
     p = run(world)
     out = output(p)
     assert p.returncode == 2, out
     assert "PutObject" in out, out
     assert "ferry-work" in out, out
-    assert re.search(r"access denied|AccessDenied", out, re.I), out
+    assert re.search(r"denied", out, re.I), out
     assert_nothing_submitted(world)
 
 
 def test_job_without_exitcode_explains_unknown_termination(world):
     # The CLI the job wrapper needs is missing: the job dies before the task
     # runs and leaves no .exitcode.
-    setup(world, cli_path="/opt/nothing/bin/aws")
+    prepare(world, cli_path="/opt/nothing/bin/aws")
     p = run(world, "-with-trace", "trace.tsv")
     out = output(p)
     assert p.returncode == 1, out
@@ -143,12 +143,16 @@ class Collector:
 
 
 def wait_runnable_warning(world, pipeline, extra):
-    setup(world, extra=f"{RUNNABLE_WARNING_KEY} = '1s'\n" + extra, pipeline=pipeline)
+    prepare(world, extra=f"{RUNNABLE_WARNING_KEY} = '1s'\n" + extra, pipeline=pipeline)
+    shown = world.run("config", "show", ".", "-c", "batch.config")
+    assert shown.returncode == 0 and "warning" not in shown.stderr, \
+        f"ferry has no config key {RUNNABLE_WARNING_KEY} for the RUNNABLE warning threshold " \
+        f"(default 5 minutes, too long for a test):\n{shown.stderr}"
     proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false")
     seen = Collector(proc)
     try:
         world.wait_for("ferry's RUNNABLE warning",
-                       lambda: re.search(r"RUNNABLE", seen.get()), timeout=45)
+                       lambda: re.search(r"RUNNABLE", seen.get()), timeout=30)
         time.sleep(0.5)
         jobs = world.jobs("RUNNABLE")
         assert len(jobs) == 1
