@@ -255,10 +255,13 @@ struct AwsBatchExecutor::Impl {
     return s;
   }
 
-  Status UploadFile(const std::string& path, int64_t size, const std::string& key) {
+  // Skipped when the object is there with the same size and (when both are
+  // known) the same MD5 ETag.
+  Status UploadFile(const std::string& path, int64_t size, const std::string& key, const std::string& md5 = "") {
     aws::S3ObjectInfo info;
     Status h = s3->Head(bucket, key, &info);
-    if (h.ok() && info.size == size) return Status::Ok();  // already staged (the key names its content)
+    bool comparable = !md5.empty() && info.etag_is_md5 && info.etag.find('-') == std::string::npos;
+    if (h.ok() && info.size == size && (!comparable || info.etag == md5)) return Status::Ok();
     return WithRetries(stop, [&] {
       aws::TransferManager tm(*s3, aws::TransferOptions{}, nullptr);
       Status result;
@@ -303,7 +306,7 @@ struct AwsBatchExecutor::Impl {
     FERRY_RETURN_IF_ERROR(Md5OfFile(source, &md5));
     int64_t size = static_cast<int64_t>(fs::file_size(source, ec));
     std::string key = root + "/.stage/" + md5 + "/" + base;
-    FERRY_RETURN_IF_ERROR(UploadFile(source, size, key).WithPrefix("staging input " + source));
+    FERRY_RETURN_IF_ERROR(UploadFile(source, size, key, md5).WithPrefix("staging input " + source));
     st->url = Url(key);
     return Status::Ok();
   }
@@ -852,15 +855,18 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
       if (!jid.empty() && seen.insert(jid).second) to_end.push_back(jid);
     }
   }
-  // TerminateJob for all at once (paced by the limiter), then wait.
+  // TerminateJob for all at once (paced by the limiter), then wait for
+  // Batch to report them ended; a terminate that failed is sent again.
+  std::mutex dm;
+  std::set<std::string> unsent;
   {
-    std::mutex dm;
     std::condition_variable dcv;
     size_t done = 0;
     for (const auto& jid : to_end)
       m.batch->CallAsync("TerminateJob", {{"jobId", jid}, {"reason", "ferry run interrupted"}},
-                         [&](Status, json) {
+                         [&, jid](Status s, json) {
                            std::lock_guard<std::mutex> l(dm);
+                           if (!s.ok()) unsent.insert(jid);
                            done++;
                            dcv.notify_all();
                          });
@@ -869,6 +875,8 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
   }
   std::set<std::string> open(to_end.begin(), to_end.end());
   while (!open.empty()) {
+    for (auto it = unsent.begin(); it != unsent.end();)
+      it = m.batch->TerminateJob(*it, "ferry run interrupted").ok() ? unsent.erase(it) : std::next(it);
     std::vector<json> jobs;
     if (m.batch->DescribeJobs(std::vector<std::string>(open.begin(), open.end()), &jobs).ok()) {
       std::set<std::string> known;
@@ -878,11 +886,9 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
       }
       // Jobs Batch no longer knows about are not running either.
       for (auto it = open.begin(); it != open.end();) it = known.count(*it) ? std::next(it) : open.erase(it);
-      // A terminate that was lost (faults) is sent again.
-      for (const auto& jid : open) m.batch->TerminateJob(jid, "ferry run interrupted");
     }
     if (open.empty() || NowMs() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp<int64_t>(deadline - NowMs(), 1, 500)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp<int64_t>(deadline - NowMs(), 1, 250)));
   }
   std::lock_guard<std::mutex> l(m.mu);
   for (auto& r : m.outbox) aborted->push_back(std::move(r));

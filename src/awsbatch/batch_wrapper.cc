@@ -180,15 +180,17 @@ fi
 fi
 )SH";
   if (!t.outputs.empty()) {
-    o += "if [ \"$ferry_status\" -eq 0 ]; then\n";
+    o += "if [ \"$ferry_status\" -eq 0 ] && [ \"$ferry_terminated\" -eq 0 ]; then\n";
     for (const auto& out : t.outputs)
       o += "  ferry_bg ferry_put " + LocalWord(out) + " \"$ferry_work\"/" + ShellQuote(out) + "\n";
     o += "  ferry_wait_all || { ferry_say \"uploading the task's outputs failed\"; ferry_status=1; }\n";
     o += "fi\n";
   }
+  // Stopped (TerminateJob, timeout): be quick, Batch kills the job soon.
   o += R"SH(ferry_bg ferry_copy .command.out "$ferry_work/.command.out"
 ferry_bg ferry_copy .command.err "$ferry_work/.command.err"
 ferry_wait_all || true
+if [ "$ferry_terminated" -ne 0 ]; then exit 143; fi
 printf '%s' "$ferry_status" > .exitcode
 ferry_copy .exitcode "$ferry_work/.exitcode" || ferry_copy .exitcode "$ferry_work/.exitcode" || true
 exit "$ferry_status"

@@ -193,7 +193,9 @@ TEST_F(WrapperRun, TermIsForwardedToTheTask) {
   ASSERT_NE(fgets(buf, sizeof buf, f), nullptr);
   pclose(f);
   EXPECT_EQ(Read(root_ / "term.txt"), "got-term\n");
-  EXPECT_EQ(std::string(buf), "9\n");
+  EXPECT_EQ(std::string(buf), "143\n");  // stopped: no outputs, no .exitcode, quick exit
+  EXPECT_FALSE(fs::exists(s3_ / "bucket" / "w" / "4" / ".exitcode"));
+  EXPECT_TRUE(fs::exists(s3_ / "bucket" / "w" / "4" / ".command.log"));
 }
 
 TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
