@@ -97,7 +97,7 @@ TEST(BatchClient, ThrottlingIsRetriedAndSlowsTheLimiter) {
   EXPECT_EQ(calls.load(), 3);
   EXPECT_EQ(c.throttled_calls(), 1);  // one call, however many attempts were refused
   EXPECT_EQ(limiter->throttled_count(), 2);
-  EXPECT_DOUBLE_EQ(limiter->rate(), 10);
+  EXPECT_DOUBLE_EQ(limiter->rate(), 20);  // two throttles in a row: one halving
   EXPECT_EQ(c.calls_by_operation().at("TerminateJob"), 1);  // retries are not calls
 }
 

@@ -14,6 +14,8 @@ constexpr int kRecoverAfter = 100;
 // window ever sees more than the current rate (a larger burst would let a
 // window see burst + rate).
 constexpr double kCapacity = 1.0;
+// Answers the throttling decision looks at.
+constexpr size_t kWindow = 20;
 }  // namespace
 
 RateLimiter::RateLimiter(double per_second)
@@ -55,17 +57,31 @@ void RateLimiter::Acquire() {
   while (!TryAcquire(&wait)) std::this_thread::sleep_for(wait);
 }
 
+void RateLimiter::NoteLocked(bool throttled) {
+  recent_.push_back(throttled);
+  recent_throttled_ += throttled;
+  if (recent_.size() > kWindow) {
+    recent_throttled_ -= recent_.front();
+    recent_.pop_front();
+  }
+}
+
 void RateLimiter::OnThrottled() {
   std::lock_guard<std::mutex> l(mu_);
   throttled_++;
   successes_ = 0;
+  NoteLocked(true);
   if (configured_ <= 0) return;
+  if (recent_throttled_ < 2 || recent_throttled_ * 4 < static_cast<int>(recent_.size())) return;
   RefillLocked(Clock::now());
   rate_ = std::max(kFloorPerSecond, rate_ / 2);
+  recent_.clear();  // one burst halves once
+  recent_throttled_ = 0;
 }
 
 void RateLimiter::OnSuccess() {
   std::lock_guard<std::mutex> l(mu_);
+  NoteLocked(false);
   if (configured_ <= 0 || rate_ >= configured_) return;
   if (++successes_ < kRecoverAfter) return;
   successes_ = 0;

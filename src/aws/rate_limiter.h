@@ -1,12 +1,16 @@
 // RateLimiter: one token bucket that every AWS Batch control-plane call of a
 // process draws from, so a run never exceeds the account's request rate
-// (Batch allows 50 calls/s per account and region). On a throttling answer the
-// rate halves (down to a floor of one call a minute) and it climbs back by
-// 20% after every 100 successes, up to the configured rate. Thread-safe.
+// (Batch allows 50 calls/s per account and region). When throttling answers
+// pile up (at least 2, and at least a quarter of the last 20 answers) the
+// rate halves (down to a floor of one call a minute); a stray throttle among
+// many successes does not, or random throttling would ratchet the rate down
+// to the floor. It climbs back by 20% after every 100 successes, up to the
+// configured rate. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 
 namespace ferry::aws {
@@ -23,7 +27,7 @@ class RateLimiter {
   // Blocks until a token is available, then takes it.
   void Acquire();
 
-  void OnThrottled();  // halve the current rate
+  void OnThrottled();  // a throttled answer: may halve the current rate
   void OnSuccess();    // count towards recovery
 
   double rate() const;          // current calls per second
@@ -39,6 +43,10 @@ class RateLimiter {
   double configured_, rate_, tokens_;
   Clock::time_point last_;
   int successes_ = 0, throttled_ = 0;
+  // The last answers, oldest first (true = throttled), cleared on halving.
+  std::deque<bool> recent_;
+  int recent_throttled_ = 0;
+  void NoteLocked(bool throttled);
   // Sliding window for peak_per_second(): start of the current second and
   // how many were taken in it (approximation good to one window).
   Clock::time_point window_start_;

@@ -49,24 +49,39 @@ TEST(RateLimiter, PeakNeverExceedsTheRateUnderContention) {
 
 TEST(RateLimiter, ThrottlingHalvesDownToTheFloorAndSuccessesRecover) {
   RateLimiter l(50);
+  l.OnThrottled();  // one stray throttle: not yet
+  EXPECT_DOUBLE_EQ(l.rate(), 50);
   l.OnThrottled();
   EXPECT_DOUBLE_EQ(l.rate(), 25);
-  EXPECT_EQ(l.throttled_count(), 1);
+  EXPECT_EQ(l.throttled_count(), 2);
   for (int i = 0; i < 99; i++) l.OnSuccess();
   EXPECT_DOUBLE_EQ(l.rate(), 25);
   l.OnSuccess();
   EXPECT_DOUBLE_EQ(l.rate(), 30);
   for (int i = 0; i < 2000; i++) l.OnSuccess();
   EXPECT_DOUBLE_EQ(l.rate(), 50);  // capped at the configured rate
-  for (int i = 0; i < 30; i++) l.OnThrottled();
+  for (int i = 0; i < 60; i++) l.OnThrottled();
   EXPECT_NEAR(l.rate(), 1.0 / 60.0, 1e-9);
   EXPECT_DOUBLE_EQ(l.configured(), 50);
 }
 
+TEST(RateLimiter, StrayThrottlesAmongSuccessesDoNotRatchetTheRateDown) {
+  // 10% of answers throttled at random, as under fault injection: the rate
+  // must stay usable.
+  RateLimiter l(50);
+  for (int i = 0; i < 5000; i++) {
+    if (i % 10 == 3) l.OnThrottled();
+    else l.OnSuccess();
+  }
+  EXPECT_GE(l.rate(), 25);
+  // A real burst (every answer throttled) still slows it at once.
+  for (int i = 0; i < 4; i++) l.OnThrottled();
+  EXPECT_LE(l.rate(), 25);
+}
+
 TEST(RateLimiter, ThrottledRateSlowsTheNextCalls) {
   RateLimiter l(100);
-  l.OnThrottled();
-  l.OnThrottled();  // 25/s: 40 ms apart
+  for (int i = 0; i < 4; i++) l.OnThrottled();  // 25/s: 40 ms apart
   std::chrono::milliseconds wait{0};
   while (!l.TryAcquire(&wait)) std::this_thread::sleep_for(wait);
   EXPECT_FALSE(l.TryAcquire(&wait));

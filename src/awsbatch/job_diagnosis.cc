@@ -54,6 +54,13 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
     m += "\n  log (" + log_group + (stream.empty() ? "" : " / " + stream) + "): " +
          (log_note.empty() ? std::string("empty") : log_note);
   }
+  if (reason.rfind("Host EC2", 0) == 0) {
+    int lost = CountSpotRetries(job);
+    m += "\n  the job's host was terminated (e.g. a spot instance reclaimed) on " + std::to_string(lost) + " attempt" +
+         (lost == 1 ? "" : "s") + ": raise aws.batch.maxSpotAttempts so Batch retries it more often, or let the " +
+         "process's errorStrategy retry it";
+    return m;
+  }
   m += "\n  usual causes: the container image's entrypoint does not run the command it is given (it must run"
        " `bash -c ...` as passed), or the AWS CLI '" +
        cli +

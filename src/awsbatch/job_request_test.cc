@@ -135,6 +135,15 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
   EXPECT_NE(m.find("entrypoint"), std::string::npos);
   EXPECT_NE(m.find("cliPath"), std::string::npos);
 
+  json spot = {{"jobId", "j-3"},
+               {"statusReason", "Host EC2 (instance i-2) terminated."},
+               {"attempts", {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
+                             {{"statusReason", "Host EC2 (instance i-2) terminated."}}}}};
+  m = UnknownFailureMessage(spot, "/aws/batch/job", {}, "no log stream", "aws");
+  EXPECT_NE(m.find("terminated (e.g. a spot instance reclaimed) on 2 attempts"), std::string::npos) << m;
+  EXPECT_NE(m.find("maxSpotAttempts"), std::string::npos) << m;
+  EXPECT_EQ(m.find("entrypoint"), std::string::npos) << m;
+
   json stuck = {{"jobId", "j-2"}, {"statusReason", "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - x"}};
   std::string w = RunnableWarning("big (1)", stuck, "q1", 64, 512LL << 30, 600000);
   EXPECT_NE(w.find("big (1)"), std::string::npos);

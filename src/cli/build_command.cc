@@ -5,7 +5,6 @@
 // the local list of past builds. The pieces live in src/build; this file
 // parses the command line and runs them in order.
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,6 +28,7 @@
 #include "aws/logs_client.h"
 #include "aws/rate_limiter.h"
 #include "aws/s3_client.h"
+#include "aws/s3_progress.h"
 #include "aws/session.h"
 #include "build/build_history.h"
 #include "build/build_job.h"
@@ -310,6 +310,32 @@ class BatchBuild {
     return exit_code_;
   }
 
+  // For `--list --aws-batch`: asks Batch about every recorded build that has
+  // not ended, so the list shows current statuses. Jobs Batch has forgotten
+  // keep their last recorded status.
+  Status RefreshHistory() {
+    OpenHistory();
+    if (!history_) return Status::Ok();
+    std::vector<BuildRecord> records;
+    FERRY_RETURN_IF_ERROR(history_->List(&records));
+    std::vector<std::string> open;
+    for (const auto& r : records)
+      if (!build::IsTerminal(r.status)) open.push_back(r.job_id);
+    if (open.empty()) return Status::Ok();
+    FERRY_RETURN_IF_ERROR(LoadSettings());
+    FERRY_RETURN_IF_ERROR(OpenAws());
+    std::vector<json> jobs;
+    FERRY_RETURN_IF_ERROR(batch_->DescribeJobs(open, &jobs));
+    for (const auto& j : jobs) {
+      build::JobState state = build::ParseJobState(j);
+      bool found = false;
+      record_ = BuildRecord{};
+      FERRY_RETURN_IF_ERROR(history_->Find(state.job_id, &record_, &found));
+      RecordStatus(state);
+    }
+    return Status::Ok();
+  }
+
  private:
   FILE* out() const { return HumanOut(a_); }
 
@@ -354,6 +380,8 @@ class BatchBuild {
     // must go too; on AWS the job finds S3 by itself.
     if (s3_->endpoint().custom) jo.endpoint_url = s3_->endpoint().Url();
     jo.tree_url = where_.TreeUrl();
+    // The job sends results back by the same exclusion rules as the upload.
+    FERRY_RETURN_IF_ERROR(build::UploadExcludes(abs_dir_, a_.exclude_upload, &jo.exclude));
     build::SubmitSpec spec;
     spec.job_name = build::JobNameFor(abs_dir_);
     spec.queue = settings_.queue.value;
@@ -433,8 +461,8 @@ class BatchBuild {
                                                                                           job.job_id));
       std::fprintf(out(), "Canceled job %s (it stops within moments; ferry build --list shows its last status)\n",
                    job.job_id.c_str());
-      record_.status = job.status;
       RecordStatus(job);
+      if (a_.json) PrintJson(build::BuildRecordJson(record_));
       return Status::Ok();
     }
     bool download = !a_.no_download;
@@ -605,8 +633,15 @@ class BatchBuild {
     build::UploadReport ur;
     std::fprintf(out(), "Uploading %s to %s\n", abs_dir_.c_str(), where_.TreeUrl().c_str());
     std::fflush(out());
-    Status s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+    aws::TransferProgress progress;
+    uo.progress = &progress;
+    Status s;
+    {
+      aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));  // erased when the upload ends
+      s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+    }
     if (!s.ok()) return BucketProblem("Uploading the build directory to", s);
+    for (const auto& w : ur.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     std::fprintf(out(), "Uploaded %lld of %lld files (%s), removed %lld from the mirror\n",
                  static_cast<long long>(ur.files_uploaded), static_cast<long long>(ur.files_total),
                  FormatMemory(ur.bytes_uploaded).c_str(), static_cast<long long>(ur.files_deleted));
@@ -620,7 +655,13 @@ class BatchBuild {
     build::DownloadReport r;
     std::fprintf(out(), "Downloading results into %s\n", abs_dir_.c_str());
     std::fflush(out());
-    Status s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+    aws::TransferProgress progress;
+    d.progress = &progress;
+    Status s;
+    {
+      aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));
+      s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+    }
     for (const auto& refused : r.refused) std::fprintf(stderr, "warning: not downloaded: %s\n", refused.c_str());
     if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
     std::fprintf(out(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
@@ -686,7 +727,7 @@ class BatchBuild {
   int exit_code_ = 0;
 };
 
-int RunLocalBuild(const BuildArgs& a, const aws::Env& env) {
+int RunLocalBuild(const BuildArgs& a) {
   if (a.dir.empty()) return Fail(Status::Invalid("no build directory given (usage: ferry build --local DIR)"));
   std::string abs;
   if (Status s = CheckDir(a.dir, &abs); !s.ok()) return Fail(s);
@@ -699,7 +740,6 @@ int RunLocalBuild(const BuildArgs& a, const aws::Env& env) {
   f.memory = a.flags.memory;
   aws::MapEnv no_env;
   if (Status s = build::ResolveBuildSettings(f, no_env, nullptr, "", &settings); !s.ok()) return Fail(s);
-  (void)env;
   build::WorkflowRequest wr;
   wr.kind = kind;
   wr.exec = a.exec;
@@ -730,14 +770,20 @@ int BuildCommand(const std::vector<std::string>& args) {
     return 0;
   }
   auto env = std::make_shared<aws::ProcessEnv>();
-  if (a.list) return ListBuilds(a, *env);
+  if (a.list) {
+    if (a.aws_batch) {
+      Status s = BatchBuild(a, env).RefreshHistory();
+      if (!s.ok()) std::fprintf(stderr, "warning: could not ask AWS Batch for current statuses: %s\n", s.message().c_str());
+    }
+    return ListBuilds(a, *env);
+  }
   if (a.local && a.aws_batch) return Fail(Status::Invalid("--local and --aws-batch exclude each other: pick one"));
   if (!a.aws_batch) {
     const char* batch_only = !a.attach.empty() ? "--attach" : a.detach ? "--detach" : a.cancel ? "--cancel" : nullptr;
     if (batch_only)
       return Fail(Status::Invalid(std::string(batch_only) +
                                   " only applies to AWS Batch builds: did you forget --aws-batch?"));
-    return RunLocalBuild(a, *env);
+    return RunLocalBuild(a);
   }
   return BatchBuild(std::move(a), env).Run();
 }

@@ -69,7 +69,7 @@ Status Builder::Validate() const {
   return Status::Ok();
 }
 
-TaskRun Builder::MakeRun(const Task& t, const Directives& d, const std::string& script) const {
+TaskRun Builder::MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files) const {
   TaskRun run;
   run.id = t.id();
   run.name = t.display;
@@ -82,10 +82,12 @@ TaskRun Builder::MakeRun(const Task& t, const Directives& d, const std::string& 
   run.accelerators = d.accelerator;
   run.env = opts_.env;
   run.process = t.spec->name;
-  run.script = TaskScriptFile(script);
-  run.inputs.reserve(t.staged.size());
-  for (const auto& in : t.staged) run.inputs.emplace_back(in.source, in.name);
-  run.outputs = t.OutputPaths();
+  if (with_files) {
+    run.script = TaskScriptFile(script);
+    run.inputs.reserve(t.staged.size());
+    for (const auto& in : t.staged) run.inputs.emplace_back(in.source, in.name);
+    run.outputs = t.OutputPaths();
+  }
   if (d.array > 0 && t.item_index >= 0) {
     run.array_key = t.spec->name;
     run.array_size = d.array;
@@ -95,7 +97,7 @@ TaskRun Builder::MakeRun(const Task& t, const Directives& d, const std::string& 
 
 Status Builder::Preflight() {
   std::map<std::string, std::vector<TaskRun>> planned;
-  for (const auto& t : graph_->tasks) planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script));
+  for (const auto& t : graph_->tasks) planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
   for (auto& [name, runs] : planned) {
     auto it = executors_.find(name);
     if (it == executors_.end() || !it->second.executor) continue;  // Validate() reports it

@@ -93,7 +93,9 @@ class Builder {
   Status PrepareTask(const Task& t, const std::string& script);
   WorkStore* StoreFor(const Task& t);
   Status PublishTask(const Task& t, const std::string& publish);
-  TaskRun MakeRun(const Task& t, const Directives& d, const std::string& script) const;
+  // with_files=false leaves script, inputs and outputs empty (Preflight
+  // only looks at settings; 100,000 copies of scripts would be waste).
+  TaskRun MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files = true) const;
 
   TaskGraph* graph_;
   Expander* expander_;

@@ -265,6 +265,10 @@ def test_list_and_json(batch, tmp_path):
     assert listed[job_id]["status"] == "SUCCEEDED" and listed[job_id]["ended_at"]
     assert listed[running_id]["ended_at"] is None
     batch.batch.terminate_job(jobId=running_id, reason="test over")
+    wait_status(batch, running_id, ("FAILED",))
+    r = batch.ferry("build", "--list", "--aws-batch", "--json")  # asks Batch about unfinished builds
+    listed = {j["job_id"]: j for j in map(json.loads, r.stdout.splitlines())}
+    assert listed[running_id]["status"] == "FAILED" and listed[running_id]["ended_at"]
 
     # The list outlives Batch's memory of the job: a fresh emulator knows
     # nothing, the list still shows the build.
