@@ -5,6 +5,10 @@ under running jobs (spot-style), with aws.batch.maxSpotAttempts = 5.
 Jobs stage with ferry's own S3 client (aws.batch.cliPath = build/ferry): the
 same faults hit it, and 200 jobs of the Python aws CLI would need minutes of
 CPU on a small machine."""
+import collections
+import subprocess
+import time
+
 from conftest import FERRY, awsbatch_config, ok, output
 
 N = 200
@@ -36,11 +40,32 @@ FAULTS = {
 }
 
 
+TIME_LIMIT = 300
+
+
+def stall_report(world):
+    """Why a run did not finish in time, from the emulator's request log."""
+    now_ms = time.time() * 1000
+    batch = world.requests("batch")
+    ops = collections.Counter((r["operation"], r.get("fault") or r["status"]) for r in batch)
+    recent = [r for r in batch if now_ms - r.get("time_ms", 0) < 60_000]
+    last = max((r.get("time_ms", 0) for r in batch), default=0)
+    return (f"ferry run did not finish within {TIME_LIMIT}s: {len(world.submitted_jobs())} of {N + 1} tasks "
+            f"submitted, {len(world.jobs('SUCCEEDED'))} jobs succeeded; {len(recent)} Batch calls in the last "
+            f"60 s, the last {(now_ms - last) / 1000:.0f} s ago; Batch calls by (operation, fault/status): "
+            f"{dict(ops)}")
+
+
 def test_200_tasks_complete_under_api_faults_and_host_terminations(world):
     world.write("pipeline.yml", PIPELINE)
     world.write("batch.config", awsbatch_config(cli_path=FERRY, extra="aws.batch.maxSpotAttempts = 5\n"))
     world.emu.set_faults(FAULTS)
-    p = world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv", timeout=800)
+    try:
+        # Fault-free, this run takes well under a minute on 2 cores.
+        p = world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv", timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        world.emu.set_faults({})
+        raise AssertionError(stall_report(world)) from None
     world.emu.set_faults({})
     ok(p)
 
