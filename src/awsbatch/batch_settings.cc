@@ -161,6 +161,9 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
   FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxTransferAttempts", 1, &n));
   o.max_transfer_attempts = static_cast<int>(n);
   FERRY_RETURN_IF_ERROR(GetDuration(c, "aws.batch.delayBetweenAttempts", &o.delay_between_attempts_ms));
+  // ferry's own key: how long a job may sit in RUNNABLE before ferry warns
+  // that the queue's compute environments may never run it.
+  FERRY_RETURN_IF_ERROR(GetDuration(c, "aws.batch.runnableWarning", &o.runnable_warning_ms));
   n = o.max_spot_attempts;
   FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxSpotAttempts", 0, &n));
   o.max_spot_attempts = static_cast<int>(n);

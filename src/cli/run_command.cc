@@ -219,6 +219,10 @@ Status SetUpAws(const Config& config, const TaskGraph& graph, const std::string&
   if (!batch && !s3) return Status::Ok();
   aws::AwsSettings settings;
   FERRY_RETURN_IF_ERROR(AwsSettingsFromConfig(config, &settings));
+  // A run makes thousands of calls over hours: three attempts (the SDKs'
+  // default) turn a brief S3 or Batch brown-out into a failed task. Without
+  // aws.client.maxErrorRetry or AWS_MAX_ATTEMPTS, allow eight.
+  if (settings.max_attempts == 0 && !std::getenv("AWS_MAX_ATTEMPTS")) settings.max_attempts = 8;
   AwsBatchOptions options;
   double submit_rate = 50;
   FERRY_RETURN_IF_ERROR(BatchOptionsFromConfig(config, &options, &submit_rate));
@@ -357,6 +361,9 @@ int Run(const RunArgs& ra) {
   if (aws.batch) {
     executors["awsbatch"].executor = aws.batch.get();
     executors["awsbatch"].max_running = aws.queue_size;
+    // Batch needs a few seconds to confirm that terminated jobs ended; leaving
+    // sooner would report jobs as stopped that are still RUNNING.
+    bopts.abort_grace_ms = 20000;
   } else {
     executors.erase("awsbatch");
   }

@@ -97,6 +97,7 @@ Schema BuildSchema() {
   AddKey(&s, b + "maxParallelTransfers", Int(1));
   AddKey(&s, b + "maxTransferAttempts", Int(1));
   AddKey(&s, b + "delayBetweenAttempts", D);
+  AddKey(&s, b + "runnableWarning", D);
   AddKey(&s, b + "maxSpotAttempts", Int(0));
   AddKey(&s, b + "retryMode", Choice("standard|legacy|adaptive|built-in"));
   AddKey(&s, b + "schedulingPriority", Int(INT64_MIN));

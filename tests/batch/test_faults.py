@@ -1,6 +1,6 @@
 """A 200-task run completes with the right answer while a fifth of Batch and
 S3 calls fail (throttling, 500s, connection resets) and hosts are reclaimed
-under running jobs (spot-style), with aws.batch.maxSpotAttempts = 5.
+under running jobs (spot-style), with aws.batch.maxSpotAttempts = 10 (the emulator may end a host in any second of a job, so long jobs lose several).
 
 Jobs stage with ferry's own S3 client (aws.batch.cliPath = build/ferry): the
 same faults hit it, and 200 jobs of the Python aws CLI would need minutes of
@@ -58,7 +58,7 @@ def stall_report(world):
 
 def test_200_tasks_complete_under_api_faults_and_host_terminations(world):
     world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY, extra="aws.batch.maxSpotAttempts = 5\n"))
+    world.write("batch.config", awsbatch_config(cli_path=FERRY, extra="aws.batch.maxSpotAttempts = 10\n"))
     world.emu.set_faults(FAULTS)
     try:
         # Fault-free, this run takes well under a minute on 2 cores.
