@@ -32,7 +32,8 @@ def test_ctrl_c_terminates_every_job_and_resume_completes(world):
     proc = world.popen("run", ".", "-c", "batch.config", "-with-trace", "t1.tsv", "-ansi-log", "false")
     try:
         world.wait_for("the quick tasks to finish and slow ones to run",
-                       lambda: len(world.jobs("SUCCEEDED")) >= 10 and world.jobs("RUNNING"), timeout=90)
+                       lambda: len(world.jobs("SUCCEEDED")) >= 10 and world.jobs("RUNNING")
+                       and len(world.submitted_jobs()) == 50, timeout=90)
         assert len(world.jobs("SUCCEEDED")) == 10  # the slow ones sleep 30 s
         assert len(world.submitted_jobs()) == 50
     except BaseException:
