@@ -874,6 +874,9 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
     dcv.wait(l, [&] { return done == to_end.size(); });
   }
   std::set<std::string> open(to_end.begin(), to_end.end());
+  // Plain jobs that turn out to have finished successfully before the
+  // terminate reached them: their tasks completed and are reported so.
+  std::set<std::string> succeeded;
   while (!open.empty()) {
     for (auto it = unsent.begin(); it != unsent.end();)
       it = m.batch->TerminateJob(*it, "ferry run interrupted").ok() ? unsent.erase(it) : std::next(it);
@@ -882,6 +885,7 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
       std::set<std::string> known;
       for (const json& j : jobs) {
         known.insert(JsonStr(j, "jobId"));
+        if (JsonStr(j, "status") == "SUCCEEDED") succeeded.insert(JsonStr(j, "jobId"));
         if (IsTerminalStatus(JsonStr(j, "status"))) open.erase(JsonStr(j, "jobId"));
       }
       // Jobs Batch no longer knows about are not running either.
@@ -903,6 +907,13 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
     r.submit_ms = t.submit_ms;
     r.end_ms = now;
     r.message = "stopped: the run was interrupted";
+    if (t.parent.empty() && succeeded.count(t.job_id)) {
+      // The wrapper exits 0 only when the task did, after its outputs and
+      // .exitcode were uploaded.
+      r.outcome = TaskResult::Outcome::kExited;
+      r.exit_code = 0;
+      r.message.clear();
+    }
     aborted->push_back(std::move(r));
     t.state = Impl::State::kDone;
   }

@@ -33,7 +33,7 @@ nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_defin
     env.push_back({{"name", "AWS_RETRY_MODE"}, {"value", s.retry_mode}});
   // The CLI's own retries absorb S3 throttling and errors inside the job;
   // the wrapper's transfer attempts come on top.
-  env.push_back({{"name", "AWS_MAX_ATTEMPTS"}, {"value", std::to_string(std::max(5, s.max_transfer_attempts))}});
+  env.push_back({{"name", "AWS_MAX_ATTEMPTS"}, {"value", std::to_string(std::max(8, s.max_transfer_attempts))}});
   env.push_back({{"name", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"}, {"value", "5"}});
   nlohmann::json req = {
       {"jobName", BatchJobName(run.process.empty() ? run.name : run.process)},

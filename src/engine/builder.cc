@@ -319,11 +319,21 @@ void Builder::ReportFailure(uint32_t idx, const std::string& why, const std::str
 }
 
 void Builder::AbortRunning() {
+  // HandleResult() below may fail a task and ask to abort again: the
+  // executors are being stopped already.
+  if (aborting_) return;
+  aborting_ = true;
   std::vector<TaskResult> aborted;
   for (auto& [name, slot] : executors_) slot.executor->AbortAll(opts_.abort_grace_ms, &aborted);
   for (const auto& r : aborted) {
     uint32_t idx = static_cast<uint32_t>(r.id - 1);
     if (state_[idx].done) continue;
+    // A task that finished successfully before it could be stopped keeps
+    // its result (and a later -resume reuses it).
+    if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
+      HandleResult(r);
+      continue;
+    }
     state_[idx].done = true;
     running_--;
     stats_.aborted++;

@@ -113,6 +113,7 @@ class Builder {
   std::set<uint32_t> ready_;  // in task order, so earlier tasks start first
   size_t running_ = 0;
   bool stop_new_ = false;
+  bool aborting_ = false;
   Status failure_;
   BuildStats stats_;
 };
