@@ -36,7 +36,11 @@ FAULTS = {
     "throttle": {"batch": 0.07, "s3": 0.07},
     "error_500": {"batch": 0.07, "s3": 0.07},
     "connection_reset": {"batch": 0.06, "s3": 0.06},
-    "host_termination": 0.1,
+    # The emulator ends a running job's host with this probability in each
+    # second it runs: with jobs of 1-4 s that is about 10% of jobs, as the
+    # acceptance test asks (0.1 a second would end most attempts of a slow
+    # gather job under a sanitizer build).
+    "host_termination": 0.03,
 }
 
 
