@@ -286,9 +286,9 @@ TEST_F(TemplateTest, ItemMissingOutsideForEach) {
   EXPECT_EQ(st.message(), "t.yml:1:4: 'item' is only defined in a task with for_each (and not inside for_each itself)");
 }
 
-TEST_F(TemplateTest, EvaluationIsFastAndDoesNotCopyBigLists) {
-  // A fan-in over 100,000 upstream files plus per-task templates for 100,000
-  // tasks must stay well within the engine's budget.
+TEST_F(TemplateTest, FanInSharesTheUpstreamListInsteadOfCopyingIt) {
+  // A fan-in over 100,000 upstream files is evaluated once per downstream
+  // task; copying the list each time would make big gathers quadratic.
   ValueList big;
   for (int i = 0; i < 100000; ++i) big.emplace_back("/work/aa/" + std::to_string(i) + ".count");
   ValueMap out;
@@ -298,20 +298,16 @@ TEST_F(TemplateTest, EvaluationIsFastAndDoesNotCopyBigLists) {
   ctx.roots.Set("count", Value(std::move(up)));
   Template per_task = MustParse("{{ item.stem }}.count");
   Template fan_in = MustParse("{{ count.output.counts }}");
-  auto start = std::chrono::steady_clock::now();
-  Value v;
-  for (int i = 0; i < 100000; ++i) {
+  Value first, again, name;
+  ASSERT_TRUE(fan_in.Evaluate(ctx, &first).ok());
+  for (int i = 0; i < 1000; ++i) {
     ctx.roots.Set("item", Value("/data/s" + std::to_string(i) + ".txt"));
-    ASSERT_TRUE(per_task.Evaluate(ctx, &v).ok());
-    ASSERT_TRUE(fan_in.Evaluate(ctx, &v).ok());
+    ASSERT_TRUE(per_task.Evaluate(ctx, &name).ok());
+    ASSERT_TRUE(fan_in.Evaluate(ctx, &again).ok());
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(v.as_list().size(), 100000u);
-#ifdef NDEBUG
-  EXPECT_LT(secs, 0.5);  // optimized builds take ~0.08 s
-#else
-  EXPECT_LT(secs, 10.0);  // Debug + sanitizers run ~25x slower
-#endif
+  EXPECT_EQ(name.as_string(), "s999.count");
+  ASSERT_EQ(again.as_list().size(), 100000u);
+  EXPECT_EQ(&first.as_list(), &again.as_list());  // the same list, not a copy
 }
 
 class RealHostTest : public ::testing::Test {

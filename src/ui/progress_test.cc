@@ -116,7 +116,6 @@ TEST(ProgressTest, AnsiModeThrottlesRedraws) {
   EXPECT_LE(redraws, allowed) << "in " << secs << " s";
   EXPECT_LT(out.size(), 10000u);  // a few redraws, not 10,000
   EXPECT_NE(out.find("[ 50%] 5000 of 10000"), std::string::npos);
-  EXPECT_LT(secs, 2.0);
 }
 
 TEST(ProgressTest, TickCatchesUpAfterEventsStop) {
@@ -138,15 +137,15 @@ TEST(ProgressTest, TickCatchesUpAfterEventsStop) {
   EXPECT_EQ(c.text().size(), len);
 }
 
-TEST(ProgressTest, PlainModeHandlesTenThousandEventsQuickly) {
-  FILE* devnull = std::fopen("/dev/null", "w");
-  ASSERT_NE(devnull, nullptr);
-  auto p = MakeProgress(false, devnull);
-  auto t0 = std::chrono::steady_clock::now();
+TEST(ProgressTest, PlainModeWritesOneLinePerEventWithoutRedraws) {
+  // Plain mode is for logs and pipes: every event is one line, nothing is
+  // redrawn (no cursor movement), however many events arrive.
+  Capture c;
+  auto p = MakeProgress(false, c.file());
   for (int i = 0; i < 10000; ++i) p->Event(Ev("count", i, "COMPLETED", 0));
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fclose(devnull);
-  EXPECT_LT(secs, 2.0);
+  std::string out = c.text();
+  EXPECT_EQ(Count(out, "\n"), 10000u);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
 }
 
 }  // namespace
