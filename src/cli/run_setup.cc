@@ -87,4 +87,13 @@ void PrintError(const Status& st) {
   std::fprintf(stderr, "error: %s\n", st.message().c_str());
 }
 
+Status OpenLaunchHistory(std::unique_ptr<History>* h) {
+  std::error_code ec;
+  if (!std::filesystem::exists(".ferry/history.db", ec))
+    return Status::Invalid("no runs recorded here (no .ferry/history.db in " +
+                           std::filesystem::current_path(ec).string() +
+                           "): run ferry log in the directory you launched ferry run from");
+  return History::Open(".ferry", h);
+}
+
 }  // namespace ferry

@@ -3,11 +3,13 @@
 // into params.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "config/config.h"
+#include "store/history.h"
 #include "util/status.h"
 
 namespace ferry {
@@ -27,6 +29,10 @@ Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli
 std::vector<std::string> SplitList(const std::string& s);
 
 void PrintError(const Status& st);
+
+// Opens .ferry/history.db of the current directory (where ferry run was
+// launched), or explains its absence. For ferry log and ferry clean.
+Status OpenLaunchHistory(std::unique_ptr<History>* h);
 
 // Checks an S3 work root given as `what` ("-bucket-dir", "workDir"): an
 // s3:// URL with a path inside the bucket. *root gets it without a trailing '/'.

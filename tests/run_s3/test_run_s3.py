@@ -3,8 +3,11 @@ Batch jobs in ferry-awsemu, local tasks read their outputs from S3, results
 are published, -resume reuses what S3 holds, and every settings problem
 stops the run (exit 2) before anything starts."""
 import os
+import subprocess
 
 import pytest
+
+from conftest import FERRY
 
 HYBRID_PIPELINE = """
 tasks:
@@ -170,3 +173,43 @@ tasks:
     assert "the disk is full, says the task" in out  # .command.err read back from S3
     assert f"work dir: s3://{aws_ws.bucket}/work/" in out
     assert "ferry s3 ls" in out
+
+
+def test_clean_removes_s3_work_dirs_and_keeps_the_run_when_aws_is_unreachable(aws_ws):
+    aws_ws.copy_example("wordcount")
+    bucket_dir = f"s3://{aws_ws.bucket}/work"
+    p = aws_ws.run(".", "-c", batch_config(aws_ws), "-bucket-dir", bucket_dir, "-with-trace", "trace.tsv",
+                   "-ansi-log", "false")
+    assert p.returncode == 0, p.stdout + p.stderr
+    task_dirs = {r["workdir"] for r in aws_ws.trace()}
+    assert task_dirs and all(d.startswith(bucket_dir + "/") for d in task_dirs)
+
+    def ferry(*args, env=None):
+        return subprocess.run([FERRY, *args], cwd=aws_ws.path, env=env or aws_ws.env(), capture_output=True,
+                              text=True, timeout=120)
+
+    name = ferry("log").stdout.splitlines()[1].split()[0]
+    # Without credentials: nothing is removed and the run stays recorded.
+    p = ferry("clean", "-f", name, "-c", str(aws_ws.aws_config),
+              env=aws_ws.env(AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None))
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert f"run '{name}' has work dirs on S3" in p.stderr and "no AWS credentials found" in p.stderr
+    assert "nothing was removed" in p.stderr
+    assert name in ferry("log").stdout
+    before = aws_ws.keys("work/")
+    for d in task_dirs:
+        assert any(k.startswith(d[len(f"s3://{aws_ws.bucket}/"):] + "/") for k in before)
+
+    p = ferry("clean", "-n", name, "-c", str(aws_ws.aws_config))
+    assert p.returncode == 0, p.stderr
+    for d in task_dirs:
+        assert f"would remove {d} (" in p.stdout
+    assert aws_ws.keys("work/") == before
+
+    p = ferry("clean", "-f", name, "-c", str(aws_ws.aws_config))
+    assert p.returncode == 0, p.stderr
+    assert f"removed {len(task_dirs)} work dir(s)" in p.stdout
+    left = aws_ws.keys("work/")
+    for d in task_dirs:
+        assert not any(k.startswith(d[len(f"s3://{aws_ws.bucket}/"):] + "/") for k in left), d
+    assert name not in ferry("log").stdout
