@@ -125,6 +125,14 @@ workDir = "$HOME/work"
   EXPECT_EQ(At(c, "workDir"), Value("/home/me/work"));
 }
 
+TEST(ConfigValues, ArithmeticHasPrecedenceAndGroupsFromTheLeft) {
+  Config c = MustLoad("params.a = 1 + 2 * 3\nparams.b = 20 - 4 - 3\nparams.c = 24 / 4 / 2\nparams.d = (1 + 2) * 3\n");
+  EXPECT_EQ(At(c, "params.a"), Value(7));
+  EXPECT_EQ(At(c, "params.b"), Value(13));
+  EXPECT_EQ(At(c, "params.c"), Value(3));
+  EXPECT_EQ(At(c, "params.d"), Value(9));
+}
+
 TEST(ConfigValues, CliParamsOverrideConfigParamsEverywhere) {
   ConfigLoadOptions opts;
   opts.cli_params = Value(ValueMap());

@@ -218,30 +218,18 @@ class Parser {
     }
   }
 
-  Status Expression(Expr* out) {
-    Expr lhs;
-    FERRY_RETURN_IF_ERROR(Term(&lhs));
-    while (At(Tok::kPlus) || At(Tok::kMinus)) {
-      Expr bin;
-      bin.kind = Expr::Kind::kBinary;
-      bin.loc = Cur().loc;
-      bin.op = Cur().text[0];
-      Bump();
-      SkipNewlines();
-      Expr rhs;
-      FERRY_RETURN_IF_ERROR(Term(&rhs));
-      bin.items.push_back(std::move(lhs));
-      bin.items.push_back(std::move(rhs));
-      lhs = std::move(bin);
-    }
-    *out = std::move(lhs);
-    return Status::Ok();
-  }
+  Status Expression(Expr* out) { return Binary(0, out); }
 
-  Status Term(Expr* out) {
+  // Left-associative binary operators by precedence: level 0 is + and -,
+  // level 1 is * and /, whose operands are unary expressions.
+  Status Binary(int level, Expr* out) {
+    auto operand = [&](Expr* e) { return level == 0 ? Binary(1, e) : Unary(e); };
+    auto at_operator = [&] {
+      return level == 0 ? At(Tok::kPlus) || At(Tok::kMinus) : At(Tok::kStar) || At(Tok::kSlash);
+    };
     Expr lhs;
-    FERRY_RETURN_IF_ERROR(Unary(&lhs));
-    while (At(Tok::kStar) || At(Tok::kSlash)) {
+    FERRY_RETURN_IF_ERROR(operand(&lhs));
+    while (at_operator()) {
       Expr bin;
       bin.kind = Expr::Kind::kBinary;
       bin.loc = Cur().loc;
@@ -249,7 +237,7 @@ class Parser {
       Bump();
       SkipNewlines();
       Expr rhs;
-      FERRY_RETURN_IF_ERROR(Unary(&rhs));
+      FERRY_RETURN_IF_ERROR(operand(&rhs));
       bin.items.push_back(std::move(lhs));
       bin.items.push_back(std::move(rhs));
       lhs = std::move(bin);

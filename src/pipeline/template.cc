@@ -221,36 +221,25 @@ class Parser {
 
   Status ParseExpr(int* out) {
     if (++depth_ > 200) return impl_->Error(Peek().offset, "expression nested too deeply");
-    Status st = ParseAdditive(out);
+    Status st = ParseBinary(0, out);
     --depth_;
     return st;
   }
 
-  Status ParseAdditive(int* out) {
-    FERRY_RETURN_IF_ERROR(ParseTerm(out));
-    while (IsPunct("+") || IsPunct("-")) {
+  // Left-associative binary operators by precedence: level 0 is + and -,
+  // level 1 is * and /, whose operands are unary expressions.
+  Status ParseBinary(int level, int* out) {
+    auto operand = [&](int* node) { return level == 0 ? ParseBinary(1, node) : ParseUnary(node); };
+    auto at_operator = [&] { return level == 0 ? IsPunct("+") || IsPunct("-") : IsPunct("*") || IsPunct("/"); };
+    FERRY_RETURN_IF_ERROR(operand(out));
+    while (at_operator()) {
       Node n;
       n.kind = Node::Kind::kBinary;
       n.op = Peek().text[0];
       n.offset = Peek().offset;
       ++idx_;
       n.a = *out;
-      FERRY_RETURN_IF_ERROR(ParseTerm(&n.b));
-      *out = Add(std::move(n));
-    }
-    return Status::Ok();
-  }
-
-  Status ParseTerm(int* out) {
-    FERRY_RETURN_IF_ERROR(ParseUnary(out));
-    while (IsPunct("*") || IsPunct("/")) {
-      Node n;
-      n.kind = Node::Kind::kBinary;
-      n.op = Peek().text[0];
-      n.offset = Peek().offset;
-      ++idx_;
-      n.a = *out;
-      FERRY_RETURN_IF_ERROR(ParseUnary(&n.b));
+      FERRY_RETURN_IF_ERROR(operand(&n.b));
       *out = Add(std::move(n));
     }
     return Status::Ok();

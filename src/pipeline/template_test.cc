@@ -97,6 +97,8 @@ TEST_F(TemplateTest, ConcatenatesIntoString) {
 TEST_F(TemplateTest, Arithmetic) {
   EXPECT_EQ(Eval("{{ 1 + 2 * 3 }}"), Value(int64_t{7}));
   EXPECT_EQ(Eval("{{ (1 + 2) * 3 }}"), Value(int64_t{9}));
+  EXPECT_EQ(Eval("{{ 20 - 4 - 3 }}"), Value(int64_t{13}));  // grouped from the left
+  EXPECT_EQ(Eval("{{ 24 / 4 / 2 }}"), Value(int64_t{3}));
   EXPECT_EQ(Eval("{{ 2 * task.attempt }} GB").as_string(), "4 GB");
   EXPECT_EQ(Eval("{{ 7 / 2 }}"), Value(3.5));
   EXPECT_EQ(Eval("{{ 8 / 2 }}"), Value(int64_t{4}));
