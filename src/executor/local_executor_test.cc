@@ -474,6 +474,10 @@ TEST_P(LocalExecutorTest, ALauncherThatDiesFailsItsTaskAndLeavesNothingBehind) {
   pid_t zygote = ParentOf(task);
   ASSERT_NE(zygote, getpid());
   ASSERT_EQ(kill(zygote, SIGKILL), 0);
+  // Let it become a zombie first: the executor then learns of the death
+  // from SIGCHLD before it sees the launcher's pipe close, the order in
+  // which a task was once left running.
+  for (int i = 0; i < 500 && ProcessAlive(zygote); ++i) usleep(10000);
   auto res = WaitFor(&ex, 1, 5000);
   ASSERT_EQ(res.size(), 1u);
   EXPECT_EQ(res[0].outcome, Outcome::kSubmitFailed);

@@ -191,7 +191,13 @@ void ShellZygote::Stop(int grace_ms) {
     close(command_fd_);
     command_fd_ = -1;
   }
-  if (!reaped_) {
+  if (reaped_) {
+    // The zygote died on its own: a task it started and did not report
+    // ended still runs, now an orphan. Its pid still names its group.
+    std::vector<Exit> exits;
+    ReadExits(&exits);
+    if (pid_t task = TaskPid(); task > 1) kill(-task, SIGKILL);
+  } else {
     const int64_t deadline = SteadyMs() + grace_ms;
     for (;;) {
       std::vector<Exit> exits;
