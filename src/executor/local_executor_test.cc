@@ -79,6 +79,13 @@ class LocalExecutorTest : public ::testing::TestWithParam<bool> {
     ss << in.rdbuf();
     return ss.str();
   }
+  // What a task wrote to `path`, once it holds a whole line: the file
+  // exists from the moment the shell opens it, before echo writes.
+  static std::string WaitForLine(const std::string& path) {
+    std::string s;
+    for (int i = 0; i < 1000 && (s = Slurp(path)).find('\n') == std::string::npos; ++i) usleep(10000);
+    return s;
+  }
   static int OpenFdCount() {
     int n = 0;
     for (auto& e : fs::directory_iterator("/proc/self/fd")) {
@@ -222,7 +229,7 @@ TEST_P(LocalExecutorTest, AbortAllTermsThenKillsAfterGrace) {
   ASSERT_TRUE(ex.Submit(Run(1, polite)).ok());
   ASSERT_TRUE(ex.Submit(Run(2, stubborn)).ok());
   // Let both start (the stubborn one records its child's pid).
-  for (int i = 0; i < 200 && !fs::exists(stubborn + "/child.pid"); ++i) usleep(10000);
+  WaitForLine(stubborn + "/child.pid");
   usleep(50000);
   std::vector<TaskResult> out;
   EXPECT_TRUE(ex.Poll(0, &out).ok());
@@ -366,9 +373,7 @@ TEST_P(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
   {
     LocalExecutor ex;
     ASSERT_TRUE(ex.Submit(Run(1, MakeTask("orphan", "echo $BASHPID > pid.txt\nsleep 30\n"))).ok());
-    for (int i = 0; i < 200 && !fs::exists(root_ + "/orphan/pid.txt"); ++i) usleep(10000);
-    usleep(20000);
-    pid = std::stoi(Slurp(root_ + "/orphan/pid.txt"));
+    pid = std::stoi(WaitForLine(root_ + "/orphan/pid.txt"));
   }
   EXPECT_NE(kill(pid, 0), 0);  // killed and reaped by us, not left a zombie
 }
@@ -407,15 +412,12 @@ TEST_P(LocalExecutorTest, ScriptsThatUseTheirPidGetABashOfTheirOwn) {
   std::string any = MakeTask("any", "echo $BASHPID > ids.txt\nsleep 1\n");
   ASSERT_TRUE(ex.Submit(Run(1, own)).ok());
   ASSERT_TRUE(ex.Submit(Run(2, any)).ok());
-  for (int i = 0; i < 300 && !(fs::exists(own + "/ids.txt") && fs::exists(any + "/ids.txt")); ++i)
-    usleep(10000);
-  usleep(20000);
-  std::istringstream ids(Slurp(own + "/ids.txt"));
+  std::istringstream ids(WaitForLine(own + "/ids.txt"));
   pid_t dollar = 0, bashpid = 0;
   ids >> dollar >> bashpid;
   EXPECT_EQ(dollar, bashpid);
   EXPECT_EQ(ParentOf(bashpid), getpid());
-  pid_t any_pid = std::stoi(Slurp(any + "/ids.txt"));
+  pid_t any_pid = std::stoi(WaitForLine(any + "/ids.txt"));
   if (GetParam()) {
     EXPECT_NE(ParentOf(any_pid), getpid()) << "expected a zygote to start it";
   } else {
@@ -468,9 +470,7 @@ TEST_P(LocalExecutorTest, ALauncherThatDiesFailsItsTaskAndLeavesNothingBehind) {
   LocalExecutor ex;
   std::string dir = MakeTask("victim", "echo $BASHPID > pid.txt\nsleep 30\n");
   ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
-  for (int i = 0; i < 300 && !fs::exists(dir + "/pid.txt"); ++i) usleep(10000);
-  usleep(20000);
-  pid_t task = std::stoi(Slurp(dir + "/pid.txt"));
+  pid_t task = std::stoi(WaitForLine(dir + "/pid.txt"));
   pid_t zygote = ParentOf(task);
   ASSERT_NE(zygote, getpid());
   ASSERT_EQ(kill(zygote, SIGKILL), 0);

@@ -103,10 +103,12 @@ TEST_F(ShellZygoteTest, StopKillsTheRunningTaskAndReapsTheZygote) {
   ASSERT_TRUE(ShellZygote::Spawn(Env(), &z).ok());
   std::string dir = MakeTask("long", "echo $BASHPID > pid\nsleep 30\n");
   ASSERT_TRUE(z->Launch(dir).ok());
-  for (int i = 0; i < 300 && !fs::exists(dir + "/pid"); ++i) usleep(10000);
-  usleep(20000);
-  pid_t task = std::stoi(Slurp(dir + "/pid"));
+  std::string pid;  // a whole line: the file exists before echo writes it
+  for (int i = 0; i < 1000 && (pid = Slurp(dir + "/pid")).find('\n') == std::string::npos; ++i) usleep(10000);
+  pid_t task = std::stoi(pid);
   pid_t zygote = z->pid();
+  // The zygote reports the pid after forking; the task may write first.
+  for (int i = 0; i < 1000 && z->TaskPid() == 0; ++i) usleep(10000);
   EXPECT_EQ(z->TaskPid(), task);
   auto t0 = std::chrono::steady_clock::now();
   z->Stop();
