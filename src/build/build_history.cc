@@ -1,8 +1,9 @@
 #include "build/build_history.h"
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
+
+#include "util/clock_text.h"
 
 namespace ferry::build {
 
@@ -29,15 +30,7 @@ BuildRecord ReadRecord(const SqliteStmt& s) {
   return r;
 }
 
-std::string IsoTime(int64_t ms) {
-  if (ms <= 0) return "";
-  std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoTime(int64_t ms) { return ms > 0 ? FormatUtcTime(ms, "%Y-%m-%dT%H:%M:%SZ") : ""; }
 
 }  // namespace
 
