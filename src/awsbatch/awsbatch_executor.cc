@@ -183,6 +183,17 @@ struct AwsBatchExecutor::Impl {
   std::string Url(const std::string& key) const { return "s3://" + bucket + "/" + key; }
   std::string Cli() const { return opt.cli_path.empty() ? "aws" : opt.cli_path; }
 
+  // The entry for `key` in one of the per-run caches, created empty on first
+  // use. cache_mu is held only for the lookup; callers then lock the entry
+  // itself, so slow work for one key never holds up the others.
+  template <class Entry>
+  std::shared_ptr<Entry> CacheEntry(std::map<std::string, std::shared_ptr<Entry>>& cache, const std::string& key) {
+    std::lock_guard<std::mutex> l(cache_mu);
+    std::shared_ptr<Entry>& slot = cache[key];
+    if (!slot) slot = std::make_shared<Entry>();
+    return slot;
+  }
+
   // ---- job definitions -----------------------------------------------------
   Status ResolveJobDefinition(const std::string& container, std::string* out) {
     std::string named = JobDefinitionUri(container);
@@ -190,13 +201,7 @@ struct AwsBatchExecutor::Impl {
       *out = named;
       return Status::Ok();
     }
-    std::shared_ptr<JobDef> def;
-    {
-      std::lock_guard<std::mutex> l(cache_mu);
-      auto& slot = job_defs[container];
-      if (!slot) slot = std::make_shared<JobDef>();
-      def = slot;
-    }
+    std::shared_ptr<JobDef> def = CacheEntry(job_defs, container);
     std::lock_guard<std::mutex> l(def->mu);
     if (!def->name_revision.empty()) {
       *out = def->name_revision;
@@ -223,13 +228,7 @@ struct AwsBatchExecutor::Impl {
   // ---- inputs --------------------------------------------------------------
   // Each source is staged once per run; tasks needing it meanwhile wait.
   std::shared_ptr<Staged> StageInput(const std::string& source) {
-    std::shared_ptr<Staged> st;
-    {
-      std::lock_guard<std::mutex> l(cache_mu);
-      auto& slot = staged_inputs[source];
-      if (!slot) slot = std::make_shared<Staged>();
-      st = slot;
-    }
+    std::shared_ptr<Staged> st = CacheEntry(staged_inputs, source);
     std::lock_guard<std::mutex> l(st->mu);
     if (st->done) return st;
     st->status = aws::IsS3Uri(source) ? StageS3(source, st.get()) : StageLocal(source, st.get());

@@ -128,13 +128,7 @@ Status S3WorkStore::CheckOutputs(const Task& task) {
   std::map<std::string, aws::S3Object> listing;
   FERRY_RETURN_IF_ERROR(ListWorkDir(task, &listing));
   for (const auto& [name, v] : task.outputs) {
-    std::vector<std::string> paths;
-    if (v.is_list()) {
-      for (const auto& e : v.as_list()) paths.push_back(e.ToString());
-    } else {
-      paths.push_back(v.ToString());
-    }
-    for (const auto& rel : paths)
+    for (const auto& rel : OutputPaths(v))
       if (OutputKeys(listing, rel).empty())
         return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
                               "' in its work dir (" + WorkPath(task.work_dir, rel) + ")");

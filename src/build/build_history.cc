@@ -1,9 +1,9 @@
 #include "build/build_history.h"
 
 #include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <filesystem>
+
+#include "util/clock_text.h"
 
 namespace ferry::build {
 
@@ -19,47 +19,18 @@ constexpr const char* kColumns =
     "ended_ms, updated_ms";
 
 void BindRecord(SqliteStmt& s, const BuildRecord& r) {
-  s.Bind(1, r.job_id);
-  s.Bind(2, r.directory);
-  s.Bind(3, r.status);
-  s.Bind(4, r.status_reason);
-  if (r.exit_code) s.Bind(5, static_cast<int64_t>(*r.exit_code));
-  s.Bind(6, r.queue);
-  s.Bind(7, r.job_definition);
-  s.Bind(8, r.region);
-  s.Bind(9, r.tree_url);
-  s.Bind(10, r.submitted_ms);
-  s.Bind(11, r.ended_ms);
-  s.Bind(12, r.updated_ms ? r.updated_ms : NowMs());
+  s.BindAll(r.job_id, r.directory, r.status, r.status_reason, r.exit_code, r.queue, r.job_definition, r.region,
+            r.tree_url, r.submitted_ms, r.ended_ms, r.updated_ms ? r.updated_ms : NowMs());
 }
 
 BuildRecord ReadRecord(const SqliteStmt& s) {
   BuildRecord r;
-  r.job_id = s.Text(0);
-  r.directory = s.Text(1);
-  r.status = s.Text(2);
-  r.status_reason = s.Text(3);
-  std::string code = s.Text(4);  // NULL (no exit code yet) reads as ""
-  if (!code.empty()) r.exit_code = std::atoi(code.c_str());
-  r.queue = s.Text(5);
-  r.job_definition = s.Text(6);
-  r.region = s.Text(7);
-  r.tree_url = s.Text(8);
-  r.submitted_ms = s.Int(9);
-  r.ended_ms = s.Int(10);
-  r.updated_ms = s.Int(11);
+  s.ReadAll(&r.job_id, &r.directory, &r.status, &r.status_reason, &r.exit_code, &r.queue, &r.job_definition,
+            &r.region, &r.tree_url, &r.submitted_ms, &r.ended_ms, &r.updated_ms);
   return r;
 }
 
-std::string IsoTime(int64_t ms) {
-  if (ms <= 0) return "";
-  std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoTime(int64_t ms) { return ms > 0 ? FormatUtcTime(ms, "%Y-%m-%dT%H:%M:%SZ") : ""; }
 
 }  // namespace
 
@@ -88,9 +59,7 @@ Status BuildHistory::Open(const std::string& path, std::unique_ptr<BuildHistory>
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::unique_ptr<BuildHistory> h(new BuildHistory(path));
-  if (h->db_.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) != SQLITE_OK)
-    return h->Err("cannot open");
-  sqlite3_busy_timeout(h->db_.get(), 10000);
+  if (h->db_.OpenShared(path, 10000) != SQLITE_OK) return h->Err("cannot open");
   h->db_.Exec("PRAGMA journal_mode=WAL");
   if (h->db_.Exec("CREATE TABLE IF NOT EXISTS builds (job_id TEXT PRIMARY KEY, directory TEXT, status TEXT, "
                   "status_reason TEXT, exit_code INTEGER, queue TEXT, job_definition TEXT, region TEXT, "
@@ -132,10 +101,7 @@ Status BuildHistory::Find(const std::string& job_id, BuildRecord* out, bool* fou
   if (db_.Prepare(std::string("SELECT ") + kColumns + " FROM builds WHERE job_id = ?", &s) != SQLITE_OK)
     return Err("cannot read");
   s.Bind(1, job_id);
-  int rc = s.Step();
-  *found = rc == SQLITE_ROW;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Err("cannot read");
-  if (*found) *out = ReadRecord(s);
+  if (s.ReadFirstRow(out, found, ReadRecord) != SQLITE_OK) return Err("cannot read");
   return Status::Ok();
 }
 
@@ -144,9 +110,7 @@ Status BuildHistory::List(std::vector<BuildRecord>* out) {
   if (db_.Prepare(std::string("SELECT ") + kColumns + " FROM builds ORDER BY submitted_ms DESC, rowid DESC", &s) !=
       SQLITE_OK)
     return Err("cannot read");
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out->push_back(ReadRecord(s));
-  if (rc != SQLITE_DONE) return Err("cannot read");
+  if (s.AppendRows(out, ReadRecord) != SQLITE_OK) return Err("cannot read");
   return Status::Ok();
 }
 

@@ -38,6 +38,7 @@
 #include "build/build_workflow.h"
 #include "build/remote_dir.h"
 #include "cli/commands.h"
+#include "util/clock_text.h"
 #include "util/path.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -236,15 +237,7 @@ void PrintJson(const json& j) {
 
 // ---- --list -------------------------------------------------------------
 
-std::string ShortTime(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t t = ms / 1000;
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string ShortTime(int64_t ms) { return ms > 0 ? FormatLocalTime(ms, "%Y-%m-%d %H:%M:%S") : "-"; }
 
 int ListBuilds(const BuildArgs& a, const aws::Env& env) {
   std::unique_ptr<build::BuildHistory> history;

@@ -1,25 +1,19 @@
 // `ferry log [RUN]`: past runs in this launch dir, or the tasks of one run,
 // read from the history database under .ferry/.
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/run_setup.h"
 #include "store/history.h"
+#include "util/clock_text.h"
 #include "util/text.h"
 #include "util/units.h"
 
 namespace ferry {
 
 namespace {
-std::string FormatTime(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
-  return buf;
-}
+std::string FormatTime(int64_t ms) { return ms > 0 ? FormatLocalTime(ms, "%Y-%m-%d %H:%M:%S") : "-"; }
 }  // namespace
 
 int LogCommand(const std::vector<std::string>& args) {

@@ -87,15 +87,16 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
   return Status::Ok();
 }
 
+std::vector<std::string> OutputPaths(const Value& output) {
+  if (!output.is_list()) return {output.ToString()};
+  std::vector<std::string> paths;
+  for (const auto& e : output.as_list()) paths.push_back(e.ToString());
+  return paths;
+}
+
 Status CheckOutputs(const Task& task) {
   for (const auto& [name, v] : task.outputs) {
-    std::vector<std::string> paths;
-    if (v.is_list()) {
-      for (const auto& e : v.as_list()) paths.push_back(e.ToString());
-    } else {
-      paths.push_back(v.ToString());
-    }
-    for (const auto& rel : paths) {
+    for (const auto& rel : OutputPaths(v)) {
       struct stat st;
       if (::stat((task.work_dir + "/" + rel).c_str(), &st) != 0)
         return Status::Failed("missing output '" + name + "': the script did not create '" + rel +

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/task_graph.h"
 #include "util/status.h"
@@ -13,6 +14,10 @@ namespace ferry {
 // Empties (or creates) task.work_dir, links the task's inputs into it under
 // their staged names, and writes .command.sh and .command.run.
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper);
+
+// The paths (relative to the work dir) one declared output stands for: each
+// element of a list output, else its one value.
+std::vector<std::string> OutputPaths(const Value& output);
 
 // Ok if every declared output exists; otherwise a Failed status naming the
 // first missing output and what was expected.

@@ -139,11 +139,11 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
     }
 
     case Node::Kind::kIndex: {
-      Value obj_tmp, idx_tmp;
-      const Value* obj = nullptr;
-      const Value* idx = nullptr;
-      FERRY_RETURN_IF_ERROR(Eval(n.a, ctx, &obj_tmp, &obj));
-      FERRY_RETURN_IF_ERROR(Eval(n.b, ctx, &idx_tmp, &idx));
+      tmpl::Operand obj_op, idx_op;
+      FERRY_RETURN_IF_ERROR(EvalOperand(n.a, ctx, &obj_op));
+      FERRY_RETURN_IF_ERROR(EvalOperand(n.b, ctx, &idx_op));
+      const Value* obj = obj_op.v;
+      const Value* idx = idx_op.v;
       const Value* found = nullptr;
       if (obj->is_list()) {
         if (!idx->is_int()) {
@@ -170,7 +170,7 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
       } else {
         return Error(n.offset, "'[...]' needs a list or a map, but " + Describe(n.a) + " is " + AKind(*obj));
       }
-      if (obj == &obj_tmp) {
+      if (obj == &obj_op.tmp) {
         *tmp = *found;
         *out = tmp;
       } else {
@@ -185,12 +185,10 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
       return Status::Ok();
 
     case Node::Kind::kBinary: {
-      Value l_tmp, r_tmp;
-      const Value* l = nullptr;
-      const Value* r = nullptr;
-      FERRY_RETURN_IF_ERROR(Eval(n.a, ctx, &l_tmp, &l));
-      FERRY_RETURN_IF_ERROR(Eval(n.b, ctx, &r_tmp, &r));
-      FERRY_RETURN_IF_ERROR(EvalBinary(n, *l, *r, tmp));
+      tmpl::Operand l, r;
+      FERRY_RETURN_IF_ERROR(EvalOperand(n.a, ctx, &l));
+      FERRY_RETURN_IF_ERROR(EvalOperand(n.b, ctx, &r));
+      FERRY_RETURN_IF_ERROR(EvalBinary(n, *l.v, *r.v, tmp));
       *out = tmp;
       return Status::Ok();
     }

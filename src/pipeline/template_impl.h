@@ -47,6 +47,13 @@ struct Part {
   uint32_t offset = 0;  // where the part starts ('{{' for expressions)
 };
 
+// An evaluated sub-expression: `v` points into the context or the tree, or
+// at `tmp` when the value had to be computed.
+struct Operand {
+  Value tmp;
+  const Value* v = nullptr;
+};
+
 }  // namespace tmpl
 
 struct Template::Impl {
@@ -59,6 +66,7 @@ struct Template::Impl {
   // Evaluates node `id`. *out points either into the context / the tree (no
   // copy) or at *tmp, which then holds a computed value.
   Status Eval(int id, const EvalContext& ctx, Value* tmp, const Value** out) const;
+  Status EvalOperand(int id, const EvalContext& ctx, tmpl::Operand* op) const { return Eval(id, ctx, &op->tmp, &op->v); }
   Status EvalCall(const tmpl::Node& n, const EvalContext& ctx, Value* result) const;
   Status EvalBinary(const tmpl::Node& n, const Value& l, const Value& r, Value* result) const;
   // "file:line:col: msg" as an Invalid status.

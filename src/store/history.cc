@@ -68,61 +68,23 @@ int64_t NowMs() {
 }
 
 void BindTask(SqliteStmt* s, const TaskRecord& t) {
-  s->Bind(1, t.run_id);
-  s->Bind(2, static_cast<int64_t>(t.task_id));
-  s->Bind(3, int64_t{t.attempt});
-  s->Bind(4, t.hash);
-  s->Bind(5, t.name);
-  s->Bind(6, t.process);
-  s->Bind(7, t.status);
-  s->Bind(8, t.executor);
-  s->Bind(9, t.native_id);
-  s->Bind(10, t.work_dir);
-  s->Bind(11, int64_t{t.exit_code});
-  s->Bind(12, int64_t{t.cpus});
-  s->Bind(13, int64_t{t.spot_retries});
-  s->Bind(14, t.memory_bytes);
-  s->Bind(15, t.submit_ms);
-  s->Bind(16, t.start_ms);
-  s->Bind(17, t.end_ms);
+  s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id,
+             t.work_dir, t.exit_code, t.cpus, t.spot_retries, t.memory_bytes, t.submit_ms, t.start_ms,
+             t.end_ms);
 }
 
 TaskRecord ReadTask(const SqliteStmt& s) {
   TaskRecord t;
-  t.run_id = s.Int(0);
-  t.task_id = static_cast<uint64_t>(s.Int(1));
-  t.attempt = static_cast<int>(s.Int(2));
-  t.hash = s.Text(3);
-  t.name = s.Text(4);
-  t.process = s.Text(5);
-  t.status = s.Text(6);
-  t.executor = s.Text(7);
-  t.native_id = s.Text(8);
-  t.work_dir = s.Text(9);
-  t.exit_code = static_cast<int>(s.Int(10));
-  t.cpus = static_cast<int>(s.Int(11));
-  t.spot_retries = static_cast<int>(s.Int(12));
-  t.memory_bytes = s.Int(13);
-  t.submit_ms = s.Int(14);
-  t.start_ms = s.Int(15);
-  t.end_ms = s.Int(16);
+  s.ReadAll(&t.run_id, &t.task_id, &t.attempt, &t.hash, &t.name, &t.process, &t.status, &t.executor,
+            &t.native_id, &t.work_dir, &t.exit_code, &t.cpus, &t.spot_retries, &t.memory_bytes,
+            &t.submit_ms, &t.start_ms, &t.end_ms);
   return t;
 }
 
 RunRecord ReadRun(const SqliteStmt& s) {
   RunRecord r;
-  r.id = s.Int(0);
-  r.run_name = s.Text(1);
-  r.pipeline = s.Text(2);
-  r.command_line = s.Text(3);
-  r.launch_dir = s.Text(4);
-  r.work_dir = s.Text(5);
-  r.start_ms = s.Int(6);
-  r.end_ms = s.Int(7);
-  r.status = s.Text(8);
-  r.completed = static_cast<int>(s.Int(9));
-  r.cached = static_cast<int>(s.Int(10));
-  r.failed = static_cast<int>(s.Int(11));
+  s.ReadAll(&r.id, &r.run_name, &r.pipeline, &r.command_line, &r.launch_dir, &r.work_dir, &r.start_ms,
+            &r.end_ms, &r.status, &r.completed, &r.cached, &r.failed);
   return r;
 }
 
@@ -188,9 +150,8 @@ Status History::Open(const std::string& ferry_dir, std::unique_ptr<History>* out
 }
 
 Status History::Init(int busy_timeout_ms) {
-  int rc = db_.Open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+  int rc = db_.OpenShared(path_, busy_timeout_ms);
   if (rc != SQLITE_OK) return Error(rc, "open the database");
-  sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
   sqlite3_extended_result_codes(db_.get(), 1);
 
   // WAL lets `ferry log` read while a run writes; NORMAL sync is durable
@@ -200,7 +161,8 @@ Status History::Init(int busy_timeout_ms) {
   rc = db_.Exec("PRAGMA synchronous=NORMAL");
   if (rc != SQLITE_OK) return Error(rc, "open the database");
 
-  rc = db_.Exec("BEGIN IMMEDIATE");
+  SqliteTransaction create(&db_);
+  rc = create.Begin();
   if (rc != SQLITE_OK) return Error(rc, "open the database");
   int version = 0;
   {
@@ -209,24 +171,14 @@ Status History::Init(int busy_timeout_ms) {
     if (rc == SQLITE_OK && s.Step() == SQLITE_ROW) version = static_cast<int>(s.Int(0));
   }
   if (version > kSchemaVersion) {
-    db_.Exec("ROLLBACK");
     return Status::Failed("run history " + path_ + " was written by a newer ferry (schema " +
                           std::to_string(version) + "); upgrade ferry or move the file aside");
   }
   rc = db_.Exec(kSchema);
   if (rc == SQLITE_OK && version < kSchemaVersion)
     rc = db_.Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  if (rc != SQLITE_OK) {
-    Status st = Error(rc, "create tables");
-    db_.Exec("ROLLBACK");
-    return st;
-  }
-  rc = db_.Exec("COMMIT");
-  if (rc != SQLITE_OK) {
-    Status st = Error(rc, "create tables");
-    db_.Exec("ROLLBACK");
-    return st;
-  }
+  if (rc == SQLITE_OK) rc = create.Commit();
+  if (rc != SQLITE_OK) return Error(rc, "create tables");
 
   std::string insert_task = std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns +
                             ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -254,17 +206,8 @@ Status History::BeginRun(RunRecord* run) {
     }
     SqliteStmt& s = insert_run_;
     s.Reset();
-    s.Bind(1, run->run_name);
-    s.Bind(2, run->pipeline);
-    s.Bind(3, run->command_line);
-    s.Bind(4, run->launch_dir);
-    s.Bind(5, run->work_dir);
-    s.Bind(6, run->start_ms);
-    s.Bind(7, run->end_ms);
-    s.Bind(8, run->status);
-    s.Bind(9, int64_t{run->completed});
-    s.Bind(10, int64_t{run->cached});
-    s.Bind(11, int64_t{run->failed});
+    s.BindAll(run->run_name, run->pipeline, run->command_line, run->launch_dir, run->work_dir, run->start_ms,
+              run->end_ms, run->status, run->completed, run->cached, run->failed);
     int rc = s.Step();
     s.Reset();
     if (rc == SQLITE_DONE) {
@@ -288,17 +231,8 @@ Status History::FinishRun(const RunRecord& run) {
                                 "UPDATE runs SET pipeline=?, command_line=?, launch_dir=?, "
                                 "work_dir=?, start_ms=?, end_ms=?, status=?, completed=?, "
                                 "cached=?, failed=? WHERE id=?"));
-  s.Bind(1, run.pipeline);
-  s.Bind(2, run.command_line);
-  s.Bind(3, run.launch_dir);
-  s.Bind(4, run.work_dir);
-  s.Bind(5, run.start_ms);
-  s.Bind(6, run.end_ms ? run.end_ms : NowMs());
-  s.Bind(7, run.status);
-  s.Bind(8, int64_t{run.completed});
-  s.Bind(9, int64_t{run.cached});
-  s.Bind(10, int64_t{run.failed});
-  s.Bind(11, run.id);
+  s.BindAll(run.pipeline, run.command_line, run.launch_dir, run.work_dir, run.start_ms,
+            run.end_ms ? run.end_ms : NowMs(), run.status, run.completed, run.cached, run.failed, run.id);
   int rc = s.Step();
   if (rc != SQLITE_DONE) return Error(rc, "record the end of the run");
   if (db_.Changes() == 0)
@@ -317,7 +251,8 @@ Status History::RecordTask(const TaskRecord& t) {
 Status History::Flush() {
   last_flush_ = std::chrono::steady_clock::now();
   if (pending_.empty()) return Status::Ok();
-  int rc = db_.Exec("BEGIN IMMEDIATE");
+  SqliteTransaction batch(&db_);
+  int rc = batch.Begin();
   if (rc != SQLITE_OK) return Error(rc, "record tasks");
   for (const TaskRecord& t : pending_) {
     insert_task_.Reset();
@@ -326,17 +261,12 @@ Status History::Flush() {
     if (rc != SQLITE_DONE) {
       Status st = Error(rc, "record tasks");
       insert_task_.Reset();
-      db_.Exec("ROLLBACK");
-      return st;  // records stay pending for the next attempt
+      return st;  // rolled back; records stay pending for the next attempt
     }
   }
   insert_task_.Reset();
-  rc = db_.Exec("COMMIT");
-  if (rc != SQLITE_OK) {
-    Status st = Error(rc, "record tasks");
-    db_.Exec("ROLLBACK");
-    return st;
-  }
+  rc = batch.Commit();
+  if (rc != SQLITE_OK) return Error(rc, "record tasks");
   pending_.clear();
   return Status::Ok();
 }
@@ -347,20 +277,15 @@ Status History::FindSuccess(const std::string& hash, TaskRecord* out, bool* foun
   SqliteStmt& s = find_success_;
   s.Reset();
   s.Bind(1, hash);
-  int rc = s.Step();
-  if (rc == SQLITE_ROW) {
-    *out = ReadTask(s);
-    *found = true;
-  }
+  int rc = s.ReadFirstRow(out, found, ReadTask);
   s.Reset();
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "look up a cached task");
+  if (rc != SQLITE_OK) return Error(rc, "look up a cached task");
   return Status::Ok();
 }
 
 Status History::ReadRuns(SqliteStmt* s, std::vector<RunRecord>* out) {
-  int rc;
-  while ((rc = s->Step()) == SQLITE_ROW) out->push_back(ReadRun(*s));
-  if (rc != SQLITE_DONE) return Error(rc, "read runs");
+  int rc = s->AppendRows(out, ReadRun);
+  if (rc != SQLITE_OK) return Error(rc, "read runs");
   return Status::Ok();
 }
 
@@ -402,39 +327,27 @@ Status History::ListTasks(int64_t run_id, std::vector<TaskRecord>* out) {
                                      " FROM tasks WHERE run_id = ? ORDER BY task_id, attempt")
                                         .c_str()));
   s.Bind(1, run_id);
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out->push_back(ReadTask(s));
-  if (rc != SQLITE_DONE) return Error(rc, "read tasks");
+  int rc = s.AppendRows(out, ReadTask);
+  if (rc != SQLITE_OK) return Error(rc, "read tasks");
   return Status::Ok();
 }
 
 Status History::DeleteRun(int64_t run_id) {
   FERRY_RETURN_IF_ERROR(Flush());
-  int rc = db_.Exec("BEGIN IMMEDIATE");
+  SqliteTransaction deletion(&db_);
+  int rc = deletion.Begin();
   if (rc != SQLITE_OK) return Error(rc, "delete a run");
   SqliteStmt del_tasks, del_run;
-  Status st = Prepare(&del_tasks, "DELETE FROM tasks WHERE run_id = ?");
-  if (st.ok()) st = Prepare(&del_run, "DELETE FROM runs WHERE id = ?");
-  if (!st.ok()) {
-    db_.Exec("ROLLBACK");
-    return st;
-  }
+  FERRY_RETURN_IF_ERROR(Prepare(&del_tasks, "DELETE FROM tasks WHERE run_id = ?"));
+  FERRY_RETURN_IF_ERROR(Prepare(&del_run, "DELETE FROM runs WHERE id = ?"));
   del_tasks.Bind(1, run_id);
   del_run.Bind(1, run_id);
   rc = del_tasks.Step();
   if (rc == SQLITE_DONE) rc = del_run.Step();
-  if (rc != SQLITE_DONE) {
-    st = Error(rc, "delete a run");
-    db_.Exec("ROLLBACK");
-    return st;
-  }
+  if (rc != SQLITE_DONE) return Error(rc, "delete a run");
   bool existed = db_.Changes() > 0;
-  rc = db_.Exec("COMMIT");
-  if (rc != SQLITE_OK) {
-    st = Error(rc, "delete a run");
-    db_.Exec("ROLLBACK");
-    return st;
-  }
+  rc = deletion.Commit();
+  if (rc != SQLITE_OK) return Error(rc, "delete a run");
   if (!existed) return Status::NotFound("no run with id " + std::to_string(run_id) + " in " + path_);
   return Status::Ok();
 }
