@@ -358,18 +358,19 @@ TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
 TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
   options_.cli_path = BuildDir() + "/ferry";
   ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build the ferry binary beside this test";
-  // Hosts die per check (each second) here, so a job of a few seconds loses
-  // its host often: allow enough attempts.
+  // A tenth of attempts lose their host: ten attempts make running out
+  // of them (1e-10 per task) impossible in practice.
   options_.max_spot_attempts = 10;
   options_.max_transfer_attempts = 5;
   auto ex = Make();
-  // 20% of Batch and S3 requests fail; FERRY_FAULT_TASKS and
-  // FERRY_FAULT_HOSTS scale it up to the 200 tasks and 10%.
+  // 20% of Batch and S3 requests fail and 10% of job attempts lose their
+  // host; FERRY_FAULT_TASKS and FERRY_FAULT_HOSTS change the task count and
+  // that share.
   const char* hosts = getenv("FERRY_FAULT_HOSTS");
   emu_.SetFaults({{"throttle", {{"batch", 0.08}, {"s3", 0.07}}},
                   {"error_500", {{"batch", 0.06}, {"s3", 0.07}}},
                   {"connection_reset", {{"batch", 0.06}, {"s3", 0.06}}},
-                  {"host_termination", hosts ? std::atof(hosts) : 0.02}});
+                  {"host_termination_per_attempt", hosts ? std::atof(hosts) : 0.1}});
   fs::path dir = emu_.dir() / "ref dir";
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "a.txt") << "A";

@@ -36,11 +36,10 @@ FAULTS = {
     "throttle": {"batch": 0.07, "s3": 0.07},
     "error_500": {"batch": 0.07, "s3": 0.07},
     "connection_reset": {"batch": 0.06, "s3": 0.06},
-    # The emulator ends a running job's host with this probability in each
-    # second it runs: with jobs of 1-4 s that is about 10% of jobs, as the
-    # acceptance test asks (0.1 a second would end most attempts of a slow
-    # gather job under a sanitizer build).
-    "host_termination": 0.03,
+    # 10% of job attempts lose their host soon after they start running,
+    # however long they run (a per-second rate would end most attempts of a
+    # gather job slowed down by a sanitizer build on a busy machine).
+    "host_termination_per_attempt": 0.1,
 }
 
 
@@ -80,7 +79,9 @@ def test_200_tasks_complete_under_api_faults_and_host_terminations(world):
     assert {r["executor"] for r in rows} == {"awsbatch"}
     # Host terminations were retried by Batch and show in the trace.
     spot = sum(int(r["spot_retries"]) for r in rows if r["spot_retries"] not in ("", "-"))
-    assert spot > 0, "no spot retry recorded although hosts were terminated"
+    # About 10% of ~220 attempts: 22 expected; fewer than 5 means the
+    # terminations were not retried or not counted.
+    assert spot >= 5, f"only {spot} spot retries recorded although 10% of hosts were terminated"
     # The faults really fired on both services.
     log = world.requests()
     for service in ("batch", "s3"):

@@ -345,6 +345,18 @@ def test_retry_under_host_termination_fails_after_three_attempts(emu, env):
     assert job["statusReason"].startswith("Host EC2 (instance i-")
 
 
+def test_host_termination_per_attempt_hits_that_share_of_attempts_once(emu, env):
+    # Every attempt loses its host once, early, even a long job's.
+    emu.set_faults({"host_termination_per_attempt": 1.0})
+    job = wait_job(env.batch, env.submit("sleep 20", retryStrategy={"attempts": 2}), timeout=30)
+    assert job["status"] == "FAILED" and len(job["attempts"]) == 2
+    assert all(a["statusReason"].startswith("Host EC2 (instance i-") for a in job["attempts"])
+    # None: a job that runs for a few seconds keeps its host.
+    emu.set_faults({"host_termination_per_attempt": 0.0})
+    job = wait_job(env.batch, env.submit("sleep 2", retryStrategy={"attempts": 2}), timeout=30)
+    assert job["status"] == "SUCCEEDED" and len(job["attempts"]) == 1
+
+
 def test_evaluate_on_exit_decides_retry_or_exit(env):
     # Exit code 1 matches "1*" -> RETRY until attempts run out.
     retried = env.submit("echo attempt=$AWS_BATCH_JOB_ATTEMPT; exit 1", retryStrategy={

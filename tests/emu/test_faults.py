@@ -92,10 +92,12 @@ def test_aws_cli_retries_throttling(emu):
 
 def test_faults_endpoint_roundtrip_and_errors(emu):
     got = emu.set_faults({"throttle": {"batch": 0.25, "*": 0.1}, "hold_runnable": True,
-                          "host_termination": 0.5, "latency_ms": 5})
+                          "host_termination": 0.5, "host_termination_per_attempt": 0.1,
+                          "latency_ms": 5})
     assert got == emu.faults()
     assert got["throttle"] == {"batch": 0.25, "*": 0.1}
     assert got["hold_runnable"] is True and got["host_termination"] == 0.5
+    assert got["host_termination_per_attempt"] == 0.1
     for bad, words in [({"throttle": 2}, "between 0 and 1"),
                        ({"throtle": 0.1}, "did you mean 'throttle'"),
                        ({"throttle": {"s4": 0.1}}, "unknown service 's4'"),

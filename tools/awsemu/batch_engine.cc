@@ -589,6 +589,11 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   running_[key] = job;
   if (spec.timeout_seconds > 0) AddTimer(now + spec.timeout_seconds * 1000LL, TimerKind::kTimeout, job);
   AddTimer(now, TimerKind::kHostCheck, job);
+  // Reclaims as a share of attempts: this one's host goes away 0.2-1 s
+  // after it starts, so short and long jobs are hit alike.
+  double per_attempt = faults_ ? faults_->attempt_host_termination_probability() : 0;
+  if (per_attempt > 0 && faults_->Random() < per_attempt)
+    AddTimer(now + 200 + static_cast<int64_t>(faults_->Random() * 800), TimerKind::kHostKill, job);
 }
 
 void BatchEngine::FinishAttempt(Job* job, int exit_code, bool container_exited, int64_t) {

@@ -28,6 +28,7 @@ namespace {
 const std::vector<std::string> kServices = {"*", "s3", "sts", "batch", "logs"};
 const std::vector<std::string> kKeys = {"throttle",   "error_500",        "error_503",
                                         "connection_reset", "latency_ms", "host_termination",
+                                        "host_termination_per_attempt",
                                         "hold_runnable",    "seed",       "deny"};
 
 Status CheckProbability(const std::string& where, double p) {
@@ -90,6 +91,7 @@ json FaultConfig::ToJson() const {
               {"connection_reset", connection_reset.ToJson()},
               {"latency_ms", latency_ms},
               {"host_termination", host_termination},
+              {"host_termination_per_attempt", host_termination_per_attempt},
               {"hold_runnable", hold_runnable},
               {"seed", seed},
               {"deny", DenyJson(deny)}};
@@ -106,10 +108,10 @@ Status FaultConfig::FromJson(const json& j, FaultConfig* out) {
         return Status::Invalid("fault 'latency_ms': expected an integer 0..600000");
       }
       c.latency_ms = v.get<int>();
-    } else if (key == "host_termination") {
-      if (!v.is_number()) return Status::Invalid("fault 'host_termination': expected a number");
+    } else if (key == "host_termination" || key == "host_termination_per_attempt") {
+      if (!v.is_number()) return Status::Invalid("fault '" + key + "': expected a number");
       FERRY_RETURN_IF_ERROR(CheckProbability(key, v.get<double>()));
-      c.host_termination = v.get<double>();
+      (key == "host_termination" ? c.host_termination : c.host_termination_per_attempt) = v.get<double>();
     } else if (key == "hold_runnable") {
       if (!v.is_boolean()) return Status::Invalid("fault 'hold_runnable': expected true or false");
       c.hold_runnable = v.get<bool>();
@@ -238,6 +240,11 @@ Fault Faults::Draw(const std::string& service, int* latency_ms) {
 double Faults::host_termination_probability() const {
   std::lock_guard<std::mutex> l(mu_);
   return current_.host_termination;
+}
+
+double Faults::attempt_host_termination_probability() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return current_.host_termination_per_attempt;
 }
 
 bool Faults::hold_runnable() const {

@@ -35,6 +35,9 @@ struct FaultConfig {
   PerService connection_reset;  // TCP reset instead of an answer
   int latency_ms = 0;           // added to every API request
   double host_termination = 0;  // per running Batch job, per check
+  // Per attempt: that share of attempts loses its host once, soon after it
+  // starts running, however long the job is (spot reclaims as a share of jobs).
+  double host_termination_per_attempt = 0;
   bool hold_runnable = false;   // Batch jobs never leave RUNNABLE
   long seed = -1;               // -1: seed from the clock
   // S3 requests needing a denied action answer 403 AccessDenied.
@@ -67,6 +70,7 @@ class Faults : public FaultSource {
   Fault Draw(const std::string& service, int* latency_ms);
 
   double host_termination_probability() const override;
+  double attempt_host_termination_probability() const override;
   bool hold_runnable() const override;
   // The first of `actions` a deny rule covers, or nullopt.
   std::optional<IamAction> Denied(const std::vector<IamAction>& actions) const;

@@ -30,9 +30,13 @@ TEST(FaultConfig, JsonRoundTrip) {
   FaultConfig c;
   ASSERT_TRUE(c.ApplyFlag("error_503.batch=0.25").ok());
   ASSERT_TRUE(c.ApplyFlag("host_termination=1").ok());
+  ASSERT_TRUE(c.ApplyFlag("host_termination_per_attempt=0.1").ok());
   FaultConfig back;
   ASSERT_TRUE(FaultConfig::FromJson(c.ToJson(), &back).ok());
   EXPECT_EQ(back.ToJson(), c.ToJson());
+  EXPECT_EQ(back.host_termination, 1.0);
+  EXPECT_EQ(back.host_termination_per_attempt, 0.1);
+  EXPECT_NE(c.ApplyFlag("host_termination_per_attempt=2").message().find("between 0 and 1"), std::string::npos);
 }
 
 TEST(Faults, DrawsFollowProbabilitiesAndSeed) {

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault", faults,
                  "fault setting NAME[.SERVICE]=VALUE, repeatable: throttle, error_500, error_503, "
                  "connection_reset (probabilities, optionally per service s3/sts/batch/logs), "
-                 "latency_ms, host_termination, hold_runnable, seed");
+                 "latency_ms, host_termination (per second a job runs), host_termination_per_attempt, "
+                 "hold_runnable, seed");
   CLI11_PARSE(app, argc, argv);
 
   for (const auto& f : faults) {

@@ -54,6 +54,8 @@ class FaultSource {
   virtual ~FaultSource() = default;
   // Chance that a RUNNING Batch job's host is terminated.
   virtual double host_termination_probability() const = 0;
+  // Chance that a Batch job attempt loses its host once, early in its run.
+  virtual double attempt_host_termination_probability() const = 0;
   // When true, Batch jobs stay RUNNABLE and never start.
   virtual bool hold_runnable() const = 0;
   // A uniform random number in [0,1) (one shared, seedable generator).
