@@ -10,6 +10,7 @@
 
 #include "config/config_testing.h"
 #include "engine/builder.h"
+#include "engine/engine_testing.h"
 #include "engine/expander.h"
 #include "pipeline/test_support.h"
 
@@ -18,24 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char kPipeline[] = R"(
-tasks:
-  split:
-    for_each: "{{ range(1, 5) }}"
-    cpus: 16
-    array: 2
-    output:
-      part: "part{{ item }}.txt"
-    script: |
-      echo {{ item }} > {{ output.part }}
-  merge:
-    input:
-      parts: "{{ split.output.part }}"
-    output:
-      all: all.txt
-    script: |
-      cat {{ input.parts }} > {{ output.all }}
-)";
+// split: four tasks of 16 cpus, in Batch arrays of 2; merge: one task after them.
+const std::string kPipeline = engine_testing::SplitMergePipeline(4, "    cpus: 16\n    array: 2\n");
 
 // Completes each task at the next Poll by writing its outputs.
 class FakeJobs : public Executor {

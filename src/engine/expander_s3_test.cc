@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config_testing.h"
+#include "engine/engine_testing.h"
 #include "engine/expander.h"
 #include "engine/work_store.h"
 #include "pipeline/test_support.h"
@@ -11,23 +12,8 @@
 namespace ferry {
 namespace {
 
-const char kPipeline[] = R"(
-tasks:
-  split:
-    for_each: "{{ range(1, 3) }}"
-    label: bigTask
-    output:
-      part: "part{{ item }}.txt"
-    script: |
-      echo {{ item }} > {{ output.part }}
-  merge:
-    input:
-      parts: "{{ split.output.part }}"
-    output:
-      all: all.txt
-    script: |
-      cat {{ input.parts }} > {{ output.all }}
-)";
+// split: two tasks labelled bigTask (awsbatch in kHybridConfig); merge: one local task after them.
+const std::string kPipeline = engine_testing::SplitMergePipeline(2, "    label: bigTask\n");
 
 const char kHybridConfig[] = R"(
 aws { region = 'eu-west-1'

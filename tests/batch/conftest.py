@@ -10,7 +10,6 @@ credential files, instance metadata disabled, HOME inside the workspace).
 Emulator jobs are local processes; the emulator ignores container images, so
 the tests use `debian:12`.
 """
-import csv
 import importlib.util
 import os
 import pathlib
@@ -23,13 +22,6 @@ import time
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
-ROOT = pathlib.Path(os.environ.get("FERRY_SOURCE_DIR", HERE.parents[1]))
-FERRY = os.environ.get("FERRY_BIN", str(ROOT / "build" / "ferry"))
-AWS_CLI = "/usr/bin/aws"
-QUEUE = "my-batch-queue"
-BUCKET = "ferry-work"
-BUCKET_DIR = f"s3://{BUCKET}/work"
-ACTIVE = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING")
 
 
 def _load(name, path):
@@ -41,23 +33,27 @@ def _load(name, path):
 
 # The emulator fixture of tests/emu (start-up, admin endpoints, boto3 clients).
 emu_support = _load("emu_support", HERE.parent / "emu" / "conftest.py")
+# Helpers shared with tests/run: workspace files, ok, statuses.
+ferry_testing = _load("ferry_testing", HERE.parent / "common" / "ferry_testing.py")
+ROOT = ferry_testing.ROOT
+ok = ferry_testing.ok
+statuses = ferry_testing.statuses
 
-
-def ok(proc):
-    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-    return proc
+FERRY = os.environ.get("FERRY_BIN", str(ROOT / "build" / "ferry"))
+AWS_CLI = "/usr/bin/aws"
+QUEUE = "my-batch-queue"
+BUCKET = "ferry-work"
+BUCKET_DIR = f"s3://{BUCKET}/work"
+ACTIVE = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING")
 
 
 def output(proc):
     return proc.stdout + proc.stderr
 
 
-def statuses(rows, name_prefix=None):
-    return sorted(r["status"] for r in rows if name_prefix is None or r["name"].startswith(name_prefix))
-
-
-class World:
-    """One emulator with a Batch queue and a work bucket, plus a workspace."""
+class World(ferry_testing.WorkspaceFiles):
+    """One emulator with a Batch queue and a work bucket, plus a workspace
+    (write, read, copy_example, trace: tests/common/ferry_testing.py)."""
 
     def __init__(self, path, emu, max_vcpus=8):
         self.path = path
@@ -65,13 +61,7 @@ class World:
         self.batch = emu.client("batch")
         self.s3 = emu.client("s3")
         self.logs = emu.client("logs")
-        self.batch.create_compute_environment(
-            computeEnvironmentName="ferry-ce", type="MANAGED", state="ENABLED",
-            computeResources={"type": "EC2", "maxvCpus": max_vcpus, "minvCpus": 0,
-                              "instanceTypes": ["m5"], "subnets": ["subnet-1"],
-                              "instanceRole": "ecsInstanceRole"})
-        self.batch.create_job_queue(jobQueueName=QUEUE, priority=1, state="ENABLED",
-                                    computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ferry-ce"}])
+        emu.create_batch_queue(QUEUE, max_vcpus=max_vcpus)
         self.s3.create_bucket(Bucket=BUCKET)
         self.max_vcpus = max_vcpus
         self.write_emu_config()
@@ -79,20 +69,6 @@ class World:
         self.setup_requests = len(emu.requests())
 
     # --- workspace -----------------------------------------------------------
-    def write(self, rel, text, mode=None):
-        p = self.path / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-        if mode is not None:
-            p.chmod(mode)
-        return p
-
-    def read(self, rel):
-        return (self.path / rel).read_text()
-
-    def copy_example(self, name, dest="."):
-        shutil.copytree(ROOT / "examples" / name, self.path / dest, dirs_exist_ok=True)
-
     def write_emu_config(self, extra=""):
         """emu.config: the emulator's endpoint and a fast poll, given with -c."""
         self.write("emu.config", f"""// Points ferry at ferry-awsemu (written by tests/batch/conftest.py).
@@ -100,10 +76,6 @@ aws.client.endpoint = '{self.emu.endpoint}'
 aws.client.s3PathStyleAccess = true
 executor.pollInterval = '200ms'
 {extra}""")
-
-    def trace(self, rel="trace.tsv"):
-        with open(self.path / rel, newline="") as f:
-            return list(csv.DictReader(f, delimiter="\t"))
 
     # --- running ferry -------------------------------------------------------
     def env(self, extra=None, drop=()):

@@ -20,7 +20,6 @@ by empty files.
 import importlib.util
 import os
 import subprocess
-import tempfile
 
 import pytest
 
@@ -33,14 +32,7 @@ BUCKET = "ferry-builds"
 
 
 def ferry_binary():
-    path = os.environ.get("FERRY_BIN")
-    if path:
-        return os.path.abspath(path)
-    for candidate in ("build", "build-emu"):
-        p = os.path.join(HERE, "..", "..", candidate, "ferry")
-        if os.path.exists(p):
-            return os.path.abspath(p)
-    pytest.fail("ferry not found: set FERRY_BIN to the built binary")
+    return emu_conftest.ferry_testing.built_binary("FERRY_BIN", "ferry")
 
 
 class BatchEnv:
@@ -51,12 +43,7 @@ class BatchEnv:
         self.batch = emu.client("batch")
         self.s3 = emu.client("s3")
         self.logs = emu.client("logs")
-        self.batch.create_compute_environment(
-            computeEnvironmentName="ferry-ce", type="MANAGED", state="ENABLED",
-            computeResources={"type": "EC2", "maxvCpus": max_vcpus, "minvCpus": 0, "instanceTypes": ["optimal"],
-                              "subnets": ["subnet-1"], "instanceRole": "ecsInstanceRole"})
-        self.batch.create_job_queue(jobQueueName="ferry-job-queue", priority=1, state="ENABLED",
-                                    computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "ferry-ce"}])
+        emu.create_batch_queue("ferry-job-queue", max_vcpus=max_vcpus, instance_type="optimal")
         self.batch.register_job_definition(
             jobDefinitionName="ferry-job", type="container",
             containerProperties={"image": "ferry/anything", "command": [],

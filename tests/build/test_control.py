@@ -93,6 +93,19 @@ def job_id_from(out):
     return m.group(1)
 
 
+def start_piped(batch, d, **popen_args):
+    """`ferry build --aws-batch D` with its output on a pipe (no terminal),
+    once its job has started: (process, output so far)."""
+    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen_args)
+    out = ""
+    while "[batch] started" not in out:
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
+    return proc, out
+
+
 def wait_status(batch, job_id, statuses, timeout=60):
     deadline = time.time() + timeout
     while True:
@@ -150,13 +163,7 @@ def test_control_z_detaches(batch, tmp_path):
 
 def test_sighup_detaches(batch, tmp_path):
     d = slow_dir(tmp_path)
-    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = ""
-    while "[batch] started" not in out:
-        line = proc.stdout.readline()
-        assert line, out
-        out += line
+    proc, out = start_piped(batch, d)
     proc.send_signal(signal.SIGHUP)
     out += proc.communicate(timeout=30)[0]
     assert proc.returncode == 0, out
@@ -222,13 +229,7 @@ def test_control_c_three_times_stops_waiting(batch, tmp_path):
 
 def test_sigint_without_terminal_cancels_at_once(batch, tmp_path):
     d = slow_dir(tmp_path)
-    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = ""
-    while "[batch] started" not in out:
-        line = proc.stdout.readline()
-        assert line, out
-        out += line
+    proc, out = start_piped(batch, d, stdin=subprocess.DEVNULL)
     proc.send_signal(signal.SIGINT)
     out += proc.communicate(timeout=60)[0]
     assert "Canceling job" in out and "Job FAILED" in out

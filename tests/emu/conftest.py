@@ -19,6 +19,7 @@ Nothing here reaches beyond 127.0.0.1: the AWS credential chain is cut off
 from instance metadata and from ~/.aws.
 """
 
+import importlib.util
 import json
 import os
 import secrets
@@ -35,16 +36,13 @@ from botocore.config import Config
 HERE = os.path.dirname(os.path.abspath(__file__))
 AWS_CLI = "/usr/bin/aws"
 
+_spec = importlib.util.spec_from_file_location("ferry_testing", os.path.join(HERE, "..", "common", "ferry_testing.py"))
+ferry_testing = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ferry_testing)
+
 
 def emulator_binary():
-    path = os.environ.get("FERRY_AWSEMU")
-    if path:
-        return path
-    for candidate in ("build", "build-emu"):
-        p = os.path.join(HERE, "..", "..", candidate, "ferry-awsemu")
-        if os.path.exists(p):
-            return os.path.abspath(p)
-    pytest.fail("ferry-awsemu not found: set FERRY_AWSEMU to the built binary")
+    return ferry_testing.built_binary("FERRY_AWSEMU", "ferry-awsemu")
 
 
 class Emu:
@@ -130,6 +128,18 @@ class Emu:
         cmd += [str(a) for a in args]
         return subprocess.run(cmd, input=input, env=env or self.env(), capture_output=True,
                               text=True, timeout=timeout, check=check)
+
+    def create_batch_queue(self, queue, compute_environment="ferry-ce", max_vcpus=8, instance_type="m5"):
+        """A managed compute environment of max_vcpus and a job queue on it."""
+        batch = self.client("batch")
+        batch.create_compute_environment(
+            computeEnvironmentName=compute_environment, type="MANAGED", state="ENABLED",
+            computeResources={"type": "EC2", "maxvCpus": max_vcpus, "minvCpus": 0,
+                              "instanceTypes": [instance_type], "subnets": ["subnet-1"],
+                              "instanceRole": "ecsInstanceRole"})
+        batch.create_job_queue(jobQueueName=queue, priority=1, state="ENABLED",
+                               computeEnvironmentOrder=[{"order": 1, "computeEnvironment": compute_environment}])
+        batch.close()
 
     # --- admin endpoints -----------------------------------------------------
     def _admin(self, method, path, body=None):

@@ -56,17 +56,8 @@ def env(emu, client):
     """A fresh compute environment (4 vCPUs) and queue, and a job definition
     running `sh -c`."""
     batch = client("batch")
-    ce = uniq("ce")
-    batch.create_compute_environment(
-        computeEnvironmentName=ce,
-        type="MANAGED",
-        state="ENABLED",
-        computeResources={"type": "EC2", "maxvCpus": 4, "minvCpus": 0, "instanceTypes": ["m5"],
-                          "subnets": ["subnet-1"], "instanceRole": "ecsInstanceRole"},
-    )
-    queue = uniq("q")
-    batch.create_job_queue(jobQueueName=queue, priority=1, state="ENABLED",
-                           computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce}])
+    ce, queue = uniq("ce"), uniq("q")
+    emu.create_batch_queue(queue, compute_environment=ce, max_vcpus=4)
     jd = uniq("jd")
     batch.register_job_definition(
         jobDefinitionName=jd, type="container",

@@ -117,6 +117,26 @@ def test_resource_overrides_are_visible_in_describe_jobs(env):
     assert rr == {"VCPU": "2", "MEMORY": "300"}
 
 
+def run_one_job(emu, script, memory, timeout=30, **container_properties):
+    """Runs `sh -c SCRIPT` as the one job of a fresh queue in emu (a
+    1-vCPU job definition with container_properties added), waits for it to
+    end and returns (DescribeJobs entry, the lines of its log stream)."""
+    batch, logs = emu.client("batch"), emu.client("logs")
+    queue, jd = uniq("q"), uniq("jd")
+    emu.create_batch_queue(queue, compute_environment=uniq("ce"), max_vcpus=2)
+    batch.register_job_definition(jobDefinitionName=jd, type="container", containerProperties={
+        "image": "x", "command": ["sh", "-c", script],
+        "resourceRequirements": [{"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": memory}],
+        **container_properties})
+    job = wait_job(batch, batch.submit_job(jobName="job", jobQueue=queue, jobDefinition=jd)["jobId"], timeout=timeout)
+    lines = [e["message"] for e in logs.get_log_events(
+        logGroupName="/aws/batch/job", logStreamName=job["container"]["logStreamName"],
+        startFromHead=True)["events"]]
+    batch.close()
+    logs.close()
+    return job, lines
+
+
 def test_job_path_finds_the_cli_and_snakemake_whatever_the_emulator_path(emu_factory, monkeypatch, tmp_path):
     # A developer's PATH with a shim directory first must not reach jobs.
     shims = tmp_path / "shims"
@@ -126,26 +146,11 @@ def test_job_path_finds_the_cli_and_snakemake_whatever_the_emulator_path(emu_fac
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{shims}:{os.environ['PATH']}")
     emu = emu_factory()
-    batch = emu.client("batch")
-    ce, queue, jd = uniq("ce"), uniq("q"), uniq("jd")
-    batch.create_compute_environment(computeEnvironmentName=ce, type="MANAGED", state="ENABLED",
-                                     computeResources={"type": "EC2", "maxvCpus": 2, "minvCpus": 0,
-                                                       "instanceTypes": ["m5"], "subnets": ["s"],
-                                                       "instanceRole": "r"})
-    batch.create_job_queue(jobQueueName=queue, priority=1, computeEnvironmentOrder=[{"order": 1,
-                                                                                    "computeEnvironment": ce}])
-    batch.register_job_definition(jobDefinitionName=jd, type="container", containerProperties={
-        "image": "x", "command": ["sh", "-c", 'echo "PATH=$PATH"; echo "HOME=$HOME"; command -v aws; '
-                                              'command -v snakemake; test -e "$HOME/.aws" || echo no-aws-dir'],
-        "resourceRequirements": [{"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "64"}]})
-    job_id = batch.submit_job(jobName="path", jobQueue=queue, jobDefinition=jd)["jobId"]
-    job = wait_job(batch, job_id)
-    lines = [e["message"] for e in emu.client("logs").get_log_events(
-        logGroupName="/aws/batch/job", logStreamName=job["container"]["logStreamName"],
-        startFromHead=True)["events"]]
+    job, lines = run_one_job(emu, 'echo "PATH=$PATH"; echo "HOME=$HOME"; command -v aws; '
+                                  'command -v snakemake; test -e "$HOME/.aws" || echo no-aws-dir', memory="64")
     assert job["status"] == "SUCCEEDED", lines
     assert lines[0] == "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-    assert lines[1].startswith("HOME=") and job_id in lines[1]
+    assert lines[1].startswith("HOME=") and job["jobId"] in lines[1]
     aws = lines[2]
     assert aws in ("/usr/local/bin/aws", "/usr/bin/aws")
     assert lines[3] in ("/usr/local/bin/snakemake", "/usr/bin/snakemake")
@@ -156,23 +161,9 @@ def test_job_path_finds_the_cli_and_snakemake_whatever_the_emulator_path(emu_fac
 def test_read_only_host_volume_at_its_own_path_runs_with_or_without_bubblewrap(emu_factory, monkeypatch, no_bwrap):
     monkeypatch.setenv("FERRY_AWSEMU_NO_BWRAP", no_bwrap)
     emu = emu_factory()
-    batch = emu.client("batch")
-    ce, queue, jd = uniq("ce"), uniq("q"), uniq("jd")
-    batch.create_compute_environment(computeEnvironmentName=ce, type="MANAGED", state="ENABLED",
-                                     computeResources={"type": "EC2", "maxvCpus": 2, "minvCpus": 0,
-                                                       "instanceTypes": ["m5"], "subnets": ["s"],
-                                                       "instanceRole": "r"})
-    batch.create_job_queue(jobQueueName=queue, priority=1, computeEnvironmentOrder=[{"order": 1,
-                                                                                    "computeEnvironment": ce}])
-    batch.register_job_definition(jobDefinitionName=jd, type="container", containerProperties={
-        "image": "x", "command": ["sh", "-c", "/usr/bin/aws --version >/dev/null 2>&1 && echo cli-ok"],
-        "resourceRequirements": [{"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "256"}],
-        "volumes": [{"name": "usr", "host": {"sourcePath": "/usr"}}],
-        "mountPoints": [{"sourceVolume": "usr", "containerPath": "/usr", "readOnly": True}]})
-    job = wait_job(batch, batch.submit_job(jobName="vol", jobQueue=queue, jobDefinition=jd)["jobId"], timeout=60)
-    lines = [e["message"] for e in emu.client("logs").get_log_events(
-        logGroupName="/aws/batch/job", logStreamName=job["container"]["logStreamName"],
-        startFromHead=True)["events"]]
+    job, lines = run_one_job(emu, "/usr/bin/aws --version >/dev/null 2>&1 && echo cli-ok", memory="256", timeout=60,
+                             volumes=[{"name": "usr", "host": {"sourcePath": "/usr"}}],
+                             mountPoints=[{"sourceVolume": "usr", "containerPath": "/usr", "readOnly": True}])
     assert job["status"] == "SUCCEEDED", lines
     assert lines == ["cli-ok"]
     assert job["container"]["mountPoints"][0]["readOnly"] is True

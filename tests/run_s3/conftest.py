@@ -3,19 +3,15 @@ tests/emu (loaded by path, so both suites share one implementation), plus
 `aws_run`: a workspace with a compute environment, a queue and a bucket in a
 fresh emulator, and a `run(...)` that runs ferry there with the emulator's
 credentials and a config file pointing at it."""
-import csv
 import importlib.util
 import os
 import pathlib
-import shutil
 import subprocess
 import uuid
 
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
-ROOT = pathlib.Path(os.environ.get("FERRY_SOURCE_DIR", HERE.parents[1]))
-FERRY = os.environ.get("FERRY_BIN", str(ROOT / "build" / "ferry"))
 
 _spec = importlib.util.spec_from_file_location("emu_conftest", HERE.parent / "emu" / "conftest.py")
 _emu = importlib.util.module_from_spec(_spec)
@@ -23,24 +19,20 @@ _spec.loader.exec_module(_emu)
 emu_factory = _emu.emu_factory
 emu = _emu.emu
 
+FERRY = os.environ.get("FERRY_BIN", str(_emu.ferry_testing.ROOT / "build" / "ferry"))
 
-class AwsWorkspace:
+
+class AwsWorkspace(_emu.ferry_testing.WorkspaceFiles):
+    """write, read, copy_example, trace: tests/common/ferry_testing.py."""
+
     def __init__(self, path, emu):
         self.path = pathlib.Path(path)
         self.emu = emu
         self.bucket = "bucket-" + uuid.uuid4().hex[:8]
         self.s3 = emu.client("s3")
         self.s3.create_bucket(Bucket=self.bucket)
-        batch = emu.client("batch")
-        ce = "ce-" + uuid.uuid4().hex[:8]
-        batch.create_compute_environment(
-            computeEnvironmentName=ce, type="MANAGED", state="ENABLED",
-            computeResources={"type": "EC2", "maxvCpus": 4, "minvCpus": 0, "instanceTypes": ["m5"],
-                              "subnets": ["subnet-1"], "instanceRole": "ecsInstanceRole"})
         self.queue = "q-" + uuid.uuid4().hex[:8]
-        batch.create_job_queue(jobQueueName=self.queue, priority=1, state="ENABLED",
-                               computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce}])
-        batch.close()
+        emu.create_batch_queue(self.queue, compute_environment="ce-" + uuid.uuid4().hex[:8], max_vcpus=4)
         # Where ferry finds the emulator: every run gets this config file.
         self.aws_config = self.path / "aws.config"
         self.aws_config.write_text(
@@ -48,18 +40,6 @@ class AwsWorkspace:
             f"aws.region = '{emu.region}'\n"
             "aws.batch.cliPath = '/usr/bin/aws'\n"
             "executor.pollInterval = '500ms'\n")
-
-    def write(self, rel, text):
-        p = self.path / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-        return p
-
-    def read(self, rel):
-        return (self.path / rel).read_text()
-
-    def copy_example(self, name):
-        shutil.copytree(ROOT / "examples" / name, self.path, dirs_exist_ok=True)
 
     def env(self, **extra):
         env = self.emu.env(HOME=str(self.path / "home"))
@@ -84,10 +64,6 @@ class AwsWorkspace:
 
     def get(self, key):
         return self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode()
-
-    def trace(self, rel="trace.tsv"):
-        with open(self.path / rel, newline="") as f:
-            return list(csv.DictReader(f, delimiter="\t"))
 
 
 @pytest.fixture

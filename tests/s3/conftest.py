@@ -3,7 +3,6 @@
 run the ferry binary against it."""
 import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import time
