@@ -65,10 +65,11 @@ std::string JobScript(const JobScriptOptions& o) {
   s += "touch \"$ferry_work/started\" && sleep 1\n";
   s += "\"$@\"\n";
   s += "ferry_status=$?\n";
-  // The times of what the command wrote, so the download can restore them
-  // (S3 would otherwise give each file its upload time).
+  // The times and executable bits of what the command wrote, so the
+  // download can restore them (S3 keeps neither).
   s += "find . -type f -newer \"$ferry_work/started\" -exec sh -c "
-       "'for f do printf \"%s %s\\000\" \"$(date -r \"$f\" +%s)\" \"$f\"; done' sh {} + > \"$ferry_work/mtimes\"\n";
+       "'for f do x=-; [ -x \"$f\" ] && x=x; printf \"%s %s %s\\000\" \"$(date -r \"$f\" +%s)\" \"$x\" \"$f\"; done' "
+       "sh {} + > \"$ferry_work/mtimes\"\n";
   s += "ferry_sent=0\n";
   s += "ferry_s3 sync . \"$ferry_tree\"" + filters + " || ferry_sent=1\n";
   if (!mtimes_url.empty())

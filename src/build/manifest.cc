@@ -1,5 +1,6 @@
 #include "build/manifest.h"
 
+#include <cstdio>
 #include <ctime>
 #include <vector>
 
@@ -37,35 +38,51 @@ Status ParseManifest(const std::string& json, Manifest* out) {
   return Status::Ok();
 }
 
-std::string InputMtimesScript(const Manifest& manifest) {
-  // Files with the same second share a touch command (bounded in length).
+namespace {
+
+// Appends `command` + " " + path for each of `paths` as lines of at most
+// about 16 kB, so a long list never exceeds the shell's argument limits.
+void AppendBatched(const std::string& command, const std::vector<std::string>& paths, std::string* s) {
+  std::string line;
+  for (const auto& p : paths) {
+    if (!line.empty() && line.size() + p.size() > 16000) {
+      *s += command + line + "\n";
+      line.clear();
+    }
+    line += " " + p;
+  }
+  *s += command + line + "\n";
+}
+
+}  // namespace
+
+std::string InputTimesAndModesScript(const Manifest& manifest) {
+  // Files with the same second (or mode) share one command.
   std::map<std::string, std::vector<std::string>> by_stamp;
+  std::map<uint32_t, std::vector<std::string>> by_mode;
   for (const auto& [rel, e] : manifest) {
+    std::string quoted = ShellQuote(rel[0] == '-' ? "./" + rel : rel);
+    if ((e.mode & 07777) != 0644 && (e.mode & 07777) != 0) by_mode[e.mode & 07777].push_back(quoted);
     time_t t = static_cast<time_t>(e.mtime_ns / 1000000000);
     struct tm utc;
     char stamp[32];
     if (!gmtime_r(&t, &utc) || utc.tm_year < 70 || utc.tm_year > 8099 ||
         !std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M.%S", &utc))
       continue;
-    by_stamp[stamp].push_back(ShellQuote(rel[0] == '-' ? "./" + rel : rel));
+    by_stamp[stamp].push_back(quoted);
   }
-  std::string s = "# ferry build: the uploaded files' modification times.\nTZ=UTC0\nexport TZ\n";
-  for (const auto& [stamp, paths] : by_stamp) {
-    std::string line;
-    for (const auto& p : paths) {
-      if (!line.empty() && line.size() + p.size() > 16000) {
-        s += "touch -c -t " + stamp + line + "\n";
-        line.clear();
-      }
-      line += " " + p;
-    }
-    s += "touch -c -t " + stamp + line + "\n";
+  std::string s = "# ferry build: the uploaded files' modes and modification times.\nTZ=UTC0\nexport TZ\n";
+  for (const auto& [mode, paths] : by_mode) {
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%o", mode);
+    AppendBatched(std::string("chmod ") + octal, paths, &s);
   }
+  for (const auto& [stamp, paths] : by_stamp) AppendBatched("touch -c -t " + stamp, paths, &s);
   return s;
 }
 
-std::map<std::string, int64_t> ParseResultsMtimes(const std::string& text) {
-  std::map<std::string, int64_t> out;
+std::map<std::string, JobFileRecord> ParseResultsMtimes(const std::string& text) {
+  std::map<std::string, JobFileRecord> out;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\0', start);
@@ -84,10 +101,23 @@ std::map<std::string, int64_t> ParseResultsMtimes(const std::string& text) {
       seconds = seconds * 10 + (c - '0');
     }
     std::string_view path = rec.substr(space + 1);
+    // Paths start with "./", so a flag before them cannot be mistaken for one.
+    int executable = -1;
+    if (path.size() > 2 && (path[0] == 'x' || path[0] == '-') && path[1] == ' ') {
+      executable = path[0] == 'x';
+      path.remove_prefix(2);
+    }
     if (!digits || !StartsWith(path, "./") || path.size() <= 2) continue;
-    out[std::string(path.substr(2))] = seconds;
+    out[std::string(path.substr(2))] = JobFileRecord{seconds, executable};
   }
   return out;
+}
+
+uint32_t ModeForJobFile(uint32_t mode, int executable) {
+  if (executable < 0) return mode;
+  mode &= ~uint32_t{0111};
+  if (executable) mode |= (mode & 0444) >> 2;
+  return mode;
 }
 
 }  // namespace ferry::build

@@ -32,15 +32,27 @@ TEST(Manifest, RoundTripsAndIsDeterministic) {
 }
 
 TEST(ResultsMtimes, ParsesNulSeparatedRecordsFromTheJobScript) {
-  std::string text = std::string("1700000001 ./results/a b.json") + '\0' + "1700000002 ./it's $x\n.txt" + '\0' +
-                     "garbage" + '\0' + "12x ./bad" + '\0' + "5 ./" + '\0';
+  std::string text = std::string("1700000001 x ./results/a b.json") + '\0' + "1700000002 - ./it's $x\n.txt" + '\0' +
+                     "1700000003 ./older job script" + '\0' + "1700000004 ./x ./odd" + '\0' + "garbage" + '\0' +
+                     "12x ./bad" + '\0' + "5 ./" + '\0' + "6 x ./" + '\0';
   auto m = ParseResultsMtimes(text);
-  ASSERT_EQ(m.size(), 2u);
-  EXPECT_EQ(m["results/a b.json"], 1700000001);
-  EXPECT_EQ(m["it's $x\n.txt"], 1700000002);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m["results/a b.json"].mtime_seconds, 1700000001);
+  EXPECT_EQ(m["results/a b.json"].executable, 1);
+  EXPECT_EQ(m["it's $x\n.txt"].mtime_seconds, 1700000002);
+  EXPECT_EQ(m["it's $x\n.txt"].executable, 0);
+  EXPECT_EQ(m["older job script"].executable, -1);  // no flag: mode left alone
+  EXPECT_EQ(m["x ./odd"].mtime_seconds, 1700000004);
 }
 
-TEST(InputMtimesScript, RestoresTimesOfOddNamesWithPosixTouch) {
+TEST(ResultsMtimes, ExecutableBitsFollowReadBits) {
+  EXPECT_EQ(ModeForJobFile(0644, 1), 0755u);
+  EXPECT_EQ(ModeForJobFile(0600, 1), 0700u);
+  EXPECT_EQ(ModeForJobFile(0755, 0), 0644u);
+  EXPECT_EQ(ModeForJobFile(0750, -1), 0750u);
+}
+
+TEST(InputTimesAndModesScript, RestoresTimesAndModesOfOddNamesWithPosixTools) {
   std::string dir = testing::MakeTempDir("mtimes");
   Manifest m;
   std::vector<std::string> names = {"plain", "sp ace", "it's", "$HOME", "-dash", "sub/\"dq\" \\", "new\nline"};
@@ -53,7 +65,9 @@ TEST(InputMtimesScript, RestoresTimesOfOddNamesWithPosixTouch) {
   m["same second"] = ManifestEntry{"e", 1, t * 1000000000, 0644};
   std::ofstream(dir + "/same second") << "x";
   m["missing"] = ManifestEntry{"e", 1, t * 1000000000, 0644};
-  std::string script = InputMtimesScript(m);
+  m["sp ace"].mode = 0755;  // a script the workflow runs as ./sp\ ace
+  m["$HOME"].mode = 0600;
+  std::string script = InputTimesAndModesScript(m);
   EXPECT_NE(script.find("TZ=UTC0"), std::string::npos);
   std::string out;
   ASSERT_EQ(testing::RunProcess({"/usr/bin/sh", "-c", script}, {"PATH=/usr/bin:/bin", "TZ=Europe/Paris"}, dir, &out), 0)
@@ -63,6 +77,9 @@ TEST(InputMtimesScript, RestoresTimesOfOddNamesWithPosixTouch) {
     struct stat st;
     ASSERT_EQ(stat((dir + "/" + rel).c_str(), &st), 0) << rel;
     EXPECT_EQ(st.st_mtime, e.mtime_ns / 1000000000) << rel;
+    if (e.mode != 0644) {  // 0644 is left as fetched
+      EXPECT_EQ(st.st_mode & 07777, e.mode) << rel;
+    }
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/missing"));  // touch -c creates nothing
   std::filesystem::remove_all(dir);

@@ -305,7 +305,7 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
   // together; it goes first so a manifest on S3 always has its script.
   std::string text = ManifestToJson(manifest);
   if (text != old_manifest) {
-    FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.InputMtimesKey(), InputMtimesScript(manifest))
+    FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.InputMtimesKey(), InputTimesAndModesScript(manifest))
                               .WithPrefix("cannot write " + where.BaseUrl() + "input-mtimes"));
     FERRY_RETURN_IF_ERROR(s3.PutSmall(where.bucket, where.ManifestKey(), text)
                               .WithPrefix("cannot write " + where.BaseUrl() + "manifest.json"));
@@ -331,7 +331,7 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
   FERRY_RETURN_IF_ERROR(GetOptional(s3, where.bucket, where.ManifestKey(), &text));
   if (!text.empty()) (void)ParseManifest(text, &manifest);  // a damaged manifest only loses modes and times
   FERRY_RETURN_IF_ERROR(GetOptional(s3, where.bucket, where.ResultsMtimesKey(), &text));
-  std::map<std::string, int64_t> job_mtimes = ParseResultsMtimes(text);
+  std::map<std::string, JobFileRecord> job_files = ParseResultsMtimes(text);
 
   aws::TransferOptions topts;
   topts.max_concurrent_requests = options.max_concurrent_requests;
@@ -342,7 +342,8 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
 
   struct Fetched {
     std::string rel, dest, etag;
-    uint32_t mode = 0;
+    uint32_t mode = 0;   // 0: as created
+    int executable = -1;  // what the job said, for a file it wrote
     std::shared_ptr<std::atomic<bool>> ok = std::make_shared<std::atomic<bool>>(false);
   };
   std::vector<Fetched> fetched;
@@ -381,12 +382,15 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
       auto m = manifest.find(rel);
       bool as_uploaded = m != manifest.end() && m->second.etag == etag;
       aws::S3Object info = obj;
-      if (auto j = job_mtimes.find(rel); j != job_mtimes.end())
-        info.mtime = j->second;
-      else if (as_uploaded)
+      int executable = -1;
+      if (auto j = job_files.find(rel); j != job_files.end()) {
+        info.mtime = j->second.mtime_seconds;
+        executable = j->second.executable;
+      } else if (as_uploaded) {
         info.mtime = m->second.mtime_ns / 1000000000;
+      }
       uint32_t mode = exists ? (ls.st_mode & 07777) : as_uploaded ? m->second.mode : 0;
-      fetched.push_back(Fetched{rel, dest, etag, mode});
+      fetched.push_back(Fetched{rel, dest, etag, mode, executable});
       auto ok = fetched.back().ok;
       ++report->files_downloaded;
       report->bytes_downloaded += obj.size;
@@ -406,7 +410,8 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
     // Only what arrived: the cache must never vouch for a local file's old bytes.
     struct stat fs;
     if (!*f.ok || lstat(f.dest.c_str(), &fs) != 0) continue;
-    if (f.mode != 0 && (fs.st_mode & 07777) != f.mode) ::chmod(f.dest.c_str(), f.mode);
+    uint32_t mode = ModeForJobFile(f.mode != 0 ? f.mode : fs.st_mode & 07777, f.executable);
+    if ((fs.st_mode & 07777) != mode) ::chmod(f.dest.c_str(), mode);
     cache.Store(f.rel, fs.st_size, StatMtimeNs(fs), fs.st_ino, f.etag);
   }
   Status saved = cache.Save();

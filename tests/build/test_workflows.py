@@ -124,3 +124,33 @@ def test_cpus_and_memory_accepted_by_snakemake_and_ferry_run(batch, tmp_path, ki
     if kind == "snakemake":
         assert "Provided cores: 2" in r.stdout + r.stderr
         assert "mem_mb=1024" in r.stdout + r.stderr
+
+
+def test_executable_scripts_run_in_the_job_and_executables_come_back(batch, tmp_path):
+    # S3 keeps no permission bits: the job must restore the user's (so the
+    # Makefile can run ./gen.sh) and the download must bring back the ones
+    # the job set (a built tool stays runnable), and take away the ones it
+    # cleared.
+    d = tmp_path / "tools"
+    d.mkdir()
+    (d / "gen.sh").write_text("#!/bin/sh\necho generated\n")
+    os.chmod(d / "gen.sh", 0o755)
+    (d / "was-exec.sh").write_text("#!/bin/sh\n")
+    os.chmod(d / "was-exec.sh", 0o755)
+    (d / "Makefile").write_text(
+        "all:\n"
+        "\t./gen.sh > out.txt\n"
+        "\tprintf '#!/bin/sh\\necho built tool\\n' > tool.sh\n"
+        "\tchmod 755 tool.sh\n"
+        "\techo plain > plain.txt\n"
+        "\tprintf '#!/bin/sh\\necho rewritten\\n' > was-exec.sh && chmod 644 was-exec.sh\n")
+    r = batch.ferry("build", "--aws-batch", d)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert (d / "out.txt").read_text() == "generated\n"
+    assert os.stat(d / "tool.sh").st_mode & 0o777 == 0o755
+    assert os.access(d / "tool.sh", os.X_OK)
+    assert not os.stat(d / "plain.txt").st_mode & 0o111
+    assert (d / "was-exec.sh").read_text() == "#!/bin/sh\necho rewritten\n"
+    assert not os.stat(d / "was-exec.sh").st_mode & 0o111
+    assert os.stat(d / "gen.sh").st_mode & 0o777 == 0o755
