@@ -78,6 +78,18 @@ JobState ParseJobState(const json& j) {
 
 bool IsTerminal(const std::string& status) { return status == "SUCCEEDED" || status == "FAILED"; }
 
+std::vector<std::string> StatusChangeLines(const std::string& last_status, const JobState& job) {
+  std::vector<std::string> lines;
+  if (job.status == last_status) return lines;
+  std::string last = last_status;
+  if (!last.empty() && last != "RUNNING" && IsTerminal(job.status) && job.started_ms > 0) {
+    lines.push_back("Job now RUNNING");
+    last = "RUNNING";
+  }
+  lines.push_back((last.empty() ? "Job is " : "Job now ") + job.status);
+  return lines;
+}
+
 std::string EndReport(const JobState& job) {
   int64_t from = job.started_ms ? job.started_ms : job.created_ms;
   double minutes = (job.stopped_ms > from && from > 0) ? (job.stopped_ms - from) / 60000.0 : 0.0;

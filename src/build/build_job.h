@@ -59,6 +59,12 @@ JobState ParseJobState(const nlohmann::json& job);
 
 bool IsTerminal(const std::string& status);
 
+// The lines announcing that a watched job went from `last_status` ("" before
+// the first look) to job.status: "Job is RUNNABLE", "Job now RUNNING". A job
+// that started and ended between two looks is announced as RUNNING first
+// (its startedAt says it ran), so a quick job's story is still whole.
+std::vector<std::string> StatusChangeLines(const std::string& last_status, const JobState& job);
+
 // "Job SUCCEEDED after 1.5 minutes" / "Job FAILED after 0.3 minutes (exited 2)".
 std::string EndReport(const JobState& job);
 

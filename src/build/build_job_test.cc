@@ -52,6 +52,26 @@ TEST(BuildJob, ParsesDescribeJobsAndReportsTheEnd) {
   EXPECT_EQ(ExitCodeFor(s), 0);
 }
 
+TEST(BuildJob, StatusChangesAreAnnouncedAndAQuickRunIsNotHidden) {
+  JobState j;
+  j.status = "RUNNABLE";
+  EXPECT_EQ(StatusChangeLines("", j), std::vector<std::string>{"Job is RUNNABLE"});
+  EXPECT_TRUE(StatusChangeLines("RUNNABLE", j).empty());
+  j.status = "RUNNING";
+  EXPECT_EQ(StatusChangeLines("RUNNABLE", j), std::vector<std::string>{"Job now RUNNING"});
+  // Started and ended between two looks: it ran, so RUNNING is told first.
+  j.status = "SUCCEEDED";
+  j.started_ms = 1000;
+  EXPECT_EQ(StatusChangeLines("RUNNABLE", j), (std::vector<std::string>{"Job now RUNNING", "Job now SUCCEEDED"}));
+  EXPECT_EQ(StatusChangeLines("RUNNING", j), std::vector<std::string>{"Job now SUCCEEDED"});
+  // Attaching to a job that already ended tells only where it is.
+  EXPECT_EQ(StatusChangeLines("", j), std::vector<std::string>{"Job is SUCCEEDED"});
+  // Failed before it ever started (cancelled while RUNNABLE): no RUNNING.
+  j.status = "FAILED";
+  j.started_ms = 0;
+  EXPECT_EQ(StatusChangeLines("RUNNABLE", j), std::vector<std::string>{"Job now FAILED"});
+}
+
 TEST(BuildJob, TreeUrlRoundTrips) {
   RemoteLocation l;
   ASSERT_TRUE(LocationFromTreeUrl("s3://bkt/some/prefix/ferry-build/abc123/tree/", &l));

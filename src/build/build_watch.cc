@@ -92,7 +92,7 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
                                 " (a mistyped id, another region, or a job older than Batch keeps)");
       job = ParseJobState(jobs.front());
       if (job.status != last_status) {
-        std::fprintf(o.err, "%s %s\n", last_status.empty() ? "Job is" : "Job now", job.status.c_str());
+        for (const auto& line : StatusChangeLines(last_status, job)) std::fprintf(o.err, "%s\n", line.c_str());
         std::fflush(o.err);
         last_status = job.status;
         if (o.on_status) o.on_status(job);
