@@ -314,10 +314,8 @@ void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died
     res.message = launcher_died;
   }
   // The leader is gone; take down anything it left running in its group.
-  // A zygote's task pid is read only when needed: look it up now, or a task
-  // whose launcher died (and was reaped before its pipe was read) would
-  // run on as an orphan.
-  if (r.pgid == 0 && r.zygote && (r.timed_out || r.aborting || launcher_died)) r.pgid = r.zygote->shell->TaskPid();
+  // (A task whose launcher died is killed by the launcher's Stop, which
+  // knows its pid.)
   if (r.pgid > 0 && (r.timed_out || r.aborting || launcher_died)) kill(-r.pgid, SIGKILL);
   SetTimer(id, &r, 0);
   if (r.zygote) r.zygote->busy = false;

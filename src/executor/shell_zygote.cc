@@ -191,25 +191,22 @@ void ShellZygote::Stop(int grace_ms) {
     close(command_fd_);
     command_fd_ = -1;
   }
-  if (reaped_) {
-    // The zygote died on its own: a task it started and did not report
-    // ended still runs, now an orphan. Its pid still names its group.
+  // A zygote that died on its own (already reaped) gets one pass: a task it
+  // started and did not report ended still runs, now an orphan.
+  const int64_t deadline = SteadyMs() + (reaped_ ? 0 : grace_ms);
+  for (;;) {
     std::vector<Exit> exits;
-    ReadExits(&exits);
+    bool alive = ReadExits(&exits);
+    // A task reported started and not (yet) ended is the zygote's child
+    // (or, once the zygote died, an orphan) still, so its pid names its
+    // group and nothing else.
     if (pid_t task = TaskPid(); task > 1) kill(-task, SIGKILL);
-  } else {
-    const int64_t deadline = SteadyMs() + grace_ms;
-    for (;;) {
-      std::vector<Exit> exits;
-      bool alive = ReadExits(&exits);
-      // A task reported started and not (yet) ended is the zygote's child
-      // still, so its pid names its group and nothing else.
-      if (pid_t task = TaskPid(); task > 1) kill(-task, SIGKILL);
-      int64_t left = deadline - SteadyMs();
-      if (!alive || left <= 0) break;
-      pollfd p[2] = {{exit_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}};
-      poll(p, 2, static_cast<int>(left));
-    }
+    int64_t left = deadline - SteadyMs();
+    if (!alive || left <= 0) break;
+    pollfd p[2] = {{exit_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}};
+    poll(p, 2, static_cast<int>(left));
+  }
+  if (!reaped_) {
     kill(pid_, SIGKILL);
     int st;
     while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
