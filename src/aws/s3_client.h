@@ -46,7 +46,8 @@ class S3Client {
   Status AbortMultipart(const std::string& bucket, const std::string& key, const std::string& upload_id);
   Status Copy(const S3Location& from, const S3Location& to);
   Status DeleteObject(const std::string& bucket, const std::string& key);
-  // Up to 1000 keys per request; failures of single keys are listed.
+  // Any number of keys, sent 1000 per request (S3's limit); failures of
+  // single keys are listed.
   Status DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys);
 
   AwsClient& client() { return *client_; }

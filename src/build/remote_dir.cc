@@ -295,10 +295,8 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
   std::vector<std::string> gone;
   for (const auto& [rel, obj] : remote)
     if (!manifest.count(rel)) gone.push_back(obj.key);
-  for (size_t i = 0; i < gone.size(); i += 1000) {
-    std::vector<std::string> batch(gone.begin() + i, gone.begin() + std::min(gone.size(), i + 1000));
-    FERRY_RETURN_IF_ERROR(s3.DeleteObjects(where.bucket, batch).WithPrefix("cannot remove deleted files from the mirror"));
-  }
+  if (!gone.empty())
+    FERRY_RETURN_IF_ERROR(s3.DeleteObjects(where.bucket, gone).WithPrefix("cannot remove deleted files from the mirror"));
   report->files_deleted = static_cast<int64_t>(gone.size());
 
   // The input-mtimes script follows from the manifest, so both change

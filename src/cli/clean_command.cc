@@ -100,14 +100,6 @@ Status ListS3Dir(aws::S3Client& s3, const std::string& url, aws::S3Location* loc
   });
 }
 
-Status RemoveS3Keys(aws::S3Client& s3, const std::string& bucket, const std::vector<std::string>& keys) {
-  for (size_t i = 0; i < keys.size(); i += 1000) {
-    std::vector<std::string> batch(keys.begin() + i, keys.begin() + std::min(keys.size(), i + 1000));
-    FERRY_RETURN_IF_ERROR(s3.DeleteObjects(bucket, batch));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 int CleanCommand(const std::vector<std::string>& args) {
@@ -177,7 +169,7 @@ int CleanCommand(const std::vector<std::string>& args) {
       std::vector<std::string> keys;
       st = ListS3Dir(*s3, dir, &loc, &keys);
       if (st.ok() && keys.empty()) continue;  // already gone
-      if (st.ok() && !ca.dry) st = RemoveS3Keys(*s3, loc.bucket, keys);
+      if (st.ok() && !ca.dry) st = s3->DeleteObjects(loc.bucket, keys);
       if (!st.ok()) {
         std::fprintf(stderr, "ferry: could not remove %s: %s\n", dir.c_str(), st.message().c_str());
         incomplete.insert(run);
