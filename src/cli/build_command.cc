@@ -2,7 +2,7 @@
 // make or --exec) either here (--local) or as one AWS Batch job
 // (--aws-batch): upload the directory's changes, submit, watch the status
 // and stream the log, download the results. Also detach/attach/cancel and
-// the local list of past builds. The pieces live in src/build; this file
+// the local list of past builds. The pieces live in src/remote_build; this file
 // parses the command line and runs them in order.
 #include <limits.h>
 #include <signal.h>
@@ -30,13 +30,13 @@
 #include "aws/s3_client.h"
 #include "aws/s3_progress.h"
 #include "aws/session.h"
-#include "build/build_history.h"
-#include "build/build_job.h"
-#include "build/build_settings.h"
-#include "build/build_signals.h"
-#include "build/build_watch.h"
-#include "build/build_workflow.h"
-#include "build/remote_dir.h"
+#include "remote_build/build_history.h"
+#include "remote_build/build_job.h"
+#include "remote_build/build_settings.h"
+#include "remote_build/build_signals.h"
+#include "remote_build/build_watch.h"
+#include "remote_build/build_workflow.h"
+#include "remote_build/remote_dir.h"
 #include "cli/commands.h"
 #include "util/clock_text.h"
 #include "util/path.h"
@@ -47,7 +47,7 @@ namespace ferry {
 
 namespace {
 
-using build::BuildRecord;
+using remote_build::BuildRecord;
 using nlohmann::json;
 
 const char kBuildUsage[] =
@@ -90,7 +90,7 @@ struct BuildArgs {
   std::string exec;
   std::string dir;
   std::vector<std::string> workflow_args;
-  build::BuildFlags flags;
+  remote_build::BuildFlags flags;
   aws::AwsSettings aws;
   std::vector<std::string> exclude_upload, download, exclude_download;
   bool no_download = false, no_logs = false, forward_credentials = false;
@@ -240,16 +240,16 @@ void PrintJson(const json& j) {
 std::string ShortTime(int64_t ms) { return ms > 0 ? FormatLocalTime(ms, "%Y-%m-%d %H:%M:%S") : "-"; }
 
 int ListBuilds(const BuildArgs& a, const aws::Env& env) {
-  std::unique_ptr<build::BuildHistory> history;
-  std::string path = build::BuildHistoryPath(env.GetOr("HOME", "."));
+  std::unique_ptr<remote_build::BuildHistory> history;
+  std::string path = remote_build::BuildHistoryPath(env.GetOr("HOME", "."));
   struct stat st;
   std::vector<BuildRecord> records;
   if (::stat(path.c_str(), &st) == 0) {
-    if (Status s = build::BuildHistory::Open(path, &history); !s.ok()) return Fail(s);
+    if (Status s = remote_build::BuildHistory::Open(path, &history); !s.ok()) return Fail(s);
     if (Status s = history->List(&records); !s.ok()) return Fail(s);
   }
   if (a.json) {
-    for (const auto& r : records) PrintJson(build::BuildRecordJson(r));
+    for (const auto& r : records) PrintJson(remote_build::BuildRecordJson(r));
     return 0;
   }
   if (records.empty()) {
@@ -313,14 +313,14 @@ class BatchBuild {
     FERRY_RETURN_IF_ERROR(history_->List(&records));
     std::vector<std::string> open;
     for (const auto& r : records)
-      if (!build::IsTerminal(r.status)) open.push_back(r.job_id);
+      if (!remote_build::IsTerminal(r.status)) open.push_back(r.job_id);
     if (open.empty()) return Status::Ok();
     FERRY_RETURN_IF_ERROR(LoadSettings());
     FERRY_RETURN_IF_ERROR(OpenAws());
     std::vector<json> jobs;
     FERRY_RETURN_IF_ERROR(batch_->DescribeJobs(open, &jobs));
     for (const auto& j : jobs) {
-      build::JobState state = build::ParseJobState(j);
+      remote_build::JobState state = remote_build::ParseJobState(j);
       bool found = false;
       record_ = BuildRecord{};
       FERRY_RETURN_IF_ERROR(history_->Find(state.job_id, &record_, &found));
@@ -337,22 +337,22 @@ class BatchBuild {
     if (a_.cancel) return Status::Invalid("--cancel needs --attach JOB_ID (the job to cancel)");
     if (a_.dir.empty()) return Status::Invalid("no build directory given (usage: ferry build --aws-batch DIR)");
     FERRY_RETURN_IF_ERROR(CheckDir(a_.dir, &abs_dir_));
-    build::WorkflowKind kind;
-    FERRY_RETURN_IF_ERROR(build::DetectWorkflow(abs_dir_, a_.exec, &kind));
+    remote_build::WorkflowKind kind;
+    FERRY_RETURN_IF_ERROR(remote_build::DetectWorkflow(abs_dir_, a_.exec, &kind));
     FERRY_RETURN_IF_ERROR(LoadSettings());
     if (settings_.s3_bucket.value.empty())
       return Status::Invalid("no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
                              "FERRY_AWS_BATCH_S3_BUCKET, or s3-bucket in the [aws-batch] section of " +
                              config_path_);
-    FERRY_RETURN_IF_ERROR(build::ParseBucketSetting(settings_.s3_bucket.value, &where_)
+    FERRY_RETURN_IF_ERROR(remote_build::ParseBucketSetting(settings_.s3_bucket.value, &where_)
                               .WithPrefix(settings_.s3_bucket.origin));
-    where_.dir_id = build::DirId(abs_dir_);
+    where_.dir_id = remote_build::DirId(abs_dir_);
     FERRY_RETURN_IF_ERROR(OpenAws());
     FERRY_RETURN_IF_ERROR(CheckBatchSetup());
     FERRY_RETURN_IF_ERROR(CheckBucket());
 
     // The workflow as the job runs it.
-    build::WorkflowRequest wr;
+    remote_build::WorkflowRequest wr;
     wr.kind = kind;
     wr.exec = a_.exec;
     std::string cli_base(PathBaseName(settings_.cli.value));
@@ -361,12 +361,12 @@ class BatchBuild {
     wr.cpus = settings_.workflow_cpus;
     wr.memory_mib = settings_.workflow_memory_mib;
     std::vector<std::string> warnings;
-    std::vector<std::string> workflow = build::WorkflowCommand(wr, &warnings);
+    std::vector<std::string> workflow = remote_build::WorkflowCommand(wr, &warnings);
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
     FERRY_RETURN_IF_ERROR(Upload());
 
-    build::JobScriptOptions jo;
+    remote_build::JobScriptOptions jo;
     jo.cli = settings_.cli.value;
     jo.region = session_.region.region;
     // A custom S3 endpoint (an emulator, a private endpoint) is where the job
@@ -374,27 +374,27 @@ class BatchBuild {
     if (s3_->endpoint().custom) jo.endpoint_url = s3_->endpoint().Url();
     jo.tree_url = where_.TreeUrl();
     // The job sends results back by the same exclusion rules as the upload.
-    FERRY_RETURN_IF_ERROR(build::UploadExcludes(abs_dir_, a_.exclude_upload, &jo.exclude));
-    build::SubmitSpec spec;
-    spec.job_name = build::JobNameFor(abs_dir_);
+    FERRY_RETURN_IF_ERROR(remote_build::UploadExcludes(abs_dir_, a_.exclude_upload, &jo.exclude));
+    remote_build::SubmitSpec spec;
+    spec.job_name = remote_build::JobNameFor(abs_dir_);
     spec.queue = settings_.queue.value;
     spec.job_definition = settings_.job.value;
     spec.cpus = settings_.batch_cpus;
     spec.memory_mib = settings_.batch_memory_mib;
     spec.workflow = workflow;
-    spec.environment.emplace_back(build::kTreeUrlVariable, where_.TreeUrl());
+    spec.environment.emplace_back(remote_build::kTreeUrlVariable, where_.TreeUrl());
     if (a_.forward_credentials) {
       FERRY_RETURN_IF_ERROR(ForwardCredentials(&jo.credentials_url));
-      spec.environment.emplace_back(build::kCredentialsUrlVariable, jo.credentials_url);
+      spec.environment.emplace_back(remote_build::kCredentialsUrlVariable, jo.credentials_url);
     }
-    spec.script = build::JobScript(jo);
+    spec.script = remote_build::JobScript(jo);
 
     // From here on Control-C and Control-Z concern a job: the watch loop
     // sees signals that arrive while the job is being submitted.
-    if (!a_.detach) build::InstallBuildSignalHandlers();
+    if (!a_.detach) remote_build::InstallBuildSignalHandlers();
     std::string job_id;
     aws::AwsError err;
-    Status s = batch_->SubmitJob(build::SubmitJobRequest(spec), &job_id, &err);
+    Status s = batch_->SubmitJob(remote_build::SubmitJobRequest(spec), &job_id, &err);
     if (!s.ok()) return Status::Failed("submitting the job failed: " + s.message());
     std::fprintf(out(), "Submitted AWS Batch job %s (queue %s, job definition %s, region %s)\n", job_id.c_str(),
                  spec.queue.c_str(), spec.job_definition.c_str(), session_.region.region.c_str());
@@ -408,7 +408,7 @@ class BatchBuild {
     record_.tree_url = where_.TreeUrl();
     record_.submitted_ms = WallMs();
     RecordPut();
-    if (a_.json) PrintJson(build::BuildRecordJson(record_));
+    if (a_.json) PrintJson(remote_build::BuildRecordJson(record_));
 
     if (a_.detach) {
       PrintReattach(job_id, "Detaching from the job, as requested.");
@@ -432,7 +432,7 @@ class BatchBuild {
       return Status::Failed("AWS Batch has no job " + a_.attach + " in region " + session_.region.region +
                             ": check the id (ferry build --list shows this machine's builds) and the region; "
                             "Batch forgets jobs some days after they end");
-    build::JobState job = build::ParseJobState(jobs.front());
+    remote_build::JobState job = remote_build::ParseJobState(jobs.front());
     // What this machine remembers about the job, if anything.
     OpenHistory();
     bool known = false;
@@ -446,7 +446,7 @@ class BatchBuild {
 
     if (a_.cancel) {
       std::fprintf(out(), "Job %s is %s\n", job.job_id.c_str(), job.status.c_str());
-      if (build::IsTerminal(job.status)) {
+      if (remote_build::IsTerminal(job.status)) {
         std::fprintf(out(), "The job has already ended; nothing to cancel.\n");
         return Status::Ok();
       }
@@ -455,13 +455,13 @@ class BatchBuild {
       std::fprintf(out(), "Canceled job %s (it stops within moments; ferry build --list shows its last status)\n",
                    job.job_id.c_str());
       RecordStatus(job);
-      if (a_.json) PrintJson(build::BuildRecordJson(record_));
+      if (a_.json) PrintJson(remote_build::BuildRecordJson(record_));
       return Status::Ok();
     }
     bool download = !a_.no_download;
     if (download) {
-      if (job.tree_url.empty() || !build::LocationFromTreeUrl(job.tree_url, &where_))
-        return Status::Failed("job " + job.job_id + " has no " + build::kTreeUrlVariable +
+      if (job.tree_url.empty() || !remote_build::LocationFromTreeUrl(job.tree_url, &where_))
+        return Status::Failed("job " + job.job_id + " has no " + remote_build::kTreeUrlVariable +
                               " in its environment: it was not submitted by ferry build, so there is nothing to "
                               "download (use --no-download to follow it anyway)");
     }
@@ -470,7 +470,7 @@ class BatchBuild {
   }
 
   Status Follow(const std::string& job_id, bool download) {
-    build::WatchOptions wo;
+    remote_build::WatchOptions wo;
     wo.poll_ms = EnvInt(*env_, "FERRY_BUILD_POLL_MS", 5000);
     wo.log_poll_ms = EnvInt(*env_, "FERRY_BUILD_LOG_POLL_MS", std::min(wo.poll_ms, 1000));
     wo.on_terminal = ::isatty(STDIN_FILENO);
@@ -492,13 +492,13 @@ class BatchBuild {
         return Status::Invalid(warn_origin + ": '" + *warn + "' is not a duration (write e.g. 5m or 90s)");
     }
     wo.runnable_warn_ms = warn_ms;
-    wo.on_status = [this](const build::JobState& j) { RecordStatus(j); };
+    wo.on_status = [this](const remote_build::JobState& j) { RecordStatus(j); };
     if (wo.on_terminal)
       std::fprintf(out(), "Press Control-C twice within 10 seconds to cancel this job, Control-Z to detach from it.\n");
 
-    build::WatchResult wr;
-    Status s = build::WatchJob(*batch_, *logs_, job_id, wo, &wr);
-    build::RestoreBuildSignalHandlers();
+    remote_build::WatchResult wr;
+    Status s = remote_build::WatchJob(*batch_, *logs_, job_id, wo, &wr);
+    remote_build::RestoreBuildSignalHandlers();
     if (!s.ok() && s.kind() != Status::Kind::kNotFound) {
       // The job itself is most likely fine: say how to pick it up again.
       std::fprintf(stderr, "ferry build: %s\n", s.message().c_str());
@@ -507,19 +507,19 @@ class BatchBuild {
       return Status::Ok();
     }
     if (!s.ok()) return Status::Failed(s.message());
-    if (wr.end == build::WatchEnd::kDetached) {
+    if (wr.end == remote_build::WatchEnd::kDetached) {
       PrintReattach(job_id, "Detaching from the job.");
       return Status::Ok();
     }
-    if (wr.end == build::WatchEnd::kGaveUp) {
+    if (wr.end == remote_build::WatchEnd::kGaveUp) {
       std::fprintf(out(), "No longer waiting for job %s to stop.\n", job_id.c_str());
       exit_code_ = 130;
       return Status::Ok();
     }
-    const build::JobState& job = wr.job;
-    std::fprintf(out(), "%s\n", build::EndReport(job).c_str());
+    const remote_build::JobState& job = wr.job;
+    std::fprintf(out(), "%s\n", remote_build::EndReport(job).c_str());
     std::fflush(out());
-    exit_code_ = build::ExitCodeFor(job);
+    exit_code_ = remote_build::ExitCodeFor(job);
     if (download && !wr.canceled) {
       Status d = Download();
       if (!d.ok()) {
@@ -527,7 +527,7 @@ class BatchBuild {
         if (exit_code_ == 0) exit_code_ = 1;
       }
     }
-    if (a_.json) PrintJson(build::BuildRecordJson(record_));
+    if (a_.json) PrintJson(remote_build::BuildRecordJson(record_));
     return Status::Ok();
   }
 
@@ -541,7 +541,7 @@ class BatchBuild {
   }
 
   Status LoadSettings() {
-    config_path_ = build::ConfigFilePath(*env_);
+    config_path_ = remote_build::ConfigFilePath(*env_);
     aws::IniFile ini;
     bool have = false;
     std::ifstream f(config_path_);
@@ -551,7 +551,7 @@ class BatchBuild {
       FERRY_RETURN_IF_ERROR(aws::ParseIni(ss.str(), config_path_, &ini));
       have = true;
     }
-    return build::ResolveBuildSettings(a_.flags, *env_, have ? &ini : nullptr, config_path_, &settings_);
+    return remote_build::ResolveBuildSettings(a_.flags, *env_, have ? &ini : nullptr, config_path_, &settings_);
   }
 
   Status OpenAws() {
@@ -621,9 +621,9 @@ class BatchBuild {
   }
 
   Status Upload() {
-    build::UploadOptions uo;
+    remote_build::UploadOptions uo;
     uo.exclude = a_.exclude_upload;
-    build::UploadReport ur;
+    remote_build::UploadReport ur;
     std::fprintf(out(), "Uploading %s to %s\n", abs_dir_.c_str(), where_.TreeUrl().c_str());
     std::fflush(out());
     aws::TransferProgress progress;
@@ -631,7 +631,7 @@ class BatchBuild {
     Status s;
     {
       aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));  // erased when the upload ends
-      s = build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
+      s = remote_build::UploadDirectory(*s3_, abs_dir_, where_, uo, &ur);
     }
     if (!s.ok()) return BucketProblem("Uploading the build directory to", s);
     for (const auto& w : ur.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -642,10 +642,10 @@ class BatchBuild {
   }
 
   Status Download() {
-    build::DownloadOptions d;
+    remote_build::DownloadOptions d;
     d.patterns = a_.download;
     d.exclude = a_.exclude_download;
-    build::DownloadReport r;
+    remote_build::DownloadReport r;
     std::fprintf(out(), "Downloading results into %s\n", abs_dir_.c_str());
     std::fflush(out());
     aws::TransferProgress progress;
@@ -653,7 +653,7 @@ class BatchBuild {
     Status s;
     {
       aws::ProgressBar bar(&progress, ::isatty(STDERR_FILENO));
-      s = build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
+      s = remote_build::DownloadResults(*s3_, where_, abs_dir_, d, &r);
     }
     for (const auto& refused : r.refused) std::fprintf(stderr, "warning: not downloaded: %s\n", refused.c_str());
     if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
@@ -669,7 +669,7 @@ class BatchBuild {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
     *url = "s3://" + where_.bucket + "/" + where_.prefix + "ferry-build/" + where_.dir_id + "/credentials-" + buf;
-    Status s = build::PutForwardedCredentials(*s3_, *url, c.access_key_id, c.secret_access_key, c.session_token);
+    Status s = remote_build::PutForwardedCredentials(*s3_, *url, c.access_key_id, c.secret_access_key, c.session_token);
     if (!s.ok()) return BucketProblem("Writing the forwarded credentials to", s);
     std::fprintf(out(), "Forwarding your AWS credentials to the job through %s (the job deletes it)\n",
                  url->c_str());
@@ -678,7 +678,7 @@ class BatchBuild {
 
   void OpenHistory() {
     if (history_ || history_failed_) return;
-    Status s = build::BuildHistory::Open(build::BuildHistoryPath(env_->GetOr("HOME", ".")), &history_);
+    Status s = remote_build::BuildHistory::Open(remote_build::BuildHistoryPath(env_->GetOr("HOME", ".")), &history_);
     if (!s.ok()) {
       history_failed_ = true;
       std::fprintf(stderr, "warning: %s (ferry build --list will not show this build)\n", s.message().c_str());
@@ -691,11 +691,11 @@ class BatchBuild {
     if (Status s = history_->Put(record_); !s.ok()) std::fprintf(stderr, "warning: %s\n", s.message().c_str());
   }
 
-  void RecordStatus(const build::JobState& j) {
+  void RecordStatus(const remote_build::JobState& j) {
     record_.status = j.status;
     record_.status_reason = j.status_reason;
-    if (build::IsTerminal(j.status)) {
-      record_.exit_code = build::ExitCodeFor(j);
+    if (remote_build::IsTerminal(j.status)) {
+      record_.exit_code = remote_build::ExitCodeFor(j);
       record_.ended_ms = j.stopped_ms ? j.stopped_ms : WallMs();
     }
     if (!j.tree_url.empty() && record_.tree_url.empty()) record_.tree_url = j.tree_url;
@@ -708,13 +708,13 @@ class BatchBuild {
   BuildArgs a_;
   std::shared_ptr<const aws::Env> env_;
   std::string abs_dir_, config_path_;
-  build::BuildSettings settings_;
-  build::RemoteLocation where_;
+  remote_build::BuildSettings settings_;
+  remote_build::RemoteLocation where_;
   aws::AwsSession session_;
   std::unique_ptr<aws::BatchClient> batch_;
   std::unique_ptr<aws::LogsClient> logs_;
   std::unique_ptr<aws::S3Client> s3_;
-  std::unique_ptr<build::BuildHistory> history_;
+  std::unique_ptr<remote_build::BuildHistory> history_;
   bool history_failed_ = false;
   BuildRecord record_;
   int exit_code_ = 0;
@@ -724,16 +724,16 @@ int RunLocalBuild(const BuildArgs& a) {
   if (a.dir.empty()) return Fail(Status::Invalid("no build directory given (usage: ferry build --local DIR)"));
   std::string abs;
   if (Status s = CheckDir(a.dir, &abs); !s.ok()) return Fail(s);
-  build::WorkflowKind kind;
-  if (Status s = build::DetectWorkflow(abs, a.exec, &kind); !s.ok()) return Fail(s);
-  build::BuildSettings settings;
+  remote_build::WorkflowKind kind;
+  if (Status s = remote_build::DetectWorkflow(abs, a.exec, &kind); !s.ok()) return Fail(s);
+  remote_build::BuildSettings settings;
   // Only --cpus/--memory matter here; the Batch settings are not read.
-  build::BuildFlags f;
+  remote_build::BuildFlags f;
   f.cpus = a.flags.cpus;
   f.memory = a.flags.memory;
   aws::MapEnv no_env;
-  if (Status s = build::ResolveBuildSettings(f, no_env, nullptr, "", &settings); !s.ok()) return Fail(s);
-  build::WorkflowRequest wr;
+  if (Status s = remote_build::ResolveBuildSettings(f, no_env, nullptr, "", &settings); !s.ok()) return Fail(s);
+  remote_build::WorkflowRequest wr;
   wr.kind = kind;
   wr.exec = a.exec;
   wr.ferry_program = SelfExe();
@@ -741,7 +741,7 @@ int RunLocalBuild(const BuildArgs& a) {
   wr.cpus = settings.workflow_cpus;
   wr.memory_mib = settings.workflow_memory_mib;
   std::vector<std::string> warnings;
-  std::vector<std::string> argv = build::WorkflowCommand(wr, &warnings);
+  std::vector<std::string> argv = remote_build::WorkflowCommand(wr, &warnings);
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   int code = RunLocal(argv, abs);
   if (a.json) {

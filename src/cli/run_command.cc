@@ -17,7 +17,7 @@
 #include "cli/commands.h"
 #include "cli/run_setup.h"
 #include "config/config.h"
-#include "engine/builder.h"
+#include "engine/run_driver.h"
 #include "engine/expander.h"
 #include "engine/work_store.h"
 #include "executor/local_executor.h"
@@ -331,14 +331,14 @@ int Run(const RunArgs& ra) {
   batch_slot.max_running = 1;  // capacity in jobs: cpus/memory checks do not apply
   executors["awsbatch"] = batch_slot;
 
-  BuildOptions bopts;
-  bopts.resume = ra.resume;
-  bopts.launch_dir = launch_dir;
+  RunOptions run_opts;
+  run_opts.resume = ra.resume;
+  run_opts.launch_dir = launch_dir;
   if (const Value* env = config.Get("env"))
-    for (const auto& [k, v] : env->as_map()) bopts.env.emplace_back(k, v.ToString());
+    for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
 
   {
-    Builder check(&graph, &expander, executors, nullptr, nullptr, nullptr, bopts);
+    RunDriver check(&graph, &expander, executors, nullptr, nullptr, nullptr, run_opts);
     st = check.Validate();
     if (!st.ok()) return PrintError(st), st.exit_code();
   }
@@ -363,13 +363,13 @@ int Run(const RunArgs& ra) {
     executors["awsbatch"].max_running = aws.queue_size;
     // Batch needs a few seconds to confirm that terminated jobs ended; leaving
     // sooner would report jobs as stopped that are still RUNNING.
-    bopts.abort_grace_ms = 20000;
+    run_opts.abort_grace_ms = 20000;
   } else {
     executors.erase("awsbatch");
   }
-  bopts.s3_store = aws.store.get();
+  run_opts.s3_store = aws.store.get();
   {
-    Builder check(&graph, &expander, executors, nullptr, nullptr, nullptr, bopts);
+    RunDriver check(&graph, &expander, executors, nullptr, nullptr, nullptr, run_opts);
     st = check.Preflight();
     if (!st.ok()) return PrintError(st), st.kind() == Status::Kind::kInvalidInput ? 2 : 1;
   }
@@ -386,7 +386,7 @@ int Run(const RunArgs& ra) {
   run.status = "RUNNING";
   st = history->BeginRun(&run);
   if (!st.ok()) return PrintError(st), 1;
-  bopts.run_id = run.id;
+  run_opts.run_id = run.id;
 
   std::unique_ptr<TraceWriter> trace;
   std::string trace_file = ra.trace_file;
@@ -408,9 +408,9 @@ int Run(const RunArgs& ra) {
   std::fflush(stdout);
 
   InstallInterruptHandlers();
-  Builder builder(&graph, &expander, executors, history.get(), trace.get(), progress.get(), bopts);
-  BuildStats stats;
-  Status result = builder.Run(&stats);
+  RunDriver driver(&graph, &expander, executors, history.get(), trace.get(), progress.get(), run_opts);
+  RunStats stats;
+  Status result = driver.Run(&stats);
   progress_sink = nullptr;
 
   run.end_ms = NowMs();

@@ -1,4 +1,4 @@
-// WorkStore: where task work dirs live, seen from the engine. The builder
+// WorkStore: where task work dirs live, seen from the engine. The run driver
 // asks the store matching a task's work dir to prepare it, check its outputs,
 // tell whether a recorded success is still there (-resume), publish its
 // outputs, and read the tail of its files for failure reports. The local

@@ -1,0 +1,509 @@
+#include "engine/run_driver.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "engine/publisher.h"
+#include "engine/work_dir.h"
+#include "engine/wrapper.h"
+#include "util/interrupt.h"
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+namespace {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Indent(const std::string& text, const std::string& pad) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    out += pad + line + "\n";
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+}  // namespace
+
+RunDriver::RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors,
+                 History* history, TraceWriter* trace, Progress* progress, RunOptions opts)
+    : graph_(graph),
+      expander_(expander),
+      executors_(std::move(executors)),
+      history_(history),
+      trace_(trace),
+      progress_(progress),
+      opts_(std::move(opts)) {}
+
+Status RunDriver::Validate() const {
+  std::vector<std::string> names;
+  for (const auto& [n, s] : executors_) names.push_back(n);
+  for (const auto& t : graph_->tasks) {
+    const Directives& d = t.directives;
+    auto it = executors_.find(d.executor);
+    if (it == executors_.end())
+      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' uses executor '" + d.executor +
+                             "', which this ferry cannot run" + DidYouMean(d.executor, names) +
+                             " (available: " + Join(names, ", ") + ")");
+    if (it->second.max_running > 0) continue;  // the remote service's capacity decides
+    if (d.cpus > it->second.cpus)
+      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
+                             std::to_string(d.cpus) + " cpus but the " + d.executor + " executor has " +
+                             std::to_string(it->second.cpus) +
+                             " (lower the task's cpus, or raise executor.cpus in ferry.config)");
+    if (it->second.memory_bytes && d.memory_bytes > it->second.memory_bytes)
+      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
+                             FormatMemory(d.memory_bytes) + " of memory but the " + d.executor +
+                             " executor has " + FormatMemory(it->second.memory_bytes) +
+                             " (lower the task's memory, or raise executor.memory in ferry.config)");
+  }
+  return Status::Ok();
+}
+
+TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files) const {
+  TaskRun run;
+  run.id = t.id();
+  run.name = t.display;
+  run.work_dir = t.work_dir;
+  run.cpus = d.cpus;
+  run.memory_bytes = d.memory_bytes;
+  run.time_limit_ms = d.time_ms;
+  run.container = d.container;
+  run.queue = d.queue;
+  run.accelerators = d.accelerator;
+  run.env = opts_.env;
+  run.process = t.spec->name;
+  if (with_files) {
+    run.script = TaskScriptFile(script);
+    run.inputs.reserve(t.staged.size());
+    for (const auto& in : t.staged) run.inputs.emplace_back(in.source, in.name);
+    run.outputs = t.OutputPaths();
+  }
+  if (d.array > 0 && t.item_index >= 0) {
+    run.array_key = t.spec->name;
+    run.array_size = d.array;
+  }
+  return run;
+}
+
+Status RunDriver::Preflight() {
+  std::map<std::string, std::vector<TaskRun>> planned;
+  for (const auto& t : graph_->tasks) planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
+  for (auto& [name, runs] : planned) {
+    auto it = executors_.find(name);
+    if (it == executors_.end() || !it->second.executor) continue;  // Validate() reports it
+    FERRY_RETURN_IF_ERROR(it->second.executor->Preflight(runs));
+  }
+  return Status::Ok();
+}
+
+WorkStore* RunDriver::StoreFor(const Task& t) {
+  if (IsS3Path(t.work_dir) && opts_.s3_store) return opts_.s3_store;
+  return &local_store_;
+}
+
+Status RunDriver::PrepareTask(const Task& t, const std::string& script) {
+  WorkStore* store = StoreFor(t);
+  FERRY_RETURN_IF_ERROR(store->Prepare(t, script));
+  // A local task reading outputs of tasks that ran on S3: download them.
+  if (store == &local_store_ && HasS3Inputs(t)) {
+    if (!opts_.s3_store)
+      return Status::Failed("task '" + t.display + "' has inputs on S3 but this run has no S3 access");
+    FERRY_RETURN_IF_ERROR(opts_.s3_store->FetchInputs(t));
+  }
+  return Status::Ok();
+}
+
+Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
+  std::string dest =
+      IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
+  if (IsS3Path(dest) || IsS3Path(t.work_dir)) {
+    if (!opts_.s3_store)
+      return Status::Failed("cannot publish task '" + t.display + "' to " + dest + ": this run has no S3 access");
+    return opts_.s3_store->Publish(t, dest);
+  }
+  return local_store_.Publish(t, dest);
+}
+
+void RunDriver::Emit(uint32_t idx, const char* status, int exit_code) {
+  const Task& t = graph_->tasks[idx];
+  ProgressEvent e;
+  e.process = t.spec->name;
+  e.display = t.display;
+  e.hash_prefix = t.hash_prefix();
+  e.executor = state_[idx].directives.executor;
+  e.status = status;
+  e.exit_code = exit_code;
+  e.attempt = state_[idx].attempt;
+  progress_->Event(e);
+}
+
+void RunDriver::Record(uint32_t idx, const std::string& status, const TaskResult* r) {
+  const Task& t = graph_->tasks[idx];
+  const TaskState& s = state_[idx];
+  TaskRecord rec;
+  rec.run_id = opts_.run_id;
+  rec.task_id = t.id();
+  rec.hash = t.hash;
+  rec.name = t.display;
+  rec.process = t.spec->name;
+  rec.status = status;
+  rec.executor = s.directives.executor;
+  rec.work_dir = t.work_dir;
+  rec.attempt = s.attempt;
+  rec.cpus = s.directives.cpus;
+  rec.memory_bytes = s.directives.memory_bytes;
+  if (r) {
+    rec.native_id = r->native_id;
+    rec.exit_code = r->exit_code;
+    rec.submit_ms = r->submit_ms ? r->submit_ms : s.submit_ms;
+    rec.start_ms = r->start_ms;
+    rec.end_ms = r->end_ms ? r->end_ms : NowMs();
+    rec.spot_retries = r->spot_retries;
+  } else if (status == "CACHED") {
+    rec.exit_code = 0;
+  }
+  if (history_) {
+    Status st = history_->RecordTask(rec);
+    if (!st.ok()) progress_->Message("warning: " + st.message());
+  }
+  if (trace_) {
+    Status st = trace_->Write(rec);
+    if (!st.ok()) progress_->Message("warning: " + st.message());
+  }
+}
+
+bool RunDriver::TryCached(uint32_t idx) {
+  if (state_[idx].cache_checked) return false;
+  state_[idx].cache_checked = true;
+  if (!opts_.resume || !history_) return false;
+  const Task& t = graph_->tasks[idx];
+  TaskRecord prev;
+  bool found = false;
+  if (!history_->FindSuccess(t.hash, &prev, &found).ok() || !found) return false;
+  if (!StoreFor(t)->CompletedOutputsPresent(t)) return false;
+  state_[idx].directives = t.directives;
+  if (!t.directives.publish.empty()) {
+    Status st = PublishTask(t, t.directives.publish);
+    if (!st.ok()) {
+      progress_->Message("warning: " + st.message());
+    }
+  }
+  state_[idx].done = true;
+  stats_.cached++;
+  Emit(idx, "CACHED", 0);
+  Record(idx, "CACHED", nullptr);
+  Release(idx);
+  return true;
+}
+
+bool RunDriver::Fits(uint32_t idx) const {
+  const Task& t = graph_->tasks[idx];
+  const Directives& d = state_[idx].directives;
+  const ExecutorSlot& slot = executors_.at(d.executor);
+  if (d.max_forks && running_per_spec_[t.spec_index] >= d.max_forks) return false;
+  if (slot.max_running > 0) {
+    auto r = tasks_running_.find(d.executor);
+    return (r == tasks_running_.end() ? 0 : r->second) < slot.max_running;
+  }
+  auto cu = cpus_used_.find(d.executor);
+  int used = cu == cpus_used_.end() ? 0 : cu->second;
+  if (used + d.cpus > slot.cpus) return false;
+  if (slot.memory_bytes) {
+    auto mu = memory_used_.find(d.executor);
+    int64_t mused = mu == memory_used_.end() ? 0 : mu->second;
+    if (mused + d.memory_bytes > slot.memory_bytes) return false;
+  }
+  return true;
+}
+
+bool RunDriver::HasRoom(const std::string& executor) const {
+  const ExecutorSlot& slot = executors_.at(executor);
+  if (slot.max_running > 0) {
+    auto r = tasks_running_.find(executor);
+    return (r == tasks_running_.end() ? 0 : r->second) < slot.max_running;
+  }
+  auto cu = cpus_used_.find(executor);
+  return (cu == cpus_used_.end() ? 0 : cu->second) < slot.cpus;
+}
+
+Status RunDriver::Start(uint32_t idx) {
+  Task& t = graph_->tasks[idx];
+  TaskState& s = state_[idx];
+  if (s.prepared_attempt != s.attempt) {
+    if (s.attempt > 1) {
+      FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &s.script));
+    }
+    FERRY_RETURN_IF_ERROR(PrepareTask(t, s.script.empty() ? t.script : s.script));
+    s.prepared_attempt = s.attempt;
+  }
+  TaskRun run = MakeRun(t, s.directives, s.script.empty() ? t.script : s.script);
+  s.submit_ms = NowMs();
+  FERRY_RETURN_IF_ERROR(executors_.at(s.directives.executor).executor->Submit(run));
+  cpus_used_[s.directives.executor] += s.directives.cpus;
+  memory_used_[s.directives.executor] += s.directives.memory_bytes;
+  tasks_running_[s.directives.executor]++;
+  running_per_spec_[t.spec_index]++;
+  running_++;
+  Emit(idx, "SUBMITTED", -1);
+  return Status::Ok();
+}
+
+// Writes the work dirs of the next few ready first-attempt tasks while the
+// running ones are busy, so that when a slot frees the next task only has to
+// be spawned: preparing a dir is the longest step between one task ending and
+// the next starting. Only tasks that -resume already ruled out are prepared
+// (preparing empties the dir). A prepared task that never runs (Ctrl-C)
+// leaves a dir with its scripts, which the next run prepares again.
+void RunDriver::PrepareAhead() {
+  int budget = 0;
+  for (const auto& [name, slot] : executors_)
+    if (slot.max_running == 0) budget += slot.cpus;
+  for (uint32_t idx : ready_) {
+    if (budget <= 0) break;
+    TaskState& s = state_[idx];
+    // Ready tasks are cache-checked in order, so the first unchecked one
+    // ends the useful part of the set.
+    if (!s.cache_checked) break;
+    if (s.attempt != 1) continue;
+    const Task& t = graph_->tasks[idx];
+    if (IsS3Path(t.work_dir)) continue;  // nothing to write locally
+    --budget;
+    if (s.prepared_attempt == 1) continue;
+    if (!PrepareTask(t, t.script).ok()) return;  // Start() reports it
+    s.prepared_attempt = 1;
+  }
+}
+
+void RunDriver::Release(uint32_t idx) {
+  for (uint32_t d : graph_->tasks[idx].dependents) {
+    if (--state_[d].pending_deps == 0 && !state_[d].done) ready_.insert(d);
+  }
+}
+
+void RunDriver::SkipDependents(uint32_t idx) {
+  std::vector<uint32_t> stack(graph_->tasks[idx].dependents);
+  while (!stack.empty()) {
+    uint32_t d = stack.back();
+    stack.pop_back();
+    if (state_[d].done) continue;
+    state_[d].done = true;
+    ready_.erase(d);
+    stats_.skipped++;
+    for (uint32_t dd : graph_->tasks[d].dependents) stack.push_back(dd);
+  }
+}
+
+void RunDriver::ReportFailure(uint32_t idx, const std::string& why, const std::string& details) {
+  const Task& t = graph_->tasks[idx];
+  WorkStore* store = StoreFor(t);
+  std::string msg = "ERROR: task '" + t.display + "' failed: " + why + "\n";
+  if (!details.empty())
+    msg += "  reported by the " + state_[idx].directives.executor + " executor:\n" + Indent(details, "    ");
+  std::string script = state_[idx].script.empty() ? t.script : state_[idx].script;
+  msg += "  command:\n" + Indent(TailText(script, 40), "    ");
+  std::string err = store->Tail(t, ".command.err", 20);
+  msg += "  last lines of stderr (.command.err):\n" + (err.empty() ? "    (empty)\n" : Indent(err, "    "));
+  msg += "  work dir: " + t.work_dir + "\n";
+  msg += "  " + store->InspectHint(t);
+  progress_->Message(msg);
+}
+
+void RunDriver::AbortRunning() {
+  // HandleResult() below may fail a task and ask to abort again: the
+  // executors are being stopped already.
+  if (aborting_) return;
+  aborting_ = true;
+  std::vector<TaskResult> aborted;
+  for (auto& [name, slot] : executors_) slot.executor->AbortAll(opts_.abort_grace_ms, &aborted);
+  for (const auto& r : aborted) {
+    uint32_t idx = static_cast<uint32_t>(r.id - 1);
+    if (state_[idx].done) continue;
+    // A task that finished successfully before it could be stopped keeps
+    // its result (and a later -resume reuses it).
+    if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
+      HandleResult(r);
+      continue;
+    }
+    state_[idx].done = true;
+    running_--;
+    stats_.aborted++;
+    Emit(idx, "ABORTED", r.exit_code);
+    Record(idx, "ABORTED", &r);
+  }
+}
+
+void RunDriver::HandleResult(const TaskResult& r) {
+  uint32_t idx = static_cast<uint32_t>(r.id - 1);
+  Task& t = graph_->tasks[idx];
+  TaskState& s = state_[idx];
+  running_--;
+  cpus_used_[s.directives.executor] -= s.directives.cpus;
+  memory_used_[s.directives.executor] -= s.directives.memory_bytes;
+  tasks_running_[s.directives.executor]--;
+  running_per_spec_[t.spec_index]--;
+
+  std::string why, details;
+  if (r.outcome == TaskResult::Outcome::kExited) details = r.message;
+  if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
+    Status out = StoreFor(t)->CheckOutputs(t);
+    if (out.ok() && !s.directives.publish.empty()) out = PublishTask(t, s.directives.publish);
+    if (out.ok()) {
+      s.done = true;
+      stats_.completed++;
+      Emit(idx, "COMPLETED", 0);
+      Record(idx, "COMPLETED", &r);
+      Release(idx);
+      return;
+    }
+    why = out.message();
+  } else if (r.outcome == TaskResult::Outcome::kExited) {
+    why = "exit status " + std::to_string(r.exit_code);
+  } else {
+    why = r.message.empty() ? "it did not run to completion" : r.message;
+    if (r.exit_code >= 0) why += " (exit status " + std::to_string(r.exit_code) + ")";
+  }
+
+  const Directives& d = s.directives;
+  if (d.error_strategy == ErrorStrategy::kRetry && s.attempt <= d.retry && !stop_new_) {
+    Record(idx, "FAILED", &r);
+    progress_->Message("task '" + t.display + "' failed (" + why + "); retrying, attempt " +
+                       std::to_string(s.attempt + 1) + " of " + std::to_string(d.retry + 1));
+    stats_.retried++;
+    s.attempt++;
+    Emit(idx, "RETRY", r.exit_code);
+    ready_.insert(idx);
+    return;
+  }
+  s.done = true;
+  Emit(idx, "FAILED", r.exit_code);
+  Record(idx, "FAILED", &r);
+  ReportFailure(idx, why, details);
+  switch (d.error_strategy) {
+    case ErrorStrategy::kIgnore:
+      stats_.ignored++;
+      progress_->Message("task '" + t.display + "' failed but its errorStrategy is 'ignore': continuing; tasks "
+                         "that need its outputs are skipped");
+      SkipDependents(idx);
+      return;
+    case ErrorStrategy::kFinish:
+      stats_.failed++;
+      if (!stop_new_)
+        progress_->Message("errorStrategy 'finish': waiting for the " + std::to_string(running_) +
+                           " running task(s) to end, starting no new ones");
+      stop_new_ = true;
+      if (failure_.ok()) failure_ = Status::Failed("task '" + t.display + "' failed: " + why);
+      return;
+    case ErrorStrategy::kTerminate:
+    case ErrorStrategy::kRetry:
+      stats_.failed++;
+      stop_new_ = true;
+      if (failure_.ok()) failure_ = Status::Failed("task '" + t.display + "' failed: " + why);
+      AbortRunning();
+      return;
+  }
+}
+
+Status RunDriver::Run(RunStats* stats) {
+  state_.assign(graph_->tasks.size(), TaskState());
+  running_per_spec_.assign(graph_->per_process.size() + 1, 0);
+  for (auto& t : graph_->tasks) {
+    state_[t.index].pending_deps = static_cast<int>(t.deps.size());
+    state_[t.index].directives = t.directives;
+    if (t.deps.empty()) ready_.insert(t.index);
+  }
+  for (const auto& [name, n] : graph_->per_process) progress_->Planned(name, n);
+
+  Status result;
+  for (;;) {
+    if (InterruptCount() > 0) {
+      progress_->Message("interrupted: stopping " + std::to_string(running_) + " running task(s)");
+      AbortRunning();
+      result = Status::Interrupted("interrupted by the user");
+      break;
+    }
+    // Start what is ready and fits, in task order. With every executor's
+    // cpus in use nothing can fit: skip the scan (10,000 ready tasks would
+    // otherwise be probed after every completion).
+    bool any_free = false;
+    for (const auto& [name, slot] : executors_)
+      if (HasRoom(name)) any_free = true;
+    if (!stop_new_ && any_free) {
+      int misses = 0;
+      for (auto it = ready_.begin(); it != ready_.end() && misses < 256;) {
+        uint32_t idx = *it;
+        if (state_[idx].attempt == 1 && TryCached(idx)) {
+          ready_.erase(it);
+          it = ready_.upper_bound(idx);  // Release() may have added ids after idx
+          continue;
+        }
+        if (!Fits(idx)) {
+          ++misses;
+          ++it;
+          continue;
+        }
+        it = ready_.erase(it);
+        Status st = Start(idx);
+        if (!st.ok()) {
+          TaskResult r;
+          r.id = graph_->tasks[idx].id();
+          r.outcome = TaskResult::Outcome::kSubmitFailed;
+          r.message = st.message();
+          // Undo nothing: Start() failed before accounting.
+          state_[idx].done = true;
+          stats_.failed++;
+          Emit(idx, "FAILED", -1);
+          Record(idx, "FAILED", &r);
+          progress_->Message("ERROR: task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
+          if (failure_.ok()) failure_ = Status::Failed(st.message());
+          stop_new_ = true;
+          AbortRunning();
+          break;
+        }
+        it = ready_.upper_bound(idx);
+      }
+    }
+    if (running_ == 0 && (stop_new_ || ready_.empty())) break;
+    if (running_ == 0) {
+      // Ready tasks exist but none fits: capacity was validated, so this
+      // only happens when maxForks/capacity accounting is wrong. Fail loudly
+      // rather than spin.
+      result = Status::Failed("internal error: tasks are ready but none can start");
+      break;
+    }
+    if (!stop_new_) PrepareAhead();
+    std::vector<TaskResult> finished;
+    size_t busy = 0;
+    for (auto& [name, slot] : executors_)
+      if (slot.executor->running() > 0) ++busy;
+    for (auto& [name, slot] : executors_) {
+      if (slot.executor->running() == 0) continue;
+      Status st = slot.executor->Poll(busy > 1 ? 50 : 1000, &finished);
+      if (!st.ok()) progress_->Message("warning: " + st.message());
+    }
+    for (const auto& r : finished) HandleResult(r);
+    progress_->Tick();
+  }
+  // Work dirs prepared ahead for tasks that never started (the run stopped
+  // first) hold only scripts, and no run records them, so `ferry clean`
+  // could never find them: remove them now.
+  for (auto& t : graph_->tasks) {
+    const TaskState& s = state_[t.index];
+    if (s.prepared_attempt > 0 && s.submit_ms == 0) StoreFor(t)->Discard(t);
+  }
+  if (history_) history_->Flush();
+  if (result.ok() && !failure_.ok()) result = failure_;
+  *stats = stats_;
+  return result;
+}
+
+}  // namespace ferry

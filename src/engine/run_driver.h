@@ -1,0 +1,121 @@
+// RunDriver: drives one run of a TaskGraph to completion. It keeps the plan
+// (which tasks are ready: all dependencies done), starts ready tasks on their
+// executor while cpus, memory and maxForks allow, reuses recorded successes
+// with -resume, applies each task's errorStrategy and retries, publishes
+// outputs, and reports progress, history and trace as tasks finish. One
+// thread; executors are polled, never waited on per task.
+#pragma once
+
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/expander.h"
+#include "engine/task_graph.h"
+#include "engine/work_store.h"
+#include "executor/executor.h"
+#include "store/history.h"
+#include "store/trace.h"
+#include "ui/progress.h"
+#include "util/status.h"
+
+namespace ferry {
+
+struct ExecutorSlot {
+  Executor* executor = nullptr;
+  int cpus = 1;              // capacity
+  int64_t memory_bytes = 0;  // capacity; 0 = unlimited
+  // > 0: the executor's capacity is a number of tasks in flight (awsbatch:
+  // executor.queueSize), not cpus and memory: the remote service decides
+  // where each task fits.
+  int max_running = 0;
+};
+
+struct RunOptions {
+  bool resume = false;
+  std::string launch_dir;  // publish dirs are relative to it
+  int64_t run_id = 0;      // History run id
+  std::vector<std::pair<std::string, std::string>> env;  // config env scope
+  int abort_grace_ms = 3000;
+  // The store for s3:// work dirs, inputs and publish targets; null when
+  // the run uses none.
+  WorkStore* s3_store = nullptr;
+};
+
+struct RunStats {
+  int completed = 0, cached = 0, failed = 0, ignored = 0, aborted = 0, skipped = 0, retried = 0;
+};
+
+class RunDriver {
+ public:
+  RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors, History* history,
+          TraceWriter* trace, Progress* progress, RunOptions opts);
+
+  // Checks that every task's executor exists and that its cpus/memory fit
+  // that executor's capacity, before anything runs.
+  Status Validate() const;
+
+  // Hands each executor the first attempts of its tasks to check up front
+  // (Executor::Preflight). Invalid = a settings error (exit 2): run nothing.
+  Status Preflight();
+
+  // Ok when every task completed (or failed with errorStrategy ignore);
+  // Failed when a task failed; Interrupted on Ctrl-C.
+  Status Run(RunStats* stats);
+
+ private:
+  struct TaskState {
+    int attempt = 1;
+    bool done = false;
+    int pending_deps = 0;
+    Directives directives;  // of the attempt in flight
+    int64_t submit_ms = 0;
+    bool cache_checked = false;  // -resume found no reusable result
+    int prepared_attempt = 0;    // attempt whose work dir is already written
+    std::string script;          // rendered script of that attempt (empty: the first attempt's, t.script)
+  };
+
+  bool TryCached(uint32_t idx);
+  Status Start(uint32_t idx);
+  void HandleResult(const TaskResult& r);
+  void Succeeded(uint32_t idx);
+  void Release(uint32_t idx);                  // dependents may become ready
+  void SkipDependents(uint32_t idx);           // after an ignored failure
+  void Record(uint32_t idx, const std::string& status, const TaskResult* r);
+  void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
+  void AbortRunning();
+  void Emit(uint32_t idx, const char* status, int exit_code);
+  bool Fits(uint32_t idx) const;
+  bool HasRoom(const std::string& executor) const;
+  void PrepareAhead();
+  Status PrepareTask(const Task& t, const std::string& script);
+  WorkStore* StoreFor(const Task& t);
+  Status PublishTask(const Task& t, const std::string& publish);
+  // with_files=false leaves script, inputs and outputs empty (Preflight
+  // only looks at settings; 100,000 copies of scripts would be waste).
+  TaskRun MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files = true) const;
+
+  TaskGraph* graph_;
+  Expander* expander_;
+  std::map<std::string, ExecutorSlot> executors_;
+  std::map<std::string, int> cpus_used_;
+  std::map<std::string, int64_t> memory_used_;
+  std::map<std::string, int> tasks_running_;  // per executor
+  LocalWorkStore local_store_;
+  std::vector<int> running_per_spec_;
+  History* history_;
+  TraceWriter* trace_;
+  Progress* progress_;
+  RunOptions opts_;
+  std::vector<TaskState> state_;
+  std::set<uint32_t> ready_;  // in task order, so earlier tasks start first
+  size_t running_ = 0;
+  bool stop_new_ = false;
+  bool aborting_ = false;
+  Status failure_;
+  RunStats stats_;
+};
+
+}  // namespace ferry

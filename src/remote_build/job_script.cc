@@ -1,0 +1,85 @@
+// JobScript(): the POSIX sh script a `ferry build` Batch job runs. It needs
+// only sh, mktemp, find, date and an S3 CLI with aws's `s3 cp/sync/rm`
+// forms. Every value from the user (URLs, CLI path, filters) is embedded
+// single-quoted, and every path the script handles is quoted, so odd file
+// names (spaces, quotes, '$') pass through untouched. Nothing is traced
+// (`set -x` would print forwarded credentials).
+#include <string>
+
+#include "remote_build/path_filter.h"
+#include "remote_build/remote_dir.h"
+#include "util/text.h"
+
+namespace ferry::remote_build {
+
+std::string JobScript(const JobScriptOptions& o) {
+  std::string common;  // options every S3 call gets
+  if (!o.region.empty()) common += " --region " + ShellQuote(o.region);
+  // Debian's aws CLI ignores AWS_ENDPOINT_URL, so the endpoint goes on the command line.
+  if (!o.endpoint_url.empty()) common += " --endpoint-url " + ShellQuote(o.endpoint_url);
+  // Beside the tree unless given: ".../<id>/tree/" -> ".../<id>/NAME".
+  auto beside_tree = [&](const std::string& given, const std::string& name) {
+    if (!given.empty() || !EndsWith(o.tree_url, "tree/")) return given;
+    return o.tree_url.substr(0, o.tree_url.size() - 5) + name;
+  };
+  std::string mtimes_url = beside_tree(o.results_mtimes_url, "results-mtimes");
+  std::string input_mtimes_url = beside_tree(o.input_mtimes_url, "input-mtimes");
+  std::string filters;
+  std::vector<std::string> args = AwsSyncFilterArgs(o.exclude);
+  for (size_t i = 0; i + 1 < args.size(); i += 2)
+    filters += " \\\n    " + args[i] + " " + ShellQuote(args[i + 1]);
+
+  std::string s;
+  s += "# ferry build: fetch the build directory, run the command, send back its results.\n";
+  s += "umask 077\n";
+  s += "ferry_cli=" + ShellQuote(o.cli) + "\n";
+  s += "ferry_tree=" + ShellQuote(o.tree_url) + "\n";
+  s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + "; }\n";
+  s += "ferry_fail() { echo \"ferry build: $*\" >&2; exit 1; }\n";
+  s += "[ \"$#\" -gt 0 ] || ferry_fail 'no command to run'\n";
+  s += "ferry_work=$(mktemp -d \"${TMPDIR:-/tmp}/ferry-build.XXXXXX\") || ferry_fail 'cannot create a scratch directory'\n";
+  s += "trap 'cd / && rm -rf \"$ferry_work\"' EXIT\n";
+  if (!o.credentials_url.empty()) {
+    // Read, load and delete the forwarded credentials before anything else
+    // talks to S3, so every later call uses them; never print them.
+    s += "ferry_creds=" + ShellQuote(o.credentials_url) + "\n";
+    s += "ferry_s3 cp \"$ferry_creds\" \"$ferry_work/credentials\" >/dev/null ||"
+         " ferry_fail \"cannot fetch the forwarded credentials from $ferry_creds\"\n";
+    s += ". \"$ferry_work/credentials\"\n";
+    s += "rm -f \"$ferry_work/credentials\"\n";
+    s += "ferry_s3 rm \"$ferry_creds\" >/dev/null ||"
+         " echo \"ferry build: warning: could not delete $ferry_creds\" >&2\n";
+  }
+  s += "umask 022\n";
+  s += "mkdir \"$ferry_work/tree\" && cd \"$ferry_work/tree\" || ferry_fail 'cannot enter the scratch directory'\n";
+  s += "ferry_s3 sync \"$ferry_tree\" . || ferry_fail \"cannot fetch the build directory from $ferry_tree\"\n";
+  if (!input_mtimes_url.empty()) {
+    // The user's mtimes, not S3's upload times, so the workflow judges what
+    // is out of date as it would locally. Optional: older mirrors lack it.
+    s += "if ferry_s3 cp " + ShellQuote(input_mtimes_url) + " \"$ferry_work/input-mtimes\" >/dev/null 2>&1; then\n";
+    s += "  sh \"$ferry_work/input-mtimes\" || echo \"ferry build: warning: could not restore the files' times\" >&2\n";
+    s += "fi\n";
+  }
+  // Files the command writes are newer than this marker; the pause keeps
+  // them apart from it even where find compares whole seconds.
+  s += "touch \"$ferry_work/started\" && sleep 1\n";
+  s += "\"$@\"\n";
+  s += "ferry_status=$?\n";
+  // The times and executable bits of what the command wrote, so the
+  // download can restore them (S3 keeps neither).
+  s += "find . -type f -newer \"$ferry_work/started\" -exec sh -c "
+       "'for f do x=-; [ -x \"$f\" ] && x=x; printf \"%s %s %s\\000\" \"$(date -r \"$f\" +%s)\" \"$x\" \"$f\"; done' "
+       "sh {} + > \"$ferry_work/mtimes\"\n";
+  s += "ferry_sent=0\n";
+  s += "ferry_s3 sync . \"$ferry_tree\"" + filters + " || ferry_sent=1\n";
+  if (!mtimes_url.empty())
+    s += "ferry_s3 cp \"$ferry_work/mtimes\" " + ShellQuote(mtimes_url) + " >/dev/null || ferry_sent=1\n";
+  s += "if [ \"$ferry_sent\" -ne 0 ]; then\n";
+  s += "  echo \"ferry build: sending the results back to $ferry_tree failed\" >&2\n";
+  s += "  [ \"$ferry_status\" -ne 0 ] || ferry_status=1\n";
+  s += "fi\n";
+  s += "exit \"$ferry_status\"\n";
+  return s;
+}
+
+}  // namespace ferry::remote_build
