@@ -93,7 +93,8 @@ Status ParseArgs(const cmdline::Command& table, const std::vector<std::string>& 
     return Status::Ok();
   }
   FERRY_RETURN_IF_ERROR(s);
-  if (!sub) return Status::Invalid("usage: " + cmdline::UsageLines(table).front() + "; see: " + table.Name() + " --help");
+  if (!sub)
+    return Status::Invalid("usage: " + cmdline::UsageLines(table).front() + "; see: " + table.Name() + " --help");
   a->sub = sub->Word();
   return FromParsed(p, a);
 }

@@ -32,11 +32,7 @@ Option Concurrency() {
 
 Command Sub(std::string word, std::vector<std::string> synopsis, std::string summary, std::vector<Option> own,
             ValueKind positional) {
-  Command c;
-  c.path = "s3 " + word;
-  c.synopsis = std::move(synopsis);
-  c.summary = std::move(summary);
-  c.options = With(std::move(own));
+  Command c = cmdline::MakeCommand("s3 " + word, std::move(synopsis), std::move(summary), With(std::move(own)));
   c.positional = positional;
   return c;
 }
@@ -55,9 +51,9 @@ const std::vector<Option>& AwsSettingOptions() {
 const std::vector<Option>& AwsGlobalOptions() {
   static const std::vector<Option> kGlobal = [] {
     std::vector<Option> all = AwsSettingOptions();
-    all.insert(all.end(), {Flag("--debug", kCompat), Flag("--no-paginate", kCompat), Value("--output", "FORMAT", kCompat),
-                           Value("--cli-read-timeout", "SECONDS", kCompat),
-                           Value("--cli-connect-timeout", "SECONDS", kCompat)});
+    all.insert(all.end(),
+               {Flag("--debug", kCompat), Flag("--no-paginate", kCompat), Value("--output", "FORMAT", kCompat),
+                Value("--cli-read-timeout", "SECONDS", kCompat), Value("--cli-connect-timeout", "SECONDS", kCompat)});
     return all;
   }();
   return kGlobal;
@@ -65,17 +61,15 @@ const std::vector<Option>& AwsGlobalOptions() {
 
 const Command& S3CliTable() {
   static const Command kS3 = [] {
-    Command s3;
-    s3.path = "s3";
-    s3.synopsis = {"cp|ls|sync|rm|mb [options] ARGS..."};
-    s3.summary = "fast S3 transfers with the aws CLI's argument forms";
+    Command s3 = cmdline::MakeCommand("s3", {"cp|ls|sync|rm|mb [options] ARGS..."},
+                                      "fast S3 transfers with the aws CLI's argument forms", AwsGlobalOptions());
     s3.details =
         "Output and exit codes follow the aws CLI (one line per file, 1 when anything failed,\n"
         "2 for usage errors), so ferry can stand in for `aws s3` inside a Batch job.\n"
         "`-` as SOURCE or DESTINATION of cp is stdin or stdout.";
-    s3.options = AwsGlobalOptions();
     s3.subcommands = {
-        Sub("cp", {"SOURCE DESTINATION [options]"}, "copy a file, stdin, or (with --recursive) a directory to or from S3",
+        Sub("cp", {"SOURCE DESTINATION [options]"},
+            "copy a file, stdin, or (with --recursive) a directory to or from S3",
             {Recursive(), Quiet(), OnlyErrors(), NoProgress(), Exclude(), Include(), Dryrun(),
              Value("--expected-size", "BYTES", kCompat), Concurrency()},
             ValueKind::kFile),
@@ -85,9 +79,8 @@ const Command& S3CliTable() {
             ValueKind::kText),
         Sub("sync", {"SOURCE DESTINATION [options]"},
             "copy the files that differ (size or time) between a directory and an S3 prefix",
-            {Flag("--delete", "remove destination files the source does not have"), Quiet(), OnlyErrors(),
-             NoProgress(), Exclude(), Include(), Dryrun(), Flag("--size-only", "compare sizes only, not times"),
-             Concurrency()},
+            {Flag("--delete", "remove destination files the source does not have"), Quiet(), OnlyErrors(), NoProgress(),
+             Exclude(), Include(), Dryrun(), Flag("--size-only", "compare sizes only, not times"), Concurrency()},
             ValueKind::kDir),
         Sub("rm", {"s3://BUCKET/KEY [options]"}, "remove an object, or (with --recursive) every object under a prefix",
             {Recursive(), Quiet(), OnlyErrors(), Exclude(), Include(), Dryrun()}, ValueKind::kText),
@@ -100,16 +93,9 @@ const Command& S3CliTable() {
 
 const Command& AwsCliTable() {
   static const Command kAws = [] {
-    Command aws;
-    aws.path = "aws";
-    aws.synopsis = {"whoami [options]"};
-    aws.summary = "which AWS credentials and region ferry would use, and where each came from";
-    aws.options = AwsGlobalOptions();
-    Command whoami;
-    whoami.path = "aws whoami";
-    whoami.summary = aws.summary;
-    whoami.options = AwsGlobalOptions();
-    aws.subcommands = {whoami};
+    const char* summary = "which AWS credentials and region ferry would use, and where each came from";
+    Command aws = cmdline::MakeCommand("aws", {"whoami [options]"}, summary, AwsGlobalOptions());
+    aws.subcommands = {cmdline::MakeCommand("aws whoami", {}, summary, AwsGlobalOptions())};
     return aws;
   }();
   return kAws;

@@ -688,11 +688,11 @@ const cmdline::Command& BuildTable() {
   using cmdline::Value;
   using cmdline::ValueKind;
   static const cmdline::Command kBuild = [] {
-    cmdline::Command c;
-    c.path = "build";
-    c.synopsis = {"[--local | --aws-batch] [options] DIR [-- workflow args]",
-                  "--aws-batch --attach JOB_ID [DIR] [--cancel | --no-download]", "--list [--json]"};
-    c.summary = "run a directory's workflow here or as one AWS Batch job";
+    cmdline::Command c = cmdline::MakeCommand("build",
+                                              {"[--local | --aws-batch] [options] DIR [-- workflow args]",
+                                               "--aws-batch --attach JOB_ID [DIR] [--cancel | --no-download]",
+                                               "--list [--json]"},
+                                              "run a directory's workflow here or as one AWS Batch job");
     c.details =
         "Runs DIR's workflow: pipeline.yml (ferry run), Snakefile (snakemake), Makefile (make),\n"
         "or the command given with --exec.\n"

@@ -87,19 +87,14 @@ const cmdline::Command& CleanTable() {
   using cmdline::Flag;
   using cmdline::Value;
   static const cmdline::Command kClean = [] {
-    cmdline::Command c;
-    c.path = "clean";
-    c.synopsis = {"[-n | -f] [-c FILE] [-profile NAMES] RUN..."};
-    c.summary = "remove the work dirs of past runs (local and on S3)";
+    cmdline::Command c = cmdline::MakeCommand(
+        "clean", {"[-n | -f] [-c FILE] [-profile NAMES] RUN..."}, "remove the work dirs of past runs (local and on S3)",
+        {Flag("-n", "show what would be removed"), Flag("-f", "remove it"),
+         Value("-c", "FILE", "extra config file for the AWS settings of S3 work dirs")
+             .Alias("-config")
+             .Kind(cmdline::ValueKind::kFile),
+         Value("-profile", "a,b", "config profiles for those settings")});
     c.details = "Work dirs a kept run still uses stay. RUN is a run name, id, or 'last' (ferry log lists them).";
-    c.options = {
-        Flag("-n", "show what would be removed"),
-        Flag("-f", "remove it"),
-        Value("-c", "FILE", "extra config file for the AWS settings of S3 work dirs")
-            .Alias("-config")
-            .Kind(cmdline::ValueKind::kFile),
-        Value("-profile", "a,b", "config profiles for those settings"),
-    };
     return c;
   }();
   return kClean;

@@ -13,23 +13,17 @@ namespace ferry {
 
 const cmdline::Command& ConfigTable() {
   static const cmdline::Command kConfig = [] {
-    cmdline::Command show;
-    show.path = "config show";
-    show.synopsis = {"[PIPELINE] [-profile a,b] [-c FILE]..."};
-    show.summary = "print the resolved config";
+    cmdline::Command show = cmdline::MakeCommand(
+        "config show", {"[PIPELINE] [-profile a,b] [-c FILE]..."}, "print the resolved config",
+        {cmdline::Value("-profile", "a,b", "apply these config profiles"),
+         cmdline::Value("-c", "FILE", "add a config file (repeatable; later wins)").Kind(cmdline::ValueKind::kFile)});
     show.details =
         "The config ferry run would use for PIPELINE (a .yml file or a directory; default: this\n"
         "directory) after ~/.ferry/config, ferry.config beside the pipeline, each -c file and\n"
         "the profiles are applied.";
-    show.options = {
-        cmdline::Value("-profile", "a,b", "apply these config profiles"),
-        cmdline::Value("-c", "FILE", "add a config file (repeatable; later wins)").Kind(cmdline::ValueKind::kFile),
-    };
     show.positional = cmdline::ValueKind::kFile;
-    cmdline::Command c;
-    c.path = "config";
-    c.synopsis = {"show [PIPELINE] [-profile a,b] [-c FILE]..."};
-    c.summary = "print the config ferry would use";
+    cmdline::Command c = cmdline::MakeCommand("config", {"show [PIPELINE] [-profile a,b] [-c FILE]..."},
+                                              "print the config ferry would use");
     c.subcommands = {show};
     return c;
   }();

@@ -6,18 +6,6 @@
 
 namespace ferry {
 
-namespace {
-
-cmdline::Command Simple(std::string path, std::vector<std::string> synopsis, std::string summary) {
-  cmdline::Command c;
-  c.path = std::move(path);
-  c.synopsis = std::move(synopsis);
-  c.summary = std::move(summary);
-  return c;
-}
-
-}  // namespace
-
 const cmdline::Command& FerryTable() {
   static const cmdline::Command kFerry = [] {
     cmdline::Command root;
@@ -33,23 +21,24 @@ const cmdline::Command& FerryTable() {
     root.options.push_back(cmdline::Flag("--version", "print ferry's version").Alias("-version"));
     root.subcommands = {RunTable(), LogTable(), CleanTable(), ConfigTable(), aws::S3CliTable(), BuildTable(),
                         aws::AwsCliTable()};
-    cmdline::Command help = Simple("help", {"[COMMAND [SUBCOMMAND]]"}, "print the help of ferry or of a command");
+    cmdline::Command help =
+        cmdline::MakeCommand("help", {"[COMMAND [SUBCOMMAND]]"}, "print the help of ferry or of a command");
     std::vector<std::string> names;
     for (const auto& c : root.subcommands) names.push_back(c.Word());
     names.insert(names.end(), {"help", "version", "completion", "man"});
     help.positional = cmdline::ValueKind::kChoice;
     help.positional_choices = names;
     cmdline::Command completion =
-        Simple("completion", {"bash|zsh"}, "print a shell completion script for bash or zsh");
+        cmdline::MakeCommand("completion", {"bash|zsh"}, "print a shell completion script for bash or zsh");
     completion.details =
         "bash: source <(ferry completion bash)   (e.g. in ~/.bashrc)\n"
         "\n"
         "zsh:  source <(ferry completion zsh)    (in ~/.zshrc, after compinit)";
     completion.positional = cmdline::ValueKind::kChoice;
     completion.positional_choices = {"bash", "zsh"};
-    cmdline::Command man = Simple("man", {}, "print ferry's man page (roff), e.g. ferry man | man -l -");
+    cmdline::Command man = cmdline::MakeCommand("man", {}, "print ferry's man page (roff), e.g. ferry man | man -l -");
     root.subcommands.insert(root.subcommands.end(),
-                            {help, Simple("version", {}, "print ferry's version"), completion, man});
+                            {help, cmdline::MakeCommand("version", {}, "print ferry's version"), completion, man});
     return root;
   }();
   return kFerry;

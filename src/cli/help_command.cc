@@ -16,11 +16,15 @@ namespace {
 
 const cmdline::Command& Table(const std::string& name) { return *FerryTable().Sub(name); }
 
-// Parses a command of this file; *code is its exit code when it is done
-// (its help was asked for, or the line was wrong).
-bool ParseOwn(const std::string& name, const std::vector<std::string>& args, cmdline::Parsed* p, int* code) {
+// Parses a command of this file, which takes no options and at most
+// max_words positional words; *code is its exit code when it is done (its
+// help was asked for, or the line was wrong).
+bool ParseOwn(const std::string& name, const std::vector<std::string>& args, size_t max_words, cmdline::Parsed* p,
+              int* code) {
   Status st = cmdline::Parse(Table(name), args, p);
   if (p->help) return std::fputs(cmdline::HelpText(Table(name)).c_str(), stdout), *code = 0, false;
+  if (st.ok() && p->positional.size() > max_words)
+    st = Status::Invalid("unexpected argument '" + p->positional[max_words] + "' (see: ferry " + name + " --help)");
   if (!st.ok()) return PrintError(st), *code = 2, false;
   return true;
 }
@@ -30,7 +34,7 @@ bool ParseOwn(const std::string& name, const std::vector<std::string>& args, cmd
 int HelpCommand(const std::vector<std::string>& args) {
   cmdline::Parsed p;
   int code;
-  if (!ParseOwn("help", args, &p, &code)) return code;
+  if (!ParseOwn("help", args, 2, &p, &code)) return code;
   const cmdline::Command* c = nullptr;
   Status st = cmdline::FindCommand(FerryTable(), p.positional, &c);
   if (!st.ok()) return PrintError(Status::Invalid(st.message() + " (ferry help lists them)")), 2;
@@ -41,8 +45,7 @@ int HelpCommand(const std::vector<std::string>& args) {
 int VersionCommand(const std::vector<std::string>& args) {
   cmdline::Parsed p;
   int code;
-  if (!ParseOwn("version", args, &p, &code)) return code;
-  if (!p.positional.empty()) return PrintError(Status::Invalid("ferry version takes no arguments")), 2;
+  if (!ParseOwn("version", args, 0, &p, &code)) return code;
   std::puts("ferry " FERRY_VERSION);
   return 0;
 }
@@ -50,10 +53,9 @@ int VersionCommand(const std::vector<std::string>& args) {
 int CompletionCommand(const std::vector<std::string>& args) {
   cmdline::Parsed p;
   int code;
-  if (!ParseOwn("completion", args, &p, &code)) return code;
+  if (!ParseOwn("completion", args, 1, &p, &code)) return code;
   const std::vector<std::string> shells = Table("completion").positional_choices;
-  if (p.positional.size() != 1)
-    return PrintError(Status::Invalid("usage: ferry completion bash|zsh (name one shell)")), 2;
+  if (p.positional.empty()) return PrintError(Status::Invalid("usage: ferry completion bash|zsh (name one shell)")), 2;
   const std::string& shell = p.positional[0];
   if (shell == "bash") return std::fputs(cmdline::BashCompletion(FerryTable()).c_str(), stdout), 0;
   if (shell == "zsh") return std::fputs(cmdline::ZshCompletion(FerryTable()).c_str(), stdout), 0;
@@ -64,8 +66,7 @@ int CompletionCommand(const std::vector<std::string>& args) {
 int ManCommand(const std::vector<std::string>& args) {
   cmdline::Parsed p;
   int code;
-  if (!ParseOwn("man", args, &p, &code)) return code;
-  if (!p.positional.empty()) return PrintError(Status::Invalid("ferry man takes no arguments")), 2;
+  if (!ParseOwn("man", args, 0, &p, &code)) return code;
   std::fputs(cmdline::ManPage(FerryTable(), FERRY_VERSION).c_str(), stdout);
   return 0;
 }

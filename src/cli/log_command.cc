@@ -19,10 +19,7 @@ std::string FormatTime(int64_t ms) { return ms > 0 ? FormatLocalTime(ms, "%Y-%m-
 
 const cmdline::Command& LogTable() {
   static const cmdline::Command kLog = [] {
-    cmdline::Command c;
-    c.path = "log";
-    c.synopsis = {"[RUN]"};
-    c.summary = "list past runs, or the tasks of one run";
+    cmdline::Command c = cmdline::MakeCommand("log", {"[RUN]"}, "list past runs, or the tasks of one run");
     c.details = "RUN is a run name, id, or 'last'; runs are those launched in this directory.";
     return c;
   }();

@@ -391,10 +391,7 @@ const cmdline::Command& RunTable() {
   using cmdline::Value;
   using cmdline::ValueKind;
   static const cmdline::Command kRun = [] {
-    cmdline::Command c;
-    c.path = "run";
-    c.synopsis = {"PIPELINE [options] [--param value ...]"};
-    c.summary = "run a pipeline";
+    cmdline::Command c = cmdline::MakeCommand("run", {"PIPELINE [options] [--param value ...]"}, "run a pipeline");
     c.details =
         "PIPELINE is a pipeline .yml file or a directory holding pipeline.yml.\n"
         "ferry's own options take one dash; pipeline params take two: --name value or --name=value\n"

@@ -57,7 +57,8 @@ std::string Generate(const Command& root, const Dialect& d) {
       // A free-text value offers nothing; an optional one may be followed
       // by a positional word instead, so it falls through to those.
       if (action.empty() && o.arity == Arity::kOptionalValue) continue;
-      value_cases += "      (" + Join(o.Spellings(), "|") + ") " + action + (action.empty() ? "" : "; ") + "return ;;\n";
+      value_cases +=
+          "      (" + Join(o.Spellings(), "|") + ") " + action + (action.empty() ? "" : "; ") + "return ;;\n";
     }
     if (!value_cases.empty()) out += "    case \"$prev\" in\n" + value_cases + "    esac\n";
     std::vector<std::string> opts;

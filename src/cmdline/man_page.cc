@@ -60,7 +60,8 @@ std::string ManPage(const Command& root, const std::string& version) {
   out += ".SH DESCRIPTION\n" + Paragraphs(root.details);
   out += ".SH OPTIONS\n";
   for (const auto& o : root.options) out += ".TP\n.B \"" + Roff(OptionSynopsis(o)) + "\"\n" + Roff(o.help) + "\n";
-  out += ".TP\n.B \"" + Roff(Join(HelpSpellings(), ", ")) + "\"\nprint the help of ferry or of the command they follow\n";
+  out +=
+      ".TP\n.B \"" + Roff(Join(HelpSpellings(), ", ")) + "\"\nprint the help of ferry or of the command they follow\n";
   out += ".SH COMMANDS\n";
   for (const auto& c : root.subcommands) CommandSection(c, &out);
   return out;

@@ -57,6 +57,16 @@ Option OptionalValue(std::string name, std::string meta, std::string help, bool 
   return o;
 }
 
+Command MakeCommand(std::string path, std::vector<std::string> synopsis, std::string summary,
+                    std::vector<Option> options) {
+  Command c;
+  c.path = std::move(path);
+  c.synopsis = std::move(synopsis);
+  c.summary = std::move(summary);
+  c.options = std::move(options);
+  return c;
+}
+
 const Option* Command::Find(const std::string& spelled) const {
   for (const auto& o : options)
     for (const auto& s : o.Spellings())

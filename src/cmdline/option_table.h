@@ -71,6 +71,11 @@ struct Command {
   std::string Word() const;
 };
 
+// A command with its path, usage lines, one-line summary and options; the
+// other fields keep their defaults.
+Command MakeCommand(std::string path, std::vector<std::string> synopsis, std::string summary,
+                    std::vector<Option> options = {});
+
 // -h, -help and --help: every command's help, accepted anywhere.
 const std::vector<std::string>& HelpSpellings();
 
