@@ -88,7 +88,7 @@ Status ParseArgs(const cmdline::Command& table, const std::vector<std::string>& 
   Status s = cmdline::FindSubcommand(table, args, &sub, &rest);
   cmdline::Parsed p;
   if (s.ok()) s = cmdline::Parse(sub ? *sub : table, rest, &p);
-  if (p.help || cmdline::WantsHelp(table, args)) {
+  if (p.help || (!sub && cmdline::WantsHelp(table, args))) {
     *help_for = sub ? sub : &table;
     return Status::Ok();
   }

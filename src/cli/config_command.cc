@@ -34,7 +34,7 @@ int ConfigCommand(const std::vector<std::string>& args) {
   const cmdline::Command* show = nullptr;
   std::vector<std::string> rest;
   Status bad = cmdline::FindSubcommand(ConfigTable(), args, &show, &rest);
-  if (cmdline::WantsHelp(ConfigTable(), args))
+  if (show ? cmdline::WantsHelp(*show, rest) : cmdline::WantsHelp(ConfigTable(), args))
     return std::fputs(cmdline::HelpText(show ? *show : ConfigTable()).c_str(), stdout), 0;
   if (bad.ok() && !show) bad = Status::Invalid("usage: ferry config show [PIPELINE] [-profile a,b] [-c FILE]...");
   cmdline::Parsed p;

@@ -102,9 +102,15 @@ std::vector<std::string> Parsed::All(const std::string& name) const {
 }
 
 bool WantsHelp(const Command& cmd, const std::vector<std::string>& args) {
-  for (const auto& a : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (cmd.passthrough && a == "--") return false;
     if (IsHelp(a)) return true;
+    // The value of an option is not a request for help (--exclude -h), unless
+    // the option could not take it anyway.
+    const Option* o = cmd.Find(a);
+    if (o && o->arity == Arity::kValue && i + 1 < args.size() && !(cmd.strict_values && LooksLikeOption(args[i + 1])))
+      ++i;
   }
   return false;
 }

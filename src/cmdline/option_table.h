@@ -98,8 +98,8 @@ struct Parsed {
   std::vector<std::string> All(const std::string& name) const;
 };
 
-// Whether args ask for help: a help spelling anywhere, before "--" for
-// passthrough commands.
+// Whether args ask for help: a help spelling anywhere but as an option's
+// value, before "--" for passthrough commands.
 bool WantsHelp(const Command& cmd, const std::vector<std::string>& args);
 
 // Parses args (the words after the command's path) by cmd's table. A help

@@ -95,6 +95,17 @@ TEST(OptionTable, HelpAnywhereWinsOverErrors) {
   }
 }
 
+TEST(OptionTable, AnOptionsValueIsNotAHelpRequest) {
+  Parsed p;
+  ASSERT_TRUE(Parse(kBuild, {"--download", "-h", "dir"}, &p).ok());
+  EXPECT_FALSE(p.help);
+  EXPECT_EQ(p.All("--download"), std::vector<std::string>{"-h"});
+  // ferry run's values never look like options, so there -c --help is help.
+  Parsed q;
+  ASSERT_TRUE(Parse(kRun, {"-c", "--help"}, &q).ok());
+  EXPECT_TRUE(q.help);
+}
+
 TEST(OptionTable, PassthroughAfterDoubleDashIsNotParsed) {
   Parsed p;
   ASSERT_TRUE(Parse(kBuild, {"--exec=make -j", "dir", "--", "--help", "-x"}, &p).ok());
