@@ -165,6 +165,13 @@ def test_bash_completion(completion_dir, words, want):
     assert bash_complete(completion_dir, *words) == want
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: p or "ferry")
+def test_bash_completion_offers_every_option_of_the_command(completion_dir, path):
+    offered = bash_complete(completion_dir, *path.split(), "-")
+    missing = set(COMMANDS[path] + ["-h", "-help", "--help"]) - set(offered)
+    assert not missing, f"ferry {path} -<TAB> lacks {sorted(missing)}"
+
+
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (scripts/install-deps.sh installs it)")
 def test_zsh_completion(tmp_path):
     script = tmp_path / "_ferry"
