@@ -36,7 +36,8 @@ int ConfigCommand(const std::vector<std::string>& args) {
   Status bad = cmdline::FindSubcommand(ConfigTable(), args, &show, &rest);
   if (show ? cmdline::WantsHelp(*show, rest) : cmdline::WantsHelp(ConfigTable(), args))
     return std::fputs(cmdline::HelpText(show ? *show : ConfigTable()).c_str(), stdout), 0;
-  if (bad.ok() && !show) bad = Status::Invalid("usage: ferry config show [PIPELINE] [-profile a,b] [-c FILE]...");
+  if (bad.ok() && !show)
+    bad = Status::Invalid("usage: ferry config show [PIPELINE] [-profile a,b] [-c FILE]... (see: ferry config --help)");
   cmdline::Parsed p;
   if (bad.ok()) bad = cmdline::Parse(*show, rest, &p);
   if (bad.ok() && p.positional.size() > 1) bad = Status::Invalid("unexpected argument '" + p.positional[1] + "'");

@@ -37,7 +37,7 @@ int HelpCommand(const std::vector<std::string>& args) {
   if (!ParseOwn("help", args, 2, &p, &code)) return code;
   const cmdline::Command* c = nullptr;
   Status st = cmdline::FindCommand(FerryTable(), p.positional, &c);
-  if (!st.ok()) return PrintError(Status::Invalid(st.message() + " (ferry help lists them)")), 2;
+  if (!st.ok()) return PrintError(st), 2;
   std::fputs(cmdline::HelpText(*c).c_str(), stdout);
   return 0;
 }
