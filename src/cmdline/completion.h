@@ -13,8 +13,8 @@ namespace ferry::cmdline {
 // A script to source in bash; defines _ferry and registers it for `ferry`.
 std::string BashCompletion(const Command& root);
 
-// A script to source in zsh after compinit; defines _ferry and registers it
-// with compdef.
+// A script to source in zsh after compinit (it registers _ferry with
+// compdef), or to save as _ferry in $fpath (#compdef autoloads it).
 std::string ZshCompletion(const Command& root);
 
 }  // namespace ferry::cmdline

@@ -198,6 +198,34 @@ def test_zsh_completion(tmp_path):
     assert complete("run", "-ansi-log", "") == ["true", "false"]
 
 
+ZPTY_DRIVER = r"""
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'autoload -Uz compinit; compinit -u -d $ZDOT/.zcompdump; source $ZDOT/_ferry; PS1="> "'
+zpty -w z "$LINE"$'\t'
+sleep 1
+out=""
+while zpty -r -t z chunk; do out+=$chunk; done
+print -r -- "$out"
+zpty -d z
+"""
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (scripts/install-deps.sh installs it)")
+@pytest.mark.parametrize("line,shown", [
+    ("ferry s3 ", r"cp\s+ls\s+mb\s+rm\s+sync"),   # candidates listed
+    ("ferry run -res", r"ferry run -resume"),       # the only candidate inserted
+])
+def test_zsh_completion_in_an_interactive_shell(tmp_path, line, shown):
+    (tmp_path / "_ferry").write_text(ferry("completion", "zsh").stdout)
+    (tmp_path / "drive.zsh").write_text(ZPTY_DRIVER)
+    env = dict(os.environ, ZDOT=str(tmp_path), LINE=line, TERM="xterm")
+    p = subprocess.run(["zsh", "-f", str(tmp_path / "drive.zsh")], capture_output=True, text=True, timeout=60,
+                       env=env, cwd=tmp_path)
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\r\x07\x08]", "", p.stdout)
+    assert re.search(shown, screen), screen
+
+
 def test_man_page_renders_without_warnings(tmp_path):
     page = tmp_path / "ferry.1"
     p = ferry("man")
