@@ -26,8 +26,10 @@ const Entry kCommands[] = {
     {"man", ferry::ManCommand},
 };
 
-bool Has(const std::vector<std::string>& args, const char* a, const char* b) {
-  return std::find(args.begin(), args.end(), a) != args.end() || std::find(args.begin(), args.end(), b) != args.end();
+// --version before the command (or without one) is ferry's, not the command's.
+bool AsksVersion(const std::vector<std::string>& args, size_t before) {
+  auto end = args.begin() + before;
+  return std::find(args.begin(), end, "--version") != end || std::find(args.begin(), end, "-version") != end;
 }
 
 }  // namespace
@@ -37,12 +39,13 @@ int main(int argc, char** argv) {
   const ferry::cmdline::Command& root = ferry::FerryTable();
   const ferry::cmdline::Command* cmd = nullptr;
   std::vector<std::string> rest;
-  ferry::Status st = ferry::cmdline::FindSubcommand(root, args, &cmd, &rest);
+  size_t at = 0;
+  ferry::Status st = ferry::cmdline::FindSubcommand(root, args, &cmd, &rest, &at);
   if (!cmd && ferry::cmdline::WantsHelp(root, args)) {
     std::fputs(ferry::cmdline::HelpText(root).c_str(), stdout);
     return 0;
   }
-  if (!cmd && st.ok() && Has(args, "--version", "-version")) return ferry::VersionCommand({});
+  if (st.ok() && AsksVersion(args, at)) return ferry::VersionCommand({});
   if (!st.ok()) {
     std::fprintf(stderr, "ferry: %s\n", st.message().c_str());
     return 2;

@@ -188,8 +188,9 @@ Status Parse(const Command& cmd, const std::vector<std::string>& args, Parsed* o
 }
 
 Status FindSubcommand(const Command& cmd, const std::vector<std::string>& args, const Command** sub,
-                      std::vector<std::string>* rest) {
+                      std::vector<std::string>* rest, size_t* at) {
   *sub = nullptr;
+  if (at) *at = args.size();
   // Which options take a value, over the command and all of its subcommands,
   // so that a value is never mistaken for the subcommand.
   auto takes_value = [&](const std::string& spelled) {
@@ -212,6 +213,7 @@ Status FindSubcommand(const Command& cmd, const std::vector<std::string>& args, 
                              ")");
     }
     *sub = found;
+    if (at) *at = i;
     rest->assign(args.begin(), args.begin() + i);
     rest->insert(rest->end(), args.begin() + i + 1, args.end());
     return Status::Ok();

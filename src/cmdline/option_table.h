@@ -112,9 +112,10 @@ Status Parse(const Command& cmd, const std::vector<std::string>& args, Parsed* o
 // For commands with subcommands: the first word that is neither an option nor
 // an option's value names the subcommand (options may come before it, as
 // the aws CLI allows). *sub is null when no such word is given; an unknown
-// word is an error that lists the subcommands. *rest gets args without that word.
+// word is an error that lists the subcommands. *rest gets args without that
+// word; *at, if given, its index (args.size() when there is none).
 Status FindSubcommand(const Command& cmd, const std::vector<std::string>& args, const Command** sub,
-                      std::vector<std::string>* rest);
+                      std::vector<std::string>* rest, size_t* at = nullptr);
 
 // Finds the command at a path of words ("s3", "cp") under root; null and an
 // error naming the unknown word when there is none.

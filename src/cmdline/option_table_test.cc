@@ -145,6 +145,9 @@ TEST(OptionTable, SubcommandMayFollowOptionsAndTheirValues) {
   ASSERT_NE(sub, nullptr);
   EXPECT_EQ(sub->path, "s3 cp");
   EXPECT_EQ(rest, (std::vector<std::string>{"--region", "ls", "a", "b"}));
+  size_t at = 0;
+  ASSERT_TRUE(FindSubcommand(kS3, {"--recursive", "ls"}, &sub, &rest, &at).ok());
+  EXPECT_EQ(at, 1u);
   EXPECT_EQ(FindSubcommand(kS3, {"cpp"}, &sub, &rest).message(),
             "unknown command 'cpp' for ferry s3 (did you mean 'cp'?); expected one of cp, ls (see: ferry s3 --help)");
   ASSERT_TRUE(FindSubcommand(kS3, {"--recursive"}, &sub, &rest).ok());

@@ -95,7 +95,7 @@ def test_help_after_workflow_args_belongs_to_the_workflow(tmp_path):
 
 def test_version_is_the_cmake_project_version():
     want = re.search(r"project\(ferry VERSION ([0-9.]+)", (SOURCE / "CMakeLists.txt").read_text()).group(1)
-    for args in (["version"], ["--version"], ["-version"]):
+    for args in (["version"], ["--version"], ["-version"], ["--version", "run", "."]):
         p = ferry(*args)
         assert (p.returncode, p.stdout) == (0, f"ferry {want}\n"), args
 
@@ -198,28 +198,34 @@ def test_zsh_completion(tmp_path):
     assert complete("run", "-ansi-log", "") == ["true", "false"]
 
 
+# Types LINE and TAB into an interactive zsh on a pseudo-terminal, once
+# compinit and the script are loaded, and prints the screen until UNTIL shows
+# (or 20 s pass).
 ZPTY_DRIVER = r"""
 zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z 'autoload -Uz compinit; compinit -u -d $ZDOT/.zcompdump; source $ZDOT/_ferry; PS1="> "'
+zpty -w z 'autoload -Uz compinit; compinit -u -d $ZDOT/.zcompdump; source $ZDOT/_ferry; PS1="> "; print LOA""DED'
+zpty -r z out '*LOADED*'
 zpty -w z "$LINE"$'\t'
-sleep 1
 out=""
-while zpty -r -t z chunk; do out+=$chunk; done
+for i in {1..200}; do
+  if zpty -r -t z chunk; then out+=$chunk; else sleep 0.1; fi
+  [[ $out == *$UNTIL* ]] && break
+done
 print -r -- "$out"
 zpty -d z
 """
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (scripts/install-deps.sh installs it)")
-@pytest.mark.parametrize("line,shown", [
-    ("ferry s3 ", r"cp\s+ls\s+mb\s+rm\s+sync"),   # candidates listed
-    ("ferry run -res", r"ferry run -resume"),       # the only candidate inserted
+@pytest.mark.parametrize("line,until,shown", [
+    ("ferry s3 ", "sync", r"cp\s+ls\s+mb\s+rm\s+sync"),      # candidates listed
+    ("ferry run -res", "-resume", r"ferry run -resume"),      # the only candidate inserted
 ])
-def test_zsh_completion_in_an_interactive_shell(tmp_path, line, shown):
+def test_zsh_completion_in_an_interactive_shell(tmp_path, line, until, shown):
     (tmp_path / "_ferry").write_text(ferry("completion", "zsh").stdout)
     (tmp_path / "drive.zsh").write_text(ZPTY_DRIVER)
-    env = dict(os.environ, ZDOT=str(tmp_path), LINE=line, TERM="xterm")
+    env = dict(os.environ, ZDOT=str(tmp_path), LINE=line, UNTIL=until, TERM="xterm")
     p = subprocess.run(["zsh", "-f", str(tmp_path / "drive.zsh")], capture_output=True, text=True, timeout=60,
                        env=env, cwd=tmp_path)
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\r\x07\x08]", "", p.stdout)
