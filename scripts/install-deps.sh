@@ -12,6 +12,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libxxhash-dev
   python3 python3-pytest python3-boto3 python3-yaml awscli
   bubblewrap rclone snakemake make time procps
+  # the tests of `ferry completion zsh` and `ferry man`
+  zsh groff-base man-db
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only

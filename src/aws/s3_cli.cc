@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 
+#include "aws/s3_cli_table.h"
 #include "aws/s3_client.h"
 #include "aws/s3_progress.h"
 #include "aws/s3_sync.h"
@@ -17,6 +18,7 @@
 #include "aws/s3_xml.h"
 #include "aws/session.h"
 #include "aws/whoami.h"
+#include "cmdline/help_text.h"
 #include "util/interrupt.h"
 #include "util/text.h"
 
@@ -36,102 +38,70 @@ struct S3Args {
   int concurrency = 0;
 };
 
-const std::vector<std::string> kSubcommands = {"cp", "ls", "sync", "rm", "mb"};
-
-// Flags each subcommand accepts (beyond the global ones).
-const std::map<std::string, std::vector<std::string>> kFlags = {
-    {"cp", {"--recursive", "--quiet", "--only-show-errors", "--no-progress", "--exclude", "--include", "--dryrun",
-            "--expected-size", "--max-concurrent-requests"}},
-    {"sync", {"--delete", "--quiet", "--only-show-errors", "--no-progress", "--exclude", "--include", "--dryrun",
-              "--size-only", "--max-concurrent-requests"}},
-    {"rm", {"--recursive", "--quiet", "--only-show-errors", "--exclude", "--include", "--dryrun"}},
-    {"ls", {"--recursive", "--human-readable", "--summarize"}},
-    {"mb", {}},
-};
-const std::vector<std::string> kGlobalFlags = {"--region",       "--endpoint-url",        "--profile",
-                                               "--debug",        "--no-paginate",         "--output",
-                                               "--cli-read-timeout", "--cli-connect-timeout"};
-const std::vector<std::string> kValueFlags = {"--region",           "--endpoint-url",        "--profile",
-                                              "--exclude",          "--include",             "--expected-size",
-                                              "--max-concurrent-requests", "--output",       "--cli-read-timeout",
-                                              "--cli-connect-timeout"};
-
-Status ParseArgs(const std::vector<std::string>& args, bool want_sub, S3Args* a) {
-  std::vector<std::pair<std::string, std::string>> flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg == "-" || !StartsWith(arg, "--")) {
-      if (want_sub && a->sub.empty()) {
-        if (std::find(kSubcommands.begin(), kSubcommands.end(), arg) == kSubcommands.end())
-          return Status::Invalid("unknown command `ferry s3 " + arg + "`; expected one of cp, ls, sync, rm, mb" +
-                                 DidYouMean(arg, kSubcommands));
-        a->sub = arg;
-      } else {
-        a->positional.push_back(arg);
-      }
-      continue;
-    }
-    std::string value;
-    bool has_value = false;
-    if (size_t eq = arg.find('='); eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_value = true;
-    }
-    bool takes_value = std::find(kValueFlags.begin(), kValueFlags.end(), arg) != kValueFlags.end();
-    if (takes_value && !has_value) {
-      if (i + 1 >= args.size()) return Status::Invalid("option " + arg + " needs a value");
-      value = args[++i];
-    } else if (!takes_value && has_value) {
-      return Status::Invalid("option " + arg + " takes no value");
-    }
-    flags.emplace_back(arg, value);
-  }
-  if (want_sub && a->sub.empty())
-    return Status::Invalid("usage: ferry s3 cp|ls|sync|rm|mb ...; e.g. ferry s3 cp ./file s3://bucket/key");
-  std::vector<std::string> allowed = kGlobalFlags;
-  if (want_sub) {
-    const auto& extra = kFlags.at(a->sub);
-    allowed.insert(allowed.end(), extra.begin(), extra.end());
-  }
-  for (const auto& [flag, value] : flags) {
-    if (std::find(allowed.begin(), allowed.end(), flag) == allowed.end())
-      return Status::Invalid("unknown option " + flag + (want_sub ? " for `ferry s3 " + a->sub + "`" : "") +
-                             DidYouMean(flag, allowed));
-    if (flag == "--region") {
-      a->settings.region = value;
+// Fills a from what the table parser found for one subcommand (or for
+// `ferry aws`, whose only words are whoami and the global options).
+Status FromParsed(const cmdline::Parsed& p, S3Args* a) {
+  a->positional = p.positional;
+  for (const auto& h : p.options) {
+    if (h.is("--region")) {
+      a->settings.region = h.value;
       a->settings.region_origin = "--region";
-    } else if (flag == "--endpoint-url") {
-      a->settings.endpoint_url = value;
+    } else if (h.is("--endpoint-url")) {
+      a->settings.endpoint_url = h.value;
       a->settings.endpoint_origin = "--endpoint-url";
-    } else if (flag == "--profile") {
-      a->settings.profile = value;
+    } else if (h.is("--profile")) {
+      a->settings.profile = h.value;
       a->settings.profile_origin = "--profile";
       a->settings.profile_overrides_env = true;
-    } else if (flag == "--recursive") a->recursive = true;
-    else if (flag == "--quiet") a->quiet = true;
-    else if (flag == "--only-show-errors") a->only_errors = true;
-    else if (flag == "--no-progress") a->no_progress = true;
-    else if (flag == "--dryrun") a->dryrun = true;
-    else if (flag == "--delete") a->del = true;
-    else if (flag == "--human-readable") a->human = true;
-    else if (flag == "--summarize") a->summarize = true;
-    else if (flag == "--size-only") a->size_only = true;
-    else if (flag == "--exclude") a->filters.push_back({false, value});
-    else if (flag == "--include") a->filters.push_back({true, value});
-    else if (flag == "--max-concurrent-requests") {
+    } else if (h.is("--recursive")) a->recursive = true;
+    else if (h.is("--quiet")) a->quiet = true;
+    else if (h.is("--only-show-errors")) a->only_errors = true;
+    else if (h.is("--no-progress")) a->no_progress = true;
+    else if (h.is("--dryrun")) a->dryrun = true;
+    else if (h.is("--delete")) a->del = true;
+    else if (h.is("--human-readable")) a->human = true;
+    else if (h.is("--summarize")) a->summarize = true;
+    else if (h.is("--size-only")) a->size_only = true;
+    else if (h.is("--exclude")) a->filters.push_back({false, h.value});
+    else if (h.is("--include")) a->filters.push_back({true, h.value});
+    else if (h.is("--max-concurrent-requests")) {
       try {
-        a->concurrency = std::stoi(value);
+        a->concurrency = std::stoi(h.value);
       } catch (const std::exception&) {
         a->concurrency = 0;
       }
       if (a->concurrency < 1 || a->concurrency > 512)
-        return Status::Invalid("--max-concurrent-requests must be a number from 1 to 512, got '" + value + "'");
+        return Status::Invalid("--max-concurrent-requests must be a number from 1 to 512, got '" + h.value + "'");
     }
-    // --debug, --no-paginate, --output, --expected-size, --cli-*-timeout: accepted so aws CLI
-    // command lines work unchanged; ferry's own timeouts and part sizing apply.
+    // The compatibility options (see s3_cli_table.cc) change nothing.
   }
   return Status::Ok();
+}
+
+// Parses `ferry s3 ...` or `ferry aws ...` by table: the subcommand may come
+// after global options. *help_for is set when the user asked for help (the
+// subcommand's if one was named, else table's), and nothing else is checked.
+Status ParseArgs(const cmdline::Command& table, const std::vector<std::string>& args, S3Args* a,
+                 const cmdline::Command** help_for) {
+  const cmdline::Command* sub = nullptr;
+  std::vector<std::string> rest;
+  Status s = cmdline::FindSubcommand(table, args, &sub, &rest);
+  cmdline::Parsed p;
+  if (s.ok()) s = cmdline::Parse(sub ? *sub : table, rest, &p);
+  if (p.help || (!sub && cmdline::WantsHelp(table, args))) {
+    *help_for = sub ? sub : &table;
+    return Status::Ok();
+  }
+  FERRY_RETURN_IF_ERROR(s);
+  if (!sub)
+    return Status::Invalid("usage: " + cmdline::UsageLines(table).front() + "; see: " + table.Name() + " --help");
+  a->sub = sub->Word();
+  return FromParsed(p, a);
+}
+
+int PrintHelp(const cmdline::Command& c, const CliIo& io) {
+  std::fputs(cmdline::HelpText(c).c_str(), io.out);
+  return 0;
 }
 
 struct LocalFile {
@@ -613,7 +583,9 @@ class Runner {
 int RunS3Cli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io) {
   if (!env) env = std::make_shared<ProcessEnv>();
   S3Args a;
-  Status s = ParseArgs(args, true, &a);
+  const cmdline::Command* help = nullptr;
+  Status s = ParseArgs(S3CliTable(), args, &a, &help);
+  if (help) return PrintHelp(*help, io);
   if (!s.ok()) {
     std::fprintf(io.err, "%s\n", s.message().c_str());
     return s.exit_code();
@@ -626,11 +598,10 @@ int RunS3Cli(const std::vector<std::string>& args, std::shared_ptr<const Env> en
 int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io) {
   if (!env) env = std::make_shared<ProcessEnv>();
   S3Args a;
-  Status s = ParseArgs(args, false, &a);  // global options may come before or after `whoami`
-  if (s.ok() && (a.positional.empty() || a.positional[0] != "whoami"))
-    s = Status::Invalid("usage: ferry aws whoami [--region R] [--profile P] [--endpoint-url U]" +
-                        (a.positional.empty() ? std::string() : DidYouMean(a.positional[0], {"whoami"})));
-  if (s.ok() && a.positional.size() > 1) s = Status::Invalid("ferry aws whoami takes no arguments");
+  const cmdline::Command* help = nullptr;
+  Status s = ParseArgs(AwsCliTable(), args, &a, &help);  // global options may come before or after `whoami`
+  if (help) return PrintHelp(*help, io);
+  if (s.ok() && !a.positional.empty()) s = Status::Invalid("ferry aws whoami takes no arguments");
   if (!s.ok()) {
     std::fprintf(io.err, "%s\n", s.message().c_str());
     return s.exit_code();

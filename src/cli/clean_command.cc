@@ -19,6 +19,7 @@
 #include "awsbatch/batch_settings.h"
 #include "cli/commands.h"
 #include "cli/run_setup.h"
+#include "cmdline/help_text.h"
 #include "engine/work_store.h"
 #include "store/history.h"
 #include "util/text.h"
@@ -27,42 +28,22 @@ namespace ferry {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: ferry clean [-n | -f] [-c FILE] [-profile NAMES] RUN...\n"
-    "  -n               show what would be removed\n"
-    "  -f               remove it\n"
-    "  -c FILE          extra config file for the AWS settings of S3 work dirs\n"
-    "  -profile a,b     config profiles for those settings\n";
-
 struct CleanArgs {
   bool dry = false, force = false;
   std::vector<std::string> runs, configs, profiles;
 };
 
 Status ParseCleanArgs(const std::vector<std::string>& args, CleanArgs* out, bool* help) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-n") {
-      out->dry = true;
-    } else if (a == "-f") {
-      out->force = true;
-    } else if (a == "-h" || a == "-help") {
-      *help = true;
-      return Status::Ok();
-    } else if (a == "-c" || a == "-config" || a == "-profile") {
-      if (i + 1 >= args.size()) return Status::Invalid(a + " needs a value (ferry clean -h shows the usage)");
-      if (a == "-profile") {
-        for (auto& p : SplitList(args[++i])) out->profiles.push_back(p);
-      } else {
-        out->configs.push_back(args[++i]);
-      }
-    } else if (!a.empty() && a[0] == '-') {
-      return Status::Invalid("unknown option '" + a + "'" + DidYouMean(a, {"-n", "-f", "-c", "-profile"}) +
-                             " for ferry clean");
-    } else {
-      out->runs.push_back(a);
-    }
-  }
+  cmdline::Parsed p;
+  FERRY_RETURN_IF_ERROR(cmdline::Parse(CleanTable(), args, &p));
+  *help = p.help;
+  if (p.help) return Status::Ok();
+  out->dry = p.Has("-n");
+  out->force = p.Has("-f");
+  out->configs = p.All("-c");
+  for (const auto& list : p.All("-profile"))
+    for (auto& pr : SplitList(list)) out->profiles.push_back(pr);
+  out->runs = p.positional;
   if (out->runs.empty() || out->dry == out->force)
     return Status::Invalid(
         "usage: ferry clean [-n | -f] RUN...  (name the runs; -n shows what would be removed, -f removes it)");
@@ -102,11 +83,28 @@ Status ListS3Dir(aws::S3Client& s3, const std::string& url, aws::S3Location* loc
 
 }  // namespace
 
+const cmdline::Command& CleanTable() {
+  using cmdline::Flag;
+  using cmdline::Value;
+  static const cmdline::Command kClean = [] {
+    cmdline::Command c = cmdline::MakeCommand(
+        "clean", {"[-n | -f] [-c FILE] [-profile NAMES] RUN..."}, "remove the work dirs of past runs (local and on S3)",
+        {Flag("-n", "show what would be removed"), Flag("-f", "remove it"),
+         Value("-c", "FILE", "extra config file for the AWS settings of S3 work dirs")
+             .Alias("-config")
+             .Kind(cmdline::ValueKind::kFile),
+         Value("-profile", "a,b", "config profiles for those settings")});
+    c.details = "Work dirs a kept run still uses stay. RUN is a run name, id, or 'last' (ferry log lists them).";
+    return c;
+  }();
+  return kClean;
+}
+
 int CleanCommand(const std::vector<std::string>& args) {
   CleanArgs ca;
   bool help = false;
   Status st = ParseCleanArgs(args, &ca, &help);
-  if (help) return std::fputs(kUsage, stdout), 0;
+  if (help) return std::fputs(cmdline::HelpText(CleanTable()).c_str(), stdout), 0;
   if (!st.ok()) return PrintError(st), 2;
   std::unique_ptr<History> h;
   st = OpenLaunchHistory(&h);

@@ -5,43 +5,47 @@
 
 #include "cli/commands.h"
 #include "cli/run_setup.h"
+#include "cmdline/help_text.h"
 #include "config/config.h"
 #include "util/text.h"
 
 namespace ferry {
 
+const cmdline::Command& ConfigTable() {
+  static const cmdline::Command kConfig = [] {
+    cmdline::Command show = cmdline::MakeCommand(
+        "config show", {"[PIPELINE] [-profile a,b] [-c FILE]..."}, "print the resolved config",
+        {cmdline::Value("-profile", "a,b", "apply these config profiles"),
+         cmdline::Value("-c", "FILE", "add a config file (repeatable; later wins)").Kind(cmdline::ValueKind::kFile)});
+    show.details =
+        "The config ferry run would use for PIPELINE (a .yml file or a directory; default: this\n"
+        "directory) after ~/.ferry/config, ferry.config beside the pipeline, each -c file and\n"
+        "the profiles are applied.";
+    show.positional = cmdline::ValueKind::kFile;
+    cmdline::Command c = cmdline::MakeCommand("config", {"show [PIPELINE] [-profile a,b] [-c FILE]..."},
+                                              "print the config ferry would use");
+    c.subcommands = {show};
+    return c;
+  }();
+  return kConfig;
+}
+
 int ConfigCommand(const std::vector<std::string>& args) {
-  const char* usage = "usage: ferry config show [PIPELINE] [-profile a,b] [-c FILE]...\n";
-  if (args.empty() || args[0] != "show") {
-    std::fprintf(stderr, "%s", usage);
-    return args.empty() || args[0] == "-help" ? (args.empty() ? 2 : 0) : 2;
-  }
-  std::string pipeline;
-  std::vector<std::string> profiles, configs;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if ((a == "-profile" || a == "-c") && i + 1 >= args.size()) {
-      PrintError(Status::Invalid("option " + a + " needs a value"));
-      return 2;
-    }
-    if (a == "-profile") {
-      for (auto& p : SplitList(args[++i])) profiles.push_back(p);
-    } else if (a == "-c") {
-      configs.push_back(args[++i]);
-    } else if (a == "-help" || a == "-h") {
-      std::printf("%s", usage);
-      return 0;
-    } else if (!a.empty() && a[0] == '-') {
-      PrintError(Status::Invalid("unknown option '" + a + "'" + DidYouMean(a, {"-profile", "-c"}) +
-                                 " for ferry config show"));
-      return 2;
-    } else if (pipeline.empty()) {
-      pipeline = a;
-    } else {
-      PrintError(Status::Invalid("unexpected argument '" + a + "'"));
-      return 2;
-    }
-  }
+  const cmdline::Command* show = nullptr;
+  std::vector<std::string> rest;
+  Status bad = cmdline::FindSubcommand(ConfigTable(), args, &show, &rest);
+  if (show ? cmdline::WantsHelp(*show, rest) : cmdline::WantsHelp(ConfigTable(), args))
+    return std::fputs(cmdline::HelpText(show ? *show : ConfigTable()).c_str(), stdout), 0;
+  if (bad.ok() && !show)
+    bad = Status::Invalid("usage: ferry config show [PIPELINE] [-profile a,b] [-c FILE]... (see: ferry config --help)");
+  cmdline::Parsed p;
+  if (bad.ok()) bad = cmdline::Parse(*show, rest, &p);
+  if (bad.ok() && p.positional.size() > 1) bad = Status::Invalid("unexpected argument '" + p.positional[1] + "'");
+  if (!bad.ok()) return PrintError(bad), 2;
+  std::string pipeline = p.positional.empty() ? "" : p.positional[0];
+  std::vector<std::string> profiles, configs = p.All("-c");
+  for (const auto& list : p.All("-profile"))
+    for (auto& pr : SplitList(list)) profiles.push_back(pr);
   std::string dir = ".";
   if (!pipeline.empty()) {
     std::string file;

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/run_setup.h"
+#include "cmdline/help_text.h"
 #include "store/history.h"
 #include "util/clock_text.h"
 #include "util/text.h"
@@ -16,12 +17,22 @@ namespace {
 std::string FormatTime(int64_t ms) { return ms > 0 ? FormatLocalTime(ms, "%Y-%m-%d %H:%M:%S") : "-"; }
 }  // namespace
 
-int LogCommand(const std::vector<std::string>& args) {
-  if (args.size() > 1 || (!args.empty() && args[0][0] == '-')) {
-    if (!args.empty() && (args[0] == "-h" || args[0] == "-help")) {
-      std::puts("usage: ferry log [RUN]   (RUN: a run name, id, or 'last')");
-      return 0;
-    }
+const cmdline::Command& LogTable() {
+  static const cmdline::Command kLog = [] {
+    cmdline::Command c = cmdline::MakeCommand("log", {"[RUN]"}, "list past runs, or the tasks of one run");
+    c.details = "RUN is a run name, id, or 'last'; runs are those launched in this directory.";
+    return c;
+  }();
+  return kLog;
+}
+
+int LogCommand(const std::vector<std::string>& all_args) {
+  cmdline::Parsed p;
+  Status parsed = cmdline::Parse(LogTable(), all_args, &p);
+  if (p.help) return std::fputs(cmdline::HelpText(LogTable()).c_str(), stdout), 0;
+  if (!parsed.ok()) return PrintError(parsed), 2;
+  const std::vector<std::string>& args = p.positional;
+  if (args.size() > 1) {
     PrintError(Status::Invalid("usage: ferry log [RUN]   (RUN: a run name, id, or 'last')"));
     return 2;
   }

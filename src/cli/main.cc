@@ -1,76 +1,61 @@
 // ferry's entry point: finds the subcommand and hands it the other arguments.
 // Global options written before the subcommand (e.g. `ferry --region R s3 cp`)
 // are passed along in their original order.
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cmdline/help_text.h"
 
 namespace {
 
-const char kUsage[] =
-    "usage: ferry <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run PIPELINE [options] [--param value ...]   run a pipeline (see: ferry run -help)\n"
-    "  log [RUN]                                    list past runs, or the tasks of one run\n"
-    "  clean [-n|-f] RUN...                         remove the work dirs of past runs\n"
-    "  config show [PIPELINE] [-profile P] [-c F]   print the resolved config\n"
-    "  s3 cp|ls|sync|rm ...                         fast S3 transfers (aws CLI forms)\n"
-    "  build [--local|--aws-batch] DIR [-- args]    run a directory's workflow here or as one AWS Batch job\n"
-    "  aws whoami                                   which AWS credentials and region ferry would use\n"
-    "\n"
-    "exit codes: 0 ok, 1 a task or the run failed, 2 bad input, 130 interrupted\n";
-
-struct Command {
+struct Entry {
   const char* name;
   int (*fn)(const std::vector<std::string>&);
 };
 
-const Command kCommands[] = {
-    {"run", ferry::RunCommand},         {"log", ferry::LogCommand}, {"clean", ferry::CleanCommand},
-    {"config", ferry::ConfigCommand},   {"s3", ferry::S3Command},   {"aws", ferry::AwsCommand},
-    {"build", ferry::BuildCommand},
+// Every command of FerryTable() and the function that runs it.
+const Entry kCommands[] = {
+    {"run", ferry::RunCommand},       {"log", ferry::LogCommand},
+    {"clean", ferry::CleanCommand},   {"config", ferry::ConfigCommand},
+    {"s3", ferry::S3Command},         {"aws", ferry::AwsCommand},
+    {"build", ferry::BuildCommand},   {"help", ferry::HelpCommand},
+    {"version", ferry::VersionCommand}, {"completion", ferry::CompletionCommand},
+    {"man", ferry::ManCommand},
 };
 
-// aws-CLI-style global options that take a value, so their values are not
-// mistaken for the subcommand.
-bool TakesValue(const std::string& a) {
-  return a == "--region" || a == "--endpoint-url" || a == "--profile" || a == "--output" ||
-         a == "--cli-read-timeout" || a == "--cli-connect-timeout" || a == "--ca-bundle";
+// --version before the command (or without one) is ferry's, not the command's.
+bool AsksVersion(const std::vector<std::string>& args, size_t before) {
+  auto end = args.begin() + before;
+  return std::find(args.begin(), end, "--version") != end || std::find(args.begin(), end, "-version") != end;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help" || a == "help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (a == "--version" || a == "-version") {
-      std::puts("ferry 0.1.0");
-      return 0;
-    }
-    if (!a.empty() && a[0] == '-') {
-      if (TakesValue(a)) ++i;
-      continue;
-    }
-    for (const auto& c : kCommands) {
-      if (a == c.name) {
-        std::vector<std::string> rest;
-        for (size_t j = 0; j < args.size(); ++j)
-          if (j != i) rest.push_back(args[j]);
-        return c.fn(rest);
-      }
-    }
-    std::fprintf(stderr, "ferry: unknown command '%s'\n\n%s", a.c_str(), kUsage);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const ferry::cmdline::Command& root = ferry::FerryTable();
+  const ferry::cmdline::Command* cmd = nullptr;
+  std::vector<std::string> rest;
+  size_t at = 0;
+  ferry::Status st = ferry::cmdline::FindSubcommand(root, args, &cmd, &rest, &at);
+  if (!cmd && ferry::cmdline::WantsHelp(root, args)) {
+    std::fputs(ferry::cmdline::HelpText(root).c_str(), stdout);
+    return 0;
+  }
+  if (st.ok() && AsksVersion(args, at)) return ferry::VersionCommand({});
+  if (!st.ok()) {
+    std::fprintf(stderr, "ferry: %s\n", st.message().c_str());
     return 2;
   }
-  std::fputs(kUsage, stderr);
+  if (!cmd) {
+    std::fprintf(stderr, "usage: ferry COMMAND [options]   (ferry help lists the commands)\n");
+    return 2;
+  }
+  for (const auto& e : kCommands)
+    if (cmd->Word() == e.name) return e.fn(rest);
+  std::fprintf(stderr, "ferry: command '%s' has no implementation\n", cmd->Word().c_str());
   return 2;
 }
