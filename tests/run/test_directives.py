@@ -47,6 +47,13 @@ tasks:
     assert time.time() - start < 20
     assert "time limit" in p.stderr + p.stdout
     assert statuses(ws.trace()) == ["FAILED"]
+    # Killed by the limit (TERM): not the exit 0 the wrapper's trap records
+    # for the interrupted command, in the message, the trace and the history.
+    assert "exceeded time limit of 1s (killed, exit status 143)" in p.stderr + p.stdout, p.stderr
+    assert ws.trace()[0]["exit"] == "143"
+    run_name = ok(ws.run("log")).stdout.splitlines()[1].split()[0]
+    row = [l for l in ok(ws.run("log", run_name)).stdout.splitlines() if l.startswith("slow")]
+    assert len(row) == 1 and row[0].split()[2] == "143", row
 
 
 def test_retry_with_task_attempt(ws):
