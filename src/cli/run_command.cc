@@ -171,20 +171,10 @@ int64_t HostMemory() {
 Status ExecutorCapacity(const Config& config, ExecutorSlot* slot) {
   slot->cpus = HostCpus();
   slot->memory_bytes = HostMemory();
-  if (const Value* v = config.Get("executor.cpus")) {
-    if (!v->is_number() || v->as_int() < 1)
-      return Status::Invalid("executor.cpus must be a whole number of at least 1, got '" + v->ToString() + "'");
-    slot->cpus = static_cast<int>(v->as_int());
-  }
-  if (const Value* v = config.Get("executor.memory")) {
-    int64_t bytes;
-    if (v->is_number()) {
-      bytes = v->as_int();
-    } else if (!ParseMemory(v->ToString(), &bytes)) {
-      return Status::Invalid("executor.memory must be a size like '8 GB', got '" + v->ToString() + "'");
-    }
-    slot->memory_bytes = bytes;
-  }
+  // The config schema checked both when the file was read (a whole number
+  // of at least 1, a memory size), so they only need reading here.
+  if (const Value* v = config.Get("executor.cpus"); v && v->is_int()) slot->cpus = static_cast<int>(v->as_int());
+  if (const Value* v = config.Get("executor.memory"); v && v->is_string()) ParseMemory(v->as_string(), &slot->memory_bytes);
   return Status::Ok();
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "rules/directive_rules.h"
+#include "rules/rate.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -28,9 +30,10 @@ enum class Type {
 };
 
 struct Rule {
-  Type type = Type::kAny;
-  const char* choices = "";
-  int64_t min = INT64_MIN;
+  Rule(Type t = Type::kAny, std::string c = "", int64_t m = INT64_MIN) : type(t), choices(std::move(c)), min(m) {}
+  Type type;
+  std::string choices;  // '|'-separated
+  int64_t min;
 };
 
 struct Schema {
@@ -59,7 +62,7 @@ Rule Int(int64_t min) { return Rule{Type::kInt, "", min}; }
 Rule Choice(const char* c) { return Rule{Type::kChoice, c}; }
 
 void AddExecutorKeys(Schema* s, const std::string& scope) {
-  AddKey(s, scope + ".name", S);
+  AddKey(s, scope + ".name", Rule{Type::kChoice, Join(rules::FindDirective("executor")->choices, "|")});
   AddKey(s, scope + ".queueSize", Int(1));
   AddKey(s, scope + ".pollInterval", D);
   AddKey(s, scope + ".submitRateLimit", Rule{Type::kRate});
@@ -152,40 +155,27 @@ const Schema& TheSchema() {
   return *s;
 }
 
-struct DirectiveInfo {
-  Rule rule;
-  bool ignored = false;
-};
-
-const std::map<std::string, DirectiveInfo>& Directives() {
-  static const auto* d = new std::map<std::string, DirectiveInfo>{
-      {"cpus", {Int(1)}},
-      {"memory", {M}},
-      {"time", {D}},
-      {"container", {S}},
-      {"queue", {S}},
-      {"label", {SL}},
-      {"executor", {S}},
-      {"array", {Int(1)}},
-      {"accelerator", {Rule{Type::kAccelerator}}},
-      {"retry", {Int(0)}},
-      {"errorStrategy", {Choice("terminate|finish|ignore|retry")}},
-      {"maxForks", {Int(0)}},
-      {"publish", {Rule{Type::kPublish}}},
-      // Nextflow aliases ferry maps onto its own directives.
-      {"maxRetries", {Int(0)}},
-      {"publishDir", {Rule{Type::kAny}}},
-  };
-  return *d;
+// How config syntax types a directive of rules::DirectiveSpecs(); the
+// rules' own limits are checked after the type.
+Rule DirectiveRule(const rules::DirectiveSpec& spec) {
+  using K = rules::DirectiveKind;
+  switch (spec.kind) {
+    case K::kCount: return Int(spec.min);
+    case K::kMemory: return M;
+    case K::kDuration: return D;
+    case K::kText: return S;
+    case K::kPath: return Rule{Type::kPublish};
+    case K::kChoice: return Rule{Type::kChoice, Join(spec.choices, "|")};
+    case K::kLabels: return SL;
+    case K::kAccelerator: return Rule{Type::kAccelerator};
+  }
+  return Rule{};
 }
 
-const std::set<std::string>& IgnoredDirectives() {
-  static const auto* d = new std::set<std::string>{
-      "containerOptions", "resourceLabels", "tag", "cache", "disk", "scratch", "stageInMode", "stageOutMode",
-      "maxErrors", "clusterOptions", "beforeScript", "afterScript", "module", "conda", "debug", "echo", "arch",
-      "ext", "shell", "storeDir", "penv", "pod", "machineType", "spack", "secret", "fair", "hints",
-      "maxSubmitAwait", "resourceLimits"};
-  return *d;
+// Nextflow's names for two of ferry's directives.
+const std::map<std::string, std::string>& DirectiveAliases() {
+  static const auto* a = new std::map<std::string, std::string>{{"maxRetries", "retry"}, {"publishDir", "publish"}};
+  return *a;
 }
 
 std::string Quoted(const Value& v) {
@@ -207,21 +197,10 @@ Status TypeError(const SourceLoc& loc, const std::string& key, const std::string
 }
 
 Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
-  const char* hint = "write e.g. '50/s', '10/2min' or '10 sec'";
+  const std::string hint = std::string("write e.g. ") + rules::kRateExamples;
+  double per_second = 0;
   if (v.is_int() && v.as_int() > 0) return Status::Ok();
-  if (!v.is_string()) return TypeError(loc, key, "a rate", v, hint);
-  std::string s(Trim(v.as_string()));
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  bool ok = i > 0;
-  if (ok && i < s.size()) {
-    std::string per(Trim(std::string_view(s).substr(i)));
-    if (!per.empty() && per[0] == '/') per = std::string(Trim(std::string_view(per).substr(1)));
-    if (!per.empty() && !std::isdigit(static_cast<unsigned char>(per[0]))) per = "1" + per;
-    int64_t ms;
-    ok = ParseDuration(per, &ms) && ms > 0;
-  }
-  if (!ok) return TypeError(loc, key, "a rate", v, hint);
+  if (!v.is_string() || !rules::ParseRate(v.as_string(), &per_second)) return TypeError(loc, key, "a rate", v, hint);
   return Status::Ok();
 }
 
@@ -407,9 +386,9 @@ bool IsSecretKey(const std::string& name) {
 }
 
 std::vector<std::string> KnownDirectives() {
-  std::vector<std::string> out;
-  for (const auto& [k, d] : Directives()) out.push_back(k);
-  for (const auto& k : IgnoredDirectives()) out.push_back(k);
+  std::vector<std::string> out = rules::DirectiveNames();
+  for (const auto& [k, d] : DirectiveAliases()) out.push_back(k);
+  for (const auto& k : rules::IgnoredDirectives()) out.push_back(k);
   return out;
 }
 
@@ -458,34 +437,30 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
   const std::string& name = key.names[0];
   SourceLoc loc = LocOf(key, 0);
   bool own = key.first_own == 0;
-  if (IgnoredDirectives().count(name)) {
+  if (rules::IgnoredDirectives().count(name)) {
     if (own)
       warnings->push_back(loc.ToString() + ": process directive '" + name + "' is accepted but ignored by ferry");
     return Status::Ok();
   }
-  auto it = Directives().find(name);
-  if (it == Directives().end()) {
+  auto alias = DirectiveAliases().find(name);
+  const rules::DirectiveSpec* spec = rules::FindDirective(alias == DirectiveAliases().end() ? name : alias->second);
+  if (!spec) {
     std::string hint = DidYouMean(name, KnownDirectives());
-    if (hint.empty())
-      hint = " (ferry's directives: cpus, memory, time, container, queue, label, executor, array, accelerator, "
-             "retry, errorStrategy, maxForks, publish)";
+    if (hint.empty()) hint = " (ferry's directives: " + Join(rules::DirectiveNames(), ", ") + ")";
     return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" + hint);
   }
   if (key.names.size() > 1)
     return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name +
                            "' has no sub-settings (write " + name + " = value)");
   bool template_value = IsTemplate(*value);
-  if (name == "maxRetries") {
-    (*canonical)[0] = "retry";
-  } else if (name == "publishDir") {
+  (*canonical)[0] = spec->name;
+  if (name == "publishDir") {
     // Nextflow's publishDir takes a path or [path: ..., mode: ...]; ferry
     // publishes by copying, so only the path carries over.
     const Value* path = value->is_map() ? value->Find("path") : nullptr;
     if (value->is_string()) {
-      (*canonical)[0] = "publish";
     } else if (path && path->is_string()) {
       *value = *path;
-      (*canonical)[0] = "publish";
       if (value->as_map().size() > 1 && own)
         warnings->push_back(loc.ToString() + ": publishDir options other than 'path' are ignored by ferry");
     } else {
@@ -497,7 +472,11 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
     return Status::Ok();
   }
   if (template_value) return Status::Ok();  // checked per task once rendered
-  return CheckType(it->second.rule, name, value, value_loc);
+  FERRY_RETURN_IF_ERROR(CheckType(DirectiveRule(*spec), name, value, value_loc));
+  std::string problem;
+  if (!rules::CheckDirectiveValue(*spec, *value, &problem))
+    return Status::Invalid(value_loc.ToString() + ": " + name + " " + problem);
+  return Status::Ok();
 }
 
 Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warnings) {
@@ -509,7 +488,7 @@ Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warning
       warnings->push_back(loc.ToString() + ": process directive 'ext' is accepted but ignored by ferry");
     return Status::Ok();
   }
-  if (Directives().count(name) || IgnoredDirectives().count(name))
+  if (rules::FindDirective(name) || DirectiveAliases().count(name) || rules::IgnoredDirectives().count(name))
     return Status::Invalid(loc.ToString() + ": process directive '" + name + "' is not a block (write " + name +
                            " = value)");
   return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +
