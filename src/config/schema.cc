@@ -41,6 +41,10 @@ struct Schema {
   std::set<std::string> scopes;           // every proper prefix of a key, plus these
   std::set<std::string> free_scopes;      // anything below is the user's (params, env)
   std::map<std::string, std::string> ignored;  // known to Nextflow, unused by ferry -> note
+  // Keys ferry type-checks but does not act on (yet): setting one warns,
+  // naming it, so no setting is accepted and silently ignored. Dotted paths
+  // as written (executor.$awsbatch.jobName); -> why, or what to do instead.
+  std::map<std::string, std::string> unsupported;
 };
 
 void AddKey(Schema* s, const std::string& path, Rule r) {
@@ -61,23 +65,53 @@ const Rule N{Type::kNumber};
 Rule Int(int64_t min) { return Rule{Type::kInt, "", min}; }
 Rule Choice(const char* c) { return Rule{Type::kChoice, c}; }
 
-void AddExecutorKeys(Schema* s, const std::string& scope) {
-  AddKey(s, scope + ".name", Rule{Type::kChoice, Join(rules::FindDirective("executor")->choices, "|")});
-  AddKey(s, scope + ".queueSize", Int(1));
-  AddKey(s, scope + ".pollInterval", D);
-  AddKey(s, scope + ".submitRateLimit", Rule{Type::kRate});
-  AddKey(s, scope + ".cpus", Int(1));
-  AddKey(s, scope + ".memory", M);
-  AddKey(s, scope + ".dumpInterval", D);
-  AddKey(s, scope + ".queueStatInterval", D);
-  AddKey(s, scope + ".exitReadTimeout", D);
-  AddKey(s, scope + ".killBatchSize", Int(1));
-  AddKey(s, scope + ".perCpuMemAllocation", B);
-  AddKey(s, scope + ".jobName", S);
-  AddKey(s, scope + ".account", S);
-  AddKey(s, scope + ".queueGlobalStatus", B);
-  s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
-  s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
+// The note of keys that a later ferry may act on.
+const char* const kNotYet = "ferry does not support it yet";
+
+void Unsupported(Schema* s, const std::string& path, Rule r, const std::string& note) {
+  AddKey(s, path, std::move(r));
+  s->unsupported[path] = note;
+}
+
+// The executor scope's keys; executor.$NAME.x (NAME one of ferry's
+// executors) overrides executor.x for that executor alone.
+void AddExecutorKeys(Schema* s) {
+  struct Key {
+    const char* name;
+    Rule rule;
+    std::set<std::string> read_for;  // executors whose settings read it
+  };
+  const std::set<std::string> batch = {"awsbatch"}, local = {"local"}, all = {"awsbatch", "local"};
+  const std::vector<Key> keys = {
+      {"name", Rule{Type::kChoice, Join(rules::FindDirective("executor")->choices, "|")}, {}},
+      {"queueSize", Int(1), batch},
+      {"pollInterval", D, batch},
+      {"submitRateLimit", Rule{Type::kRate}, batch},
+      {"cpus", Int(1), local},
+      {"memory", M, local},
+      {"dumpInterval", D, {}},
+      {"queueStatInterval", D, {}},
+      {"exitReadTimeout", D, {}},
+      {"killBatchSize", Int(1), {}},
+      {"perCpuMemAllocation", B, {}},
+      {"jobName", S, {}},
+      {"account", S, {}},
+      {"queueGlobalStatus", B, {}},
+  };
+  for (const auto& k : keys) {
+    std::string top = std::string("executor.") + k.name;
+    if (top == "executor.name" || !k.read_for.empty()) AddKey(s, top, k.rule);
+    else Unsupported(s, top, k.rule, kNotYet);
+    for (const std::string& ex : all) {
+      std::string own = "executor.$" + ex + "." + k.name;
+      if (k.read_for.count(ex)) AddKey(s, own, k.rule);
+      else Unsupported(s, own, k.rule, k.read_for.empty() ? kNotYet : "the " + ex + " executor does not use it");
+    }
+  }
+  for (const std::string& scope : {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local")}) {
+    s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
+    s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
+  }
 }
 
 Schema BuildSchema() {
@@ -90,12 +124,12 @@ Schema BuildSchema() {
 
   AddKey(&s, "workDir", S);
   AddKey(&s, "resume", B);
-  AddKey(&s, "cleanup", B);
+  Unsupported(&s, "cleanup", B, "ferry keeps work directories; remove them with ferry clean");
 
   for (const char* k : {"region", "accessKey", "secretKey", "profile"}) AddKey(&s, std::string("aws.") + k, S);
 
   const std::string b = "aws.batch.";
-  for (const char* k : {"cliPath", "jobRole", "executionRole", "logsGroup", "shareIdentifier"}) AddKey(&s, b + k, S);
+  for (const char* k : {"cliPath", "jobRole", "logsGroup"}) AddKey(&s, b + k, S);
   AddKey(&s, b + "volumes", SL);
   AddKey(&s, b + "maxParallelTransfers", Int(1));
   AddKey(&s, b + "maxTransferAttempts", Int(1));
@@ -103,42 +137,51 @@ Schema BuildSchema() {
   AddKey(&s, b + "runnableWarning", D);
   AddKey(&s, b + "maxSpotAttempts", Int(0));
   AddKey(&s, b + "retryMode", Choice("standard|legacy|adaptive|built-in"));
-  AddKey(&s, b + "schedulingPriority", Int(INT64_MIN));
-  AddKey(&s, b + "platformType", Choice("ec2|fargate"));
-  for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"}) AddKey(&s, b + k, B);
+  for (const char* k : {"executionRole", "shareIdentifier"}) Unsupported(&s, b + k, S, kNotYet);
+  Unsupported(&s, b + "schedulingPriority", Int(INT64_MIN), kNotYet);
+  Unsupported(&s, b + "platformType", Choice("ec2|fargate"), kNotYet);
+  for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"})
+    Unsupported(&s, b + k, B, kNotYet);
 
   const std::string c = "aws.client.";
-  for (const char* k : {"endpoint", "storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
-    AddKey(&s, c + k, S);
-  for (const char* k : {"s3PathStyleAccess", "anonymous", "requesterPays"}) AddKey(&s, c + k, B);
-  AddKey(&s, c + "storageEncryption", Choice("AES256|aws:kms"));
-  AddKey(&s, c + "maxConnections", Int(1));
+  AddKey(&s, c + "endpoint", S);
+  AddKey(&s, c + "s3PathStyleAccess", B);
   AddKey(&s, c + "maxErrorRetry", Int(0));
-  AddKey(&s, c + "connectionTimeout", Int(0));
-  AddKey(&s, c + "socketTimeout", Int(0));
-  AddKey(&s, c + "proxyPort", Int(1));
-  AddKey(&s, c + "proxyScheme", Choice("http|https"));
-  for (const char* k : {"minimumPartSize", "multipartThreshold", "maxDownloadHeapMemory", "maxNativeMemory"}) AddKey(&s, c + k, M);
-  AddKey(&s, c + "targetThroughputInGbps", N);
-  AddKey(&s, c + "maxConcurrency", Int(1));
+  for (const char* k : {"storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
+    Unsupported(&s, c + k, S, kNotYet);
+  for (const char* k : {"anonymous", "requesterPays"}) Unsupported(&s, c + k, B, kNotYet);
+  Unsupported(&s, c + "storageEncryption", Choice("AES256|aws:kms"), kNotYet);
+  Unsupported(&s, c + "maxConnections", Int(1), kNotYet);
+  Unsupported(&s, c + "connectionTimeout", Int(0), kNotYet);
+  Unsupported(&s, c + "socketTimeout", Int(0), kNotYet);
+  Unsupported(&s, c + "proxyPort", Int(1), kNotYet);
+  Unsupported(&s, c + "proxyScheme", Choice("http|https"), kNotYet);
+  for (const char* k : {"minimumPartSize", "multipartThreshold", "maxDownloadHeapMemory", "maxNativeMemory"})
+    Unsupported(&s, c + k, M, kNotYet);
+  Unsupported(&s, c + "targetThroughputInGbps", N, kNotYet);
+  Unsupported(&s, c + "maxConcurrency", Int(1), kNotYet);
   for (const char* k : {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
                         "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
     s.ignored[c + k] = "no longer supported by Nextflow either";
 
-  AddExecutorKeys(&s, "executor");
-  AddExecutorKeys(&s, "executor.$*");
+  AddExecutorKeys(&s);
 
   AddKey(&s, "trace.enabled", B);
   AddKey(&s, "trace.file", S);
-  AddKey(&s, "trace.fields", SL);
-  AddKey(&s, "trace.sep", S);
-  AddKey(&s, "trace.raw", B);
-  AddKey(&s, "trace.overwrite", B);
+  const std::string trace_format = "ferry writes its trace with fixed columns, tab-separated";
+  Unsupported(&s, "trace.fields", SL, trace_format);
+  Unsupported(&s, "trace.sep", S, trace_format);
+  Unsupported(&s, "trace.raw", B, trace_format);
+  Unsupported(&s, "trace.overwrite", B, "ferry always replaces an existing trace file");
 
+  // Tasks run on the host (local) or in the container Batch starts; ferry
+  // starts no docker of its own.
+  const std::string docker = "ferry does not run docker itself; the container directive applies on AWS Batch";
   for (const char* k : {"enabled", "sudo", "remove", "fixOwnership", "tty", "legacy", "writableInputMounts"})
-    AddKey(&s, std::string("docker.") + k, B);
-  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"}) AddKey(&s, std::string("docker.") + k, S);
-  AddKey(&s, "docker.envWhitelist", SL);
+    Unsupported(&s, std::string("docker.") + k, B, docker);
+  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"})
+    Unsupported(&s, std::string("docker.") + k, S, docker);
+  Unsupported(&s, "docker.envWhitelist", SL, docker);
 
   AddKey(&s, "plugins.id", S);
 
@@ -291,17 +334,6 @@ std::string JoinRange(const std::vector<std::string>& v, size_t from, size_t to)
   return out;
 }
 
-// Lookup name of a path prefix: executor.$awsbatch -> executor.$*.
-std::string LookupName(const std::vector<std::string>& names, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    if (i) out += '.';
-    if (i == 1 && names[0] == "executor" && !names[1].empty() && names[1][0] == '$') out += "$*";
-    else out += names[i];
-  }
-  return out;
-}
-
 // Names directly below scope `prefix` (for did-you-mean).
 std::vector<std::string> Children(const std::string& prefix) {
   const Schema& s = TheSchema();
@@ -317,7 +349,6 @@ std::vector<std::string> Children(const std::string& prefix) {
   for (const auto& [k, r] : s.keys) take(k);
   for (const auto& k : s.scopes) take(k);
   for (const auto& [k, n] : s.ignored) take(k);
-  out.erase("$*");
   return {out.begin(), out.end()};
 }
 
@@ -334,7 +365,7 @@ Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::ve
   *done = false;
   size_t n = key.names.size();
   for (size_t k = 0; k < n; ++k) {
-    std::string look = LookupName(key.names, k + 1);
+    std::string look = JoinRange(key.names, 0, k + 1);
     bool own = k >= key.first_own;
     if (s.free_scopes.count(look)) {
       *done = true;
@@ -365,7 +396,7 @@ Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::ve
       return Status::Ok();
     }
     if (own) {
-      std::string parent = LookupName(key.names, k);
+      std::string parent = JoinRange(key.names, 0, k);
       std::string what = k == 0 && (!last || is_block) ? "unknown config scope '" : "unknown config key '";
       warnings->push_back(LocOf(key, k).ToString() + ": " + what + JoinRange(key.names, 0, k + 1) + "'" +
                           DidYouMean(key.names[k], Children(parent)));
@@ -405,10 +436,20 @@ Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_l
   bool done;
   FERRY_RETURN_IF_ERROR(Walk(key, /*is_block=*/false, &stop, &done, warnings));
   if (done) return Status::Ok();
-  std::string look = LookupName(key.names, stop + 1);
+  std::string look = JoinRange(key.names, 0, stop + 1);
   std::string display = JoinRange(key.names, 0, stop + 1);
   auto rule = s.keys.find(look);
-  if (rule != s.keys.end()) return CheckType(rule->second, display, value, value_loc);
+  if (rule != s.keys.end()) {
+    FERRY_RETURN_IF_ERROR(CheckType(rule->second, display, value, value_loc));
+    auto unsupported = s.unsupported.find(look);
+    if (unsupported != s.unsupported.end() && !value->is_null()) {
+      // Once per key, at the first place it is set.
+      std::string what = "'" + display + "' has no effect: " + unsupported->second;
+      bool said = std::any_of(warnings->begin(), warnings->end(), [&](const std::string& w) { return EndsWith(w, what); });
+      if (!said) warnings->push_back(LocOf(key, stop).ToString() + ": " + what);
+    }
+    return Status::Ok();
+  }
   // A whole scope assigned at once: aws.batch = [cliPath: '...'].
   if (value->is_null()) return Status::Ok();
   if (!value->is_map())
