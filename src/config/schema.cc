@@ -221,6 +221,14 @@ const std::map<std::string, std::string>& DirectiveAliases() {
   return *a;
 }
 
+// Every directive name the config knows, ferry's and Nextflow's (for hints).
+std::vector<std::string> KnownDirectives() {
+  std::vector<std::string> out = rules::DirectiveNames();
+  for (const auto& [k, d] : DirectiveAliases()) out.push_back(k);
+  for (const auto& k : rules::IgnoredDirectives()) out.push_back(k);
+  return out;
+}
+
 std::string Quoted(const Value& v) {
   if (v.is_string()) return "'" + v.as_string() + "'";
   return v.ToJson();
@@ -416,12 +424,6 @@ bool IsSecretKey(const std::string& name) {
          l.find("token") != std::string::npos || l.find("password") != std::string::npos;
 }
 
-std::vector<std::string> KnownDirectives() {
-  std::vector<std::string> out = rules::DirectiveNames();
-  for (const auto& [k, d] : DirectiveAliases()) out.push_back(k);
-  for (const auto& k : rules::IgnoredDirectives()) out.push_back(k);
-  return out;
-}
 
 Status CheckConfigScope(const KeyPath& key, std::vector<std::string>* warnings) {
   size_t stop;

@@ -42,45 +42,46 @@ Status DirectivesFromValues(const ValueMap& values, const std::function<std::str
     if (!rules::CheckDirectiveValue(*spec, v, &problem)) return Status::Invalid(where_fn() + ": " + name + " " + problem);
     // A null value (a selector unsetting it) leaves the default.
     if (v.is_null()) {
-      if (name == "label") d->labels.clear();
+      if (spec->id == rules::DirectiveId::kLabel) d->labels.clear();
       continue;
     }
-    if (name == "cpus") {
-      d->cpus = Count(v);
-    } else if (name == "memory") {
-      if (v.is_number()) d->memory_bytes = v.as_int();  // a bare number is bytes
-      else ParseMemory(v.as_string(), &d->memory_bytes);
-    } else if (name == "time") {
-      if (v.is_number()) d->time_ms = v.as_int();  // a bare number is milliseconds
-      else ParseDuration(v.as_string(), &d->time_ms);
-    } else if (name == "container") {
-      d->container = v.ToString();
-    } else if (name == "queue") {
-      d->queue = v.ToString();
-    } else if (name == "executor") {
-      d->executor = v.as_string();
-    } else if (name == "label") {
-      d->labels.clear();
-      if (v.is_list()) {
-        for (const auto& l : v.as_list()) d->labels.push_back(l.ToString());
-      } else {
-        d->labels.push_back(v.ToString());
-      }
-    } else if (name == "array") {
-      d->array = Count(v);
-    } else if (name == "accelerator") {
-      // The count is what resource requests need; a map's is its request.
-      d->accelerator = Count(v.is_map() ? *v.Find("request") : v);
-    } else if (name == "retry") {
-      d->retry = Count(v);
-      retry_set = true;
-    } else if (name == "errorStrategy") {
-      d->error_strategy = StrategyNamed(v.as_string());
-      strategy_set = true;
-    } else if (name == "maxForks") {
-      d->max_forks = Count(v);
-    } else if (name == "publish") {
-      d->publish = v.ToString();
+    using D = rules::DirectiveId;
+    switch (spec->id) {
+      case D::kCpus: d->cpus = Count(v); break;
+      case D::kMemory:
+        if (v.is_number()) d->memory_bytes = v.as_int();  // a bare number is bytes
+        else ParseMemory(v.as_string(), &d->memory_bytes);
+        break;
+      case D::kTime:
+        if (v.is_number()) d->time_ms = v.as_int();  // a bare number is milliseconds
+        else ParseDuration(v.as_string(), &d->time_ms);
+        break;
+      case D::kContainer: d->container = v.ToString(); break;
+      case D::kQueue: d->queue = v.ToString(); break;
+      case D::kExecutor: d->executor = v.as_string(); break;
+      case D::kLabel:
+        d->labels.clear();
+        if (v.is_list()) {
+          for (const auto& l : v.as_list()) d->labels.push_back(l.ToString());
+        } else {
+          d->labels.push_back(v.ToString());
+        }
+        break;
+      case D::kArray: d->array = Count(v); break;
+      case D::kAccelerator:
+        // The count is what resource requests need; a map's is its request.
+        d->accelerator = Count(v.is_map() ? *v.Find("request") : v);
+        break;
+      case D::kRetry:
+        d->retry = Count(v);
+        retry_set = true;
+        break;
+      case D::kErrorStrategy:
+        d->error_strategy = StrategyNamed(v.as_string());
+        strategy_set = true;
+        break;
+      case D::kMaxForks: d->max_forks = Count(v); break;
+      case D::kPublish: d->publish = v.ToString(); break;
     }
   }
   // `retry: N` alone means "retry up to N times"; errorStrategy retry alone

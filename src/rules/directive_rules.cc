@@ -13,6 +13,7 @@ namespace ferry::rules {
 namespace {
 
 using K = DirectiveKind;
+using D = DirectiveId;
 
 std::string Shown(const Value& v) { return v.is_string() ? "'" + v.as_string() + "'" : v.ToJson(); }
 
@@ -44,19 +45,19 @@ const std::vector<DirectiveSpec>& DirectiveSpecs() {
   // Counts of GPUs may be 0 (a withLabel block turning them off); a task
   // needs at least one cpu; maxForks 0 would let nothing run.
   static const auto* specs = new std::vector<DirectiveSpec>{
-      {"cpus", K::kCount, 1, {}},
-      {"memory", K::kMemory, 0, {}},
-      {"time", K::kDuration, 0, {}},
-      {"container", K::kText, 0, {}},
-      {"queue", K::kText, 0, {}},
-      {"label", K::kLabels, 0, {}},
-      {"executor", K::kChoice, 0, {"local", "awsbatch"}},
-      {"array", K::kCount, 1, {}},
-      {"accelerator", K::kAccelerator, 0, {}},
-      {"retry", K::kCount, 0, {}},
-      {"errorStrategy", K::kChoice, 0, {"terminate", "finish", "ignore", "retry"}},
-      {"maxForks", K::kCount, 1, {}},
-      {"publish", K::kPath, 0, {}},
+      {D::kCpus, "cpus", K::kCount, 1, {}},
+      {D::kMemory, "memory", K::kMemory, 0, {}},
+      {D::kTime, "time", K::kDuration, 0, {}},
+      {D::kContainer, "container", K::kText, 0, {}},
+      {D::kQueue, "queue", K::kText, 0, {}},
+      {D::kLabel, "label", K::kLabels, 0, {}},
+      {D::kExecutor, "executor", K::kChoice, 0, {"local", "awsbatch"}},
+      {D::kArray, "array", K::kCount, 1, {}},
+      {D::kAccelerator, "accelerator", K::kAccelerator, 0, {}},
+      {D::kRetry, "retry", K::kCount, 0, {}},
+      {D::kErrorStrategy, "errorStrategy", K::kChoice, 0, {"terminate", "finish", "ignore", "retry"}},
+      {D::kMaxForks, "maxForks", K::kCount, 1, {}},
+      {D::kPublish, "publish", K::kPath, 0, {}},
   };
   return *specs;
 }

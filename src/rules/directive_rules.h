@@ -27,7 +27,15 @@ enum class DirectiveKind {
   kAccelerator,  // a GPU count, or a map {request: N, limit: N, type: '...'}
 };
 
+// Which directive a spec is, for code that stores values by directive (the
+// engine's per-task Directives) without spelling names again.
+enum class DirectiveId {
+  kCpus, kMemory, kTime, kContainer, kQueue, kLabel, kExecutor, kArray, kAccelerator, kRetry, kErrorStrategy,
+  kMaxForks, kPublish,
+};
+
 struct DirectiveSpec {
+  DirectiveId id;
   std::string name;
   DirectiveKind kind = DirectiveKind::kText;
   int64_t min = 0;                   // kCount and kAccelerator counts
