@@ -2,23 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace ferry::rules {
 namespace {
 
 TEST(Rate, Forms) {
-  double r = 0;
-  ASSERT_TRUE(ParseRate("50", &r));
-  EXPECT_DOUBLE_EQ(r, 50);
-  ASSERT_TRUE(ParseRate("50/s", &r));
-  EXPECT_DOUBLE_EQ(r, 50);
-  ASSERT_TRUE(ParseRate("10/2min", &r));
-  EXPECT_DOUBLE_EQ(r, 10.0 / 120);
-  ASSERT_TRUE(ParseRate("100/1min", &r));
-  EXPECT_DOUBLE_EQ(r, 100.0 / 60);
-  ASSERT_TRUE(ParseRate(" 10 sec ", &r));
-  EXPECT_DOUBLE_EQ(r, 10);
-  ASSERT_TRUE(ParseRate("0/s", &r));
-  EXPECT_DOUBLE_EQ(r, 0) << "a zero count parses; callers reject it";
+  const std::pair<const char*, double> cases[] = {
+      {"50", 50}, {"50/s", 50}, {"10/2min", 10.0 / 120}, {"100/1min", 100.0 / 60}, {" 10 sec ", 10},
+      {"0/s", 0},  // a zero count parses; callers reject it
+  };
+  for (const auto& [text, want] : cases) {
+    double r = -1;
+    ASSERT_TRUE(ParseRate(text, &r)) << text;
+    EXPECT_DOUBLE_EQ(r, want) << text;
+  }
 }
 
 TEST(Rate, NotRates) {
