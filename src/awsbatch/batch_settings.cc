@@ -1,9 +1,9 @@
 #include "awsbatch/batch_settings.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
+#include "rules/rate.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -95,22 +95,11 @@ Status GetVolumes(const Config& c, std::vector<std::string>* out) {
 }  // namespace
 
 Status ParseSubmitRate(const std::string& text, const std::string& key, double* per_second) {
-  const char* fix = "write e.g. '50/s', '100/1min', '10/2min' or '10 sec'";
-  std::string s(Trim(text));
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0) return KeyError(key, "must be a rate, got '" + text + "'", fix);
-  double count = std::stod(s.substr(0, i));
-  int64_t window_ms = 1000;
-  std::string per(Trim(std::string_view(s).substr(i)));
-  if (!per.empty()) {
-    if (per[0] == '/') per = std::string(Trim(std::string_view(per).substr(1)));
-    if (!per.empty() && !std::isdigit(static_cast<unsigned char>(per[0]))) per = "1" + per;
-    if (per.empty() || !ParseDuration(per, &window_ms) || window_ms <= 0)
-      return KeyError(key, "must be a rate, got '" + text + "'", fix);
-  }
-  if (count <= 0) return KeyError(key, "must allow at least one call, got '" + text + "'", fix);
-  *per_second = count * 1000.0 / static_cast<double>(window_ms);
+  const std::string fix = std::string("write e.g. ") + rules::kRateExamples;
+  double rate = 0;
+  if (!rules::ParseRate(text, &rate)) return KeyError(key, "must be a rate, got '" + text + "'", fix);
+  if (rate <= 0) return KeyError(key, "must allow at least one call, got '" + text + "'", fix);
+  *per_second = rate;
   return Status::Ok();
 }
 

@@ -112,20 +112,15 @@ int64_t HostMemory() {
 Status ExecutorCapacity(const Config& config, ExecutorSlot* slot) {
   slot->cpus = HostCpus();
   slot->memory_bytes = HostMemory();
-  if (const Value* v = config.Get("executor.cpus")) {
-    if (!v->is_number() || v->as_int() < 1)
-      return Status::Invalid("executor.cpus must be a whole number of at least 1, got '" + v->ToString() + "'");
-    slot->cpus = static_cast<int>(v->as_int());
-  }
-  if (const Value* v = config.Get("executor.memory")) {
-    int64_t bytes;
-    if (v->is_number()) {
-      bytes = v->as_int();
-    } else if (!ParseMemory(v->ToString(), &bytes)) {
-      return Status::Invalid("executor.memory must be a size like '8 GB', got '" + v->ToString() + "'");
-    }
-    slot->memory_bytes = bytes;
-  }
+  // executor.$local.x (the local executor's own) wins over executor.x. The
+  // config schema checked both when the file was read (a whole number of at
+  // least 1, a memory size), so they only need reading here.
+  auto get = [&config](const std::string& name) {
+    const Value* v = config.Get("executor.$local." + name);
+    return v && !v->is_null() ? v : config.Get("executor." + name);
+  };
+  if (const Value* v = get("cpus"); v && v->is_int()) slot->cpus = static_cast<int>(v->as_int());
+  if (const Value* v = get("memory"); v && v->is_string()) ParseMemory(v->as_string(), &slot->memory_bytes);
   return Status::Ok();
 }
 
@@ -273,7 +268,9 @@ int Run(const RunArgs& ra) {
   executors["awsbatch"] = batch_slot;
 
   RunOptions run_opts;
-  run_opts.resume = ra.resume;
+  // -resume, or resume = true in ferry.config as Nextflow reads it.
+  const Value* config_resume = config.Get("resume");
+  run_opts.resume = ra.resume || (config_resume && config_resume->is_bool() && config_resume->as_bool());
   run_opts.launch_dir = launch_dir;
   if (const Value* env = config.Get("env"))
     for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());

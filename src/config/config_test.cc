@@ -210,10 +210,51 @@ process.tag = 'x'
   EXPECT_TRUE(HasWarning(c, "ferry.config:5:1: unknown config scope 'tracee' (did you mean 'trace'?)"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:7:1: 'manifest' is ignored by ferry"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:8:9: process directive 'tag' is accepted but ignored by ferry"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:6:8: 'docker.enabled' has no effect: ferry does not run docker itself"));
   // Inside an unknown scope, one warning for the scope is enough.
-  EXPECT_EQ(c.warnings().size(), 5u) << Join(c.warnings(), "\n");
+  EXPECT_EQ(c.warnings().size(), 6u) << Join(c.warnings(), "\n");
   // The misspelt key is still not applied as cliPath.
   EXPECT_EQ(c.Get("aws.batch.cliPath"), nullptr);
+}
+
+// Keys ferry checks but does not act on: one warning per key, naming it and
+// where it was first set; keys that take effect say nothing.
+TEST(ConfigWarnings, SettingsWithoutEffectWarnOnceWhereSet) {
+  Config c = MustLoad(R"(aws.batch.platformType = 'fargate'
+aws {
+  batch { shareIdentifier = 'x'; schedulingPriority = 5; executionRole = 'arn:aws:iam::1:role/r' }
+}
+docker { enabled = true }
+cleanup = true
+aws.batch.platformType = 'ec2'
+executor.$awsbatch.cpus = 4
+executor.$local.queueSize = 3
+trace.fields = 'task_id,name'
+resume = true
+executor.$local.cpus = 2
+executor.$awsbatch.queueSize = 7
+aws.batch.jobRole = 'arn:aws:iam::1:role/j'
+)");
+  const std::string later = "has no effect: ferry does not support it yet";
+  EXPECT_TRUE(HasWarning(c, "ferry.config:1:11: 'aws.batch.platformType' " + later)) << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:11: 'aws.batch.shareIdentifier' " + later)) << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:34: 'aws.batch.schedulingPriority' " + later));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:58: 'aws.batch.executionRole' " + later));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:5:10: 'docker.enabled' has no effect"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:6:1: 'cleanup' has no effect: ferry keeps work directories"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:8:20: 'executor.$awsbatch.cpus' has no effect: the awsbatch executor does "
+                            "not use it"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:9:17: 'executor.$local.queueSize' has no effect: the local executor"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:10:7: 'trace.fields' has no effect"));
+  // platformType, set twice, warns once; resume, executor.$local.cpus,
+  // executor.$awsbatch.queueSize and jobRole are read, so they say nothing.
+  EXPECT_EQ(c.warnings().size(), 9u) << Join(c.warnings(), "\n");
+  EXPECT_EQ(At(c, "aws.batch.platformType"), Value("ec2")) << "still checked and stored, for config show";
+}
+
+TEST(ConfigWarnings, ExecutorFerryDoesNotHave) {
+  Config c = MustLoad("executor.$slurm.queueSize = 3\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:1:10: unknown config key 'executor.$slurm'")) << Join(c.warnings(), "\n");
 }
 
 TEST(ConfigProfiles, AppliedInCommandLineOrderAfterAllFiles) {

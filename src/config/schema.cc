@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "rules/directive_rules.h"
+#include "rules/rate.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -28,9 +30,10 @@ enum class Type {
 };
 
 struct Rule {
-  Type type = Type::kAny;
-  const char* choices = "";
-  int64_t min = INT64_MIN;
+  Rule(Type t = Type::kAny, std::string c = "", int64_t m = INT64_MIN) : type(t), choices(std::move(c)), min(m) {}
+  Type type;
+  std::string choices;  // '|'-separated
+  int64_t min;
 };
 
 struct Schema {
@@ -38,6 +41,10 @@ struct Schema {
   std::set<std::string> scopes;           // every proper prefix of a key, plus these
   std::set<std::string> free_scopes;      // anything below is the user's (params, env)
   std::map<std::string, std::string> ignored;  // known to Nextflow, unused by ferry -> note
+  // Keys ferry type-checks but does not act on (yet): setting one warns,
+  // naming it, so no setting is accepted and silently ignored. Dotted paths
+  // as written (executor.$awsbatch.jobName); -> why, or what to do instead.
+  std::map<std::string, std::string> unsupported;
 };
 
 void AddKey(Schema* s, const std::string& path, Rule r) {
@@ -58,23 +65,53 @@ const Rule N{Type::kNumber};
 Rule Int(int64_t min) { return Rule{Type::kInt, "", min}; }
 Rule Choice(const char* c) { return Rule{Type::kChoice, c}; }
 
-void AddExecutorKeys(Schema* s, const std::string& scope) {
-  AddKey(s, scope + ".name", S);
-  AddKey(s, scope + ".queueSize", Int(1));
-  AddKey(s, scope + ".pollInterval", D);
-  AddKey(s, scope + ".submitRateLimit", Rule{Type::kRate});
-  AddKey(s, scope + ".cpus", Int(1));
-  AddKey(s, scope + ".memory", M);
-  AddKey(s, scope + ".dumpInterval", D);
-  AddKey(s, scope + ".queueStatInterval", D);
-  AddKey(s, scope + ".exitReadTimeout", D);
-  AddKey(s, scope + ".killBatchSize", Int(1));
-  AddKey(s, scope + ".perCpuMemAllocation", B);
-  AddKey(s, scope + ".jobName", S);
-  AddKey(s, scope + ".account", S);
-  AddKey(s, scope + ".queueGlobalStatus", B);
-  s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
-  s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
+// The note of keys that a later ferry may act on.
+const char* const kNotYet = "ferry does not support it yet";
+
+void Unsupported(Schema* s, const std::string& path, Rule r, const std::string& note) {
+  AddKey(s, path, std::move(r));
+  s->unsupported[path] = note;
+}
+
+// The executor scope's keys; executor.$NAME.x (NAME one of ferry's
+// executors) overrides executor.x for that executor alone.
+void AddExecutorKeys(Schema* s) {
+  struct Key {
+    const char* name;
+    Rule rule;
+    std::set<std::string> read_for;  // executors whose settings read it
+  };
+  const std::set<std::string> batch = {"awsbatch"}, local = {"local"}, all = {"awsbatch", "local"};
+  const std::vector<Key> keys = {
+      {"name", Rule{Type::kChoice, Join(rules::FindDirective("executor")->choices, "|")}, {}},
+      {"queueSize", Int(1), batch},
+      {"pollInterval", D, batch},
+      {"submitRateLimit", Rule{Type::kRate}, batch},
+      {"cpus", Int(1), local},
+      {"memory", M, local},
+      {"dumpInterval", D, {}},
+      {"queueStatInterval", D, {}},
+      {"exitReadTimeout", D, {}},
+      {"killBatchSize", Int(1), {}},
+      {"perCpuMemAllocation", B, {}},
+      {"jobName", S, {}},
+      {"account", S, {}},
+      {"queueGlobalStatus", B, {}},
+  };
+  for (const auto& k : keys) {
+    std::string top = std::string("executor.") + k.name;
+    if (top == "executor.name" || !k.read_for.empty()) AddKey(s, top, k.rule);
+    else Unsupported(s, top, k.rule, kNotYet);
+    for (const std::string& ex : all) {
+      std::string own = "executor.$" + ex + "." + k.name;
+      if (k.read_for.count(ex)) AddKey(s, own, k.rule);
+      else Unsupported(s, own, k.rule, k.read_for.empty() ? kNotYet : "the " + ex + " executor does not use it");
+    }
+  }
+  for (const std::string& scope : {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local")}) {
+    s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
+    s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
+  }
 }
 
 Schema BuildSchema() {
@@ -87,12 +124,12 @@ Schema BuildSchema() {
 
   AddKey(&s, "workDir", S);
   AddKey(&s, "resume", B);
-  AddKey(&s, "cleanup", B);
+  Unsupported(&s, "cleanup", B, "ferry keeps work directories; remove them with ferry clean");
 
   for (const char* k : {"region", "accessKey", "secretKey", "profile"}) AddKey(&s, std::string("aws.") + k, S);
 
   const std::string b = "aws.batch.";
-  for (const char* k : {"cliPath", "jobRole", "executionRole", "logsGroup", "shareIdentifier"}) AddKey(&s, b + k, S);
+  for (const char* k : {"cliPath", "jobRole", "logsGroup"}) AddKey(&s, b + k, S);
   AddKey(&s, b + "volumes", SL);
   AddKey(&s, b + "maxParallelTransfers", Int(1));
   AddKey(&s, b + "maxTransferAttempts", Int(1));
@@ -100,42 +137,51 @@ Schema BuildSchema() {
   AddKey(&s, b + "runnableWarning", D);
   AddKey(&s, b + "maxSpotAttempts", Int(0));
   AddKey(&s, b + "retryMode", Choice("standard|legacy|adaptive|built-in"));
-  AddKey(&s, b + "schedulingPriority", Int(INT64_MIN));
-  AddKey(&s, b + "platformType", Choice("ec2|fargate"));
-  for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"}) AddKey(&s, b + k, B);
+  for (const char* k : {"executionRole", "shareIdentifier"}) Unsupported(&s, b + k, S, kNotYet);
+  Unsupported(&s, b + "schedulingPriority", Int(INT64_MIN), kNotYet);
+  Unsupported(&s, b + "platformType", Choice("ec2|fargate"), kNotYet);
+  for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"})
+    Unsupported(&s, b + k, B, kNotYet);
 
   const std::string c = "aws.client.";
-  for (const char* k : {"endpoint", "storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
-    AddKey(&s, c + k, S);
-  for (const char* k : {"s3PathStyleAccess", "anonymous", "requesterPays"}) AddKey(&s, c + k, B);
-  AddKey(&s, c + "storageEncryption", Choice("AES256|aws:kms"));
-  AddKey(&s, c + "maxConnections", Int(1));
+  AddKey(&s, c + "endpoint", S);
+  AddKey(&s, c + "s3PathStyleAccess", B);
   AddKey(&s, c + "maxErrorRetry", Int(0));
-  AddKey(&s, c + "connectionTimeout", Int(0));
-  AddKey(&s, c + "socketTimeout", Int(0));
-  AddKey(&s, c + "proxyPort", Int(1));
-  AddKey(&s, c + "proxyScheme", Choice("http|https"));
-  for (const char* k : {"minimumPartSize", "multipartThreshold", "maxDownloadHeapMemory", "maxNativeMemory"}) AddKey(&s, c + k, M);
-  AddKey(&s, c + "targetThroughputInGbps", N);
-  AddKey(&s, c + "maxConcurrency", Int(1));
+  for (const char* k : {"storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
+    Unsupported(&s, c + k, S, kNotYet);
+  for (const char* k : {"anonymous", "requesterPays"}) Unsupported(&s, c + k, B, kNotYet);
+  Unsupported(&s, c + "storageEncryption", Choice("AES256|aws:kms"), kNotYet);
+  Unsupported(&s, c + "maxConnections", Int(1), kNotYet);
+  Unsupported(&s, c + "connectionTimeout", Int(0), kNotYet);
+  Unsupported(&s, c + "socketTimeout", Int(0), kNotYet);
+  Unsupported(&s, c + "proxyPort", Int(1), kNotYet);
+  Unsupported(&s, c + "proxyScheme", Choice("http|https"), kNotYet);
+  for (const char* k : {"minimumPartSize", "multipartThreshold", "maxDownloadHeapMemory", "maxNativeMemory"})
+    Unsupported(&s, c + k, M, kNotYet);
+  Unsupported(&s, c + "targetThroughputInGbps", N, kNotYet);
+  Unsupported(&s, c + "maxConcurrency", Int(1), kNotYet);
   for (const char* k : {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
                         "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
     s.ignored[c + k] = "no longer supported by Nextflow either";
 
-  AddExecutorKeys(&s, "executor");
-  AddExecutorKeys(&s, "executor.$*");
+  AddExecutorKeys(&s);
 
   AddKey(&s, "trace.enabled", B);
   AddKey(&s, "trace.file", S);
-  AddKey(&s, "trace.fields", SL);
-  AddKey(&s, "trace.sep", S);
-  AddKey(&s, "trace.raw", B);
-  AddKey(&s, "trace.overwrite", B);
+  const std::string trace_format = "ferry writes its trace with fixed columns, tab-separated";
+  Unsupported(&s, "trace.fields", SL, trace_format);
+  Unsupported(&s, "trace.sep", S, trace_format);
+  Unsupported(&s, "trace.raw", B, trace_format);
+  Unsupported(&s, "trace.overwrite", B, "ferry always replaces an existing trace file");
 
+  // Tasks run on the host (local) or in the container Batch starts; ferry
+  // starts no docker of its own.
+  const std::string docker = "ferry does not run docker itself; the container directive applies on AWS Batch";
   for (const char* k : {"enabled", "sudo", "remove", "fixOwnership", "tty", "legacy", "writableInputMounts"})
-    AddKey(&s, std::string("docker.") + k, B);
-  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"}) AddKey(&s, std::string("docker.") + k, S);
-  AddKey(&s, "docker.envWhitelist", SL);
+    Unsupported(&s, std::string("docker.") + k, B, docker);
+  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"})
+    Unsupported(&s, std::string("docker.") + k, S, docker);
+  Unsupported(&s, "docker.envWhitelist", SL, docker);
 
   AddKey(&s, "plugins.id", S);
 
@@ -152,40 +198,35 @@ const Schema& TheSchema() {
   return *s;
 }
 
-struct DirectiveInfo {
-  Rule rule;
-  bool ignored = false;
-};
-
-const std::map<std::string, DirectiveInfo>& Directives() {
-  static const auto* d = new std::map<std::string, DirectiveInfo>{
-      {"cpus", {Int(1)}},
-      {"memory", {M}},
-      {"time", {D}},
-      {"container", {S}},
-      {"queue", {S}},
-      {"label", {SL}},
-      {"executor", {S}},
-      {"array", {Int(1)}},
-      {"accelerator", {Rule{Type::kAccelerator}}},
-      {"retry", {Int(0)}},
-      {"errorStrategy", {Choice("terminate|finish|ignore|retry")}},
-      {"maxForks", {Int(0)}},
-      {"publish", {Rule{Type::kPublish}}},
-      // Nextflow aliases ferry maps onto its own directives.
-      {"maxRetries", {Int(0)}},
-      {"publishDir", {Rule{Type::kAny}}},
-  };
-  return *d;
+// How config syntax types a directive of rules::DirectiveSpecs(); the
+// rules' own limits are checked after the type.
+Rule DirectiveRule(const rules::DirectiveSpec& spec) {
+  using K = rules::DirectiveKind;
+  switch (spec.kind) {
+    case K::kCount: return Int(spec.min);
+    case K::kMemory: return M;
+    case K::kDuration: return D;
+    case K::kText: return S;
+    case K::kPath: return Rule{Type::kPublish};
+    case K::kChoice: return Rule{Type::kChoice, Join(spec.choices, "|")};
+    case K::kLabels: return SL;
+    case K::kAccelerator: return Rule{Type::kAccelerator};
+  }
+  return Rule{};
 }
 
-const std::set<std::string>& IgnoredDirectives() {
-  static const auto* d = new std::set<std::string>{
-      "containerOptions", "resourceLabels", "tag", "cache", "disk", "scratch", "stageInMode", "stageOutMode",
-      "maxErrors", "clusterOptions", "beforeScript", "afterScript", "module", "conda", "debug", "echo", "arch",
-      "ext", "shell", "storeDir", "penv", "pod", "machineType", "spack", "secret", "fair", "hints",
-      "maxSubmitAwait", "resourceLimits"};
-  return *d;
+// Nextflow's names for two of ferry's directives.
+const std::map<std::string, std::string>& DirectiveAliases() {
+  static const auto* a = new std::map<std::string, std::string>{{"maxRetries", "retry"}, {"publishDir", "publish"}};
+  return *a;
+}
+
+// Every directive name the config knows, ferry's and Nextflow's (for hints).
+std::vector<std::string> KnownDirectives() {
+  std::vector<std::string> out = rules::DirectiveNames();
+  for (const auto& [k, d] : DirectiveAliases()) out.push_back(k);
+  for (const auto& k : rules::IgnoredDirectives()) out.push_back(k);
+  return out;
 }
 
 std::string Quoted(const Value& v) {
@@ -207,21 +248,10 @@ Status TypeError(const SourceLoc& loc, const std::string& key, const std::string
 }
 
 Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
-  const char* hint = "write e.g. '50/s', '10/2min' or '10 sec'";
+  const std::string hint = std::string("write e.g. ") + rules::kRateExamples;
+  double per_second = 0;
   if (v.is_int() && v.as_int() > 0) return Status::Ok();
-  if (!v.is_string()) return TypeError(loc, key, "a rate", v, hint);
-  std::string s(Trim(v.as_string()));
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  bool ok = i > 0;
-  if (ok && i < s.size()) {
-    std::string per(Trim(std::string_view(s).substr(i)));
-    if (!per.empty() && per[0] == '/') per = std::string(Trim(std::string_view(per).substr(1)));
-    if (!per.empty() && !std::isdigit(static_cast<unsigned char>(per[0]))) per = "1" + per;
-    int64_t ms;
-    ok = ParseDuration(per, &ms) && ms > 0;
-  }
-  if (!ok) return TypeError(loc, key, "a rate", v, hint);
+  if (!v.is_string() || !rules::ParseRate(v.as_string(), &per_second)) return TypeError(loc, key, "a rate", v, hint);
   return Status::Ok();
 }
 
@@ -312,17 +342,6 @@ std::string JoinRange(const std::vector<std::string>& v, size_t from, size_t to)
   return out;
 }
 
-// Lookup name of a path prefix: executor.$awsbatch -> executor.$*.
-std::string LookupName(const std::vector<std::string>& names, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    if (i) out += '.';
-    if (i == 1 && names[0] == "executor" && !names[1].empty() && names[1][0] == '$') out += "$*";
-    else out += names[i];
-  }
-  return out;
-}
-
 // Names directly below scope `prefix` (for did-you-mean).
 std::vector<std::string> Children(const std::string& prefix) {
   const Schema& s = TheSchema();
@@ -338,7 +357,6 @@ std::vector<std::string> Children(const std::string& prefix) {
   for (const auto& [k, r] : s.keys) take(k);
   for (const auto& k : s.scopes) take(k);
   for (const auto& [k, n] : s.ignored) take(k);
-  out.erase("$*");
   return {out.begin(), out.end()};
 }
 
@@ -355,7 +373,7 @@ Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::ve
   *done = false;
   size_t n = key.names.size();
   for (size_t k = 0; k < n; ++k) {
-    std::string look = LookupName(key.names, k + 1);
+    std::string look = JoinRange(key.names, 0, k + 1);
     bool own = k >= key.first_own;
     if (s.free_scopes.count(look)) {
       *done = true;
@@ -386,7 +404,7 @@ Status Walk(const KeyPath& key, bool is_block, size_t* stop, bool* done, std::ve
       return Status::Ok();
     }
     if (own) {
-      std::string parent = LookupName(key.names, k);
+      std::string parent = JoinRange(key.names, 0, k);
       std::string what = k == 0 && (!last || is_block) ? "unknown config scope '" : "unknown config key '";
       warnings->push_back(LocOf(key, k).ToString() + ": " + what + JoinRange(key.names, 0, k + 1) + "'" +
                           DidYouMean(key.names[k], Children(parent)));
@@ -406,12 +424,6 @@ bool IsSecretKey(const std::string& name) {
          l.find("token") != std::string::npos || l.find("password") != std::string::npos;
 }
 
-std::vector<std::string> KnownDirectives() {
-  std::vector<std::string> out;
-  for (const auto& [k, d] : Directives()) out.push_back(k);
-  for (const auto& k : IgnoredDirectives()) out.push_back(k);
-  return out;
-}
 
 Status CheckConfigScope(const KeyPath& key, std::vector<std::string>* warnings) {
   size_t stop;
@@ -426,10 +438,20 @@ Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_l
   bool done;
   FERRY_RETURN_IF_ERROR(Walk(key, /*is_block=*/false, &stop, &done, warnings));
   if (done) return Status::Ok();
-  std::string look = LookupName(key.names, stop + 1);
+  std::string look = JoinRange(key.names, 0, stop + 1);
   std::string display = JoinRange(key.names, 0, stop + 1);
   auto rule = s.keys.find(look);
-  if (rule != s.keys.end()) return CheckType(rule->second, display, value, value_loc);
+  if (rule != s.keys.end()) {
+    FERRY_RETURN_IF_ERROR(CheckType(rule->second, display, value, value_loc));
+    auto unsupported = s.unsupported.find(look);
+    if (unsupported != s.unsupported.end() && !value->is_null()) {
+      // Once per key, at the first place it is set.
+      std::string what = "'" + display + "' has no effect: " + unsupported->second;
+      bool said = std::any_of(warnings->begin(), warnings->end(), [&](const std::string& w) { return EndsWith(w, what); });
+      if (!said) warnings->push_back(LocOf(key, stop).ToString() + ": " + what);
+    }
+    return Status::Ok();
+  }
   // A whole scope assigned at once: aws.batch = [cliPath: '...'].
   if (value->is_null()) return Status::Ok();
   if (!value->is_map())
@@ -458,34 +480,30 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
   const std::string& name = key.names[0];
   SourceLoc loc = LocOf(key, 0);
   bool own = key.first_own == 0;
-  if (IgnoredDirectives().count(name)) {
+  if (rules::IgnoredDirectives().count(name)) {
     if (own)
       warnings->push_back(loc.ToString() + ": process directive '" + name + "' is accepted but ignored by ferry");
     return Status::Ok();
   }
-  auto it = Directives().find(name);
-  if (it == Directives().end()) {
+  auto alias = DirectiveAliases().find(name);
+  const rules::DirectiveSpec* spec = rules::FindDirective(alias == DirectiveAliases().end() ? name : alias->second);
+  if (!spec) {
     std::string hint = DidYouMean(name, KnownDirectives());
-    if (hint.empty())
-      hint = " (ferry's directives: cpus, memory, time, container, queue, label, executor, array, accelerator, "
-             "retry, errorStrategy, maxForks, publish)";
+    if (hint.empty()) hint = " (ferry's directives: " + Join(rules::DirectiveNames(), ", ") + ")";
     return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" + hint);
   }
   if (key.names.size() > 1)
     return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name +
                            "' has no sub-settings (write " + name + " = value)");
   bool template_value = IsTemplate(*value);
-  if (name == "maxRetries") {
-    (*canonical)[0] = "retry";
-  } else if (name == "publishDir") {
+  (*canonical)[0] = spec->name;
+  if (name == "publishDir") {
     // Nextflow's publishDir takes a path or [path: ..., mode: ...]; ferry
     // publishes by copying, so only the path carries over.
     const Value* path = value->is_map() ? value->Find("path") : nullptr;
     if (value->is_string()) {
-      (*canonical)[0] = "publish";
     } else if (path && path->is_string()) {
       *value = *path;
-      (*canonical)[0] = "publish";
       if (value->as_map().size() > 1 && own)
         warnings->push_back(loc.ToString() + ": publishDir options other than 'path' are ignored by ferry");
     } else {
@@ -497,7 +515,11 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
     return Status::Ok();
   }
   if (template_value) return Status::Ok();  // checked per task once rendered
-  return CheckType(it->second.rule, name, value, value_loc);
+  FERRY_RETURN_IF_ERROR(CheckType(DirectiveRule(*spec), name, value, value_loc));
+  std::string problem;
+  if (!rules::CheckDirectiveValue(*spec, *value, &problem))
+    return Status::Invalid(value_loc.ToString() + ": " + name + " " + problem);
+  return Status::Ok();
 }
 
 Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warnings) {
@@ -509,7 +531,7 @@ Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warning
       warnings->push_back(loc.ToString() + ": process directive 'ext' is accepted but ignored by ferry");
     return Status::Ok();
   }
-  if (Directives().count(name) || IgnoredDirectives().count(name))
+  if (rules::FindDirective(name) || DirectiveAliases().count(name) || rules::IgnoredDirectives().count(name))
     return Status::Invalid(loc.ToString() + ": process directive '" + name + "' is not a block (write " + name +
                            " = value)");
   return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +

@@ -47,7 +47,4 @@ Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warning
 // and any key whose name contains secret/token/password (any case).
 bool IsSecretKey(const std::string& name);
 
-// Every directive name ferry knows (for hints and tests).
-std::vector<std::string> KnownDirectives();
-
 }  // namespace ferry::config

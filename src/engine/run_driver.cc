@@ -370,7 +370,8 @@ void RunDriver::HandleResult(const TaskResult& r) {
     why = "exit status " + std::to_string(r.exit_code);
   } else {
     why = r.message.empty() ? "it did not run to completion" : r.message;
-    if (r.exit_code >= 0) why += " (exit status " + std::to_string(r.exit_code) + ")";
+    const char* killed = r.outcome == TaskResult::Outcome::kTimedOut ? "killed, " : "";
+    if (r.exit_code >= 0) why += std::string(" (") + killed + "exit status " + std::to_string(r.exit_code) + ")";
   }
 
   const Directives& d = s.directives;

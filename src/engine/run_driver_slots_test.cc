@@ -63,7 +63,7 @@ class RunDriverSlots : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("ferry-run-driver-slots-" + std::to_string(::getpid()));
     fs::remove_all(root_);
     ASSERT_TRUE(LoadPipelineText(kPipeline, "pipeline.yml", &spec_).ok());
-    ASSERT_TRUE(config_testing::LoadFrom("process.executor = 'jobs'", &config_).ok());
+    ASSERT_TRUE(config_testing::LoadFrom("process.executor = 'local'", &config_).ok());
     ExpandOptions o;
     o.launch_dir = root_.string();
     o.work_root = (root_ / "work").string();
@@ -78,7 +78,7 @@ class RunDriverSlots : public ::testing::Test {
     slot.executor = &jobs_;
     slot.cpus = 1;
     slot.max_running = 2;
-    slots_["jobs"] = slot;
+    slots_["local"] = slot;  // a stand-in: executor names are ferry's (rules/directive_rules.h)
   }
   void TearDown() override {
     std::fclose(out_);

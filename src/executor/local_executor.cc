@@ -306,6 +306,12 @@ void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died
   if (r.timed_out) {
     res.outcome = TaskResult::Outcome::kTimedOut;
     res.message = "exceeded time limit of " + FormatDuration(r.time_limit_ms);
+    // The wrapper's EXIT trap runs as the signal ends it, while the command
+    // it was waiting for is not yet reaped, so .exitcode often says 0. The
+    // task was killed: report the signal's status as the shell would
+    // (128 + signal: 143 for TERM, 137 for KILL), also when the script
+    // trapped TERM and exited on its own.
+    res.exit_code = exit_code > 128 ? exit_code : 128 + r.timeout_signal;
   } else if (r.aborting) {
     res.outcome = TaskResult::Outcome::kAborted;
     res.message = "aborted";
@@ -444,14 +450,10 @@ void LocalExecutor::FireTimers(int64_t now) {
       continue;
     }
     Running& r = it->second;
-    if (!r.timed_out) {
-      r.timed_out = true;
-      Signal(&r, SIGTERM);
-      SetTimer(id, &r, now + timeout_kill_grace_ms_);
-    } else {
-      Signal(&r, SIGKILL);
-      SetTimer(id, &r, 0);
-    }
+    r.timeout_signal = r.timed_out ? SIGKILL : SIGTERM;
+    Signal(&r, r.timeout_signal);
+    SetTimer(id, &r, r.timed_out ? 0 : now + timeout_kill_grace_ms_);
+    r.timed_out = true;
   }
 }
 

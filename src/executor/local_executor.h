@@ -87,6 +87,7 @@ class LocalExecutor : public Executor {
     int pending_signal = 0;  // to send once pgid is known
     Zygote* zygote = nullptr;  // null: a direct child
     bool timed_out = false;
+    int timeout_signal = 0;  // the last signal its time limit sent (SIGTERM, then SIGKILL)
     bool aborting = false;
   };
 

@@ -175,6 +175,22 @@ TEST_P(LocalExecutorTest, TimeLimitStopsTheTask) {
   EXPECT_GE(res[0].end_ms - res[0].start_ms, 250);
 }
 
+// A wrapper's EXIT trap, run as TERM ends it, records the status of the
+// command before the interrupted one (0 here); the kill is what counts.
+TEST_P(LocalExecutorTest, TimeLimitReportsTheKillNotTheExitFile) {
+  LocalExecutor ex;
+  for (const char* script : {"trap 'printf %d \"$?\" > .exitcode' EXIT\ntrue\nsleep 30\n",
+                             "trap 'exit 0' TERM\nsleep 30 & wait\n"}) {
+    TaskRun run = Run(1, MakeTask("trapped", script));
+    run.time_limit_ms = 200;
+    ASSERT_TRUE(ex.Submit(run).ok());
+    auto res = WaitFor(&ex, 1);
+    ASSERT_EQ(res.size(), 1u) << script;
+    EXPECT_EQ(res[0].outcome, Outcome::kTimedOut) << script;
+    EXPECT_EQ(res[0].exit_code, 128 + SIGTERM) << script;
+  }
+}
+
 TEST_P(LocalExecutorTest, TimeLimitKillsTaskThatIgnoresTerm) {
   LocalExecutor ex;
   ex.set_timeout_kill_grace_ms(300);

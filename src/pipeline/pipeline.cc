@@ -23,7 +23,7 @@ namespace {
 const std::vector<std::string>& TaskFields() {
   static const std::vector<std::string>* fields = [] {
     auto* v = new std::vector<std::string>{"for_each", "input", "output", "script"};
-    for (const auto& d : KnownDirectives()) v->push_back(d);
+    for (const auto& d : rules::DirectiveNames()) v->push_back(d);
     return v;
   }();
   return *fields;
@@ -77,7 +77,7 @@ class Loader {
         has_tasks = true;
       } else {
         std::string hint = DidYouMean(k, top);
-        if (hint.empty() && IsKnownDirective(k)) hint = " (directives go inside a task, under tasks: NAME:)";
+        if (hint.empty() && rules::FindDirective(k)) hint = " (directives go inside a task, under tasks: NAME:)";
         return Err(key, "unknown top-level key '" + k + "'" + hint + "; a pipeline holds only 'params' and 'tasks'");
       }
     }
@@ -196,16 +196,16 @@ class Loader {
         FERRY_RETURN_IF_ERROR(LoadNamed(name, "input", v, &task->inputs));
       } else if (field == "output") {
         FERRY_RETURN_IF_ERROR(LoadNamed(name, "output", v, &task->outputs));
-      } else if (IsKnownDirective(field)) {
+      } else if (const rules::DirectiveSpec* spec = rules::FindDirective(field)) {
         TemplateValue tv;
         FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
         if (v.IsNull()) return Err(k, field + " in task '" + name + "' has no value (give one or remove the line)");
-        FERRY_RETURN_IF_ERROR(CheckDirective(field, tv, name));
+        FERRY_RETURN_IF_ERROR(CheckDirective(*spec, tv, name));
         task->directives.emplace_back(field, std::move(tv));
       } else {
         std::string hint = DidYouMean(field, TaskFields());
         if (hint.empty()) {
-          hint = " (task settings: for_each, input, output, script; directives: " + Join(KnownDirectives(), ", ") + ")";
+          hint = " (task settings: for_each, input, output, script; directives: " + Join(rules::DirectiveNames(), ", ") + ")";
         }
         return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);
       }

@@ -46,8 +46,7 @@ struct PipelineSpec {
   const TaskSpec* FindTask(std::string_view name) const;
 };
 
-// KnownDirectives() (directives.h): cpus memory time container queue label
-// executor array accelerator retry errorStrategy maxForks publish.
+// A task's directives are those of rules::DirectiveSpecs().
 
 // Parses and validates pipeline text; `display_path` names it in errors and
 // sets spec.path / spec.dir. No file access.

@@ -183,6 +183,17 @@ tasks:
   EXPECT_EQ(v.ToJson(), R"({"request": 1, "type": "nvidia-tesla-t4"})");
 }
 
+// accelerator: 0 turns GPUs off, as a config withLabel block may; the
+// config and the engine accept it too.
+TEST(PipelineLoadTest, AcceleratorZeroIsAccepted) {
+  PipelineSpec spec;
+  Status st = LoadPipelineText("tasks:\n  a:\n    accelerator: 0\n    script: x\n", "p.yml", &spec);
+  ASSERT_TRUE(st.ok()) << st.message();
+  Value v;
+  ASSERT_TRUE(spec.FindTask("a")->FindDirective("accelerator")->Evaluate(EvalContext{}, &v).ok());
+  EXPECT_EQ(v, Value(0));
+}
+
 TEST(PipelineLoadTest, RuntimeErrorsPointIntoTheFile) {
   const char* text = "params:\n  x: 1\ntasks:\n  a:\n    for_each: [1, 2]\n    output:\n      o: 'out_{{ item.name }}'\n"
                      "    script: |\n      echo start\n      echo {{ params.y }}\n";
@@ -326,7 +337,16 @@ const BrokenCase kBroken[] = {
     {"negative_retry", "tasks:\n  a:\n    retry: -1\n    script: x\n", "b.yml:3:12",
      "retry in task 'a' must be a non-negative whole number"},
     {"bad_executor", "tasks:\n  a:\n    executor: awsbatc\n    script: x\n", "b.yml:3:15",
-     "executor in task 'a' must be one of local, awsbatch, slurm, got 'awsbatc' (did you mean 'awsbatch'?)"},
+     "executor in task 'a' must be one of local, awsbatch, got 'awsbatc' (did you mean 'awsbatch'?)"},
+    // The rules the config and the engine apply too (rules/directive_rules.h).
+    {"executor_that_does_not_exist", "tasks:\n  a:\n    executor: slurm\n    script: x\n", "b.yml:3:15",
+     "executor in task 'a' must be one of local, awsbatch, got 'slurm'"},
+    {"max_forks_zero", "tasks:\n  a:\n    maxForks: 0\n    script: x\n", "b.yml:3:15",
+     "maxForks in task 'a' must be a positive whole number, got 0"},
+    {"accelerator_negative", "tasks:\n  a:\n    accelerator: -1\n    script: x\n", "b.yml:3:18",
+     "accelerator in task 'a' must be a non-negative number of GPUs, got -1"},
+    {"accelerator_setting_typo", "tasks:\n  a:\n    accelerator: {reqest: 1}\n    script: x\n", "b.yml:3:27",
+     "accelerator in task 'a' has an unknown setting 'reqest' (did you mean 'request'?)"},
     {"label_map", "tasks:\n  a:\n    label: {x: 1}\n    script: x\n", "b.yml:3:12", "label in task 'a' must be a name or a list"},
     {"directive_without_value", "tasks:\n  a:\n    queue:\n    script: x\n", "b.yml:3:5", "queue in task 'a' has no value"},
     {"params_not_map", "params: [1, 2]\ntasks:\n  a:\n    script: x\n", "b.yml:1:9", "'params' must be a map"},

@@ -47,6 +47,13 @@ tasks:
     assert time.time() - start < 20
     assert "time limit" in p.stderr + p.stdout
     assert statuses(ws.trace()) == ["FAILED"]
+    # Killed by the limit (TERM): not the exit 0 the wrapper's trap records
+    # for the interrupted command, in the message, the trace and the history.
+    assert "exceeded time limit of 1s (killed, exit status 143)" in p.stderr + p.stdout, p.stderr
+    assert ws.trace()[0]["exit"] == "143"
+    run_name = ok(ws.run("log")).stdout.splitlines()[1].split()[0]
+    row = [l for l in ok(ws.run("log", run_name)).stdout.splitlines() if l.startswith("slow")]
+    assert len(row) == 1 and row[0].split()[2] == "143", row
 
 
 def test_retry_with_task_attempt(ws):
@@ -273,3 +280,33 @@ tasks:
     while time.time() < deadline and not _gone(child):
         time.sleep(0.05)
     assert _gone(child), "the task's child outlived its time limit"
+
+
+def test_config_key_without_effect_warns_once_where_set(ws):
+    ws.write("ferry.config", "aws.batch.platformType = 'fargate'\n"
+                             "docker { enabled = true }\n"
+                             "aws { batch { platformType = 'ec2' } }\n")
+    ws.write("pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
+    p = ok(ws.run("run", "."))
+    lines = [l for l in p.stderr.splitlines() if l.startswith("warning:")]
+    assert "warning: ferry.config:1:11: 'aws.batch.platformType' has no effect: ferry does not support it yet" \
+        in lines, p.stderr
+    assert sum("platformType" in l for l in lines) == 1, p.stderr
+    assert any(l.startswith("warning: ferry.config:2:10: 'docker.enabled' has no effect") for l in lines), p.stderr
+
+
+def test_resume_in_config_acts_as_the_flag(ws):
+    ws.write("pipeline.yml", "tasks:\n  t:\n    output:\n      o: o.txt\n    script: echo hi > {{ output.o }}\n")
+    ok(ws.run("run", "."))
+    ws.write("ferry.config", "resume = true\n")
+    p = ok(ws.run("run", ".", "-with-trace", "trace.tsv"))
+    assert "warning" not in p.stderr, p.stderr
+    assert statuses(ws.trace()) == ["CACHED"]
+
+
+def test_local_executor_own_cpus_win(ws):
+    ws.write("ferry.config", "executor.cpus = 64\nexecutor.$local.cpus = 2\n")
+    ws.write("pipeline.yml", "tasks:\n  big:\n    cpus: 4\n    script: echo hi\n")
+    p = ws.run("run", ".")
+    assert p.returncode == 2, p.stderr
+    assert "asks for 4 cpus but the local executor has 2" in p.stderr, p.stderr

@@ -1,0 +1,172 @@
+#include "rules/directive_rules.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "util/text.h"
+#include "util/units.h"
+
+namespace ferry::rules {
+
+namespace {
+
+using K = DirectiveKind;
+using D = DirectiveId;
+
+std::string Shown(const Value& v) { return v.is_string() ? "'" + v.as_string() + "'" : v.ToJson(); }
+
+bool Fail(std::string* problem, std::string text) {
+  *problem = std::move(text);
+  return false;
+}
+
+bool Scalar(const Value& v) { return !v.is_list() && !v.is_map(); }
+
+bool CheckCount(int64_t min, const char* what, const Value& v, std::string* problem) {
+  int64_t n = 0;
+  if (!WholeNumber(v, &n) || n < min) {
+    return Fail(problem, std::string("must be a ") + (min == 0 ? "non-negative " : "positive ") + what + ", got " +
+                             Shown(v));
+  }
+  if (n > kMaxCount) return Fail(problem, "must be at most " + std::to_string(kMaxCount) + ", got " + Shown(v));
+  return true;
+}
+
+bool CheckText(const Value& v, std::string* problem) {
+  if (Scalar(v)) return true;
+  return Fail(problem, std::string("must be a single text value, not a ") + v.kind_name());
+}
+
+}  // namespace
+
+const std::vector<DirectiveSpec>& DirectiveSpecs() {
+  // Counts of GPUs may be 0 (a withLabel block turning them off); a task
+  // needs at least one cpu; maxForks 0 would let nothing run.
+  static const auto* specs = new std::vector<DirectiveSpec>{
+      {D::kCpus, "cpus", K::kCount, 1, {}},
+      {D::kMemory, "memory", K::kMemory, 0, {}},
+      {D::kTime, "time", K::kDuration, 0, {}},
+      {D::kContainer, "container", K::kText, 0, {}},
+      {D::kQueue, "queue", K::kText, 0, {}},
+      {D::kLabel, "label", K::kLabels, 0, {}},
+      {D::kExecutor, "executor", K::kChoice, 0, {"local", "awsbatch"}},
+      {D::kArray, "array", K::kCount, 1, {}},
+      {D::kAccelerator, "accelerator", K::kAccelerator, 0, {}},
+      {D::kRetry, "retry", K::kCount, 0, {}},
+      {D::kErrorStrategy, "errorStrategy", K::kChoice, 0, {"terminate", "finish", "ignore", "retry"}},
+      {D::kMaxForks, "maxForks", K::kCount, 1, {}},
+      {D::kPublish, "publish", K::kPath, 0, {}},
+  };
+  return *specs;
+}
+
+const DirectiveSpec* FindDirective(std::string_view name) {
+  for (const auto& s : DirectiveSpecs())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const std::vector<std::string>& DirectiveNames() {
+  static const auto* names = [] {
+    auto* v = new std::vector<std::string>;
+    for (const auto& s : DirectiveSpecs()) v->push_back(s.name);
+    return v;
+  }();
+  return *names;
+}
+
+const std::set<std::string>& IgnoredDirectives() {
+  static const auto* d = new std::set<std::string>{
+      "containerOptions", "resourceLabels", "tag", "cache", "disk", "scratch", "stageInMode", "stageOutMode",
+      "maxErrors", "clusterOptions", "beforeScript", "afterScript", "module", "conda", "debug", "echo", "arch",
+      "ext", "shell", "storeDir", "penv", "pod", "machineType", "spack", "secret", "fair", "hints",
+      "maxSubmitAwait", "resourceLimits"};
+  return *d;
+}
+
+const std::vector<std::string>& AcceleratorKeys() {
+  static const auto* keys = new std::vector<std::string>{"request", "limit", "type"};
+  return *keys;
+}
+
+bool WholeNumber(const Value& v, int64_t* out) {
+  if (v.is_int()) {
+    *out = v.as_int();
+    return true;
+  }
+  if (v.is_double()) {
+    double d = v.as_double();
+    if (d != std::floor(d) || std::fabs(d) > 9e18) return false;
+    *out = static_cast<int64_t>(d);
+    return true;
+  }
+  if (!v.is_string()) return false;
+  std::string s(Trim(v.as_string()));
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0') return false;
+  *out = n;
+  return true;
+}
+
+bool CheckAcceleratorSetting(const std::string& key, const Value& v, std::string* problem) {
+  const auto& keys = AcceleratorKeys();
+  if (std::find(keys.begin(), keys.end(), key) == keys.end())
+    return Fail(problem, "has an unknown setting '" + key + "'" + DidYouMean(key, keys) + " (settings: " +
+                             Join(keys, ", ") + ")");
+  if (v.is_null()) return true;
+  if (key == "type" ? CheckText(v, problem) : CheckCount(0, "whole number", v, problem)) return true;
+  *problem = "setting '" + key + "' " + *problem;
+  return false;
+}
+
+bool CheckDirectiveValue(const DirectiveSpec& spec, const Value& v, std::string* problem) {
+  if (v.is_null()) return true;
+  switch (spec.kind) {
+    case K::kCount:
+      if (!Scalar(v)) return Fail(problem, "must be a whole number, not a " + std::string(v.kind_name()));
+      return CheckCount(spec.min, "whole number", v, problem);
+    case K::kMemory: {
+      int64_t bytes = 0;
+      bool ok = v.is_number() ? v.as_int() > 0 : v.is_string() && ParseMemory(v.as_string(), &bytes) && bytes > 0;
+      if (ok) return true;
+      return Fail(problem, "must be a size like '2 GB', '512 MB' or '1.5 GB', got " + Shown(v));
+    }
+    case K::kDuration: {
+      int64_t ms = 0;
+      bool ok = v.is_number() ? v.as_int() > 0 : v.is_string() && ParseDuration(v.as_string(), &ms) && ms > 0;
+      if (ok) return true;
+      return Fail(problem, "must be a duration like '1h', '30m' or '1h 30m', got " + Shown(v));
+    }
+    case K::kText:
+    case K::kPath:
+      return CheckText(v, problem);
+    case K::kChoice: {
+      std::string list = Join(spec.choices, ", ");
+      if (!v.is_string()) return Fail(problem, "must be one of " + list + ", got " + Shown(v));
+      const std::string& s = v.as_string();
+      if (std::find(spec.choices.begin(), spec.choices.end(), s) != spec.choices.end()) return true;
+      return Fail(problem, "must be one of " + list + ", got '" + s + "'" + DidYouMean(s, spec.choices));
+    }
+    case K::kLabels: {
+      bool ok = v.is_list() ? std::all_of(v.as_list().begin(), v.as_list().end(), Scalar) : !v.is_map();
+      if (ok) return true;
+      return Fail(problem, "must be a name or a list of names");
+    }
+    case K::kAccelerator: {
+      if (v.is_list()) return Fail(problem, "must be a GPU count or a map {request: N, type: ...}");
+      if (!v.is_map()) return CheckCount(spec.min, "number of GPUs", v, problem);
+      for (const auto& [k, item] : v.as_map())
+        if (!CheckAcceleratorSetting(k, item, problem)) return false;
+      if (!v.Find("request")) return Fail(problem, "map needs a 'request' count (write e.g. {request: 1, type: ...})");
+      return true;
+    }
+  }
+  return true;
+}
+
+}  // namespace ferry::rules
