@@ -37,6 +37,7 @@
 #include "remote_build/build_watch.h"
 #include "remote_build/build_workflow.h"
 #include "remote_build/remote_dir.h"
+#include "remote_build/three_way.h"
 #include "cli/commands.h"
 #include "util/clock_text.h"
 #include "util/path.h"
@@ -659,6 +660,11 @@ class BatchBuild {
     if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
     std::fprintf(out(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
                  FormatMemory(r.bytes_downloaded).c_str(), static_cast<long long>(r.files_unchanged));
+    for (const auto& f : r.conflicts)
+      std::fprintf(out(), "Changed here and by the job: %s kept, the job's version is in %s\n", f.c_str(),
+                   remote_build::ConflictCopyPath(f).c_str());
+    for (const auto& f : r.deleted) std::fprintf(out(), "Deleted by the job: %s\n", f.c_str());
+    for (const auto& f : r.kept) std::fprintf(out(), "Deleted by the job but changed here, kept: %s\n", f.c_str());
     return Status::Ok();
   }
 
