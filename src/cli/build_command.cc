@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -24,12 +25,12 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/batch_client.h"
-#include "aws/ini.h"
 #include "aws/logs_client.h"
 #include "aws/rate_limiter.h"
 #include "aws/s3_client.h"
 #include "aws/s3_progress.h"
 #include "aws/session.h"
+#include "config/config.h"
 #include "remote_build/build_history.h"
 #include "remote_build/build_job.h"
 #include "remote_build/build_settings.h"
@@ -82,7 +83,7 @@ const char kBuildUsage[] =
     "  --json                         machine-readable records on stdout\n"
     "  --region R, --profile P, --endpoint-url URL   AWS settings\n"
     "\n"
-    "Settings are read from options, then FERRY_AWS_BATCH_* variables, then [aws-batch] in\n"
+    "Settings are read from options, then FERRY_AWS_BATCH_* variables, then the build scope of\n"
     "~/.ferry/config (FERRY_CONFIG overrides the path). See docs/build.md.\n"
     "exit codes: the workflow's (or job's) exit code; 1 AWS or setup problem; 2 bad input; 130 interrupted\n";
 
@@ -343,7 +344,7 @@ class BatchBuild {
     FERRY_RETURN_IF_ERROR(LoadSettings());
     if (settings_.s3_bucket.value.empty())
       return Status::Invalid("no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
-                             "FERRY_AWS_BATCH_S3_BUCKET, or s3-bucket in the [aws-batch] section of " +
+                             "FERRY_AWS_BATCH_S3_BUCKET, or build.bucket in " +
                              config_path_);
     FERRY_RETURN_IF_ERROR(remote_build::ParseBucketSetting(settings_.s3_bucket.value, &where_)
                               .WithPrefix(settings_.s3_bucket.origin));
@@ -543,16 +544,12 @@ class BatchBuild {
 
   Status LoadSettings() {
     config_path_ = remote_build::ConfigFilePath(*env_);
-    aws::IniFile ini;
-    bool have = false;
-    std::ifstream f(config_path_);
-    if (f) {
-      std::stringstream ss;
-      ss << f.rdbuf();
-      FERRY_RETURN_IF_ERROR(aws::ParseIni(ss.str(), config_path_, &ini));
-      have = true;
-    }
-    return remote_build::ResolveBuildSettings(a_.flags, *env_, have ? &ini : nullptr, config_path_, &settings_);
+    std::error_code ec;
+    bool have = std::filesystem::is_regular_file(config_path_, ec);
+    Config config;  // the user config every command reads (docs/build.md)
+    if (have) FERRY_RETURN_IF_ERROR(Config::Load(ConfigLoadOptions{{config_path_}, {}, {}, {}}, &config));
+    for (const auto& w : config.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    return remote_build::ResolveBuildSettings(a_.flags, *env_, have ? &config : nullptr, config_path_, &settings_);
   }
 
   Status OpenAws() {

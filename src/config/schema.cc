@@ -104,6 +104,11 @@ Schema BuildSchema() {
   AddKey(&s, b + "platformType", Choice("ec2|fargate"));
   for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"}) AddKey(&s, b + k, B);
 
+  // `ferry build --aws-batch` (docs/build.md); its job's CLI is aws.batch.cliPath.
+  for (const char* k : {"bucket", "jobDefinition", "queue"}) AddKey(&s, std::string("build.") + k, S);
+  AddKey(&s, "build.cpus", Int(1));
+  AddKey(&s, "build.memory", M);
+
   const std::string c = "aws.client.";
   for (const char* k : {"endpoint", "storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
     AddKey(&s, c + k, S);
