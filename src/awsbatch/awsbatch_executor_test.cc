@@ -41,7 +41,8 @@ std::string FindAwsCli() {
 // One emulator per test: free port, own data dir, random keys.
 class Emulator {
  public:
-  Emulator() {
+  // `step_ms`: how long a job stays in each status before it moves on.
+  explicit Emulator(const char* step_ms = "20") {
     dir_ = fs::temp_directory_path() / ("ferry-exec-emu-" + std::to_string(getpid()) + "-" + std::to_string(seq_++));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
@@ -52,7 +53,7 @@ class Emulator {
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      setenv("FERRY_AWSEMU_BATCH_STEP_MS", "20", 1);
+      setenv("FERRY_AWSEMU_BATCH_STEP_MS", step_ms, 1);
       setenv("FERRY_AWSEMU_BATCH_KILL_GRACE_MS", "1000", 1);
       setenv("PATH", "/usr/bin:/bin", 1);  // the jobs' PATH: Debian's aws CLI
       execl(bin.c_str(), bin.c_str(), "--port", "0", "--data-dir", (dir_ / "data").c_str(), "--access-key",
@@ -100,6 +101,7 @@ class Emulator {
 
 class ExecutorOnEmu : public ::testing::Test {
  protected:
+  explicit ExecutorOnEmu(const char* step_ms = "20") : emu_(step_ms) {}
   void SetUp() override {
     ASSERT_TRUE(emu_.ok()) << "ferry-awsemu did not start (set FERRY_AWSEMU or build it beside this test)";
     cli_ = FindAwsCli();
@@ -330,6 +332,61 @@ TEST_F(ExecutorOnEmu, JobStuckInRunnableIsReportedOnce) {
   ex->AbortAll(5000, &aborted);
   EXPECT_EQ(aborted.size(), 1u);
   EXPECT_EQ(CountActiveJobs(), 0);
+}
+
+// A fixture whose emulator keeps every job 5 s in SUBMITTED, then PENDING.
+class ExecutorOnSlowEmu : public ExecutorOnEmu {
+ protected:
+  ExecutorOnSlowEmu() : ExecutorOnEmu("5000") {}
+};
+
+TEST_F(ExecutorOnEmu, JobThatSucceedsWithoutRunningTheTaskFails) {
+  // What an image whose entrypoint ignores its command does: Batch says
+  // SUCCEEDED, and nothing ran. Here the job definition's PATH finds a
+  // `bash` that exits 0.
+  fs::path bin = emu_.dir() / "noop-bin";
+  fs::create_directories(bin);
+  { std::ofstream(bin / "bash") << "#!/bin/sh\nexit 0\n"; }
+  fs::permissions(bin / "bash", fs::perms(0755));
+  json jd = {{"jobDefinitionName", "entrypoint-ignores-command"},
+             {"type", "container"},
+             {"containerProperties",
+              {{"image", "debian:12"},
+               {"command", json::array()},
+               {"environment", {{{"name", "PATH"}, {"value", bin.string() + ":/usr/bin:/bin"}}}},
+               {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "512"}}}}}}};
+  ASSERT_TRUE(batch_->Call("RegisterJobDefinition", jd, nullptr).ok());
+  auto ex = Make();
+  TaskRun t = Task(1, "echo hi > out.txt\n");
+  t.container = "job-definition://entrypoint-ignores-command";
+  ASSERT_TRUE(ex->Submit(t).ok());
+  auto got = WaitAll(*ex, 1, 60);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(got[1].exit_code, 0);
+  const std::string& m = got[1].message;
+  EXPECT_NE(m.find("ran nothing"), std::string::npos) << m;
+  EXPECT_NE(m.find("SUCCEEDED"), std::string::npos) << m;
+  EXPECT_NE(m.find("job definition's command"), std::string::npos) << m;
+  EXPECT_NE(m.find("entrypoint"), std::string::npos) << m;
+}
+
+TEST_F(ExecutorOnSlowEmu, JobStuckBeforeRunnableIsReportedToo) {
+  std::vector<std::string> said;
+  options_.runnable_warning_ms = 400;
+  options_.poll_interval_ms = 100;
+  options_.on_message = [&](const std::string& m) { said.push_back(m); };
+  auto ex = Make();
+  ASSERT_TRUE(ex->Submit(Task(1, "true\n")).ok());
+  std::vector<TaskResult> out;
+  for (int i = 0; i < 15; i++) ex->Poll(100, &out);
+  EXPECT_TRUE(out.empty());
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_NE(said[0].find("has been SUBMITTED for"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("queue is ENABLED and VALID"), std::string::npos) << said[0];
+  std::vector<TaskResult> aborted;
+  ex->AbortAll(5000, &aborted);
+  EXPECT_EQ(aborted.size(), 1u);
 }
 
 TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
