@@ -175,6 +175,26 @@ class ExecutorOnEmu : public ::testing::Test {
     return got;
   }
 
+  // Submits `t` with a 400 ms waiting warning, polls `polls` times 100 ms
+  // (the job must not end meanwhile), aborts it and returns what was said.
+  std::vector<std::string> WarningsWhileWaiting(const TaskRun& t, int polls) {
+    std::vector<std::string> said;
+    options_.runnable_warning_ms = 400;
+    options_.poll_interval_ms = 100;
+    options_.on_message = [&](const std::string& m) { said.push_back(m); };
+    auto ex = Make();
+    EXPECT_TRUE(ex->Submit(t).ok());
+    std::vector<TaskResult> out;
+    for (int i = 0; i < polls; i++) ex->Poll(100, &out);
+    EXPECT_TRUE(out.empty());
+    std::vector<TaskResult> aborted;
+    ex->AbortAll(5000, &aborted);
+    EXPECT_EQ(aborted.size(), 1u);
+    EXPECT_EQ(CountActiveJobs(), 0);
+    options_.on_message = nullptr;
+    return said;
+  }
+
   std::string Object(const std::string& key) {
     std::string data;
     Status s = s3_->GetSmall("work", key, &data);
@@ -310,28 +330,16 @@ TEST_F(ExecutorOnEmu, AbortTerminatesEveryJobInFlight) {
 }
 
 TEST_F(ExecutorOnEmu, JobStuckInRunnableIsReportedOnce) {
-  std::vector<std::string> said;
-  options_.runnable_warning_ms = 400;
-  options_.poll_interval_ms = 100;
-  options_.on_message = [&](const std::string& m) { said.push_back(m); };
   emu_.SetFaults({{"hold_runnable", true}});
-  auto ex = Make();
   TaskRun t = Task(1, "true\n");
   t.cpus = 2;
   t.memory_bytes = 3LL << 30;
-  ASSERT_TRUE(ex->Submit(t).ok());
-  std::vector<TaskResult> out;
-  for (int i = 0; i < 30; i++) ex->Poll(100, &out);
-  EXPECT_TRUE(out.empty());
+  std::vector<std::string> said = WarningsWhileWaiting(t, 30);
   ASSERT_EQ(said.size(), 1u);
   EXPECT_NE(said[0].find("proc (1)"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("RUNNABLE"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("2 vCPUs and 3072 MiB"), std::string::npos) << said[0];
-  std::vector<TaskResult> aborted;
-  ex->AbortAll(5000, &aborted);
-  EXPECT_EQ(aborted.size(), 1u);
-  EXPECT_EQ(CountActiveJobs(), 0);
 }
 
 // A fixture whose emulator keeps every job 5 s in SUBMITTED, then PENDING.
@@ -371,22 +379,11 @@ TEST_F(ExecutorOnEmu, JobThatSucceedsWithoutRunningTheTaskFails) {
 }
 
 TEST_F(ExecutorOnSlowEmu, JobStuckBeforeRunnableIsReportedToo) {
-  std::vector<std::string> said;
-  options_.runnable_warning_ms = 400;
-  options_.poll_interval_ms = 100;
-  options_.on_message = [&](const std::string& m) { said.push_back(m); };
-  auto ex = Make();
-  ASSERT_TRUE(ex->Submit(Task(1, "true\n")).ok());
-  std::vector<TaskResult> out;
-  for (int i = 0; i < 15; i++) ex->Poll(100, &out);
-  EXPECT_TRUE(out.empty());
+  std::vector<std::string> said = WarningsWhileWaiting(Task(1, "true\n"), 15);
   ASSERT_EQ(said.size(), 1u);
   EXPECT_NE(said[0].find("has been SUBMITTED for"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("queue is ENABLED and VALID"), std::string::npos) << said[0];
-  std::vector<TaskResult> aborted;
-  ex->AbortAll(5000, &aborted);
-  EXPECT_EQ(aborted.size(), 1u);
 }
 
 TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
