@@ -91,7 +91,7 @@ struct AwsBatchExecutor::Impl {
     std::string job_id;   // plain id, or parent:index for array children
     std::string parent;   // array parent id ("" for plain jobs)
     std::string status;   // last Batch status seen
-    int64_t submit_ms = 0, runnable_since = 0;
+    int64_t submit_ms = 0, waiting_since = 0;
     bool warned = false;
     int submit_failures = 0;
     int64_t next_check_ms = 0;  // when a waiting job is described again
@@ -435,6 +435,7 @@ struct AwsBatchExecutor::Impl {
       Task& t = tasks[group[i]];
       t.state = State::kSubmitted;
       t.submit_ms = now;
+      t.waiting_since = now;
       t.status = "SUBMITTED";
       if (group.size() > 1) {
         t.parent = job_id;
@@ -562,11 +563,13 @@ struct AwsBatchExecutor::Impl {
   // mu held.
   void NoteJob(Task& t, const json& j, int64_t now) {
     std::string status = JsonStr(j, "status");
-    if (status == "RUNNABLE") {
-      if (t.status != "RUNNABLE") t.runnable_since = now;
-      if (!t.warned && opt.runnable_warning_ms > 0 && now - t.runnable_since >= opt.runnable_warning_ms) {
+    // Stuck before starting, in whichever waiting status: the clock starts
+    // when the job enters it (submission for SUBMITTED).
+    if (IsWaitingStatus(status)) {
+      if (t.status != status) t.waiting_since = now;
+      if (!t.warned && opt.runnable_warning_ms > 0 && now - t.waiting_since >= opt.runnable_warning_ms) {
         t.warned = true;
-        Say(RunnableWarning(t.run.name, j, t.run.queue, t.run.cpus, t.run.memory_bytes, now - t.runnable_since));
+        Say(RunnableWarning(t.run.name, j, t.run.queue, t.run.cpus, t.run.memory_bytes, now - t.waiting_since));
       }
     }
     // A waiting job that did not move is looked at less and less often (up
@@ -608,7 +611,10 @@ struct AwsBatchExecutor::Impl {
         r.message = "AWS Batch stopped the job: " + reason;
       }
     } else if (status == "SUCCEEDED") {
-      r.exit_code = static_cast<int>(JsonInt(container, "exitCode"));
+      // The container exited 0 without running the task: a failure, not
+      // "missing output" later.
+      r.exit_code = 1;
+      r.message = RanNothingMessage(job, Cli());
     } else if (reason.rfind("Job attempt duration exceeded timeout", 0) == 0) {
       r.outcome = TaskResult::Outcome::kTimedOut;
       r.message = "AWS Batch stopped the job: " + reason;

@@ -41,8 +41,9 @@ struct AwsBatchOptions {
   std::string retry_mode = "standard";  // aws.batch.retryMode (AWS_RETRY_MODE inside jobs)
   int queue_size = 1000;              // executor.queueSize: jobs in flight at most
   int64_t poll_interval_ms = 10000;   // executor.pollInterval
-  // A job RUNNABLE for longer than this gets one warning naming its queue,
-  // its requested resources and Batch's status reason.
+  // A job SUBMITTED, PENDING or RUNNABLE for longer than this (in one of
+  // them) gets one warning naming its status, queue, requested resources
+  // and Batch's status reason.
   int64_t runnable_warning_ms = 5 * 60 * 1000;
   // Where warnings and notices go (the progress display); may be empty.
   std::function<void(const std::string&)> on_message;

@@ -41,7 +41,8 @@ std::string FindAwsCli() {
 // One emulator per test: free port, own data dir, random keys.
 class Emulator {
  public:
-  Emulator() {
+  // `step_ms`: how long a job stays in each status before it moves on.
+  explicit Emulator(const char* step_ms = "20") {
     dir_ = fs::temp_directory_path() / ("ferry-exec-emu-" + std::to_string(getpid()) + "-" + std::to_string(seq_++));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
@@ -52,7 +53,7 @@ class Emulator {
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      setenv("FERRY_AWSEMU_BATCH_STEP_MS", "20", 1);
+      setenv("FERRY_AWSEMU_BATCH_STEP_MS", step_ms, 1);
       setenv("FERRY_AWSEMU_BATCH_KILL_GRACE_MS", "1000", 1);
       setenv("PATH", "/usr/bin:/bin", 1);  // the jobs' PATH: Debian's aws CLI
       execl(bin.c_str(), bin.c_str(), "--port", "0", "--data-dir", (dir_ / "data").c_str(), "--access-key",
@@ -100,6 +101,7 @@ class Emulator {
 
 class ExecutorOnEmu : public ::testing::Test {
  protected:
+  explicit ExecutorOnEmu(const char* step_ms = "20") : emu_(step_ms) {}
   void SetUp() override {
     ASSERT_TRUE(emu_.ok()) << "ferry-awsemu did not start (set FERRY_AWSEMU or build it beside this test)";
     cli_ = FindAwsCli();
@@ -171,6 +173,26 @@ class ExecutorOnEmu : public ::testing::Test {
       for (auto& r : out) got[r.id] = r;
     }
     return got;
+  }
+
+  // Submits `t` with a 400 ms waiting warning, polls `polls` times 100 ms
+  // (the job must not end meanwhile), aborts it and returns what was said.
+  std::vector<std::string> WarningsWhileWaiting(const TaskRun& t, int polls) {
+    std::vector<std::string> said;
+    options_.runnable_warning_ms = 400;
+    options_.poll_interval_ms = 100;
+    options_.on_message = [&](const std::string& m) { said.push_back(m); };
+    auto ex = Make();
+    EXPECT_TRUE(ex->Submit(t).ok());
+    std::vector<TaskResult> out;
+    for (int i = 0; i < polls; i++) ex->Poll(100, &out);
+    EXPECT_TRUE(out.empty());
+    std::vector<TaskResult> aborted;
+    ex->AbortAll(5000, &aborted);
+    EXPECT_EQ(aborted.size(), 1u);
+    EXPECT_EQ(CountActiveJobs(), 0);
+    options_.on_message = nullptr;
+    return said;
   }
 
   std::string Object(const std::string& key) {
@@ -308,28 +330,60 @@ TEST_F(ExecutorOnEmu, AbortTerminatesEveryJobInFlight) {
 }
 
 TEST_F(ExecutorOnEmu, JobStuckInRunnableIsReportedOnce) {
-  std::vector<std::string> said;
-  options_.runnable_warning_ms = 400;
-  options_.poll_interval_ms = 100;
-  options_.on_message = [&](const std::string& m) { said.push_back(m); };
   emu_.SetFaults({{"hold_runnable", true}});
-  auto ex = Make();
   TaskRun t = Task(1, "true\n");
   t.cpus = 2;
   t.memory_bytes = 3LL << 30;
-  ASSERT_TRUE(ex->Submit(t).ok());
-  std::vector<TaskResult> out;
-  for (int i = 0; i < 30; i++) ex->Poll(100, &out);
-  EXPECT_TRUE(out.empty());
+  std::vector<std::string> said = WarningsWhileWaiting(t, 30);
   ASSERT_EQ(said.size(), 1u);
   EXPECT_NE(said[0].find("proc (1)"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("RUNNABLE"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
   EXPECT_NE(said[0].find("2 vCPUs and 3072 MiB"), std::string::npos) << said[0];
-  std::vector<TaskResult> aborted;
-  ex->AbortAll(5000, &aborted);
-  EXPECT_EQ(aborted.size(), 1u);
-  EXPECT_EQ(CountActiveJobs(), 0);
+}
+
+// A fixture whose emulator keeps every job 5 s in SUBMITTED, then PENDING.
+class ExecutorOnSlowEmu : public ExecutorOnEmu {
+ protected:
+  ExecutorOnSlowEmu() : ExecutorOnEmu("5000") {}
+};
+
+TEST_F(ExecutorOnEmu, JobThatSucceedsWithoutRunningTheTaskFails) {
+  // What an image whose entrypoint ignores its command does: Batch says
+  // SUCCEEDED, and nothing ran. Here the job definition's PATH finds a
+  // `bash` that exits 0.
+  fs::path bin = emu_.dir() / "noop-bin";
+  fs::create_directories(bin);
+  { std::ofstream(bin / "bash") << "#!/bin/sh\nexit 0\n"; }
+  fs::permissions(bin / "bash", fs::perms(0755));
+  json jd = {{"jobDefinitionName", "entrypoint-ignores-command"},
+             {"type", "container"},
+             {"containerProperties",
+              {{"image", "debian:12"},
+               {"command", json::array()},
+               {"environment", {{{"name", "PATH"}, {"value", bin.string() + ":/usr/bin:/bin"}}}},
+               {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "512"}}}}}}};
+  ASSERT_TRUE(batch_->Call("RegisterJobDefinition", jd, nullptr).ok());
+  auto ex = Make();
+  TaskRun t = Task(1, "echo hi > out.txt\n");
+  t.container = "job-definition://entrypoint-ignores-command";
+  ASSERT_TRUE(ex->Submit(t).ok());
+  auto got = WaitAll(*ex, 1, 60);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(got[1].exit_code, 0);
+  const std::string& m = got[1].message;
+  EXPECT_NE(m.find("ran nothing"), std::string::npos) << m;
+  EXPECT_NE(m.find("SUCCEEDED"), std::string::npos) << m;
+  EXPECT_NE(m.find("job definition's command"), std::string::npos) << m;
+  EXPECT_NE(m.find("entrypoint"), std::string::npos) << m;
+}
+
+TEST_F(ExecutorOnSlowEmu, JobStuckBeforeRunnableIsReportedToo) {
+  std::vector<std::string> said = WarningsWhileWaiting(Task(1, "true\n"), 15);
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_NE(said[0].find("has been SUBMITTED for"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("'q'"), std::string::npos) << said[0];
+  EXPECT_NE(said[0].find("queue is ENABLED and VALID"), std::string::npos) << said[0];
 }
 
 TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {

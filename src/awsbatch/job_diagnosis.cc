@@ -69,16 +69,34 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
   return m;
 }
 
+std::string RanNothingMessage(const nlohmann::json& job, const std::string& cli) {
+  return "AWS Batch job " + Str(job, "jobId") +
+         " ran nothing: Batch reports it SUCCEEDED, but the task's command never ran (it left no .exitcode)."
+         "\n  Check the job definition's command and the container image's entrypoint: the container must run the"
+         " command it is given (`bash -c ...` as passed), not one of its own; and the AWS CLI '" +
+         cli + "' must run in it (or set aws.batch.cliPath to a CLI that does)";
+}
+
+bool IsWaitingStatus(const std::string& status) {
+  return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
+}
+
 std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
                             int cpus, int64_t memory_bytes, int64_t waited_ms) {
-  std::string m = "task " + task + " (AWS Batch job " + Str(job, "jobId") + ") has been RUNNABLE for " +
+  std::string status = Str(job, "status");
+  if (status.empty()) status = "RUNNABLE";
+  std::string m = "task " + task + " (AWS Batch job " + Str(job, "jobId") + ") has been " + status + " for " +
                   FormatDuration(waited_ms) + " in queue '" + queue + "', asking for " + std::to_string(cpus) +
                   " vCPU" + (cpus == 1 ? "" : "s");
   if (memory_bytes > 0) m += " and " + std::to_string(memory_bytes >> 20) + " MiB of memory";
   std::string reason = Str(job, "statusReason");
   m += reason.empty() ? std::string("; Batch gives no reason") : "; Batch says: " + reason;
-  m += ". Check that a compute environment of the queue can run it: its maximum vCPUs and instance types must"
-       " fit the request, and it must be ENABLED and VALID";
+  if (status == "RUNNABLE")
+    m += ". Check that a compute environment of the queue can run it: its maximum vCPUs and instance types must"
+         " fit the request, and it must be ENABLED and VALID";
+  else
+    m += ". Batch has not even queued it for a compute environment: check that the queue is ENABLED and VALID,"
+         " that it has a compute environment attached, and that the job does not depend on a job that never ends";
   return m;
 }
 

@@ -1,8 +1,9 @@
 // Reading what AWS Batch says about a job, as pure functions: how many of its
 // attempts were lost to host (spot) terminations, the message for a job that
 // failed without running the task to the end (Batch's reasons, the tail of
-// its CloudWatch log stream and the usual causes), and the warning for a job
-// stuck in RUNNABLE.
+// its CloudWatch log stream and the usual causes), the message for a job
+// Batch calls SUCCEEDED that ran nothing, and the warning for a job stuck
+// before it starts (SUBMITTED, PENDING or RUNNABLE).
 #pragma once
 
 #include <string>
@@ -27,7 +28,15 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
                                   const std::vector<std::string>& log_lines, const std::string& log_note,
                                   const std::string& cli);
 
-// For a job RUNNABLE longer than expected.
+// For a job Batch reports SUCCEEDED that left no .exitcode: the container
+// exited without running the task's command.
+std::string RanNothingMessage(const nlohmann::json& job, const std::string& cli);
+
+// True for the statuses of a job Batch has not started yet.
+bool IsWaitingStatus(const std::string& status);  // SUBMITTED, PENDING, RUNNABLE
+
+// For a job waiting longer than expected in its (waiting) status, which the
+// message names, with what to check for that status.
 std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
                             int cpus, int64_t memory_bytes, int64_t waited_ms);
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -24,13 +25,13 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/batch_client.h"
-#include "aws/ini.h"
 #include "aws/logs_client.h"
 #include "aws/rate_limiter.h"
 #include "aws/s3_client.h"
 #include "aws/s3_progress.h"
 #include "aws/s3_cli_table.h"
 #include "aws/session.h"
+#include "config/config.h"
 #include "remote_build/build_history.h"
 #include "remote_build/build_job.h"
 #include "remote_build/build_settings.h"
@@ -38,6 +39,7 @@
 #include "remote_build/build_watch.h"
 #include "remote_build/build_workflow.h"
 #include "remote_build/remote_dir.h"
+#include "remote_build/three_way.h"
 #include "cli/commands.h"
 #include "cmdline/help_text.h"
 #include "util/clock_text.h"
@@ -271,7 +273,7 @@ class BatchBuild {
     FERRY_RETURN_IF_ERROR(LoadSettings());
     if (settings_.s3_bucket.value.empty())
       return Status::Invalid("no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
-                             "FERRY_AWS_BATCH_S3_BUCKET, or s3-bucket in the [aws-batch] section of " +
+                             "FERRY_AWS_BATCH_S3_BUCKET, or build.bucket in " +
                              config_path_);
     FERRY_RETURN_IF_ERROR(remote_build::ParseBucketSetting(settings_.s3_bucket.value, &where_)
                               .WithPrefix(settings_.s3_bucket.origin));
@@ -471,16 +473,12 @@ class BatchBuild {
 
   Status LoadSettings() {
     config_path_ = remote_build::ConfigFilePath(*env_);
-    aws::IniFile ini;
-    bool have = false;
-    std::ifstream f(config_path_);
-    if (f) {
-      std::stringstream ss;
-      ss << f.rdbuf();
-      FERRY_RETURN_IF_ERROR(aws::ParseIni(ss.str(), config_path_, &ini));
-      have = true;
-    }
-    return remote_build::ResolveBuildSettings(a_.flags, *env_, have ? &ini : nullptr, config_path_, &settings_);
+    std::error_code ec;
+    bool have = std::filesystem::is_regular_file(config_path_, ec);
+    Config config;  // the user config every command reads (docs/build.md)
+    if (have) FERRY_RETURN_IF_ERROR(Config::Load(ConfigLoadOptions{{config_path_}, {}, {}, {}}, &config));
+    for (const auto& w : config.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    return remote_build::ResolveBuildSettings(a_.flags, *env_, have ? &config : nullptr, config_path_, &settings_);
   }
 
   Status OpenAws() {
@@ -588,6 +586,11 @@ class BatchBuild {
     if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
     std::fprintf(out(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
                  FormatMemory(r.bytes_downloaded).c_str(), static_cast<long long>(r.files_unchanged));
+    for (const auto& f : r.conflicts)
+      std::fprintf(out(), "Changed here and by the job: %s kept, the job's version is in %s\n", f.c_str(),
+                   remote_build::ConflictCopyPath(f).c_str());
+    for (const auto& f : r.deleted) std::fprintf(out(), "Deleted by the job: %s\n", f.c_str());
+    for (const auto& f : r.kept) std::fprintf(out(), "Deleted by the job but changed here, kept: %s\n", f.c_str());
     return Status::Ok();
   }
 
@@ -697,7 +700,7 @@ const cmdline::Command& BuildTable() {
         "Runs DIR's workflow: pipeline.yml (ferry run), Snakefile (snakemake), Makefile (make),\n"
         "or the command given with --exec.\n"
         "\n"
-        "Settings are read from options, then FERRY_AWS_BATCH_* variables, then [aws-batch] in\n"
+        "Settings are read from options, then FERRY_AWS_BATCH_* variables, then the build scope of\n"
         "~/.ferry/config (FERRY_CONFIG overrides the path). See docs/build.md.\n"
         "\n"
         "exit codes: the workflow's (or job's) exit code; 1 AWS or setup problem; 2 bad input; 130 interrupted";

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "config/user_config.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -32,10 +33,8 @@ Status ResolvePipelinePath(const std::string& arg, std::string* file) {
 Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
                    std::vector<std::string>* files) {
   std::error_code ec;
-  if (const char* home = std::getenv("HOME")) {
-    fs::path p = fs::path(home) / ".ferry" / "config";
-    if (fs::is_regular_file(p, ec)) files->push_back(p.string());
-  }
+  std::string user = config::UserConfigPath(std::getenv("FERRY_CONFIG"), std::getenv("HOME"));
+  if (!user.empty() && fs::is_regular_file(user, ec)) files->push_back(user);
   if (!pipeline_dir.empty()) {
     fs::path p = fs::path(pipeline_dir) / "ferry.config";
     // Shown in error messages: relative to the launch dir when inside it.

@@ -17,7 +17,7 @@ namespace ferry {
 // PIPELINE may be a directory (its pipeline.yml) or a file. Returns the file.
 Status ResolvePipelinePath(const std::string& arg, std::string* file);
 
-// $HOME/.ferry/config, then ferry.config beside the pipeline (when
+// The user config ($FERRY_CONFIG, else $HOME/.ferry/config), then ferry.config beside the pipeline (when
 // pipeline_dir is not empty), then each -c file (which must exist).
 Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
                    std::vector<std::string>* files);

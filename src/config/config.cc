@@ -8,6 +8,7 @@
 
 #include "config/evaluator.h"
 #include "config/show.h"
+#include "config/user_config.h"
 
 extern char** environ;
 
@@ -58,6 +59,7 @@ Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
     Status rs = ReadDiskFile(file, &text);
     if (!rs.ok())
       return Status::Invalid(file + ": cannot read config file: " + rs.message() + " (check the path)");
+    FERRY_RETURN_IF_ERROR(config::CheckNoIniBuildSection(text, file));
     FERRY_RETURN_IF_ERROR(ev.AddFile(file, text));
   }
   Config c;
@@ -69,6 +71,7 @@ Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
 Status Config::LoadText(std::string_view text, const std::string& display_name, const ConfigLoadOptions& opts,
                         const std::function<Status(const std::string&, std::string*)>& read_file, Config* out) {
   config::Evaluator ev(opts.cli_params, opts.variables, read_file);
+  FERRY_RETURN_IF_ERROR(config::CheckNoIniBuildSection(text, display_name));
   FERRY_RETURN_IF_ERROR(ev.AddFile(display_name, text));
   Config c;
   FERRY_RETURN_IF_ERROR(c.Finish(&ev, opts));

@@ -143,6 +143,11 @@ Schema BuildSchema() {
   for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"})
     Unsupported(&s, b + k, B, kNotYet);
 
+  // `ferry build --aws-batch` (docs/build.md); its job's CLI is aws.batch.cliPath.
+  for (const char* k : {"bucket", "jobDefinition", "queue"}) AddKey(&s, std::string("build.") + k, S);
+  AddKey(&s, "build.cpus", Int(1));
+  AddKey(&s, "build.memory", M);
+
   const std::string c = "aws.client.";
   AddKey(&s, c + "endpoint", S);
   AddKey(&s, c + "s3PathStyleAccess", B);

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "config/user_config.h"
 #include "util/text.h"
+#include "util/units.h"
 
 namespace ferry::remote_build {
 
@@ -13,17 +15,16 @@ namespace {
 constexpr int64_t kMiB = 1024 * 1024;
 
 // One setting looked up in option, environment, config file, default order.
+// `key` is its dotted path in the config.
 Setting Resolve(const std::optional<std::string>& flag, const char* flag_name, const aws::Env& env,
-                const char* env_name, const aws::IniFile* config, const std::string& config_path,
-                const char* key, const std::string& fallback) {
+                const char* env_name, const Config* config, const std::string& config_path, const char* key,
+                const std::string& fallback) {
   if (flag) return {*flag, flag_name};
   if (auto v = env.Get(env_name)) return {*v, env_name};
-  if (config) {
-    if (const auto* sec = config->Section("aws-batch")) {
-      auto it = sec->find(key);
-      if (it != sec->end() && !it->second.empty())
-        return {it->second, config_path + " [aws-batch] " + key};
-    }
+  if (const Value* v = config ? config->Get(key) : nullptr) {
+    // The schema made it a string, a whole number or a normalized memory size.
+    std::string text = v->is_string() ? v->as_string() : v->is_int() ? std::to_string(v->as_int()) : "";
+    if (!text.empty()) return {text, config_path + ": " + key};
   }
   return {fallback, "default"};
 }
@@ -88,19 +89,20 @@ bool ParseByteQuantity(std::string_view text, int64_t* bytes) {
 }
 
 std::string ConfigFilePath(const aws::Env& env) {
-  if (auto p = env.Get("FERRY_CONFIG")) return *p;
-  return env.GetOr("HOME", ".") + "/.ferry/config";
+  auto ferry_config = env.Get("FERRY_CONFIG");
+  std::string home = env.GetOr("HOME", ".");
+  return config::UserConfigPath(ferry_config ? ferry_config->c_str() : nullptr, home.c_str());
 }
 
-Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const aws::IniFile* config,
+Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const Config* config,
                             const std::string& config_path, BuildSettings* out) {
   out->s3_bucket = Resolve(flags.s3_bucket, "--aws-batch-s3-bucket", env, "FERRY_AWS_BATCH_S3_BUCKET", config,
-                           config_path, "s3-bucket", "");
-  out->job = Resolve(flags.job, "--aws-batch-job", env, "FERRY_AWS_BATCH_JOB", config, config_path, "job",
+                           config_path, "build.bucket", "");
+  out->job = Resolve(flags.job, "--aws-batch-job", env, "FERRY_AWS_BATCH_JOB", config, config_path, "build.jobDefinition",
                      "ferry-job");
   out->queue = Resolve(flags.queue, "--aws-batch-queue", env, "FERRY_AWS_BATCH_QUEUE", config, config_path,
-                       "queue", "ferry-job-queue");
-  out->cli = Resolve(flags.cli, "--aws-batch-cli", env, "FERRY_AWS_BATCH_CLI", config, config_path, "cli", "aws");
+                       "build.queue", "ferry-job-queue");
+  out->cli = Resolve(flags.cli, "--aws-batch-cli", env, "FERRY_AWS_BATCH_CLI", config, config_path, "aws.batch.cliPath", "aws");
   for (const Setting* s : {&out->job, &out->queue, &out->cli})
     if (s->value.empty()) return Status::Invalid(s->origin + " is empty");
 
@@ -108,13 +110,18 @@ Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const 
   // config file: --aws-batch-cpus, then --cpus, then the defaults.
   std::optional<std::string> cpus_flag = flags.batch_cpus ? flags.batch_cpus : flags.cpus;
   const char* cpus_name = flags.batch_cpus ? "--aws-batch-cpus" : "--cpus";
-  Setting cpus = Resolve(cpus_flag, cpus_name, env, "FERRY_AWS_BATCH_CPUS", config, config_path, "cpus", "");
+  Setting cpus = Resolve(cpus_flag, cpus_name, env, "FERRY_AWS_BATCH_CPUS", config, config_path, "build.cpus", "");
   FERRY_RETURN_IF_ERROR(ParseCpus(cpus, &out->batch_cpus));
   std::optional<std::string> mem_flag = flags.batch_memory ? flags.batch_memory : flags.memory;
   Setting memory = Resolve(mem_flag, flags.batch_memory ? "--aws-batch-memory" : "--memory", env,
-                           "FERRY_AWS_BATCH_MEMORY", config, config_path, "memory", "");
-  // Only --memory takes a bare number as bytes; the aws-batch settings count MiB.
-  int64_t bare = (!flags.batch_memory && flags.memory) ? 1 : kMiB;
+                           "FERRY_AWS_BATCH_MEMORY", config, config_path, "build.memory", "");
+  // --memory takes a bare number as bytes; --aws-batch-memory and the
+  // variable count MiB; the config's sizes count as everywhere in the config
+  // language (units binary, checked by its schema).
+  int64_t bare = (flags.batch_memory || memory.origin == "FERRY_AWS_BATCH_MEMORY") ? kMiB : 1;
+  int64_t config_bytes = 0;
+  if (memory.origin == config_path + ": build.memory" && ParseMemory(memory.value, &config_bytes))
+    memory.value = std::to_string(config_bytes);
   FERRY_RETURN_IF_ERROR(ParseMemoryMiB(memory, bare, &out->batch_memory_mib));
 
   if (flags.cpus) FERRY_RETURN_IF_ERROR(ParseCpus({*flags.cpus, "--cpus"}, &out->workflow_cpus));

@@ -1,9 +1,10 @@
 // BuildSettings: what `ferry build --aws-batch` needs to know about the
 // user's Batch setup (bucket, job definition, queue, CLI in the job, default
-// job size), resolved with the precedence option > environment > config file
-// (`[aws-batch]` in ~/.ferry/config) > built-in default, each value keeping
-// the name of where it came from so errors can point at it. Pure: the caller
-// reads the environment and the config file.
+// job size), resolved with the precedence option > environment > user config
+// (the `build` scope and aws.batch.cliPath of ~/.ferry/config, the file every
+// ferry command reads) > built-in default, each value keeping the name of
+// where it came from so errors can point at it. Pure: the caller reads the
+// environment and loads the config file.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <string_view>
 
 #include "aws/env.h"
-#include "aws/ini.h"
+#include "config/config.h"
 #include "util/status.h"
 
 namespace ferry::remote_build {
@@ -31,7 +32,7 @@ struct BuildFlags {
 
 struct Setting {
   std::string value;
-  std::string origin;  // "--aws-batch-queue", "FERRY_AWS_BATCH_QUEUE", "/home/u/.ferry/config [aws-batch] queue", "default"
+  std::string origin;  // "--aws-batch-queue", "FERRY_AWS_BATCH_QUEUE", "/home/u/.ferry/config: build.queue", "default"
 };
 
 struct BuildSettings {
@@ -52,12 +53,14 @@ struct BuildSettings {
 // A bare number is bytes.
 bool ParseByteQuantity(std::string_view text, int64_t* bytes);
 
-// Where the config file is: $FERRY_CONFIG, else $HOME/.ferry/config.
+// Where the user config is (config::UserConfigPath): $FERRY_CONFIG, else
+// $HOME/.ferry/config.
 std::string ConfigFilePath(const aws::Env& env);
 
-// `config` may be null (no config file). Bad numbers or sizes are Invalid,
-// naming the option, variable or file they came from.
-Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const aws::IniFile* config,
+// `config` (loaded from `config_path`) may be null (no config file). Bad
+// numbers or sizes are Invalid, naming the option, variable or file they
+// came from.
+Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const Config* config,
                             const std::string& config_path, BuildSettings* out);
 
 }  // namespace ferry::remote_build

@@ -5,14 +5,20 @@
 namespace ferry::remote_build {
 namespace {
 
-aws::IniFile Config(const std::string& text) {
-  aws::IniFile ini;
-  EXPECT_TRUE(ParseIni(text, "/h/.ferry/config", &ini).ok());
-  return ini;
+// `text` as ~/.ferry/config.
+Config UserConfig(const std::string& text) {
+  Config c;
+  ConfigLoadOptions o;
+  o.variables = Value::EmptyMap();
+  Status s = Config::LoadText(text, "/h/.ferry/config", o,
+                              [](const std::string&, std::string*) { return Status::NotFound("no includes"); }, &c);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return c;
 }
 
 TEST(BuildSettings, OptionBeatsEnvironmentBeatsConfigBeatsDefault) {
-  aws::IniFile ini = Config("[aws-batch]\nqueue = from-config\njob = job-config\ns3-bucket = b-config\n");
+  Config ini = UserConfig(
+      "process { cpus = 2 }\nbuild {\n  queue = 'from-config'\n  jobDefinition = 'job-config'\n  bucket = 'b-config'\n}\n");
   aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_QUEUE", "from-env"}, {"FERRY_AWS_BATCH_S3_BUCKET", "b-env"}});
   BuildFlags flags;
   flags.queue = "from-option";
@@ -22,7 +28,7 @@ TEST(BuildSettings, OptionBeatsEnvironmentBeatsConfigBeatsDefault) {
   EXPECT_EQ(s.queue.origin, "--aws-batch-queue");
   EXPECT_EQ(s.s3_bucket.value, "b-env");
   EXPECT_EQ(s.job.value, "job-config");
-  EXPECT_EQ(s.job.origin, "/h/.ferry/config [aws-batch] job");
+  EXPECT_EQ(s.job.origin, "/h/.ferry/config: build.jobDefinition");
   EXPECT_EQ(s.cli.value, "aws");
 
   BuildSettings d;
@@ -54,12 +60,23 @@ TEST(BuildSettings, CpusAndMemorySizeTheJobAndTheWorkflow) {
   EXPECT_EQ(e.workflow_memory_mib, 0);
 }
 
+TEST(BuildSettings, TheConfigSizesTheJobInTheConfigLanguagesUnitsAndNamesTheCli) {
+  Config c = UserConfig("build {\n  cpus = 6\n  memory = '14 GB'\n}\naws.batch.cliPath = '/opt/ferry'\n");
+  BuildSettings s;
+  ASSERT_TRUE(ResolveBuildSettings(BuildFlags{}, aws::MapEnv{}, &c, "/h/.ferry/config", &s).ok());
+  EXPECT_EQ(s.batch_cpus, 6);
+  EXPECT_EQ(s.batch_memory_mib, 14336);  // binary, as process.memory counts it
+  EXPECT_EQ(s.cli.value, "/opt/ferry");
+  EXPECT_EQ(s.cli.origin, "/h/.ferry/config: aws.batch.cliPath");
+  EXPECT_EQ(s.workflow_cpus, 0);  // only --cpus tells the workflow
+}
+
 TEST(BuildSettings, BadValuesNameTheirSource) {
-  aws::IniFile ini = Config("[aws-batch]\ncpus = lots\n");
+  Config ini = UserConfig("build.cpus = 5000\n");
   BuildSettings s;
   Status st = ResolveBuildSettings(BuildFlags{}, aws::MapEnv{}, &ini, "/h/.ferry/config", &s);
   EXPECT_EQ(st.exit_code(), 2);
-  EXPECT_NE(st.message().find("/h/.ferry/config [aws-batch] cpus"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("/h/.ferry/config: build.cpus"), std::string::npos) << st.message();
   BuildFlags flags;
   flags.memory = "14 parsecs";
   st = ResolveBuildSettings(flags, aws::MapEnv{}, nullptr, "", &s);

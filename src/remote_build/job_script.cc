@@ -71,7 +71,9 @@ std::string JobScript(const JobScriptOptions& o) {
        "'for f do x=-; [ -x \"$f\" ] && x=x; printf \"%s %s %s\\000\" \"$(date -r \"$f\" +%s)\" \"$x\" \"$f\"; done' "
        "sh {} + > \"$ferry_work/mtimes\"\n";
   s += "ferry_sent=0\n";
-  s += "ferry_s3 sync . \"$ferry_tree\"" + filters + " || ferry_sent=1\n";
+  // --delete: what the command deleted goes from the mirror too, so the
+  // download can delete it locally (the filters keep excluded files alike).
+  s += "ferry_s3 sync --delete . \"$ferry_tree\"" + filters + " || ferry_sent=1\n";
   if (!mtimes_url.empty())
     s += "ferry_s3 cp \"$ferry_work/mtimes\" " + ShellQuote(mtimes_url) + " >/dev/null || ferry_sent=1\n";
   s += "if [ \"$ferry_sent\" -ne 0 ]; then\n";

@@ -18,6 +18,7 @@
 #include "remote_build/local_tree.h"
 #include "remote_build/manifest.h"
 #include "remote_build/path_filter.h"
+#include "remote_build/three_way.h"
 #include "util/hash.h"
 #include "util/path.h"
 #include "util/text.h"
@@ -327,7 +328,9 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
   std::string text;
   Manifest manifest;
   FERRY_RETURN_IF_ERROR(GetOptional(s3, where.bucket, where.ManifestKey(), &text));
-  if (!text.empty()) (void)ParseManifest(text, &manifest);  // a damaged manifest only loses modes and times
+  // A missing or damaged manifest leaves no base: the job's files then never
+  // replace local ones that differ (they arrive beside them as conflicts).
+  if (!text.empty()) (void)ParseManifest(text, &manifest);
   FERRY_RETURN_IF_ERROR(GetOptional(s3, where.bucket, where.ResultsMtimesKey(), &text));
   std::map<std::string, JobFileRecord> job_files = ParseResultsMtimes(text);
 
@@ -342,14 +345,25 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
     std::string rel, dest, etag;
     uint32_t mode = 0;   // 0: as created
     int executable = -1;  // what the job said, for a file it wrote
+    bool cache = true;    // a conflict copy is not the file the cache describes
     std::shared_ptr<std::atomic<bool>> ok = std::make_shared<std::atomic<bool>>(false);
   };
+  // Every path the upload sent or the job left, with its base and theirs.
+  std::map<std::string, std::pair<Version, Version>> paths;
+  for (const auto& [rel, e] : manifest) paths[rel].first = e.etag;
+  for (const auto& [rel, obj] : remote)
+    if (!rel.empty() && rel.back() != '/') paths[rel].second = ToLower(obj.etag);  // not "folder" markers
+
   std::vector<Fetched> fetched;
   Errors errors;
   {
     aws::TransferManager tm(s3, topts, options.progress);
-    for (const auto& [rel, obj] : remote) {
-      if (rel.empty() || rel.back() == '/') continue;  // "folder" marker objects
+    for (const auto& [rel, versions] : paths) {
+      const auto& [base, theirs] = versions;
+      if (theirs == base) {
+        ++report->files_unchanged;  // the job left it: never written, whatever happened locally
+        continue;
+      }
       std::string why = UnsafeReason(rel);
       std::string dest;
       if (why.empty() && !selection.Selected(rel)) continue;
@@ -358,37 +372,59 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
         report->refused.push_back(rel + ": " + why);
         continue;
       }
-      std::string etag = ToLower(obj.etag);
       struct stat ls;
       bool exists = lstat(dest.c_str(), &ls) == 0 && S_ISREG(ls.st_mode);
-      if (exists && ls.st_size == obj.size) {
+      Version ours;
+      if (exists) {
         std::string local;
-        if (cache.Lookup(rel, ls.st_size, StatMtimeNs(ls), ls.st_ino, &local) ||
-            ContentEtag(dest, ls.st_size, layout, &local).ok()) {
-          if (local == etag) {
-            ++report->files_unchanged;
-            cache.Store(rel, ls.st_size, StatMtimeNs(ls), ls.st_ino, local);
-            continue;
-          }
+        if (!cache.Lookup(rel, ls.st_size, StatMtimeNs(ls), ls.st_ino, &local) &&
+            !ContentEtag(dest, ls.st_size, layout, &local).ok())
+          local = "unreadable";  // matches nothing: the file is kept
+        ours = local;
+      }
+      MergeAction action = DecideMerge(base, theirs, ours);
+      if (action == MergeAction::kSame || action == MergeAction::kLeave) {
+        ++report->files_unchanged;
+        if (ours) cache.Store(rel, ls.st_size, StatMtimeNs(ls), ls.st_ino, *ours);
+        continue;
+      }
+      if (action == MergeAction::kKeepLocal) {
+        report->kept.push_back(rel);
+        continue;
+      }
+      if (action == MergeAction::kDelete) {
+        if (::unlink(dest.c_str()) != 0) {
+          errors.Add(rel, Status::Failed(std::string("cannot delete it: ") + std::strerror(errno)));
+          continue;
         }
+        report->deleted.push_back(rel);
+        continue;
+      }
+      bool conflict = action == MergeAction::kConflict;
+      if (conflict) {
+        std::string copy = ConflictCopyPath(rel);
+        why = ResolveDestination(root, copy, &dest);
+        if (!why.empty()) {
+          report->refused.push_back(rel + ": changed locally and by the job, and " + copy + ": " + why);
+          continue;
+        }
+        report->conflicts.push_back(rel);
+        exists = lstat(dest.c_str(), &ls) == 0 && S_ISREG(ls.st_mode);
       }
       Status made = MakeParents(root, dest);
       if (!made.ok()) {
         report->refused.push_back(rel + ": " + made.message());
         continue;
       }
-      auto m = manifest.find(rel);
-      bool as_uploaded = m != manifest.end() && m->second.etag == etag;
+      const aws::S3Object& obj = remote.at(rel);
       aws::S3Object info = obj;
       int executable = -1;
       if (auto j = job_files.find(rel); j != job_files.end()) {
         info.mtime = j->second.mtime_seconds;
         executable = j->second.executable;
-      } else if (as_uploaded) {
-        info.mtime = m->second.mtime_ns / 1000000000;
       }
-      uint32_t mode = exists ? (ls.st_mode & 07777) : as_uploaded ? m->second.mode : 0;
-      fetched.push_back(Fetched{rel, dest, etag, mode, executable});
+      uint32_t mode = exists ? (ls.st_mode & 07777) : 0;
+      fetched.push_back(Fetched{rel, dest, *theirs, mode, executable, !conflict});
       auto ok = fetched.back().ok;
       ++report->files_downloaded;
       report->bytes_downloaded += obj.size;
@@ -410,7 +446,7 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
     if (!*f.ok || lstat(f.dest.c_str(), &fs) != 0) continue;
     uint32_t mode = ModeForJobFile(f.mode != 0 ? f.mode : fs.st_mode & 07777, f.executable);
     if ((fs.st_mode & 07777) != mode) ::chmod(f.dest.c_str(), mode);
-    cache.Store(f.rel, fs.st_size, StatMtimeNs(fs), fs.st_ino, f.etag);
+    if (f.cache) cache.Store(f.rel, fs.st_size, StatMtimeNs(fs), fs.st_ino, f.etag);
   }
   Status saved = cache.Save();
   (void)saved;  // the cache only saves work

@@ -82,14 +82,24 @@ struct DownloadOptions {
 };
 
 struct DownloadReport {
+  // files_unchanged: files the job left as uploaded, or whose local copy
+  // already holds the job's version.
   int64_t files_downloaded = 0, bytes_downloaded = 0, files_unchanged = 0;
+  // Changed by the job and locally since the upload: the local file was
+  // kept, the job's version written beside it (at ConflictCopyPath()).
+  std::vector<std::string> conflicts;
+  std::vector<std::string> deleted;     // deleted by the job, so deleted locally
+  std::vector<std::string> kept;        // deleted by the job but changed locally: kept
   // Remote entries not written because they would land outside DIR
   // (absolute, "..", through a symlink), each with the reason.
   std::vector<std::string> refused;
 };
 
-// Fetches new or changed files from the mirror into `dir`, keeping their
-// modification times; never writes outside `dir`.
+// Brings home what the job changed relative to what the upload sent (the
+// manifest): new and changed files with their modification times, and the
+// job's deletions; a file the job left alone is never written, and a file
+// changed locally meanwhile is never overwritten (see three_way.h). Never
+// writes outside `dir`.
 Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std::string& dir,
                        const DownloadOptions& options, DownloadReport* report);
 
@@ -106,8 +116,8 @@ struct JobScriptOptions {
 
 // The POSIX sh script the Batch job runs (as `sh -c SCRIPT sh CMD ARGS...`):
 // load forwarded credentials if any (and delete them from S3), fetch the tree
-// into a scratch dir and give its files their local mtimes, run "$@" there, send back new and changed files and a
-// record of their mtimes, exit with the command's status (1 if the command
+// into a scratch dir and give its files their local mtimes, run "$@" there, send back new and changed files
+// (and the deletions: `sync --delete`) and a record of their mtimes, exit with the command's status (1 if the command
 // succeeded but its results could not be sent back).
 std::string JobScript(const JobScriptOptions& options);
 

@@ -91,7 +91,7 @@ TEST(JobScript, QuotesValuesAndCarriesEndpointRegionAndFilters) {
   EXPECT_NE(s.find("ferry_cli='/opt/my tools/aws'"), std::string::npos) << s;
   EXPECT_NE(s.find("--only-show-errors --region eu-west-1 --endpoint-url http://127.0.0.1:9000"), std::string::npos);
   EXPECT_NE(s.find("ferry_s3 sync \"$ferry_tree\" ."), std::string::npos);
-  EXPECT_NE(s.find("ferry_s3 sync . \"$ferry_tree\""), std::string::npos);
+  EXPECT_NE(s.find("ferry_s3 sync --delete . \"$ferry_tree\""), std::string::npos);
   EXPECT_NE(s.find("--exclude '.snakemake/*'"), std::string::npos);
   EXPECT_NE(s.find("--include '.snakemake/log/*'"), std::string::npos);
   EXPECT_NE(s.find("--exclude '*.bam'"), std::string::npos);
@@ -345,7 +345,44 @@ TEST_F(RemoteDirTest, DownloadFetchesOnlyChangesKeepsJobMtimesAndHonoursGlobs) {
   };
   EXPECT_EQ(fetch({"results/*.json"}, {}), (std::set<std::string>{"results/a.json"}));
   EXPECT_EQ(fetch({"!*.json", "!tool.sh"}, {}), (std::set<std::string>{"in.txt", "results/b.txt", "results/c d.tsv"}));
-  EXPECT_EQ(fetch({}, {"results/"}), (std::set<std::string>{"in.txt", "tool.sh"}));
+  // Only what the job changed arrives: tool.sh is as uploaded.
+  EXPECT_EQ(fetch({}, {"results/"}), (std::set<std::string>{"in.txt"}));
+}
+
+TEST_F(RemoteDirTest, DownloadNeverRevertsWhatTheUserChangedWhileTheJobRan) {
+  WriteFile(dir_ + "/build.log", "Uploading\n");
+  WriteFile(dir_ + "/notes.txt", "v1");
+  WriteFile(dir_ + "/untouched.txt", "same");
+  WriteFile(dir_ + "/done.tmp", "job deletes this");
+  WriteFile(dir_ + "/kept.tmp", "job deletes this too");
+  UploadReport ur;
+  Upload(&ur);
+  // While the job runs the user's shell appends to build.log and the user
+  // edits notes.txt and kept.tmp; the job rewrites notes.txt and deletes
+  // the two .tmp files.
+  WriteFile(dir_ + "/build.log", "Uploading\nSubmitted\nRunning\n");
+  WriteFile(dir_ + "/notes.txt", "v1 edited locally");
+  WriteFile(dir_ + "/kept.tmp", "edited locally");
+  PutTree("notes.txt", "v1 rewritten by the job");
+  ASSERT_TRUE(s3_->DeleteObjects(where_.bucket, {where_.TreeKeyPrefix() + "done.tmp",
+                                                 where_.TreeKeyPrefix() + "kept.tmp"}).ok());
+  struct timespec old_time[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, (dir_ + "/untouched.txt").c_str(), old_time, 0), 0);
+
+  DownloadReport r;
+  Status s = DownloadResults(*s3_, where_, dir_, down_, &r);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(ReadFile(dir_ + "/build.log"), "Uploading\nSubmitted\nRunning\n");
+  EXPECT_EQ(ReadFile(dir_ + "/notes.txt"), "v1 edited locally");
+  EXPECT_EQ(ReadFile(dir_ + "/notes.txt.ferry-remote"), "v1 rewritten by the job");
+  EXPECT_EQ(r.conflicts, std::vector<std::string>{"notes.txt"});
+  EXPECT_EQ(MtimeSeconds(dir_ + "/untouched.txt"), 1500000000) << "a file the job left alone was touched";
+  EXPECT_FALSE(fs::exists(dir_ + "/done.tmp"));
+  EXPECT_EQ(r.deleted, std::vector<std::string>{"done.tmp"});
+  EXPECT_EQ(ReadFile(dir_ + "/kept.tmp"), "edited locally");
+  EXPECT_EQ(r.kept, std::vector<std::string>{"kept.tmp"});
+  EXPECT_EQ(r.files_downloaded, 1);
+  EXPECT_EQ(r.files_unchanged, 2);  // build.log and untouched.txt
 }
 
 TEST_F(RemoteDirTest, DownloadRefusesPathsLeavingTheDirectory) {
@@ -410,6 +447,7 @@ class JobScriptRun : public RemoteDirTest {
   void Run(const std::string& cli, bool forward_credentials) {
     WriteFile(dir_ + "/in put.txt", "data");
     WriteFile(dir_ + "/weird $name 'q'.txt", "+x");
+    WriteFile(dir_ + "/gone.txt", "the command deletes it");
     struct timespec old_time[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
     ASSERT_EQ(utimensat(AT_FDCWD, (dir_ + "/in put.txt").c_str(), old_time, 0), 0);
     UploadReport ur;
@@ -436,6 +474,7 @@ class JobScriptRun : public RemoteDirTest {
         "touch -d @4102444800 results/r.txt\n"
         "printf %s \"${AWS_ACCESS_KEY_ID:-none}\" > key-seen.txt\n"
         "date -r 'in put.txt' +%s > input-mtime.txt\n"
+        "rm gone.txt\n"
         "exit 3\n";
     size_t before = emu_->RequestCount();
     std::string out;
@@ -469,6 +508,8 @@ class JobScriptRun : public RemoteDirTest {
     EXPECT_EQ(MtimeSeconds(dir_ + "/in put.txt"), 1500000000);
     EXPECT_FALSE(fs::exists(dir_ + "/scratch.tmp"));
     EXPECT_FALSE(fs::exists(dir_ + "/.snakemake/incomplete"));
+    EXPECT_FALSE(fs::exists(dir_ + "/gone.txt")) << "what the job deleted stays deleted";
+    EXPECT_EQ(r.deleted, std::vector<std::string>{"gone.txt"});
   }
 };
 

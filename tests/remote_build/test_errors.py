@@ -42,7 +42,7 @@ def test_unreadable_bucket(batch, tmp_path):
 
 def test_no_bucket_configured(batch, tmp_path):
     r = batch.ferry("build", "--aws-batch", make_dir(tmp_path), env=batch.ferry_env(FERRY_AWS_BATCH_S3_BUCKET=None))
-    check(r, 2, "--aws-batch-s3-bucket", "FERRY_AWS_BATCH_S3_BUCKET", "[aws-batch]")
+    check(r, 2, "--aws-batch-s3-bucket", "FERRY_AWS_BATCH_S3_BUCKET", "build.bucket")
 
 
 def test_no_credentials(batch, tmp_path):
@@ -66,7 +66,7 @@ def test_missing_queue_is_found_before_uploading(batch, tmp_path):
 
 def test_config_file_settings_and_precedence(batch, tmp_path):
     cfg = tmp_path / "ferry.conf"
-    cfg.write_text("[aws-batch]\nqueue = queue-from-config\n")
+    cfg.write_text("build {\n    queue = 'queue-from-config'\n}\n")
     env = batch.ferry_env(FERRY_CONFIG=str(cfg))
     r = batch.ferry("build", "--aws-batch", make_dir(tmp_path), env=env)
     check(r, 1, "queue-from-config", str(cfg))  # the config file is read...
@@ -79,9 +79,9 @@ def test_config_file_settings_and_precedence(batch, tmp_path):
 
 def test_bad_config_file(batch, tmp_path):
     cfg = tmp_path / "ferry.conf"
-    cfg.write_text("[aws-batch]\ncpus = many\n")
+    cfg.write_text("build {\n    cpus = 'many'\n}\n")
     r = batch.ferry("build", "--aws-batch", make_dir(tmp_path), env=batch.ferry_env(FERRY_CONFIG=str(cfg)))
-    check(r, 2, str(cfg), "cpus", "many")
+    check(r, 2, f"{cfg}:2:", "build.cpus", "many")
 
 
 def test_attach_to_unknown_job(batch, tmp_path):

@@ -1,0 +1,76 @@
+"""One user config, one language: the file FERRY_CONFIG names (else
+~/.ferry/config) holds `ferry run`'s settings and `ferry build`'s side by
+side, and every command reads it; the old `[aws-batch]` INI form is an
+error that shows the same settings rewritten."""
+
+import os
+import shutil
+import subprocess
+
+from conftest import ferry_binary
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHAIN = os.path.join(HERE, "..", "..", "examples", "chain")
+
+CONFIG = """\
+process {
+    cpus = 1
+    errorStrategy = 'terminate'
+}
+params.outdir = 'published'
+build {
+    bucket = 'ferry-builds'
+    queue = 'ferry-job-queue'
+    jobDefinition = 'ferry-job'
+    cpus = 1
+    memory = '2 GB'
+}
+"""
+
+
+def pipeline_dir(tmp_path):
+    d = tmp_path / "proj"
+    shutil.copytree(CHAIN, d)
+    return d
+
+
+def test_one_config_serves_ferry_run_and_ferry_build(batch, tmp_path):
+    cfg = tmp_path / "config"
+    cfg.write_text(CONFIG)
+    env = batch.ferry_env(FERRY_CONFIG=str(cfg), FERRY_AWS_BATCH_S3_BUCKET=None)
+
+    d = pipeline_dir(tmp_path)
+    r = subprocess.run([ferry_binary(), "run", "pipeline.yml"], cwd=d, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    assert os.listdir(d / "published"), "ferry run did not read params.outdir from the config"
+
+    d = pipeline_dir(tmp_path / "local")
+    r = batch.ferry("build", "--local", d, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert os.listdir(d / "published")
+
+    # The bucket comes from the config alone (the variable is unset).
+    d = pipeline_dir(tmp_path / "batch")
+    r = batch.ferry("build", "--aws-batch", d, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    assert "s3://ferry-builds/" in r.stdout, r.stdout
+    job = batch.jobs()[-1]
+    assert {"type": "MEMORY", "value": "2048"} in job["container"]["resourceRequirements"], job["container"]
+
+
+def test_old_ini_form_is_an_error_showing_the_new_form(batch, tmp_path):
+    cfg = tmp_path / "config"
+    cfg.write_text("# mine\n[aws-batch]\ns3-bucket = ferry-builds\nqueue = ferry-job-queue\n")
+    env = batch.ferry_env(FERRY_CONFIG=str(cfg))
+    d = pipeline_dir(tmp_path)
+    for args in (["build", "--aws-batch", str(d)], ["run", str(d / "pipeline.yml")]):
+        r = subprocess.run([ferry_binary(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert f"{cfg}:2: '[aws-batch]' is the old INI form" in r.stderr, r.stderr
+        assert "build {\n    bucket = 'ferry-builds'\n    queue = 'ferry-job-queue'\n}" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr and "unexpected '['" not in r.stderr
+    assert not batch.jobs()
+    assert not (d / "results").exists() and not (d / "published").exists()
