@@ -72,19 +72,14 @@ class RunDriverSlots : public ::testing::Test {
     expander_ = std::make_unique<Expander>(spec_, o, &host_);
     Status st = expander_->Expand(&graph_);
     ASSERT_TRUE(st.ok()) << st.message();
-    out_ = std::tmpfile();
-    progress_ = MakeProgress(false, out_);
     ExecutorSlot slot;
     slot.executor = &jobs_;
     slot.cpus = 1;
     slot.max_running = 2;
     slots_["jobs"] = slot;
   }
-  void TearDown() override {
-    std::fclose(out_);
-    fs::remove_all(root_);
-  }
-  RunDriver Make() { return RunDriver(&graph_, expander_.get(), slots_, nullptr, nullptr, progress_.get(), RunOptions{}); }
+  void TearDown() override { fs::remove_all(root_); }
+  RunDriver Make() { return RunDriver(&graph_, expander_.get(), slots_, nullptr, nullptr, RunOptions{}); }
 
   fs::path root_;
   PipelineSpec spec_;
@@ -92,8 +87,6 @@ class RunDriverSlots : public ::testing::Test {
   testing::FakeHost host_;
   std::unique_ptr<Expander> expander_;
   TaskGraph graph_;
-  FILE* out_ = nullptr;
-  std::unique_ptr<Progress> progress_;
   FakeJobs jobs_;
   std::map<std::string, ExecutorSlot> slots_;
 };
