@@ -366,15 +366,22 @@ void RunDriver::HandleResult(const TaskResult& r) {
     return;
   }
   s.done = true;
+  if (d.error_strategy == ErrorStrategy::kIgnore) {
+    // Ignored on purpose: one line saying so and where to look, not the
+    // full report of a failure that stops the run.
+    stats_.ignored++;
+    Emit(idx, TaskState::kIgnored, &r, why);
+    observer_->Notice(Severity::kWarning,
+                      "task '" + t.display + "' failed (" + why + "), ignored (errorStrategy 'ignore'); tasks that "
+                      "need its outputs are skipped; work dir: " + t.work_dir + " (see .command.err there)");
+    SkipDependents(idx);
+    return;
+  }
   Emit(idx, TaskState::kFailed, &r, why);
   ReportFailure(idx, why, details);
   switch (d.error_strategy) {
     case ErrorStrategy::kIgnore:
-      stats_.ignored++;
-      observer_->Notice(Severity::kInfo, "task '" + t.display + "' failed but its errorStrategy is 'ignore': "
-                                         "continuing; tasks that need its outputs are skipped");
-      SkipDependents(idx);
-      return;
+      return;  // handled above
     case ErrorStrategy::kFinish:
       stats_.failed++;
       if (!stop_new_)
