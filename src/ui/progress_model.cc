@@ -131,7 +131,7 @@ std::vector<std::string> ProgressModel::Render(int width, int max_lines) const {
   for (const Proc* p : shown) {
     std::string l = FitWidth(ProcLine(*p, name_width), width);
     if (p->failed || p->aborted) l = Paint(Hue::kRed, l, colour_);
-    else if (p->all_ok()) l = Paint(Hue::kGreen, l, colour_);
+    else if (p->all_ok()) l = Paint(p->cached == p->done() ? Hue::kDim : Hue::kGreen, l, colour_);
     lines.push_back(l);
   }
   if (more) {

@@ -22,7 +22,7 @@ class ProgressModel {
   void Planned(const std::string& process, int total);
   void Apply(const TaskEvent& e);
   // Colours the rendered lines: red for a process with failures, green
-  // when all its tasks succeeded. Off by default.
+  // when all its tasks succeeded, dim when all were cached. Off by default.
   void set_colour(bool on) { colour_ = on; }
 
   // The live display: "executor >  local (12)" then one line per process:

@@ -80,6 +80,30 @@ TEST(ProgressModelTest, FailedLineShowsTheFailedTasksOwnHash) {
   EXPECT_EQ(lines[1], "[ab/12cd32] process > count (2) [ 40%] 2 of 5, failed: 1 \u2718");
 }
 
+TEST(ProgressModelTest, ColourMarksFailedDoneAndCachedLinesOnlyWhenOn) {
+  ProgressModel m;
+  m.Planned("bad", 1);
+  m.Planned("good", 1);
+  m.Planned("reused", 1);
+  m.Planned("busy", 2);
+  m.Apply(Ev("bad", 1, TaskState::kSubmitted));
+  m.Apply(Ev("bad", 1, TaskState::kFailed, 1));
+  m.Apply(Ev("good", 1, TaskState::kSubmitted));
+  m.Apply(Ev("good", 1, TaskState::kCompleted, 0));
+  m.Apply(Ev("reused", 1, TaskState::kCached));
+  m.Apply(Ev("busy", 1, TaskState::kSubmitted));
+  std::vector<std::string> plain = m.Render(0, 0);
+  for (const std::string& l : plain) EXPECT_EQ(l.find('\x1b'), std::string::npos) << l;
+  m.set_colour(true);
+  std::vector<std::string> lines = m.Render(0, 0);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0], plain[0]);  // the executor line
+  EXPECT_EQ(lines[1], "\x1b[31m" + plain[1] + "\x1b[0m");
+  EXPECT_EQ(lines[2], "\x1b[32m" + plain[2] + "\x1b[0m");
+  EXPECT_EQ(lines[3], "\x1b[2m" + plain[3] + "\x1b[0m");
+  EXPECT_EQ(lines[4], plain[4]);  // still running: no colour
+}
+
 TEST(ProgressModelTest, HybridRunsCountEachExecutor) {
   ProgressModel m;
   m.Planned("split", 5);

@@ -96,6 +96,46 @@ TEST(ProgressTest, AnsiModeRedrawsInPlaceWithCounts) {
   EXPECT_NE(out.find("\x1b[3A\r\x1b[JWARN: something to know\n"), std::string::npos);
 }
 
+TEST(ProgressTest, NoticesAreMarkedAndColouredOnlyWhenColourIsOn) {
+  for (int colour : {1, 0}) {
+    Capture c;
+    ProgressOptions o;
+    o.min_redraw_ms = 0;
+    o.width = 0;
+    o.height = 0;
+    o.colour = colour;
+    auto p = MakeProgress(true, c.file(), o);
+    p->Planned("count", 1);
+    Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));
+    Dispatch(p.get(), Ev("count", 1, TaskState::kFailed, 1));
+    p->Notice(Severity::kWarning, "disk nearly full");
+    p->Notice(Severity::kError, "task 'count (1)' failed");
+    p->Notice(Severity::kInfo, "retrying");
+    p->Finish("done");
+    std::string out = c.text();
+    if (colour) {
+      EXPECT_NE(out.find("\x1b[33mwarning:\x1b[0m disk nearly full\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("\x1b[31mERROR:\x1b[0m task 'count (1)' failed\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("\x1b[31m[ab/12cd34] process > count (1)"), std::string::npos) << out;
+    } else {
+      EXPECT_NE(out.find("warning: disk nearly full\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("ERROR: task 'count (1)' failed\n"), std::string::npos) << out;
+      EXPECT_EQ(out.find("\x1b[3"), std::string::npos) << out;  // no colour codes at all
+    }
+    EXPECT_NE(out.find("\x1b[Jretrying\n"), std::string::npos) << out;  // info: as it is
+  }
+}
+
+TEST(ProgressTest, PlainModeMarksNoticesWithoutColour) {
+  Capture c;
+  ProgressOptions o;
+  o.colour = 1;  // plain lines are for logs: never coloured
+  auto p = MakeProgress(false, c.file(), o);
+  p->Notice(Severity::kWarning, "disk nearly full");
+  Dispatch(p.get(), Ev("count", 1, TaskState::kFailed, 1));
+  EXPECT_EQ(c.text(), "warning: disk nearly full\n[ab/12cd34] Failed process > count (1) [local] (exit 1)\n");
+}
+
 TEST(ProgressTest, AnsiModeThrottlesRedraws) {
   Capture c;
   ProgressOptions o;
