@@ -8,12 +8,9 @@
 
 #include <filesystem>
 
-#include "config/config_testing.h"
 #include "engine/engine_testing.h"
-#include "engine/expander.h"
 #include "engine/fake_executor.h"
 #include "engine/run_driver.h"
-#include "pipeline/test_support.h"
 #include "store/history.h"
 #include "store/task_recorder.h"
 
@@ -25,16 +22,8 @@ using engine_testing::FakeExecutor;
 using Strings = std::vector<std::string>;
 
 // Every event, as "STATE name #attempt".
-class EventLog : public RunObserver {
+class EventLog : public TaskEventObserver {
  public:
-  void TaskSubmitted(const TaskEvent& e) override { Add(e); }
-  void TaskCompleted(const TaskEvent& e) override { Add(e); }
-  void TaskCached(const TaskEvent& e) override { Add(e); }
-  void TaskFailed(const TaskEvent& e) override { Add(e); }
-  void TaskRetried(const TaskEvent& e) override { Add(e); }
-  void TaskIgnored(const TaskEvent& e) override { Add(e); }
-  void TaskAborted(const TaskEvent& e) override { Add(e); }
-  void TaskSkipped(const TaskEvent& e) override { Add(e); }
   void Notice(Severity s, const std::string& text) override { notices.emplace_back(s, text); }
   void RunEnded(RunState state, const RunStats&) override { ended = state; }
 
@@ -57,7 +46,7 @@ class EventLog : public RunObserver {
   RunState ended = RunState::kRunning;
 
  private:
-  void Add(const TaskEvent& e) {
+  void OnTask(const TaskEvent& e) override {
     events.push_back(e);
     lines.push_back(std::string(TaskStateName(e.state)) + " " + e.name + " #" + std::to_string(e.attempt));
   }
@@ -75,16 +64,8 @@ class RunDriverTest : public ::testing::Test {
 
   // split (1..3) -> merge, with `settings` on split; `cpus` tasks at once.
   void Load(const std::string& settings, int cpus = 1) {
-    ASSERT_TRUE(LoadPipelineText(engine_testing::SplitMergePipeline(3, settings), "pipeline.yml", &spec_).ok());
-    ASSERT_TRUE(config_testing::LoadFrom("process.executor = 'fake'", &config_).ok());
-    ExpandOptions o;
-    o.launch_dir = root_.string();
-    o.work_root = (root_ / "work").string();
-    o.params = Value::EmptyMap();
-    o.config = &config_;
-    expander_ = std::make_unique<Expander>(spec_, o, &host_);
-    graph_ = TaskGraph();
-    Status st = expander_->Expand(&graph_);
+    Status st = pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'fake'",
+                               root_.string());
     ASSERT_TRUE(st.ok()) << st.message();
     cpus_ = cpus;
   }
@@ -98,18 +79,24 @@ class RunDriverTest : public ::testing::Test {
     opts.launch_dir = root_.string();
     opts.resume = resume;
     opts.abort_grace_ms = 0;
-    RunDriver driver(&graph_, expander_.get(), {{"fake", slot}}, history, observer, opts);
+    RunDriver driver(&graph_, pipeline_.expander.get(), {{"fake", slot}}, history, observer, opts);
     Status st = driver.Validate();
     if (!st.ok()) return st;
     return driver.Run(stats);
   }
 
+  // A first run with fake_, recorded in a history (as `ferry run` records).
+  void RunRecorded(std::unique_ptr<History>* history) {
+    ASSERT_TRUE(History::Open((root_ / ".ferry").string(), history).ok());
+    RunRecord run;
+    ASSERT_TRUE((*history)->BeginRun(&run).ok());
+    TaskRecorder recorder(history->get(), nullptr, run.id, nullptr);
+    ASSERT_TRUE(Run(&fake_, &recorder, &stats_, history->get()).ok());
+  }
+
   fs::path root_;
-  PipelineSpec spec_;
-  Config config_;
-  testing::FakeHost host_;
-  std::unique_ptr<Expander> expander_;
-  TaskGraph graph_;
+  engine_testing::Expanded pipeline_;
+  TaskGraph& graph_ = pipeline_.graph;
   int cpus_ = 1;
   FakeExecutor fake_;
   EventLog log_;
@@ -246,13 +233,9 @@ TEST_F(RunDriverTest, IgnoreGoesOnAndSkipsTheDependentsOfTheFailure) {
 
 TEST_F(RunDriverTest, ResumeReusesRecordedSuccessesAndRunsTheRest) {
   Load("    errorStrategy: ignore\n");
-  std::unique_ptr<History> history;
-  ASSERT_TRUE(History::Open((root_ / ".ferry").string(), &history).ok());
-  RunRecord run;
-  ASSERT_TRUE(history->BeginRun(&run).ok());
-  TaskRecorder recorder(history.get(), nullptr, run.id, nullptr);
   fake_.Set("split (2)", {{1}});
-  ASSERT_TRUE(Run(&fake_, &recorder, &stats_, history.get()).ok());
+  std::unique_ptr<History> history;
+  ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
   EXPECT_EQ(stats_.completed, 2);
 
   // The second run: split (2) now succeeds; the others are reused, not run.
@@ -269,11 +252,7 @@ TEST_F(RunDriverTest, ResumeReusesRecordedSuccessesAndRunsTheRest) {
 TEST_F(RunDriverTest, WithoutResumeRecordedSuccessesRunAgain) {
   Load("");
   std::unique_ptr<History> history;
-  ASSERT_TRUE(History::Open((root_ / ".ferry").string(), &history).ok());
-  RunRecord run;
-  ASSERT_TRUE(history->BeginRun(&run).ok());
-  TaskRecorder recorder(history.get(), nullptr, run.id, nullptr);
-  ASSERT_TRUE(Run(&fake_, &recorder, &stats_, history.get()).ok());
+  ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
   FakeExecutor again;
   RunStats stats;
   ASSERT_TRUE(Run(&again, &log_, &stats, history.get(), /*resume=*/false).ok());

@@ -99,27 +99,36 @@ class RunObserver {
 // Calls the method matching e.state on `o`.
 void Dispatch(RunObserver* o, const TaskEvent& e);
 
+// An observer that handles every kind of task event in one method (a
+// display or a record treats them alike, looking at e.state).
+class TaskEventObserver : public RunObserver {
+ public:
+  void TaskSubmitted(const TaskEvent& e) override { OnTask(e); }
+  void TaskCompleted(const TaskEvent& e) override { OnTask(e); }
+  void TaskCached(const TaskEvent& e) override { OnTask(e); }
+  void TaskFailed(const TaskEvent& e) override { OnTask(e); }
+  void TaskRetried(const TaskEvent& e) override { OnTask(e); }
+  void TaskIgnored(const TaskEvent& e) override { OnTask(e); }
+  void TaskAborted(const TaskEvent& e) override { OnTask(e); }
+  void TaskSkipped(const TaskEvent& e) override { OnTask(e); }
+
+ protected:
+  virtual void OnTask(const TaskEvent& e) = 0;
+};
+
 // Forwards every event to several observers, in the order added.
-class RunObservers : public RunObserver {
+class RunObservers : public TaskEventObserver {
  public:
   void Add(RunObserver* o) {
     if (o) observers_.push_back(o);
   }
   void RunStarted(const std::vector<std::pair<std::string, int>>& planned) override;
-  void TaskSubmitted(const TaskEvent& e) override { Each(e); }
-  void TaskCompleted(const TaskEvent& e) override { Each(e); }
-  void TaskCached(const TaskEvent& e) override { Each(e); }
-  void TaskFailed(const TaskEvent& e) override { Each(e); }
-  void TaskRetried(const TaskEvent& e) override { Each(e); }
-  void TaskIgnored(const TaskEvent& e) override { Each(e); }
-  void TaskAborted(const TaskEvent& e) override { Each(e); }
-  void TaskSkipped(const TaskEvent& e) override { Each(e); }
   void Notice(Severity severity, const std::string& text) override;
   void Tick() override;
   void RunEnded(RunState state, const RunStats& stats) override;
 
  private:
-  void Each(const TaskEvent& e) {
+  void OnTask(const TaskEvent& e) override {
     for (RunObserver* o : observers_) Dispatch(o, e);
   }
   std::vector<RunObserver*> observers_;

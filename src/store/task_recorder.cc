@@ -28,7 +28,10 @@ void TaskRecorder::Warn(const Status& st) {
   if (!st.ok() && notices_) notices_->Notice(Severity::kWarning, st.message());
 }
 
-void TaskRecorder::Record(const TaskEvent& e) {
+void TaskRecorder::OnTask(const TaskEvent& e) {
+  // A row per attempt that ended or was reused; a submission or a task that
+  // never started has none.
+  if (e.state == TaskState::kSubmitted || e.state == TaskState::kSkipped) return;
   TaskRecord rec = TaskRecordFrom(e, run_id_);
   if (history_) Warn(history_->RecordTask(rec));
   if (trace_) Warn(trace_->Write(rec));

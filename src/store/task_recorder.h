@@ -15,23 +15,17 @@ namespace ferry {
 // The history/trace row for one task event of run `run_id`.
 TaskRecord TaskRecordFrom(const TaskEvent& e, int64_t run_id);
 
-class TaskRecorder : public RunObserver {
+class TaskRecorder : public TaskEventObserver {
  public:
   // history and trace may be null (nothing recorded there). Write failures
   // are told to `notices` as warnings: the run goes on without the record.
   TaskRecorder(History* history, TraceWriter* trace, int64_t run_id, RunObserver* notices)
       : history_(history), trace_(trace), run_id_(run_id), notices_(notices) {}
 
-  void TaskCompleted(const TaskEvent& e) override { Record(e); }
-  void TaskCached(const TaskEvent& e) override { Record(e); }
-  void TaskFailed(const TaskEvent& e) override { Record(e); }
-  void TaskRetried(const TaskEvent& e) override { Record(e); }
-  void TaskIgnored(const TaskEvent& e) override { Record(e); }
-  void TaskAborted(const TaskEvent& e) override { Record(e); }
   void RunEnded(RunState state, const RunStats& stats) override;
 
  private:
-  void Record(const TaskEvent& e);
+  void OnTask(const TaskEvent& e) override;
   void Warn(const Status& st);
 
   History* history_;

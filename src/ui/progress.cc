@@ -27,7 +27,7 @@ class PlainProgress : public Progress {
   void Finish(const std::string& summary_line) override { Line(summary_line); }
 
  private:
-  void Show(const TaskEvent& e) override { Line(ProgressModel::PlainLine(e)); }
+  void OnTask(const TaskEvent& e) override { Line(ProgressModel::PlainLine(e)); }
   // Flushed per line: logs are often followed live (tail -f, CI consoles).
   void Line(const std::string& s) {
     std::fwrite(s.data(), 1, s.size(), out_);
@@ -69,7 +69,7 @@ class AnsiProgress : public Progress {
   }
 
  private:
-  void Show(const TaskEvent& e) override {
+  void OnTask(const TaskEvent& e) override {
     model_.Apply(e);
     dirty_ = true;
     Tick();

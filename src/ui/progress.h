@@ -18,19 +18,11 @@ namespace ferry {
 
 // The live display as a run observer: task events update it, notices are
 // printed above it (warnings and errors marked, coloured on a terminal).
-class Progress : public RunObserver {
+class Progress : public TaskEventObserver {
  public:
   void RunStarted(const std::vector<std::pair<std::string, int>>& planned) override {
     for (const auto& [process, total] : planned) Planned(process, total);
   }
-  void TaskSubmitted(const TaskEvent& e) override { Show(e); }
-  void TaskCompleted(const TaskEvent& e) override { Show(e); }
-  void TaskCached(const TaskEvent& e) override { Show(e); }
-  void TaskFailed(const TaskEvent& e) override { Show(e); }
-  void TaskRetried(const TaskEvent& e) override { Show(e); }
-  void TaskIgnored(const TaskEvent& e) override { Show(e); }
-  void TaskAborted(const TaskEvent& e) override { Show(e); }
-  void TaskSkipped(const TaskEvent& e) override { Show(e); }
   void Notice(Severity severity, const std::string& text) override;
 
   // total <= 0: not known yet. Called once per process before start, in pipeline order.
@@ -44,7 +36,6 @@ class Progress : public RunObserver {
 
  protected:
   explicit Progress(bool colour) : colour_(colour) {}
-  virtual void Show(const TaskEvent& e) = 0;
   const bool colour_;
 };
 
