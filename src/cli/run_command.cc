@@ -388,7 +388,6 @@ int Run(const RunArgs& ra) {
   run.start_ms = start_ms;  // BeginRun marks it running
   st = history->BeginRun(&run);
   if (!st.ok()) return PrintError(st), 1;
-  run_opts.run_id = run.id;
 
   std::unique_ptr<TraceWriter> trace;
   std::string trace_file = ra.trace_file;

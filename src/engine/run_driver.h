@@ -36,7 +36,6 @@ struct ExecutorSlot {
 struct RunOptions {
   bool resume = false;
   std::string launch_dir;  // publish dirs are relative to it
-  int64_t run_id = 0;      // History run id
   std::vector<std::pair<std::string, std::string>> env;  // config env scope
   int abort_grace_ms = 3000;
   // The store for s3:// work dirs, inputs and publish targets; null when
