@@ -7,6 +7,7 @@
 #include "cli/run_setup.h"
 #include "cmdline/help_text.h"
 #include "config/config.h"
+#include "ui/colour.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -60,7 +61,7 @@ int ConfigCommand(const std::vector<std::string>& args) {
   Config config;
   if (st.ok()) st = Config::Load(opts, &config);
   if (!st.ok()) return PrintError(st), st.exit_code();
-  for (const auto& w : config.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& w : config.warnings()) PrintWarning(w);
   std::fputs(config.Show().c_str(), stdout);
   return 0;
 }

@@ -24,7 +24,9 @@
 #include "executor/local_executor.h"
 #include "pipeline/pipeline.h"
 #include "store/history.h"
+#include "store/task_recorder.h"
 #include "store/trace.h"
+#include "ui/colour.h"
 #include "ui/progress.h"
 #include "util/interrupt.h"
 #include "util/text.h"
@@ -197,6 +199,7 @@ Status SetUpAws(const Config& config, const TaskGraph& graph, const std::string&
 
 int Run(const RunArgs& ra) {
   const int64_t start_ms = NowMs();
+  SetColourAllowed(ra.ansi != 0);
   std::error_code ec;
   const std::string launch_dir = fs::current_path(ec).string();
 
@@ -213,7 +216,7 @@ int Run(const RunArgs& ra) {
   Config config;
   if (st.ok()) st = Config::Load(copts, &config);
   if (!st.ok()) return PrintError(st), st.exit_code();
-  for (const auto& w : config.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& w : config.warnings()) PrintWarning(w);
 
   // Params: pipeline defaults < config params < -params-file < --name value.
   Value known = pipeline.params.is_map() ? pipeline.params : Value::EmptyMap();
@@ -276,7 +279,7 @@ int Run(const RunArgs& ra) {
     for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
 
   {
-    RunDriver check(&graph, &expander, executors, nullptr, nullptr, nullptr, run_opts);
+    RunDriver check(&graph, &expander, executors, nullptr, nullptr, run_opts);
     st = check.Validate();
     if (!st.ok()) return PrintError(st), st.exit_code();
   }
@@ -307,7 +310,7 @@ int Run(const RunArgs& ra) {
   }
   run_opts.s3_store = aws.store.get();
   {
-    RunDriver check(&graph, &expander, executors, nullptr, nullptr, nullptr, run_opts);
+    RunDriver check(&graph, &expander, executors, nullptr, nullptr, run_opts);
     st = check.Preflight();
     if (!st.ok()) return PrintError(st), st.kind() == Status::Kind::kInvalidInput ? 2 : 1;
   }
@@ -320,11 +323,9 @@ int Run(const RunArgs& ra) {
   run.command_line = ra.command_line;
   run.launch_dir = launch_dir;
   run.work_dir = work_root;
-  run.start_ms = start_ms;
-  run.status = "RUNNING";
+  run.start_ms = start_ms;  // BeginRun marks it running
   st = history->BeginRun(&run);
   if (!st.ok()) return PrintError(st), 1;
-  run_opts.run_id = run.id;
 
   std::unique_ptr<TraceWriter> trace;
   std::string trace_file = ra.trace_file;
@@ -346,7 +347,11 @@ int Run(const RunArgs& ra) {
   std::fflush(stdout);
 
   InstallInterruptHandlers();
-  RunDriver driver(&graph, &expander, executors, history.get(), trace.get(), progress.get(), run_opts);
+  TaskRecorder recorder(history.get(), trace.get(), run.id, progress.get());
+  RunObservers observers;
+  observers.Add(progress.get());
+  observers.Add(&recorder);
+  RunDriver driver(&graph, &expander, executors, history.get(), &observers, run_opts);
   RunStats stats;
   Status result = driver.Run(&stats);
   progress_sink = nullptr;
@@ -355,7 +360,7 @@ int Run(const RunArgs& ra) {
   run.completed = stats.completed;
   run.cached = stats.cached;
   run.failed = stats.failed + stats.ignored;
-  run.status = result.ok() ? "OK" : result.kind() == Status::Kind::kInterrupted ? "ABORTED" : "FAILED";
+  run.status = RunStateName(RunEndState(result));
   Status fin = history->FinishRun(run);
   if (trace) trace->Close();
 
@@ -368,7 +373,7 @@ int Run(const RunArgs& ra) {
   if (stats.retried) summary += ", " + std::to_string(stats.retried) + " retried";
   summary += " in " + FormatDuration(run.end_ms - start_ms);
   progress->Finish(summary);
-  if (!fin.ok()) std::fprintf(stderr, "warning: %s\n", fin.message().c_str());
+  if (!fin.ok()) PrintWarning(fin.message());
   if (trace) std::printf("trace: %s\n", trace_file.c_str());
   if (!result.ok()) {
     if (result.kind() == Status::Kind::kInterrupted) {

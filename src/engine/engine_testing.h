@@ -1,9 +1,36 @@
-// Pipelines shared by the engine module's tests.
+// Pipelines shared by the engine module's tests, and their expansion.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "config/config_testing.h"
+#include "engine/expander.h"
+#include "pipeline/test_support.h"
+
 namespace ferry::engine_testing {
+
+// A pipeline expanded into a task graph whose work dirs are under root/work.
+struct Expanded {
+  PipelineSpec spec;
+  Config config;
+  testing::FakeHost host;
+  std::unique_ptr<Expander> expander;
+  TaskGraph graph;
+
+  Status Load(const std::string& pipeline, const std::string& config_text, const std::string& root) {
+    FERRY_RETURN_IF_ERROR(LoadPipelineText(pipeline, "pipeline.yml", &spec));
+    FERRY_RETURN_IF_ERROR(config_testing::LoadFrom(config_text, &config));
+    ExpandOptions o;
+    o.launch_dir = root;
+    o.work_root = root + "/work";
+    o.params = Value::EmptyMap();
+    o.config = &config;
+    expander = std::make_unique<Expander>(spec, o, &host);
+    graph = TaskGraph();
+    return expander->Expand(&graph);
+  }
+};
 
 // `split` writes part<N>.txt for N in 1..items (one task per item), with
 // split_settings (YAML lines indented by four spaces, e.g. "    cpus: 16\n")

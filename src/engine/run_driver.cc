@@ -35,14 +35,18 @@ std::string Indent(const std::string& text, const std::string& pad) {
 }  // namespace
 
 RunDriver::RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors,
-                 History* history, TraceWriter* trace, Progress* progress, RunOptions opts)
+                     History* history, RunObserver* observer, RunOptions opts)
     : graph_(graph),
       expander_(expander),
       executors_(std::move(executors)),
       history_(history),
-      trace_(trace),
-      progress_(progress),
+      observer_(observer ? observer : &quiet_),
       opts_(std::move(opts)) {}
+
+RunState RunEndState(const Status& result) {
+  if (result.ok()) return RunState::kOk;
+  return result.kind() == Status::Kind::kInterrupted ? RunState::kAborted : RunState::kFailed;
+}
 
 Status RunDriver::Validate() const {
   std::vector<std::string> names;
@@ -134,52 +138,34 @@ Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
   return local_store_.Publish(t, dest);
 }
 
-void RunDriver::Emit(uint32_t idx, const char* status, int exit_code) {
+void RunDriver::Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason) {
   const Task& t = graph_->tasks[idx];
-  ProgressEvent e;
+  const Attempt& s = state_[idx];
+  TaskEvent e;
+  e.state = state;
+  e.index = idx;
+  e.task_id = t.id();
   e.process = t.spec->name;
-  e.display = t.display;
+  e.name = t.display;
+  e.hash = t.hash;
   e.hash_prefix = t.hash_prefix();
-  e.executor = state_[idx].directives.executor;
-  e.status = status;
-  e.exit_code = exit_code;
-  e.attempt = state_[idx].attempt;
-  progress_->Event(e);
-}
-
-void RunDriver::Record(uint32_t idx, const std::string& status, const TaskResult* r) {
-  const Task& t = graph_->tasks[idx];
-  const TaskState& s = state_[idx];
-  TaskRecord rec;
-  rec.run_id = opts_.run_id;
-  rec.task_id = t.id();
-  rec.hash = t.hash;
-  rec.name = t.display;
-  rec.process = t.spec->name;
-  rec.status = status;
-  rec.executor = s.directives.executor;
-  rec.work_dir = t.work_dir;
-  rec.attempt = s.attempt;
-  rec.cpus = s.directives.cpus;
-  rec.memory_bytes = s.directives.memory_bytes;
+  e.executor = s.directives.executor;
+  e.work_dir = t.work_dir;
+  e.attempt = s.attempt;
+  e.cpus = s.directives.cpus;
+  e.memory_bytes = s.directives.memory_bytes;
+  e.submit_ms = s.submit_ms;
+  e.reason = reason;
+  if (state == TaskState::kCached) e.exit_code = 0;
   if (r) {
-    rec.native_id = r->native_id;
-    rec.exit_code = r->exit_code;
-    rec.submit_ms = r->submit_ms ? r->submit_ms : s.submit_ms;
-    rec.start_ms = r->start_ms;
-    rec.end_ms = r->end_ms ? r->end_ms : NowMs();
-    rec.spot_retries = r->spot_retries;
-  } else if (status == "CACHED") {
-    rec.exit_code = 0;
+    e.native_id = r->native_id;
+    e.exit_code = r->exit_code;
+    if (r->submit_ms) e.submit_ms = r->submit_ms;
+    e.start_ms = r->start_ms;
+    e.end_ms = r->end_ms ? r->end_ms : NowMs();
+    e.spot_retries = r->spot_retries;
   }
-  if (history_) {
-    Status st = history_->RecordTask(rec);
-    if (!st.ok()) progress_->Message("warning: " + st.message());
-  }
-  if (trace_) {
-    Status st = trace_->Write(rec);
-    if (!st.ok()) progress_->Message("warning: " + st.message());
-  }
+  Dispatch(observer_, e);
 }
 
 bool RunDriver::TryCached(uint32_t idx) {
@@ -194,14 +180,11 @@ bool RunDriver::TryCached(uint32_t idx) {
   state_[idx].directives = t.directives;
   if (!t.directives.publish.empty()) {
     Status st = PublishTask(t, t.directives.publish);
-    if (!st.ok()) {
-      progress_->Message("warning: " + st.message());
-    }
+    if (!st.ok()) observer_->Notice(Severity::kWarning, st.message());
   }
   state_[idx].done = true;
   stats_.cached++;
-  Emit(idx, "CACHED", 0);
-  Record(idx, "CACHED", nullptr);
+  Emit(idx, TaskState::kCached, nullptr);
   Release(idx);
   return true;
 }
@@ -238,7 +221,7 @@ bool RunDriver::HasRoom(const std::string& executor) const {
 
 Status RunDriver::Start(uint32_t idx) {
   Task& t = graph_->tasks[idx];
-  TaskState& s = state_[idx];
+  Attempt& s = state_[idx];
   if (s.prepared_attempt != s.attempt) {
     if (s.attempt > 1) {
       FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &s.script));
@@ -254,7 +237,7 @@ Status RunDriver::Start(uint32_t idx) {
   tasks_running_[s.directives.executor]++;
   running_per_spec_[t.spec_index]++;
   running_++;
-  Emit(idx, "SUBMITTED", -1);
+  Emit(idx, TaskState::kSubmitted, nullptr);
   return Status::Ok();
 }
 
@@ -270,7 +253,7 @@ void RunDriver::PrepareAhead() {
     if (slot.max_running == 0) budget += slot.cpus;
   for (uint32_t idx : ready_) {
     if (budget <= 0) break;
-    TaskState& s = state_[idx];
+    Attempt& s = state_[idx];
     // Ready tasks are cache-checked in order, so the first unchecked one
     // ends the useful part of the set.
     if (!s.cache_checked) break;
@@ -299,6 +282,7 @@ void RunDriver::SkipDependents(uint32_t idx) {
     state_[d].done = true;
     ready_.erase(d);
     stats_.skipped++;
+    Emit(d, TaskState::kSkipped, nullptr);
     for (uint32_t dd : graph_->tasks[d].dependents) stack.push_back(dd);
   }
 }
@@ -306,7 +290,7 @@ void RunDriver::SkipDependents(uint32_t idx) {
 void RunDriver::ReportFailure(uint32_t idx, const std::string& why, const std::string& details) {
   const Task& t = graph_->tasks[idx];
   WorkStore* store = StoreFor(t);
-  std::string msg = "ERROR: task '" + t.display + "' failed: " + why + "\n";
+  std::string msg = "task '" + t.display + "' failed: " + why + "\n";
   if (!details.empty())
     msg += "  reported by the " + state_[idx].directives.executor + " executor:\n" + Indent(details, "    ");
   std::string script = state_[idx].script.empty() ? t.script : state_[idx].script;
@@ -315,7 +299,7 @@ void RunDriver::ReportFailure(uint32_t idx, const std::string& why, const std::s
   msg += "  last lines of stderr (.command.err):\n" + (err.empty() ? "    (empty)\n" : Indent(err, "    "));
   msg += "  work dir: " + t.work_dir + "\n";
   msg += "  " + store->InspectHint(t);
-  progress_->Message(msg);
+  observer_->Notice(Severity::kError, msg);
 }
 
 void RunDriver::AbortRunning() {
@@ -337,15 +321,14 @@ void RunDriver::AbortRunning() {
     state_[idx].done = true;
     running_--;
     stats_.aborted++;
-    Emit(idx, "ABORTED", r.exit_code);
-    Record(idx, "ABORTED", &r);
+    Emit(idx, TaskState::kAborted, &r);
   }
 }
 
 void RunDriver::HandleResult(const TaskResult& r) {
   uint32_t idx = static_cast<uint32_t>(r.id - 1);
   Task& t = graph_->tasks[idx];
-  TaskState& s = state_[idx];
+  Attempt& s = state_[idx];
   running_--;
   cpus_used_[s.directives.executor] -= s.directives.cpus;
   memory_used_[s.directives.executor] -= s.directives.memory_bytes;
@@ -360,8 +343,7 @@ void RunDriver::HandleResult(const TaskResult& r) {
     if (out.ok()) {
       s.done = true;
       stats_.completed++;
-      Emit(idx, "COMPLETED", 0);
-      Record(idx, "COMPLETED", &r);
+      Emit(idx, TaskState::kCompleted, &r);
       Release(idx);
       return;
     }
@@ -376,30 +358,35 @@ void RunDriver::HandleResult(const TaskResult& r) {
 
   const Directives& d = s.directives;
   if (d.error_strategy == ErrorStrategy::kRetry && s.attempt <= d.retry && !stop_new_) {
-    Record(idx, "FAILED", &r);
-    progress_->Message("task '" + t.display + "' failed (" + why + "); retrying, attempt " +
-                       std::to_string(s.attempt + 1) + " of " + std::to_string(d.retry + 1));
+    observer_->Notice(Severity::kInfo, "task '" + t.display + "' failed (" + why + "); retrying, attempt " +
+                                           std::to_string(s.attempt + 1) + " of " + std::to_string(d.retry + 1));
     stats_.retried++;
+    Emit(idx, TaskState::kRetried, &r, why);
     s.attempt++;
-    Emit(idx, "RETRY", r.exit_code);
     ready_.insert(idx);
     return;
   }
   s.done = true;
-  Emit(idx, "FAILED", r.exit_code);
-  Record(idx, "FAILED", &r);
+  if (d.error_strategy == ErrorStrategy::kIgnore) {
+    // Ignored on purpose: one line saying so and where to look, not the
+    // full report of a failure that stops the run.
+    stats_.ignored++;
+    Emit(idx, TaskState::kIgnored, &r, why);
+    observer_->Notice(Severity::kWarning,
+                      "task '" + t.display + "' failed (" + why + "), ignored (errorStrategy 'ignore'); tasks that "
+                      "need its outputs are skipped; work dir: " + t.work_dir + " (see .command.err there)");
+    SkipDependents(idx);
+    return;
+  }
+  Emit(idx, TaskState::kFailed, &r, why);
   ReportFailure(idx, why, details);
   switch (d.error_strategy) {
     case ErrorStrategy::kIgnore:
-      stats_.ignored++;
-      progress_->Message("task '" + t.display + "' failed but its errorStrategy is 'ignore': continuing; tasks "
-                         "that need its outputs are skipped");
-      SkipDependents(idx);
-      return;
+      return;  // handled above
     case ErrorStrategy::kFinish:
       stats_.failed++;
       if (!stop_new_)
-        progress_->Message("errorStrategy 'finish': waiting for the " + std::to_string(running_) +
+        observer_->Notice(Severity::kInfo, "errorStrategy 'finish': waiting for the " + std::to_string(running_) +
                            " running task(s) to end, starting no new ones");
       stop_new_ = true;
       if (failure_.ok()) failure_ = Status::Failed("task '" + t.display + "' failed: " + why);
@@ -415,19 +402,19 @@ void RunDriver::HandleResult(const TaskResult& r) {
 }
 
 Status RunDriver::Run(RunStats* stats) {
-  state_.assign(graph_->tasks.size(), TaskState());
+  state_.assign(graph_->tasks.size(), Attempt());
   running_per_spec_.assign(graph_->per_process.size() + 1, 0);
   for (auto& t : graph_->tasks) {
     state_[t.index].pending_deps = static_cast<int>(t.deps.size());
     state_[t.index].directives = t.directives;
     if (t.deps.empty()) ready_.insert(t.index);
   }
-  for (const auto& [name, n] : graph_->per_process) progress_->Planned(name, n);
+  observer_->RunStarted(graph_->per_process);
 
   Status result;
   for (;;) {
     if (InterruptCount() > 0) {
-      progress_->Message("interrupted: stopping " + std::to_string(running_) + " running task(s)");
+      observer_->Notice(Severity::kInfo, "interrupted: stopping " + std::to_string(running_) + " running task(s)");
       AbortRunning();
       result = Status::Interrupted("interrupted by the user");
       break;
@@ -462,9 +449,8 @@ Status RunDriver::Run(RunStats* stats) {
           // Undo nothing: Start() failed before accounting.
           state_[idx].done = true;
           stats_.failed++;
-          Emit(idx, "FAILED", -1);
-          Record(idx, "FAILED", &r);
-          progress_->Message("ERROR: task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
+          Emit(idx, TaskState::kFailed, &r, st.message());
+          observer_->Notice(Severity::kError, "task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
           if (failure_.ok()) failure_ = Status::Failed(st.message());
           stop_new_ = true;
           AbortRunning();
@@ -489,20 +475,20 @@ Status RunDriver::Run(RunStats* stats) {
     for (auto& [name, slot] : executors_) {
       if (slot.executor->running() == 0) continue;
       Status st = slot.executor->Poll(busy > 1 ? 50 : 1000, &finished);
-      if (!st.ok()) progress_->Message("warning: " + st.message());
+      if (!st.ok()) observer_->Notice(Severity::kWarning, st.message());
     }
     for (const auto& r : finished) HandleResult(r);
-    progress_->Tick();
+    observer_->Tick();
   }
   // Work dirs prepared ahead for tasks that never started (the run stopped
   // first) hold only scripts, and no run records them, so `ferry clean`
   // could never find them: remove them now.
   for (auto& t : graph_->tasks) {
-    const TaskState& s = state_[t.index];
+    const Attempt& s = state_[t.index];
     if (s.prepared_attempt > 0 && s.submit_ms == 0) StoreFor(t)->Discard(t);
   }
-  if (history_) history_->Flush();
   if (result.ok() && !failure_.ok()) result = failure_;
+  observer_->RunEnded(RunEndState(result), stats_);
   *stats = stats_;
   return result;
 }

@@ -2,8 +2,9 @@
 // (which tasks are ready: all dependencies done), starts ready tasks on their
 // executor while cpus, memory and maxForks allow, reuses recorded successes
 // with -resume, applies each task's errorStrategy and retries, publishes
-// outputs, and reports progress, history and trace as tasks finish. One
-// thread; executors are polled, never waited on per task.
+// outputs, and tells one RunObserver (events/run_events.h) what happens to
+// every task: display, history and trace listen there. One thread;
+// executors are polled, never waited on per task.
 #pragma once
 
 #include <map>
@@ -15,10 +16,9 @@
 #include "engine/expander.h"
 #include "engine/task_graph.h"
 #include "engine/work_store.h"
+#include "events/run_events.h"
 #include "executor/executor.h"
 #include "store/history.h"
-#include "store/trace.h"
-#include "ui/progress.h"
 #include "util/status.h"
 
 namespace ferry {
@@ -36,7 +36,6 @@ struct ExecutorSlot {
 struct RunOptions {
   bool resume = false;
   std::string launch_dir;  // publish dirs are relative to it
-  int64_t run_id = 0;      // History run id
   std::vector<std::pair<std::string, std::string>> env;  // config env scope
   int abort_grace_ms = 3000;
   // The store for s3:// work dirs, inputs and publish targets; null when
@@ -44,14 +43,16 @@ struct RunOptions {
   WorkStore* s3_store = nullptr;
 };
 
-struct RunStats {
-  int completed = 0, cached = 0, failed = 0, ignored = 0, aborted = 0, skipped = 0, retried = 0;
-};
+// How a run that ended with `result` (RunDriver::Run's) is recorded.
+RunState RunEndState(const Status& result);
 
 class RunDriver {
  public:
+  // history: where -resume looks for recorded successes (may be null);
+  // recording the run is an observer's job. observer may be null (checks
+  // that run nothing).
   RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors, History* history,
-          TraceWriter* trace, Progress* progress, RunOptions opts);
+            RunObserver* observer, RunOptions opts);
 
   // Checks that every task's executor exists and that its cpus/memory fit
   // that executor's capacity, before anything runs.
@@ -66,7 +67,7 @@ class RunDriver {
   Status Run(RunStats* stats);
 
  private:
-  struct TaskState {
+  struct Attempt {
     int attempt = 1;
     bool done = false;
     int pending_deps = 0;
@@ -83,10 +84,11 @@ class RunDriver {
   void Succeeded(uint32_t idx);
   void Release(uint32_t idx);                  // dependents may become ready
   void SkipDependents(uint32_t idx);           // after an ignored failure
-  void Record(uint32_t idx, const std::string& status, const TaskResult* r);
   void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
   void AbortRunning();
-  void Emit(uint32_t idx, const char* status, int exit_code);
+  // Tells the observer that task idx reached `state`; r: how its attempt
+  // ended, when it ran.
+  void Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason = "");
   bool Fits(uint32_t idx) const;
   bool HasRoom(const std::string& executor) const;
   void PrepareAhead();
@@ -106,10 +108,10 @@ class RunDriver {
   LocalWorkStore local_store_;
   std::vector<int> running_per_spec_;
   History* history_;
-  TraceWriter* trace_;
-  Progress* progress_;
+  RunObserver quiet_;  // stands in when no observer is given
+  RunObserver* observer_;
   RunOptions opts_;
-  std::vector<TaskState> state_;
+  std::vector<Attempt> state_;
   std::set<uint32_t> ready_;  // in task order, so earlier tasks start first
   size_t running_ = 0;
   bool stop_new_ = false;

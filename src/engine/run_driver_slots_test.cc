@@ -8,11 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config/config_testing.h"
-#include "engine/run_driver.h"
 #include "engine/engine_testing.h"
-#include "engine/expander.h"
-#include "pipeline/test_support.h"
+#include "engine/run_driver.h"
 
 namespace ferry {
 namespace {
@@ -62,38 +59,22 @@ class RunDriverSlots : public ::testing::Test {
   void SetUp() override {
     root_ = fs::temp_directory_path() / ("ferry-run-driver-slots-" + std::to_string(::getpid()));
     fs::remove_all(root_);
-    ASSERT_TRUE(LoadPipelineText(kPipeline, "pipeline.yml", &spec_).ok());
-    ASSERT_TRUE(config_testing::LoadFrom("process.executor = 'local'", &config_).ok());
-    ExpandOptions o;
-    o.launch_dir = root_.string();
-    o.work_root = (root_ / "work").string();
-    o.params = Value::EmptyMap();
-    o.config = &config_;
-    expander_ = std::make_unique<Expander>(spec_, o, &host_);
-    Status st = expander_->Expand(&graph_);
+    Status st = pipeline_.Load(kPipeline, "process.executor = 'local'", root_.string());
     ASSERT_TRUE(st.ok()) << st.message();
-    out_ = std::tmpfile();
-    progress_ = MakeProgress(false, out_);
     ExecutorSlot slot;
     slot.executor = &jobs_;
     slot.cpus = 1;
     slot.max_running = 2;
     slots_["local"] = slot;  // a stand-in: executor names are ferry's (rules/directive_rules.h)
   }
-  void TearDown() override {
-    std::fclose(out_);
-    fs::remove_all(root_);
+  void TearDown() override { fs::remove_all(root_); }
+  RunDriver Make() {
+    return RunDriver(&graph_, pipeline_.expander.get(), slots_, nullptr, nullptr, RunOptions{});
   }
-  RunDriver Make() { return RunDriver(&graph_, expander_.get(), slots_, nullptr, nullptr, progress_.get(), RunOptions{}); }
 
   fs::path root_;
-  PipelineSpec spec_;
-  Config config_;
-  testing::FakeHost host_;
-  std::unique_ptr<Expander> expander_;
-  TaskGraph graph_;
-  FILE* out_ = nullptr;
-  std::unique_ptr<Progress> progress_;
+  engine_testing::Expanded pipeline_;
+  TaskGraph& graph_ = pipeline_.graph;
   FakeJobs jobs_;
   std::map<std::string, ExecutorSlot> slots_;
 };

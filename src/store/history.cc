@@ -184,7 +184,8 @@ Status History::Init(int busy_timeout_ms) {
                             ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   FERRY_RETURN_IF_ERROR(Prepare(&insert_task_, insert_task.c_str()));
   std::string find = std::string("SELECT ") + kTaskColumns +
-                     " FROM tasks WHERE hash = ? AND status IN ('COMPLETED','CACHED')"
+                     " FROM tasks WHERE hash = ? AND status IN ('" + TaskStateName(TaskState::kCompleted) + "','" +
+                     TaskStateName(TaskState::kCached) + "')"
                      " ORDER BY rowid DESC LIMIT 1";
   FERRY_RETURN_IF_ERROR(Prepare(&find_success_, find.c_str()));
   FERRY_RETURN_IF_ERROR(Prepare(&insert_run_,
@@ -195,7 +196,7 @@ Status History::Init(int busy_timeout_ms) {
 }
 
 Status History::BeginRun(RunRecord* run) {
-  if (run->status.empty()) run->status = "RUNNING";
+  if (run->status.empty()) run->status = RunStateName(RunState::kRunning);
   if (run->start_ms == 0) run->start_ms = NowMs();
   const bool generate = run->run_name.empty();
   for (int attempt = 0;; ++attempt) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "events/run_events.h"
 #include "store/sqlite.h"
 #include "util/status.h"
 
@@ -23,7 +24,7 @@ struct RunRecord {
   std::string run_name;  // memorable and unique in the db, e.g. "brave_turing"
   std::string pipeline, command_line, launch_dir, work_dir;
   int64_t start_ms = 0, end_ms = 0;
-  std::string status;  // RUNNING, OK, FAILED, ABORTED
+  std::string status;  // RunStateName()
   int completed = 0, cached = 0, failed = 0;
 };
 
@@ -31,7 +32,7 @@ struct RunRecord {
 struct TaskRecord {
   int64_t run_id = 0;
   uint64_t task_id = 0;
-  std::string hash, name, process, status;  // status: COMPLETED FAILED CACHED ABORTED
+  std::string hash, name, process, status;  // status: TaskStateName()
   std::string executor, native_id, work_dir;
   int exit_code = -1, attempt = 1, cpus = 1, spot_retries = 0;
   int64_t memory_bytes = 0, submit_ms = 0, start_ms = 0, end_ms = 0;

@@ -5,19 +5,29 @@
 
 #include <chrono>
 
+#include "ui/colour.h"
+
 namespace ferry {
+
+void Progress::Notice(Severity severity, const std::string& text) {
+  switch (severity) {
+    case Severity::kInfo: return Message(text);
+    case Severity::kWarning: return Message(WarningText(text, colour_));
+    case Severity::kError: return Message(ErrorText(text, colour_));
+  }
+}
 
 namespace {
 
 class PlainProgress : public Progress {
  public:
-  explicit PlainProgress(FILE* out) : out_(out) {}
+  explicit PlainProgress(FILE* out) : Progress(false), out_(out) {}
   void Planned(const std::string&, int) override {}
-  void Event(const ProgressEvent& e) override { Line(ProgressModel::PlainLine(e)); }
   void Message(const std::string& text) override { Line(text); }
   void Finish(const std::string& summary_line) override { Line(summary_line); }
 
  private:
+  void OnTask(const TaskEvent& e) override { Line(ProgressModel::PlainLine(e)); }
   // Flushed per line: logs are often followed live (tail -f, CI consoles).
   void Line(const std::string& s) {
     std::fwrite(s.data(), 1, s.size(), out_);
@@ -29,16 +39,13 @@ class PlainProgress : public Progress {
 
 class AnsiProgress : public Progress {
  public:
-  AnsiProgress(FILE* out, const ProgressOptions& o) : out_(out), opts_(o) {}
+  AnsiProgress(FILE* out, const ProgressOptions& o, bool colour) : Progress(colour), out_(out), opts_(o) {
+    model_.set_colour(colour);
+  }
 
   void Planned(const std::string& process, int total) override {
     model_.Planned(process, total);
     dirty_ = true;
-  }
-  void Event(const ProgressEvent& e) override {
-    model_.Apply(e);
-    dirty_ = true;
-    Tick();
   }
   void Tick() override {
     if (!dirty_ || finished_) return;
@@ -62,6 +69,12 @@ class AnsiProgress : public Progress {
   }
 
  private:
+  void OnTask(const TaskEvent& e) override {
+    model_.Apply(e);
+    dirty_ = true;
+    Tick();
+  }
+
   // Moves to the first line of the live area and clears to the end of screen.
   std::string EraseLiveArea() const {
     if (drawn_lines_ == 0) return "";
@@ -115,7 +128,7 @@ class AnsiProgress : public Progress {
 }  // namespace
 
 std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out, const ProgressOptions& options) {
-  if (ansi) return std::make_unique<AnsiProgress>(out, options);
+  if (ansi) return std::make_unique<AnsiProgress>(out, options, options.colour < 0 ? ColourOn(out) : options.colour == 1);
   return std::make_unique<PlainProgress>(out);
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ui/colour.h"
+
 namespace ferry {
 
 namespace {
@@ -43,33 +45,39 @@ ProgressModel::Proc& ProgressModel::Get(const std::string& process) {
 
 void ProgressModel::Planned(const std::string& process, int total) { Get(process).total = total; }
 
-void ProgressModel::Apply(const ProgressEvent& e) {
+void ProgressModel::Apply(const TaskEvent& e) {
   Proc& p = Get(e.process);
   if (!e.hash_prefix.empty()) p.last_hash = e.hash_prefix;
-  if (!e.display.empty()) p.last_display = e.display;
-  const std::string& s = e.status;
-  if (s == "SUBMITTED") {
-    ++p.submitted;
-    auto it = std::find_if(executors_.begin(), executors_.end(),
-                           [&](const auto& x) { return x.first == e.executor; });
-    if (it == executors_.end()) executors_.push_back({e.executor, 1});
-    else ++it->second;
-  } else if (s == "COMPLETED") {
-    ++p.completed;
-  } else if (s == "CACHED") {
-    ++p.cached;
-  } else if (s == "FAILED") {
-    ++p.failed;
-  } else if (s == "ABORTED") {
-    ++p.aborted;
-  } else if (s == "RETRY") {
-    ++p.retries;
+  if (!e.name.empty()) p.last_display = e.name;
+  switch (e.state) {
+    case TaskState::kSubmitted: {
+      ++p.submitted;
+      auto it = std::find_if(executors_.begin(), executors_.end(),
+                             [&](const auto& x) { return x.first == e.executor; });
+      if (it == executors_.end()) executors_.push_back({e.executor, 1});
+      else ++it->second;
+      break;
+    }
+    case TaskState::kCompleted: ++p.completed; break;
+    case TaskState::kCached: ++p.cached; break;
+    case TaskState::kFailed:
+    case TaskState::kIgnored:
+      if (p.failed++ == 0) {
+        p.failed_hash = e.hash_prefix;
+        p.failed_display = e.name;
+      }
+      break;
+    case TaskState::kAborted: ++p.aborted; break;
+    case TaskState::kRetried: ++p.retries; break;
+    case TaskState::kSkipped: ++p.skipped; break;
   }
 }
 
 std::string ProgressModel::ProcLine(const Proc& p, size_t name_width) const {
-  std::string hash = p.last_hash.empty() ? "-        " : p.last_hash;
-  std::string name = p.last_display.empty() ? p.name : p.last_display;
+  std::string hash = p.failed ? p.failed_hash : p.last_hash;
+  if (hash.empty()) hash = "-        ";
+  std::string name = p.failed ? p.failed_display : p.last_display;
+  if (name.empty()) name = p.name;
   size_t cols = Columns(name);
   if (cols < name_width) name.append(name_width - cols, ' ');
   int total = p.shown_total();
@@ -82,6 +90,7 @@ std::string ProgressModel::ProcLine(const Proc& p, size_t name_width) const {
   if (p.retries) line += ", retries: " + std::to_string(p.retries);
   if (p.failed) line += ", failed: " + std::to_string(p.failed);
   if (p.aborted) line += ", aborted: " + std::to_string(p.aborted);
+  if (p.skipped) line += ", skipped: " + std::to_string(p.skipped);
   if (p.failed || p.aborted) line += " \u2718";
   else if (p.all_ok()) line += " \u2714";
   return line;
@@ -114,9 +123,17 @@ std::vector<std::string> ProgressModel::Render(int width, int max_lines) const {
     shown.resize(keep);
   }
   size_t name_width = 0;
-  for (const Proc* p : shown)
-    name_width = std::max(name_width, Columns(p->last_display.empty() ? p->name : p->last_display));
-  for (const Proc* p : shown) lines.push_back(FitWidth(ProcLine(*p, name_width), width));
+  for (const Proc* p : shown) {
+    const std::string& shown_name = p->failed ? p->failed_display : p->last_display;
+    name_width = std::max(name_width, Columns(shown_name.empty() ? p->name : shown_name));
+  }
+  // Colour wraps the whole cut line, so cutting never splits an escape code.
+  for (const Proc* p : shown) {
+    std::string l = FitWidth(ProcLine(*p, name_width), width);
+    if (p->failed || p->aborted) l = Paint(Hue::kRed, l, colour_);
+    else if (p->all_ok()) l = Paint(p->cached == p->done() ? Hue::kDim : Hue::kGreen, l, colour_);
+    lines.push_back(l);
+  }
   if (more) {
     std::string l = "... and " + std::to_string(more) + " more processes";
     if (hidden_done) l += " (" + std::to_string(hidden_done) + " finished ones hidden)";
@@ -126,24 +143,30 @@ std::vector<std::string> ProgressModel::Render(int width, int max_lines) const {
   return lines;
 }
 
-std::string ProgressModel::PlainLine(const ProgressEvent& e) {
-  const std::string& s = e.status;
-  std::string verb = s == "SUBMITTED"   ? "Submitted"
-                     : s == "COMPLETED" ? "Completed"
-                     : s == "CACHED"    ? "Cached"
-                     : s == "FAILED"    ? "Failed"
-                     : s == "ABORTED"   ? "Aborted"
-                     : s == "RETRY"     ? "Retrying"
-                                        : s;
+std::string ProgressModel::PlainLine(const TaskEvent& e) {
+  const char* verb = "";
+  switch (e.state) {
+    case TaskState::kSubmitted: verb = "Submitted"; break;
+    case TaskState::kCompleted: verb = "Completed"; break;
+    case TaskState::kCached: verb = "Cached"; break;
+    case TaskState::kFailed:
+    case TaskState::kIgnored: verb = "Failed"; break;
+    case TaskState::kAborted: verb = "Aborted"; break;
+    case TaskState::kRetried: verb = "Retrying"; break;
+    case TaskState::kSkipped: verb = "Skipped"; break;
+  }
   std::string hash = e.hash_prefix.empty() ? "-        " : e.hash_prefix;
-  std::string line = "[" + hash + "] " + verb + " process > " +
-                     (e.display.empty() ? e.process : e.display);
-  // Which executor ran it (hybrid runs mix them); a cached task ran nowhere.
-  if (!e.executor.empty() && s != "CACHED") line += " [" + e.executor + "]";
-  if (s == "FAILED" || s == "RETRY") {
+  std::string line = "[" + hash + "] " + verb + " process > " + (e.name.empty() ? e.process : e.name);
+  // Which executor ran it (hybrid runs mix them); a cached or skipped task ran nowhere.
+  bool ran = e.state != TaskState::kCached && e.state != TaskState::kSkipped;
+  if (!e.executor.empty() && ran) line += " [" + e.executor + "]";
+  bool failed = e.state == TaskState::kFailed || e.state == TaskState::kIgnored;
+  if (failed || e.state == TaskState::kRetried) {
     std::string why;
     if (e.exit_code >= 0) why = "exit " + std::to_string(e.exit_code);
-    if (s == "RETRY") why += std::string(why.empty() ? "" : ", ") + "attempt " + std::to_string(e.attempt) + " failed";
+    if (e.state == TaskState::kRetried)
+      why += std::string(why.empty() ? "" : ", ") + "attempt " + std::to_string(e.attempt) + " failed";
+    if (e.state == TaskState::kIgnored) why += std::string(why.empty() ? "" : ", ") + "ignored";
     if (!why.empty()) line += " (" + why + ")";
   }
   return line;

@@ -1,7 +1,8 @@
 // ProgressModel: the counts behind the `ferry run` progress display (per
 // process: planned, submitted, completed, cached, failed, retried; per
-// executor: tasks submitted) and the text lines drawn from them. Pure logic,
-// no I/O, so the display can be tested and the terminal code stays small.
+// executor: tasks submitted) and the text lines drawn from them, coloured
+// or not. Pure logic, no I/O, so the display can be tested and the terminal
+// code stays small.
 #pragma once
 
 #include <cstddef>
@@ -10,42 +11,40 @@
 #include <utility>
 #include <vector>
 
-namespace ferry {
+#include "events/run_events.h"
 
-struct ProgressEvent {
-  std::string process;      // task spec name, e.g. "count"
-  std::string display;      // "count (3)"
-  std::string hash_prefix;  // "ab/12cd34" (first 2 chars / next 6)
-  std::string executor;     // "local"
-  std::string status;       // SUBMITTED COMPLETED FAILED CACHED ABORTED RETRY
-  int exit_code = -1;
-  int attempt = 1;          // for RETRY: the attempt that failed
-};
+namespace ferry {
 
 class ProgressModel {
  public:
   // total <= 0: not known yet (the display then counts what it has seen).
   // Calling it again for a process updates the total.
   void Planned(const std::string& process, int total);
-  void Apply(const ProgressEvent& e);
+  void Apply(const TaskEvent& e);
+  // Colours the rendered lines: red for a process with failures, green
+  // when all its tasks succeeded, dim when all were cached. Off by default.
+  void set_colour(bool on) { colour_ = on; }
 
   // The live display: "executor >  local (12)" then one line per process:
   // "[ab/12cd34] process > count (3) [ 40%] 4 of 10, cached: 2, failed: 1 ✘".
+  // The hash and name are of the latest task, or, once one failed, of the
+  // first failed task, so the line points at the work dir to look into.
   // Lines are cut to `width` columns (0 = no limit). With more processes than
   // `max_lines` allows (0 = no limit), finished ones are hidden first, then
   // the rest is summarised in a last "... and N more" line.
   std::vector<std::string> Render(int width, int max_lines) const;
 
   // One line for a log: "[ab/12cd34] Submitted process > count (3) [local]".
-  static std::string PlainLine(const ProgressEvent& e);
+  static std::string PlainLine(const TaskEvent& e);
 
  private:
   struct Proc {
     std::string name;
     int total = 0;  // <= 0: unknown
-    int submitted = 0, completed = 0, cached = 0, failed = 0, aborted = 0, retries = 0;
+    int submitted = 0, completed = 0, cached = 0, failed = 0, aborted = 0, retries = 0, skipped = 0;
     std::string last_hash, last_display;
-    int done() const { return completed + cached + failed; }
+    std::string failed_hash, failed_display;  // of the first failed task
+    int done() const { return completed + cached + failed + skipped; }
     int shown_total() const;
     bool all_ok() const { return shown_total() > 0 && done() >= shown_total() && failed == 0 && aborted == 0; }
   };
@@ -55,6 +54,7 @@ class ProgressModel {
   std::vector<Proc> procs_;  // in pipeline order
   std::unordered_map<std::string, size_t> index_;
   std::vector<std::pair<std::string, int>> executors_;  // in order of first use
+  bool colour_ = false;
 };
 
 // Cuts `s` to `width` display columns (UTF-8 aware; 0 = no limit).

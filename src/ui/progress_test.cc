@@ -38,13 +38,13 @@ size_t Count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
-ProgressEvent Ev(const std::string& process, int n, const std::string& status, int exit_code = -1) {
-  ProgressEvent e;
+TaskEvent Ev(const std::string& process, int n, TaskState state, int exit_code = -1) {
+  TaskEvent e;
   e.process = process;
-  e.display = process + " (" + std::to_string(n) + ")";
+  e.name = process + " (" + std::to_string(n) + ")";
   e.hash_prefix = "ab/12cd34";
   e.executor = "local";
-  e.status = status;
+  e.state = state;
   e.exit_code = exit_code;
   return e;
 }
@@ -53,9 +53,9 @@ TEST(ProgressTest, PlainModeWritesOneLinePerEvent) {
   Capture c;
   auto p = MakeProgress(false, c.file());
   p->Planned("count", 2);
-  p->Event(Ev("count", 1, "SUBMITTED"));
-  p->Event(Ev("count", 2, "CACHED"));
-  p->Event(Ev("count", 1, "FAILED", 1));
+  Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));
+  Dispatch(p.get(), Ev("count", 2, TaskState::kCached));
+  Dispatch(p.get(), Ev("count", 1, TaskState::kFailed, 1));
   p->Message("ERROR ~ count (1) failed\nsee .command.err");
   p->Tick();
   p->Finish("Completed: 0, cached: 1, failed: 1");
@@ -77,10 +77,10 @@ TEST(ProgressTest, AnsiModeRedrawsInPlaceWithCounts) {
   auto p = MakeProgress(true, c.file(), o);
   p->Planned("count", 3);
   p->Planned("total", 1);
-  p->Event(Ev("count", 1, "SUBMITTED"));
-  p->Event(Ev("count", 1, "COMPLETED", 0));
+  Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));
+  Dispatch(p.get(), Ev("count", 1, TaskState::kCompleted, 0));
   p->Message("WARN: something to know");
-  p->Event(Ev("count", 2, "CACHED"));
+  Dispatch(p.get(), Ev("count", 2, TaskState::kCached));
   p->Finish("Done: 2 tasks");
   std::string out = c.text();
   // The latest state is on screen, then the summary.
@@ -96,6 +96,46 @@ TEST(ProgressTest, AnsiModeRedrawsInPlaceWithCounts) {
   EXPECT_NE(out.find("\x1b[3A\r\x1b[JWARN: something to know\n"), std::string::npos);
 }
 
+TEST(ProgressTest, NoticesAreMarkedAndColouredOnlyWhenColourIsOn) {
+  for (int colour : {1, 0}) {
+    Capture c;
+    ProgressOptions o;
+    o.min_redraw_ms = 0;
+    o.width = 0;
+    o.height = 0;
+    o.colour = colour;
+    auto p = MakeProgress(true, c.file(), o);
+    p->Planned("count", 1);
+    Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));
+    Dispatch(p.get(), Ev("count", 1, TaskState::kFailed, 1));
+    p->Notice(Severity::kWarning, "disk nearly full");
+    p->Notice(Severity::kError, "task 'count (1)' failed");
+    p->Notice(Severity::kInfo, "retrying");
+    p->Finish("done");
+    std::string out = c.text();
+    if (colour) {
+      EXPECT_NE(out.find("\x1b[33mwarning:\x1b[0m disk nearly full\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("\x1b[31mERROR:\x1b[0m task 'count (1)' failed\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("\x1b[31m[ab/12cd34] process > count (1)"), std::string::npos) << out;
+    } else {
+      EXPECT_NE(out.find("warning: disk nearly full\n"), std::string::npos) << out;
+      EXPECT_NE(out.find("ERROR: task 'count (1)' failed\n"), std::string::npos) << out;
+      EXPECT_EQ(out.find("\x1b[3"), std::string::npos) << out;  // no colour codes at all
+    }
+    EXPECT_NE(out.find("\x1b[Jretrying\n"), std::string::npos) << out;  // info: as it is
+  }
+}
+
+TEST(ProgressTest, PlainModeMarksNoticesWithoutColour) {
+  Capture c;
+  ProgressOptions o;
+  o.colour = 1;  // plain lines are for logs: never coloured
+  auto p = MakeProgress(false, c.file(), o);
+  p->Notice(Severity::kWarning, "disk nearly full");
+  Dispatch(p.get(), Ev("count", 1, TaskState::kFailed, 1));
+  EXPECT_EQ(c.text(), "warning: disk nearly full\n[ab/12cd34] Failed process > count (1) [local] (exit 1)\n");
+}
+
 TEST(ProgressTest, AnsiModeThrottlesRedraws) {
   Capture c;
   ProgressOptions o;
@@ -105,8 +145,8 @@ TEST(ProgressTest, AnsiModeThrottlesRedraws) {
   p->Planned("count", 10000);
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 1; i <= 5000; ++i) {
-    p->Event(Ev("count", i, "SUBMITTED"));
-    p->Event(Ev("count", i, "COMPLETED", 0));
+    Dispatch(p.get(), Ev("count", i, TaskState::kSubmitted));
+    Dispatch(p.get(), Ev("count", i, TaskState::kCompleted, 0));
   }
   p->Finish("done");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -126,8 +166,8 @@ TEST(ProgressTest, TickCatchesUpAfterEventsStop) {
   o.height = 0;
   auto p = MakeProgress(true, c.file(), o);
   p->Planned("count", 2);
-  p->Event(Ev("count", 1, "SUBMITTED"));  // first event draws at once
-  p->Event(Ev("count", 1, "COMPLETED", 0));  // throttled
+  Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));  // first event draws at once
+  Dispatch(p.get(), Ev("count", 1, TaskState::kCompleted, 0));  // throttled
   EXPECT_EQ(c.text().find("1 of 2"), std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(80));
   p->Tick();
@@ -142,7 +182,7 @@ TEST(ProgressTest, PlainModeWritesOneLinePerEventWithoutRedraws) {
   // redrawn (no cursor movement), however many events arrive.
   Capture c;
   auto p = MakeProgress(false, c.file());
-  for (int i = 0; i < 10000; ++i) p->Event(Ev("count", i, "COMPLETED", 0));
+  for (int i = 0; i < 10000; ++i) Dispatch(p.get(), Ev("count", i, TaskState::kCompleted, 0));
   std::string out = c.text();
   EXPECT_EQ(Count(out, "\n"), 10000u);
   EXPECT_EQ(out.find('\x1b'), std::string::npos);

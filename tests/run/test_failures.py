@@ -78,6 +78,21 @@ def test_ignore_continues_and_skips_dependents(ws):
     assert "1 skipped" in p.stdout
 
 
+def test_ignored_failure_prints_one_short_line_not_an_error_report(ws):
+    ws.write("pipeline.yml", FAN)
+    p = ok(ws.run("run", ".", "--strategy", "ignore", "-ansi-log", "false", "-with-trace", "trace.tsv"))
+    out = p.stdout + p.stderr
+    failed = next(r for r in ws.trace() if r["status"] == "FAILED")
+    # Besides its progress line ("[01/591be3] Failed ..."), one line about it.
+    lines = [l for l in out.splitlines() if "work (1)" in l and not l.startswith("[")]
+    assert len(lines) == 1, out
+    assert "ignore" in lines[0], lines[0]
+    # Which task, how it ended, that it is ignored, and where to look.
+    assert "exit status 7" in lines[0] and failed["workdir"] in lines[0], lines[0]
+    assert "ERROR" not in out
+    assert "reading input.dat" not in out  # no stderr tail, no command listing
+
+
 def _wait_for(path, timeout=30):
     end = time.time() + timeout
     while time.time() < end:

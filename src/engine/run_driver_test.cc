@@ -1,0 +1,264 @@
+// The engine's decisions, with a FakeExecutor whose tasks end when and how
+// each test says: start order, retries and their attempt numbers, each
+// errorStrategy, skipped dependents, -resume reusing recorded successes,
+// and an abort keeping results that had already finished. Assertions are on
+// what a user sees: which tasks ran, the run's counts, and the events the
+// display, history and trace receive.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/engine_testing.h"
+#include "engine/fake_executor.h"
+#include "engine/run_driver.h"
+#include "store/history.h"
+#include "store/task_recorder.h"
+
+namespace ferry {
+namespace {
+
+namespace fs = std::filesystem;
+using engine_testing::FakeExecutor;
+using Strings = std::vector<std::string>;
+
+// Every event, as "STATE name #attempt".
+class EventLog : public TaskEventObserver {
+ public:
+  void Notice(Severity s, const std::string& text) override { notices.emplace_back(s, text); }
+  void RunEnded(RunState state, const RunStats&) override { ended = state; }
+
+  // The lines for tasks of `state`.
+  Strings Of(TaskState state) const {
+    Strings out;
+    for (size_t i = 0; i < events.size(); ++i)
+      if (events[i].state == state) out.push_back(lines[i]);
+    return out;
+  }
+  const TaskEvent* Find(TaskState state, const std::string& name) const {
+    for (const auto& e : events)
+      if (e.state == state && e.name == name) return &e;
+    return nullptr;
+  }
+
+  std::vector<TaskEvent> events;
+  Strings lines;
+  std::vector<std::pair<Severity, std::string>> notices;
+  RunState ended = RunState::kRunning;
+
+ private:
+  void OnTask(const TaskEvent& e) override {
+    events.push_back(e);
+    lines.push_back(std::string(TaskStateName(e.state)) + " " + e.name + " #" + std::to_string(e.attempt));
+  }
+};
+
+class RunDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("ferry-run-driver-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // split (1..3) -> merge, with `settings` on split; `cpus` tasks at once.
+  void Load(const std::string& settings, int cpus = 1) {
+    Status st = pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'local'",
+                               root_.string());
+    ASSERT_TRUE(st.ok()) << st.message();
+    cpus_ = cpus;
+  }
+
+  Status Run(FakeExecutor* fake, RunObserver* observer, RunStats* stats, History* history = nullptr,
+             bool resume = false) {
+    ExecutorSlot slot;
+    slot.executor = fake;
+    slot.cpus = cpus_;
+    RunOptions opts;
+    opts.launch_dir = root_.string();
+    opts.resume = resume;
+    opts.abort_grace_ms = 0;
+    RunDriver driver(&graph_, pipeline_.expander.get(), {{"local", slot}}  // the fake stands in for a real executor name (rules/directive_rules.h), history, observer, opts);
+    Status st = driver.Validate();
+    if (!st.ok()) return st;
+    return driver.Run(stats);
+  }
+
+  // A first run with fake_, recorded in a history (as `ferry run` records).
+  void RunRecorded(std::unique_ptr<History>* history) {
+    ASSERT_TRUE(History::Open((root_ / ".ferry").string(), history).ok());
+    RunRecord run;
+    ASSERT_TRUE((*history)->BeginRun(&run).ok());
+    TaskRecorder recorder(history->get(), nullptr, run.id, nullptr);
+    ASSERT_TRUE(Run(&fake_, &recorder, &stats_, history->get()).ok());
+  }
+
+  fs::path root_;
+  engine_testing::Expanded pipeline_;
+  TaskGraph& graph_ = pipeline_.graph;
+  int cpus_ = 1;
+  FakeExecutor fake_;
+  EventLog log_;
+  RunStats stats_;
+};
+
+TEST_F(RunDriverTest, StartsReadyTasksInOrderAndDependentsAfterTheirInputs) {
+  Load("", 2);
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (3) #1", "merge #1"}));
+  EXPECT_EQ(fake_.max_running, 2u);  // two cpus, one each
+  EXPECT_EQ(stats_.completed, 4);
+  EXPECT_EQ(stats_.failed + stats_.retried + stats_.skipped + stats_.cached, 0);
+  EXPECT_EQ(log_.Of(TaskState::kCompleted).back(), "COMPLETED merge #1");
+  EXPECT_EQ(log_.ended, RunState::kOk);
+}
+
+TEST_F(RunDriverTest, EveryEventCarriesTheTaskItsAttemptAndItsTimes) {
+  Load("");
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  const TaskEvent* done = log_.Find(TaskState::kCompleted, "split (2)");
+  ASSERT_NE(done, nullptr);
+  const Task& t = graph_.tasks[done->index];
+  EXPECT_EQ(t.display, "split (2)");
+  EXPECT_EQ(done->task_id, t.id());
+  EXPECT_EQ(done->process, "split");
+  EXPECT_EQ(done->hash, t.hash);
+  EXPECT_EQ(done->hash_prefix, t.hash_prefix());
+  EXPECT_EQ(done->work_dir, t.work_dir);
+  EXPECT_EQ(done->executor, "fake");
+  EXPECT_EQ(done->native_id, "fake-" + std::to_string(t.id()));
+  EXPECT_EQ(done->exit_code, 0);
+  EXPECT_EQ(done->attempt, 1);
+  EXPECT_GT(done->submit_ms, 0);
+  EXPECT_EQ(done->start_ms, 1000);
+  EXPECT_EQ(done->end_ms, 2000);
+  const TaskEvent* sub = log_.Find(TaskState::kSubmitted, "split (2)");
+  ASSERT_NE(sub, nullptr);
+  EXPECT_EQ(sub->exit_code, -1);
+  EXPECT_EQ(sub->hash, t.hash);
+}
+
+TEST_F(RunDriverTest, RetryRunsTheNextAttemptUntilOneSucceeds) {
+  Load("    errorStrategy: retry\n    retry: 2\n");
+  fake_.Set("split (2)", {{1, 1, 0}});
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (2) #2", "split (2) #3", "split (3) #1",
+                                    "merge #1"}));
+  EXPECT_EQ(log_.Of(TaskState::kRetried), (Strings{"FAILED split (2) #1", "FAILED split (2) #2"}));
+  EXPECT_EQ(log_.Find(TaskState::kRetried, "split (2)")->exit_code, 1);
+  EXPECT_EQ(log_.Find(TaskState::kCompleted, "split (2)")->attempt, 3);
+  EXPECT_EQ(stats_.retried, 2);
+  EXPECT_EQ(stats_.completed, 4);
+  EXPECT_EQ(stats_.failed, 0);
+}
+
+TEST_F(RunDriverTest, RetriesUsedUpFailTheRunAndNothingDownstreamStarts) {
+  Load("    errorStrategy: retry\n    retry: 1\n");
+  fake_.Set("split (1)", {{4}});
+  Status st = Run(&fake_, &log_, &stats_);
+  EXPECT_EQ(st.kind(), Status::Kind::kFailed);
+  EXPECT_NE(st.message().find("task 'split (1)' failed: exit status 4"), std::string::npos) << st.message();
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (1) #2"}));
+  EXPECT_EQ(log_.Of(TaskState::kFailed), Strings{"FAILED split (1) #2"});
+  EXPECT_EQ(stats_.retried, 1);
+  EXPECT_EQ(stats_.failed, 1);
+  EXPECT_EQ(log_.ended, RunState::kFailed);
+}
+
+TEST_F(RunDriverTest, TerminateAbortsTheRunningTasks) {
+  Load("", 3);
+  fake_.Set("split (1)", {{3}, 1});
+  fake_.Set("split (2)", {{0}, 50});
+  fake_.Set("split (3)", {{0}, 50});
+  Status st = Run(&fake_, &log_, &stats_);
+  EXPECT_EQ(st.kind(), Status::Kind::kFailed);
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (3) #1"}));
+  EXPECT_EQ(fake_.aborted_names, (Strings{"split (2)", "split (3)"}));
+  EXPECT_EQ(log_.Of(TaskState::kAborted), (Strings{"ABORTED split (2) #1", "ABORTED split (3) #1"}));
+  EXPECT_EQ(stats_.failed, 1);
+  EXPECT_EQ(stats_.aborted, 2);
+  EXPECT_EQ(stats_.completed, 0);
+  EXPECT_LT(fake_.polls, 50);  // it did not wait for them
+  // The failure is reported in full, as an error.
+  ASSERT_FALSE(log_.notices.empty());
+  EXPECT_EQ(log_.notices[0].first, Severity::kError);
+  EXPECT_NE(log_.notices[0].second.find("task 'split (1)' failed: exit status 3"), std::string::npos);
+}
+
+TEST_F(RunDriverTest, AnAbortKeepsTasksThatHadAlreadySucceeded) {
+  Load("", 3);
+  fake_.Set("split (1)", {{3}, 1});
+  fake_.Set("split (2)", {{0}, 50, /*done_at_abort=*/true});
+  fake_.Set("split (3)", {{0}, 50});
+  EXPECT_FALSE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(log_.Of(TaskState::kCompleted), Strings{"COMPLETED split (2) #1"});
+  EXPECT_EQ(log_.Of(TaskState::kAborted), Strings{"ABORTED split (3) #1"});
+  EXPECT_EQ(stats_.completed, 1);
+  EXPECT_EQ(stats_.aborted, 1);
+}
+
+TEST_F(RunDriverTest, FinishLetsRunningTasksEndAndStartsNoNewOnes) {
+  Load("    errorStrategy: finish\n", 2);
+  fake_.Set("split (1)", {{5}, 1});
+  fake_.Set("split (2)", {{0}, 3});
+  Status st = Run(&fake_, &log_, &stats_);
+  EXPECT_EQ(st.kind(), Status::Kind::kFailed);
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1"}));  // split (3) never starts
+  EXPECT_TRUE(fake_.aborted_names.empty());
+  EXPECT_EQ(log_.Of(TaskState::kCompleted), Strings{"COMPLETED split (2) #1"});
+  EXPECT_EQ(stats_.failed, 1);
+  EXPECT_EQ(stats_.completed, 1);
+}
+
+TEST_F(RunDriverTest, IgnoreGoesOnAndSkipsTheDependentsOfTheFailure) {
+  Load("    errorStrategy: ignore\n");
+  fake_.Set("split (2)", {{1}});
+  Status st = Run(&fake_, &log_, &stats_);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (3) #1"}));
+  EXPECT_EQ(log_.Of(TaskState::kIgnored), Strings{"FAILED split (2) #1"});
+  EXPECT_EQ(log_.Find(TaskState::kIgnored, "split (2)")->reason, "exit status 1");
+  EXPECT_EQ(log_.Of(TaskState::kSkipped), Strings{"SKIPPED merge #1"});
+  EXPECT_EQ(stats_.ignored, 1);
+  EXPECT_EQ(stats_.skipped, 1);
+  EXPECT_EQ(stats_.completed, 2);
+  EXPECT_EQ(stats_.failed, 0);
+  EXPECT_EQ(log_.ended, RunState::kOk);
+  // One short warning, no error report.
+  ASSERT_EQ(log_.notices.size(), 1u);
+  EXPECT_EQ(log_.notices[0].first, Severity::kWarning);
+  EXPECT_NE(log_.notices[0].second.find(log_.Find(TaskState::kIgnored, "split (2)")->work_dir), std::string::npos);
+}
+
+TEST_F(RunDriverTest, ResumeReusesRecordedSuccessesAndRunsTheRest) {
+  Load("    errorStrategy: ignore\n");
+  fake_.Set("split (2)", {{1}});
+  std::unique_ptr<History> history;
+  ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
+  EXPECT_EQ(stats_.completed, 2);
+
+  // The second run: split (2) now succeeds; the others are reused, not run.
+  FakeExecutor again;
+  RunStats stats;
+  ASSERT_TRUE(Run(&again, &log_, &stats, history.get(), /*resume=*/true).ok());
+  EXPECT_EQ(again.started, (Strings{"split (2) #1", "merge #1"}));
+  EXPECT_EQ(log_.Of(TaskState::kCached), (Strings{"CACHED split (1) #1", "CACHED split (3) #1"}));
+  EXPECT_EQ(log_.Find(TaskState::kCached, "split (1)")->exit_code, 0);
+  EXPECT_EQ(stats.cached, 2);
+  EXPECT_EQ(stats.completed, 2);
+}
+
+TEST_F(RunDriverTest, WithoutResumeRecordedSuccessesRunAgain) {
+  Load("");
+  std::unique_ptr<History> history;
+  ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
+  FakeExecutor again;
+  RunStats stats;
+  ASSERT_TRUE(Run(&again, &log_, &stats, history.get(), /*resume=*/false).ok());
+  EXPECT_EQ(again.started.size(), 4u);
+  EXPECT_EQ(stats.cached, 0);
+}
+
+}  // namespace
+}  // namespace ferry
