@@ -79,7 +79,8 @@ class RunDriverTest : public ::testing::Test {
     opts.launch_dir = root_.string();
     opts.resume = resume;
     opts.abort_grace_ms = 0;
-    RunDriver driver(&graph_, pipeline_.expander.get(), {{"local", slot}}  // the fake stands in for a real executor name (rules/directive_rules.h), history, observer, opts);
+    // The fake stands in for the local executor: executor names are ferry's own (rules/directive_rules.h).
+    RunDriver driver(&graph_, pipeline_.expander.get(), {{"local", slot}}, history, observer, opts);
     Status st = driver.Validate();
     if (!st.ok()) return st;
     return driver.Run(stats);
@@ -126,7 +127,7 @@ TEST_F(RunDriverTest, EveryEventCarriesTheTaskItsAttemptAndItsTimes) {
   EXPECT_EQ(done->hash, t.hash);
   EXPECT_EQ(done->hash_prefix, t.hash_prefix());
   EXPECT_EQ(done->work_dir, t.work_dir);
-  EXPECT_EQ(done->executor, "fake");
+  EXPECT_EQ(done->executor, "local");
   EXPECT_EQ(done->native_id, "fake-" + std::to_string(t.id()));
   EXPECT_EQ(done->exit_code, 0);
   EXPECT_EQ(done->attempt, 1);
