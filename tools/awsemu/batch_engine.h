@@ -49,7 +49,7 @@ class BatchEngine {
   ~BatchEngine();
 
   // Each operation takes the request body and returns the response body, or
-  // throws BatchError.
+  // throws EmuError (BatchService turns it into the answer).
   json CreateComputeEnvironment(const json& in);
   json UpdateComputeEnvironment(const json& in);
   json DeleteComputeEnvironment(const json& in);
