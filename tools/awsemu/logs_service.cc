@@ -6,6 +6,7 @@
 
 #include "awsemu/batch_ids.h"
 #include "awsemu/emu_error.h"
+#include "awsemu/operation_table.h"
 
 namespace awsemu {
 namespace {
@@ -310,7 +311,7 @@ json FilterLogEvents(const LogsCall& c) {
 // One row per operation (the X-Amz-Target suffix); adding an operation is a
 // function above and a row here.
 using LogsHandler = json (*)(const LogsCall&);
-const std::pair<const char*, LogsHandler> kOperations[] = {
+const OperationRow<LogsHandler> kOperations[] = {
     {"CreateLogGroup", CreateLogGroup},
     {"DeleteLogGroup", DeleteLogGroup},
     {"DescribeLogGroups", DescribeLogGroups},
@@ -324,15 +325,9 @@ const std::pair<const char*, LogsHandler> kOperations[] = {
     {"FilterLogEvents", FilterLogEvents},
 };
 
-LogsHandler FindOperation(const std::string& name) {
-  for (const auto& [n, handler] : kOperations)
-    if (name == n) return handler;
-  return nullptr;
-}
-
 // Runs one operation; every failure comes back as the EmuError Logs sends.
 EmuError Run(const std::string& op, LogsCall call, json* out) {
-  LogsHandler handler = FindOperation(op);
+  LogsHandler handler = FindHandler(kOperations, op);
   if (!handler) return EmuError::Client("UnknownOperationException", "");
   try {
     *out = handler(call);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "aws/crypto.h"
+#include "awsemu/operation_table.h"
 #include "awsemu/s3_chunked.h"
 #include "awsemu/s3_xml.h"
 #include "util/text.h"
@@ -325,6 +326,16 @@ EmuError WithKey(const S3Request& req, EmuError e) {
   return WithBucket(req, std::move(e));
 }
 
+// A numeric query parameter, left as it is when absent.
+EmuError QueryNumber(const S3Request& req, const std::string& name, uint64_t* value) {
+  if (!req.HasQuery(name) || ParseUint(req.Query(name), value)) return EmuError::Ok();
+  return {400, "InvalidArgument", "Provided " + name + " not an integer or within integer range"};
+}
+
+EmuError LookUpBucket(const S3Call& c, BucketMeta* meta) {
+  return WithBucket(c.req, c.store.GetBucket(c.req.bucket, meta));
+}
+
 EmuError Xml(const S3Call& c, const pugi::xml_document& doc) {
   c.resp->status = 200;
   c.resp->content_type = "application/xml";
@@ -377,29 +388,37 @@ EmuError CreateBucket(const S3Call& c) {
   return EmuError::Ok();
 }
 
-EmuError BucketRead(const S3Call& c) {
+EmuError HeadBucket(const S3Call& c) {
   BucketMeta meta;
-  EmuError e = c.store.GetBucket(c.req.bucket, &meta);
-  if (!e.ok()) return WithBucket(c.req, e);
-  if (c.op == "HeadBucket") {
-    c.resp->status = 200;
-    c.resp->headers.emplace_back("x-amz-bucket-region", meta.region);
-    return EmuError::Ok();
-  }
-  if (c.op == "DeleteBucket") {
-    e = c.store.DeleteBucket(c.req.bucket);
-    if (!e.ok()) return WithBucket(c.req, e);
-    c.resp->status = 204;
-    return EmuError::Ok();
-  }
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  c.resp->status = 200;
+  c.resp->headers.emplace_back("x-amz-bucket-region", meta.region);
+  return EmuError::Ok();
+}
+
+EmuError DeleteBucket(const S3Call& c) {
+  EmuError e = WithBucket(c.req, c.store.DeleteBucket(c.req.bucket));
+  if (!e.ok()) return e;
+  c.resp->status = 204;
+  return EmuError::Ok();
+}
+
+EmuError GetBucketLocation(const S3Call& c) {
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
   pugi::xml_document doc;
-  if (c.op == "GetBucketLocation") {
-    pugi::xml_node r = S3Root(&doc, "LocationConstraint");
-    // us-east-1 is reported as an empty constraint.
-    if (meta.region != "us-east-1") r.text().set(meta.region.c_str());
-  } else {
-    S3Root(&doc, "VersioningConfiguration");
-  }
+  pugi::xml_node r = S3Root(&doc, "LocationConstraint");
+  // us-east-1 is reported as an empty constraint.
+  if (meta.region != "us-east-1") r.text().set(meta.region.c_str());
+  return Xml(c, doc);
+}
+
+// Versioning is never enabled: an empty configuration.
+EmuError GetBucketVersioning(const S3Call& c) {
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  pugi::xml_document doc;
+  S3Root(&doc, "VersioningConfiguration");
   return Xml(c, doc);
 }
 
@@ -409,12 +428,18 @@ EmuError ListObjects(const S3Call& c) {
   const std::string delimiter = c.req.Query("delimiter");
   const std::string encoding = c.req.Query("encoding-type");
   if (!encoding.empty() && encoding != "url") {
-    return EmuError{400, "InvalidArgument", "Invalid Encoding Method specified in Request", {{"ArgumentName", "encoding-type"}, {"ArgumentValue", encoding}}};
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Invalid Encoding Method specified in Request",
+                    {{"ArgumentName", "encoding-type"}, {"ArgumentValue", encoding}}};
   }
   const bool url = encoding == "url";
   uint64_t max_keys = 1000;
   if (c.req.HasQuery("max-keys") && !ParseUint(c.req.Query("max-keys"), &max_keys)) {
-    return EmuError{400, "InvalidArgument", "Provided max-keys not an integer or within integer range", {{"ArgumentName", "max-keys"}, {"ArgumentValue", c.req.Query("max-keys")}}};
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Provided max-keys not an integer or within integer range",
+                    {{"ArgumentName", "max-keys"}, {"ArgumentValue", c.req.Query("max-keys")}}};
   }
   max_keys = std::min<uint64_t>(max_keys, 1000);
   std::string after;
@@ -426,7 +451,10 @@ EmuError ListObjects(const S3Call& c) {
     std::string decoded;
     if (!aws::Base64Decode(token, &decoded) || decoded.size() < 2 ||
         (decoded[0] != 'k' && decoded[0] != 'p') || decoded[1] != ':') {
-      return EmuError{400, "InvalidArgument", "The continuation token provided is incorrect", {{"ArgumentName", "continuation-token"}}};
+      return EmuError{400,
+                      "InvalidArgument",
+                      "The continuation token provided is incorrect",
+                      {{"ArgumentName", "continuation-token"}}};
     }
     after = decoded.substr(2);
     after_is_prefix = decoded[0] == 'p';
@@ -497,8 +525,7 @@ EmuError DeleteObjects(const S3Call& c) {
   for (pugi::xml_node o : del.children("Object")) keys.push_back(o.child("Key").text().get());
   if (keys.empty() || keys.size() > 1000) return kMalformedXml;
   BucketMeta bm;
-  EmuError be = c.store.GetBucket(c.req.bucket, &bm);
-  if (!be.ok()) return WithBucket(c.req, be);
+  if (EmuError be = LookUpBucket(c, &bm); !be.ok()) return be;
   pugi::xml_document out;
   pugi::xml_node r = S3Root(&out, "DeleteResult");
   for (const auto& k : keys) {
@@ -524,9 +551,8 @@ EmuError ListMultipartUploads(const S3Call& c) {
   const std::string id_marker = c.req.Query("upload-id-marker");
   const bool url = c.req.Query("encoding-type") == "url";
   uint64_t max = 1000;
-  if (c.req.HasQuery("max-uploads") && !ParseUint(c.req.Query("max-uploads"), &max)) {
-    return EmuError{400, "InvalidArgument", "Provided max-uploads not an integer or within integer range"};
-  }
+  e = QueryNumber(c.req, "max-uploads", &max);
+  if (!e.ok()) return e;
   max = std::min<uint64_t>(max, 1000);
   pugi::xml_document doc;
   pugi::xml_node r = S3Root(&doc, "ListMultipartUploadsResult");
@@ -577,7 +603,10 @@ EmuError PutObjectOrPart(const S3Call& c) {
   if (c.op == "UploadPart") {
     uint64_t n = 0;
     if (!ParseUint(c.req.Query("partNumber"), &n) || n < 1 || n > 10000) {
-      return EmuError{400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", {{"ArgumentName", "partNumber"}, {"ArgumentValue", c.req.Query("partNumber")}}};
+      return EmuError{400,
+                      "InvalidArgument",
+                      "Part number must be an integer between 1 and 10000, inclusive",
+                      {{"ArgumentName", "partNumber"}, {"ArgumentValue", c.req.Query("partNumber")}}};
     }
     part = static_cast<int>(n);
     EmuError e = c.store.GetUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), &upload);
@@ -586,10 +615,7 @@ EmuError PutObjectOrPart(const S3Call& c) {
     }
   } else {
     BucketMeta bm;
-    EmuError e = c.store.GetBucket(c.req.bucket, &bm);
-    if (!e.ok()) {
-      return WithBucket(c.req, e);
-    }
+    if (EmuError e = LookUpBucket(c, &bm); !e.ok()) return e;
   }
   std::unique_ptr<ObjectWriter> w = c.store.NewWriter();
   if (!w) {
@@ -628,7 +654,10 @@ EmuError CopyObjectOrPart(const S3Call& c) {
   if (!source.empty() && source[0] == '/') source = source.substr(1);
   auto slash = source.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {
-    return EmuError{400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", {{"ArgumentName", "x-amz-copy-source"}, {"ArgumentValue", c.req.Header("x-amz-copy-source")}}};
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+                    {{"ArgumentName", "x-amz-copy-source"}, {"ArgumentValue", c.req.Header("x-amz-copy-source")}}};
   }
   const std::string src_bucket = source.substr(0, slash);
   const std::string src_key = source.substr(slash + 1);
@@ -645,7 +674,11 @@ EmuError CopyObjectOrPart(const S3Call& c) {
     std::string range = c.req.Header("x-amz-copy-source-range");
     if (!range.empty()) {
       if (ParseRange(range, src.size, &first, &last) != 1) {
-        return EmuError{400, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", {{"ArgumentName", "x-amz-copy-source-range"}, {"ArgumentValue", range}}};
+        return EmuError{400,
+                        "InvalidArgument",
+                        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last "
+                        "are the zero-based offsets of the first and last bytes to copy",
+                        {{"ArgumentName", "x-amz-copy-source-range"}, {"ArgumentValue", range}}};
       }
       length = last - first + 1;
     }
@@ -669,8 +702,8 @@ EmuError CopyObjectOrPart(const S3Call& c) {
     if (!e.ok()) return WithKey(c.req, e);
   } else {
     BucketMeta bm;
-    e = c.store.GetBucket(c.req.bucket, &bm);
-    if (!e.ok()) return WithBucket(c.req, e);
+    e = LookUpBucket(c, &bm);
+    if (!e.ok()) return e;
   }
   std::unique_ptr<ObjectWriter> w = c.store.NewWriter();
   if (!w) return EmuError{500, "InternalError", "cannot create a temporary file in the data directory"};
@@ -730,7 +763,10 @@ EmuError GetOrHeadObject(const S3Call& c) {
   const std::string if_match = c.req.Header("if-match");
   const std::string if_none = c.req.Header("if-none-match");
   if (!if_match.empty() && if_match != "*" && if_match != Quote(meta.etag) && if_match != meta.etag) {
-    return EmuError{412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", {{"Condition", "If-Match"}}};
+    return EmuError{412,
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                    {{"Condition", "If-Match"}}};
   }
   if (!if_none.empty() && (if_none == "*" || if_none == Quote(meta.etag) || if_none == meta.etag)) {
     c.resp->status = 304;
@@ -748,7 +784,10 @@ EmuError GetOrHeadObject(const S3Call& c) {
   }
   if (ParseHttpTime(c.req.Header("if-unmodified-since"), &t) && meta.last_modified >= t + std::chrono::seconds(1) &&
       if_match.empty()) {
-    return EmuError{412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", {{"Condition", "If-Unmodified-Since"}}};
+    return EmuError{412,
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                    {{"Condition", "If-Unmodified-Since"}}};
   }
   ObjectHeaders(meta, c.resp);
   // Presigned GETs may override response headers.
@@ -770,7 +809,10 @@ EmuError GetOrHeadObject(const S3Call& c) {
   uint64_t first = 0, last = 0;
   int range = ParseRange(c.req.Header("range"), meta.size, &first, &last);
   if (range < 0) {
-    return EmuError{416, "InvalidRange", "The requested range is not satisfiable", {{"RangeRequested", c.req.Header("range")}, {"ActualObjectSize", std::to_string(meta.size)}}};
+    return EmuError{416,
+                    "InvalidRange",
+                    "The requested range is not satisfiable",
+                    {{"RangeRequested", c.req.Header("range")}, {"ActualObjectSize", std::to_string(meta.size)}}};
   }
   c.resp->status = 200;
   file->offset = 0;
@@ -847,12 +889,9 @@ EmuError ListParts(const S3Call& c) {
   EmuError e = c.store.GetUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), &u);
   if (!e.ok()) return WithKey(c.req, e);
   uint64_t max = 1000, marker = 0;
-  if (c.req.HasQuery("max-parts") && !ParseUint(c.req.Query("max-parts"), &max)) {
-    return EmuError{400, "InvalidArgument", "Provided max-parts not an integer or within integer range"};
-  }
-  if (c.req.HasQuery("part-number-marker") && !ParseUint(c.req.Query("part-number-marker"), &marker)) {
-    return EmuError{400, "InvalidArgument", "Provided part-number-marker not an integer or within integer range"};
-  }
+  e = QueryNumber(c.req, "max-parts", &max);
+  if (e.ok()) e = QueryNumber(c.req, "part-number-marker", &marker);
+  if (!e.ok()) return e;
   max = std::min<uint64_t>(max, 1000);
   pugi::xml_document doc;
   pugi::xml_node r = S3Root(&doc, "ListPartsResult");
@@ -924,13 +963,13 @@ EmuError CompleteMultipartUpload(const S3Call& c) {
 // is a function above, a row here and, since S3 is addressed by method,
 // path and query, a line in OperationName.
 using S3Handler = EmuError (*)(const S3Call&);
-const std::pair<const char*, S3Handler> kOperations[] = {
+const OperationRow<S3Handler> kOperations[] = {
     {"ListBuckets", ListBuckets},
     {"CreateBucket", CreateBucket},
-    {"HeadBucket", BucketRead},
-    {"DeleteBucket", BucketRead},
-    {"GetBucketLocation", BucketRead},
-    {"GetBucketVersioning", BucketRead},
+    {"HeadBucket", HeadBucket},
+    {"DeleteBucket", DeleteBucket},
+    {"GetBucketLocation", GetBucketLocation},
+    {"GetBucketVersioning", GetBucketVersioning},
     {"ListObjectsV2", ListObjects},
     {"ListObjects", ListObjects},
     {"DeleteObjects", DeleteObjects},
@@ -951,12 +990,6 @@ const std::pair<const char*, S3Handler> kOperations[] = {
     {"CompleteMultipartUpload", CompleteMultipartUpload},
 };
 
-S3Handler FindOperation(const std::string& name) {
-  for (const auto& [n, handler] : kOperations)
-    if (name == n) return handler;
-  return nullptr;
-}
-
 const EmuError kNotImplemented{501, "NotImplemented",
                                "A header you provided implies functionality that is not implemented"};
 
@@ -964,7 +997,7 @@ const EmuError kNotImplemented{501, "NotImplemented",
 
 void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response* resp) {
   const std::string op = OperationName(req);
-  S3Handler handler = FindOperation(op);
+  S3Handler handler = FindHandler(kOperations, op);
   EmuError e = !handler               ? kNotImplemented
                : req.key.size() > 1024 ? EmuError{400, "KeyTooLongError", "Your key is too long"}
                                        : handler(S3Call{store_, region_, op, req, body, resp});
