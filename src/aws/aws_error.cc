@@ -112,19 +112,31 @@ std::string AwsError::ToString() const {
   return out;
 }
 
+namespace {
+
+bool IsAccessDeniedCode(const std::string& code) {
+  return code == "AccessDenied" || code == "AccessDeniedException";
+}
+
+}  // namespace
+
+bool IsAccessDenied(const Status& s) { return !s.ok() && IsAccessDeniedCode(s.aws_code()); }
+
+bool IsNoSuchBucket(const Status& s) { return !s.ok() && s.aws_code() == "NoSuchBucket"; }
+
 Status AwsError::ToStatus() const {
   if (http_status == 404 || code == "NoSuchKey" || code == "NoSuchBucket" ||
       code == "ResourceNotFoundException")
-    return Status::NotFound(ToString());
+    return Status::NotFound(ToString()).WithAwsCode(code);
   std::string msg = ToString();
   if (code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
       code == "UnrecognizedClientException" || code == "InvalidClientTokenId")
     msg += "\n  check the credentials ferry uses: run `ferry aws whoami`";
   else if (code == "ExpiredToken" || code == "ExpiredTokenException")
     msg += "\n  the session token has expired: refresh your credentials (e.g. `aws sso login`)";
-  else if (code == "AccessDenied" || code == "AccessDeniedException")
+  else if (IsAccessDeniedCode(code))
     msg += "\n  the identity shown by `ferry aws whoami` lacks permission for this call";
-  return Status::Failed(msg);
+  return Status::Failed(msg).WithAwsCode(code);
 }
 
 }  // namespace ferry::aws

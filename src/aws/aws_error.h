@@ -2,7 +2,7 @@
 // AWS error code, message and request id, parsed from whichever body the
 // service speaks (S3/STS XML, Batch/Logs JSON) or from headers when there is
 // no body (HEAD). ToStatus() turns it into ferry's Status with a message a
-// user can act on.
+// user can act on and the AWS error code, which is what callers match on.
 #pragma once
 
 #include <string>
@@ -24,8 +24,17 @@ struct AwsError {
   int attempts = 1;
 
   std::string ToString() const;
-  Status ToStatus() const;  // 404-style codes map to NotFound, the rest to Failed
+  // 404-style codes map to NotFound, the rest to Failed; the status carries
+  // `code` (Status::aws_code()).
+  Status ToStatus() const;
 };
+
+// Whether a status is AWS refusing the call for lack of permission
+// (AccessDenied from S3/STS, AccessDeniedException from JSON services).
+// Decided by the error code the service sent, never by message text.
+bool IsAccessDenied(const Status& s);
+// Whether a status is S3 saying the bucket does not exist.
+bool IsNoSuchBucket(const Status& s);
 
 // Fills code/message/request id from an error response (XML, JSON or bare).
 AwsError ParseAwsError(const std::string& service, const std::string& operation,

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "aws/aws_error.h"
 #include "aws/crypto.h"
 #include "aws/s3_transfer.h"
 #include "aws/s3_types.h"
@@ -53,14 +54,15 @@ std::string TrimSlash(std::string s) {
 }
 
 // Transient failures (network, 5xx, throttling beyond the client's own
-// attempts) get a few more tries here; NotFound and bad input do not.
+// attempts) get a few more tries here; NotFound, bad input and AccessDenied
+// (by its AWS error code) do not.
 constexpr int kRetries = 5;
 Status WithRetries(const std::atomic<bool>& stop, const std::function<Status()>& fn) {
   Status s;
   for (int attempt = 1; attempt <= kRetries; attempt++) {
     s = fn();
     if (s.ok() || s.kind() != Status::Kind::kFailed || stop) return s;
-    if (s.message().find("AccessDenied") != std::string::npos) return s;
+    if (aws::IsAccessDenied(s)) return s;
     std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
   }
   return s;
@@ -777,14 +779,13 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
   std::string probe = (m.root.empty() ? "" : m.root + "/") + ".ferry-probe-" + std::to_string(NowMs());
   Status s = WithRetries(m.stop, [&] { return m.s3->PutSmall(m.bucket, probe, "ferry write check\n"); });
   if (!s.ok()) {
-    const std::string& msg = s.message();
-    if (msg.find("AccessDenied") != std::string::npos || msg.find("403") != std::string::npos)
+    if (aws::IsAccessDenied(s))
       return Status::Invalid("cannot write to the work directory " + m.opt.bucket_dir +
                              ": s3:PutObject was denied on bucket '" + m.bucket +
                              "'. Check that your credentials allow s3:PutObject, s3:GetObject, s3:DeleteObject and "
                              "s3:ListBucket on it (IAM policy and bucket policy), and that the bucket is in your account"
                              " or shared with it");
-    if (msg.find("NoSuchBucket") != std::string::npos)
+    if (aws::IsNoSuchBucket(s))
       return Status::Invalid("the work directory's bucket '" + m.bucket + "' does not exist (create it, or fix -w)");
     return s.WithPrefix("checking that the work directory " + m.opt.bucket_dir + " is writable");
   }

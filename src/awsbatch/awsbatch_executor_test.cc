@@ -16,6 +16,7 @@
 #include <fstream>
 #include <thread>
 
+#include "aws/test_server_util.h"
 #include "util/interrupt.h"
 
 namespace ferry {
@@ -106,16 +107,7 @@ class ExecutorOnEmu : public ::testing::Test {
     ASSERT_TRUE(emu_.ok()) << "ferry-awsemu did not start (set FERRY_AWSEMU or build it beside this test)";
     cli_ = FindAwsCli();
     ASSERT_FALSE(cli_.empty()) << "the AWS CLI is needed inside emulated jobs";
-    auto env = std::make_shared<aws::MapEnv>();
-    env->Set("AWS_ENDPOINT_URL", emu_.endpoint());
-    aws::AwsClient::Options o;
-    o.credentials = std::make_shared<aws::StaticCredentials>(
-        aws::Credentials{"AKIDEXECTEST", "execsecret", "", std::nullopt});
-    o.region = "eu-west-1";
-    o.env = env;
-    o.retry.base_delay = std::chrono::milliseconds(20);
-    o.retry.max_attempts = 5;
-    client_ = std::make_shared<aws::AwsClient>(std::move(o));
+    client_ = ClientFor(emu_.endpoint(), 5);
     limiter_ = std::make_shared<aws::RateLimiter>(50);
     batch_ = std::make_shared<aws::BatchClient>(client_, limiter_);
     std::unique_ptr<aws::S3Client> s3;
@@ -141,6 +133,21 @@ class ExecutorOnEmu : public ::testing::Test {
     options_.poll_interval_ms = 300;
     options_.delay_between_attempts_ms = 500;
     options_.max_transfer_attempts = 3;
+  }
+
+  // An AWS client with the emulator's keys for `endpoint`, trying each call
+  // up to `max_attempts` times.
+  static std::shared_ptr<aws::AwsClient> ClientFor(const std::string& endpoint, int max_attempts) {
+    auto env = std::make_shared<aws::MapEnv>();
+    env->Set("AWS_ENDPOINT_URL", endpoint);
+    aws::AwsClient::Options o;
+    o.credentials = std::make_shared<aws::StaticCredentials>(
+        aws::Credentials{"AKIDEXECTEST", "execsecret", "", std::nullopt});
+    o.region = "eu-west-1";
+    o.env = env;
+    o.retry.base_delay = std::chrono::milliseconds(20);
+    o.retry.max_attempts = max_attempts;
+    return std::make_shared<aws::AwsClient>(std::move(o));
   }
 
   std::unique_ptr<AwsBatchExecutor> Make() {
@@ -293,6 +300,54 @@ TEST_F(ExecutorOnEmu, PreflightNamesWhatIsMissing) {
   s = Make()->Preflight({Task(1, "true\n")});
   EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
   EXPECT_NE(s.message().find("no-such-bucket"), std::string::npos) << s.message();
+}
+
+// The work-directory check reacts to S3's error code, not to words in the
+// message: an S3 stand-in answers the probe PUT with the chosen error.
+TEST_F(ExecutorOnEmu, WorkDirErrorsAreDecidedByAwsCodeNotMessageText) {
+  struct Answer {
+    int status;
+    std::string code, message;
+  };
+  Answer answer;
+  std::atomic<int> puts{0};
+  aws::testing::LoopbackServer fake;
+  fake.server().Put(".*", [&](const httplib::Request&, httplib::Response& res) {
+    puts++;
+    res.status = answer.status;
+    res.set_content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + answer.code + "</Code><Message>" +
+                        answer.message + "</Message><RequestId>r1</RequestId></Error>",
+                    "application/xml");
+  });
+  fake.Start();
+  std::unique_ptr<aws::S3Client> fake_s3;
+  ASSERT_TRUE(aws::S3Client::Create(ClientFor(fake.url(), 1), &fake_s3).ok());
+  std::shared_ptr<aws::S3Client> s3 = std::move(fake_s3);
+  auto preflight = [&](Answer a) {
+    answer = std::move(a);
+    puts = 0;
+    return AwsBatchExecutor(options_, batch_, s3, logs_).Preflight({Task(1, "true\n")});
+  };
+
+  // Another code whose message merely mentions AccessDenied and NoSuchBucket:
+  // neither diagnosis, and it is retried like any other failure.
+  Status s = preflight({400, "InvalidRequest", "not AccessDenied, not NoSuchBucket"});
+  EXPECT_EQ(s.kind(), Status::Kind::kFailed) << s.message();
+  EXPECT_NE(s.message().find("checking that the work directory s3://work/runs is writable"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(s.message().find("was denied"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("does not exist"), std::string::npos) << s.message();
+  EXPECT_GT(puts.load(), 1);
+
+  s = preflight({403, "AccessDenied", "Access Denied"});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput) << s.message();
+  EXPECT_NE(s.message().find("s3:PutObject was denied on bucket 'work'"), std::string::npos) << s.message();
+  EXPECT_EQ(puts.load(), 1) << "AccessDenied is not retried";
+
+  s = preflight({404, "NoSuchBucket", "The specified bucket does not exist"});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput) << s.message();
+  EXPECT_NE(s.message().find("the work directory's bucket 'work' does not exist"), std::string::npos)
+      << s.message();
 }
 
 TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {

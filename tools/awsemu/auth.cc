@@ -75,7 +75,7 @@ std::optional<Principal> CredentialStore::Lookup(const std::string& access_key) 
   return it->second;
 }
 
-AuthError ErrorFor(const std::string& service, AuthFailure failure, const std::string& detail) {
+EmuError ErrorFor(const std::string& service, AuthFailure failure, const std::string& detail) {
   const bool s3 = service == "s3";
   const bool sts = service == "sts";
   // Logs (JSON 1.1) answers auth errors with 400; Batch (REST-JSON) and the

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "aws/sigv4.h"
+#include "awsemu/emu_error.h"
 
 namespace awsemu {
 
@@ -58,15 +59,9 @@ enum class AuthFailure {
   kMissingContentSha256,  // S3 header auth without x-amz-content-sha256
 };
 
-struct AuthError {
-  int status = 403;
-  std::string code;
-  std::string message;
-};
-
 // The error `service` ("s3", "sts", "batch", "logs") answers for `failure`.
 // `detail` adds specifics for the message (never secrets).
-AuthError ErrorFor(const std::string& service, AuthFailure failure, const std::string& detail);
+EmuError ErrorFor(const std::string& service, AuthFailure failure, const std::string& detail);
 
 struct AuthResult {
   bool ok = false;

@@ -14,7 +14,8 @@
 
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_ids.h"
-#include "awsemu/batch_params.h"
+#include "awsemu/batch_job_spec.h"
+#include "awsemu/batch_views.h"
 #include "awsemu/job_sandbox.h"
 #include "awsemu/logs_service.h"
 
@@ -32,70 +33,10 @@ const char* kTimedOut = "Job attempt duration exceeded timeout";
 const char* kDependencyFailed = "Dependent Job failed";
 constexpr int64_t kMaxLogBytesPerAttempt = 64LL << 20;
 const char* kJobPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-const char* kStatuses[] = {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"};
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-void CheckJobName(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 128 && std::isalnum(static_cast<unsigned char>(name[0])) &&
-            std::all_of(name.begin(), name.end(),
-                        [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
-  if (!ok)
-    ThrowClient("Error executing request, Exception : Job name should be up to 128 characters long; the first "
-                "character must be alphanumeric and the rest letters, numbers, hyphens or underscores.");
-}
-
-// Reads resource values from a list of {type, value} and the legacy
-// vcpus/memory fields of containerProperties or containerOverrides.
-void ApplyResources(const json& c, Resources* r) {
-  if (!c.is_object()) return;
-  if (auto v = c.find("vcpus"); v != c.end() && v->is_number()) r->vcpus = v->get<double>();
-  if (auto m = c.find("memory"); m != c.end() && m->is_number_integer()) r->memory_mib = m->get<int64_t>();
-  if (auto rr = c.find("resourceRequirements"); rr != c.end() && rr->is_array()) {
-    for (const auto& e : *rr) {
-      std::string type = OptStr(e, "type"), value = OptStr(e, "value");
-      char* end = nullptr;
-      double num = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || num < 0)
-        ThrowClient("resourceRequirements: value '" + value + "' for " + type + " is not a number");
-      if (type == "VCPU") r->vcpus = num;
-      else if (type == "MEMORY") r->memory_mib = static_cast<int64_t>(num);
-      else if (type == "GPU") r->gpus = static_cast<int>(num);
-      else ThrowClient("resourceRequirements: type must be GPU, VCPU or MEMORY, not '" + type + "'");
-    }
-  }
-}
-
-std::string FormatVcpus(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-RetryPolicy ParseRetry(const json& rs) {
-  RetryPolicy p;
-  if (!rs.is_object()) return p;
-  p.attempts = static_cast<int>(rs.value("attempts", 1));
-  if (p.attempts < 1 || p.attempts > 10)
-    ThrowClient("Error executing request, Exception : Retry attempts should be between 1 and 10.");
-  if (rs.contains("evaluateOnExit") && rs["evaluateOnExit"].is_array()) {
-    for (const auto& e : rs["evaluateOnExit"]) {
-      EvaluateOnExit rule;
-      rule.on_status_reason = OptStr(e, "onStatusReason");
-      rule.on_reason = OptStr(e, "onReason");
-      rule.on_exit_code = OptStr(e, "onExitCode");
-      std::string action = OptStr(e, "action");
-      for (char& c : action) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (action != "RETRY" && action != "EXIT")
-        ThrowClient("Error executing request, Exception : evaluateOnExit action should be RETRY or EXIT.");
-      rule.retry = action == "RETRY";
-      p.evaluate_on_exit.push_back(rule);
-    }
-  }
-  return p;
 }
 
 // What a job's environment starts from, as an image would provide it: a
@@ -191,178 +132,26 @@ Job* BatchEngine::FindJob(const std::string& id) {
 // ---------------------------------------------------------------- SubmitJob
 
 json BatchEngine::SubmitJob(const json& in) {
-  std::string name = ReqStr(in, "jobName");
-  CheckJobName(name);
-  std::string queue_ref = ReqStr(in, "jobQueue");
-  std::string def_ref = ReqStr(in, "jobDefinition");
-  json overrides = in.value("containerOverrides", json::object());
-  if (!overrides.is_object()) ThrowClient("containerOverrides must be an object");
-  if (in.contains("nodeOverrides") && !in["nodeOverrides"].is_null())
-    ThrowClient("nodeOverrides apply only to multi-node parallel jobs, which the emulator does not run");
-
   std::unique_lock<std::mutex> lock(mu_);
-  JobQueue* queue = FindQueue(queue_ref);
-  if (!queue) ThrowClient("JobQueue " + queue_ref + " not found.");
-  if (queue->state != "ENABLED")
-    ThrowClient("Job queue " + queue->name + " is DISABLED and does not accept new jobs.");
-  const JobDefinition* def = ResolveJobDefinition(def_ref);
-  if (!def || def->status != "ACTIVE")
-    ThrowClient("JobDefinition " + def_ref + " does not exist or is not in ACTIVE status");
-  if (def->body.value("type", "container") != "container")
-    ThrowClient("Job definition " + def->name + " is of type multinode, which the emulator does not run");
-
-  auto spec = std::make_shared<JobSpec>();
-  const json cp = def->body.value("containerProperties", json::object());
-  spec->name = name;
-  spec->queue = queue->name;
-  spec->queue_arn = queue->arn;
-  spec->job_definition_arn = def->arn;
-  spec->job_definition_name = def->name;
-
-  // Parameters: submit-time values over the definition's defaults.
-  json params = def->body.value("parameters", json::object());
-  for (const auto& [k, v] : OptStrMap(in, "parameters")) params[k] = v;
-  spec->parameters = params;
-  std::map<std::string, std::string> param_map;
-  for (const auto& [k, v] : params.items())
-    if (v.is_string()) param_map[k] = v.get<std::string>();
-
-  std::vector<std::string> command =
-      overrides.contains("command") ? OptStrList(overrides, "command") : OptStrList(cp, "command");
-  spec->command = SubstituteParameters(command, param_map);
-
-  // Environment: the definition's, then the overrides' (same name wins).
-  json env_list = json::array();
-  auto add_env = [&](const json& list) {
-    if (!list.is_array()) return;
-    for (const auto& kv : list) {
-      std::string k = OptStr(kv, "name"), v = OptStr(kv, "value");
-      if (k.rfind("AWS_BATCH", 0) == 0)
-        ThrowClient("Error executing request, Exception : Environment variable names starting with AWS_BATCH are "
-                    "reserved.");
-      auto existing = std::find_if(env_list.begin(), env_list.end(), [&](const json& e) { return e["name"] == k; });
-      if (existing != env_list.end()) (*existing)["value"] = v;
-      else env_list.push_back({{"name", k}, {"value", v}});
-    }
+  SubmitLookups lookups;
+  lookups.queue = [this](const std::string& ref) -> const JobQueue* { return FindQueue(ref); };
+  lookups.job_definition = [this](const std::string& ref) { return ResolveJobDefinition(ref); };
+  lookups.job_array_size = [this](const std::string& id) -> std::optional<int> {
+    Job* j = FindJob(id);
+    if (!j) return std::nullopt;
+    return j->spec->array_size;
   };
-  add_env(cp.value("environment", json::array()));
-  add_env(overrides.value("environment", json::array()));
-  for (const auto& e : env_list) spec->environment.emplace_back(e["name"].get<std::string>(), e["value"].get<std::string>());
-
-  // Resources: the definition's, then the overrides'. Absent values get
-  // 1 vCPU and 2048 MiB (AWS would refuse such a job at submission).
-  Resources needs{1, 2048, 0};
-  ApplyResources(cp, &needs);
-  ApplyResources(overrides, &needs);
-  if (needs.vcpus <= 0) ThrowClient("vCPUs must be greater than 0");
-  if (needs.memory_mib < 4) ThrowClient("Container memory should be at least 4 MiB");
-  spec->needs = needs;
-
-  json retry = in.contains("retryStrategy") ? in["retryStrategy"] : def->body.value("retryStrategy", json());
-  spec->retry = ParseRetry(retry);
-  spec->retry_json = retry;
-  // AWS's minimum timeout is 60 s; any positive value is accepted here so
-  // that tests of timeouts stay fast.
-  json timeout = in.contains("timeout") ? in["timeout"] : def->body.value("timeout", json());
-  if (timeout.is_object()) {
-    auto secs = OptInt(timeout, "attemptDurationSeconds");
-    if (secs && *secs < 1) ThrowClient("timeout.attemptDurationSeconds must be a positive number of seconds");
-    spec->timeout_seconds = static_cast<int>(secs.value_or(0));
-  }
-  spec->propagate_tags = in.value("propagateTags", def->body.value("propagateTags", false));
-  json tags = json::object();
-  if (spec->propagate_tags && def->body.contains("tags")) tags = def->body["tags"];
-  for (const auto& [k, v] : OptStrMap(in, "tags")) tags[k] = v;
-  if (!tags.empty()) spec->tags = tags;
-  if (def->body.contains("platformCapabilities")) spec->platform_capabilities = def->body["platformCapabilities"];
-
-  // Logs: awslogs (the default driver) writes to /aws/batch/job unless the
-  // definition names a group; streams are "<prefix>/default/<task id>".
-  spec->stream_prefix = def->name;
-  if (cp.contains("logConfiguration") && cp["logConfiguration"].is_object()) {
-    const json& lc = cp["logConfiguration"];
-    if (lc.value("logDriver", "awslogs") == "awslogs" && lc.contains("options") && lc["options"].is_object()) {
-      spec->log_group = lc["options"].value("awslogs-group", spec->log_group);
-      spec->stream_prefix = lc["options"].value("awslogs-stream-prefix", spec->stream_prefix);
-    }
-  }
-
-  // Volumes and mount points.
-  std::map<std::string, std::string> volumes;  // name -> host path ("" = scratch)
-  if (cp.contains("volumes") && cp["volumes"].is_array())
-    for (const auto& v : cp["volumes"]) {
-      std::string host;
-      if (v.contains("host") && v["host"].is_object()) host = OptStr(v["host"], "sourcePath");
-      volumes[OptStr(v, "name")] = host;
-    }
-  if (cp.contains("mountPoints") && cp["mountPoints"].is_array())
-    for (const auto& m : cp["mountPoints"]) {
-      std::string src = OptStr(m, "sourceVolume");
-      auto vit = volumes.find(src);
-      if (vit == volumes.end())
-        ThrowClient("mountPoints: sourceVolume " + src + " is not one of the job definition's volumes");
-      MountSpec ms{vit->second, OptStr(m, "containerPath"), m.value("readOnly", false)};
-      if (ms.host_path.empty()) ms.host_path = "@scratch/" + src;  // resolved per attempt
-      spec->mounts.push_back(ms);
-    }
-
-  // The container as DescribeJobs shows it.
-  json container = cp;
-  container.erase("vcpus");
-  container.erase("memory");
-  container["command"] = spec->command;
-  container["environment"] = env_list;
-  json rr = json::array({{{"value", FormatVcpus(needs.vcpus)}, {"type", "VCPU"}},
-                         {{"value", std::to_string(needs.memory_mib)}, {"type", "MEMORY"}}});
-  if (needs.gpus > 0) rr.push_back({{"value", std::to_string(needs.gpus)}, {"type", "GPU"}});
-  container["resourceRequirements"] = rr;
-  if (overrides.contains("instanceType")) container["instanceType"] = overrides["instanceType"];
-  if (!container.contains("volumes")) container["volumes"] = json::array();
-  if (!container.contains("mountPoints")) container["mountPoints"] = json::array();
-  if (!container.contains("ulimits")) container["ulimits"] = json::array();
-  container["networkInterfaces"] = json::array();
-  container["secrets"] = container.value("secrets", json::array());
-  spec->container = container;
-
-  // Array jobs.
-  int size = 0;
-  if (in.contains("arrayProperties") && in["arrayProperties"].is_object()) {
-    auto s = OptInt(in["arrayProperties"], "size");
-    if (s) {
-      if (*s < 2 || *s > 10000) ThrowClient("Array job size must be between 2 and 10000");
-      size = static_cast<int>(*s);
-    }
-  }
-  spec->array_size = size;
-
-  // Dependencies.
+  SubmitPlan plan;
+  EmuError err = PlanSubmitJob(in, lookups, &plan);
+  if (!err.ok()) throw err;
+  auto spec = std::make_shared<const JobSpec>(std::move(plan.spec));
+  const int size = spec->array_size;
   struct Dep {
-    Job* job;
+    Job* job;  // null for SEQUENTIAL
     std::string type;
   };
   std::vector<Dep> deps;
-  if (in.contains("dependsOn") && in["dependsOn"].is_array()) {
-    if (in["dependsOn"].size() > 20) ThrowClient("A job can depend on at most 20 jobs");
-    for (const auto& d : in["dependsOn"]) {
-      std::string id = OptStr(d, "jobId"), type = OptStr(d, "type");
-      if (type == "SEQUENTIAL") {
-        if (size == 0) ThrowClient("SEQUENTIAL dependencies are only valid for array jobs");
-        deps.push_back({nullptr, type});
-        continue;
-      }
-      Job* dj = FindJob(id);
-      if (!dj) ThrowClient("Dependent job ID " + id + " does not exist");
-      if (type == "N_TO_N") {
-        if (size == 0 || dj->spec->array_size != size)
-          ThrowClient("N_TO_N dependencies need two array jobs of the same size");
-      } else if (!type.empty()) {
-        ThrowClient("dependsOn type must be N_TO_N or SEQUENTIAL");
-      }
-      deps.push_back({dj, type});
-    }
-    spec->depends_on = in["dependsOn"];
-  }
-
+  for (const JobDependency& d : plan.deps) deps.push_back({d.job_id.empty() ? nullptr : FindJob(d.job_id), d.type});
   const int64_t wall = NowMillis();
   const int64_t now = SteadyMs();
   auto make_job = [&](const std::string& id) {
@@ -405,7 +194,7 @@ json BatchEngine::SubmitJob(const json& in) {
     }
   }
   runner_.Wake();
-  return {{"jobArn", BatchArn(ctx_.region, "job", job->id)}, {"jobName", name}, {"jobId", job->id}};
+  return {{"jobArn", BatchArn(ctx_.region, "job", job->id)}, {"jobName", spec->name}, {"jobId", job->id}};
 }
 
 // ---------------------------------------------------------------- state machine
@@ -787,91 +576,6 @@ void BatchEngine::Loop() {
 
 // ---------------------------------------------------------------- queries
 
-json BatchEngine::JobJson(const Job& job) const {
-  const JobSpec& spec = *job.spec;
-  json container = spec.container;
-  const Attempt* last = job.attempts.empty() ? nullptr : &job.attempts.back();
-  auto task_arn = [&](const Attempt& a) {
-    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":task/AWSBatch-" + a.compute_env + "/" + a.task_id;
-  };
-  auto instance_arn = [&](const Attempt& a) {
-    return "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":container-instance/" + a.instance_id;
-  };
-  if (last) {
-    container["logStreamName"] = last->log_stream;
-    container["taskArn"] = task_arn(*last);
-    container["containerInstanceArn"] = instance_arn(*last);
-    if (last->stopped_at) {
-      if (last->exit_code) container["exitCode"] = *last->exit_code;
-      if (!last->reason.empty()) container["reason"] = last->reason;
-    }
-  }
-  json attempts = json::array();
-  for (const Attempt& a : job.attempts) {
-    if (!a.stopped_at) continue;  // only finished attempts are listed
-    json c = {{"containerInstanceArn", instance_arn(a)},
-              {"taskArn", task_arn(a)},
-              {"logStreamName", a.log_stream},
-              {"networkInterfaces", json::array()}};
-    if (a.exit_code) c["exitCode"] = *a.exit_code;
-    if (!a.reason.empty()) c["reason"] = a.reason;
-    attempts.push_back({{"container", c},
-                        {"startedAt", a.started_at},
-                        {"stoppedAt", a.stopped_at},
-                        {"statusReason", a.status_reason}});
-  }
-  json j = {{"jobArn", BatchArn(ctx_.region, "job", job.id)},
-            {"jobName", spec.name},
-            {"jobId", job.id},
-            {"jobQueue", spec.queue_arn},
-            {"status", job.status},
-            {"attempts", attempts},
-            {"createdAt", job.created_at},
-            {"dependsOn", spec.depends_on},
-            {"jobDefinition", spec.job_definition_arn},
-            {"parameters", spec.parameters},
-            {"container", container},
-            {"propagateTags", spec.propagate_tags},
-            {"platformCapabilities", spec.platform_capabilities.is_null() ? json::array() : spec.platform_capabilities},
-            {"eksAttempts", json::array()}};
-  if (!job.status_reason.empty()) j["statusReason"] = job.status_reason;
-  if (job.started_at) j["startedAt"] = job.started_at;
-  if (job.stopped_at) j["stoppedAt"] = job.stopped_at;
-  if (!spec.retry_json.is_null()) j["retryStrategy"] = spec.retry_json;
-  if (spec.timeout_seconds) j["timeout"] = {{"attemptDurationSeconds", spec.timeout_seconds}};
-  if (!job.tags.is_null()) j["tags"] = job.tags;
-  if (!job.children.empty()) {
-    json summary = json::object();
-    for (const char* s : kStatuses) summary[s] = 0;
-    for (const Job* c : job.children) summary[c->status] = summary[c->status].get<int>() + 1;
-    j["arrayProperties"] = {{"statusSummary", summary}, {"size", static_cast<int>(job.children.size())}};
-  } else if (job.parent) {
-    j["arrayProperties"] = {{"index", job.index}};
-  }
-  return j;
-}
-
-json BatchEngine::SummaryJson(const Job& job) const {
-  json j = {{"jobArn", BatchArn(ctx_.region, "job", job.id)},
-            {"jobId", job.id},
-            {"jobName", job.spec->name},
-            {"createdAt", job.created_at},
-            {"status", job.status},
-            {"jobDefinition", job.spec->job_definition_arn}};
-  if (!job.status_reason.empty()) j["statusReason"] = job.status_reason;
-  if (job.started_at) j["startedAt"] = job.started_at;
-  if (job.stopped_at) j["stoppedAt"] = job.stopped_at;
-  if (!job.attempts.empty() && job.attempts.back().stopped_at) {
-    json c = json::object();
-    if (job.attempts.back().exit_code) c["exitCode"] = *job.attempts.back().exit_code;
-    if (!job.attempts.back().reason.empty()) c["reason"] = job.attempts.back().reason;
-    j["container"] = c;
-  }
-  if (!job.children.empty()) j["arrayProperties"] = {{"size", static_cast<int>(job.children.size())}};
-  else if (job.parent) j["arrayProperties"] = {{"index", job.index}};
-  return j;
-}
-
 json BatchEngine::DescribeJobs(const json& in) {
   auto it = in.find("jobs");
   if (it == in.end() || !it->is_array()) ThrowClient("jobs is required");
@@ -882,7 +586,7 @@ json BatchEngine::DescribeJobs(const json& in) {
   for (const std::string& id : ids) {
     // Unknown ids are left out, not errors; ARNs work as ids too.
     std::string key = id.rfind("arn:", 0) == 0 && id.find("job/") != std::string::npos ? id.substr(id.find("job/") + 4) : id;
-    if (Job* j = FindJob(key)) out["jobs"].push_back(JobJson(*j));
+    if (Job* j = FindJob(key)) out["jobs"].push_back(JobView(*j, ctx_.region));
   }
   return out;
 }
@@ -892,7 +596,7 @@ json BatchEngine::ListJobs(const json& in) {
   std::string array_id = OptStr(in, "arrayJobId");
   if (!OptStr(in, "multiNodeJobId").empty()) ThrowClient("multiNodeJobId: the emulator runs no multi-node jobs");
   std::string status = OptStr(in, "jobStatus");
-  if (!status.empty() && std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses))
+  if (!status.empty() && std::find(std::begin(kJobStatuses), std::end(kJobStatuses), status) == std::end(kJobStatuses))
     ThrowClient("jobStatus must be one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED");
   // Filters: with them, jobStatus is ignored and every status is listed.
   std::vector<std::pair<std::string, std::string>> filters;
@@ -943,7 +647,7 @@ json BatchEngine::ListJobs(const json& in) {
   std::string token;
   auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
   json out = {{"jobSummaryList", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobSummaryList"].push_back(SummaryJson(*list[i]));
+  for (size_t i = b; i < e; ++i) out["jobSummaryList"].push_back(JobSummaryView(*list[i], ctx_.region));
   if (!token.empty()) out["nextToken"] = token;
   return out;
 }

@@ -49,7 +49,7 @@ class BatchEngine {
   ~BatchEngine();
 
   // Each operation takes the request body and returns the response body, or
-  // throws BatchError.
+  // throws EmuError (BatchService turns it into the answer).
   json CreateComputeEnvironment(const json& in);
   json UpdateComputeEnvironment(const json& in);
   json DeleteComputeEnvironment(const json& in);
@@ -93,9 +93,6 @@ class BatchEngine {
   ComputeEnv* FindCe(const std::string& name_or_arn);
   JobQueue* FindQueue(const std::string& name_or_arn);
   const JobDefinition* ResolveJobDefinition(const std::string& ref) const;
-  json CeJson(const ComputeEnv& ce) const;
-  json QueueJson(const JobQueue& q) const;
-  static json JobDefJson(const JobDefinition& d);
   // The tag map of the resource an ARN names; throws if there is none.
   json* TagsOf(const std::string& arn);
 
@@ -115,8 +112,6 @@ class BatchEngine {
   void OnTerminal(Job* job);
   void CancelOrTerminate(Job* job, const std::string& reason, bool terminate);
   bool CanEverFit(const Job& job) const;
-  json JobJson(const Job& job) const;
-  json SummaryJson(const Job& job) const;
   Job* FindJob(const std::string& id);
 
   EmuContext ctx_;

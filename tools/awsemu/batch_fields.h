@@ -14,7 +14,11 @@
 
 namespace awsemu {
 
-[[noreturn]] inline void ThrowClient(const std::string& message) { throw BatchError{400, "ClientException", message}; }
+// Batch's field readers throw; BatchService's operation table catches the
+// EmuError and answers with it, so nothing is thrown out of the service.
+[[noreturn]] inline void ThrowClient(const std::string& message) {
+  throw EmuError::Client("ClientException", message);
+}
 
 inline std::string ReqStr(const nlohmann::json& in, const char* key) {
   auto it = in.find(key);

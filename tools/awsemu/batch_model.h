@@ -16,16 +16,10 @@
 
 #include "awsemu/batch_capacity.h"
 #include "awsemu/batch_retry.h"
+#include "awsemu/emu_error.h"
 #include "awsemu/job_sandbox.h"
 
 namespace awsemu {
-
-// A client error as Batch reports it: HTTP status, exception name, message.
-struct BatchError {
-  int status = 400;
-  std::string code = "ClientException";
-  std::string message;
-};
 
 struct ComputeEnv {
   std::string name, arn, uuid;

@@ -6,6 +6,7 @@
 #include "awsemu/batch_engine.h"
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_ids.h"
+#include "awsemu/batch_views.h"
 #include "awsemu/logs_service.h"
 
 namespace awsemu {
@@ -100,47 +101,6 @@ const JobDefinition* BatchEngine::ResolveJobDefinition(const std::string& ref) c
   for (const auto& d : it->second)
     if (std::to_string(d.revision) == rev) return &d;
   return nullptr;
-}
-
-json BatchEngine::CeJson(const ComputeEnv& ce) const {
-  json j = {{"computeEnvironmentName", ce.name},
-            {"computeEnvironmentArn", ce.arn},
-            {"ecsClusterArn", "arn:aws:ecs:" + ctx_.region + ":" + kAccountId + ":cluster/AWSBatch-" + ce.name + "-" +
-                                  ce.uuid},
-            {"tags", ce.tags},
-            {"type", ce.type},
-            {"state", ce.state},
-            {"status", ce.status},
-            {"statusReason", "ComputeEnvironment Healthy"},
-            {"uuid", ce.uuid},
-            {"containerOrchestrationType", "ECS"},
-            {"updatePolicy", {{"terminateJobsOnUpdate", false}, {"jobExecutionTimeoutMinutes", 30}}}};
-  if (!ce.compute_resources.is_null()) j["computeResources"] = ce.compute_resources;
-  if (ce.type == "UNMANAGED") j["unmanagedvCpus"] = ce.unmanaged_vcpus;
-  if (!ce.service_role.empty()) j["serviceRole"] = ce.service_role;
-  return j;
-}
-
-json BatchEngine::QueueJson(const JobQueue& q) const {
-  json order = json::array();
-  for (const auto& [o, name] : q.compute_envs)
-    order.push_back({{"order", o}, {"computeEnvironment", BatchArn(ctx_.region, "compute-environment", name)}});
-  json j = {{"jobQueueName", q.name},
-            {"jobQueueArn", q.arn},
-            {"state", q.state},
-            {"status", q.status},
-            {"statusReason", "JobQueue Healthy"},
-            {"priority", q.priority},
-            {"computeEnvironmentOrder", order},
-            {"tags", q.tags}};
-  if (!q.scheduling_policy_arn.empty()) j["schedulingPolicyArn"] = q.scheduling_policy_arn;
-  return j;
-}
-
-json BatchEngine::JobDefJson(const JobDefinition& d) {
-  json j = d.body;
-  j["status"] = d.status;
-  return j;
 }
 
 json BatchEngine::CreateComputeEnvironment(const json& in) {
@@ -238,7 +198,7 @@ json BatchEngine::DescribeComputeEnvironments(const json& in) {
   std::string token;
   auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
   json out = {{"computeEnvironments", json::array()}};
-  for (size_t i = b; i < e; ++i) out["computeEnvironments"].push_back(CeJson(*list[i]));
+  for (size_t i = b; i < e; ++i) out["computeEnvironments"].push_back(ComputeEnvView(*list[i], ctx_.region));
   if (!token.empty()) out["nextToken"] = token;
   return out;
 }
@@ -332,7 +292,7 @@ json BatchEngine::DescribeJobQueues(const json& in) {
   std::string token;
   auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
   json out = {{"jobQueues", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobQueues"].push_back(QueueJson(*list[i]));
+  for (size_t i = b; i < e; ++i) out["jobQueues"].push_back(QueueView(*list[i], ctx_.region));
   if (!token.empty()) out["nextToken"] = token;
   return out;
 }
@@ -407,7 +367,7 @@ json BatchEngine::DescribeJobDefinitions(const json& in) {
   std::string token;
   auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
   json out = {{"jobDefinitions", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobDefinitions"].push_back(JobDefJson(*list[i]));
+  for (size_t i = b; i < e; ++i) out["jobDefinitions"].push_back(JobDefinitionView(*list[i]));
   if (!token.empty()) out["nextToken"] = token;
   return out;
 }

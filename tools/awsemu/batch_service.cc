@@ -1,8 +1,10 @@
 #include "awsemu/batch_service.h"
 
 #include <cstdlib>
+#include <string_view>
 #include <utility>
 
+#include "awsemu/emu_error.h"
 #include "awsemu/logs_service.h"
 
 namespace awsemu {
@@ -10,37 +12,102 @@ namespace {
 
 using json = nlohmann::json;
 
-// Request path -> operation name, for every operation Batch has; the ones
-// the emulator does not implement answer with a clear ClientException.
-const std::pair<const char*, const char*> kOperations[] = {
-    {"/v1/canceljob", "CancelJob"},
-    {"/v1/createcomputeenvironment", "CreateComputeEnvironment"},
-    {"/v1/createjobqueue", "CreateJobQueue"},
-    {"/v1/createschedulingpolicy", "CreateSchedulingPolicy"},
-    {"/v1/deletecomputeenvironment", "DeleteComputeEnvironment"},
-    {"/v1/deletejobqueue", "DeleteJobQueue"},
-    {"/v1/deleteschedulingpolicy", "DeleteSchedulingPolicy"},
-    {"/v1/deregisterjobdefinition", "DeregisterJobDefinition"},
-    {"/v1/describecomputeenvironments", "DescribeComputeEnvironments"},
-    {"/v1/describejobdefinitions", "DescribeJobDefinitions"},
-    {"/v1/describejobqueues", "DescribeJobQueues"},
-    {"/v1/describejobs", "DescribeJobs"},
-    {"/v1/describeschedulingpolicies", "DescribeSchedulingPolicies"},
-    {"/v1/listjobs", "ListJobs"},
-    {"/v1/listschedulingpolicies", "ListSchedulingPolicies"},
-    {"/v1/registerjobdefinition", "RegisterJobDefinition"},
-    {"/v1/submitjob", "SubmitJob"},
-    {"/v1/terminatejob", "TerminateJob"},
-    {"/v1/updatecomputeenvironment", "UpdateComputeEnvironment"},
-    {"/v1/updatejobqueue", "UpdateJobQueue"},
-    {"/v1/updateschedulingpolicy", "UpdateSchedulingPolicy"},
+// One row per Batch operation: how it is addressed (a path, or a path
+// prefix ending in '/' plus a method), its name, and the engine call that
+// answers it. Adding an operation is a BatchEngine method and a row here; a
+// row without a handler is an operation Batch has and the emulator answers
+// with a clear ClientException.
+using BatchHandler = json (*)(BatchEngine&, const EmuRequest&, const json&);
+struct BatchOperation {
+  const char* path;
+  const char* method;  // nullptr: any
+  const char* name;
+  BatchHandler handler;
 };
 
-void SetError(EmuResponse* resp, int status, const std::string& code, const std::string& message) {
-  resp->status = status;
-  resp->content_type = "application/json";
-  resp->headers.push_back({"x-amzn-ErrorType", code});
-  resp->body = json{{"__type", code}, {"message", message}}.dump();
+// Adapts an engine operation that takes only the request body.
+template <json (BatchEngine::*Op)(const json&)>
+json BodyOnly(BatchEngine& e, const EmuRequest&, const json& in) {
+  return (e.*Op)(in);
+}
+
+constexpr char kTagsPath[] = "/v1/tags/";
+
+std::string TaggedArn(const EmuRequest& req) { return req.path.substr(sizeof kTagsPath - 1); }
+
+json TagResource(BatchEngine& e, const EmuRequest& req, const json& in) { return e.TagResource(TaggedArn(req), in); }
+
+json ListTagsForResource(BatchEngine& e, const EmuRequest& req, const json&) {
+  return e.ListTagsForResource(TaggedArn(req));
+}
+
+json UntagResource(BatchEngine& e, const EmuRequest& req, const json&) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : req.query)
+    if (k == "tagKeys") keys.push_back(v);
+  return e.UntagResource(TaggedArn(req), keys);
+}
+
+const BatchOperation kOperations[] = {
+    {"/v1/canceljob", nullptr, "CancelJob", BodyOnly<&BatchEngine::CancelJob>},
+    {"/v1/createcomputeenvironment", nullptr, "CreateComputeEnvironment",
+     BodyOnly<&BatchEngine::CreateComputeEnvironment>},
+    {"/v1/createjobqueue", nullptr, "CreateJobQueue", BodyOnly<&BatchEngine::CreateJobQueue>},
+    {"/v1/createschedulingpolicy", nullptr, "CreateSchedulingPolicy", nullptr},
+    {"/v1/deletecomputeenvironment", nullptr, "DeleteComputeEnvironment",
+     BodyOnly<&BatchEngine::DeleteComputeEnvironment>},
+    {"/v1/deletejobqueue", nullptr, "DeleteJobQueue", BodyOnly<&BatchEngine::DeleteJobQueue>},
+    {"/v1/deleteschedulingpolicy", nullptr, "DeleteSchedulingPolicy", nullptr},
+    {"/v1/deregisterjobdefinition", nullptr, "DeregisterJobDefinition",
+     BodyOnly<&BatchEngine::DeregisterJobDefinition>},
+    {"/v1/describecomputeenvironments", nullptr, "DescribeComputeEnvironments",
+     BodyOnly<&BatchEngine::DescribeComputeEnvironments>},
+    {"/v1/describejobdefinitions", nullptr, "DescribeJobDefinitions", BodyOnly<&BatchEngine::DescribeJobDefinitions>},
+    {"/v1/describejobqueues", nullptr, "DescribeJobQueues", BodyOnly<&BatchEngine::DescribeJobQueues>},
+    {"/v1/describejobs", nullptr, "DescribeJobs", BodyOnly<&BatchEngine::DescribeJobs>},
+    {"/v1/describeschedulingpolicies", nullptr, "DescribeSchedulingPolicies", nullptr},
+    {"/v1/listjobs", nullptr, "ListJobs", BodyOnly<&BatchEngine::ListJobs>},
+    {"/v1/listschedulingpolicies", nullptr, "ListSchedulingPolicies", nullptr},
+    {"/v1/registerjobdefinition", nullptr, "RegisterJobDefinition", BodyOnly<&BatchEngine::RegisterJobDefinition>},
+    {"/v1/submitjob", nullptr, "SubmitJob", BodyOnly<&BatchEngine::SubmitJob>},
+    {"/v1/terminatejob", nullptr, "TerminateJob", BodyOnly<&BatchEngine::TerminateJob>},
+    {"/v1/updatecomputeenvironment", nullptr, "UpdateComputeEnvironment",
+     BodyOnly<&BatchEngine::UpdateComputeEnvironment>},
+    {"/v1/updatejobqueue", nullptr, "UpdateJobQueue", BodyOnly<&BatchEngine::UpdateJobQueue>},
+    {"/v1/updateschedulingpolicy", nullptr, "UpdateSchedulingPolicy", nullptr},
+    {kTagsPath, "GET", "ListTagsForResource", ListTagsForResource},
+    {kTagsPath, "POST", "TagResource", TagResource},
+    {kTagsPath, "DELETE", "UntagResource", UntagResource},
+};
+
+const BatchOperation* FindOperation(const EmuRequest& req) {
+  std::string path = req.path;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  for (const BatchOperation& op : kOperations) {
+    std::string_view p = op.path;
+    bool match = p.back() == '/' ? path.rfind(p, 0) == 0 : path == p;
+    if (match && (!op.method || req.method == op.method)) return &op;
+  }
+  return nullptr;
+}
+
+// Runs one operation; every failure, thrown by a field reader or by JSON
+// access deep in the engine, comes back as the EmuError Batch would send.
+EmuError Run(const BatchOperation& op, BatchEngine& engine, const EmuRequest& req, json* out) {
+  json in = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+  if (in.is_discarded()) return EmuError::Client("ClientException", "The request body is not valid JSON.");
+  if (!in.is_object()) return EmuError::Client("ClientException", "The request body must be a JSON object.");
+  if (!op.handler) return EmuError::Client("ClientException", std::string(op.name) + " is not supported by ferry-awsemu");
+  try {
+    *out = op.handler(engine, req, in);
+  } catch (const EmuError& err) {
+    return err;
+  } catch (const json::exception& err) {
+    return EmuError::Client("ClientException", std::string("Malformed request: ") + err.what());
+  } catch (const std::exception& err) {
+    return {500, "ServerException", std::string("Internal error: ") + err.what()};
+  }
+  return EmuError::Ok();
 }
 
 int EnvInt(const char* name, int dflt) {
@@ -64,81 +131,19 @@ BatchService::BatchService(const EmuContext& ctx, FaultSource* faults, LogsServi
     : engine_(std::make_unique<BatchEngine>(ctx, faults, logs, BatchTimingFromEnv())) {}
 
 std::string BatchService::OperationName(const EmuRequest& req) const {
-  std::string path = req.path;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  for (const auto& [p, op] : kOperations)
-    if (path == p) return op;
-  if (path.rfind("/v1/tags/", 0) == 0) {
-    if (req.method == "GET") return "ListTagsForResource";
-    if (req.method == "POST") return "TagResource";
-    if (req.method == "DELETE") return "UntagResource";
-  }
-  return "";
+  const BatchOperation* op = FindOperation(req);
+  return op ? op->name : "";
 }
 
 void BatchService::Handle(const EmuRequest& req, EmuResponse* resp) {
-  const std::string op = OperationName(req);
-  if (op.empty()) {
-    SetError(resp, 404, "UnknownOperationException", "No Batch operation at " + req.method + " " + req.path);
-    return;
-  }
-  json in;
-  try {
-    in = req.body.empty() ? json::object() : json::parse(req.body);
-  } catch (const json::exception&) {
-    SetError(resp, 400, "ClientException", "The request body is not valid JSON.");
-    return;
-  }
-  if (!in.is_object()) {
-    SetError(resp, 400, "ClientException", "The request body must be a JSON object.");
-    return;
-  }
-  try {
-    json out;
-    BatchEngine& e = *engine_;
-    if (op == "SubmitJob") out = e.SubmitJob(in);
-    else if (op == "DescribeJobs") out = e.DescribeJobs(in);
-    else if (op == "ListJobs") out = e.ListJobs(in);
-    else if (op == "TerminateJob") out = e.TerminateJob(in);
-    else if (op == "CancelJob") out = e.CancelJob(in);
-    else if (op == "CreateComputeEnvironment") out = e.CreateComputeEnvironment(in);
-    else if (op == "UpdateComputeEnvironment") out = e.UpdateComputeEnvironment(in);
-    else if (op == "DeleteComputeEnvironment") out = e.DeleteComputeEnvironment(in);
-    else if (op == "DescribeComputeEnvironments") out = e.DescribeComputeEnvironments(in);
-    else if (op == "CreateJobQueue") out = e.CreateJobQueue(in);
-    else if (op == "UpdateJobQueue") out = e.UpdateJobQueue(in);
-    else if (op == "DeleteJobQueue") out = e.DeleteJobQueue(in);
-    else if (op == "DescribeJobQueues") out = e.DescribeJobQueues(in);
-    else if (op == "RegisterJobDefinition") out = e.RegisterJobDefinition(in);
-    else if (op == "DeregisterJobDefinition") out = e.DeregisterJobDefinition(in);
-    else if (op == "DescribeJobDefinitions") out = e.DescribeJobDefinitions(in);
-    else if (op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource") {
-      std::string arn = req.path.substr(std::string("/v1/tags/").size());
-      if (op == "TagResource") {
-        out = e.TagResource(arn, in);
-      } else if (op == "ListTagsForResource") {
-        out = e.ListTagsForResource(arn);
-      } else {
-        std::vector<std::string> keys;
-        for (const auto& [k, v] : req.query)
-          if (k == "tagKeys") keys.push_back(v);
-        out = e.UntagResource(arn, keys);
-      }
-    }
-    else {
-      SetError(resp, 400, "ClientException", op + " is not supported by ferry-awsemu");
-      return;
-    }
-    resp->status = 200;
-    resp->content_type = "application/json";
-    resp->body = out.dump(-1, ' ', false, json::error_handler_t::replace);
-  } catch (const BatchError& err) {
-    SetError(resp, err.status, err.code, err.message);
-  } catch (const json::exception& err) {
-    SetError(resp, 400, "ClientException", std::string("Malformed request: ") + err.what());
-  } catch (const std::exception& err) {
-    SetError(resp, 500, "ServerException", std::string("Internal error: ") + err.what());
-  }
+  const BatchOperation* op = FindOperation(req);
+  json out;
+  EmuError err = op ? Run(*op, *engine_, req, &out)
+                    : EmuError{404, "UnknownOperationException", "No Batch operation at " + req.method + " " + req.path};
+  if (!err.ok()) return RenderError(WireProtocol::kRestJson, err, "", resp);
+  resp->status = 200;
+  resp->content_type = "application/json";
+  resp->body = out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::unique_ptr<Service> MakeBatchService(const EmuContext& ctx, FaultSource* faults, Service* logs) {

@@ -10,10 +10,10 @@ namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
-LogsError Err(const char* code, std::string msg) { return {code, std::move(msg)}; }
-LogsError NoGroup() { return Err("ResourceNotFoundException", "The specified log group does not exist."); }
-LogsError NoStream() { return Err("ResourceNotFoundException", "The specified log stream does not exist."); }
-LogsError BadToken() { return Err("InvalidParameterException", "The specified nextToken is invalid."); }
+EmuError Err(const char* code, std::string msg) { return EmuError::Client(code, std::move(msg)); }
+EmuError NoGroup() { return Err("ResourceNotFoundException", "The specified log group does not exist."); }
+EmuError NoStream() { return Err("ResourceNotFoundException", "The specified log stream does not exist."); }
+EmuError BadToken() { return Err("InvalidParameterException", "The specified nextToken is invalid."); }
 
 // GetLogEvents tokens carry a position in the stream's event list. AWS's look
 // like "f/<56 digits>/s"; ours have the same form so clients that peek at the
@@ -115,23 +115,23 @@ bool MatchesFilterPattern(const std::string& pattern, const std::string& message
 
 LogStore::LogStore() = default;
 
-LogsError LogStore::CreateGroup(const std::string& group, int64_t now_ms) {
+EmuError LogStore::CreateGroup(const std::string& group, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   if (groups_.count(group))
     return Err("ResourceAlreadyExistsException", "The specified log group already exists");
   Group& g = groups_[group];
   g.info.name = group;
   g.info.creation_time = now_ms;
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::DeleteGroup(const std::string& group) {
+EmuError LogStore::DeleteGroup(const std::string& group) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!groups_.erase(group)) return NoGroup();
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::DescribeGroups(const std::string& prefix, const std::string& pattern,
+EmuError LogStore::DescribeGroups(const std::string& prefix, const std::string& pattern,
                                    const std::string& next_token, int limit,
                                    std::vector<LogGroupInfo>* out, std::string* out_token) const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -155,18 +155,18 @@ LogsError LogStore::DescribeGroups(const std::string& prefix, const std::string&
     for (const auto& [_, s] : it->second.streams) info.stored_bytes += s.info.stored_bytes;
     out->push_back(std::move(info));
   }
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::PutRetention(const std::string& group, std::optional<int> days) {
+EmuError LogStore::PutRetention(const std::string& group, std::optional<int> days) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(group);
   if (it == groups_.end()) return NoGroup();
   it->second.info.retention_days = days;
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::CreateStream(const std::string& group, const std::string& stream, int64_t now_ms) {
+EmuError LogStore::CreateStream(const std::string& group, const std::string& stream, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(group);
   if (it == groups_.end()) return NoGroup();
@@ -175,18 +175,18 @@ LogsError LogStore::CreateStream(const std::string& group, const std::string& st
   Stream& s = it->second.streams[stream];
   s.info.name = stream;
   s.info.creation_time = now_ms;
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::DeleteStream(const std::string& group, const std::string& stream) {
+EmuError LogStore::DeleteStream(const std::string& group, const std::string& stream) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(group);
   if (it == groups_.end()) return NoGroup();
   if (!it->second.streams.erase(stream)) return NoStream();
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
+EmuError LogStore::DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
                                     std::string* out_token) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(q.group);
@@ -220,7 +220,7 @@ LogsError LogStore::DescribeStreams(const DescribeStreamsQuery& q, std::vector<L
     }
     out->push_back(*all[i]);
   }
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
 void LogStore::AppendLocked(Group&, Stream& s, const std::vector<std::pair<int64_t, std::string>>& events,
@@ -242,7 +242,7 @@ void LogStore::AppendLocked(Group&, Stream& s, const std::vector<std::pair<int64
   }
 }
 
-LogsError LogStore::Put(const std::string& group, const std::string& stream,
+EmuError LogStore::Put(const std::string& group, const std::string& stream,
                         const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
@@ -250,7 +250,7 @@ LogsError LogStore::Put(const std::string& group, const std::string& stream,
   auto sit = git->second.streams.find(stream);
   if (sit == git->second.streams.end()) return NoStream();
   AppendLocked(git->second, sit->second, events, now_ms);
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
 void LogStore::Append(const std::string& group, const std::string& stream,
@@ -274,7 +274,7 @@ int64_t LogStore::RetentionFloor(const Group& g, int64_t now_ms) {
   return now_ms - static_cast<int64_t>(*g.info.retention_days) * kDayMs;
 }
 
-LogsError LogStore::GetEvents(const GetEventsQuery& q, int64_t now_ms, GetEventsResult* out) const {
+EmuError LogStore::GetEvents(const GetEventsQuery& q, int64_t now_ms, GetEventsResult* out) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(q.group);
   if (git == groups_.end()) return NoGroup();
@@ -315,10 +315,10 @@ LogsError LogStore::GetEvents(const GetEventsQuery& q, int64_t now_ms, GetEvents
   // poll with it until it changes); likewise backwards.
   out->next_forward_token = MakeToken('f', to);
   out->next_backward_token = MakeToken('b', from);
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
-LogsError LogStore::Filter(const FilterQuery& q, int64_t now_ms, FilterResult* out) const {
+EmuError LogStore::Filter(const FilterQuery& q, int64_t now_ms, FilterResult* out) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(q.group);
   if (git == groups_.end()) return NoGroup();
@@ -375,7 +375,7 @@ LogsError LogStore::Filter(const FilterQuery& q, int64_t now_ms, FilterResult* o
     const LogEvent* last = hits[n - 1].ev;
     out->next_token = HexEncode(std::to_string(last->timestamp) + ":" + std::to_string(last->seq));
   }
-  return LogsError::Ok();
+  return EmuError::Ok();
 }
 
 void LogStore::Clear() {

@@ -12,15 +12,9 @@
 #include <string>
 #include <vector>
 
-namespace awsemu {
+#include "awsemu/emu_error.h"
 
-// An error in AWS terms: the exception name clients match on and its message.
-struct LogsError {
-  std::string code;  // "" = no error
-  std::string message;
-  bool ok() const { return code.empty(); }
-  static LogsError Ok() { return {}; }
-};
+namespace awsemu {
 
 struct LogEvent {
   int64_t timestamp = 0;       // ms since epoch, as the writer gave it
@@ -98,30 +92,30 @@ class LogStore {
   // `now_ms` is injectable so tests of the pure logic control time.
   LogStore();
 
-  LogsError CreateGroup(const std::string& group, int64_t now_ms);
-  LogsError DeleteGroup(const std::string& group);
+  EmuError CreateGroup(const std::string& group, int64_t now_ms);
+  EmuError DeleteGroup(const std::string& group);
   // Groups whose name starts with `prefix`, by name, paged by `next_token`.
-  LogsError DescribeGroups(const std::string& prefix, const std::string& pattern,
+  EmuError DescribeGroups(const std::string& prefix, const std::string& pattern,
                            const std::string& next_token, int limit,
                            std::vector<LogGroupInfo>* out, std::string* out_token) const;
-  LogsError PutRetention(const std::string& group, std::optional<int> days);
+  EmuError PutRetention(const std::string& group, std::optional<int> days);
 
-  LogsError CreateStream(const std::string& group, const std::string& stream, int64_t now_ms);
-  LogsError DeleteStream(const std::string& group, const std::string& stream);
-  LogsError DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
+  EmuError CreateStream(const std::string& group, const std::string& stream, int64_t now_ms);
+  EmuError DeleteStream(const std::string& group, const std::string& stream);
+  EmuError DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
                             std::string* out_token) const;
 
   // Appends events (already validated by the caller as AWS would). Creates
   // nothing: the group and stream must exist.
-  LogsError Put(const std::string& group, const std::string& stream,
+  EmuError Put(const std::string& group, const std::string& stream,
                 const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
   // For in-process writers (Batch job output): creates the group and stream
   // if missing, then appends.
   void Append(const std::string& group, const std::string& stream,
               const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
 
-  LogsError GetEvents(const GetEventsQuery& q, int64_t now_ms, GetEventsResult* out) const;
-  LogsError Filter(const FilterQuery& q, int64_t now_ms, FilterResult* out) const;
+  EmuError GetEvents(const GetEventsQuery& q, int64_t now_ms, GetEventsResult* out) const;
+  EmuError Filter(const FilterQuery& q, int64_t now_ms, FilterResult* out) const;
 
   void Clear();
 

@@ -62,7 +62,7 @@ TEST_F(LogStoreTest, ErrorsNameTheMissingResource) {
   GetEventsQuery q;
   q.group = "nope";
   q.stream = "s";
-  LogsError e = store.GetEvents(q, 1000, &r);
+  EmuError e = store.GetEvents(q, 1000, &r);
   EXPECT_EQ(e.code, "ResourceNotFoundException");
   EXPECT_EQ(e.message, "The specified log group does not exist.");
   q.group = "g";

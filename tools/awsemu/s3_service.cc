@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "aws/crypto.h"
+#include "awsemu/operation_table.h"
 #include "awsemu/s3_chunked.h"
 #include "awsemu/s3_xml.h"
 #include "util/text.h"
@@ -52,7 +53,7 @@ bool ParseUint(const std::string& s, uint64_t* out) {
   return true;
 }
 
-const S3Error kMalformedXml{400, "MalformedXML",
+const EmuError kMalformedXml{400, "MalformedXML",
                             "The XML you provided was not well-formed or did not validate against "
                             "our published schema"};
 
@@ -114,7 +115,7 @@ class UploadReceiver {
  public:
   UploadReceiver(const S3Request& req, ObjectWriter* writer) : req_(req), writer_(writer) {}
 
-  S3Error Receive(const BodyReader& body) {
+  EmuError Receive(const BodyReader& body) {
     const std::string sha_header = req_.Header("x-amz-content-sha256");
     const bool chunked = ferry::StartsWith(sha_header, "STREAMING-") ||
                          req_.Header("content-encoding").find("aws-chunked") != std::string::npos;
@@ -227,24 +228,14 @@ std::string S3Request::Query(const std::string& name) const {
   return "";
 }
 
-void SetS3Error(S3Response* resp, int status, const std::string& code, const std::string& message,
-                const std::string& request_id,
-                const std::vector<std::pair<std::string, std::string>>& extra) {
-  pugi::xml_document doc;
-  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  pugi::xml_node e = doc.append_child("Error");
-  XmlText(e, "Code", code);
-  XmlText(e, "Message", message);
-  for (const auto& [k, v] : extra) XmlText(e, k.c_str(), v);
-  XmlText(e, "RequestId", request_id);
-  XmlText(e, "HostId", "ferry-awsemu/" + request_id);
-  resp->status = status;
-  resp->content_type = "application/xml";
-  resp->body = XmlString(doc);
+void SetS3Error(S3Response* resp, const EmuError& e, const std::string& request_id) {
+  EmuResponse out;
+  RenderError(WireProtocol::kRestXml, e, request_id, &out);
+  resp->status = out.status;
+  resp->content_type = out.content_type;
+  resp->body = std::move(out.body);
   resp->file.reset();
-  resp->error_code = code;
+  resp->error_code = e.code;
 }
 
 S3Service::S3Service(std::string data_dir, std::string region)
@@ -302,636 +293,717 @@ std::string S3Service::OperationName(const S3Request& req) const {
   return "";
 }
 
-void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response* resp) {
-  const std::string& rid = req.request_id;
-  auto fail = [&](const S3Error& e, std::vector<std::pair<std::string, std::string>> extra = {}) {
-    SetS3Error(resp, e.status, e.code, e.message, rid, extra);
-    if (req.method == "HEAD") resp->body.clear();  // HEAD errors carry no body
-  };
-  auto bucket_error = [&](const S3Error& e) {
-    if (e.code == "NoSuchBucket") return fail(e, {{"BucketName", req.bucket}});
-    fail(e);
-  };
-  auto key_error = [&](const S3Error& e) {
-    if (e.code == "NoSuchKey") return fail(e, {{"Key", req.key}});
-    if (e.code == "NoSuchUpload") return fail(e, {{"UploadId", req.Query("uploadId")}});
-    bucket_error(e);
-  };
-  auto xml = [&](const pugi::xml_document& doc) {
-    resp->status = 200;
-    resp->content_type = "application/xml";
-    resp->body = XmlString(doc);
-  };
-  // Reads a small XML request body (DeleteObjects, CompleteMultipartUpload).
-  auto read_xml = [&](pugi::xml_document* doc, std::string* raw) -> bool {
-    bool ok = body([&](const char* d, size_t n) {
-      raw->append(d, n);
-      return raw->size() <= (4u << 20);
-    });
-    return ok && doc->load_string(raw->c_str());
-  };
+namespace {
 
-  const std::string op = OperationName(req);
-  if (op.empty()) {
-    return fail({501, "NotImplemented",
-                 "A header you provided implies functionality that is not implemented"});
-  }
-  if (req.key.size() > 1024) {
-    return fail({400, "KeyTooLongError", "Your key is too long"});
-  }
+// What an S3 operation sees: the store, the region new buckets default to,
+// the request, its body and the answer to fill. An operation returns its
+// error (or Ok); S3Service::Handle renders it as S3's XML error document.
+struct S3Call {
+  S3Store& store;
+  const std::string& region;
+  const std::string& op;
+  const S3Request& req;
+  const BodyReader& body;
+  S3Response* resp;
+};
 
-  if (op == "ListBuckets") {
-    pugi::xml_document doc;
-    pugi::xml_node r = S3Root(&doc, "ListAllMyBucketsResult");
-    Owner(r, "Owner");
-    pugi::xml_node bs = r.append_child("Buckets");
-    for (const auto& b : store_.ListBuckets()) {
-      pugi::xml_node n = bs.append_child("Bucket");
-      XmlText(n, "Name", b.name);
-      XmlText(n, "CreationDate", XmlTime(b.created));
-    }
-    return xml(doc);
-  }
+EmuError WithDetails(EmuError e, std::vector<std::pair<std::string, std::string>> details) {
+  e.details = std::move(details);
+  return e;
+}
 
-  if (op == "CreateBucket") {
-    if (!ValidBucketName(req.bucket)) {
-      return fail({400, "InvalidBucketName", "The specified bucket is not valid."},
-                  {{"BucketName", req.bucket}});
-    }
-    std::string raw;
-    pugi::xml_document doc;
-    std::string region = region_;
-    body([&](const char* d, size_t n) {
-      raw.append(d, n);
-      return raw.size() < 65536;
-    });
-    if (!raw.empty()) {
-      if (!doc.load_string(raw.c_str())) return fail(kMalformedXml);
-      std::string lc = doc.child("CreateBucketConfiguration").child("LocationConstraint").text().get();
-      if (!lc.empty()) region = lc;
-    }
-    S3Error e = store_.CreateBucket(req.bucket, region);
-    if (!e.ok()) return bucket_error(e);
-    resp->status = 200;
-    resp->headers.emplace_back("Location", "/" + req.bucket);
-    return;
-  }
+// A store error on a bucket operation: NoSuchBucket names the bucket.
+EmuError WithBucket(const S3Request& req, EmuError e) {
+  if (e.code == "NoSuchBucket") return WithDetails(std::move(e), {{"BucketName", req.bucket}});
+  return e;
+}
 
-  if (op == "HeadBucket" || op == "DeleteBucket" || op == "GetBucketLocation" ||
-      op == "GetBucketVersioning") {
-    BucketMeta meta;
-    S3Error e = store_.GetBucket(req.bucket, &meta);
-    if (!e.ok()) return bucket_error(e);
-    if (op == "HeadBucket") {
-      resp->status = 200;
-      resp->headers.emplace_back("x-amz-bucket-region", meta.region);
-      return;
+// A store error on an object operation: NoSuchKey / NoSuchUpload name what
+// was missing.
+EmuError WithKey(const S3Request& req, EmuError e) {
+  if (e.code == "NoSuchKey") return WithDetails(std::move(e), {{"Key", req.key}});
+  if (e.code == "NoSuchUpload") return WithDetails(std::move(e), {{"UploadId", req.Query("uploadId")}});
+  return WithBucket(req, std::move(e));
+}
+
+// A numeric query parameter, left as it is when absent.
+EmuError QueryNumber(const S3Request& req, const std::string& name, uint64_t* value) {
+  if (!req.HasQuery(name) || ParseUint(req.Query(name), value)) return EmuError::Ok();
+  return {400, "InvalidArgument", "Provided " + name + " not an integer or within integer range"};
+}
+
+EmuError LookUpBucket(const S3Call& c, BucketMeta* meta) {
+  return WithBucket(c.req, c.store.GetBucket(c.req.bucket, meta));
+}
+
+EmuError Xml(const S3Call& c, const pugi::xml_document& doc) {
+  c.resp->status = 200;
+  c.resp->content_type = "application/xml";
+  c.resp->body = XmlString(doc);
+  return EmuError::Ok();
+}
+
+// Reads a small XML request body (DeleteObjects, CompleteMultipartUpload).
+bool ReadXml(const S3Call& c, pugi::xml_document* doc, std::string* raw) {
+  bool ok = c.body([&](const char* d, size_t n) {
+    raw->append(d, n);
+    return raw->size() <= (4u << 20);
+  });
+  return ok && doc->load_string(raw->c_str());
+}
+
+EmuError ListBuckets(const S3Call& c) {
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "ListAllMyBucketsResult");
+  Owner(r, "Owner");
+  pugi::xml_node bs = r.append_child("Buckets");
+  for (const auto& b : c.store.ListBuckets()) {
+    pugi::xml_node n = bs.append_child("Bucket");
+    XmlText(n, "Name", b.name);
+    XmlText(n, "CreationDate", XmlTime(b.created));
+  }
+  return Xml(c, doc);
+}
+
+EmuError CreateBucket(const S3Call& c) {
+  if (!ValidBucketName(c.req.bucket)) {
+    return EmuError{400, "InvalidBucketName", "The specified bucket is not valid.", {{"BucketName", c.req.bucket}}};
+  }
+  std::string raw;
+  pugi::xml_document doc;
+  std::string region = c.region;
+  c.body([&](const char* d, size_t n) {
+    raw.append(d, n);
+    return raw.size() < 65536;
+  });
+  if (!raw.empty()) {
+    if (!doc.load_string(raw.c_str())) return kMalformedXml;
+    std::string lc = doc.child("CreateBucketConfiguration").child("LocationConstraint").text().get();
+    if (!lc.empty()) region = lc;
+  }
+  EmuError e = c.store.CreateBucket(c.req.bucket, region);
+  if (!e.ok()) return WithBucket(c.req, e);
+  c.resp->status = 200;
+  c.resp->headers.emplace_back("Location", "/" + c.req.bucket);
+  return EmuError::Ok();
+}
+
+EmuError HeadBucket(const S3Call& c) {
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  c.resp->status = 200;
+  c.resp->headers.emplace_back("x-amz-bucket-region", meta.region);
+  return EmuError::Ok();
+}
+
+EmuError DeleteBucket(const S3Call& c) {
+  EmuError e = WithBucket(c.req, c.store.DeleteBucket(c.req.bucket));
+  if (!e.ok()) return e;
+  c.resp->status = 204;
+  return EmuError::Ok();
+}
+
+EmuError GetBucketLocation(const S3Call& c) {
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "LocationConstraint");
+  // us-east-1 is reported as an empty constraint.
+  if (meta.region != "us-east-1") r.text().set(meta.region.c_str());
+  return Xml(c, doc);
+}
+
+// Versioning is never enabled: an empty configuration.
+EmuError GetBucketVersioning(const S3Call& c) {
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  pugi::xml_document doc;
+  S3Root(&doc, "VersioningConfiguration");
+  return Xml(c, doc);
+}
+
+EmuError ListObjects(const S3Call& c) {
+  const bool v2 = c.op == "ListObjectsV2";
+  const std::string prefix = c.req.Query("prefix");
+  const std::string delimiter = c.req.Query("delimiter");
+  const std::string encoding = c.req.Query("encoding-type");
+  if (!encoding.empty() && encoding != "url") {
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Invalid Encoding Method specified in Request",
+                    {{"ArgumentName", "encoding-type"}, {"ArgumentValue", encoding}}};
+  }
+  const bool url = encoding == "url";
+  uint64_t max_keys = 1000;
+  if (c.req.HasQuery("max-keys") && !ParseUint(c.req.Query("max-keys"), &max_keys)) {
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Provided max-keys not an integer or within integer range",
+                    {{"ArgumentName", "max-keys"}, {"ArgumentValue", c.req.Query("max-keys")}}};
+  }
+  max_keys = std::min<uint64_t>(max_keys, 1000);
+  std::string after;
+  bool after_is_prefix = false;
+  const std::string token = c.req.Query("continuation-token");
+  const std::string start_after = c.req.Query("start-after");
+  const std::string marker = c.req.Query("marker");
+  if (v2 && c.req.HasQuery("continuation-token")) {
+    std::string decoded;
+    if (!aws::Base64Decode(token, &decoded) || decoded.size() < 2 ||
+        (decoded[0] != 'k' && decoded[0] != 'p') || decoded[1] != ':') {
+      return EmuError{400,
+                      "InvalidArgument",
+                      "The continuation token provided is incorrect",
+                      {{"ArgumentName", "continuation-token"}}};
     }
-    if (op == "DeleteBucket") {
-      e = store_.DeleteBucket(req.bucket);
-      if (!e.ok()) return bucket_error(e);
-      resp->status = 204;
-      return;
+    after = decoded.substr(2);
+    after_is_prefix = decoded[0] == 'p';
+  } else if (v2) {
+    after = start_after;
+  } else {
+    after = marker;
+    after_is_prefix = !delimiter.empty() && ferry::EndsWith(marker, delimiter) &&
+                      ferry::StartsWith(marker, prefix);
+  }
+  ListResult list;
+  EmuError e = c.store.List(c.req.bucket, prefix, delimiter, after, after_is_prefix,
+                          static_cast<size_t>(max_keys), &list);
+  if (!e.ok()) return WithBucket(c.req, e);
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "ListBucketResult");
+  XmlText(r, "Name", c.req.bucket);
+  XmlText(r, "Prefix", EncodeIf(url, prefix));
+  if (v2) {
+    if (c.req.HasQuery("continuation-token")) XmlText(r, "ContinuationToken", token);
+    if (list.truncated) {
+      XmlText(r, "NextContinuationToken",
+              aws::Base64Encode(std::string(list.last_is_prefix ? "p:" : "k:") + list.last));
     }
-    pugi::xml_document doc;
-    if (op == "GetBucketLocation") {
-      pugi::xml_node r = S3Root(&doc, "LocationConstraint");
-      // us-east-1 is reported as an empty constraint.
-      if (meta.region != "us-east-1") r.text().set(meta.region.c_str());
+    if (c.req.HasQuery("start-after")) XmlText(r, "StartAfter", EncodeIf(url, start_after));
+    XmlText(r, "KeyCount", std::to_string(list.objects.size() + list.prefixes.size()));
+  } else {
+    XmlText(r, "Marker", EncodeIf(url, marker));
+    if (list.truncated && !delimiter.empty()) XmlText(r, "NextMarker", EncodeIf(url, list.last));
+  }
+  XmlText(r, "MaxKeys", std::to_string(max_keys));
+  if (!delimiter.empty()) XmlText(r, "Delimiter", EncodeIf(url, delimiter));
+  if (url) XmlText(r, "EncodingType", "url");
+  XmlText(r, "IsTruncated", list.truncated ? "true" : "false");
+  const bool owner = !v2 || c.req.Query("fetch-owner") == "true";
+  for (const auto& o : list.objects) {
+    pugi::xml_node c = r.append_child("Contents");
+    XmlText(c, "Key", EncodeIf(url, o.key));
+    XmlText(c, "LastModified", XmlTime(o.last_modified));
+    XmlText(c, "ETag", Quote(o.etag));
+    XmlText(c, "Size", std::to_string(o.size));
+    if (owner) Owner(c, "Owner");
+    XmlText(c, "StorageClass", "STANDARD");
+  }
+  for (const auto& p : list.prefixes) {
+    XmlText(r.append_child("CommonPrefixes"), "Prefix", EncodeIf(url, p));
+  }
+  return Xml(c, doc);
+}
+
+EmuError DeleteObjects(const S3Call& c) {
+  std::string raw;
+  pugi::xml_document doc;
+  if (!ReadXml(c, &doc, &raw)) return kMalformedXml;
+  std::string md5_b64 = c.req.Header("content-md5"), want;
+  if (!md5_b64.empty()) {
+    if (!aws::Base64Decode(md5_b64, &want) || want.size() != 16) {
+      return EmuError{400, "InvalidDigest", "The Content-MD5 you specified was invalid."};
+    }
+    if (want != aws::Md5(raw)) {
+      return EmuError{400, "BadDigest", "The Content-MD5 you specified did not match what we received."};
+    }
+  }
+  pugi::xml_node del = doc.child("Delete");
+  if (!del) return kMalformedXml;
+  const bool quiet = std::string(del.child("Quiet").text().get()) == "true";
+  std::vector<std::string> keys;
+  for (pugi::xml_node o : del.children("Object")) keys.push_back(o.child("Key").text().get());
+  if (keys.empty() || keys.size() > 1000) return kMalformedXml;
+  BucketMeta bm;
+  if (EmuError be = LookUpBucket(c, &bm); !be.ok()) return be;
+  pugi::xml_document out;
+  pugi::xml_node r = S3Root(&out, "DeleteResult");
+  for (const auto& k : keys) {
+    EmuError e = c.store.DeleteObject(c.req.bucket, k);
+    if (e.ok()) {
+      if (!quiet) XmlText(r.append_child("Deleted"), "Key", k);
     } else {
-      S3Root(&doc, "VersioningConfiguration");
+      pugi::xml_node er = r.append_child("Error");
+      XmlText(er, "Key", k);
+      XmlText(er, "Code", e.code);
+      XmlText(er, "Message", e.message);
     }
-    return xml(doc);
   }
+  return Xml(c, out);
+}
 
-  if (op == "ListObjectsV2" || op == "ListObjects") {
-    const bool v2 = op == "ListObjectsV2";
-    const std::string prefix = req.Query("prefix");
-    const std::string delimiter = req.Query("delimiter");
-    const std::string encoding = req.Query("encoding-type");
-    if (!encoding.empty() && encoding != "url") {
-      return fail({400, "InvalidArgument", "Invalid Encoding Method specified in Request"},
-                  {{"ArgumentName", "encoding-type"}, {"ArgumentValue", encoding}});
+EmuError ListMultipartUploads(const S3Call& c) {
+  std::vector<UploadMeta> uploads;
+  EmuError e = c.store.ListUploads(c.req.bucket, &uploads);
+  if (!e.ok()) return WithBucket(c.req, e);
+  const std::string prefix = c.req.Query("prefix");
+  const std::string key_marker = c.req.Query("key-marker");
+  const std::string id_marker = c.req.Query("upload-id-marker");
+  const bool url = c.req.Query("encoding-type") == "url";
+  uint64_t max = 1000;
+  e = QueryNumber(c.req, "max-uploads", &max);
+  if (!e.ok()) return e;
+  max = std::min<uint64_t>(max, 1000);
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "ListMultipartUploadsResult");
+  XmlText(r, "Bucket", c.req.bucket);
+  XmlText(r, "KeyMarker", EncodeIf(url, key_marker));
+  XmlText(r, "UploadIdMarker", id_marker);
+  std::vector<const UploadMeta*> page;
+  bool truncated = false;
+  for (const auto& u : uploads) {
+    if (!ferry::StartsWith(u.key, prefix)) continue;
+    if (!key_marker.empty()) {
+      if (u.key < key_marker) continue;
+      if (u.key == key_marker && (id_marker.empty() || u.upload_id <= id_marker)) continue;
     }
-    const bool url = encoding == "url";
-    uint64_t max_keys = 1000;
-    if (req.HasQuery("max-keys") && !ParseUint(req.Query("max-keys"), &max_keys)) {
-      return fail({400, "InvalidArgument", "Provided max-keys not an integer or within integer range"},
-                  {{"ArgumentName", "max-keys"}, {"ArgumentValue", req.Query("max-keys")}});
+    if (page.size() == max) {
+      truncated = true;
+      break;
     }
-    max_keys = std::min<uint64_t>(max_keys, 1000);
-    std::string after;
-    bool after_is_prefix = false;
-    const std::string token = req.Query("continuation-token");
-    const std::string start_after = req.Query("start-after");
-    const std::string marker = req.Query("marker");
-    if (v2 && req.HasQuery("continuation-token")) {
-      std::string decoded;
-      if (!aws::Base64Decode(token, &decoded) || decoded.size() < 2 ||
-          (decoded[0] != 'k' && decoded[0] != 'p') || decoded[1] != ':') {
-        return fail({400, "InvalidArgument", "The continuation token provided is incorrect"},
-                    {{"ArgumentName", "continuation-token"}});
-      }
-      after = decoded.substr(2);
-      after_is_prefix = decoded[0] == 'p';
-    } else if (v2) {
-      after = start_after;
-    } else {
-      after = marker;
-      after_is_prefix = !delimiter.empty() && ferry::EndsWith(marker, delimiter) &&
-                        ferry::StartsWith(marker, prefix);
-    }
-    ListResult list;
-    S3Error e = store_.List(req.bucket, prefix, delimiter, after, after_is_prefix,
-                            static_cast<size_t>(max_keys), &list);
-    if (!e.ok()) return bucket_error(e);
-    pugi::xml_document doc;
-    pugi::xml_node r = S3Root(&doc, "ListBucketResult");
-    XmlText(r, "Name", req.bucket);
-    XmlText(r, "Prefix", EncodeIf(url, prefix));
-    if (v2) {
-      if (req.HasQuery("continuation-token")) XmlText(r, "ContinuationToken", token);
-      if (list.truncated) {
-        XmlText(r, "NextContinuationToken",
-                aws::Base64Encode(std::string(list.last_is_prefix ? "p:" : "k:") + list.last));
-      }
-      if (req.HasQuery("start-after")) XmlText(r, "StartAfter", EncodeIf(url, start_after));
-      XmlText(r, "KeyCount", std::to_string(list.objects.size() + list.prefixes.size()));
-    } else {
-      XmlText(r, "Marker", EncodeIf(url, marker));
-      if (list.truncated && !delimiter.empty()) XmlText(r, "NextMarker", EncodeIf(url, list.last));
-    }
-    XmlText(r, "MaxKeys", std::to_string(max_keys));
-    if (!delimiter.empty()) XmlText(r, "Delimiter", EncodeIf(url, delimiter));
-    if (url) XmlText(r, "EncodingType", "url");
-    XmlText(r, "IsTruncated", list.truncated ? "true" : "false");
-    const bool owner = !v2 || req.Query("fetch-owner") == "true";
-    for (const auto& o : list.objects) {
-      pugi::xml_node c = r.append_child("Contents");
-      XmlText(c, "Key", EncodeIf(url, o.key));
-      XmlText(c, "LastModified", XmlTime(o.last_modified));
-      XmlText(c, "ETag", Quote(o.etag));
-      XmlText(c, "Size", std::to_string(o.size));
-      if (owner) Owner(c, "Owner");
-      XmlText(c, "StorageClass", "STANDARD");
-    }
-    for (const auto& p : list.prefixes) {
-      XmlText(r.append_child("CommonPrefixes"), "Prefix", EncodeIf(url, p));
-    }
-    return xml(doc);
+    page.push_back(&u);
   }
-
-  if (op == "DeleteObjects") {
-    std::string raw;
-    pugi::xml_document doc;
-    if (!read_xml(&doc, &raw)) return fail(kMalformedXml);
-    std::string md5_b64 = req.Header("content-md5"), want;
-    if (!md5_b64.empty()) {
-      if (!aws::Base64Decode(md5_b64, &want) || want.size() != 16) {
-        return fail({400, "InvalidDigest", "The Content-MD5 you specified was invalid."});
-      }
-      if (want != aws::Md5(raw)) {
-        return fail({400, "BadDigest", "The Content-MD5 you specified did not match what we received."});
-      }
-    }
-    pugi::xml_node del = doc.child("Delete");
-    if (!del) return fail(kMalformedXml);
-    const bool quiet = std::string(del.child("Quiet").text().get()) == "true";
-    std::vector<std::string> keys;
-    for (pugi::xml_node o : del.children("Object")) keys.push_back(o.child("Key").text().get());
-    if (keys.empty() || keys.size() > 1000) return fail(kMalformedXml);
-    BucketMeta bm;
-    S3Error be = store_.GetBucket(req.bucket, &bm);
-    if (!be.ok()) return bucket_error(be);
-    pugi::xml_document out;
-    pugi::xml_node r = S3Root(&out, "DeleteResult");
-    for (const auto& k : keys) {
-      S3Error e = store_.DeleteObject(req.bucket, k);
-      if (e.ok()) {
-        if (!quiet) XmlText(r.append_child("Deleted"), "Key", k);
-      } else {
-        pugi::xml_node er = r.append_child("Error");
-        XmlText(er, "Key", k);
-        XmlText(er, "Code", e.code);
-        XmlText(er, "Message", e.message);
-      }
-    }
-    return xml(out);
+  XmlText(r, "NextKeyMarker", page.empty() ? "" : EncodeIf(url, page.back()->key));
+  XmlText(r, "NextUploadIdMarker", page.empty() ? "" : page.back()->upload_id);
+  XmlText(r, "MaxUploads", std::to_string(max));
+  if (!prefix.empty()) XmlText(r, "Prefix", EncodeIf(url, prefix));
+  if (url) XmlText(r, "EncodingType", "url");
+  XmlText(r, "IsTruncated", truncated ? "true" : "false");
+  for (const UploadMeta* u : page) {
+    pugi::xml_node n = r.append_child("Upload");
+    XmlText(n, "Key", EncodeIf(url, u->key));
+    XmlText(n, "UploadId", u->upload_id);
+    Owner(n, "Initiator");
+    Owner(n, "Owner");
+    XmlText(n, "StorageClass", "STANDARD");
+    XmlText(n, "Initiated", XmlTime(u->initiated));
   }
+  return Xml(c, doc);
+}
 
-  if (op == "ListMultipartUploads") {
-    std::vector<UploadMeta> uploads;
-    S3Error e = store_.ListUploads(req.bucket, &uploads);
-    if (!e.ok()) return bucket_error(e);
-    const std::string prefix = req.Query("prefix");
-    const std::string key_marker = req.Query("key-marker");
-    const std::string id_marker = req.Query("upload-id-marker");
-    const bool url = req.Query("encoding-type") == "url";
-    uint64_t max = 1000;
-    if (req.HasQuery("max-uploads") && !ParseUint(req.Query("max-uploads"), &max)) {
-      return fail({400, "InvalidArgument", "Provided max-uploads not an integer or within integer range"});
-    }
-    max = std::min<uint64_t>(max, 1000);
-    pugi::xml_document doc;
-    pugi::xml_node r = S3Root(&doc, "ListMultipartUploadsResult");
-    XmlText(r, "Bucket", req.bucket);
-    XmlText(r, "KeyMarker", EncodeIf(url, key_marker));
-    XmlText(r, "UploadIdMarker", id_marker);
-    std::vector<const UploadMeta*> page;
-    bool truncated = false;
-    for (const auto& u : uploads) {
-      if (!ferry::StartsWith(u.key, prefix)) continue;
-      if (!key_marker.empty()) {
-        if (u.key < key_marker) continue;
-        if (u.key == key_marker && (id_marker.empty() || u.upload_id <= id_marker)) continue;
-      }
-      if (page.size() == max) {
-        truncated = true;
-        break;
-      }
-      page.push_back(&u);
-    }
-    XmlText(r, "NextKeyMarker", page.empty() ? "" : EncodeIf(url, page.back()->key));
-    XmlText(r, "NextUploadIdMarker", page.empty() ? "" : page.back()->upload_id);
-    XmlText(r, "MaxUploads", std::to_string(max));
-    if (!prefix.empty()) XmlText(r, "Prefix", EncodeIf(url, prefix));
-    if (url) XmlText(r, "EncodingType", "url");
-    XmlText(r, "IsTruncated", truncated ? "true" : "false");
-    for (const UploadMeta* u : page) {
-      pugi::xml_node n = r.append_child("Upload");
-      XmlText(n, "Key", EncodeIf(url, u->key));
-      XmlText(n, "UploadId", u->upload_id);
-      Owner(n, "Initiator");
-      Owner(n, "Owner");
-      XmlText(n, "StorageClass", "STANDARD");
-      XmlText(n, "Initiated", XmlTime(u->initiated));
-    }
-    return xml(doc);
+EmuError PutObjectOrPart(const S3Call& c) {
+  uint64_t declared = 0;
+  std::string length_header = c.req.Header("x-amz-decoded-content-length");
+  if (length_header.empty()) length_header = c.req.Header("content-length");
+  if (ParseUint(length_header, &declared) && declared > kMaxSinglePut) {
+    return EmuError{400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"};
   }
-
-  // Object operations.
-  if (op == "PutObject" || op == "UploadPart") {
-    uint64_t declared = 0;
-    std::string length_header = req.Header("x-amz-decoded-content-length");
-    if (length_header.empty()) length_header = req.Header("content-length");
-    if (ParseUint(length_header, &declared) && declared > kMaxSinglePut) {
-      return fail({400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"});
+  int part = 0;
+  UploadMeta upload;
+  if (c.op == "UploadPart") {
+    uint64_t n = 0;
+    if (!ParseUint(c.req.Query("partNumber"), &n) || n < 1 || n > 10000) {
+      return EmuError{400,
+                      "InvalidArgument",
+                      "Part number must be an integer between 1 and 10000, inclusive",
+                      {{"ArgumentName", "partNumber"}, {"ArgumentValue", c.req.Query("partNumber")}}};
     }
-    int part = 0;
-    UploadMeta upload;
-    if (op == "UploadPart") {
-      uint64_t n = 0;
-      if (!ParseUint(req.Query("partNumber"), &n) || n < 1 || n > 10000) {
-        return fail({400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"},
-                    {{"ArgumentName", "partNumber"}, {"ArgumentValue", req.Query("partNumber")}});
-      }
-      part = static_cast<int>(n);
-      S3Error e = store_.GetUpload(req.bucket, req.key, req.Query("uploadId"), &upload);
-      if (!e.ok()) {
-        return key_error(e);
-      }
-    } else {
-      BucketMeta bm;
-      S3Error e = store_.GetBucket(req.bucket, &bm);
-      if (!e.ok()) {
-        return bucket_error(e);
-      }
-    }
-    std::unique_ptr<ObjectWriter> w = store_.NewWriter();
-    if (!w) {
-      return fail({500, "InternalError", "cannot create a temporary file in the data directory"});
-    }
-    UploadReceiver receiver(req, w.get());
-    S3Error e = receiver.Receive(body);
-    if (!e.ok()) return fail(e);
-    if (op == "UploadPart") {
-      PartMeta stored;
-      e = store_.CommitPart(req.bucket, req.key, req.Query("uploadId"), part, w.get(), &stored);
-      if (!e.ok()) return key_error(e);
-      resp->status = 200;
-      resp->headers.emplace_back("ETag", Quote(stored.etag));
-      return;
-    }
-    ObjectMeta meta;
-    meta.key = req.key;
-    MetaFromRequest(req, &meta);
-    meta.etag = w->md5_hex();
-    ObjectMeta stored;
-    e = store_.CommitObject(req.bucket, w.get(), meta, &stored);
-    if (!e.ok()) return bucket_error(e);
-    resp->status = 200;
-    resp->headers.emplace_back("ETag", Quote(stored.etag));
-    return;
-  }
-
-  if (op == "CopyObject" || op == "UploadPartCopy") {
-    // x-amz-copy-source: "[/]bucket/key[?versionId=...]", URL-encoded.
-    // The front end hands headers over already percent-decoded (httplib
-    // decodes header values), so only the version suffix is cut here.
-    std::string source = req.Header("x-amz-copy-source");
-    auto q = source.rfind("?versionId=");
-    if (q != std::string::npos) source = source.substr(0, q);
-    if (!source.empty() && source[0] == '/') source = source.substr(1);
-    auto slash = source.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {
-      return fail({400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"},
-                  {{"ArgumentName", "x-amz-copy-source"}, {"ArgumentValue", req.Header("x-amz-copy-source")}});
-    }
-    const std::string src_bucket = source.substr(0, slash);
-    const std::string src_key = source.substr(slash + 1);
-    ObjectMeta src;
-    std::shared_ptr<ObjectReader> src_reader;
-    S3Error e = store_.OpenObject(src_bucket, src_key, &src, &src_reader);
+    part = static_cast<int>(n);
+    EmuError e = c.store.GetUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), &upload);
     if (!e.ok()) {
-      if (e.code == "NoSuchKey") return fail(e, {{"Key", src_key}});
-      if (e.code == "NoSuchBucket") return fail(e, {{"BucketName", src_bucket}});
-      return fail(e);
+      return WithKey(c.req, e);
     }
-    uint64_t first = 0, last = src.size ? src.size - 1 : 0, length = src.size;
-    if (op == "UploadPartCopy") {
-      std::string range = req.Header("x-amz-copy-source-range");
-      if (!range.empty()) {
-        if (ParseRange(range, src.size, &first, &last) != 1) {
-          return fail({400, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy"},
-                      {{"ArgumentName", "x-amz-copy-source-range"}, {"ArgumentValue", range}});
-        }
-        length = last - first + 1;
+  } else {
+    BucketMeta bm;
+    if (EmuError e = LookUpBucket(c, &bm); !e.ok()) return e;
+  }
+  std::unique_ptr<ObjectWriter> w = c.store.NewWriter();
+  if (!w) {
+    return EmuError{500, "InternalError", "cannot create a temporary file in the data directory"};
+  }
+  UploadReceiver receiver(c.req, w.get());
+  EmuError e = receiver.Receive(c.body);
+  if (!e.ok()) return e;
+  if (c.op == "UploadPart") {
+    PartMeta stored;
+    e = c.store.CommitPart(c.req.bucket, c.req.key, c.req.Query("uploadId"), part, w.get(), &stored);
+    if (!e.ok()) return WithKey(c.req, e);
+    c.resp->status = 200;
+    c.resp->headers.emplace_back("ETag", Quote(stored.etag));
+    return EmuError::Ok();
+  }
+  ObjectMeta meta;
+  meta.key = c.req.key;
+  MetaFromRequest(c.req, &meta);
+  meta.etag = w->md5_hex();
+  ObjectMeta stored;
+  e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
+  if (!e.ok()) return WithBucket(c.req, e);
+  c.resp->status = 200;
+  c.resp->headers.emplace_back("ETag", Quote(stored.etag));
+  return EmuError::Ok();
+}
+
+EmuError CopyObjectOrPart(const S3Call& c) {
+  // x-amz-copy-source: "[/]bucket/key[?versionId=...]", URL-encoded.
+  // The front end hands headers over already percent-decoded (httplib
+  // decodes header values), so only the version suffix is cut here.
+  std::string source = c.req.Header("x-amz-copy-source");
+  auto q = source.rfind("?versionId=");
+  if (q != std::string::npos) source = source.substr(0, q);
+  if (!source.empty() && source[0] == '/') source = source.substr(1);
+  auto slash = source.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == source.size()) {
+    return EmuError{400,
+                    "InvalidArgument",
+                    "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+                    {{"ArgumentName", "x-amz-copy-source"}, {"ArgumentValue", c.req.Header("x-amz-copy-source")}}};
+  }
+  const std::string src_bucket = source.substr(0, slash);
+  const std::string src_key = source.substr(slash + 1);
+  ObjectMeta src;
+  std::shared_ptr<ObjectReader> src_reader;
+  EmuError e = c.store.OpenObject(src_bucket, src_key, &src, &src_reader);
+  if (!e.ok()) {
+    if (e.code == "NoSuchKey") return WithDetails(e, {{"Key", src_key}});
+    if (e.code == "NoSuchBucket") return WithDetails(e, {{"BucketName", src_bucket}});
+    return e;
+  }
+  uint64_t first = 0, last = src.size ? src.size - 1 : 0, length = src.size;
+  if (c.op == "UploadPartCopy") {
+    std::string range = c.req.Header("x-amz-copy-source-range");
+    if (!range.empty()) {
+      if (ParseRange(range, src.size, &first, &last) != 1) {
+        return EmuError{400,
+                        "InvalidArgument",
+                        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last "
+                        "are the zero-based offsets of the first and last bytes to copy",
+                        {{"ArgumentName", "x-amz-copy-source-range"}, {"ArgumentValue", range}}};
       }
+      length = last - first + 1;
     }
-    const std::string directive = req.Header("x-amz-metadata-directive");
-    if (op == "CopyObject" && src_bucket == req.bucket && src_key == req.key && directive != "REPLACE") {
-      return fail({400, "InvalidRequest",
-                   "This copy request is illegal because it is trying to copy an object to itself "
-                   "without changing the object's metadata, storage class, website redirect "
-                   "location or encryption attributes."});
+  }
+  const std::string directive = c.req.Header("x-amz-metadata-directive");
+  if (c.op == "CopyObject" && src_bucket == c.req.bucket && src_key == c.req.key && directive != "REPLACE") {
+    return EmuError{400, "InvalidRequest",
+                 "This copy request is illegal because it is trying to copy an object to itself "
+                 "without changing the object's metadata, storage class, website redirect "
+                 "location or encryption attributes."};
+  }
+  int part = 0;
+  if (c.op == "UploadPartCopy") {
+    uint64_t n = 0;
+    if (!ParseUint(c.req.Query("partNumber"), &n) || n < 1 || n > 10000) {
+      return EmuError{400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"};
     }
-    int part = 0;
-    if (op == "UploadPartCopy") {
-      uint64_t n = 0;
-      if (!ParseUint(req.Query("partNumber"), &n) || n < 1 || n > 10000) {
-        return fail({400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"});
-      }
-      part = static_cast<int>(n);
-      UploadMeta upload;
-      e = store_.GetUpload(req.bucket, req.key, req.Query("uploadId"), &upload);
-      if (!e.ok()) return key_error(e);
-    } else {
-      BucketMeta bm;
-      e = store_.GetBucket(req.bucket, &bm);
-      if (!e.ok()) return bucket_error(e);
+    part = static_cast<int>(n);
+    UploadMeta upload;
+    e = c.store.GetUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), &upload);
+    if (!e.ok()) return WithKey(c.req, e);
+  } else {
+    BucketMeta bm;
+    e = LookUpBucket(c, &bm);
+    if (!e.ok()) return e;
+  }
+  std::unique_ptr<ObjectWriter> w = c.store.NewWriter();
+  if (!w) return EmuError{500, "InternalError", "cannot create a temporary file in the data directory"};
+  // Copy through the writer so the part's MD5 is computed on the way.
+  std::vector<char> buf(1 << 20);
+  uint64_t done = 0;
+  while (done < length) {
+    ssize_t n = src_reader->ReadAt(first + done, buf.data(),
+                                   std::min<uint64_t>(buf.size(), length - done));
+    if (n <= 0 || !w->Write(buf.data(), static_cast<size_t>(n))) {
+      return EmuError{500, "InternalError", "could not copy the source object"};
     }
-    std::unique_ptr<ObjectWriter> w = store_.NewWriter();
-    if (!w) return fail({500, "InternalError", "cannot create a temporary file in the data directory"});
-    // Copy through the writer so the part's MD5 is computed on the way.
-    std::vector<char> buf(1 << 20);
-    uint64_t done = 0;
-    while (done < length) {
-      ssize_t n = src_reader->ReadAt(first + done, buf.data(),
-                                     std::min<uint64_t>(buf.size(), length - done));
-      if (n <= 0 || !w->Write(buf.data(), static_cast<size_t>(n))) {
-        return fail({500, "InternalError", "could not copy the source object"});
-      }
-      done += static_cast<uint64_t>(n);
-    }
-    if (!w->Finish()) return fail({500, "InternalError", "could not copy the source object"});
-    pugi::xml_document doc;
-    if (op == "UploadPartCopy") {
-      PartMeta stored;
-      e = store_.CommitPart(req.bucket, req.key, req.Query("uploadId"), part, w.get(), &stored);
-      if (!e.ok()) return key_error(e);
-      pugi::xml_node r = S3Root(&doc, "CopyPartResult");
-      XmlText(r, "LastModified", XmlTime(stored.last_modified));
-      XmlText(r, "ETag", Quote(stored.etag));
-      return xml(doc);
-    }
-    ObjectMeta meta = src;
-    meta.key = req.key;
-    if (directive == "REPLACE") {
-      std::map<std::string, std::string> tags = meta.tags;
-      meta.content_type = "binary/octet-stream";
-      MetaFromRequest(req, &meta);
-      meta.tags = tags;
-    }
-    if (req.Header("x-amz-tagging-directive") == "REPLACE") {
-      meta.tags = ParseTaggingHeader(req.Header("x-amz-tagging"));
-    }
-    // S3 keeps the source's ETag for single-part objects; a multipart
-    // source becomes a plain object whose ETag is its MD5.
-    meta.etag = src.parts_count > 0 ? w->md5_hex() : src.etag;
-    meta.parts_count = 0;
-    ObjectMeta stored;
-    e = store_.CommitObject(req.bucket, w.get(), meta, &stored);
-    if (!e.ok()) return bucket_error(e);
-    pugi::xml_node r = S3Root(&doc, "CopyObjectResult");
+    done += static_cast<uint64_t>(n);
+  }
+  if (!w->Finish()) return EmuError{500, "InternalError", "could not copy the source object"};
+  pugi::xml_document doc;
+  if (c.op == "UploadPartCopy") {
+    PartMeta stored;
+    e = c.store.CommitPart(c.req.bucket, c.req.key, c.req.Query("uploadId"), part, w.get(), &stored);
+    if (!e.ok()) return WithKey(c.req, e);
+    pugi::xml_node r = S3Root(&doc, "CopyPartResult");
     XmlText(r, "LastModified", XmlTime(stored.last_modified));
     XmlText(r, "ETag", Quote(stored.etag));
-    return xml(doc);
+    return Xml(c, doc);
   }
-
-  if (op == "GetObject" || op == "HeadObject") {
-    ObjectMeta meta;
-    auto file = std::make_shared<FileBody>();
-    S3Error e = op == "GetObject" ? store_.OpenObject(req.bucket, req.key, &meta, &file->reader)
-                                  : store_.HeadObject(req.bucket, req.key, &meta);
-    if (!e.ok()) return key_error(e);
-    // Conditional requests.
-    const std::string if_match = req.Header("if-match");
-    const std::string if_none = req.Header("if-none-match");
-    if (!if_match.empty() && if_match != "*" && if_match != Quote(meta.etag) && if_match != meta.etag) {
-      return fail({412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"},
-                  {{"Condition", "If-Match"}});
-    }
-    if (!if_none.empty() && (if_none == "*" || if_none == Quote(meta.etag) || if_none == meta.etag)) {
-      resp->status = 304;
-      resp->headers.emplace_back("ETag", Quote(meta.etag));
-      resp->headers.emplace_back("Last-Modified", HttpTime(meta.last_modified));
-      resp->content_type.clear();
-      return;
-    }
-    TimePoint t;
-    if (ParseHttpTime(req.Header("if-modified-since"), &t) && meta.last_modified < t + std::chrono::seconds(1) &&
-        if_none.empty()) {
-      resp->status = 304;
-      resp->content_type.clear();
-      return;
-    }
-    if (ParseHttpTime(req.Header("if-unmodified-since"), &t) && meta.last_modified >= t + std::chrono::seconds(1) &&
-        if_match.empty()) {
-      return fail({412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"},
-                  {{"Condition", "If-Unmodified-Since"}});
-    }
-    ObjectHeaders(meta, resp);
-    // Presigned GETs may override response headers.
-    const std::pair<const char*, const char*> overrides[] = {
-        {"response-content-type", "Content-Type"},
-        {"response-content-disposition", "Content-Disposition"},
-        {"response-content-encoding", "Content-Encoding"},
-        {"response-content-language", "Content-Language"},
-        {"response-cache-control", "Cache-Control"},
-        {"response-expires", "Expires"}};
-    for (const auto& [param, header] : overrides) {
-      if (!req.HasQuery(param)) continue;
-      if (std::string(header) == "Content-Type") {
-        resp->content_type = req.Query(param);
-      } else {
-        resp->headers.emplace_back(header, req.Query(param));
-      }
-    }
-    uint64_t first = 0, last = 0;
-    int range = ParseRange(req.Header("range"), meta.size, &first, &last);
-    if (range < 0) {
-      return fail({416, "InvalidRange", "The requested range is not satisfiable"},
-                  {{"RangeRequested", req.Header("range")}, {"ActualObjectSize", std::to_string(meta.size)}});
-    }
-    resp->status = 200;
-    file->offset = 0;
-    file->length = meta.size;
-    if (range > 0) {
-      resp->status = 206;
-      file->offset = first;
-      file->length = last - first + 1;
-      resp->headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" +
-                                                      std::to_string(last) + "/" +
-                                                      std::to_string(meta.size));
-    }
-    resp->file = file;
-    return;
+  ObjectMeta meta = src;
+  meta.key = c.req.key;
+  if (directive == "REPLACE") {
+    std::map<std::string, std::string> tags = meta.tags;
+    meta.content_type = "binary/octet-stream";
+    MetaFromRequest(c.req, &meta);
+    meta.tags = tags;
   }
-
-  if (op == "GetObjectTagging") {
-    ObjectMeta meta;
-    S3Error e = store_.HeadObject(req.bucket, req.key, &meta);
-    if (!e.ok()) return key_error(e);
-    pugi::xml_document doc;
-    pugi::xml_node set = S3Root(&doc, "Tagging").append_child("TagSet");
-    for (const auto& [k, v] : meta.tags) {
-      pugi::xml_node t = set.append_child("Tag");
-      XmlText(t, "Key", k);
-      XmlText(t, "Value", v);
-    }
-    return xml(doc);
+  if (c.req.Header("x-amz-tagging-directive") == "REPLACE") {
+    meta.tags = ParseTaggingHeader(c.req.Header("x-amz-tagging"));
   }
+  // S3 keeps the source's ETag for single-part objects; a multipart
+  // source becomes a plain object whose ETag is its MD5.
+  meta.etag = src.parts_count > 0 ? w->md5_hex() : src.etag;
+  meta.parts_count = 0;
+  ObjectMeta stored;
+  e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
+  if (!e.ok()) return WithBucket(c.req, e);
+  pugi::xml_node r = S3Root(&doc, "CopyObjectResult");
+  XmlText(r, "LastModified", XmlTime(stored.last_modified));
+  XmlText(r, "ETag", Quote(stored.etag));
+  return Xml(c, doc);
+}
 
-  if (op == "PutObjectTagging" || op == "DeleteObjectTagging") {
-    std::map<std::string, std::string> tags;
-    if (op == "PutObjectTagging") {
-      std::string raw;
-      pugi::xml_document doc;
-      if (!read_xml(&doc, &raw)) return fail(kMalformedXml);
-      for (pugi::xml_node t : doc.child("Tagging").child("TagSet").children("Tag")) {
-        tags[t.child("Key").text().get()] = t.child("Value").text().get();
-      }
-      if (tags.size() > 10) {
-        return fail({400, "BadRequest", "Object tags cannot be greater than 10"});
-      }
-    }
-    S3Error e = store_.SetTags(req.bucket, req.key, tags);
-    if (!e.ok()) return key_error(e);
-    resp->status = op == "PutObjectTagging" ? 200 : 204;
-    return;
+EmuError GetOrHeadObject(const S3Call& c) {
+  ObjectMeta meta;
+  auto file = std::make_shared<FileBody>();
+  EmuError e = c.op == "GetObject" ? c.store.OpenObject(c.req.bucket, c.req.key, &meta, &file->reader)
+                                : c.store.HeadObject(c.req.bucket, c.req.key, &meta);
+  if (!e.ok()) return WithKey(c.req, e);
+  // Conditional requests.
+  const std::string if_match = c.req.Header("if-match");
+  const std::string if_none = c.req.Header("if-none-match");
+  if (!if_match.empty() && if_match != "*" && if_match != Quote(meta.etag) && if_match != meta.etag) {
+    return EmuError{412,
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                    {{"Condition", "If-Match"}}};
   }
-
-  if (op == "DeleteObject") {
-    S3Error e = store_.DeleteObject(req.bucket, req.key);
-    if (!e.ok()) return bucket_error(e);
-    resp->status = 204;
-    return;
+  if (!if_none.empty() && (if_none == "*" || if_none == Quote(meta.etag) || if_none == meta.etag)) {
+    c.resp->status = 304;
+    c.resp->headers.emplace_back("ETag", Quote(meta.etag));
+    c.resp->headers.emplace_back("Last-Modified", HttpTime(meta.last_modified));
+    c.resp->content_type.clear();
+    return EmuError::Ok();
   }
-
-  if (op == "CreateMultipartUpload") {
-    ObjectMeta proto;
-    proto.key = req.key;
-    MetaFromRequest(req, &proto);
-    std::string id;
-    S3Error e = store_.CreateUpload(req.bucket, proto, &id);
-    if (!e.ok()) return bucket_error(e);
-    pugi::xml_document doc;
-    pugi::xml_node r = S3Root(&doc, "InitiateMultipartUploadResult");
-    XmlText(r, "Bucket", req.bucket);
-    XmlText(r, "Key", req.key);
-    XmlText(r, "UploadId", id);
-    return xml(doc);
+  TimePoint t;
+  if (ParseHttpTime(c.req.Header("if-modified-since"), &t) && meta.last_modified < t + std::chrono::seconds(1) &&
+      if_none.empty()) {
+    c.resp->status = 304;
+    c.resp->content_type.clear();
+    return EmuError::Ok();
   }
-
-  if (op == "ListParts") {
-    UploadMeta u;
-    S3Error e = store_.GetUpload(req.bucket, req.key, req.Query("uploadId"), &u);
-    if (!e.ok()) return key_error(e);
-    uint64_t max = 1000, marker = 0;
-    if (req.HasQuery("max-parts") && !ParseUint(req.Query("max-parts"), &max)) {
-      return fail({400, "InvalidArgument", "Provided max-parts not an integer or within integer range"});
-    }
-    if (req.HasQuery("part-number-marker") && !ParseUint(req.Query("part-number-marker"), &marker)) {
-      return fail({400, "InvalidArgument", "Provided part-number-marker not an integer or within integer range"});
-    }
-    max = std::min<uint64_t>(max, 1000);
-    pugi::xml_document doc;
-    pugi::xml_node r = S3Root(&doc, "ListPartsResult");
-    XmlText(r, "Bucket", req.bucket);
-    XmlText(r, "Key", req.key);
-    XmlText(r, "UploadId", u.upload_id);
-    XmlText(r, "PartNumberMarker", std::to_string(marker));
-    std::vector<const PartMeta*> page;
-    bool truncated = false;
-    for (const auto& [n, p] : u.parts) {
-      if (static_cast<uint64_t>(n) <= marker) continue;
-      if (page.size() == max) {
-        truncated = true;
-        break;
-      }
-      page.push_back(&p);
-    }
-    XmlText(r, "NextPartNumberMarker", std::to_string(page.empty() ? 0 : page.back()->number));
-    XmlText(r, "MaxParts", std::to_string(max));
-    XmlText(r, "IsTruncated", truncated ? "true" : "false");
-    for (const PartMeta* p : page) {
-      pugi::xml_node n = r.append_child("Part");
-      XmlText(n, "PartNumber", std::to_string(p->number));
-      XmlText(n, "LastModified", XmlTime(p->last_modified));
-      XmlText(n, "ETag", Quote(p->etag));
-      XmlText(n, "Size", std::to_string(p->size));
-    }
-    Owner(r, "Initiator");
-    Owner(r, "Owner");
-    XmlText(r, "StorageClass", "STANDARD");
-    return xml(doc);
+  if (ParseHttpTime(c.req.Header("if-unmodified-since"), &t) && meta.last_modified >= t + std::chrono::seconds(1) &&
+      if_match.empty()) {
+    return EmuError{412,
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                    {{"Condition", "If-Unmodified-Since"}}};
   }
-
-  if (op == "AbortMultipartUpload") {
-    S3Error e = store_.AbortUpload(req.bucket, req.key, req.Query("uploadId"));
-    if (!e.ok()) return key_error(e);
-    resp->status = 204;
-    return;
+  ObjectHeaders(meta, c.resp);
+  // Presigned GETs may override response headers.
+  const std::pair<const char*, const char*> overrides[] = {
+      {"response-content-type", "Content-Type"},
+      {"response-content-disposition", "Content-Disposition"},
+      {"response-content-encoding", "Content-Encoding"},
+      {"response-content-language", "Content-Language"},
+      {"response-cache-control", "Cache-Control"},
+      {"response-expires", "Expires"}};
+  for (const auto& [param, header] : overrides) {
+    if (!c.req.HasQuery(param)) continue;
+    if (std::string(header) == "Content-Type") {
+      c.resp->content_type = c.req.Query(param);
+    } else {
+      c.resp->headers.emplace_back(header, c.req.Query(param));
+    }
   }
+  uint64_t first = 0, last = 0;
+  int range = ParseRange(c.req.Header("range"), meta.size, &first, &last);
+  if (range < 0) {
+    return EmuError{416,
+                    "InvalidRange",
+                    "The requested range is not satisfiable",
+                    {{"RangeRequested", c.req.Header("range")}, {"ActualObjectSize", std::to_string(meta.size)}}};
+  }
+  c.resp->status = 200;
+  file->offset = 0;
+  file->length = meta.size;
+  if (range > 0) {
+    c.resp->status = 206;
+    file->offset = first;
+    file->length = last - first + 1;
+    c.resp->headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" +
+                                                    std::to_string(last) + "/" +
+                                                    std::to_string(meta.size));
+  }
+  c.resp->file = file;
+  return EmuError::Ok();
+}
 
-  if (op == "CompleteMultipartUpload") {
+EmuError GetObjectTagging(const S3Call& c) {
+  ObjectMeta meta;
+  EmuError e = c.store.HeadObject(c.req.bucket, c.req.key, &meta);
+  if (!e.ok()) return WithKey(c.req, e);
+  pugi::xml_document doc;
+  pugi::xml_node set = S3Root(&doc, "Tagging").append_child("TagSet");
+  for (const auto& [k, v] : meta.tags) {
+    pugi::xml_node t = set.append_child("Tag");
+    XmlText(t, "Key", k);
+    XmlText(t, "Value", v);
+  }
+  return Xml(c, doc);
+}
+
+EmuError SetObjectTagging(const S3Call& c) {
+  std::map<std::string, std::string> tags;
+  if (c.op == "PutObjectTagging") {
     std::string raw;
     pugi::xml_document doc;
-    if (!read_xml(&doc, &raw)) return fail(kMalformedXml);
-    pugi::xml_node c = doc.child("CompleteMultipartUpload");
-    if (!c) return fail(kMalformedXml);
-    std::vector<std::pair<int, std::string>> parts;
-    for (pugi::xml_node p : c.children("Part")) {
-      uint64_t n = 0;
-      if (!ParseUint(p.child("PartNumber").text().get(), &n) || n < 1 || n > 10000) {
-        return fail(kMalformedXml);
-      }
-      parts.emplace_back(static_cast<int>(n), p.child("ETag").text().get());
+    if (!ReadXml(c, &doc, &raw)) return kMalformedXml;
+    for (pugi::xml_node t : doc.child("Tagging").child("TagSet").children("Tag")) {
+      tags[t.child("Key").text().get()] = t.child("Value").text().get();
     }
-    ObjectMeta stored;
-    S3Error e = store_.CompleteUpload(req.bucket, req.key, req.Query("uploadId"), parts, &stored);
-    if (!e.ok()) return key_error(e);
-    pugi::xml_document out;
-    pugi::xml_node r = S3Root(&out, "CompleteMultipartUploadResult");
-    std::string host = req.Header("host");
-    XmlText(r, "Location", "http://" + host + "/" + req.bucket + "/" + aws::UriEncode(req.key, true));
-    XmlText(r, "Bucket", req.bucket);
-    XmlText(r, "Key", req.key);
-    XmlText(r, "ETag", Quote(stored.etag));
-    return xml(out);
+    if (tags.size() > 10) {
+      return EmuError{400, "BadRequest", "Object tags cannot be greater than 10"};
+    }
   }
+  EmuError e = c.store.SetTags(c.req.bucket, c.req.key, tags);
+  if (!e.ok()) return WithKey(c.req, e);
+  c.resp->status = c.op == "PutObjectTagging" ? 200 : 204;
+  return EmuError::Ok();
+}
 
-  fail({501, "NotImplemented", "A header you provided implies functionality that is not implemented"});
+EmuError DeleteObject(const S3Call& c) {
+  EmuError e = c.store.DeleteObject(c.req.bucket, c.req.key);
+  if (!e.ok()) return WithBucket(c.req, e);
+  c.resp->status = 204;
+  return EmuError::Ok();
+}
+
+EmuError CreateMultipartUpload(const S3Call& c) {
+  ObjectMeta proto;
+  proto.key = c.req.key;
+  MetaFromRequest(c.req, &proto);
+  std::string id;
+  EmuError e = c.store.CreateUpload(c.req.bucket, proto, &id);
+  if (!e.ok()) return WithBucket(c.req, e);
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "InitiateMultipartUploadResult");
+  XmlText(r, "Bucket", c.req.bucket);
+  XmlText(r, "Key", c.req.key);
+  XmlText(r, "UploadId", id);
+  return Xml(c, doc);
+}
+
+EmuError ListParts(const S3Call& c) {
+  UploadMeta u;
+  EmuError e = c.store.GetUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), &u);
+  if (!e.ok()) return WithKey(c.req, e);
+  uint64_t max = 1000, marker = 0;
+  e = QueryNumber(c.req, "max-parts", &max);
+  if (e.ok()) e = QueryNumber(c.req, "part-number-marker", &marker);
+  if (!e.ok()) return e;
+  max = std::min<uint64_t>(max, 1000);
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "ListPartsResult");
+  XmlText(r, "Bucket", c.req.bucket);
+  XmlText(r, "Key", c.req.key);
+  XmlText(r, "UploadId", u.upload_id);
+  XmlText(r, "PartNumberMarker", std::to_string(marker));
+  std::vector<const PartMeta*> page;
+  bool truncated = false;
+  for (const auto& [n, p] : u.parts) {
+    if (static_cast<uint64_t>(n) <= marker) continue;
+    if (page.size() == max) {
+      truncated = true;
+      break;
+    }
+    page.push_back(&p);
+  }
+  XmlText(r, "NextPartNumberMarker", std::to_string(page.empty() ? 0 : page.back()->number));
+  XmlText(r, "MaxParts", std::to_string(max));
+  XmlText(r, "IsTruncated", truncated ? "true" : "false");
+  for (const PartMeta* p : page) {
+    pugi::xml_node n = r.append_child("Part");
+    XmlText(n, "PartNumber", std::to_string(p->number));
+    XmlText(n, "LastModified", XmlTime(p->last_modified));
+    XmlText(n, "ETag", Quote(p->etag));
+    XmlText(n, "Size", std::to_string(p->size));
+  }
+  Owner(r, "Initiator");
+  Owner(r, "Owner");
+  XmlText(r, "StorageClass", "STANDARD");
+  return Xml(c, doc);
+}
+
+EmuError AbortMultipartUpload(const S3Call& c) {
+  EmuError e = c.store.AbortUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"));
+  if (!e.ok()) return WithKey(c.req, e);
+  c.resp->status = 204;
+  return EmuError::Ok();
+}
+
+EmuError CompleteMultipartUpload(const S3Call& c) {
+  std::string raw;
+  pugi::xml_document doc;
+  if (!ReadXml(c, &doc, &raw)) return kMalformedXml;
+  pugi::xml_node complete = doc.child("CompleteMultipartUpload");
+  if (!complete) return kMalformedXml;
+  std::vector<std::pair<int, std::string>> parts;
+  for (pugi::xml_node p : complete.children("Part")) {
+    uint64_t n = 0;
+    if (!ParseUint(p.child("PartNumber").text().get(), &n) || n < 1 || n > 10000) {
+      return kMalformedXml;
+    }
+    parts.emplace_back(static_cast<int>(n), p.child("ETag").text().get());
+  }
+  ObjectMeta stored;
+  EmuError e = c.store.CompleteUpload(c.req.bucket, c.req.key, c.req.Query("uploadId"), parts, &stored);
+  if (!e.ok()) return WithKey(c.req, e);
+  pugi::xml_document out;
+  pugi::xml_node r = S3Root(&out, "CompleteMultipartUploadResult");
+  std::string host = c.req.Header("host");
+  XmlText(r, "Location", "http://" + host + "/" + c.req.bucket + "/" + aws::UriEncode(c.req.key, true));
+  XmlText(r, "Bucket", c.req.bucket);
+  XmlText(r, "Key", c.req.key);
+  XmlText(r, "ETag", Quote(stored.etag));
+  return Xml(c, out);
+}
+
+// Operation name (S3Service::OperationName) -> handler. Adding an operation
+// is a function above, a row here and, since S3 is addressed by method,
+// path and query, a line in OperationName.
+using S3Handler = EmuError (*)(const S3Call&);
+const OperationRow<S3Handler> kOperations[] = {
+    {"ListBuckets", ListBuckets},
+    {"CreateBucket", CreateBucket},
+    {"HeadBucket", HeadBucket},
+    {"DeleteBucket", DeleteBucket},
+    {"GetBucketLocation", GetBucketLocation},
+    {"GetBucketVersioning", GetBucketVersioning},
+    {"ListObjectsV2", ListObjects},
+    {"ListObjects", ListObjects},
+    {"DeleteObjects", DeleteObjects},
+    {"ListMultipartUploads", ListMultipartUploads},
+    {"PutObject", PutObjectOrPart},
+    {"UploadPart", PutObjectOrPart},
+    {"CopyObject", CopyObjectOrPart},
+    {"UploadPartCopy", CopyObjectOrPart},
+    {"GetObject", GetOrHeadObject},
+    {"HeadObject", GetOrHeadObject},
+    {"GetObjectTagging", GetObjectTagging},
+    {"PutObjectTagging", SetObjectTagging},
+    {"DeleteObjectTagging", SetObjectTagging},
+    {"DeleteObject", DeleteObject},
+    {"CreateMultipartUpload", CreateMultipartUpload},
+    {"ListParts", ListParts},
+    {"AbortMultipartUpload", AbortMultipartUpload},
+    {"CompleteMultipartUpload", CompleteMultipartUpload},
+};
+
+const EmuError kNotImplemented{501, "NotImplemented",
+                               "A header you provided implies functionality that is not implemented"};
+
+}  // namespace
+
+void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response* resp) {
+  const std::string op = OperationName(req);
+  S3Handler handler = FindHandler(kOperations, op);
+  EmuError e = !handler               ? kNotImplemented
+               : req.key.size() > 1024 ? EmuError{400, "KeyTooLongError", "Your key is too long"}
+                                       : handler(S3Call{store_, region_, op, req, body, resp});
+  if (e.ok()) return;
+  SetS3Error(resp, e, req.request_id);
+  if (req.method == "HEAD") resp->body.clear();  // HEAD errors carry no body
 }
 
 }  // namespace awsemu

@@ -73,9 +73,7 @@ class S3Service {
   std::string region_;
 };
 
-// S3's XML error document and status, e.g. (404, "NoSuchKey", ...).
-void SetS3Error(S3Response* resp, int status, const std::string& code, const std::string& message,
-                const std::string& request_id,
-                const std::vector<std::pair<std::string, std::string>>& extra = {});
+// Answers with `e` as S3's XML error document.
+void SetS3Error(S3Response* resp, const EmuError& e, const std::string& request_id);
 
 }  // namespace awsemu

@@ -18,9 +18,9 @@ namespace fs = std::filesystem;
 namespace aws = ferry::aws;
 using nlohmann::json;
 
-S3Error NoSuchBucket() { return {404, "NoSuchBucket", "The specified bucket does not exist"}; }
-S3Error NoSuchKey() { return {404, "NoSuchKey", "The specified key does not exist."}; }
-S3Error NoSuchUpload() {
+EmuError NoSuchBucket() { return {404, "NoSuchBucket", "The specified bucket does not exist"}; }
+EmuError NoSuchKey() { return {404, "NoSuchKey", "The specified key does not exist."}; }
+EmuError NoSuchUpload() {
   return {404, "NoSuchUpload",
           "The specified upload does not exist. The upload ID may be invalid, or the upload may "
           "have been aborted or completed."};
@@ -263,7 +263,7 @@ S3Store::Bucket* S3Store::FindBucket(const std::string& name) {
   return it == buckets_.end() ? nullptr : &it->second;
 }
 
-S3Error S3Store::CreateBucket(const std::string& name, const std::string& region) {
+EmuError S3Store::CreateBucket(const std::string& name, const std::string& region) {
   std::lock_guard<std::mutex> l(mu_);
   if (FindBucket(name)) {
     return {409, "BucketAlreadyOwnedByYou",
@@ -284,7 +284,7 @@ S3Error S3Store::CreateBucket(const std::string& name, const std::string& region
   return {};
 }
 
-S3Error S3Store::DeleteBucket(const std::string& name) {
+EmuError S3Store::DeleteBucket(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(name);
   if (!b) return NoSuchBucket();
@@ -295,7 +295,7 @@ S3Error S3Store::DeleteBucket(const std::string& name) {
   return {};
 }
 
-S3Error S3Store::GetBucket(const std::string& name, BucketMeta* out) const {
+EmuError S3Store::GetBucket(const std::string& name, BucketMeta* out) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(name);
   if (!b) return NoSuchBucket();
@@ -321,7 +321,7 @@ std::unique_ptr<ObjectWriter> S3Store::NewWriter() {
   return std::make_unique<ObjectWriter>(fd, path);
 }
 
-S3Error S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
+EmuError S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
                               ObjectMeta meta, ObjectMeta* stored) {
   meta.last_modified = NowMillis();
   const std::string base = ObjectBase(b->meta.name, meta.key);
@@ -353,18 +353,18 @@ void S3Store::RemoveFiles(const std::string& bucket, const ObjectMeta& meta) con
   for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
 }
 
-S3Error S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
+EmuError S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
                               ObjectMeta* stored) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
   meta.size = writer->size();
-  S3Error e = CommitLocked(b, {{writer->path(), writer->size()}}, std::move(meta), stored);
+  EmuError e = CommitLocked(b, {{writer->path(), writer->size()}}, std::move(meta), stored);
   if (e.ok()) writer->Release();
   return e;
 }
 
-S3Error S3Store::OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
+EmuError S3Store::OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
                             std::shared_ptr<ObjectReader>* reader) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
@@ -386,7 +386,7 @@ S3Error S3Store::OpenObject(const std::string& bucket, const std::string& key, O
   return {};
 }
 
-S3Error S3Store::HeadObject(const std::string& bucket, const std::string& key,
+EmuError S3Store::HeadObject(const std::string& bucket, const std::string& key,
                             ObjectMeta* meta) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
@@ -397,7 +397,7 @@ S3Error S3Store::HeadObject(const std::string& bucket, const std::string& key,
   return {};
 }
 
-S3Error S3Store::SetTags(const std::string& bucket, const std::string& key,
+EmuError S3Store::SetTags(const std::string& bucket, const std::string& key,
                          const std::map<std::string, std::string>& tags) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
@@ -413,7 +413,7 @@ S3Error S3Store::SetTags(const std::string& bucket, const std::string& key,
   return {};
 }
 
-S3Error S3Store::DeleteObject(const std::string& bucket, const std::string& key) {
+EmuError S3Store::DeleteObject(const std::string& bucket, const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -426,7 +426,7 @@ S3Error S3Store::DeleteObject(const std::string& bucket, const std::string& key)
   return {};
 }
 
-S3Error S3Store::List(const std::string& bucket, const std::string& prefix,
+EmuError S3Store::List(const std::string& bucket, const std::string& prefix,
                       const std::string& delimiter, const std::string& after, bool after_is_prefix,
                       size_t max, ListResult* out) const {
   std::lock_guard<std::mutex> l(mu_);
@@ -482,7 +482,7 @@ void S3Store::SaveUpload(const UploadMeta& u) const {
   WriteFileAtomic(UploadDir(u.bucket, u.upload_id) + "/upload.json", j.dump());
 }
 
-S3Error S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto,
+EmuError S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto,
                               std::string* upload_id) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
@@ -504,7 +504,7 @@ S3Error S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto
   return {};
 }
 
-S3Error S3Store::GetUpload(const std::string& bucket, const std::string& key,
+EmuError S3Store::GetUpload(const std::string& bucket, const std::string& key,
                            const std::string& upload_id, UploadMeta* out) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
@@ -515,7 +515,7 @@ S3Error S3Store::GetUpload(const std::string& bucket, const std::string& key,
   return {};
 }
 
-S3Error S3Store::CommitPart(const std::string& bucket, const std::string& key,
+EmuError S3Store::CommitPart(const std::string& bucket, const std::string& key,
                             const std::string& upload_id, int number, ObjectWriter* writer,
                             PartMeta* stored) {
   std::lock_guard<std::mutex> l(mu_);
@@ -539,7 +539,7 @@ S3Error S3Store::CommitPart(const std::string& bucket, const std::string& key,
   return {};
 }
 
-S3Error S3Store::AbortUpload(const std::string& bucket, const std::string& key,
+EmuError S3Store::AbortUpload(const std::string& bucket, const std::string& key,
                              const std::string& upload_id) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
@@ -552,16 +552,16 @@ S3Error S3Store::AbortUpload(const std::string& bucket, const std::string& key,
   return {};
 }
 
-S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& key,
+EmuError S3Store::CompleteUpload(const std::string& bucket, const std::string& key,
                                 const std::string& upload_id,
                                 const std::vector<std::pair<int, std::string>>& parts,
                                 ObjectMeta* stored) {
   UploadMeta u;
   {
-    S3Error e = GetUpload(bucket, key, upload_id, &u);
+    EmuError e = GetUpload(bucket, key, upload_id, &u);
     if (!e.ok()) return e;
   }
-  const S3Error invalid_part{400, "InvalidPart",
+  const EmuError invalid_part{400, "InvalidPart",
                              "One or more of the specified parts could not be found.  The part "
                              "may not have been uploaded, or the specified entity tag may not "
                              "match the part's entity tag."};
@@ -610,7 +610,7 @@ S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& ke
   auto it = b->uploads.find(upload_id);
   if (it == b->uploads.end()) return NoSuchUpload();  // aborted meanwhile
   // The parts become the object's segments: no bytes are copied.
-  S3Error e = CommitLocked(b, files, meta, stored);
+  EmuError e = CommitLocked(b, files, meta, stored);
   if (!e.ok()) return e;
   std::error_code ec;
   fs::remove_all(UploadDir(bucket, upload_id), ec);
@@ -618,7 +618,7 @@ S3Error S3Store::CompleteUpload(const std::string& bucket, const std::string& ke
   return {};
 }
 
-S3Error S3Store::ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const {
+EmuError S3Store::ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();

@@ -16,19 +16,12 @@
 #include <vector>
 
 #include "aws/crypto.h"
+#include "awsemu/emu_error.h"
 #include "util/status.h"
 
 namespace awsemu {
 
 using TimePoint = std::chrono::system_clock::time_point;
-
-// An S3 error: empty code means success.
-struct S3Error {
-  int status = 200;
-  std::string code;
-  std::string message;
-  bool ok() const { return code.empty(); }
-};
 
 // One file holding a consecutive piece of an object's bytes. Simple
 // uploads have one segment; a completed multipart upload keeps its parts as
@@ -133,45 +126,45 @@ class S3Store {
   ferry::Status Open();
   void Reset();
 
-  S3Error CreateBucket(const std::string& name, const std::string& region);
-  S3Error DeleteBucket(const std::string& name);
-  S3Error GetBucket(const std::string& name, BucketMeta* out) const;
+  EmuError CreateBucket(const std::string& name, const std::string& region);
+  EmuError DeleteBucket(const std::string& name);
+  EmuError GetBucket(const std::string& name, BucketMeta* out) const;
   std::vector<BucketMeta> ListBuckets() const;
 
   std::unique_ptr<ObjectWriter> NewWriter();
   // Moves the writer's file into place as bucket/key. `meta` supplies
   // content type, metadata and etag; size and time are filled in.
-  S3Error CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
+  EmuError CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
                        ObjectMeta* stored);
   // Opens an object for reading.
-  S3Error OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
+  EmuError OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
                      std::shared_ptr<ObjectReader>* reader) const;
-  S3Error HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const;
+  EmuError HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const;
   // Replaces an object's tag set.
-  S3Error SetTags(const std::string& bucket, const std::string& key,
+  EmuError SetTags(const std::string& bucket, const std::string& key,
                   const std::map<std::string, std::string>& tags);
   // Deleting a missing key succeeds, as in S3.
-  S3Error DeleteObject(const std::string& bucket, const std::string& key);
+  EmuError DeleteObject(const std::string& bucket, const std::string& key);
   // Keys after `after` (exclusive) starting with prefix; with a delimiter,
   // keys sharing prefix+...+delimiter roll up into one common prefix. When
   // after_is_prefix, every key under `after` is skipped too.
-  S3Error List(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
+  EmuError List(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
                const std::string& after, bool after_is_prefix, size_t max, ListResult* out) const;
 
-  S3Error CreateUpload(const std::string& bucket, const ObjectMeta& proto, std::string* upload_id);
-  S3Error GetUpload(const std::string& bucket, const std::string& key,
+  EmuError CreateUpload(const std::string& bucket, const ObjectMeta& proto, std::string* upload_id);
+  EmuError GetUpload(const std::string& bucket, const std::string& key,
                     const std::string& upload_id, UploadMeta* out) const;
-  S3Error CommitPart(const std::string& bucket, const std::string& key,
+  EmuError CommitPart(const std::string& bucket, const std::string& key,
                      const std::string& upload_id, int number, ObjectWriter* writer,
                      PartMeta* stored);
-  S3Error AbortUpload(const std::string& bucket, const std::string& key,
+  EmuError AbortUpload(const std::string& bucket, const std::string& key,
                       const std::string& upload_id);
   // Checks the listed parts (number, etag) and assembles the object.
-  S3Error CompleteUpload(const std::string& bucket, const std::string& key,
+  EmuError CompleteUpload(const std::string& bucket, const std::string& key,
                          const std::string& upload_id,
                          const std::vector<std::pair<int, std::string>>& parts,
                          ObjectMeta* stored);
-  S3Error ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const;
+  EmuError ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const;
 
  private:
   struct Bucket {
@@ -187,7 +180,7 @@ class S3Store {
   Bucket* FindBucket(const std::string& name);
   // Moves the files (path, size) into place as the object's segments, with
   // mu_ held, and drops the files of the object it replaces.
-  S3Error CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
+  EmuError CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
                        ObjectMeta meta, ObjectMeta* stored);
   void RemoveFiles(const std::string& bucket, const ObjectMeta& meta) const;
 
@@ -198,8 +191,8 @@ class S3Store {
 };
 
 // Errors S3 answers with (status, code, message).
-S3Error NoSuchBucket();
-S3Error NoSuchKey();
-S3Error NoSuchUpload();
+EmuError NoSuchBucket();
+EmuError NoSuchKey();
+EmuError NoSuchUpload();
 
 }  // namespace awsemu

@@ -90,35 +90,19 @@ std::string WireQuery(const httplib::Request& req) {
   return q == std::string::npos ? std::string() : req.target.substr(q + 1);
 }
 
-// Error bodies in each protocol's own shape.
-void RenderError(const std::string& service, int status, const std::string& code,
-                 const std::string& message, const std::string& request_id,
-                 httplib::Response& res) {
-  res.status = status;
-  if (service == "s3") {
-    S3Response r;
-    SetS3Error(&r, status, code, message, request_id);
-    res.set_header("x-amz-request-id", request_id);
-    res.set_content(r.body, "application/xml");
-    return;
-  }
-  res.set_header("x-amzn-RequestId", request_id);
-  if (service == "sts") {
-    res.set_content(StsErrorXml(status, code, message, request_id), "text/xml");
-    return;
-  }
-  res.set_header("x-amzn-ErrorType", code);
-  json j{{"__type", code}, {"message", message}};
-  res.set_content(j.dump(), service == "logs" ? "application/x-amz-json-1.1" : "application/json");
+// Sends an error in the protocol of `service`, with the request id header
+// that protocol uses.
+void SendError(const std::string& service, const EmuError& e, const std::string& request_id,
+               httplib::Response& res) {
+  EmuResponse out;
+  RenderError(ProtocolOf(service), e, request_id, &out);
+  res.status = out.status;
+  res.set_header(service == "s3" ? "x-amz-request-id" : "x-amzn-RequestId", request_id);
+  for (const auto& [k, v] : out.headers) res.set_header(k, v);
+  res.set_content(out.body, out.content_type);
 }
 
-struct FaultError {
-  int status;
-  std::string code;
-  std::string message;
-};
-
-FaultError FaultErrorFor(const std::string& service, Fault f) {
+EmuError FaultErrorFor(const std::string& service, Fault f) {
   if (f == Fault::kThrottle) {
     if (service == "s3") return {503, "SlowDown", "Please reduce your request rate."};
     if (service == "batch") return {429, "TooManyRequestsException", "Too Many Requests"};
@@ -221,6 +205,21 @@ std::string ErrorCodeOf(const EmuResponse& out) {
     }
   }
   return error_code;
+}
+
+// A canonical request for the debug log, with session tokens masked.
+std::string Redacted(const std::string& detail) {
+  std::string shown;
+  for (std::string line : ferry::Split(detail, '\n')) {
+    if (ferry::StartsWith(ferry::ToLower(line), "x-amz-security-token:")) line = "x-amz-security-token:<redacted>";
+    auto q = line.find("X-Amz-Security-Token=");
+    if (q != std::string::npos) {
+      auto end = line.find('&', q);
+      line = line.substr(0, q) + "X-Amz-Security-Token=<redacted>" + (end == std::string::npos ? "" : line.substr(end));
+    }
+    shown += line + "\n";
+  }
+  return shown;
 }
 
 // httplib listens with a backlog of 5, too small when dozens of clients
@@ -376,44 +375,15 @@ void Server::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
   send(405, json{{"error", "method " + req.method + " not allowed on " + path}});
 }
 
-void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
-                       const httplib::ContentReader* reader) {
-  const auto started = steady_clock::now();
-  // S3 answers ranges itself; stop httplib from slicing the body again.
-  const_cast<httplib::Request&>(req).ranges.clear();
+// One API request on its way through the front end: what came in, its body
+// as read so far (S3 streams it, the other services read it whole), and the
+// request log entry it ends with.
+struct Server::Exchange {
+  Exchange(const httplib::Request& r, httplib::Response& out, const httplib::ContentReader* body_reader)
+      : req(r), res(out), reader(body_reader), body_started(!body_reader), body_done(!body_reader) {}
 
-  const std::string wire_path = WirePath(req);
-  if (ferry::StartsWith(wire_path, "/_emu/")) {
-    if (reader) {
-      std::string body;
-      (*reader)([&](const char* d, size_t n) {
-        body.append(d, n);
-        return true;
-      });
-      const_cast<httplib::Request&>(req).body = std::move(body);
-    }
-    return HandleAdmin(req, res);
-  }
-
-  RequestLogEntry entry;
-  entry.time_ms = NowMillis();
-  entry.method = req.method;
-  entry.path = wire_path;
-  const std::string request_id = NewRequestId();
-
-  aws::SigV4Request sreq;
-  sreq.method = req.method;
-  sreq.path = wire_path;
-  sreq.query = aws::ParseQueryString(WireQuery(req));
-  for (const auto& [k, v] : req.headers) sreq.headers.emplace_back(k, v);
-
-  // Request body: read on demand, counted for the log.
-  std::string body;
-  bool body_started = reader == nullptr;  // someone began reading it
-  bool body_done = reader == nullptr;     // ...and read it to the end
-  if (!reader) body = req.body;
-  uint64_t bytes_in = body.size();
-  auto read_all = [&]() {
+  // Reads the whole body into `body` (once).
+  void ReadAll() {
     if (body_started) return;
     body_started = true;
     body_done = (*reader)([&](const char* d, size_t n) {
@@ -421,153 +391,12 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
       return true;
     });
     bytes_in = body.size();
-  };
-
-  const bool has_body = req.has_header("Transfer-Encoding") ||
-                        ContentLength(req) > 0;
-  std::string service = ServiceOf(sreq, "");
-  if (service == "s3" && req.get_header_value("Authorization").empty() &&
-      ferry::StartsWith(req.get_header_value("Content-Type"), "application/x-www-form-urlencoded")) {
-    read_all();
-    service = ServiceOf(sreq, body);
-  }
-  if (service != "s3") read_all();
-  entry.service = service;
-
-  // Ends the request: logs it and makes sure an unread body cannot be
-  // mistaken for the next request on a kept-alive connection.
-  auto finish = [&](const std::string& error_code) {
-    if (has_body && !body_started && ContentLength(req) <= (8u << 20) &&
-        !req.has_header("Transfer-Encoding")) {
-      read_all();
-    }
-    if (has_body && !body_done) res.set_header("Connection", "close");
-    entry.status = res.status;
-    entry.error_code = error_code;
-    entry.bytes_in = bytes_in;
-    entry.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
-    log_.Add(std::move(entry));
-  };
-
-  // Work out the operation before authenticating, so that refused requests
-  // are logged with what they tried.
-  S3Request s3req;
-  bool virtual_host = false;
-  EmuRequest ereq;
-  Service* svc = nullptr;
-  if (service == "s3") {
-    s3req = BuildS3Request(req, wire_path, sreq.query, request_id, &virtual_host);
-    entry.operation = s3_->OperationName(s3req);
-  } else {
-    auto it = services_.find(service);
-    if (it != services_.end()) svc = it->second.get();
-    ereq.method = req.method;
-    ereq.path = aws::UriDecode(wire_path);
-    ereq.query = sreq.query;
-    for (const auto& [k, v] : req.headers) ereq.headers.emplace(ferry::ToLower(k), v);
-    ereq.body = body;
-    if (svc) entry.operation = svc->OperationName(ereq);
   }
 
-  // Authentication.
-  std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
-                                             : aws::Sha256Hex(body);
-  AuthResult auth;
-  if (service == "s3" && IsSigV2Presigned(sreq.query) && req.get_header_value("Authorization").empty()) {
-    // The SigV2 resource names the bucket even when it came in the Host.
-    std::string resource = virtual_host ? "/" + s3req.bucket + wire_path : wire_path;
-    auth = AuthenticateSigV2Query(creds_, req.method, resource, sreq.query, s3req.headers,
-                                  system_clock::now());
-  } else {
-    auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
-  }
-  if (!auth.ok && auth.failure == AuthFailure::kBadSignature && req.has_header("x-amz-copy-source")) {
-    // httplib 0.11 percent-decodes header values before handlers see them,
-    // but clients sign x-amz-copy-source as sent (percent-encoded with
-    // '/' kept, as botocore does). Sign-check that form too.
-    for (auto& [k, v] : sreq.headers) {
-      if (ferry::ToLower(k) == "x-amz-copy-source") v = aws::UriEncode(v, true);
-    }
-    auth = Authenticate(creds_, sreq, service, payload_hash, system_clock::now());
-  }
-  if (!auth.ok) {
-    if (auth.failure == AuthFailure::kBadSignature) {
-      // What we computed, to help whoever debugs a client; S3 also returns it.
-      if (std::getenv("FERRY_AWSEMU_DEBUG")) {
-        // The canonical request may carry a session token: mask it.
-        std::string shown;
-        for (std::string line : ferry::Split(auth.detail, '\n')) {
-          if (ferry::StartsWith(ferry::ToLower(line), "x-amz-security-token:")) {
-            line = "x-amz-security-token:<redacted>";
-          }
-          auto q = line.find("X-Amz-Security-Token=");
-          if (q != std::string::npos) {
-            auto end = line.find('&', q);
-            line = line.substr(0, q) + "X-Amz-Security-Token=<redacted>" +
-                   (end == std::string::npos ? "" : line.substr(end));
-          }
-          shown += line + "\n";
-        }
-        std::fprintf(stderr, "ferry-awsemu: %s", shown.c_str());
-      }
-      auth.detail.clear();
-    }
-    AuthError err = ErrorFor(service, auth.failure, auth.detail);
-    RenderError(service, err.status, err.code, err.message, request_id, res);
-    return finish(err.code);
-  }
-
-  // Faults.
-  int latency_ms = 0;
-  Fault fault = faults_.Draw(service, &latency_ms);
-  if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
-  if (fault != Fault::kNone) {
-    entry.fault = FaultName(fault);
-    if (fault == Fault::kConnectionReset) {
-      ResetConnection(req.local_port, req.remote_port);
-      res.status = 500;  // never sent: the connection is gone
-      entry.status = 0;
-      entry.bytes_in = bytes_in;
-      entry.seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
-      log_.Add(std::move(entry));
-      return;
-    }
-    FaultError fe = FaultErrorFor(service, fault);
-    RenderError(service, fe.status, fe.code, fe.message, request_id, res);
-    return finish(fe.code);
-  }
-
-  // Access denial (the deny fault): S3 only, after authentication, as AWS
-  // evaluates policies.
-  if (service == "s3") {
-    auto denied = faults_.Denied(S3ActionsFor(entry.operation, s3req.bucket, s3req.Header("x-amz-copy-source")));
-    if (denied) {
-      entry.fault = "deny";
-      S3Response out;
-      SetS3Error(&out, 403, "AccessDenied", "Access Denied", request_id);
-      if (req.method == "HEAD") out.body.clear();  // HEAD errors carry no body
-      entry.bytes_out = WriteS3Response(req, out, request_id, res);
-      return finish(out.error_code.empty() ? "AccessDenied" : out.error_code);
-    }
-  }
-
-  if (service != "s3" && !svc) {
-    const bool known = service == "batch" || service == "logs";
-    RenderError(service, known ? 501 : 400, known ? "NotImplemented" : "UnknownService",
-                known ? "ferry-awsemu was built without the " + service + " service"
-                      : "ferry-awsemu does not emulate service '" + service +
-                            "' (it serves s3, sts, batch and logs)",
-                request_id, res);
-    return finish(known ? "NotImplemented" : "UnknownService");
-  }
-
-  if (service == "s3") {
-    s3req.amz_date = auth.amz_date;
-    s3req.seed_signature = auth.parsed.signature;
-    s3req.scope = aws::CredentialScope(auth.parsed.date, auth.parsed.region, "s3");
-    s3req.signing_key = aws::SigningKey(auth.principal.secret_key, auth.parsed.date,
-                                        auth.parsed.region, "s3");
-    BodyReader body_reader = [&](const BodySink& sink) -> bool {
+  // The body for S3: what was read already, or the rest straight from the
+  // connection into the sink.
+  BodyReader S3Body() {
+    return [this](const BodySink& sink) -> bool {
       if (body_started) return body_done && (body.empty() || sink(body.data(), body.size()));
       body_started = true;
       if (!has_body) return body_done = true;
@@ -577,26 +406,209 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
       });
       return body_done;
     };
-    S3Response out;
-    s3_->Handle(s3req, body_reader, &out);
-    entry.bytes_out = WriteS3Response(req, out, request_id, res);
-    return finish(out.error_code);
   }
 
-  ereq.access_key = auth.parsed.access_key;
-  ereq.region = auth.parsed.region;
+  const httplib::Request& req;
+  httplib::Response& res;
+  const httplib::ContentReader* reader;
+  const steady_clock::time_point started = steady_clock::now();
+  const std::string request_id = NewRequestId();
+  std::string wire_path;
+  RequestLogEntry entry;
+  aws::SigV4Request sreq;
+  std::string body;
+  bool body_started;  // someone began reading the body
+  bool body_done;     // ...and read it to the end
+  uint64_t bytes_in = 0;
+  bool has_body = false;
+  std::string service;
+  S3Request s3req;  // service "s3"
+  bool virtual_host = false;
+  EmuRequest ereq;  // other services
+  Service* svc = nullptr;
+  AuthResult auth;
+};
+
+void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader* reader) {
+  // S3 answers ranges itself; stop httplib from slicing the body again.
+  const_cast<httplib::Request&>(req).ranges.clear();
+  Exchange x(req, res, reader);
+  x.wire_path = WirePath(req);
+  if (ferry::StartsWith(x.wire_path, "/_emu/")) {
+    if (reader) {
+      x.ReadAll();
+      const_cast<httplib::Request&>(req).body = std::move(x.body);
+    }
+    return HandleAdmin(req, res);
+  }
+  Route(x);
+  if (!Authenticate(x) || InjectFault(x)) return;
+  if (x.service == "s3") return ServeS3(x);
+  if (!x.svc) {
+    const bool known = x.service == "batch" || x.service == "logs";
+    EmuError e = known ? EmuError{501, "NotImplemented", "ferry-awsemu was built without the " + x.service + " service"}
+                       : EmuError::Client("UnknownService", "ferry-awsemu does not emulate service '" + x.service +
+                                                                "' (it serves s3, sts, batch and logs)");
+    SendError(x.service, e, x.request_id, res);
+    return Finish(x, e.code);
+  }
+  ServeService(x);
+}
+
+// Picks the service from the credential scope and the operation, before
+// authenticating, so that refused requests are logged with what they tried.
+void Server::Route(Exchange& x) {
+  const httplib::Request& req = x.req;
+  x.entry.time_ms = NowMillis();
+  x.entry.method = req.method;
+  x.entry.path = x.wire_path;
+  x.sreq.method = req.method;
+  x.sreq.path = x.wire_path;
+  x.sreq.query = aws::ParseQueryString(WireQuery(req));
+  for (const auto& [k, v] : req.headers) x.sreq.headers.emplace_back(k, v);
+  if (!x.reader) x.body = req.body;
+  x.bytes_in = x.body.size();
+  x.has_body = req.has_header("Transfer-Encoding") || ContentLength(req) > 0;
+  x.service = ServiceOf(x.sreq, "");
+  if (x.service == "s3" && req.get_header_value("Authorization").empty() &&
+      ferry::StartsWith(req.get_header_value("Content-Type"), "application/x-www-form-urlencoded")) {
+    x.ReadAll();
+    x.service = ServiceOf(x.sreq, x.body);
+  }
+  if (x.service != "s3") x.ReadAll();
+  x.entry.service = x.service;
+
+  if (x.service == "s3") {
+    x.s3req = BuildS3Request(req, x.wire_path, x.sreq.query, x.request_id, &x.virtual_host);
+    x.entry.operation = s3_->OperationName(x.s3req);
+    return;
+  }
+  auto it = services_.find(x.service);
+  if (it != services_.end()) x.svc = it->second.get();
+  x.ereq.method = req.method;
+  x.ereq.path = aws::UriDecode(x.wire_path);
+  x.ereq.query = x.sreq.query;
+  for (const auto& [k, v] : req.headers) x.ereq.headers.emplace(ferry::ToLower(k), v);
+  x.ereq.body = x.body;
+  if (x.svc) x.entry.operation = x.svc->OperationName(x.ereq);
+}
+
+// Checks the request's signature (SigV4 header or query, or S3's SigV2
+// presigned form); on failure answers with the service's auth error.
+bool Server::Authenticate(Exchange& x) {
+  const httplib::Request& req = x.req;
+  const std::string& service = x.service;
+  std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
+                                             : aws::Sha256Hex(x.body);
+  AuthResult& auth = x.auth;
+  if (service == "s3" && IsSigV2Presigned(x.sreq.query) && req.get_header_value("Authorization").empty()) {
+    // The SigV2 resource names the bucket even when it came in the Host.
+    std::string resource = x.virtual_host ? "/" + x.s3req.bucket + x.wire_path : x.wire_path;
+    auth = AuthenticateSigV2Query(creds_, req.method, resource, x.sreq.query, x.s3req.headers,
+                                  system_clock::now());
+  } else {
+    auth = awsemu::Authenticate(creds_, x.sreq, service, payload_hash, system_clock::now());
+  }
+  if (!auth.ok && auth.failure == AuthFailure::kBadSignature && req.has_header("x-amz-copy-source")) {
+    // httplib 0.11 percent-decodes header values before handlers see them,
+    // but clients sign x-amz-copy-source as sent (percent-encoded with
+    // '/' kept, as botocore does). Sign-check that form too.
+    for (auto& [k, v] : x.sreq.headers) {
+      if (ferry::ToLower(k) == "x-amz-copy-source") v = aws::UriEncode(v, true);
+    }
+    auth = awsemu::Authenticate(creds_, x.sreq, service, payload_hash, system_clock::now());
+  }
+  if (auth.ok) return true;
+  if (auth.failure == AuthFailure::kBadSignature) {
+    // What we computed, to help whoever debugs a client; S3 also returns it.
+    if (std::getenv("FERRY_AWSEMU_DEBUG")) std::fprintf(stderr, "ferry-awsemu: %s", Redacted(auth.detail).c_str());
+    auth.detail.clear();
+  }
+  EmuError err = ErrorFor(service, auth.failure, auth.detail);
+  SendError(service, err, x.request_id, x.res);
+  Finish(x, err.code);
+  return false;
+}
+
+// Applies the configured latency and faults, and the deny fault (S3 only,
+// after authentication, as AWS evaluates policies). True when the request
+// has been answered (or its connection reset).
+bool Server::InjectFault(Exchange& x) {
+  int latency_ms = 0;
+  Fault fault = faults_.Draw(x.service, &latency_ms);
+  if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
+  if (fault == Fault::kConnectionReset) {
+    x.entry.fault = FaultName(fault);
+    ResetConnection(x.req.local_port, x.req.remote_port);
+    x.res.status = 500;  // never sent: the connection is gone
+    x.entry.status = 0;
+    x.entry.bytes_in = x.bytes_in;
+    x.entry.seconds = std::chrono::duration<double>(steady_clock::now() - x.started).count();
+    log_.Add(std::move(x.entry));
+    return true;
+  }
+  if (fault != Fault::kNone) {
+    x.entry.fault = FaultName(fault);
+    EmuError e = FaultErrorFor(x.service, fault);
+    SendError(x.service, e, x.request_id, x.res);
+    Finish(x, e.code);
+    return true;
+  }
+  if (x.service != "s3" ||
+      !faults_.Denied(S3ActionsFor(x.entry.operation, x.s3req.bucket, x.s3req.Header("x-amz-copy-source"))))
+    return false;
+  x.entry.fault = "deny";
+  S3Response out;
+  SetS3Error(&out, {403, "AccessDenied", "Access Denied"}, x.request_id);
+  if (x.req.method == "HEAD") out.body.clear();  // HEAD errors carry no body
+  x.entry.bytes_out = WriteS3Response(x.req, out, x.request_id, x.res);
+  Finish(x, out.error_code);
+  return true;
+}
+
+void Server::ServeS3(Exchange& x) {
+  const AuthResult& auth = x.auth;
+  x.s3req.amz_date = auth.amz_date;
+  x.s3req.seed_signature = auth.parsed.signature;
+  x.s3req.scope = aws::CredentialScope(auth.parsed.date, auth.parsed.region, "s3");
+  x.s3req.signing_key = aws::SigningKey(auth.principal.secret_key, auth.parsed.date, auth.parsed.region, "s3");
+  S3Response out;
+  s3_->Handle(x.s3req, x.S3Body(), &out);
+  x.entry.bytes_out = WriteS3Response(x.req, out, x.request_id, x.res);
+  Finish(x, out.error_code);
+}
+
+void Server::ServeService(Exchange& x) {
+  x.ereq.access_key = x.auth.parsed.access_key;
+  x.ereq.region = x.auth.parsed.region;
   EmuResponse out;
-  svc->Handle(ereq, &out);
-  res.status = out.status;
+  x.svc->Handle(x.ereq, &out);
+  x.res.status = out.status;
   bool has_request_id = false;
   for (const auto& [k, v] : out.headers) {
     if (ferry::ToLower(k) == "x-amzn-requestid") has_request_id = true;
-    res.set_header(k, v);
+    x.res.set_header(k, v);
   }
-  if (!has_request_id) res.set_header("x-amzn-RequestId", request_id);
-  res.set_content(out.body, out.content_type);
-  entry.bytes_out = out.body.size();
-  finish(ErrorCodeOf(out));
+  if (!has_request_id) x.res.set_header("x-amzn-RequestId", x.request_id);
+  x.res.set_content(out.body, out.content_type);
+  x.entry.bytes_out = out.body.size();
+  Finish(x, ErrorCodeOf(out));
+}
+
+// Ends a request: logs it and makes sure an unread body cannot be mistaken
+// for the next request on a kept-alive connection.
+void Server::Finish(Exchange& x, const std::string& error_code) {
+  if (x.has_body && !x.body_started && ContentLength(x.req) <= (8u << 20) &&
+      !x.req.has_header("Transfer-Encoding")) {
+    x.ReadAll();
+  }
+  if (x.has_body && !x.body_done) x.res.set_header("Connection", "close");
+  x.entry.status = x.res.status;
+  x.entry.error_code = error_code;
+  x.entry.bytes_in = x.bytes_in;
+  x.entry.seconds = std::chrono::duration<double>(steady_clock::now() - x.started).count();
+  log_.Add(std::move(x.entry));
 }
 
 }  // namespace awsemu

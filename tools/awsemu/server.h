@@ -59,8 +59,17 @@ class Server {
   void Shutdown();
 
  private:
+  struct Exchange;  // one API request in flight (server.cc)
+  // An API request's steps, in order: Route (service, operation), then
+  // Authenticate and InjectFault (each may answer it), then one Serve*.
   void HandleApi(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader* reader);
+  void Route(Exchange& x);
+  bool Authenticate(Exchange& x);  // false: answered with the auth error
+  bool InjectFault(Exchange& x);   // true: answered (or the connection reset)
+  void ServeS3(Exchange& x);
+  void ServeService(Exchange& x);
+  void Finish(Exchange& x, const std::string& error_code);  // writes the request log entry
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
   void ResetAll();
 

@@ -4,6 +4,13 @@
 // and hands it over as an EmuRequest; the service answers with an EmuResponse
 // in its own wire protocol (REST-JSON for Batch, JSON 1.1 for Logs, query/XML
 // for STS). S3 streams bodies and is wired to the server directly.
+//
+// Each service answers through an operation table (name -> one function per
+// operation), so adding an operation is a function and a row. Errors are
+// EmuError (emu_error.h), rendered with RenderError in the service's
+// WireProtocol. Adding a service: a Service subclass with its table, one
+// line in Server::Start to register it under its signing name, and its
+// protocol in ProtocolOf.
 #pragma once
 
 #include <functional>

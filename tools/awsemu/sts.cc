@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "aws/sigv4.h"
+#include "awsemu/emu_error.h"
 #include "util/text.h"
 
 namespace awsemu {
@@ -55,9 +56,7 @@ pugi::xml_node Envelope(pugi::xml_document* doc, const std::string& action,
 
 void Error(EmuResponse* resp, int status, const std::string& code, const std::string& message,
            const std::string& request_id) {
-  resp->status = status;
-  resp->content_type = "text/xml";
-  resp->body = StsErrorXml(status, code, message, request_id);
+  RenderError(WireProtocol::kQuery, EmuError{status, code, message}, request_id, resp);
 }
 
 void WriteCredentials(pugi::xml_node result, const Principal& p) {
@@ -88,20 +87,6 @@ std::string Iso8601(system_clock::time_point t) {
   char out[48];
   snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
   return out;
-}
-
-std::string StsErrorXml(int status, const std::string& code, const std::string& message,
-                        const std::string& request_id) {
-  pugi::xml_document doc;
-  doc.append_child(pugi::node_declaration).append_attribute("version") = "1.0";
-  pugi::xml_node root = doc.append_child("ErrorResponse");
-  root.append_attribute("xmlns") = kNs;
-  pugi::xml_node e = root.append_child("Error");
-  Text(e, "Type", status >= 500 ? "Receiver" : "Sender");
-  Text(e, "Code", code);
-  Text(e, "Message", message);
-  Text(root, "RequestId", request_id);
-  return Dump(doc);
 }
 
 std::string StsService::OperationName(const EmuRequest& req) const {

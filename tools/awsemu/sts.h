@@ -23,10 +23,6 @@ class StsService : public Service {
   CredentialStore* creds_;
 };
 
-// STS's <ErrorResponse> document.
-std::string StsErrorXml(int status, const std::string& code, const std::string& message,
-                        const std::string& request_id);
-
 // ISO 8601 with milliseconds, UTC: "2026-11-22T13:41:02.000Z".
 std::string Iso8601(std::chrono::system_clock::time_point t);
 
