@@ -102,22 +102,6 @@ TEST(S3Addressing, VirtualHostOnAwsPathStyleOnCustomEndpoints) {
   EXPECT_EQ(forced->Request("GetObject", "GET", "b", "k").endpoint.host, "b.s3.local:9000");
 }
 
-TEST(S3Parts, NeverMoreThan10000Parts) {
-  const int64_t MiB = 1 << 20;
-  EXPECT_EQ(ChoosePartSize(1LL << 30, 8 * MiB), 8 * MiB);
-  EXPECT_EQ(ChoosePartSize(10, 1 * MiB), 5 * MiB);  // S3's minimum part size
-  for (int64_t size : {80LL << 30, 100LL << 30, 5LL << 40}) {
-    int64_t part = ChoosePartSize(size, 8 * MiB);
-    EXPECT_LE((size + part - 1) / part, 10000) << size;
-    EXPECT_EQ(part % MiB, 0);
-  }
-}
-
-TEST(S3Etag, MultipartEtagFollowsS3Rule) {
-  std::string p1 = Md5("hello "), p2 = Md5("world");
-  EXPECT_EQ(MultipartEtag({p1, p2}), HexEncode(Md5(p1 + p2)) + "-2");
-}
-
 class TempDir {
  public:
   TempDir() {
