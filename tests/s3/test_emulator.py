@@ -2,23 +2,21 @@
 SigV4 signatures and serves STS and IMDSv2: keys s3rver cannot store ("//",
 "/../"), credentials and region from instance metadata, and the STS caller
 identity."""
-import os
 import re
 import subprocess
 
 import pytest
 
-from conftest import FERRY, clean_env
+from tests.conftest import awsemu_bin
 
-EMU = os.environ.get("FERRY_AWSEMU", "")
+from .conftest import FERRY, clean_env
+
 
 
 @pytest.fixture(scope="module")
 def emu(tmp_path_factory):
-    if not EMU or not os.access(EMU, os.X_OK):
-        pytest.fail("set FERRY_AWSEMU to the ferry-awsemu binary")
     data = tmp_path_factory.mktemp("emu")
-    p = subprocess.Popen([EMU, "--port", "0", "--data-dir", str(data), "--access-key", "AKIDEMUTEST",
+    p = subprocess.Popen([awsemu_bin(), "--port", "0", "--data-dir", str(data), "--access-key", "AKIDEMUTEST",
                           "--secret-key", "EMU-SECRET-KEY-42", "--region", "eu-west-1"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
@@ -92,3 +90,4 @@ def test_missing_region_error_for_whoami(emu):
     assert p.returncode == 2
     err = p.stderr.decode()
     assert "no AWS region configured" in err and "AWS_REGION" in err and "Fix:" in err, err
+

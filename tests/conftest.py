@@ -1,8 +1,16 @@
-"""Fixtures for the ferry-awsemu test suites.
+"""What every pytest suite under tests/ shares (pytest loads this file for
+each of them; tests/pytest.ini makes tests/ the root):
 
-`emu` starts a fresh emulator (free port, temporary data dir, random keys)
-for one test and stops it afterwards; `emu_factory(...)` starts one with
-extra start-up flags. The object they yield has:
+  ROOT, built_binary(env_var)   the source tree and the binaries CTest names
+                                (FERRY_BIN, FERRY_AWSEMU); a clear failure
+                                when the variable is unset
+  WorkspaceFiles                write / read / copy_example / trace for a
+                                test workspace
+  ok(proc), statuses(rows)      checks on ferry's exit and trace
+  Emu, emu_factory, emu         a fresh ferry-awsemu per test (free port,
+                                temporary data dir, random keys)
+
+The Emu object has:
 
   .endpoint / .port / .imds_port / .imds_endpoint / .data_dir
   .access_key / .secret_key / .region
@@ -16,14 +24,17 @@ extra start-up flags. The object they yield has:
   .stderr()                   -> what the emulator wrote to stderr so far
 
 Nothing here reaches beyond 127.0.0.1: the AWS credential chain is cut off
-from instance metadata and from ~/.aws.
+from instance metadata and from ~/.aws. Suites import these names with
+`from tests.conftest import ...` (tests/ is a package, so every conftest.py
+and test file has its own module name).
 """
-
-import importlib.util
+import csv
 import json
 import os
+import pathlib
 import secrets
 import selectors
+import shutil
 import subprocess
 import tempfile
 import time
@@ -33,16 +44,75 @@ import boto3
 import pytest
 from botocore.config import Config
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = pathlib.Path(os.environ.get("FERRY_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[1]))
 AWS_CLI = "/usr/bin/aws"
 
-_spec = importlib.util.spec_from_file_location("ferry_testing", os.path.join(HERE, "..", "common", "ferry_testing.py"))
-ferry_testing = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ferry_testing)
+# What `ferry run` leaves in a pipeline's directory (its state, the default
+# work dir, and the publish dir every example uses): never part of an example.
+RUN_LEFTOVERS = (".ferry", "work", "results")
+
+_BINARIES = {"FERRY_BIN": "ferry", "FERRY_AWSEMU": "ferry-awsemu"}
 
 
-def emulator_binary():
-    return ferry_testing.built_binary("FERRY_AWSEMU", "ferry-awsemu")
+def built_binary(env_var):
+    """The binary CTest names in env_var (FERRY_BIN or FERRY_AWSEMU)."""
+    name = _BINARIES[env_var]
+    path = os.environ.get(env_var)
+    if not path:
+        pytest.exit(f"{env_var} is not set: point it at the built {name} binary "
+                    f"(ctest sets it; by hand e.g. {env_var}=$PWD/build-dev/{name})", returncode=4)
+    if not os.access(path, os.X_OK):
+        pytest.exit(f"{env_var}={path} is not an executable {name} binary", returncode=4)
+    return os.path.abspath(path)
+
+
+def ferry_bin():
+    return built_binary("FERRY_BIN")
+
+
+def awsemu_bin():
+    return built_binary("FERRY_AWSEMU")
+
+
+def copy_example(name, dest):
+    """Copies examples/NAME's own files to dest (not what a run left there)."""
+    shutil.copytree(ROOT / "examples" / name, dest, dirs_exist_ok=True,
+                    ignore=lambda d, names: [n for n in names if n in RUN_LEFTOVERS]
+                    if pathlib.Path(d) == ROOT / "examples" / name else [])
+
+class WorkspaceFiles:
+    """Files of a test workspace rooted at self.path (a pathlib.Path)."""
+
+    def write(self, rel, text, mode=None):
+        p = self.path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+        if mode is not None:
+            p.chmod(mode)
+        return p
+
+    def read(self, rel):
+        return (self.path / rel).read_text()
+
+    def copy_example(self, name, dest="."):
+        """Copies examples/NAME's own files into the workspace (or its subfolder dest)."""
+        copy_example(name, self.path / dest)
+
+    def trace(self, rel="trace.tsv"):
+        """Rows of a trace file ferry wrote (-with-trace), as dicts by column."""
+        with open(self.path / rel, newline="") as f:
+            return list(csv.DictReader(f, delimiter="\t"))
+
+
+def ok(proc):
+    """proc, after asserting it exited 0 (else its output is the failure message)."""
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return proc
+
+
+def statuses(rows, name_prefix=None):
+    """Status column of trace rows, optionally only of tasks whose name starts with a prefix."""
+    return sorted(r["status"] for r in rows if name_prefix is None or r["name"].startswith(name_prefix))
 
 
 class Emu:
@@ -59,7 +129,7 @@ class Emu:
             open(p, "w").close()
         self._stderr_path = os.path.join(tmp, "emu.stderr")
         self._stderr = open(self._stderr_path, "wb")
-        args = [emulator_binary(), "--port", "0", "--data-dir", self.data_dir,
+        args = [awsemu_bin(), "--port", "0", "--data-dir", self.data_dir,
                 "--access-key", self.access_key, "--secret-key", self.secret_key,
                 "--region", region, *extra_args]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr)
