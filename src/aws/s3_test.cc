@@ -303,6 +303,101 @@ TEST(S3Sync, SizeAndTimeRulesLikeTheAwsCli) {
   EXPECT_EQ(DirectoryPrefix(""), "");
 }
 
+TEST(S3Sync, DownloadDropsTheLeadingSlashesOfAKeysRestLikeTheAwsCli) {
+  EXPECT_EQ(DownloadRelativePath("/x"), "x");  // s3://b/p//x under s3://b/p/
+  EXPECT_EQ(DownloadRelativePath("///d/z"), "d/z");
+  EXPECT_EQ(DownloadRelativePath("d//z"), "d//z");
+  EXPECT_EQ(DownloadRelativePath("/"), "");
+  EXPECT_TRUE(SafeRelativePath(DownloadRelativePath("/x")));
+  EXPECT_FALSE(SafeRelativePath(DownloadRelativePath("/../x")));
+}
+
+TEST(S3Xml, UrlEncodedListingIsDecodedOnlyWhenTheResponseSaysSo) {
+  S3ListPage page;
+  // S3 form-encodes: a space is '+', a '+' is %2B; a CR survives as %0D.
+  ASSERT_TRUE(ParseListObjectsV2("<ListBucketResult><EncodingType>url</EncodingType>"
+                                 "<Contents><Key>a%0Db+c%2Bd%25</Key></Contents>"
+                                 "<CommonPrefixes><Prefix>p%01/</Prefix></CommonPrefixes></ListBucketResult>",
+                                 &page)
+                  .ok());
+  ASSERT_EQ(page.objects.size(), 1u);
+  EXPECT_EQ(page.objects[0].key, "a\rb c+d%");
+  EXPECT_EQ(page.prefixes, std::vector<std::string>{"p\x01/"});
+  // A server that ignored encoding-type sends keys as they are.
+  ASSERT_TRUE(ParseListObjectsV2("<ListBucketResult><Contents><Key>a+b%41</Key></Contents></ListBucketResult>", &page)
+                  .ok());
+  EXPECT_EQ(page.objects[0].key, "a+b%41");
+}
+
+TEST(S3Delete, ListingAsksForUrlEncodedKeys) {
+  testing::LoopbackServer srv;
+  std::string target;
+  srv.server().Get("/b", [&](const httplib::Request& req, httplib::Response& res) {
+    target = req.target;
+    res.set_content("<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>"
+                    "<Contents><Key>k%0D</Key></Contents></ListBucketResult>",
+                    "application/xml");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(s3->ListAll("b", "", [&](const S3Object& o) {
+                  keys.push_back(o.key);
+                  return Status::Ok();
+                }).ok());
+  EXPECT_NE(target.find("encoding-type=url"), std::string::npos) << target;
+  EXPECT_EQ(keys, std::vector<std::string>{"k\r"});
+}
+
+TEST(S3Delete, ARejectedBatchFallsBackToSingleDeletes) {
+  testing::LoopbackServer srv;
+  std::mutex mu;
+  int batches = 0;
+  std::vector<std::string> single;
+  srv.server().Post("/b", [&](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    batches++;
+    res.status = 400;
+    res.set_content("<Error><Code>MalformedXML</Code><Message>The XML you provided was not well-formed</Message>"
+                    "</Error>",
+                    "application/xml");
+  });
+  srv.server().Delete(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    single.push_back(req.path);
+    res.status = req.path == "/b/locked" ? 403 : 204;
+    if (res.status == 403)
+      res.set_content("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", "application/xml");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  Status s = s3->DeleteObjects("b", {"ok1", "ctl\x01", "locked", "ok2"});
+  EXPECT_EQ(batches, 1);
+  EXPECT_EQ(single, (std::vector<std::string>{"/b/ok1", "/b/ctl\x01", "/b/locked", "/b/ok2"}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("1 key(s) not deleted"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("locked"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("ok1"), std::string::npos) << s.message();
+}
+
+TEST(S3Delete, NoSuchBucketIsNotRetriedKeyByKey) {
+  testing::LoopbackServer srv;
+  int singles = 0;
+  srv.server().Post("/b", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>",
+                    "application/xml");
+  });
+  srv.server().Delete(".*", [&](const httplib::Request&, httplib::Response& res) {
+    singles++;
+    res.status = 404;
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  EXPECT_FALSE(s3->DeleteObjects("b", {"a", "b"}).ok());
+  EXPECT_EQ(singles, 0);
+}
+
 TEST(S3Xml, ListingPagesDeleteErrorsAndErrorsInside200) {
   S3ListPage page;
   ASSERT_TRUE(ParseListObjectsV2(
