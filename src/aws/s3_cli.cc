@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <mutex>
 
 #include "aws/s3_cli_table.h"
@@ -338,9 +339,12 @@ class Runner {
     std::map<std::string, S3Object> objects;
     FERRY_RETURN_IF_ERROR(ListUnder(from, &objects));
     std::vector<std::pair<std::string, const S3Object*>> todo;
-    for (const auto& [rel, o] : objects) {
-      if (rel.back() == '/') continue;  // "directory" marker objects
-      if (!IsIncluded(a_.filters, rel)) continue;
+    std::set<std::string> remote;  // local paths the objects go to
+    for (const auto& [key_rest, o] : objects) {
+      if (key_rest.back() == '/') continue;  // "directory" marker objects
+      if (!IsIncluded(a_.filters, key_rest)) continue;
+      std::string rel = DownloadRelativePath(key_rest);
+      remote.insert(rel);
       if (!SafeRelativePath(rel)) {
         failures_++;
         PrintError("download skipped: s3://" + from.bucket + "/" + o.key +
@@ -367,7 +371,7 @@ class Runner {
     }
     if (local && a_.del) {
       for (const auto& [rel, f] : *local) {
-        if (objects.count(rel) || !IsIncluded(a_.filters, rel)) continue;
+        if (remote.count(rel) || !IsIncluded(a_.filters, rel)) continue;
         if (DryRun("delete", f.full, "")) continue;
         if (::unlink(f.full.c_str()) != 0) {
           failures_++;

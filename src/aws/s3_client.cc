@@ -87,7 +87,9 @@ Status S3Client::ListBuckets(std::vector<S3Bucket>* out) {
 Status S3Client::ListPage(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
                           const std::string& token, S3ListPage* out) {
   ServiceRequest req = Request("ListObjectsV2", "GET", bucket, "");
-  req.query = {{"list-type", "2"}};
+  // Keys may hold bytes XML cannot carry (a CR would come back as LF):
+  // ask for them URL-encoded, as the aws CLI does.
+  req.query = {{"list-type", "2"}, {"encoding-type", "url"}};
   if (!prefix.empty()) req.query.emplace_back("prefix", prefix);
   if (!delimiter.empty()) req.query.emplace_back("delimiter", delimiter);
   if (!token.empty()) req.query.emplace_back("continuation-token", token);
@@ -200,8 +202,21 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
     req.headers = {{"Content-MD5", Base64Encode(Md5(body))}, {"Content-Type", "application/xml"}};
     req.body = std::make_shared<StringBody>(std::move(body));
     ServiceResponse r = client_->Call(std::move(req));
-    if (!r.status.ok()) return r.status;
-    FERRY_RETURN_IF_ERROR(ParseDeleteResult(r.http.body, &failures));
+    if (r.status.ok()) {
+      FERRY_RETURN_IF_ERROR(ParseDeleteResult(r.http.body, &failures));
+      continue;
+    }
+    // No answer, bad credentials, no access, no bucket: every key would fail alike.
+    int http = r.error.http_status;
+    if (http == 0 || http == 401 || http == 403 || http == 404) return r.status;
+    // Otherwise the server rejected the batch itself (a key XML 1.0 cannot
+    // carry makes S3 answer MalformedXML; other servers fail with a 500), and
+    // one such key must not keep the other 999 from being deleted: each key
+    // goes on its own, and only the ones that fail are reported.
+    for (const std::string& key : batch) {
+      Status one = DeleteObject(bucket, key);
+      if (!one.ok()) failures.push_back(key + ": " + one.message());
+    }
   }
   if (!failures.empty())
     return Status::Failed("s3 DeleteObjects s3://" + bucket + ": " + std::to_string(failures.size()) +

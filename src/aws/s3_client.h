@@ -47,7 +47,8 @@ class S3Client {
   Status Copy(const S3Location& from, const S3Location& to);
   Status DeleteObject(const std::string& bucket, const std::string& key);
   // Any number of keys, sent 1000 per request (S3's limit); failures of
-  // single keys are listed.
+  // single keys are listed. A batch the server rejects as a whole (e.g.
+  // MalformedXML for a key with a control character) is deleted key by key.
   Status DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys);
 
   AwsClient& client() { return *client_; }

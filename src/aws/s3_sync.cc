@@ -30,6 +30,11 @@ std::string DirectoryPrefix(const std::string& key) {
   return key + "/";
 }
 
+std::string DownloadRelativePath(const std::string& rest) {
+  size_t start = rest.find_first_not_of('/');
+  return start == std::string::npos ? "" : rest.substr(start);
+}
+
 bool SafeRelativePath(const std::string& rel) {
   if (rel.empty() || rel.front() == '/') return false;
   for (const std::string& seg : Split(rel, '/'))

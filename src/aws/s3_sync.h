@@ -35,6 +35,11 @@ bool NeedsTransfer(SyncDirection dir, const SyncEntry& src, const SyncEntry* dst
 // destination prefix is read.
 std::string DirectoryPrefix(const std::string& key);
 
+// Where a recursive download writes a key, given the key's rest after the
+// source prefix: without its leading slashes, as the aws CLI does, so
+// s3://b/p//x copied from s3://b/p/ lands in DEST/x.
+std::string DownloadRelativePath(const std::string& rest);
+
 // Relative path of a key under a prefix is safe to write locally (no ".."
 // segment, not absolute, not empty).
 bool SafeRelativePath(const std::string& rel);

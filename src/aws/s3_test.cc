@@ -102,22 +102,6 @@ TEST(S3Addressing, VirtualHostOnAwsPathStyleOnCustomEndpoints) {
   EXPECT_EQ(forced->Request("GetObject", "GET", "b", "k").endpoint.host, "b.s3.local:9000");
 }
 
-TEST(S3Parts, NeverMoreThan10000Parts) {
-  const int64_t MiB = 1 << 20;
-  EXPECT_EQ(ChoosePartSize(1LL << 30, 8 * MiB), 8 * MiB);
-  EXPECT_EQ(ChoosePartSize(10, 1 * MiB), 5 * MiB);  // S3's minimum part size
-  for (int64_t size : {80LL << 30, 100LL << 30, 5LL << 40}) {
-    int64_t part = ChoosePartSize(size, 8 * MiB);
-    EXPECT_LE((size + part - 1) / part, 10000) << size;
-    EXPECT_EQ(part % MiB, 0);
-  }
-}
-
-TEST(S3Etag, MultipartEtagFollowsS3Rule) {
-  std::string p1 = Md5("hello "), p2 = Md5("world");
-  EXPECT_EQ(MultipartEtag({p1, p2}), HexEncode(Md5(p1 + p2)) + "-2");
-}
-
 class TempDir {
  public:
   TempDir() {
@@ -317,6 +301,101 @@ TEST(S3Sync, SizeAndTimeRulesLikeTheAwsCli) {
   EXPECT_TRUE(SafeRelativePath("a/b..c/d"));
   EXPECT_EQ(DirectoryPrefix("dir"), "dir/");
   EXPECT_EQ(DirectoryPrefix(""), "");
+}
+
+TEST(S3Sync, DownloadDropsTheLeadingSlashesOfAKeysRestLikeTheAwsCli) {
+  EXPECT_EQ(DownloadRelativePath("/x"), "x");  // s3://b/p//x under s3://b/p/
+  EXPECT_EQ(DownloadRelativePath("///d/z"), "d/z");
+  EXPECT_EQ(DownloadRelativePath("d//z"), "d//z");
+  EXPECT_EQ(DownloadRelativePath("/"), "");
+  EXPECT_TRUE(SafeRelativePath(DownloadRelativePath("/x")));
+  EXPECT_FALSE(SafeRelativePath(DownloadRelativePath("/../x")));
+}
+
+TEST(S3Xml, UrlEncodedListingIsDecodedOnlyWhenTheResponseSaysSo) {
+  S3ListPage page;
+  // S3 form-encodes: a space is '+', a '+' is %2B; a CR survives as %0D.
+  ASSERT_TRUE(ParseListObjectsV2("<ListBucketResult><EncodingType>url</EncodingType>"
+                                 "<Contents><Key>a%0Db+c%2Bd%25</Key></Contents>"
+                                 "<CommonPrefixes><Prefix>p%01/</Prefix></CommonPrefixes></ListBucketResult>",
+                                 &page)
+                  .ok());
+  ASSERT_EQ(page.objects.size(), 1u);
+  EXPECT_EQ(page.objects[0].key, "a\rb c+d%");
+  EXPECT_EQ(page.prefixes, std::vector<std::string>{"p\x01/"});
+  // A server that ignored encoding-type sends keys as they are.
+  ASSERT_TRUE(ParseListObjectsV2("<ListBucketResult><Contents><Key>a+b%41</Key></Contents></ListBucketResult>", &page)
+                  .ok());
+  EXPECT_EQ(page.objects[0].key, "a+b%41");
+}
+
+TEST(S3Delete, ListingAsksForUrlEncodedKeys) {
+  testing::LoopbackServer srv;
+  std::string target;
+  srv.server().Get("/b", [&](const httplib::Request& req, httplib::Response& res) {
+    target = req.target;
+    res.set_content("<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>"
+                    "<Contents><Key>k%0D</Key></Contents></ListBucketResult>",
+                    "application/xml");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(s3->ListAll("b", "", [&](const S3Object& o) {
+                  keys.push_back(o.key);
+                  return Status::Ok();
+                }).ok());
+  EXPECT_NE(target.find("encoding-type=url"), std::string::npos) << target;
+  EXPECT_EQ(keys, std::vector<std::string>{"k\r"});
+}
+
+TEST(S3Delete, ARejectedBatchFallsBackToSingleDeletes) {
+  testing::LoopbackServer srv;
+  std::mutex mu;
+  int batches = 0;
+  std::vector<std::string> single;
+  srv.server().Post("/b", [&](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    batches++;
+    res.status = 400;
+    res.set_content("<Error><Code>MalformedXML</Code><Message>The XML you provided was not well-formed</Message>"
+                    "</Error>",
+                    "application/xml");
+  });
+  srv.server().Delete(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    single.push_back(req.path);
+    res.status = req.path == "/b/locked" ? 403 : 204;
+    if (res.status == 403)
+      res.set_content("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", "application/xml");
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  Status s = s3->DeleteObjects("b", {"ok1", "ctl\x01", "locked", "ok2"});
+  EXPECT_EQ(batches, 1);
+  EXPECT_EQ(single, (std::vector<std::string>{"/b/ok1", "/b/ctl\x01", "/b/locked", "/b/ok2"}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("1 key(s) not deleted"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("locked"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("ok1"), std::string::npos) << s.message();
+}
+
+TEST(S3Delete, NoSuchBucketIsNotRetriedKeyByKey) {
+  testing::LoopbackServer srv;
+  int singles = 0;
+  srv.server().Post("/b", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>",
+                    "application/xml");
+  });
+  srv.server().Delete(".*", [&](const httplib::Request&, httplib::Response& res) {
+    singles++;
+    res.status = 404;
+  });
+  srv.Start();
+  auto s3 = S3(srv.url());
+  EXPECT_FALSE(s3->DeleteObjects("b", {"a", "b"}).ok());
+  EXPECT_EQ(singles, 0);
 }
 
 TEST(S3Xml, ListingPagesDeleteErrorsAndErrorsInside200) {

@@ -142,12 +142,6 @@ class CountingStringSink : public BodySink {
 };
 
 bool IsMultipartEtag(const std::string& etag) { return etag.find('-') != std::string::npos; }
-bool IsPlainMd5Etag(const std::string& etag) {
-  if (etag.size() != 32) return false;
-  for (char c : etag)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
 int MultipartEtagParts(const std::string& etag) {
   size_t dash = etag.rfind('-');
   if (dash == std::string::npos) return 0;
@@ -191,19 +185,6 @@ bool Interrupted() { return InterruptCount() > 0; }
 Status InterruptedStatus() { return Status::Interrupted("interrupted"); }
 
 }  // namespace
-
-int64_t ChoosePartSize(int64_t size, int64_t min_part) {
-  int64_t part = std::max<int64_t>(min_part, 5 * kMiB);
-  int64_t needed = (size + kMaxParts - 1) / kMaxParts;
-  if (needed > part) part = (needed + kMiB - 1) / kMiB * kMiB;
-  return part;
-}
-
-std::string MultipartEtag(const std::vector<std::string>& part_md5s_raw) {
-  std::string concat;
-  for (const auto& m : part_md5s_raw) concat += m;
-  return HexEncode(Md5(concat)) + "-" + std::to_string(part_md5s_raw.size());
-}
 
 // Counting semaphore bounding requests in flight (and so memory and fds).
 class TransferManager::Window {
@@ -521,20 +502,6 @@ std::string TempName(const std::string& path) {
   std::snprintf(buf, sizeof buf, ".ferry-%08llx", static_cast<unsigned long long>(rng() & 0xffffffffULL));
   return path + buf;
 }
-
-// MD5 of a whole file (for objects whose plain ETag we could not hash while
-// the parts arrived out of order).
-std::string Md5OfFile(int fd, int64_t size) {
-  Hasher h(Hasher::Kind::kMd5);
-  std::string buf(1 << 20, '\0');
-  for (int64_t off = 0; off < size;) {
-    ssize_t n = pread(fd, buf.data(), buf.size(), off);
-    if (n <= 0) return "";
-    h.Update(buf.data(), static_cast<size_t>(n));
-    off += n;
-  }
-  return h.Final();
-}
 }  // namespace
 
 void TransferManager::Download(const S3Location& from, const S3Object& info, const std::string& local_path,
@@ -628,8 +595,9 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
           st = Status::Failed("s3 GetObject " + dl->from.ToString() + ": downloaded bytes hash to " + got +
                               ", not the object's ETag " + etag);
       } else if (IsPlainMd5Etag(etag)) {
-        std::string got = HexEncode(Md5OfFile(*dl->fd, dl->info.size));
-        if (got != etag)
+        std::string got;
+        st = ContentEtag(*dl->fd, dl->info.size, kSinglePartLayout, &got);
+        if (st.ok() && got != etag)
           st = Status::Failed("s3 GetObject " + dl->from.ToString() + ": downloaded bytes hash to " + got +
                               ", not the object's ETag " + etag);
       }

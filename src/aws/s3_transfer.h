@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "aws/etag.h"
 #include "aws/s3_client.h"
 
 namespace ferry::aws {
@@ -34,12 +35,6 @@ struct TransferProgress {
   std::atomic<int64_t> bytes_total{0}, bytes_done{0};
   std::atomic<int64_t> files_total{0}, files_done{0}, files_failed{0};
 };
-
-// Part size for an object of `size` bytes: at least `min_part`, rounded up to
-// a MiB multiple so that at most 10,000 parts are needed.
-int64_t ChoosePartSize(int64_t size, int64_t min_part);
-// The ETag S3 gives a multipart object: hex(MD5(concat(part MD5s)))-N.
-std::string MultipartEtag(const std::vector<std::string>& part_md5s_raw);
 
 class TransferManager {
  public:

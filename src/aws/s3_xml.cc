@@ -1,10 +1,12 @@
 #include "aws/s3_xml.h"
 
+#include <algorithm>
 #include <ctime>
 #include <pugixml.hpp>
 #include <sstream>
 
 #include "aws/iso_time.h"
+#include "aws/sigv4.h"
 #include "util/text.h"
 
 namespace ferry::aws {
@@ -28,6 +30,16 @@ Status Load(const std::string& xml, const char* what, pugi::xml_document* doc) {
   pugi::xml_parse_result r = doc->load_buffer(xml.data(), xml.size());
   if (!r) return Status::Failed(std::string("s3 ") + what + ": response is not valid XML (" + r.description() + ")");
   return Status::Ok();
+}
+
+// A key or prefix of a listing asked for with encoding-type=url: S3 sends
+// it form-encoded (a space as '+', a '+' as %2B), which is how keys with
+// bytes XML 1.0 cannot carry (control characters, a bare CR) survive.
+std::string ListText(bool url_encoded, const char* text) {
+  if (!url_encoded) return text;
+  std::string plus_as_space(text);
+  std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
+  return UriDecode(plus_as_space);
 }
 
 int64_t ToInt(const char* s) {
@@ -64,16 +76,19 @@ Status ParseListObjectsV2(const std::string& xml, S3ListPage* out) {
   *out = S3ListPage{};
   out->truncated = std::string(root.child_value("IsTruncated")) == "true";
   out->next_token = root.child_value("NextContinuationToken");
+  // Only a response that says so is encoded: a server that ignores the
+  // parameter sends keys as they are, and "%41" may be part of a real key.
+  const bool url = std::string(root.child_value("EncodingType")) == "url";
   for (pugi::xml_node c : root.children("Contents")) {
     S3Object o;
-    o.key = c.child_value("Key");
+    o.key = ListText(url, c.child_value("Key"));
     o.size = ToInt(c.child_value("Size"));
     o.etag = StripQuotes(c.child_value("ETag"));
     ParseIsoTime(c.child_value("LastModified"), &o.mtime);
     o.storage_class = c.child_value("StorageClass");
     out->objects.push_back(std::move(o));
   }
-  for (pugi::xml_node p : root.children("CommonPrefixes")) out->prefixes.push_back(p.child_value("Prefix"));
+  for (pugi::xml_node p : root.children("CommonPrefixes")) out->prefixes.push_back(ListText(url, p.child_value("Prefix")));
   return Status::Ok();
 }
 

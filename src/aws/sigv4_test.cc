@@ -1,5 +1,5 @@
 // Reproduces every expected file of every case of AWS's SigV4 test suite in
-// shared/testdata/sigv4 (header and query forms), and checks the
+// src/aws/testdata/sigv4 (header and query forms), and checks the
 // parse-and-verify path the emulator uses plus S3's path rules.
 #include "aws/sigv4.h"
 
@@ -111,7 +111,7 @@ std::string RenderRequest(const std::string& method, const std::string& target,
 
 std::vector<fs::path> CaseDirs() {
   std::vector<fs::path> dirs;
-  for (const auto& e : fs::directory_iterator(fs::path(FERRY_SHARED_DIR) / "testdata/sigv4"))
+  for (const auto& e : fs::directory_iterator(fs::path(FERRY_SOURCE_DIR) / "src/aws/testdata/sigv4"))
     if (e.is_directory()) dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   return dirs;

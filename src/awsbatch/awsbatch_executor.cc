@@ -11,12 +11,12 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <thread>
 
 #include "aws/aws_error.h"
 #include "aws/crypto.h"
+#include "aws/etag.h"
 #include "aws/s3_transfer.h"
 #include "aws/s3_types.h"
 #include "awsbatch/batch_wrapper.h"
@@ -66,20 +66,6 @@ Status WithRetries(const std::atomic<bool>& stop, const std::function<Status()>&
     std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
   }
   return s;
-}
-
-Status Md5OfFile(const std::string& path, std::string* hex) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Failed("cannot read " + path);
-  aws::Hasher h(aws::Hasher::Kind::kMd5);
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) h.Update(buf.data(), static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) return Status::Failed("cannot read " + path);
-  *hex = aws::HexEncode(h.Final());
-  return Status::Ok();
 }
 
 }  // namespace
@@ -303,9 +289,10 @@ struct AwsBatchExecutor::Impl {
       st->is_dir = true;
       return Status::Ok();
     }
-    std::string md5;
-    FERRY_RETURN_IF_ERROR(Md5OfFile(source, &md5));
     int64_t size = static_cast<int64_t>(fs::file_size(source, ec));
+    if (ec) return Status::Failed("cannot read input " + source + ": " + ec.message());
+    std::string md5;
+    FERRY_RETURN_IF_ERROR(aws::ContentEtag(source, size, aws::kSinglePartLayout, &md5).WithPrefix("staging input"));
     std::string key = root + "/.stage/" + md5 + "/" + base;
     FERRY_RETURN_IF_ERROR(UploadFile(source, size, key, md5).WithPrefix("staging input " + source));
     st->url = Url(key);

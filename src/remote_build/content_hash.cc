@@ -1,56 +1,14 @@
 #include "remote_build/content_hash.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "aws/crypto.h"
-#include "aws/s3_transfer.h"
+#include "util/atomic_file.h"
 
 namespace ferry::remote_build {
-
-Status ContentEtag(const std::string& path, int64_t size, const EtagLayout& layout, std::string* etag) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Failed("cannot read " + path + ": " + std::strerror(errno));
-  bool multipart = size >= layout.multipart_threshold;
-  int64_t part = multipart ? aws::ChoosePartSize(size, layout.part_size) : size;
-  aws::Hasher md5(aws::Hasher::Kind::kMd5);
-  std::vector<std::string> part_md5s;
-  std::string buf(1 << 20, '\0');
-  int64_t done = 0, in_part = 0;
-  while (done < size) {
-    size_t want = static_cast<size_t>(std::min<int64_t>(buf.size(), size - done));
-    if (multipart) want = static_cast<size_t>(std::min<int64_t>(want, part - in_part));
-    ssize_t n = ::read(fd, buf.data(), want);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    md5.Update(buf.data(), static_cast<size_t>(n));
-    done += n;
-    in_part += n;
-    if (multipart && in_part == part) {
-      part_md5s.push_back(md5.Final());
-      in_part = 0;
-    }
-  }
-  ::close(fd);
-  if (done != size) return Status::Failed(path + " changed while it was read (expected " + std::to_string(size) + " bytes)");
-  if (!multipart) {
-    *etag = aws::HexEncode(md5.Final());
-    return Status::Ok();
-  }
-  if (in_part > 0) part_md5s.push_back(md5.Final());
-  *etag = aws::MultipartEtag(part_md5s);
-  return Status::Ok();
-}
 
 void HashCache::Load() {
   entries_.clear();
@@ -103,29 +61,6 @@ std::string DefaultHashCacheFile(const std::string& dir_id) {
   const char* home = std::getenv("HOME");
   if (!home || !*home) return "";
   return std::string(home) + "/.ferry/build-cache/" + dir_id + ".json";
-}
-
-Status WriteFileAtomically(const std::string& path, const std::string& data) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << data;
-    out.close();
-    if (!out) {
-      ::unlink(tmp.c_str());
-      return Status::Failed("cannot write " + tmp);
-    }
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Status::Failed("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return Status::Ok();
 }
 
 }  // namespace ferry::remote_build

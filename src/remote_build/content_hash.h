@@ -1,7 +1,6 @@
-// A file's content identity as S3 would give it: the ETag its upload gets
-// (MD5 below the multipart threshold, MD5-of-part-MD5s "-N" above, with the
-// transfer manager's part layout). Comparing it with a listing's ETag tells
-// whether the mirror already holds these bytes, whoever put them there.
+// A file's content identity as S3 would give it is its ETag (aws/etag.h);
+// comparing it with a listing's ETag tells whether the mirror already holds
+// these bytes, whoever put them there.
 //
 // HashCache remembers those ETags keyed by (size, mtime_ns, inode) so an
 // unchanged large file is read once, not on every upload. It lives in
@@ -13,18 +12,14 @@
 #include <map>
 #include <string>
 
+#include "aws/etag.h"
 #include "util/status.h"
 
 namespace ferry::remote_build {
 
-struct EtagLayout {
-  int64_t multipart_threshold = 8LL << 20;
-  int64_t part_size = 8LL << 20;
-};
-
-// Reads `path` (expected `size` bytes) and returns the ETag an upload with
-// `layout` would give it, lower-case hex.
-Status ContentEtag(const std::string& path, int64_t size, const EtagLayout& layout, std::string* etag);
+// The ETag rule lives in aws/etag.h; the cache below stores its results.
+using aws::ContentEtag;
+using aws::EtagLayout;
 
 class HashCache {
  public:
@@ -55,9 +50,5 @@ class HashCache {
 
 // ~/.ferry/build-cache/<dir id>.json, or "" when HOME is not set.
 std::string DefaultHashCacheFile(const std::string& dir_id);
-
-// Writes `data` to `path` through a temporary file and rename, creating
-// parent directories.
-Status WriteFileAtomically(const std::string& path, const std::string& data);
 
 }  // namespace ferry::remote_build

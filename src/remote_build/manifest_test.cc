@@ -7,8 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "aws/crypto.h"
-#include "aws/s3_transfer.h"
 #include "remote_build/content_hash.h"
 #include "remote_build/emulator_fixture.h"
 
@@ -82,25 +80,6 @@ TEST(InputTimesAndModesScript, RestoresTimesAndModesOfOddNamesWithPosixTools) {
     }
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/missing"));  // touch -c creates nothing
-  std::filesystem::remove_all(dir);
-}
-
-TEST(ContentEtag, MatchesWhatS3GivesSingleAndMultipartUploads) {
-  std::string dir = testing::MakeTempDir("etag");
-  std::string small = dir + "/small", big = dir + "/big";
-  std::ofstream(small) << "hello";
-  std::string data(13 << 20, 'x');
-  for (size_t i = 0; i < data.size(); i += 4096) data[i] = static_cast<char>(i / 4096);
-  std::ofstream(big, std::ios::binary) << data;
-  EtagLayout layout;  // 8 MiB threshold and parts: the transfer manager's defaults
-  std::string etag;
-  ASSERT_TRUE(ContentEtag(small, 5, layout, &etag).ok());
-  EXPECT_EQ(etag, "5d41402abc4b2a76b9719d911017c592");
-  ASSERT_TRUE(ContentEtag(big, static_cast<int64_t>(data.size()), layout, &etag).ok());
-  std::string p1 = aws::Md5(std::string_view(data).substr(0, 8 << 20));
-  std::string p2 = aws::Md5(std::string_view(data).substr(8 << 20));
-  EXPECT_EQ(etag, aws::MultipartEtag({p1, p2}));
-  EXPECT_FALSE(ContentEtag(small, 50, layout, &etag).ok());  // shorter than expected: changed meanwhile
   std::filesystem::remove_all(dir);
 }
 

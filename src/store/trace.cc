@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 
+#include "util/atomic_file.h"
 #include "util/units.h"
 
 namespace ferry {
@@ -95,25 +95,11 @@ std::string TraceRow(const TaskRecord& t) {
 }
 
 Status TraceWriter::Open(const std::string& path, std::unique_ptr<TraceWriter>* out) {
-  std::filesystem::path p(path);
-  std::error_code ec;
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  if (ec)
-    return Status::Failed("cannot create the directory for trace file " + path + ": " +
-                          ec.message());
-  const std::string tmp = path + ".tmp" + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return Status::Failed("cannot create trace file " + path + ": " + std::strerror(errno) +
+  int fd = -1;
+  Status st = WriteFileAtomically(path, TraceHeader(), &fd);
+  if (!st.ok())
+    return Status::Failed("cannot create trace file " + path + ": " + st.message() +
                           "; check the path given to -with-trace");
-  Status st = WriteAll(fd, TraceHeader(), path);
-  if (st.ok() && rename(tmp.c_str(), path.c_str()) != 0)
-    st = Status::Failed("cannot create trace file " + path + ": " + std::strerror(errno));
-  if (!st.ok()) {
-    close(fd);
-    unlink(tmp.c_str());
-    return st;
-  }
   // The descriptor follows the renamed file; appends keep rows whole.
   int flags = fcntl(fd, F_GETFL);
   fcntl(fd, F_SETFL, flags | O_APPEND);

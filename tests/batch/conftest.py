@@ -10,9 +10,6 @@ credential files, instance metadata disabled, HOME inside the workspace).
 Emulator jobs are local processes; the emulator ignores container images, so
 the tests use `debian:12`.
 """
-import importlib.util
-import os
-import pathlib
 import shutil
 import signal
 import subprocess
@@ -21,26 +18,9 @@ import time
 
 import pytest
 
-HERE = pathlib.Path(__file__).resolve().parent
+from tests.conftest import AWS_CLI, ROOT, Emu, WorkspaceFiles, ferry_bin, ok, statuses  # noqa: F401 (for the tests)
 
-
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-# The emulator fixture of tests/emu (start-up, admin endpoints, boto3 clients).
-emu_support = _load("emu_support", HERE.parent / "emu" / "conftest.py")
-# Helpers shared with tests/run: workspace files, ok, statuses.
-ferry_testing = _load("ferry_testing", HERE.parent / "common" / "ferry_testing.py")
-ROOT = ferry_testing.ROOT
-ok = ferry_testing.ok
-statuses = ferry_testing.statuses
-
-FERRY = os.environ.get("FERRY_BIN", str(ROOT / "build" / "ferry"))
-AWS_CLI = "/usr/bin/aws"
+FERRY = ferry_bin()
 QUEUE = "my-batch-queue"
 BUCKET = "ferry-work"
 BUCKET_DIR = f"s3://{BUCKET}/work"
@@ -51,9 +31,9 @@ def output(proc):
     return proc.stdout + proc.stderr
 
 
-class World(ferry_testing.WorkspaceFiles):
+class World(WorkspaceFiles):
     """One emulator with a Batch queue and a work bucket, plus a workspace
-    (write, read, copy_example, trace: tests/common/ferry_testing.py)."""
+    (write, read, copy_example, trace: tests/conftest.py)."""
 
     def __init__(self, path, emu, max_vcpus=8):
         self.path = path
@@ -150,7 +130,7 @@ def make_world(tmp_path):
 
     def make(region="us-east-1", max_vcpus=8, emu_args=()):
         d = tempfile.mkdtemp(prefix="ferry-batch-emu-")
-        emu = emu_support.Emu(d, tuple(emu_args), region=region)
+        emu = Emu(d, tuple(emu_args), region=region)
         started.append((emu, d))
         ws = tmp_path / f"ws{len(started)}"
         ws.mkdir()

@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 
-from conftest import QUEUE, awsbatch_config, interrupt, output
+from .conftest import QUEUE, awsbatch_config, interrupt, output
 
 ONE_TASK = """\
 tasks:

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import AWS_CLI, BUCKET_DIR, FERRY, awsbatch_config, ok, statuses
+from .conftest import AWS_CLI, BUCKET_DIR, FERRY, awsbatch_config, ok, statuses
 
 EXAMPLES = sorted(p.name for p in (pathlib.Path(__file__).resolve().parents[2] / "examples").iterdir()
                   if (p / "pipeline.yml").exists())

@@ -9,7 +9,7 @@ import collections
 import subprocess
 import time
 
-from conftest import FERRY, awsbatch_config, ok, output
+from .conftest import FERRY, awsbatch_config, ok, output
 
 N = 200
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import AWS_CLI, ROOT, ok, output
+from .conftest import AWS_CLI, ROOT, ok, output
 
 SNIPPETS = ROOT / "src" / "config" / "testdata" / "reference"
 

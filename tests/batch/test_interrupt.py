@@ -3,7 +3,7 @@ queued or running in Batch), exits 130, and -resume then finishes the run
 re-using the tasks that had completed."""
 import time
 
-from conftest import ACTIVE, FERRY, awsbatch_config, interrupt, ok, statuses
+from .conftest import ACTIVE, FERRY, awsbatch_config, interrupt, ok, statuses
 
 PIPELINE = """\
 params:

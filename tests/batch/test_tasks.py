@@ -1,7 +1,7 @@
 """Task behaviour that must hold on Batch as it does locally: retry with
 errorStrategy and task.attempt, and a ferry binary standing in for the AWS
 CLI inside jobs (aws.batch.cliPath)."""
-from conftest import BUCKET, FERRY, awsbatch_config, ok, output
+from .conftest import BUCKET, FERRY, awsbatch_config, ok, output
 
 FLAKY = """\
 tasks:

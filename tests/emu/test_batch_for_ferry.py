@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from test_batch import client, env, uniq, wait_job  # noqa: F401 (fixtures)
+from .test_batch import client, env, uniq, wait_job  # noqa: F401 (fixtures)
 
 SPOT_RETRY = {"attempts": 3, "evaluateOnExit": [{"onStatusReason": "Host EC2*", "action": "RETRY"},
                                                {"onReason": "*", "action": "EXIT"}]}

@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conftest import emulator_binary
+from tests.conftest import awsemu_bin
 
 CALLS = {
     "s3": lambda c: c.list_buckets(),
@@ -130,7 +130,7 @@ def test_startup_fault_flags(emu_factory):
 
 
 def test_bad_fault_flag_is_a_usage_error(tmp_path):
-    r = subprocess.run([emulator_binary(), "--port", "0", "--data-dir", str(tmp_path),
+    r = subprocess.run([awsemu_bin(), "--port", "0", "--data-dir", str(tmp_path),
                         "--access-key", "AK", "--secret-key", "SK", "--fault", "throttle.s3=abc"],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2

@@ -1,6 +1,6 @@
 """Fixtures for the `ferry build` suite.
 
-`batch` starts a ferry-awsemu (the Emu class of tests/emu/conftest.py) whose
+`batch` starts a ferry-awsemu (the Emu class of tests/conftest.py) whose
 Batch jobs can find /usr/bin/aws, snakemake, make and the ferry under test
 on PATH, and sets up what docs/build.md asks for on AWS: a compute
 environment, the queue `ferry-job-queue`, the job definition `ferry-job` and
@@ -17,22 +17,14 @@ Nothing leaves 127.0.0.1: instance metadata is disabled and ~/.aws replaced
 by empty files.
 """
 
-import importlib.util
 import os
 import subprocess
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("emu_conftest", os.path.join(HERE, "..", "emu", "conftest.py"))
-emu_conftest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(emu_conftest)
+from tests.conftest import ferry_bin
 
 BUCKET = "ferry-builds"
-
-
-def ferry_binary():
-    return emu_conftest.ferry_testing.built_binary("FERRY_BIN", "ferry")
 
 
 class BatchEnv:
@@ -70,7 +62,7 @@ class BatchEnv:
         return env
 
     def ferry(self, *args, env=None, timeout=180, cwd=None, input=None):
-        return subprocess.run([ferry_binary(), *map(str, args)], env=env or self.ferry_env(), cwd=cwd,
+        return subprocess.run([ferry_bin(), *map(str, args)], env=env or self.ferry_env(), cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, input=input)
 
     def jobs(self):
@@ -110,13 +102,10 @@ class BatchEnv:
             c.close()
 
 
-emu_factory = emu_conftest.emu_factory  # the same fixture, registered here too
-
-
 def _start(emu_factory, tmp_path, max_vcpus=16, extra_args=()):
     # The jobs inherit the emulator's PATH: put the ferry under test first so
     # `ferry run` inside a job is this build's.
-    job_path = os.path.dirname(ferry_binary()) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    job_path = os.path.dirname(ferry_bin()) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
     os.environ["PATH"] = job_path
     os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path

@@ -12,7 +12,7 @@ import subprocess
 import termios
 import time
 
-from conftest import ferry_binary
+from tests.conftest import ferry_bin
 
 SLOW = "echo started; sleep 20; echo finished > done.txt"
 
@@ -35,7 +35,7 @@ class Pty:
         def make_controlling_terminal():
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-        self.proc = subprocess.Popen([ferry_binary(), *map(str, args)], stdin=slave, stdout=slave, stderr=slave,
+        self.proc = subprocess.Popen([ferry_bin(), *map(str, args)], stdin=slave, stdout=slave, stderr=slave,
                                      env=env, start_new_session=True, preexec_fn=make_controlling_terminal)
         os.close(slave)
         self.out = ""
@@ -96,7 +96,7 @@ def job_id_from(out):
 def start_piped(batch, d, **popen_args):
     """`ferry build --aws-batch D` with its output on a pipe (no terminal),
     once its job has started: (process, output so far)."""
-    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
+    proc = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen_args)
     out = ""
     while "[batch] started" not in out:
@@ -282,7 +282,7 @@ def test_losing_batch_while_watching_prints_how_to_reattach(batch, tmp_path):
     d = tmp_path / "outage"
     d.mkdir()
     (d / "Makefile").write_text("all:\n\t@echo started; sleep 4; echo done > result.txt\n")
-    proc = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(AWS_MAX_ATTEMPTS="1"),
+    proc = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(AWS_MAX_ATTEMPTS="1"),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = ""
     while "[batch] started" not in out:

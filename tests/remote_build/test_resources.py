@@ -6,9 +6,9 @@ stuck in RUNNABLE."""
 import json
 import subprocess
 
-from conftest import ferry_binary
+from tests.conftest import ferry_bin
 
-from test_control import job_id_from, wait_status
+from .test_control import job_id_from, wait_status
 
 
 def make_dir(tmp_path, recipe="echo ok > ok.txt"):
@@ -70,7 +70,7 @@ def test_runnable_too_long_warns(batch_factory, tmp_path):
     assert r.returncode == 0, r.stderr
     job_id = job_id_from(r.stdout)
     wait_status(b, job_id, ("RUNNABLE",))
-    p = subprocess.Popen([ferry_binary(), "build", "--aws-batch", "--attach", job_id, "--no-download",
+    p = subprocess.Popen([ferry_bin(), "build", "--aws-batch", "--attach", job_id, "--no-download",
                           "--runnable-warning", "1s"], env=b.ferry_env(), stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
     out = ""

@@ -3,12 +3,10 @@ as an AWS Batch job (--aws-batch): a Snakefile, a Makefile and a ferry
 pipeline each leave the same files behind either way."""
 
 import os
-import shutil
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLES = os.path.join(HERE, "..", "..", "examples")
+from tests.conftest import copy_example
 
 SNAKEFILE = """\
 rule all:
@@ -41,7 +39,7 @@ out/lines.txt: data/a.txt data/b.txt
 def make_dir(root, kind):
     d = root / kind
     if kind == "pipeline":
-        shutil.copytree(os.path.join(EXAMPLES, "chain"), d)
+        copy_example("chain", d)
         return d
     (d / "data").mkdir(parents=True)
     (d / "data" / "a.txt").write_text("one two three\nfour\n")

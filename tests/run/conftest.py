@@ -3,26 +3,19 @@
 Each test gets a fresh workspace directory; `ws.run(...)` runs the ferry
 binary there (never through a shell) and returns the CompletedProcess.
 """
-import importlib.util
 import os
 import pathlib
 import subprocess
 
 import pytest
 
-# Helpers shared with tests/batch: workspace files, ok, statuses.
-_spec = importlib.util.spec_from_file_location(
-    "ferry_testing", pathlib.Path(__file__).resolve().parent.parent / "common" / "ferry_testing.py")
-ferry_testing = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ferry_testing)
-ROOT = ferry_testing.ROOT
-FERRY = os.environ.get("FERRY_BIN", str(ROOT / "build" / "ferry"))
-ok = ferry_testing.ok
-statuses = ferry_testing.statuses
+from tests.conftest import WorkspaceFiles, ferry_bin, ok, statuses  # noqa: F401 (for the tests)
+
+FERRY = ferry_bin()
 
 
-class Workspace(ferry_testing.WorkspaceFiles):
-    """write, read, copy_example, trace: tests/common/ferry_testing.py."""
+class Workspace(WorkspaceFiles):
+    """write, read, copy_example, trace: tests/conftest.py."""
 
     def __init__(self, path: pathlib.Path):
         self.path = path

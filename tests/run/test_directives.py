@@ -2,7 +2,7 @@
 import os
 import time
 
-from conftest import ok, statuses
+from .conftest import ok, statuses
 
 
 def test_cpus_memory_time_container_queue_accelerator_visible_to_script(ws):

@@ -3,7 +3,7 @@ tasks downstream of a touched input."""
 import os
 import time
 
-from conftest import ok, statuses
+from .conftest import ok, statuses
 
 
 def touch_later(path):

@@ -3,7 +3,7 @@ import os
 import signal
 import time
 
-from conftest import ok, statuses
+from .conftest import ok, statuses
 
 FAN = """
 params:

@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from conftest import FERRY, ok
+from .conftest import FERRY, ok
 
 
 TRACE_COLUMNS = ["task_id", "hash", "native_id", "name", "status", "exit", "executor", "cpus", "memory",

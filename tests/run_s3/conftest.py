@@ -1,29 +1,20 @@
 """Fixtures for `ferry run` on S3 work dirs: the emulator fixtures of
-tests/emu (loaded by path, so both suites share one implementation), plus
-`aws_run`: a workspace with a compute environment, a queue and a bucket in a
+tests/conftest.py, plus `aws_ws`: a workspace with a compute environment, a queue and a bucket in a
 fresh emulator, and a `run(...)` that runs ferry there with the emulator's
 credentials and a config file pointing at it."""
-import importlib.util
-import os
 import pathlib
 import subprocess
 import uuid
 
 import pytest
 
-HERE = pathlib.Path(__file__).resolve().parent
+from tests.conftest import WorkspaceFiles, ferry_bin
 
-_spec = importlib.util.spec_from_file_location("emu_conftest", HERE.parent / "emu" / "conftest.py")
-_emu = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_emu)
-emu_factory = _emu.emu_factory
-emu = _emu.emu
-
-FERRY = os.environ.get("FERRY_BIN", str(_emu.ferry_testing.ROOT / "build" / "ferry"))
+FERRY = ferry_bin()
 
 
-class AwsWorkspace(_emu.ferry_testing.WorkspaceFiles):
-    """write, read, copy_example, trace: tests/common/ferry_testing.py."""
+class AwsWorkspace(WorkspaceFiles):
+    """write, read, copy_example, trace: tests/conftest.py."""
 
     def __init__(self, path, emu):
         self.path = pathlib.Path(path)

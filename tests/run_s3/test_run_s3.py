@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import FERRY
+from .conftest import FERRY
 
 HYBRID_PIPELINE = """
 tasks:

@@ -9,9 +9,11 @@ import time
 
 import pytest
 
+from tests.conftest import ferry_bin
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 S3RVER = os.path.join(HERE, "node_modules", ".bin", "s3rver")
-FERRY = os.environ.get("FERRY_BIN", os.path.join(HERE, "..", "..", "build", "ferry"))
+FERRY = ferry_bin()
 SECRET = "S3RVER"  # s3rver's built-in account: key id and secret are both S3RVER
 
 

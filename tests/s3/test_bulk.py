@@ -4,7 +4,7 @@ verified byte for byte."""
 import filecmp
 import os
 
-from conftest import random_file, sha256
+from .conftest import random_file, sha256
 
 
 def test_200mb_multipart_round_trip(ferry, s3, bucket, tmp_path):

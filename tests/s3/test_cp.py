@@ -4,7 +4,7 @@ with Debian's aws CLI (objects written by one are read back by the other)."""
 import os
 import subprocess
 
-from conftest import FERRY, aws_cli, clean_env, random_file, sha256
+from .conftest import FERRY, aws_cli, clean_env, random_file, sha256
 
 
 def test_upload_download_single_file(ferry, bucket, tmp_path):

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-import sigcheck_proxy
-from conftest import SECRET, Ferry, random_file
+from . import sigcheck_proxy
+from .conftest import SECRET, Ferry, random_file
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/atomic_file.h"
 #include "util/text.h"
 
 namespace awsemu {
@@ -75,17 +76,7 @@ ObjectMeta MetaFromJson(const json& j) {
   return m;
 }
 
-// Writes a small file atomically (temp + rename).
-bool WriteFileAtomic(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << data;
-    if (!out) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
-}
+bool WriteFileAtomic(const std::string& path, const std::string& data) { return ferry::WriteFileAtomically(path, data).ok(); }
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
