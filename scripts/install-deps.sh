@@ -11,7 +11,7 @@ PKGS=(
   libyaml-cpp-dev libcli11-dev libfmt-dev libsqlite3-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libxxhash-dev
   python3 python3-pytest python3-boto3 python3-yaml awscli
-  bubblewrap rclone snakemake make time procps
+  bubblewrap rclone snakemake make time procps clang-format
   # the tests of `ferry completion zsh` and `ferry man`
   zsh groff-base man-db
 )
