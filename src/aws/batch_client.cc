@@ -158,6 +158,54 @@ Status BatchClient::DescribeJobDefinitions(const std::string& name, const std::s
   return Status::Ok();
 }
 
+Status BatchClient::FindUsableJobDefinitions(const std::string& ref, std::vector<nlohmann::json>* out) {
+  // "name:revision" and ARNs name one revision, which DescribeJobDefinitions
+  // only takes in its jobDefinitions list.
+  if (ref.find(':') == std::string::npos) return DescribeJobDefinitions(ref, "ACTIVE", out);
+  nlohmann::json resp;
+  FERRY_RETURN_IF_ERROR(Call("DescribeJobDefinitions", {{"jobDefinitions", {ref}}}, &resp));
+  if (resp.contains("jobDefinitions") && resp["jobDefinitions"].is_array())
+    for (const auto& d : resp["jobDefinitions"])
+      if (d.value("status", std::string()) != "INACTIVE") out->push_back(d);
+  return Status::Ok();
+}
+
+Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& region) {
+  std::vector<nlohmann::json> found;
+  FERRY_RETURN_IF_ERROR(DescribeJobQueues({queue}, &found));
+  for (const auto& q : found) {
+    if (q.value("jobQueueName", std::string()) != queue && q.value("jobQueueArn", std::string()) != queue) continue;
+    if (q.value("state", std::string()) == "DISABLED")
+      return Status::Invalid("AWS Batch job queue '" + queue + "' in region " + region +
+                            " is DISABLED, so jobs would wait in it for ever: enable it (aws batch "
+                            "update-job-queue --job-queue " + queue + " --state ENABLED) or use another queue");
+    return Status::Ok();
+  }
+  // Not there: name the queues that are, the likeliest fix being a typo or
+  // the wrong region. Listing all queues takes a request without names.
+  std::vector<std::string> names;
+  std::string token;
+  do {
+    nlohmann::json req = nlohmann::json::object();
+    if (!token.empty()) req["nextToken"] = token;
+    nlohmann::json resp;
+    FERRY_RETURN_IF_ERROR(Call("DescribeJobQueues", req, &resp));
+    if (resp.contains("jobQueues") && resp["jobQueues"].is_array())
+      for (const auto& q : resp["jobQueues"]) names.push_back(q.value("jobQueueName", std::string()));
+    token = resp.value("nextToken", std::string());
+  } while (!token.empty());
+  std::string msg = "AWS Batch job queue '" + queue + "' not found in region " + region;
+  if (names.empty()) {
+    msg += " (there is no job queue in that region)";
+  } else {
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    msg += " (the queues there: " + list + ")";
+  }
+  return Status::NotFound(msg);
+}
+
 Status BatchClient::RegisterJobDefinition(const nlohmann::json& request, std::string* name_revision) {
   nlohmann::json resp;
   FERRY_RETURN_IF_ERROR(Call("RegisterJobDefinition", request, &resp));

@@ -53,6 +53,17 @@ class BatchClient {
   // for any); follows nextToken.
   Status DescribeJobDefinitions(const std::string& name, const std::string& status,
                                 std::vector<nlohmann::json>* out);
+  // The definitions a job may be submitted with for `ref`: every ACTIVE
+  // revision of a plain name, or the one revision that "name:revision" or an
+  // ARN names unless it is INACTIVE. Empty when there is none.
+  Status FindUsableJobDefinitions(const std::string& ref, std::vector<nlohmann::json>* out);
+  // The pre-run check of a job queue that ferry build and the awsbatch
+  // executor share: Ok when `queue` (name or ARN) exists and is ENABLED.
+  // Otherwise NotFound naming the queues that do exist in `region`, Invalid
+  // when the queue is DISABLED (jobs would wait in it for ever), or the
+  // call's own error; the
+  // caller adds how its own settings name the queue.
+  Status CheckJobQueue(const std::string& queue, const std::string& region);
   // Returns "name:revision".
   Status RegisterJobDefinition(const nlohmann::json& request, std::string* name_revision);
 

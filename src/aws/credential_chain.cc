@@ -29,8 +29,8 @@ Status CredentialChain::Resolve() {
   for (const std::string& t : tried) msg += "  - " + t + "\n";
   msg +=
       "Fix: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure` to write "
-      "~/.aws/credentials, choose a profile with --profile or AWS_PROFILE, or set "
-      "aws.accessKey/aws.secretKey in ferry.config";
+      "~/.aws/credentials, choose a profile with " +
+      profile_hint + ", or set aws.accessKey/aws.secretKey in ferry.config";
   return Status::Failed(msg);
 }
 

@@ -52,6 +52,9 @@ class CredentialChain : public CredentialSource {
   int loads() const;
 
   std::chrono::seconds refresh_margin{300};
+  // How the user chooses a profile, named in the missing-credentials
+  // advice (AwsSettings::profile_hint).
+  std::string profile_hint = kFlagProfileHint;
 
  private:
   Status Resolve();

@@ -599,19 +599,40 @@ int RunS3Cli(const std::vector<std::string>& args, std::shared_ptr<const Env> en
   return r.Run();
 }
 
-int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io) {
+int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io,
+              const ConfigSettingsLoader& load) {
   if (!env) env = std::make_shared<ProcessEnv>();
   S3Args a;
   const cmdline::Command* help = nullptr;
   Status s = ParseArgs(AwsCliTable(), args, &a, &help);  // global options may come before or after `whoami`
   if (help) return PrintHelp(*help, io);
-  if (s.ok() && !a.positional.empty()) s = Status::Invalid("ferry aws whoami takes no arguments");
+  if (s.ok() && a.positional.size() > 1)
+    s = Status::Invalid("ferry aws whoami takes at most one pipeline directory, got " +
+                        std::to_string(a.positional.size()) + " arguments (see: ferry aws whoami --help)");
+  AwsSettings settings = a.settings;
+  if (s.ok() && load) {
+    // The config's settings, with the command line's flags on top.
+    s = load(a.positional.empty() ? "." : a.positional[0], &settings);
+    if (!a.settings.region.empty()) {
+      settings.region = a.settings.region;
+      settings.region_origin = a.settings.region_origin;
+    }
+    if (!a.settings.endpoint_url.empty()) {
+      settings.endpoint_url = a.settings.endpoint_url;
+      settings.endpoint_origin = a.settings.endpoint_origin;
+    }
+    if (!a.settings.profile.empty()) {
+      settings.profile = a.settings.profile;
+      settings.profile_origin = a.settings.profile_origin;
+      settings.profile_overrides_env = true;
+    }
+  }
   if (!s.ok()) {
     std::fprintf(io.err, "%s\n", s.message().c_str());
     return s.exit_code();
   }
   std::string report;
-  s = Whoami(a.settings, env, &report);
+  s = Whoami(settings, env, &report);
   std::fputs(report.c_str(), io.out);
   if (!s.ok()) {
     std::fprintf(io.err, "%s\n", s.message().c_str());

@@ -8,11 +8,14 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "aws/env.h"
+#include "aws/settings.h"
+#include "util/status.h"
 
 namespace ferry::aws {
 
@@ -25,6 +28,13 @@ struct CliIo {
 };
 
 int RunS3Cli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io);
-int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io);
+// The AWS settings the config of a pipeline directory gives, as `ferry run`
+// would read them there (the aws module cannot read ferry's config itself).
+using ConfigSettingsLoader = std::function<Status(const std::string& dir, AwsSettings* out)>;
+// `ferry aws whoami [PIPELINE_DIR]`: with a loader, the settings of
+// PIPELINE_DIR's config (the current directory when none is named), under
+// --region/--profile/--endpoint-url given on the command line.
+int RunAwsCli(const std::vector<std::string>& args, std::shared_ptr<const Env> env, const CliIo& io,
+              const ConfigSettingsLoader& load = nullptr);
 
 }  // namespace ferry::aws

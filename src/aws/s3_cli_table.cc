@@ -93,9 +93,15 @@ const Command& S3CliTable() {
 
 const Command& AwsCliTable() {
   static const Command kAws = [] {
-    const char* summary = "which AWS credentials and region ferry would use, and where each came from";
-    Command aws = cmdline::MakeCommand("aws", {"whoami [options]"}, summary, AwsGlobalOptions());
-    aws.subcommands = {cmdline::MakeCommand("aws whoami", {}, summary, AwsGlobalOptions())};
+    const char* summary = "which AWS credentials, region and endpoint ferry would use, and where each came from";
+    Command aws = cmdline::MakeCommand("aws", {"whoami [PIPELINE_DIR] [options]"}, summary, AwsGlobalOptions());
+    Command whoami = cmdline::MakeCommand("aws whoami", {"[PIPELINE_DIR] [options]"}, summary, AwsGlobalOptions());
+    whoami.details =
+        "Reads the settings `ferry run PIPELINE_DIR` would use (the environment, ~/.ferry/config, and aws.* in\n"
+        "PIPELINE_DIR/ferry.config; without PIPELINE_DIR, the current directory's). --region, --profile and\n"
+        "--endpoint-url win over the config.";
+    whoami.positional = cmdline::ValueKind::kDir;
+    aws.subcommands = {whoami};
     return aws;
   }();
   return kAws;

@@ -10,7 +10,9 @@ Status OpenSession(const AwsSettings& settings, std::shared_ptr<const Env> env,
     if (options.fallback_region.empty()) return rs;
     out->region = {options.fallback_region, "default (no region configured)"};
   }
-  out->credentials = std::make_shared<CredentialChain>(DefaultProviders(settings, *env));
+  auto chain = std::make_shared<CredentialChain>(DefaultProviders(settings, *env));
+  chain->profile_hint = settings.profile_hint;
+  out->credentials = chain;
   AwsClient::Options o;
   o.credentials = out->credentials;
   o.region = out->region.region;

@@ -9,6 +9,12 @@
 
 namespace ferry::aws {
 
+// How a user picks a profile, for the missing-credentials advice. Commands
+// with a --profile option (ferry s3, aws whoami, build) keep the default;
+// ferry run and ferry clean read aws.profile from their config instead.
+inline constexpr const char* kFlagProfileHint = "--profile or AWS_PROFILE";
+inline constexpr const char* kConfigProfileHint = "aws.profile in ferry.config or AWS_PROFILE";
+
 struct AwsSettings {
   std::string access_key, secret_key, session_token;
   std::string keys_origin = "config aws.accessKey/aws.secretKey";
@@ -22,6 +28,7 @@ struct AwsSettings {
   std::string endpoint_origin = "aws.client.endpoint";
   std::string s3_addressing = "auto";  // "auto", "path" or "virtual"
   int max_attempts = 0;                // 0: AWS_MAX_ATTEMPTS or 3
+  std::string profile_hint = kFlagProfileHint;
 };
 
 }  // namespace ferry::aws

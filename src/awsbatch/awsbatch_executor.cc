@@ -726,43 +726,27 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
     FERRY_RETURN_IF_ERROR(ParseVolume(v, &mount));
   }
   std::string region = m.opt.region.empty() ? m.batch->client().region() : m.opt.region;
-  if (!queues.empty()) {
-    std::vector<json> found;
-    Status s = m.batch->DescribeJobQueues(std::vector<std::string>(queues.begin(), queues.end()), &found);
+  for (const auto& q : queues) {
+    Status s = m.batch->CheckJobQueue(q, region);
+    if (s.kind() == Status::Kind::kNotFound)
+      return Status::Invalid(s.message() +
+                             ": the region must be the one where your Batch compute environment and queue were "
+                             "created (set aws.region), or fix the process's `queue`");
+    if (s.kind() == Status::Kind::kInvalidInput) return s;
     if (!s.ok()) return s.WithPrefix("checking the AWS Batch job queues");
-    for (const auto& q : queues) {
-      const json* hit = nullptr;
-      for (const auto& f : found)
-        if (JsonStr(f, "jobQueueName") == q || JsonStr(f, "jobQueueArn") == q) hit = &f;
-      if (!hit)
-        return Status::Invalid("job queue '" + q + "' not found in region " + region +
-                               ": the region must be the one where your Batch compute environment and queue were "
-                               "created (set aws.region)");
-      if (JsonStr(*hit, "state") == "DISABLED")
-        return Status::Invalid("job queue '" + q + "' in region " + region +
-                               " is DISABLED: enable it (aws batch update-job-queue --state ENABLED) or use another");
-    }
   }
   for (const auto& name : named_defs) {
     std::vector<json> defs;
-    json resp;
-    json req = name.find(':') != std::string::npos || name.rfind("arn:", 0) == 0
-                   ? json{{"jobDefinitions", {name}}}
-                   : json{{"jobDefinitionName", name}, {"status", "ACTIVE"}};
-    Status s = m.batch->Call("DescribeJobDefinitions", req, &resp);
+    Status s = m.batch->FindUsableJobDefinitions(name, &defs);
     if (!s.ok()) return s.WithPrefix("checking job definition '" + name + "'");
-    bool any = false;
-    if (resp.contains("jobDefinitions") && resp["jobDefinitions"].is_array())
-      for (const auto& d : resp["jobDefinitions"])
-        if (JsonStr(d, "status") != "INACTIVE") any = true;
-    if (!any)
+    if (defs.empty())
       return Status::Invalid("job definition '" + name + "' not found in region " + region +
                              ": register it there (aws batch register-job-definition) or fix the name in "
                              "container 'job-definition://" + name + "'");
   }
   if (m.bucket.empty())
     return Status::Invalid("the work directory '" + m.opt.bucket_dir +
-                           "' is not an s3:// URL: the awsbatch executor needs an S3 work dir (-w s3://bucket/path)");
+                           "' is not an s3:// URL: the awsbatch executor needs an S3 work dir (-bucket-dir s3://bucket/path)");
   std::string probe = (m.root.empty() ? "" : m.root + "/") + ".ferry-probe-" + std::to_string(NowMs());
   Status s = WithRetries(m.stop, [&] { return m.s3->PutSmall(m.bucket, probe, "ferry write check\n"); });
   if (!s.ok()) {
@@ -773,7 +757,8 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
                              "s3:ListBucket on it (IAM policy and bucket policy), and that the bucket is in your account"
                              " or shared with it");
     if (aws::IsNoSuchBucket(s))
-      return Status::Invalid("the work directory's bucket '" + m.bucket + "' does not exist (create it, or fix -w)");
+      return Status::Invalid("the work directory's bucket '" + m.bucket + "' does not exist (create it, or fix " +
+                             m.opt.bucket_dir_origin + ")");
     return s.WithPrefix("checking that the work directory " + m.opt.bucket_dir + " is writable");
   }
   WithRetries(m.stop, [&] { return m.s3->DeleteObject(m.bucket, probe); });

@@ -28,6 +28,7 @@ namespace ferry {
 
 struct AwsBatchOptions {
   std::string bucket_dir;             // s3://bucket/path: work root (task work dirs are under it)
+  std::string bucket_dir_origin = "-bucket-dir";  // what set it, named in errors: -bucket-dir, -work-dir, workDir
   std::string region;                 // passed to the CLI inside jobs (--region)
   std::string endpoint_url;           // when set, passed to the CLI inside jobs (--endpoint-url)
   std::string cli_path;               // aws.batch.cliPath; empty: `aws` on the container's PATH

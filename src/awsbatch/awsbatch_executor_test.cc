@@ -278,6 +278,19 @@ TEST_F(ExecutorOnEmu, RunsTasksWithInputsOutputsFailuresAndArrays) {
   EXPECT_EQ(staged.size(), 1u);
 }
 
+TEST_F(ExecutorOnEmu, PreflightRefusesADisabledQueueAndListsTheQueuesThatExist) {
+  auto ex = Make();
+  TaskRun t = Task(1, "true\n");
+  t.queue = "qq";
+  Status s = ex->Preflight({t});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_NE(s.message().find("the queues there: q"), std::string::npos) << s.message();
+  ASSERT_TRUE(batch_->Call("UpdateJobQueue", {{"jobQueue", "q"}, {"state", "DISABLED"}}, nullptr).ok());
+  s = ex->Preflight({Task(1, "true\n")});
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_NE(s.message().find("job queue 'q' in region eu-west-1 is DISABLED"), std::string::npos) << s.message();
+}
+
 TEST_F(ExecutorOnEmu, PreflightNamesWhatIsMissing) {
   auto ex = Make();
   TaskRun t = Task(1, "true\n");

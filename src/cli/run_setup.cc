@@ -1,60 +1,11 @@
 #include "cli/run_setup.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
-#include "config/user_config.h"
 #include "util/text.h"
 
 namespace ferry {
-
-namespace fs = std::filesystem;
-
-Status ResolvePipelinePath(const std::string& arg, std::string* file) {
-  std::error_code ec;
-  if (fs::is_directory(arg, ec)) {
-    fs::path p = fs::path(arg) / "pipeline.yml";
-    if (!fs::exists(p, ec))
-      return Status::Invalid("no pipeline.yml in directory '" + arg +
-                             "' (name the pipeline file, e.g. ferry run " + arg + "/my.yml)");
-    *file = p.lexically_normal().string();  // "./pipeline.yml" -> "pipeline.yml" in messages
-    return Status::Ok();
-  }
-  if (!fs::exists(arg, ec))
-    return Status::Invalid("pipeline '" + arg + "' does not exist (give a pipeline .yml file or a directory "
-                           "holding pipeline.yml)");
-  *file = arg;
-  return Status::Ok();
-}
-
-Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
-                   std::vector<std::string>* files) {
-  std::error_code ec;
-  std::string user = config::UserConfigPath(std::getenv("FERRY_CONFIG"), std::getenv("HOME"));
-  if (!user.empty() && fs::is_regular_file(user, ec)) files->push_back(user);
-  if (!pipeline_dir.empty()) {
-    fs::path p = fs::path(pipeline_dir) / "ferry.config";
-    // Shown in error messages: relative to the launch dir when inside it.
-    fs::path rel = p.lexically_relative(fs::current_path(ec));
-    if (!rel.empty() && *rel.begin() != "..") p = rel;
-    if (fs::is_regular_file(p, ec)) files->push_back(p.string());
-  }
-  for (const auto& f : extra) {
-    if (!fs::is_regular_file(f, ec))
-      return Status::Invalid("config file '" + f + "' given with -c does not exist");
-    files->push_back(f);
-  }
-  return Status::Ok();
-}
-
-Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli) {
-  ValueMap m;
-  for (const auto& [k, v] : cli) m.Set(k, Value(v));
-  return Value(std::move(m));
-}
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -63,22 +14,6 @@ std::vector<std::string> SplitList(const std::string& s) {
     if (!t.empty()) out.push_back(t);
   }
   return out;
-}
-
-Status CheckS3WorkRoot(const std::string& url, const std::string& what, std::string* root) {
-  if (!StartsWith(ToLower(url), "s3://"))
-    return Status::Invalid(what + " must be an s3:// URL, got '" + url + "'");
-  std::string rest = url.substr(5);
-  size_t slash = rest.find('/');
-  std::string bucket = rest.substr(0, slash);
-  std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (bucket.empty()) return Status::Invalid(what + " names no bucket: write s3://BUCKET/PATH, got '" + url + "'");
-  if (Trim(path).empty())
-    return Status::Invalid(what + " needs a path inside the bucket, e.g. s3://" + bucket +
-                           "/work, not just the bucket: ferry keeps task files under that prefix");
-  *root = "s3://" + bucket + "/" + path;
-  return Status::Ok();
 }
 
 void PrintError(const Status& st) {
@@ -94,5 +29,6 @@ Status OpenLaunchHistory(std::unique_ptr<History>* h) {
                            "): run ferry log in the directory you launched ferry run from");
   return History::Open(".ferry", h);
 }
+
 
 }  // namespace ferry

@@ -186,3 +186,52 @@ def test_runnable_warning_when_jobs_are_held(world):
     if job.get("statusReason"):
         assert job["statusReason"] in text, (job["statusReason"], text)
     assert rc == 130
+
+
+def test_wrong_queue_name_lists_the_queues_that_exist(world):
+    prepare(world, extra="process.queue = 'no-such-queue'\n")
+    p = run(world)
+    out = output(p)
+    assert p.returncode == 2, out
+    assert "no-such-queue" in out
+    assert f"the queues there: {QUEUE}" in out, out
+    assert_nothing_submitted(world)
+
+
+def test_disabled_queue_stops_the_run_before_submitting(world):
+    world.batch.update_job_queue(jobQueue=QUEUE, state="DISABLED")
+    prepare(world)
+    p = run(world)
+    out = output(p)
+    assert p.returncode == 2, out
+    assert f"job queue '{QUEUE}'" in out and "DISABLED" in out, out
+    assert "--state ENABLED" in out, out
+    assert_nothing_submitted(world)
+
+
+def test_missing_bucket_names_the_option_used(world):
+    prepare(world)
+    p = world.run("run", ".", "-c", "batch.config", "-c", "emu.config", "-bucket-dir", "s3://no-such-bucket/work",
+                  bucket_dir=False, emu_config=False)
+    out = output(p)
+    assert p.returncode == 2, out
+    assert "no-such-bucket" in out and "fix -bucket-dir" in out, out
+    assert "fix -w" not in out, out
+    p = world.run("run", ".", "-c", "batch.config", "-c", "emu.config", "-w", "s3://no-such-bucket/work",
+                  bucket_dir=False, emu_config=False)
+    out = output(p)
+    assert p.returncode == 2, out
+    assert "fix -work-dir" in out, out
+
+
+def test_missing_credentials_point_to_config_not_a_flag(world):
+    prepare(world)
+    p = run(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
+            env={"AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+                 "AWS_CONFIG_FILE": "/nonexistent"})
+    out = output(p)
+    assert p.returncode == 2, out
+    assert "no AWS credentials found" in out, out
+    assert "aws.profile in ferry.config or AWS_PROFILE" in out, out
+    assert "--profile" not in out, out
+    assert_nothing_submitted(world)

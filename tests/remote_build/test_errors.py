@@ -102,3 +102,33 @@ def test_bad_arguments(batch, tmp_path):
     check(batch.ferry("build", "--local", empty), 2, "Snakefile", "--exec")
     check(batch.ferry("build", "--local", "--memroy", "2gib", empty), 2, "unknown option '--memroy'", "--memory")
     check(batch.ferry("build", "--local", "--memory", "2 parsecs", make_dir(tmp_path)), 2, "--memory", "gib")
+
+
+def test_no_credentials_is_said_once(batch, tmp_path):
+    env = batch.ferry_env(AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+                          AWS_CONFIG_FILE="/nonexistent", AWS_EC2_METADATA_DISABLED="true")
+    r = batch.ferry("build", "--aws-batch", make_dir(tmp_path), env=env)
+    check(r, 1, "no AWS credentials found", "--profile or AWS_PROFILE")
+    assert (r.stdout + r.stderr).count("no AWS credentials found") == 1, r.stderr
+
+
+def test_wrong_queue_lists_the_queues_that_exist(batch, tmp_path):
+    r = batch.ferry("build", "--aws-batch", "--aws-batch-queue", "ferry-job-queu", make_dir(tmp_path))
+    check(r, 1, "job queue 'ferry-job-queu'", "the queues there: ferry-job-queue", "--aws-batch-queue")
+    assert no_uploads(batch)
+
+
+def test_disabled_queue_is_an_error_before_uploading(batch, tmp_path):
+    batch.batch.update_job_queue(jobQueue="ferry-job-queue", state="DISABLED")
+    r = batch.ferry("build", "--aws-batch", make_dir(tmp_path))
+    check(r, 1, "job queue 'ferry-job-queue'", "DISABLED", "--state ENABLED")
+    assert no_uploads(batch)
+    assert not batch.jobs()
+
+
+def test_job_that_ran_nothing_fails(batch, tmp_path):
+    # A "CLI" that does nothing: the job fetches nothing, runs `true`, sends
+    # nothing back, and Batch reports SUCCEEDED.
+    r = batch.ferry("build", "--aws-batch", "--aws-batch-cli", "/bin/true", "--exec", "true", make_dir(tmp_path))
+    check(r, 1, "SUCCEEDED but ran nothing", "results-mtimes", "job definition 'ferry-job'")
+    assert "Downloading results" not in r.stdout

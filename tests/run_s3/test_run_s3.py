@@ -213,3 +213,52 @@ def test_clean_removes_s3_work_dirs_and_keeps_the_run_when_aws_is_unreachable(aw
     for d in task_dirs:
         assert not any(k.startswith(d[len(f"s3://{aws_ws.bucket}/"):] + "/") for k in left), d
     assert name not in ferry("log").stdout
+
+
+def run_on_s3_and_name_it(aws_ws, *run_args, config=True):
+    aws_ws.copy_example("wordcount")
+    bucket_dir = f"s3://{aws_ws.bucket}/work"
+    p = aws_ws.run(".", "-c", batch_config(aws_ws), "-bucket-dir", bucket_dir, "-with-trace", "trace.tsv",
+                   "-ansi-log", "false", *run_args, config=config)
+    assert p.returncode == 0, p.stdout + p.stderr
+    task_dirs = {r["workdir"] for r in aws_ws.trace()}
+    assert task_dirs and all(d.startswith(bucket_dir + "/") for d in task_dirs)
+    name = subprocess.run([FERRY, "log"], cwd=aws_ws.path, env=aws_ws.env(), capture_output=True,
+                          text=True).stdout.splitlines()[1].split()[0]
+    return name, task_dirs
+
+
+def clean(aws_ws, *args, env=None):
+    return subprocess.run([FERRY, "clean", *map(str, args)], cwd=aws_ws.path, env=env or aws_ws.env(),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_clean_uses_the_ferry_config_beside_the_pipeline(aws_ws):
+    # Where ferry run found the emulator, ferry clean finds it too: the
+    # endpoint and region come only from ./ferry.config.
+    aws_ws.write("ferry.config", aws_ws.aws_config.read_text())
+    name, task_dirs = run_on_s3_and_name_it(aws_ws, config=False)
+    p = clean(aws_ws, "-n", name)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for d in task_dirs:
+        assert f"would remove {d} (" in p.stdout
+    p = clean(aws_ws, "-f", name)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f"removed {len(task_dirs)} work dir(s)" in p.stdout
+    # Only the staged inputs, shared by every run of the bucket dir, stay.
+    assert all(k.startswith("work/.stage/") for k in aws_ws.keys("work/")), aws_ws.keys("work/")
+
+
+def test_clean_dry_run_only_warns_about_work_dirs_it_cannot_list(aws_ws):
+    name, task_dirs = run_on_s3_and_name_it(aws_ws)
+    unreachable = aws_ws.write("unreachable.config", "aws.client.endpoint = 'http://127.0.0.1:9'\n")
+    env = aws_ws.env(AWS_MAX_ATTEMPTS="1")
+    p = clean(aws_ws, "-n", name, "-c", aws_ws.aws_config, "-c", unreachable, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "could not list" in p.stderr and "could not remove" not in p.stderr, p.stderr
+    assert name in subprocess.run([FERRY, "log"], cwd=aws_ws.path, env=env, capture_output=True,
+                                  text=True).stdout
+    # Removing for real does fail, and keeps the run.
+    p = clean(aws_ws, "-f", name, "-c", aws_ws.aws_config, "-c", unreachable, env=env)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "could not remove" in p.stderr

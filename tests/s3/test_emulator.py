@@ -119,3 +119,49 @@ def test_recursive_download_of_keys_whose_rest_starts_with_a_slash_matches_the_a
     assert again.returncode == 0, again.stderr
     assert files_under(tmp_path / "ferry") == expected
 
+
+def whoami_in(emu, tmp_path, *args, cwd=None, env=None):
+    """ferry aws whoami with only a ferry.config to find the emulator by: no
+    AWS_ENDPOINT_URL, no region in the environment, an empty HOME."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    e = clean_env({"AWS_ACCESS_KEY_ID": "AKIDEMUTEST", "AWS_SECRET_ACCESS_KEY": "EMU-SECRET-KEY-42",
+                   "HOME": str(home)})
+    e.pop("AWS_DEFAULT_REGION", None)
+    e.update(env or {})
+    p = subprocess.run([FERRY, "aws", "whoami", *map(str, args)], capture_output=True, text=True, env=e,
+                       cwd=cwd, timeout=60)
+    assert "EMU-SECRET-KEY-42" not in p.stdout + p.stderr
+    return p
+
+
+def pipeline_dir_with_config(emu, tmp_path):
+    d = tmp_path / "pipe"
+    d.mkdir()
+    (d / "ferry.config").write_text(f"aws.client.endpoint = '{emu['url']}'\naws.region = 'eu-west-1'\n")
+    return d
+
+
+def test_whoami_reads_the_named_pipeline_dirs_config(emu, tmp_path):
+    d = pipeline_dir_with_config(emu, tmp_path)
+    p = whoami_in(emu, tmp_path, d)
+    assert p.returncode == 0, p.stderr
+    assert "region:      eu-west-1 (from aws.region" in p.stdout, p.stdout
+    assert f"endpoint:    {emu['url']}" in p.stdout and "aws.client.endpoint" in p.stdout, p.stdout
+    assert re.search(r"account:\s+\d{12}", p.stdout), p.stdout
+
+
+def test_whoami_reads_the_current_dirs_config_and_flags_win(emu, tmp_path):
+    d = pipeline_dir_with_config(emu, tmp_path)
+    p = whoami_in(emu, tmp_path, cwd=d)
+    assert p.returncode == 0, p.stderr
+    assert "region:      eu-west-1 (from aws.region" in p.stdout, p.stdout
+    p = whoami_in(emu, tmp_path, "--region", "us-west-2", cwd=d)
+    assert p.returncode == 0, p.stderr
+    assert "region:      us-west-2 (from --region)" in p.stdout, p.stdout
+
+
+def test_whoami_rejects_a_missing_pipeline_dir(emu, tmp_path):
+    p = whoami_in(emu, tmp_path, tmp_path / "nope")
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert "is not a directory" in p.stderr and "nope" in p.stderr

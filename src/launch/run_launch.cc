@@ -1,0 +1,204 @@
+#include "launch/run_launch.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/config.h"
+#include "engine/expander.h"
+#include "engine/run_driver.h"
+#include "launch/pipeline_config.h"
+#include "launch/run_setup.h"
+#include "pipeline/pipeline.h"
+#include "store/history.h"
+#include "store/task_recorder.h"
+#include "store/trace.h"
+#include "ui/colour.h"
+#include "ui/progress.h"
+#include "util/interrupt.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Prints the error and returns the exit code to leave with.
+int Fail(const Status& st, int code) {
+  std::fprintf(stderr, "error: %s\n", st.message().c_str());
+  return code;
+}
+
+void PrintPreview(const TaskGraph& graph) {
+  std::printf("%zu task(s) planned:\n", graph.tasks.size());
+  for (const auto& [name, n] : graph.per_process) std::printf("  %-24s %d\n", name.c_str(), n);
+  size_t shown = 0;
+  for (const auto& t : graph.tasks) {
+    if (shown++ >= 20) {
+      std::printf("  ... and %zu more\n", graph.tasks.size() - 20);
+      break;
+    }
+    std::printf("  [%s] %s  deps=%zu  executor=%s  cpus=%d\n", t.hash_prefix().c_str(), t.display.c_str(),
+                t.deps.size(), t.directives.executor.c_str(), t.directives.cpus);
+  }
+}
+
+std::string Summary(const RunStats& stats, int64_t elapsed_ms) {
+  std::string summary = "ferry: " + std::to_string(stats.completed) + " completed, " +
+                        std::to_string(stats.cached) + " cached, " + std::to_string(stats.failed + stats.ignored) +
+                        " failed";
+  if (stats.ignored) summary += " (" + std::to_string(stats.ignored) + " ignored)";
+  if (stats.aborted) summary += ", " + std::to_string(stats.aborted) + " aborted";
+  if (stats.skipped) summary += ", " + std::to_string(stats.skipped) + " skipped";
+  if (stats.retried) summary += ", " + std::to_string(stats.retried) + " retried";
+  return summary + " in " + FormatDuration(elapsed_ms);
+}
+
+}  // namespace
+
+int LaunchRun(const RunRequest& ra) {
+  const int64_t start_ms = NowMs();
+  SetColourAllowed(ra.ansi != 0);
+  std::error_code ec;
+  const std::string launch_dir = fs::current_path(ec).string();
+
+  std::string pipeline_file;
+  PipelineSpec pipeline;
+  Status st = ResolvePipelinePath(ra.pipeline, &pipeline_file);
+  if (st.ok()) st = LoadPipeline(pipeline_file, &pipeline);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
+  ConfigLoadOptions copts;
+  copts.profiles = ra.profiles;
+  copts.cli_params = CliParamsValue(ra.params);
+  st = ConfigFiles(pipeline.dir, ra.configs, &copts.files);
+  Config config;
+  if (st.ok()) st = Config::Load(copts, &config);
+  if (!st.ok()) return Fail(st, st.exit_code());
+  for (const auto& w : config.warnings()) PrintWarning(w);
+
+  // Params: pipeline defaults < config params < -params-file < --name value.
+  Value known = pipeline.params.is_map() ? pipeline.params : Value::EmptyMap();
+  for (const auto& [k, v] : config.params().as_map()) known.MutableMap().Set(k, v);
+  Value params;
+  st = ApplyParamOverrides(known, ra.params_file, ra.params, &params);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
+  WorkRoots roots;
+  st = ResolveWorkRoots(config, ra.work_dir, ra.bucket_dir, &roots);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
+  ExpandOptions eopts;
+  eopts.launch_dir = launch_dir;
+  eopts.work_root = roots.local;
+  eopts.s3_work_root = roots.s3;
+  eopts.params = params;
+  eopts.config = &config;
+  RealTemplateHost host(launch_dir);
+  Expander expander(pipeline, eopts, &host);
+  TaskGraph graph;
+  st = expander.Expand(&graph);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
+  RunExecutors executors;
+  st = executors.Init(config);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
+  RunOptions run_opts;
+  // -resume, or resume = true in ferry.config as Nextflow reads it.
+  const Value* config_resume = config.Get("resume");
+  run_opts.resume = ra.resume || (config_resume && config_resume->is_bool() && config_resume->as_bool());
+  run_opts.launch_dir = launch_dir;
+  if (const Value* env = config.Get("env"))
+    for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
+
+  {
+    RunDriver check(&graph, &expander, executors.slots(), nullptr, nullptr, run_opts);
+    st = check.Validate();
+    if (!st.ok()) return Fail(st, st.exit_code());
+  }
+  if (ra.preview) {
+    PrintPreview(graph);
+    std::printf("expanded in %s\n", FormatDuration(NowMs() - start_ms).c_str());
+    // Nothing was opened for writing; skip freeing a graph of possibly
+    // 100,000s of tasks piece by piece (a sizeable share of -preview's time).
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
+
+  Progress* progress_sink = nullptr;
+  st = executors.SetUpAws(config, graph, roots, &progress_sink, &run_opts);
+  if (!st.ok()) return Fail(st, st.exit_code());
+  {
+    RunDriver check(&graph, &expander, executors.slots(), nullptr, nullptr, run_opts);
+    st = check.Preflight();
+    if (!st.ok()) return Fail(st, st.kind() == Status::Kind::kInvalidInput ? 2 : 1);
+  }
+
+  std::unique_ptr<History> history;
+  st = History::Open(launch_dir + "/.ferry", &history);
+  if (!st.ok()) return Fail(st, 1);
+  RunRecord run;
+  run.pipeline = pipeline_file;
+  run.command_line = ra.command_line;
+  run.launch_dir = launch_dir;
+  run.work_dir = roots.local;
+  run.start_ms = start_ms;  // BeginRun marks it running
+  st = history->BeginRun(&run);
+  if (!st.ok()) return Fail(st, 1);
+
+  std::unique_ptr<TraceWriter> trace;
+  TraceChoice trace_choice = ResolveTrace(config, ra.trace, ra.trace_file);
+  if (trace_choice.on) {
+    st = TraceWriter::Open(trace_choice.file, &trace);
+    if (!st.ok()) return Fail(st, 1);
+  }
+
+  bool ansi = ra.ansi == 1 || (ra.ansi == -1 && ::isatty(STDOUT_FILENO));
+  if (const char* term = std::getenv("TERM"); ra.ansi == -1 && term && std::string(term) == "dumb") ansi = false;
+  std::unique_ptr<Progress> progress = MakeProgress(ansi, stdout);
+  progress_sink = progress.get();
+  std::printf("ferry run %s  [%s]  %zu task(s)\n", ra.pipeline.c_str(), run.run_name.c_str(), graph.tasks.size());
+  std::fflush(stdout);
+
+  InstallInterruptHandlers();
+  TaskRecorder recorder(history.get(), trace.get(), run.id, progress.get());
+  RunObservers observers;
+  observers.Add(progress.get());
+  observers.Add(&recorder);
+  RunDriver driver(&graph, &expander, executors.slots(), history.get(), &observers, run_opts);
+  RunStats stats;
+  Status result = driver.Run(&stats);
+  progress_sink = nullptr;
+
+  run.end_ms = NowMs();
+  run.completed = stats.completed;
+  run.cached = stats.cached;
+  run.failed = stats.failed + stats.ignored;
+  run.status = RunStateName(RunEndState(result));
+  Status fin = history->FinishRun(run);
+  if (trace) trace->Close();
+
+  progress->Finish(Summary(stats, run.end_ms - start_ms));
+  if (!fin.ok()) PrintWarning(fin.message());
+  if (trace) std::printf("trace: %s\n", trace_choice.file.c_str());
+  if (!result.ok()) {
+    if (result.kind() == Status::Kind::kInterrupted) {
+      std::fprintf(stderr, "interrupted; run again with -resume to continue where this run stopped\n");
+      return 130;
+    }
+    return Fail(result, 1);
+  }
+  return 0;
+}
+
+}  // namespace ferry

@@ -1,0 +1,35 @@
+// One `ferry run` from its parsed options to its exit code: loads the
+// pipeline and config, expands the task graph, checks it (-preview stops
+// there), sets up the executors, records the run and drives it to the end,
+// printing progress and a summary.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ferry {
+
+// What the command line of ferry run asked for.
+struct RunRequest {
+  std::string pipeline;
+  bool resume = false;
+  std::vector<std::string> profiles;
+  std::vector<std::string> configs;
+  std::string work_dir;    // -work-dir, checked when s3://
+  std::string bucket_dir;  // -bucket-dir, checked
+  bool trace = false;
+  std::string trace_file;
+  int ansi = -1;  // -1 auto
+  std::string params_file;
+  bool preview = false;
+  bool help = false;  // -help: the command prints its usage instead
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string command_line;  // as typed, for `ferry log`
+};
+
+// Returns the process exit code (0 ok, 1 failed, 2 bad input, 130
+// interrupted); errors are printed to stderr.
+int LaunchRun(const RunRequest& request);
+
+}  // namespace ferry

@@ -1,0 +1,170 @@
+#include "launch/run_setup.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include "aws/batch_client.h"
+#include "aws/logs_client.h"
+#include "aws/rate_limiter.h"
+#include "aws/session.h"
+#include "awsbatch/batch_settings.h"
+#include "engine/work_store.h"
+#include "launch/pipeline_config.h"
+#include "util/units.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string TimestampForFile() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return buf;
+}
+
+int HostCpus() {
+  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int64_t HostMemory() {
+  long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<int64_t>(pages) * size : 0;
+}
+
+}  // namespace
+
+Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option,
+                        const std::string& bucket_dir_option, WorkRoots* out) {
+  std::string work_root, s3_root = bucket_dir_option, s3_origin = "-bucket-dir";
+  std::string config_work_dir;
+  if (const Value* w = config.Get("workDir")) config_work_dir = w->ToString();
+  if (IsS3Path(config_work_dir)) {
+    std::string root;
+    FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(config_work_dir, "workDir", &root));
+    if (s3_root.empty()) {
+      s3_root = root;
+      s3_origin = "workDir in the config";
+    }
+  } else {
+    work_root = config_work_dir;
+  }
+  if (IsS3Path(work_dir_option)) {
+    if (bucket_dir_option.empty()) {
+      s3_root = work_dir_option;
+      s3_origin = "-work-dir";
+    }
+  } else if (!work_dir_option.empty()) {
+    work_root = work_dir_option;
+  }
+  if (work_root.empty()) work_root = "work";
+  std::error_code ec;
+  out->local = fs::absolute(work_root, ec).lexically_normal().string();
+  out->s3 = s3_root;
+  out->s3_origin = s3_root.empty() ? "" : s3_origin;
+  return Status::Ok();
+}
+
+TraceChoice ResolveTrace(const Config& config, bool option_on, const std::string& option_file) {
+  TraceChoice t{option_on, option_file};
+  if (const Value* v = config.Get("trace.enabled")) t.on = t.on || (v->is_bool() && v->as_bool());
+  if (t.on && t.file.empty())
+    if (const Value* f = config.Get("trace.file")) t.file = f->ToString();
+  if (t.on && t.file.empty()) t.file = "trace-" + TimestampForFile() + ".tsv";
+  return t;
+}
+
+Status ExecutorCapacity(const Config& config, ExecutorSlot* slot) {
+  slot->cpus = HostCpus();
+  slot->memory_bytes = HostMemory();
+  // executor.$local.x (the local executor's own) wins over executor.x. The
+  // config schema checked both when the file was read (a whole number of at
+  // least 1, a memory size), so they only need reading here.
+  auto get = [&config](const std::string& name) {
+    const Value* v = config.Get("executor.$local." + name);
+    return v && !v->is_null() ? v : config.Get("executor." + name);
+  };
+  if (const Value* v = get("cpus"); v && v->is_int()) slot->cpus = static_cast<int>(v->as_int());
+  if (const Value* v = get("memory"); v && v->is_string()) ParseMemory(v->as_string(), &slot->memory_bytes);
+  return Status::Ok();
+}
+
+Status RunExecutors::Init(const Config& config) {
+  ExecutorSlot local_slot;
+  FERRY_RETURN_IF_ERROR(ExecutorCapacity(config, &local_slot));
+  local_slot.executor = &local_;
+  slots_["local"] = local_slot;
+  ExecutorSlot batch_slot;
+  batch_slot.max_running = 1;  // capacity in jobs: cpus/memory checks do not apply
+  slots_["awsbatch"] = batch_slot;
+  return Status::Ok();
+}
+
+Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots,
+                              Progress** progress, RunOptions* run_opts) {
+  const std::string& s3_root = roots.s3;
+  bool batch = false, s3 = false;
+  for (const auto& t : graph.tasks) {
+    batch = batch || t.directives.executor == "awsbatch";
+    s3 = s3 || IsS3Path(t.work_dir) || IsS3Path(t.directives.publish) || HasS3Inputs(t);
+  }
+  if (!batch) slots_.erase("awsbatch");
+  if (!batch && !s3) return Status::Ok();
+  aws::AwsSettings settings;
+  FERRY_RETURN_IF_ERROR(AwsSettingsFromConfig(config, &settings));
+  settings.profile_hint = aws::kConfigProfileHint;  // ferry run has no --profile: params take that
+  // A run makes thousands of calls over hours: three attempts (the SDKs'
+  // default) turn a brief S3 or Batch brown-out into a failed task. Without
+  // aws.client.maxErrorRetry or AWS_MAX_ATTEMPTS, allow eight.
+  if (settings.max_attempts == 0 && !std::getenv("AWS_MAX_ATTEMPTS")) settings.max_attempts = 8;
+  AwsBatchOptions options;
+  double submit_rate = 50;
+  FERRY_RETURN_IF_ERROR(BatchOptionsFromConfig(config, &options, &submit_rate));
+  aws::SessionOptions so;
+  // Work dirs on S3 need the region the Batch environment lives in; plain
+  // S3 inputs or publishing work without one, as with the aws CLI.
+  if (!batch && s3_root.empty()) so.fallback_region = "us-east-1";
+  aws::AwsSession session;
+  Status st = aws::OpenSession(settings, nullptr, so, &session);
+  if (!st.ok()) return Status::Invalid(st.message());
+  aws::Credentials creds;
+  st = session.credentials->Get(&creds);
+  if (!st.ok()) return Status::Invalid(st.message());
+  std::unique_ptr<aws::S3Client> s3_client;
+  FERRY_RETURN_IF_ERROR(aws::S3Client::Create(session.client, &s3_client));
+  std::shared_ptr<aws::S3Client> s3c(std::move(s3_client));
+  store_ = std::make_unique<S3WorkStore>(s3c, options.max_parallel_transfers);
+  run_opts->s3_store = store_.get();
+  if (!batch) return Status::Ok();
+  options.bucket_dir = s3_root;
+  if (!roots.s3_origin.empty()) options.bucket_dir_origin = roots.s3_origin;
+  options.region = session.region.region;
+  options.endpoint_url = settings.endpoint_url;
+  if (options.endpoint_url.empty()) options.endpoint_url = session.client->env().GetOr("AWS_ENDPOINT_URL", "");
+  options.on_message = [progress](const std::string& text) {
+    if (*progress)
+      (*progress)->Message(text);
+    else
+      std::fprintf(stderr, "%s\n", text.c_str());
+  };
+  int queue_size = options.queue_size;
+  auto limiter = std::make_shared<aws::RateLimiter>(submit_rate);
+  auto batch_client = std::make_shared<aws::BatchClient>(session.client, limiter);
+  auto logs = std::make_shared<aws::LogsClient>(session.client);
+  batch_ = std::make_unique<AwsBatchExecutor>(std::move(options), batch_client, s3c, logs);
+  slots_["awsbatch"].executor = batch_.get();
+  slots_["awsbatch"].max_running = queue_size;
+  // Batch needs a few seconds to confirm that terminated jobs ended; leaving
+  // sooner would report jobs as stopped that are still RUNNING.
+  run_opts->abort_grace_ms = 20000;
+  return Status::Ok();
+}
+
+}  // namespace ferry

@@ -1,0 +1,98 @@
+// BuildDriver: one `ferry build --aws-batch` after its options are parsed:
+// check the Batch set-up and the bucket, upload the directory's changes,
+// submit the job and follow it (status, log, Control-C/Z), download the
+// results; or attach to an earlier job to follow or cancel it; and refresh
+// the statuses `ferry build --list --aws-batch` shows. RunBuild() picks
+// between that, a --local build and the list.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/batch_client.h"
+#include "aws/env.h"
+#include "aws/logs_client.h"
+#include "aws/s3_client.h"
+#include "aws/session.h"
+#include "aws/settings.h"
+#include "remote_build/build_history.h"
+#include "remote_build/build_job.h"
+#include "remote_build/build_output.h"
+#include "remote_build/build_settings.h"
+#include "remote_build/remote_dir.h"
+#include "util/status.h"
+
+namespace ferry::remote_build {
+
+// What the command line asked of ferry build.
+struct BuildRequest {
+  bool local = false, aws_batch = false, list = false, json = false;
+  std::string exec;  // --exec
+  std::string dir;   // "" when not given
+  std::vector<std::string> workflow_args;
+  BuildFlags flags;
+  aws::AwsSettings aws;
+  std::vector<std::string> exclude_upload, download, exclude_download;
+  bool no_download = false, no_logs = false, forward_credentials = false;
+  bool detach = false, cancel = false;
+  std::string attach;  // the job id of --attach
+  std::optional<std::string> runnable_warning;
+};
+
+// The whole of ferry build after parsing; returns the exit code (the
+// workflow's or job's own, 1 for AWS or setup problems, 2 for bad input, 130
+// interrupted).
+int RunBuild(const BuildRequest& request);
+
+class BuildDriver {
+ public:
+  BuildDriver(BuildRequest request, std::shared_ptr<const aws::Env> env, BuildOutput* out)
+      : a_(std::move(request)), env_(std::move(env)), out_(out) {}
+
+  // Submits and follows the job, or attaches to one (--attach); returns the
+  // exit code, having said any error through the output.
+  int Run();
+
+  // Asks Batch about every recorded build that has not ended, so the list
+  // shows current statuses. Jobs Batch has forgotten keep their last
+  // recorded status.
+  Status RefreshHistory();
+
+ private:
+  Status Main();
+  Status Attach();
+  Status Follow(const std::string& job_id, bool download);
+  // A job that SUCCEEDED but whose script never ran leaves no results.
+  bool RanNothing(const std::string& job_id);
+  void PrintReattach(const std::string& job_id, const char* why);
+  Status LoadSettings();
+  Status OpenAws();
+  Status CheckBatchSetup();
+  Status BucketProblem(const std::string& what, const Status& s);
+  Status CheckBucket();
+  Status Upload();
+  Status Download();
+  Status ForwardCredentials(std::string* url);
+  void OpenHistory();
+  void RecordPut();
+  void RecordStatus(const JobState& j);
+
+  BuildRequest a_;
+  std::shared_ptr<const aws::Env> env_;
+  BuildOutput* out_;
+  std::string abs_dir_, config_path_;
+  BuildSettings settings_;
+  RemoteLocation where_;
+  aws::AwsSession session_;
+  std::unique_ptr<aws::BatchClient> batch_;
+  std::unique_ptr<aws::LogsClient> logs_;
+  std::unique_ptr<aws::S3Client> s3_;
+  std::unique_ptr<BuildHistory> history_;
+  bool history_failed_ = false;
+  BuildRecord record_;
+  int exit_code_ = 0;
+};
+
+}  // namespace ferry::remote_build
