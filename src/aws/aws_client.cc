@@ -95,12 +95,9 @@ void AwsClient::Send(ServiceRequest req, std::function<void(ServiceResponse)> do
   }
   if (call->req.payload_hash.empty()) {
     auto* mem = dynamic_cast<StringBody*>(call->req.body.get());
-    if (!call->req.body)
-      call->req.payload_hash = kEmptyPayloadSha256;
-    else if (mem)
-      call->req.payload_hash = Sha256Hex(mem->data());
-    else
-      call->req.payload_hash = kUnsignedPayload;
+    if (!call->req.body) call->req.payload_hash = kEmptyPayloadSha256;
+    else if (mem) call->req.payload_hash = Sha256Hex(mem->data());
+    else call->req.payload_hash = kUnsignedPayload;
   }
   Attempt(call, std::chrono::milliseconds(0));
 }
@@ -124,8 +121,7 @@ void AwsClient::Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds d
   sreq.headers = r.headers;
   sreq.headers.insert(sreq.headers.begin(), {"Host", r.endpoint.host});
   if (r.body) sreq.headers.emplace_back("Content-Length", std::to_string(r.body->size()));
-  SigV4Options o = SigV4Options::For(r.service, call->region,
-                                     FormatAmzDate(std::chrono::system_clock::now()));
+  SigV4Options o = SigV4Options::For(r.service, call->region, FormatAmzDate(std::chrono::system_clock::now()));
   o.payload_hash = r.payload_hash;
   SignHeaders(&sreq, creds, o);
 
@@ -189,8 +185,8 @@ void AwsClient::OnDone(std::shared_ptr<Call_> call, HttpResponse resp) {
     Attempt(call, std::chrono::milliseconds(0));
     return;
   }
-  RetryKind kind = err.code == "ChecksumMismatch" ? RetryKind::kTransient
-                                                  : ClassifyFailure(resp.status, err.code, resp.curl_code);
+  RetryKind kind =
+      err.code == "ChecksumMismatch" ? RetryKind::kTransient : ClassifyFailure(resp.status, err.code, resp.curl_code);
   if (resp.sink_failed) kind = RetryKind::kNone;  // a local write error: retrying will not help
   bool can_retry = kind != RetryKind::kNone && call->attempt < options_.retry.max_attempts;
   if (can_retry && !quota_.Acquire(kind, &call->retry_cost)) {

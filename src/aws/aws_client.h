@@ -11,8 +11,8 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "aws/aws_error.h"
@@ -68,7 +68,7 @@ class AwsClient {
     std::shared_ptr<CredentialSource> credentials;
     std::string region;
     AwsSettings settings;
-    std::shared_ptr<const Env> env;  // default: process environment
+    std::shared_ptr<const Env> env;            // default: process environment
     std::shared_ptr<HttpTransport> transport;  // default: a new one
     RetryPolicy retry;                         // max_attempts from settings/AWS_MAX_ATTEMPTS
   };

@@ -70,8 +70,7 @@ void ParseJson(const std::string& body, AwsError* e) {
 
 }  // namespace
 
-AwsError ParseAwsError(const std::string& service, const std::string& operation,
-                       const HttpResponse& resp) {
+AwsError ParseAwsError(const std::string& service, const std::string& operation, const HttpResponse& resp) {
   AwsError e;
   e.service = service;
   e.operation = operation;
@@ -114,9 +113,7 @@ std::string AwsError::ToString() const {
 
 namespace {
 
-bool IsAccessDeniedCode(const std::string& code) {
-  return code == "AccessDenied" || code == "AccessDeniedException";
-}
+bool IsAccessDeniedCode(const std::string& code) { return code == "AccessDenied" || code == "AccessDeniedException"; }
 
 }  // namespace
 
@@ -125,12 +122,11 @@ bool IsAccessDenied(const Status& s) { return !s.ok() && IsAccessDeniedCode(s.aw
 bool IsNoSuchBucket(const Status& s) { return !s.ok() && s.aws_code() == "NoSuchBucket"; }
 
 Status AwsError::ToStatus() const {
-  if (http_status == 404 || code == "NoSuchKey" || code == "NoSuchBucket" ||
-      code == "ResourceNotFoundException")
+  if (http_status == 404 || code == "NoSuchKey" || code == "NoSuchBucket" || code == "ResourceNotFoundException")
     return Status::NotFound(ToString()).WithAwsCode(code);
   std::string msg = ToString();
-  if (code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
-      code == "UnrecognizedClientException" || code == "InvalidClientTokenId")
+  if (code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException" ||
+      code == "InvalidClientTokenId")
     msg += "\n  check the credentials ferry uses: run `ferry aws whoami`";
   else if (code == "ExpiredToken" || code == "ExpiredTokenException")
     msg += "\n  the session token has expired: refresh your credentials (e.g. `aws sso login`)";

@@ -37,7 +37,6 @@ bool IsAccessDenied(const Status& s);
 bool IsNoSuchBucket(const Status& s);
 
 // Fills code/message/request id from an error response (XML, JSON or bare).
-AwsError ParseAwsError(const std::string& service, const std::string& operation,
-                       const HttpResponse& resp);
+AwsError ParseAwsError(const std::string& service, const std::string& operation, const HttpResponse& resp);
 
 }  // namespace ferry::aws

@@ -23,13 +23,15 @@ TEST(AwsErrorStatus, CarriesTheServicesErrorCode) {
   EXPECT_TRUE(IsAccessDenied(s3));
   EXPECT_TRUE(IsAccessDenied(s3.WithPrefix("checking the work directory")));
 
-  Status batch = ParseAwsError("batch", "SubmitJob",
-                               Response(403, R"({"__type":"com.amazonaws.batch#AccessDeniedException","message":"no"})"))
-                     .ToStatus();
+  Status batch =
+      ParseAwsError("batch", "SubmitJob",
+                    Response(403, R"({"__type":"com.amazonaws.batch#AccessDeniedException","message":"no"})"))
+          .ToStatus();
   EXPECT_EQ(batch.aws_code(), "AccessDeniedException");
   EXPECT_TRUE(IsAccessDenied(batch));
 
-  Status bucket = ParseAwsError("s3", "PutObject", Response(404, "<Error><Code>NoSuchBucket</Code></Error>")).ToStatus();
+  Status bucket =
+      ParseAwsError("s3", "PutObject", Response(404, "<Error><Code>NoSuchBucket</Code></Error>")).ToStatus();
   EXPECT_EQ(bucket.kind(), Status::Kind::kNotFound);
   EXPECT_TRUE(IsNoSuchBucket(bucket));
   EXPECT_FALSE(IsAccessDenied(bucket));
@@ -41,8 +43,9 @@ TEST(AwsErrorStatus, CarriesTheServicesErrorCode) {
 // A message that merely mentions a code is not that code.
 TEST(AwsErrorStatus, MessageTextIsNotTheCode) {
   Status s = ParseAwsError("s3", "PutObject",
-                           Response(400, "<Error><Code>InvalidRequest</Code><Message>AccessDenied NoSuchBucket"
-                                         "</Message></Error>"))
+                           Response(400,
+                                    "<Error><Code>InvalidRequest</Code><Message>AccessDenied NoSuchBucket"
+                                    "</Message></Error>"))
                  .ToStatus();
   EXPECT_EQ(s.aws_code(), "InvalidRequest");
   EXPECT_FALSE(IsAccessDenied(s));

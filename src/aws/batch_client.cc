@@ -87,8 +87,9 @@ Status BatchClient::Call(const std::string& operation, const nlohmann::json& req
   };
   std::promise<Result> p;
   auto f = p.get_future();
-  Send(operation, request,
-       [&p](Status s, nlohmann::json body, AwsError e) { p.set_value(Result{s, std::move(body), std::move(e)}); });
+  Send(operation, request, [&p](Status s, nlohmann::json body, AwsError e) {
+    p.set_value(Result{s, std::move(body), std::move(e)});
+  });
   Result r = f.get();
   if (!r.status.ok()) {
     if (error) *error = std::move(r.error);
@@ -177,8 +178,9 @@ Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& r
     if (q.value("jobQueueName", std::string()) != queue && q.value("jobQueueArn", std::string()) != queue) continue;
     if (q.value("state", std::string()) == "DISABLED")
       return Status::Invalid("AWS Batch job queue '" + queue + "' in region " + region +
-                            " is DISABLED, so jobs would wait in it for ever: enable it (aws batch "
-                            "update-job-queue --job-queue " + queue + " --state ENABLED) or use another queue");
+                             " is DISABLED, so jobs would wait in it for ever: enable it (aws batch "
+                             "update-job-queue --job-queue " +
+                             queue + " --state ENABLED) or use another queue");
     return Status::Ok();
   }
   // Not there: name the queues that are, the likeliest fix being a typo or

@@ -51,8 +51,7 @@ class BatchClient {
   Status DescribeJobQueues(const std::vector<std::string>& queues, std::vector<nlohmann::json>* out);
   // Definitions named `name` (all revisions) with `status` ("ACTIVE" or ""
   // for any); follows nextToken.
-  Status DescribeJobDefinitions(const std::string& name, const std::string& status,
-                                std::vector<nlohmann::json>* out);
+  Status DescribeJobDefinitions(const std::string& name, const std::string& status, std::vector<nlohmann::json>* out);
   // The definitions a job may be submitted with for `ref`: every ACTIVE
   // revision of a plain name, or the one revision that "name:revision" or an
   // ARN names unless it is INACTIVE. Empty when there is none.

@@ -83,8 +83,7 @@ TEST(BatchClient, ThrottlingIsRetriedAndSlowsTheLimiter) {
   srv.server().Post("/v1/terminatejob", [&](const httplib::Request& req, httplib::Response& res) {
     if (++calls <= 2) {
       res.status = 429;
-      res.set_content(R"({"__type":"TooManyRequestsException","message":"Too Many Requests."})",
-                      "application/json");
+      res.set_content(R"({"__type":"TooManyRequestsException","message":"Too Many Requests."})", "application/json");
       return;
     }
     EXPECT_EQ(Body(req)["reason"], "ferry run interrupted");
@@ -97,7 +96,7 @@ TEST(BatchClient, ThrottlingIsRetriedAndSlowsTheLimiter) {
   EXPECT_EQ(calls.load(), 3);
   EXPECT_EQ(c.throttled_calls(), 1);  // one call, however many attempts were refused
   EXPECT_EQ(limiter->throttled_count(), 2);
-  EXPECT_DOUBLE_EQ(limiter->rate(), 20);  // two throttles in a row: one halving
+  EXPECT_DOUBLE_EQ(limiter->rate(), 20);                    // two throttles in a row: one halving
   EXPECT_EQ(c.calls_by_operation().at("TerminateJob"), 1);  // retries are not calls
 }
 
@@ -105,8 +104,7 @@ TEST(BatchClient, ClientErrorsCarryTheAwsCode) {
   testing::LoopbackServer srv;
   srv.server().Post("/v1/submitjob", [&](const httplib::Request&, httplib::Response& res) {
     res.status = 400;
-    res.set_content(R"({"__type":"ClientException","message":"Job queue nope does not exist"})",
-                    "application/json");
+    res.set_content(R"({"__type":"ClientException","message":"Job queue nope does not exist"})", "application/json");
   });
   srv.Start();
   BatchClient c(MakeClient(srv.url()), nullptr);
@@ -127,8 +125,7 @@ TEST(BatchClient, DefinitionsAndQueuesFollowNextToken) {
     EXPECT_EQ(b["status"], "ACTIVE");
     if (!b.contains("nextToken"))
       res.set_content(R"({"jobDefinitions":[{"revision":1}],"nextToken":"t2"})", "application/json");
-    else
-      res.set_content(R"({"jobDefinitions":[{"revision":2}]})", "application/json");
+    else res.set_content(R"({"jobDefinitions":[{"revision":2}]})", "application/json");
   });
   srv.server().Post("/v1/describejobqueues", [&](const httplib::Request& req, httplib::Response& res) {
     nlohmann::json out = {{"jobQueues", nlohmann::json::array()}};
@@ -139,8 +136,7 @@ TEST(BatchClient, DefinitionsAndQueuesFollowNextToken) {
   });
   srv.server().Post("/v1/registerjobdefinition", [&](const httplib::Request& req, httplib::Response& res) {
     EXPECT_EQ(Body(req)["type"], "container");
-    res.set_content(R"({"jobDefinitionName":"ferry-x","jobDefinitionArn":"arn:x:3","revision":3})",
-                    "application/json");
+    res.set_content(R"({"jobDefinitionName":"ferry-x","jobDefinitionArn":"arn:x:3","revision":3})", "application/json");
   });
   srv.Start();
   BatchClient c(MakeClient(srv.url()), std::make_shared<RateLimiter>(0));
@@ -168,8 +164,9 @@ TEST(BatchClient, CallAsyncDeliversOnTheTransportThread) {
   srv.Start();
   BatchClient c(MakeClient(srv.url()), std::make_shared<RateLimiter>(0));
   std::promise<std::pair<Status, nlohmann::json>> p;
-  c.CallAsync("ListJobs", {{"jobQueue", "q"}},
-              [&](Status s, nlohmann::json body) { p.set_value({s, std::move(body)}); });
+  c.CallAsync("ListJobs", {{"jobQueue", "q"}}, [&](Status s, nlohmann::json body) {
+    p.set_value({s, std::move(body)});
+  });
   auto r = p.get_future().get();
   ASSERT_TRUE(r.first.ok()) << r.first.message();
   EXPECT_EQ(r.second["jobSummaryList"][0]["jobId"], "a");

@@ -2,8 +2,7 @@
 
 namespace ferry::aws {
 
-CredentialChain::CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
-                                 Clock clock)
+CredentialChain::CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers, Clock clock)
     : providers_(std::move(providers)), clock_(std::move(clock)) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
@@ -48,8 +47,7 @@ Status CredentialChain::Get(Credentials* out) {
       creds_ = c;
       source_ = source;
     } else if (*creds_.expiration <= clock_()) {
-      return Status::Failed("AWS credentials from " + source_ + " expired and could not be refreshed: " +
-                            s.message());
+      return Status::Failed("AWS credentials from " + source_ + " expired and could not be refreshed: " + s.message());
     }
   }
   *out = creds_;

@@ -37,8 +37,7 @@ class StaticCredentials : public CredentialSource {
 class CredentialChain : public CredentialSource {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
-  explicit CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
-                           Clock clock = nullptr);
+  explicit CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers, Clock clock = nullptr);
 
   // Current credentials; resolves on first use and refreshes when fewer than
   // refresh_margin remain before expiry. If a refresh fails while the old

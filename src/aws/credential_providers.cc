@@ -46,8 +46,7 @@ class ConfigKeysProvider : public CredentialsProvider {
   explicit ConfigKeysProvider(AwsSettings s) : s_(std::move(s)) {}
   std::string Name() const override { return "config"; }
   Status Load(Credentials* out, std::string* source) override {
-    if (s_.access_key.empty() && s_.secret_key.empty())
-      return Status::NotFound(s_.keys_origin + ": not set");
+    if (s_.access_key.empty() && s_.secret_key.empty()) return Status::NotFound(s_.keys_origin + ": not set");
     if (s_.access_key.empty() || s_.secret_key.empty())
       return Status::Invalid(s_.keys_origin + ": both the access key and the secret key must be set");
     *out = Credentials{s_.access_key, s_.secret_key, s_.session_token, std::nullopt};
@@ -91,11 +90,11 @@ class ProfileProvider : public CredentialsProvider {
     ProfileChoice p = ChooseProfile(s_, env_);
     std::string where = "profile '" + p.name + "' (from " + p.origin + ")";
     if (!files.HasProfile(p.name)) {
-      std::string files_desc = files.credentials_path + (files.credentials_exists ? "" : " (missing)") +
-                               " and " + files.config_path + (files.config_exists ? "" : " (missing)");
+      std::string files_desc = files.credentials_path + (files.credentials_exists ? "" : " (missing)") + " and " +
+                               files.config_path + (files.config_exists ? "" : " (missing)");
       if (p.explicit_choice)
-        return Status::Invalid(where + " not found in " + files_desc +
-                               "; add a [" + p.name + "] section or choose another profile");
+        return Status::Invalid(where + " not found in " + files_desc + "; add a [" + p.name +
+                               "] section or choose another profile");
       return Status::NotFound("profile 'default': not found in " + files_desc);
     }
     auto m = files.Merged(p.name);
@@ -114,15 +113,14 @@ class ProfileProvider : public CredentialsProvider {
         if (!get(unsupported).empty())
           return Status::Invalid(where + " uses " + unsupported +
                                  ", which ferry does not support yet; export keys with "
-                                 "`eval $(aws configure export-credentials --profile " + p.name +
-                                 " --format env)` instead");
+                                 "`eval $(aws configure export-credentials --profile " +
+                                 p.name + " --format env)` instead");
       return Status::NotFound(where + ": has no aws_access_key_id");
     }
     if (id.empty() || secret.empty())
       return Status::Invalid(where + ": aws_access_key_id and aws_secret_access_key must both be set");
     *out = Credentials{id, secret, get("aws_session_token"), std::nullopt};
-    bool in_creds = files.credentials.Section(p.name) &&
-                    files.credentials.Section(p.name)->count("aws_access_key_id");
+    bool in_creds = files.credentials.Section(p.name) && files.credentials.Section(p.name)->count("aws_access_key_id");
     *source = "profile '" + p.name + "' in " + (in_creds ? files.credentials_path : files.config_path);
     return Status::Ok();
   }
@@ -138,13 +136,9 @@ class EcsProvider : public CredentialsProvider {
   std::string Name() const override { return "ecs"; }
   Status Load(Credentials* out, std::string* source) override {
     std::string url;
-    if (auto rel = env_.Get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
-      url = "http://169.254.170.2" + *rel;
-    else if (auto full = env_.Get("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
-      url = *full;
-    else
-      return Status::NotFound(
-          "ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI not set");
+    if (auto rel = env_.Get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) url = "http://169.254.170.2" + *rel;
+    else if (auto full = env_.Get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) url = *full;
+    else return Status::NotFound("ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI not set");
     HttpRequest r;
     r.url = url;
     r.connect_timeout_ms = 2000;
@@ -154,7 +148,8 @@ class EcsProvider : public CredentialsProvider {
     if (auto file = env_.Get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
       std::ifstream in(*file);
       if (!in)
-        return Status::Invalid("ECS container credentials: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *file);
+        return Status::Invalid("ECS container credentials: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " +
+                               *file);
       std::stringstream ss;
       ss << in.rdbuf();
       token = std::string(Trim(ss.str()));
@@ -212,9 +207,7 @@ Status ParseCredentialsJson(const std::string& body, const std::string& where, C
     return Status::Failed(where + " returned something that is not JSON credentials");
   if (j.contains("Code") && j["Code"].is_string() && j["Code"] != "Success")
     return Status::Failed(where + " reported " + j["Code"].get<std::string>());
-  auto str = [&](const char* k) {
-    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-  };
+  auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
   Credentials c;
   c.access_key_id = str("AccessKeyId");
   c.secret_access_key = str("SecretAccessKey");
@@ -234,18 +227,12 @@ Status ParseCredentialsJson(const std::string& body, const std::string& where, C
 std::unique_ptr<CredentialsProvider> MakeConfigKeysProvider(const AwsSettings& s) {
   return std::make_unique<ConfigKeysProvider>(s);
 }
-std::unique_ptr<CredentialsProvider> MakeEnvProvider(const Env& env) {
-  return std::make_unique<EnvProvider>(env);
-}
+std::unique_ptr<CredentialsProvider> MakeEnvProvider(const Env& env) { return std::make_unique<EnvProvider>(env); }
 std::unique_ptr<CredentialsProvider> MakeProfileProvider(const AwsSettings& s, const Env& env) {
   return std::make_unique<ProfileProvider>(s, env);
 }
-std::unique_ptr<CredentialsProvider> MakeEcsProvider(const Env& env) {
-  return std::make_unique<EcsProvider>(env);
-}
-std::unique_ptr<CredentialsProvider> MakeImdsProvider(const Env& env) {
-  return std::make_unique<ImdsProvider>(env);
-}
+std::unique_ptr<CredentialsProvider> MakeEcsProvider(const Env& env) { return std::make_unique<EcsProvider>(env); }
+std::unique_ptr<CredentialsProvider> MakeImdsProvider(const Env& env) { return std::make_unique<ImdsProvider>(env); }
 
 std::vector<std::unique_ptr<CredentialsProvider>> DefaultProviders(const AwsSettings& s, const Env& env) {
   std::vector<std::unique_ptr<CredentialsProvider>> v;

@@ -36,8 +36,7 @@ std::unique_ptr<CredentialsProvider> MakeImdsProvider(const Env& env);
 
 // The providers in chain order for these settings (--profile moves the
 // profile provider ahead of the environment, as the aws CLI does).
-std::vector<std::unique_ptr<CredentialsProvider>> DefaultProviders(const AwsSettings& settings,
-                                                                   const Env& env);
+std::vector<std::unique_ptr<CredentialsProvider>> DefaultProviders(const AwsSettings& settings, const Env& env);
 
 // Parses the JSON both the ECS endpoint and IMDS return (AccessKeyId,
 // SecretAccessKey, Token, Expiration in ISO 8601).

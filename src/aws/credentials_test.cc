@@ -24,19 +24,15 @@ constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
 class CredsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ferry_creds_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("ferry_creds_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_ / ".aws");
     env_.Set("HOME", dir_.string());
     env_.Set("AWS_EC2_METADATA_DISABLED", "true");  // never reach for a real IMDS
   }
   void TearDown() override { fs::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir_ / rel) << text;
-  }
-  Status Resolve(const AwsSettings& s, Credentials* c, std::string* provider = nullptr,
-                 std::string* source = nullptr) {
+  void Write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+  Status Resolve(const AwsSettings& s, Credentials* c, std::string* provider = nullptr, std::string* source = nullptr) {
     CredentialChain chain(DefaultProviders(s, env_));
     Status st = chain.Get(c);
     if (provider) *provider = chain.provider_name();
@@ -82,8 +78,8 @@ TEST_F(CredsTest, HalfSetEnvironmentIsAnError) {
 }
 
 TEST_F(CredsTest, DefaultProfileFromCredentialsFile) {
-  Write(".aws/credentials", "# comment\n[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = " +
-                                std::string(kSecret) + "\n");
+  Write(".aws/credentials",
+        "# comment\n[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = " + std::string(kSecret) + "\n");
   Credentials c;
   std::string provider, source;
   ASSERT_TRUE(Resolve({}, &c, &provider, &source).ok());
@@ -131,11 +127,15 @@ TEST_F(CredsTest, AwsProfileBeatsAwsDefaultProfile) {
 }
 
 TEST_F(CredsTest, CredentialProcessInAProfile) {
-  Write("creds.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", "
-                    "\"SecretAccessKey\": \"" + std::string(kSecret) + "\", \"SessionToken\": \"tok\", "
-                    "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n");
-  Write(".aws/config", "[profile sso]\ncredential_process = sh " + (dir_ / "creds.sh").string() + "\n"
-                       "[profile broken]\ncredential_process = sh -c 'exit 3'\n");
+  Write("creds.sh",
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", "
+        "\"SecretAccessKey\": \"" +
+            std::string(kSecret) +
+            "\", \"SessionToken\": \"tok\", "
+            "\"Expiration\": \"2099-01-01T00:00:00Z\"}'\n");
+  Write(".aws/config", "[profile sso]\ncredential_process = sh " + (dir_ / "creds.sh").string() +
+                           "\n"
+                           "[profile broken]\ncredential_process = sh -c 'exit 3'\n");
   env_.Set("AWS_PROFILE", "sso");
   Credentials c;
   std::string source;
@@ -180,9 +180,8 @@ TEST_F(CredsTest, MissingCredentialsListsWhatWasTriedAndHowToFix) {
   Status s = Resolve({}, &c);
   ASSERT_FALSE(s.ok());
   const std::string& m = s.message();
-  for (const char* want : {"no AWS credentials found", "aws.accessKey", "AWS_ACCESS_KEY_ID",
-                           "profile 'default'", "ECS container", "EC2 instance role",
-                           "AWS_EC2_METADATA_DISABLED", "Fix:"})
+  for (const char* want : {"no AWS credentials found", "aws.accessKey", "AWS_ACCESS_KEY_ID", "profile 'default'",
+                           "ECS container", "EC2 instance role", "AWS_EC2_METADATA_DISABLED", "Fix:"})
     EXPECT_NE(m.find(want), std::string::npos) << want << " missing in:\n" << m;
 }
 
@@ -190,8 +189,8 @@ TEST_F(CredsTest, MissingRegionListsWhatWasTriedAndHowToFix) {
   RegionResult r;
   Status s = ResolveRegion({}, env_, &r);
   ASSERT_FALSE(s.ok());
-  for (const char* want : {"no AWS region", "--region", "AWS_REGION", "AWS_DEFAULT_REGION",
-                           ".aws/config", "instance metadata", "Fix:"})
+  for (const char* want :
+       {"no AWS region", "--region", "AWS_REGION", "AWS_DEFAULT_REGION", ".aws/config", "instance metadata", "Fix:"})
     EXPECT_NE(s.message().find(want), std::string::npos) << want << " missing in:\n" << s.message();
 }
 
@@ -220,8 +219,8 @@ std::string CredsJson(const std::string& key, std::chrono::system_clock::time_po
   gmtime_r(&t, &tm);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string("{\"Code\":\"Success\",\"AccessKeyId\":\"") + key + "\",\"SecretAccessKey\":\"" +
-         kSecret + "\",\"Token\":\"tok-" + key + "\",\"Expiration\":\"" + buf + "\"}";
+  return std::string("{\"Code\":\"Success\",\"AccessKeyId\":\"") + key + "\",\"SecretAccessKey\":\"" + kSecret +
+         "\",\"Token\":\"tok-" + key + "\",\"Expiration\":\"" + buf + "\"}";
 }
 
 // An IMDSv2 endpoint: tokens must be fetched with PUT and presented on GETs.
@@ -320,8 +319,7 @@ TEST_F(CredsTest, EcsFullUriWithAuthorizationToken) {
   std::string seen_auth;
   srv.server().Get("/creds", [&](const httplib::Request& req, httplib::Response& res) {
     seen_auth = req.get_header_value("Authorization");
-    res.set_content(CredsJson("ASIAECS", std::chrono::system_clock::now() + std::chrono::hours(1)),
-                    "application/json");
+    res.set_content(CredsJson("ASIAECS", std::chrono::system_clock::now() + std::chrono::hours(1)), "application/json");
   });
   srv.Start();
   Write("token", "secret-auth-token\n");
@@ -382,10 +380,11 @@ TEST_F(CredsTest, WhoamiErrorsNeverContainTheSecret) {
   testing::LoopbackServer srv;
   srv.server().Post("/", [&](const httplib::Request&, httplib::Response& res) {
     res.status = 403;
-    res.set_content("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
-                    "<Message>The security token included in the request is invalid.</Message></Error>"
-                    "<RequestId>req-42</RequestId></ErrorResponse>",
-                    "text/xml");
+    res.set_content(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
+        "<Message>The security token included in the request is invalid.</Message></Error>"
+        "<RequestId>req-42</RequestId></ErrorResponse>",
+        "text/xml");
   });
   srv.Start();
   env_.Set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");

@@ -22,8 +22,7 @@ std::string HexEncode(std::string_view bytes) {
 std::string Base64Encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(n);
   return out;
 }
@@ -32,8 +31,7 @@ bool Base64Decode(std::string_view text, std::string* out) {
   if (text.size() % 4 != 0) return false;
   std::string buf(3 * (text.size() / 4) + 1, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return false;
   // EVP_DecodeBlock counts padding as zero bytes; drop them.
   size_t pad = 0;
@@ -60,8 +58,8 @@ std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
 std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 

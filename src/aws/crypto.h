@@ -15,10 +15,10 @@ std::string Base64Encode(std::string_view bytes);
 // Decodes standard base64; returns false on malformed input.
 bool Base64Decode(std::string_view text, std::string* out);
 
-std::string Sha256(std::string_view data);     // raw 32 bytes
-std::string Sha256Hex(std::string_view data);  // 64 hex chars
+std::string Sha256(std::string_view data);                            // raw 32 bytes
+std::string Sha256Hex(std::string_view data);                         // 64 hex chars
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
-std::string Md5(std::string_view data);        // raw 16 bytes
+std::string Md5(std::string_view data);                               // raw 16 bytes
 
 // Incremental hash (kind "md5" or "sha256"). Copyable state is not needed.
 class Hasher {

@@ -34,10 +34,9 @@ Status ParseEndpointUrl(const std::string& url, const std::string& source, Endpo
   return Status::Ok();
 }
 
-Status ResolveEndpoint(const std::string& service, const std::string& region,
-                       const AwsSettings& settings, const Env& env, Endpoint* out) {
-  if (!settings.endpoint_url.empty())
-    return ParseEndpointUrl(settings.endpoint_url, settings.endpoint_origin, out);
+Status ResolveEndpoint(const std::string& service, const std::string& region, const AwsSettings& settings,
+                       const Env& env, Endpoint* out) {
+  if (!settings.endpoint_url.empty()) return ParseEndpointUrl(settings.endpoint_url, settings.endpoint_origin, out);
   std::string var = ServiceEndpointEnvVar(service);
   if (auto v = env.Get(var)) return ParseEndpointUrl(*v, var, out);
   if (auto v = env.Get("AWS_ENDPOINT_URL")) return ParseEndpointUrl(*v, "AWS_ENDPOINT_URL", out);

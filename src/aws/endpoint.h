@@ -28,7 +28,7 @@ std::string ServiceEndpointEnvVar(const std::string& service);
 // Splits "http://host:port/base" into an Endpoint; Invalid on anything else.
 Status ParseEndpointUrl(const std::string& url, const std::string& source, Endpoint* out);
 
-Status ResolveEndpoint(const std::string& service, const std::string& region,
-                       const AwsSettings& settings, const Env& env, Endpoint* out);
+Status ResolveEndpoint(const std::string& service, const std::string& region, const AwsSettings& settings,
+                       const Env& env, Endpoint* out);
 
 }  // namespace ferry::aws

@@ -85,8 +85,7 @@ size_t HeaderCb(char* data, size_t size, size_t nitems, void* user) {
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  t->resp.headers.emplace_back(std::string(Trim(line.substr(0, colon))),
-                               std::string(Trim(line.substr(colon + 1))));
+  t->resp.headers.emplace_back(std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1))));
   return n;
 }
 
@@ -179,8 +178,7 @@ void Finish(Transfer* t, CURLcode code) {
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->resp.status = static_cast<int>(status);
   t->resp.curl_code = code;
-  if (code != CURLE_OK)
-    t->resp.curl_error = t->error_buf[0] ? t->error_buf : curl_easy_strerror(code);
+  if (code != CURLE_OK) t->resp.curl_error = t->error_buf[0] ? t->error_buf : curl_easy_strerror(code);
 }
 
 }  // namespace
@@ -218,9 +216,9 @@ struct HttpTransport::Impl {
     std::chrono::steady_clock::time_point at;
     std::unique_ptr<Transfer> transfer;
   };
-  std::deque<Pending> pending;  // guarded by mu
+  std::deque<Pending> pending;                        // guarded by mu
   std::map<CURL*, std::unique_ptr<Transfer>> active;  // transport thread only
-  std::vector<CURL*> idle_handles;                      // transport thread only
+  std::vector<CURL*> idle_handles;                    // transport thread only
 
   void Loop() {
     while (true) {
@@ -261,7 +259,8 @@ struct HttpTransport::Impl {
         t.reset();
         done(std::move(resp));
       }
-      if (!active.empty() || wait_ms > 0) curl_multi_poll(multi, nullptr, 0, active.empty() ? wait_ms : std::min<long>(wait_ms, 100), nullptr);
+      if (!active.empty() || wait_ms > 0)
+        curl_multi_poll(multi, nullptr, 0, active.empty() ? wait_ms : std::min<long>(wait_ms, 100), nullptr);
     }
   }
 

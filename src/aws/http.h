@@ -86,16 +86,16 @@ struct HttpRequest {
   std::shared_ptr<BodySource> body;  // null: no body
   std::shared_ptr<BodySink> sink;    // null: body kept in HttpResponse::body
   long connect_timeout_ms = 10000;
-  long timeout_ms = 0;  // whole request; 0 = none (stalls are caught by low_speed)
+  long timeout_ms = 0;          // whole request; 0 = none (stalls are caught by low_speed)
   long low_speed_seconds = 60;  // abort when under 1 byte/s for this long
   bool use_proxy = true;        // credential endpoints bypass proxies
 };
 
 struct HttpResponse {
-  int status = 0;       // 0 when no HTTP response arrived
-  HeaderList headers;   // of the final response, names as sent
-  std::string body;     // error bodies, or the body when no sink was given
-  int curl_code = 0;    // CURLcode; 0 = transfer completed
+  int status = 0;      // 0 when no HTTP response arrived
+  HeaderList headers;  // of the final response, names as sent
+  std::string body;    // error bodies, or the body when no sink was given
+  int curl_code = 0;   // CURLcode; 0 = transfer completed
   std::string curl_error;
   bool sink_failed = false;
 
@@ -117,8 +117,7 @@ class HttpTransport {
 
   // Starts `req` after `delay`; `done` runs on the transport thread and must
   // not block for long. Thread-safe.
-  void Submit(HttpRequest req, Done done,
-              std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  void Submit(HttpRequest req, Done done, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
   // Blocking convenience. Must not be called from a Done callback.
   HttpResponse Perform(HttpRequest req);
 

@@ -45,8 +45,8 @@ Status ImdsClient::Get(const std::string& path, std::string* body) {
     r.headers = {{"x-aws-ec2-metadata-token", token_}};
     HttpResponse resp = PerformOnce(r);
     if (!resp.transport_ok())
-      return Status::NotFound("instance metadata service at " + endpoint_ + " did not answer (" +
-                              resp.curl_error + ")");
+      return Status::NotFound("instance metadata service at " + endpoint_ + " did not answer (" + resp.curl_error +
+                              ")");
     if (resp.status == 401) {  // token expired: get a new one once
       token_.clear();
       continue;

@@ -18,8 +18,7 @@ Status ParseIni(const std::string& text, const std::string& path, IniFile* out) 
     bool indented = line[0] == ' ' || line[0] == '\t';
     if (t.front() == '[') {
       if (t.back() != ']')
-        return Status::Invalid(path + ":" + std::to_string(lineno) +
-                               ":1: section header lacks ']': " + std::string(t));
+        return Status::Invalid(path + ":" + std::to_string(lineno) + ":1: section header lacks ']': " + std::string(t));
       section = std::string(Trim(t.substr(1, t.size() - 2)));
       out->sections[section];
       have_section = true;

@@ -59,8 +59,7 @@ Status LogsClient::Call(const std::string& operation, const std::string& request
   r.operation = operation;
   r.method = "POST";
   r.path = "/";
-  r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-               {"X-Amz-Target", "Logs_20140328." + operation}};
+  r.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "Logs_20140328." + operation}};
   r.body = std::make_shared<StringBody>(request_json);
   ServiceResponse resp = client_->Call(std::move(r));
   if (!resp.status.ok()) {
@@ -94,13 +93,10 @@ Status LogsClient::ReadNew(const std::string& group, const std::string& stream, 
   return Status::Ok();
 }
 
-Status LogsClient::Tail(const std::string& group, const std::string& stream, int n,
-                        std::vector<LogEvent>* events) {
+Status LogsClient::Tail(const std::string& group, const std::string& stream, int n, std::vector<LogEvent>* events) {
   if (n <= 0) return Status::Ok();
-  json req = {{"logGroupName", group},
-              {"logStreamName", stream},
-              {"startFromHead", false},
-              {"limit", std::min(n, 10000)}};
+  json req = {
+      {"logGroupName", group}, {"logStreamName", stream}, {"startFromHead", false}, {"limit", std::min(n, 10000)}};
   std::string body;
   AwsError err;
   Status s = Call("GetLogEvents", req.dump(), &body, &err);

@@ -37,8 +37,7 @@ class LogsClient {
   // Events after *cursor (from the head when it is empty), all pages that
   // are available now; advances *cursor so the next call returns only newer
   // events. A stream that does not exist yet yields no events and no error.
-  Status ReadNew(const std::string& group, const std::string& stream, LogCursor* cursor,
-                 std::vector<LogEvent>* events);
+  Status ReadNew(const std::string& group, const std::string& stream, LogCursor* cursor, std::vector<LogEvent>* events);
   // The last `n` events of a stream (fewer if it is shorter); a stream that
   // does not exist yields none and NotFound.
   Status Tail(const std::string& group, const std::string& stream, int n, std::vector<LogEvent>* events);

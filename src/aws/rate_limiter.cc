@@ -19,7 +19,10 @@ constexpr size_t kWindow = 20;
 }  // namespace
 
 RateLimiter::RateLimiter(double per_second)
-    : configured_(per_second), rate_(per_second), tokens_(kCapacity), last_(Clock::now()),
+    : configured_(per_second),
+      rate_(per_second),
+      tokens_(kCapacity),
+      last_(Clock::now()),
       window_start_(Clock::now()) {}
 
 void RateLimiter::RefillLocked(Clock::time_point now) {

@@ -42,9 +42,10 @@ Status ResolveRegion(const AwsSettings& settings, const Env& env, RegionResult* 
   tried.push_back("instance metadata: " + s.message());
   std::string msg = "no AWS region configured. Tried, in order:\n";
   for (const std::string& t : tried) msg += "  - " + t + "\n";
-  msg += "Fix: pass --region REGION, set AWS_REGION, set aws.region in ferry.config, or add "
-         "`region = REGION` to the [" + std::string(p.name == "default" ? "default" : "profile " + p.name) +
-         "] section of " + files.config_path;
+  msg +=
+      "Fix: pass --region REGION, set AWS_REGION, set aws.region in ferry.config, or add "
+      "`region = REGION` to the [" +
+      std::string(p.name == "default" ? "default" : "profile " + p.name) + "] section of " + files.config_path;
   return Status::Invalid(msg);
 }
 

@@ -25,9 +25,8 @@ constexpr std::array<std::string_view, 16> kThrottleCodes = {
     "ThrottlingError",
     "RequestTimeTooSkewed",  // a clock-skew correction is worth one more try
 };
-constexpr std::array<std::string_view, 5> kTransientCodes = {
-    "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
-    "ServiceUnavailable"};
+constexpr std::array<std::string_view, 5> kTransientCodes = {"RequestTimeout", "RequestTimeoutException",
+                                                             "InternalError", "InternalFailure", "ServiceUnavailable"};
 
 // CURLcode values (kept numeric so this file stays free of curl).
 constexpr int kCurlCouldntConnect = 7;
@@ -44,8 +43,7 @@ constexpr int kCurlHttp2Stream = 92;
 RetryKind ClassifyFailure(int http_status, const std::string& aws_code, int curl_code) {
   if (curl_code != 0) {
     switch (curl_code) {
-      case kCurlOperationTimedout:
-        return RetryKind::kTimeout;
+      case kCurlOperationTimedout: return RetryKind::kTimeout;
       case kCurlCouldntConnect:
       case kCurlPartialFile:
       case kCurlSslConnectError:
@@ -53,10 +51,8 @@ RetryKind ClassifyFailure(int http_status, const std::string& aws_code, int curl
       case kCurlSendError:
       case kCurlRecvError:
       case kCurlHttp2:
-      case kCurlHttp2Stream:
-        return RetryKind::kTransient;
-      default:
-        return RetryKind::kNone;
+      case kCurlHttp2Stream: return RetryKind::kTransient;
+      default: return RetryKind::kNone;
     }
   }
   if (std::find(kThrottleCodes.begin(), kThrottleCodes.end(), aws_code) != kThrottleCodes.end())

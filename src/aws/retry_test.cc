@@ -13,8 +13,7 @@
 namespace ferry::aws {
 namespace {
 
-std::shared_ptr<AwsClient> MakeClient(const std::string& endpoint, int max_attempts = 3,
-                                      int max_connections = 64) {
+std::shared_ptr<AwsClient> MakeClient(const std::string& endpoint, int max_attempts = 3, int max_connections = 64) {
   auto env = std::make_shared<MapEnv>();
   env->Set("AWS_ENDPOINT_URL", endpoint);
   AwsClient::Options o;
@@ -114,9 +113,10 @@ TEST(Retry, ClientErrorsAreNotRetried) {
   srv.server().Get("/bucket/key", [&](const httplib::Request&, httplib::Response& res) {
     ++calls;
     res.status = 404;
-    res.set_content("<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
-                    "<RequestId>R1</RequestId></Error>",
-                    "application/xml");
+    res.set_content(
+        "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
+        "<RequestId>R1</RequestId></Error>",
+        "application/xml");
   });
   srv.Start();
   ServiceResponse r = MakeClient(srv.url())->Call(Get());
@@ -206,8 +206,9 @@ TEST(AwsErrorParse, JsonQueryAndHeaderForms) {
   EXPECT_EQ(e.request_id, "abc");
   EXPECT_EQ(e.ToString(), "batch SubmitJob: HTTP 400 ClientException: bad queue (request id abc)");
 
-  r.body = "<ErrorResponse><Error><Code>ExpiredToken</Code><Message>expired</Message></Error>"
-           "<RequestId>q1</RequestId></ErrorResponse>";
+  r.body =
+      "<ErrorResponse><Error><Code>ExpiredToken</Code><Message>expired</Message></Error>"
+      "<RequestId>q1</RequestId></ErrorResponse>";
   r.headers.clear();
   e = ParseAwsError("sts", "GetCallerIdentity", r);
   EXPECT_EQ(e.code, "ExpiredToken");

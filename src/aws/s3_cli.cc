@@ -8,8 +8,8 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 
 #include "aws/s3_cli_table.h"
 #include "aws/s3_client.h"
@@ -147,8 +147,9 @@ class Runner {
     Status s = Dispatch();
     Finish();
     if (InterruptCount() > 0) {
-      PrintError("interrupted: transfers in progress were stopped; partial downloads and "
-                 "multipart uploads were cleaned up");
+      PrintError(
+          "interrupted: transfers in progress were stopped; partial downloads and "
+          "multipart uploads were cleaned up");
       return 130;
     }
     if (!s.ok()) {
@@ -258,8 +259,7 @@ class Runner {
 
   Status UploadOne(const std::string& src, S3Location to) {
     struct stat st;
-    if (::stat(src.c_str(), &st) != 0)
-      return Status::Invalid("the user-provided path " + src + " does not exist");
+    if (::stat(src.c_str(), &st) != 0) return Status::Invalid("the user-provided path " + src + " does not exist");
     if (S_ISDIR(st.st_mode)) return Status::Invalid(src + " is a directory; add --recursive to upload its files");
     if (to.key.empty() || to.key.back() == '/') to.key += Basename(src);
     if (DryRun("upload", src, to.ToString())) return Status::Ok();
@@ -271,8 +271,7 @@ class Runner {
 
   // Uploads files under `root` to `to` as a directory. With `remote` (sync),
   // only files that differ from the listed objects go.
-  Status UploadTree(const std::string& root, const S3Location& to,
-                    const std::map<std::string, S3Object>* remote) {
+  Status UploadTree(const std::string& root, const S3Location& to, const std::map<std::string, S3Object>* remote) {
     struct stat st;
     if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       return Status::Invalid("the user-provided path " + root + " is not a directory");
@@ -334,8 +333,7 @@ class Runner {
     });
   }
 
-  Status DownloadTree(const S3Location& from, const std::string& dst,
-                      const std::map<std::string, LocalFile>* local) {
+  Status DownloadTree(const S3Location& from, const std::string& dst, const std::map<std::string, LocalFile>* local) {
     std::map<std::string, S3Object> objects;
     FERRY_RETURN_IF_ERROR(ListUnder(from, &objects));
     std::vector<std::pair<std::string, const S3Object*>> todo;
@@ -347,8 +345,7 @@ class Runner {
       remote.insert(rel);
       if (!SafeRelativePath(rel)) {
         failures_++;
-        PrintError("download skipped: s3://" + from.bucket + "/" + o.key +
-                   ": the key would be written outside " + dst);
+        PrintError("download skipped: s3://" + from.bucket + "/" + o.key + ": the key would be written outside " + dst);
         continue;
       }
       if (local) {
@@ -356,8 +353,7 @@ class Runner {
         SyncEntry src_entry{o.size, a_.size_only ? 0 : o.mtime};
         SyncEntry dst_entry;
         if (it != local->end()) dst_entry = {it->second.size, a_.size_only ? 0 : it->second.mtime};
-        if (!NeedsTransfer(SyncDirection::kDownload, src_entry, it == local->end() ? nullptr : &dst_entry))
-          continue;
+        if (!NeedsTransfer(SyncDirection::kDownload, src_entry, it == local->end() ? nullptr : &dst_entry)) continue;
       }
       todo.emplace_back(rel, &o);
       progress_.bytes_total += o.size;
@@ -471,8 +467,7 @@ class Runner {
   }
 
   Status Rm() {
-    if (a_.positional.size() != 1)
-      return Status::Invalid("usage: ferry s3 rm s3://BUCKET/KEY [--recursive]");
+    if (a_.positional.size() != 1) return Status::Invalid("usage: ferry s3 rm s3://BUCKET/KEY [--recursive]");
     S3Location loc;
     FERRY_RETURN_IF_ERROR(ParseS3Uri(a_.positional[0], &loc));
     FERRY_RETURN_IF_ERROR(Open());

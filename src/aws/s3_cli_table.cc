@@ -26,9 +26,7 @@ Option NoProgress() { return Flag("--no-progress", "no progress bar"); }
 Option Exclude() { return Value("--exclude", "GLOB", "leave out matching paths (repeatable; later filters win)"); }
 Option Include() { return Value("--include", "GLOB", "keep matching paths an earlier --exclude left out"); }
 Option Dryrun() { return Flag("--dryrun", "print what would be done, do nothing"); }
-Option Concurrency() {
-  return Value("--max-concurrent-requests", "N", "transfers at the same time (1 to 512)");
-}
+Option Concurrency() { return Value("--max-concurrent-requests", "N", "transfers at the same time (1 to 512)"); }
 
 Command Sub(std::string word, std::vector<std::string> synopsis, std::string summary, std::vector<Option> own,
             ValueKind positional) {

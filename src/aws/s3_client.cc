@@ -39,8 +39,8 @@ bool S3Client::path_style(const std::string& bucket) const {
   return endpoint_.custom || !DnsCompatible(bucket, endpoint_.scheme == "https");
 }
 
-ServiceRequest S3Client::Request(const std::string& operation, const std::string& method,
-                                 const std::string& bucket, const std::string& key) const {
+ServiceRequest S3Client::Request(const std::string& operation, const std::string& method, const std::string& bucket,
+                                 const std::string& key) const {
   ServiceRequest r;
   r.service = "s3";
   r.operation = operation;
@@ -73,8 +73,8 @@ S3ObjectInfo ObjectInfoFromHeaders(const HttpResponse& resp) {
   std::string pc = resp.Header("x-amz-mp-parts-count");
   if (!pc.empty()) info.parts_count = std::atoi(pc.c_str());
   std::string sse = resp.Header("x-amz-server-side-encryption");
-  info.etag_is_md5 = !StartsWith(sse, "aws:kms") &&
-                     resp.Header("x-amz-server-side-encryption-customer-algorithm").empty();
+  info.etag_is_md5 =
+      !StartsWith(sse, "aws:kms") && resp.Header("x-amz-server-side-encryption-customer-algorithm").empty();
   return info;
 }
 
@@ -129,8 +129,7 @@ Status S3Client::CreateBucket(const std::string& bucket) {
     req.body = std::make_shared<StringBody>(
         "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
         client_->region() + "</LocationConstraint></CreateBucketConfiguration>");
-  else
-    req.body = std::make_shared<StringBody>("");
+  else req.body = std::make_shared<StringBody>("");
   return client_->Call(std::move(req)).status;
 }
 
@@ -160,8 +159,8 @@ Status S3Client::CreateMultipart(const std::string& bucket, const std::string& k
   return ParseInitiateMultipart(r.http.body, upload_id);
 }
 
-Status S3Client::CompleteMultipart(const std::string& bucket, const std::string& key,
-                                   const std::string& upload_id, std::vector<CompletedPart> parts) {
+Status S3Client::CompleteMultipart(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                                   std::vector<CompletedPart> parts) {
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
   ServiceRequest req = Request("CompleteMultipartUpload", "POST", bucket, key);
   req.query = {{"uploadId", upload_id}};

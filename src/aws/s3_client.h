@@ -25,8 +25,8 @@ class S3Client {
   static Status Create(std::shared_ptr<AwsClient> client, std::unique_ptr<S3Client>* out);
 
   // A signed-path request for `operation` on bucket/key (key may be empty).
-  ServiceRequest Request(const std::string& operation, const std::string& method,
-                         const std::string& bucket, const std::string& key) const;
+  ServiceRequest Request(const std::string& operation, const std::string& method, const std::string& bucket,
+                         const std::string& key) const;
   bool path_style(const std::string& bucket) const;
 
   Status ListBuckets(std::vector<S3Bucket>* out);

@@ -28,8 +28,7 @@ std::string FormatProgress(int64_t done, int64_t total, double bps, int64_t file
   return s;
 }
 
-ProgressBar::ProgressBar(const TransferProgress* progress, bool enabled)
-    : progress_(progress), enabled_(enabled) {
+ProgressBar::ProgressBar(const TransferProgress* progress, bool enabled) : progress_(progress), enabled_(enabled) {
   if (enabled_) thread_ = std::thread([this] { Loop(); });
 }
 

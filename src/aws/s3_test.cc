@@ -221,8 +221,7 @@ TEST(S3Checksums, RangedDownloadChecksCompositeEtag) {
   const int64_t part = 5 << 20;
   std::string data(2 * part + 1000, '\0');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7 % 251);
-  std::vector<std::string> md5s = {Md5(data.substr(0, part)), Md5(data.substr(part, part)),
-                                   Md5(data.substr(2 * part))};
+  std::vector<std::string> md5s = {Md5(data.substr(0, part)), Md5(data.substr(part, part)), Md5(data.substr(2 * part))};
   std::string etag = MultipartEtag(md5s);
   bool corrupt = false;
   testing::LoopbackServer srv;
@@ -324,8 +323,8 @@ TEST(S3Xml, UrlEncodedListingIsDecodedOnlyWhenTheResponseSaysSo) {
   EXPECT_EQ(page.objects[0].key, "a\rb c+d%");
   EXPECT_EQ(page.prefixes, std::vector<std::string>{"p\x01/"});
   // A server that ignored encoding-type sends keys as they are.
-  ASSERT_TRUE(ParseListObjectsV2("<ListBucketResult><Contents><Key>a+b%41</Key></Contents></ListBucketResult>", &page)
-                  .ok());
+  ASSERT_TRUE(
+      ParseListObjectsV2("<ListBucketResult><Contents><Key>a+b%41</Key></Contents></ListBucketResult>", &page).ok());
   EXPECT_EQ(page.objects[0].key, "a+b%41");
 }
 
@@ -334,9 +333,10 @@ TEST(S3Delete, ListingAsksForUrlEncodedKeys) {
   std::string target;
   srv.server().Get("/b", [&](const httplib::Request& req, httplib::Response& res) {
     target = req.target;
-    res.set_content("<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>"
-                    "<Contents><Key>k%0D</Key></Contents></ListBucketResult>",
-                    "application/xml");
+    res.set_content(
+        "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>"
+        "<Contents><Key>k%0D</Key></Contents></ListBucketResult>",
+        "application/xml");
   });
   srv.Start();
   auto s3 = S3(srv.url());
@@ -358,9 +358,10 @@ TEST(S3Delete, ARejectedBatchFallsBackToSingleDeletes) {
     std::lock_guard<std::mutex> l(mu);
     batches++;
     res.status = 400;
-    res.set_content("<Error><Code>MalformedXML</Code><Message>The XML you provided was not well-formed</Message>"
-                    "</Error>",
-                    "application/xml");
+    res.set_content(
+        "<Error><Code>MalformedXML</Code><Message>The XML you provided was not well-formed</Message>"
+        "</Error>",
+        "application/xml");
   });
   srv.server().Delete(".*", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> l(mu);

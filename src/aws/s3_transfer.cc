@@ -156,8 +156,8 @@ Status CheckPutEtag(const HttpResponse& resp, HashingBody* body) {
   std::string theirs = ToLower(info.etag);
   if (ours.empty() || !IsPlainMd5Etag(theirs)) return Status::Ok();  // nothing comparable
   if (ours != theirs)
-    return Status::Failed("the server stored different bytes than were sent (ETag " + theirs + ", MD5 of data " +
-                          ours + ")");
+    return Status::Failed("the server stored different bytes than were sent (ETag " + theirs + ", MD5 of data " + ours +
+                          ")");
   return Status::Ok();
 }
 
@@ -166,13 +166,23 @@ std::string Errno(const std::string& what, const std::string& path) {
 }
 
 const char* GuessContentType(const std::string& path) {
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {".html", "text/html"}, {".htm", "text/html"},   {".txt", "text/plain"},
-      {".css", "text/css"},   {".csv", "text/csv"},    {".json", "application/json"},
-      {".js", "application/javascript"}, {".xml", "application/xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-      {".svg", "image/svg+xml"}, {".pdf", "application/pdf"}, {".gz", "application/gzip"},
-      {".zip", "application/zip"}, {".tar", "application/x-tar"}};
+  static const std::pair<const char*, const char*> kTypes[] = {{".html", "text/html"},
+                                                               {".htm", "text/html"},
+                                                               {".txt", "text/plain"},
+                                                               {".css", "text/css"},
+                                                               {".csv", "text/csv"},
+                                                               {".json", "application/json"},
+                                                               {".js", "application/javascript"},
+                                                               {".xml", "application/xml"},
+                                                               {".png", "image/png"},
+                                                               {".jpg", "image/jpeg"},
+                                                               {".jpeg", "image/jpeg"},
+                                                               {".gif", "image/gif"},
+                                                               {".svg", "image/svg+xml"},
+                                                               {".pdf", "application/pdf"},
+                                                               {".gz", "application/gzip"},
+                                                               {".zip", "application/zip"},
+                                                               {".tar", "application/x-tar"}};
   std::string lower = ToLower(path);
   for (const auto& [ext, type] : kTypes)
     if (EndsWith(lower, ext)) return type;
@@ -210,7 +220,9 @@ class TransferManager::Window {
 };
 
 TransferManager::TransferManager(S3Client& s3, TransferOptions options, TransferProgress* progress)
-    : s3_(s3), options_(options), progress_(progress),
+    : s3_(s3),
+      options_(options),
+      progress_(progress),
       window_(std::make_unique<Window>(std::max(1, options.max_concurrent_requests))) {}
 
 TransferManager::~TransferManager() { Wait(); }
@@ -504,8 +516,7 @@ std::string TempName(const std::string& path) {
 }
 }  // namespace
 
-void TransferManager::Download(const S3Location& from, const S3Object& info, const std::string& local_path,
-                               Done done) {
+void TransferManager::Download(const S3Location& from, const S3Object& info, const std::string& local_path, Done done) {
   Track(&done);
   std::error_code ec;
   fs::path parent = fs::path(local_path).parent_path();

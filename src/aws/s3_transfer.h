@@ -26,7 +26,7 @@ namespace ferry::aws {
 struct TransferOptions {
   int max_concurrent_requests = 16;
   int64_t multipart_threshold = 8LL << 20;
-  int64_t part_size = 8LL << 20;  // minimum; grows so no upload needs more than 10,000 parts
+  int64_t part_size = 8LL << 20;   // minimum; grows so no upload needs more than 10,000 parts
   int stream_parts_in_flight = 4;  // buffers used by stdin/stdout transfers
 };
 
@@ -60,8 +60,8 @@ class TransferManager {
   struct Multipart;
   struct RangedDownload;
   void Track(Done* done);
-  void UploadMultipart(std::shared_ptr<int> fd, const std::string& local_path, int64_t size,
-                       const S3Location& to, Done done);
+  void UploadMultipart(std::shared_ptr<int> fd, const std::string& local_path, int64_t size, const S3Location& to,
+                       Done done);
 
   S3Client& s3_;
   TransferOptions options_;

@@ -24,8 +24,8 @@ Status ParseS3Uri(const std::string& text, S3Location* out);
 struct S3Object {
   std::string key;
   int64_t size = 0;
-  std::string etag;    // without quotes
-  int64_t mtime = 0;   // LastModified, seconds since the epoch
+  std::string etag;   // without quotes
+  int64_t mtime = 0;  // LastModified, seconds since the epoch
   std::string storage_class;
 };
 

@@ -14,14 +14,12 @@ namespace ferry::aws {
 bool IsS3Uri(const std::string& text) { return ToLower(text.substr(0, 5)) == "s3://"; }
 
 Status ParseS3Uri(const std::string& text, S3Location* out) {
-  if (!IsS3Uri(text))
-    return Status::Invalid("'" + text + "' is not an S3 URI; write s3://BUCKET/KEY");
+  if (!IsS3Uri(text)) return Status::Invalid("'" + text + "' is not an S3 URI; write s3://BUCKET/KEY");
   std::string rest = text.substr(5);
   size_t slash = rest.find('/');
   out->bucket = rest.substr(0, slash);
   out->key = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (out->bucket.empty())
-    return Status::Invalid("'" + text + "' names no bucket; write s3://BUCKET/KEY");
+  if (out->bucket.empty()) return Status::Invalid("'" + text + "' names no bucket; write s3://BUCKET/KEY");
   return Status::Ok();
 }
 
@@ -59,7 +57,6 @@ std::string StripQuotes(const std::string& etag) {
   return e;
 }
 
-
 bool ParseHttpDate(const std::string& text, int64_t* out) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
@@ -88,7 +85,8 @@ Status ParseListObjectsV2(const std::string& xml, S3ListPage* out) {
     o.storage_class = c.child_value("StorageClass");
     out->objects.push_back(std::move(o));
   }
-  for (pugi::xml_node p : root.children("CommonPrefixes")) out->prefixes.push_back(ListText(url, p.child_value("Prefix")));
+  for (pugi::xml_node p : root.children("CommonPrefixes"))
+    out->prefixes.push_back(ListText(url, p.child_value("Prefix")));
   return Status::Ok();
 }
 

@@ -21,7 +21,7 @@ std::string BuildDeleteObjects(const std::vector<std::string>& keys);
 // Keys DeleteObjects reported as failed, with their error codes.
 Status ParseDeleteResult(const std::string& xml, std::vector<std::string>* failures);
 
-bool ParseHttpDate(const std::string& text, int64_t* epoch_seconds);    // Wed, 12 Oct 2009 17:50:00 GMT
+bool ParseHttpDate(const std::string& text, int64_t* epoch_seconds);  // Wed, 12 Oct 2009 17:50:00 GMT
 std::string StripQuotes(const std::string& etag);
 
 }  // namespace ferry::aws

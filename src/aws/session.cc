@@ -2,8 +2,8 @@
 
 namespace ferry::aws {
 
-Status OpenSession(const AwsSettings& settings, std::shared_ptr<const Env> env,
-                   const SessionOptions& options, AwsSession* out) {
+Status OpenSession(const AwsSettings& settings, std::shared_ptr<const Env> env, const SessionOptions& options,
+                   AwsSession* out) {
   if (!env) env = std::make_shared<ProcessEnv>();
   Status rs = ResolveRegion(settings, *env, &out->region);
   if (!rs.ok()) {

@@ -27,7 +27,7 @@ struct SessionOptions {
 
 // Resolves the region now; credentials are resolved on first use (call
 // session->credentials->Get() to resolve eagerly).
-Status OpenSession(const AwsSettings& settings, std::shared_ptr<const Env> env,
-                   const SessionOptions& options, AwsSession* out);
+Status OpenSession(const AwsSettings& settings, std::shared_ptr<const Env> env, const SessionOptions& options,
+                   AwsSession* out);
 
 }  // namespace ferry::aws

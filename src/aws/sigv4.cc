@@ -12,9 +12,7 @@ namespace ferry::aws {
 
 namespace {
 
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
+bool IsUnreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -72,9 +70,9 @@ bool HasHeader(const HeaderList& headers, const std::string& lower) {
 }
 
 void RemoveHeader(HeaderList* headers, const std::string& lower) {
-  headers->erase(std::remove_if(headers->begin(), headers->end(),
-                                [&](const auto& kv) { return ToLower(kv.first) == lower; }),
-                 headers->end());
+  headers->erase(
+      std::remove_if(headers->begin(), headers->end(), [&](const auto& kv) { return ToLower(kv.first) == lower; }),
+      headers->end());
 }
 
 std::string FindQuery(const QueryList& q, const std::string& key) {
@@ -83,16 +81,14 @@ std::string FindQuery(const QueryList& q, const std::string& key) {
   return "";
 }
 
-SigV4Result Compute(const SigV4Request& req, const std::vector<std::string>& names,
-                    const std::string& secret, const std::string& amz_date,
-                    const std::string& region, const std::string& service,
+SigV4Result Compute(const SigV4Request& req, const std::vector<std::string>& names, const std::string& secret,
+                    const std::string& amz_date, const std::string& region, const std::string& service,
                     const PathOptions& path, const std::string& payload_hash) {
   SigV4Result r;
   r.signed_headers = Join(names, ";");
   r.canonical_request = CanonicalRequest(req, names, path, payload_hash);
   std::string date = amz_date.substr(0, 8);
-  r.string_to_sign =
-      StringToSign(amz_date, CredentialScope(date, region, service), r.canonical_request);
+  r.string_to_sign = StringToSign(amz_date, CredentialScope(date, region, service), r.canonical_request);
   r.signature = SignatureHex(SigningKey(secret, date, region, service), r.string_to_sign);
   return r;
 }
@@ -115,8 +111,7 @@ PathOptions PathOptions::ForService(const std::string& service) {
   return p;
 }
 
-SigV4Options SigV4Options::For(const std::string& service, const std::string& region,
-                               const std::string& amz_date) {
+SigV4Options SigV4Options::For(const std::string& service, const std::string& region, const std::string& amz_date) {
   SigV4Options o;
   o.service = service;
   o.region = region;
@@ -190,10 +185,8 @@ QueryList ParseQueryString(std::string_view query) {
   for (const std::string& part : Split(query, '&')) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
-    if (eq == std::string::npos)
-      out.emplace_back(UriDecode(part), "");
-    else
-      out.emplace_back(UriDecode(part.substr(0, eq)), UriDecode(part.substr(eq + 1)));
+    if (eq == std::string::npos) out.emplace_back(UriDecode(part), "");
+    else out.emplace_back(UriDecode(part.substr(0, eq)), UriDecode(part.substr(eq + 1)));
   }
   return out;
 }
@@ -245,8 +238,8 @@ std::string CanonicalHeaders(const HeaderList& headers, const std::vector<std::s
 }
 
 std::vector<std::string> SignableHeaderNames(const HeaderList& headers) {
-  static const char* kSkip[] = {"authorization", "user-agent", "expect", "x-amzn-trace-id",
-                                "connection", "transfer-encoding"};
+  static const char* kSkip[] = {"authorization",   "user-agent", "expect",
+                                "x-amzn-trace-id", "connection", "transfer-encoding"};
   std::vector<std::string> names;
   for (const auto& [k, v] : headers) {
     std::string name = ToLower(Trim(k));
@@ -271,19 +264,16 @@ std::string CanonicalRequest(const SigV4Request& req, const std::vector<std::str
   return out;
 }
 
-std::string CredentialScope(const std::string& date, const std::string& region,
-                            const std::string& service) {
+std::string CredentialScope(const std::string& date, const std::string& region, const std::string& service) {
   return date + "/" + region + "/" + service + "/aws4_request";
 }
 
-std::string StringToSign(const std::string& amz_date, const std::string& scope,
-                         const std::string& canonical_request) {
-  return std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope + "\n" +
-         Sha256Hex(canonical_request);
+std::string StringToSign(const std::string& amz_date, const std::string& scope, const std::string& canonical_request) {
+  return std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope + "\n" + Sha256Hex(canonical_request);
 }
 
-std::string SigningKey(const std::string& secret, const std::string& date,
-                       const std::string& region, const std::string& service) {
+std::string SigningKey(const std::string& secret, const std::string& date, const std::string& region,
+                       const std::string& service) {
   std::string k = HmacSha256("AWS4" + secret, date);
   k = HmacSha256(k, region);
   k = HmacSha256(k, service);
@@ -295,17 +285,15 @@ std::string SignatureHex(const std::string& signing_key, const std::string& stri
 }
 
 SigV4Result SignHeaders(SigV4Request* req, const Credentials& creds, const SigV4Options& o) {
-  for (const char* h : {"authorization", "x-amz-date", "x-amz-security-token",
-                        "x-amz-content-sha256"})
+  for (const char* h : {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"})
     RemoveHeader(&req->headers, h);
   bool token = !creds.session_token.empty();
-  if (token && !o.omit_session_token)
-    req->headers.emplace_back("X-Amz-Security-Token", creds.session_token);
+  if (token && !o.omit_session_token) req->headers.emplace_back("X-Amz-Security-Token", creds.session_token);
   req->headers.emplace_back("X-Amz-Date", o.amz_date);
   if (o.add_content_sha256_header) req->headers.emplace_back("x-amz-content-sha256", o.payload_hash);
   std::vector<std::string> names = SignableHeaderNames(req->headers);
-  SigV4Result r = Compute(*req, names, creds.secret_access_key, o.amz_date, o.region, o.service,
-                          o.path, o.payload_hash);
+  SigV4Result r =
+      Compute(*req, names, creds.secret_access_key, o.amz_date, o.region, o.service, o.path, o.payload_hash);
   if (token && o.omit_session_token) {
     // Added after signing, but it belongs before X-Amz-Date on the wire, as
     // the other SDKs send it.
@@ -313,10 +301,9 @@ SigV4Result SignHeaders(SigV4Request* req, const Credentials& creds, const SigV4
     req->headers.insert(pos, {"X-Amz-Security-Token", creds.session_token});
   }
   std::string date = o.amz_date.substr(0, 8);
-  req->headers.emplace_back(
-      "Authorization", std::string(kAlgorithm) + " Credential=" + creds.access_key_id + "/" +
-                           CredentialScope(date, o.region, o.service) +
-                           ", SignedHeaders=" + r.signed_headers + ", Signature=" + r.signature);
+  req->headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" + creds.access_key_id + "/" +
+                                                 CredentialScope(date, o.region, o.service) +
+                                                 ", SignedHeaders=" + r.signed_headers + ", Signature=" + r.signature);
   return r;
 }
 
@@ -326,16 +313,15 @@ SigV4Result PresignQuery(SigV4Request* req, const Credentials& creds, const SigV
   bool token = !creds.session_token.empty();
   QueryList added = {
       {"X-Amz-Algorithm", kAlgorithm},
-      {"X-Amz-Credential",
-       creds.access_key_id + "/" + CredentialScope(date, o.region, o.service)},
+      {"X-Amz-Credential", creds.access_key_id + "/" + CredentialScope(date, o.region, o.service)},
       {"X-Amz-Date", o.amz_date},
       {"X-Amz-SignedHeaders", Join(names, ";")},
       {"X-Amz-Expires", std::to_string(o.expires_seconds)},
   };
   if (token && !o.omit_session_token) added.emplace_back("X-Amz-Security-Token", creds.session_token);
   for (auto& kv : added) req->query.push_back(kv);
-  SigV4Result r = Compute(*req, names, creds.secret_access_key, o.amz_date, o.region, o.service,
-                          o.path, o.payload_hash);
+  SigV4Result r =
+      Compute(*req, names, creds.secret_access_key, o.amz_date, o.region, o.service, o.path, o.payload_hash);
   if (token && o.omit_session_token) req->query.emplace_back("X-Amz-Security-Token", creds.session_token);
   req->query.emplace_back("X-Amz-Signature", r.signature);
   return r;
@@ -359,8 +345,7 @@ Status ParseAuthorizationHeader(const std::string& value, ParsedAuth* out) {
   *out = ParsedAuth{};
   std::string_view v = Trim(value);
   std::string alg = std::string(kAlgorithm) + " ";
-  if (!StartsWith(v, alg))
-    return Status::Invalid("Authorization header does not start with 'AWS4-HMAC-SHA256 '");
+  if (!StartsWith(v, alg)) return Status::Invalid("Authorization header does not start with 'AWS4-HMAC-SHA256 '");
   v.remove_prefix(alg.size());
   bool have_cred = false, have_sh = false, have_sig = false;
   for (const std::string& raw : Split(v, ',')) {
@@ -419,13 +404,10 @@ Status VerifySignature(const SigV4Request& req, const ParsedAuth& auth, const st
     amz_date = req.Header("x-amz-date");
   }
   if (amz_date.size() < 8 || amz_date.substr(0, 8) != auth.date)
-    return Status::Failed("request date '" + amz_date + "' does not match credential scope date '" +
-                          auth.date + "'");
+    return Status::Failed("request date '" + amz_date + "' does not match credential scope date '" + auth.date + "'");
   for (const std::string& h : auth.signed_headers)
-    if (!HasHeader(copy.headers, h))
-      return Status::Failed("signed header '" + h + "' is missing from the request");
-  SigV4Result r = Compute(copy, auth.signed_headers, secret, amz_date, auth.region, auth.service,
-                          path, payload_hash);
+    if (!HasHeader(copy.headers, h)) return Status::Failed("signed header '" + h + "' is missing from the request");
+  SigV4Result r = Compute(copy, auth.signed_headers, secret, amz_date, auth.region, auth.service, path, payload_hash);
   if (!ConstantTimeEquals(r.signature, auth.signature))
     return Status::Failed(
         "signature does not match: the request signature we calculated does not match the "

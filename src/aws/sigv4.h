@@ -41,23 +41,22 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 using QueryList = std::vector<std::pair<std::string, std::string>>;
 
 inline constexpr char kUnsignedPayload[] = "UNSIGNED-PAYLOAD";
-inline constexpr char kEmptyPayloadSha256[] =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+inline constexpr char kEmptyPayloadSha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 inline constexpr char kAlgorithm[] = "AWS4-HMAC-SHA256";
 
 struct SigV4Request {
-  std::string method;   // "GET"
-  std::string path;     // wire path, e.g. "/bucket/my%20key"
-  QueryList query;      // decoded pairs, any order
-  HeaderList headers;   // must include Host
+  std::string method;  // "GET"
+  std::string path;    // wire path, e.g. "/bucket/my%20key"
+  QueryList query;     // decoded pairs, any order
+  HeaderList headers;  // must include Host
 
   // First header with this name (case-insensitive), or "" .
   std::string Header(const std::string& name) const;
 };
 
 struct PathOptions {
-  bool normalize = true;      // remove dot segments and empty segments
-  bool double_encode = true;  // encode the wire path again (non-S3 services)
+  bool normalize = true;                                      // remove dot segments and empty segments
+  bool double_encode = true;                                  // encode the wire path again (non-S3 services)
   static PathOptions ForService(const std::string& service);  // s3: both false
 };
 
@@ -76,8 +75,7 @@ struct SigV4Options {
 
   // Defaults that service expects (S3: no normalisation, no double encoding,
   // content-sha256 header).
-  static SigV4Options For(const std::string& service, const std::string& region,
-                          const std::string& amz_date);
+  static SigV4Options For(const std::string& service, const std::string& region, const std::string& amz_date);
 };
 
 // Intermediate and final values of one signing, for tests and diagnostics.
@@ -92,7 +90,7 @@ struct SigV4Result {
 struct ParsedAuth {
   bool presigned = false;
   std::string access_key;
-  std::string date;     // "20150830" from the credential scope
+  std::string date;  // "20150830" from the credential scope
   std::string region;
   std::string service;
   std::vector<std::string> signed_headers;  // lower-case, as listed
@@ -128,13 +126,11 @@ std::vector<std::string> SignableHeaderNames(const HeaderList& headers);
 
 std::string CanonicalRequest(const SigV4Request& req, const std::vector<std::string>& signed_names,
                              const PathOptions& path, const std::string& payload_hash);
-std::string CredentialScope(const std::string& date, const std::string& region,
-                            const std::string& service);
-std::string StringToSign(const std::string& amz_date, const std::string& scope,
-                         const std::string& canonical_request);
+std::string CredentialScope(const std::string& date, const std::string& region, const std::string& service);
+std::string StringToSign(const std::string& amz_date, const std::string& scope, const std::string& canonical_request);
 // Raw 32-byte key derived from the secret for date/region/service.
-std::string SigningKey(const std::string& secret, const std::string& date,
-                       const std::string& region, const std::string& service);
+std::string SigningKey(const std::string& secret, const std::string& date, const std::string& region,
+                       const std::string& service);
 std::string SignatureHex(const std::string& signing_key, const std::string& string_to_sign);
 
 // Header form. Appends, in this order: X-Amz-Security-Token (when the

@@ -102,8 +102,8 @@ SigV4Options ToOptions(const VectorCase& c) {
   return o;
 }
 
-std::string RenderRequest(const std::string& method, const std::string& target,
-                          const HeaderList& headers, const std::string& body) {
+std::string RenderRequest(const std::string& method, const std::string& target, const HeaderList& headers,
+                          const std::string& body) {
   std::string out = method + " " + target + " HTTP/1.1\n";
   for (const auto& [k, v] : headers) out += k + ":" + v + "\n";
   return out + "\n" + body;
@@ -128,8 +128,7 @@ TEST(SigV4Vectors, HeaderFormMatchesEveryExpectedFile) {
     EXPECT_EQ(r.canonical_request, ReadFile(dir / "header-canonical-request.txt"));
     EXPECT_EQ(r.string_to_sign, ReadFile(dir / "header-string-to-sign.txt"));
     EXPECT_EQ(r.signature, ReadFile(dir / "header-signature.txt"));
-    EXPECT_EQ(RenderRequest(c.method, c.target, req.headers, c.body),
-              ReadFile(dir / "header-signed-request.txt"));
+    EXPECT_EQ(RenderRequest(c.method, c.target, req.headers, c.body), ReadFile(dir / "header-signed-request.txt"));
   }
 }
 
@@ -144,10 +143,8 @@ TEST(SigV4Vectors, QueryFormMatchesEveryExpectedFile) {
     EXPECT_EQ(r.string_to_sign, ReadFile(dir / "query-string-to-sign.txt"));
     EXPECT_EQ(r.signature, ReadFile(dir / "query-signature.txt"));
     QueryList added(req.query.begin() + before, req.query.end());
-    std::string target =
-        c.target + (c.target.find('?') == std::string::npos ? "?" : "&") + EncodeQuery(added);
-    EXPECT_EQ(RenderRequest(c.method, target, req.headers, c.body),
-              ReadFile(dir / "query-signed-request.txt"));
+    std::string target = c.target + (c.target.find('?') == std::string::npos ? "?" : "&") + EncodeQuery(added);
+    EXPECT_EQ(RenderRequest(c.method, target, req.headers, c.body), ReadFile(dir / "query-signed-request.txt"));
   }
 }
 
@@ -192,9 +189,8 @@ TEST(SigV4Parse, RejectsMalformedAuthorization) {
   ParsedAuth a;
   EXPECT_FALSE(ParseAuthorizationHeader("Basic abc", &a).ok());
   EXPECT_FALSE(ParseAuthorizationHeader("AWS4-HMAC-SHA256 Credential=AK/2015/r/s, Signature=x", &a).ok());
-  EXPECT_FALSE(ParseAuthorizationHeader(
-                   "AWS4-HMAC-SHA256 Credential=AK/20150830/r/s/aws4_request, Signature=x", &a)
-                   .ok());
+  EXPECT_FALSE(
+      ParseAuthorizationHeader("AWS4-HMAC-SHA256 Credential=AK/20150830/r/s/aws4_request, Signature=x", &a).ok());
   EXPECT_FALSE(ParsePresignedQuery({{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"}}, &a).ok());
 }
 

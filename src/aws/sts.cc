@@ -6,8 +6,7 @@ namespace ferry::aws {
 
 Status ParseCallerIdentity(const std::string& xml, CallerIdentity* out) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size()))
-    return Status::Failed("sts GetCallerIdentity: response is not XML");
+  if (!doc.load_buffer(xml.data(), xml.size())) return Status::Failed("sts GetCallerIdentity: response is not XML");
   pugi::xml_node res = doc.child("GetCallerIdentityResponse").child("GetCallerIdentityResult");
   if (!res) return Status::Failed("sts GetCallerIdentity: response lacks GetCallerIdentityResult");
   out->account = res.child_value("Account");

@@ -88,7 +88,7 @@ struct AwsBatchExecutor::Impl {
   struct ArrayJob {
     std::vector<uint64_t> tasks;  // index = child index
     std::string status;
-    int finished_seen = 0;       // SUCCEEDED+FAILED children already handled
+    int finished_seen = 0;  // SUCCEEDED+FAILED children already handled
     int64_t submit_ms = 0, last_children_ms = 0;
     bool warned = false;
   };
@@ -118,7 +118,7 @@ struct AwsBatchExecutor::Impl {
   std::map<uint64_t, Task> tasks;
   std::deque<uint64_t> queued;
   std::vector<uint64_t> staged;
-  std::map<std::string, ArrayJob> arrays;  // by parent id
+  std::map<std::string, ArrayJob> arrays;     // by parent id
   std::map<std::string, int> staging_by_key;  // array key -> tasks being staged
   size_t in_flight = 0;                       // staging .. finishing
   size_t outstanding = 0;                     // submitted, result not handed out
@@ -283,8 +283,8 @@ struct AwsBatchExecutor::Impl {
       if (ec) return Status::Failed("cannot read input directory " + source + ": " + ec.message());
       std::string prefix = root + "/.stage/" + aws::Sha256Hex(manifest).substr(0, 32) + "/" + base + "/";
       for (const auto& [rel, size] : files)
-        FERRY_RETURN_IF_ERROR(UploadFile((fs::path(source) / rel).string(), size, prefix + rel)
-                                  .WithPrefix("staging input " + source));
+        FERRY_RETURN_IF_ERROR(
+            UploadFile((fs::path(source) / rel).string(), size, prefix + rel).WithPrefix("staging input " + source));
       st->url = Url(prefix);
       st->is_dir = true;
       return Status::Ok();
@@ -321,8 +321,7 @@ struct AwsBatchExecutor::Impl {
     // A .exitcode left from an earlier attempt in this dir would be taken
     // for this job's.
     if (s.ok()) WithRetries(stop, [&] { return s3->DeleteObject(work.bucket, work.key + ".exitcode"); });
-    if (s.ok())
-      s = WithRetries(stop, [&] { return s3->PutSmall(work.bucket, work.key + ".command.sh", run.script); });
+    if (s.ok()) s = WithRetries(stop, [&] { return s3->PutSmall(work.bucket, work.key + ".command.sh", run.script); });
     if (s.ok()) {
       std::string text = CommandRun(wrapper, script);
       s = WithRetries(stop, [&] { return s3->PutSmall(work.bucket, work.key + ".command.run", text); });
@@ -742,20 +741,23 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
     if (defs.empty())
       return Status::Invalid("job definition '" + name + "' not found in region " + region +
                              ": register it there (aws batch register-job-definition) or fix the name in "
-                             "container 'job-definition://" + name + "'");
+                             "container 'job-definition://" +
+                             name + "'");
   }
   if (m.bucket.empty())
-    return Status::Invalid("the work directory '" + m.opt.bucket_dir +
-                           "' is not an s3:// URL: the awsbatch executor needs an S3 work dir (-bucket-dir s3://bucket/path)");
+    return Status::Invalid(
+        "the work directory '" + m.opt.bucket_dir +
+        "' is not an s3:// URL: the awsbatch executor needs an S3 work dir (-bucket-dir s3://bucket/path)");
   std::string probe = (m.root.empty() ? "" : m.root + "/") + ".ferry-probe-" + std::to_string(NowMs());
   Status s = WithRetries(m.stop, [&] { return m.s3->PutSmall(m.bucket, probe, "ferry write check\n"); });
   if (!s.ok()) {
     if (aws::IsAccessDenied(s))
-      return Status::Invalid("cannot write to the work directory " + m.opt.bucket_dir +
-                             ": s3:PutObject was denied on bucket '" + m.bucket +
-                             "'. Check that your credentials allow s3:PutObject, s3:GetObject, s3:DeleteObject and "
-                             "s3:ListBucket on it (IAM policy and bucket policy), and that the bucket is in your account"
-                             " or shared with it");
+      return Status::Invalid(
+          "cannot write to the work directory " + m.opt.bucket_dir + ": s3:PutObject was denied on bucket '" +
+          m.bucket +
+          "'. Check that your credentials allow s3:PutObject, s3:GetObject, s3:DeleteObject and "
+          "s3:ListBucket on it (IAM policy and bucket policy), and that the bucket is in your account"
+          " or shared with it");
     if (aws::IsNoSuchBucket(s))
       return Status::Invalid("the work directory's bucket '" + m.bucket + "' does not exist (create it, or fix " +
                              m.opt.bucket_dir_origin + ")");

@@ -27,21 +27,21 @@
 namespace ferry {
 
 struct AwsBatchOptions {
-  std::string bucket_dir;             // s3://bucket/path: work root (task work dirs are under it)
+  std::string bucket_dir;                         // s3://bucket/path: work root (task work dirs are under it)
   std::string bucket_dir_origin = "-bucket-dir";  // what set it, named in errors: -bucket-dir, -work-dir, workDir
-  std::string region;                 // passed to the CLI inside jobs (--region)
-  std::string endpoint_url;           // when set, passed to the CLI inside jobs (--endpoint-url)
-  std::string cli_path;               // aws.batch.cliPath; empty: `aws` on the container's PATH
-  std::vector<std::string> volumes;   // aws.batch.volumes entries: /path or /host:/ctr[:ro|rw]
-  std::string job_role;               // aws.batch.jobRole (ARN)
-  std::string logs_group;             // aws.batch.logsGroup; empty: /aws/batch/job
-  int max_parallel_transfers = 4;     // aws.batch.maxParallelTransfers
-  int max_transfer_attempts = 1;      // aws.batch.maxTransferAttempts
-  int64_t delay_between_attempts_ms = 10000;  // aws.batch.delayBetweenAttempts
-  int max_spot_attempts = 0;          // aws.batch.maxSpotAttempts
-  std::string retry_mode = "standard";  // aws.batch.retryMode (AWS_RETRY_MODE inside jobs)
-  int queue_size = 1000;              // executor.queueSize: jobs in flight at most
-  int64_t poll_interval_ms = 10000;   // executor.pollInterval
+  std::string region;                             // passed to the CLI inside jobs (--region)
+  std::string endpoint_url;                       // when set, passed to the CLI inside jobs (--endpoint-url)
+  std::string cli_path;                           // aws.batch.cliPath; empty: `aws` on the container's PATH
+  std::vector<std::string> volumes;               // aws.batch.volumes entries: /path or /host:/ctr[:ro|rw]
+  std::string job_role;                           // aws.batch.jobRole (ARN)
+  std::string logs_group;                         // aws.batch.logsGroup; empty: /aws/batch/job
+  int max_parallel_transfers = 4;                 // aws.batch.maxParallelTransfers
+  int max_transfer_attempts = 1;                  // aws.batch.maxTransferAttempts
+  int64_t delay_between_attempts_ms = 10000;      // aws.batch.delayBetweenAttempts
+  int max_spot_attempts = 0;                      // aws.batch.maxSpotAttempts
+  std::string retry_mode = "standard";            // aws.batch.retryMode (AWS_RETRY_MODE inside jobs)
+  int queue_size = 1000;                          // executor.queueSize: jobs in flight at most
+  int64_t poll_interval_ms = 10000;               // executor.pollInterval
   // A job SUBMITTED, PENDING or RUNNABLE for longer than this (in one of
   // them) gets one warning naming its status, queue, requested resources
   // and Batch's status reason.
@@ -63,8 +63,8 @@ struct AwsBatchStats {
 
 class AwsBatchExecutor : public Executor {
  public:
-  AwsBatchExecutor(AwsBatchOptions options, std::shared_ptr<aws::BatchClient> batch,
-                   std::shared_ptr<aws::S3Client> s3, std::shared_ptr<aws::LogsClient> logs);
+  AwsBatchExecutor(AwsBatchOptions options, std::shared_ptr<aws::BatchClient> batch, std::shared_ptr<aws::S3Client> s3,
+                   std::shared_ptr<aws::LogsClient> logs);
   ~AwsBatchExecutor() override;
 
   const char* name() const override { return "awsbatch"; }

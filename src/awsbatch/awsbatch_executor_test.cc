@@ -119,8 +119,12 @@ class ExecutorOnEmu : public ::testing::Test {
                {"type", "MANAGED"},
                {"state", "ENABLED"},
                {"computeResources",
-                {{"type", "EC2"}, {"maxvCpus", 16}, {"minvCpus", 0}, {"instanceTypes", {"m5"}},
-                 {"subnets", {"subnet-1"}}, {"instanceRole", "ecsInstanceRole"}}}};
+                {{"type", "EC2"},
+                 {"maxvCpus", 16},
+                 {"minvCpus", 0},
+                 {"instanceTypes", {"m5"}},
+                 {"subnets", {"subnet-1"}},
+                 {"instanceRole", "ecsInstanceRole"}}}};
     ASSERT_TRUE(batch_->Call("CreateComputeEnvironment", ce, nullptr).ok());
     json q = {{"jobQueueName", "q"},
               {"priority", 1},
@@ -141,8 +145,8 @@ class ExecutorOnEmu : public ::testing::Test {
     auto env = std::make_shared<aws::MapEnv>();
     env->Set("AWS_ENDPOINT_URL", endpoint);
     aws::AwsClient::Options o;
-    o.credentials = std::make_shared<aws::StaticCredentials>(
-        aws::Credentials{"AKIDEXECTEST", "execsecret", "", std::nullopt});
+    o.credentials =
+        std::make_shared<aws::StaticCredentials>(aws::Credentials{"AKIDEXECTEST", "execsecret", "", std::nullopt});
     o.region = "eu-west-1";
     o.env = env;
     o.retry.base_delay = std::chrono::milliseconds(20);
@@ -150,9 +154,7 @@ class ExecutorOnEmu : public ::testing::Test {
     return std::make_shared<aws::AwsClient>(std::move(o));
   }
 
-  std::unique_ptr<AwsBatchExecutor> Make() {
-    return std::make_unique<AwsBatchExecutor>(options_, batch_, s3_, logs_);
-  }
+  std::unique_ptr<AwsBatchExecutor> Make() { return std::make_unique<AwsBatchExecutor>(options_, batch_, s3_, logs_); }
 
   TaskRun Task(uint64_t id, const std::string& script) {
     TaskRun r;
@@ -271,10 +273,12 @@ TEST_F(ExecutorOnEmu, RunsTasksWithInputsOutputsFailuresAndArrays) {
   EXPECT_EQ(st.calls_by_operation["RegisterJobDefinition"], 1);
   // The local input went to the staging area once.
   std::vector<aws::S3Object> staged;
-  ASSERT_TRUE(s3_->ListAll("work", "runs/.stage/", [&](const aws::S3Object& o) {
-                   staged.push_back(o);
-                   return Status::Ok();
-                 }).ok());
+  ASSERT_TRUE(s3_->ListAll("work", "runs/.stage/",
+                           [&](const aws::S3Object& o) {
+                             staged.push_back(o);
+                             return Status::Ok();
+                           })
+                  .ok());
   EXPECT_EQ(staged.size(), 1u);
 }
 
@@ -359,8 +363,7 @@ TEST_F(ExecutorOnEmu, WorkDirErrorsAreDecidedByAwsCodeNotMessageText) {
 
   s = preflight({404, "NoSuchBucket", "The specified bucket does not exist"});
   EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput) << s.message();
-  EXPECT_NE(s.message().find("the work directory's bucket 'work' does not exist"), std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find("the work directory's bucket 'work' does not exist"), std::string::npos) << s.message();
 }
 
 TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
@@ -424,13 +427,14 @@ TEST_F(ExecutorOnEmu, JobThatSucceedsWithoutRunningTheTaskFails) {
   fs::create_directories(bin);
   { std::ofstream(bin / "bash") << "#!/bin/sh\nexit 0\n"; }
   fs::permissions(bin / "bash", fs::perms(0755));
-  json jd = {{"jobDefinitionName", "entrypoint-ignores-command"},
-             {"type", "container"},
-             {"containerProperties",
-              {{"image", "debian:12"},
-               {"command", json::array()},
-               {"environment", {{{"name", "PATH"}, {"value", bin.string() + ":/usr/bin:/bin"}}}},
-               {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "512"}}}}}}};
+  json jd = {
+      {"jobDefinitionName", "entrypoint-ignores-command"},
+      {"type", "container"},
+      {"containerProperties",
+       {{"image", "debian:12"},
+        {"command", json::array()},
+        {"environment", {{{"name", "PATH"}, {"value", bin.string() + ":/usr/bin:/bin"}}}},
+        {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "512"}}}}}}};
   ASSERT_TRUE(batch_->Call("RegisterJobDefinition", jd, nullptr).ok());
   auto ex = Make();
   TaskRun t = Task(1, "echo hi > out.txt\n");
@@ -499,7 +503,8 @@ TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
   std::ofstream(dir / "sub" / "b.txt") << "B";
   const int n = getenv("FERRY_FAULT_TASKS") ? std::atoi(getenv("FERRY_FAULT_TASKS")) : 16;
   for (int i = 0; i < n; i++) {
-    TaskRun t = Task(100 + i, "sleep 1\necho result " + std::to_string(i) + " > r.txt\ncat ref/a.txt ref/sub/b.txt >> r.txt\n");
+    TaskRun t =
+        Task(100 + i, "sleep 1\necho result " + std::to_string(i) + " > r.txt\ncat ref/a.txt ref/sub/b.txt >> r.txt\n");
     t.inputs = {{dir.string(), "ref"}};
     t.outputs = {"r.txt"};
     if (i >= n / 2) {
@@ -561,8 +566,8 @@ class CallBudget : public ExecutorOnEmu {
       EXPECT_TRUE(ex->Submit(t).ok());
     }
     auto got = WaitAll(*ex, n, 600);
-    int64_t elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - start).count();
+    int64_t elapsed_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(got.size(), static_cast<size_t>(n));
     for (auto& [id, r] : got) EXPECT_EQ(r.exit_code, 0) << r.message;
     AwsBatchStats st = ex->stats();

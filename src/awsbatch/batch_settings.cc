@@ -85,7 +85,8 @@ Status GetVolumes(const Config& c, std::vector<std::string>* out) {
       vols.emplace_back(Trim(e.as_string()));
     }
   } else {
-    return KeyError(key, "must be a string or a list, got " + Shown(*v), "write e.g. '/tmp,/data' or ['/tmp', '/data']");
+    return KeyError(key, "must be a string or a list, got " + Shown(*v),
+                    "write e.g. '/tmp,/data' or ['/tmp', '/data']");
   }
   for (const auto& vol : vols) FERRY_RETURN_IF_ERROR(CheckVolume(key, vol));
   *out = std::move(vols);
@@ -159,8 +160,9 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
   FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.retryMode", &o.retry_mode));
   static const std::vector<std::string> kModes = {"standard", "legacy", "adaptive", "built-in"};
   if (std::find(kModes.begin(), kModes.end(), o.retry_mode) == kModes.end())
-    return KeyError("aws.batch.retryMode", "must be one of standard, legacy, adaptive, built-in, got '" +
-                                               o.retry_mode + "'" + DidYouMean(o.retry_mode, kModes),
+    return KeyError("aws.batch.retryMode",
+                    "must be one of standard, legacy, adaptive, built-in, got '" + o.retry_mode + "'" +
+                        DidYouMean(o.retry_mode, kModes),
                     "write e.g. retryMode = 'standard'");
 
   std::string key = ExecutorKey(c, "queueSize");
@@ -175,7 +177,8 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
   key = ExecutorKey(c, "submitRateLimit");
   if (const Value* v = c.Get(key); v && !v->is_null()) {
     if (v->is_number()) {
-      if (v->as_double() <= 0) return KeyError(key, "must allow at least one call, got " + Shown(*v), "write e.g. '50/s'");
+      if (v->as_double() <= 0)
+        return KeyError(key, "must allow at least one call, got " + Shown(*v), "write e.g. '50/s'");
       rate = v->as_double();
     } else if (v->is_string()) {
       FERRY_RETURN_IF_ERROR(ParseSubmitRate(v->as_string(), key, &rate));

@@ -16,7 +16,9 @@ Config Load(const std::string& text) {
   return c;
 }
 
-Status Batch(const std::string& text, AwsBatchOptions* o, double* rate) { return BatchOptionsFromConfig(Load(text), o, rate); }
+Status Batch(const std::string& text, AwsBatchOptions* o, double* rate) {
+  return BatchOptionsFromConfig(Load(text), o, rate);
+}
 
 TEST(BatchSettings, AwsKeysMapToSettings) {
   aws::AwsSettings s;
@@ -64,12 +66,13 @@ TEST(BatchSettings, EndpointMustBeAUrl) {
 TEST(BatchSettings, BatchKeysMapToOptions) {
   AwsBatchOptions o;
   double rate = 0;
-  ASSERT_TRUE(Batch("aws.batch { cliPath = '/home/ec2-user/miniconda/bin/aws'\n volumes = '/tmp, /host/path:/mnt/path:ro'\n"
-                    "jobRole = 'arn:aws:iam::1:role/r'\n logsGroup = '/my/logs'\n maxParallelTransfers = 8\n"
-                    "maxTransferAttempts = 3\n delayBetweenAttempts = '5s'\n maxSpotAttempts = 2\n retryMode = 'adaptive' }\n"
-                    "executor { queueSize = 20; pollInterval = '2s'; submitRateLimit = '100/1min' }",
-                    &o, &rate)
-                  .ok());
+  ASSERT_TRUE(
+      Batch("aws.batch { cliPath = '/home/ec2-user/miniconda/bin/aws'\n volumes = '/tmp, /host/path:/mnt/path:ro'\n"
+            "jobRole = 'arn:aws:iam::1:role/r'\n logsGroup = '/my/logs'\n maxParallelTransfers = 8\n"
+            "maxTransferAttempts = 3\n delayBetweenAttempts = '5s'\n maxSpotAttempts = 2\n retryMode = 'adaptive' }\n"
+            "executor { queueSize = 20; pollInterval = '2s'; submitRateLimit = '100/1min' }",
+            &o, &rate)
+          .ok());
   EXPECT_EQ(o.cli_path, "/home/ec2-user/miniconda/bin/aws");
   EXPECT_EQ(o.volumes, (std::vector<std::string>{"/tmp", "/host/path:/mnt/path:ro"}));
   EXPECT_EQ(o.job_role, "arn:aws:iam::1:role/r");
@@ -106,7 +109,8 @@ TEST(BatchSettings, VolumesAsList) {
 TEST(BatchSettings, AwsbatchExecutorScopeWins) {
   AwsBatchOptions o;
   double rate;
-  ASSERT_TRUE(Batch("executor { queueSize = 5\n $awsbatch { queueSize = 7; submitRateLimit = '10 sec' } }", &o, &rate).ok());
+  ASSERT_TRUE(
+      Batch("executor { queueSize = 5\n $awsbatch { queueSize = 7; submitRateLimit = '10 sec' } }", &o, &rate).ok());
   EXPECT_EQ(o.queue_size, 7);
   EXPECT_EQ(rate, 10);
 }
@@ -119,8 +123,10 @@ struct BadCase {
 TEST(BatchSettings, EveryBadValueNamesItsKeyAndTheFix) {
   const BadCase cases[] = {
       {"aws.batch.cliPath = 'bin/aws'", "config aws.batch.cliPath must be an absolute path, got 'bin/aws' (give"},
-      {"aws.batch.volumes = 'tmp'", "config aws.batch.volumes has a volume 'tmp' whose path 'tmp' is not absolute (write"},
-      {"aws.batch.volumes = '/a:/b:rx'", "config aws.batch.volumes has a volume '/a:/b:rx' with access mode 'rx' (write"},
+      {"aws.batch.volumes = 'tmp'",
+       "config aws.batch.volumes has a volume 'tmp' whose path 'tmp' is not absolute (write"},
+      {"aws.batch.volumes = '/a:/b:rx'",
+       "config aws.batch.volumes has a volume '/a:/b:rx' with access mode 'rx' (write"},
       {"aws.batch.volumes = '/a:/b:ro:x'", "config aws.batch.volumes has a malformed volume '/a:/b:ro:x' (write"},
       {"aws.batch.volumes = '/a,,/b'", "config aws.batch.volumes has a malformed volume '' (write"},
       {"aws.batch.jobRole = 'my-role'", "config aws.batch.jobRole must be an IAM role ARN, got 'my-role' (write"},

@@ -111,10 +111,14 @@ std::string CommandRun(const WrapperSettings& s, const TaskScript& t) {
   o += "ferry_copy() {\n"
        "  local attempt=1\n"
        "  until ferry_cp \"$@\"; do\n"
-       "    if [ \"$attempt\" -ge " + std::to_string(attempts) + " ]; then\n"
+       "    if [ \"$attempt\" -ge " +
+       std::to_string(attempts) +
+       " ]; then\n"
        "      echo \"ferry: transfer failed after $attempt attempt(s): $*\" >&2; return 1\n"
        "    fi\n"
-       "    attempt=$((attempt + 1)); sleep " + std::to_string(delay_s) + "\n"
+       "    attempt=$((attempt + 1)); sleep " +
+       std::to_string(delay_s) +
+       "\n"
        "  done\n"
        "}\n";
   o += R"SH(ferry_say() { echo "ferry: $*" >&2; echo "ferry: $*" >> .command.err; }
@@ -133,7 +137,8 @@ ferry_failed=0
 ferry_bg() {
   "$@" &
   ferry_jobs=$((ferry_jobs + 1))
-  if [ "$ferry_jobs" -ge )SH" + std::to_string(parallel) + R"SH( ]; then
+  if [ "$ferry_jobs" -ge )SH" +
+       std::to_string(parallel) + R"SH( ]; then
     wait -n || ferry_failed=1
     ferry_jobs=$((ferry_jobs - 1))
   fi

@@ -34,7 +34,7 @@ struct JobInput {
 struct TaskScript {
   std::string work_url;  // s3://bucket/dir of the task (no trailing slash)
   std::vector<JobInput> inputs;
-  std::vector<std::string> outputs;  // relative names, files or dirs
+  std::vector<std::string> outputs;                      // relative names, files or dirs
   std::vector<std::pair<std::string, std::string>> env;  // exported before .command.sh
 };
 

@@ -186,8 +186,9 @@ TEST_F(WrapperRun, TermIsForwardedToTheTask) {
   PutTask("w/4", "trap 'echo got-term > " + (root_ / "term.txt").string() + "; exit 9' TERM\nsleep 30 & wait\n", t);
   std::string cmd;
   for (const auto& a : JobCommand(settings_, t.work_url)) cmd += " " + ShellQuote(a);
-  std::string sh = "cd " + ShellQuote(root_.string()) + " && export FAKE_S3=" + ShellQuote(s3_.string()) + " TMPDIR=" +
-                   ShellQuote(root_.string()) + "; (" + cmd + ") & p=$!; sleep 1.5; kill -TERM $p; wait $p; echo $?";
+  std::string sh = "cd " + ShellQuote(root_.string()) + " && export FAKE_S3=" + ShellQuote(s3_.string()) +
+                   " TMPDIR=" + ShellQuote(root_.string()) + "; (" + cmd +
+                   ") & p=$!; sleep 1.5; kill -TERM $p; wait $p; echo $?";
   FILE* f = popen(sh.c_str(), "r");
   char buf[64] = {0};
   ASSERT_NE(fgets(buf, sizeof buf, f), nullptr);

@@ -17,7 +17,7 @@
 namespace ferry {
 
 struct JobDefinitionSettings {
-  std::string cli_path;  // its install dir (two levels up) is mounted read-only
+  std::string cli_path;              // its install dir (two levels up) is mounted read-only
   std::vector<std::string> volumes;  // /path or /host:/ctr[:ro|rw]
   std::string job_role;
   std::string logs_group;  // awslogs group when set

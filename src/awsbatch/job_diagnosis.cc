@@ -38,7 +38,8 @@ std::string LogStreamOf(const nlohmann::json& job) {
 std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
                                   const std::vector<std::string>& log_lines, const std::string& log_note,
                                   const std::string& cli) {
-  std::string m = "AWS Batch job " + Str(job, "jobId") + " terminated for an unknown reason (the task left no .exitcode)";
+  std::string m =
+      "AWS Batch job " + Str(job, "jobId") + " terminated for an unknown reason (the task left no .exitcode)";
   std::string reason = Str(job, "statusReason");
   m += "\n  Batch status reason: " + (reason.empty() ? std::string("(none)") : reason);
   std::string container_reason = job.contains("container") ? Str(job["container"], "reason") : "";
@@ -51,8 +52,8 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
     m += "\n  last lines of its log (" + log_group + " / " + stream + "):";
     for (const auto& l : log_lines) m += "\n    " + l;
   } else {
-    m += "\n  log (" + log_group + (stream.empty() ? "" : " / " + stream) + "): " +
-         (log_note.empty() ? std::string("empty") : log_note);
+    m += "\n  log (" + log_group + (stream.empty() ? "" : " / " + stream) +
+         "): " + (log_note.empty() ? std::string("empty") : log_note);
   }
   if (reason.rfind("Host EC2", 0) == 0) {
     int lost = CountSpotRetries(job);
@@ -81,8 +82,8 @@ bool IsWaitingStatus(const std::string& status) {
   return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
 }
 
-std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
-                            int cpus, int64_t memory_bytes, int64_t waited_ms) {
+std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue, int cpus,
+                            int64_t memory_bytes, int64_t waited_ms) {
   std::string status = Str(job, "status");
   if (status.empty()) status = "RUNNABLE";
   std::string m = "task " + task + " (AWS Batch job " + Str(job, "jobId") + ") has been " + status + " for " +

@@ -37,7 +37,7 @@ bool IsWaitingStatus(const std::string& status);  // SUBMITTED, PENDING, RUNNABL
 
 // For a job waiting longer than expected in its (waiting) status, which the
 // message names, with what to check for that status.
-std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue,
-                            int cpus, int64_t memory_bytes, int64_t waited_ms);
+std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue, int cpus,
+                            int64_t memory_bytes, int64_t waited_ms);
 
 }  // namespace ferry

@@ -19,8 +19,7 @@ std::string BatchJobName(const std::string& process) {
 }
 
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
-                                const std::vector<std::string>& command, const SubmitSettings& s,
-                                int array_size) {
+                                const std::vector<std::string>& command, const SubmitSettings& s, int array_size) {
   nlohmann::json resources = nlohmann::json::array();
   resources.push_back({{"type", "VCPU"}, {"value", std::to_string(std::max(1, run.cpus))}});
   if (run.memory_bytes > 0) {
@@ -43,10 +42,10 @@ nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_defin
   if (run.time_limit_ms > 0)
     req["timeout"] = {{"attemptDurationSeconds", std::max<int64_t>(60, (run.time_limit_ms + 999) / 1000)}};
   if (s.max_spot_attempts > 0)
-    req["retryStrategy"] = {{"attempts", s.max_spot_attempts},
-                            {"evaluateOnExit",
-                             {{{"onStatusReason", "Host EC2*"}, {"action", "RETRY"}},
-                              {{"onReason", "*"}, {"action", "EXIT"}}}}};
+    req["retryStrategy"] = {
+        {"attempts", s.max_spot_attempts},
+        {"evaluateOnExit",
+         {{{"onStatusReason", "Host EC2*"}, {"action", "RETRY"}}, {{"onReason", "*"}, {"action", "EXIT"}}}}};
   if (array_size > 1) req["arrayProperties"] = {{"size", array_size}};
   return req;
 }

@@ -26,8 +26,7 @@ struct SubmitSettings {
 // The SubmitJob request for `run` (settings only: the command is given).
 // `array_size` > 1 makes it an array job.
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
-                                const std::vector<std::string>& command, const SubmitSettings& s,
-                                int array_size = 0);
+                                const std::vector<std::string>& command, const SubmitSettings& s, int array_size = 0);
 
 // Splits queued tasks (indexes into `runs`, in queue order) into jobs: tasks
 // without an array key go alone; tasks sharing a key go together in groups of

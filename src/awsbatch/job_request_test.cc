@@ -101,11 +101,14 @@ TEST(JobDefinitions, NameRequestTokenAndReuse) {
   std::string token = req["parameters"]["ferry-token"];
   EXPECT_EQ(token, JobDefinitionToken(req));
 
-  std::vector<json> defs = {
-      {{"jobDefinitionName", "ferry-ubuntu-22-04"}, {"revision", 1}, {"status", "ACTIVE"},
-       {"parameters", {{"ferry-token", "other"}}}},
-      {{"jobDefinitionName", "ferry-ubuntu-22-04"}, {"revision", 4}, {"status", "ACTIVE"},
-       {"parameters", {{"ferry-token", token}}}}};
+  std::vector<json> defs = {{{"jobDefinitionName", "ferry-ubuntu-22-04"},
+                             {"revision", 1},
+                             {"status", "ACTIVE"},
+                             {"parameters", {{"ferry-token", "other"}}}},
+                            {{"jobDefinitionName", "ferry-ubuntu-22-04"},
+                             {"revision", 4},
+                             {"status", "ACTIVE"},
+                             {"parameters", {{"ferry-token", token}}}}};
   EXPECT_EQ(FindReusable(defs, req), "ferry-ubuntu-22-04:4");
   s.job_role.clear();  // different contents: not reusable
   json other;
@@ -123,8 +126,9 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
               {"status", "FAILED"},
               {"statusReason", "Essential container in task exited"},
               {"container", {{"exitCode", 127}, {"reason", "CannotStartContainerError"}, {"logStreamName", "s/1"}}},
-              {"attempts", {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
-                            {{"statusReason", "Essential container in task exited"}}}}};
+              {"attempts",
+               {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
+                {{"statusReason", "Essential container in task exited"}}}}};
   EXPECT_EQ(CountSpotRetries(job), 1);
   EXPECT_EQ(LogStreamOf(job), "s/1");
   std::string m = UnknownFailureMessage(job, "/aws/batch/job", {"bash: aws: command not found"}, "", "aws");
@@ -137,8 +141,9 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
 
   json spot = {{"jobId", "j-3"},
                {"statusReason", "Host EC2 (instance i-2) terminated."},
-               {"attempts", {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
-                             {{"statusReason", "Host EC2 (instance i-2) terminated."}}}}};
+               {"attempts",
+                {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
+                 {{"statusReason", "Host EC2 (instance i-2) terminated."}}}}};
   m = UnknownFailureMessage(spot, "/aws/batch/job", {}, "no log stream", "aws");
   EXPECT_NE(m.find("terminated (e.g. a spot instance reclaimed) on 2 attempts"), std::string::npos) << m;
   EXPECT_NE(m.find("maxSpotAttempts"), std::string::npos) << m;

@@ -154,8 +154,7 @@ Status S3WorkStore::PublishFromS3(const Task& task, const std::string& dest) {
   Batch batch(*s3_, max_parallel_);
   for (const auto& rel : task.OutputPaths()) {
     std::vector<std::string> keys = OutputKeys(listing, rel);
-    if (keys.empty())
-      return Status::Failed("cannot publish " + WorkPath(task.work_dir, rel) + ": it does not exist");
+    if (keys.empty()) return Status::Failed("cannot publish " + WorkPath(task.work_dir, rel) + ": it does not exist");
     for (const auto& k : keys) {
       const aws::S3Object& o = listing.at(k);
       aws::S3Location from{dir.bucket, Slash(dir.key) + k};

@@ -14,7 +14,8 @@ int AwsCommand(const std::vector<std::string>& args) {
   auto load = [](const std::string& dir, aws::AwsSettings* out) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
-      return Status::Invalid("ferry aws whoami: '" + dir + "' is not a directory (name a pipeline directory, "
+      return Status::Invalid("ferry aws whoami: '" + dir +
+                             "' is not a directory (name a pipeline directory, "
                              "whose ferry.config gives the AWS settings, or none for the current one)");
     ConfigChoice choice;
     choice.pipeline_dir = dir;

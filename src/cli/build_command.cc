@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "aws/settings.h"
 #include "aws/s3_cli_table.h"
+#include "aws/settings.h"
 #include "cli/commands.h"
 #include "cmdline/help_text.h"
 #include "remote_build/build_driver.h"
@@ -41,12 +41,15 @@ Status ParseArgs(const std::vector<std::string>& args, BuildArgs* out, bool* hel
       {"--aws-batch-memory", &out->flags.batch_memory},
       {"--aws-batch-cli", &out->flags.cli},
       {"--runnable-warning", &out->runnable_warning}};
-  const std::vector<std::pair<const char*, bool*>> flags = {
-      {"--local", &out->local},           {"--aws-batch", &out->aws_batch},
-      {"--no-download", &out->no_download}, {"--no-logs", &out->no_logs},
-      {"--forward-aws-credentials", &out->forward_credentials},
-      {"--detach", &out->detach},         {"--cancel", &out->cancel},
-      {"--list", &out->list},             {"--json", &out->json}};
+  const std::vector<std::pair<const char*, bool*>> flags = {{"--local", &out->local},
+                                                            {"--aws-batch", &out->aws_batch},
+                                                            {"--no-download", &out->no_download},
+                                                            {"--no-logs", &out->no_logs},
+                                                            {"--forward-aws-credentials", &out->forward_credentials},
+                                                            {"--detach", &out->detach},
+                                                            {"--cancel", &out->cancel},
+                                                            {"--list", &out->list},
+                                                            {"--json", &out->json}};
   for (const auto& h : p.options) {
     for (const auto& [name, dest] : settings)
       if (h.is(name)) *dest = h.value;
@@ -89,11 +92,11 @@ const cmdline::Command& BuildTable() {
   using cmdline::Value;
   using cmdline::ValueKind;
   static const cmdline::Command kBuild = [] {
-    cmdline::Command c = cmdline::MakeCommand("build",
-                                              {"[--local | --aws-batch] [options] DIR [-- workflow args]",
-                                               "--aws-batch --attach JOB_ID [DIR] [--cancel | --no-download]",
-                                               "--list [--json]"},
-                                              "run a directory's workflow here or as one AWS Batch job");
+    cmdline::Command c =
+        cmdline::MakeCommand("build",
+                             {"[--local | --aws-batch] [options] DIR [-- workflow args]",
+                              "--aws-batch --attach JOB_ID [DIR] [--cancel | --no-download]", "--list [--json]"},
+                             "run a directory's workflow here or as one AWS Batch job");
     c.details =
         "Runs DIR's workflow: pipeline.yml (ferry run), Snakefile (snakemake), Makefile (make),\n"
         "or the command given with --exec.\n"

@@ -15,17 +15,17 @@
 
 namespace ferry {
 
-int RunCommand(const std::vector<std::string>& args);     // ferry run
-int LogCommand(const std::vector<std::string>& args);     // ferry log
-int CleanCommand(const std::vector<std::string>& args);   // ferry clean
-int ConfigCommand(const std::vector<std::string>& args);  // ferry config show
-int S3Command(const std::vector<std::string>& args);      // ferry s3 cp|ls|sync|rm
-int AwsCommand(const std::vector<std::string>& args);     // ferry aws whoami
-int BuildCommand(const std::vector<std::string>& args);   // ferry build
-int HelpCommand(const std::vector<std::string>& args);    // ferry help [CMD [SUBCMD]]
-int VersionCommand(const std::vector<std::string>& args); // ferry version
+int RunCommand(const std::vector<std::string>& args);         // ferry run
+int LogCommand(const std::vector<std::string>& args);         // ferry log
+int CleanCommand(const std::vector<std::string>& args);       // ferry clean
+int ConfigCommand(const std::vector<std::string>& args);      // ferry config show
+int S3Command(const std::vector<std::string>& args);          // ferry s3 cp|ls|sync|rm
+int AwsCommand(const std::vector<std::string>& args);         // ferry aws whoami
+int BuildCommand(const std::vector<std::string>& args);       // ferry build
+int HelpCommand(const std::vector<std::string>& args);        // ferry help [CMD [SUBCMD]]
+int VersionCommand(const std::vector<std::string>& args);     // ferry version
 int CompletionCommand(const std::vector<std::string>& args);  // ferry completion bash|zsh
-int ManCommand(const std::vector<std::string>& args);     // ferry man
+int ManCommand(const std::vector<std::string>& args);         // ferry man
 
 const cmdline::Command& RunTable();
 const cmdline::Command& LogTable();

@@ -62,8 +62,8 @@ int LogCommand(const std::vector<std::string>& all_args) {
     h->ListRuns(&runs);
     std::vector<std::string> names;
     for (const auto& r : runs) names.push_back(r.run_name);
-    PrintError(Status::Invalid("no run named '" + args[0] + "'" + DidYouMean(args[0], names) +
-                               " (ferry log lists the runs)"));
+    PrintError(
+        Status::Invalid("no run named '" + args[0] + "'" + DidYouMean(args[0], names) + " (ferry log lists the runs)"));
     return 2;
   }
   std::vector<TaskRecord> tasks;

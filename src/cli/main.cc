@@ -18,10 +18,10 @@ struct Entry {
 
 // Every command of FerryTable() and the function that runs it.
 const Entry kCommands[] = {
-    {"run", ferry::RunCommand},       {"log", ferry::LogCommand},
-    {"clean", ferry::CleanCommand},   {"config", ferry::ConfigCommand},
-    {"s3", ferry::S3Command},         {"aws", ferry::AwsCommand},
-    {"build", ferry::BuildCommand},   {"help", ferry::HelpCommand},
+    {"run", ferry::RunCommand},         {"log", ferry::LogCommand},
+    {"clean", ferry::CleanCommand},     {"config", ferry::ConfigCommand},
+    {"s3", ferry::S3Command},           {"aws", ferry::AwsCommand},
+    {"build", ferry::BuildCommand},     {"help", ferry::HelpCommand},
     {"version", ferry::VersionCommand}, {"completion", ferry::CompletionCommand},
     {"man", ferry::ManCommand},
 };

@@ -32,7 +32,8 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
   if (p.help) return Status::Ok();
   for (const auto& h : p.options) {
     if (h.is("-resume")) out->resume = true;
-    else if (h.is("-profile")) for (auto& pr : SplitList(h.value)) out->profiles.push_back(pr);
+    else if (h.is("-profile"))
+      for (auto& pr : SplitList(h.value)) out->profiles.push_back(pr);
     else if (h.is("-c")) out->configs.push_back(h.value);
     else if (h.is("-work-dir")) out->work_dir = h.value;
     else if (h.is("-bucket-dir")) out->bucket_dir = h.value;

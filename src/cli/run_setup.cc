@@ -30,5 +30,4 @@ Status OpenLaunchHistory(std::unique_ptr<History>* h) {
   return History::Open(".ferry", h);
 }
 
-
 }  // namespace ferry

@@ -163,8 +163,8 @@ Status Parse(const Command& cmd, const std::vector<std::string>& args, Parsed* o
         if (!has_inline) {
           // Options with a fixed set of values take any word, so a wrong one
           // is reported as such rather than as missing.
-          bool refused = cmd.strict_values && opt->choices.empty() && i + 1 < args.size() &&
-                         LooksLikeOption(args[i + 1]);
+          bool refused =
+              cmd.strict_values && opt->choices.empty() && i + 1 < args.size() && LooksLikeOption(args[i + 1]);
           if (i + 1 >= args.size() || refused)
             return Status::Invalid("option " + spelled + " needs a value (" + SeeHelp(cmd) + ")");
           hit.value = args[++i];

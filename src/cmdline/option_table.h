@@ -25,8 +25,8 @@ struct Option {
   std::string name;                  // as typed, dashes included: "-resume", "--recursive"
   std::vector<std::string> aliases;  // other spellings: {"-w"}
   Arity arity = Arity::kFlag;
-  std::string meta;                  // the value's name in help: "FILE"
-  std::string help;                  // one line
+  std::string meta;  // the value's name in help: "FILE"
+  std::string help;  // one line
   ValueKind kind = ValueKind::kText;
   std::vector<std::string> choices;  // kChoice: the only values accepted
   // kOptionalValue: whether the next word is this option's value. Words that
@@ -35,9 +35,19 @@ struct Option {
   bool (*takes_word)(const std::string& word) = nullptr;
 
   // Builders, so tables read as one line per option.
-  Option& Alias(std::string a) { aliases.push_back(std::move(a)); return *this; }
-  Option& Kind(ValueKind k) { kind = k; return *this; }
-  Option& Choices(std::vector<std::string> c) { kind = ValueKind::kChoice; choices = std::move(c); return *this; }
+  Option& Alias(std::string a) {
+    aliases.push_back(std::move(a));
+    return *this;
+  }
+  Option& Kind(ValueKind k) {
+    kind = k;
+    return *this;
+  }
+  Option& Choices(std::vector<std::string> c) {
+    kind = ValueKind::kChoice;
+    choices = std::move(c);
+    return *this;
+  }
   // Every spelling: name first, then the aliases.
   std::vector<std::string> Spellings() const;
 };
@@ -48,18 +58,18 @@ Option OptionalValue(std::string name, std::string meta, std::string help,
                      bool (*takes_word)(const std::string&) = nullptr);
 
 struct Command {
-  std::string path;                    // words after "ferry": "run", "s3 cp"; "" for ferry itself
-  std::vector<std::string> synopsis;   // usage lines after "ferry PATH"; empty: "[options]"
-  std::string summary;                 // one line, for lists of commands
-  std::string details;                 // paragraphs for --help and the man page; may be empty
+  std::string path;                   // words after "ferry": "run", "s3 cp"; "" for ferry itself
+  std::vector<std::string> synopsis;  // usage lines after "ferry PATH"; empty: "[options]"
+  std::string summary;                // one line, for lists of commands
+  std::string details;                // paragraphs for --help and the man page; may be empty
   std::vector<Option> options;
-  std::vector<Command> subcommands;    // "s3" -> cp, ls, ...
-  ValueKind positional = ValueKind::kText;    // what positional words complete to
+  std::vector<Command> subcommands;             // "s3" -> cp, ls, ...
+  ValueKind positional = ValueKind::kText;      // what positional words complete to
   std::vector<std::string> positional_choices;  // kChoice
-  size_t required_positionals = 0;     // words optional values leave alone (see Option::takes_word)
-  bool strict_values = false;          // a value never looks like an option (ferry run's -c -resume is an error)
-  bool pipeline_params = false;        // an unknown --name [value] is a pipeline param (ferry run)
-  bool passthrough = false;            // words after "--" belong to someone else (ferry build)
+  size_t required_positionals = 0;              // words optional values leave alone (see Option::takes_word)
+  bool strict_values = false;    // a value never looks like an option (ferry run's -c -resume is an error)
+  bool pipeline_params = false;  // an unknown --name [value] is a pipeline param (ferry run)
+  bool passthrough = false;      // words after "--" belong to someone else (ferry build)
   // Said after the unknown-option error; "{}" stands for the option without
   // its leading dashes.
   std::string unknown_hint;
@@ -87,8 +97,8 @@ struct Hit {
 };
 
 struct Parsed {
-  bool help = false;                // a help spelling was given: nothing else was checked
-  std::vector<Hit> options;         // in command-line order
+  bool help = false;         // a help spelling was given: nothing else was checked
+  std::vector<Hit> options;  // in command-line order
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> params;  // pipeline_params: --name value
   std::vector<std::string> passthrough;                     // after "--"

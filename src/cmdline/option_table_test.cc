@@ -10,8 +10,7 @@ bool NotYaml(const std::string& w) { return w.find(".yml") == std::string::npos;
 Command RunLike() {
   Command c;
   c.path = "run";
-  c.options = {Flag("-resume", "reuse"),
-               Value("-c", "FILE", "config").Alias("-config").Kind(ValueKind::kFile),
+  c.options = {Flag("-resume", "reuse"), Value("-c", "FILE", "config").Alias("-config").Kind(ValueKind::kFile),
                Value("-ansi-log", "true|false", "display").Choices({"true", "false"}),
                OptionalValue("-with-trace", "FILE", "trace", NotYaml)};
   c.required_positionals = 1;
@@ -113,8 +112,7 @@ TEST(OptionTable, PassthroughAfterDoubleDashIsNotParsed) {
   EXPECT_EQ(p.All("--exec"), std::vector<std::string>{"make -j"});
   EXPECT_EQ(p.passthrough, (std::vector<std::string>{"--help", "-x"}));
   Parsed flag;
-  EXPECT_EQ(Parse(kBuild, {"--local=yes"}, &flag).message(),
-            "option --local takes no value (see: ferry build --help)");
+  EXPECT_EQ(Parse(kBuild, {"--local=yes"}, &flag).message(), "option --local takes no value (see: ferry build --help)");
 }
 
 TEST(OptionTable, NonStrictValuesMayStartWithADash) {

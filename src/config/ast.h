@@ -19,16 +19,16 @@ struct Expr {
     kInterp,   // "text ${expr} text": parts alternate literal text / expressions
     kList,
     kMap,
-    kBinary,   // + - * /
+    kBinary,  // + - * /
     kNeg,
   };
   Kind kind = Kind::kLiteral;
   SourceLoc loc;
-  Value literal;                   // kLiteral
-  std::vector<std::string> path;   // kRef
-  std::vector<Expr> items;         // kList items, kMap values, kInterp parts, kBinary/kNeg operands
-  std::vector<std::string> keys;   // kMap keys
-  char op = 0;                     // kBinary
+  Value literal;                  // kLiteral
+  std::vector<std::string> path;  // kRef
+  std::vector<Expr> items;        // kList items, kMap values, kInterp parts, kBinary/kNeg operands
+  std::vector<std::string> keys;  // kMap keys
+  char op = 0;                    // kBinary
 };
 
 struct Stmt;
@@ -48,15 +48,15 @@ struct Stmt {
     kProfiles,  // profiles { name { body } ... }
   };
   Kind kind = Kind::kAssign;
-  SourceLoc loc;                       // where the statement starts
-  std::vector<std::string> path;       // kAssign / kBlock
-  std::vector<SourceLoc> path_locs;    // position of each path segment
-  bool command_form = false;           // written `key value` (no '=')
-  Expr value;                          // kAssign / kInclude
-  std::vector<Stmt> body;              // kBlock / kSelector
-  std::string selector;                // "withLabel" or "withName"
-  std::string pattern;                 // kSelector
-  std::vector<Profile> profiles;       // kProfiles
+  SourceLoc loc;                     // where the statement starts
+  std::vector<std::string> path;     // kAssign / kBlock
+  std::vector<SourceLoc> path_locs;  // position of each path segment
+  bool command_form = false;         // written `key value` (no '=')
+  Expr value;                        // kAssign / kInclude
+  std::vector<Stmt> body;            // kBlock / kSelector
+  std::string selector;              // "withLabel" or "withName"
+  std::string pattern;               // kSelector
+  std::vector<Profile> profiles;     // kProfiles
 };
 
 // One parsed file; `name` is how errors name it.

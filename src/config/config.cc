@@ -57,8 +57,7 @@ Status Config::Load(const ConfigLoadOptions& opts, Config* out) {
   for (const auto& file : opts.files) {
     std::string text;
     Status rs = ReadDiskFile(file, &text);
-    if (!rs.ok())
-      return Status::Invalid(file + ": cannot read config file: " + rs.message() + " (check the path)");
+    if (!rs.ok()) return Status::Invalid(file + ": cannot read config file: " + rs.message() + " (check the path)");
     FERRY_RETURN_IF_ERROR(config::CheckNoIniBuildSection(text, file));
     FERRY_RETURN_IF_ERROR(ev.AddFile(file, text));
   }

@@ -11,8 +11,8 @@ namespace {
 struct Broken {
   const char* name;
   const char* text;
-  const char* where;  // expected "file:line:col"
-  const char* what;   // expected substring of the message after the location
+  const char* where;              // expected "file:line:col"
+  const char* what;               // expected substring of the message after the location
   const char* profile = nullptr;  // -profile to apply, if any
 };
 
@@ -82,8 +82,7 @@ const Broken kBroken[] = {
      "aws.batch.maxParallelTransfers must be a whole number"},
     {"bad_submit_rate", "executor.submitRateLimit = 'fast'\n", "ferry.config:1:28",
      "executor.submitRateLimit must be a rate"},
-    {"bool_in_quotes", "aws.client.s3PathStyleAccess = 'yes'\n", "ferry.config:1:32",
-     "must be true or false"},
+    {"bool_in_quotes", "aws.client.s3PathStyleAccess = 'yes'\n", "ferry.config:1:32", "must be true or false"},
     {"closure_value", "process {\n  memory = { 2.GB * task.attempt }\n}\n", "ferry.config:2:12",
      "closures { ... } are not supported in ferry config; write a template string that ferry evaluates per task "
      "instead, e.g. memory = '{{ 2 * task.attempt }} GB'"},
@@ -107,16 +106,15 @@ const Broken kBroken[] = {
      "selector pattern 'foo(' is not a valid regular expression"},
     {"directive_as_block", "process {\n  cpus { value = 2 }\n}\n", "ferry.config:2:3",
      "process directive 'cpus' is not a block"},
-    {"setting_used_as_scope", "aws.region.name = 'x'\n", "ferry.config:1:12",
-     "'aws.region' is a setting, not a scope"},
+    {"setting_used_as_scope", "aws.region.name = 'x'\n", "ferry.config:1:12", "'aws.region' is a setting, not a scope"},
     {"include_missing_file", "includeConfig 'conf/nope.config'\n", "ferry.config:1:1",
      "cannot include 'conf/nope.config'"},
     {"include_without_name", "includeConfig\n", "ferry.config:1:1", "includeConfig needs a file name"},
     {"profiles_nested_in_scope", "process {\n  profiles { a { } }\n}\n", "ferry.config:2:3",
      "profiles must be defined at the top level"},
-    {"profile_without_block", "profiles {\n  aws = 1\n}\n", "ferry.config:2:7", "expected '{' after profile name 'aws'"},
-    {"list_missing_comma", "aws.batch.volumes = ['/a' '/b']\n", "ferry.config:1:27",
-     "expected ',' or ']' in list"},
+    {"profile_without_block", "profiles {\n  aws = 1\n}\n", "ferry.config:2:7",
+     "expected '{' after profile name 'aws'"},
+    {"list_missing_comma", "aws.batch.volumes = ['/a' '/b']\n", "ferry.config:1:27", "expected ',' or ']' in list"},
     {"comparison_operator", "process.cpus == 2\n", "ferry.config:1:14", "'==' comparisons are not supported"},
     {"bad_escape", "params.x = 'a\\qb'\n", "ferry.config:1:14", "unknown escape '\\q'"},
 };

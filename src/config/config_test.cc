@@ -182,13 +182,15 @@ TEST(ConfigValues, TemplateStringsInDirectivesAreLeftForTheEngine) {
 }
 
 TEST(ConfigValues, ByteOrderMarkAndWindowsLineEndings) {
-  Config c = MustLoad("\xEF\xBB\xBF" "aws {\r\n  region = 'eu-north-1'\r\n}\r\n");
+  Config c = MustLoad(
+      "\xEF\xBB\xBF"
+      "aws {\r\n  region = 'eu-north-1'\r\n}\r\n");
   EXPECT_EQ(At(c, "aws.region"), Value("eu-north-1"));
 }
 
 TEST(ConfigValues, PluginsAndCommandForm) {
-  Config c = MustLoad(
-      "plugins {\n  id 'nf-amazon'\n  id 'nf-validation@1.1.3'\n  foo = 1\n}\nplugins { id 'nf-amazon' }\n");
+  Config c =
+      MustLoad("plugins {\n  id 'nf-amazon'\n  id 'nf-validation@1.1.3'\n  foo = 1\n}\nplugins { id 'nf-amazon' }\n");
   EXPECT_EQ(At(c, "plugins"), Value(ValueList{Value("nf-amazon"), Value("nf-validation@1.1.3")}));
   EXPECT_TRUE(HasWarning(c, "ferry.config:4:3: 'plugins.foo' is ignored")) << Join(c.warnings(), "\n");
 }
@@ -242,8 +244,9 @@ aws.batch.jobRole = 'arn:aws:iam::1:role/j'
   EXPECT_TRUE(HasWarning(c, "ferry.config:3:58: 'aws.batch.executionRole' " + later));
   EXPECT_TRUE(HasWarning(c, "ferry.config:5:10: 'docker.enabled' has no effect"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:6:1: 'cleanup' has no effect: ferry keeps work directories"));
-  EXPECT_TRUE(HasWarning(c, "ferry.config:8:20: 'executor.$awsbatch.cpus' has no effect: the awsbatch executor does "
-                            "not use it"));
+  EXPECT_TRUE(HasWarning(c,
+                         "ferry.config:8:20: 'executor.$awsbatch.cpus' has no effect: the awsbatch executor does "
+                         "not use it"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:9:17: 'executor.$local.queueSize' has no effect: the local executor"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:10:7: 'trace.fields' has no effect"));
   // platformType, set twice, warns once; resume, executor.$local.cpus,
@@ -335,9 +338,8 @@ TEST(ConfigInclude, RelativeToTheIncludingFile) {
   ConfigLoadOptions opts;
   opts.profiles = {"test"};
   Config c;
-  Status s = LoadFrom(
-      "includeConfig 'conf/base.config'\nprofiles {\n  test { includeConfig 'conf/test.config' }\n}\n", &c, opts,
-      files);
+  Status s = LoadFrom("includeConfig 'conf/base.config'\nprofiles {\n  test { includeConfig 'conf/test.config' }\n}\n",
+                      &c, opts, files);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(At(c, "aws.region"), Value("ap-south-1"));
   EXPECT_EQ(At(c, "process.cpus"), Value(2));  // base sets it after its include

@@ -62,9 +62,7 @@ std::vector<std::string> Concat(const std::vector<std::string>& a, const std::ve
   return out;
 }
 
-std::string Dirname(const std::string& file) {
-  return std::filesystem::path(file).parent_path().string();
-}
+std::string Dirname(const std::string& file) { return std::filesystem::path(file).parent_path().string(); }
 
 std::string Normal(const std::string& p) {
   std::string n = std::filesystem::path(p).lexically_normal().string();
@@ -105,7 +103,8 @@ Status Evaluator::EvalStmt(const Stmt& st, const Context& ctx) {
     case Stmt::Kind::kInclude: return Include(st, ctx);
     case Stmt::Kind::kProfiles: {
       if (ctx.in_profile)
-        return Status::Invalid(st.loc.ToString() + ": profiles cannot be defined inside a profile (move this "
+        return Status::Invalid(st.loc.ToString() +
+                               ": profiles cannot be defined inside a profile (move this "
                                "profiles block to the top level of a config file)");
       if (!ctx.prefix.empty() || ctx.selector >= 0)
         return Status::Invalid(st.loc.ToString() + ": profiles must be defined at the top level, not inside '" +
@@ -130,7 +129,8 @@ Status Evaluator::Assign(const Stmt& st, const Context& ctx) {
     std::vector<SourceLoc> locs(ctx.sel_prefix.size(), st.loc);
     locs.insert(locs.end(), st.path_locs.begin(), st.path_locs.end());
     std::vector<std::string> canonical;
-    FERRY_RETURN_IF_ERROR(CheckDirective(KeyPath{names, locs, ctx.sel_prefix.size()}, &v, vloc, &canonical, &warnings_));
+    FERRY_RETURN_IF_ERROR(
+        CheckDirective(KeyPath{names, locs, ctx.sel_prefix.size()}, &v, vloc, &canonical, &warnings_));
     if (!canonical.empty()) SetPath(&selectors_[ctx.selector].directives, canonical, std::move(v));
     return Status::Ok();
   }
@@ -140,8 +140,7 @@ Status Evaluator::Assign(const Stmt& st, const Context& ctx) {
   locs.insert(locs.end(), st.path_locs.begin(), st.path_locs.end());
 
   if (full.size() == 2 && full[0] == "plugins" && full[1] == "id") {
-    if (!v.is_string())
-      return Status::Invalid(vloc.ToString() + ": plugin id must be a string, e.g. id 'nf-amazon'");
+    if (!v.is_string()) return Status::Invalid(vloc.ToString() + ": plugin id must be a string, e.g. id 'nf-amazon'");
     Value list = settings_.Find("plugins") ? *settings_.Find("plugins") : Value::EmptyList();
     const ValueList& ids = list.as_list();
     if (std::find(ids.begin(), ids.end(), v) == ids.end()) list.MutableList().push_back(v);
@@ -214,7 +213,8 @@ Status Evaluator::Block(const Stmt& st, const Context& ctx) {
 
 Status Evaluator::SelectorBlock(const Stmt& st, const Context& ctx) {
   if (ctx.selector >= 0)
-    return Status::Invalid(st.loc.ToString() + ": " + st.selector + ": cannot be nested inside another selector "
+    return Status::Invalid(st.loc.ToString() + ": " + st.selector +
+                           ": cannot be nested inside another selector "
                            "(write it as its own block directly inside process { })");
   if (ctx.prefix != std::vector<std::string>{"process"})
     return Status::Invalid(st.loc.ToString() + ": " + st.selector + ": selectors belong directly inside process { } " +
@@ -235,7 +235,8 @@ Status Evaluator::Include(const Stmt& st, const Context& ctx) {
   Value target;
   FERRY_RETURN_IF_ERROR(Eval(st.value, ctx, &target));
   if (!target.is_string() || target.as_string().empty())
-    return Status::Invalid(st.value.loc.ToString() + ": includeConfig needs a file name string, e.g. includeConfig "
+    return Status::Invalid(st.value.loc.ToString() +
+                           ": includeConfig needs a file name string, e.g. includeConfig "
                            "'conf/base.config'");
   std::string path = target.as_string();
   if (!std::filesystem::path(path).is_absolute()) {
@@ -319,8 +320,7 @@ void Evaluator::LintBody(const std::vector<Stmt>& body, std::vector<std::string>
       case Stmt::Kind::kSelector:
         if (!in_selector) LintBody(st.body, {}, true, profile);
         break;
-      default:
-        break;
+      default: break;
     }
   }
 }
@@ -364,8 +364,10 @@ Status Evaluator::Resolve(const Expr& e, const Context& ctx, Value* out) {
         return Status::Ok();
       }
     }
-    return Status::Invalid(e.loc.ToString() + ": " + dotted + " is not set (define it in params { } before this "
-                           "line, or pass --" + Join(rest, ".") + " on the command line)");
+    return Status::Invalid(e.loc.ToString() + ": " + dotted +
+                           " is not set (define it in params { } before this "
+                           "line, or pass --" +
+                           Join(rest, ".") + " on the command line)");
   }
   if (ctx.selector >= 0) {
     const ValueMap& d = selectors_[ctx.selector].directives;
@@ -392,19 +394,18 @@ Status Evaluator::Resolve(const Expr& e, const Context& ctx, Value* out) {
     return Status::Ok();
   }
   if (path[0] == "task")
-    return Status::Invalid(e.loc.ToString() + ": '" + dotted + "' only exists per task; write a template in a "
-                           "single-quoted string instead, e.g. '--threads {{ " + dotted + " }}'");
+    return Status::Invalid(e.loc.ToString() + ": '" + dotted +
+                           "' only exists per task; write a template in a "
+                           "single-quoted string instead, e.g. '--threads {{ " +
+                           dotted + " }}'");
   return Status::Invalid(e.loc.ToString() + ": unknown name '" + dotted + "' (quote it if you meant text: '" + dotted +
                          "'; a bare name must be params.x, a setting assigned earlier, or an environment variable)");
 }
 
 Status Evaluator::Eval(const Expr& e, const Context& ctx, Value* out) {
   switch (e.kind) {
-    case Expr::Kind::kLiteral:
-      *out = e.literal;
-      return Status::Ok();
-    case Expr::Kind::kRef:
-      return Resolve(e, ctx, out);
+    case Expr::Kind::kLiteral: *out = e.literal; return Status::Ok();
+    case Expr::Kind::kRef: return Resolve(e, ctx, out);
     case Expr::Kind::kInterp: {
       std::string s;
       for (const auto& part : e.items) {
@@ -438,8 +439,7 @@ Status Evaluator::Eval(const Expr& e, const Context& ctx, Value* out) {
     case Expr::Kind::kNeg: {
       Value v;
       FERRY_RETURN_IF_ERROR(Eval(e.items[0], ctx, &v));
-      if (!v.is_number())
-        return Status::Invalid(e.loc.ToString() + ": '-' needs a number, got a " + v.kind_name());
+      if (!v.is_number()) return Status::Invalid(e.loc.ToString() + ": '-' needs a number, got a " + v.kind_name());
       *out = v.is_int() ? Value(-v.as_int()) : Value(-v.as_double());
       return Status::Ok();
     }

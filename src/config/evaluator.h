@@ -43,11 +43,11 @@ class Evaluator {
 
  private:
   struct Context {
-    std::vector<std::string> prefix;   // absolute path of enclosing blocks
+    std::vector<std::string> prefix;  // absolute path of enclosing blocks
     std::vector<SourceLoc> prefix_locs;
-    int selector = -1;                 // index into selectors_ when inside withLabel/withName
+    int selector = -1;                    // index into selectors_ when inside withLabel/withName
     std::vector<std::string> sel_prefix;  // path inside the selector (e.g. ext)
-    std::string file;                  // file being evaluated (includes resolve against it)
+    std::string file;                     // file being evaluated (includes resolve against it)
     bool in_profile = false;
   };
   struct ProfileDef {

@@ -6,19 +6,14 @@ namespace ferry::config {
 
 namespace {
 
-bool IsIdentStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-bool IsIdentChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
+bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 class Lexer {
  public:
   Lexer(std::string_view text, const SourceLoc& start)
-      : s_(text), file_(start.file), line_(start.line > 0 ? start.line : 1),
-        col_(start.col > 0 ? start.col : 1) {}
+      : s_(text), file_(start.file), line_(start.line > 0 ? start.line : 1), col_(start.col > 0 ? start.col : 1) {}
 
   Status Run(std::vector<Token>* out) {
     bool space = false;
@@ -280,7 +275,8 @@ class Lexer {
         std::string src(s_.substr(pos_, end - pos_));
         while (pos_ <= end) Advance();
         if (Trim(src).empty())
-          return Status::Invalid(dollar.ToString() + ": empty '${}' in string (put an expression inside, e.g. ${params.x})");
+          return Status::Invalid(dollar.ToString() +
+                                 ": empty '${}' in string (put an expression inside, e.g. ${params.x})");
         t->parts.push_back(StringPart{true, src, expr_loc});
         lit_loc = Loc();
         continue;

@@ -48,8 +48,8 @@ struct Token {
   Tok kind = Tok::kEof;
   std::string text;  // identifier name, number source, or the token's characters
   SourceLoc loc;
-  bool space_before = false;        // whitespace (or a comment) right before this token
-  std::vector<StringPart> parts;    // kString only
+  bool space_before = false;      // whitespace (or a comment) right before this token
+  std::vector<StringPart> parts;  // kString only
 };
 
 // "identifier 'x'", "'}'", "end of file": how messages name a token.

@@ -43,8 +43,7 @@ class Parser {
 
   Status WholeExpression(Expr* out) {
     FERRY_RETURN_IF_ERROR(Expression(out));
-    if (Cur().kind != Tok::kEof)
-      return Err(Cur(), "unexpected " + Describe(Cur()) + " in expression");
+    if (Cur().kind != Tok::kEof) return Err(Cur(), "unexpected " + Describe(Cur()) + " in expression");
     return Status::Ok();
   }
 
@@ -58,9 +57,7 @@ class Parser {
   void SkipNewlines() {
     while (At(Tok::kNewline)) Bump();
   }
-  static Status Err(const Token& t, const std::string& what) {
-    return Status::Invalid(t.loc.ToString() + ": " + what);
-  }
+  static Status Err(const Token& t, const std::string& what) { return Status::Invalid(t.loc.ToString() + ": " + what); }
   static bool PlainString(const Token& t) {
     return t.kind == Tok::kString && (t.parts.empty() || (t.parts.size() == 1 && !t.parts[0].is_expr));
   }
@@ -73,8 +70,7 @@ class Parser {
     for (;;) {
       while (At(Tok::kNewline) || At(Tok::kSemicolon)) Bump();
       if (At(Tok::kEof)) {
-        if (open)
-          return Err(*open, what + " opened here is never closed (add a closing '}')");
+        if (open) return Err(*open, what + " opened here is never closed (add a closing '}')");
         return Status::Ok();
       }
       if (At(Tok::kRBrace)) {
@@ -86,8 +82,8 @@ class Parser {
       FERRY_RETURN_IF_ERROR(Statement(&st));
       out->push_back(std::move(st));
       if (!At(Tok::kNewline) && !At(Tok::kSemicolon) && !At(Tok::kRBrace) && !At(Tok::kEof))
-        return Err(Cur(), "unexpected " + Describe(Cur()) +
-                              " after a complete setting (put each setting on its own line)");
+        return Err(Cur(),
+                   "unexpected " + Describe(Cur()) + " after a complete setting (put each setting on its own line)");
     }
   }
 
@@ -160,8 +156,8 @@ class Parser {
   }
 
   static bool StartsValue(const Token& t) {
-    return t.kind == Tok::kString || t.kind == Tok::kNumber || t.kind == Tok::kLBracket ||
-           t.kind == Tok::kIdent || t.kind == Tok::kMinus || t.kind == Tok::kLParen;
+    return t.kind == Tok::kString || t.kind == Tok::kNumber || t.kind == Tok::kLBracket || t.kind == Tok::kIdent ||
+           t.kind == Tok::kMinus || t.kind == Tok::kLParen;
   }
 
   Status Selector(Stmt* st) {
@@ -175,8 +171,8 @@ class Parser {
     } else if (PlainString(Cur())) {
       st->pattern = StringText(Cur());
     } else {
-      return Err(Cur(), "expected a name or quoted pattern after '" + st->selector + ":', found " +
-                            Describe(Cur()) + " (e.g. " + st->selector + ": 'bigTask' { ... })");
+      return Err(Cur(), "expected a name or quoted pattern after '" + st->selector + ":', found " + Describe(Cur()) +
+                            " (e.g. " + st->selector + ": 'bigTask' { ... })");
     }
     if (st->pattern.empty()) return Err(Cur(), "empty " + st->selector + " pattern (name a label or task)");
     Bump();
@@ -291,8 +287,7 @@ class Parser {
       out->literal = Value(std::strtod(digits.c_str(), nullptr));
     } else {
       long long v = std::strtoll(digits.c_str(), nullptr, 10);
-      if (errno == ERANGE)
-        return Err(t, "number " + t.text + " is too large (the largest is 9223372036854775807)");
+      if (errno == ERANGE) return Err(t, "number " + t.text + " is too large (the largest is 9223372036854775807)");
       out->literal = Value(static_cast<int64_t>(v));
     }
     return Status::Ok();
@@ -362,8 +357,7 @@ class Parser {
         if (At(Tok::kLParen) || At(Tok::kLBrace))
           return Err(Cur(), "method calls are not supported in ferry config ('" + Join(out->path, ".") +
                                 "(...)'); write the value itself, or a '{{ }}' template string for per-task values");
-        if (At(Tok::kDot))
-          return Err(Cur(), "expected a name after '.' in '" + Join(out->path, ".") + ".'");
+        if (At(Tok::kDot)) return Err(Cur(), "expected a name after '.' in '" + Join(out->path, ".") + ".'");
         return Status::Ok();
       }
       case Tok::kNewline:
@@ -372,10 +366,8 @@ class Parser {
       case Tok::kRBracket:
       case Tok::kRParen:
       case Tok::kComma:
-      case Tok::kSemicolon:
-        return Err(t, "missing value before " + Describe(t));
-      default:
-        return Err(t, "unexpected " + Describe(t) + " where a value was expected");
+      case Tok::kSemicolon: return Err(t, "missing value before " + Describe(t));
+      default: return Err(t, "unexpected " + Describe(t) + " where a value was expected");
     }
   }
 
@@ -400,8 +392,7 @@ class Parser {
         Bump();
         return Status::Ok();
       }
-      if (At(Tok::kEof))
-        return Err(open, std::string(what) + " opened here with '[' is never closed (add ']')");
+      if (At(Tok::kEof)) return Err(open, std::string(what) + " opened here with '[' is never closed (add ']')");
       if (is_map) {
         std::string key;
         if (At(Tok::kIdent) || At(Tok::kNumber)) key = Cur().text;
@@ -414,8 +405,7 @@ class Parser {
                                 " (a map is written [key: value, ...])");
         Bump();
         SkipNewlines();
-        if (At(Tok::kComma) || At(Tok::kRBracket))
-          return Err(Cur(), "missing value for map key '" + key + "'");
+        if (At(Tok::kComma) || At(Tok::kRBracket)) return Err(Cur(), "missing value for map key '" + key + "'");
         out->keys.push_back(key);
       }
       Expr item;
@@ -427,8 +417,7 @@ class Parser {
         continue;
       }
       if (At(Tok::kRBracket)) continue;
-      if (At(Tok::kEof))
-        return Err(open, std::string(what) + " opened here with '[' is never closed (add ']')");
+      if (At(Tok::kEof)) return Err(open, std::string(what) + " opened here with '[' is never closed (add ']')");
       if (!is_map && At(Tok::kColon))
         return Err(Cur(), "unexpected ':' in a list (a map needs every entry as key: value)");
       return Err(Cur(), "expected ',' or ']' in " + std::string(what) + ", found " + Describe(Cur()));

@@ -37,9 +37,9 @@ struct Rule {
 };
 
 struct Schema {
-  std::map<std::string, Rule> keys;       // dotted path -> rule
-  std::set<std::string> scopes;           // every proper prefix of a key, plus these
-  std::set<std::string> free_scopes;      // anything below is the user's (params, env)
+  std::map<std::string, Rule> keys;            // dotted path -> rule
+  std::set<std::string> scopes;                // every proper prefix of a key, plus these
+  std::set<std::string> free_scopes;           // anything below is the user's (params, env)
   std::map<std::string, std::string> ignored;  // known to Nextflow, unused by ferry -> note
   // Keys ferry type-checks but does not act on (yet): setting one warns,
   // naming it, so no setting is accepted and silently ignored. Dotted paths
@@ -108,7 +108,8 @@ void AddExecutorKeys(Schema* s) {
       else Unsupported(s, own, k.rule, k.read_for.empty() ? kNotYet : "the " + ex + " executor does not use it");
     }
   }
-  for (const std::string& scope : {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local")}) {
+  for (const std::string& scope :
+       {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local")}) {
     s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
     s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
   }
@@ -165,8 +166,9 @@ Schema BuildSchema() {
     Unsupported(&s, c + k, M, kNotYet);
   Unsupported(&s, c + "targetThroughputInGbps", N, kNotYet);
   Unsupported(&s, c + "maxConcurrency", Int(1), kNotYet);
-  for (const char* k : {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
-                        "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
+  for (const char* k :
+       {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
+        "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
     s.ignored[c + k] = "no longer supported by Nextflow either";
 
   AddExecutorKeys(&s);
@@ -190,10 +192,11 @@ Schema BuildSchema() {
 
   AddKey(&s, "plugins.id", S);
 
-  for (const char* k : {"manifest", "report", "timeline", "dag", "tower", "wave", "fusion", "notification", "mail",
-                        "k8s", "google", "azure", "nextflow", "weblog", "lineage", "seqera", "singularity", "podman",
-                        "apptainer", "charliecloud", "sarus", "shifter", "conda", "spack", "workflow", "outputDir",
-                        "mamba", "cloudcache", "fusion", "bucketDir", "dumpHashes", "validation"})
+  for (const char* k :
+       {"manifest",    "report",    "timeline",  "dag",          "tower",    "wave",      "fusion",     "notification",
+        "mail",        "k8s",       "google",    "azure",        "nextflow", "weblog",    "lineage",    "seqera",
+        "singularity", "podman",    "apptainer", "charliecloud", "sarus",    "shifter",   "conda",      "spack",
+        "workflow",    "outputDir", "mamba",     "cloudcache",   "fusion",   "bucketDir", "dumpHashes", "validation"})
     s.ignored[k] = "a Nextflow setting ferry does not use";
   return s;
 }
@@ -249,7 +252,8 @@ bool IsTemplate(const Value& v) { return v.is_string() && v.as_string().find("{{
 
 Status TypeError(const SourceLoc& loc, const std::string& key, const std::string& want, const Value& v,
                  const std::string& hint) {
-  return Status::Invalid(loc.ToString() + ": " + key + " must be " + want + ", got " + Shown(key, v) + " (" + hint + ")");
+  return Status::Invalid(loc.ToString() + ": " + key + " must be " + want + ", got " + Shown(key, v) + " (" + hint +
+                         ")");
 }
 
 Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
@@ -264,8 +268,7 @@ Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
 Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLoc& loc) {
   if (v->is_null()) return Status::Ok();
   switch (r.type) {
-    case Type::kAny:
-      return Status::Ok();
+    case Type::kAny: return Status::Ok();
     case Type::kString:
       if (!v->is_string()) return TypeError(loc, key, "a string", *v, "put the value in quotes");
       return Status::Ok();
@@ -308,22 +311,19 @@ Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLo
       if (v->is_string()) return Status::Ok();
       bool ok = v->is_list();
       for (const auto& item : v->as_list()) ok = ok && item.is_string();
-      if (!ok)
-        return TypeError(loc, key, "a string or a list of strings", *v, "write e.g. 'a' or ['a', 'b']");
+      if (!ok) return TypeError(loc, key, "a string or a list of strings", *v, "write e.g. 'a' or ['a', 'b']");
       return Status::Ok();
     }
     case Type::kChoice: {
       std::vector<std::string> choices = Split(r.choices, '|');
       std::string list = Join(choices, ", ");
-      if (!v->is_string())
-        return TypeError(loc, key, "one of " + list, *v, "put one of them in quotes");
+      if (!v->is_string()) return TypeError(loc, key, "one of " + list, *v, "put one of them in quotes");
       if (std::find(choices.begin(), choices.end(), v->as_string()) == choices.end())
         return Status::Invalid(loc.ToString() + ": " + key + " must be one of " + list + ", got '" + v->as_string() +
                                "'" + DidYouMean(v->as_string(), choices));
       return Status::Ok();
     }
-    case Type::kRate:
-      return CheckRate(key, *v, loc);
+    case Type::kRate: return CheckRate(key, *v, loc);
     case Type::kAccelerator: {
       if (v->is_int() && v->as_int() >= 0) return Status::Ok();
       if (v->is_map() && (!v->Find("request") || v->Find("request")->is_int())) return Status::Ok();
@@ -331,8 +331,7 @@ Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLo
                        "write e.g. accelerator = 1");
     }
     case Type::kPublish:
-      if (!v->is_string())
-        return TypeError(loc, key, "a directory or s3:// URL", *v, "write e.g. publish = 'results'");
+      if (!v->is_string()) return TypeError(loc, key, "a directory or s3:// URL", *v, "write e.g. publish = 'results'");
       return Status::Ok();
   }
   return Status::Ok();
@@ -429,7 +428,6 @@ bool IsSecretKey(const std::string& name) {
          l.find("token") != std::string::npos || l.find("password") != std::string::npos;
 }
 
-
 Status CheckConfigScope(const KeyPath& key, std::vector<std::string>* warnings) {
   size_t stop;
   bool done;
@@ -452,7 +450,8 @@ Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_l
     if (unsupported != s.unsupported.end() && !value->is_null()) {
       // Once per key, at the first place it is set.
       std::string what = "'" + display + "' has no effect: " + unsupported->second;
-      bool said = std::any_of(warnings->begin(), warnings->end(), [&](const std::string& w) { return EndsWith(w, what); });
+      bool said =
+          std::any_of(warnings->begin(), warnings->end(), [&](const std::string& w) { return EndsWith(w, what); });
       if (!said) warnings->push_back(LocOf(key, stop).ToString() + ": " + what);
     }
     return Status::Ok();
@@ -478,8 +477,8 @@ Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_l
   return Status::Ok();
 }
 
-Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_loc,
-                      std::vector<std::string>* canonical, std::vector<std::string>* warnings) {
+Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_loc, std::vector<std::string>* canonical,
+                      std::vector<std::string>* warnings) {
   *canonical = key.names;
   if (key.names.empty()) return Status::Ok();
   const std::string& name = key.names[0];
@@ -498,8 +497,8 @@ Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_l
     return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" + hint);
   }
   if (key.names.size() > 1)
-    return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name +
-                           "' has no sub-settings (write " + name + " = value)");
+    return Status::Invalid(LocOf(key, 1).ToString() + ": process directive '" + name + "' has no sub-settings (write " +
+                           name + " = value)");
   bool template_value = IsTemplate(*value);
   (*canonical)[0] = spec->name;
   if (name == "publishDir") {
@@ -540,7 +539,8 @@ Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warning
     return Status::Invalid(loc.ToString() + ": process directive '" + name + "' is not a block (write " + name +
                            " = value)");
   return Status::Invalid(loc.ToString() + ": unknown process directive '" + name + "'" +
-                         DidYouMean(name, KnownDirectives()) + " (only withLabel:, withName: and ext may open a "
+                         DidYouMean(name, KnownDirectives()) +
+                         " (only withLabel:, withName: and ext may open a "
                          "block inside process)");
 }
 

@@ -26,8 +26,7 @@ struct KeyPath {
 // Checks `*value` assigned to top-level config path `key.names` (e.g.
 // aws.batch.cliPath). May normalize the value (memory/duration numbers become
 // "2 GB"/"1h" strings). `value_loc` is where the value was written.
-Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_loc,
-                      std::vector<std::string>* warnings);
+Status CheckConfigKey(const KeyPath& key, Value* value, const SourceLoc& value_loc, std::vector<std::string>* warnings);
 
 // Checks a block header `a.b {` (warns about unknown scopes; errors for
 // process directives that cannot be blocks).
@@ -37,8 +36,8 @@ Status CheckConfigScope(const KeyPath& key, std::vector<std::string>* warnings);
 // selector block (names[0] is the directive). Unknown directives are errors.
 // Maps Nextflow aliases to ferry's names: on return *canonical holds the path
 // to store under (maxRetries -> retry, publishDir -> publish).
-Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_loc,
-                      std::vector<std::string>* canonical, std::vector<std::string>* warnings);
+Status CheckDirective(const KeyPath& key, Value* value, const SourceLoc& value_loc, std::vector<std::string>* canonical,
+                      std::vector<std::string>* warnings);
 
 // Checks a block opened inside the process scope or a selector (only `ext`).
 Status CheckDirectiveScope(const KeyPath& key, std::vector<std::string>* warnings);

@@ -28,7 +28,7 @@ class SelectorPattern {
 
  private:
   bool MatchOne(std::string_view s) const;
-  std::string text_;     // as written, including any leading '!'
+  std::string text_;  // as written, including any leading '!'
   bool negated_ = false;
   std::string literal_;  // set when the pattern has no regex characters (fast path)
   std::shared_ptr<const std::regex> regex_;

@@ -82,8 +82,8 @@ void Process(std::string* out, const Value& process, const std::vector<Selector>
   for (const auto& [k, v] : process.as_map()) Assignment(out, 1, k, v);
   for (const auto& sel : selectors) {
     Indent(out, 1);
-    *out += std::string(sel.kind == Selector::Kind::kLabel ? "withLabel: " : "withName: ") +
-            Quote(sel.pattern.text()) + " {\n";
+    *out += std::string(sel.kind == Selector::Kind::kLabel ? "withLabel: " : "withName: ") + Quote(sel.pattern.text()) +
+            " {\n";
     for (const auto& [k, v] : sel.directives) Assignment(out, 2, k, v);
     Indent(out, 1);
     *out += "}\n";

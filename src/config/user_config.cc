@@ -58,7 +58,8 @@ Status CheckNoIniBuildSection(std::string_view text, const std::string& file) {
     else if (key == "queue") build.push_back("queue = " + Quote(value));
     else if (key == "cpus") build.push_back("cpus = " + (AllDigits(value) ? std::string(value) : Quote(value)));
     // A bare number there counted MiB; in the config language it counts bytes.
-    else if (key == "memory") build.push_back("memory = " + Quote(AllDigits(value) ? std::string(value) + " MB" : value));
+    else if (key == "memory")
+      build.push_back("memory = " + Quote(AllDigits(value) ? std::string(value) + " MB" : value));
     else if (key == "cli") other.push_back("aws.batch.cliPath = " + Quote(value));
     else dropped.push_back(key);
   }

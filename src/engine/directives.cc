@@ -24,22 +24,23 @@ int Count(const Value& v) {
 }
 
 ErrorStrategy StrategyNamed(const std::string& s) {
-  for (ErrorStrategy e : {ErrorStrategy::kTerminate, ErrorStrategy::kFinish, ErrorStrategy::kIgnore, ErrorStrategy::kRetry})
+  for (ErrorStrategy e :
+       {ErrorStrategy::kTerminate, ErrorStrategy::kFinish, ErrorStrategy::kIgnore, ErrorStrategy::kRetry})
     if (s == ErrorStrategyName(e)) return e;
   return ErrorStrategy::kTerminate;
 }
 
 }  // namespace
 
-Status DirectivesFromValues(const ValueMap& values, const std::function<std::string()>& where_fn,
-                            Directives* d) {
+Status DirectivesFromValues(const ValueMap& values, const std::function<std::string()>& where_fn, Directives* d) {
   bool retry_set = false, strategy_set = false;
   for (const auto& [name, v] : values) {
     const rules::DirectiveSpec* spec = rules::FindDirective(name);
     // Other names were validated (and warned about) where they were read.
     if (!spec) continue;
     std::string problem;
-    if (!rules::CheckDirectiveValue(*spec, v, &problem)) return Status::Invalid(where_fn() + ": " + name + " " + problem);
+    if (!rules::CheckDirectiveValue(*spec, v, &problem))
+      return Status::Invalid(where_fn() + ": " + name + " " + problem);
     // A null value (a selector unsetting it) leaves the default.
     if (v.is_null()) {
       if (spec->id == rules::DirectiveId::kLabel) d->labels.clear();

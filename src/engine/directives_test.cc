@@ -8,7 +8,8 @@ namespace {
 Status From(const char* name, Value v, Directives* d) {
   ValueMap m;
   m.Set(name, std::move(v));
-  return DirectivesFromValues(m, [] { return std::string("p.yml:3:5: task 'a'"); }, d);
+  return DirectivesFromValues(
+      m, [] { return std::string("p.yml:3:5: task 'a'"); }, d);
 }
 
 // The engine checks evaluated values by the rules the pipeline loader and

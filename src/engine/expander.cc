@@ -15,7 +15,6 @@
 
 namespace ferry {
 
-
 namespace {
 
 std::string BaseName(const std::string& p) { return std::string(PathBaseName(p)); }
@@ -204,9 +203,7 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
                                "' is an empty path");
       std::string source = SourcePath(s);
       std::string base = BaseName(source);
-      std::string staged = basename_count[BaseName(s)] > 1
-                               ? name + "/" + std::to_string(pos) + "/" + base
-                               : base;
+      std::string staged = basename_count[BaseName(s)] > 1 ? name + "/" + std::to_string(pos) + "/" + base : base;
       auto prod = produced_.find(source);
       staged_upstream_.push_back(prod != produced_.end());
       if (prod == produced_.end() && IsS3Path(source)) {
@@ -222,10 +219,8 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
       task->staged.push_back({source, staged});
       staged_names.push_back(Value(staged));
     }
-    if (v.is_list())
-      task->inputs.Set(name, Value(std::move(staged_names)));
-    else
-      task->inputs.Set(name, staged_names.empty() ? Value("") : staged_names[0]);
+    if (v.is_list()) task->inputs.Set(name, Value(std::move(staged_names)));
+    else task->inputs.Set(name, staged_names.empty() ? Value("") : staged_names[0]);
   }
   return Status::Ok();
 }
@@ -406,8 +401,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
         Value v = abs_of(t, *t.outputs.Find(name));
         if (v.is_list())
           for (const auto& e : v.as_list()) all.push_back(e);
-        else
-          all.push_back(std::move(v));
+        else all.push_back(std::move(v));
       }
       outputs.Set(name, Value(std::move(all)));
     } else if (end > first) {

@@ -29,7 +29,7 @@ struct ExpandOptions {
   // s3_executors, whose work dirs must be on S3. Empty: none given.
   std::string s3_work_root;
   std::vector<std::string> s3_executors = {"awsbatch"};
-  Value params;            // final params (file defaults, config, -params-file, --x)
+  Value params;                    // final params (file defaults, config, -params-file, --x)
   const Config* config = nullptr;  // may be null (no config files)
 };
 

@@ -60,14 +60,13 @@ Status RunDriver::Validate() const {
                              " (available: " + Join(names, ", ") + ")");
     if (it->second.max_running > 0) continue;  // the remote service's capacity decides
     if (d.cpus > it->second.cpus)
-      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
-                             std::to_string(d.cpus) + " cpus but the " + d.executor + " executor has " +
-                             std::to_string(it->second.cpus) +
+      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " + std::to_string(d.cpus) +
+                             " cpus but the " + d.executor + " executor has " + std::to_string(it->second.cpus) +
                              " (lower the task's cpus, or raise executor.cpus in ferry.config)");
     if (it->second.memory_bytes && d.memory_bytes > it->second.memory_bytes)
       return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
-                             FormatMemory(d.memory_bytes) + " of memory but the " + d.executor +
-                             " executor has " + FormatMemory(it->second.memory_bytes) +
+                             FormatMemory(d.memory_bytes) + " of memory but the " + d.executor + " executor has " +
+                             FormatMemory(it->second.memory_bytes) +
                              " (lower the task's memory, or raise executor.memory in ferry.config)");
   }
   return Status::Ok();
@@ -101,7 +100,8 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
 
 Status RunDriver::Preflight() {
   std::map<std::string, std::vector<TaskRun>> planned;
-  for (const auto& t : graph_->tasks) planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
+  for (const auto& t : graph_->tasks)
+    planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
   for (auto& [name, runs] : planned) {
     auto it = executors_.find(name);
     if (it == executors_.end() || !it->second.executor) continue;  // Validate() reports it
@@ -128,8 +128,7 @@ Status RunDriver::PrepareTask(const Task& t, const std::string& script) {
 }
 
 Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
-  std::string dest =
-      IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
+  std::string dest = IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
   if (IsS3Path(dest) || IsS3Path(t.work_dir)) {
     if (!opts_.s3_store)
       return Status::Failed("cannot publish task '" + t.display + "' to " + dest + ": this run has no S3 access");
@@ -372,22 +371,22 @@ void RunDriver::HandleResult(const TaskResult& r) {
     // full report of a failure that stops the run.
     stats_.ignored++;
     Emit(idx, TaskState::kIgnored, &r, why);
-    observer_->Notice(Severity::kWarning,
-                      "task '" + t.display + "' failed (" + why + "), ignored (errorStrategy 'ignore'); tasks that "
-                      "need its outputs are skipped; work dir: " + t.work_dir + " (see .command.err there)");
+    observer_->Notice(Severity::kWarning, "task '" + t.display + "' failed (" + why +
+                                              "), ignored (errorStrategy 'ignore'); tasks that "
+                                              "need its outputs are skipped; work dir: " +
+                                              t.work_dir + " (see .command.err there)");
     SkipDependents(idx);
     return;
   }
   Emit(idx, TaskState::kFailed, &r, why);
   ReportFailure(idx, why, details);
   switch (d.error_strategy) {
-    case ErrorStrategy::kIgnore:
-      return;  // handled above
+    case ErrorStrategy::kIgnore: return;  // handled above
     case ErrorStrategy::kFinish:
       stats_.failed++;
       if (!stop_new_)
         observer_->Notice(Severity::kInfo, "errorStrategy 'finish': waiting for the " + std::to_string(running_) +
-                           " running task(s) to end, starting no new ones");
+                                               " running task(s) to end, starting no new ones");
       stop_new_ = true;
       if (failure_.ok()) failure_ = Status::Failed("task '" + t.display + "' failed: " + why);
       return;
@@ -450,7 +449,8 @@ Status RunDriver::Run(RunStats* stats) {
           state_[idx].done = true;
           stats_.failed++;
           Emit(idx, TaskState::kFailed, &r, st.message());
-          observer_->Notice(Severity::kError, "task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
+          observer_->Notice(Severity::kError,
+                            "task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
           if (failure_.ok()) failure_ = Status::Failed(st.message());
           stop_new_ = true;
           AbortRunning();

@@ -8,8 +8,8 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,7 +35,7 @@ struct ExecutorSlot {
 
 struct RunOptions {
   bool resume = false;
-  std::string launch_dir;  // publish dirs are relative to it
+  std::string launch_dir;                                // publish dirs are relative to it
   std::vector<std::pair<std::string, std::string>> env;  // config env scope
   int abort_grace_ms = 3000;
   // The store for s3:// work dirs, inputs and publish targets; null when
@@ -82,8 +82,8 @@ class RunDriver {
   Status Start(uint32_t idx);
   void HandleResult(const TaskResult& r);
   void Succeeded(uint32_t idx);
-  void Release(uint32_t idx);                  // dependents may become ready
-  void SkipDependents(uint32_t idx);           // after an ignored failure
+  void Release(uint32_t idx);         // dependents may become ready
+  void SkipDependents(uint32_t idx);  // after an ignored failure
   void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
   void AbortRunning();
   // Tells the observer that task idx reached `state`; r: how its attempt

@@ -68,9 +68,7 @@ class RunDriverSlots : public ::testing::Test {
     slots_["local"] = slot;  // a stand-in: executor names are ferry's (rules/directive_rules.h)
   }
   void TearDown() override { fs::remove_all(root_); }
-  RunDriver Make() {
-    return RunDriver(&graph_, pipeline_.expander.get(), slots_, nullptr, nullptr, RunOptions{});
-  }
+  RunDriver Make() { return RunDriver(&graph_, pipeline_.expander.get(), slots_, nullptr, nullptr, RunOptions{}); }
 
   fs::path root_;
   engine_testing::Expanded pipeline_;

@@ -64,8 +64,8 @@ class RunDriverTest : public ::testing::Test {
 
   // split (1..3) -> merge, with `settings` on split; `cpus` tasks at once.
   void Load(const std::string& settings, int cpus = 1) {
-    Status st = pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'local'",
-                               root_.string());
+    Status st =
+        pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'local'", root_.string());
     ASSERT_TRUE(st.ok()) << st.message();
     cpus_ = cpus;
   }
@@ -144,8 +144,8 @@ TEST_F(RunDriverTest, RetryRunsTheNextAttemptUntilOneSucceeds) {
   Load("    errorStrategy: retry\n    retry: 2\n");
   fake_.Set("split (2)", {{1, 1, 0}});
   ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
-  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (2) #2", "split (2) #3", "split (3) #1",
-                                    "merge #1"}));
+  EXPECT_EQ(fake_.started,
+            (Strings{"split (1) #1", "split (2) #1", "split (2) #2", "split (2) #3", "split (3) #1", "merge #1"}));
   EXPECT_EQ(log_.Of(TaskState::kRetried), (Strings{"FAILED split (2) #1", "FAILED split (2) #2"}));
   EXPECT_EQ(log_.Find(TaskState::kRetried, "split (2)")->exit_code, 1);
   EXPECT_EQ(log_.Find(TaskState::kCompleted, "split (2)")->attempt, 3);

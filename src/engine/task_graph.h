@@ -24,21 +24,21 @@ struct StagedInput {
 };
 
 struct Task {
-  uint32_t index = 0;           // position in TaskGraph::tasks; task id = index + 1
+  uint32_t index = 0;  // position in TaskGraph::tasks; task id = index + 1
   const TaskSpec* spec = nullptr;
-  uint32_t spec_index = 0;      // position of spec in the pipeline
-  int item_index = -1;          // position in the spec's for_each list, -1 without for_each
-  std::string display;          // "count (3)" or "total"
+  uint32_t spec_index = 0;  // position of spec in the pipeline
+  int item_index = -1;      // position in the spec's for_each list, -1 without for_each
+  std::string display;      // "count (3)" or "total"
   Value item;
-  ValueMap inputs;              // input name -> staged name(s) as templates see them
-  ValueMap outputs;             // output name -> path(s) relative to the work dir
+  ValueMap inputs;   // input name -> staged name(s) as templates see them
+  ValueMap outputs;  // output name -> path(s) relative to the work dir
   std::vector<StagedInput> staged;
   std::vector<uint32_t> deps;        // indices of tasks this one waits for
   std::vector<uint32_t> dependents;  // indices of tasks waiting for this one
-  std::string hash;             // hex identity of everything that determines the result
-  std::string work_dir;         // absolute
-  Directives directives;        // resolved for attempt 1
-  std::string script;           // rendered for attempt 1
+  std::string hash;                  // hex identity of everything that determines the result
+  std::string work_dir;              // absolute
+  Directives directives;             // resolved for attempt 1
+  std::string script;                // rendered for attempt 1
 
   uint64_t id() const { return index + 1ull; }
   // "ab/cdef12": the short form of the work dir shown in progress lines.

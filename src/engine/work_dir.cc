@@ -68,8 +68,7 @@ struct DirFd {
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper) {
   FERRY_RETURN_IF_ERROR(MakeEmptyDir(task.work_dir));
   DirFd dir{::open(task.work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (dir.fd < 0)
-    return Status::Failed("cannot open work dir " + task.work_dir + ": " + std::strerror(errno));
+  if (dir.fd < 0) return Status::Failed("cannot open work dir " + task.work_dir + ": " + std::strerror(errno));
   // Stage inputs: a symlink per input under its staged name.
   for (const auto& in : task.staged) {
     // Inputs on S3 are downloaded by the S3 store (FetchInputs).
@@ -79,8 +78,7 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
       fs::create_directories((fs::path(task.work_dir) / in.name).parent_path(), ec);
     }
     if (::symlinkat(in.source.c_str(), dir.fd, in.name.c_str()) != 0 && errno != EEXIST)
-      return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " +
-                            std::strerror(errno));
+      return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " + std::strerror(errno));
   }
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.sh", script_file));
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.run", wrapper));
@@ -99,8 +97,7 @@ Status CheckOutputs(const Task& task) {
     for (const auto& rel : OutputPaths(v)) {
       struct stat st;
       if (::stat((task.work_dir + "/" + rel).c_str(), &st) != 0)
-        return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
-                              "' in its work dir");
+        return Status::Failed("missing output '" + name + "': the script did not create '" + rel + "' in its work dir");
     }
   }
   return Status::Ok();

@@ -42,22 +42,22 @@ const char* RunStateName(RunState s);
 // only once the executor reported them; exit_code -1 when there is none).
 struct TaskEvent {
   TaskState state = TaskState::kSubmitted;
-  uint32_t index = 0;        // position in the run's task list; task id = index + 1
+  uint32_t index = 0;  // position in the run's task list; task id = index + 1
   uint64_t task_id = 0;
-  std::string process;       // spec name, e.g. "count"
-  std::string name;          // display name, e.g. "count (3)"
-  std::string hash;          // full identity hash
-  std::string hash_prefix;   // "ab/12cd34": the short form shown to users
-  std::string executor;      // "local", "awsbatch"
-  std::string native_id;     // pid, Batch job id
+  std::string process;      // spec name, e.g. "count"
+  std::string name;         // display name, e.g. "count (3)"
+  std::string hash;         // full identity hash
+  std::string hash_prefix;  // "ab/12cd34": the short form shown to users
+  std::string executor;     // "local", "awsbatch"
+  std::string native_id;    // pid, Batch job id
   std::string work_dir;
-  int attempt = 1;           // the attempt this event is about
+  int attempt = 1;  // the attempt this event is about
   int exit_code = -1;
   int cpus = 1;
   int64_t memory_bytes = 0;
   int64_t submit_ms = 0, start_ms = 0, end_ms = 0;  // epoch millis, 0 = unknown
   int spot_retries = 0;
-  std::string reason;        // for failures: why, e.g. "exit status 7"
+  std::string reason;  // for failures: why, e.g. "exit status 7"
 };
 
 struct RunStats {

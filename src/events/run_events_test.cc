@@ -44,9 +44,8 @@ TEST(RunEventsTest, StoredNamesAreTheOnesHistoryAndTraceAlwaysUsed) {
 TEST(RunEventsTest, DispatchCallsTheMethodOfTheEventsState) {
   Calls c;
   const std::vector<std::pair<TaskState, const char*>> cases = {
-      {TaskState::kSubmitted, "submitted"}, {TaskState::kCompleted, "completed"},
-      {TaskState::kCached, "cached"},       {TaskState::kFailed, "failed"},
-      {TaskState::kRetried, "retried"},     {TaskState::kIgnored, "ignored"},
+      {TaskState::kSubmitted, "submitted"}, {TaskState::kCompleted, "completed"}, {TaskState::kCached, "cached"},
+      {TaskState::kFailed, "failed"},       {TaskState::kRetried, "retried"},     {TaskState::kIgnored, "ignored"},
       {TaskState::kAborted, "aborted"},     {TaskState::kSkipped, "skipped"}};
   for (const auto& [state, what] : cases) {
     TaskEvent e;

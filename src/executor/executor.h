@@ -17,9 +17,9 @@ namespace ferry {
 
 // One attempt of one task, as handed to an executor.
 struct TaskRun {
-  uint64_t id = 0;          // engine's task id, unique within the run
-  std::string name;         // display name, e.g. "count (3)"
-  std::string work_dir;     // absolute; the engine has written .command.sh and .command.run there
+  uint64_t id = 0;       // engine's task id, unique within the run
+  std::string name;      // display name, e.g. "count (3)"
+  std::string work_dir;  // absolute; the engine has written .command.sh and .command.run there
   int cpus = 1;
   int64_t memory_bytes = 0;   // 0 = not set
   int64_t time_limit_ms = 0;  // 0 = none
@@ -30,8 +30,8 @@ struct TaskRun {
   // What executors that build the work dir themselves need (awsbatch, whose
   // work dir is an s3:// URL: the engine writes nothing there). The local
   // executor ignores these: the engine has already written the dir.
-  std::string process;       // the task's spec name, e.g. "count"
-  std::string script;        // contents of .command.sh
+  std::string process;  // the task's spec name, e.g. "count"
+  std::string script;   // contents of .command.sh
   // Inputs to stage: source is an absolute local path or an s3:// URL; name
   // is where the task sees it, relative to its work dir.
   std::vector<std::pair<std::string, std::string>> inputs;
@@ -46,11 +46,11 @@ struct TaskRun {
 struct TaskResult {
   uint64_t id = 0;
   enum class Outcome { kExited, kTimedOut, kSubmitFailed, kAborted } outcome = Outcome::kExited;
-  int exit_code = -1;       // from <work_dir>/.exitcode when present, else from the wait status (128+signal)
-  std::string native_id;    // pid for local, job id for Batch
+  int exit_code = -1;     // from <work_dir>/.exitcode when present, else from the wait status (128+signal)
+  std::string native_id;  // pid for local, job id for Batch
   int64_t submit_ms = 0, start_ms = 0, end_ms = 0;  // epoch millis
-  std::string message;      // why, for non-kExited outcomes (e.g. "exceeded time limit of 1m")
-  int spot_retries = 0;     // Batch host terminations retried (0 for local)
+  std::string message;                              // why, for non-kExited outcomes (e.g. "exceeded time limit of 1m")
+  int spot_retries = 0;                             // Batch host terminations retried (0 for local)
 };
 
 class Executor {

@@ -75,14 +75,12 @@ void DrainFd(int fd) {
 }
 
 int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
 int64_t EpochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -129,8 +127,7 @@ std::vector<std::string> BuildEnv(const std::vector<std::pair<std::string, std::
 // Whether a script uses $$, which a zygote's subshell would answer with the
 // zygote's pid: such tasks get a bash of their own.
 bool MentionsShellPid(std::string_view script) {
-  return script.find("$$") != std::string_view::npos ||
-         script.find("${$}") != std::string_view::npos;
+  return script.find("$$") != std::string_view::npos || script.find("${$}") != std::string_view::npos;
 }
 
 // The same for a script file (a missing file mentions nothing).
@@ -173,11 +170,9 @@ LocalExecutor::~LocalExecutor() {
 
 Status LocalExecutor::Submit(const TaskRun& run) {
   if (run.work_dir.empty() || run.work_dir[0] != '/')
-    return Status::Invalid("task '" + run.name + "': work dir must be an absolute path, got '" +
-                           run.work_dir + "'");
+    return Status::Invalid("task '" + run.name + "': work dir must be an absolute path, got '" + run.work_dir + "'");
   if (running_.count(run.id))
-    return Status::Invalid("task '" + run.name + "' (id " + std::to_string(run.id) +
-                           ") is already running");
+    return Status::Invalid("task '" + run.name + "' (id " + std::to_string(run.id) + ") is already running");
 
   int64_t submit_ms = EpochMs();
   auto fail = [&](const std::string& why) {
@@ -194,8 +189,7 @@ Status LocalExecutor::Submit(const TaskRun& run) {
 
   const std::string wrapper = run.work_dir + "/.command.run";
   struct stat sb;
-  if (stat(wrapper.c_str(), &sb) != 0)
-    return fail("cannot start task: " + wrapper + ": " + std::strerror(errno));
+  if (stat(wrapper.c_str(), &sb) != 0) return fail("cannot start task: " + wrapper + ": " + std::strerror(errno));
   unlink((run.work_dir + "/.exitcode").c_str());
 
   Running r;
@@ -204,9 +198,9 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   r.submit_ms = submit_ms;
   Zygote* z = nullptr;
   // The engine passes the script; without it, look at the files bash reads.
-  bool uses_pid = run.script.empty() ? FileMentionsShellPid(run.work_dir + "/.command.sh") ||
-                                           FileMentionsShellPid(wrapper)
-                                     : MentionsShellPid(run.script);
+  bool uses_pid = run.script.empty()
+                      ? FileMentionsShellPid(run.work_dir + "/.command.sh") || FileMentionsShellPid(wrapper)
+                      : MentionsShellPid(run.script);
   if (use_zygotes_ && !uses_pid) z = IdleZygote(run);
   if (z) {
     r.start_ms = EpochMs();
@@ -234,8 +228,7 @@ Status LocalExecutor::SpawnDirect(const TaskRun& run, Running* r) {
   const std::string launch_log = run.work_dir + "/.command.log";
   posix_spawn_file_actions_addchdir_np(&s.fa, run.work_dir.c_str());
   posix_spawn_file_actions_addopen(&s.fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&s.fa, 1, launch_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  posix_spawn_file_actions_addopen(&s.fa, 1, launch_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&s.fa, 1, 2);
   // Tasks must not inherit ferry's sockets, database or pipes.
   posix_spawn_file_actions_addclosefrom_np(&s.fa, 3);
@@ -398,8 +391,7 @@ void LocalExecutor::SendPendingSignal(Zygote* z) {
 }
 
 void LocalExecutor::ZygoteGone(Zygote* z) {
-  if (z->busy)
-    Finish(z->task, -1, "the bash that started the task (a ferry task launcher) exited unexpectedly");
+  if (z->busy) Finish(z->task, -1, "the bash that started the task (a ferry task launcher) exited unexpectedly");
   z->shell->Stop();
   for (auto it = zygotes_.begin(); it != zygotes_.end(); ++it) {
     if (it->get() == z) {

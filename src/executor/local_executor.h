@@ -82,9 +82,9 @@ class LocalExecutor : public Executor {
     std::string work_dir;
     int64_t time_limit_ms = 0;
     int64_t submit_ms = 0, start_ms = 0;
-    int64_t timer_at = 0;  // steady-clock ms of the pending timer, 0 = none
-    pid_t pgid = 0;        // = the task's leader pid; 0 until its zygote reports it
-    int pending_signal = 0;  // to send once pgid is known
+    int64_t timer_at = 0;      // steady-clock ms of the pending timer, 0 = none
+    pid_t pgid = 0;            // = the task's leader pid; 0 until its zygote reports it
+    int pending_signal = 0;    // to send once pgid is known
     Zygote* zygote = nullptr;  // null: a direct child
     bool timed_out = false;
     int timeout_signal = 0;  // the last signal its time limit sent (SIGTERM, then SIGKILL)
@@ -92,13 +92,13 @@ class LocalExecutor : public Executor {
   };
 
   Status SpawnDirect(const TaskRun& run, Running* r);  // `/bin/bash .command.run`
-  Zygote* IdleZygote(const TaskRun& run);  // null if none can be had
-  void Signal(Running* r, int sig);        // to the task's group, now or once known
-  void ReapSome();                         // reaps whichever of our children exited
-  void ScanDirectChildren();               // waitpid(WNOHANG) on each of ours
-  void ZygoteOutput(Zygote* z);            // handles its exit reports (or its end)
-  void SendPendingSignal(Zygote* z);       // once its task's pid is readable
-  void ZygoteGone(Zygote* z);              // fails its task, drops it
+  Zygote* IdleZygote(const TaskRun& run);              // null if none can be had
+  void Signal(Running* r, int sig);                    // to the task's group, now or once known
+  void ReapSome();                                     // reaps whichever of our children exited
+  void ScanDirectChildren();                           // waitpid(WNOHANG) on each of ours
+  void ZygoteOutput(Zygote* z);                        // handles its exit reports (or its end)
+  void SendPendingSignal(Zygote* z);                   // once its task's pid is readable
+  void ZygoteGone(Zygote* z);                          // fails its task, drops it
   // poll()s the SIGCHLD pipe, InterruptFd() and every zygote for up to
   // timeout_ms and handles what arrived. Returns poll()'s result.
   int WaitForEvents(int timeout_ms);
@@ -106,8 +106,8 @@ class LocalExecutor : public Executor {
   void FireTimers(int64_t now_steady_ms);
   void SetTimer(uint64_t id, Running* r, int64_t at);
 
-  std::unordered_map<uint64_t, Running> running_;   // by task id
-  std::unordered_map<pid_t, uint64_t> direct_;      // direct child pid -> task id
+  std::unordered_map<uint64_t, Running> running_;  // by task id
+  std::unordered_map<pid_t, uint64_t> direct_;     // direct child pid -> task id
   std::vector<std::unique_ptr<Zygote>> zygotes_;
   std::set<std::pair<int64_t, uint64_t>> timers_;  // (steady ms, task id), earliest first
   std::vector<TaskResult> done_;                   // finished, not yet handed out

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -170,8 +170,7 @@ TEST_P(LocalExecutorTest, TimeLimitStopsTheTask) {
   EXPECT_LT(SecondsSince(t0), 3.0);
   EXPECT_EQ(res[0].outcome, Outcome::kTimedOut);
   EXPECT_EQ(res[0].exit_code, 128 + SIGTERM);
-  EXPECT_NE(res[0].message.find("exceeded time limit of 300ms"), std::string::npos)
-      << res[0].message;
+  EXPECT_NE(res[0].message.find("exceeded time limit of 300ms"), std::string::npos) << res[0].message;
   EXPECT_GE(res[0].end_ms - res[0].start_ms, 250);
 }
 
@@ -179,8 +178,8 @@ TEST_P(LocalExecutorTest, TimeLimitStopsTheTask) {
 // command before the interrupted one (0 here); the kill is what counts.
 TEST_P(LocalExecutorTest, TimeLimitReportsTheKillNotTheExitFile) {
   LocalExecutor ex;
-  for (const char* script : {"trap 'printf %d \"$?\" > .exitcode' EXIT\ntrue\nsleep 30\n",
-                             "trap 'exit 0' TERM\nsleep 30 & wait\n"}) {
+  for (const char* script :
+       {"trap 'printf %d \"$?\" > .exitcode' EXIT\ntrue\nsleep 30\n", "trap 'exit 0' TERM\nsleep 30 & wait\n"}) {
     TaskRun run = Run(1, MakeTask("trapped", script));
     run.time_limit_ms = 200;
     ASSERT_TRUE(ex.Submit(run).ok());
@@ -214,8 +213,8 @@ TEST_P(LocalExecutorTest, FiftyConcurrentTasksLeaveNoFdsOrZombies) {
     LocalExecutor ex;
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 50; ++i) {
-      std::string dir = MakeTask("c" + std::to_string(i),
-                                 "sleep 0.5\necho " + std::to_string(i % 7) + " > .exitcode\n");
+      std::string dir =
+          MakeTask("c" + std::to_string(i), "sleep 0.5\necho " + std::to_string(i % 7) + " > .exitcode\n");
       ASSERT_TRUE(ex.Submit(Run(100 + i, dir)).ok());
     }
     EXPECT_EQ(ex.running(), 50u);
@@ -315,8 +314,7 @@ TEST_P(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
   setenv("FERRY_TEST_PARENT", "from-parent", 1);
   setenv("FERRY_TEST_OVERRIDE", "old", 1);
   LocalExecutor ex;
-  TaskRun run = Run(1, MakeTask(
-      "env", "echo \"$FERRY_TEST_PARENT|$FERRY_TEST_OVERRIDE|$TASK_VAR\" > env.txt\n"));
+  TaskRun run = Run(1, MakeTask("env", "echo \"$FERRY_TEST_PARENT|$FERRY_TEST_OVERRIDE|$TASK_VAR\" > env.txt\n"));
   run.env = {{"TASK_VAR", "a b 'c'"}, {"FERRY_TEST_OVERRIDE", "new"}};
   ASSERT_TRUE(ex.Submit(run).ok());
   auto res = WaitFor(&ex, 1);
@@ -329,8 +327,8 @@ TEST_P(LocalExecutorTest, EnvIsParentPlusTaskEnv) {
 
 TEST_P(LocalExecutorTest, WrapperOutputGoesToLaunchLogAndStdinIsEmpty) {
   LocalExecutor ex;
-  std::string dir = MakeTask(
-      "log", "echo early-failure >&2\nif read -r line; then echo got-input; else echo no-input; fi\n");
+  std::string dir =
+      MakeTask("log", "echo early-failure >&2\nif read -r line; then echo got-input; else echo no-input; fi\n");
   ASSERT_TRUE(ex.Submit(Run(1, dir)).ok());
   auto res = WaitFor(&ex, 1);
   ASSERT_EQ(res.size(), 1u);
@@ -369,8 +367,7 @@ TEST_P(LocalExecutorTest, SubmitProblemsAreReported) {
   EXPECT_EQ(out[0].id, 2u);
   EXPECT_EQ(ex.running(), 0u);
   EXPECT_EQ(out[0].outcome, Outcome::kSubmitFailed);
-  EXPECT_NE(out[0].message.find(root_ + "/empty/.command.run"), std::string::npos)
-      << out[0].message;
+  EXPECT_NE(out[0].message.find(root_ + "/empty/.command.run"), std::string::npos) << out[0].message;
 
   // The same id twice while running.
   std::string dir = MakeTask("dup", "sleep 30\n");
@@ -457,7 +454,8 @@ TEST_P(LocalExecutorTest, ManyTasksInTurnReuseTheirZygotes) {
   for (int i = 0; i < 40; ++i)
     dirs.push_back(MakeTask("r" + std::to_string(i),
                             "read -r _ _ _ ppid _ < /proc/$BASHPID/stat\necho $ppid > ppid.txt\n"
-                            "exit " + std::to_string(i % 3) + "\n"));
+                            "exit " +
+                                std::to_string(i % 3) + "\n"));
   std::vector<TaskResult> out;
   while (done < 40) {
     while (next < 40 && ex.running() < 2) {

@@ -86,7 +86,7 @@ class ShellZygote {
   int pid_fd_ = -1;      // its fd 3: pids of started tasks
   int exit_fd_ = -1;     // its stdout: exit statuses
   bool reaped_ = false;
-  pid_t task_pid_ = 0;   // running task's pid once read
+  pid_t task_pid_ = 0;                      // running task's pid once read
   std::string pid_partial_, exit_partial_;  // incomplete lines
 };
 

@@ -65,7 +65,8 @@ TEST_F(ShellZygoteTest, RunsTasksOneAfterAnotherInTheirOwnGroups) {
                                "echo to-log\n"
                                "read -r _ _ _ ppid pgrp _ < /proc/$BASHPID/stat\n"
                                "echo \"$BASHPID $ppid $pgrp $0 ${__ferry_zygote_dir-unset}\" > ids\n"
-                               "exit " + std::to_string(i + 2) + "\n");
+                               "exit " +
+                                   std::to_string(i + 2) + "\n");
     ASSERT_TRUE(z->Launch(dir).ok());
     ShellZygote::Exit e;
     ASSERT_TRUE(NextExit(z.get(), &e));
@@ -75,8 +76,8 @@ TEST_F(ShellZygoteTest, RunsTasksOneAfterAnotherInTheirOwnGroups) {
     std::string arg0, leaked;
     ids >> pid >> ppid >> pgrp >> arg0 >> leaked;
     EXPECT_EQ(e.pid, pid);
-    EXPECT_EQ(ppid, z->pid());   // forked by the zygote
-    EXPECT_EQ(pgrp, pid);        // leads a process group of its own
+    EXPECT_EQ(ppid, z->pid());  // forked by the zygote
+    EXPECT_EQ(pgrp, pid);       // leads a process group of its own
     EXPECT_EQ(arg0, ".command.run");
     EXPECT_EQ(leaked, "unset");  // the zygote's variables stay its own
     EXPECT_EQ(Slurp(dir + "/.command.log"), "to-log\n");

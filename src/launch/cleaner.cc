@@ -16,8 +16,7 @@ namespace ferry {
 namespace {
 
 // The S3 client for the AWS settings `ferry run` would use for a pipeline.
-Status OpenS3ForPipeline(const std::string& pipeline_file, const CleanOptions& o,
-                         std::unique_ptr<aws::S3Client>* out) {
+Status OpenS3ForPipeline(const std::string& pipeline_file, const CleanOptions& o, std::unique_ptr<aws::S3Client>* out) {
   ConfigChoice choice;
   choice.pipeline_dir = std::filesystem::path(pipeline_file).parent_path().string();
   // A pipeline in the launch dir was recorded as "pipeline.yml": its
@@ -124,8 +123,8 @@ Status Cleaner::CleanRuns(const std::vector<std::string>& run_names) {
         problem(dir, st.message(), run);
         continue;
       }
-      std::fprintf(options_.out, "%s %s (%zu object%s)\n", dry ? "would remove" : "removed", dir.c_str(),
-                   keys.size(), keys.size() == 1 ? "" : "s");
+      std::fprintf(options_.out, "%s %s (%zu object%s)\n", dry ? "would remove" : "removed", dir.c_str(), keys.size(),
+                   keys.size() == 1 ? "" : "s");
       ++removed;
       continue;
     }

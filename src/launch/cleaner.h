@@ -25,11 +25,11 @@
 namespace ferry {
 
 struct CleanOptions {
-  bool dry_run = false;                // -n: show what would be removed
-  std::vector<std::string> configs;    // -c files for the AWS settings
-  std::vector<std::string> profiles;   // -profile names for them
-  std::FILE* out = stdout;             // one line per work dir, then a total
-  std::FILE* err = stderr;             // work dirs that could not be removed
+  bool dry_run = false;               // -n: show what would be removed
+  std::vector<std::string> configs;   // -c files for the AWS settings
+  std::vector<std::string> profiles;  // -profile names for them
+  std::FILE* out = stdout;            // one line per work dir, then a total
+  std::FILE* err = stderr;            // work dirs that could not be removed
 };
 
 class Cleaner {

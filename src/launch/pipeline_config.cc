@@ -19,13 +19,14 @@ Status ResolvePipelinePath(const std::string& arg, std::string* file) {
   if (fs::is_directory(arg, ec)) {
     fs::path p = fs::path(arg) / "pipeline.yml";
     if (!fs::exists(p, ec))
-      return Status::Invalid("no pipeline.yml in directory '" + arg +
-                             "' (name the pipeline file, e.g. ferry run " + arg + "/my.yml)");
+      return Status::Invalid("no pipeline.yml in directory '" + arg + "' (name the pipeline file, e.g. ferry run " +
+                             arg + "/my.yml)");
     *file = p.lexically_normal().string();  // "./pipeline.yml" -> "pipeline.yml" in messages
     return Status::Ok();
   }
   if (!fs::exists(arg, ec))
-    return Status::Invalid("pipeline '" + arg + "' does not exist (give a pipeline .yml file or a directory "
+    return Status::Invalid("pipeline '" + arg +
+                           "' does not exist (give a pipeline .yml file or a directory "
                            "holding pipeline.yml)");
   *file = arg;
   return Status::Ok();
@@ -44,8 +45,7 @@ Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::strin
     if (fs::is_regular_file(p, ec)) files->push_back(p.string());
   }
   for (const auto& f : extra) {
-    if (!fs::is_regular_file(f, ec))
-      return Status::Invalid("config file '" + f + "' given with -c does not exist");
+    if (!fs::is_regular_file(f, ec)) return Status::Invalid("config file '" + f + "' given with -c does not exist");
     files->push_back(f);
   }
   return Status::Ok();
@@ -58,8 +58,7 @@ Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli
 }
 
 Status CheckS3WorkRoot(const std::string& url, const std::string& what, std::string* root) {
-  if (!StartsWith(ToLower(url), "s3://"))
-    return Status::Invalid(what + " must be an s3:// URL, got '" + url + "'");
+  if (!StartsWith(ToLower(url), "s3://")) return Status::Invalid(what + " must be an s3:// URL, got '" + url + "'");
   std::string rest = url.substr(5);
   size_t slash = rest.find('/');
   std::string bucket = rest.substr(0, slash);

@@ -29,7 +29,7 @@ Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli
 // Which config a command reads for a pipeline directory: what ferry run
 // would read there with these -c files and -profile names.
 struct ConfigChoice {
-  std::string pipeline_dir;  // "" for none (then no ferry.config is read)
+  std::string pipeline_dir;           // "" for none (then no ferry.config is read)
   std::vector<std::string> files;     // -c
   std::vector<std::string> profiles;  // -profile
 };

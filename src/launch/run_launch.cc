@@ -53,9 +53,8 @@ void PrintPreview(const TaskGraph& graph) {
 }
 
 std::string Summary(const RunStats& stats, int64_t elapsed_ms) {
-  std::string summary = "ferry: " + std::to_string(stats.completed) + " completed, " +
-                        std::to_string(stats.cached) + " cached, " + std::to_string(stats.failed + stats.ignored) +
-                        " failed";
+  std::string summary = "ferry: " + std::to_string(stats.completed) + " completed, " + std::to_string(stats.cached) +
+                        " cached, " + std::to_string(stats.failed + stats.ignored) + " failed";
   if (stats.ignored) summary += " (" + std::to_string(stats.ignored) + " ignored)";
   if (stats.aborted) summary += ", " + std::to_string(stats.aborted) + " aborted";
   if (stats.skipped) summary += ", " + std::to_string(stats.skipped) + " skipped";

@@ -41,8 +41,8 @@ int64_t HostMemory() {
 
 }  // namespace
 
-Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option,
-                        const std::string& bucket_dir_option, WorkRoots* out) {
+Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option, const std::string& bucket_dir_option,
+                        WorkRoots* out) {
   std::string work_root, s3_root = bucket_dir_option, s3_origin = "-bucket-dir";
   std::string config_work_dir;
   if (const Value* w = config.Get("workDir")) config_work_dir = w->ToString();
@@ -107,8 +107,8 @@ Status RunExecutors::Init(const Config& config) {
   return Status::Ok();
 }
 
-Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots,
-                              Progress** progress, RunOptions* run_opts) {
+Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
+                              RunOptions* run_opts) {
   const std::string& s3_root = roots.s3;
   bool batch = false, s3 = false;
   for (const auto& t : graph.tasks) {
@@ -149,10 +149,8 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   options.endpoint_url = settings.endpoint_url;
   if (options.endpoint_url.empty()) options.endpoint_url = session.client->env().GetOr("AWS_ENDPOINT_URL", "");
   options.on_message = [progress](const std::string& text) {
-    if (*progress)
-      (*progress)->Message(text);
-    else
-      std::fprintf(stderr, "%s\n", text.c_str());
+    if (*progress) (*progress)->Message(text);
+    else std::fprintf(stderr, "%s\n", text.c_str());
   };
   int queue_size = options.queue_size;
   auto limiter = std::make_shared<aws::RateLimiter>(submit_rate);

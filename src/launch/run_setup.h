@@ -24,11 +24,11 @@ namespace ferry {
 // workDir. The options come checked (CheckS3WorkRoot) from the command line.
 struct WorkRoots {
   std::string local;
-  std::string s3;  // "" when no S3 work root is set
+  std::string s3;         // "" when no S3 work root is set
   std::string s3_origin;  // the option or setting s3 came from, for errors
 };
-Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option,
-                        const std::string& bucket_dir_option, WorkRoots* out);
+Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option, const std::string& bucket_dir_option,
+                        WorkRoots* out);
 
 // -with-trace [FILE] or trace.enabled/trace.file; a time-stamped file name
 // when none is given.

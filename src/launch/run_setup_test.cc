@@ -16,9 +16,7 @@ Config Load(const std::string& text) {
   return c;
 }
 
-std::string Abs(const std::string& p) {
-  return std::filesystem::absolute(p).lexically_normal().string();
-}
+std::string Abs(const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); }
 
 TEST(WorkRoots, DefaultsToWorkAndNoS3) {
   WorkRoots r;

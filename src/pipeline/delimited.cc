@@ -20,8 +20,15 @@ Status SplitRows(std::string_view text, char sep, const std::string& name, std::
   const size_t n = text.size();
   while (i < n) {
     // Blank line?
-    if (text[i] == '\n') { ++line; ++i; continue; }
-    if (text[i] == '\r' && (i + 1 == n || text[i + 1] == '\n')) { ++i; continue; }
+    if (text[i] == '\n') {
+      ++line;
+      ++i;
+      continue;
+    }
+    if (text[i] == '\r' && (i + 1 == n || text[i + 1] == '\n')) {
+      ++i;
+      continue;
+    }
     Row row;
     row.line = line;
     std::string field;
@@ -36,7 +43,11 @@ Status SplitRows(std::string_view text, char sep, const std::string& name, std::
           }
           char c = text[i];
           if (c == '"') {
-            if (i + 1 < n && text[i + 1] == '"') { field += '"'; i += 2; continue; }
+            if (i + 1 < n && text[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
             ++i;
             break;
           }
@@ -46,8 +57,9 @@ Status SplitRows(std::string_view text, char sep, const std::string& name, std::
         }
         // After a closing quote only a separator or a line end may follow.
         if (i < n && text[i] != sep && text[i] != '\n' && text[i] != '\r') {
-          return Status::Invalid(name + ":" + std::to_string(line) +
-                                 ": unexpected text after a closing quote (write a quote inside a quoted field as \"\")");
+          return Status::Invalid(
+              name + ":" + std::to_string(line) +
+              ": unexpected text after a closing quote (write a quote inside a quoted field as \"\")");
         }
       } else {
         while (i < n && text[i] != sep && text[i] != '\n') field += text[i++];
@@ -56,10 +68,16 @@ Status SplitRows(std::string_view text, char sep, const std::string& name, std::
       if (i < n && text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
       row.fields.push_back(std::move(field));
       field.clear();
-      if (i < n && text[i] == sep) { ++i; continue; }
+      if (i < n && text[i] == sep) {
+        ++i;
+        continue;
+      }
       break;
     }
-    if (i < n && text[i] == '\n') { ++line; ++i; }
+    if (i < n && text[i] == '\n') {
+      ++line;
+      ++i;
+    }
     rows->push_back(std::move(row));
   }
   return Status::Ok();
@@ -93,10 +111,9 @@ Status ParseDelimited(std::string_view text, char sep, const std::string& name, 
   for (size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
     if (row.fields.size() != header.size()) {
-      return Status::Invalid(name + ":" + std::to_string(row.line) + ": row has " +
-                             std::to_string(row.fields.size()) + " fields but the header has " +
-                             std::to_string(header.size()) + " (" + Join(header, sep == '\t' ? "\\t" : ",") +
-                             "); quote fields that contain the separator");
+      return Status::Invalid(name + ":" + std::to_string(row.line) + ": row has " + std::to_string(row.fields.size()) +
+                             " fields but the header has " + std::to_string(header.size()) + " (" +
+                             Join(header, sep == '\t' ? "\\t" : ",") + "); quote fields that contain the separator");
     }
     ValueMap m;
     for (size_t i = 0; i < header.size(); ++i) m.Set(header[i], Value(std::move(row.fields[i])));

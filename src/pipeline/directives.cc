@@ -26,7 +26,8 @@ Status CheckPart(const rules::DirectiveSpec& spec, const TemplateValue& v, const
   std::string problem;
   Value c;
   if (v.kind() == TemplateValue::Kind::kScalar) {
-    if (ConstantScalar(v, &c) && !rules::CheckDirectiveValue(spec, c, &problem)) return Bad(v, spec.name, task, problem);
+    if (ConstantScalar(v, &c) && !rules::CheckDirectiveValue(spec, c, &problem))
+      return Bad(v, spec.name, task, problem);
     return Status::Ok();
   }
   Value shape = v.kind() == TemplateValue::Kind::kList ? Value::EmptyList() : Value::EmptyMap();

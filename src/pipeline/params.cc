@@ -89,14 +89,15 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
     if (name.empty()) return Status::Invalid("empty parameter name in '--" + std::string(text) + "'");
     std::vector<std::string> parts = Split(name, '.');
     for (const auto& p : parts) {
-      if (p.empty()) return Status::Invalid("bad parameter name '--" + std::string(name) + "' (empty part between dots)");
+      if (p.empty())
+        return Status::Invalid("bad parameter name '--" + std::string(name) + "' (empty part between dots)");
     }
     if (!result.Find(parts[0])) {
       std::vector<std::string> keys = result.as_map().Keys();
-      return Status::Invalid("unknown parameter '--" + std::string(name) + "'" + DidYouMean(parts[0], keys) +
-                             (keys.empty() ? "; the pipeline declares no params"
-                                           : "; known params: " + Join(keys, ", ")) +
-                             " (declare new ones under params: in the pipeline)");
+      return Status::Invalid(
+          "unknown parameter '--" + std::string(name) + "'" + DidYouMean(parts[0], keys) +
+          (keys.empty() ? "; the pipeline declares no params" : "; known params: " + Join(keys, ", ")) +
+          " (declare new ones under params: in the pipeline)");
     }
     Value* cur = &result;
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -110,9 +111,10 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
         m.Set(parts[i], Value::EmptyMap());
         next = m.FindMutable(parts[i]);
       } else if (!next->is_map()) {
-        return Status::Invalid("parameter '--" + std::string(name) + "': '" + Join(std::vector<std::string>(
-                                   parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(i) + 1), ".") +
-                               "' is a " + next->kind_name() + ", not a map, so it has no keys to set");
+        return Status::Invalid(
+            "parameter '--" + std::string(name) + "': '" +
+            Join(std::vector<std::string>(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(i) + 1), ".") +
+            "' is a " + next->kind_name() + ", not a map, so it has no keys to set");
       }
       cur = next;
     }

@@ -21,9 +21,8 @@ Value Known() {
 
 TEST(ParamsTest, CliOverridesAreTyped) {
   Value out;
-  Status st = ApplyParamOverrides(Known(), "",
-                                  {{"samples", "other/*.txt"}, {"n", "12"}, {"outdir", "1.5"}, {"--aws.region", "eu-west-1"}},
-                                  &out);
+  Status st = ApplyParamOverrides(
+      Known(), "", {{"samples", "other/*.txt"}, {"n", "12"}, {"outdir", "1.5"}, {"--aws.region", "eu-west-1"}}, &out);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(out.ToJson(), R"({"samples": "other/*.txt", "outdir": 1.5, "n": 12, "aws": {"region": "eu-west-1"}})");
   EXPECT_EQ(ParseParamValue("true"), Value(true));
@@ -55,14 +54,16 @@ TEST(ParamsTest, ParamsFileYamlAndJson) {
   Value out;
   Status st = ApplyParamOverrides(Known(), (dir / "p.yml").string(), {{"extra", "4"}}, &out);
   ASSERT_TRUE(st.ok()) << st.message();
-  EXPECT_EQ(out.ToJson(),
-            R"({"samples": "x/*.fq", "outdir": "results", "n": 1, "aws": {"region": "us-east-1", "profile": "dev"}, "extra": 4})");
+  EXPECT_EQ(
+      out.ToJson(),
+      R"({"samples": "x/*.fq", "outdir": "results", "n": 1, "aws": {"region": "us-east-1", "profile": "dev"}, "extra": 4})");
   st = ApplyParamOverrides(Known(), (dir / "p.json").string(), {{"n", "6"}}, &out);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(out.Find("n")->as_int(), 6);  // the command line wins over the file
   EXPECT_EQ(out.Find("outdir")->as_string(), "out");
   st = ApplyParamOverrides(Known(), (dir / "bad.yml").string(), {}, &out);
-  EXPECT_EQ(st.message().rfind((dir / "bad.yml").string() + ":2:1: syntax error in params file", 0), 0u) << st.message();
+  EXPECT_EQ(st.message().rfind((dir / "bad.yml").string() + ":2:1: syntax error in params file", 0), 0u)
+      << st.message();
   st = ApplyParamOverrides(Known(), (dir / "list.yml").string(), {}, &out);
   EXPECT_NE(st.message().find("must hold a map"), std::string::npos) << st.message();
   st = ApplyParamOverrides(Known(), (dir / "none.yml").string(), {}, &out);

@@ -91,8 +91,9 @@ class Loader {
       return Err(tasks_key, "'tasks' is empty; add at least one task (name: with a script)");
     }
     if (!tasks.IsMap()) {
-      return Err(tasks, "'tasks' must be a map of task name -> settings, not a " +
-                            std::string(tasks.IsSequence() ? "list (drop the '-' before each task name)" : "single value"));
+      return Err(tasks,
+                 "'tasks' must be a map of task name -> settings, not a " +
+                     std::string(tasks.IsSequence() ? "list (drop the '-' before each task name)" : "single value"));
     }
     std::map<std::string, int> first_line;
     for (auto it = tasks.begin(); it != tasks.end(); ++it) {
@@ -105,8 +106,10 @@ class Loader {
       }
       first_line[name] = src_.Loc(key).line;
       if (!IsIdentifier(name)) {
-        return Err(key, "task name '" + name + "' must use only letters, digits and _ (not starting with a digit) "
-                        "so templates can refer to it; try '" + IdentifierSuggestion(name) + "'");
+        return Err(key, "task name '" + name +
+                            "' must use only letters, digits and _ (not starting with a digit) "
+                            "so templates can refer to it; try '" +
+                            IdentifierSuggestion(name) + "'");
       }
       if (name == "params" || name == "item" || name == "input" || name == "output" || name == "task") {
         return Err(key, "'" + name + "' is a reserved name in templates and cannot name a task; choose another name");
@@ -122,8 +125,8 @@ class Loader {
     if (node.IsNull()) return Status::Ok();
     if (!node.IsMap()) {
       return Err(node, std::string("'") + field + "' of task '" + task + "' must be a map of name: " +
-                           (std::string(field) == "input" ? "path template" : "file name template") +
-                           ", e.g. " + field + ":\n    reads: \"{{ item }}\"");
+                           (std::string(field) == "input" ? "path template" : "file name template") + ", e.g. " +
+                           field + ":\n    reads: \"{{ item }}\"");
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -134,8 +137,10 @@ class Loader {
         return Err(key, std::string(field) + " '" + n + "' appears twice in task '" + task + "'");
       }
       if (!IsIdentifier(n)) {
-        return Err(key, std::string(field) + " name '" + n + "' must use only letters, digits and _ so templates can "
-                        "refer to it as " + field + "." + IdentifierSuggestion(n));
+        return Err(key, std::string(field) + " name '" + n +
+                            "' must use only letters, digits and _ so templates can "
+                            "refer to it as " +
+                            field + "." + IdentifierSuggestion(n));
       }
       const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (v.IsMap()) {
@@ -165,7 +170,7 @@ class Loader {
     bool has_script = false;
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node k = it->first;  // a copy: it-> yields a temporary
+      const YAML::Node k = it->first;   // a copy: it-> yields a temporary
       const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (!k.IsScalar()) return Err(k, "settings of task '" + name + "' must be plain names");
       const std::string& field = k.Scalar();
@@ -188,8 +193,10 @@ class Loader {
         TemplateValue tv;
         FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
         if (v.IsScalar() && tv.is_constant()) {
-          return Err(v, "for_each of task '" + name + "' must be a list: a YAML list, or a template such as "
-                        "\"{{ files('" + v.Scalar() + "') }}\", not the plain value '" + v.Scalar() + "'");
+          return Err(v, "for_each of task '" + name +
+                            "' must be a list: a YAML list, or a template such as "
+                            "\"{{ files('" +
+                            v.Scalar() + "') }}\", not the plain value '" + v.Scalar() + "'");
         }
         task->for_each = std::move(tv);
       } else if (field == "input") {
@@ -205,7 +212,9 @@ class Loader {
       } else {
         std::string hint = DidYouMean(field, TaskFields());
         if (hint.empty()) {
-          hint = " (task settings: for_each, input, output, script; directives: " + Join(rules::DirectiveNames(), ", ") + ")";
+          hint =
+              " (task settings: for_each, input, output, script; directives: " + Join(rules::DirectiveNames(), ", ") +
+              ")";
         }
         return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);
       }

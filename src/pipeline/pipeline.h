@@ -39,9 +39,9 @@ struct TaskSpec {
 };
 
 struct PipelineSpec {
-  std::string path;  // the pipeline file as given
-  std::string dir;   // absolute directory of the pipeline file
-  Value params;      // map: defaults from the file
+  std::string path;             // the pipeline file as given
+  std::string dir;              // absolute directory of the pipeline file
+  Value params;                 // map: defaults from the file
   std::vector<TaskSpec> tasks;  // file order
   const TaskSpec* FindTask(std::string_view name) const;
 };

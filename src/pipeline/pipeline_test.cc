@@ -195,8 +195,9 @@ TEST(PipelineLoadTest, AcceleratorZeroIsAccepted) {
 }
 
 TEST(PipelineLoadTest, RuntimeErrorsPointIntoTheFile) {
-  const char* text = "params:\n  x: 1\ntasks:\n  a:\n    for_each: [1, 2]\n    output:\n      o: 'out_{{ item.name }}'\n"
-                     "    script: |\n      echo start\n      echo {{ params.y }}\n";
+  const char* text =
+      "params:\n  x: 1\ntasks:\n  a:\n    for_each: [1, 2]\n    output:\n      o: 'out_{{ item.name }}'\n"
+      "    script: |\n      echo start\n      echo {{ params.y }}\n";
   PipelineSpec spec;
   ASSERT_TRUE(LoadPipelineText(text, "r.yml", &spec).ok());
   EvalContext ctx;
@@ -244,14 +245,14 @@ const BrokenCase kBroken[] = {
     {"top_level_list", "- a\n- b\n", "b.yml:1:1", "top level of a pipeline must be a map"},
     {"unknown_top_key", "params: {}\ntask:\n  a:\n    script: x\n", "b.yml:2:1",
      "unknown top-level key 'task' (did you mean 'tasks'?)"},
-    {"directive_at_top", "cpus: 2\ntasks:\n  a:\n    script: x\n", "b.yml:1:1",
-     "directives go inside a task"},
+    {"directive_at_top", "cpus: 2\ntasks:\n  a:\n    script: x\n", "b.yml:1:1", "directives go inside a task"},
     {"no_tasks", "params:\n  x: 1\n", "b.yml:1:1", "the pipeline has no 'tasks:' map"},
     {"empty_tasks", "params:\n  x: 1\ntasks:\n", "b.yml:3:1", "'tasks' is empty"},
     {"tasks_as_list", "tasks:\n  - a:\n      script: x\n", "b.yml:2:3",
      "must be a map of task name -> settings, not a list"},
     {"task_not_map", "tasks:\n  a: echo hi\n", "b.yml:2:6", "task 'a' must be a map of settings"},
-    {"task_empty", "tasks:\n  a:\n  b:\n    script: x\n", "b.yml:2:3", "task 'a' is empty; it needs at least a 'script'"},
+    {"task_empty", "tasks:\n  a:\n  b:\n    script: x\n", "b.yml:2:3",
+     "task 'a' is empty; it needs at least a 'script'"},
     {"bad_task_name", "tasks:\n  count-words:\n    script: x\n", "b.yml:2:3",
      "task name 'count-words' must use only letters, digits and _"},
     {"reserved_task_name", "tasks:\n  params:\n    script: x\n", "b.yml:2:3", "'params' is a reserved name"},
@@ -277,14 +278,13 @@ const BrokenCase kBroken[] = {
      "for_each of task 'a' must be a list: a YAML list, or a template such as \"{{ files('data/*.txt') }}\""},
     {"unclosed_template_plain", "tasks:\n  a:\n    output:\n      o: x{{ item\n    script: x\n", "b.yml:4:11",
      "unclosed '{{'"},
-    {"unclosed_template_in_block_script",
-     "tasks:\n  a:\n    script: |\n      echo one\n      echo {{ params.x\n", "b.yml:5:12", "unclosed '{{'"},
+    {"unclosed_template_in_block_script", "tasks:\n  a:\n    script: |\n      echo one\n      echo {{ params.x\n",
+     "b.yml:5:12", "unclosed '{{'"},
     {"bad_expression_in_block_script",
      "params:\n  x: 1\ntasks:\n  a:\n    script: |\n      echo one\n        echo {{ params.x + * 2 }}\n", "b.yml:7:28",
      "unexpected '*' (expected a name, number, string or '(')"},
-    {"bad_expression_in_folded_script",
-     "tasks:\n  a:\n    script: >-\n      echo one\n      two {{ 1 1 }}\n", "b.yml:5:16",
-     "unexpected number 1 after the expression"},
+    {"bad_expression_in_folded_script", "tasks:\n  a:\n    script: >-\n      echo one\n      two {{ 1 1 }}\n",
+     "b.yml:5:16", "unexpected number 1 after the expression"},
     {"bad_expression_in_double_quoted", "tasks:\n  a:\n    script: \"echo \\\"hi\\\" {{ ) }}\"\n", "b.yml:3:29",
      "unexpected ')'"},
     {"bad_expression_in_single_quoted", "tasks:\n  a:\n    script: 'it''s {{ a b }}'\n", "b.yml:3:25",
@@ -303,18 +303,21 @@ const BrokenCase kBroken[] = {
      "task 'a' has no input 'read' (did you mean 'reads'?)"},
     {"undeclared_output", "tasks:\n  a:\n    output:\n      counts: x\n    script: cat > {{ output.count }}\n",
      "b.yml:5:29", "task 'a' has no output 'count' (did you mean 'counts'?)"},
-    {"output_used_in_input", "tasks:\n  a:\n    input:\n      i: \"{{ output.o }}\"\n    output:\n      o: x\n    script: x\n",
-     "b.yml:4:14", "'output' cannot be used in input"},
+    {"output_used_in_input",
+     "tasks:\n  a:\n    input:\n      i: \"{{ output.o }}\"\n    output:\n      o: x\n    script: x\n", "b.yml:4:14",
+     "'output' cannot be used in input"},
     {"input_used_in_directive",
      "tasks:\n  a:\n    input:\n      i: x\n    memory: \"{{ input.i }} GB\"\n    script: x\n", "b.yml:5:17",
      "'input' cannot be used in a directive (input.* is available in output and script)"},
     {"upstream_unknown_output",
-     "tasks:\n  a:\n    output:\n      counts: x\n    script: x\n  b:\n    input:\n      i: \"{{ a.output.count }}\"\n    script: x\n",
+     "tasks:\n  a:\n    output:\n      counts: x\n    script: x\n  b:\n    input:\n      i: \"{{ a.output.count }}\"\n "
+     "   script: x\n",
      "b.yml:8:23", "task 'a' has no output 'count' (did you mean 'counts'?)"},
     {"upstream_without_output_part",
      "tasks:\n  a:\n    output:\n      counts: x\n    script: x\n  b:\n    script: cat {{ a.counts }}\n", "b.yml:7:20",
      "refer to one output of task 'a', e.g. a.output.counts"},
-    {"unknown_task_reference", "tasks:\n  count:\n    output:\n      c: x\n    script: x\n  b:\n    script: cat {{ cont.output.c }}\n",
+    {"unknown_task_reference",
+     "tasks:\n  count:\n    output:\n      c: x\n    script: x\n  b:\n    script: cat {{ cont.output.c }}\n",
      "b.yml:7:20", "unknown name 'cont' (did you mean 'count'?)"},
     {"self_reference", "tasks:\n  a:\n    output:\n      o: x\n    script: cat {{ a.output.o }}\n", "b.yml:5:20",
      "cycle in task graph: a -> a"},
@@ -329,7 +332,8 @@ const BrokenCase kBroken[] = {
      "errorStrategy in task 'a' must be one of terminate, finish, ignore, retry, got 'ignor' (did you mean 'ignore'?)"},
     {"bad_memory", "tasks:\n  a:\n    memory: lots\n    script: x\n", "b.yml:3:13",
      "memory in task 'a' must be a size like '2 GB'"},
-    {"bad_time", "tasks:\n  a:\n    time: soon\n    script: x\n", "b.yml:3:11", "time in task 'a' must be a duration like '1h'"},
+    {"bad_time", "tasks:\n  a:\n    time: soon\n    script: x\n", "b.yml:3:11",
+     "time in task 'a' must be a duration like '1h'"},
     {"bad_cpus", "tasks:\n  a:\n    cpus: 0\n    script: x\n", "b.yml:3:11",
      "cpus in task 'a' must be a positive whole number, got 0"},
     {"bad_max_forks", "tasks:\n  a:\n    maxForks: two\n    script: x\n", "b.yml:3:15",
@@ -347,13 +351,16 @@ const BrokenCase kBroken[] = {
      "accelerator in task 'a' must be a non-negative number of GPUs, got -1"},
     {"accelerator_setting_typo", "tasks:\n  a:\n    accelerator: {reqest: 1}\n    script: x\n", "b.yml:3:27",
      "accelerator in task 'a' has an unknown setting 'reqest' (did you mean 'request'?)"},
-    {"label_map", "tasks:\n  a:\n    label: {x: 1}\n    script: x\n", "b.yml:3:12", "label in task 'a' must be a name or a list"},
-    {"directive_without_value", "tasks:\n  a:\n    queue:\n    script: x\n", "b.yml:3:5", "queue in task 'a' has no value"},
+    {"label_map", "tasks:\n  a:\n    label: {x: 1}\n    script: x\n", "b.yml:3:12",
+     "label in task 'a' must be a name or a list"},
+    {"directive_without_value", "tasks:\n  a:\n    queue:\n    script: x\n", "b.yml:3:5",
+     "queue in task 'a' has no value"},
     {"params_not_map", "params: [1, 2]\ntasks:\n  a:\n    script: x\n", "b.yml:1:9", "'params' must be a map"},
     {"duplicate_param", "params:\n  x: 1\n  x: 2\ntasks:\n  a:\n    script: x\n", "b.yml:3:3", "key 'x' appears twice"},
     {"unterminated_string_literal", "tasks:\n  a:\n    script: |\n      echo {{ 'abc }}\n", "b.yml:4:15",
      "unterminated string"},
-    {"tag_and_utf8_before_error", "tasks:\n  a:\n    script: !!str é {{ ] }}\n", "b.yml:3:25", "unexpected ']'"},  // columns count bytes
+    {"tag_and_utf8_before_error", "tasks:\n  a:\n    script: !!str é {{ ] }}\n", "b.yml:3:25",
+     "unexpected ']'"},  // columns count bytes
 };
 
 class BrokenPipelineTest : public ::testing::TestWithParam<BrokenCase> {};

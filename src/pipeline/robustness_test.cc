@@ -21,10 +21,47 @@ std::string RandomText(std::mt19937* rng, const std::vector<std::string>& pieces
 }
 
 TEST(RobustnessTest, RandomTemplatesNeverCrash) {
-  const std::vector<std::string> pieces = {
-      "{{", "}}", " ", "a", "item", ".", "name", "(", ")", "[", "]", "0", "-1", "1.5", "+", "-", "*", "/",
-      "'", "\"", "\\", "\n", "files", "range", "raw", "len", "join", ",", "$", "`", "#", "<<", "EOF", "$(", "{", "}",
-      "é", "\t", "x", "params", "9999999999999999999999"};
+  const std::vector<std::string> pieces = {"{{",
+                                           "}}",
+                                           " ",
+                                           "a",
+                                           "item",
+                                           ".",
+                                           "name",
+                                           "(",
+                                           ")",
+                                           "[",
+                                           "]",
+                                           "0",
+                                           "-1",
+                                           "1.5",
+                                           "+",
+                                           "-",
+                                           "*",
+                                           "/",
+                                           "'",
+                                           "\"",
+                                           "\\",
+                                           "\n",
+                                           "files",
+                                           "range",
+                                           "raw",
+                                           "len",
+                                           "join",
+                                           ",",
+                                           "$",
+                                           "`",
+                                           "#",
+                                           "<<",
+                                           "EOF",
+                                           "$(",
+                                           "{",
+                                           "}",
+                                           "é",
+                                           "\t",
+                                           "x",
+                                           "params",
+                                           "9999999999999999999999"};
   std::mt19937 rng(12345);
   EvalContext ctx;
   ValueMap params;
@@ -59,8 +96,8 @@ TEST(RobustnessTest, RandomTemplatesNeverCrash) {
 }
 
 TEST(RobustnessTest, RandomShellTextNeverCrashes) {
-  const std::vector<std::string> pieces = {"'", "\"", "\\", "$(", ")", "$((", "`", "#", " ", "\n", "<<", "<<-", "EOF",
-                                           "'EOF'", "\t", "x", "$'", "(", "<<<", ";"};
+  const std::vector<std::string> pieces = {"'",  "\"",  "\\",  "$(",    ")",  "$((", "`",  "#", " ",   "\n",
+                                           "<<", "<<-", "EOF", "'EOF'", "\t", "x",   "$'", "(", "<<<", ";"};
   std::mt19937 rng(7);
   for (int i = 0; i < 4000; ++i) {
     ShellScanner s;
@@ -73,9 +110,10 @@ TEST(RobustnessTest, RandomShellTextNeverCrashes) {
 }
 
 TEST(RobustnessTest, RandomYamlNeverCrashes) {
-  const std::vector<std::string> pieces = {"tasks:", "params:", "\n", "  ", "a:", "script:", " |", " >", " x",
-                                           " '{{ a }}'", " \"{{ b.output.o }}\"", "output:", "o: y", "- ", "[", "]",
-                                           "{", "}", "&x ", "*x", "!!str ", "for_each:", " {{ item", "cpus: 2", "#"};
+  const std::vector<std::string> pieces = {
+      "tasks:",   "params:", "\n", "  ", "a:", "script:", " |", " >",  " x", " '{{ a }}'", " \"{{ b.output.o }}\"",
+      "output:",  "o: y",    "- ", "[",  "]",  "{",       "}",  "&x ", "*x", "!!str ",     "for_each:",
+      " {{ item", "cpus: 2", "#"};
   std::mt19937 rng(99);
   for (int i = 0; i < 3000; ++i) {
     std::string text = RandomText(&rng, pieces, 25);

@@ -7,8 +7,8 @@ namespace ferry {
 namespace {
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 bool EndsDelimiterWord(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' ||
-         c == '(' || c == ')';
+  return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == '(' ||
+         c == ')';
 }
 }  // namespace
 
@@ -73,8 +73,9 @@ Status ShellScanner::EndHeredocLine() {
   line_has_insert_ = false;
   if (ends) {
     if (inserted) {
-      return Status::Invalid("a value would end the heredoc '" + s.delimiter +
-                             "' early (a line of the value equals the delimiter); choose a delimiter the data cannot contain");
+      return Status::Invalid(
+          "a value would end the heredoc '" + s.delimiter +
+          "' early (a line of the value equals the delimiter); choose a delimiter the data cannot contain");
     }
     stack_.pop_back();
   }
@@ -130,10 +131,27 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
       ++i;
       return Status::Ok();
     }
-    if (delim_word_.empty() && !delim_quoted_ && IsBlank(c)) { ++i; return Status::Ok(); }
-    if (c == '\'' || c == '"') { delim_quote_ = c; delim_quoted_ = true; ++i; return Status::Ok(); }
-    if (c == '\\' && i + 1 < t.size()) { delim_word_ += t[i + 1]; delim_quoted_ = true; i += 2; return Status::Ok(); }
-    if (!EndsDelimiterWord(c)) { delim_word_ += c; ++i; return Status::Ok(); }
+    if (delim_word_.empty() && !delim_quoted_ && IsBlank(c)) {
+      ++i;
+      return Status::Ok();
+    }
+    if (c == '\'' || c == '"') {
+      delim_quote_ = c;
+      delim_quoted_ = true;
+      ++i;
+      return Status::Ok();
+    }
+    if (c == '\\' && i + 1 < t.size()) {
+      delim_word_ += t[i + 1];
+      delim_quoted_ = true;
+      i += 2;
+      return Status::Ok();
+    }
+    if (!EndsDelimiterWord(c)) {
+      delim_word_ += c;
+      ++i;
+      return Status::Ok();
+    }
     reading_delim_ = false;
     if (!delim_word_.empty()) pending_.push_back({delim_word_, delim_quoted_, delim_strip_});
     return Status::Ok();  // `c` is handled again in the bare frame
@@ -143,21 +161,58 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
     case Frame::kTop:
     case Frame::kSubst:
     case Frame::kBacktick: {
-      if (c == '\\') { skip_next_ = true; word_start_ = false; ++i; return Status::Ok(); }
-      if (c == '#' && word_start_) { stack_.push_back({Frame::kComment}); ++i; return Status::Ok(); }
-      if (c == '\'') { stack_.push_back({Frame::kSingle}); word_start_ = false; ++i; return Status::Ok(); }
-      if (c == '"') { stack_.push_back({Frame::kDouble}); word_start_ = false; ++i; return Status::Ok(); }
+      if (c == '\\') {
+        skip_next_ = true;
+        word_start_ = false;
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '#' && word_start_) {
+        stack_.push_back({Frame::kComment});
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '\'') {
+        stack_.push_back({Frame::kSingle});
+        word_start_ = false;
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '"') {
+        stack_.push_back({Frame::kDouble});
+        word_start_ = false;
+        ++i;
+        return Status::Ok();
+      }
       if (c == '$') {
         word_start_ = false;
-        if (next(1) == '\'') { stack_.push_back({Frame::kDollarSingle}); i += 2; return Status::Ok(); }
-        if (next(1) == '(' && next(2) == '(') { stack_.push_back({Frame::kArith}); i += 3; return Status::Ok(); }
-        if (next(1) == '(') { stack_.push_back({Frame::kSubst}); word_start_ = true; i += 2; return Status::Ok(); }
+        if (next(1) == '\'') {
+          stack_.push_back({Frame::kDollarSingle});
+          i += 2;
+          return Status::Ok();
+        }
+        if (next(1) == '(' && next(2) == '(') {
+          stack_.push_back({Frame::kArith});
+          i += 3;
+          return Status::Ok();
+        }
+        if (next(1) == '(') {
+          stack_.push_back({Frame::kSubst});
+          word_start_ = true;
+          i += 2;
+          return Status::Ok();
+        }
         ++i;
         return Status::Ok();
       }
       if (c == '`') {
-        if (s.frame == Frame::kBacktick) { stack_.pop_back(); word_start_ = false; }
-        else { stack_.push_back({Frame::kBacktick}); word_start_ = true; }
+        if (s.frame == Frame::kBacktick) {
+          stack_.pop_back();
+          word_start_ = false;
+        } else {
+          stack_.push_back({Frame::kBacktick});
+          word_start_ = true;
+        }
         ++i;
         return Status::Ok();
       }
@@ -169,7 +224,12 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
       }
       if (c == ')') {
         if (s.frame == Frame::kSubst) {
-          if (s.depth == 0) { stack_.pop_back(); word_start_ = false; ++i; return Status::Ok(); }
+          if (s.depth == 0) {
+            stack_.pop_back();
+            word_start_ = false;
+            ++i;
+            return Status::Ok();
+          }
           --s.depth;
         }
         word_start_ = true;
@@ -177,14 +237,21 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
         return Status::Ok();
       }
       if (c == '<' && next(1) == '<') {
-        if (next(2) == '<') { i += 3; word_start_ = true; return Status::Ok(); }  // here-string
+        if (next(2) == '<') {
+          i += 3;
+          word_start_ = true;
+          return Status::Ok();
+        }  // here-string
         i += 2;
         reading_delim_ = true;
         delim_word_.clear();
         delim_quoted_ = false;
         delim_quote_ = 0;
         delim_strip_ = false;
-        if (i < t.size() && t[i] == '-') { delim_strip_ = true; ++i; }
+        if (i < t.size() && t[i] == '-') {
+          delim_strip_ = true;
+          ++i;
+        }
         return Status::Ok();
       }
       if (c == '\n') {
@@ -201,16 +268,42 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
       if (c == '(') ++s.depth;
       if (c == ')') {
         if (s.depth > 0) --s.depth;
-        else if (next(1) == ')') { stack_.pop_back(); i += 2; return Status::Ok(); }
+        else if (next(1) == ')') {
+          stack_.pop_back();
+          i += 2;
+          return Status::Ok();
+        }
       }
       ++i;
       return Status::Ok();
     case Frame::kDouble:
-      if (c == '\\') { skip_next_ = true; ++i; return Status::Ok(); }
-      if (c == '"') { stack_.pop_back(); ++i; return Status::Ok(); }
-      if (c == '`') { stack_.push_back({Frame::kBacktick}); word_start_ = true; ++i; return Status::Ok(); }
-      if (c == '$' && next(1) == '(' && next(2) == '(') { stack_.push_back({Frame::kArith}); i += 3; return Status::Ok(); }
-      if (c == '$' && next(1) == '(') { stack_.push_back({Frame::kSubst}); word_start_ = true; i += 2; return Status::Ok(); }
+      if (c == '\\') {
+        skip_next_ = true;
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '"') {
+        stack_.pop_back();
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '`') {
+        stack_.push_back({Frame::kBacktick});
+        word_start_ = true;
+        ++i;
+        return Status::Ok();
+      }
+      if (c == '$' && next(1) == '(' && next(2) == '(') {
+        stack_.push_back({Frame::kArith});
+        i += 3;
+        return Status::Ok();
+      }
+      if (c == '$' && next(1) == '(') {
+        stack_.push_back({Frame::kSubst});
+        word_start_ = true;
+        i += 2;
+        return Status::Ok();
+      }
       ++i;
       return Status::Ok();
     case Frame::kSingle:
@@ -233,10 +326,29 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
         return EndHeredocLine();
       }
       if (s.frame == Frame::kHeredoc) {
-        if (c == '\\') { heredoc_line_ += c; skip_next_ = true; ++i; return Status::Ok(); }
-        if (c == '`') { stack_.push_back({Frame::kBacktick}); word_start_ = true; ++i; return Status::Ok(); }
-        if (c == '$' && next(1) == '(' && next(2) == '(') { stack_.push_back({Frame::kArith}); i += 3; return Status::Ok(); }
-        if (c == '$' && next(1) == '(') { stack_.push_back({Frame::kSubst}); word_start_ = true; i += 2; return Status::Ok(); }
+        if (c == '\\') {
+          heredoc_line_ += c;
+          skip_next_ = true;
+          ++i;
+          return Status::Ok();
+        }
+        if (c == '`') {
+          stack_.push_back({Frame::kBacktick});
+          word_start_ = true;
+          ++i;
+          return Status::Ok();
+        }
+        if (c == '$' && next(1) == '(' && next(2) == '(') {
+          stack_.push_back({Frame::kArith});
+          i += 3;
+          return Status::Ok();
+        }
+        if (c == '$' && next(1) == '(') {
+          stack_.push_back({Frame::kSubst});
+          word_start_ = true;
+          i += 2;
+          return Status::Ok();
+        }
       }
       heredoc_line_ += c;
       ++i;
@@ -255,8 +367,7 @@ void EscapeChars(std::string_view in, std::string_view special, std::string* out
 }
 }  // namespace
 
-Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at,
-                     std::string* out) {
+Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at, std::string* out) {
   std::string joined;
   ShellQuoting q = at.quoting();
   if (q != ShellQuoting::kBare) {
@@ -292,8 +403,9 @@ Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const
     case ShellQuoting::kHeredoc: EscapeChars(joined, "\\$`", &quoted); break;
     case ShellQuoting::kHeredocQuoted:
       if (joined.find('\n') != std::string::npos) {
-        return Status::Invalid("a value with a newline cannot go into the body of heredoc '" + at.heredoc_delimiter() +
-                               "', whose delimiter is quoted (nothing there can be escaped); use an unquoted delimiter");
+        return Status::Invalid(
+            "a value with a newline cannot go into the body of heredoc '" + at.heredoc_delimiter() +
+            "', whose delimiter is quoted (nothing there can be escaped); use an unquoted delimiter");
       }
       quoted = std::move(joined);
       break;

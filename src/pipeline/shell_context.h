@@ -41,7 +41,18 @@ class ShellScanner {
   const std::string& heredoc_delimiter() const;
 
  private:
-  enum class Frame { kTop, kSubst, kBacktick, kArith, kDouble, kSingle, kDollarSingle, kComment, kHeredoc, kHeredocQuoted };
+  enum class Frame {
+    kTop,
+    kSubst,
+    kBacktick,
+    kArith,
+    kDouble,
+    kSingle,
+    kDollarSingle,
+    kComment,
+    kHeredoc,
+    kHeredocQuoted
+  };
   struct State {
     State(Frame f) : frame(f) {}  // NOLINT(google-explicit-constructor)
     Frame frame;
@@ -63,8 +74,8 @@ class ShellScanner {
   std::vector<State> stack_;
   std::vector<PendingHeredoc> pending_;
   bool word_start_ = true;
-  bool skip_next_ = false;      // after a backslash
-  std::string heredoc_line_;    // current line of a heredoc body
+  bool skip_next_ = false;    // after a backslash
+  std::string heredoc_line_;  // current line of a heredoc body
   bool line_has_insert_ = false;
   // A "<<" was seen and its delimiter word is being read.
   bool reading_delim_ = false;
@@ -78,7 +89,6 @@ class ShellScanner {
 // position becomes one shell word per element; elsewhere the elements are
 // joined with spaces. Errors for values that cannot be placed safely (a
 // newline in a quoted heredoc).
-Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at,
-                     std::string* out);
+Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at, std::string* out);
 
 }  // namespace ferry

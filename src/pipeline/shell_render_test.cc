@@ -153,8 +153,7 @@ TEST_F(ShellRenderTest, HeredocBodies) {
   st = RenderStatus("cat <<EOF\n{{ v }}\nEOF\n", Value("EOF"));
   EXPECT_FALSE(st.ok());
   // Here-strings and arithmetic shifts are not heredocs.
-  EXPECT_EQ(Render("cat <<< {{ v }}\necho $((1 << 2)) {{ v }}", Value("a b")),
-            "cat <<< 'a b'\necho $((1 << 2)) 'a b'");
+  EXPECT_EQ(Render("cat <<< {{ v }}\necho $((1 << 2)) {{ v }}", Value("a b")), "cat <<< 'a b'\necho $((1 << 2)) 'a b'");
 }
 
 TEST_F(ShellRenderTest, LiteralBracesViaStringLiteral) {
@@ -228,7 +227,7 @@ TEST(ShellScannerTest, FollowsNestedConstructs) {
   ShellScanner s;
   ASSERT_TRUE(s.Feed("echo \"a $(b 'c' \"").ok());
   EXPECT_EQ(s.quoting(), ShellQuoting::kDouble);  // inside "..." within $( ) within "..."
-  ASSERT_TRUE(s.Feed("\") ").ok());  // closes the inner "..." and the $( )
+  ASSERT_TRUE(s.Feed("\") ").ok());               // closes the inner "..." and the $( )
   EXPECT_EQ(s.quoting(), ShellQuoting::kDouble);
   ASSERT_TRUE(s.Feed("\" && `x").ok());
   EXPECT_EQ(s.quoting(), ShellQuoting::kBare);

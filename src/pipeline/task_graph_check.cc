@@ -74,8 +74,8 @@ struct Checker {
       // inputs, outputs and the script.
       bool allowed = is_input ? (site == Site::kOutput || site == Site::kScript) : site == Site::kScript;
       if (!allowed) {
-        return Err(ref.loc, "'" + root + "' cannot be used in " + SiteName(site) + " (" + root +
-                                ".* is available in " + (is_input ? "output and script" : "script") + ")");
+        return Err(ref.loc, "'" + root + "' cannot be used in " + SiteName(site) + " (" + root + ".* is available in " +
+                                (is_input ? "output and script" : "script") + ")");
       }
       if (ref.path.size() < 2) {
         return Err(ref.loc, "use " + root + ".NAME to refer to one " + root + " of task '" + task.name + "'" +
@@ -118,8 +118,8 @@ struct Checker {
     if (site == Site::kOutput || site == Site::kScript) candidates.push_back("input");
     if (site == Site::kScript) candidates.push_back("output");
     for (const auto& t : tasks) candidates.push_back(t.name);
-    return Err(ref.loc, "unknown name '" + root + "'" + DidYouMean(root, candidates) + "; names here: " +
-                            Join(candidates, ", "));
+    return Err(ref.loc, "unknown name '" + root + "'" + DidYouMean(root, candidates) +
+                            "; names here: " + Join(candidates, ", "));
   }
 
   Status CheckTemplates(size_t ti, Site site, const TemplateValue& v) {
@@ -192,7 +192,8 @@ Status CheckTaskReferences(std::vector<TaskSpec>* tasks_ptr) {
     names += tasks[cycle[0]].name;
     const std::string& next = tasks[cycle.size() > 1 ? cycle[1] : cycle[0]].name;
     const SourceLoc& loc = c.edges[cycle[0]].at(next);
-    return Err(loc, "cycle in task graph: " + names + " (each task waits for the next one's outputs; remove one of these references)");
+    return Err(loc, "cycle in task graph: " + names +
+                        " (each task waits for the next one's outputs; remove one of these references)");
   }
   return Status::Ok();
 }

@@ -133,8 +133,7 @@ class Parser {
         }
         t.text = text_.substr(s, i - s);
         if (i < n && IsNameChar(text_[i])) {
-          return impl_->Error(t.offset, "bad number '" + t.text + text_[i] +
-                                            "...' (names cannot start with a digit)");
+          return impl_->Error(t.offset, "bad number '" + t.text + text_[i] + "...' (names cannot start with a digit)");
         }
         if (is_float) {
           t.type = Token::Type::kFloat;
@@ -167,10 +166,12 @@ class Parser {
             switch (e) {
               case 'n': t.text += '\n'; break;
               case 't': t.text += '\t'; break;
-              case '\\': case '\'': case '"': t.text += e; break;
+              case '\\':
+              case '\'':
+              case '"': t.text += e; break;
               default:
-                return impl_->Error(static_cast<uint32_t>(i), std::string("unknown escape '\\") + e +
-                                                                   "' in string (use \\\\ for a backslash)");
+                return impl_->Error(static_cast<uint32_t>(i),
+                                    std::string("unknown escape '\\") + e + "' in string (use \\\\ for a backslash)");
             }
             i += 2;
             continue;
@@ -183,7 +184,8 @@ class Parser {
         t.text = std::string(1, c);
         ++i;
       } else if (c == '{') {
-        return impl_->Error(t.offset, "'{' inside an expression ('{{' cannot be nested; close the previous one with '}}')");
+        return impl_->Error(t.offset,
+                            "'{' inside an expression ('{{' cannot be nested; close the previous one with '}}')");
       } else if (c == '}') {
         return impl_->Error(t.offset, "single '}' in an expression (a template ends with '}}')");
       } else {
@@ -196,9 +198,7 @@ class Parser {
   }
 
   const Token& Peek() const { return tokens_[idx_]; }
-  bool IsPunct(const char* p) const {
-    return Peek().type == Token::Type::kPunct && Peek().text == p;
-  }
+  bool IsPunct(const char* p) const { return Peek().type == Token::Type::kPunct && Peek().text == p; }
 
   // Appends a node. Evaluation recurses along the tree, so its depth is
   // capped (a chain like 1+1+1+... is as deep as it is long).
@@ -325,9 +325,8 @@ class Parser {
         }
         const tmpl::FuncInfo* f = tmpl::FindFunction(name);
         if (!f) {
-          return impl_->Error(n.offset, "unknown function '" + name + "'" +
-                                            DidYouMean(name, TemplateFunctionNames()) + "; functions: " +
-                                            Join(TemplateFunctionNames(), ", "));
+          return impl_->Error(n.offset, "unknown function '" + name + "'" + DidYouMean(name, TemplateFunctionNames()) +
+                                            "; functions: " + Join(TemplateFunctionNames(), ", "));
         }
         ++idx_;  // '('
         n.kind = Node::Kind::kCall;
@@ -343,8 +342,8 @@ class Parser {
               continue;
             }
             if (IsPunct(")")) break;
-            return impl_->Error(Peek().offset, "expected ',' or ')' in the call of " + name + "(), found " +
-                                                   Describe(Peek()));
+            return impl_->Error(Peek().offset,
+                                "expected ',' or ')' in the call of " + name + "(), found " + Describe(Peek()));
           }
         }
         ++idx_;  // ')'
@@ -353,9 +352,8 @@ class Parser {
           std::string want = f->min_args == f->max_args
                                  ? std::to_string(f->min_args)
                                  : std::to_string(f->min_args) + " or " + std::to_string(f->max_args);
-          return impl_->Error(n.offset, name + "() takes " + want + " argument" +
-                                            (f->max_args == 1 ? "" : "s") + ", got " + std::to_string(argc) +
-                                            " (usage: " + f->usage + ")");
+          return impl_->Error(n.offset, name + "() takes " + want + " argument" + (f->max_args == 1 ? "" : "s") +
+                                            ", got " + std::to_string(argc) + " (usage: " + f->usage + ")");
         }
         *out = Add(std::move(n));
         return Status::Ok();
@@ -371,8 +369,7 @@ class Parser {
           return Status::Ok();
         }
         break;
-      default:
-        break;
+      default: break;
     }
     return impl_->Error(t.offset, "unexpected " + Describe(t) + " (expected a name, number, string or '(')");
   }

@@ -29,7 +29,7 @@ namespace ferry {
 // {"count","output","counts"}.
 struct Reference {
   std::vector<std::string> path;
-  SourceLoc loc;                    // where the first name starts
+  SourceLoc loc;                     // where the first name starts
   std::vector<SourceLoc> part_locs;  // where each element of `path` starts
 };
 

@@ -84,9 +84,7 @@ std::string Shown(const Value& v) {
 Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Value** out) const {
   const Node& n = nodes[id];
   switch (n.kind) {
-    case Node::Kind::kLiteral:
-      *out = &n.literal;
-      return Status::Ok();
+    case Node::Kind::kLiteral: *out = &n.literal; return Status::Ok();
 
     case Node::Kind::kName: {
       const Value* v = ctx.roots.Find(n.name);
@@ -154,8 +152,8 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
         int64_t size = static_cast<int64_t>(l.size());
         if (i < 0) i += size;
         if (i < 0 || i >= size) {
-          return Error(n.offset, "index " + std::to_string(idx->as_int()) + " is out of range for " +
-                                     Describe(n.a) + ", a list of " + std::to_string(size) + " values");
+          return Error(n.offset, "index " + std::to_string(idx->as_int()) + " is out of range for " + Describe(n.a) +
+                                     ", a list of " + std::to_string(size) + " values");
         }
         found = &l[static_cast<size_t>(i)];
       } else if (obj->is_map()) {
@@ -269,11 +267,12 @@ Status Template::Impl::EvalBinary(const Node& n, const Value& l, const Value& r,
       *result = Value(std::move(out));
       return Status::Ok();
     }
-    return Error(n.offset, "cannot add " + AKind(l) + " and " + AKind(r) +
-                               " (+ joins two strings, a string and a number, adds numbers, or concatenates two lists)");
+    return Error(n.offset,
+                 "cannot add " + AKind(l) + " and " + AKind(r) +
+                     " (+ joins two strings, a string and a number, adds numbers, or concatenates two lists)");
   }
-  return Error(n.offset, std::string("'") + op + "' needs two numbers, got " + AKind(l) + " (" + Shown(l) + ") and " + AKind(r) +
-                             " (" + Shown(r) + ")");
+  return Error(n.offset, std::string("'") + op + "' needs two numbers, got " + AKind(l) + " (" + Shown(l) + ") and " +
+                             AKind(r) + " (" + Shown(r) + ")");
 }
 
 Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* result) const {
@@ -287,8 +286,8 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
   }
   auto need_string = [&](size_t i, const char* what) -> Status {
     if (args[i].is_string()) return Status::Ok();
-    return Error(nodes[n.args[i]].offset, n.name + "() needs " + what + " (a string), got " + AKind(args[i]) +
-                                              " (" + Shown(args[i]) + ")");
+    return Error(nodes[n.args[i]].offset,
+                 n.name + "() needs " + what + " (a string), got " + AKind(args[i]) + " (" + Shown(args[i]) + ")");
   };
   auto need_host = [&]() -> Status {
     if (ctx.host) return Status::Ok();
@@ -353,8 +352,8 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
     case Func::kRange: {
       for (size_t i = 0; i < args.size(); ++i) {
         if (!args[i].is_int()) {
-          return Error(nodes[n.args[i]].offset, "range() needs integers, got " + AKind(args[i]) + " (" +
-                                                    Shown(args[i]) + ")");
+          return Error(nodes[n.args[i]].offset,
+                       "range() needs integers, got " + AKind(args[i]) + " (" + Shown(args[i]) + ")");
         }
       }
       int64_t a = args.size() == 2 ? args[0].as_int() : 0;
@@ -371,9 +370,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       *result = Value(std::move(list));
       return Status::Ok();
     }
-    case Func::kRaw:
-      *result = std::move(args[0]);
-      return Status::Ok();
+    case Func::kRaw: *result = std::move(args[0]); return Status::Ok();
     case Func::kLen: {
       const Value& v = args[0];
       if (v.is_list()) *result = Value(static_cast<int64_t>(v.as_list().size()));
@@ -464,9 +461,9 @@ Status Template::RenderShell(const EvalContext& ctx, std::string* out) const {
     words.clear();
     bool is_list = v->is_list();
     if (v->is_map()) {
-      return impl.Error(impl.nodes[p.root].offset,
-                        impl.Describe(p.root) + " is a map and cannot be written into a script; pick one field" +
-                            KeysHint(v->as_map()));
+      return impl.Error(impl.nodes[p.root].offset, impl.Describe(p.root) +
+                                                       " is a map and cannot be written into a script; pick one field" +
+                                                       KeysHint(v->as_map()));
     }
     if (is_list) {
       for (const auto& e : v->as_list()) {

@@ -21,8 +21,7 @@ bool HasWildcard(std::string_view s) { return s.find_first_of("*?[") != std::str
 
 // Expands the components [i..] of a split pattern below `dir`, appending
 // matches to *out. `**` matches zero or more directory levels.
-void Expand(const fs::path& dir, const std::vector<std::string>& parts, size_t i,
-            std::vector<std::string>* out) {
+void Expand(const fs::path& dir, const std::vector<std::string>& parts, size_t i, std::vector<std::string>* out) {
   std::error_code ec;
   if (i == parts.size()) {
     if (fs::is_regular_file(dir, ec)) out->push_back(dir.string());

@@ -30,14 +30,14 @@ const FuncInfo* FindFunction(std::string_view name);
 struct Node {
   enum class Kind : uint8_t { kLiteral, kName, kField, kIndex, kCall, kBinary, kNeg };
   Kind kind = Kind::kLiteral;
-  char op = 0;            // kBinary: + - * /
+  char op = 0;             // kBinary: + - * /
   Func func = Func::kRaw;  // kCall
-  uint32_t offset = 0;    // text offset reported in errors (the name, operator, '[' ...)
-  int a = -1;             // object (field/index), left operand, operand of unary minus
-  int b = -1;             // index expression, right operand
-  std::string name;       // kName, kField: the name; kCall: the function name
-  Value literal;          // kLiteral
-  std::vector<int> args;  // kCall
+  uint32_t offset = 0;     // text offset reported in errors (the name, operator, '[' ...)
+  int a = -1;              // object (field/index), left operand, operand of unary minus
+  int b = -1;              // index expression, right operand
+  std::string name;        // kName, kField: the name; kCall: the function name
+  Value literal;           // kLiteral
+  std::vector<int> args;   // kCall
 };
 
 struct Part {
@@ -66,7 +66,9 @@ struct Template::Impl {
   // Evaluates node `id`. *out points either into the context / the tree (no
   // copy) or at *tmp, which then holds a computed value.
   Status Eval(int id, const EvalContext& ctx, Value* tmp, const Value** out) const;
-  Status EvalOperand(int id, const EvalContext& ctx, tmpl::Operand* op) const { return Eval(id, ctx, &op->tmp, &op->v); }
+  Status EvalOperand(int id, const EvalContext& ctx, tmpl::Operand* op) const {
+    return Eval(id, ctx, &op->tmp, &op->v);
+  }
   Status EvalCall(const tmpl::Node& n, const EvalContext& ctx, Value* result) const;
   Status EvalBinary(const tmpl::Node& n, const Value& l, const Value& r, Value* result) const;
   // "file:line:col: msg" as an Invalid status.

@@ -149,8 +149,9 @@ TEST_F(TemplateTest, PathPropertyOnListIsAnErrorWithHint) {
 
 TEST_F(TemplateTest, UnknownPropertyOnString) {
   std::string e = EvalError("{{ item.stm }}");
-  EXPECT_EQ(e, "t.yml:1:9: item is a string, which has no property 'stm' (did you mean 'stem'?) "
-               "(strings offer the path properties name, stem, ext, dir)");
+  EXPECT_EQ(e,
+            "t.yml:1:9: item is a string, which has no property 'stm' (did you mean 'stem'?) "
+            "(strings offer the path properties name, stem, ext, dir)");
 }
 
 TEST_F(TemplateTest, UnknownNameAndKeyGiveDidYouMean) {
@@ -196,8 +197,9 @@ TEST_F(TemplateTest, ParseErrorsHavePositions) {
   // Positions follow newlines and a start column.
   EXPECT_EQ(ParseError("line one\n  ok {{ 1 +* 2 }}", SourceLoc{"p.yml", 10, 7}),
             "p.yml:11:12: unexpected '*' (expected a name, number, string or '(')");
-  EXPECT_EQ(ParseError("{{ a {{ b }}"), "t.yml:1:6: '{' inside an expression ('{{' cannot be nested; close the "
-                                         "previous one with '}}')");
+  EXPECT_EQ(ParseError("{{ a {{ b }}"),
+            "t.yml:1:6: '{' inside an expression ('{{' cannot be nested; close the "
+            "previous one with '}}')");
 }
 
 TEST_F(TemplateTest, HugeExpressionsAreRejectedNotCrashed) {
@@ -214,7 +216,8 @@ TEST_F(TemplateTest, HugeExpressionsAreRejectedNotCrashed) {
 }
 
 TEST_F(TemplateTest, CollectReferences) {
-  Template t = MustParse("{{ count.output.counts[0].name }} {{ item.stem + params.outdir }} {{ files(params.samples) }}");
+  Template t =
+      MustParse("{{ count.output.counts[0].name }} {{ item.stem + params.outdir }} {{ files(params.samples) }}");
   std::vector<Reference> refs;
   t.CollectReferences(&refs);
   ASSERT_EQ(refs.size(), 4u);
@@ -230,8 +233,9 @@ TEST_F(TemplateTest, FilesFunction) {
   Value v = Eval("{{ files(params.samples) }}");
   EXPECT_EQ(v, Value(ValueList{Value("/base/data/a.txt"), Value("/base/data/b.txt")}));
   std::string e = EvalError("{{ files('nope/*.txt') }}");
-  EXPECT_EQ(e, "t.yml:1:4: files('nope/*.txt') matched no files (relative patterns are resolved against /base); "
-               "check the pattern or the parameter that holds it");
+  EXPECT_EQ(e,
+            "t.yml:1:4: files('nope/*.txt') matched no files (relative patterns are resolved against /base); "
+            "check the pattern or the parameter that holds it");
   EvalContext no_host = ctx;
   no_host.host = nullptr;
   Value out;
@@ -253,8 +257,9 @@ TEST_F(TemplateTest, CsvAndTsvFunctions) {
   EXPECT_EQ(Eval("{{ csv('s.csv')[1].sample }}").as_string(), "S2");
   EXPECT_EQ(Eval("{{ tsv('s.tsv')[0].path.name }}").as_string(), "1.fq");
   std::string e = EvalError("{{ csv('bad.csv') }}");
-  EXPECT_EQ(e, "t.yml:1:4: csv('bad.csv'): /base/bad.csv:3: row has 1 fields but the header has 2 (a,b); quote "
-               "fields that contain the separator");
+  EXPECT_EQ(e,
+            "t.yml:1:4: csv('bad.csv'): /base/bad.csv:3: row has 1 fields but the header has 2 (a,b); quote "
+            "fields that contain the separator");
   host.files["/base/q.csv"] = "a\n\"open\n";
   e = EvalError("{{ csv('q.csv') }}");
   EXPECT_NE(e.find("/base/q.csv:2: a quoted field is never closed"), std::string::npos) << e;
@@ -315,8 +320,8 @@ TEST_F(TemplateTest, FanInSharesTheUpstreamListInsteadOfCopyingIt) {
 class RealHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = std::filesystem::temp_directory_path() /
-          ("ferry_host_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = std::filesystem::temp_directory_path() / ("ferry_host_" + std::to_string(::getpid()) + "_" +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir);
     for (const char* f : {"data/a.txt", "data/b.txt", "data/c.csv", "data/sub/d.txt", "data/sub/deep/e.txt",
                           "data/.hidden.txt", "other/f.txt", "with space/g h.txt"}) {

@@ -63,12 +63,8 @@ bool YamlIsString(const YAML::Node& n) { return YamlScalarValue(n).is_string(); 
 Status YamlToValue(const YAML::Node& node, const YamlSource& src, Value* out) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      *out = Value();
-      return Status::Ok();
-    case YAML::NodeType::Scalar:
-      *out = YamlScalarValue(node);
-      return Status::Ok();
+    case YAML::NodeType::Null: *out = Value(); return Status::Ok();
+    case YAML::NodeType::Scalar: *out = YamlScalarValue(node); return Status::Ok();
     case YAML::NodeType::Sequence: {
       ValueList list;
       for (const auto& item : node) {
@@ -105,9 +101,7 @@ Status YamlToTemplateValue(const YAML::Node& node, const YamlSource& src, Templa
   SourceLoc loc = src.Loc(node);
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      *out = TemplateValue::FromConstant(Value(), loc);
-      return Status::Ok();
+    case YAML::NodeType::Null: *out = TemplateValue::FromConstant(Value(), loc); return Status::Ok();
     case YAML::NodeType::Scalar: {
       Value v = YamlScalarValue(node);
       if (!v.is_string()) {

@@ -14,13 +14,13 @@
 
 #include "aws/rate_limiter.h"
 #include "aws/s3_progress.h"
+#include "config/config.h"
 #include "remote_build/build_list.h"
 #include "remote_build/build_signals.h"
 #include "remote_build/build_watch.h"
 #include "remote_build/build_workflow.h"
 #include "remote_build/local_build.h"
 #include "remote_build/three_way.h"
-#include "config/config.h"
 #include "util/path.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -32,8 +32,7 @@ using nlohmann::json;
 namespace {
 
 int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -107,11 +106,11 @@ Status BuildDriver::Main() {
   FERRY_RETURN_IF_ERROR(DetectWorkflow(abs_dir_, a_.exec, &kind));
   FERRY_RETURN_IF_ERROR(LoadSettings());
   if (settings_.s3_bucket.value.empty())
-    return Status::Invalid("no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
-                           "FERRY_AWS_BATCH_S3_BUCKET, or build.bucket in " +
-                           config_path_);
-  FERRY_RETURN_IF_ERROR(ParseBucketSetting(settings_.s3_bucket.value, &where_)
-                            .WithPrefix(settings_.s3_bucket.origin));
+    return Status::Invalid(
+        "no S3 bucket for the build directory: set --aws-batch-s3-bucket, "
+        "FERRY_AWS_BATCH_S3_BUCKET, or build.bucket in " +
+        config_path_);
+  FERRY_RETURN_IF_ERROR(ParseBucketSetting(settings_.s3_bucket.value, &where_).WithPrefix(settings_.s3_bucket.origin));
   where_.dir_id = DirId(abs_dir_);
   FERRY_RETURN_IF_ERROR(OpenAws());
   FERRY_RETURN_IF_ERROR(CheckBatchSetup());
@@ -182,8 +181,10 @@ Status BuildDriver::Main() {
 Status BuildDriver::Attach() {
   if (a_.detach) return Status::Invalid("--attach and --detach cannot be used together");
   if (a_.dir.empty() && !a_.no_download && !a_.cancel)
-    return Status::Invalid("--attach needs the build directory to download into (ferry build --aws-batch "
-                           "--attach " + a_.attach + " DIR), or --no-download");
+    return Status::Invalid(
+        "--attach needs the build directory to download into (ferry build --aws-batch "
+        "--attach " +
+        a_.attach + " DIR), or --no-download");
   if (!a_.dir.empty()) FERRY_RETURN_IF_ERROR(ResolveBuildDir(a_.dir, &abs_dir_));
   FERRY_RETURN_IF_ERROR(LoadSettings());
   FERRY_RETURN_IF_ERROR(OpenAws());
@@ -212,8 +213,8 @@ Status BuildDriver::Attach() {
       std::fprintf(out_->human(), "The job has already ended; nothing to cancel.\n");
       return Status::Ok();
     }
-    FERRY_RETURN_IF_ERROR(batch_->TerminateJob(job.job_id, "stopped by user").WithPrefix("canceling job " +
-                                                                                        job.job_id));
+    FERRY_RETURN_IF_ERROR(
+        batch_->TerminateJob(job.job_id, "stopped by user").WithPrefix("canceling job " + job.job_id));
     std::fprintf(out_->human(), "Canceled job %s (it stops within moments; ferry build --list shows its last status)\n",
                  job.job_id.c_str());
     RecordStatus(job);
@@ -256,7 +257,8 @@ Status BuildDriver::Follow(const std::string& job_id, bool download) {
   wo.runnable_warn_ms = warn_ms;
   wo.on_status = [this](const JobState& j) { RecordStatus(j); };
   if (wo.on_terminal)
-    std::fprintf(out_->human(), "Press Control-C twice within 10 seconds to cancel this job, Control-Z to detach from it.\n");
+    std::fprintf(out_->human(),
+                 "Press Control-C twice within 10 seconds to cancel this job, Control-Z to detach from it.\n");
 
   WatchResult wr;
   Status s = WatchJob(*batch_, *logs_, job_id, wo, &wr);
@@ -326,9 +328,10 @@ Status BuildDriver::OpenAws() {
   // The chain's own error already says what it tried and how to fix it.
   if (!cs.ok()) return Status::Failed(cs.message());
   if (creds.empty())
-    return Status::Failed("no AWS credentials found: the keys are empty. Set AWS_ACCESS_KEY_ID and "
-                          "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws/credentials, or run "
-                          "where an instance or task role is available");
+    return Status::Failed(
+        "no AWS credentials found: the keys are empty. Set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws/credentials, or run "
+        "where an instance or task role is available");
   // Batch allows 50 control-plane calls a second per account; one build
   // needs a few a minute, so stay far below and leave room for others.
   batch_ = std::make_unique<aws::BatchClient>(session_.client, std::make_shared<aws::RateLimiter>(5.0));
@@ -428,13 +431,15 @@ Status BuildDriver::Download() {
   }
   for (const auto& refused : r.refused) std::fprintf(out_->errors(), "warning: not downloaded: %s\n", refused.c_str());
   if (!s.ok()) return s.WithPrefix("downloading the results from " + where_.TreeUrl());
-  std::fprintf(out_->human(), "Downloaded %lld files (%s), %lld unchanged\n", static_cast<long long>(r.files_downloaded),
-               FormatMemory(r.bytes_downloaded).c_str(), static_cast<long long>(r.files_unchanged));
+  std::fprintf(out_->human(), "Downloaded %lld files (%s), %lld unchanged\n",
+               static_cast<long long>(r.files_downloaded), FormatMemory(r.bytes_downloaded).c_str(),
+               static_cast<long long>(r.files_unchanged));
   for (const auto& f : r.conflicts)
     std::fprintf(out_->human(), "Changed here and by the job: %s kept, the job's version is in %s\n", f.c_str(),
                  ConflictCopyPath(f).c_str());
   for (const auto& f : r.deleted) std::fprintf(out_->human(), "Deleted by the job: %s\n", f.c_str());
-  for (const auto& f : r.kept) std::fprintf(out_->human(), "Deleted by the job but changed here, kept: %s\n", f.c_str());
+  for (const auto& f : r.kept)
+    std::fprintf(out_->human(), "Deleted by the job but changed here, kept: %s\n", f.c_str());
   return Status::Ok();
 }
 

@@ -68,8 +68,8 @@ class BuildDriverTest : public ::testing::Test {
     env_->Set("FERRY_AWS_BATCH_S3_BUCKET", "builds");
     ASSERT_TRUE(emu_.S3()->CreateBucket("builds").ok());
     aws::AwsClient::Options o;
-    o.credentials = std::make_shared<aws::StaticCredentials>(
-        aws::Credentials{emu_.access_key, emu_.secret_key, "", std::nullopt});
+    o.credentials =
+        std::make_shared<aws::StaticCredentials>(aws::Credentials{emu_.access_key, emu_.secret_key, "", std::nullopt});
     o.region = emu_.region;
     o.env = env_;
     batch_ = std::make_unique<aws::BatchClient>(std::make_shared<aws::AwsClient>(std::move(o)),

@@ -25,8 +25,8 @@ void BindRecord(SqliteStmt& s, const BuildRecord& r) {
 
 BuildRecord ReadRecord(const SqliteStmt& s) {
   BuildRecord r;
-  s.ReadAll(&r.job_id, &r.directory, &r.status, &r.status_reason, &r.exit_code, &r.queue, &r.job_definition,
-            &r.region, &r.tree_url, &r.submitted_ms, &r.ended_ms, &r.updated_ms);
+  s.ReadAll(&r.job_id, &r.directory, &r.status, &r.status_reason, &r.exit_code, &r.queue, &r.job_definition, &r.region,
+            &r.tree_url, &r.submitted_ms, &r.ended_ms, &r.updated_ms);
   return r;
 }
 
@@ -71,8 +71,7 @@ Status BuildHistory::Open(const std::string& path, std::unique_ptr<BuildHistory>
 
 Status BuildHistory::Put(const BuildRecord& r) {
   SqliteStmt s;
-  if (db_.Prepare(std::string("INSERT OR REPLACE INTO builds (") + kColumns +
-                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+  if (db_.Prepare(std::string("INSERT OR REPLACE INTO builds (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                   &s) != SQLITE_OK)
     return Err("cannot write");
   BindRecord(s, r);

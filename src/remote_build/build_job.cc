@@ -98,7 +98,8 @@ std::string EndReport(const JobState& job) {
   std::string out = "Job " + job.status + " after " + buf + " minutes";
   std::string reason = job.status_reason;
   // Batch's generic wording says nothing; the exit code does.
-  if (reason == "Essential container in task exited" && job.exit_code) reason = "exited " + std::to_string(*job.exit_code);
+  if (reason == "Essential container in task exited" && job.exit_code)
+    reason = "exited " + std::to_string(*job.exit_code);
   if (!job.container_reason.empty()) reason = job.container_reason + (reason.empty() ? "" : ", " + reason);
   if (!reason.empty() && job.status != "SUCCEEDED") out += " (" + reason + ")";
   return out;

@@ -29,9 +29,9 @@ struct SubmitSpec {
   std::string job_name;
   std::string queue;
   std::string job_definition;
-  int cpus = 0;            // 0: as the job definition says
-  int64_t memory_mib = 0;  // 0: as the job definition says
-  std::string script;      // JobScript()
+  int cpus = 0;                       // 0: as the job definition says
+  int64_t memory_mib = 0;             // 0: as the job definition says
+  std::string script;                 // JobScript()
   std::vector<std::string> workflow;  // argv run by the script
   std::vector<std::pair<std::string, std::string>> environment;
 };

@@ -84,9 +84,7 @@ TEST(BuildJob, TreeUrlRoundTrips) {
   EXPECT_FALSE(LocationFromTreeUrl("https://bkt/ferry-build/a/tree/", &l));
 }
 
-TEST(BuildJob, JobNameIsBatchSafe) {
-  EXPECT_EQ(JobNameFor("/home/u/my build.v2/"), "ferry-build-my-build-v2");
-}
+TEST(BuildJob, JobNameIsBatchSafe) { EXPECT_EQ(JobNameFor("/home/u/my build.v2/"), "ferry-build-my-build-v2"); }
 
 TEST(CancelPolicy, TwiceWithinTenSecondsOnATerminal) {
   CancelPolicy p(/*on_terminal=*/true);

@@ -35,11 +35,12 @@ int ListBuilds(bool json, const aws::Env& env, BuildOutput* out) {
     std::fprintf(out->human(), "No builds recorded on this machine yet (%s).\n", path.c_str());
     return 0;
   }
-  std::fprintf(out->human(), "%-38s %-10s %-5s %-19s  %-19s  %s\n", "JOB ID", "STATUS", "EXIT", "SUBMITTED", "ENDED", "DIRECTORY");
+  std::fprintf(out->human(), "%-38s %-10s %-5s %-19s  %-19s  %s\n", "JOB ID", "STATUS", "EXIT", "SUBMITTED", "ENDED",
+               "DIRECTORY");
   for (const auto& r : records)
     std::fprintf(out->human(), "%-38s %-10s %-5s %-19s  %-19s  %s\n", r.job_id.c_str(), r.status.c_str(),
-                r.exit_code ? std::to_string(*r.exit_code).c_str() : "-", ShortTime(r.submitted_ms).c_str(),
-                ShortTime(r.ended_ms).c_str(), r.directory.c_str());
+                 r.exit_code ? std::to_string(*r.exit_code).c_str() : "-", ShortTime(r.submitted_ms).c_str(),
+                 ShortTime(r.ended_ms).c_str(), r.directory.c_str());
   return 0;
 }
 

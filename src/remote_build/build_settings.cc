@@ -98,11 +98,12 @@ Status ResolveBuildSettings(const BuildFlags& flags, const aws::Env& env, const 
                             const std::string& config_path, BuildSettings* out) {
   out->s3_bucket = Resolve(flags.s3_bucket, "--aws-batch-s3-bucket", env, "FERRY_AWS_BATCH_S3_BUCKET", config,
                            config_path, "build.bucket", "");
-  out->job = Resolve(flags.job, "--aws-batch-job", env, "FERRY_AWS_BATCH_JOB", config, config_path, "build.jobDefinition",
-                     "ferry-job");
+  out->job = Resolve(flags.job, "--aws-batch-job", env, "FERRY_AWS_BATCH_JOB", config, config_path,
+                     "build.jobDefinition", "ferry-job");
   out->queue = Resolve(flags.queue, "--aws-batch-queue", env, "FERRY_AWS_BATCH_QUEUE", config, config_path,
                        "build.queue", "ferry-job-queue");
-  out->cli = Resolve(flags.cli, "--aws-batch-cli", env, "FERRY_AWS_BATCH_CLI", config, config_path, "aws.batch.cliPath", "aws");
+  out->cli = Resolve(flags.cli, "--aws-batch-cli", env, "FERRY_AWS_BATCH_CLI", config, config_path, "aws.batch.cliPath",
+                     "aws");
   for (const Setting* s : {&out->job, &out->queue, &out->cli})
     if (s->value.empty()) return Status::Invalid(s->origin + " is empty");
 

@@ -20,9 +20,9 @@ namespace ferry::remote_build {
 
 // Values given on the command line (unset: not given).
 struct BuildFlags {
-  std::optional<std::string> s3_bucket;  // --aws-batch-s3-bucket
-  std::optional<std::string> job;        // --aws-batch-job
-  std::optional<std::string> queue;      // --aws-batch-queue
+  std::optional<std::string> s3_bucket;     // --aws-batch-s3-bucket
+  std::optional<std::string> job;           // --aws-batch-job
+  std::optional<std::string> queue;         // --aws-batch-queue
   std::optional<std::string> batch_cpus;    // --aws-batch-cpus
   std::optional<std::string> batch_memory;  // --aws-batch-memory
   std::optional<std::string> cli;           // --aws-batch-cli

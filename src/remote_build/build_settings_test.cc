@@ -10,16 +10,19 @@ Config UserConfig(const std::string& text) {
   Config c;
   ConfigLoadOptions o;
   o.variables = Value::EmptyMap();
-  Status s = Config::LoadText(text, "/h/.ferry/config", o,
-                              [](const std::string&, std::string*) { return Status::NotFound("no includes"); }, &c);
+  Status s = Config::LoadText(
+      text, "/h/.ferry/config", o, [](const std::string&, std::string*) { return Status::NotFound("no includes"); },
+      &c);
   EXPECT_TRUE(s.ok()) << s.message();
   return c;
 }
 
 TEST(BuildSettings, OptionBeatsEnvironmentBeatsConfigBeatsDefault) {
   Config ini = UserConfig(
-      "process { cpus = 2 }\nbuild {\n  queue = 'from-config'\n  jobDefinition = 'job-config'\n  bucket = 'b-config'\n}\n");
-  aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_QUEUE", "from-env"}, {"FERRY_AWS_BATCH_S3_BUCKET", "b-env"}});
+      "process { cpus = 2 }\nbuild {\n  queue = 'from-config'\n  jobDefinition = 'job-config'\n  bucket = "
+      "'b-config'\n}\n");
+  aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_QUEUE", "from-env"},
+                                                     {"FERRY_AWS_BATCH_S3_BUCKET", "b-env"}});
   BuildFlags flags;
   flags.queue = "from-option";
   BuildSettings s;
@@ -51,7 +54,8 @@ TEST(BuildSettings, CpusAndMemorySizeTheJobAndTheWorkflow) {
   EXPECT_EQ(s.workflow_memory_mib, 14336);
 
   // The aws-batch defaults size the job only; their bare numbers are MiB.
-  aws::MapEnv env(std::map<std::string, std::string>{{"FERRY_AWS_BATCH_CPUS", "4"}, {"FERRY_AWS_BATCH_MEMORY", "7000"}});
+  aws::MapEnv env(
+      std::map<std::string, std::string>{{"FERRY_AWS_BATCH_CPUS", "4"}, {"FERRY_AWS_BATCH_MEMORY", "7000"}});
   BuildSettings e;
   ASSERT_TRUE(ResolveBuildSettings(BuildFlags{}, env, nullptr, "", &e).ok());
   EXPECT_EQ(e.batch_cpus, 4);

@@ -29,9 +29,9 @@ PendingSignals TakeBuildSignals();
 class CancelPolicy {
  public:
   enum class Action {
-    kWarn,     // print "press again within 10 s to cancel"
-    kCancel,   // terminate the job, keep watching until it stops
-    kExit,     // stop waiting: exit 130
+    kWarn,    // print "press again within 10 s to cancel"
+    kCancel,  // terminate the job, keep watching until it stops
+    kExit,    // stop waiting: exit 130
   };
   explicit CancelPolicy(bool on_terminal, int64_t window_ms = 10000)
       : on_terminal_(on_terminal), window_ms_(window_ms) {}

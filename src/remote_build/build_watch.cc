@@ -38,8 +38,8 @@ std::string RequestedSize(const JobState& job) {
 
 // Lines that may still arrive after the job ended: CloudWatch ingests with
 // a delay, so read until two reads in a row bring nothing.
-void ReadTail(aws::LogsClient& logs, const std::string& stream, aws::LogCursor* cursor, std::FILE* out,
-              std::FILE* err, int pause_ms) {
+void ReadTail(aws::LogsClient& logs, const std::string& stream, aws::LogCursor* cursor, std::FILE* out, std::FILE* err,
+              int pause_ms) {
   int empty = 0;
   for (int i = 0; i < 10 && empty < 2; ++i) {
     std::vector<aws::LogEvent> events;
@@ -146,12 +146,11 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
           Status s = batch.TerminateJob(job_id, "stopped by user");
           if (!s.ok()) return s.WithPrefix("canceling job " + job_id);
           result->canceled = true;
-          std::fprintf(o.err, "Waiting for job to stop... (Press Control-C one more time if you don't want to wait.)\n");
+          std::fprintf(o.err,
+                       "Waiting for job to stop... (Press Control-C one more time if you don't want to wait.)\n");
           break;
         }
-        case CancelPolicy::Action::kExit:
-          result->end = WatchEnd::kGaveUp;
-          return Status::Ok();
+        case CancelPolicy::Action::kExit: result->end = WatchEnd::kGaveUp; return Status::Ok();
       }
       std::fflush(o.err);
     }

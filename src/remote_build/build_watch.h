@@ -19,22 +19,22 @@
 namespace ferry::remote_build {
 
 struct WatchOptions {
-  int poll_ms = 5000;           // DescribeJobs every ...
-  int log_poll_ms = 1000;       // GetLogEvents every ... (CloudWatch allows 10/s per account)
+  int poll_ms = 5000;      // DescribeJobs every ...
+  int log_poll_ms = 1000;  // GetLogEvents every ... (CloudWatch allows 10/s per account)
   int64_t runnable_warn_ms = 5 * 60 * 1000;
-  bool on_terminal = false;     // Control-C needs pressing twice
+  bool on_terminal = false;  // Control-C needs pressing twice
   bool handle_signals = true;
   bool stream_logs = true;
-  std::FILE* out = stdout;      // log lines
-  std::FILE* err = stderr;      // status lines and messages
+  std::FILE* out = stdout;  // log lines
+  std::FILE* err = stderr;  // status lines and messages
   // Called for every status seen (for the build history).
   std::function<void(const JobState&)> on_status;
 };
 
 enum class WatchEnd {
-  kFinished,     // the job reached SUCCEEDED or FAILED
-  kDetached,     // Control-Z or SIGHUP
-  kGaveUp,       // Control-C while canceling: stop waiting (exit 130)
+  kFinished,  // the job reached SUCCEEDED or FAILED
+  kDetached,  // Control-Z or SIGHUP
+  kGaveUp,    // Control-C while canceling: stop waiting (exit 130)
 };
 
 struct WatchResult {
@@ -44,8 +44,8 @@ struct WatchResult {
 };
 
 // NotFound when Batch does not know the job.
-Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::string& job_id,
-                const WatchOptions& options, WatchResult* result);
+Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::string& job_id, const WatchOptions& options,
+                WatchResult* result);
 
 // Prints the job's whole log (e.g. attaching to a job that already ended).
 // Failures only warn: the job's outcome matters more than its log.

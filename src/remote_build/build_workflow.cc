@@ -66,16 +66,16 @@ std::vector<std::string> WorkflowCommand(const WorkflowRequest& r, std::vector<s
       argv = {"snakemake"};
       // Snakemake 7 insists on a core count; "all" uses what the machine has.
       if (HasOption(args, {"--cores", "--jobs", "-j", "-c"})) {
-        if (r.cpus > 0) warnings->push_back("--cpus " + std::to_string(r.cpus) +
-                                            " is not passed to snakemake: its arguments already set --cores/--jobs");
+        if (r.cpus > 0)
+          warnings->push_back("--cpus " + std::to_string(r.cpus) +
+                              " is not passed to snakemake: its arguments already set --cores/--jobs");
       } else {
         argv.push_back("--cores=" + (r.cpus > 0 ? std::to_string(r.cpus) : std::string("all")));
       }
       if (r.memory_mib > 0) {
         if (HasOption(args, {"--resources", "--res"}))
           warnings->push_back("--memory is not passed to snakemake: its arguments already set --resources");
-        else
-          argv.push_back("--resources=mem_mb=" + std::to_string(r.memory_mib));  // one value: targets stay targets
+        else argv.push_back("--resources=mem_mb=" + std::to_string(r.memory_mib));  // one value: targets stay targets
       }
       Append(&argv, args);
       break;
@@ -84,9 +84,9 @@ std::vector<std::string> WorkflowCommand(const WorkflowRequest& r, std::vector<s
       argv = {"make"};
       if (r.cpus > 0) {
         if (HasOption(args, {"-j", "--jobs"}))
-          warnings->push_back("--cpus " + std::to_string(r.cpus) + " is not passed to make: its arguments already set -j");
-        else
-          argv.push_back("-j" + std::to_string(r.cpus));
+          warnings->push_back("--cpus " + std::to_string(r.cpus) +
+                              " is not passed to make: its arguments already set -j");
+        else argv.push_back("-j" + std::to_string(r.cpus));
       }
       Append(&argv, args);
       break;

@@ -24,11 +24,11 @@ Status DetectWorkflow(const std::string& dir, const std::string& exec, WorkflowK
 
 struct WorkflowRequest {
   WorkflowKind kind = WorkflowKind::kMake;
-  std::string exec;           // the --exec command line (kExec)
-  std::string ferry_program;  // how to call ferry (kFerry)
+  std::string exec;                    // the --exec command line (kExec)
+  std::string ferry_program;           // how to call ferry (kFerry)
   std::vector<std::string> user_args;  // after `--`
-  int cpus = 0;                // 0: not requested
-  int64_t memory_mib = 0;      // 0: not requested
+  int cpus = 0;                        // 0: not requested
+  int64_t memory_mib = 0;              // 0: not requested
 };
 
 // The argv to run in the build directory. `warnings` gets a line for each

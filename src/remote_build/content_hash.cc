@@ -52,8 +52,7 @@ bool HashCache::Lookup(const std::string& rel, int64_t size, int64_t mtime_ns, u
   return true;
 }
 
-void HashCache::Store(const std::string& rel, int64_t size, int64_t mtime_ns, uint64_t inode,
-                      const std::string& etag) {
+void HashCache::Store(const std::string& rel, int64_t size, int64_t mtime_ns, uint64_t inode, const std::string& etag) {
   entries_[rel] = Entry{size, mtime_ns, inode, etag};
 }
 

@@ -36,8 +36,8 @@ inline std::string MakeTempDir(const std::string& tag) {
 
 // Runs argv with exactly `env`, in `cwd`; stdout and stderr go to *output.
 // Returns the exit status (128+N for a signal, -1 when it could not start).
-inline int RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                      const std::string& cwd, std::string* output) {
+inline int RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& cwd,
+                      std::string* output) {
   std::string out_path = cwd + "/.run-output-" + std::to_string(::getpid());
   pid_t pid = fork();
   if (pid < 0) return -1;
@@ -105,7 +105,8 @@ class Emulator {
     auto env = std::make_shared<aws::MapEnv>();
     env->Set("AWS_ENDPOINT_URL_S3", endpoint);
     aws::AwsClient::Options o;
-    o.credentials = std::make_shared<aws::StaticCredentials>(aws::Credentials{access_key, secret_key, "", std::nullopt});
+    o.credentials =
+        std::make_shared<aws::StaticCredentials>(aws::Credentials{access_key, secret_key, "", std::nullopt});
     o.region = region;
     o.env = env;
     o.settings.s3_addressing = "path";

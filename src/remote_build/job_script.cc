@@ -26,8 +26,7 @@ std::string JobScript(const JobScriptOptions& o) {
   std::string input_mtimes_url = beside_tree(o.input_mtimes_url, "input-mtimes");
   std::string filters;
   std::vector<std::string> args = AwsSyncFilterArgs(o.exclude);
-  for (size_t i = 0; i + 1 < args.size(); i += 2)
-    filters += " \\\n    " + args[i] + " " + ShellQuote(args[i + 1]);
+  for (size_t i = 0; i + 1 < args.size(); i += 2) filters += " \\\n    " + args[i] + " " + ShellQuote(args[i + 1]);
 
   std::string s;
   s += "# ferry build: fetch the build directory, run the command, send back its results.\n";
@@ -37,7 +36,8 @@ std::string JobScript(const JobScriptOptions& o) {
   s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + "; }\n";
   s += "ferry_fail() { echo \"ferry build: $*\" >&2; exit 1; }\n";
   s += "[ \"$#\" -gt 0 ] || ferry_fail 'no command to run'\n";
-  s += "ferry_work=$(mktemp -d \"${TMPDIR:-/tmp}/ferry-build.XXXXXX\") || ferry_fail 'cannot create a scratch directory'\n";
+  s += "ferry_work=$(mktemp -d \"${TMPDIR:-/tmp}/ferry-build.XXXXXX\") || ferry_fail 'cannot create a scratch "
+       "directory'\n";
   s += "trap 'cd / && rm -rf \"$ferry_work\"' EXIT\n";
   if (!o.credentials_url.empty()) {
     // Read, load and delete the forwarded credentials before anything else

@@ -101,12 +101,14 @@ int RunLocalBuild(const BuildRequest& a, BuildOutput* out) {
   std::vector<std::string> argv = WorkflowArgv(a, settings, kind, SelfExe(), out);
   int code = RunLocal(argv, abs, out);
   if (a.json) {
-    nlohmann::json j = {{"job_id", nullptr}, {"status", code == 0 ? "SUCCEEDED" : "FAILED"}, {"exit_code", code},
-              {"directory", abs}, {"local", true}};
+    nlohmann::json j = {{"job_id", nullptr},
+                        {"status", code == 0 ? "SUCCEEDED" : "FAILED"},
+                        {"exit_code", code},
+                        {"directory", abs},
+                        {"local", true}};
     out->Record(j);
   }
   return code;
 }
-
 
 }  // namespace ferry::remote_build

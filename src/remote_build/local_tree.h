@@ -15,8 +15,8 @@
 namespace ferry::remote_build {
 
 struct LocalFile {
-  std::string rel;    // relative to the directory, '/'-separated
-  std::string path;   // what to read (a symlink's resolved target)
+  std::string rel;   // relative to the directory, '/'-separated
+  std::string path;  // what to read (a symlink's resolved target)
   int64_t size = 0;
   int64_t mtime_ns = 0;
   uint64_t inode = 0;

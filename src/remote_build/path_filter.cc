@@ -175,9 +175,13 @@ bool PathFilter::CanPrune(const std::string& dir) const {
 }
 
 const std::vector<std::string>& DefaultExcludes() {
-  static const std::vector<std::string> kExcludes = {
-      ".git/", "__pycache__/", "*.pyc", "/.snakemake/", "!/.snakemake/log/", "!/.snakemake/metadata/",
-      "!/.snakemake/storage/"};
+  static const std::vector<std::string> kExcludes = {".git/",
+                                                     "__pycache__/",
+                                                     "*.pyc",
+                                                     "/.snakemake/",
+                                                     "!/.snakemake/log/",
+                                                     "!/.snakemake/metadata/",
+                                                     "!/.snakemake/storage/"};
   return kExcludes;
 }
 

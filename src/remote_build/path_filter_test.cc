@@ -48,8 +48,8 @@ TEST(PathFilter, DefaultsDropGitCachesAndSnakemakeButKeepItsLogs) {
 }
 
 TEST(PathFilter, GitignoreLikeLines) {
-  PathFilter f = UploadFilter({"# a comment", "", "*.key", "data/", "/top.txt", "logs/*.log", "!logs/keep.log",
-                               "tmp/**/cache"});
+  PathFilter f =
+      UploadFilter({"# a comment", "", "*.key", "data/", "/top.txt", "logs/*.log", "!logs/keep.log", "tmp/**/cache"});
   EXPECT_TRUE(f.Excluded("secret.key", false));
   EXPECT_TRUE(f.Excluded("a/b/secret.key", false));
   EXPECT_TRUE(f.Excluded("deep/er/secret.key", false));

@@ -46,9 +46,7 @@ class Errors {
   Status first_;
 };
 
-bool ValidBucketChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-}
+bool ValidBucketChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }
 
 std::string HostName() {
   char buf[HOST_NAME_MAX + 1] = {};
@@ -151,7 +149,8 @@ Status MakeParents(const std::string& root, const std::string& dest) {
     struct stat st;
     if (lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       std::string real = RealPath(p);
-      if (real.empty() || !IsWithin(root, real)) return Status::Failed(p + " changed under us; refusing to write there");
+      if (real.empty() || !IsWithin(root, real))
+        return Status::Failed(p + " changed under us; refusing to write there");
     }
   }
   return Status::Ok();
@@ -297,7 +296,8 @@ Status UploadDirectory(aws::S3Client& s3, const std::string& dir, const RemoteLo
   for (const auto& [rel, obj] : remote)
     if (!manifest.count(rel)) gone.push_back(obj.key);
   if (!gone.empty())
-    FERRY_RETURN_IF_ERROR(s3.DeleteObjects(where.bucket, gone).WithPrefix("cannot remove deleted files from the mirror"));
+    FERRY_RETURN_IF_ERROR(
+        s3.DeleteObjects(where.bucket, gone).WithPrefix("cannot remove deleted files from the mirror"));
   report->files_deleted = static_cast<int64_t>(gone.size());
 
   // The input-mtimes script follows from the manifest, so both change
@@ -343,7 +343,7 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
 
   struct Fetched {
     std::string rel, dest, etag;
-    uint32_t mode = 0;   // 0: as created
+    uint32_t mode = 0;    // 0: as created
     int executable = -1;  // what the job said, for a file it wrote
     bool cache = true;    // a conflict copy is not the file the cache describes
     std::shared_ptr<std::atomic<bool>> ok = std::make_shared<std::atomic<bool>>(false);
@@ -432,11 +432,10 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
         options.progress->files_total++;
         options.progress->bytes_total += obj.size;
       }
-      tm.Download(aws::S3Location{where.bucket, obj.key}, info, dest,
-                  [&errors, rel, ok](Status s) {
-                    *ok = s.ok();
-                    errors.Add(rel, s);
-                  });
+      tm.Download(aws::S3Location{where.bucket, obj.key}, info, dest, [&errors, rel, ok](Status s) {
+        *ok = s.ok();
+        errors.Add(rel, s);
+      });
     }
     tm.Wait();
   }

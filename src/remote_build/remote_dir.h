@@ -27,13 +27,13 @@ namespace ferry::remote_build {
 // Where one directory's mirror is.
 struct RemoteLocation {
   std::string bucket;
-  std::string prefix;  // "" or "some/prefix/" (always ends in '/' when set)
-  std::string dir_id;  // stable per (host, absolute dir)
-  std::string TreeUrl() const;      // s3://bucket/prefix/ferry-build/<id>/tree/
-  std::string TreeKeyPrefix() const;  // prefix/ferry-build/<id>/tree/
-  std::string BaseKey() const;        // prefix/ferry-build/<id>/
-  std::string BaseUrl() const;        // s3://bucket/prefix/ferry-build/<id>/
-  std::string ManifestKey() const;    // BaseKey() + "manifest.json": what the last upload sent
+  std::string prefix;                    // "" or "some/prefix/" (always ends in '/' when set)
+  std::string dir_id;                    // stable per (host, absolute dir)
+  std::string TreeUrl() const;           // s3://bucket/prefix/ferry-build/<id>/tree/
+  std::string TreeKeyPrefix() const;     // prefix/ferry-build/<id>/tree/
+  std::string BaseKey() const;           // prefix/ferry-build/<id>/
+  std::string BaseUrl() const;           // s3://bucket/prefix/ferry-build/<id>/
+  std::string ManifestKey() const;       // BaseKey() + "manifest.json": what the last upload sent
   std::string ResultsMtimesKey() const;  // BaseKey() + "results-mtimes": written by the job script
   std::string InputMtimesKey() const;    // BaseKey() + "input-mtimes": sh script the job runs
 };
@@ -61,8 +61,8 @@ struct UploadOptions {
 
 struct UploadReport {
   int64_t files_total = 0, files_uploaded = 0, bytes_uploaded = 0, files_deleted = 0;
-  int64_t files_hashed = 0;            // files read to hash them (the rest came from the cache)
-  std::vector<std::string> warnings;   // skipped symlinks and the like, for the user
+  int64_t files_hashed = 0;           // files read to hash them (the rest came from the cache)
+  std::vector<std::string> warnings;  // skipped symlinks and the like, for the user
 };
 
 // Sends what changed since the last upload of this directory; removes from
@@ -76,7 +76,7 @@ struct DownloadOptions {
   std::vector<std::string> patterns;  // --download globs ('!' negates); empty = everything
   std::vector<std::string> exclude;   // --exclude-from-download globs
   int max_concurrent_requests = 16;
-  std::string hash_cache_file;        // as UploadOptions
+  std::string hash_cache_file;  // as UploadOptions
   bool use_hash_cache = true;
   aws::TransferProgress* progress = nullptr;
 };
@@ -88,8 +88,8 @@ struct DownloadReport {
   // Changed by the job and locally since the upload: the local file was
   // kept, the job's version written beside it (at ConflictCopyPath()).
   std::vector<std::string> conflicts;
-  std::vector<std::string> deleted;     // deleted by the job, so deleted locally
-  std::vector<std::string> kept;        // deleted by the job but changed locally: kept
+  std::vector<std::string> deleted;  // deleted by the job, so deleted locally
+  std::vector<std::string> kept;     // deleted by the job but changed locally: kept
   // Remote entries not written because they would land outside DIR
   // (absolute, "..", through a symlink), each with the reason.
   std::vector<std::string> refused;
@@ -104,14 +104,14 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
                        const DownloadOptions& options, DownloadReport* report);
 
 struct JobScriptOptions {
-  std::string cli = "aws";     // CLI inside the job (aws or a ferry binary)
-  std::string endpoint_url;    // passed as --endpoint-url when set
+  std::string cli = "aws";   // CLI inside the job (aws or a ferry binary)
+  std::string endpoint_url;  // passed as --endpoint-url when set
   std::string region;
-  std::string tree_url;        // RemoteLocation::TreeUrl()
-  std::string credentials_url; // set when credentials are forwarded: read then deleted by the job
-  std::vector<std::string> exclude;   // UploadExcludes(): results are sent back by the same rules
-  std::string results_mtimes_url;     // "" = beside the tree (RemoteLocation::ResultsMtimesKey)
-  std::string input_mtimes_url;       // "" = beside the tree (RemoteLocation::InputMtimesKey)
+  std::string tree_url;              // RemoteLocation::TreeUrl()
+  std::string credentials_url;       // set when credentials are forwarded: read then deleted by the job
+  std::vector<std::string> exclude;  // UploadExcludes(): results are sent back by the same rules
+  std::string results_mtimes_url;    // "" = beside the tree (RemoteLocation::ResultsMtimesKey)
+  std::string input_mtimes_url;      // "" = beside the tree (RemoteLocation::InputMtimesKey)
 };
 
 // The POSIX sh script the Batch job runs (as `sh -c SCRIPT sh CMD ARGS...`):

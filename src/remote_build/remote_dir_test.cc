@@ -141,10 +141,12 @@ class RemoteDirTest : public ::testing::Test {
   std::set<std::string> TreeKeys() {
     std::set<std::string> keys;
     std::string prefix = where_.TreeKeyPrefix();
-    EXPECT_TRUE(s3_->ListAll(where_.bucket, prefix, [&](const aws::S3Object& o) {
-                      keys.insert(o.key.substr(prefix.size()));
-                      return Status::Ok();
-                    }).ok());
+    EXPECT_TRUE(s3_->ListAll(where_.bucket, prefix,
+                             [&](const aws::S3Object& o) {
+                               keys.insert(o.key.substr(prefix.size()));
+                               return Status::Ok();
+                             })
+                    .ok());
     return keys;
   }
   void Upload(UploadReport* r) {
@@ -161,14 +163,19 @@ class RemoteDirTest : public ::testing::Test {
   // Environment of a Batch job in these tests: the emulator's keys, no ~/.aws.
   std::vector<std::string> JobEnv(bool with_keys) {
     WriteFile(tmp_ + "/aws-config", "");
-    WriteFile(tmp_ + "/aws-credentials", with_keys ? "" : "[default]\naws_access_key_id = " + emu_->access_key +
-                                                              "\naws_secret_access_key = " + emu_->secret_key + "\n");
+    WriteFile(tmp_ + "/aws-credentials", with_keys ? ""
+                                                   : "[default]\naws_access_key_id = " + emu_->access_key +
+                                                         "\naws_secret_access_key = " + emu_->secret_key + "\n");
     fs::create_directories(tmp_ + "/home");
     fs::create_directories(tmp_ + "/jobtmp");
-    std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=" + tmp_ + "/home", "TMPDIR=" + tmp_ + "/jobtmp",
+    std::vector<std::string> env = {"PATH=/usr/bin:/bin",
+                                    "HOME=" + tmp_ + "/home",
+                                    "TMPDIR=" + tmp_ + "/jobtmp",
                                     "AWS_CONFIG_FILE=" + tmp_ + "/aws-config",
                                     "AWS_SHARED_CREDENTIALS_FILE=" + tmp_ + "/aws-credentials",
-                                    "AWS_EC2_METADATA_DISABLED=true", "LC_ALL=C.UTF-8", "PYTHONDONTWRITEBYTECODE=1"};
+                                    "AWS_EC2_METADATA_DISABLED=true",
+                                    "LC_ALL=C.UTF-8",
+                                    "PYTHONDONTWRITEBYTECODE=1"};
     if (with_keys) {
       env.push_back("AWS_ACCESS_KEY_ID=" + emu_->access_key);
       env.push_back("AWS_SECRET_ACCESS_KEY=" + emu_->secret_key);
@@ -268,14 +275,15 @@ TEST_F(RemoteDirTest, ExcludesFerryignoreSymlinksAndDeletions) {
 
   UploadReport r;
   Upload(&r);
-  EXPECT_EQ(TreeKeys(), (std::set<std::string>{"keep.txt", "link-in", ".snakemake/log/run.log", ".snakemake/metadata/m",
-                                               ".snakemake/storage/s", "logs/a.log", "logs-alias/a.log",
-                                               ".ferryignore"}));
+  EXPECT_EQ(TreeKeys(),
+            (std::set<std::string>{"keep.txt", "link-in", ".snakemake/log/run.log", ".snakemake/metadata/m",
+                                   ".snakemake/storage/s", "logs/a.log", "logs-alias/a.log", ".ferryignore"}));
   std::string got;
   ASSERT_TRUE(s3_->GetSmall(where_.bucket, where_.TreeKeyPrefix() + "link-in", &got).ok());
   EXPECT_EQ(got, "k");
   bool warned = false;
-  for (const auto& w : r.warnings) warned |= w.find("link-out") != std::string::npos && w.find("outside") != std::string::npos;
+  for (const auto& w : r.warnings)
+    warned |= w.find("link-out") != std::string::npos && w.find("outside") != std::string::npos;
   EXPECT_TRUE(warned) << Join(r.warnings, "\n");
   EXPECT_NE(Join(r.warnings, "\n").find("logs/loop: it links back"), std::string::npos) << Join(r.warnings, "\n");
   EXPECT_NE(Join(r.warnings, "\n").find("dir-out: it points outside"), std::string::npos) << Join(r.warnings, "\n");
@@ -364,8 +372,9 @@ TEST_F(RemoteDirTest, DownloadNeverRevertsWhatTheUserChangedWhileTheJobRan) {
   WriteFile(dir_ + "/notes.txt", "v1 edited locally");
   WriteFile(dir_ + "/kept.tmp", "edited locally");
   PutTree("notes.txt", "v1 rewritten by the job");
-  ASSERT_TRUE(s3_->DeleteObjects(where_.bucket, {where_.TreeKeyPrefix() + "done.tmp",
-                                                 where_.TreeKeyPrefix() + "kept.tmp"}).ok());
+  ASSERT_TRUE(
+      s3_->DeleteObjects(where_.bucket, {where_.TreeKeyPrefix() + "done.tmp", where_.TreeKeyPrefix() + "kept.tmp"})
+          .ok());
   struct timespec old_time[2] = {{0, UTIME_OMIT}, {1500000000, 0}};
   ASSERT_EQ(utimensat(AT_FDCWD, (dir_ + "/untouched.txt").c_str(), old_time, 0), 0);
 
@@ -429,15 +438,15 @@ TEST_F(RemoteDirTest, ForwardedCredentialsAreSourceableAndQuoted) {
   std::string text;
   ASSERT_TRUE(s3_->GetSmall(where_.bucket, where_.BaseKey() + "credentials-1", &text).ok());
   std::string out;
-  int rc = RunProcess({"/usr/bin/sh", "-c", text + "printf '%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" "
-                                                    "\"${AWS_SESSION_TOKEN-unset}\""},
+  int rc = RunProcess({"/usr/bin/sh", "-c",
+                       text + "printf '%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" "
+                              "\"${AWS_SESSION_TOKEN-unset}\""},
                       {"PATH=/usr/bin:/bin", "AWS_SESSION_TOKEN=old"}, tmp_, &out);
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out, "AKIA'X|se$cret 'q'|unset");
   // The request log never carries the values.
   EXPECT_EQ(emu_->Requests().dump().find("se$cret"), std::string::npos);
 }
-
 
 // Runs JobScript() with /usr/bin/sh and a CLI against the emulator: the
 // command sees the uploaded tree, its new files (odd names included) come
@@ -482,9 +491,9 @@ class JobScriptRun : public RemoteDirTest {
                         JobEnv(!forward_credentials), tmp_, &out);
     EXPECT_EQ(rc, 3) << out;
     EXPECT_EQ(out.find(emu_->secret_key), std::string::npos) << out;
-    EXPECT_EQ(TreeKeys(), (std::set<std::string>{"in put.txt", "weird $name 'q'.txt", "out $x 'q' \"dq\".txt",
-                                                 ".snakemake/log/run.log", "results/r.txt", "key-seen.txt",
-                                                 "input-mtime.txt"}))
+    EXPECT_EQ(TreeKeys(),
+              (std::set<std::string>{"in put.txt", "weird $name 'q'.txt", "out $x 'q' \"dq\".txt",
+                                     ".snakemake/log/run.log", "results/r.txt", "key-seen.txt", "input-mtime.txt"}))
         << out;
     // Unchanged inputs are not sent back.
     EXPECT_EQ(emu_->Count(before, "PutObject", "/tree/"), 5) << out;

@@ -12,12 +12,12 @@
 namespace ferry::remote_build {
 
 enum class MergeAction {
-  kLeave,       // the job left the file as uploaded: not written, not even touched
-  kSame,        // the local file already holds the job's version
-  kTake,        // the job changed it, the user did not (or deleted it): write the job's version
-  kConflict,    // both changed it: keep the local file, put the job's beside it
-  kDelete,      // the job deleted it, the user did not change it: delete it locally
-  kKeepLocal,   // the job deleted it but the user changed it: keep the local file
+  kLeave,      // the job left the file as uploaded: not written, not even touched
+  kSame,       // the local file already holds the job's version
+  kTake,       // the job changed it, the user did not (or deleted it): write the job's version
+  kConflict,   // both changed it: keep the local file, put the job's beside it
+  kDelete,     // the job deleted it, the user did not change it: delete it locally
+  kKeepLocal,  // the job deleted it but the user changed it: keep the local file
 };
 
 using Version = std::optional<std::string>;  // an ETag; nullopt: the file does not exist

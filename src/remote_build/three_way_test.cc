@@ -17,14 +17,14 @@ TEST(DecideMerge, AFileTheJobLeftAloneIsNeverWrittenWhateverTheUserDid) {
 TEST(DecideMerge, TheJobsChangeArrivesWhenTheUserDidNotTouchTheFile) {
   EXPECT_EQ(DecideMerge("a", "b", "a"), MergeAction::kTake);
   EXPECT_EQ(DecideMerge(kNone, "b", kNone), MergeAction::kTake);  // a new result
-  EXPECT_EQ(DecideMerge("a", "b", kNone), MergeAction::kTake);  // gone here: nothing local is lost
+  EXPECT_EQ(DecideMerge("a", "b", kNone), MergeAction::kTake);    // gone here: nothing local is lost
   EXPECT_EQ(DecideMerge("a", "b", "b"), MergeAction::kSame);
   EXPECT_EQ(DecideMerge(kNone, "b", "b"), MergeAction::kSame);
 }
 
 TEST(DecideMerge, BothChangedKeepsTheLocalFile) {
   EXPECT_EQ(DecideMerge("a", "b", "c"), MergeAction::kConflict);
-  EXPECT_EQ(DecideMerge(kNone, "b", "c"), MergeAction::kConflict);   // both created it
+  EXPECT_EQ(DecideMerge(kNone, "b", "c"), MergeAction::kConflict);  // both created it
   EXPECT_EQ(ConflictCopyPath("dir/notes.txt"), "dir/notes.txt.ferry-remote");
 }
 

@@ -27,8 +27,8 @@ bool Scalar(const Value& v) { return !v.is_list() && !v.is_map(); }
 bool CheckCount(int64_t min, const char* what, const Value& v, std::string* problem) {
   int64_t n = 0;
   if (!WholeNumber(v, &n) || n < min) {
-    return Fail(problem, std::string("must be a ") + (min == 0 ? "non-negative " : "positive ") + what + ", got " +
-                             Shown(v));
+    return Fail(problem,
+                std::string("must be a ") + (min == 0 ? "non-negative " : "positive ") + what + ", got " + Shown(v));
   }
   if (n > kMaxCount) return Fail(problem, "must be at most " + std::to_string(kMaxCount) + ", got " + Shown(v));
   return true;
@@ -78,11 +78,35 @@ const std::vector<std::string>& DirectiveNames() {
 }
 
 const std::set<std::string>& IgnoredDirectives() {
-  static const auto* d = new std::set<std::string>{
-      "containerOptions", "resourceLabels", "tag", "cache", "disk", "scratch", "stageInMode", "stageOutMode",
-      "maxErrors", "clusterOptions", "beforeScript", "afterScript", "module", "conda", "debug", "echo", "arch",
-      "ext", "shell", "storeDir", "penv", "pod", "machineType", "spack", "secret", "fair", "hints",
-      "maxSubmitAwait", "resourceLimits"};
+  static const auto* d = new std::set<std::string>{"containerOptions",
+                                                   "resourceLabels",
+                                                   "tag",
+                                                   "cache",
+                                                   "disk",
+                                                   "scratch",
+                                                   "stageInMode",
+                                                   "stageOutMode",
+                                                   "maxErrors",
+                                                   "clusterOptions",
+                                                   "beforeScript",
+                                                   "afterScript",
+                                                   "module",
+                                                   "conda",
+                                                   "debug",
+                                                   "echo",
+                                                   "arch",
+                                                   "ext",
+                                                   "shell",
+                                                   "storeDir",
+                                                   "penv",
+                                                   "pod",
+                                                   "machineType",
+                                                   "spack",
+                                                   "secret",
+                                                   "fair",
+                                                   "hints",
+                                                   "maxSubmitAwait",
+                                                   "resourceLimits"};
   return *d;
 }
 
@@ -116,8 +140,8 @@ bool WholeNumber(const Value& v, int64_t* out) {
 bool CheckAcceleratorSetting(const std::string& key, const Value& v, std::string* problem) {
   const auto& keys = AcceleratorKeys();
   if (std::find(keys.begin(), keys.end(), key) == keys.end())
-    return Fail(problem, "has an unknown setting '" + key + "'" + DidYouMean(key, keys) + " (settings: " +
-                             Join(keys, ", ") + ")");
+    return Fail(problem, "has an unknown setting '" + key + "'" + DidYouMean(key, keys) +
+                             " (settings: " + Join(keys, ", ") + ")");
   if (v.is_null()) return true;
   if (key == "type" ? CheckText(v, problem) : CheckCount(0, "whole number", v, problem)) return true;
   *problem = "setting '" + key + "' " + *problem;
@@ -143,8 +167,7 @@ bool CheckDirectiveValue(const DirectiveSpec& spec, const Value& v, std::string*
       return Fail(problem, "must be a duration like '1h', '30m' or '1h 30m', got " + Shown(v));
     }
     case K::kText:
-    case K::kPath:
-      return CheckText(v, problem);
+    case K::kPath: return CheckText(v, problem);
     case K::kChoice: {
       std::string list = Join(spec.choices, ", ");
       if (!v.is_string()) return Fail(problem, "must be one of " + list + ", got " + Shown(v));

@@ -30,8 +30,19 @@ enum class DirectiveKind {
 // Which directive a spec is, for code that stores values by directive (the
 // engine's per-task Directives) without spelling names again.
 enum class DirectiveId {
-  kCpus, kMemory, kTime, kContainer, kQueue, kLabel, kExecutor, kArray, kAccelerator, kRetry, kErrorStrategy,
-  kMaxForks, kPublish,
+  kCpus,
+  kMemory,
+  kTime,
+  kContainer,
+  kQueue,
+  kLabel,
+  kExecutor,
+  kArray,
+  kAccelerator,
+  kRetry,
+  kErrorStrategy,
+  kMaxForks,
+  kPublish,
 };
 
 struct DirectiveSpec {

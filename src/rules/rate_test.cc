@@ -9,8 +9,8 @@ namespace {
 
 TEST(Rate, Forms) {
   const std::pair<const char*, double> cases[] = {
-      {"50", 50}, {"50/s", 50}, {"10/2min", 10.0 / 120}, {"100/1min", 100.0 / 60}, {" 10 sec ", 10},
-      {"0/s", 0},  // a zero count parses; callers reject it
+      {"50", 50},       {"50/s", 50}, {"10/2min", 10.0 / 120}, {"100/1min", 100.0 / 60},
+      {" 10 sec ", 10}, {"0/s", 0},  // a zero count parses; callers reject it
   };
   for (const auto& [text, want] : cases) {
     double r = -1;

@@ -62,29 +62,26 @@ const char* const kRunColumns =
     "completed, cached, failed";
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 void BindTask(SqliteStmt* s, const TaskRecord& t) {
-  s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id,
-             t.work_dir, t.exit_code, t.cpus, t.spot_retries, t.memory_bytes, t.submit_ms, t.start_ms,
-             t.end_ms);
+  s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id, t.work_dir,
+             t.exit_code, t.cpus, t.spot_retries, t.memory_bytes, t.submit_ms, t.start_ms, t.end_ms);
 }
 
 TaskRecord ReadTask(const SqliteStmt& s) {
   TaskRecord t;
-  s.ReadAll(&t.run_id, &t.task_id, &t.attempt, &t.hash, &t.name, &t.process, &t.status, &t.executor,
-            &t.native_id, &t.work_dir, &t.exit_code, &t.cpus, &t.spot_retries, &t.memory_bytes,
-            &t.submit_ms, &t.start_ms, &t.end_ms);
+  s.ReadAll(&t.run_id, &t.task_id, &t.attempt, &t.hash, &t.name, &t.process, &t.status, &t.executor, &t.native_id,
+            &t.work_dir, &t.exit_code, &t.cpus, &t.spot_retries, &t.memory_bytes, &t.submit_ms, &t.start_ms, &t.end_ms);
   return t;
 }
 
 RunRecord ReadRun(const SqliteStmt& s) {
   RunRecord r;
-  s.ReadAll(&r.id, &r.run_name, &r.pipeline, &r.command_line, &r.launch_dir, &r.work_dir, &r.start_ms,
-            &r.end_ms, &r.status, &r.completed, &r.cached, &r.failed);
+  s.ReadAll(&r.id, &r.run_name, &r.pipeline, &r.command_line, &r.launch_dir, &r.work_dir, &r.start_ms, &r.end_ms,
+            &r.status, &r.completed, &r.cached, &r.failed);
   return r;
 }
 
@@ -98,8 +95,7 @@ bool IsAllDigits(const std::string& s) {
 }  // namespace
 
 History::History(std::string path)
-    : path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()),
-      rng_(std::random_device{}()) {}
+    : path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()), rng_(std::random_device{}()) {}
 
 History::~History() {
   Status st = Flush();
@@ -111,8 +107,8 @@ Status History::Error(int rc, const std::string& what) const {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::Failed("run history " + path_ + " is locked by another ferry process (" +
-                            what + "); wait for it to finish and try again");
+      return Status::Failed("run history " + path_ + " is locked by another ferry process (" + what +
+                            "); wait for it to finish and try again");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::Failed("run history " + path_ + " is damaged (" + detail +
@@ -125,8 +121,7 @@ Status History::Error(int rc, const std::string& what) const {
     case SQLITE_FULL:
       return Status::Failed("cannot " + what + " in run history " + path_ + " (" + detail +
                             "); check that the directory is writable and the disk not full");
-    default:
-      return Status::Failed("run history " + path_ + ": " + what + ": " + detail);
+    default: return Status::Failed("run history " + path_ + ": " + what + ": " + detail);
   }
 }
 
@@ -136,13 +131,12 @@ Status History::Prepare(SqliteStmt* stmt, const char* sql) {
   return Status::Ok();
 }
 
-Status History::Open(const std::string& ferry_dir, std::unique_ptr<History>* out,
-                     int busy_timeout_ms) {
+Status History::Open(const std::string& ferry_dir, std::unique_ptr<History>* out, int busy_timeout_ms) {
   std::error_code ec;
   std::filesystem::create_directories(ferry_dir, ec);
   if (ec)
-    return Status::Failed("cannot create the run history directory " + ferry_dir + ": " +
-                          ec.message() + "; run ferry from a writable directory");
+    return Status::Failed("cannot create the run history directory " + ferry_dir + ": " + ec.message() +
+                          "; run ferry from a writable directory");
   std::unique_ptr<History> h(new History(ferry_dir + "/history.db"));
   FERRY_RETURN_IF_ERROR(h->Init(busy_timeout_ms));
   *out = std::move(h);
@@ -171,8 +165,8 @@ Status History::Init(int busy_timeout_ms) {
     if (rc == SQLITE_OK && s.Step() == SQLITE_ROW) version = static_cast<int>(s.Int(0));
   }
   if (version > kSchemaVersion) {
-    return Status::Failed("run history " + path_ + " was written by a newer ferry (schema " +
-                          std::to_string(version) + "); upgrade ferry or move the file aside");
+    return Status::Failed("run history " + path_ + " was written by a newer ferry (schema " + std::to_string(version) +
+                          "); upgrade ferry or move the file aside");
   }
   rc = db_.Exec(kSchema);
   if (rc == SQLITE_OK && version < kSchemaVersion)
@@ -180,12 +174,12 @@ Status History::Init(int busy_timeout_ms) {
   if (rc == SQLITE_OK) rc = create.Commit();
   if (rc != SQLITE_OK) return Error(rc, "create tables");
 
-  std::string insert_task = std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns +
-                            ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  std::string insert_task =
+      std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   FERRY_RETURN_IF_ERROR(Prepare(&insert_task_, insert_task.c_str()));
-  std::string find = std::string("SELECT ") + kTaskColumns +
-                     " FROM tasks WHERE hash = ? AND status IN ('" + TaskStateName(TaskState::kCompleted) + "','" +
-                     TaskStateName(TaskState::kCached) + "')"
+  std::string find = std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE hash = ? AND status IN ('" +
+                     TaskStateName(TaskState::kCompleted) + "','" + TaskStateName(TaskState::kCached) +
+                     "')"
                      " ORDER BY rowid DESC LIMIT 1";
   FERRY_RETURN_IF_ERROR(Prepare(&find_success_, find.c_str()));
   FERRY_RETURN_IF_ERROR(Prepare(&insert_run_,
@@ -236,15 +230,13 @@ Status History::FinishRun(const RunRecord& run) {
             run.end_ms ? run.end_ms : NowMs(), run.status, run.completed, run.cached, run.failed, run.id);
   int rc = s.Step();
   if (rc != SQLITE_DONE) return Error(rc, "record the end of the run");
-  if (db_.Changes() == 0)
-    return Status::NotFound("run " + std::to_string(run.id) + " is not in " + path_);
+  if (db_.Changes() == 0) return Status::NotFound("run " + std::to_string(run.id) + " is not in " + path_);
   return Status::Ok();
 }
 
 Status History::RecordTask(const TaskRecord& t) {
   pending_.push_back(t);
-  if (pending_.size() >= kFlushEvery ||
-      std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
+  if (pending_.size() >= kFlushEvery || std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
     return Flush();
   return Status::Ok();
 }
@@ -293,8 +285,7 @@ Status History::ReadRuns(SqliteStmt* s, std::vector<RunRecord>* out) {
 Status History::ListRuns(std::vector<RunRecord>* out) {
   out->clear();
   SqliteStmt s;
-  FERRY_RETURN_IF_ERROR(
-      Prepare(&s, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id").c_str()));
+  FERRY_RETURN_IF_ERROR(Prepare(&s, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id").c_str()));
   return ReadRuns(&s, out);
 }
 
@@ -324,9 +315,8 @@ Status History::ListTasks(int64_t run_id, std::vector<TaskRecord>* out) {
   FERRY_RETURN_IF_ERROR(Flush());
   out->clear();
   SqliteStmt s;
-  FERRY_RETURN_IF_ERROR(Prepare(&s, (std::string("SELECT ") + kTaskColumns +
-                                     " FROM tasks WHERE run_id = ? ORDER BY task_id, attempt")
-                                        .c_str()));
+  FERRY_RETURN_IF_ERROR(Prepare(
+      &s, (std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE run_id = ? ORDER BY task_id, attempt").c_str()));
   s.Bind(1, run_id);
   int rc = s.AppendRows(out, ReadTask);
   if (rc != SQLITE_OK) return Error(rc, "read tasks");

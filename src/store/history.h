@@ -43,8 +43,7 @@ class History {
   // Opens (creating the directory and database as needed) ferry_dir/history.db.
   // busy_timeout_ms: how long to wait for another ferry process holding the
   // database before giving up with a "locked" error.
-  static Status Open(const std::string& ferry_dir, std::unique_ptr<History>* out,
-                     int busy_timeout_ms = 10000);
+  static Status Open(const std::string& ferry_dir, std::unique_ptr<History>* out, int busy_timeout_ms = 10000);
   // Writes any buffered task records; a failure is reported on stderr, as
   // there is no caller left to return it to.
   ~History();

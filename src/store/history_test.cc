@@ -34,8 +34,7 @@ class HistoryTest : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.message();
     return h;
   }
-  static TaskRecord Task(int64_t run_id, uint64_t id, const std::string& hash,
-                         const std::string& status) {
+  static TaskRecord Task(int64_t run_id, uint64_t id, const std::string& hash, const std::string& status) {
     TaskRecord t;
     t.run_id = run_id;
     t.task_id = id;
@@ -273,7 +272,10 @@ TEST_F(HistoryTest, TwoProcessesWritingAtOnceLoseNothing) {
         RunRecord run;
         if (!h->BeginRun(&run).ok()) _exit(3);
         for (int t = 0; t < 400; ++t)
-          if (!h->RecordTask(Task(run.id, t, "p" + std::to_string(k) + "-" + std::to_string(r) + "-" + std::to_string(t), "COMPLETED")).ok())
+          if (!h->RecordTask(Task(run.id, t,
+                                  "p" + std::to_string(k) + "-" + std::to_string(r) + "-" + std::to_string(t),
+                                  "COMPLETED"))
+                   .ok())
             _exit(4);
         run.status = "OK";
         if (!h->FinishRun(run).ok()) _exit(5);

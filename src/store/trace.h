@@ -15,8 +15,8 @@
 namespace ferry {
 
 // Pure formatting, exposed for tests and for `ferry log` style listings.
-std::string TraceHeader();                    // ends in '\n'
-std::string TraceRow(const TaskRecord& t);    // ends in '\n'
+std::string TraceHeader();                  // ends in '\n'
+std::string TraceRow(const TaskRecord& t);  // ends in '\n'
 // "YYYY-MM-DD HH:MM:SS.mmm" in local time; "-" for 0.
 std::string FormatTimestamp(int64_t epoch_ms);
 

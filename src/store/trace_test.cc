@@ -57,10 +57,9 @@ TaskRecord Sample() {
 
 TEST_F(TraceTest, HeaderHasTheDocumentedColumns) {
   std::vector<std::string> cols = Split(Trim(TraceHeader()), '\t');
-  std::vector<std::string> want = {"task_id", "hash",  "native_id", "name",     "status",
-                                   "exit",    "executor", "cpus",   "memory",   "submit",
-                                   "start",   "complete", "duration", "realtime", "workdir",
-                                   "attempt", "spot_retries"};
+  std::vector<std::string> want = {"task_id",  "hash",     "native_id", "name",    "status",      "exit",
+                                   "executor", "cpus",     "memory",    "submit",  "start",       "complete",
+                                   "duration", "realtime", "workdir",   "attempt", "spot_retries"};
   EXPECT_EQ(cols, want);
 }
 
@@ -105,8 +104,8 @@ TEST_F(TraceTest, UnknownValuesAreDashesAndTabsNeverShiftColumns) {
   EXPECT_EQ(std::count(row.begin(), row.end(), '\n'), 1);
   std::vector<std::string> c = Split(Trim(row), '\t');
   ASSERT_EQ(c.size(), 17u);
-  EXPECT_EQ(c[1], "-");   // hash
-  EXPECT_EQ(c[2], "-");   // native_id
+  EXPECT_EQ(c[1], "-");  // hash
+  EXPECT_EQ(c[2], "-");  // native_id
   EXPECT_EQ(c[3], "weird name with breaks");
   EXPECT_EQ(c[5], "-");   // exit
   EXPECT_EQ(c[8], "-");   // memory

@@ -38,9 +38,7 @@ std::string WarningText(const std::string& text, bool colour) {
   return Paint(Hue::kYellow, "warning:", colour) + " " + text;
 }
 
-std::string ErrorText(const std::string& text, bool colour) {
-  return Paint(Hue::kRed, "ERROR:", colour) + " " + text;
-}
+std::string ErrorText(const std::string& text, bool colour) { return Paint(Hue::kRed, "ERROR:", colour) + " " + text; }
 
 void PrintWarning(const std::string& text) {
   std::string line = WarningText(text, ColourOn(stderr)) + "\n";

@@ -128,12 +128,11 @@ class AnsiProgress : public Progress {
 }  // namespace
 
 std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out, const ProgressOptions& options) {
-  if (ansi) return std::make_unique<AnsiProgress>(out, options, options.colour < 0 ? ColourOn(out) : options.colour == 1);
+  if (ansi)
+    return std::make_unique<AnsiProgress>(out, options, options.colour < 0 ? ColourOn(out) : options.colour == 1);
   return std::make_unique<PlainProgress>(out);
 }
 
-std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out) {
-  return MakeProgress(ansi, out, ProgressOptions{});
-}
+std::unique_ptr<Progress> MakeProgress(bool ansi, FILE* out) { return MakeProgress(ansi, out, ProgressOptions{}); }
 
 }  // namespace ferry

@@ -27,7 +27,7 @@ class Progress : public TaskEventObserver {
 
   // total <= 0: not known yet. Called once per process before start, in pipeline order.
   virtual void Planned(const std::string& process, int total) = 0;
-  virtual void Message(const std::string& text) = 0;   // printed whole, above the live area
+  virtual void Message(const std::string& text) = 0;         // printed whole, above the live area
   virtual void Finish(const std::string& summary_line) = 0;  // final redraw, then the summary line
   // Redraws if something changed and the last redraw is old enough. Called
   // from the event loop (after each executor Poll) so the display catches

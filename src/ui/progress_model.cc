@@ -52,8 +52,8 @@ void ProgressModel::Apply(const TaskEvent& e) {
   switch (e.state) {
     case TaskState::kSubmitted: {
       ++p.submitted;
-      auto it = std::find_if(executors_.begin(), executors_.end(),
-                             [&](const auto& x) { return x.first == e.executor; });
+      auto it =
+          std::find_if(executors_.begin(), executors_.end(), [&](const auto& x) { return x.first == e.executor; });
       if (it == executors_.end()) executors_.push_back({e.executor, 1});
       else ++it->second;
       break;
@@ -84,8 +84,8 @@ std::string ProgressModel::ProcLine(const Proc& p, size_t name_width) const {
   int pct = total > 0 ? static_cast<int>(100LL * p.done() / total) : 0;
   char pct_buf[16];
   std::snprintf(pct_buf, sizeof pct_buf, "[%3d%%]", std::min(pct, 100));
-  std::string line = "[" + hash + "] process > " + name + " " + pct_buf + " " +
-                     std::to_string(p.done()) + " of " + std::to_string(total);
+  std::string line = "[" + hash + "] process > " + name + " " + pct_buf + " " + std::to_string(p.done()) + " of " +
+                     std::to_string(total);
   if (p.cached) line += ", cached: " + std::to_string(p.cached);
   if (p.retries) line += ", retries: " + std::to_string(p.retries);
   if (p.failed) line += ", failed: " + std::to_string(p.failed);
@@ -106,8 +106,8 @@ std::vector<std::string> ProgressModel::Render(int width, int max_lines) const {
   }
   std::vector<const Proc*> shown;
   for (const Proc& p : procs_) shown.push_back(&p);
-  size_t room = max_lines > 0 ? static_cast<size_t>(std::max<int>(max_lines - static_cast<int>(lines.size()), 1))
-                              : shown.size();
+  size_t room =
+      max_lines > 0 ? static_cast<size_t>(std::max<int>(max_lines - static_cast<int>(lines.size()), 1)) : shown.size();
   size_t hidden_done = 0;
   if (shown.size() > room) {
     std::vector<const Proc*> active;

@@ -21,8 +21,7 @@ TEST(ProgressModelTest, PlainLinesSayWhatHappened) {
             "[ab/12cd33] Submitted process > count (3) [local]");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, TaskState::kCompleted, 0)),
             "[ab/12cd33] Completed process > count (3) [local]");
-  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, TaskState::kCached)),
-            "[ab/12cd33] Cached process > count (3)");
+  EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, TaskState::kCached)), "[ab/12cd33] Cached process > count (3)");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, TaskState::kFailed, 1)),
             "[ab/12cd33] Failed process > count (3) [local] (exit 1)");
   EXPECT_EQ(ProgressModel::PlainLine(Ev("count", 3, TaskState::kAborted)),
@@ -112,8 +111,8 @@ TEST(ProgressModelTest, HybridRunsCountEachExecutor) {
     TaskEvent e = Ev("split", i, TaskState::kSubmitted);
     e.executor = "awsbatch";
     m.Apply(e);
-    EXPECT_EQ(ProgressModel::PlainLine(e), "[ab/12cd3" + std::to_string(i) + "] Submitted process > split (" +
-                                               std::to_string(i) + ") [awsbatch]");
+    EXPECT_EQ(ProgressModel::PlainLine(e),
+              "[ab/12cd3" + std::to_string(i) + "] Submitted process > split (" + std::to_string(i) + ") [awsbatch]");
   }
   for (int i = 1; i <= 3; ++i) m.Apply(Ev("merge", i, TaskState::kSubmitted));
   EXPECT_EQ(m.Render(0, 0)[0], "executor >  awsbatch (5), local (3)");

@@ -166,7 +166,7 @@ TEST(ProgressTest, TickCatchesUpAfterEventsStop) {
   o.height = 0;
   auto p = MakeProgress(true, c.file(), o);
   p->Planned("count", 2);
-  Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));  // first event draws at once
+  Dispatch(p.get(), Ev("count", 1, TaskState::kSubmitted));     // first event draws at once
   Dispatch(p.get(), Ev("count", 1, TaskState::kCompleted, 0));  // throttled
   EXPECT_EQ(c.text().find("1 of 2"), std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(80));

@@ -40,10 +40,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, int* 
   for (size_t off = 0; off < data.size() && st.ok();) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      st = Status::Failed(Errno("cannot write " + path));
-    else
-      off += static_cast<size_t>(n);
+    if (n <= 0) st = Status::Failed(Errno("cannot write " + path));
+    else off += static_cast<size_t>(n);
   }
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = Status::Failed(Errno("cannot replace " + path));
   if (!st.ok()) {
@@ -51,10 +49,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, int* 
     ::unlink(tmp.c_str());
     return st;
   }
-  if (fd_out)
-    *fd_out = fd;
-  else if (::close(fd) != 0)
-    return Status::Failed(Errno("cannot write " + path));
+  if (fd_out) *fd_out = fd;
+  else if (::close(fd) != 0) return Status::Failed(Errno("cannot write " + path));
   return Status::Ok();
 }
 

@@ -21,10 +21,8 @@ TEST(ClockTextTest, LocalTimeFollowsTheTimeZone) {
   setenv("TZ", "UTC", 1);
   tzset();
   EXPECT_EQ(FormatLocalTime(1614834367890, "%Y-%m-%d %H:%M:%S"), "2021-03-04 05:06:07");
-  if (old)
-    setenv("TZ", saved.c_str(), 1);
-  else
-    unsetenv("TZ");
+  if (old) setenv("TZ", saved.c_str(), 1);
+  else unsetenv("TZ");
   tzset();
 }
 

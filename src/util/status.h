@@ -65,10 +65,10 @@ class Status {
   std::string aws_code_;
 };
 
-#define FERRY_RETURN_IF_ERROR(expr)          \
-  do {                                       \
-    ::ferry::Status _st = (expr);            \
-    if (!_st.ok()) return _st;               \
+#define FERRY_RETURN_IF_ERROR(expr) \
+  do {                              \
+    ::ferry::Status _st = (expr);   \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 }  // namespace ferry

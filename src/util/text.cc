@@ -95,16 +95,14 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
 
 std::string ShellQuote(std::string_view s) {
   if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-               c == '.' || c == '/' || c == ':' || c == '=' || c == ',' || c == '+' || c == '@';
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/' ||
+               c == ':' || c == '=' || c == ',' || c == '+' || c == '@';
       }))
     return std::string(s);
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
+    if (c == '\'') out += "'\\''";
+    else out += c;
   }
   out += "'";
   return out;

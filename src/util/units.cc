@@ -18,8 +18,7 @@ bool ReadNumber(std::string_view s, size_t* pos, double* out) {
     char c = s[*pos];
     if (std::isdigit(static_cast<unsigned char>(c))) {
       digits = true;
-    } else if (c == '.' && !dot && *pos + 1 < s.size() &&
-               std::isdigit(static_cast<unsigned char>(s[*pos + 1]))) {
+    } else if (c == '.' && !dot && *pos + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[*pos + 1]))) {
       dot = true;
     } else if (c == '_') {
       // 1_000 as in Groovy

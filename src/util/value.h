@@ -51,9 +51,7 @@ class Value {
   int64_t as_int() const {
     return kind_ == Kind::kDouble ? static_cast<int64_t>(d_) : kind_ == Kind::kInt || kind_ == Kind::kBool ? i_ : 0;
   }
-  double as_double() const {
-    return kind_ == Kind::kDouble ? d_ : kind_ == Kind::kInt ? static_cast<double>(i_) : 0.0;
-  }
+  double as_double() const { return kind_ == Kind::kDouble ? d_ : kind_ == Kind::kInt ? static_cast<double>(i_) : 0.0; }
   const std::string& as_string() const { return s_; }
   const ValueList& as_list() const;  // empty list if not a list
   const ValueMap& as_map() const;    // empty map if not a map

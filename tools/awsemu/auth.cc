@@ -48,8 +48,7 @@ CredentialStore::CredentialStore(std::string access_key, std::string secret_key)
   root_.user_id = "AIDA" + RandomString(17, kUpper);
 }
 
-Principal CredentialStore::IssueTemporary(const std::string& role_name,
-                                          const std::string& session_name,
+Principal CredentialStore::IssueTemporary(const std::string& role_name, const std::string& session_name,
                                           system_clock::time_point expires) {
   Principal p;
   std::lock_guard<std::mutex> l(mu_);
@@ -58,8 +57,7 @@ Principal CredentialStore::IssueTemporary(const std::string& role_name,
   } while (temporary_.count(p.access_key) || p.access_key == root_.access_key);
   p.secret_key = RandomString(40, kB64);
   p.session_token = "FwoGZXIvYXdzE" + RandomString(300, kB64);
-  p.arn = std::string("arn:aws:sts::") + kAccountId + ":assumed-role/" + role_name + "/" +
-          session_name;
+  p.arn = std::string("arn:aws:sts::") + kAccountId + ":assumed-role/" + role_name + "/" + session_name;
   p.user_id = "AROA" + RandomString(17, kUpper) + ":" + session_name;
   p.expiration = expires;
   ++counter_;
@@ -95,12 +93,10 @@ EmuError ErrorFor(const std::string& service, AuthFailure failure, const std::st
       return {json_status, "IncompleteSignatureException", detail};
     case AuthFailure::kUnknownKey:
       if (s3) {
-        return {403, "InvalidAccessKeyId",
-                "The AWS Access Key Id you provided does not exist in our records."};
+        return {403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."};
       }
       if (sts) return {403, "InvalidClientTokenId", "The security token included in the request is invalid."};
-      return {json_status, "UnrecognizedClientException",
-              "The security token included in the request is invalid."};
+      return {json_status, "UnrecognizedClientException", "The security token included in the request is invalid."};
     case AuthFailure::kBadSignature:
       if (s3) {
         return {403, "SignatureDoesNotMatch",
@@ -123,13 +119,11 @@ EmuError ErrorFor(const std::string& service, AuthFailure failure, const std::st
     case AuthFailure::kInvalidToken:
       if (s3) return {400, "InvalidToken", "The provided token is malformed or otherwise invalid."};
       if (sts) return {403, "InvalidClientTokenId", "The security token included in the request is invalid."};
-      return {json_status, "UnrecognizedClientException",
-              "The security token included in the request is invalid."};
+      return {json_status, "UnrecognizedClientException", "The security token included in the request is invalid."};
     case AuthFailure::kExpiredToken:
       if (s3) return {400, "ExpiredToken", "The provided token has expired."};
       if (sts) return {403, "ExpiredToken", "The security token included in the request is expired"};
-      return {json_status, "ExpiredTokenException",
-              "The security token included in the request is expired"};
+      return {json_status, "ExpiredTokenException", "The security token included in the request is expired"};
     case AuthFailure::kMissingContentSha256:
       return {400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256"};
   }
@@ -141,9 +135,8 @@ std::string ServiceOf(const aws::SigV4Request& req, const std::string& body_if_f
   auto pos = authz.find("Credential=");
   if (pos != std::string::npos) {
     auto end = authz.find_first_of(", ", pos);
-    std::string s = ServiceFromCredential(authz.substr(pos + 11, end == std::string::npos
-                                                                     ? std::string::npos
-                                                                     : end - pos - 11));
+    std::string s =
+        ServiceFromCredential(authz.substr(pos + 11, end == std::string::npos ? std::string::npos : end - pos - 11));
     if (!s.empty()) return s;
   }
   for (const auto& [k, v] : req.query) {
@@ -161,9 +154,8 @@ std::string ServiceOf(const aws::SigV4Request& req, const std::string& body_if_f
   return "s3";
 }
 
-AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& req,
-                        const std::string& service, const std::string& payload_hash,
-                        system_clock::time_point now) {
+AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& req, const std::string& service,
+                        const std::string& payload_hash, system_clock::time_point now) {
   AuthResult r;
   const std::string authz = req.Header("Authorization");
   bool presigned = false;
@@ -174,8 +166,8 @@ AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& r
     r.failure = AuthFailure::kMissing;
     return r;
   }
-  ferry::Status st = authz.empty() ? aws::ParsePresignedQuery(req.query, &r.parsed)
-                                   : aws::ParseAuthorizationHeader(authz, &r.parsed);
+  ferry::Status st =
+      authz.empty() ? aws::ParsePresignedQuery(req.query, &r.parsed) : aws::ParseAuthorizationHeader(authz, &r.parsed);
   if (!st.ok()) {
     r.failure = AuthFailure::kMalformed;
     r.detail = st.message();
@@ -203,8 +195,8 @@ AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& r
     }
     if (now > t + std::chrono::seconds(r.parsed.expires_seconds)) {
       r.failure = AuthFailure::kExpiredPresign;
-      r.detail = r.amz_date + " plus " + std::to_string(r.parsed.expires_seconds) +
-                 " seconds is now earlier than " + aws::FormatAmzDate(now);
+      r.detail = r.amz_date + " plus " + std::to_string(r.parsed.expires_seconds) + " seconds is now earlier than " +
+                 aws::FormatAmzDate(now);
       return r;
     }
     if (t > now + kMaxSkew) {
@@ -232,8 +224,7 @@ AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& r
       return r;
     }
   }
-  st = aws::VerifySignature(req, r.parsed, principal->secret_key,
-                            aws::PathOptions::ForService(service), hash);
+  st = aws::VerifySignature(req, r.parsed, principal->secret_key, aws::PathOptions::ForService(service), hash);
   if (!st.ok()) {
     r.failure = AuthFailure::kBadSignature;
     r.detail = st.message();  // the canonical request we computed (no secrets)
@@ -241,8 +232,7 @@ AuthResult Authenticate(const CredentialStore& store, const aws::SigV4Request& r
   }
 
   if (!principal->session_token.empty()) {
-    std::string token =
-        r.parsed.presigned ? r.parsed.security_token : req.Header("X-Amz-Security-Token");
+    std::string token = r.parsed.presigned ? r.parsed.security_token : req.Header("X-Amz-Security-Token");
     if (token.empty()) {
       // A temporary key is only known together with its token.
       r.failure = AuthFailure::kUnknownKey;
@@ -271,19 +261,38 @@ bool IsSigV2Presigned(const aws::QueryList& query) {
   return key && sig;
 }
 
-AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::string& method,
-                                  const std::string& resource, const aws::QueryList& query,
+AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::string& method, const std::string& resource,
+                                  const aws::QueryList& query,
                                   const std::multimap<std::string, std::string>& lower_headers,
                                   system_clock::time_point now) {
   AuthResult r;
   std::string access_key, signature, expires_text, token;
   // Sub-resources and response overrides that SigV2 signs, by name.
-  static const std::vector<std::string> kSigned = {
-      "acl", "cors", "delete", "lifecycle", "location", "logging", "notification", "partNumber",
-      "policy", "requestPayment", "response-cache-control", "response-content-disposition",
-      "response-content-encoding", "response-content-language", "response-content-type",
-      "response-expires", "restore", "tagging", "torrent", "uploadId", "uploads", "versionId",
-      "versioning", "versions", "website"};
+  static const std::vector<std::string> kSigned = {"acl",
+                                                   "cors",
+                                                   "delete",
+                                                   "lifecycle",
+                                                   "location",
+                                                   "logging",
+                                                   "notification",
+                                                   "partNumber",
+                                                   "policy",
+                                                   "requestPayment",
+                                                   "response-cache-control",
+                                                   "response-content-disposition",
+                                                   "response-content-encoding",
+                                                   "response-content-language",
+                                                   "response-content-type",
+                                                   "response-expires",
+                                                   "restore",
+                                                   "tagging",
+                                                   "torrent",
+                                                   "uploadId",
+                                                   "uploads",
+                                                   "versionId",
+                                                   "versioning",
+                                                   "versions",
+                                                   "website"};
   std::vector<std::pair<std::string, std::string>> signed_params;
   for (const auto& [k, v] : query) {
     if (k == "AWSAccessKeyId") access_key = v;
@@ -325,8 +334,8 @@ AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::strin
     canonical_resource += (i == 0 ? "?" : "&") + signed_params[i].first;
     if (!signed_params[i].second.empty()) canonical_resource += "=" + signed_params[i].second;
   }
-  std::string to_sign = method + "\n" + header("content-md5") + "\n" + header("content-type") +
-                        "\n" + expires_text + "\n" + amz_headers + canonical_resource;
+  std::string to_sign = method + "\n" + header("content-md5") + "\n" + header("content-type") + "\n" + expires_text +
+                        "\n" + amz_headers + canonical_resource;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   const std::string& secret = principal->secret_key;

@@ -48,14 +48,14 @@ class CredentialStore {
 
 // Why a request was refused; each service maps these to its own error.
 enum class AuthFailure {
-  kMissing,          // no Authorization header or presigned query
-  kMalformed,        // auth present but unparseable
+  kMissing,    // no Authorization header or presigned query
+  kMalformed,  // auth present but unparseable
   kUnknownKey,
   kBadSignature,
-  kSkewed,           // X-Amz-Date too far from now
-  kExpiredPresign,   // presigned URL past X-Amz-Expires
-  kInvalidToken,     // temporary key without its session token, or a wrong one
-  kExpiredToken,     // temporary credentials past their expiry
+  kSkewed,                // X-Amz-Date too far from now
+  kExpiredPresign,        // presigned URL past X-Amz-Expires
+  kInvalidToken,          // temporary key without its session token, or a wrong one
+  kExpiredToken,          // temporary credentials past their expiry
   kMissingContentSha256,  // S3 header auth without x-amz-content-sha256
 };
 
@@ -66,10 +66,10 @@ EmuError ErrorFor(const std::string& service, AuthFailure failure, const std::st
 struct AuthResult {
   bool ok = false;
   AuthFailure failure = AuthFailure::kMissing;
-  std::string detail;                 // for the error message
+  std::string detail;  // for the error message
   ferry::aws::ParsedAuth parsed;
   Principal principal;
-  std::string amz_date;               // request time as signed
+  std::string amz_date;  // request time as signed
 };
 
 // Which service a request is for: the credential scope's when it is signed;
@@ -81,17 +81,15 @@ std::string ServiceOf(const ferry::aws::SigV4Request& req, const std::string& bo
 // Verifies a request. `payload_hash` is what the signer used: the
 // x-amz-content-sha256 header (S3), or Sha256Hex(body) for other services;
 // presigned S3 requests use UNSIGNED-PAYLOAD regardless.
-AuthResult Authenticate(const CredentialStore& store, const ferry::aws::SigV4Request& req,
-                        const std::string& service, const std::string& payload_hash,
-                        std::chrono::system_clock::time_point now);
+AuthResult Authenticate(const CredentialStore& store, const ferry::aws::SigV4Request& req, const std::string& service,
+                        const std::string& payload_hash, std::chrono::system_clock::time_point now);
 
 // S3 presigned URLs in the older SigV2 query form (AWSAccessKeyId,
 // Signature, Expires), which boto3 still produces by default for
 // generate_presigned_url. `resource` is the bucket-qualified wire path
 // ("/bucket/key%20name"); `query` the decoded pairs. Only S3 accepts these.
 bool IsSigV2Presigned(const ferry::aws::QueryList& query);
-AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::string& method,
-                                  const std::string& resource,
+AuthResult AuthenticateSigV2Query(const CredentialStore& store, const std::string& method, const std::string& resource,
                                   const ferry::aws::QueryList& query,
                                   const std::multimap<std::string, std::string>& lower_headers,
                                   std::chrono::system_clock::time_point now);

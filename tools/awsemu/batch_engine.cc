@@ -450,8 +450,8 @@ void BatchEngine::OnTerminal(Job* job) {
     if (d->status == "PENDING") AddTimer(now, TimerKind::kAdvance, d);
   if (Job* p = job->parent) {
     if (++p->children_done == static_cast<int>(p->children.size()) && !p->terminal()) {
-      bool failed = std::any_of(p->children.begin(), p->children.end(),
-                                [](const Job* c) { return c->status == "FAILED"; });
+      bool failed =
+          std::any_of(p->children.begin(), p->children.end(), [](const Job* c) { return c->status == "FAILED"; });
       p->status = failed ? "FAILED" : "SUCCEEDED";
       if (failed && !p->kill_reason.empty()) p->status_reason = p->kill_reason;
       p->stopped_at = NowMillis();
@@ -514,11 +514,8 @@ void BatchEngine::OnTimer(const Timer& t, int64_t now) {
         AddTimer(now + timing_.kill_grace_ms, TimerKind::kEscalate, job);
       }
       break;
-    case TimerKind::kEscalate:
-      runner_.Signal(job->run_key, SIGKILL);
-      break;
-    default:
-      break;
+    case TimerKind::kEscalate: runner_.Signal(job->run_key, SIGKILL); break;
+    default: break;
   }
 }
 
@@ -585,7 +582,8 @@ json BatchEngine::DescribeJobs(const json& in) {
   json out = {{"jobs", json::array()}};
   for (const std::string& id : ids) {
     // Unknown ids are left out, not errors; ARNs work as ids too.
-    std::string key = id.rfind("arn:", 0) == 0 && id.find("job/") != std::string::npos ? id.substr(id.find("job/") + 4) : id;
+    std::string key =
+        id.rfind("arn:", 0) == 0 && id.find("job/") != std::string::npos ? id.substr(id.find("job/") + 4) : id;
     if (Job* j = FindJob(key)) out["jobs"].push_back(JobView(*j, ctx_.region));
   }
   return out;
@@ -635,10 +633,10 @@ json BatchEngine::ListJobs(const json& in) {
     for (const auto& [fname, value] : filters) {
       if (fname == "JOB_NAME") keep = keep && GlobMatches(value, j->spec->name);
       else if (fname == "JOB_DEFINITION")
-        keep = keep && (GlobMatches(value, j->spec->job_definition_name) ||
-                        GlobMatches(value, j->spec->job_definition_arn) ||
-                        GlobMatches(value, j->spec->job_definition_name + ":" +
-                                               j->spec->job_definition_arn.substr(j->spec->job_definition_arn.rfind(':') + 1)));
+        keep = keep &&
+               (GlobMatches(value, j->spec->job_definition_name) || GlobMatches(value, j->spec->job_definition_arn) ||
+                GlobMatches(value, j->spec->job_definition_name + ":" +
+                                       j->spec->job_definition_arn.substr(j->spec->job_definition_arn.rfind(':') + 1)));
       else if (fname == "BEFORE_CREATED_AT") keep = keep && j->created_at < std::atoll(value.c_str());
       else if (fname == "AFTER_CREATED_AT") keep = keep && j->created_at > std::atoll(value.c_str());
     }

@@ -124,10 +124,10 @@ class BatchEngine {
   std::map<std::string, std::unique_ptr<JobQueue>> queues_;
   std::map<std::string, std::vector<JobDefinition>> job_defs_;  // name -> revisions in order
   std::unordered_map<std::string, std::unique_ptr<Job>> jobs_;
-  std::vector<Job*> top_jobs_;  // non-child jobs in submission order (ListJobs)
+  std::vector<Job*> top_jobs_;                       // non-child jobs in submission order (ListJobs)
   std::map<std::string, std::list<Job*>> runnable_;  // queue name -> RUNNABLE jobs, FIFO
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
-  std::unordered_map<uint64_t, Job*> running_;  // run_key -> job
+  std::unordered_map<uint64_t, Job*> running_;             // run_key -> job
   std::vector<std::pair<uint64_t, int>> pending_signals_;  // for the worker: (run_key, signal)
   std::vector<LogBatch> pending_logs_;
   uint64_t next_seq_ = 1;

@@ -16,9 +16,7 @@ namespace awsemu {
 
 // Batch's field readers throw; BatchService's operation table catches the
 // EmuError and answers with it, so nothing is thrown out of the service.
-[[noreturn]] inline void ThrowClient(const std::string& message) {
-  throw EmuError::Client("ClientException", message);
-}
+[[noreturn]] inline void ThrowClient(const std::string& message) { throw EmuError::Client("ClientException", message); }
 
 inline std::string ReqStr(const nlohmann::json& in, const char* key) {
   auto it = in.find(key);
@@ -68,8 +66,8 @@ inline std::map<std::string, std::string> OptStrMap(const nlohmann::json& in, co
 
 // maxResults / nextToken paging over an already ordered list: returns the
 // [begin, end) slice and the token for the rest ("" when done).
-inline std::pair<size_t, size_t> PageSlice(const nlohmann::json& in, size_t total, size_t default_max,
-                                           size_t max_max, std::string* next_token) {
+inline std::pair<size_t, size_t> PageSlice(const nlohmann::json& in, size_t total, size_t default_max, size_t max_max,
+                                           std::string* next_token) {
   size_t start = 0;
   std::string token = OptStr(in, "nextToken");
   if (!token.empty()) {

@@ -15,12 +15,13 @@ namespace {
 using json = nlohmann::json;
 
 void CheckJobName(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 128 && std::isalnum(static_cast<unsigned char>(name[0])) &&
-            std::all_of(name.begin(), name.end(),
-                        [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  bool ok =
+      !name.empty() && name.size() <= 128 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+      std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
   if (!ok)
-    ThrowClient("Error executing request, Exception : Job name should be up to 128 characters long; the first "
-                "character must be alphanumeric and the rest letters, numbers, hyphens or underscores.");
+    ThrowClient(
+        "Error executing request, Exception : Job name should be up to 128 characters long; the first "
+        "character must be alphanumeric and the rest letters, numbers, hyphens or underscores.");
 }
 
 // Reads resource values from a list of {type, value} and the legacy
@@ -82,8 +83,9 @@ json MergedEnvironment(const json& cp, const json& overrides) {
     for (const auto& kv : list) {
       std::string k = OptStr(kv, "name"), v = OptStr(kv, "value");
       if (k.rfind("AWS_BATCH", 0) == 0)
-        ThrowClient("Error executing request, Exception : Environment variable names starting with AWS_BATCH are "
-                    "reserved.");
+        ThrowClient(
+            "Error executing request, Exception : Environment variable names starting with AWS_BATCH are "
+            "reserved.");
       auto existing = std::find_if(env_list.begin(), env_list.end(), [&](const json& e) { return e["name"] == k; });
       if (existing != env_list.end()) (*existing)["value"] = v;
       else env_list.push_back({{"name", k}, {"value", v}});
@@ -178,8 +180,7 @@ std::vector<JobDependency> Dependencies(const json& in, int size, const SubmitLo
 }
 
 // The spec from the request and the definition it names; throws EmuError.
-void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, const json& overrides,
-               JobSpec* spec) {
+void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, const json& overrides, JobSpec* spec) {
   const json cp = def.body.value("containerProperties", json::object());
   spec->queue = queue.name;
   spec->queue_arn = queue.arn;
@@ -198,7 +199,8 @@ void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, 
   spec->command = SubstituteParameters(command, param_map);
 
   json env_list = MergedEnvironment(cp, overrides);
-  for (const auto& e : env_list) spec->environment.emplace_back(e["name"].get<std::string>(), e["value"].get<std::string>());
+  for (const auto& e : env_list)
+    spec->environment.emplace_back(e["name"].get<std::string>(), e["value"].get<std::string>());
 
   // Resources: the definition's, then the overrides'. Absent values get
   // 1 vCPU and 2048 MiB (AWS would refuse such a job at submission).
@@ -246,8 +248,7 @@ void Plan(const json& in, const SubmitLookups& lookups, SubmitPlan* out) {
 
   const JobQueue* queue = lookups.queue(queue_ref);
   if (!queue) ThrowClient("JobQueue " + queue_ref + " not found.");
-  if (queue->state != "ENABLED")
-    ThrowClient("Job queue " + queue->name + " is DISABLED and does not accept new jobs.");
+  if (queue->state != "ENABLED") ThrowClient("Job queue " + queue->name + " is DISABLED and does not accept new jobs.");
   const JobDefinition* def = lookups.job_definition(def_ref);
   if (!def || def->status != "ACTIVE")
     ThrowClient("JobDefinition " + def_ref + " does not exist or is not in ACTIVE status");

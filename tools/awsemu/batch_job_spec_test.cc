@@ -15,20 +15,21 @@ class PlanSubmitJobTest : public ::testing::Test {
     def_.name = "tool";
     def_.arn = "arn:aws:batch:eu-west-1:000000000000:job-definition/tool:3";
     def_.revision = 3;
-    def_.body = {{"jobDefinitionName", "tool"},
-                 {"type", "container"},
-                 {"parameters", {{"input", "default.txt"}}},
-                 {"retryStrategy", {{"attempts", 2}}},
-                 {"containerProperties",
-                  {{"image", "debian:12"},
-                   {"command", {"tool", "Ref::input"}},
-                   {"environment", {{{"name", "A"}, {"value", "def"}}, {{"name", "B"}, {"value", "def"}}}},
-                   {"resourceRequirements", {{{"type", "VCPU"}, {"value", "2"}}, {{"type", "MEMORY"}, {"value", "512"}}}},
-                   {"logConfiguration", {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", "/my/logs"}}}}},
-                   {"volumes", {{{"name", "data"}, {"host", {{"sourcePath", "/srv/data"}}}}, {{"name", "tmp"}}}},
-                   {"mountPoints",
-                    {{{"sourceVolume", "data"}, {"containerPath", "/data"}, {"readOnly", true}},
-                     {{"sourceVolume", "tmp"}, {"containerPath", "/scratch"}}}}}}};
+    def_.body = {
+        {"jobDefinitionName", "tool"},
+        {"type", "container"},
+        {"parameters", {{"input", "default.txt"}}},
+        {"retryStrategy", {{"attempts", 2}}},
+        {"containerProperties",
+         {{"image", "debian:12"},
+          {"command", {"tool", "Ref::input"}},
+          {"environment", {{{"name", "A"}, {"value", "def"}}, {{"name", "B"}, {"value", "def"}}}},
+          {"resourceRequirements", {{{"type", "VCPU"}, {"value", "2"}}, {{"type", "MEMORY"}, {"value", "512"}}}},
+          {"logConfiguration", {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", "/my/logs"}}}}},
+          {"volumes", {{{"name", "data"}, {"host", {{"sourcePath", "/srv/data"}}}}, {{"name", "tmp"}}}},
+          {"mountPoints",
+           {{{"sourceVolume", "data"}, {"containerPath", "/data"}, {"readOnly", true}},
+            {{"sourceVolume", "tmp"}, {"containerPath", "/scratch"}}}}}}};
     lookups_.queue = [this](const std::string& ref) -> const JobQueue* {
       return ref == "q" || ref == queue_.arn ? &queue_ : nullptr;
     };
@@ -112,18 +113,35 @@ TEST_F(PlanSubmitJobTest, InvalidRequestsAreClientExceptions) {
       {[](json& in) { in["jobName"] = "-bad"; }, "Job name should be up to 128 characters long"},
       {[](json& in) { in["jobQueue"] = "nope"; }, "JobQueue nope not found."},
       {[](json& in) { in["jobDefinition"] = "missing"; }, "JobDefinition missing does not exist"},
-      {[](json& in) { in["containerOverrides"] = {{"environment", {{{"name", "AWS_BATCH_X"}, {"value", "1"}}}}}; },
+      {[](json& in) {
+         in["containerOverrides"] = {{"environment", {{{"name", "AWS_BATCH_X"}, {"value", "1"}}}}};
+       },
        "Environment variable names starting with AWS_BATCH are reserved."},
-      {[](json& in) { in["arrayProperties"] = {{"size", 1}}; }, "Array job size must be between 2 and 10000"},
-      {[](json& in) { in["dependsOn"] = {{{"jobId", "ghost"}}}; }, "Dependent job ID ghost does not exist"},
-      {[](json& in) { in["dependsOn"] = {{{"type", "SEQUENTIAL"}}}; }, "SEQUENTIAL dependencies are only valid"},
+      {[](json& in) {
+         in["arrayProperties"] = {{"size", 1}};
+       },
+       "Array job size must be between 2 and 10000"},
+      {[](json& in) {
+         in["dependsOn"] = {{{"jobId", "ghost"}}};
+       },
+       "Dependent job ID ghost does not exist"},
+      {[](json& in) {
+         in["dependsOn"] = {{{"type", "SEQUENTIAL"}}};
+       },
+       "SEQUENTIAL dependencies are only valid"},
       {[](json& in) {
          in["arrayProperties"] = {{"size", 5}};
          in["dependsOn"] = {{{"jobId", "array10"}, {"type", "N_TO_N"}}};
        },
        "N_TO_N dependencies need two array jobs of the same size"},
-      {[](json& in) { in["timeout"] = {{"attemptDurationSeconds", 0}}; }, "must be a positive number of seconds"},
-      {[](json& in) { in["retryStrategy"] = {{"attempts", 11}}; }, "Retry attempts should be between 1 and 10."},
+      {[](json& in) {
+         in["timeout"] = {{"attemptDurationSeconds", 0}};
+       },
+       "must be a positive number of seconds"},
+      {[](json& in) {
+         in["retryStrategy"] = {{"attempts", 11}};
+       },
+       "Retry attempts should be between 1 and 10."},
   };
   for (const Case& c : cases) {
     json in = Request();

@@ -58,7 +58,7 @@ struct JobSpec {
   std::string queue_arn;
   std::string job_definition_arn;
   std::string job_definition_name;
-  nlohmann::json container;  // ContainerDetail base: image, command, environment, ...
+  nlohmann::json container;          // ContainerDetail base: image, command, environment, ...
   std::vector<std::string> command;  // after overrides and Ref:: substitution
   std::vector<std::pair<std::string, std::string>> environment;
   std::vector<MountSpec> mounts;

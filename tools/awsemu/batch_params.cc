@@ -20,8 +20,7 @@ std::vector<std::string> SubstituteParameters(const std::vector<std::string>& co
       size_t name_start = ref + kRef.size();
       const std::pair<const std::string, std::string>* best = nullptr;
       for (const auto& kv : params)
-        if (arg.compare(name_start, kv.first.size(), kv.first) == 0 &&
-            (!best || kv.first.size() > best->first.size()))
+        if (arg.compare(name_start, kv.first.size(), kv.first) == 0 && (!best || kv.first.size() > best->first.size()))
           best = &kv;
       if (best) {
         result += best->second;

@@ -17,8 +17,9 @@ using json = nlohmann::json;
 // Names of compute environments, queues and job definitions: up to 128
 // letters, digits, hyphens and underscores.
 void CheckName(const std::string& name, const char* what) {
-  bool ok = !name.empty() && name.size() <= 128 &&
-            std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  bool ok = !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_';
+  });
   if (!ok)
     ThrowClient(std::string(what) +
                 " name should be up to 128 characters long and may contain only letters, numbers, hyphens and "
@@ -189,9 +190,8 @@ json BatchEngine::DescribeComputeEnvironments(const json& in) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<const ComputeEnv*> list;
   for (const auto& [name, ce] : ces_) {
-    if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-          return w == ce->name || w == ce->arn;
-        }))
+    if (!wanted.empty() &&
+        std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return w == ce->name || w == ce->arn; }))
       continue;
     list.push_back(ce.get());
   }
@@ -333,8 +333,7 @@ json BatchEngine::DeregisterJobDefinition(const json& in) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string s = NameFromArn(ref);
   size_t colon = s.find(':');
-  if (colon == std::string::npos)
-    ThrowClient("jobDefinition must be an ARN or name:revision, e.g. " + s + ":1");
+  if (colon == std::string::npos) ThrowClient("jobDefinition must be an ARN or name:revision, e.g. " + s + ":1");
   auto it = job_defs_.find(s.substr(0, colon));
   if (it != job_defs_.end())
     for (auto& d : it->second)

@@ -23,9 +23,9 @@ struct RetryPolicy {
 
 // What a finished attempt looked like.
 struct AttemptOutcome {
-  std::string status_reason;       // e.g. "Host EC2 (instance i-...) terminated."
-  std::string reason;              // container reason
-  std::optional<int> exit_code;    // absent when the container never exited itself
+  std::string status_reason;     // e.g. "Host EC2 (instance i-...) terminated."
+  std::string reason;            // container reason
+  std::optional<int> exit_code;  // absent when the container never exited itself
 };
 
 // True when AWS's glob `pattern` matches `text`: exact, or a prefix match

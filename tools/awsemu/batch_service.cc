@@ -97,7 +97,8 @@ EmuError Run(const BatchOperation& op, BatchEngine& engine, const EmuRequest& re
   json in = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
   if (in.is_discarded()) return EmuError::Client("ClientException", "The request body is not valid JSON.");
   if (!in.is_object()) return EmuError::Client("ClientException", "The request body must be a JSON object.");
-  if (!op.handler) return EmuError::Client("ClientException", std::string(op.name) + " is not supported by ferry-awsemu");
+  if (!op.handler)
+    return EmuError::Client("ClientException", std::string(op.name) + " is not supported by ferry-awsemu");
   try {
     *out = op.handler(engine, req, in);
   } catch (const EmuError& err) {
@@ -138,8 +139,9 @@ std::string BatchService::OperationName(const EmuRequest& req) const {
 void BatchService::Handle(const EmuRequest& req, EmuResponse* resp) {
   const BatchOperation* op = FindOperation(req);
   json out;
-  EmuError err = op ? Run(*op, *engine_, req, &out)
-                    : EmuError{404, "UnknownOperationException", "No Batch operation at " + req.method + " " + req.path};
+  EmuError err =
+      op ? Run(*op, *engine_, req, &out)
+         : EmuError{404, "UnknownOperationException", "No Batch operation at " + req.method + " " + req.path};
   if (!err.ok()) return RenderError(WireProtocol::kRestJson, err, "", resp);
   resp->status = 200;
   resp->content_type = "application/json";

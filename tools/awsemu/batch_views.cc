@@ -7,18 +7,18 @@ namespace awsemu {
 using json = nlohmann::json;
 
 json ComputeEnvView(const ComputeEnv& ce, const std::string& region) {
-  json j = {{"computeEnvironmentName", ce.name},
-            {"computeEnvironmentArn", ce.arn},
-            {"ecsClusterArn", "arn:aws:ecs:" + region + ":" + kAccountId + ":cluster/AWSBatch-" + ce.name + "-" +
-                                  ce.uuid},
-            {"tags", ce.tags},
-            {"type", ce.type},
-            {"state", ce.state},
-            {"status", ce.status},
-            {"statusReason", "ComputeEnvironment Healthy"},
-            {"uuid", ce.uuid},
-            {"containerOrchestrationType", "ECS"},
-            {"updatePolicy", {{"terminateJobsOnUpdate", false}, {"jobExecutionTimeoutMinutes", 30}}}};
+  json j = {
+      {"computeEnvironmentName", ce.name},
+      {"computeEnvironmentArn", ce.arn},
+      {"ecsClusterArn", "arn:aws:ecs:" + region + ":" + kAccountId + ":cluster/AWSBatch-" + ce.name + "-" + ce.uuid},
+      {"tags", ce.tags},
+      {"type", ce.type},
+      {"state", ce.state},
+      {"status", ce.status},
+      {"statusReason", "ComputeEnvironment Healthy"},
+      {"uuid", ce.uuid},
+      {"containerOrchestrationType", "ECS"},
+      {"updatePolicy", {{"terminateJobsOnUpdate", false}, {"jobExecutionTimeoutMinutes", 30}}}};
   if (!ce.compute_resources.is_null()) j["computeResources"] = ce.compute_resources;
   if (ce.type == "UNMANAGED") j["unmanagedvCpus"] = ce.unmanaged_vcpus;
   if (!ce.service_role.empty()) j["serviceRole"] = ce.service_role;

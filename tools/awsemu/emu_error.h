@@ -24,9 +24,7 @@ struct EmuError {
   bool ok() const { return code.empty(); }
   static EmuError Ok() { return {}; }
   // A client error (HTTP 400), the usual shape for invalid parameters.
-  static EmuError Client(std::string code, std::string message) {
-    return {400, std::move(code), std::move(message)};
-  }
+  static EmuError Client(std::string code, std::string message) { return {400, std::move(code), std::move(message)}; }
 };
 
 // How a service puts errors on the wire.

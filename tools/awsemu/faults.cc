@@ -26,25 +26,28 @@ json PerService::ToJson() const {
 namespace {
 
 const std::vector<std::string> kServices = {"*", "s3", "sts", "batch", "logs"};
-const std::vector<std::string> kKeys = {"throttle",   "error_500",        "error_503",
-                                        "connection_reset", "latency_ms", "host_termination",
+const std::vector<std::string> kKeys = {"throttle",
+                                        "error_500",
+                                        "error_503",
+                                        "connection_reset",
+                                        "latency_ms",
+                                        "host_termination",
                                         "host_termination_per_attempt",
-                                        "hold_runnable",    "seed",       "deny"};
+                                        "hold_runnable",
+                                        "seed",
+                                        "deny"};
 
 Status CheckProbability(const std::string& where, double p) {
   if (p < 0 || p > 1) {
-    return Status::Invalid("fault '" + where + "': probability must be between 0 and 1, got " +
-                           std::to_string(p));
+    return Status::Invalid("fault '" + where + "': probability must be between 0 and 1, got " + std::to_string(p));
   }
   return Status::Ok();
 }
 
-Status SetPerService(const std::string& key, const std::string& service, double p,
-                     PerService* out) {
+Status SetPerService(const std::string& key, const std::string& service, double p, PerService* out) {
   if (std::find(kServices.begin(), kServices.end(), service) == kServices.end()) {
     return Status::Invalid("fault '" + key + "': unknown service '" + service + "'" +
-                           ferry::DidYouMean(service, kServices) +
-                           " (use one of s3, sts, batch, logs, or * for all)");
+                           ferry::DidYouMean(service, kServices) + " (use one of s3, sts, batch, logs, or * for all)");
   }
   FERRY_RETURN_IF_ERROR(CheckProbability(key + "." + service, p));
   out->values[service] = p;
@@ -56,8 +59,7 @@ Status ParsePerService(const std::string& key, const json& v, PerService* out) {
   out->values.clear();
   if (v.is_number()) return SetPerService(key, "*", v.get<double>(), out);
   if (!v.is_object()) {
-    return Status::Invalid("fault '" + key +
-                           "': expected a probability or an object of per-service probabilities");
+    return Status::Invalid("fault '" + key + "': expected a probability or an object of per-service probabilities");
   }
   for (const auto& [service, p] : v.items()) {
     if (!p.is_number()) {
@@ -184,8 +186,8 @@ Status FaultConfig::ApplyFlag(const std::string& flag) {
   // Reuse the JSON checks for the scalar knobs.
   json whole = ToJson();
   if (std::find(kKeys.begin(), kKeys.end(), name) == kKeys.end()) {
-    return Status::Invalid("--fault '" + flag + "': unknown fault '" + name + "'" +
-                           ferry::DidYouMean(name, kKeys) + "; known: " + ferry::Join(kKeys, ", "));
+    return Status::Invalid("--fault '" + flag + "': unknown fault '" + name + "'" + ferry::DidYouMean(name, kKeys) +
+                           "; known: " + ferry::Join(kKeys, ", "));
   }
   whole[name] = v;
   return FromJson(whole, this);

@@ -38,8 +38,8 @@ struct FaultConfig {
   // Per attempt: that share of attempts loses its host once, soon after it
   // starts running, however long the job is (spot reclaims as a share of jobs).
   double host_termination_per_attempt = 0;
-  bool hold_runnable = false;   // Batch jobs never leave RUNNABLE
-  long seed = -1;               // -1: seed from the clock
+  bool hold_runnable = false;  // Batch jobs never leave RUNNABLE
+  long seed = -1;              // -1: seed from the clock
   // S3 requests needing a denied action answer 403 AccessDenied.
   std::vector<DenyRule> deny;
 

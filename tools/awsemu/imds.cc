@@ -29,8 +29,8 @@ constexpr auto kCredentialLifetime = std::chrono::hours(6);
 
 }  // namespace
 
-ImdsServer::ImdsServer(CredentialStore* creds, RequestLog* log, std::string region,
-                       std::string role_name, std::string ecs_auth_token)
+ImdsServer::ImdsServer(CredentialStore* creds, RequestLog* log, std::string region, std::string role_name,
+                       std::string ecs_auth_token)
     : creds_(creds),
       log_(log),
       region_(std::move(region)),
@@ -92,8 +92,7 @@ void ImdsServer::Handle(const httplib::Request& req, httplib::Response& res) {
   log_->Add(std::move(e));
 }
 
-void ImdsServer::HandleImds(const httplib::Request& req, httplib::Response& res,
-                            std::string* operation) {
+void ImdsServer::HandleImds(const httplib::Request& req, httplib::Response& res, std::string* operation) {
   auto text = [&](int status, const std::string& body) {
     res.status = status;
     res.set_content(body, "text/plain");
@@ -150,9 +149,8 @@ void ImdsServer::HandleImds(const httplib::Request& req, httplib::Response& res,
     return text(200, j.dump(2));
   }
   if (p == "/latest/dynamic/instance-identity/document") {
-    json j{{"accountId", kAccountId},   {"region", region_},
-           {"availabilityZone", region_ + "a"}, {"instanceId", instance_id_},
-           {"instanceType", "m5.large"}, {"architecture", "x86_64"}};
+    json j{{"accountId", kAccountId},    {"region", region_},          {"availabilityZone", region_ + "a"},
+           {"instanceId", instance_id_}, {"instanceType", "m5.large"}, {"architecture", "x86_64"}};
     return text(200, j.dump(2));
   }
   text(404, "");

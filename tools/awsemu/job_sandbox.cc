@@ -78,7 +78,8 @@ std::string BuildSpawnSpec(const SandboxInput& in, JobSpawnSpec* out) {
   std::string exe = FindExecutable(in.command[0], path);
   if (exe.empty())
     return "CannotStartContainerError: Error response from daemon: failed to create task for container: "
-           "exec: \"" + in.command[0] + "\": executable file not found in $PATH";
+           "exec: \"" +
+           in.command[0] + "\": executable file not found in $PATH";
   // A volume whose host path is its container path (e.g. the host's /usr or
   // an AWS CLI install shared with jobs) is already where the job looks:
   // binding it would only add a way to fail, so it needs no bubblewrap. Its

@@ -23,9 +23,8 @@ using nlohmann::json;
 class EmulatedLogs : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ferry-logs-emu-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("ferry-logs-emu-test-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     ServerOptions o;
     o.data_dir = dir_.string();
@@ -52,8 +51,9 @@ class EmulatedLogs : public ::testing::Test {
   }
   void Put(const std::vector<std::string>& lines) {
     static int64_t ts = 0;
-    if (ts == 0) ts = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+    if (ts == 0)
+      ts = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+               .count();
     json events = json::array();
     for (const auto& l : lines) events.push_back({{"timestamp", ts++}, {"message", l}});
     json req = {{"logGroupName", "/aws/batch/job"}, {"logStreamName", "jd/default/abc"}, {"logEvents", events}};
@@ -80,8 +80,9 @@ TEST_F(EmulatedLogs, ReadNewThenOnlyNewerAndTail) {
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(logs_->Tail("/aws/batch/job", "jd/default/abc", 3, &events).kind(), ferry::Status::Kind::kNotFound);
 
-  ASSERT_TRUE(logs_->Call("CreateLogStream",
-                          R"({"logGroupName": "/aws/batch/job", "logStreamName": "jd/default/abc"})", &out).ok());
+  ASSERT_TRUE(
+      logs_->Call("CreateLogStream", R"({"logGroupName": "/aws/batch/job", "logStreamName": "jd/default/abc"})", &out)
+          .ok());
   Put({"one", "two", "three", "four"});
   ASSERT_TRUE(logs_->ReadNew("/aws/batch/job", "jd/default/abc", &cursor, &events).ok());
   EXPECT_EQ(Messages(events), (std::vector<std::string>{"one", "two", "three", "four"}));

@@ -17,7 +17,7 @@ constexpr const char* kTargetPrefix = "Logs_20140328.";
 constexpr const char* kContentType = "application/x-amz-json-1.1";
 
 // The retention values CloudWatch accepts (PutRetentionPolicy).
-constexpr int kRetentionDays[] = {1,   3,   5,   7,   14,  30,   60,   90,   120,  150,  180,
+constexpr int kRetentionDays[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150, 180,
                                   365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653};
 
 // Input validation in CloudWatch's words. The readers throw an EmuError;
@@ -26,14 +26,16 @@ constexpr int kRetentionDays[] = {1,   3,   5,   7,   14,  30,   60,   90,   120
 std::string ReqString(const json& in, const char* key) {
   auto it = in.find(key);
   if (it == in.end() || it->is_null())
-    throw EmuError::Client("InvalidParameterException", std::string("1 validation error detected: Value null at '") + key +
-                                                    "' failed to satisfy constraint: Member must not be null");
+    throw EmuError::Client("InvalidParameterException", std::string("1 validation error detected: Value null at '") +
+                                                            key +
+                                                            "' failed to satisfy constraint: Member must not be null");
   if (!it->is_string()) throw EmuError::Client("SerializationException", std::string("Expected a string for ") + key);
   std::string s = it->get<std::string>();
   if (s.empty())
-    throw EmuError::Client("InvalidParameterException", std::string("1 validation error detected: Value '' at '") + key +
-                                                    "' failed to satisfy constraint: Member must have length "
-                                                    "greater than or equal to 1");
+    throw EmuError::Client("InvalidParameterException", std::string("1 validation error detected: Value '' at '") +
+                                                            key +
+                                                            "' failed to satisfy constraint: Member must have length "
+                                                            "greater than or equal to 1");
   return s;
 }
 
@@ -47,7 +49,8 @@ std::string OptString(const json& in, const char* key) {
 std::optional<int64_t> OptInt(const json& in, const char* key) {
   auto it = in.find(key);
   if (it == in.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer()) throw EmuError::Client("SerializationException", std::string("Expected a number for ") + key);
+  if (!it->is_number_integer())
+    throw EmuError::Client("SerializationException", std::string("Expected a number for ") + key);
   return it->get<int64_t>();
 }
 
@@ -63,9 +66,9 @@ int Limit(const json& in, const char* key, int max, int dflt) {
   if (!v) return dflt;
   if (*v < 1 || *v > max)
     throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value '" + std::to_string(*v) + "' at '" + key +
-                       "' failed to satisfy constraint: Member must have value less than or equal to " +
-                       std::to_string(max) + " and greater than or equal to 1");
+                           "1 validation error detected: Value '" + std::to_string(*v) + "' at '" + key +
+                               "' failed to satisfy constraint: Member must have value less than or equal to " +
+                               std::to_string(max) + " and greater than or equal to 1");
   return static_cast<int>(*v);
 }
 
@@ -73,23 +76,26 @@ int Limit(const json& in, const char* key, int max, int dflt) {
 // may not contain ':' or '*'.
 std::string GroupName(const json& in) {
   std::string name = ReqString(in, "logGroupName");
-  bool ok = name.size() <= 512 && name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                          "0123456789._-/#") == std::string::npos;
+  bool ok = name.size() <= 512 && name.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789._-/#") == std::string::npos;
   if (!ok)
-    throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value '" + name +
-                       "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression "
-                       "pattern: [\\.\\-_/#A-Za-z0-9]+");
+    throw EmuError::Client(
+        "InvalidParameterException",
+        "1 validation error detected: Value '" + name +
+            "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [\\.\\-_/#A-Za-z0-9]+");
   return name;
 }
 
 std::string StreamName(const json& in) {
   std::string name = ReqString(in, "logStreamName");
   if (name.size() > 512 || name.find_first_of(":*") != std::string::npos)
-    throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value '" + name +
-                       "' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression "
-                       "pattern: [^:*]*");
+    throw EmuError::Client(
+        "InvalidParameterException",
+        "1 validation error detected: Value '" + name +
+            "' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [^:*]*");
   return name;
 }
 
@@ -128,7 +134,7 @@ json DescribeLogGroups(const LogsCall& c) {
   std::vector<LogGroupInfo> groups;
   std::string token;
   CheckError(c.store.DescribeGroups(OptString(c.in, "logGroupNamePrefix"), OptString(c.in, "logGroupNamePattern"),
-                                   OptString(c.in, "nextToken"), Limit(c.in, "limit", 50, 50), &groups, &token));
+                                    OptString(c.in, "nextToken"), Limit(c.in, "limit", 50, 50), &groups, &token));
   json out = {{"logGroups", json::array()}};
   for (const auto& g : groups) {
     json j = {{"logGroupName", g.name},
@@ -150,10 +156,10 @@ json PutRetentionPolicy(const LogsCall& c) {
   for (int d : kRetentionDays) valid = valid || (days && *days == d);
   if (!valid)
     throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value '" + (days ? std::to_string(*days) : "null") +
-                       "' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value "
-                       "set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 2192, "
-                       "2557, 2922, 3288, 3653]");
+                           "1 validation error detected: Value '" + (days ? std::to_string(*days) : "null") +
+                               "' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value "
+                               "set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 2192, "
+                               "2557, 2922, 3288, 3653]");
   CheckError(c.store.PutRetention(group, static_cast<int>(*days)));
   return json::object();
 }
@@ -180,9 +186,9 @@ json DescribeLogStreams(const LogsCall& c) {
   std::string order = OptString(c.in, "orderBy");
   if (!order.empty() && order != "LogStreamName" && order != "LastEventTime")
     throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value '" + order +
-                       "' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: "
-                       "[LogStreamName, LastEventTime]");
+                           "1 validation error detected: Value '" + order +
+                               "' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: "
+                               "[LogStreamName, LastEventTime]");
   q.order_by_last_event_time = order == "LastEventTime";
   q.descending = OptBool(c.in, "descending");
   q.next_token = OptString(c.in, "nextToken");
@@ -212,12 +218,12 @@ json PutLogEvents(const LogsCall& c) {
   auto evs = c.in.find("logEvents");
   if (evs == c.in.end() || !evs->is_array() || evs->empty())
     throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member "
-                   "must have length greater than or equal to 1");
+                           "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member "
+                           "must have length greater than or equal to 1");
   if (evs->size() > 10000)
     throw EmuError::Client("InvalidParameterException",
-                   "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member "
-                   "must have length less than or equal to 10000");
+                           "1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member "
+                           "must have length less than or equal to 10000");
   // AWS accepts events up to 2 hours ahead and not older than 14 days
   // (or the retention); others are reported back, not stored.
   std::vector<std::pair<int64_t, std::string>> events;
@@ -230,10 +236,11 @@ json PutLogEvents(const LogsCall& c) {
     std::string msg = OptString(e, "message");
     if (!ts) throw EmuError::Client("InvalidParameterException", "Each log event needs a timestamp.");
     if (msg.empty())
-      throw EmuError::Client("InvalidParameterException", "Log event message must have length greater than or equal to 1.");
+      throw EmuError::Client("InvalidParameterException",
+                             "Log event message must have length greater than or equal to 1.");
     if (*ts < prev)
       throw EmuError::Client("InvalidParameterException",
-                     "Log events c.in a single PutLogEvents request must be c.in chronological order.");
+                             "Log events c.in a single PutLogEvents request must be c.in chronological order.");
     prev = *ts;
     if (*ts > c.now + 2LL * 3600 * 1000) {
       if (too_new_start < 0) too_new_start = idx;
@@ -342,8 +349,7 @@ EmuError Run(const std::string& op, LogsCall call, json* out) {
 }  // namespace
 
 int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -117,8 +117,7 @@ LogStore::LogStore() = default;
 
 EmuError LogStore::CreateGroup(const std::string& group, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (groups_.count(group))
-    return Err("ResourceAlreadyExistsException", "The specified log group already exists");
+  if (groups_.count(group)) return Err("ResourceAlreadyExistsException", "The specified log group already exists");
   Group& g = groups_[group];
   g.info.name = group;
   g.info.creation_time = now_ms;
@@ -131,9 +130,8 @@ EmuError LogStore::DeleteGroup(const std::string& group) {
   return EmuError::Ok();
 }
 
-EmuError LogStore::DescribeGroups(const std::string& prefix, const std::string& pattern,
-                                   const std::string& next_token, int limit,
-                                   std::vector<LogGroupInfo>* out, std::string* out_token) const {
+EmuError LogStore::DescribeGroups(const std::string& prefix, const std::string& pattern, const std::string& next_token,
+                                  int limit, std::vector<LogGroupInfo>* out, std::string* out_token) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string after;
   if (!next_token.empty() && !HexDecode(next_token, &after)) return BadToken();
@@ -187,7 +185,7 @@ EmuError LogStore::DeleteStream(const std::string& group, const std::string& str
 }
 
 EmuError LogStore::DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
-                                    std::string* out_token) const {
+                                   std::string* out_token) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(q.group);
   if (git == groups_.end()) return NoGroup();
@@ -243,7 +241,7 @@ void LogStore::AppendLocked(Group&, Stream& s, const std::vector<std::pair<int64
 }
 
 EmuError LogStore::Put(const std::string& group, const std::string& stream,
-                        const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms) {
+                       const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto git = groups_.find(group);
   if (git == groups_.end()) return NoGroup();
@@ -331,8 +329,7 @@ EmuError LogStore::Filter(const FilterQuery& q, int64_t now_ms, FilterResult* ou
   uint64_t after_seq = 0;
   if (!q.next_token.empty()) {
     std::string dec;
-    if (!HexDecode(q.next_token, &dec) ||
-        std::sscanf(dec.c_str(), "%" SCNd64 ":%" SCNu64, &after_ts, &after_seq) != 2)
+    if (!HexDecode(q.next_token, &dec) || std::sscanf(dec.c_str(), "%" SCNd64 ":%" SCNu64, &after_ts, &after_seq) != 2)
       return BadToken();
   }
   int64_t floor = std::max(q.start_time.value_or(INT64_MIN), RetentionFloor(git->second, now_ms));

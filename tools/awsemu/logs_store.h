@@ -95,20 +95,19 @@ class LogStore {
   EmuError CreateGroup(const std::string& group, int64_t now_ms);
   EmuError DeleteGroup(const std::string& group);
   // Groups whose name starts with `prefix`, by name, paged by `next_token`.
-  EmuError DescribeGroups(const std::string& prefix, const std::string& pattern,
-                           const std::string& next_token, int limit,
-                           std::vector<LogGroupInfo>* out, std::string* out_token) const;
+  EmuError DescribeGroups(const std::string& prefix, const std::string& pattern, const std::string& next_token,
+                          int limit, std::vector<LogGroupInfo>* out, std::string* out_token) const;
   EmuError PutRetention(const std::string& group, std::optional<int> days);
 
   EmuError CreateStream(const std::string& group, const std::string& stream, int64_t now_ms);
   EmuError DeleteStream(const std::string& group, const std::string& stream);
   EmuError DescribeStreams(const DescribeStreamsQuery& q, std::vector<LogStreamInfo>* out,
-                            std::string* out_token) const;
+                           std::string* out_token) const;
 
   // Appends events (already validated by the caller as AWS would). Creates
   // nothing: the group and stream must exist.
   EmuError Put(const std::string& group, const std::string& stream,
-                const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
+               const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
   // For in-process writers (Batch job output): creates the group and stream
   // if missing, then appends.
   void Append(const std::string& group, const std::string& stream,
@@ -129,8 +128,7 @@ class LogStore {
     std::map<std::string, Stream> streams;
   };
 
-  void AppendLocked(Group& g, Stream& s, const std::vector<std::pair<int64_t, std::string>>& events,
-                    int64_t now_ms);
+  void AppendLocked(Group& g, Stream& s, const std::vector<std::pair<int64_t, std::string>>& events, int64_t now_ms);
   // The oldest timestamp still visible under the group's retention.
   static int64_t RetentionFloor(const Group& g, int64_t now_ms);
 

@@ -18,18 +18,13 @@ int main(int argc, char** argv) {
   CLI::App app{"ferry-awsemu: a local AWS (S3, Batch, CloudWatch Logs, STS, IMDS) on 127.0.0.1"};
   awsemu::ServerOptions o;
   std::vector<std::string> faults;
-  app.add_option("--port", o.port, "main port for S3, Batch, Logs, STS (0: pick a free one)")
-      ->required();
-  app.add_option("--data-dir", o.data_dir, "directory for S3 objects and job scratch space")
-      ->required();
+  app.add_option("--port", o.port, "main port for S3, Batch, Logs, STS (0: pick a free one)")->required();
+  app.add_option("--data-dir", o.data_dir, "directory for S3 objects and job scratch space")->required();
   app.add_option("--access-key", o.access_key, "access key id clients sign with")->required();
   app.add_option("--secret-key", o.secret_key, "secret key clients sign with")->required();
-  app.add_option("--region", o.region, "region reported by IMDS and expected in signatures")
-      ->capture_default_str();
-  app.add_option("--imds-port", o.imds_port,
-                 "port for IMDSv2 and the ECS credentials endpoint (0: pick a free one)");
-  app.add_option("--role-name", o.role_name, "instance/task role name IMDS and ECS report")
-      ->capture_default_str();
+  app.add_option("--region", o.region, "region reported by IMDS and expected in signatures")->capture_default_str();
+  app.add_option("--imds-port", o.imds_port, "port for IMDSv2 and the ECS credentials endpoint (0: pick a free one)");
+  app.add_option("--role-name", o.role_name, "instance/task role name IMDS and ECS report")->capture_default_str();
   app.add_option("--ecs-auth-token", o.ecs_auth_token,
                  "Authorization value the ECS credentials endpoint requires (default: none)");
   app.add_option("--fault", faults,
@@ -49,8 +44,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
   if (ec) {
-    std::cerr << "ferry-awsemu: cannot create --data-dir " << o.data_dir << ": " << ec.message()
-              << "\n";
+    std::cerr << "ferry-awsemu: cannot create --data-dir " << o.data_dir << ": " << ec.message() << "\n";
     return 2;
   }
 

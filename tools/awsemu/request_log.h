@@ -17,7 +17,7 @@ struct RequestLogEntry {
   std::string operation;  // "PutObject", "" when unknown
   int status = 0;
   std::string method;
-  std::string path;       // without the query string (which may carry a token)
+  std::string path;        // without the query string (which may carry a token)
   std::string error_code;  // AWS error code when the answer was an error
   std::string fault;       // injected fault, if any
   uint64_t bytes_in = 0;   // request body bytes received

@@ -70,12 +70,10 @@ Status DenyRule::FromFlag(const std::string& value, DenyRule* out) {
   return Status::Ok();
 }
 
-std::vector<IamAction> S3ActionsFor(const std::string& op, const std::string& bucket,
-                                    const std::string& copy_source) {
+std::vector<IamAction> S3ActionsFor(const std::string& op, const std::string& bucket, const std::string& copy_source) {
   auto one = [&](const char* action) { return std::vector<IamAction>{{action, bucket}}; };
   if (op == "GetObject" || op == "HeadObject") return one("s3:GetObject");
-  if (op == "PutObject" || op == "CreateMultipartUpload" || op == "UploadPart" ||
-      op == "CompleteMultipartUpload") {
+  if (op == "PutObject" || op == "CreateMultipartUpload" || op == "UploadPart" || op == "CompleteMultipartUpload") {
     return one("s3:PutObject");
   }
   if (op == "CopyObject" || op == "UploadPartCopy") {

@@ -48,9 +48,8 @@ bool AwsChunkedDecoder::EndHeaderLine() {
 bool AwsChunkedDecoder::EndChunk() {
   std::string digest = chunk_hash_.Final();
   if (signing_) {
-    std::string sts = std::string("AWS4-HMAC-SHA256-PAYLOAD\n") + signing_->amz_date + "\n" +
-                      signing_->scope + "\n" + previous_signature_ + "\n" +
-                      aws::kEmptyPayloadSha256 + "\n" + aws::HexEncode(digest);
+    std::string sts = std::string("AWS4-HMAC-SHA256-PAYLOAD\n") + signing_->amz_date + "\n" + signing_->scope + "\n" +
+                      previous_signature_ + "\n" + aws::kEmptyPayloadSha256 + "\n" + aws::HexEncode(digest);
     std::string expected = aws::SignatureHex(signing_->signing_key, sts);
     if (!aws::ConstantTimeEquals(expected, chunk_signature_)) {
       return Fail("SignatureDoesNotMatch",

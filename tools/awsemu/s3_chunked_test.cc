@@ -27,8 +27,8 @@ std::string SignedFrame(const ChunkSigning& s, const std::vector<std::string>& c
   std::vector<std::string> all = chunks;
   all.push_back("");
   for (const auto& c : all) {
-    std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + s.amz_date + "\n" + s.scope + "\n" + prev +
-                      "\n" + aws::kEmptyPayloadSha256 + "\n" + aws::Sha256Hex(c);
+    std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + s.amz_date + "\n" + s.scope + "\n" + prev + "\n" +
+                      aws::kEmptyPayloadSha256 + "\n" + aws::Sha256Hex(c);
     std::string sig = aws::SignatureHex(s.signing_key, sts);
     char head[32];
     snprintf(head, sizeof head, "%zx", c.size());

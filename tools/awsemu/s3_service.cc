@@ -32,8 +32,8 @@ void Owner(pugi::xml_node parent, const char* name) {
 bool ValidBucketName(const std::string& n) {
   if (n.size() < 3 || n.size() > 63) return false;
   for (char c : n) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '.' || c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+          c == '-')) {
       return false;
     }
   }
@@ -54,12 +54,12 @@ bool ParseUint(const std::string& s, uint64_t* out) {
 }
 
 const EmuError kMalformedXml{400, "MalformedXML",
-                            "The XML you provided was not well-formed or did not validate against "
-                            "our published schema"};
+                             "The XML you provided was not well-formed or did not validate against "
+                             "our published schema"};
 
 // Representation headers S3 stores with an object and returns on GET/HEAD.
-const char* const kStoredHeaders[] = {"content-encoding", "content-disposition", "cache-control",
-                                      "content-language", "expires"};
+const char* const kStoredHeaders[] = {"content-encoding", "content-disposition", "cache-control", "content-language",
+                                      "expires"};
 
 // "k1=v1&k2=v2" (x-amz-tagging). The front end has percent-decoded header
 // values already, so the pairs are split as they stand.
@@ -120,8 +120,8 @@ class UploadReceiver {
     const bool chunked = ferry::StartsWith(sha_header, "STREAMING-") ||
                          req_.Header("content-encoding").find("aws-chunked") != std::string::npos;
     const bool signed_chunks = ferry::StartsWith(sha_header, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
-    const bool check_sha = sha_header.size() == 64 &&
-                           sha_header.find_first_not_of("0123456789abcdef") == std::string::npos;
+    const bool check_sha =
+        sha_header.size() == 64 && sha_header.find_first_not_of("0123456789abcdef") == std::string::npos;
     std::string md5_b64 = req_.Header("content-md5");
     std::string want_md5;
     if (!md5_b64.empty() && (!aws::Base64Decode(md5_b64, &want_md5) || want_md5.size() != 16)) {
@@ -151,13 +151,13 @@ class UploadReceiver {
       return {400, "IncompleteBody", "The request body is not valid aws-chunked encoding: " + decoder.error()};
     }
     if (!read_ok) {
-      return {400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header"};
+      return {400, "IncompleteBody",
+              "You did not provide the number of bytes specified by the Content-Length HTTP header"};
     }
     if (chunked) {
       uint64_t declared = 0;
       if (!decoder.Finished() ||
-          (ParseUint(req_.Header("x-amz-decoded-content-length"), &declared) &&
-           declared != decoder.decoded_size())) {
+          (ParseUint(req_.Header("x-amz-decoded-content-length"), &declared) && declared != decoder.decoded_size())) {
         return {400, "IncompleteBody",
                 "You did not provide the number of bytes specified by the "
                 "x-amz-decoded-content-length HTTP header"};
@@ -259,8 +259,8 @@ std::string S3Service::OperationName(const S3Request& req) const {
       if (req.HasQuery("uploads")) return "ListMultipartUploads";
       if (req.Query("list-type") == "2") return "ListObjectsV2";
       for (const auto& [k, v] : req.query) {
-        if (k != "prefix" && k != "delimiter" && k != "marker" && k != "max-keys" &&
-            k != "encoding-type" && !ferry::StartsWith(k, "X-Amz-")) {
+        if (k != "prefix" && k != "delimiter" && k != "marker" && k != "max-keys" && k != "encoding-type" &&
+            !ferry::StartsWith(k, "X-Amz-")) {
           return "";
         }
       }
@@ -449,8 +449,8 @@ EmuError ListObjects(const S3Call& c) {
   const std::string marker = c.req.Query("marker");
   if (v2 && c.req.HasQuery("continuation-token")) {
     std::string decoded;
-    if (!aws::Base64Decode(token, &decoded) || decoded.size() < 2 ||
-        (decoded[0] != 'k' && decoded[0] != 'p') || decoded[1] != ':') {
+    if (!aws::Base64Decode(token, &decoded) || decoded.size() < 2 || (decoded[0] != 'k' && decoded[0] != 'p') ||
+        decoded[1] != ':') {
       return EmuError{400,
                       "InvalidArgument",
                       "The continuation token provided is incorrect",
@@ -462,12 +462,11 @@ EmuError ListObjects(const S3Call& c) {
     after = start_after;
   } else {
     after = marker;
-    after_is_prefix = !delimiter.empty() && ferry::EndsWith(marker, delimiter) &&
-                      ferry::StartsWith(marker, prefix);
+    after_is_prefix = !delimiter.empty() && ferry::EndsWith(marker, delimiter) && ferry::StartsWith(marker, prefix);
   }
   ListResult list;
-  EmuError e = c.store.List(c.req.bucket, prefix, delimiter, after, after_is_prefix,
-                          static_cast<size_t>(max_keys), &list);
+  EmuError e =
+      c.store.List(c.req.bucket, prefix, delimiter, after, after_is_prefix, static_cast<size_t>(max_keys), &list);
   if (!e.ok()) return WithBucket(c.req, e);
   pugi::xml_document doc;
   pugi::xml_node r = S3Root(&doc, "ListBucketResult");
@@ -686,9 +685,9 @@ EmuError CopyObjectOrPart(const S3Call& c) {
   const std::string directive = c.req.Header("x-amz-metadata-directive");
   if (c.op == "CopyObject" && src_bucket == c.req.bucket && src_key == c.req.key && directive != "REPLACE") {
     return EmuError{400, "InvalidRequest",
-                 "This copy request is illegal because it is trying to copy an object to itself "
-                 "without changing the object's metadata, storage class, website redirect "
-                 "location or encryption attributes."};
+                    "This copy request is illegal because it is trying to copy an object to itself "
+                    "without changing the object's metadata, storage class, website redirect "
+                    "location or encryption attributes."};
   }
   int part = 0;
   if (c.op == "UploadPartCopy") {
@@ -711,8 +710,7 @@ EmuError CopyObjectOrPart(const S3Call& c) {
   std::vector<char> buf(1 << 20);
   uint64_t done = 0;
   while (done < length) {
-    ssize_t n = src_reader->ReadAt(first + done, buf.data(),
-                                   std::min<uint64_t>(buf.size(), length - done));
+    ssize_t n = src_reader->ReadAt(first + done, buf.data(), std::min<uint64_t>(buf.size(), length - done));
     if (n <= 0 || !w->Write(buf.data(), static_cast<size_t>(n))) {
       return EmuError{500, "InternalError", "could not copy the source object"};
     }
@@ -757,7 +755,7 @@ EmuError GetOrHeadObject(const S3Call& c) {
   ObjectMeta meta;
   auto file = std::make_shared<FileBody>();
   EmuError e = c.op == "GetObject" ? c.store.OpenObject(c.req.bucket, c.req.key, &meta, &file->reader)
-                                : c.store.HeadObject(c.req.bucket, c.req.key, &meta);
+                                   : c.store.HeadObject(c.req.bucket, c.req.key, &meta);
   if (!e.ok()) return WithKey(c.req, e);
   // Conditional requests.
   const std::string if_match = c.req.Header("if-match");
@@ -792,12 +790,9 @@ EmuError GetOrHeadObject(const S3Call& c) {
   ObjectHeaders(meta, c.resp);
   // Presigned GETs may override response headers.
   const std::pair<const char*, const char*> overrides[] = {
-      {"response-content-type", "Content-Type"},
-      {"response-content-disposition", "Content-Disposition"},
-      {"response-content-encoding", "Content-Encoding"},
-      {"response-content-language", "Content-Language"},
-      {"response-cache-control", "Cache-Control"},
-      {"response-expires", "Expires"}};
+      {"response-content-type", "Content-Type"},         {"response-content-disposition", "Content-Disposition"},
+      {"response-content-encoding", "Content-Encoding"}, {"response-content-language", "Content-Language"},
+      {"response-cache-control", "Cache-Control"},       {"response-expires", "Expires"}};
   for (const auto& [param, header] : overrides) {
     if (!c.req.HasQuery(param)) continue;
     if (std::string(header) == "Content-Type") {
@@ -821,9 +816,8 @@ EmuError GetOrHeadObject(const S3Call& c) {
     c.resp->status = 206;
     file->offset = first;
     file->length = last - first + 1;
-    c.resp->headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" +
-                                                    std::to_string(last) + "/" +
-                                                    std::to_string(meta.size));
+    c.resp->headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                                      std::to_string(meta.size));
   }
   c.resp->file = file;
   return EmuError::Ok();
@@ -998,7 +992,7 @@ const EmuError kNotImplemented{501, "NotImplemented",
 void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response* resp) {
   const std::string op = OperationName(req);
   S3Handler handler = FindHandler(kOperations, op);
-  EmuError e = !handler               ? kNotImplemented
+  EmuError e = !handler                ? kNotImplemented
                : req.key.size() > 1024 ? EmuError{400, "KeyTooLongError", "Your key is too long"}
                                        : handler(S3Call{store_, region_, op, req, body, resp});
   if (e.ok()) return;

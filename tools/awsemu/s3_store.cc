@@ -76,7 +76,9 @@ ObjectMeta MetaFromJson(const json& j) {
   return m;
 }
 
-bool WriteFileAtomic(const std::string& path, const std::string& data) { return ferry::WriteFileAtomically(path, data).ok(); }
+bool WriteFileAtomic(const std::string& path, const std::string& data) {
+  return ferry::WriteFileAtomically(path, data).ok();
+}
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -108,8 +110,7 @@ ObjectReader::~ObjectReader() {
 ssize_t ObjectReader::ReadAt(uint64_t offset, char* out, size_t size) const {
   if (offset >= total_ || size == 0) return 0;
   // The segment holding `offset`: the last one starting at or before it.
-  size_t i = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) -
-                                 starts_.begin()) - 1;
+  size_t i = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
   while (i < sizes_.size() && offset - starts_[i] >= sizes_[i]) ++i;  // skip empty segments
   if (i >= sizes_.size()) return 0;
   uint64_t within = offset - starts_[i];
@@ -312,8 +313,8 @@ std::unique_ptr<ObjectWriter> S3Store::NewWriter() {
   return std::make_unique<ObjectWriter>(fd, path);
 }
 
-EmuError S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
-                              ObjectMeta meta, ObjectMeta* stored) {
+EmuError S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files, ObjectMeta meta,
+                               ObjectMeta* stored) {
   meta.last_modified = NowMillis();
   const std::string base = ObjectBase(b->meta.name, meta.key);
   const std::string dir = BucketDir(b->meta.name) + "/objects/";
@@ -344,8 +345,7 @@ void S3Store::RemoveFiles(const std::string& bucket, const ObjectMeta& meta) con
   for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
 }
 
-EmuError S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
-                              ObjectMeta* stored) {
+EmuError S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta, ObjectMeta* stored) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -356,7 +356,7 @@ EmuError S3Store::CommitObject(const std::string& bucket, ObjectWriter* writer, 
 }
 
 EmuError S3Store::OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
-                            std::shared_ptr<ObjectReader>* reader) const {
+                             std::shared_ptr<ObjectReader>* reader) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -377,8 +377,7 @@ EmuError S3Store::OpenObject(const std::string& bucket, const std::string& key, 
   return {};
 }
 
-EmuError S3Store::HeadObject(const std::string& bucket, const std::string& key,
-                            ObjectMeta* meta) const {
+EmuError S3Store::HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -389,7 +388,7 @@ EmuError S3Store::HeadObject(const std::string& bucket, const std::string& key,
 }
 
 EmuError S3Store::SetTags(const std::string& bucket, const std::string& key,
-                         const std::map<std::string, std::string>& tags) {
+                          const std::map<std::string, std::string>& tags) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -417,9 +416,8 @@ EmuError S3Store::DeleteObject(const std::string& bucket, const std::string& key
   return {};
 }
 
-EmuError S3Store::List(const std::string& bucket, const std::string& prefix,
-                      const std::string& delimiter, const std::string& after, bool after_is_prefix,
-                      size_t max, ListResult* out) const {
+EmuError S3Store::List(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
+                       const std::string& after, bool after_is_prefix, size_t max, ListResult* out) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -460,10 +458,8 @@ EmuError S3Store::List(const std::string& bucket, const std::string& prefix,
 void S3Store::SaveUpload(const UploadMeta& u) const {
   json parts = json::array();
   for (const auto& [n, p] : u.parts) {
-    parts.push_back(json{{"number", p.number},
-                         {"size", p.size},
-                         {"etag", p.etag},
-                         {"last_modified", ToMillis(p.last_modified)}});
+    parts.push_back(
+        json{{"number", p.number}, {"size", p.size}, {"etag", p.etag}, {"last_modified", ToMillis(p.last_modified)}});
   }
   json j{{"upload_id", u.upload_id},
          {"key", u.key},
@@ -473,8 +469,7 @@ void S3Store::SaveUpload(const UploadMeta& u) const {
   WriteFileAtomic(UploadDir(u.bucket, u.upload_id) + "/upload.json", j.dump());
 }
 
-EmuError S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto,
-                              std::string* upload_id) {
+EmuError S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto, std::string* upload_id) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -495,8 +490,8 @@ EmuError S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& prot
   return {};
 }
 
-EmuError S3Store::GetUpload(const std::string& bucket, const std::string& key,
-                           const std::string& upload_id, UploadMeta* out) const {
+EmuError S3Store::GetUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                            UploadMeta* out) const {
   std::lock_guard<std::mutex> l(mu_);
   const Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -506,9 +501,8 @@ EmuError S3Store::GetUpload(const std::string& bucket, const std::string& key,
   return {};
 }
 
-EmuError S3Store::CommitPart(const std::string& bucket, const std::string& key,
-                            const std::string& upload_id, int number, ObjectWriter* writer,
-                            PartMeta* stored) {
+EmuError S3Store::CommitPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                             int number, ObjectWriter* writer, PartMeta* stored) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -530,8 +524,7 @@ EmuError S3Store::CommitPart(const std::string& bucket, const std::string& key,
   return {};
 }
 
-EmuError S3Store::AbortUpload(const std::string& bucket, const std::string& key,
-                             const std::string& upload_id) {
+EmuError S3Store::AbortUpload(const std::string& bucket, const std::string& key, const std::string& upload_id) {
   std::lock_guard<std::mutex> l(mu_);
   Bucket* b = FindBucket(bucket);
   if (!b) return NoSuchBucket();
@@ -543,19 +536,17 @@ EmuError S3Store::AbortUpload(const std::string& bucket, const std::string& key,
   return {};
 }
 
-EmuError S3Store::CompleteUpload(const std::string& bucket, const std::string& key,
-                                const std::string& upload_id,
-                                const std::vector<std::pair<int, std::string>>& parts,
-                                ObjectMeta* stored) {
+EmuError S3Store::CompleteUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                                 const std::vector<std::pair<int, std::string>>& parts, ObjectMeta* stored) {
   UploadMeta u;
   {
     EmuError e = GetUpload(bucket, key, upload_id, &u);
     if (!e.ok()) return e;
   }
   const EmuError invalid_part{400, "InvalidPart",
-                             "One or more of the specified parts could not be found.  The part "
-                             "may not have been uploaded, or the specified entity tag may not "
-                             "match the part's entity tag."};
+                              "One or more of the specified parts could not be found.  The part "
+                              "may not have been uploaded, or the specified entity tag may not "
+                              "match the part's entity tag."};
   if (parts.empty()) {
     return {400, "MalformedXML",
             "The XML you provided was not well-formed or did not validate against our published "
@@ -576,8 +567,7 @@ EmuError S3Store::CompleteUpload(const std::string& bucket, const std::string& k
     auto it = u.parts.find(number);
     if (it == u.parts.end() || it->second.etag != UnquoteEtag(etag)) return invalid_part;
     if (i + 1 < parts.size() && it->second.size < kMinPartSize) {
-      return {400, "EntityTooSmall",
-              "Your proposed upload is smaller than the minimum allowed object size."};
+      return {400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size."};
     }
     std::string raw;
     for (size_t k = 0; k + 1 < it->second.etag.size(); k += 2) {
@@ -591,8 +581,7 @@ EmuError S3Store::CompleteUpload(const std::string& bucket, const std::string& k
   meta.parts_count = static_cast<int>(parts.size());
   std::vector<std::pair<std::string, uint64_t>> files;
   for (const auto& [number, etag] : parts) {
-    files.emplace_back(UploadDir(bucket, upload_id) + "/part-" + std::to_string(number),
-                       u.parts[number].size);
+    files.emplace_back(UploadDir(bucket, upload_id) + "/part-" + std::to_string(number), u.parts[number].size);
     meta.size += u.parts[number].size;
   }
   std::lock_guard<std::mutex> l(mu_);

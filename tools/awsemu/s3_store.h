@@ -6,13 +6,13 @@
 // or XML here.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "aws/crypto.h"
@@ -41,7 +41,7 @@ struct ObjectMeta {
   // Stored representation headers: content-encoding, content-disposition,
   // cache-control, content-language, expires (lower-case names).
   std::map<std::string, std::string> headers;
-  int parts_count = 0;  // >0 for objects made by multipart upload
+  int parts_count = 0;                      // >0 for objects made by multipart upload
   std::map<std::string, std::string> tags;  // object tagging
   std::vector<Segment> segments;            // where the bytes are, in order
 };
@@ -134,36 +134,30 @@ class S3Store {
   std::unique_ptr<ObjectWriter> NewWriter();
   // Moves the writer's file into place as bucket/key. `meta` supplies
   // content type, metadata and etag; size and time are filled in.
-  EmuError CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta,
-                       ObjectMeta* stored);
+  EmuError CommitObject(const std::string& bucket, ObjectWriter* writer, ObjectMeta meta, ObjectMeta* stored);
   // Opens an object for reading.
   EmuError OpenObject(const std::string& bucket, const std::string& key, ObjectMeta* meta,
-                     std::shared_ptr<ObjectReader>* reader) const;
+                      std::shared_ptr<ObjectReader>* reader) const;
   EmuError HeadObject(const std::string& bucket, const std::string& key, ObjectMeta* meta) const;
   // Replaces an object's tag set.
-  EmuError SetTags(const std::string& bucket, const std::string& key,
-                  const std::map<std::string, std::string>& tags);
+  EmuError SetTags(const std::string& bucket, const std::string& key, const std::map<std::string, std::string>& tags);
   // Deleting a missing key succeeds, as in S3.
   EmuError DeleteObject(const std::string& bucket, const std::string& key);
   // Keys after `after` (exclusive) starting with prefix; with a delimiter,
   // keys sharing prefix+...+delimiter roll up into one common prefix. When
   // after_is_prefix, every key under `after` is skipped too.
   EmuError List(const std::string& bucket, const std::string& prefix, const std::string& delimiter,
-               const std::string& after, bool after_is_prefix, size_t max, ListResult* out) const;
+                const std::string& after, bool after_is_prefix, size_t max, ListResult* out) const;
 
   EmuError CreateUpload(const std::string& bucket, const ObjectMeta& proto, std::string* upload_id);
-  EmuError GetUpload(const std::string& bucket, const std::string& key,
-                    const std::string& upload_id, UploadMeta* out) const;
-  EmuError CommitPart(const std::string& bucket, const std::string& key,
-                     const std::string& upload_id, int number, ObjectWriter* writer,
-                     PartMeta* stored);
-  EmuError AbortUpload(const std::string& bucket, const std::string& key,
-                      const std::string& upload_id);
+  EmuError GetUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                     UploadMeta* out) const;
+  EmuError CommitPart(const std::string& bucket, const std::string& key, const std::string& upload_id, int number,
+                      ObjectWriter* writer, PartMeta* stored);
+  EmuError AbortUpload(const std::string& bucket, const std::string& key, const std::string& upload_id);
   // Checks the listed parts (number, etag) and assembles the object.
-  EmuError CompleteUpload(const std::string& bucket, const std::string& key,
-                         const std::string& upload_id,
-                         const std::vector<std::pair<int, std::string>>& parts,
-                         ObjectMeta* stored);
+  EmuError CompleteUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                          const std::vector<std::pair<int, std::string>>& parts, ObjectMeta* stored);
   EmuError ListUploads(const std::string& bucket, std::vector<UploadMeta>* out) const;
 
  private:
@@ -180,8 +174,8 @@ class S3Store {
   Bucket* FindBucket(const std::string& name);
   // Moves the files (path, size) into place as the object's segments, with
   // mu_ held, and drops the files of the object it replaces.
-  EmuError CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files,
-                       ObjectMeta meta, ObjectMeta* stored);
+  EmuError CommitLocked(Bucket* b, const std::vector<std::pair<std::string, uint64_t>>& files, ObjectMeta meta,
+                        ObjectMeta* stored);
   void RemoveFiles(const std::string& bucket, const ObjectMeta& meta) const;
 
   std::string root_;

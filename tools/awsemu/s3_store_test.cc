@@ -10,9 +10,8 @@ namespace {
 class S3StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("s3_store_test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = std::filesystem::temp_directory_path() / ("s3_store_test-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     store_ = std::make_unique<S3Store>(root_.string());
     ASSERT_TRUE(store_->Open().ok());
     ASSERT_TRUE(store_->CreateBucket("b", "us-east-1").ok());
@@ -30,9 +29,8 @@ class S3StoreTest : public ::testing::Test {
     ASSERT_TRUE(store_->CommitObject("b", w.get(), m, nullptr).ok());
   }
 
-  std::vector<std::string> Page(const std::string& prefix, const std::string& delim,
-                                const std::string& after, bool after_prefix, size_t max,
-                                ListResult* r) {
+  std::vector<std::string> Page(const std::string& prefix, const std::string& delim, const std::string& after,
+                                bool after_prefix, size_t max, ListResult* r) {
     *r = ListResult{};
     EXPECT_TRUE(store_->List("b", prefix, delim, after, after_prefix, max, r).ok());
     std::vector<std::string> out;
@@ -97,8 +95,7 @@ TEST_F(S3StoreTest, MultipartEtagAndAssembly) {
     ASSERT_TRUE(store_->CommitPart("b", "big", id, n, w.get(), &part).ok());
     listed.emplace_back(n++, "\"" + part.etag + "\"");
   }
-  EXPECT_EQ(store_->CompleteUpload("b", "big", id, {listed[1], listed[0]}, nullptr).code,
-            "InvalidPartOrder");
+  EXPECT_EQ(store_->CompleteUpload("b", "big", id, {listed[1], listed[0]}, nullptr).code, "InvalidPartOrder");
   ObjectMeta done;
   ASSERT_TRUE(store_->CompleteUpload("b", "big", id, listed, &done).ok());
   EXPECT_EQ(done.size, p1.size() + p2.size());

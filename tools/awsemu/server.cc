@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <httplib.h>
 #include <chrono>
 #include <cstdlib>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.h"
@@ -92,8 +92,7 @@ std::string WireQuery(const httplib::Request& req) {
 
 // Sends an error in the protocol of `service`, with the request id header
 // that protocol uses.
-void SendError(const std::string& service, const EmuError& e, const std::string& request_id,
-               httplib::Response& res) {
+void SendError(const std::string& service, const EmuError& e, const std::string& request_id, httplib::Response& res) {
   EmuResponse out;
   RenderError(ProtocolOf(service), e, request_id, &out);
   res.status = out.status;
@@ -122,9 +121,8 @@ EmuError FaultErrorFor(const std::string& service, Fault f) {
 
 // An S3 request from the wire: the bucket comes from a "BUCKET.localhost"
 // Host (virtual-host style) or from the first path segment (path style).
-S3Request BuildS3Request(const httplib::Request& req, const std::string& wire_path,
-                         const aws::QueryList& query, const std::string& request_id,
-                         bool* virtual_host) {
+S3Request BuildS3Request(const httplib::Request& req, const std::string& wire_path, const aws::QueryList& query,
+                         const std::string& request_id, bool* virtual_host) {
   S3Request r;
   r.method = req.method;
   r.request_id = request_id;
@@ -150,8 +148,8 @@ S3Request BuildS3Request(const httplib::Request& req, const std::string& wire_pa
 
 // Sends an S3 answer; object bodies are streamed from their files.
 // Returns the body bytes sent, for the request log.
-uint64_t WriteS3Response(const httplib::Request& req, const S3Response& out,
-                         const std::string& request_id, httplib::Response& res) {
+uint64_t WriteS3Response(const httplib::Request& req, const S3Response& out, const std::string& request_id,
+                         httplib::Response& res) {
   res.status = out.status;
   res.set_header("x-amz-request-id", request_id);
   res.set_header("x-amz-id-2", "ferry-awsemu/" + request_id);
@@ -159,15 +157,14 @@ uint64_t WriteS3Response(const httplib::Request& req, const S3Response& out,
   if (out.file && out.file->length > 0) {
     std::shared_ptr<FileBody> file = out.file;
     auto buffer = std::make_shared<std::vector<char>>(1 << 20);
-    res.set_content_provider(
-        file->length, out.content_type,
-        [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
-          if (!file->reader) return false;
-          size_t want = std::min(length, buffer->size());
-          ssize_t n = file->reader->ReadAt(file->offset + offset, buffer->data(), want);
-          if (n <= 0) return false;
-          return sink.write(buffer->data(), static_cast<size_t>(n));
-        });
+    res.set_content_provider(file->length, out.content_type,
+                             [file, buffer](size_t offset, size_t length, httplib::DataSink& sink) {
+                               if (!file->reader) return false;
+                               size_t want = std::min(length, buffer->size());
+                               ssize_t n = file->reader->ReadAt(file->offset + offset, buffer->data(), want);
+                               if (n <= 0) return false;
+                               return sink.write(buffer->data(), static_cast<size_t>(n));
+                             });
     return req.method == "HEAD" ? 0 : file->length;
   }
   if (!out.body.empty()) {
@@ -233,9 +230,7 @@ class WideBacklogServer : public httplib::Server {
 }  // namespace
 
 Server::Server(ServerOptions options)
-    : options_(std::move(options)),
-      creds_(options_.access_key, options_.secret_key),
-      faults_(options_.faults) {}
+    : options_(std::move(options)), creds_(options_.access_key, options_.secret_key), faults_(options_.faults) {}
 
 Server::~Server() { Stop(); }
 
@@ -255,19 +250,17 @@ ferry::Status Server::Start() {
   http_->set_write_timeout(120);
   http_->set_tcp_nodelay(true);
 
-  auto plain = [this](const httplib::Request& req, httplib::Response& res) {
-    HandleApi(req, res, nullptr);
+  auto plain = [this](const httplib::Request& req, httplib::Response& res) { HandleApi(req, res, nullptr); };
+  auto streamed = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    HandleApi(req, res, &reader);
   };
-  auto streamed = [this](const httplib::Request& req, httplib::Response& res,
-                         const httplib::ContentReader& reader) { HandleApi(req, res, &reader); };
   http_->Get(".*", plain);
   http_->Options(".*", plain);
   http_->Post(".*", streamed);
   http_->Put(".*", streamed);
   http_->Patch(".*", streamed);
   http_->Delete(".*", streamed);
-  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr ep) {
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown error";
     try {
       std::rethrow_exception(ep);
@@ -276,8 +269,7 @@ ferry::Status Server::Start() {
     } catch (...) {
     }
     res.status = 500;
-    res.set_content(json{{"__type", "InternalFailure"}, {"message", what}}.dump(),
-                    "application/json");
+    res.set_content(json{{"__type", "InternalFailure"}, {"message", what}}.dump(), "application/json");
   });
 
   if (options_.port == 0) {
@@ -306,8 +298,7 @@ ferry::Status Server::Start() {
   if (logs) services_["logs"] = std::move(logs);
   if (batch) services_["batch"] = std::move(batch);
 
-  imds_ = std::make_unique<ImdsServer>(&creds_, &log_, options_.region, options_.role_name,
-                                       options_.ecs_auth_token);
+  imds_ = std::make_unique<ImdsServer>(&creds_, &log_, options_.region, options_.role_name, options_.ecs_auth_token);
   FERRY_RETURN_IF_ERROR(imds_->Start(options_.imds_port));
 
   thread_ = std::thread([this] { http_->listen_after_bind(); });
@@ -369,8 +360,8 @@ void Server::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
   } else if (path == "/_emu/health") {
     return send(200, json{{"ok", true}, {"port", port_}, {"imds_port", imds_port()}});
   } else {
-    return send(404, json{{"error", "unknown admin endpoint " + path +
-                                        " (known: /_emu/requests, /_emu/faults, /_emu/reset)"}});
+    return send(
+        404, json{{"error", "unknown admin endpoint " + path + " (known: /_emu/requests, /_emu/faults, /_emu/reset)"}});
   }
   send(405, json{{"error", "method " + req.method + " not allowed on " + path}});
 }
@@ -429,8 +420,7 @@ struct Server::Exchange {
   AuthResult auth;
 };
 
-void Server::HandleApi(const httplib::Request& req, httplib::Response& res,
-                       const httplib::ContentReader* reader) {
+void Server::HandleApi(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
   // S3 answers ranges itself; stop httplib from slicing the body again.
   const_cast<httplib::Request&>(req).ranges.clear();
   Exchange x(req, res, reader);
@@ -499,14 +489,12 @@ void Server::Route(Exchange& x) {
 bool Server::Authenticate(Exchange& x) {
   const httplib::Request& req = x.req;
   const std::string& service = x.service;
-  std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256")
-                                             : aws::Sha256Hex(x.body);
+  std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256") : aws::Sha256Hex(x.body);
   AuthResult& auth = x.auth;
   if (service == "s3" && IsSigV2Presigned(x.sreq.query) && req.get_header_value("Authorization").empty()) {
     // The SigV2 resource names the bucket even when it came in the Host.
     std::string resource = x.virtual_host ? "/" + x.s3req.bucket + x.wire_path : x.wire_path;
-    auth = AuthenticateSigV2Query(creds_, req.method, resource, x.sreq.query, x.s3req.headers,
-                                  system_clock::now());
+    auth = AuthenticateSigV2Query(creds_, req.method, resource, x.sreq.query, x.s3req.headers, system_clock::now());
   } else {
     auth = awsemu::Authenticate(creds_, x.sreq, service, payload_hash, system_clock::now());
   }
@@ -599,8 +587,7 @@ void Server::ServeService(Exchange& x) {
 // Ends a request: logs it and makes sure an unread body cannot be mistaken
 // for the next request on a kept-alive connection.
 void Server::Finish(Exchange& x, const std::string& error_code) {
-  if (x.has_body && !x.body_started && ContentLength(x.req) <= (8u << 20) &&
-      !x.req.has_header("Transfer-Encoding")) {
+  if (x.has_body && !x.body_started && ContentLength(x.req) <= (8u << 20) && !x.req.has_header("Transfer-Encoding")) {
     x.ReadAll();
   }
   if (x.has_body && !x.body_done) x.res.set_header("Connection", "close");

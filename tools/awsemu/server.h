@@ -36,8 +36,8 @@ struct ServerOptions {
   std::string access_key;
   std::string secret_key;
   std::string region = "us-east-1";
-  std::string role_name = "ferry-awsemu-role";    // instance / task role name
-  std::string ecs_auth_token;                      // required Authorization on ECS endpoint if set
+  std::string role_name = "ferry-awsemu-role";  // instance / task role name
+  std::string ecs_auth_token;                   // required Authorization on ECS endpoint if set
   FaultConfig faults;
 };
 
@@ -62,8 +62,7 @@ class Server {
   struct Exchange;  // one API request in flight (server.cc)
   // An API request's steps, in order: Route (service, operation), then
   // Authenticate and InjectFault (each may answer it), then one Serve*.
-  void HandleApi(const httplib::Request& req, httplib::Response& res,
-                 const httplib::ContentReader* reader);
+  void HandleApi(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader);
   void Route(Exchange& x);
   bool Authenticate(Exchange& x);  // false: answered with the auth error
   bool InjectFault(Exchange& x);   // true: answered (or the connection reset)

@@ -23,10 +23,10 @@
 namespace awsemu {
 
 struct EmuRequest {
-  std::string method;                                   // "POST"
-  std::string path;                                     // decoded path, e.g. "/v1/submitjob"
+  std::string method;                                      // "POST"
+  std::string path;                                        // decoded path, e.g. "/v1/submitjob"
   std::vector<std::pair<std::string, std::string>> query;  // decoded
-  std::multimap<std::string, std::string> headers;     // names lower-cased
+  std::multimap<std::string, std::string> headers;         // names lower-cased
   std::string body;
   std::string access_key;  // the caller's access key id (already verified)
   std::string region;      // from the credential scope
@@ -46,12 +46,12 @@ struct EmuResponse {
 
 // What every service may need to know about the running emulator.
 struct EmuContext {
-  int port = 0;               // main port (S3, Batch, Logs, STS)
-  std::string endpoint_url;   // "http://127.0.0.1:PORT"
-  std::string access_key;     // credentials handed to Batch jobs (as a job role would)
+  int port = 0;              // main port (S3, Batch, Logs, STS)
+  std::string endpoint_url;  // "http://127.0.0.1:PORT"
+  std::string access_key;    // credentials handed to Batch jobs (as a job role would)
   std::string secret_key;
   std::string region;
-  std::string data_dir;       // --data-dir
+  std::string data_dir;  // --data-dir
 };
 
 // Fault knobs the services consult (owned by the front end, set at start-up

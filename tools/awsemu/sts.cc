@@ -43,8 +43,8 @@ void Text(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).text().set(value.c_str());
 }
 
-pugi::xml_node Envelope(pugi::xml_document* doc, const std::string& action,
-                        const std::string& request_id, pugi::xml_node* result) {
+pugi::xml_node Envelope(pugi::xml_document* doc, const std::string& action, const std::string& request_id,
+                        pugi::xml_node* result) {
   doc->append_child(pugi::node_declaration).append_attribute("version") = "1.0";
   pugi::xml_node root = doc->append_child((action + "Response").c_str());
   root.append_attribute("xmlns") = kNs;
@@ -70,8 +70,7 @@ void WriteCredentials(pugi::xml_node result, const Principal& p) {
 std::string NewRequestId() {
   static std::atomic<uint64_t> n{0};
   char buf[64];
-  snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012llx",
-           static_cast<unsigned long long>(++n));
+  snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012llx", static_cast<unsigned long long>(++n));
   return buf;
 }
 
@@ -101,7 +100,9 @@ void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
   auto p = Params(req);
   const std::string action = p.count("Action") ? p["Action"] : "";
   auto caller = creds_->Lookup(req.access_key);
-  if (!caller) return Error(resp, 403, "InvalidClientTokenId", "The security token included in the request is invalid.", request_id);
+  if (!caller)
+    return Error(resp, 403, "InvalidClientTokenId", "The security token included in the request is invalid.",
+                 request_id);
 
   pugi::xml_document doc;
   pugi::xml_node result;
@@ -124,7 +125,8 @@ void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
         return Error(resp, 400, "ValidationError",
                      "1 validation error detected: Value '" + p["DurationSeconds"] +
                          "' at 'durationSeconds' failed to satisfy constraint: Member must have "
-                         "value between 900 and " + std::to_string(max),
+                         "value between 900 and " +
+                         std::to_string(max),
                      request_id);
       }
     }
@@ -154,8 +156,7 @@ void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
     auto role_pos = role_arn.find(":role/");
     if (!ferry::StartsWith(role_arn, "arn:aws:iam::") || role_pos == std::string::npos) {
       return Error(resp, 400, "ValidationError",
-                   "RoleArn '" + role_arn + "' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
-                   request_id);
+                   "RoleArn '" + role_arn + "' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", request_id);
     }
     std::string role_name = role_arn.substr(role_pos + 6);
     auto slash = role_name.rfind('/');
