@@ -8,7 +8,7 @@ import os
 import subprocess
 import time
 
-from conftest import ferry_binary
+from tests.conftest import ferry_bin
 
 
 def wait_for_job(batch, timeout=60):
@@ -26,7 +26,7 @@ def test_output_redirected_into_the_build_directory_is_kept(batch, tmp_path):
     (d / "Makefile").write_text("all:\n\techo result > out.txt\n")
     log = d / "build.log"
     with open(log, "w") as f:
-        r = subprocess.run([ferry_binary(), "build", "--aws-batch", "."], cwd=d, env=batch.ferry_env(),
+        r = subprocess.run([ferry_bin(), "build", "--aws-batch", "."], cwd=d, env=batch.ferry_env(),
                            stdout=f, stderr=subprocess.STDOUT, timeout=180)
     text = log.read_text()
     assert r.returncode == 0, text
@@ -47,7 +47,7 @@ def test_edits_made_while_the_job_runs_survive(batch, tmp_path):
     (d / "still.txt").write_text("nobody touches me\n")
     os.utime(d / "still.txt", (1500000000, 1500000000))
 
-    p = subprocess.Popen([ferry_binary(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
+    p = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_job(batch)  # the upload is done

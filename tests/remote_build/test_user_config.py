@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-from conftest import ferry_binary
+from tests.conftest import ferry_bin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAIN = os.path.join(HERE, "..", "..", "examples", "chain")
@@ -40,7 +40,7 @@ def test_one_config_serves_ferry_run_and_ferry_build(batch, tmp_path):
     env = batch.ferry_env(FERRY_CONFIG=str(cfg), FERRY_AWS_BATCH_S3_BUCKET=None)
 
     d = pipeline_dir(tmp_path)
-    r = subprocess.run([ferry_binary(), "run", "pipeline.yml"], cwd=d, env=env, capture_output=True, text=True,
+    r = subprocess.run([ferry_bin(), "run", "pipeline.yml"], cwd=d, env=env, capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "warning" not in r.stderr, r.stderr
@@ -67,7 +67,7 @@ def test_old_ini_form_is_an_error_showing_the_new_form(batch, tmp_path):
     env = batch.ferry_env(FERRY_CONFIG=str(cfg))
     d = pipeline_dir(tmp_path)
     for args in (["build", "--aws-batch", str(d)], ["run", str(d / "pipeline.yml")]):
-        r = subprocess.run([ferry_binary(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        r = subprocess.run([ferry_bin(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
         assert r.returncode == 2, r.stdout + r.stderr
         assert f"{cfg}:2: '[aws-batch]' is the old INI form" in r.stderr, r.stderr
         assert "build {\n    bucket = 'ferry-builds'\n    queue = 'ferry-job-queue'\n}" in r.stderr, r.stderr

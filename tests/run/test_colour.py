@@ -5,7 +5,7 @@ import pty
 import re
 import subprocess
 
-from conftest import FERRY
+from .conftest import FERRY
 
 # One task fails and is ignored (a red line and a yellow warning), the others
 # complete (green).
