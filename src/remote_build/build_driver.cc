@@ -316,6 +316,20 @@ Status BuildDriver::LoadSettings() {
   Config config;  // the user config every command reads (docs/build.md)
   if (have) FERRY_RETURN_IF_ERROR(Config::Load(ConfigLoadOptions{{config_path_}, {}, {}, {}}, &config));
   for (const auto& w : config.warnings()) std::fprintf(out_->errors(), "warning: %s\n", w.c_str());
+  // The AWS settings `ferry run` takes from the same file (aws.region,
+  // aws.profile, aws.client.endpoint), where no option set them: one config
+  // for every command.
+  const std::string where = " in " + config_path_;
+  auto from_config = [&](const char* key, std::string* value, std::string* origin) {
+    const Value* v = have ? config.Get(key) : nullptr;
+    if (!value->empty() || !v || !v->is_string() || v->as_string().empty()) return false;
+    *value = v->as_string();
+    *origin = key + where;
+    return true;
+  };
+  from_config("aws.region", &a_.aws.region, &a_.aws.region_origin);
+  from_config("aws.client.endpoint", &a_.aws.endpoint_url, &a_.aws.endpoint_origin);
+  from_config("aws.profile", &a_.aws.profile, &a_.aws.profile_origin);
   return ResolveBuildSettings(a_.flags, *env_, have ? &config : nullptr, config_path_, &settings_);
 }
 

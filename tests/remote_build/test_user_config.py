@@ -74,3 +74,15 @@ def test_old_ini_form_is_an_error_showing_the_new_form(batch, tmp_path):
         assert "Traceback" not in r.stderr and "unexpected '['" not in r.stderr
     assert not batch.jobs()
     assert not (d / "results").exists() and not (d / "published").exists()
+
+
+def test_ferry_build_takes_the_aws_settings_ferry_run_takes_from_the_config(batch, tmp_path):
+    # No AWS_ENDPOINT_URL: only aws.client.endpoint in the user config says where AWS is.
+    cfg = tmp_path / "config"
+    cfg.write_text(CONFIG + f"aws {{\n    region = 'us-east-1'\n    client.endpoint = '{batch.emu.endpoint}'\n}}\n")
+    env = batch.ferry_env(FERRY_CONFIG=str(cfg), FERRY_AWS_BATCH_S3_BUCKET=None, AWS_ENDPOINT_URL=None)
+    d = pipeline_dir(tmp_path)
+    r = batch.ferry("build", "--aws-batch", d, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "s3://ferry-builds/" in r.stdout, r.stdout
+    assert batch.jobs(), "no job reached the emulator"
