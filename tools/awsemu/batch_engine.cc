@@ -642,12 +642,7 @@ json BatchEngine::ListJobs(const json& in) {
     }
     if (keep) list.push_back(j);
   }
-  std::string token;
-  auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
-  json out = {{"jobSummaryList", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobSummaryList"].push_back(JobSummaryView(*list[i], ctx_.region));
-  if (!token.empty()) out["nextToken"] = token;
-  return out;
+  return PagedList(in, list, 100, 1000, "jobSummaryList", [&](const Job& j) { return JobSummaryView(j, ctx_.region); });
 }
 
 json BatchEngine::TerminateJob(const json& in) {
