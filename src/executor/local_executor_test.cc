@@ -22,6 +22,7 @@ namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Slurp;
 using Outcome = TaskResult::Outcome;
 
 // Every test runs twice: tasks started by ShellZygotes (the default), and
@@ -71,12 +72,6 @@ class LocalExecutorTest : public testing::TempDirTest, public ::testing::WithPar
       EXPECT_TRUE(ex->Poll(200, &out).ok());
     }
     return out;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
   }
   // What a task wrote to `path`, once it holds a whole line: the file
   // exists from the moment the shell opens it, before echo writes.

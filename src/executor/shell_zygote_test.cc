@@ -16,6 +16,7 @@ namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Slurp;
 
 class ShellZygoteTest : public testing::TempDirTest {
  protected:
@@ -24,12 +25,6 @@ class ShellZygoteTest : public testing::TempDirTest {
     fs::create_directories(task_dir);
     std::ofstream(task_dir + "/.command.run") << run;
     return task_dir;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
   }
   // Waits up to 10 s for the zygote's next exit report.
   static bool NextExit(ShellZygote* z, ShellZygote::Exit* out) {
