@@ -99,6 +99,20 @@ Status BatchClient::Call(const std::string& operation, const nlohmann::json& req
   return Status::Ok();
 }
 
+Status BatchClient::CallAllPages(const std::string& operation, nlohmann::json request, const char* list_key,
+                                 std::vector<nlohmann::json>* out) {
+  std::string token;
+  do {
+    if (!token.empty()) request["nextToken"] = token;
+    nlohmann::json resp;
+    FERRY_RETURN_IF_ERROR(Call(operation, request, &resp));
+    if (out && resp.contains(list_key) && resp[list_key].is_array())
+      for (auto& item : resp[list_key]) out->push_back(item);
+    token = resp.value("nextToken", std::string());
+  } while (!token.empty());
+  return Status::Ok();
+}
+
 Status BatchClient::SubmitJob(const nlohmann::json& request, std::string* job_id, AwsError* error) {
   nlohmann::json resp;
   FERRY_RETURN_IF_ERROR(Call("SubmitJob", request, &resp, error));
@@ -129,34 +143,16 @@ Status BatchClient::DescribeJobQueues(const std::vector<std::string>& queues, st
   for (size_t i = 0; i < queues.size(); i += kDescribeBatch) {
     nlohmann::json names = nlohmann::json::array();
     for (size_t j = i; j < std::min(queues.size(), i + kDescribeBatch); j++) names.push_back(queues[j]);
-    std::string token;
-    do {
-      nlohmann::json req = {{"jobQueues", names}};
-      if (!token.empty()) req["nextToken"] = token;
-      nlohmann::json resp;
-      FERRY_RETURN_IF_ERROR(Call("DescribeJobQueues", req, &resp));
-      if (out && resp.contains("jobQueues") && resp["jobQueues"].is_array())
-        for (auto& q : resp["jobQueues"]) out->push_back(q);
-      token = resp.value("nextToken", std::string());
-    } while (!token.empty());
+    FERRY_RETURN_IF_ERROR(CallAllPages("DescribeJobQueues", {{"jobQueues", names}}, "jobQueues", out));
   }
   return Status::Ok();
 }
 
 Status BatchClient::DescribeJobDefinitions(const std::string& name, const std::string& status,
                                            std::vector<nlohmann::json>* out) {
-  std::string token;
-  do {
-    nlohmann::json req = {{"jobDefinitionName", name}};
-    if (!status.empty()) req["status"] = status;
-    if (!token.empty()) req["nextToken"] = token;
-    nlohmann::json resp;
-    FERRY_RETURN_IF_ERROR(Call("DescribeJobDefinitions", req, &resp));
-    if (out && resp.contains("jobDefinitions") && resp["jobDefinitions"].is_array())
-      for (auto& d : resp["jobDefinitions"]) out->push_back(d);
-    token = resp.value("nextToken", std::string());
-  } while (!token.empty());
-  return Status::Ok();
+  nlohmann::json req = {{"jobDefinitionName", name}};
+  if (!status.empty()) req["status"] = status;
+  return CallAllPages("DescribeJobDefinitions", std::move(req), "jobDefinitions", out);
 }
 
 Status BatchClient::FindUsableJobDefinitions(const std::string& ref, std::vector<nlohmann::json>* out) {
@@ -185,17 +181,10 @@ Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& r
   }
   // Not there: name the queues that are, the likeliest fix being a typo or
   // the wrong region. Listing all queues takes a request without names.
+  std::vector<nlohmann::json> all;
+  FERRY_RETURN_IF_ERROR(CallAllPages("DescribeJobQueues", nlohmann::json::object(), "jobQueues", &all));
   std::vector<std::string> names;
-  std::string token;
-  do {
-    nlohmann::json req = nlohmann::json::object();
-    if (!token.empty()) req["nextToken"] = token;
-    nlohmann::json resp;
-    FERRY_RETURN_IF_ERROR(Call("DescribeJobQueues", req, &resp));
-    if (resp.contains("jobQueues") && resp["jobQueues"].is_array())
-      for (const auto& q : resp["jobQueues"]) names.push_back(q.value("jobQueueName", std::string()));
-    token = resp.value("nextToken", std::string());
-  } while (!token.empty());
+  for (const auto& q : all) names.push_back(q.value("jobQueueName", std::string()));
   std::string msg = "AWS Batch job queue '" + queue + "' not found in region " + region;
   if (names.empty()) {
     msg += " (there is no job queue in that region)";

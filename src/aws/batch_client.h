@@ -77,6 +77,10 @@ class BatchClient {
  private:
   ServiceRequest Build(const std::string& operation, const nlohmann::json& request) const;
   void Count(const std::string& operation);
+  // Call, repeated with each reply's nextToken until there is none; the
+  // items of every reply's `list_key` array go to *out (when not null).
+  Status CallAllPages(const std::string& operation, nlohmann::json request, const char* list_key,
+                      std::vector<nlohmann::json>* out);
   // Takes a token, counts, sends; tells the limiter about throttling and
   // success; `done` gets the parsed body or the error.
   void Send(const std::string& operation, const nlohmann::json& request,

@@ -9,18 +9,14 @@
 #include <future>
 #include <set>
 
+#include "aws/test_client_util.h"
 #include "aws/test_server_util.h"
 
 namespace ferry::aws {
 namespace {
 
 std::shared_ptr<AwsClient> MakeClient(const std::string& endpoint) {
-  auto env = std::make_shared<MapEnv>();
-  env->Set("AWS_ENDPOINT_URL", endpoint);
-  AwsClient::Options o;
-  o.credentials = std::make_shared<StaticCredentials>(Credentials{"AKIDTEST", "SECRETTEST", "", std::nullopt});
-  o.region = "eu-west-1";
-  o.env = env;
+  AwsClient::Options o = testing::LoopbackClientOptions(endpoint);
   o.retry.max_attempts = 4;
   o.retry.base_delay = std::chrono::milliseconds(5);
   return std::make_shared<AwsClient>(std::move(o));

@@ -7,16 +7,23 @@ CredentialChain::CredentialChain(std::vector<std::unique_ptr<CredentialsProvider
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
 
+Status CredentialChain::LoadFrom(size_t i) {
+  Credentials c;
+  std::string source;
+  ++loads_;
+  Status s = providers_[i]->Load(&c, &source);
+  if (s.ok()) {
+    creds_ = c;
+    source_ = source;
+  }
+  return s;
+}
+
 Status CredentialChain::Resolve() {
   std::vector<std::string> tried;
   for (size_t i = 0; i < providers_.size(); ++i) {
-    Credentials c;
-    std::string source;
-    ++loads_;
-    Status s = providers_[i]->Load(&c, &source);
+    Status s = LoadFrom(i);
     if (s.ok()) {
-      creds_ = c;
-      source_ = source;
       index_ = i;
       resolved_ = true;
       return Status::Ok();
@@ -39,14 +46,8 @@ Status CredentialChain::Get(Credentials* out) {
     FERRY_RETURN_IF_ERROR(Resolve());
   } else if (creds_.expiration && *creds_.expiration - clock_() < refresh_margin) {
     // Refresh from the provider that answered before.
-    Credentials c;
-    std::string source;
-    ++loads_;
-    Status s = providers_[index_]->Load(&c, &source);
-    if (s.ok()) {
-      creds_ = c;
-      source_ = source;
-    } else if (*creds_.expiration <= clock_()) {
+    Status s = LoadFrom(index_);
+    if (!s.ok() && *creds_.expiration <= clock_()) {
       return Status::Failed("AWS credentials from " + source_ + " expired and could not be refreshed: " + s.message());
     }
   }

@@ -57,6 +57,9 @@ class CredentialChain : public CredentialSource {
 
  private:
   Status Resolve();
+  // Asks provider `i` (counted in loads_); on success its credentials and
+  // source replace the cached ones. Callers hold mu_.
+  Status LoadFrom(size_t i);
   std::vector<std::unique_ptr<CredentialsProvider>> providers_;
   Clock clock_;
   mutable std::mutex mu_;

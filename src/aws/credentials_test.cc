@@ -39,6 +39,14 @@ class CredsTest : public ::testing::Test {
     if (source) *source = chain.source();
     return st;
   }
+  // The message of the chain's failure with default settings ("" and a
+  // failed expectation when it finds credentials).
+  std::string ResolveError() {
+    Credentials c;
+    Status st = Resolve({}, &c);
+    EXPECT_FALSE(st.ok()) << "credentials resolved unexpectedly";
+    return st.message();
+  }
   fs::path dir_;
   MapEnv env_;
 };
@@ -71,10 +79,8 @@ TEST_F(CredsTest, EnvironmentBeatsProfileAndCarriesSessionToken) {
 
 TEST_F(CredsTest, HalfSetEnvironmentIsAnError) {
   env_.Set("AWS_ACCESS_KEY_ID", "AKIAENV");
-  Credentials c;
-  Status s = Resolve({}, &c);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("AWS_SECRET_ACCESS_KEY is not"), std::string::npos);
+  std::string m = ResolveError();
+  EXPECT_NE(m.find("AWS_SECRET_ACCESS_KEY is not"), std::string::npos);
 }
 
 TEST_F(CredsTest, DefaultProfileFromCredentialsFile) {
@@ -161,25 +167,18 @@ TEST_F(CredsTest, CredentialsFileWinsOverConfigFilePerKey) {
 
 TEST_F(CredsTest, NamedProfileThatDoesNotExistIsAnError) {
   env_.Set("AWS_PROFILE", "nosuch");
-  Credentials c;
-  Status s = Resolve({}, &c);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("profile 'nosuch' (from AWS_PROFILE) not found"), std::string::npos);
+  std::string m = ResolveError();
+  EXPECT_NE(m.find("profile 'nosuch' (from AWS_PROFILE) not found"), std::string::npos);
 }
 
 TEST_F(CredsTest, MalformedFileNamesFileAndLine) {
   Write(".aws/credentials", "[default]\naws_access_key_id = A\nthis line is wrong\n");
-  Credentials c;
-  Status s = Resolve({}, &c);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("credentials:3:1"), std::string::npos) << s.message();
+  std::string m = ResolveError();
+  EXPECT_NE(m.find("credentials:3:1"), std::string::npos) << m;
 }
 
 TEST_F(CredsTest, MissingCredentialsListsWhatWasTriedAndHowToFix) {
-  Credentials c;
-  Status s = Resolve({}, &c);
-  ASSERT_FALSE(s.ok());
-  const std::string& m = s.message();
+  std::string m = ResolveError();
   for (const char* want : {"no AWS credentials found", "aws.accessKey", "AWS_ACCESS_KEY_ID", "profile 'default'",
                            "ECS container", "EC2 instance role", "AWS_EC2_METADATA_DISABLED", "Fix:"})
     EXPECT_NE(m.find(want), std::string::npos) << want << " missing in:\n" << m;
@@ -338,10 +337,8 @@ TEST_F(CredsTest, EcsConfiguredButFailingStopsTheChain) {
   srv.server().Get("/creds", [](const httplib::Request&, httplib::Response& res) { res.status = 403; });
   srv.Start();
   env_.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", srv.url() + "/creds");
-  Credentials c;
-  Status s = Resolve({}, &c);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("HTTP 403"), std::string::npos);
+  std::string m = ResolveError();
+  EXPECT_NE(m.find("HTTP 403"), std::string::npos);
 }
 
 // whoami against a loopback STS: prints sources and masked key, never the secret.

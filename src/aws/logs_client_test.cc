@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "aws/test_client_util.h"
 #include "aws/test_server_util.h"
 
 namespace ferry::aws {
@@ -78,12 +79,7 @@ class FakeLogs {
 };
 
 LogsClient MakeClient(const std::string& endpoint) {
-  auto env = std::make_shared<MapEnv>();
-  env->Set("AWS_ENDPOINT_URL", endpoint);
-  AwsClient::Options o;
-  o.credentials = std::make_shared<StaticCredentials>(Credentials{"AKIDTEST", "SECRETTEST", "", std::nullopt});
-  o.region = "eu-west-1";
-  o.env = env;
+  AwsClient::Options o = testing::LoopbackClientOptions(endpoint);
   o.retry.max_attempts = 2;
   o.retry.base_delay = std::chrono::milliseconds(1);
   return LogsClient(std::make_shared<AwsClient>(std::move(o)));

@@ -8,18 +8,14 @@
 #include <set>
 
 #include "aws/aws_client.h"
+#include "aws/test_client_util.h"
 #include "aws/test_server_util.h"
 
 namespace ferry::aws {
 namespace {
 
 std::shared_ptr<AwsClient> MakeClient(const std::string& endpoint, int max_attempts = 3, int max_connections = 64) {
-  auto env = std::make_shared<MapEnv>();
-  env->Set("AWS_ENDPOINT_URL", endpoint);
-  AwsClient::Options o;
-  o.credentials = std::make_shared<StaticCredentials>(Credentials{"AKIDTEST", "SECRETTEST", "", std::nullopt});
-  o.region = "us-east-1";
-  o.env = env;
+  AwsClient::Options o = testing::LoopbackClientOptions(endpoint, "us-east-1");
   o.retry.max_attempts = max_attempts;
   o.transport = std::make_shared<HttpTransport>(TransportOptions{max_connections});
   o.retry.base_delay = std::chrono::milliseconds(5);

@@ -16,27 +16,27 @@
 #include <thread>
 
 #include "util/interrupt.h"
+#include "util/temp_dir_testing.h"
 
 namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Slurp;
 using Outcome = TaskResult::Outcome;
 
 // Every test runs twice: tasks started by ShellZygotes (the default), and
 // each by a bash of its own (FERRY_LOCAL_ZYGOTE=0). Scripts use $BASHPID
 // where they need their pid: $$ sends a task down the second path anyway.
-class LocalExecutorTest : public ::testing::TestWithParam<bool> {
+class LocalExecutorTest : public testing::TempDirTest, public ::testing::WithParamInterface<bool> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ferry_exec_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    TempDirTest::SetUp();
     setenv("FERRY_LOCAL_ZYGOTE", GetParam() ? "1" : "0", 1);
   }
   void TearDown() override {
     unsetenv("FERRY_LOCAL_ZYGOTE");
-    fs::remove_all(root_);
+    TempDirTest::TearDown();
   }
   // The parent pid of a task process (from /proc/PID/stat).
   static pid_t ParentOf(pid_t pid) {
@@ -52,10 +52,10 @@ class LocalExecutorTest : public ::testing::TestWithParam<bool> {
 
   // A work dir whose .command.run is `script`.
   std::string MakeTask(const std::string& name, const std::string& script) {
-    std::string dir = root_ + "/" + name;
-    fs::create_directories(dir);
-    std::ofstream(dir + "/.command.run") << script;
-    return dir;
+    std::string task_dir = dir() + "/" + name;
+    fs::create_directories(task_dir);
+    std::ofstream(task_dir + "/.command.run") << script;
+    return task_dir;
   }
   static TaskRun Run(uint64_t id, const std::string& dir) {
     TaskRun r;
@@ -72,12 +72,6 @@ class LocalExecutorTest : public ::testing::TestWithParam<bool> {
       EXPECT_TRUE(ex->Poll(200, &out).ok());
     }
     return out;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
   }
   // What a task wrote to `path`, once it holds a whole line: the file
   // exists from the moment the shell opens it, before echo writes.
@@ -103,8 +97,6 @@ class LocalExecutorTest : public ::testing::TestWithParam<bool> {
   static double SecondsSince(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   }
-
-  std::string root_;
 };
 
 TEST_P(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
@@ -356,8 +348,8 @@ TEST_P(LocalExecutorTest, SubmitProblemsAreReported) {
   EXPECT_NE(st.message().find("absolute"), std::string::npos);
 
   // Missing wrapper: reported through Poll as kSubmitFailed, naming the file.
-  fs::create_directories(root_ + "/empty");
-  ASSERT_TRUE(ex.Submit(Run(2, root_ + "/empty")).ok());
+  fs::create_directories(dir() + "/empty");
+  ASSERT_TRUE(ex.Submit(Run(2, dir() + "/empty")).ok());
   EXPECT_EQ(ex.running(), 1u);  // the caller must still poll for its result
   std::vector<TaskResult> out;
   auto t0 = std::chrono::steady_clock::now();
@@ -367,7 +359,7 @@ TEST_P(LocalExecutorTest, SubmitProblemsAreReported) {
   EXPECT_EQ(out[0].id, 2u);
   EXPECT_EQ(ex.running(), 0u);
   EXPECT_EQ(out[0].outcome, Outcome::kSubmitFailed);
-  EXPECT_NE(out[0].message.find(root_ + "/empty/.command.run"), std::string::npos) << out[0].message;
+  EXPECT_NE(out[0].message.find(dir() + "/empty/.command.run"), std::string::npos) << out[0].message;
 
   // The same id twice while running.
   std::string dir = MakeTask("dup", "sleep 30\n");
@@ -386,7 +378,7 @@ TEST_P(LocalExecutorTest, DestructorKillsAndReapsRunningTasks) {
   {
     LocalExecutor ex;
     ASSERT_TRUE(ex.Submit(Run(1, MakeTask("orphan", "echo $BASHPID > pid.txt\nsleep 30\n"))).ok());
-    pid = std::stoi(WaitForLine(root_ + "/orphan/pid.txt"));
+    pid = std::stoi(WaitForLine(dir() + "/orphan/pid.txt"));
   }
   EXPECT_NE(kill(pid, 0), 0);  // killed and reaped by us, not left a zombie
 }

@@ -10,31 +10,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/temp_dir_testing.h"
+
 namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Slurp;
 
-class ShellZygoteTest : public ::testing::Test {
+class ShellZygoteTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ferry_zygote_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   std::string MakeTask(const std::string& name, const std::string& run) {
-    std::string dir = root_ + "/" + name;
-    fs::create_directories(dir);
-    std::ofstream(dir + "/.command.run") << run;
-    return dir;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string task_dir = dir() + "/" + name;
+    fs::create_directories(task_dir);
+    std::ofstream(task_dir + "/.command.run") << run;
+    return task_dir;
   }
   // Waits up to 10 s for the zygote's next exit report.
   static bool NextExit(ShellZygote* z, ShellZygote::Exit* out) {
@@ -53,8 +43,6 @@ class ShellZygoteTest : public ::testing::Test {
     for (char** e = environ; *e; ++e) env.emplace_back(*e);
     return env;
   }
-
-  std::string root_;
 };
 
 TEST_F(ShellZygoteTest, RunsTasksOneAfterAnotherInTheirOwnGroups) {

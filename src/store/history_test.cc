@@ -12,25 +12,23 @@
 #include <set>
 
 #include "store/run_name.h"
+#include "util/temp_dir_testing.h"
 
 namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ferry_hist_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    dir_ = root_ + "/launch/.ferry";
+    TempDirTest::SetUp();
+    state_dir_ = dir() + "/launch/.ferry";
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   std::unique_ptr<History> OpenOrDie() {
     std::unique_ptr<History> h;
-    Status st = History::Open(dir_, &h);
+    Status st = History::Open(state_dir_, &h);
     EXPECT_TRUE(st.ok()) << st.message();
     return h;
   }
@@ -54,18 +52,18 @@ class HistoryTest : public ::testing::Test {
     return t;
   }
 
-  std::string root_, dir_;
+  std::string state_dir_;
 };
 
 TEST_F(HistoryTest, RunAndTaskRoundTrip) {
   auto h = OpenOrDie();
   ASSERT_TRUE(h);
-  EXPECT_TRUE(fs::exists(dir_ + "/history.db"));
+  EXPECT_TRUE(fs::exists(state_dir_ + "/history.db"));
   RunRecord run;
   run.pipeline = "examples/wc";
   run.command_line = "ferry run examples/wc --samples 'a b'";
-  run.launch_dir = root_ + "/launch";
-  run.work_dir = root_ + "/launch/work";
+  run.launch_dir = dir() + "/launch";
+  run.work_dir = dir() + "/launch/work";
   ASSERT_TRUE(h->BeginRun(&run).ok());
   EXPECT_GT(run.id, 0);
   EXPECT_EQ(run.status, "RUNNING");
@@ -205,7 +203,7 @@ TEST_F(HistoryTest, BufferedRecordsSurviveTheDestructor) {
     for (int i = 0; i < 123; ++i) ASSERT_TRUE(h->RecordTask(Task(r.id, i, "h" + std::to_string(i), "COMPLETED")).ok());
     // Another connection does not see them yet: they are buffered.
     std::unique_ptr<History> other;
-    ASSERT_TRUE(History::Open(dir_, &other).ok());
+    ASSERT_TRUE(History::Open(state_dir_, &other).ok());
     std::vector<TaskRecord> seen;
     ASSERT_TRUE(other->ListTasks(run_id, &seen).ok());
     EXPECT_LT(seen.size(), 123u);
@@ -267,7 +265,7 @@ TEST_F(HistoryTest, TwoProcessesWritingAtOnceLoseNothing) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       std::unique_ptr<History> h;
-      if (!History::Open(dir_, &h).ok()) _exit(2);
+      if (!History::Open(state_dir_, &h).ok()) _exit(2);
       for (int r = 0; r < 5; ++r) {
         RunRecord run;
         if (!h->BeginRun(&run).ok()) _exit(3);
@@ -350,37 +348,37 @@ TEST_F(HistoryTest, TenThousandTasksAreCheap) {
 }
 
 TEST_F(HistoryTest, CorruptDatabaseIsAClearError) {
-  fs::create_directories(dir_);
-  std::ofstream(dir_ + "/history.db") << std::string(4096, 'x');
+  fs::create_directories(state_dir_);
+  std::ofstream(state_dir_ + "/history.db") << std::string(4096, 'x');
   std::unique_ptr<History> h;
-  Status st = History::Open(dir_, &h);
+  Status st = History::Open(state_dir_, &h);
   ASSERT_FALSE(st.ok());
   EXPECT_FALSE(h);
-  EXPECT_NE(st.message().find(dir_ + "/history.db"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(state_dir_ + "/history.db"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("damaged"), std::string::npos) << st.message();
 }
 
 TEST_F(HistoryTest, LockedDatabaseIsAClearError) {
   { auto h = OpenOrDie(); }
   sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ + "/history.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &raw), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(raw, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
   std::unique_ptr<History> h;
-  Status st = History::Open(dir_, &h, 200);
+  Status st = History::Open(state_dir_, &h, 200);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("locked"), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find(dir_ + "/history.db"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(state_dir_ + "/history.db"), std::string::npos) << st.message();
   sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(raw);
-  EXPECT_TRUE(History::Open(dir_, &h, 200).ok());
+  EXPECT_TRUE(History::Open(state_dir_, &h, 200).ok());
 }
 
 TEST_F(HistoryTest, UncreatableDirectoryIsAClearError) {
-  std::ofstream(root_ + "/afile") << "not a dir";
+  std::ofstream(dir() + "/afile") << "not a dir";
   std::unique_ptr<History> h;
-  Status st = History::Open(root_ + "/afile/.ferry", &h);
+  Status st = History::Open(dir() + "/afile/.ferry", &h);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find(root_ + "/afile/.ferry"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(dir() + "/afile/.ferry"), std::string::npos) << st.message();
 }
 
 }  // namespace

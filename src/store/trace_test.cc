@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/temp_dir_testing.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -16,24 +17,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Slurp;
 
-class TraceTest : public ::testing::Test {
+class TraceTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ferry_trace_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    TempDirTest::SetUp();
     setenv("TZ", "UTC", 1);
     tzset();
   }
-  void TearDown() override { fs::remove_all(root_); }
-  std::string root_;
 };
 
 TaskRecord Sample() {
@@ -115,7 +107,7 @@ TEST_F(TraceTest, UnknownValuesAreDashesAndTabsNeverShiftColumns) {
 }
 
 TEST_F(TraceTest, FileHasHeaderThenOneRowPerWriteImmediately) {
-  std::string path = root_ + "/reports/trace.txt";
+  std::string path = dir() + "/reports/trace.txt";
   std::unique_ptr<TraceWriter> w;
   ASSERT_TRUE(TraceWriter::Open(path, &w).ok());
   EXPECT_EQ(Slurp(path), TraceHeader());  // header is there before any task
@@ -134,7 +126,7 @@ TEST_F(TraceTest, FileHasHeaderThenOneRowPerWriteImmediately) {
   EXPECT_FALSE(w->Write(t).ok());
   // No temporary file is left next to it.
   int files = 0;
-  for (auto& e : fs::directory_iterator(root_ + "/reports")) {
+  for (auto& e : fs::directory_iterator(dir() + "/reports")) {
     (void)e;
     ++files;
   }
@@ -142,7 +134,7 @@ TEST_F(TraceTest, FileHasHeaderThenOneRowPerWriteImmediately) {
 }
 
 TEST_F(TraceTest, ExistingFileIsReplaced) {
-  std::string path = root_ + "/trace.tsv";
+  std::string path = dir() + "/trace.tsv";
   std::ofstream(path) << "old content\nmore\n";
   std::unique_ptr<TraceWriter> w;
   ASSERT_TRUE(TraceWriter::Open(path, &w).ok());
@@ -150,11 +142,11 @@ TEST_F(TraceTest, ExistingFileIsReplaced) {
 }
 
 TEST_F(TraceTest, UnwritablePathIsAClearError) {
-  std::ofstream(root_ + "/afile") << "x";
+  std::ofstream(dir() + "/afile") << "x";
   std::unique_ptr<TraceWriter> w;
-  Status st = TraceWriter::Open(root_ + "/afile/trace.txt", &w);
+  Status st = TraceWriter::Open(dir() + "/afile/trace.txt", &w);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find(root_ + "/afile/trace.txt"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(dir() + "/afile/trace.txt"), std::string::npos) << st.message();
 }
 
 }  // namespace

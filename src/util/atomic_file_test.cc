@@ -19,15 +19,10 @@ namespace ferry {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Slurp;
 
 class AtomicFileTest : public testing::TempDirTest {
  protected:
-  std::string Read(const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
   size_t Entries(const std::string& d) {
     size_t n = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(d)) n++;
@@ -39,7 +34,7 @@ TEST_F(AtomicFileTest, CreatesParentsAndReplacesContents) {
   std::string p = dir() + "/a/b/state.json";
   ASSERT_TRUE(WriteFileAtomically(p, "first, longer contents").ok());
   ASSERT_TRUE(WriteFileAtomically(p, "second").ok());
-  EXPECT_EQ(Read(p), "second");
+  EXPECT_EQ(Slurp(p), "second");
   EXPECT_EQ(Entries(dir() + "/a/b"), 1u);  // no temporary left beside it
 }
 
@@ -66,7 +61,7 @@ TEST_F(AtomicFileTest, ConcurrentWritersNeverMixTheirBytes) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures, 0);
-  std::string got = Read(p);
+  std::string got = Slurp(p);
   EXPECT_NE(std::find(bodies.begin(), bodies.end(), got), bodies.end()) << "mixed contents of size " << got.size();
   EXPECT_EQ(Entries(dir()), 1u);
 }
@@ -78,7 +73,7 @@ TEST_F(AtomicFileTest, HandsOverTheDescriptorForAppending) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(write(fd, "row\n", 4), 4);
   close(fd);
-  EXPECT_EQ(Read(p), "header\nrow\n");
+  EXPECT_EQ(Slurp(p), "header\nrow\n");
 }
 
 }  // namespace

@@ -1,14 +1,26 @@
 // For GoogleTest cases that need files: a fixture whose dir() is a fresh
-// directory under /tmp, removed with everything in it after the test.
+// directory under /tmp, removed with everything in it after the test, and
+// Slurp() to read back what the code under test wrote.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace ferry::testing {
+
+// The whole contents of the file at `path`, byte for byte ("" when it cannot
+// be read: the test's expectations on the text then fail).
+inline std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 class TempDirTest : public ::testing::Test {
  protected:

@@ -642,28 +642,19 @@ json BatchEngine::ListJobs(const json& in) {
     }
     if (keep) list.push_back(j);
   }
-  std::string token;
-  auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
-  json out = {{"jobSummaryList", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobSummaryList"].push_back(JobSummaryView(*list[i], ctx_.region));
-  if (!token.empty()) out["nextToken"] = token;
-  return out;
+  return PagedList(in, list, 100, 1000, "jobSummaryList", [&](const Job& j) { return JobSummaryView(j, ctx_.region); });
 }
 
-json BatchEngine::TerminateJob(const json& in) {
+json BatchEngine::StopJob(const json& in, bool terminate) {
   std::string id = ReqStr(in, "jobId");
   std::string reason = ReqStr(in, "reason");
   std::lock_guard<std::mutex> lock(mu_);
-  if (Job* j = FindJob(id)) CancelOrTerminate(j, reason, true);
+  if (Job* j = FindJob(id)) CancelOrTerminate(j, reason, terminate);
   return json::object();
 }
 
-json BatchEngine::CancelJob(const json& in) {
-  std::string id = ReqStr(in, "jobId");
-  std::string reason = ReqStr(in, "reason");
-  std::lock_guard<std::mutex> lock(mu_);
-  if (Job* j = FindJob(id)) CancelOrTerminate(j, reason, false);
-  return json::object();
-}
+json BatchEngine::TerminateJob(const json& in) { return StopJob(in, true); }
+
+json BatchEngine::CancelJob(const json& in) { return StopJob(in, false); }
 
 }  // namespace awsemu

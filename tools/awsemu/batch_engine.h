@@ -111,6 +111,9 @@ class BatchEngine {
   void Succeed(Job* job);
   void OnTerminal(Job* job);
   void CancelOrTerminate(Job* job, const std::string& reason, bool terminate);
+  // The TerminateJob / CancelJob request: the named job (unknown ids are
+  // ignored, as AWS does) with the request's reason.
+  json StopJob(const json& in, bool terminate);
   bool CanEverFit(const Job& job) const;
   Job* FindJob(const std::string& id);
 

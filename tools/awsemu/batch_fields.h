@@ -89,4 +89,18 @@ inline std::pair<size_t, size_t> PageSlice(const nlohmann::json& in, size_t tota
   return {start, end};
 }
 
+// The reply of a Describe*/List* call: the page of `list` that maxResults and
+// nextToken select (see PageSlice), each item shown by `view`, under `key`,
+// with the token for the rest when there is more.
+template <class Item, class View>
+nlohmann::json PagedList(const nlohmann::json& in, const std::vector<const Item*>& list, size_t default_max,
+                         size_t max_max, const char* key, View view) {
+  std::string token;
+  auto [b, e] = PageSlice(in, list.size(), default_max, max_max, &token);
+  nlohmann::json out = {{key, nlohmann::json::array()}};
+  for (size_t i = b; i < e; ++i) out[key].push_back(view(*list[i]));
+  if (!token.empty()) out["nextToken"] = token;
+  return out;
+}
+
 }  // namespace awsemu

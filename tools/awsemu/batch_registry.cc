@@ -33,6 +33,13 @@ std::string NameFromArn(const std::string& s) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
+// Whether a Describe* call that names `wanted` (by name or ARN; none means
+// all) asks for the resource `name` with ARN `arn`.
+bool Wanted(const std::vector<std::string>& wanted, const std::string& name, const std::string& arn) {
+  return wanted.empty() ||
+         std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return w == name || w == arn; });
+}
+
 std::map<std::string, std::string> TagMap(const json& tags) {
   std::map<std::string, std::string> out;
   if (tags.is_object())
@@ -189,18 +196,10 @@ json BatchEngine::DescribeComputeEnvironments(const json& in) {
   std::vector<std::string> wanted = OptStrList(in, "computeEnvironments");
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<const ComputeEnv*> list;
-  for (const auto& [name, ce] : ces_) {
-    if (!wanted.empty() &&
-        std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return w == ce->name || w == ce->arn; }))
-      continue;
-    list.push_back(ce.get());
-  }
-  std::string token;
-  auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
-  json out = {{"computeEnvironments", json::array()}};
-  for (size_t i = b; i < e; ++i) out["computeEnvironments"].push_back(ComputeEnvView(*list[i], ctx_.region));
-  if (!token.empty()) out["nextToken"] = token;
-  return out;
+  for (const auto& [name, ce] : ces_)
+    if (Wanted(wanted, ce->name, ce->arn)) list.push_back(ce.get());
+  return PagedList(in, list, 100, 100, "computeEnvironments",
+                   [&](const ComputeEnv& ce) { return ComputeEnvView(ce, ctx_.region); });
 }
 
 json BatchEngine::CreateJobQueue(const json& in) {
@@ -283,18 +282,9 @@ json BatchEngine::DescribeJobQueues(const json& in) {
   std::vector<std::string> wanted = OptStrList(in, "jobQueues");
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<const JobQueue*> list;
-  for (const auto& [name, q] : queues_) {
-    if (!wanted.empty() &&
-        std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return w == q->name || w == q->arn; }))
-      continue;
-    list.push_back(q.get());
-  }
-  std::string token;
-  auto [b, e] = PageSlice(in, list.size(), 100, 100, &token);
-  json out = {{"jobQueues", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobQueues"].push_back(QueueView(*list[i], ctx_.region));
-  if (!token.empty()) out["nextToken"] = token;
-  return out;
+  for (const auto& [name, q] : queues_)
+    if (Wanted(wanted, q->name, q->arn)) list.push_back(q.get());
+  return PagedList(in, list, 100, 100, "jobQueues", [&](const JobQueue& q) { return QueueView(q, ctx_.region); });
 }
 
 json BatchEngine::RegisterJobDefinition(const json& in) {
@@ -363,12 +353,7 @@ json BatchEngine::DescribeJobDefinitions(const json& in) {
       list.push_back(&d);
     }
   }
-  std::string token;
-  auto [b, e] = PageSlice(in, list.size(), 100, 1000, &token);
-  json out = {{"jobDefinitions", json::array()}};
-  for (size_t i = b; i < e; ++i) out["jobDefinitions"].push_back(JobDefinitionView(*list[i]));
-  if (!token.empty()) out["nextToken"] = token;
-  return out;
+  return PagedList(in, list, 100, 1000, "jobDefinitions", [](const JobDefinition& d) { return JobDefinitionView(d); });
 }
 
 }  // namespace awsemu
