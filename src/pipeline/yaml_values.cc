@@ -43,6 +43,17 @@ bool ParseDecimal(const std::string& s, double* out) {
 
 bool IsPlain(const YAML::Node& n) { return n.Tag() == "?"; }
 
+// The key of one map entry, for both kinds of value: a plain name that the
+// map (whose keys so far are `seen`) does not have yet.
+Status MapEntryKey(const YAML::Node& key_node, const YamlSource& src, std::set<std::string>* seen, std::string* key) {
+  if (!key_node.IsScalar()) return Status::Invalid(src.Loc(key_node).ToString() + ": map keys must be plain names");
+  *key = key_node.Scalar();
+  if (!seen->insert(*key).second)
+    return Status::Invalid(src.Loc(key_node).ToString() + ": key '" + *key +
+                           "' appears twice in the same map (remove one)");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Value YamlScalarValue(const YAML::Node& n) {
@@ -77,15 +88,10 @@ Status YamlToValue(const YAML::Node& node, const YamlSource& src, Value* out) {
     }
     case YAML::NodeType::Map: {
       ValueMap map;
+      std::set<std::string> seen;
       for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
-        }
-        std::string key = it->first.Scalar();
-        if (map.Find(key)) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
-                                 "' appears twice in the same map (remove one)");
-        }
+        std::string key;
+        FERRY_RETURN_IF_ERROR(MapEntryKey(it->first, src, &seen, &key));
         Value v;
         FERRY_RETURN_IF_ERROR(YamlToValue(it->second, src, &v));
         map.Set(key, std::move(v));
@@ -127,14 +133,8 @@ Status YamlToTemplateValue(const YAML::Node& node, const YamlSource& src, Templa
       std::vector<std::pair<std::string, TemplateValue>> entries;
       std::set<std::string> seen;
       for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
-        }
-        std::string key = it->first.Scalar();
-        if (!seen.insert(key).second) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
-                                 "' appears twice in the same map (remove one)");
-        }
+        std::string key;
+        FERRY_RETURN_IF_ERROR(MapEntryKey(it->first, src, &seen, &key));
         TemplateValue v;
         FERRY_RETURN_IF_ERROR(YamlToTemplateValue(it->second, src, &v));
         entries.emplace_back(key, std::move(v));
