@@ -104,15 +104,37 @@ class WorkspaceFiles:
             return list(csv.DictReader(f, delimiter="\t"))
 
 
-def ok(proc):
-    """proc, after asserting it exited 0 (else its output is the failure message)."""
-    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+def exited(proc, code):
+    """proc, after asserting it exited with `code` (else its output is the failure message)."""
+    assert proc.returncode == code, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     return proc
+
+
+def ok(proc):
+    """proc, after asserting it exited 0."""
+    return exited(proc, 0)
+
+
+def refused(proc):
+    """proc, after asserting it stopped as bad input (exit 2)."""
+    return exited(proc, 2)
 
 
 def statuses(rows, name_prefix=None):
     """Status column of trace rows, optionally only of tasks whose name starts with a prefix."""
     return sorted(r["status"] for r in rows if name_prefix is None or r["name"].startswith(name_prefix))
+
+
+def stop_server(proc, timeout):
+    """Ends a server the tests started: SIGTERM, then SIGKILL if it is still
+    there after `timeout` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 class Emu:
@@ -238,13 +260,7 @@ class Emu:
             return f.read().decode(errors="replace")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_server(self.proc, timeout=15)
         self.proc.stdout.close()
         self._stderr.close()
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config_testing.h"
+#include "config/show.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -67,6 +68,14 @@ line2'''
   EXPECT_EQ(At(c, "params.sum"), Value(14));
   EXPECT_EQ(At(c, "params.text"), Value("it's a \"test\"\n"));
   EXPECT_EQ(At(c, "params.multi"), Value("line1\nline2"));
+}
+
+// What `ferry config show` writes for a string is what the lexer reads back.
+TEST(ConfigValues, StringEscapesReadBackAsConfigShowWritesThem) {
+  Config c = MustLoad("params.x = 'a\\tb\\nc\\rd\\be\\ff\\0g\\\\h\\'i\\\"j\\$k'\n");
+  const Value want(std::string("a\tb\nc\rd\be\ff\0g\\h'i\"j$k", 21));
+  EXPECT_EQ(At(c, "params.x"), want);
+  EXPECT_EQ(config::RenderLiteral(want), "'a\\tb\\nc\\rd\\be\\ff\\0g\\\\h\\'i\"j$k'");
 }
 
 TEST(ConfigValues, MemoryAndDurationLiteralsBecomeUnitStrings) {

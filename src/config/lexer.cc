@@ -1,6 +1,9 @@
 #include "config/lexer.h"
 
 #include <cctype>
+#include <optional>
+
+#include "config/string_escapes.h"
 
 namespace ferry::config {
 
@@ -245,22 +248,11 @@ class Lexer {
         Advance();
         if (pos_ >= s_.size()) return unterminated();
         Advance();
-        switch (n) {
-          case 'n': lit += '\n'; break;
-          case 't': lit += '\t'; break;
-          case 'r': lit += '\r'; break;
-          case 'b': lit += '\b'; break;
-          case 'f': lit += '\f'; break;
-          case '0': lit += '\0'; break;
-          case '\\': lit += '\\'; break;
-          case '\'': lit += '\''; break;
-          case '"': lit += '"'; break;
-          case '$': lit += '$'; break;
-          case '\n': break;  // line continuation inside a string
-          default:
-            return Status::Invalid(esc.ToString() + ": unknown escape '\\" + std::string(1, n) +
-                                   "' in string (write '\\\\' for a backslash)");
-        }
+        if (std::optional<char> v = ControlEscapeValue(n)) lit += *v;
+        else if (n == '\\' || n == '\'' || n == '"' || n == '$') lit += n;
+        else if (n != '\n')  // a backslash-newline continues the line inside a string
+          return Status::Invalid(esc.ToString() + ": unknown escape '\\" + std::string(1, n) +
+                                 "' in string (write '\\\\' for a backslash)");
         continue;
       }
       if (interpolate && c == '$' && Peek(1) == '{') {

@@ -264,6 +264,21 @@ Status CheckRate(const std::string& key, const Value& v, const SourceLoc& loc) {
   return Status::Ok();
 }
 
+// A memory size or a duration: text that `parse` reads, or a whole number of
+// the unit (bytes, milliseconds) that becomes text by `format`, so both
+// forms are stored alike.
+Status CheckUnitAmount(const std::string& key, Value* v, const SourceLoc& loc,
+                       bool (*parse)(std::string_view, int64_t*), std::string (*format)(int64_t), const char* what,
+                       const char* hint) {
+  int64_t amount;
+  if (v->is_int() && v->as_int() >= 0) {
+    *v = Value(format(v->as_int()));
+    return Status::Ok();
+  }
+  if (!v->is_string() || !parse(v->as_string(), &amount)) return TypeError(loc, key, what, *v, hint);
+  return Status::Ok();
+}
+
 // Type-checks (and normalizes) one value against a rule. `key` names it in messages.
 Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLoc& loc) {
   if (v->is_null()) return Status::Ok();
@@ -287,26 +302,12 @@ Status CheckType(const Rule& r, const std::string& key, Value* v, const SourceLo
     case Type::kNumber:
       if (!v->is_number()) return TypeError(loc, key, "a number", *v, "write a number without quotes, e.g. 10");
       return Status::Ok();
-    case Type::kMemory: {
-      int64_t bytes;
-      if (v->is_int() && v->as_int() >= 0) {
-        *v = Value(FormatMemory(v->as_int()));
-        return Status::Ok();
-      }
-      if (!v->is_string() || !ParseMemory(v->as_string(), &bytes))
-        return TypeError(loc, key, "a memory size", *v, "write e.g. '2 GB', '512 MB' or 2.GB");
-      return Status::Ok();
-    }
-    case Type::kDuration: {
-      int64_t ms;
-      if (v->is_int() && v->as_int() >= 0) {
-        *v = Value(FormatDuration(v->as_int()));
-        return Status::Ok();
-      }
-      if (!v->is_string() || !ParseDuration(v->as_string(), &ms))
-        return TypeError(loc, key, "a duration", *v, "write e.g. '1h', '30m', '10s' or 30.min");
-      return Status::Ok();
-    }
+    case Type::kMemory:
+      return CheckUnitAmount(key, v, loc, ParseMemory, FormatMemory, "a memory size",
+                             "write e.g. '2 GB', '512 MB' or 2.GB");
+    case Type::kDuration:
+      return CheckUnitAmount(key, v, loc, ParseDuration, FormatDuration, "a duration",
+                             "write e.g. '1h', '30m', '10s' or 30.min");
     case Type::kStringOrList: {
       if (v->is_string()) return Status::Ok();
       bool ok = v->is_list();

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "config/schema.h"
+#include "config/string_escapes.h"
 
 namespace ferry::config {
 
@@ -24,17 +25,9 @@ bool IsPlainName(const std::string& k) {
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "\\'"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\0': out += "\\0"; break;
-      default: out += c;
-    }
+    if (char letter = ControlEscapeLetter(c)) out += {'\\', letter};
+    else if (c == '\\' || c == '\'') out += {'\\', c};
+    else out += c;
   }
   return out + "'";
 }

@@ -1,11 +1,11 @@
 #include "engine/run_driver.h"
 
-#include <chrono>
 #include <filesystem>
 
 #include "engine/publisher.h"
 #include "engine/work_dir.h"
 #include "engine/wrapper.h"
+#include "util/clock_text.h"
 #include "util/interrupt.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -15,11 +15,6 @@ namespace ferry {
 namespace fs = std::filesystem;
 
 namespace {
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string Indent(const std::string& text, const std::string& pad) {
   std::string out;
   size_t start = 0;

@@ -10,6 +10,7 @@
 
 #include "engine/engine_testing.h"
 #include "engine/run_driver.h"
+#include "util/temp_dir_testing.h"
 
 namespace ferry {
 namespace {
@@ -54,12 +55,11 @@ class FakeJobs : public Executor {
   Status preflight_result;
 };
 
-class RunDriverSlots : public ::testing::Test {
+class RunDriverSlots : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("ferry-run-driver-slots-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    Status st = pipeline_.Load(kPipeline, "process.executor = 'local'", root_.string());
+    TempDirTest::SetUp();
+    Status st = pipeline_.Load(kPipeline, "process.executor = 'local'", dir());
     ASSERT_TRUE(st.ok()) << st.message();
     ExecutorSlot slot;
     slot.executor = &jobs_;
@@ -67,10 +67,8 @@ class RunDriverSlots : public ::testing::Test {
     slot.max_running = 2;
     slots_["local"] = slot;  // a stand-in: executor names are ferry's (rules/directive_rules.h)
   }
-  void TearDown() override { fs::remove_all(root_); }
   RunDriver Make() { return RunDriver(&graph_, pipeline_.expander.get(), slots_, nullptr, nullptr, RunOptions{}); }
 
-  fs::path root_;
   engine_testing::Expanded pipeline_;
   TaskGraph& graph_ = pipeline_.graph;
   FakeJobs jobs_;
@@ -109,7 +107,7 @@ TEST_F(RunDriverSlots, TaskRunsCarryScriptInputsOutputsAndArrayKey) {
   ASSERT_EQ(merge->inputs.size(), jobs_.runs.size() - 1);
   for (const auto& [source, name] : merge->inputs) {
     EXPECT_EQ(source.substr(source.size() - name.size()), name);
-    EXPECT_EQ(source.rfind((root_ / "work").string(), 0), 0u) << source;
+    EXPECT_EQ(source.rfind((fs::path(dir()) / "work").string(), 0), 0u) << source;
   }
 }
 

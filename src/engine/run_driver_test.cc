@@ -13,6 +13,7 @@
 #include "engine/run_driver.h"
 #include "store/history.h"
 #include "store/task_recorder.h"
+#include "util/temp_dir_testing.h"
 
 namespace ferry {
 namespace {
@@ -52,20 +53,11 @@ class EventLog : public TaskEventObserver {
   }
 };
 
-class RunDriverTest : public ::testing::Test {
+class RunDriverTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("ferry-run-driver-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   // split (1..3) -> merge, with `settings` on split; `cpus` tasks at once.
   void Load(const std::string& settings, int cpus = 1) {
-    Status st =
-        pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'local'", root_.string());
+    Status st = pipeline_.Load(engine_testing::SplitMergePipeline(3, settings), "process.executor = 'local'", dir());
     ASSERT_TRUE(st.ok()) << st.message();
     cpus_ = cpus;
   }
@@ -76,7 +68,7 @@ class RunDriverTest : public ::testing::Test {
     slot.executor = fake;
     slot.cpus = cpus_;
     RunOptions opts;
-    opts.launch_dir = root_.string();
+    opts.launch_dir = dir();
     opts.resume = resume;
     opts.abort_grace_ms = 0;
     // The fake stands in for the local executor: executor names are ferry's own (rules/directive_rules.h).
@@ -88,14 +80,13 @@ class RunDriverTest : public ::testing::Test {
 
   // A first run with fake_, recorded in a history (as `ferry run` records).
   void RunRecorded(std::unique_ptr<History>* history) {
-    ASSERT_TRUE(History::Open((root_ / ".ferry").string(), history).ok());
+    ASSERT_TRUE(History::Open((fs::path(dir()) / ".ferry").string(), history).ok());
     RunRecord run;
     ASSERT_TRUE((*history)->BeginRun(&run).ok());
     TaskRecorder recorder(history->get(), nullptr, run.id, nullptr);
     ASSERT_TRUE(Run(&fake_, &recorder, &stats_, history->get()).ok());
   }
 
-  fs::path root_;
   engine_testing::Expanded pipeline_;
   TaskGraph& graph_ = pipeline_.graph;
   int cpus_ = 1;

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include "store/trace.h"
 #include "ui/colour.h"
 #include "ui/progress.h"
+#include "util/clock_text.h"
 #include "util/interrupt.h"
 #include "util/units.h"
 
@@ -26,11 +26,6 @@ namespace ferry {
 namespace fs = std::filesystem;
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Prints the error and returns the exit code to leave with.
 int Fail(const Status& st, int code) {

@@ -110,6 +110,29 @@ Status ShellScanner::NoteInserted(std::string_view text) {
   return Status::Ok();
 }
 
+bool ShellScanner::OpenSubstitution(std::string_view t, size_t* ip) {
+  size_t& i = *ip;
+  auto next = [&](size_t k) -> char { return i + k < t.size() ? t[i + k] : '\0'; };
+  if (t[i] == '`') {
+    stack_.push_back({Frame::kBacktick});
+    word_start_ = true;
+    ++i;
+    return true;
+  }
+  if (t[i] == '$' && next(1) == '(' && next(2) == '(') {
+    stack_.push_back({Frame::kArith});
+    i += 3;
+    return true;
+  }
+  if (t[i] == '$' && next(1) == '(') {
+    stack_.push_back({Frame::kSubst});
+    word_start_ = true;
+    i += 2;
+    return true;
+  }
+  return false;
+}
+
 Status ShellScanner::Step(std::string_view t, size_t* ip) {
   size_t& i = *ip;
   const char c = t[i];
@@ -287,23 +310,7 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
         ++i;
         return Status::Ok();
       }
-      if (c == '`') {
-        stack_.push_back({Frame::kBacktick});
-        word_start_ = true;
-        ++i;
-        return Status::Ok();
-      }
-      if (c == '$' && next(1) == '(' && next(2) == '(') {
-        stack_.push_back({Frame::kArith});
-        i += 3;
-        return Status::Ok();
-      }
-      if (c == '$' && next(1) == '(') {
-        stack_.push_back({Frame::kSubst});
-        word_start_ = true;
-        i += 2;
-        return Status::Ok();
-      }
+      if (OpenSubstitution(t, &i)) return Status::Ok();
       ++i;
       return Status::Ok();
     case Frame::kSingle:
@@ -332,23 +339,7 @@ Status ShellScanner::Step(std::string_view t, size_t* ip) {
           ++i;
           return Status::Ok();
         }
-        if (c == '`') {
-          stack_.push_back({Frame::kBacktick});
-          word_start_ = true;
-          ++i;
-          return Status::Ok();
-        }
-        if (c == '$' && next(1) == '(' && next(2) == '(') {
-          stack_.push_back({Frame::kArith});
-          i += 3;
-          return Status::Ok();
-        }
-        if (c == '$' && next(1) == '(') {
-          stack_.push_back({Frame::kSubst});
-          word_start_ = true;
-          i += 2;
-          return Status::Ok();
-        }
+        if (OpenSubstitution(t, &i)) return Status::Ok();
       }
       heredoc_line_ += c;
       ++i;

@@ -67,6 +67,10 @@ class ShellScanner {
   };
 
   Status Step(std::string_view text, size_t* i);
+  // Inside double quotes and unquoted heredoc bodies the only frames that
+  // open are `...`, $((...)) and $(...): opens the one starting at text[*i]
+  // and moves *i past its opening, or returns false when none starts there.
+  bool OpenSubstitution(std::string_view text, size_t* i);
   Status EndHeredocLine();
   void StartHeredocBodies();
   bool InBareFrame() const;

@@ -69,19 +69,18 @@ class ShellRenderTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(home); }
 
-  std::string Render(const std::string& script, const Value& v) {
+  // `script` rendered with `v` as the value named v.
+  Status RenderStatus(const std::string& script, const Value& v, std::string* out = nullptr) {
     EvalContext ctx;
     ctx.roots.Set("v", v);
+    std::string unused;
+    return MustParse(script).RenderShell(ctx, out ? out : &unused);
+  }
+  std::string Render(const std::string& script, const Value& v) {
     std::string out;
-    Status st = MustParse(script).RenderShell(ctx, &out);
+    Status st = RenderStatus(script, v, &out);
     EXPECT_TRUE(st.ok()) << st.message();
     return out;
-  }
-  Status RenderStatus(const std::string& script, const Value& v) {
-    EvalContext ctx;
-    ctx.roots.Set("v", v);
-    std::string out;
-    return MustParse(script).RenderShell(ctx, &out);
   }
 
   std::filesystem::path home;

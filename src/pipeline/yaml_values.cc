@@ -43,6 +43,46 @@ bool ParseDecimal(const std::string& s, double* out) {
 
 bool IsPlain(const YAML::Node& n) { return n.Tag() == "?"; }
 
+// The key of one map entry, for both kinds of value: a plain name that the
+// map (whose keys so far are `seen`) does not have yet.
+Status MapEntryKey(const YAML::Node& key_node, const YamlSource& src, std::set<std::string>* seen, std::string* key) {
+  if (!key_node.IsScalar()) return Status::Invalid(src.Loc(key_node).ToString() + ": map keys must be plain names");
+  *key = key_node.Scalar();
+  if (!seen->insert(*key).second)
+    return Status::Invalid(src.Loc(key_node).ToString() + ": key '" + *key +
+                           "' appears twice in the same map (remove one)");
+  return Status::Ok();
+}
+
+// The items of a YAML sequence and the entries of a YAML map, each converted
+// by `convert` (YamlToValue or YamlToTemplateValue), in order.
+template <class V>
+using Convert = Status (*)(const YAML::Node&, const YamlSource&, V*);
+
+template <class V>
+Status ConvertItems(const YAML::Node& node, const YamlSource& src, Convert<V> convert, std::vector<V>* items) {
+  for (const auto& item : node) {
+    V v;
+    FERRY_RETURN_IF_ERROR(convert(item, src, &v));
+    items->push_back(std::move(v));
+  }
+  return Status::Ok();
+}
+
+template <class V>
+Status ConvertEntries(const YAML::Node& node, const YamlSource& src, Convert<V> convert,
+                      std::vector<std::pair<std::string, V>>* entries) {
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key;
+    FERRY_RETURN_IF_ERROR(MapEntryKey(it->first, src, &seen, &key));
+    V v;
+    FERRY_RETURN_IF_ERROR(convert(it->second, src, &v));
+    entries->emplace_back(std::move(key), std::move(v));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Value YamlScalarValue(const YAML::Node& n) {
@@ -67,29 +107,15 @@ Status YamlToValue(const YAML::Node& node, const YamlSource& src, Value* out) {
     case YAML::NodeType::Scalar: *out = YamlScalarValue(node); return Status::Ok();
     case YAML::NodeType::Sequence: {
       ValueList list;
-      for (const auto& item : node) {
-        Value v;
-        FERRY_RETURN_IF_ERROR(YamlToValue(item, src, &v));
-        list.push_back(std::move(v));
-      }
+      FERRY_RETURN_IF_ERROR(ConvertItems(node, src, YamlToValue, &list));
       *out = Value(std::move(list));
       return Status::Ok();
     }
     case YAML::NodeType::Map: {
+      std::vector<std::pair<std::string, Value>> entries;
+      FERRY_RETURN_IF_ERROR(ConvertEntries(node, src, YamlToValue, &entries));
       ValueMap map;
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
-        }
-        std::string key = it->first.Scalar();
-        if (map.Find(key)) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
-                                 "' appears twice in the same map (remove one)");
-        }
-        Value v;
-        FERRY_RETURN_IF_ERROR(YamlToValue(it->second, src, &v));
-        map.Set(key, std::move(v));
-      }
+      for (auto& [key, v] : entries) map.Set(key, std::move(v));
       *out = Value(std::move(map));
       return Status::Ok();
     }
@@ -115,30 +141,13 @@ Status YamlToTemplateValue(const YAML::Node& node, const YamlSource& src, Templa
     }
     case YAML::NodeType::Sequence: {
       std::vector<TemplateValue> items;
-      for (const auto& item : node) {
-        TemplateValue v;
-        FERRY_RETURN_IF_ERROR(YamlToTemplateValue(item, src, &v));
-        items.push_back(std::move(v));
-      }
+      FERRY_RETURN_IF_ERROR(ConvertItems(node, src, YamlToTemplateValue, &items));
       *out = TemplateValue::List(std::move(items), loc);
       return Status::Ok();
     }
     case YAML::NodeType::Map: {
       std::vector<std::pair<std::string, TemplateValue>> entries;
-      std::set<std::string> seen;
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": map keys must be plain names");
-        }
-        std::string key = it->first.Scalar();
-        if (!seen.insert(key).second) {
-          return Status::Invalid(src.Loc(it->first).ToString() + ": key '" + key +
-                                 "' appears twice in the same map (remove one)");
-        }
-        TemplateValue v;
-        FERRY_RETURN_IF_ERROR(YamlToTemplateValue(it->second, src, &v));
-        entries.emplace_back(key, std::move(v));
-      }
+      FERRY_RETURN_IF_ERROR(ConvertEntries(node, src, YamlToTemplateValue, &entries));
       *out = TemplateValue::Map(std::move(entries), loc);
       return Status::Ok();
     }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +20,7 @@
 #include "remote_build/build_workflow.h"
 #include "remote_build/local_build.h"
 #include "remote_build/three_way.h"
+#include "util/clock_text.h"
 #include "util/path.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -30,11 +30,6 @@ namespace ferry::remote_build {
 using nlohmann::json;
 
 namespace {
-
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int EnvInt(const aws::Env& env, const char* name, int fallback) {
   auto v = env.Get(name);
@@ -167,7 +162,7 @@ Status BuildDriver::Main() {
   record_.job_definition = spec.job_definition;
   record_.region = session_.region.region;
   record_.tree_url = where_.TreeUrl();
-  record_.submitted_ms = WallMs();
+  record_.submitted_ms = NowMs();
   RecordPut();
   if (a_.json) out_->Record(BuildRecordJson(record_));
 
@@ -491,7 +486,7 @@ void BuildDriver::RecordStatus(const JobState& j) {
   record_.status_reason = j.status_reason;
   if (IsTerminal(j.status)) {
     record_.exit_code = ExitCodeFor(j);
-    record_.ended_ms = j.stopped_ms ? j.stopped_ms : WallMs();
+    record_.ended_ms = j.stopped_ms ? j.stopped_ms : NowMs();
   }
   if (!j.tree_url.empty() && record_.tree_url.empty()) record_.tree_url = j.tree_url;
   OpenHistory();

@@ -1,6 +1,5 @@
 #include "remote_build/build_history.h"
 
-#include <chrono>
 #include <filesystem>
 
 #include "util/clock_text.h"
@@ -8,11 +7,6 @@
 namespace ferry::remote_build {
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr const char* kColumns =
     "job_id, directory, status, status_reason, exit_code, queue, job_definition, region, tree_url, submitted_ms, "

@@ -1,5 +1,6 @@
 #include "util/clock_text.h"
 
+#include <chrono>
 #include <ctime>
 
 namespace ferry {
@@ -13,6 +14,11 @@ std::string Format(const std::tm& tm, const char* format) {
 }
 
 }  // namespace
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string FormatLocalTime(int64_t epoch_ms, const char* format) {
   std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);

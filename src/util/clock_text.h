@@ -8,6 +8,9 @@
 
 namespace ferry {
 
+// The wall clock now, in epoch milliseconds: what the listings above format.
+int64_t NowMs();
+
 // `epoch_ms` formatted with strftime `format` ("%Y-%m-%d %H:%M:%S").
 std::string FormatLocalTime(int64_t epoch_ms, const char* format);
 std::string FormatUtcTime(int64_t epoch_ms, const char* format);

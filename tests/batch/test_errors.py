@@ -31,15 +31,21 @@ def run(world, *args, **kw):
     return world.run("run", ".", "-c", "batch.config", *args, **kw)
 
 
+def refused(world, *args, **kw):
+    """Runs like run(); the run must stop as bad input (exit 2). Its output."""
+    p = run(world, *args, **kw)
+    out = output(p)
+    assert p.returncode == 2, out
+    return out
+
+
 def assert_nothing_submitted(world):
     assert world.submitted_jobs() == [], "a run that cannot work submitted jobs"
 
 
 def test_queue_not_found_names_queue_and_region(world):
     prepare(world, extra="process.queue = 'no-such-queue'\naws.region = 'us-west-2'\n")
-    p = run(world)
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world)
     assert "no-such-queue" in out
     assert "us-west-2" in out
     # The reference document's advice: the region must be the one the Batch
@@ -51,9 +57,7 @@ def test_queue_not_found_names_queue_and_region(world):
 
 def test_missing_job_definition_is_named(world):
     prepare(world, extra="process.container = 'job-definition://missing'\n")
-    p = run(world)
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world)
     assert "missing" in out
     assert re.search(r"job.definition", out, re.I), out
     assert re.search(r"not found|does not exist|no such|no active", out, re.I), out
@@ -62,9 +66,7 @@ def test_missing_job_definition_is_named(world):
 
 def test_no_credentials_says_where_ferry_looked(world):
     prepare(world)
-    p = run(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"))
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"))
     assert re.search(r"credential", out, re.I), out
     # How to fix: at least one of the ways to give credentials.
     assert re.search(r"AWS_ACCESS_KEY_ID|aws\.accessKey|AWS_PROFILE|credentials file", out), out
@@ -73,9 +75,7 @@ def test_no_credentials_says_where_ferry_looked(world):
 
 def test_no_region_says_how_to_set_one(world):
     prepare(world)
-    p = run(world, drop_env=("AWS_REGION", "AWS_DEFAULT_REGION"))
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world, drop_env=("AWS_REGION", "AWS_DEFAULT_REGION"))
     assert re.search(r"region", out, re.I), out
     assert re.search(r"aws\.region|AWS_REGION|AWS_DEFAULT_REGION", out), out
     assert world.requests("batch") == []
@@ -84,9 +84,7 @@ def test_no_region_says_how_to_set_one(world):
 def test_access_denied_on_work_bucket_names_action_and_bucket(world):
     prepare(world)
     world.emu.set_faults({"deny": [{"action": "s3:PutObject", "bucket": "ferry-work"}]})
-    p = run(world)
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world)
     assert "PutObject" in out, out
     assert "ferry-work" in out, out
     assert re.search(r"denied", out, re.I), out
@@ -190,9 +188,7 @@ def test_runnable_warning_when_jobs_are_held(world):
 
 def test_wrong_queue_name_lists_the_queues_that_exist(world):
     prepare(world, extra="process.queue = 'no-such-queue'\n")
-    p = run(world)
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world)
     assert "no-such-queue" in out
     assert f"the queues there: {QUEUE}" in out, out
     assert_nothing_submitted(world)
@@ -201,9 +197,7 @@ def test_wrong_queue_name_lists_the_queues_that_exist(world):
 def test_disabled_queue_stops_the_run_before_submitting(world):
     world.batch.update_job_queue(jobQueue=QUEUE, state="DISABLED")
     prepare(world)
-    p = run(world)
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world)
     assert f"job queue '{QUEUE}'" in out and "DISABLED" in out, out
     assert "--state ENABLED" in out, out
     assert_nothing_submitted(world)
@@ -226,11 +220,9 @@ def test_missing_bucket_names_the_option_used(world):
 
 def test_missing_credentials_point_to_config_not_a_flag(world):
     prepare(world)
-    p = run(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
-            env={"AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-                 "AWS_CONFIG_FILE": "/nonexistent"})
-    out = output(p)
-    assert p.returncode == 2, out
+    out = refused(world, drop_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
+                  env={"AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+                       "AWS_CONFIG_FILE": "/nonexistent"})
     assert "no AWS credentials found" in out, out
     assert "aws.profile in ferry.config or AWS_PROFILE" in out, out
     assert "--profile" not in out, out

@@ -2,6 +2,7 @@
 twice and three times on a real pseudo-terminal, SIGHUP, and the local list
 of builds (--list, --json)."""
 
+import contextlib
 import fcntl
 import json
 import os
@@ -17,10 +18,16 @@ from tests.conftest import ferry_bin
 SLOW = "echo started; sleep 20; echo finished > done.txt"
 
 
-def slow_dir(tmp_path, name="slow"):
+def makefile_dir(tmp_path, name, makefile):
+    """A fresh build directory `name` whose Makefile is `makefile`."""
     d = tmp_path / name
     d.mkdir()
-    (d / "Makefile").write_text(f"all:\n\t@{SLOW}\n")
+    (d / "Makefile").write_text(makefile)
+    return d
+
+
+def slow_dir(tmp_path, name="slow"):
+    d = makefile_dir(tmp_path, name, f"all:\n\t@{SLOW}\n")
     (d / "input.txt").write_text("x\n")
     return d
 
@@ -87,6 +94,18 @@ class Pty:
         os.close(self.master)
 
 
+@contextlib.contextmanager
+def started_on_pty(batch, d, **env):
+    """`ferry build --aws-batch D` on a terminal (Pty), once its job has
+    started; killed at the end of the block if it is still running."""
+    p = Pty(["build", "--aws-batch", d], batch.ferry_env(**env))
+    try:
+        p.read_until(r"\[batch\] started")
+        yield p
+    finally:
+        p.close()
+
+
 def job_id_from(out):
     m = re.search(r"--attach (\S+) ", out)
     assert m, out
@@ -117,9 +136,7 @@ def wait_status(batch, job_id, statuses, timeout=60):
 
 
 def test_detach_then_attach_downloads_results(batch, tmp_path):
-    d = tmp_path / "quick"
-    d.mkdir()
-    (d / "Makefile").write_text("all:\n\t@sleep 1; echo built > result.txt; echo made it\n")
+    d = makefile_dir(tmp_path, "quick", "all:\n\t@sleep 1; echo built > result.txt; echo made it\n")
     r = batch.ferry("build", "--aws-batch", "--detach", d)
     assert r.returncode == 0, r.stderr
     job_id = job_id_from(r.stdout)
@@ -148,17 +165,13 @@ def test_attach_without_dir_needs_no_download(batch, tmp_path):
 
 def test_control_z_detaches(batch, tmp_path):
     d = slow_dir(tmp_path)
-    p = Pty(["build", "--aws-batch", d], batch.ferry_env())
-    try:
-        p.read_until(r"\[batch\] started")
+    with started_on_pty(batch, d) as p:
         p.send(b"\x1a")
         assert p.wait() == 0
         assert "--attach" in p.out
         job_id = job_id_from(p.out)
         assert batch.describe(job_id)["status"] == "RUNNING"  # detaching leaves the job alone
         batch.batch.terminate_job(jobId=job_id, reason="test over")
-    finally:
-        p.close()
 
 
 def test_sighup_detaches(batch, tmp_path):
@@ -174,9 +187,7 @@ def test_sighup_detaches(batch, tmp_path):
 
 def test_control_c_once_only_warns(batch, tmp_path):
     d = slow_dir(tmp_path)
-    p = Pty(["build", "--aws-batch", d], batch.ferry_env())
-    try:
-        p.read_until(r"\[batch\] started")
+    with started_on_pty(batch, d) as p:
         assert "Press Control-C twice" in p.out
         p.send(b"\x03")
         p.read_until(r"again within 10 seconds to cancel")
@@ -186,15 +197,11 @@ def test_control_c_once_only_warns(batch, tmp_path):
         assert batch.describe(job_id)["status"] == "RUNNING"
         p.send(b"\x1a")
         assert p.wait() == 0
-    finally:
-        p.close()
 
 
 def test_control_c_twice_cancels_and_waits(batch, tmp_path):
     d = slow_dir(tmp_path)
-    p = Pty(["build", "--aws-batch", d], batch.ferry_env())
-    try:
-        p.read_until(r"\[batch\] started")
+    with started_on_pty(batch, d) as p:
         p.send(b"\x03")
         p.read_until(r"again within 10 seconds")
         p.send(b"\x03")
@@ -206,16 +213,12 @@ def test_control_c_twice_cancels_and_waits(batch, tmp_path):
         job = batch.describe(job_id)
         assert job["status"] == "FAILED" and job["statusReason"] == "stopped by user"
         assert not (d / "done.txt").exists()
-    finally:
-        p.close()
 
 
 def test_control_c_three_times_stops_waiting(batch, tmp_path):
     d = slow_dir(tmp_path)
     # Slow status polls, so the job is still stopping when the third press comes.
-    p = Pty(["build", "--aws-batch", d], batch.ferry_env(FERRY_BUILD_POLL_MS="4000"))
-    try:
-        p.read_until(r"\[batch\] started")
+    with started_on_pty(batch, d, FERRY_BUILD_POLL_MS="4000") as p:
         p.send(b"\x03")
         p.read_until(r"again within 10 seconds")
         p.send(b"\x03")
@@ -223,8 +226,6 @@ def test_control_c_three_times_stops_waiting(batch, tmp_path):
         p.send(b"\x03")
         assert p.wait(timeout=30) == 130
         assert "Job FAILED" not in p.out
-    finally:
-        p.close()
 
 
 def test_sigint_without_terminal_cancels_at_once(batch, tmp_path):
@@ -238,9 +239,7 @@ def test_sigint_without_terminal_cancels_at_once(batch, tmp_path):
 
 
 def test_list_and_json(batch, tmp_path):
-    d = tmp_path / "listed"
-    d.mkdir()
-    (d / "Makefile").write_text("all:\n\techo ok > ok.txt\n")
+    d = makefile_dir(tmp_path, "listed", "all:\n\techo ok > ok.txt\n")
     r = batch.ferry("build", "--aws-batch", "--json", d)
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in r.stdout.splitlines()]
@@ -279,9 +278,7 @@ def test_list_and_json(batch, tmp_path):
 
 
 def test_losing_batch_while_watching_prints_how_to_reattach(batch, tmp_path):
-    d = tmp_path / "outage"
-    d.mkdir()
-    (d / "Makefile").write_text("all:\n\t@echo started; sleep 4; echo done > result.txt\n")
+    d = makefile_dir(tmp_path, "outage", "all:\n\t@echo started; sleep 4; echo done > result.txt\n")
     proc = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(AWS_MAX_ATTEMPTS="1"),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = ""

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import WorkspaceFiles, ferry_bin, ok, statuses  # noqa: F401 (for the tests)
+from tests.conftest import WorkspaceFiles, ferry_bin, ok, refused, statuses  # noqa: F401 (for the tests)
 
 FERRY = ferry_bin()
 

@@ -2,7 +2,7 @@
 import os
 import time
 
-from .conftest import ok, statuses
+from .conftest import ok, refused, statuses
 
 
 def test_cpus_memory_time_container_queue_accelerator_visible_to_script(ws):
@@ -140,8 +140,7 @@ tasks:
 def test_task_needing_more_cpus_than_executor_is_refused(ws):
     ws.write("ferry.config", "executor.cpus = 2\n")
     ws.write("pipeline.yml", "tasks:\n  big:\n    cpus: 64\n    script: echo hi\n")
-    p = ws.run("run", ".")
-    assert p.returncode == 2
+    p = refused(ws.run("run", "."))
     assert "64 cpus" in p.stderr and "executor.cpus" in p.stderr
 
 
@@ -187,8 +186,7 @@ tasks:
 
 def test_unknown_executor_is_named(ws):
     ws.write("pipeline.yml", "tasks:\n  t:\n    executor: lokal\n    script: echo hi\n")
-    p = ws.run("run", ".")
-    assert p.returncode == 2
+    p = refused(ws.run("run", "."))
     assert "lokal" in p.stderr and "did you mean 'local'" in p.stderr
 
 
@@ -307,6 +305,5 @@ def test_resume_in_config_acts_as_the_flag(ws):
 def test_local_executor_own_cpus_win(ws):
     ws.write("ferry.config", "executor.cpus = 64\nexecutor.$local.cpus = 2\n")
     ws.write("pipeline.yml", "tasks:\n  big:\n    cpus: 4\n    script: echo hi\n")
-    p = ws.run("run", ".")
-    assert p.returncode == 2, p.stderr
+    p = refused(ws.run("run", "."))
     assert "asks for 4 cpus but the local executor has 2" in p.stderr, p.stderr

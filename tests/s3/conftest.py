@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import ferry_bin
+from tests.conftest import ferry_bin, stop_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 S3RVER = os.path.join(HERE, "node_modules", ".bin", "s3rver")
@@ -55,11 +55,7 @@ class S3rver:
             return f.read()
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_server(self.proc, timeout=10)
         self.log.close()
 
 
