@@ -24,6 +24,7 @@
 #include "awsbatch/job_diagnosis.h"
 #include "awsbatch/job_request.h"
 #include "awsbatch/work_pool.h"
+#include "util/clock_text.h"
 #include "util/interrupt.h"
 
 namespace ferry {
@@ -32,11 +33,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int64_t JsonInt(const json& j, const char* key) {
   auto it = j.find(key);

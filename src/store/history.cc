@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "store/run_name.h"
+#include "util/clock_text.h"
 
 namespace ferry {
 
@@ -60,11 +61,6 @@ const char* const kTaskColumns =
 const char* const kRunColumns =
     "id, run_name, pipeline, command_line, launch_dir, work_dir, start_ms, end_ms, status, "
     "completed, cached, failed";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void BindTask(SqliteStmt* s, const TaskRecord& t) {
   s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id, t.work_dir,
