@@ -169,6 +169,12 @@ Status Parse(const Command& cmd, const std::vector<std::string>& args, Parsed* o
             return Status::Invalid("option " + spelled + " needs a value (" + SeeHelp(cmd) + ")");
           hit.value = args[++i];
         }
+        // `-work-dir ''` or `-profile ''` is a value lost by the shell (an
+        // unset variable), not a request: taking it would quietly run with
+        // the default instead.
+        if (cmd.strict_values && hit.value.empty())
+          return Status::Invalid("option " + spelled + " was given an empty value (give " + opt->meta +
+                                 ", or leave the option out; " + SeeHelp(cmd) + ")");
         break;
       case Arity::kOptionalValue:
         if (!has_inline && i + 1 < args.size()) {

@@ -9,6 +9,7 @@
 #include "config/evaluator.h"
 #include "config/show.h"
 #include "config/user_config.h"
+#include "util/user_file.h"
 
 extern char** environ;
 
@@ -16,17 +17,9 @@ namespace ferry {
 
 namespace {
 
-Status ReadDiskFile(const std::string& path, std::string* text) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Status::NotFound("it is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(std::string(std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Failed("read error");
-  *text = ss.str();
-  return Status::Ok();
-}
+// Config files, and files a config includes, are read through the one
+// checked reader (no FIFOs, devices or huge files).
+Status ReadDiskFile(const std::string& path, std::string* text) { return ReadUserFile(path, text); }
 
 Value ProcessEnvironment() {
   ValueMap m;

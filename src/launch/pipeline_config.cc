@@ -42,10 +42,14 @@ Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::strin
     // Shown in error messages: relative to the launch dir when inside it.
     fs::path rel = p.lexically_relative(fs::current_path(ec));
     if (!rel.empty() && *rel.begin() != "..") p = rel;
-    if (fs::is_regular_file(p, ec)) files->push_back(p.string());
+    // Present but not a regular file (a FIFO, a directory): kept, so reading
+    // it reports what it is instead of the config being skipped silently.
+    if (fs::exists(p, ec)) files->push_back(p.string());
   }
   for (const auto& f : extra) {
-    if (!fs::is_regular_file(f, ec)) return Status::Invalid("config file '" + f + "' given with -c does not exist");
+    // Only existence is checked here; what the file is (FIFO, device, too
+    // large) is checked where it is read.
+    if (!fs::exists(f, ec)) return Status::Invalid("config file '" + f + "' given with -c does not exist");
     files->push_back(f);
   }
   return Status::Ok();

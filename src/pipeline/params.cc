@@ -11,6 +11,7 @@
 #include "pipeline/yaml_source.h"
 #include "pipeline/yaml_values.h"
 #include "util/text.h"
+#include "util/user_file.h"
 
 namespace ferry {
 
@@ -60,11 +61,9 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
                            const std::vector<std::pair<std::string, std::string>>& cli, Value* params) {
   Value result = known.is_map() ? known : Value::EmptyMap();
   if (!params_file.empty()) {
-    std::ifstream in(params_file, std::ios::binary);
-    if (!in) return Status::Invalid("cannot read params file '" + params_file + "': " + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
+    std::string text;
+    Status rs = ReadUserFile(params_file, &text);
+    if (!rs.ok()) return Status::Invalid("cannot read params file '" + params_file + "': " + rs.message());
     YamlSource src(text, params_file);
     YAML::Node root;
     try {

@@ -13,6 +13,7 @@
 #include "pipeline/yaml_source.h"
 #include "pipeline/yaml_values.h"
 #include "util/text.h"
+#include "util/user_file.h"
 
 namespace fs = std::filesystem;
 
@@ -279,13 +280,10 @@ Status LoadPipeline(const std::string& path, PipelineSpec* out) {
       return Status::Invalid(path + " is a directory without a pipeline.yml (ferry run DIR reads DIR/pipeline.yml)");
     }
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return Status::Invalid("cannot read pipeline '" + file + "': " + std::strerror(errno));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return LoadPipelineText(ss.str(), file, out);
+  std::string text;
+  Status rs = ReadUserFile(file, &text);
+  if (!rs.ok()) return Status::Invalid("cannot read pipeline '" + file + "': " + rs.message());
+  return LoadPipelineText(text, file, out);
 }
 
 }  // namespace ferry
