@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "pipeline/yaml_input.h"
 #include "pipeline/yaml_source.h"
 #include "pipeline/yaml_values.h"
 #include "util/text.h"
@@ -66,12 +67,7 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
     if (!rs.ok()) return Status::Invalid("cannot read params file '" + params_file + "': " + rs.message());
     YamlSource src(text, params_file);
     YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-      SourceLoc loc{params_file, e.mark.line + 1, e.mark.column + 1};
-      return Status::Invalid(loc.ToString() + ": syntax error in params file: " + e.msg);
-    }
+    FERRY_RETURN_IF_ERROR(ParseUserYaml(text, params_file, "params file", &root));
     if (root && !root.IsNull()) {
       if (!root.IsMap()) {
         return Status::Invalid(src.Loc(root).ToString() +

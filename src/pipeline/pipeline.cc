@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "pipeline/task_graph_check.h"
+#include "pipeline/yaml_input.h"
 #include "pipeline/yaml_source.h"
 #include "pipeline/yaml_values.h"
 #include "util/text.h"
@@ -254,13 +255,7 @@ Status LoadPipelineText(std::string_view text, const std::string& display_path, 
   fs::path abs = fs::absolute(fs::path(display_path), ec).lexically_normal();
   spec.dir = abs.parent_path().string();
   YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    SourceLoc loc{display_path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
-    return Status::Invalid(loc.ToString() + ": YAML syntax error: " + e.msg +
-                           " (check indentation, colons and quotes around this point)");
-  }
+  FERRY_RETURN_IF_ERROR(ParseUserYaml(text, display_path, "pipeline", &root));
   Loader loader(text, display_path);
   try {
     FERRY_RETURN_IF_ERROR(loader.Load(root, &spec));

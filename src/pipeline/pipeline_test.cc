@@ -359,8 +359,23 @@ const BrokenCase kBroken[] = {
     {"duplicate_param", "params:\n  x: 1\n  x: 2\ntasks:\n  a:\n    script: x\n", "b.yml:3:3", "key 'x' appears twice"},
     {"unterminated_string_literal", "tasks:\n  a:\n    script: |\n      echo {{ 'abc }}\n", "b.yml:4:15",
      "unterminated string"},
-    {"tag_and_utf8_before_error", "tasks:\n  a:\n    script: !!str é {{ ] }}\n", "b.yml:3:25",
+    // Tags are refused where they stand, before the template is read.
+    {"tag_before_template_error", "tasks:\n  a:\n    script: !!str é {{ ] }}\n", "b.yml:3:13",
+     "YAML tag 'tag:yaml.org,2002:str' is not supported"},
+    {"utf8_before_error", "tasks:\n  a:\n    script: é {{ ] }}\n", "b.yml:3:19",
      "unexpected ']'"},  // columns count bytes
+    {"binary_tag", "tasks:\n  a:\n    script: !!binary aGVsbG8=\n", "b.yml:3:13", "YAML tag"},
+    {"custom_tag", "tasks:\n  a: !task\n    script: echo\n", "b.yml:2:6", "YAML tag '!task'"},
+    {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:5:1",
+     "a second YAML document"},
+    {"billion_laughs_unused",
+     "x0: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+     "x1: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx2: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "x3: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx4: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+     "x5: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\nx6: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+     "x7: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nx8: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
+     "tasks:\n  a:\n    script: echo\n",
+     "b.yml:9:1", "expands to more than 1000000 YAML nodes"},
 };
 
 class BrokenPipelineTest : public ::testing::TestWithParam<BrokenCase> {};

@@ -63,3 +63,17 @@ def test_fifo_as_the_pipelines_own_config(ws):
     os.mkfifo(ws.path / "ferry.config")
     p = refused(ws.run("run", "pipeline.yml", timeout=5))
     assert_clean_refusal(ws, p, "ferry.config", "FIFO")
+
+
+def test_params_file_with_a_second_document(ws):
+    ws.write("pipeline.yml", VALID_PIPELINE)
+    ws.write("params.yml", "a: 1\n---\nb: 2\n")
+    p = refused(ws.run("run", "pipeline.yml", "-params-file", "params.yml", timeout=10))
+    assert_clean_refusal(ws, p, "params.yml:3:1", "a second YAML document")
+
+
+def test_params_file_with_a_tag(ws):
+    ws.write("pipeline.yml", VALID_PIPELINE)
+    ws.write("params.yml", "a: !secret xyz\n")
+    p = refused(ws.run("run", "pipeline.yml", "-params-file", "params.yml", timeout=10))
+    assert_clean_refusal(ws, p, "params.yml:1:4", "YAML tag '!secret'")
