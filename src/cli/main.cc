@@ -1,8 +1,11 @@
 // ferry's entry point: finds the subcommand and hands it the other arguments.
 // Global options written before the subcommand (e.g. `ferry --region R s3 cp`)
 // are passed along in their original order.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -32,9 +35,44 @@ bool AsksVersion(const std::vector<std::string>& args, size_t before) {
   return std::find(args.begin(), end, "--version") != end || std::find(args.begin(), end, "-version") != end;
 }
 
+// The last resort for an exception no code caught, on any thread: one line
+// saying what failed and exit status 70 (EX_SOFTWARE), instead of the C++
+// runtime's "terminate called" and an abort with a core dump. Tasks already
+// finished are in history, so -resume continues from here.
+[[noreturn]] void DieOfInternalError() {
+  std::string what = "an unknown exception";
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      what = ex.what();
+    } catch (...) {
+    }
+  } else {
+    what = "std::terminate without an exception";
+  }
+  std::string line = "ferry: internal error: " + what +
+                     " (this is a bug in ferry: please report it with the command line; -resume continues the run)\n";
+  (void)!::write(2, line.data(), line.size());
+  ::_exit(70);
+}
+
+int Main(int argc, char** argv);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(DieOfInternalError);
+  try {
+    return Main(argc, argv);
+  } catch (...) {
+    DieOfInternalError();
+  }
+}
+
+namespace {
+
+int Main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const ferry::cmdline::Command& root = ferry::FerryTable();
   const ferry::cmdline::Command* cmd = nullptr;
@@ -59,3 +97,5 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "ferry: command '%s' has no implementation\n", cmd->Word().c_str());
   return 2;
 }
+
+}  // namespace

@@ -1,5 +1,6 @@
 #include "engine/publisher.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,11 +12,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string TempName(const fs::path& dst) {
+// A hidden temp beside `dst`, named after it so a stray one says where it came
+// from, but cut so the whole name stays within NAME_MAX: the suffix adds ~30
+// bytes, and an output's own name may already be up to 255.
+std::string TempName(const fs::path& dst, const char* tag = "") {
   static std::atomic<int> counter{0};
-  return (dst.parent_path() / ("." + dst.filename().string() + ".ferry-tmp-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(counter++)))
-      .string();
+  std::string suffix = ".ferry-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + tag;
+  std::string base = dst.filename().string();
+  size_t room = NAME_MAX - 1 - suffix.size();  // 1 for the leading dot
+  if (base.size() > room) base.resize(room);
+  return (dst.parent_path() / ("." + base + suffix)).string();
 }
 
 bool SameFile(const fs::path& a, const fs::path& b) {
@@ -40,29 +46,36 @@ Status PublishOne(const fs::path& src, const fs::path& dst) {
   if (ec) return Status::Failed("cannot read output " + src.string() + ": " + ec.message());
   if (SameFile(real, dst)) return Status::Ok();
   std::string tmp = TempName(dst);
-  if (fs::is_directory(real)) {
+  // Only error_code overloads below: a throwing one would end ferry instead
+  // of failing this task with the path and the reason.
+  std::error_code ignored;
+  if (fs::is_directory(real, ec)) {
     fs::copy(real, tmp, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     if (ec) {
-      fs::remove_all(tmp);
+      fs::remove_all(tmp, ignored);
       return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ec.message());
     }
     // Directories cannot be renamed over a non-empty one: move the old one
     // aside first, so the new one appears in one step.
     std::string old;
-    if (fs::exists(dst)) {
-      old = TempName(dst) + ".old";
+    if (fs::exists(dst, ignored)) {
+      old = TempName(dst, ".old");
       fs::rename(dst, old, ec);
     }
-    fs::rename(tmp, dst, ec);
-    if (!old.empty()) fs::remove_all(old);
-  } else {
+    if (!ec) fs::rename(tmp, dst, ec);
+    if (ec) fs::remove_all(tmp, ignored);
+    if (!old.empty()) fs::remove_all(old, ignored);
+  } else if (!ec) {
     fs::copy_file(real, tmp, fs::copy_options::overwrite_existing, ec);
-    if (!ec) fs::last_write_time(tmp, fs::last_write_time(real), ec);
     if (!ec) {
-      if (fs::is_directory(dst)) fs::remove_all(dst);
+      auto mtime = fs::last_write_time(real, ec);
+      if (!ec) fs::last_write_time(tmp, mtime, ec);
+    }
+    if (!ec) {
+      if (fs::is_directory(dst, ignored)) fs::remove_all(dst, ignored);
       fs::rename(tmp, dst, ec);
     }
-    if (ec) fs::remove(tmp);
+    if (ec) fs::remove(tmp, ignored);
   }
   if (ec) return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ec.message());
   return Status::Ok();

@@ -77,3 +77,23 @@ def test_params_file_with_a_tag(ws):
     ws.write("params.yml", "a: !secret xyz\n")
     p = refused(ws.run("run", "pipeline.yml", "-params-file", "params.yml", timeout=10))
     assert_clean_refusal(ws, p, "params.yml:1:4", "YAML tag '!secret'")
+
+
+@pytest.mark.parametrize("length", [246, 250, 255])
+def test_publishing_an_output_with_a_long_name(ws, length):
+    # The publish temp beside the output once passed NAME_MAX for names from
+    # 246 bytes up, and the exception it raised ended ferry with a crash.
+    name = ("n" * (length - 4)) + ".txt"
+    ws.write("pipeline.yml", f"""
+tasks:
+  make:
+    output:
+      f: "{name}"
+    publish: out
+    script: |
+      echo content > {{{{ output.f }}}}
+""")
+    p = ws.run("run", ".", timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert (ws.path / "out" / name).read_text() == "content\n"
+    assert [f for f in os.listdir(ws.path / "out") if f != name] == []
