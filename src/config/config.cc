@@ -1,11 +1,5 @@
 #include "config/config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "config/evaluator.h"
 #include "config/show.h"
 #include "config/user_config.h"

@@ -2,15 +2,11 @@
 
 #include <vector>
 
-#include "util/source_loc.h"
+#include "pipeline/yaml_source.h"
 
 namespace ferry {
 
 namespace {
-
-SourceLoc LocOf(const std::string& file, const YAML::Mark& m) {
-  return SourceLoc{file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
-}
 
 // yaml-cpp gives untagged plain scalars and collections the tag "?" and
 // quoted scalars "!"; anything else was written by the user.
@@ -21,7 +17,7 @@ bool HasExplicitTag(const YAML::Node& n) { return n.Tag() != "?" && n.Tag() != "
 // Each entry remembers which top-level key it sits under: that is the place
 // a too-large expansion is reported, since the node where the budget runs out
 // is an accident of the walk's order.
-Status CheckTree(const YAML::Node& root, const std::string& file, const std::string& what, int64_t max_nodes) {
+Status CheckTree(const YAML::Node& root, const YamlSource& src, const std::string& what, int64_t max_nodes) {
   struct Entry {
     YAML::Node node;
     YAML::Mark top;
@@ -33,16 +29,16 @@ Status CheckTree(const YAML::Node& root, const std::string& file, const std::str
     stack.pop_back();
     const YAML::Node& n = e.node;
     if (++visited > max_nodes) {
-      return Status::Invalid(LocOf(file, e.top).ToString() + ": the " + what + " expands to more than " +
+      return Status::Invalid(src.Loc(e.top).ToString() + ": the " + what + " expands to more than " +
                              std::to_string(max_nodes) +
                              " YAML nodes (aliases repeating anchors that themselves repeat anchors): write the "
                              "values out, or use fewer levels of aliases");
     }
     if (HasExplicitTag(n)) {
-      return Status::Invalid(LocOf(file, n.Mark()).ToString() + ": YAML tag '" + n.Tag() + "' is not supported in a " +
-                             what + " (remove the tag; write the value as plain text, quoted if needed)");
+      return Status::Invalid(src.Loc(n).ToString() + ": YAML tag '" + n.Tag() + "' is not supported in a " + what +
+                             " (remove the tag; write the value as plain text, quoted if needed)");
     }
-    bool at_root = stack.empty() && visited == 1;
+    bool at_root = visited == 1;  // the root is the first node visited
     if (n.IsSequence()) {
       for (const auto& item : n) stack.push_back({item, at_root ? item.Mark() : e.top});
     } else if (n.IsMap()) {
@@ -60,19 +56,20 @@ Status CheckTree(const YAML::Node& root, const std::string& file, const std::str
 
 Status ParseUserYaml(std::string_view text, const std::string& file, const std::string& what, YAML::Node* root,
                      int64_t max_nodes) {
+  YamlSource src(text, file);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::Invalid(LocOf(file, e.mark).ToString() + ": YAML syntax error: " + e.msg +
+    return Status::Invalid(src.Loc(e.mark).ToString() + ": YAML syntax error: " + e.msg +
                            " (check indentation, colons and quotes around this point)");
   }
   if (docs.size() > 1) {
-    return Status::Invalid(LocOf(file, docs[1].Mark()).ToString() + ": a second YAML document (after '---'): a " +
-                           what + " is one document; merge the two or remove the '---' line");
+    return Status::Invalid(src.Loc(docs[1]).ToString() + ": a second YAML document (after '---'): a " + what +
+                           " is one document; merge the two or remove the '---' line");
   }
   *root = docs.empty() ? YAML::Node() : docs[0];
-  return CheckTree(*root, file, what, max_nodes);
+  return CheckTree(*root, src, what, max_nodes);
 }
 
 }  // namespace ferry

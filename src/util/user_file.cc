@@ -13,6 +13,12 @@ namespace ferry {
 
 namespace {
 
+// Closes the descriptor on every return path.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
 const char* KindOf(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
@@ -32,18 +38,13 @@ Status ReadUserFile(const std::string& path, std::string* text, int64_t max_byte
     std::string msg = std::strerror(err);
     return err == ENOENT ? Status::NotFound(msg) : Status::Invalid(msg);
   }
+  FdCloser closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    std::string msg = std::strerror(errno);
-    ::close(fd);
-    return Status::Invalid(msg);
-  }
+  if (::fstat(fd, &st) != 0) return Status::Invalid(std::strerror(errno));
   if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
     return Status::Invalid(std::string("it is ") + KindOf(st.st_mode) + ", not a regular file");
   }
   if (st.st_size > max_bytes) {
-    ::close(fd);
     return Status::Invalid("it is " + FormatMemory(st.st_size) + ", larger than the " + FormatMemory(max_bytes) +
                            " a pipeline, config or params file may be");
   }
@@ -53,21 +54,15 @@ Status ReadUserFile(const std::string& path, std::string* text, int64_t max_byte
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string msg = std::strerror(errno);
-      ::close(fd);
-      return Status::Invalid("read error: " + msg);
-    }
+    if (n < 0) return Status::Invalid(std::string("read error: ") + std::strerror(errno));
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
     // The file may grow while it is read (a log someone points ferry at).
     if (static_cast<int64_t>(out.size()) > max_bytes) {
-      ::close(fd);
       return Status::Invalid("it grew past the " + FormatMemory(max_bytes) +
                              " a pipeline, config or params file may be");
     }
   }
-  ::close(fd);
   *text = std::move(out);
   return Status::Ok();
 }
