@@ -22,6 +22,7 @@ const char* RunStateName(RunState s) {
     case RunState::kOk: return "OK";
     case RunState::kFailed: return "FAILED";
     case RunState::kAborted: return "ABORTED";
+    case RunState::kDied: return "DIED";
   }
   return "UNKNOWN";
 }

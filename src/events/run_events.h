@@ -28,7 +28,9 @@ enum class TaskState {
 };
 
 // How a whole run ended (or that it is still going).
-enum class RunState { kRunning, kOk, kFailed, kAborted };
+// kDied: the ferry running it ended without recording how (killed, crashed,
+// the machine went down); set by whoever opens the history next.
+enum class RunState { kRunning, kOk, kFailed, kAborted, kDied };
 
 // The names history rows and trace files store ("COMPLETED", "FAILED", ...).
 // Retried and ignored attempts are stored as FAILED: the record says how the

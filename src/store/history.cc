@@ -5,16 +5,19 @@
 #include <filesystem>
 #include <system_error>
 
+#include <unistd.h>
+
 #include "store/run_name.h"
 #include "util/clock_text.h"
+#include "util/process_identity.h"
 
 namespace ferry {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
-constexpr size_t kFlushEvery = 500;
-constexpr auto kFlushInterval = std::chrono::seconds(1);
+// 2: runs record the ferry process that runs them (ferry_pid, ferry_start,
+// ferry_host), so a RUNNING run whose ferry died can be told DIED.
+constexpr int kSchemaVersion = 2;
 
 // AUTOINCREMENT keeps a deleted run's id from being reused, so "run 7" in a
 // user's notes always means the same run.
@@ -31,7 +34,10 @@ CREATE TABLE IF NOT EXISTS runs(
   status TEXT NOT NULL DEFAULT 'RUNNING',
   completed INTEGER NOT NULL DEFAULT 0,
   cached INTEGER NOT NULL DEFAULT 0,
-  failed INTEGER NOT NULL DEFAULT 0);
+  failed INTEGER NOT NULL DEFAULT 0,
+  ferry_pid INTEGER NOT NULL DEFAULT 0,
+  ferry_start INTEGER NOT NULL DEFAULT 0,
+  ferry_host TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS tasks(
   run_id INTEGER NOT NULL,
   task_id INTEGER NOT NULL,
@@ -54,13 +60,20 @@ CREATE TABLE IF NOT EXISTS tasks(
 CREATE INDEX IF NOT EXISTS tasks_by_hash ON tasks(hash);
 )sql";
 
+// From schema 1, whose runs table lacks the ferry process columns.
+const char* const kMigrateFrom1 = R"sql(
+ALTER TABLE runs ADD COLUMN ferry_pid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN ferry_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN ferry_host TEXT NOT NULL DEFAULT '';
+)sql";
+
 const char* const kTaskColumns =
     "run_id, task_id, attempt, hash, name, process, status, executor, native_id, work_dir, "
     "exit_code, cpus, spot_retries, memory_bytes, submit_ms, start_ms, end_ms";
 
 const char* const kRunColumns =
     "id, run_name, pipeline, command_line, launch_dir, work_dir, start_ms, end_ms, status, "
-    "completed, cached, failed";
+    "completed, cached, failed, ferry_pid, ferry_start, ferry_host";
 
 void BindTask(SqliteStmt* s, const TaskRecord& t) {
   s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id, t.work_dir,
@@ -77,7 +90,7 @@ TaskRecord ReadTask(const SqliteStmt& s) {
 RunRecord ReadRun(const SqliteStmt& s) {
   RunRecord r;
   s.ReadAll(&r.id, &r.run_name, &r.pipeline, &r.command_line, &r.launch_dir, &r.work_dir, &r.start_ms, &r.end_ms,
-            &r.status, &r.completed, &r.cached, &r.failed);
+            &r.status, &r.completed, &r.cached, &r.failed, &r.ferry_pid, &r.ferry_start, &r.ferry_host);
   return r;
 }
 
@@ -88,10 +101,15 @@ bool IsAllDigits(const std::string& s) {
   return true;
 }
 
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
 }  // namespace
 
-History::History(std::string path)
-    : path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()), rng_(std::random_device{}()) {}
+History::History(std::string path) : path_(std::move(path)), rng_(std::random_device{}()) {}
 
 History::~History() {
   Status st = Flush();
@@ -145,7 +163,8 @@ Status History::Init(int busy_timeout_ms) {
   sqlite3_extended_result_codes(db_.get(), 1);
 
   // WAL lets `ferry log` read while a run writes; NORMAL sync is durable
-  // enough for history (a power cut may lose the last batch, never corrupt).
+  // against a crash of ferry (a power cut may lose the last commits, never
+  // corrupt), without an fsync per commit.
   rc = db_.Exec("PRAGMA journal_mode=WAL");
   if (rc != SQLITE_OK) return Error(rc, "open the database");
   rc = db_.Exec("PRAGMA synchronous=NORMAL");
@@ -165,6 +184,7 @@ Status History::Init(int busy_timeout_ms) {
                           "); upgrade ferry or move the file aside");
   }
   rc = db_.Exec(kSchema);
+  if (rc == SQLITE_OK && version == 1) rc = db_.Exec(kMigrateFrom1);
   if (rc == SQLITE_OK && version < kSchemaVersion)
     rc = db_.Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
   if (rc == SQLITE_OK) rc = create.Commit();
@@ -180,14 +200,55 @@ Status History::Init(int busy_timeout_ms) {
   FERRY_RETURN_IF_ERROR(Prepare(&find_success_, find.c_str()));
   FERRY_RETURN_IF_ERROR(Prepare(&insert_run_,
                                 "INSERT INTO runs(run_name, pipeline, command_line, launch_dir, "
-                                "work_dir, start_ms, end_ms, status, completed, cached, failed) "
-                                "VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+                                "work_dir, start_ms, end_ms, status, completed, cached, failed, "
+                                "ferry_pid, ferry_start, ferry_host) "
+                                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  // Best effort: a read-only or busy database still opens for reading.
+  if (Status died = MarkDiedRuns(); !died.ok()) std::fprintf(stderr, "WARN: %s\n", died.message().c_str());
+  return Status::Ok();
+}
+
+Status History::MarkDiedRuns() {
+  SqliteStmt s;
+  FERRY_RETURN_IF_ERROR(Prepare(&s, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE status = '" +
+                                     RunStateName(RunState::kRunning) + "' AND ferry_pid > 0 AND ferry_host = ?")
+                                        .c_str()));
+  s.Bind(1, HostName());
+  std::vector<RunRecord> running;
+  FERRY_RETURN_IF_ERROR(ReadRuns(&s, &running));
+  for (const RunRecord& run : running) {
+    ProcessIdentity ferry{static_cast<pid_t>(run.ferry_pid), static_cast<uint64_t>(run.ferry_start)};
+    if (StillRunning(ferry)) continue;
+    // The counts and end time the run would have recorded, from its task
+    // rows (each written as the task ended); only if it is still RUNNING
+    // (another ferry may have marked it meanwhile).
+    SqliteStmt mark;
+    FERRY_RETURN_IF_ERROR(
+        Prepare(&mark,
+                "UPDATE runs SET status = ?1, "
+                "end_ms = MAX(start_ms, (SELECT IFNULL(MAX(end_ms), 0) FROM tasks WHERE run_id = ?2)), "
+                "completed = (SELECT COUNT(*) FROM tasks WHERE run_id = ?2 AND status = ?4), "
+                "cached = (SELECT COUNT(*) FROM tasks WHERE run_id = ?2 AND status = ?5), "
+                "failed = (SELECT COUNT(*) FROM tasks WHERE run_id = ?2 AND status = ?6) "
+                "WHERE id = ?2 AND status = ?3"));
+    mark.BindAll(RunStateName(RunState::kDied), run.id, RunStateName(RunState::kRunning),
+                 TaskStateName(TaskState::kCompleted), TaskStateName(TaskState::kCached),
+                 TaskStateName(TaskState::kFailed));
+    int rc = mark.Step();
+    if (rc != SQLITE_DONE) return Error(rc, "mark a run whose ferry died");
+  }
   return Status::Ok();
 }
 
 Status History::BeginRun(RunRecord* run) {
   if (run->status.empty()) run->status = RunStateName(RunState::kRunning);
   if (run->start_ms == 0) run->start_ms = NowMs();
+  if (run->ferry_pid == 0) {
+    ProcessIdentity self = SelfIdentity();
+    run->ferry_pid = self.pid;
+    run->ferry_start = static_cast<int64_t>(self.start_time);
+    run->ferry_host = HostName();
+  }
   const bool generate = run->run_name.empty();
   for (int attempt = 0;; ++attempt) {
     if (generate) {
@@ -198,7 +259,8 @@ Status History::BeginRun(RunRecord* run) {
     SqliteStmt& s = insert_run_;
     s.Reset();
     s.BindAll(run->run_name, run->pipeline, run->command_line, run->launch_dir, run->work_dir, run->start_ms,
-              run->end_ms, run->status, run->completed, run->cached, run->failed);
+              run->end_ms, run->status, run->completed, run->cached, run->failed, run->ferry_pid, run->ferry_start,
+              run->ferry_host);
     int rc = s.Step();
     s.Reset();
     if (rc == SQLITE_DONE) {
@@ -232,13 +294,10 @@ Status History::FinishRun(const RunRecord& run) {
 
 Status History::RecordTask(const TaskRecord& t) {
   pending_.push_back(t);
-  if (pending_.size() >= kFlushEvery || std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval)
-    return Flush();
-  return Status::Ok();
+  return Flush();
 }
 
 Status History::Flush() {
-  last_flush_ = std::chrono::steady_clock::now();
   if (pending_.empty()) return Status::Ok();
   SqliteTransaction batch(&db_);
   int rc = batch.Begin();

@@ -1,9 +1,14 @@
 // History: the record of past runs and their tasks, kept in SQLite at
 // <launch_dir>/.ferry/history.db. It answers `ferry log`, lets `ferry clean`
 // find old work dirs, and gives -resume the recorded successes to reuse.
-// Task records are buffered and written in batches (one transaction per
-// batch), so a 10,000-task run costs a handful of commits, not 10,000.
+// Each task record is committed as it is recorded (one transaction per
+// ended task, in WAL mode with synchronous=NORMAL: durable against a crash
+// of ferry, and no fsync per commit), so a task that completed before ferry
+// was killed is never run again by -resume.
 // Several ferry processes may share one database (WAL mode, busy timeout).
+// Each run records the ferry process running it (pid, start time, host):
+// opening the history marks a RUNNING run of this host whose ferry no longer
+// runs as DIED.
 #pragma once
 
 #include <chrono>
@@ -26,6 +31,10 @@ struct RunRecord {
   int64_t start_ms = 0, end_ms = 0;
   std::string status;  // RunStateName()
   int completed = 0, cached = 0, failed = 0;
+  // The ferry process running it (util/process_identity.h); BeginRun fills
+  // them with this process's when ferry_pid is 0.
+  int64_t ferry_pid = 0, ferry_start = 0;
+  std::string ferry_host;
 };
 
 // One attempt of one task.
@@ -40,7 +49,8 @@ struct TaskRecord {
 
 class History {
  public:
-  // Opens (creating the directory and database as needed) ferry_dir/history.db.
+  // Opens (creating the directory and database as needed) ferry_dir/history.db,
+  // and marks DIED each RUNNING run of this host whose ferry has gone.
   // busy_timeout_ms: how long to wait for another ferry process holding the
   // database before giving up with a "locked" error.
   static Status Open(const std::string& ferry_dir, std::unique_ptr<History>* out, int busy_timeout_ms = 10000);
@@ -56,9 +66,9 @@ class History {
   Status BeginRun(RunRecord* run);
   // Writes buffered tasks, then the run's final status, times and counts.
   Status FinishRun(const RunRecord& run);
-  // Buffered: written every ~500 records or 1 s, and by Flush()/FinishRun/the
-  // destructor. A record with the same (run_id, task_id, attempt) as an
-  // earlier one replaces it.
+  // Committed before it returns. A record with the same (run_id, task_id,
+  // attempt) as an earlier one replaces it. One that could not be written
+  // (database locked) stays pending and goes with the next record or Flush().
   Status RecordTask(const TaskRecord& t);
   Status Flush();
   // Latest COMPLETED or CACHED record with this hash (for -resume), any run.
@@ -79,12 +89,12 @@ class History {
   Status Error(int rc, const std::string& what) const;
   Status Prepare(SqliteStmt* stmt, const char* sql);
   Status ReadRuns(SqliteStmt* stmt, std::vector<RunRecord>* out);
+  Status MarkDiedRuns();
 
   std::string path_;
   SqliteDb db_;
   SqliteStmt insert_task_, find_success_, insert_run_;
   std::vector<TaskRecord> pending_;
-  std::chrono::steady_clock::time_point last_flush_;
   std::mt19937_64 rng_;
 };
 

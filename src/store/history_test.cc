@@ -1,6 +1,7 @@
 #include "store/history.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -193,25 +194,113 @@ TEST_F(HistoryTest, FindSuccessPicksLatestSuccess) {
   EXPECT_FALSE(found);
 }
 
-TEST_F(HistoryTest, BufferedRecordsSurviveTheDestructor) {
-  int64_t run_id;
-  {
-    auto h = OpenOrDie();
-    RunRecord r;
-    ASSERT_TRUE(h->BeginRun(&r).ok());
-    run_id = r.id;
-    for (int i = 0; i < 123; ++i) ASSERT_TRUE(h->RecordTask(Task(r.id, i, "h" + std::to_string(i), "COMPLETED")).ok());
-    // Another connection does not see them yet: they are buffered.
-    std::unique_ptr<History> other;
-    ASSERT_TRUE(History::Open(state_dir_, &other).ok());
-    std::vector<TaskRecord> seen;
-    ASSERT_TRUE(other->ListTasks(run_id, &seen).ok());
-    EXPECT_LT(seen.size(), 123u);
-  }
+TEST_F(HistoryTest, EveryRecordIsCommittedAsItIsMade) {
   auto h = OpenOrDie();
-  std::vector<TaskRecord> tasks;
-  ASSERT_TRUE(h->ListTasks(run_id, &tasks).ok());
-  EXPECT_EQ(tasks.size(), 123u);
+  RunRecord r;
+  ASSERT_TRUE(h->BeginRun(&r).ok());
+  std::unique_ptr<History> other;
+  ASSERT_TRUE(History::Open(state_dir_, &other).ok());
+  for (int i = 0; i < 123; ++i) {
+    ASSERT_TRUE(h->RecordTask(Task(r.id, i, "h" + std::to_string(i), "COMPLETED")).ok());
+    // Another connection (another ferry: -resume, ferry log) sees it at once.
+    TaskRecord got;
+    bool found = false;
+    ASSERT_TRUE(other->FindSuccess("h" + std::to_string(i), &got, &found).ok());
+    ASSERT_TRUE(found) << "record " << i << " not committed";
+  }
+}
+
+// A ferry SIGKILLed right after a task completed: the record is there, and
+// the run, whose ferry is gone, is DIED for the next opener.
+TEST_F(HistoryTest, ACompletionSurvivesSigkillAndTheRunIsMarkedDied) {
+  { auto h = OpenOrDie(); }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::unique_ptr<History> h;
+    if (!History::Open(state_dir_, &h).ok()) _exit(2);
+    RunRecord run;
+    if (!h->BeginRun(&run).ok()) _exit(3);
+    TaskRecord ok = Task(run.id, 1, "done-before-kill", "COMPLETED");
+    ok.end_ms = run.start_ms + 5000;
+    TaskRecord bad = Task(run.id, 2, "failed-before-kill", "FAILED");
+    if (!h->RecordTask(ok).ok() || !h->RecordTask(bad).ok()) _exit(4);
+    raise(SIGKILL);  // no destructor, no FinishRun
+    _exit(5);
+  }
+  int st = 0;
+  ASSERT_EQ(waitpid(child, &st, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << st;
+
+  auto h = OpenOrDie();
+  TaskRecord got;
+  bool found = false;
+  ASSERT_TRUE(h->FindSuccess("done-before-kill", &got, &found).ok());
+  EXPECT_TRUE(found);
+  RunRecord run;
+  ASSERT_TRUE(h->FindRun("last", &run, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(run.status, "DIED");
+  EXPECT_EQ(run.ferry_pid, child);
+  EXPECT_EQ(run.completed, 1);
+  EXPECT_EQ(run.failed, 1);
+  EXPECT_EQ(run.end_ms, run.start_ms + 5000);  // when its last recorded task ended
+}
+
+TEST_F(HistoryTest, ARunWhoseFerryRunsStaysRunningAndARecycledPidDoesNotCount) {
+  auto h = OpenOrDie();
+  RunRecord mine, recycled, elsewhere, old;
+  ASSERT_TRUE(h->BeginRun(&mine).ok());
+  EXPECT_EQ(mine.ferry_pid, getpid());
+  EXPECT_GT(mine.ferry_start, 0);
+  // Our pid, but another start time: the ferry that had this pid is gone.
+  recycled.ferry_pid = getpid();
+  recycled.ferry_start = mine.ferry_start + 1;
+  recycled.ferry_host = mine.ferry_host;
+  ASSERT_TRUE(h->BeginRun(&recycled).ok());
+  // Another machine sharing the launch dir: its pids mean nothing here.
+  elsewhere.ferry_pid = 1;
+  elsewhere.ferry_start = 1;
+  elsewhere.ferry_host = mine.ferry_host + ".other";
+  ASSERT_TRUE(h->BeginRun(&elsewhere).ok());
+  // A run another process recorded without its identity: left alone.
+  old.ferry_pid = -1;
+  ASSERT_TRUE(h->BeginRun(&old).ok());
+
+  auto again = OpenOrDie();
+  std::vector<RunRecord> runs;
+  ASSERT_TRUE(again->ListRuns(&runs).ok());
+  std::vector<std::string> statuses;
+  for (const RunRecord& r : runs) statuses.push_back(r.status);
+  EXPECT_EQ(statuses, (std::vector<std::string>{"RUNNING", "DIED", "RUNNING", "RUNNING"}));
+}
+
+TEST_F(HistoryTest, ASchemaOneDatabaseIsUpgraded) {
+  fs::create_directories(state_dir_);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
+  const char* v1 =
+      "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
+      "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
+      "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
+      "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
+      "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0);"
+      "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
+      "PRAGMA user_version=1;";
+  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto h = OpenOrDie();
+  ASSERT_TRUE(h);
+  RunRecord run;
+  bool found = false;
+  ASSERT_TRUE(h->FindRun("old_run", &run, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(run.status, "RUNNING");  // nothing says which ferry ran it
+  EXPECT_EQ(run.ferry_pid, 0);
+  RunRecord next;
+  ASSERT_TRUE(h->BeginRun(&next).ok());
+  ASSERT_TRUE(h->FindRun("last", &run, &found).ok());
+  EXPECT_EQ(run.ferry_pid, getpid());
 }
 
 TEST_F(HistoryTest, SameAttemptRecordedTwiceKeepsTheLast) {
