@@ -166,6 +166,7 @@ LocalExecutor::~LocalExecutor() {
   // Each zygote SIGKILLs whatever it reports starting meanwhile, then exits
   // once its (killed) task has ended.
   for (auto& z : zygotes_) z->shell->Stop();
+  ledger_.reset();  // nothing of ours runs any more
 }
 
 Status LocalExecutor::Submit(const TaskRun& run) {
@@ -201,10 +202,10 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   bool uses_pid = run.script.empty()
                       ? FileMentionsShellPid(run.work_dir + "/.command.sh") || FileMentionsShellPid(wrapper)
                       : MentionsShellPid(run.script);
-  if (use_zygotes_ && !uses_pid) z = IdleZygote(run);
+  if (use_zygotes_) z = IdleZygote(run);
   if (z) {
     r.start_ms = EpochMs();
-    if (z->shell->Launch(run.work_dir).ok()) {
+    if (z->shell->Launch(run.work_dir, uses_pid).ok()) {
       r.zygote = z;
       z->busy = true;
       z->task = run.id;
@@ -216,6 +217,12 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   if (!z) {
     Status st = SpawnDirect(run, &r);
     if (!st.ok()) return fail(st.message());
+  }
+  if (ledger_ && r.pgid > 0) {
+    ledger_->Started(r.pgid);
+    r.in_ledger = true;
+  } else if (ledger_) {
+    unrecorded_.push_back({SteadyMs() + kRecordAfterMs, run.id});
   }
   auto [it, inserted] = running_.emplace(run.id, std::move(r));
   (void)inserted;
@@ -316,11 +323,30 @@ void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died
   // (A task whose launcher died is killed by the launcher's Stop, which
   // knows its pid.)
   if (r.pgid > 0 && (r.timed_out || r.aborting || launcher_died)) kill(-r.pgid, SIGKILL);
+  if (r.in_ledger) ledger_->Ended(r.pgid);
   SetTimer(id, &r, 0);
   if (r.zygote) r.zygote->busy = false;
   else if (r.pgid > 0) direct_.erase(r.pgid);
   running_.erase(it);
   done_.push_back(std::move(res));
+}
+
+int64_t LocalExecutor::RecordInLedger(int64_t now) {
+  while (!unrecorded_.empty() && unrecorded_.front().first <= now) {
+    uint64_t id = unrecorded_.front().second;
+    unrecorded_.pop_front();
+    auto it = running_.find(id);
+    if (it == running_.end() || it->second.in_ledger) continue;
+    Running& r = it->second;
+    if (r.pgid == 0 && r.zygote) r.pgid = r.zygote->shell->TaskPid();
+    if (r.pgid > 0) {
+      ledger_->Started(r.pgid);
+      r.in_ledger = true;
+    } else {
+      unrecorded_.push_back({now + kRecordAfterMs, id});  // its zygote has not said yet
+    }
+  }
+  return unrecorded_.empty() ? 0 : unrecorded_.front().first;
 }
 
 void LocalExecutor::ScanDirectChildren() {
@@ -468,6 +494,7 @@ Status LocalExecutor::Poll(int timeout_ms, std::vector<TaskResult>* finished) {
 
     int64_t wake = deadline;
     if (!timers_.empty() && timers_.begin()->first < wake) wake = timers_.begin()->first;
+    if (int64_t due = RecordInLedger(now); due && due < wake) wake = due;
     int n = WaitForEvents(static_cast<int>(std::max<int64_t>(0, wake - now)));
     if (n < 0 && errno != EINTR)
       return Status::Failed(std::string("local executor: poll failed: ") + std::strerror(errno));

@@ -8,9 +8,18 @@
 //    subshell that sources .command.run. Much cheaper than a new bash per
 //    task; zygotes are started on demand, one per concurrently running task,
 //    and kept for the next ones (one set per distinct task environment);
-//  - `/bin/bash .command.run` as a direct child (posix_spawn), for scripts
-//    that mention $$ (which would be the zygote's pid in a subshell) and
-//    whenever no zygote can be had.
+//    A script that mentions $$ (which would be the zygote's pid in a
+//    subshell) is exec'ed as `/bin/bash .command.run` by the zygote's fork;
+//  - `/bin/bash .command.run` as a direct child (posix_spawn), whenever no
+//    zygote can be had (or FERRY_LOCAL_ZYGOTE=0).
+//
+// Tasks die with ferry: a zygote kills its task's group when ferry's process
+// ends, even by SIGKILL (shell_zygote.h). What may still outlive it (a task
+// started directly, or whose zygote was killed too) is in the TaskLedger
+// given with set_ledger(), which the next run in the launch dir reads. A
+// task started directly is recorded at once; one in a zygote once it ran
+// kRecordAfterMs (its pid arrives lazily, and a quick task does not need
+// the write).
 //
 // Completion is detected without a thread per task: a SIGCHLD self-pipe and
 // the zygotes' report pipes wake poll(); direct children are reaped with
@@ -22,6 +31,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -32,6 +42,7 @@
 
 #include "executor/executor.h"
 #include "executor/shell_zygote.h"
+#include "executor/task_ledger.h"
 
 namespace ferry {
 
@@ -70,6 +81,11 @@ class LocalExecutor : public Executor {
   // Off: every task is started as a new `/bin/bash .command.run` (tests
   // compare both ways; FERRY_LOCAL_ZYGOTE=0 in the environment does the same).
   void set_use_zygotes(bool on) { use_zygotes_ = on; }
+  // Where running tasks are recorded from now on (null: nowhere). Kept
+  // until the executor is destroyed, after its tasks were killed.
+  void set_ledger(std::unique_ptr<TaskLedger> ledger) { ledger_ = std::move(ledger); }
+  // How long a task in a zygote runs before it goes into the ledger.
+  static constexpr int64_t kRecordAfterMs = 50;
 
  private:
   struct Zygote {
@@ -89,6 +105,7 @@ class LocalExecutor : public Executor {
     bool timed_out = false;
     int timeout_signal = 0;  // the last signal its time limit sent (SIGTERM, then SIGKILL)
     bool aborting = false;
+    bool in_ledger = false;  // ledger_->Started() was called for pgid
   };
 
   Status SpawnDirect(const TaskRun& run, Running* r);  // `/bin/bash .command.run`
@@ -105,12 +122,17 @@ class LocalExecutor : public Executor {
   void Finish(uint64_t id, int exit_code, const char* launcher_died = nullptr);
   void FireTimers(int64_t now_steady_ms);
   void SetTimer(uint64_t id, Running* r, int64_t at);
+  // Puts tasks that ran kRecordAfterMs into the ledger; returns the steady
+  // ms of the next one due (0: none).
+  int64_t RecordInLedger(int64_t now_steady_ms);
 
   std::unordered_map<uint64_t, Running> running_;  // by task id
   std::unordered_map<pid_t, uint64_t> direct_;     // direct child pid -> task id
   std::vector<std::unique_ptr<Zygote>> zygotes_;
   std::set<std::pair<int64_t, uint64_t>> timers_;  // (steady ms, task id), earliest first
   std::vector<TaskResult> done_;                   // finished, not yet handed out
+  std::unique_ptr<TaskLedger> ledger_;
+  std::deque<std::pair<int64_t, uint64_t>> unrecorded_;  // (steady ms due, task id), in order
   bool use_zygotes_ = true;
   uint64_t seen_child_events_ = 0;
   int seen_interrupts_ = 0;

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,19 +23,31 @@ namespace {
 // (`set -m` would give each of the task's background jobs a process group of
 // its own, out of reach of the executor's kill), closes the pid pipe, and
 // unsets the zygote's variables (the task must not see any of them).
+// A command is one letter and the work dir: `s` sources .command.run in the
+// subshell, `x` execs `/bin/bash .command.run` there instead (a script that
+// uses $$ gets a bash of its own, whose $$ is its pid, as when run by hand).
 // A plain `wait` (not `wait -f`, which in bash 5.2 can spin forever once a
 // quick task's job was already cleaned up) also returns when the task is only
 // stopped (status 128 + SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU, and the process still
 // exists): then it waits again, pausing a second on stdin (ferry writes
 // nothing there while a task runs) so as not to spin. Job notifications go to
 // stderr, /dev/null.
+// The TERM trap is how a task dies with ferry: the kernel sends the zygote
+// TERM when ferry ends (PR_SET_PDEATHSIG, set in Spawn), and the trap, which
+// bash runs at once even inside `wait` or `read`, KILLs the running task's
+// whole process group. `$!` differs from __ferry_zygote_done exactly while a
+// task runs (bash sets `$!` as it forks), so an idle zygote signals nothing,
+// not even a recycled pid. Subshells reset the trap: tasks do not inherit it.
 constexpr char kZygoteProgram[] =
+    "trap '[ \"$!\" = \"$__ferry_zygote_done\" ] || kill -KILL -- -\"$!\" 2>/dev/null; exit 143' TERM\n"
     "set -m\n"
     "while IFS= read -r -d '' __ferry_zygote_dir; do\n"
+    "  __ferry_zygote_mode=${__ferry_zygote_dir:0:1} __ferry_zygote_dir=${__ferry_zygote_dir:1}\n"
     "  ( set +m\n"
     "    exec </dev/null >\"$__ferry_zygote_dir/.command.log\" 2>&1 3>&-\n"
     "    cd \"$__ferry_zygote_dir\" || exit 1\n"
-    "    unset __ferry_zygote_dir __ferry_zygote_status\n"
+    "    [ \"$__ferry_zygote_mode\" = x ] && exec /bin/bash .command.run\n"
+    "    unset __ferry_zygote_dir __ferry_zygote_status __ferry_zygote_done __ferry_zygote_mode\n"
     "    . ./.command.run\n"
     "  ) &\n"
     "  printf '%d\\n' \"$!\" >&3\n"
@@ -44,6 +57,7 @@ constexpr char kZygoteProgram[] =
     "    read -r -t 1 -d '' __ferry_zygote_dir\n"
     "    wait \"$!\"; __ferry_zygote_status=$?\n"
     "  done\n"
+    "  __ferry_zygote_done=$!\n"
     "  printf '%d\\n' \"$__ferry_zygote_status\"\n"
     "done\n";
 
@@ -68,14 +82,6 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
     }
     return Status::Failed(std::string("cannot create a pipe: ") + std::strerror(e));
   }
-  SpawnSetup s;
-  posix_spawn_file_actions_adddup2(&s.fa, fds[0][0], 0);
-  posix_spawn_file_actions_adddup2(&s.fa, fds[2][1], 1);
-  posix_spawn_file_actions_addopen(&s.fa, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&s.fa, fds[1][1], 3);
-  posix_spawn_file_actions_addchdir_np(&s.fa, "/");
-  posix_spawn_file_actions_addclosefrom_np(&s.fa, 4);
-
   std::vector<char*> envp;
   envp.reserve(env.size() + 1);
   for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
@@ -85,8 +91,30 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
   std::string program = kZygoteProgram;
   char* argv[] = {arg0, arg1, program.data(), arg3, nullptr};
 
-  pid_t pid = -1;
-  int err = posix_spawn(&pid, "/bin/bash", &s.fa, &s.attr, argv, envp.data());
+  // fork, not posix_spawn: the child must ask for PR_SET_PDEATHSIG before it
+  // execs. Between fork and exec only async-signal-safe calls.
+  const pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    // TERM when the thread that forked it (ferry's run loop) ends; then
+    // check that ferry did not end before the request was in place.
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) _exit(127);
+    struct sigaction dfl = {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int sig : kDefaultSignals) sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (dup2(fds[0][0], 0) < 0 || dup2(fds[2][1], 1) < 0 || dup2(fds[1][1], 3) < 0) _exit(127);
+    int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(127);
+    closefrom(4);
+    execve("/bin/bash", argv, envp.data());
+    _exit(127);
+  }
+  int err = pid < 0 ? errno : 0;
   close(fds[0][0]);
   close(fds[1][1]);
   close(fds[2][1]);
@@ -109,9 +137,9 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
 
 ShellZygote::~ShellZygote() { Stop(); }
 
-Status ShellZygote::Launch(const std::string& work_dir) {
+Status ShellZygote::Launch(const std::string& work_dir, bool own_shell) {
   if (command_fd_ < 0) return Status::Failed("the task launcher has stopped");
-  std::string msg = work_dir;
+  std::string msg = (own_shell ? "x" : "s") + work_dir;
   msg.push_back('\0');
   // A zygote that died makes the write raise SIGPIPE, fatal by default: block
   // it for the write and take back the one the write raised, so a dead

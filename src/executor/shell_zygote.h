@@ -21,8 +21,17 @@
 // once it ended). One task at a time per zygote.
 //
 // What a task could notice: $$ is the zygote's pid (BASHPID is the task's),
-// BASH_SUBSHELL is 1. The executor therefore starts scripts that mention $$
-// the classic way. Not thread-safe; used from the executor's thread only.
+// BASH_SUBSHELL is 1. The executor therefore has scripts that mention $$
+// exec'ed as `/bin/bash .command.run` by the subshell (Launch's own_shell).
+//
+// Dying with ferry: the zygote is forked with PR_SET_PDEATHSIG = SIGTERM, and
+// its TERM trap SIGKILLs the running task's process group (grandchildren
+// included) before it exits. So when ferry is SIGKILLed, every task a zygote
+// runs dies within milliseconds. The death signal follows the *thread* that
+// called Spawn: spawn zygotes from the thread that lives as long as the run
+// (the executor's). A task process that leaves its group (setsid) escapes
+// this; the TaskLedger (task_ledger.h) is the second line.
+// Not thread-safe; used from the executor's thread only.
 #pragma once
 
 #include <sys/types.h>
@@ -45,15 +54,18 @@ class ShellZygote {
 
   // Starts `/bin/bash` with `env` (KEY=VALUE strings) as its whole
   // environment, in a process group of its own (Ctrl-C at the terminal must
-  // not reach it), with no fds of ours but its two pipes.
+  // not reach it), with no fds of ours but its two pipes, set to get SIGTERM
+  // (and kill its task) when the calling thread ends.
   static Status Spawn(const std::vector<std::string>& env, std::unique_ptr<ShellZygote>* out);
   // Stop()s it.
   ~ShellZygote();
   ShellZygote(const ShellZygote&) = delete;
   ShellZygote& operator=(const ShellZygote&) = delete;
 
-  // Asks it to start the task in work_dir (absolute). The zygote must be idle.
-  Status Launch(const std::string& work_dir);
+  // Asks it to start the task in work_dir (absolute). The zygote must be
+  // idle. own_shell: the task runs as a new `/bin/bash .command.run` (its $$
+  // its own pid) forked by the zygote, instead of in a subshell of it.
+  Status Launch(const std::string& work_dir, bool own_shell = false);
   // The running task's pid (= its process group), read from the zygote
   // without blocking; 0 until the zygote has reported it (or when idle).
   pid_t TaskPid();

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -105,6 +107,72 @@ TEST_F(ShellZygoteTest, StopKillsTheRunningTaskAndReapsTheZygote) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
   EXPECT_NE(kill(task, 0), 0);
   EXPECT_NE(kill(zygote, 0), 0);  // reaped, not a zombie
+}
+
+TEST_F(ShellZygoteTest, OwnShellGivesTheTaskItsOwnPidAsDollarDollar) {
+  std::unique_ptr<ShellZygote> z;
+  ASSERT_TRUE(ShellZygote::Spawn(Env(), &z).ok());
+  std::string dir = MakeTask("own", "echo \"$$ $BASHPID $0\" > ids\nexit 3\n");
+  ASSERT_TRUE(z->Launch(dir, /*own_shell=*/true).ok());
+  ShellZygote::Exit e;
+  ASSERT_TRUE(NextExit(z.get(), &e));
+  EXPECT_EQ(e.status, 3);
+  std::istringstream ids(Slurp(dir + "/ids"));
+  pid_t dollar = 0, bashpid = 0;
+  std::string arg0;
+  ids >> dollar >> bashpid >> arg0;
+  EXPECT_EQ(dollar, bashpid);
+  EXPECT_EQ(dollar, e.pid);
+  EXPECT_EQ(arg0, ".command.run");
+}
+
+// What happens when ferry is SIGKILLed: a stand-in "ferry" (a child of this
+// test) starts a zygote, which runs a task that has a grandchild in its
+// group; the stand-in is SIGKILLed; both task processes must be gone within
+// 2 s, though nobody stopped the zygote.
+TEST_F(ShellZygoteTest, WhenFerryIsKilledTheZygoteKillsItsTasksGroup) {
+  std::string dir = MakeTask("orphan", "sleep 300 &\necho \"$BASHPID $!\" > pids\nwait\n");
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t ferry = fork();
+  ASSERT_GE(ferry, 0);
+  if (ferry == 0) {
+    close(ready[0]);
+    std::unique_ptr<ShellZygote> z;
+    if (!ShellZygote::Spawn(Env(), &z).ok() || !z->Launch(dir).ok()) _exit(2);
+    std::string zpid = std::to_string(z->pid()) + "\n";
+    if (write(ready[1], zpid.data(), zpid.size()) < 0) _exit(3);
+    for (;;) pause();
+  }
+  close(ready[1]);
+  char buf[32] = {};
+  ASSERT_GT(read(ready[0], buf, sizeof buf - 1), 0);
+  close(ready[0]);
+  pid_t zygote = std::atoi(buf);
+  std::string pids;
+  for (int i = 0; i < 1000 && (pids = Slurp(dir + "/pids")).find('\n') == std::string::npos; ++i) usleep(10000);
+  std::istringstream in(pids);
+  pid_t task = 0, grandchild = 0;
+  in >> task >> grandchild;
+  ASSERT_GT(task, 1);
+  ASSERT_GT(grandchild, 1);
+  auto alive = [](pid_t pid) {  // a zombie (nobody reaps orphans here, maybe) is dead
+    std::string stat = Slurp("/proc/" + std::to_string(pid) + "/stat");
+    size_t p = stat.rfind(')');
+    return p != std::string::npos && p + 2 < stat.size() && stat[p + 2] != 'Z' && stat[p + 2] != 'X';
+  };
+  ASSERT_TRUE(alive(task) && alive(grandchild) && alive(zygote));
+
+  ASSERT_EQ(kill(ferry, SIGKILL), 0);
+  int st;
+  ASSERT_EQ(waitpid(ferry, &st, 0), ferry);
+  auto t0 = std::chrono::steady_clock::now();
+  while ((alive(task) || alive(grandchild) || alive(zygote)) &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2))
+    usleep(10000);
+  EXPECT_FALSE(alive(task)) << "task " << task << " outlived ferry";
+  EXPECT_FALSE(alive(grandchild)) << "the task's child " << grandchild << " outlived ferry";
+  EXPECT_FALSE(alive(zygote)) << "zygote " << zygote << " outlived ferry";
 }
 
 }  // namespace

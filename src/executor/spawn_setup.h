@@ -2,13 +2,18 @@
 // starts needs (a task's bash or a ShellZygote): its own process group, so
 // Ctrl-C at the terminal reaches only ferry and a whole tree can be signalled
 // at once, and a clean signal state (ferry may block or ignore some).
-// RAII for the attribute objects.
+// RAII for the attribute objects. kDefaultSignals is also what a process
+// forked by hand (ShellZygote, which needs PR_SET_PDEATHSIG) resets.
 #pragma once
 
 #include <signal.h>
 #include <spawn.h>
 
 namespace ferry {
+
+// The signals a child gets back at their default action.
+constexpr int kDefaultSignals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT, SIGPIPE, SIGCHLD,
+                                   SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU};
 
 struct SpawnSetup {
   posix_spawn_file_actions_t fa;
@@ -19,9 +24,7 @@ struct SpawnSetup {
     sigset_t empty, defaults;
     sigemptyset(&empty);
     sigemptyset(&defaults);
-    for (int sig :
-         {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU})
-      sigaddset(&defaults, sig);
+    for (int sig : kDefaultSignals) sigaddset(&defaults, sig);
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setsigmask(&attr, &empty);
     posix_spawnattr_setsigdefault(&attr, &defaults);

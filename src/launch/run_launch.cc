@@ -57,6 +57,26 @@ std::string Summary(const RunStats& stats, int64_t elapsed_ms) {
   return summary + " in " + FormatDuration(elapsed_ms);
 }
 
+// Kills what a ferry that died in this launch dir left running (before
+// anything of this run starts), saying so in one line, and gives the local
+// executor the ledger of this run's tasks.
+Status TakeOverTaskLedger(const std::string& ferry_dir, RunExecutors* executors) {
+  const std::string dir = ferry_dir + "/tasks";
+  SurvivorReport survivors;
+  Status st = KillSurvivors(dir, &survivors);
+  if (!st.ok()) PrintWarning("cannot check for tasks an earlier ferry left running: " + st.message());
+  if (survivors.groups_killed) {
+    std::string pids;
+    for (pid_t p : survivors.dead_ferry) pids += (pids.empty() ? "" : ", ") + std::to_string(p);
+    std::printf("ferry: killed %d task(s) left running by a ferry that died (pid %s)\n", survivors.groups_killed,
+                pids.c_str());
+  }
+  std::unique_ptr<TaskLedger> ledger;
+  FERRY_RETURN_IF_ERROR(TaskLedger::Open(dir, &ledger));
+  executors->SetTaskLedger(std::move(ledger));
+  return Status::Ok();
+}
+
 }  // namespace
 
 int LaunchRun(const RunRequest& ra) {
@@ -138,6 +158,8 @@ int LaunchRun(const RunRequest& ra) {
     if (!st.ok()) return Fail(st, st.kind() == Status::Kind::kInvalidInput ? 2 : 1);
   }
 
+  st = TakeOverTaskLedger(launch_dir + "/.ferry", &executors);
+  if (!st.ok()) return Fail(st, 1);
   std::unique_ptr<History> history;
   st = History::Open(launch_dir + "/.ferry", &history);
   if (!st.ok()) return Fail(st, 1);

@@ -56,6 +56,8 @@ class RunExecutors {
                   RunOptions* run_opts);
 
   const std::map<std::string, ExecutorSlot>& slots() const { return slots_; }
+  // Where the local executor records the tasks it runs (task_ledger.h).
+  void SetTaskLedger(std::unique_ptr<TaskLedger> ledger) { local_.set_ledger(std::move(ledger)); }
 
  private:
   LocalExecutor local_;
