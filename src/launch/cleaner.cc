@@ -1,5 +1,7 @@
 #include "launch/cleaner.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -9,6 +11,8 @@
 #include "aws/session.h"
 #include "engine/work_store.h"
 #include "launch/pipeline_config.h"
+#include "store/run_lock.h"
+#include "util/clock_text.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -52,6 +56,18 @@ Status ListS3Dir(aws::S3Client& s3, const std::string& url, aws::S3Location* loc
 
 Status Cleaner::CleanRuns(const std::vector<std::string>& run_names) {
   const bool dry = options_.dry_run;
+  // A run going on in this directory may be using the work dirs (a cached
+  // task publishes from them), and no run may start while they go: clean
+  // holds the run lock. A dry run removes nothing and needs no lock.
+  std::unique_ptr<RunLock> lock;
+  if (!dry) {
+    // The history is <launch_dir>/.ferry/history.db.
+    std::error_code ec;
+    const std::string launch_dir = std::filesystem::absolute(history_->path(), ec).parent_path().parent_path().string();
+    if (ec) return Status::Failed("cannot find the directory of " + history_->path() + ": " + ec.message());
+    FERRY_RETURN_IF_ERROR(RunLock::Acquire(RunLockPath(launch_dir), launch_dir,
+                                           LockHolder{"clean", "", static_cast<int64_t>(::getpid()), NowMs()}, &lock));
+  }
   std::vector<RunRecord> all;
   FERRY_RETURN_IF_ERROR(history_->ListRuns(&all));
   std::vector<RunRecord> targets;

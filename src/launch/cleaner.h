@@ -11,6 +11,11 @@
 // once all of its work dirs are gone. A dry run only lists: it removes
 // nothing, forgets nothing, and a work dir it cannot list is a warning.
 //
+// While a `ferry run` holds the launch directory's run lock
+// (store/run_lock.h), clean refuses (exit 2) instead of removing work dirs a
+// running task or a cached publish may be reading; it holds the lock itself
+// while it removes, so no run starts meanwhile. A dry run takes no lock.
+//
 // It lives in launch, not engine, because S3 work dirs need the aws module,
 // which the engine must not depend on.
 #pragma once
@@ -36,8 +41,9 @@ class Cleaner {
  public:
   Cleaner(History* history, CleanOptions options) : history_(history), options_(std::move(options)) {}
 
-  // Cleans the runs named. Invalid for an unknown run name or when AWS
-  // cannot be set up (then nothing was touched); Failed when some work dirs
+  // Cleans the runs named. Invalid for an unknown run name, when another
+  // ferry run or clean holds the directory, or when AWS cannot be set up
+  // (then nothing was touched); Failed when some work dirs
   // could not be removed (their runs stay recorded).
   Status CleanRuns(const std::vector<std::string>& run_names);
 

@@ -13,6 +13,7 @@
 #include "launch/run_setup.h"
 #include "pipeline/pipeline.h"
 #include "store/history.h"
+#include "store/run_lock.h"
 #include "store/task_recorder.h"
 #include "store/trace.h"
 #include "ui/colour.h"
@@ -149,6 +150,14 @@ int LaunchRun(const RunRequest& ra) {
     std::_Exit(0);
   }
 
+  // One run per launch directory: taken before anything is written, started
+  // or removed, and before the second run's history row exists, so a run
+  // refused here leaves no trace. Everything before this point only reads.
+  std::unique_ptr<RunLock> lock;
+  st = RunLock::Acquire(RunLockPath(launch_dir), launch_dir,
+                        LockHolder{"run", "", static_cast<int64_t>(::getpid()), start_ms}, &lock);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
   Progress* progress_sink = nullptr;
   st = executors.SetUpAws(config, graph, roots, &progress_sink, &run_opts);
   if (!st.ok()) return Fail(st, st.exit_code());
@@ -171,6 +180,7 @@ int LaunchRun(const RunRequest& ra) {
   run.start_ms = start_ms;  // BeginRun marks it running
   st = history->BeginRun(&run);
   if (!st.ok()) return Fail(st, 1);
+  if (Status named = lock->SetName(run.run_name); !named.ok()) PrintWarning(named.message());
 
   std::unique_ptr<TraceWriter> trace;
   TraceChoice trace_choice = ResolveTrace(config, ra.trace, ra.trace_file);

@@ -1,7 +1,8 @@
 // One `ferry run` from its parsed options to its exit code: loads the
 // pipeline and config, expands the task graph, checks it (-preview stops
-// there), sets up the executors, records the run and drives it to the end,
-// printing progress and a summary.
+// there), locks the launch directory (store/run_lock.h), sets up the
+// executors, records the run and drives it to the end, printing progress and
+// a summary.
 #pragma once
 
 #include <string>
@@ -28,8 +29,9 @@ struct RunRequest {
   std::string command_line;  // as typed, for `ferry log`
 };
 
-// Returns the process exit code (0 ok, 1 failed, 2 bad input, 130
-// interrupted); errors are printed to stderr.
+// Returns the process exit code (0 ok, 1 failed, 2 bad input or another
+// ferry run or clean holding the launch directory's lock, 130 interrupted);
+// errors are printed to stderr.
 int LaunchRun(const RunRequest& request);
 
 }  // namespace ferry

@@ -15,6 +15,7 @@
 #include "aws/s3_progress.h"
 #include "config/config.h"
 #include "remote_build/build_list.h"
+#include "remote_build/build_lock.h"
 #include "remote_build/build_signals.h"
 #include "remote_build/build_watch.h"
 #include "remote_build/build_workflow.h"
@@ -80,14 +81,44 @@ Status BuildDriver::RefreshHistory() {
   if (open.empty()) return Status::Ok();
   FERRY_RETURN_IF_ERROR(LoadSettings());
   FERRY_RETURN_IF_ERROR(OpenAws());
+  std::vector<JobState> states;
+  return RefreshJobs(open, &states);
+}
+
+Status BuildDriver::RefreshJobs(const std::vector<std::string>& job_ids, std::vector<JobState>* states) {
   std::vector<json> jobs;
-  FERRY_RETURN_IF_ERROR(batch_->DescribeJobs(open, &jobs));
+  FERRY_RETURN_IF_ERROR(batch_->DescribeJobs(job_ids, &jobs));
   for (const auto& j : jobs) {
     JobState state = ParseJobState(j);
     bool found = false;
     record_ = BuildRecord{};
     FERRY_RETURN_IF_ERROR(history_->Find(state.job_id, &record_, &found));
     RecordStatus(state);
+    states->push_back(std::move(state));
+  }
+  record_ = BuildRecord{};
+  return Status::Ok();
+}
+
+Status BuildDriver::CheckNoDetachedBuild() {
+  OpenHistory();
+  if (!history_) return Status::Ok();
+  std::vector<BuildRecord> records;
+  FERRY_RETURN_IF_ERROR(history_->List(&records));
+  std::vector<std::string> open;
+  for (const auto& r : records)
+    if (r.directory == abs_dir_ && !IsTerminal(r.status)) open.push_back(r.job_id);
+  if (open.empty()) return Status::Ok();
+  std::vector<JobState> states;
+  FERRY_RETURN_IF_ERROR(
+      RefreshJobs(open, &states).WithPrefix("asking AWS Batch about the earlier builds of " + abs_dir_));
+  for (const auto& j : states) {
+    if (IsTerminal(j.status)) continue;
+    const std::string attach = "ferry build --aws-batch --attach " + j.job_id;
+    return Status::Invalid("an earlier build of " + abs_dir_ + " is still " + j.status + " (job " + j.job_id +
+                           "): its job builds from the mirror this build would replace; follow it and get its "
+                           "results with `" +
+                           attach + " " + ShellQuote(abs_dir_) + "`, or stop it with `" + attach + " --cancel`");
   }
   return Status::Ok();
 }
@@ -99,6 +130,9 @@ Status BuildDriver::Main() {
   FERRY_RETURN_IF_ERROR(ResolveBuildDir(a_.dir, &abs_dir_));
   WorkflowKind kind;
   FERRY_RETURN_IF_ERROR(DetectWorkflow(abs_dir_, a_.exec, &kind));
+  // Before anything is uploaded: a second build of this directory would
+  // overwrite the mirror the first job builds from.
+  FERRY_RETURN_IF_ERROR(LockBuildDir(*env_, abs_dir_, &lock_));
   FERRY_RETURN_IF_ERROR(LoadSettings());
   if (settings_.s3_bucket.value.empty())
     return Status::Invalid(
@@ -110,6 +144,7 @@ Status BuildDriver::Main() {
   FERRY_RETURN_IF_ERROR(OpenAws());
   FERRY_RETURN_IF_ERROR(CheckBatchSetup());
   FERRY_RETURN_IF_ERROR(CheckBucket());
+  FERRY_RETURN_IF_ERROR(CheckNoDetachedBuild());
 
   // The workflow as the job runs it.
   std::string cli_base(PathBaseName(settings_.cli.value));
@@ -155,6 +190,8 @@ Status BuildDriver::Main() {
   std::fprintf(out_->human(), "Submitted AWS Batch job %s (queue %s, job definition %s, region %s)\n", job_id.c_str(),
                spec.queue.c_str(), spec.job_definition.c_str(), session_.region.region.c_str());
   std::fflush(out_->human());
+  if (Status named = lock_->SetName(job_id); !named.ok())
+    std::fprintf(out_->errors(), "warning: %s\n", named.message().c_str());
   record_.job_id = job_id;
   record_.directory = abs_dir_;
   record_.status = "SUBMITTED";

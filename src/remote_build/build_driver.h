@@ -1,7 +1,8 @@
 // BuildDriver: one `ferry build --aws-batch` after its options are parsed:
 // check the Batch set-up and the bucket, upload the directory's changes,
 // submit the job and follow it (status, log, Control-C/Z), download the
-// results; or attach to an earlier job to follow or cancel it; and refresh
+// results, holding the directory's build lock (build_lock.h) throughout; or
+// attach to an earlier job to follow or cancel it; and refresh
 // the statuses `ferry build --list --aws-batch` shows. RunBuild() picks
 // between that, a --local build and the list.
 #pragma once
@@ -22,6 +23,7 @@
 #include "remote_build/build_output.h"
 #include "remote_build/build_settings.h"
 #include "remote_build/remote_dir.h"
+#include "store/run_lock.h"
 #include "util/status.h"
 
 namespace ferry::remote_build {
@@ -62,6 +64,12 @@ class BuildDriver {
 
  private:
   Status Main();
+  // Asks Batch about job_ids, records what it says, returns the states.
+  Status RefreshJobs(const std::vector<std::string>& job_ids, std::vector<JobState>* states);
+  // Invalid when a build of this directory that holds no lock any more
+  // (detached, or lost track of its job) still has a job going: that job
+  // reads the mirror this build would upload over.
+  Status CheckNoDetachedBuild();
   Status Attach();
   Status Follow(const std::string& job_id, bool download);
   // A job that SUCCEEDED but whose script never ran leaves no results.
@@ -89,6 +97,7 @@ class BuildDriver {
   std::unique_ptr<aws::BatchClient> batch_;
   std::unique_ptr<aws::LogsClient> logs_;
   std::unique_ptr<aws::S3Client> s3_;
+  std::unique_ptr<RunLock> lock_;  // the build directory's, while a build of it goes on
   std::unique_ptr<BuildHistory> history_;
   bool history_failed_ = false;
   BuildRecord record_;

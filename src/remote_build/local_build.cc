@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aws/env.h"
+#include "remote_build/build_lock.h"
 #include "remote_build/build_settings.h"
 #include "remote_build/build_workflow.h"
 
@@ -91,6 +92,9 @@ int RunLocalBuild(const BuildRequest& a, BuildOutput* out) {
   if (Status s = ResolveBuildDir(a.dir, &abs); !s.ok()) return Fail(out, s);
   WorkflowKind kind;
   if (Status s = DetectWorkflow(abs, a.exec, &kind); !s.ok()) return Fail(out, s);
+  // Held until the workflow ends; the workflow does not inherit it.
+  std::unique_ptr<RunLock> lock;
+  if (Status s = LockBuildDir(aws::ProcessEnv(), abs, &lock); !s.ok()) return Fail(out, s);
   BuildSettings settings;
   // Only --cpus/--memory matter here; the Batch settings are not read.
   BuildFlags f;

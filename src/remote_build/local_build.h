@@ -1,6 +1,7 @@
 // `ferry build --local DIR`: runs the directory's workflow here, in DIR,
 // as the Batch job would run it there (same command, --cpus/--memory passed
-// on), and returns its exit status.
+// on), and returns its exit status. Like a Batch build it holds the
+// directory's build lock (build_lock.h) while the workflow runs.
 #pragma once
 
 #include <string>
