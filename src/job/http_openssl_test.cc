@@ -5,6 +5,11 @@
 // expect.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -153,6 +158,81 @@ TEST(OpenSslTransport, StalledServerTimesOut) {
   resp = PerformOnce(r);
   EXPECT_EQ(resp.curl_code, 28);
   EXPECT_NE(resp.curl_error.find("timed out after 500 milliseconds"), std::string::npos) << resp.curl_error;
+}
+
+// Accepts one connection, keeps what the client sent, answers `reply`.
+class RecordingServer {
+ public:
+  explicit RecordingServer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    listen(fd_, 4);
+    thread_ = std::thread([this] {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      ssize_t n = recv(c, buf, sizeof buf, 0);
+      if (n > 0) got_.assign(buf, static_cast<size_t>(n));
+      ssize_t w = send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+      (void)w;
+      close(c);
+    });
+  }
+  ~RecordingServer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // What arrived (call after the request finished).
+  const std::string& got() const { return got_; }
+
+ private:
+  std::string reply_, got_;
+  int fd_ = -1, port_ = 0;
+  std::thread thread_;
+};
+
+TEST(OpenSslTransport, ProxiesFromTheEnvironment) {
+  {
+    RecordingServer proxy("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    setenv("http_proxy", ("http://" + proxy.address()).c_str(), 1);
+    HttpResponse r = PerformOnce(Get("http://s3.example.invalid/b/k?x=1"));
+    ASSERT_TRUE(r.transport_ok()) << r.curl_error;
+    EXPECT_EQ(r.body, "ok");
+    EXPECT_EQ(proxy.got().substr(0, proxy.got().find("\r\n")), "GET http://s3.example.invalid/b/k?x=1 HTTP/1.1");
+    EXPECT_NE(proxy.got().find("Host: s3.example.invalid\r\n"), std::string::npos) << proxy.got();
+  }
+  {
+    RecordingServer proxy("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    setenv("https_proxy", proxy.address().c_str(), 1);  // no scheme: http:// is meant
+    HttpResponse r = PerformOnce(Get("https://s3.example.invalid/b"));
+    EXPECT_EQ(r.curl_code, 7);
+    EXPECT_NE(r.curl_error.find("refused CONNECT with HTTP 403"), std::string::npos) << r.curl_error;
+    EXPECT_EQ(proxy.got(), "CONNECT s3.example.invalid:443 HTTP/1.1\r\nHost: s3.example.invalid:443\r\n\r\n");
+  }
+  // no_proxy hosts and credential endpoints (use_proxy = false) go direct:
+  // to a closed port here, where the proxy would have answered.
+  RecordingServer proxy("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  setenv("http_proxy", ("http://" + proxy.address()).c_str(), 1);
+  setenv("no_proxy", "localhost", 1);
+  HttpResponse r = PerformOnce(Get("http://localhost:9/"));
+  EXPECT_EQ(r.curl_code, 7) << r.curl_error;
+  EXPECT_NE(r.curl_error.find("could not connect to localhost port 9"), std::string::npos) << r.curl_error;
+  unsetenv("no_proxy");
+  HttpRequest direct = Get("http://localhost:9/");
+  direct.use_proxy = false;
+  r = PerformOnce(direct);
+  EXPECT_EQ(r.curl_code, 7) << r.curl_error;
+  unsetenv("http_proxy");
+  unsetenv("https_proxy");
+  EXPECT_EQ(proxy.got(), "");
 }
 
 TEST(OpenSslTransport, SinkFailureStopsTheTransfer) {

@@ -23,6 +23,7 @@ import pytest
 from tests.conftest import built_binary, exited, ferry_bin, ok
 
 BUSYBOX = "/bin/busybox"
+CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"  # looked up here: the jail's PATH is /bin
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chroot needs root")
 
 
@@ -75,7 +76,7 @@ def jail_env(emu, **extra):
 
 def in_jail(jail, emu, script, env=None, input=None):
     """Runs `script` with busybox sh inside the chroot, as a job's wrapper would."""
-    return subprocess.run(["chroot", str(jail), "/bin/sh", "-c", script], capture_output=True,
+    return subprocess.run([CHROOT, str(jail), "/bin/sh", "-c", script], capture_output=True,
                           env=env or jail_env(emu), input=input, timeout=180)
 
 
@@ -149,7 +150,7 @@ def test_s3_forms_of_the_wrappers_in_a_busybox_only_chroot(jail, emu, tmp_path):
     assert sorted(line.split(None, 3)[3] for line in left.splitlines()) == ["tree/big.bin",
                                                                           "tree/name with spaces.txt"]
     # stdin and stdout, as `s3 cp - URL` and `s3 cp URL -`.
-    p = in_jail(jail, emu, f"echo piped | /ferry-job s3 cp - s3://jobs/p.txt {ep} && /ferry-job s3 cp"
+    p = in_jail(jail, emu, f"echo piped | /ferry-job s3 cp --quiet - s3://jobs/p.txt {ep} && /ferry-job s3 cp"
                            f" s3://jobs/p.txt - {ep}")
     assert p.returncode == 0 and p.stdout == b"piped\n", p
 
@@ -159,7 +160,7 @@ def test_errors_in_the_chroot_are_the_aws_cli_ones(jail, emu):
     ep = f"--endpoint-url {emu.endpoint}"
     p = in_jail(jail, emu, f"/ferry-job s3 cp s3://nobucket/k /tmp/k {ep}")
     assert p.returncode == 1
-    assert b"NoSuchBucket" in p.stderr or b"does not exist" in p.stderr, p.stderr
+    assert b"download failed: s3://nobucket/k" in p.stderr and b"404" in p.stderr, p.stderr
     p = in_jail(jail, emu, f"/ferry-job s3 cp /tmp/missing s3://b/k {ep}")
     assert p.returncode != 0 and b"/tmp/missing" in p.stderr, p.stderr
     # Nothing listens there: a connection error, not a hang or a crash.
@@ -192,8 +193,8 @@ def test_credentials_from_instance_metadata(jail, emu):
     p = in_jail(jail, emu, f"/ferry-job aws whoami --endpoint-url {emu.endpoint}", env=env)
     assert p.returncode == 0, p.stderr
     assert b"credentials: EC2 instance role" in p.stdout, p.stdout
-    p = in_jail(jail, emu, f"/ferry-job s3 ls s3://imds/ --endpoint-url {emu.endpoint}", env=env)
-    assert p.returncode == 0, p.stderr
+    p = in_jail(jail, emu, f"/ferry-job s3 ls --endpoint-url {emu.endpoint}", env=env)
+    assert p.returncode == 0 and b" imds\n" in p.stdout, p
     # No credentials anywhere: a clear error, exit 1, no hang.
     env = jail_env(emu, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
     p = in_jail(jail, emu, f"/ferry-job s3 ls s3://imds/ --endpoint-url {emu.endpoint}", env=env)
@@ -311,8 +312,8 @@ def test_tls_with_the_bundle_at_a_usual_path(jail, emu, tls):
     ok(ferry_s3(emu, "mb", "s3://tls"))
     (jail / "etc" / "pki" / "tls" / "certs").mkdir(parents=True)
     shutil.copy(tls["ca"], jail / "etc" / "pki" / "tls" / "certs" / "ca-bundle.crt")  # Amazon Linux's place
-    p = in_jail(jail, emu, f"/ferry-job s3 ls s3://tls/ --endpoint-url {tls['url']}")
-    assert p.returncode == 0, p.stderr
+    p = in_jail(jail, emu, f"/ferry-job s3 ls --endpoint-url {tls['url']}")
+    assert p.returncode == 0 and b" tls\n" in p.stdout, p
 
 
 @needs_root
