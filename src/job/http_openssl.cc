@@ -92,15 +92,17 @@ struct Deadline {
   int WaitMs() const {
     long wait = stall.count() > 0 ? stall.count() : 3600 * 1000;
     if (end != Clock::time_point::max()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(end - Clock::now()).count();
       if (left <= 0) return -1;
       wait = std::min<long>(wait, left);
     }
     return static_cast<int>(wait);
   }
   Failure TimedOut() const {
-    if (end != Clock::time_point::max() && Clock::now() >= end)
-      return Fail(kTimedOut, "operation timed out after " + std::to_string(total_ms) + " milliseconds");
+    // The whole-request limit when it, not the stall window, bounded the
+    // wait that just ran out.
+    bool total = end != Clock::time_point::max() && (stall.count() <= 0 || end - Clock::now() < stall);
+    if (total) return Fail(kTimedOut, "operation timed out after " + std::to_string(total_ms) + " milliseconds");
     return Fail(kTimedOut, "no data moved for " + std::to_string(stall.count() / 1000) + " seconds");
   }
 };
