@@ -9,6 +9,7 @@
 #     [NEEDS <what>...]       environment the tests read, in this order:
 #                               ferry        -> FERRY_BIN
 #                               ferry-awsemu -> FERRY_AWSEMU
+#                               ferry-job    -> FERRY_JOB_BIN
 #                               source       -> FERRY_SOURCE_DIR
 #     [LABELS <label>...]
 #     TIMEOUT <seconds>
@@ -27,10 +28,12 @@ function(ferry_pytest_suite)
       list(APPEND env "FERRY_BIN=$<TARGET_FILE:ferry>")
     elseif(need STREQUAL "ferry-awsemu")
       list(APPEND env "FERRY_AWSEMU=$<TARGET_FILE:ferry-awsemu>")
+    elseif(need STREQUAL "ferry-job")
+      list(APPEND env "FERRY_JOB_BIN=$<TARGET_FILE:ferry-job>")
     elseif(need STREQUAL "source")
       list(APPEND env "FERRY_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
     else()
-      message(FATAL_ERROR "ferry_pytest_suite: NEEDS takes ferry, ferry-awsemu or source, not '${need}'")
+      message(FATAL_ERROR "ferry_pytest_suite: NEEDS takes ferry, ferry-awsemu, ferry-job or source, not '${need}'")
     endif()
   endforeach()
   list(APPEND env "AWS_EC2_METADATA_DISABLED=true")

@@ -2,7 +2,7 @@
 each of them; tests/pytest.ini makes tests/ the root):
 
   ROOT, built_binary(env_var)   the source tree and the binaries CTest names
-                                (FERRY_BIN, FERRY_AWSEMU); a clear failure
+                                (FERRY_BIN, FERRY_AWSEMU, FERRY_JOB_BIN); a clear failure
                                 when the variable is unset
   WorkspaceFiles                write / read / copy_example / trace for a
                                 test workspace
@@ -51,11 +51,11 @@ AWS_CLI = "/usr/bin/aws"
 # work dir, and the publish dir every example uses): never part of an example.
 RUN_LEFTOVERS = (".ferry", "work", "results")
 
-_BINARIES = {"FERRY_BIN": "ferry", "FERRY_AWSEMU": "ferry-awsemu"}
+_BINARIES = {"FERRY_BIN": "ferry", "FERRY_AWSEMU": "ferry-awsemu", "FERRY_JOB_BIN": "ferry-job"}
 
 
 def built_binary(env_var):
-    """The binary CTest names in env_var (FERRY_BIN or FERRY_AWSEMU)."""
+    """The binary CTest names in env_var (FERRY_BIN, FERRY_AWSEMU or FERRY_JOB_BIN)."""
     name = _BINARIES[env_var]
     path = os.environ.get(env_var)
     if not path:

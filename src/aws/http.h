@@ -1,6 +1,8 @@
-// ferry's HTTP layer on libcurl. One HttpTransport runs a curl multi handle on
-// its own thread, so many requests proceed concurrently over reused
-// connections; callers submit requests (optionally after a delay, which is how
+// ferry's HTTP layer. It has two implementations: libcurl (http_curl.cc, in
+// ferry: a curl multi handle on its own thread) and OpenSSL over sockets
+// (src/job/http_openssl.cc, only in the static ferry-job binary, because
+// Debian has no static libcurl). Either way many requests proceed
+// concurrently over reused connections; callers submit requests (optionally after a delay, which is how
 // retries back off) and get a callback when each one finishes. Bodies stream:
 // a request body is read on demand from a BodySource (memory or a file range,
 // re-readable for retries) and a response body goes to a BodySink (memory, a
@@ -95,7 +97,7 @@ struct HttpResponse {
   int status = 0;      // 0 when no HTTP response arrived
   HeaderList headers;  // of the final response, names as sent
   std::string body;    // error bodies, or the body when no sink was given
-  int curl_code = 0;   // CURLcode; 0 = transfer completed
+  int curl_code = 0;   // CURLcode (the OpenSSL transport uses the same numbers); 0 = transfer completed
   std::string curl_error;
   bool sink_failed = false;
 
@@ -126,7 +128,7 @@ class HttpTransport {
   std::unique_ptr<Impl> impl_;
 };
 
-// A whole request on a private easy handle, for callers that need no
+// A whole request on a private connection, for callers that need no
 // concurrency (credential endpoints).
 HttpResponse PerformOnce(const HttpRequest& req);
 

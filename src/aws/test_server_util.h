@@ -1,6 +1,7 @@
 // Test-only helpers (included by *_test.cc files): a cpp-httplib server on
-// 127.0.0.1 with a random port, run on its own thread, and a raw TCP server
-// that resets the first N connections, for retry tests.
+// 127.0.0.1 with a random port, run on its own thread, a listening loopback
+// socket, and a raw TCP server that resets the first N connections, for
+// retry tests.
 #pragma once
 
 #include <arpa/inet.h>
@@ -41,22 +42,28 @@ class LoopbackServer {
   int port_ = 0;
 };
 
+// A listening TCP socket on 127.0.0.1 with a free port (stored in *port).
+inline int ListenOnLoopback(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  listen(fd, 16);
+  return fd;
+}
+
 // Accepts connections; the first `resets` are closed with a TCP RST right
 // after the request arrives, later ones get `response` (a full HTTP reply).
 class ResettingServer {
  public:
   ResettingServer(int resets, std::string response) : resets_(resets), response_(std::move(response)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    listen(fd_, 16);
+    fd_ = ListenOnLoopback(&port_);
     thread_ = std::thread([this] { Loop(); });
   }
   ~ResettingServer() {

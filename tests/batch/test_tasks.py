@@ -66,17 +66,23 @@ tasks:
 """
 
 
-def test_ferry_binary_as_cli_path(world):
+def check_chain_with_cli_path(world, cli):
+    """CHAIN on Batch with `cli` as aws.batch.cliPath: the right answer, and
+    every job's wrapper calling `cli` for its transfers (its log too)."""
     world.write("pipeline.yml", CHAIN)
     world.write("data/words.txt", "one two three\nfour\n")
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    world.write("batch.config", awsbatch_config(cli_path=cli))
     p = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "trace.tsv"))
     assert world.read("results/count.txt").split() == ["ONE", "TWO", "THREE", "FOUR", "4"], output(p)
     rows = world.trace()
     assert {r["executor"] for r in rows} == {"awsbatch"} and len(rows) == 2
-    # The jobs' wrapper called the ferry binary for its transfers.
     for r in rows:
-        key = r["workdir"].removeprefix(f"s3://{BUCKET}/") + "/.command.run"
-        wrapper = world.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
-        assert FERRY in wrapper, wrapper
+        prefix = r["workdir"].removeprefix(f"s3://{BUCKET}/")
+        wrapper = world.s3.get_object(Bucket=BUCKET, Key=prefix + "/.command.run")["Body"].read().decode()
+        assert cli in wrapper, wrapper
         assert "/usr/bin/aws" not in wrapper
+        world.s3.head_object(Bucket=BUCKET, Key=prefix + "/.command.log")
+
+
+def test_ferry_binary_as_cli_path(world):
+    check_chain_with_cli_path(world, FERRY)

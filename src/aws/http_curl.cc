@@ -1,3 +1,5 @@
+// The libcurl implementation of aws/http.h, used by ferry (the static
+// ferry-job binary has its own over OpenSSL: src/job/http_openssl.cc).
 #include "aws/http.h"
 
 #include <curl/curl.h>
@@ -6,7 +8,6 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -183,29 +184,6 @@ void Finish(Transfer* t, CURLcode code) {
 
 }  // namespace
 
-std::string HttpResponse::Header(const std::string& name) const {
-  std::string lower = ToLower(name);
-  for (const auto& [k, v] : headers)
-    if (ToLower(k) == lower) return v;
-  return "";
-}
-
-int64_t StringBody::ReadAt(int64_t offset, char* buf, size_t n) {
-  if (offset >= size()) return 0;
-  size_t k = std::min(n, static_cast<size_t>(size() - offset));
-  std::memcpy(buf, data_.data() + offset, k);
-  return static_cast<int64_t>(k);
-}
-
-int64_t FileRangeBody::ReadAt(int64_t offset, char* buf, size_t n) {
-  if (offset >= length_) return 0;
-  size_t k = std::min(n, static_cast<size_t>(length_ - offset));
-  ssize_t got = pread(*fd_, buf, k, offset_ + offset);
-  if (got < 0) return -1;
-  if (got == 0) return -1;  // file shrank under us
-  return got;
-}
-
 struct HttpTransport::Impl {
   TransportOptions options;
   CURLM* multi = nullptr;
@@ -311,13 +289,6 @@ void HttpTransport::Submit(HttpRequest req, Done done, std::chrono::milliseconds
     impl_->pending.push_back({std::chrono::steady_clock::now() + delay, std::move(t)});
   }
   curl_multi_wakeup(impl_->multi);
-}
-
-HttpResponse HttpTransport::Perform(HttpRequest req) {
-  std::promise<HttpResponse> p;
-  auto f = p.get_future();
-  Submit(std::move(req), [&p](HttpResponse r) { p.set_value(std::move(r)); });
-  return f.get();
 }
 
 HttpResponse PerformOnce(const HttpRequest& req) {
