@@ -18,6 +18,17 @@ std::string BatchJobName(const std::string& process) {
   return out;
 }
 
+std::string TaskJobName(const std::string& process, const std::string& run_name, const std::string& hash, int attempt) {
+  std::string base = BatchJobName(process);
+  if (run_name.empty()) return base;
+  // The suffix goes through the same character rule; only the process part
+  // is cut, so the suffix that identifies the task attempt is never lost.
+  std::string suffix = BatchJobName(run_name + "-" + hash.substr(0, 12) + "-" + std::to_string(attempt));
+  if (suffix.size() > 100) suffix.erase(0, suffix.size() - 100);
+  if (base.size() + 1 + suffix.size() > 128) base.resize(128 - 1 - suffix.size());
+  return base + "-" + suffix;
+}
+
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
                                 const std::vector<std::string>& command, const SubmitSettings& s, int array_size) {
   nlohmann::json resources = nlohmann::json::array();
@@ -35,7 +46,7 @@ nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_defin
   env.push_back({{"name", "AWS_MAX_ATTEMPTS"}, {"value", std::to_string(std::max(8, s.max_transfer_attempts))}});
   env.push_back({{"name", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"}, {"value", "5"}});
   nlohmann::json req = {
-      {"jobName", BatchJobName(run.process.empty() ? run.name : run.process)},
+      {"jobName", TaskJobName(run.process.empty() ? run.name : run.process, s.run_name, run.hash, run.attempt)},
       {"jobQueue", run.queue},
       {"jobDefinition", job_definition},
       {"containerOverrides", {{"command", command}, {"resourceRequirements", resources}, {"environment", env}}}};
