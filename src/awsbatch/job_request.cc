@@ -21,10 +21,12 @@ std::string BatchJobName(const std::string& process) {
 std::string TaskJobName(const std::string& process, const std::string& run_name, const std::string& hash, int attempt) {
   std::string base = BatchJobName(process);
   if (run_name.empty()) return base;
-  // The suffix goes through the same character rule; only the process part
-  // is cut, so the suffix that identifies the task attempt is never lost.
-  std::string suffix = BatchJobName(run_name + "-" + hash.substr(0, 12) + "-" + std::to_string(attempt));
-  if (suffix.size() > 100) suffix.erase(0, suffix.size() - 100);
+  // The run name goes through the same character rule (the hash is hex);
+  // only the process part and the front of a very long run name are cut,
+  // so the hash and attempt that identify the task attempt are never lost.
+  std::string run = BatchJobName(run_name);
+  if (run.size() > 80) run.erase(0, run.size() - 80);
+  std::string suffix = run + "-" + hash.substr(0, 12) + "-" + std::to_string(attempt);
   if (base.size() + 1 + suffix.size() > 128) base.resize(128 - 1 - suffix.size());
   return base + "-" + suffix;
 }

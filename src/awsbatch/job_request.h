@@ -20,7 +20,8 @@ std::string BatchJobName(const std::string& process);
 // The name of a task's job when the run is journaled: BatchJobName(process)
 // with "-<run>-<hash12>-<attempt>" after it, the process part cut so the
 // whole fits 128 characters, so the job of a task attempt can be found by
-// name (ListJobs) when ferry died before SubmitJob's answer was recorded.
+// name (ListJobs) when ferry died before SubmitJob's answer was recorded
+// (a run name past 80 characters keeps its last 80).
 // Without a run name it is BatchJobName(process).
 std::string TaskJobName(const std::string& process, const std::string& run_name, const std::string& hash, int attempt);
 

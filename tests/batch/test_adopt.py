@@ -117,3 +117,17 @@ def test_ferry_kill_of_an_unknown_run_names_the_known_ones(world):
     assert p.returncode == 2, output(p)
     assert "no run named 'no_such_run'" in p.stderr
     assert run in p.stderr, "the known runs are named"
+
+
+def test_ferry_clean_of_a_killed_run_ends_its_jobs_before_removing_work(world):
+    world.write("pipeline.yml", PIPELINE)
+    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false", "--nap", "60")
+    try:
+        world.wait_for("jobs to run", lambda: world.jobs("RUNNING"), timeout=60)
+    finally:
+        kill9(proc)
+    p = ok(world.run("clean", "-f", "last", "-c", "emu.config"))
+    assert "terminating AWS Batch job" in p.stdout, p.stdout
+    assert not any(world.jobs(s) for s in ACTIVE)
+    assert "removed" in p.stdout
