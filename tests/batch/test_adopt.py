@@ -8,7 +8,7 @@ import re
 import signal
 import time
 
-from .conftest import ACTIVE, FERRY, QUEUE, awsbatch_config, ok, output
+from .conftest import ACTIVE, FERRY, awsbatch_config, ok, output
 
 TASKS = 24
 
@@ -26,20 +26,6 @@ tasks:
 """ % (TASKS + 1)
 
 
-def all_jobs(world):
-    """Every job the emulator's queue has seen, any status."""
-    out, token = [], None
-    while True:
-        kw = {"jobQueue": QUEUE, "filters": [{"name": "JOB_NAME", "values": ["*"]}]}
-        if token:
-            kw["nextToken"] = token
-        page = world.batch.list_jobs(**kw)
-        out += page["jobSummaryList"]
-        token = page.get("nextToken")
-        if not token:
-            return out
-
-
 def task_of(job_name):
     """The task hash part of a journaled job name: <process>-<run>-<hash12>-<attempt>."""
     m = re.search(r"-([0-9a-f]{12})-(\d+)$", job_name)
@@ -51,6 +37,17 @@ def kill9(proc):
     """SIGKILL (no handler runs, no job is terminated); returns its stdout."""
     proc.send_signal(signal.SIGKILL)
     return proc.communicate(timeout=30)[0]
+
+
+def killed_run_with_jobs_running(world):
+    """A run of long tasks SIGKILLed once some of its jobs run."""
+    world.write("pipeline.yml", PIPELINE)
+    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false", "--nap", "60")
+    try:
+        world.wait_for("jobs to run", lambda: world.jobs("RUNNING"), timeout=60)
+    finally:
+        kill9(proc)
 
 
 def test_resume_after_sigkills_adopts_jobs_and_submits_each_task_once(world):
@@ -77,7 +74,7 @@ def test_resume_after_sigkills_adopts_jobs_and_submits_each_task_once(world):
     missing = [n for n in range(1, TASKS + 1) if not any(k.endswith(f"/nap{n}.txt") for k in keys)]
     assert missing == [], "outputs missing on S3"
 
-    jobs = all_jobs(world)
+    jobs = world.jobs()
     submits = world.submitted_jobs()
     assert len(submits) == len(jobs)
     # Nothing failed, so each task needed exactly one job.
@@ -92,13 +89,7 @@ def test_resume_after_sigkills_adopts_jobs_and_submits_each_task_once(world):
 
 
 def test_ferry_kill_ends_the_jobs_a_killed_run_left(world):
-    world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
-    proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false", "--nap", "60")
-    try:
-        world.wait_for("jobs to run", lambda: world.jobs("RUNNING"), timeout=60)
-    finally:
-        kill9(proc)
+    killed_run_with_jobs_running(world)
     assert any(world.jobs(s) for s in ACTIVE)
     p = ok(world.run("kill", "last", "-c", "emu.config"))
     assert "terminating AWS Batch job" in p.stdout
@@ -120,13 +111,7 @@ def test_ferry_kill_of_an_unknown_run_names_the_known_ones(world):
 
 
 def test_ferry_clean_of_a_killed_run_ends_its_jobs_before_removing_work(world):
-    world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
-    proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false", "--nap", "60")
-    try:
-        world.wait_for("jobs to run", lambda: world.jobs("RUNNING"), timeout=60)
-    finally:
-        kill9(proc)
+    killed_run_with_jobs_running(world)
     p = ok(world.run("clean", "-f", "last", "-c", "emu.config"))
     assert "terminating AWS Batch job" in p.stdout, p.stdout
     assert not any(world.jobs(s) for s in ACTIVE)
