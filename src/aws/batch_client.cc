@@ -148,6 +148,13 @@ Status BatchClient::DescribeJobQueues(const std::vector<std::string>& queues, st
   return Status::Ok();
 }
 
+Status BatchClient::ListJobsNamed(const std::string& queue, const std::string& job_name,
+                                  std::vector<nlohmann::json>* out) {
+  nlohmann::json req = {{"jobQueue", queue},
+                        {"filters", nlohmann::json::array({{{"name", "JOB_NAME"}, {"values", {job_name}}}})}};
+  return CallAllPages("ListJobs", std::move(req), "jobSummaryList", out);
+}
+
 Status BatchClient::DescribeJobDefinitions(const std::string& name, const std::string& status,
                                            std::vector<nlohmann::json>* out) {
   nlohmann::json req = {{"jobDefinitionName", name}};

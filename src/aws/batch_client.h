@@ -47,6 +47,9 @@ class BatchClient {
   // knows are simply absent from *jobs.
   Status DescribeJobs(const std::vector<std::string>& job_ids, std::vector<nlohmann::json>* jobs);
   Status TerminateJob(const std::string& job_id, const std::string& reason);
+  // Summaries of the jobs in `queue` named `job_name` (any status, newest
+  // first); follows nextToken.
+  Status ListJobsNamed(const std::string& queue, const std::string& job_name, std::vector<nlohmann::json>* out);
   // Queues by name or ARN; queues that do not exist are absent from *queues.
   Status DescribeJobQueues(const std::vector<std::string>& queues, std::vector<nlohmann::json>* out);
   // Definitions named `name` (all revisions) with `status` ("ACTIVE" or ""

@@ -80,6 +80,10 @@ struct AwsBatchExecutor::Impl {
     int submit_failures = 0;
     int64_t next_check_ms = 0;  // when a waiting job is described again
     int unchanged = 0;          // polls its status stayed the same
+    // Set for a job adopted from an earlier run: its journal row, and the
+    // id TerminateJob needs (an array child's parent).
+    std::unique_ptr<JournalJob> origin;
+    std::string terminate_id;
   };
   struct ArrayJob {
     std::vector<uint64_t> tasks;  // index = child index
@@ -125,6 +129,12 @@ struct AwsBatchExecutor::Impl {
   int64_t tasks_submitted = 0, array_jobs = 0, spot_retries = 0;
   uint64_t array_seq = 0;
 
+  std::shared_ptr<JobJournal> journal;
+  int64_t run_id = 0;
+  std::map<std::string, AdoptedJob> adoptable;  // by task hash
+  bool journal_warned = false;
+  std::vector<JobKey> ended;  // seen ended, not yet recorded (JournalEnds)
+
   std::mutex cache_mu;
   std::map<std::string, std::shared_ptr<JobDef>> job_defs;
   std::map<std::string, std::shared_ptr<Staged>> staged_inputs;  // local path or s3 url
@@ -147,7 +157,19 @@ struct AwsBatchExecutor::Impl {
     messages.push_back(std::move(m));
     Wake();
   }
+  // The journal row of task t's job: the adopted one, or this run's.
+  void JournalEnded(const Task& t) {  // mu held
+    if (!journal) return;
+    ended.push_back(t.origin ? JobKey{t.origin->run_id, t.origin->hash, t.origin->attempt}
+                             : JobKey{run_id, t.run.hash, t.run.attempt});
+  }
+  void JournalWarning(const Status& s) {  // mu held
+    if (journal_warned) return;
+    journal_warned = true;
+    Say("warning: " + s.message() + " (if ferry dies now, -resume cannot find the jobs it started)");
+  }
   void FinishLocked(Task& t, TaskResult r) {
+    JournalEnded(t);
     t.state = State::kDone;
     if (in_flight > 0) in_flight--;
     r.id = t.run.id;
@@ -397,6 +419,35 @@ struct AwsBatchExecutor::Impl {
       req = SubmitJobRequest(first, job_def, ArrayJobCommand(wrapper, Url(index_key)), submit_settings,
                              static_cast<int>(group.size()));
     }
+    const std::string job_name = req["jobName"].get<std::string>();
+    if (journal) {
+      // The intent is committed before the job exists, so a ferry killed
+      // during the call leaves a row a later run can look the name up by.
+      std::vector<JournalJob> intents;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        for (size_t i = 0; i < group.size(); i++) {
+          const TaskRun& r = tasks[group[i]].run;
+          JournalJob j;
+          j.run_id = run_id;
+          j.hash = r.hash;
+          j.attempt = r.attempt;
+          j.task_id = r.id;
+          j.name = r.name;
+          j.process = r.process;
+          j.work_dir = TrimSlash(r.work_dir);
+          j.queue = r.queue;
+          j.job_name = job_name;
+          j.array_index = group.size() > 1 ? static_cast<int>(i) : -1;
+          intents.push_back(std::move(j));
+        }
+      }
+      Status js = journal->RecordIntents(intents);
+      if (!js.ok()) {
+        std::lock_guard<std::mutex> l(mu);
+        JournalWarning(js);
+      }
+    }
     std::string job_id;
     aws::AwsError err;
     Status s = batch->SubmitJob(req, &job_id, &err);
@@ -404,7 +455,9 @@ struct AwsBatchExecutor::Impl {
       Requeue(group, s, err.http_status >= 400 && err.http_status < 500 && err.code != "TooManyRequestsException");
       return;
     }
+    Status js = journal ? journal->RecordSubmitted(run_id, job_name, job_id) : Status::Ok();
     std::lock_guard<std::mutex> l(mu);
+    if (!js.ok()) JournalWarning(js);
     int64_t now = NowMs();
     tasks_submitted += static_cast<int64_t>(group.size());
     if (group.size() > 1) {
@@ -774,8 +827,26 @@ Status AwsBatchExecutor::Submit(const TaskRun& run) {
     return Status::Invalid("task id " + std::to_string(run.id) + " is already running");
   Impl::Task t;
   t.run = run;
-  m.tasks[run.id] = std::move(t);
-  m.queued.push_back(run.id);
+  auto adopted = run.attempt == 1 ? m.adoptable.find(run.hash) : m.adoptable.end();
+  if (adopted != m.adoptable.end()) {
+    // Already in Batch from an earlier run: watched from its current
+    // status, with nothing staged or submitted.
+    AdoptedJob& a = adopted->second;
+    int64_t now = NowMs();
+    t.state = Impl::State::kSubmitted;
+    t.job_id = a.job_id;
+    t.terminate_id = a.terminate_id;
+    t.status = a.status;
+    t.submit_ms = a.origin.created_ms ? a.origin.created_ms : now;
+    t.waiting_since = now;
+    t.origin = std::make_unique<JournalJob>(a.origin);
+    m.adoptable.erase(adopted);
+    m.in_flight++;
+    m.tasks[run.id] = std::move(t);
+  } else {
+    m.tasks[run.id] = std::move(t);
+    m.queued.push_back(run.id);
+  }
   m.outstanding++;
   if (!m.driver.joinable()) m.driver = std::thread([&m] { m.Run(); });
   m.cv.notify_all();
@@ -827,7 +898,7 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
     std::set<std::string> seen;
     for (auto& [id, t] : m.tasks) {
       if (t.state != Impl::State::kSubmitted && t.state != Impl::State::kFinishing) continue;
-      std::string jid = t.parent.empty() ? t.job_id : t.parent;
+      std::string jid = !t.terminate_id.empty() ? t.terminate_id : t.parent.empty() ? t.job_id : t.parent;
       if (!jid.empty() && seen.insert(jid).second) to_end.push_back(jid);
     }
   }
@@ -876,6 +947,10 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
   int64_t now = NowMs();
   for (auto& [id, t] : m.tasks) {
     if (t.state == Impl::State::kDone) continue;
+    // A job confirmed ended needs nothing from a later run; one still
+    // active stays open in the journal for -resume or `ferry kill`.
+    std::string jid = !t.terminate_id.empty() ? t.terminate_id : t.parent.empty() ? t.job_id : t.parent;
+    if (!jid.empty() && !open.count(jid)) m.JournalEnded(t);
     TaskResult r;
     r.id = id;
     r.outcome = TaskResult::Outcome::kAborted;
@@ -897,6 +972,35 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
   m.queued.clear();
   m.staged.clear();
   m.outstanding = 0;
+}
+
+void AwsBatchExecutor::UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> l(m.mu);
+  m.journal = std::move(journal);
+  m.run_id = run_id;
+  m.submit_settings.run_name = run_name;
+}
+
+void AwsBatchExecutor::Adopt(std::vector<AdoptedJob> jobs) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> l(m.mu);
+  for (auto& j : jobs) {
+    std::string hash = j.origin.hash;
+    m.adoptable.emplace(std::move(hash), std::move(j));
+  }
+}
+
+Status AwsBatchExecutor::JournalEnds() {
+  Impl& m = *impl_;
+  std::vector<JobKey> keys;
+  std::shared_ptr<JobJournal> journal;
+  {
+    std::lock_guard<std::mutex> l(m.mu);
+    keys.swap(m.ended);
+    journal = m.journal;
+  }
+  return journal ? journal->RecordEnded(keys) : Status::Ok();
 }
 
 AwsBatchStats AwsBatchExecutor::stats() const {

@@ -7,7 +7,13 @@
 // (100 ids a call, every poll interval), and turns finished jobs into
 // TaskResults using the task's .exitcode on S3, Batch's reasons and, when a
 // job died without running the task, the tail of its CloudWatch log stream.
-// AbortAll() terminates every job still queued or running. Single-threaded
+// AbortAll() terminates every job still queued or running.
+//
+// With a journal (UseJournal), each job's intent is committed before its
+// SubmitJob and its id after, and its end once seen, so a ferry that dies
+// leaves its jobs findable; Adopt() hands over jobs of an earlier run still
+// queued or running: the task with that hash is watched on that job instead
+// of being submitted again. Single-threaded
 // from the engine's point of view; AWS calls may complete on the transport
 // thread.
 #pragma once
@@ -23,6 +29,7 @@
 #include "aws/logs_client.h"
 #include "aws/s3_client.h"
 #include "executor/executor.h"
+#include "store/job_journal.h"
 
 namespace ferry {
 
@@ -61,6 +68,15 @@ struct AwsBatchStats {
   int64_t spot_retries = 0;
 };
 
+// A job of an earlier run, still queued or running, that a task of this run
+// (the first attempt of the task with this hash) watches as its own.
+struct AdoptedJob {
+  JournalJob origin;         // its journal row (marked ended once the job is seen ended)
+  std::string job_id;        // what DescribeJobs is asked about (parent:index for an array child)
+  std::string terminate_id;  // what TerminateJob gets (the parent for an array child)
+  std::string status;        // its Batch status when adopted
+};
+
 class AwsBatchExecutor : public Executor {
  public:
   AwsBatchExecutor(AwsBatchOptions options, std::shared_ptr<aws::BatchClient> batch, std::shared_ptr<aws::S3Client> s3,
@@ -82,6 +98,17 @@ class AwsBatchExecutor : public Executor {
   void AbortAll(int grace_ms, std::vector<TaskResult>* aborted) override;
 
   AwsBatchStats stats() const;
+
+  // Journal the jobs of run `run_id` (named `run_name`, which goes into job
+  // names) from now on. Called before the first Submit.
+  void UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name);
+  // Jobs to watch instead of submitting, by task hash. Before the first Submit.
+  void Adopt(std::vector<AdoptedJob> jobs);
+  // Records in the journal the end of every job seen ended so far. Called
+  // once the run's history holds their tasks' results: until then a job
+  // stays open, so a ferry killed before is followed by a -resume that looks
+  // at the job again instead of losing its result.
+  Status JournalEnds();
 
  private:
   struct Impl;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "aws/test_server_util.h"
+#include "awsbatch/job_lookup.h"
 #include "util/interrupt.h"
 
 namespace ferry {
@@ -481,6 +482,74 @@ TEST_F(ExecutorOnEmu, PollReturnsEarlyOnInterrupt) {
 
 // Jobs use the ferry binary as their CLI here (cliPath): it must stand in for
 // `aws s3 cp` in the job command and .command.run, under S3 faults too.
+// A ferry that dies leaves its jobs journaled (intent, then id); a later
+// executor given them (Adopt) watches them to the end without a SubmitJob of
+// its own, for a plain job and for the children of an array job.
+TEST_F(ExecutorOnEmu, JournaledJobsOfADeadExecutorAreAdoptedNotSubmittedAgain) {
+  std::unique_ptr<JobJournal> opened;
+  ASSERT_TRUE(JobJournal::Open((emu_.dir() / "ferry").string(), &opened).ok());
+  std::shared_ptr<JobJournal> journal(std::move(opened));
+  std::vector<TaskRun> runs = {Task(1, "sleep 2; echo plain > o.txt\n")};
+  for (uint64_t id = 10; id < 12; id++) {
+    TaskRun c = Task(id, "sleep 2; echo child > o.txt\n");
+    c.array_key = "proc";
+    c.array_size = 10;
+    runs.push_back(c);
+  }
+  for (auto& r : runs) {
+    r.outputs = {"o.txt"};
+    r.hash = "abcdef" + std::to_string(100000 + r.id) + "0000";
+  }
+  {
+    auto dead = Make();
+    dead->UseJournal(journal, 1, "first_run");
+    for (const auto& r : runs) ASSERT_TRUE(dead->Submit(r).ok());
+    std::vector<JournalJob> rows;
+    for (int i = 0; i < 100; i++) {
+      ASSERT_TRUE(journal->OpenJobs(1, &rows).ok());
+      if (rows.size() == 3 && !rows[0].job_id.empty() && !rows[2].job_id.empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(rows.size(), 3u);
+  }  // gone without AbortAll, as after SIGKILL: the jobs go on
+  std::vector<JournalJob> rows;
+  ASSERT_TRUE(journal->OpenJobs(1, &rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].job_name, "proc-first_run-abcdef100001-1");
+  EXPECT_EQ(rows[1].job_id.substr(rows[1].job_id.size() - 2), ":0");
+  EXPECT_EQ(rows[2].job_id.substr(rows[2].job_id.size() - 2), ":1");
+  EXPECT_EQ(rows[1].job_name, rows[2].job_name);  // the array's one name
+
+  std::vector<JobLook> looks;
+  ASSERT_TRUE(LookUpJobs(*batch_, journal.get(), rows, &looks).ok());
+  std::vector<AdoptedJob> adopt;
+  for (const auto& l : looks) {
+    EXPECT_TRUE(IsActiveJobStatus(l.status)) << l.job_id << " " << l.status;
+    adopt.push_back(AdoptedJob{l.job, l.job_id, l.terminate_id, l.status});
+  }
+  EXPECT_EQ(looks[1].terminate_id, rows[1].job_id.substr(0, rows[1].job_id.find(':')));
+  int64_t submits = batch_->calls_by_operation()["SubmitJob"];
+  auto heir = Make();
+  heir->UseJournal(journal, 2, "second_run");
+  heir->Adopt(adopt);
+  for (const auto& r : runs) ASSERT_TRUE(heir->Submit(r).ok());
+  auto got = WaitAll(*heir, 3, 120);
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& [id, r] : got) {
+    EXPECT_EQ(r.exit_code, 0) << id << ": " << r.message;
+    EXPECT_FALSE(r.native_id.empty());
+  }
+  EXPECT_EQ(batch_->calls_by_operation()["SubmitJob"], submits);
+  EXPECT_EQ(Object("runs/0/task-1/o.txt"), "plain\n");
+  EXPECT_EQ(Object("runs/1/task-11/o.txt"), "child\n");
+  // The ends are recorded once the run's results are kept.
+  ASSERT_TRUE(journal->OpenJobs(1, &rows).ok());
+  EXPECT_EQ(rows.size(), 3u);
+  ASSERT_TRUE(heir->JournalEnds().ok());
+  ASSERT_TRUE(journal->OpenJobs(0, &rows).ok());
+  EXPECT_TRUE(rows.empty());
+}
+
 TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
   options_.cli_path = BuildDir() + "/ferry";
   ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build the ferry binary beside this test";

@@ -18,6 +18,19 @@ std::string BatchJobName(const std::string& process) {
   return out;
 }
 
+std::string TaskJobName(const std::string& process, const std::string& run_name, const std::string& hash, int attempt) {
+  std::string base = BatchJobName(process);
+  if (run_name.empty()) return base;
+  // The run name goes through the same character rule (the hash is hex);
+  // only the process part and the front of a very long run name are cut,
+  // so the hash and attempt that identify the task attempt are never lost.
+  std::string run = BatchJobName(run_name);
+  if (run.size() > 80) run.erase(0, run.size() - 80);
+  std::string suffix = run + "-" + hash.substr(0, 12) + "-" + std::to_string(attempt);
+  if (base.size() + 1 + suffix.size() > 128) base.resize(128 - 1 - suffix.size());
+  return base + "-" + suffix;
+}
+
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
                                 const std::vector<std::string>& command, const SubmitSettings& s, int array_size) {
   nlohmann::json resources = nlohmann::json::array();
@@ -35,7 +48,7 @@ nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_defin
   env.push_back({{"name", "AWS_MAX_ATTEMPTS"}, {"value", std::to_string(std::max(8, s.max_transfer_attempts))}});
   env.push_back({{"name", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"}, {"value", "5"}});
   nlohmann::json req = {
-      {"jobName", BatchJobName(run.process.empty() ? run.name : run.process)},
+      {"jobName", TaskJobName(run.process.empty() ? run.name : run.process, s.run_name, run.hash, run.attempt)},
       {"jobQueue", run.queue},
       {"jobDefinition", job_definition},
       {"containerOverrides", {{"command", command}, {"resourceRequirements", resources}, {"environment", env}}}};

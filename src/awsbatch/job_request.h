@@ -17,10 +17,20 @@ namespace ferry {
 // digit, at most 128 characters.
 std::string BatchJobName(const std::string& process);
 
+// The name of a task's job when the run is journaled: BatchJobName(process)
+// with "-<run>-<hash12>-<attempt>" after it, the process part cut so the
+// whole fits 128 characters, so the job of a task attempt can be found by
+// name (ListJobs) when ferry died before SubmitJob's answer was recorded
+// (a run name past 80 characters keeps its last 80).
+// Without a run name it is BatchJobName(process).
+std::string TaskJobName(const std::string& process, const std::string& run_name, const std::string& hash, int attempt);
+
 struct SubmitSettings {
   int max_spot_attempts = 0;
   std::string retry_mode = "standard";
   int max_transfer_attempts = 1;
+  // The run the jobs belong to: when set, job names are TaskJobName()s.
+  std::string run_name;
 };
 
 // The SubmitJob request for `run` (settings only: the command is given).

@@ -18,6 +18,32 @@ TEST(JobRequest, NamesAreSanitized) {
   EXPECT_EQ(BatchJobName(std::string(300, 'a')).size(), 128u);
 }
 
+TEST(JobRequest, TaskJobNameEndsWithRunHashAndAttemptAndFits128) {
+  const std::string hash = "0123456789abcdef0123";
+  EXPECT_EQ(TaskJobName("count (3)", "brave_turing", hash, 2), "count_3_-brave_turing-0123456789ab-2");
+  EXPECT_EQ(TaskJobName("count", "", hash, 1), "count");
+  // A long process name is cut, never the suffix that identifies the task.
+  std::string name = TaskJobName(std::string(300, 'p'), "brave_turing", hash, 12);
+  EXPECT_EQ(name.size(), 128u);
+  EXPECT_EQ(name.substr(name.size() - 29), "-brave_turing-0123456789ab-12");
+  // A long run name is cut from its front, and the result stays a valid name.
+  name = TaskJobName("align", std::string(200, 'r'), hash, 1);
+  EXPECT_LE(name.size(), 128u);
+  EXPECT_EQ(name.rfind("align-", 0), 0u);
+  EXPECT_EQ(name.substr(name.size() - 14), "0123456789ab-1");
+}
+
+TEST(JobRequest, SubmitJobIsNamedAfterTheTaskAttemptWhenTheRunIsNamed) {
+  TaskRun r;
+  r.process = "align";
+  r.queue = "q1";
+  r.hash = "feedfacecafebeef00";
+  r.attempt = 3;
+  SubmitSettings s;
+  s.run_name = "happy_hopper";
+  EXPECT_EQ(SubmitJobRequest(r, "def:1", {"bash"}, s)["jobName"], "align-happy_hopper-feedfacecafe-3");
+}
+
 TEST(JobRequest, SubmitJobCarriesResourcesTimeoutAndSpotRetries) {
   TaskRun r;
   r.process = "align";

@@ -18,6 +18,7 @@ namespace ferry {
 int RunCommand(const std::vector<std::string>& args);         // ferry run
 int LogCommand(const std::vector<std::string>& args);         // ferry log
 int CleanCommand(const std::vector<std::string>& args);       // ferry clean
+int KillCommand(const std::vector<std::string>& args);        // ferry kill
 int ConfigCommand(const std::vector<std::string>& args);      // ferry config show
 int S3Command(const std::vector<std::string>& args);          // ferry s3 cp|ls|sync|rm
 int AwsCommand(const std::vector<std::string>& args);         // ferry aws whoami
@@ -30,6 +31,7 @@ int ManCommand(const std::vector<std::string>& args);         // ferry man
 const cmdline::Command& RunTable();
 const cmdline::Command& LogTable();
 const cmdline::Command& CleanTable();
+const cmdline::Command& KillTable();
 const cmdline::Command& ConfigTable();  // "config" with its subcommand show
 const cmdline::Command& BuildTable();
 

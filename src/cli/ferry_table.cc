@@ -19,8 +19,8 @@ const cmdline::Command& FerryTable() {
         "exit codes: 0 ok, 1 a task or the run failed, 2 bad input, 130 interrupted";
     root.options = aws::AwsGlobalOptions();
     root.options.push_back(cmdline::Flag("--version", "print ferry's version").Alias("-version"));
-    root.subcommands = {RunTable(),        LogTable(),   CleanTable(),      ConfigTable(),
-                        aws::S3CliTable(), BuildTable(), aws::AwsCliTable()};
+    root.subcommands = {RunTable(),    LogTable(),        CleanTable(), KillTable(),
+                        ConfigTable(), aws::S3CliTable(), BuildTable(), aws::AwsCliTable()};
     cmdline::Command help =
         cmdline::MakeCommand("help", {"[COMMAND [SUBCOMMAND]]"}, "print the help of ferry or of a command");
     std::vector<std::string> names;

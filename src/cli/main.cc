@@ -21,11 +21,17 @@ struct Entry {
 
 // Every command of FerryTable() and the function that runs it.
 const Entry kCommands[] = {
-    {"run", ferry::RunCommand},         {"log", ferry::LogCommand},
-    {"clean", ferry::CleanCommand},     {"config", ferry::ConfigCommand},
-    {"s3", ferry::S3Command},           {"aws", ferry::AwsCommand},
-    {"build", ferry::BuildCommand},     {"help", ferry::HelpCommand},
-    {"version", ferry::VersionCommand}, {"completion", ferry::CompletionCommand},
+    {"run", ferry::RunCommand},
+    {"log", ferry::LogCommand},
+    {"clean", ferry::CleanCommand},
+    {"kill", ferry::KillCommand},
+    {"config", ferry::ConfigCommand},
+    {"s3", ferry::S3Command},
+    {"aws", ferry::AwsCommand},
+    {"build", ferry::BuildCommand},
+    {"help", ferry::HelpCommand},
+    {"version", ferry::VersionCommand},
+    {"completion", ferry::CompletionCommand},
     {"man", ferry::ManCommand},
 };
 

@@ -80,6 +80,7 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
   run.accelerators = d.accelerator;
   run.env = opts_.env;
   run.process = t.spec->name;
+  run.hash = t.hash;
   if (with_files) {
     run.script = TaskScriptFile(script);
     run.inputs.reserve(t.staged.size());
@@ -224,6 +225,7 @@ Status RunDriver::Start(uint32_t idx) {
     s.prepared_attempt = s.attempt;
   }
   TaskRun run = MakeRun(t, s.directives, s.script.empty() ? t.script : s.script);
+  run.attempt = s.attempt;
   s.submit_ms = NowMs();
   FERRY_RETURN_IF_ERROR(executors_.at(s.directives.executor).executor->Submit(run));
   cpus_used_[s.directives.executor] += s.directives.cpus;

@@ -40,6 +40,10 @@ struct TaskRun {
   // the executor may submit up to array_size of them as one array job.
   std::string array_key;
   int array_size = 0;
+  // The task's identity hash and attempt number (1 = first): what a journal
+  // of submitted jobs keys them by, so a later run can find them again.
+  std::string hash;
+  int attempt = 1;
 };
 
 // How one submitted TaskRun ended.

@@ -14,6 +14,7 @@
 #include "store/run_lock.h"
 #include "util/clock_text.h"
 #include "util/text.h"
+#include "launch/run_killer.h"
 
 namespace ferry {
 
@@ -21,22 +22,8 @@ namespace {
 
 // The S3 client for the AWS settings `ferry run` would use for a pipeline.
 Status OpenS3ForPipeline(const std::string& pipeline_file, const CleanOptions& o, std::unique_ptr<aws::S3Client>* out) {
-  ConfigChoice choice;
-  choice.pipeline_dir = std::filesystem::path(pipeline_file).parent_path().string();
-  // A pipeline in the launch dir was recorded as "pipeline.yml": its
-  // ferry.config is in ".", not nowhere.
-  if (choice.pipeline_dir.empty()) choice.pipeline_dir = ".";
-  choice.files = o.configs;
-  choice.profiles = o.profiles;
-  aws::AwsSettings settings;
-  FERRY_RETURN_IF_ERROR(AwsSettingsFor(choice, &settings));
-  settings.profile_hint = aws::kConfigProfileHint;
-  aws::SessionOptions so;
-  so.fallback_region = "us-east-1";
   aws::AwsSession session;
-  FERRY_RETURN_IF_ERROR(aws::OpenSession(settings, nullptr, so, &session));
-  aws::Credentials creds;
-  FERRY_RETURN_IF_ERROR(session.credentials->Get(&creds));
+  FERRY_RETURN_IF_ERROR(OpenAwsForPipeline(pipeline_file, o.configs, o.profiles, "us-east-1", &session));
   return aws::S3Client::Create(session.client, out);
 }
 
@@ -73,14 +60,18 @@ Status Cleaner::CleanRuns(const std::vector<std::string>& run_names) {
   std::vector<RunRecord> targets;
   for (const auto& n : run_names) {
     RunRecord r;
-    bool found = false;
-    FERRY_RETURN_IF_ERROR(history_->FindRun(n, &r, &found));
-    if (!found) {
-      std::vector<std::string> known;
-      for (const auto& x : all) known.push_back(x.run_name);
-      return Status::Invalid("no run named '" + n + "'" + DidYouMean(n, known) + " (ferry log lists the runs)");
-    }
+    FERRY_RETURN_IF_ERROR(FindNamedRun(*history_, n, &r));
     targets.push_back(r);
+  }
+  // A run whose ferry died may have left jobs in Batch that still write
+  // into its work dirs: they are ended first.
+  if (!dry) {
+    KillOptions ko;
+    ko.configs = options_.configs;
+    ko.profiles = options_.profiles;
+    ko.out = options_.out;
+    ko.say_none = false;
+    for (const auto& t : targets) FERRY_RETURN_IF_ERROR(KillRunJobs(*history_, t, ko));
   }
   std::set<std::string> keep;
   std::map<std::string, const RunRecord*> remove;  // work dir -> the target run it belongs to

@@ -85,4 +85,24 @@ Status AwsSettingsFor(const ConfigChoice& choice, aws::AwsSettings* out) {
   return AwsSettingsFromConfig(config, out);
 }
 
+Status OpenAwsForPipeline(const std::string& pipeline_file, const std::vector<std::string>& configs,
+                          const std::vector<std::string>& profiles, const std::string& fallback_region,
+                          aws::AwsSession* out) {
+  ConfigChoice choice;
+  choice.pipeline_dir = std::filesystem::path(pipeline_file).parent_path().string();
+  // A pipeline in the launch dir was recorded as "pipeline.yml": its
+  // ferry.config is in ".", not nowhere.
+  if (choice.pipeline_dir.empty()) choice.pipeline_dir = ".";
+  choice.files = configs;
+  choice.profiles = profiles;
+  aws::AwsSettings settings;
+  FERRY_RETURN_IF_ERROR(AwsSettingsFor(choice, &settings));
+  settings.profile_hint = aws::kConfigProfileHint;
+  aws::SessionOptions so;
+  so.fallback_region = fallback_region;
+  FERRY_RETURN_IF_ERROR(aws::OpenSession(settings, nullptr, so, out));
+  aws::Credentials creds;
+  return out->credentials->Get(&creds);
+}
+
 }  // namespace ferry

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/session.h"
 #include "aws/settings.h"
 #include "config/config.h"
 #include "util/status.h"
@@ -38,6 +39,13 @@ struct ConfigChoice {
 // aws.profile, aws.client.endpoint, ...); the environment and
 // ~/.aws files fill in the rest when the session opens.
 Status AwsSettingsFor(const ConfigChoice& choice, aws::AwsSettings* out);
+
+// An AWS session (credentials resolved) with the settings `ferry run` would
+// use for the recorded pipeline file `pipeline_file`, these -c files and
+// -profile names. fallback_region: as aws::SessionOptions (S3 only).
+Status OpenAwsForPipeline(const std::string& pipeline_file, const std::vector<std::string>& configs,
+                          const std::vector<std::string>& profiles, const std::string& fallback_region,
+                          aws::AwsSession* out);
 
 // Checks an S3 work root given as `what` ("-bucket-dir", "workDir"): an
 // s3:// URL with a path inside the bucket. *root gets it without a trailing '/'.

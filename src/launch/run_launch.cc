@@ -181,6 +181,9 @@ int LaunchRun(const RunRequest& ra) {
   st = history->BeginRun(&run);
   if (!st.ok()) return Fail(st, 1);
   if (Status named = lock->SetName(run.run_name); !named.ok()) PrintWarning(named.message());
+  std::string adoption;
+  st = executors.StartJournal(launch_dir + "/.ferry", run, run_opts.resume, history.get(), &adoption);
+  if (!st.ok()) return Fail(st, 1);
 
   std::unique_ptr<TraceWriter> trace;
   TraceChoice trace_choice = ResolveTrace(config, ra.trace, ra.trace_file);
@@ -194,6 +197,7 @@ int LaunchRun(const RunRequest& ra) {
   std::unique_ptr<Progress> progress = MakeProgress(ansi, stdout);
   progress_sink = progress.get();
   std::printf("ferry run %s  [%s]  %zu task(s)\n", ra.pipeline.c_str(), run.run_name.c_str(), graph.tasks.size());
+  if (!adoption.empty()) std::printf("%s\n", adoption.c_str());
   std::fflush(stdout);
 
   InstallInterruptHandlers();
@@ -212,6 +216,7 @@ int LaunchRun(const RunRequest& ra) {
   run.failed = stats.failed + stats.ignored;
   run.status = RunStateName(RunEndState(result));
   Status fin = history->FinishRun(run);
+  if (fin.ok()) fin = executors.FinishJournal();
   if (trace) trace->Close();
 
   progress->Finish(Summary(stats, run.end_ms - start_ms));

@@ -13,6 +13,7 @@
 #include "aws/session.h"
 #include "awsbatch/batch_settings.h"
 #include "engine/work_store.h"
+#include "launch/job_adoption.h"
 #include "launch/pipeline_config.h"
 #include "util/units.h"
 
@@ -157,6 +158,8 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   auto batch_client = std::make_shared<aws::BatchClient>(session.client, limiter);
   auto logs = std::make_shared<aws::LogsClient>(session.client);
   batch_ = std::make_unique<AwsBatchExecutor>(std::move(options), batch_client, s3c, logs);
+  batch_client_ = batch_client;
+  s3_client_ = s3c;
   slots_["awsbatch"].executor = batch_.get();
   slots_["awsbatch"].max_running = queue_size;
   // Batch needs a few seconds to confirm that terminated jobs ended; leaving
@@ -164,5 +167,29 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   run_opts->abort_grace_ms = 20000;
   return Status::Ok();
 }
+
+Status RunExecutors::StartJournal(const std::string& ferry_dir, const RunRecord& run, bool resume, History* history,
+                                  std::string* notice) {
+  notice->clear();
+  if (!batch_) return Status::Ok();
+  std::unique_ptr<JobJournal> opened;
+  FERRY_RETURN_IF_ERROR(JobJournal::Open(ferry_dir, &opened));
+  std::shared_ptr<JobJournal> journal(std::move(opened));
+  if (resume) {
+    std::vector<AdoptedJob> watch;
+    AdoptionCounts counts;
+    FERRY_RETURN_IF_ERROR(AdoptEarlierJobs(*batch_client_, *s3_client_, *journal, *history, &watch, &counts)
+                              .WithPrefix("-resume: checking the AWS Batch jobs of earlier runs"));
+    if (counts.reused + counts.watched + counts.again > 0)
+      *notice = "-resume: AWS Batch jobs earlier runs left: " + std::to_string(counts.reused) + " finished (reused), " +
+                std::to_string(counts.watched) + " still queued or running (watched, not " + "submitted again), " +
+                std::to_string(counts.again) + " failed or gone (run again)";
+    batch_->Adopt(std::move(watch));
+  }
+  batch_->UseJournal(journal, run.id, run.run_name);
+  return Status::Ok();
+}
+
+Status RunExecutors::FinishJournal() { return batch_ ? batch_->JournalEnds() : Status::Ok(); }
 
 }  // namespace ferry

@@ -55,6 +55,16 @@ class RunExecutors {
   Status SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
                   RunOptions* run_opts);
 
+  // Once History::BeginRun has named the run: the awsbatch executor (when
+  // there is one) journals its jobs in ferry_dir's history under `run`, and
+  // with `resume` first takes over what earlier runs left in Batch
+  // (launch/job_adoption.h); *notice says what it found ("" for nothing).
+  Status StartJournal(const std::string& ferry_dir, const RunRecord& run, bool resume, History* history,
+                      std::string* notice);
+
+  // After History::FinishRun: the journal records which jobs ended.
+  Status FinishJournal();
+
   const std::map<std::string, ExecutorSlot>& slots() const { return slots_; }
   // Where the local executor records the tasks it runs (task_ledger.h).
   void SetTaskLedger(std::unique_ptr<TaskLedger> ledger) { local_.set_ledger(std::move(ledger)); }
@@ -63,6 +73,8 @@ class RunExecutors {
   LocalExecutor local_;
   std::unique_ptr<S3WorkStore> store_;
   std::unique_ptr<AwsBatchExecutor> batch_;
+  std::shared_ptr<aws::BatchClient> batch_client_;
+  std::shared_ptr<aws::S3Client> s3_client_;
   std::map<std::string, ExecutorSlot> slots_;
 };
 

@@ -187,11 +187,6 @@ Status BuildDriver::Main() {
   aws::AwsError err;
   Status s = batch_->SubmitJob(SubmitJobRequest(spec), &job_id, &err);
   if (!s.ok()) return Status::Failed("submitting the job failed: " + s.message());
-  std::fprintf(out_->human(), "Submitted AWS Batch job %s (queue %s, job definition %s, region %s)\n", job_id.c_str(),
-               spec.queue.c_str(), spec.job_definition.c_str(), session_.region.region.c_str());
-  std::fflush(out_->human());
-  if (Status named = lock_->SetName(job_id); !named.ok())
-    std::fprintf(out_->errors(), "warning: %s\n", named.message().c_str());
   record_.job_id = job_id;
   record_.directory = abs_dir_;
   record_.status = "SUBMITTED";
@@ -200,7 +195,14 @@ Status BuildDriver::Main() {
   record_.region = session_.region.region;
   record_.tree_url = where_.TreeUrl();
   record_.submitted_ms = NowMs();
+  // Recorded before anything else happens, so a ferry killed from here on
+  // leaves a build that --list shows and --attach follows.
   RecordPut();
+  std::fprintf(out_->human(), "Submitted AWS Batch job %s (queue %s, job definition %s, region %s)\n", job_id.c_str(),
+               spec.queue.c_str(), spec.job_definition.c_str(), session_.region.region.c_str());
+  std::fflush(out_->human());
+  if (Status named = lock_->SetName(job_id); !named.ok())
+    std::fprintf(out_->errors(), "warning: %s\n", named.message().c_str());
   if (a_.json) out_->Record(BuildRecordJson(record_));
 
   if (a_.detach) {

@@ -98,10 +98,15 @@ executor.pollInterval = '200ms'
         """SubmitJob requests that Batch accepted."""
         return [r for r in self.requests("batch", "SubmitJob") if r["status"] == 200]
 
-    def jobs(self, status):
+    def jobs(self, status=None):
+        """Jobs of the queue in `status`; every job of it, any status, for None."""
         out, token = [], None
         while True:
-            kw = {"jobQueue": QUEUE, "jobStatus": status}
+            kw = {"jobQueue": QUEUE}
+            if status:
+                kw["jobStatus"] = status
+            else:
+                kw["filters"] = [{"name": "JOB_NAME", "values": ["*"]}]
             if token:
                 kw["nextToken"] = token
             page = self.batch.list_jobs(**kw)

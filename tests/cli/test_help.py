@@ -23,6 +23,7 @@ COMMANDS = {
             "-params-file", "-preview"],
     "log": [],
     "clean": ["-n", "-f", "-c", "-config", "-profile"],
+    "kill": ["-c", "-config", "-profile"],
     "config": [],
     "config show": ["-profile", "-c"],
     "s3": AWS_GLOBAL,
@@ -75,7 +76,7 @@ def test_overview_lists_every_command():
     p = ferry("help")
     assert p.returncode == 0
     listed = re.findall(r"^  (\S+)  ", p.stdout.split("commands:")[1].split("options:")[0], re.M)
-    assert listed == ["run", "log", "clean", "config", "s3", "build", "aws", "help", "version", "completion", "man"]
+    assert listed == ["run", "log", "clean", "kill", "config", "s3", "build", "aws", "help", "version", "completion", "man"]
 
 
 def test_help_command_matches_the_commands_own_help():
@@ -145,7 +146,7 @@ def bash_complete(directory, *words):
 
 @pytest.mark.parametrize("words,want", [
     (("ru",), ["run"]),
-    (("",), ["aws", "build", "clean", "completion", "config", "help", "log", "man", "run", "s3", "version"]),
+    (("",), ["aws", "build", "clean", "completion", "config", "help", "kill", "log", "man", "run", "s3", "version"]),
     (("run", "-re"), ["-resume"]),
     (("run", "-ansi-log", ""), ["false", "true"]),
     (("run", "-c", "con"), ["conf.config", "confdir"]),

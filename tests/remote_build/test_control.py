@@ -277,6 +277,25 @@ def test_list_and_json(batch, tmp_path):
     assert job_id in r.stdout
 
 
+def test_a_killed_build_is_listed_and_can_be_attached(batch, tmp_path):
+    d = makefile_dir(tmp_path, "killed", "all:\n\t@sleep 2; echo finished > done.txt\n")
+    proc = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    while "Submitted AWS Batch job" not in out:
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
+    proc.send_signal(signal.SIGKILL)  # no handler runs: only what was recorded by now counts
+    proc.communicate(timeout=30)
+    job_id = re.search(r"Submitted AWS Batch job (\S+)", out).group(1)
+    r = batch.ferry("build", "--list")
+    assert any(job_id in l and str(d) in l for l in r.stdout.splitlines()), r.stdout
+    r = batch.ferry("build", "--aws-batch", "--attach", job_id, d)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (d / "done.txt").read_text() == "finished\n"
+
+
 def test_losing_batch_while_watching_prints_how_to_reattach(batch, tmp_path):
     d = makefile_dir(tmp_path, "outage", "all:\n\t@echo started; sleep 4; echo done > result.txt\n")
     proc = subprocess.Popen([ferry_bin(), "build", "--aws-batch", str(d)], env=batch.ferry_env(AWS_MAX_ATTEMPTS="1"),
