@@ -63,8 +63,19 @@ Status RunDriver::Validate() const {
                              FormatMemory(d.memory_bytes) + " of memory but the " + d.executor + " executor has " +
                              FormatMemory(it->second.memory_bytes) +
                              " (lower the task's memory, or raise executor.memory in ferry.config)");
+    if (opts_.publish_guard && !d.publish.empty() && !IsS3Path(d.publish)) {
+      const std::string dir = LocalPublishDir(d.publish);
+      for (const auto& rel : t.OutputPaths()) {
+        Status st = opts_.publish_guard->Check((fs::path(dir) / rel).string());
+        if (!st.ok()) return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "': " + st.message());
+      }
+    }
   }
   return Status::Ok();
+}
+
+std::string RunDriver::LocalPublishDir(const std::string& publish) const {
+  return (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
 }
 
 TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files) const {
@@ -123,7 +134,13 @@ Status RunDriver::PrepareTask(const Task& t, const std::string& script) {
 }
 
 Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
-  std::string dest = IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
+  std::string dest = IsS3Path(publish) ? publish : LocalPublishDir(publish);
+  if (opts_.publish_guard && !IsS3Path(dest)) {
+    // Checked again here: a retry may render another publish dir, and a
+    // symlink may have appeared since the run started.
+    for (const auto& rel : t.OutputPaths())
+      FERRY_RETURN_IF_ERROR(opts_.publish_guard->Check((fs::path(dest) / rel).string()));
+  }
   if (IsS3Path(dest) || IsS3Path(t.work_dir)) {
     if (!opts_.s3_store)
       return Status::Failed("cannot publish task '" + t.display + "' to " + dest + ": this run has no S3 access");
