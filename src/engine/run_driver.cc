@@ -336,7 +336,8 @@ void RunDriver::AbortRunning() {
   }
 }
 
-void RunDriver::HandleResult(const TaskResult& r) {
+void RunDriver::HandleResult(const TaskResult& reported) {
+  TaskResult r = reported;
   uint32_t idx = static_cast<uint32_t>(r.id - 1);
   Task& t = graph_->tasks[idx];
   Attempt& s = state_[idx];
@@ -347,9 +348,11 @@ void RunDriver::HandleResult(const TaskResult& r) {
   running_per_spec_[t.spec_index]--;
 
   std::string why, details;
+  bool status_lost = false;
   if (r.outcome == TaskResult::Outcome::kExited) details = r.message;
   if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
     Status out = StoreFor(t)->CheckOutputs(t);
+    if (!out.ok()) out = Status::Failed(StoreFor(t)->ExplainFailure(t, out.message(), &status_lost));
     if (out.ok() && !s.directives.publish.empty()) out = PublishTask(t, s.directives.publish);
     if (out.ok()) {
       s.done = true;
@@ -360,12 +363,16 @@ void RunDriver::HandleResult(const TaskResult& r) {
     }
     why = out.message();
   } else if (r.outcome == TaskResult::Outcome::kExited) {
-    why = "exit status " + std::to_string(r.exit_code);
+    // A vanished work dir or a full disk explains a status the script never chose.
+    why = StoreFor(t)->ExplainFailure(t, "exit status " + std::to_string(r.exit_code), &status_lost);
   } else {
     why = r.message.empty() ? "it did not run to completion" : r.message;
     const char* killed = r.outcome == TaskResult::Outcome::kTimedOut ? "killed, " : "";
     if (r.exit_code >= 0) why += std::string(" (") + killed + "exit status " + std::to_string(r.exit_code) + ")";
   }
+
+  // Events and history then show no exit status rather than one bash made up.
+  if (status_lost) r.exit_code = -1;
 
   const Directives& d = s.directives;
   if (d.error_strategy == ErrorStrategy::kRetry && s.attempt <= d.retry && !stop_new_) {
