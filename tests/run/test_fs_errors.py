@@ -2,9 +2,12 @@
 a message naming the errno and the path, never a bare "exit status 1" with
 an empty stderr, a crash or a hang."""
 import os
+import shutil
 import subprocess
 
 import pytest
+
+from .conftest import FERRY
 
 
 def small_tmpfs(path, size="64k"):
@@ -101,3 +104,38 @@ tasks:
     assert "failed: exit status 1\n" not in p.stderr
     # The 1 came from the wrapper failing to write .exitcode, not the script.
     assert "Failed process > t [local]\n" in p.stdout, p.stdout
+
+
+def run_without_dac_override(ws, *args):
+    """ferry as root but without the capabilities that bypass file modes, so
+    modes give EACCES as they would for any other user."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0:
+        return ws.run(*args, timeout=60)
+    if not setpriv:
+        pytest.skip("running as root without setpriv: root ignores file modes, so EACCES cannot happen")
+    return subprocess.run([setpriv, "--bounding-set", "-dac_override,-dac_read_search", FERRY, *map(str, args)],
+                          cwd=ws.path, env=ws.env(), capture_output=True, text=True, timeout=60)
+
+
+def test_work_root_without_write_permission(ws):
+    locked = ws.path / "locked"
+    locked.mkdir(mode=0o500)
+    ws.write("pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
+    p = failed(run_without_dac_override(ws, "run", ".", "-work-dir", locked, "-ansi-log", "false"))
+    assert "cannot create work dir " + str(locked) + "/" in p.stderr, p.stderr
+    assert "Permission denied (EACCES)" in p.stderr, p.stderr
+
+
+def test_output_the_script_made_unreadable_is_not_called_missing(ws):
+    ws.write("pipeline.yml", """
+tasks:
+  t:
+    output:
+      f: d/f.txt
+    script: |
+      mkdir d && echo x > d/f.txt && chmod 000 d
+""")
+    p = failed(run_without_dac_override(ws, "run", ".", "-ansi-log", "false"))
+    assert "cannot read output 'f'" in p.stderr and "/d/f.txt): Permission denied (EACCES)" in p.stderr, p.stderr
+    assert "missing output" not in p.stderr
