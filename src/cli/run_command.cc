@@ -65,7 +65,7 @@ const cmdline::Command& RunTable() {
     c.details =
         "PIPELINE is a pipeline .yml file or a directory holding pipeline.yml.\n"
         "ferry's own options take one dash; pipeline params take two: --name value or --name=value\n"
-        "(a bare --name is the boolean true).";
+        "(a bare --name sets true, for a param whose default is true or false).";
     c.options = {
         Flag("-resume", "reuse every task whose inputs and script are unchanged"),
         Value("-profile", "a,b", "apply these config profiles"),

@@ -144,12 +144,12 @@ Status Parse(const Command& cmd, const std::vector<std::string>& args, Parsed* o
     if (!opt && cmd.pipeline_params && StartsWith(a, "--")) {
       std::string name = spelled.substr(2);
       if (name.empty()) return Status::Invalid("'" + a + "' names no param");
-      std::string value = inline_value;
-      if (!has_inline) {
-        // A bare --flag (last, or before an option) is a boolean param.
-        value = "true";
-        if (i + 1 < args.size() && !LooksLikeOption(args[i + 1])) value = args[++i];
-      }
+      // A bare --flag (last, or before an option) has no value: whether
+      // that means true depends on the param's default, which only the
+      // pipeline knows.
+      std::optional<std::string> value;
+      if (has_inline) value = inline_value;
+      else if (i + 1 < args.size() && !LooksLikeOption(args[i + 1])) value = args[++i];
       out->params.emplace_back(name, value);
       continue;
     }

@@ -6,6 +6,7 @@
 // what the parser accepts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,8 +101,10 @@ struct Parsed {
   bool help = false;         // a help spelling was given: nothing else was checked
   std::vector<Hit> options;  // in command-line order
   std::vector<std::string> positional;
-  std::vector<std::pair<std::string, std::string>> params;  // pipeline_params: --name value
-  std::vector<std::string> passthrough;                     // after "--"
+  // pipeline_params: --name value; no value for a bare --name (last, or
+  // before an option), which only a true/false param accepts.
+  std::vector<std::pair<std::string, std::optional<std::string>>> params;
+  std::vector<std::string> passthrough;  // after "--"
 
   bool Has(const std::string& name) const;
   // Every value given for the option, in order (for repeatable options).

@@ -41,10 +41,11 @@ TEST(OptionTable, FlagsValuesAliasesAndPositionalsInOrder) {
   EXPECT_EQ(p.positional, (std::vector<std::string>{"pipe.yml"}));
 }
 
-TEST(OptionTable, PipelineParamsTakeValuesInlineNextOrTrue) {
+TEST(OptionTable, PipelineParamsTakeValuesInlineNextOrNone) {
   Parsed p;
-  ASSERT_TRUE(Parse(kRun, {".", "--a=1", "--b", "2", "--flag", "-resume", "--last"}, &p).ok());
-  std::vector<std::pair<std::string, std::string>> want = {{"a", "1"}, {"b", "2"}, {"flag", "true"}, {"last", "true"}};
+  ASSERT_TRUE(Parse(kRun, {".", "--a=1", "--b", "2", "--flag", "-resume", "--empty=", "--last"}, &p).ok());
+  std::vector<std::pair<std::string, std::optional<std::string>>> want = {
+      {"a", "1"}, {"b", "2"}, {"flag", std::nullopt}, {"empty", ""}, {"last", std::nullopt}};
   EXPECT_EQ(p.params, want);
   EXPECT_TRUE(p.Has("-resume"));
 }

@@ -1,10 +1,12 @@
 #include "engine/publisher.h"
 
-#include <limits.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+
+#include "util/sys_error.h"
+#include "util/temp_name.h"
 
 namespace ferry {
 
@@ -12,16 +14,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A hidden temp beside `dst`, named after it so a stray one says where it came
-// from, but cut so the whole name stays within NAME_MAX: the suffix adds ~30
-// bytes, and an output's own name may already be up to 255.
+// A temp beside `dst` (util/temp_name.h has the naming rule); the counter
+// keeps this process's publishes apart, the pid other processes'.
 std::string TempName(const fs::path& dst, const char* tag = "") {
   static std::atomic<int> counter{0};
-  std::string suffix = ".ferry-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + tag;
-  std::string base = dst.filename().string();
-  size_t room = NAME_MAX - 1 - suffix.size();  // 1 for the leading dot
-  if (base.size() > room) base.resize(room);
-  return (dst.parent_path() / ("." + base + suffix)).string();
+  return TempNameBeside(dst.string(), std::to_string(::getpid()) + "-" + std::to_string(counter++) + tag);
 }
 
 bool SameFile(const fs::path& a, const fs::path& b) {
@@ -40,10 +37,10 @@ bool SameFile(const fs::path& a, const fs::path& b) {
 Status PublishOne(const fs::path& src, const fs::path& dst) {
   std::error_code ec;
   fs::create_directories(dst.parent_path(), ec);
-  if (ec) return Status::Failed("cannot create publish dir " + dst.parent_path().string() + ": " + ec.message());
+  if (ec) return Status::Failed("cannot create publish dir " + dst.parent_path().string() + ": " + ErrnoText(ec));
   // Follow the symlink a task may have written as its output.
   fs::path real = fs::canonical(src, ec);
-  if (ec) return Status::Failed("cannot read output " + src.string() + ": " + ec.message());
+  if (ec) return Status::Failed("cannot read output " + src.string() + ": " + ErrnoText(ec));
   if (SameFile(real, dst)) return Status::Ok();
   std::string tmp = TempName(dst);
   // Only error_code overloads below: a throwing one would end ferry instead
@@ -53,7 +50,7 @@ Status PublishOne(const fs::path& src, const fs::path& dst) {
     fs::copy(real, tmp, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     if (ec) {
       fs::remove_all(tmp, ignored);
-      return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ec.message());
+      return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ErrnoText(ec));
     }
     // Directories cannot be renamed over a non-empty one: move the old one
     // aside first, so the new one appears in one step.
@@ -77,7 +74,7 @@ Status PublishOne(const fs::path& src, const fs::path& dst) {
     }
     if (ec) fs::remove(tmp, ignored);
   }
-  if (ec) return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ec.message());
+  if (ec) return Status::Failed("cannot publish " + src.string() + " to " + dst.string() + ": " + ErrnoText(ec));
   return Status::Ok();
 }
 

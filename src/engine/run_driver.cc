@@ -63,8 +63,19 @@ Status RunDriver::Validate() const {
                              FormatMemory(d.memory_bytes) + " of memory but the " + d.executor + " executor has " +
                              FormatMemory(it->second.memory_bytes) +
                              " (lower the task's memory, or raise executor.memory in ferry.config)");
+    if (opts_.publish_guard && !d.publish.empty() && !IsS3Path(d.publish)) {
+      const std::string dir = LocalPublishDir(d.publish);
+      for (const auto& rel : t.OutputPaths()) {
+        Status st = opts_.publish_guard->Check((fs::path(dir) / rel).string());
+        if (!st.ok()) return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "': " + st.message());
+      }
+    }
   }
   return Status::Ok();
+}
+
+std::string RunDriver::LocalPublishDir(const std::string& publish) const {
+  return (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
 }
 
 TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files) const {
@@ -124,7 +135,13 @@ Status RunDriver::PrepareTask(const Task& t, const std::string& script) {
 }
 
 Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
-  std::string dest = IsS3Path(publish) ? publish : (fs::path(opts_.launch_dir) / publish).lexically_normal().string();
+  std::string dest = IsS3Path(publish) ? publish : LocalPublishDir(publish);
+  if (opts_.publish_guard && !IsS3Path(dest)) {
+    // Checked again here: a retry may render another publish dir, and a
+    // symlink may have appeared since the run started.
+    for (const auto& rel : t.OutputPaths())
+      FERRY_RETURN_IF_ERROR(opts_.publish_guard->Check((fs::path(dest) / rel).string()));
+  }
   if (IsS3Path(dest) || IsS3Path(t.work_dir)) {
     if (!opts_.s3_store)
       return Status::Failed("cannot publish task '" + t.display + "' to " + dest + ": this run has no S3 access");
@@ -321,7 +338,8 @@ void RunDriver::AbortRunning() {
   }
 }
 
-void RunDriver::HandleResult(const TaskResult& r) {
+void RunDriver::HandleResult(const TaskResult& reported) {
+  TaskResult r = reported;
   uint32_t idx = static_cast<uint32_t>(r.id - 1);
   Task& t = graph_->tasks[idx];
   Attempt& s = state_[idx];
@@ -332,9 +350,11 @@ void RunDriver::HandleResult(const TaskResult& r) {
   running_per_spec_[t.spec_index]--;
 
   std::string why, details;
+  bool status_lost = false;
   if (r.outcome == TaskResult::Outcome::kExited) details = r.message;
   if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
     Status out = StoreFor(t)->CheckOutputs(t);
+    if (!out.ok()) out = Status::Failed(StoreFor(t)->ExplainFailure(t, out.message(), &status_lost));
     if (out.ok() && !s.directives.publish.empty()) out = PublishTask(t, s.directives.publish);
     if (out.ok()) {
       s.done = true;
@@ -345,12 +365,16 @@ void RunDriver::HandleResult(const TaskResult& r) {
     }
     why = out.message();
   } else if (r.outcome == TaskResult::Outcome::kExited) {
-    why = "exit status " + std::to_string(r.exit_code);
+    // A vanished work dir or a full disk explains a status the script never chose.
+    why = StoreFor(t)->ExplainFailure(t, "exit status " + std::to_string(r.exit_code), &status_lost);
   } else {
     why = r.message.empty() ? "it did not run to completion" : r.message;
     const char* killed = r.outcome == TaskResult::Outcome::kTimedOut ? "killed, " : "";
     if (r.exit_code >= 0) why += std::string(" (") + killed + "exit status " + std::to_string(r.exit_code) + ")";
   }
+
+  // Events and history then show no exit status rather than one bash made up.
+  if (status_lost) r.exit_code = -1;
 
   const Directives& d = s.directives;
   if (d.error_strategy == ErrorStrategy::kRetry && s.attempt <= d.retry && !stop_new_) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/expander.h"
+#include "engine/publish_guard.h"
 #include "engine/task_graph.h"
 #include "engine/work_store.h"
 #include "events/run_events.h"
@@ -41,6 +42,9 @@ struct RunOptions {
   // The store for s3:// work dirs, inputs and publish targets; null when
   // the run uses none.
   WorkStore* s3_store = nullptr;
+  // What publishing must not overwrite (the pipeline's files, its inputs);
+  // null: nothing is checked.
+  const PublishGuard* publish_guard = nullptr;
 };
 
 // How a run that ended with `result` (RunDriver::Run's) is recorded.
@@ -54,8 +58,9 @@ class RunDriver {
   RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string, ExecutorSlot> executors, History* history,
             RunObserver* observer, RunOptions opts);
 
-  // Checks that every task's executor exists and that its cpus/memory fit
-  // that executor's capacity, before anything runs.
+  // Checks that every task's executor exists, that its cpus/memory fit
+  // that executor's capacity, and that no output is published over a file
+  // the publish guard protects, before anything runs.
   Status Validate() const;
 
   // Hands each executor the first attempts of its tasks to check up front
@@ -95,6 +100,8 @@ class RunDriver {
   Status PrepareTask(const Task& t, const std::string& script);
   WorkStore* StoreFor(const Task& t);
   Status PublishTask(const Task& t, const std::string& publish);
+  // A local publish dir as an absolute path (relative ones are under the launch dir).
+  std::string LocalPublishDir(const std::string& publish) const;
   // with_files=false leaves script, inputs and outputs empty (Preflight
   // only looks at settings; 100,000 copies of scripts would be waste).
   TaskRun MakeRun(const Task& t, const Directives& d, const std::string& script, bool with_files = true) const;

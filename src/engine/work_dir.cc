@@ -2,15 +2,17 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "util/sys_error.h"
 
 namespace ferry {
 
@@ -30,7 +32,7 @@ Status MakeEmptyDir(const std::string& dir) {
     fs::create_directories(fs::path(dir).parent_path(), ec);
   }
   if (!ec && ::mkdir(dir.c_str(), 0755) != 0) ec = std::error_code(errno, std::generic_category());
-  if (ec) return Status::Failed("cannot create work dir " + dir + ": " + ec.message());
+  if (ec) return Status::Failed("cannot create work dir " + dir + ": " + ErrnoText(ec));
   return Status::Ok();
 }
 
@@ -51,7 +53,7 @@ Status WriteFileAt(int dir_fd, const std::string& dir, const char* name, const s
     ok = false;
     err = errno;
   }
-  if (!ok) return Status::Failed("cannot write " + dir + "/" + name + ": " + std::strerror(err));
+  if (!ok) return Status::Failed("cannot write " + dir + "/" + name + ": " + ErrnoText(err));
   return Status::Ok();
 }
 
@@ -68,17 +70,21 @@ struct DirFd {
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper) {
   FERRY_RETURN_IF_ERROR(MakeEmptyDir(task.work_dir));
   DirFd dir{::open(task.work_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (dir.fd < 0) return Status::Failed("cannot open work dir " + task.work_dir + ": " + std::strerror(errno));
+  if (dir.fd < 0) return Status::Failed("cannot open work dir " + task.work_dir + ": " + ErrnoText(errno));
   // Stage inputs: a symlink per input under its staged name.
   for (const auto& in : task.staged) {
     // Inputs on S3 are downloaded by the S3 store (FetchInputs).
     if (in.source.compare(0, 5, "s3://") == 0) continue;
+    const std::string staged = task.work_dir + "/" + in.name;
     if (in.name.find('/') != std::string::npos) {
       std::error_code ec;
-      fs::create_directories((fs::path(task.work_dir) / in.name).parent_path(), ec);
+      fs::create_directories(fs::path(staged).parent_path(), ec);
+      if (ec)
+        return Status::Failed("cannot stage input " + in.source + " as " + staged + ": cannot create " +
+                              fs::path(staged).parent_path().string() + ": " + ErrnoText(ec));
     }
     if (::symlinkat(in.source.c_str(), dir.fd, in.name.c_str()) != 0 && errno != EEXIST)
-      return Status::Failed("cannot stage input " + in.source + " into " + task.work_dir + ": " + std::strerror(errno));
+      return Status::Failed("cannot stage input " + in.source + " as " + staged + ": " + ErrnoText(errno));
   }
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.sh", script_file));
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.run", wrapper));
@@ -96,11 +102,42 @@ Status CheckOutputs(const Task& task) {
   for (const auto& [name, v] : task.outputs) {
     for (const auto& rel : OutputPaths(v)) {
       struct stat st;
-      if (::stat((task.work_dir + "/" + rel).c_str(), &st) != 0)
+      const std::string path = task.work_dir + "/" + rel;
+      if (::stat(path.c_str(), &st) == 0) continue;
+      if (errno == ENOENT)
         return Status::Failed("missing output '" + name + "': the script did not create '" + rel + "' in its work dir");
+      // Not "missing": the file may well be there (EACCES on a dir the
+      // script made unreadable, ENAMETOOLONG, ELOOP ...).
+      return Status::Failed("cannot read output '" + name + "' (" + path + "): " + ErrnoText(errno));
     }
   }
   return Status::Ok();
+}
+
+std::string ExplainWorkDirFailure(const Task& task, const std::string& why, bool* status_lost) {
+  struct stat st;
+  if (::lstat(task.work_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    *status_lost = true;
+    // The wrapper's EXIT trap then cannot write .exitcode either, which
+    // bash reports as exit status 1: that status says nothing.
+    return "its work dir " + task.work_dir +
+           " vanished while it ran (the script, or something else, removed it), so its exit status, outputs and "
+           "logs are lost; a task must leave its work dir in place (ferry saw: " +
+           why + ")";
+  }
+  struct statvfs fs_info;
+  if (::statvfs(task.work_dir.c_str(), &fs_info) == 0) {
+    // root may still write into the blocks kept back for it.
+    const unsigned long long blocks = ::geteuid() == 0 ? fs_info.f_bfree : fs_info.f_bavail;
+    const bool no_inodes = fs_info.f_files > 0 && (::geteuid() == 0 ? fs_info.f_ffree : fs_info.f_favail) == 0;
+    if (blocks == 0 || no_inodes) {
+      return why + "; the file system holding its work dir " + task.work_dir + " is full" +
+             (no_inodes ? " (no free inodes)" : "") + ": " + ErrnoText(ENOSPC) +
+             ", so the script's writes, its .command.err and .exitcode may have failed; free some space or point "
+             "-work-dir at a larger disk";
+    }
+  }
+  return why;
 }
 
 bool CompletedOutputsPresent(const Task& task) {

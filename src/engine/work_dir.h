@@ -23,6 +23,12 @@ std::vector<std::string> OutputPaths(const Value& output);
 // first missing output and what was expected.
 Status CheckOutputs(const Task& task);
 
+// `why` (how the task failed) with what the work dir says about it: a work
+// dir that vanished while the task ran makes the exit status meaningless
+// (the message says so instead, and *status_lost is set), and a full file
+// system is named beside it.
+std::string ExplainWorkDirFailure(const Task& task, const std::string& why, bool* status_lost);
+
 // True if the dir records a successful run (.exitcode 0) and all outputs exist.
 bool CompletedOutputsPresent(const Task& task);
 

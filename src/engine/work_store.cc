@@ -50,6 +50,10 @@ void LocalWorkStore::Discard(const Task& task) {
   std::filesystem::remove_all(task.work_dir, ec);
 }
 
+std::string LocalWorkStore::ExplainFailure(const Task& task, const std::string& why, bool* status_lost) {
+  return ExplainWorkDirFailure(task, why, status_lost);
+}
+
 std::string LocalWorkStore::InspectHint(const Task& task) {
   return "re-run it by hand: cd " + ShellQuote(task.work_dir) + " && bash .command.run";
 }

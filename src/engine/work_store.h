@@ -46,6 +46,14 @@ class WorkStore {
   virtual void Discard(const Task& task) = 0;
   // How a user can look at (or re-run) a failed task by hand.
   virtual std::string InspectHint(const Task& task) = 0;
+  // `why` (a failed exit status, a missing output) with what the work dir
+  // tells about it; *status_lost is set when the exit status means nothing
+  // (the work dir vanished). Stores that cannot look return `why` as it is.
+  virtual std::string ExplainFailure(const Task& task, const std::string& why, bool* status_lost) {
+    (void)task;
+    (void)status_lost;
+    return why;
+  }
 };
 
 // Work dirs on the local file system.
@@ -59,6 +67,8 @@ class LocalWorkStore : public WorkStore {
   std::string Tail(const Task& task, const std::string& file, int lines) override;
   void Discard(const Task& task) override;
   std::string InspectHint(const Task& task) override;
+  // Says when the work dir vanished or its file system is full.
+  std::string ExplainFailure(const Task& task, const std::string& why, bool* status_lost) override;
 };
 
 }  // namespace ferry

@@ -17,6 +17,7 @@
 
 #include "executor/spawn_setup.h"
 #include "util/interrupt.h"
+#include "util/sys_error.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -190,7 +191,7 @@ Status LocalExecutor::Submit(const TaskRun& run) {
 
   const std::string wrapper = run.work_dir + "/.command.run";
   struct stat sb;
-  if (stat(wrapper.c_str(), &sb) != 0) return fail("cannot start task: " + wrapper + ": " + std::strerror(errno));
+  if (stat(wrapper.c_str(), &sb) != 0) return fail("cannot start task: " + wrapper + ": " + ErrnoText(errno));
   unlink((run.work_dir + "/.exitcode").c_str());
 
   Running r;
@@ -251,7 +252,7 @@ Status LocalExecutor::SpawnDirect(const TaskRun& run, Running* r) {
 
   pid_t pid = -1;
   int err = posix_spawn(&pid, "/bin/bash", &s.fa, &s.attr, argv, envp.data());
-  if (err != 0) return Status::Failed("cannot start task in " + run.work_dir + ": " + std::strerror(err));
+  if (err != 0) return Status::Failed("cannot start task in " + run.work_dir + ": " + ErrnoText(err));
   r->start_ms = EpochMs();
   r->pgid = pid;
   direct_[pid] = run.id;

@@ -36,7 +36,9 @@ Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::strin
                    std::vector<std::string>* files) {
   std::error_code ec;
   std::string user = config::UserConfigPath(std::getenv("FERRY_CONFIG"), std::getenv("HOME"));
-  if (!user.empty() && fs::is_regular_file(user, ec)) files->push_back(user);
+  // Absent is fine (most users have none); anything else there is read, so
+  // a FIFO or a directory is reported instead of silently skipped.
+  if (!user.empty() && fs::exists(user, ec)) files->push_back(user);
   if (!pipeline_dir.empty()) {
     fs::path p = fs::path(pipeline_dir) / "ferry.config";
     // Shown in error messages: relative to the launch dir when inside it.
@@ -55,9 +57,9 @@ Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::strin
   return Status::Ok();
 }
 
-Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli) {
+Value CliParamsValue(const std::vector<std::pair<std::string, std::optional<std::string>>>& cli) {
   ValueMap m;
-  for (const auto& [k, v] : cli) m.Set(k, Value(v));
+  for (const auto& [k, v] : cli) m.Set(k, Value(v.value_or("true")));
   return Value(std::move(m));
 }
 

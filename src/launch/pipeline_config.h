@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +25,9 @@ Status ResolvePipelinePath(const std::string& arg, std::string* file);
 Status ConfigFiles(const std::string& pipeline_dir, const std::vector<std::string>& extra,
                    std::vector<std::string>* files);
 
-// The CLI params as a map of strings, as typed (for ${params.x} in config).
-Value CliParamsValue(const std::vector<std::pair<std::string, std::string>>& cli);
+// The CLI params as a map of strings, as typed (for ${params.x} in config);
+// a bare --name is "true" there, as Nextflow has it.
+Value CliParamsValue(const std::vector<std::pair<std::string, std::optional<std::string>>>& cli);
 
 // Which config a command reads for a pipeline directory: what ferry run
 // would read there with these -c files and -profile names.

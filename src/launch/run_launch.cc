@@ -133,6 +133,9 @@ int LaunchRun(const RunRequest& ra) {
   const Value* config_resume = config.Get("resume");
   run_opts.resume = ra.resume || (config_resume && config_resume->is_bool() && config_resume->as_bool());
   run_opts.launch_dir = launch_dir;
+  PublishGuard publish_guard;
+  ProtectRunFiles({launch_dir, pipeline_file, copts.files, ra.params_file, roots.local}, graph, &publish_guard);
+  run_opts.publish_guard = &publish_guard;
   if (const Value* env = config.Get("env"))
     for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
 

@@ -5,6 +5,7 @@
 // a summary.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,8 +26,8 @@ struct RunRequest {
   std::string params_file;
   bool preview = false;
   bool help = false;  // -help: the command prints its usage instead
-  std::vector<std::pair<std::string, std::string>> params;
-  std::string command_line;  // as typed, for `ferry log`
+  std::vector<std::pair<std::string, std::optional<std::string>>> params;  // --name [value]
+  std::string command_line;                                                // as typed, for `ferry log`
 };
 
 // Returns the process exit code (0 ok, 1 failed, 2 bad input or another

@@ -15,6 +15,7 @@
 #include "engine/work_store.h"
 #include "launch/job_adoption.h"
 #include "launch/pipeline_config.h"
+#include "util/path.h"
 #include "util/units.h"
 
 namespace ferry {
@@ -71,6 +72,30 @@ Status ResolveWorkRoots(const Config& config, const std::string& work_dir_option
   out->s3 = s3_root;
   out->s3_origin = s3_root.empty() ? "" : s3_origin;
   return Status::Ok();
+}
+
+void ProtectRunFiles(const RunFiles& files, const TaskGraph& graph, PublishGuard* guard) {
+  // Without a local publish target nothing can be overwritten: skip listing
+  // the inputs of what may be 100,000 tasks.
+  bool publishes = false;
+  for (const auto& t : graph.tasks)
+    publishes = publishes || (!t.directives.publish.empty() && !IsS3Path(t.directives.publish));
+  if (!publishes) return;
+  auto abs = [&](const std::string& p) { return AbsolutePath(files.launch_dir, p); };
+  guard->Protect(abs(files.pipeline_file), "the pipeline file", true);
+  for (const auto& c : files.config_files) guard->Protect(abs(c), "the config file", true);
+  if (!files.params_file.empty()) guard->Protect(abs(files.params_file), "the params file", true);
+  const std::string root = NormalizePath(files.work_root) + "/";
+  for (const auto& t : graph.tasks) {
+    for (const auto& in : t.staged) {
+      if (IsS3Path(in.source)) continue;
+      std::string src = abs(in.source);
+      // An upstream task's output lives in its work dir; only files from
+      // outside the work root are the user's data.
+      if (src.compare(0, root.size(), root) == 0) continue;
+      guard->Protect(src, "an input of task '" + t.display + "',", false);
+    }
+  }
 }
 
 TraceChoice ResolveTrace(const Config& config, bool option_on, const std::string& option_file) {

@@ -7,10 +7,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "awsbatch/awsbatch_executor.h"
 #include "awsbatch/s3_work_store.h"
 #include "config/config.h"
+#include "engine/publish_guard.h"
 #include "engine/run_driver.h"
 #include "engine/task_graph.h"
 #include "executor/local_executor.h"
@@ -37,6 +39,19 @@ struct TraceChoice {
   std::string file;
 };
 TraceChoice ResolveTrace(const Config& config, bool option_on, const std::string& option_file);
+
+// What no task may publish over (PublishGuard): the pipeline file, the
+// config files read, the params file (may be ""), and every local input a
+// task reads from outside the local work root. Relative paths are under
+// launch_dir.
+struct RunFiles {
+  std::string launch_dir;
+  std::string pipeline_file;
+  std::vector<std::string> config_files;
+  std::string params_file;
+  std::string work_root;
+};
+void ProtectRunFiles(const RunFiles& files, const TaskGraph& graph, PublishGuard* guard);
 
 // The local executor's capacity: the host's cpus and memory unless
 // executor.cpus / executor.memory say otherwise.

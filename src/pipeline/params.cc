@@ -29,6 +29,20 @@ void Merge(Value* target, const Value& v) {
   *target = v;
 }
 
+// A bare --name on the command line: fine for a true/false param (it sets
+// true), an error for any other, whose value was most likely forgotten.
+Status CheckBareParam(std::string_view name, const Value* current) {
+  if (current && current->is_bool()) return Status::Ok();
+  std::string now = "it has no default";
+  if (current && (current->is_list() || current->is_map()))
+    now = std::string("its default is a ") + current->kind_name();
+  else if (current && !current->is_null())
+    now = std::string("its default is the ") + current->kind_name() + " " + current->ToJson();
+  return Status::Invalid("parameter '--" + std::string(name) + "' was given without a value, and " + now +
+                         ", so it needs one: write --" + std::string(name) + " VALUE (or --" + std::string(name) +
+                         "=VALUE when the value starts with '-'); only a true/false param may stand alone");
+}
+
 }  // namespace
 
 Value ParseParamValue(std::string_view text) {
@@ -56,7 +70,7 @@ Value ParseParamValue(std::string_view text) {
 }
 
 Status ApplyParamOverrides(const Value& known, const std::string& params_file,
-                           const std::vector<std::pair<std::string, std::string>>& cli, Value* params) {
+                           const std::vector<std::pair<std::string, std::optional<std::string>>>& cli, Value* params) {
   Value result = known.is_map() ? known : Value::EmptyMap();
   if (!params_file.empty()) {
     std::string text;
@@ -78,7 +92,7 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
   for (const auto& [raw_name, text] : cli) {
     std::string_view name = raw_name;
     while (!name.empty() && name.front() == '-') name.remove_prefix(1);
-    if (name.empty()) return Status::Invalid("empty parameter name in '--" + std::string(text) + "'");
+    if (name.empty()) return Status::Invalid("empty parameter name in '--" + text.value_or("") + "'");
     std::vector<std::string> parts = Split(name, '.');
     for (const auto& p : parts) {
       if (p.empty())
@@ -95,7 +109,8 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
     for (size_t i = 0; i < parts.size(); ++i) {
       ValueMap& m = cur->MutableMap();
       if (i + 1 == parts.size()) {
-        m.Set(parts[i], ParseParamValue(text));
+        if (!text) FERRY_RETURN_IF_ERROR(CheckBareParam(name, m.Find(parts[i])));
+        m.Set(parts[i], text ? ParseParamValue(*text) : Value(true));
         break;
       }
       Value* next = m.FindMutable(parts[i]);

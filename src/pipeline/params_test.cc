@@ -44,6 +44,31 @@ TEST(ParamsTest, UnknownOverrideSuggestsName) {
   EXPECT_NE(st.message().find("'outdir' is a string, not a map"), std::string::npos) << st.message();
 }
 
+TEST(ParamsTest, BareNameSetsTrueOnlyForABooleanParam) {
+  Value known = Known();
+  known.MutableMap().Set("dry", Value(false));
+  Value out;
+  Status st = ApplyParamOverrides(known, "", {{"dry", std::nullopt}}, &out);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(*out.Find("dry"), Value(true));
+
+  // Once this became the string "true" and the pipeline globbed for a file
+  // called true.
+  st = ApplyParamOverrides(known, "", {{"samples", std::nullopt}}, &out);
+  EXPECT_EQ(st.kind(), Status::Kind::kInvalidInput);
+  EXPECT_EQ(st.message(),
+            "parameter '--samples' was given without a value, and its default is the string \"data/*.txt\", so it "
+            "needs one: write --samples VALUE (or --samples=VALUE when the value starts with '-'); only a true/false "
+            "param may stand alone");
+  st = ApplyParamOverrides(known, "", {{"n", std::nullopt}}, &out);
+  EXPECT_NE(st.message().find("its default is the integer 1, so it needs one"), std::string::npos) << st.message();
+  st = ApplyParamOverrides(known, "", {{"aws", std::nullopt}}, &out);
+  EXPECT_NE(st.message().find("its default is a map"), std::string::npos) << st.message();
+  st = ApplyParamOverrides(known, "", {{"aws.profile", std::nullopt}}, &out);
+  EXPECT_NE(st.message().find("'--aws.profile' was given without a value, and it has no default"), std::string::npos)
+      << st.message();
+}
+
 TEST(ParamsTest, ParamsFileYamlAndJson) {
   auto dir = std::filesystem::temp_directory_path() / ("ferry_params_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -104,7 +104,7 @@ TEST(RobustnessTest, RandomShellTextNeverCrashes) {
     std::string text = RandomText(&rng, pieces, 30);
     (void)s.Feed(text);
     std::string out;
-    Status st = QuoteForShell({"a\nb", "c'd"}, true, s, &out);
+    Status st = QuoteForShell({"a\nb", "c'd"}, true, ShellValueKind::kText, s, &out);
     if (st.ok()) (void)s.NoteInserted(out);
   }
 }

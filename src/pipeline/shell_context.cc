@@ -358,9 +358,19 @@ void EscapeChars(std::string_view in, std::string_view special, std::string* out
 }
 }  // namespace
 
-Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at, std::string* out) {
-  std::string joined;
+Status QuoteForShell(const std::vector<std::string>& raw_values, bool is_list, ShellValueKind kind,
+                     const ShellScanner& at, std::string* out) {
   ShellQuoting q = at.quoting();
+  const bool argument = q == ShellQuoting::kBare || q == ShellQuoting::kDouble || q == ShellQuoting::kSingle ||
+                        q == ShellQuoting::kDollarSingle;
+  std::vector<std::string> dotted;
+  if (kind == ShellValueKind::kWorkDirPath && argument) {
+    dotted = raw_values;
+    for (auto& v : dotted)
+      if (!v.empty() && v[0] == '-') v.insert(0, "./");
+  }
+  const std::vector<std::string>& values = dotted.empty() ? raw_values : dotted;
+  std::string joined;
   if (q != ShellQuoting::kBare) {
     for (size_t i = 0; i < values.size(); ++i) {
       if (i) joined += ' ';

@@ -89,10 +89,21 @@ class ShellScanner {
   char delim_quote_ = 0;
 };
 
+// What a value stands for, which decides one more rule than quoting.
+enum class ShellValueKind {
+  kText,
+  // A path relative to the task's work dir (input.x, output.x): one that
+  // starts with '-' is written ./-name in command words, so `cat -rf.txt`
+  // cannot be read as options. Comments and heredoc bodies (data, not
+  // arguments) keep the name as it is.
+  kWorkDirPath,
+};
+
 // Quotes `values` for the position `at` is in. A list (`is_list`) in a bare
 // position becomes one shell word per element; elsewhere the elements are
 // joined with spaces. Errors for values that cannot be placed safely (a
 // newline in a quoted heredoc).
-Status QuoteForShell(const std::vector<std::string>& values, bool is_list, const ShellScanner& at, std::string* out);
+Status QuoteForShell(const std::vector<std::string>& values, bool is_list, ShellValueKind kind, const ShellScanner& at,
+                     std::string* out);
 
 }  // namespace ferry

@@ -13,6 +13,7 @@
 #include "pipeline/shell_context.h"
 #include "pipeline/template.h"
 #include "pipeline/test_support.h"
+#include "util/text.h"
 
 extern char** environ;
 
@@ -153,6 +154,35 @@ TEST_F(ShellRenderTest, HeredocBodies) {
   EXPECT_FALSE(st.ok());
   // Here-strings and arithmetic shifts are not heredocs.
   EXPECT_EQ(Render("cat <<< {{ v }}\necho $((1 << 2)) {{ v }}", Value("a b")), "cat <<< 'a b'\necho $((1 << 2)) 'a b'");
+}
+
+TEST_F(ShellRenderTest, WorkDirPathsStartingWithDashGetDotSlash) {
+  EvalContext ctx;
+  ValueMap input;
+  input.Set("all", Value(ValueList{Value("-rf.txt"), Value("plain.txt")}));
+  input.Set("one", Value("-n"));
+  ValueMap output;
+  output.Set("f", Value("-out.txt"));
+  ctx.roots.Set("input", Value(input));
+  ctx.roots.Set("output", Value(output));
+  ctx.roots.Set("opt", Value("-v"));
+  auto render = [&](const std::string& script) {
+    std::string out;
+    Status st = MustParse(script).RenderShell(ctx, &out);
+    EXPECT_TRUE(st.ok()) << st.message();
+    return out;
+  };
+  EXPECT_EQ(render("cat {{ input.all }} > {{ output.f }}"), "cat ./-rf.txt plain.txt > ./-out.txt");
+  EXPECT_EQ(render("wc \"{{ input.one }}\" '{{ input.all[0] }}' {{ input.one.name }}"), "wc \"./-n\" './-rf.txt' ./-n");
+  // Other values are not paths: an option stays an option; data stays data.
+  EXPECT_EQ(render("grep {{ opt }} x"), "grep -v x");
+  EXPECT_EQ(render("# {{ input.one }}\ncat <<EOF\n{{ input.one }}\nEOF\n"), "# -n\ncat <<EOF\n-n\nEOF\n");
+  // And bash really reads the file rather than options.
+  std::ofstream(home / "-rf.txt") << "dash file\n";
+  std::ofstream(home / "plain.txt") << "plain file\n";
+  BashResult r = RunBash("cd " + ShellQuote(home.string()) + " && " + render("cat {{ input.all }}"), home.string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "dash file\nplain file\n");
 }
 
 TEST_F(ShellRenderTest, LiteralBracesViaStringLiteral) {

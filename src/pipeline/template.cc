@@ -462,4 +462,10 @@ std::string Template::Impl::Describe(int id) const {
   return Join(names, ".");
 }
 
+bool Template::Impl::NamesWorkDirPath(int id) const {
+  const Node* cur = &nodes[id];
+  while (cur->kind == Node::Kind::kField || cur->kind == Node::Kind::kIndex) cur = &nodes[cur->a];
+  return cur->kind == Node::Kind::kName && (cur->name == "input" || cur->name == "output");
+}
+
 }  // namespace ferry

@@ -478,7 +478,9 @@ Status Template::RenderShell(const EvalContext& ctx, std::string* out) const {
       words.push_back(v->ToString());
     }
     size_t before = result.size();
-    Status st = QuoteForShell(words, is_list, scanner, &result);
+    Status st = QuoteForShell(words, is_list,
+                              impl.NamesWorkDirPath(p.root) ? ShellValueKind::kWorkDirPath : ShellValueKind::kText,
+                              scanner, &result);
     if (st.ok()) st = scanner.NoteInserted(std::string_view(result).substr(before));
     if (!st.ok()) return impl.Error(p.offset, st.message());
   }

@@ -75,6 +75,9 @@ struct Template::Impl {
   Status Error(uint32_t offset, const std::string& msg) const;
   // The dotted text of a name chain ("item.sample"), or "the value".
   std::string Describe(int id) const;
+  // Whether node `id` is input.x or output.x (or an element or path
+  // property of one): a path relative to the task's work dir.
+  bool NamesWorkDirPath(int id) const;
 };
 
 }  // namespace ferry

@@ -346,7 +346,9 @@ void BuildDriver::PrintReattach(const std::string& job_id, const char* why) {
 Status BuildDriver::LoadSettings() {
   config_path_ = ConfigFilePath(*env_);
   std::error_code ec;
-  bool have = std::filesystem::is_regular_file(config_path_, ec);
+  // Read whenever something is there: a FIFO or a directory is an error
+  // from the reader, not a config silently skipped.
+  bool have = std::filesystem::exists(config_path_, ec);
   Config config;  // the user config every command reads (docs/build.md)
   if (have) FERRY_RETURN_IF_ERROR(Config::Load(ConfigLoadOptions{{config_path_}, {}, {}, {}}, &config));
   for (const auto& w : config.warnings()) std::fprintf(out_->errors(), "warning: %s\n", w.c_str());

@@ -4,22 +4,24 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <random>
+
+#include "util/sys_error.h"
+#include "util/temp_name.h"
 
 namespace ferry {
 
 namespace {
 
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string Errno(const std::string& what) { return what + ": " + ErrnoText(errno); }
 
 // Opens a fresh temporary beside `path` (O_EXCL, so never someone else's).
 // The mode is the usual 0666 less the umask, as a plain create would give.
 int OpenTemp(const std::string& path, std::string* tmp) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   for (int attempt = 0; attempt < 100; attempt++) {
-    *tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() & 0xffffffffULL);
+    *tmp = TempNameBeside(path, std::to_string(::getpid()) + "-" + std::to_string(rng() & 0xffffffffULL));
     int fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
@@ -32,7 +34,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, int* 
   std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Status::Failed("cannot create the directory " + parent.string() + ": " + ec.message());
+  if (ec) return Status::Failed("cannot create the directory " + parent.string() + ": " + ErrnoText(ec));
   std::string tmp;
   int fd = OpenTemp(path, &tmp);
   if (fd < 0) return Status::Failed(Errno("cannot create " + path));

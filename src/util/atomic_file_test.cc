@@ -66,6 +66,23 @@ TEST_F(AtomicFileTest, ConcurrentWritersNeverMixTheirBytes) {
   EXPECT_EQ(Entries(dir()), 1u);
 }
 
+TEST_F(AtomicFileTest, TargetNamesUpToNameMaxWork) {
+  // The temporary beside a 250-byte name once passed NAME_MAX, so the write
+  // failed with ENAMETOOLONG although the target itself was a legal name.
+  for (size_t len : {236u, 250u, 255u}) {
+    std::string p = dir() + "/" + std::string(len, 'x');
+    Status st = WriteFileAtomically(p, "data");
+    ASSERT_TRUE(st.ok()) << len << ": " << st.message();
+    EXPECT_EQ(Slurp(p), "data");
+    fs::remove(p);
+  }
+  EXPECT_EQ(Entries(dir()), 0u);
+  // A name past NAME_MAX is the caller's error, worded with the errno.
+  Status st = WriteFileAtomically(dir() + "/" + std::string(256, 'x'), "data");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("File name too long (ENAMETOOLONG)"), std::string::npos) << st.message();
+}
+
 TEST_F(AtomicFileTest, HandsOverTheDescriptorForAppending) {
   std::string p = dir() + "/trace.tsv";
   int fd = -1;
