@@ -14,6 +14,9 @@ PKGS=(
   bubblewrap rclone snakemake make time procps clang-format
   # the tests of `ferry completion zsh` and `ferry man`
   zsh groff-base man-db
+  # scripts/fuzz.sh: libFuzzer targets need clang with its fuzzer and
+  # sanitizer runtimes
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only
