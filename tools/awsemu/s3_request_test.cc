@@ -7,39 +7,40 @@
 namespace awsemu {
 namespace {
 
-S3Request FromWire(const std::string& path, const std::string& host, bool* vhost) {
-  *vhost = false;
-  return S3RequestFromWire("GET", path, {{"list-type", "2"}}, {{"HOST", host}, {"X-Amz-Date", "d"}}, vhost);
-}
-
-TEST(S3RequestFromWireTest, PathStyleTakesTheBucketFromTheFirstSegment) {
+TEST(S3RequestFromWireTest, KeepsMethodHeadersAndQuery) {
   bool vhost = true;
-  S3Request r = FromWire("/data/runs/a%20b//c", "127.0.0.1:9000", &vhost);
+  S3Request r =
+      S3RequestFromWire("PUT", "/data/k", {{"list-type", "2"}}, {{"HOST", "127.0.0.1"}, {"X-Amz-Date", "d"}}, &vhost);
   EXPECT_FALSE(vhost);
-  EXPECT_EQ(r.method, "GET");
-  EXPECT_EQ(r.bucket, "data");
-  EXPECT_EQ(r.key, "runs/a b//c");  // decoded once, slashes kept
-  EXPECT_EQ(r.Header("x-amz-date"), "d");
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.Header("x-amz-date"), "d");  // names lower-cased
   EXPECT_EQ(r.Query("list-type"), "2");
 }
 
-TEST(S3RequestFromWireTest, VirtualHostStyleTakesTheBucketFromTheHost) {
-  bool vhost = false;
-  S3Request r = FromWire("/runs/x", "data.localhost:9000", &vhost);
-  EXPECT_TRUE(vhost);
-  EXPECT_EQ(r.bucket, "data");
-  EXPECT_EQ(r.key, "runs/x");
-}
-
-TEST(S3RequestFromWireTest, BucketOnlyAndRootPaths) {
-  bool vhost = false;
-  EXPECT_EQ(FromWire("/data", "127.0.0.1", &vhost).key, "");
-  EXPECT_EQ(FromWire("/data", "127.0.0.1", &vhost).bucket, "data");
-  EXPECT_EQ(FromWire("/", "127.0.0.1", &vhost).bucket, "");
-  EXPECT_EQ(FromWire("", "127.0.0.1", &vhost).bucket, "");
-  // An IPv6 host keeps its colons; it is no virtual host.
-  EXPECT_EQ(FromWire("/b/k", "[::1]:9000", &vhost).bucket, "b");
-  EXPECT_FALSE(vhost);
+TEST(S3RequestFromWireTest, BucketAndKeyFromPathOrHost) {
+  struct Case {
+    const char* path;
+    const char* host;
+    bool vhost;
+    const char* bucket;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"/data/runs/a%20b//c", "127.0.0.1:9000", false, "data", "runs/a b//c"},  // decoded once, slashes kept
+      {"/runs/x", "data.localhost:9000", true, "data", "runs/x"},
+      {"/data", "127.0.0.1", false, "data", ""},
+      {"/", "127.0.0.1", false, "", ""},
+      {"", "127.0.0.1", false, "", ""},
+      {"/b/k", "[::1]:9000", false, "b", "k"},  // an IPv6 host keeps its colons
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.path) + " on " + c.host);
+    bool vhost = false;
+    S3Request r = S3RequestFromWire("GET", c.path, {}, {{"Host", c.host}}, &vhost);
+    EXPECT_EQ(vhost, c.vhost);
+    EXPECT_EQ(r.bucket, c.bucket);
+    EXPECT_EQ(r.key, c.key);
+  }
 }
 
 }  // namespace
