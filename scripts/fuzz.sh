@@ -39,7 +39,7 @@ seed() {  # seed TARGET FILE...
 seed_templates() {
   local dir="$BUILD/seeds/template" line
   mkdir -p "$dir"
-  grep -h '{{' "$@" 2>/dev/null | sed 's/^[^:]*: *//; s/^ *- *//' | while IFS= read -r line; do
+  { grep -h '{{' "$@" 2>/dev/null || true; } | sed 's/^[^:]*: *//; s/^ *- *//' | while IFS= read -r line; do
     printf '%s' "$line" >"$dir/$(printf '%s' "$line" | sha1sum | cut -c1-16)"
   done
 }
@@ -81,7 +81,7 @@ for t in "${TARGETS[@]}"; do
   # -timeout: one input taking over 30 s is a hang (the billion-laughs seed
   # alone takes seconds under the sanitizers); -rss_limit_mb: one over
   # 2 GB is a blow-up. The corpus directory grows across runs; seeds are read only.
-  if ! "$BUILD/${t}_fuzz" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -timeout=30 \
+  if ! "$BUILD/fuzz/${t}_fuzz" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -timeout=30 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$corpus" "$BUILD/seeds/$t" 2>"$BUILD/$t.log"; then
     failed+=("$t")
