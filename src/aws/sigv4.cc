@@ -141,6 +141,14 @@ bool ParseAmzDate(const std::string& text, std::chrono::system_clock::time_point
   tm.tm_hour = std::stoi(text.substr(9, 2));
   tm.tm_min = std::stoi(text.substr(11, 2));
   tm.tm_sec = std::stoi(text.substr(13, 2));
+  // Out-of-range fields are malformed, not normalised by timegm; and a year
+  // past what system_clock's nanoseconds hold would overflow (a request with
+  // X-Amz-Date 1007... was undefined behaviour in the emulator, found by
+  // fuzz/awsemu_request_fuzz.cc).
+  const int year = tm.tm_year + 1900;
+  if (year < 1970 || year > 2200 || tm.tm_mon > 11 || tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+      tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    return false;
   *t = std::chrono::system_clock::from_time_t(timegm(&tm));
   return true;
 }

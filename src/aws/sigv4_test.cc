@@ -255,6 +255,14 @@ TEST(SigV4Dates, FormatAndParseRoundTrip) {
   ASSERT_TRUE(ParseAmzDate("20150830T123600Z", &t));
   EXPECT_EQ(FormatAmzDate(t), "20150830T123600Z");
   EXPECT_FALSE(ParseAmzDate("2015-08-30", &t));
+  // Found by fuzz/awsemu_request_fuzz.cc: year 1007 overflowed the clock.
+  EXPECT_FALSE(ParseAmzDate("10075415T123600Z", &t));
+  EXPECT_FALSE(ParseAmzDate("99991231T235959Z", &t));
+  EXPECT_FALSE(ParseAmzDate("20151301T000000Z", &t));  // month 13
+  EXPECT_FALSE(ParseAmzDate("20150800T000000Z", &t));  // day 0
+  EXPECT_FALSE(ParseAmzDate("20150830T246000Z", &t));
+  ASSERT_TRUE(ParseAmzDate("21001231T235959Z", &t));
+  EXPECT_EQ(FormatAmzDate(t), "21001231T235959Z");
 }
 
 TEST(SigV4Encoding, QueryStringRoundTrip) {
