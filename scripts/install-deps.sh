@@ -17,6 +17,9 @@ PKGS=(
   # tests/job: a chroot holding only a static busybox runs ferry-job; `file`
   # and openssl check that it is static and make the TLS test's CA
   busybox-static file openssl
+  # scripts/fuzz.sh: libFuzzer targets need clang with its fuzzer and
+  # sanitizer runtimes
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only

@@ -327,7 +327,7 @@ void TransferManager::UploadMultipart(std::shared_ptr<int> fd, const std::string
     req.body = std::make_shared<StringBody>(BuildCompleteMultipart(mp->parts));
     std::string expected = MultipartEtag(mp->md5s);
     req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };
-    s3_.client().Send(std::move(req), [this, mp, expected](ServiceResponse r) {
+    s3_.client().Send(std::move(req), [mp, expected](ServiceResponse r) {
       Status st = r.status;
       if (st.ok()) {
         // The object's ETag must be the MD5-of-MD5s of the parts we sent.
@@ -595,7 +595,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
   int n = static_cast<int>((info.size + range - 1) / range);
   dl->sinks.resize(n);
   dl->remaining = n;
-  auto finish = [this, dl, etag]() {
+  auto finish = [dl, etag]() {
     Status st = dl->error;
     if (!dl->failed) {
       if (dl->composite) {

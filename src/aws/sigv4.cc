@@ -141,6 +141,14 @@ bool ParseAmzDate(const std::string& text, std::chrono::system_clock::time_point
   tm.tm_hour = std::stoi(text.substr(9, 2));
   tm.tm_min = std::stoi(text.substr(11, 2));
   tm.tm_sec = std::stoi(text.substr(13, 2));
+  // Out-of-range fields are malformed, not normalised by timegm; and a year
+  // past what system_clock's nanoseconds hold would overflow (a request with
+  // X-Amz-Date 1007... was undefined behaviour in the emulator, found by
+  // fuzz/awsemu_request_fuzz.cc).
+  const int year = tm.tm_year + 1900;
+  if (year < 1970 || year > 2200 || tm.tm_mon > 11 || tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+      tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    return false;
   *t = std::chrono::system_clock::from_time_t(timegm(&tm));
   return true;
 }
@@ -308,6 +316,15 @@ SigV4Result SignHeaders(SigV4Request* req, const Credentials& creds, const SigV4
 }
 
 SigV4Result PresignQuery(SigV4Request* req, const Credentials& creds, const SigV4Options& o) {
+  // Presigning a URL that was presigned before replaces its signature: with
+  // two of each, a verifier reads the old ones (found by fuzz/sigv4_fuzz.cc).
+  std::erase_if(req->query, [](const auto& kv) {
+    for (const char* name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders",
+                             "X-Amz-Expires", "X-Amz-Security-Token", "X-Amz-Signature"}) {
+      if (kv.first == name) return true;
+    }
+    return false;
+  });
   std::string date = o.amz_date.substr(0, 8);
   std::vector<std::string> names = SignableHeaderNames(req->headers);
   bool token = !creds.session_token.empty();

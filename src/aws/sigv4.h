@@ -141,6 +141,8 @@ SigV4Result SignHeaders(SigV4Request* req, const Credentials& creds, const SigV4
 // Query form (presigned URL). Appends X-Amz-Algorithm, X-Amz-Credential,
 // X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Expires, X-Amz-Security-Token (when
 // present) and X-Amz-Signature to req->query. Signs every header present.
+// Those parameters already in req->query (a URL presigned before) are
+// replaced.
 SigV4Result PresignQuery(SigV4Request* req, const Credentials& creds, const SigV4Options& options);
 
 // "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/s3/aws4_request,

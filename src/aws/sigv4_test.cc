@@ -185,6 +185,36 @@ TEST(SigV4Verify, HeaderAndQueryFormsVerifyAndTamperingIsCaught) {
   }
 }
 
+// Found by fuzz/sigv4_fuzz.cc: presigning the AWS vector's presigned URL
+// again left two X-Amz-Credential (and Date, ...) parameters, and the
+// verifier read the old ones.
+TEST(SigV4Verify, PresigningAPresignedUrlReplacesItsSignature) {
+  SigV4Request req;
+  req.method = "GET";
+  req.path = "/";
+  req.query = ParseQueryString(
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request"
+      "&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Security-Token=old"
+      "&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d&keep=1");
+  req.headers = {{"Host", "example.amazonaws.com"}};
+  Credentials creds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", std::nullopt};
+  SigV4Options o = SigV4Options::For("sts", "us-east-1", "20150830T123600Z");
+  o.expires_seconds = 60;
+  o.payload_hash = kUnsignedPayload;
+  PresignQuery(&req, creds, o);
+  int credentials = 0;
+  for (const auto& [k, v] : req.query) credentials += k == "X-Amz-Credential";
+  EXPECT_EQ(credentials, 1);
+  EXPECT_EQ(req.query.front(), (std::pair<std::string, std::string>{"keep", "1"}));
+  ParsedAuth auth;
+  ASSERT_TRUE(ParsePresignedQuery(req.query, &auth).ok());
+  EXPECT_EQ(auth.service, "sts");
+  EXPECT_EQ(auth.expires_seconds, 60);
+  EXPECT_EQ(auth.security_token, "");
+  Status st = VerifySignature(req, auth, creds.secret_access_key, o.path, kUnsignedPayload);
+  EXPECT_TRUE(st.ok()) << st.message();
+}
+
 TEST(SigV4Parse, RejectsMalformedAuthorization) {
   ParsedAuth a;
   EXPECT_FALSE(ParseAuthorizationHeader("Basic abc", &a).ok());
@@ -225,6 +255,14 @@ TEST(SigV4Dates, FormatAndParseRoundTrip) {
   ASSERT_TRUE(ParseAmzDate("20150830T123600Z", &t));
   EXPECT_EQ(FormatAmzDate(t), "20150830T123600Z");
   EXPECT_FALSE(ParseAmzDate("2015-08-30", &t));
+  // Found by fuzz/awsemu_request_fuzz.cc: year 1007 overflowed the clock.
+  EXPECT_FALSE(ParseAmzDate("10075415T123600Z", &t));
+  EXPECT_FALSE(ParseAmzDate("99991231T235959Z", &t));
+  EXPECT_FALSE(ParseAmzDate("20151301T000000Z", &t));  // month 13
+  EXPECT_FALSE(ParseAmzDate("20150800T000000Z", &t));  // day 0
+  EXPECT_FALSE(ParseAmzDate("20150830T246000Z", &t));
+  ASSERT_TRUE(ParseAmzDate("21001231T235959Z", &t));
+  EXPECT_EQ(FormatAmzDate(t), "21001231T235959Z");
 }
 
 TEST(SigV4Encoding, QueryStringRoundTrip) {

@@ -368,6 +368,13 @@ const BrokenCase kBroken[] = {
     {"custom_tag", "tasks:\n  a: !task\n    script: echo\n", "b.yml:2:6", "YAML tag '!task'"},
     {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:5:1",
      "a second YAML document"},
+    // yaml-cpp 0.7 loops forever, allocating, on a ',' where a document
+    // starts (found by fuzz/pipeline_fuzz.cc).
+    {"comma_alone", ",\n", "b.yml:1:1", "YAML syntax error: unexpected ','"},
+    {"comma_after_comment", "# expect: b.yml:4:28\n,\nparams:\n  samples: x\ntasks:\n  a:\n    script: echo\n",
+     "b.yml:2:1", "YAML syntax error: unexpected ','"},
+    {"comma_as_second_document", "tasks:\n  a:\n    script: echo\n---\n,\n", "b.yml:5:1",
+     "YAML syntax error: unexpected ','"},
     {"billion_laughs_unused",
      "x0: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
      "x1: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx2: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"

@@ -1,6 +1,9 @@
 #include "pipeline/yaml_input.h"
 
+#include <sstream>
 #include <vector>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "pipeline/yaml_source.h"
 
@@ -52,6 +55,53 @@ Status CheckTree(const YAML::Node& root, const YamlSource& src, const std::strin
   return Status::Ok();
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a ',' where a document's value
+// should start (",\n" alone): its parser reports a null document without
+// consuming the token, again and again, each one kept in memory (yaml-cpp
+// issue 1040, fixed upstream after 0.8). This walks the documents first with
+// the same parser calls and an event handler that keeps nothing, and stops
+// where a document starts at the same place as the one before it.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stuck_ = started_ && mark.pos == last_.pos;
+    started_ = true;
+    last_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  bool stuck() const { return stuck_; }
+  const YAML::Mark& last() const { return last_; }
+
+ private:
+  bool started_ = false;
+  bool stuck_ = false;
+  YAML::Mark last_;
+};
+
+// Throws YAML::Exception on syntax errors, as LoadAll would.
+Status CheckParserProgress(std::string_view text, const YamlSource& src) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (parser.HandleNextDocument(starts)) {
+    if (!starts.stuck()) continue;
+    const size_t pos = static_cast<size_t>(starts.last().pos);
+    const std::string what = pos < text.size() ? "'" + std::string(1, text[pos]) + "'" : "end of file";
+    return Status::Invalid(src.Loc(starts.last()).ToString() + ": YAML syntax error: unexpected " + what +
+                           " where a value should start (a ',' separates items only inside [ ] or { }; quote a "
+                           "value that begins with one)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ParseUserYaml(std::string_view text, const std::string& file, const std::string& what, YAML::Node* root,
@@ -59,6 +109,8 @@ Status ParseUserYaml(std::string_view text, const std::string& file, const std::
   YamlSource src(text, file);
   std::vector<YAML::Node> docs;
   try {
+    Status progress = CheckParserProgress(text, src);
+    if (!progress.ok()) return progress;
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     return Status::Invalid(src.Loc(e.mark).ToString() + ": YAML syntax error: " + e.msg +

@@ -209,6 +209,30 @@ std::string EncodeIf(bool url, const std::string& s) { return url ? aws::UriEnco
 
 }  // namespace
 
+S3Request S3RequestFromWire(const std::string& method, const std::string& wire_path, const aws::QueryList& query,
+                            const aws::HeaderList& headers, bool* virtual_host) {
+  S3Request r;
+  r.method = method;
+  r.query = query;
+  for (const auto& [k, v] : headers) r.headers.emplace(ferry::ToLower(k), v);
+  std::string host = r.Header("host");
+  auto colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']') == std::string::npos) host = host.substr(0, colon);
+  std::string path = aws::UriDecode(wire_path);
+  const std::string vhost_suffix = ".localhost";
+  if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
+    *virtual_host = true;
+    r.bucket = host.substr(0, host.size() - vhost_suffix.size());
+    r.key = path.size() > 1 ? path.substr(1) : "";
+  } else {
+    std::string rest = path.empty() ? "" : path.substr(1);
+    auto slash = rest.find('/');
+    r.bucket = rest.substr(0, slash);
+    r.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  }
+  return r;
+}
+
 std::string S3Request::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;

@@ -41,6 +41,13 @@ struct S3Request {
   std::string Query(const std::string& name) const;
 };
 
+// An S3 request as it came off the wire (`headers` with their names as
+// sent): the bucket comes from a "BUCKET.localhost" Host (virtual-host style,
+// then *virtual_host is set) or from the first path segment (path style), and
+// the key is the rest of the decoded path. Pure, so the fuzzer can drive it.
+S3Request S3RequestFromWire(const std::string& method, const std::string& wire_path, const ferry::aws::QueryList& query,
+                            const ferry::aws::HeaderList& headers, bool* virtual_host);
+
 // A range of an open object, sent as the response body.
 struct FileBody {
   std::shared_ptr<ObjectReader> reader;  // null for HEAD

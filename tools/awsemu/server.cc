@@ -119,33 +119,6 @@ EmuError FaultErrorFor(const std::string& service, Fault f) {
   return {503, "ServiceUnavailable", "Service Unavailable"};
 }
 
-// An S3 request from the wire: the bucket comes from a "BUCKET.localhost"
-// Host (virtual-host style) or from the first path segment (path style).
-S3Request BuildS3Request(const httplib::Request& req, const std::string& wire_path, const aws::QueryList& query,
-                         const std::string& request_id, bool* virtual_host) {
-  S3Request r;
-  r.method = req.method;
-  r.request_id = request_id;
-  r.query = query;
-  for (const auto& [k, v] : req.headers) r.headers.emplace(ferry::ToLower(k), v);
-  std::string host = req.get_header_value("Host");
-  auto colon = host.rfind(':');
-  if (colon != std::string::npos && host.find(']') == std::string::npos) host = host.substr(0, colon);
-  std::string path = aws::UriDecode(wire_path);
-  const std::string vhost_suffix = ".localhost";
-  if (ferry::EndsWith(host, vhost_suffix) && host.size() > vhost_suffix.size()) {
-    *virtual_host = true;
-    r.bucket = host.substr(0, host.size() - vhost_suffix.size());
-    r.key = path.size() > 1 ? path.substr(1) : "";
-  } else {
-    std::string rest = path.empty() ? "" : path.substr(1);
-    auto slash = rest.find('/');
-    r.bucket = rest.substr(0, slash);
-    r.key = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  }
-  return r;
-}
-
 // Sends an S3 answer; object bodies are streamed from their files.
 // Returns the body bytes sent, for the request log.
 uint64_t WriteS3Response(const httplib::Request& req, const S3Response& out, const std::string& request_id,
@@ -470,7 +443,8 @@ void Server::Route(Exchange& x) {
   x.entry.service = x.service;
 
   if (x.service == "s3") {
-    x.s3req = BuildS3Request(req, x.wire_path, x.sreq.query, x.request_id, &x.virtual_host);
+    x.s3req = S3RequestFromWire(req.method, x.wire_path, x.sreq.query, x.sreq.headers, &x.virtual_host);
+    x.s3req.request_id = x.request_id;
     x.entry.operation = s3_->OperationName(x.s3req);
     return;
   }
