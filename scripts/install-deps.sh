@@ -14,6 +14,12 @@ PKGS=(
   bubblewrap rclone snakemake make time procps clang-format
   # the tests of `ferry completion zsh` and `ferry man`
   zsh groff-base man-db
+  # ferry-awsemu runs Batch jobs in their images with podman; runc because
+  # crun fails on hosts with the hybrid cgroup layout; conmon and catatonit
+  # (initProcessEnabled) are podman's, listed since recommends are skipped
+  podman runc conmon catatonit
+  # scripts/test-images.sh builds the container tests' images from these
+  busybox-static debootstrap file
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only
