@@ -100,8 +100,10 @@ class World:
     def containers(self):
         """Names of the containers in the emulator's private store."""
         data = os.path.join(self.emu.data_dir, "containers")
-        r = subprocess.run(["podman", "--root", f"{data}/storage", "--runroot", f"{data}/run", "ps", "-a",
-                            "--format", "{{.Names}}"], capture_output=True, text=True, timeout=60,
+        with open(os.path.join(data, "podman-args")) as f:
+            store = f.read().split()
+        r = subprocess.run(["podman", *store, "ps", "-a", "--format", "{{.Names}}"],
+                           capture_output=True, text=True, timeout=60,
                            env={**os.environ, "CONTAINERS_CONF": f"{data}/containers.conf"})
         assert r.returncode == 0, r.stderr
         return r.stdout.split()
@@ -178,6 +180,42 @@ def test_environment_user_and_role_credentials(world):
                     containerOverrides={"environment": [{"name": "OTHER", "value": "override"}]})
     assert job["status"] == "SUCCEEDED", job
     assert world.lines(job) == ["from-definition override", "65534", "2", "id=set static=none", "AccessKeyId"]
+
+
+def test_ulimits_and_linux_parameters(world):
+    jd = world.define(ulimits=[{"name": "nofile", "softLimit": 1000, "hardLimit": 2000},
+                               {"name": "nproc", "softLimit": 500, "hardLimit": 500}],
+                      linuxParameters={"initProcessEnabled": True, "sharedMemorySize": 16,
+                                       "tmpfs": [{"containerPath": "/scratch", "size": 8,
+                                                  "mountOptions": ["noexec"]}]})
+    job = world.run(jd, ["sh", "-c", "ulimit -n; ulimit -Hn; ulimit -u; cat /proc/1/comm; "
+                                     "df -k /dev/shm /scratch | tail -2 | awk '{print $2}'; "
+                                     "grep ' /scratch ' /proc/mounts | grep -o noexec"])
+    assert job["status"] == "SUCCEEDED", job
+    # PID 1 is podman's init (catatonit, mounted as podman-init), not sh.
+    assert world.lines(job) == ["1000", "2000", "500", "podman-init", "16384", "8192", "noexec"]
+
+
+def test_host_termination_and_shutdown_kill_containers(world, tmp_path):
+    world.emu.set_faults({"host_termination_per_attempt": 1.0})
+    try:
+        job = world.run(world.define(), ["sh", "-c", "echo up; sleep 60"])
+    finally:
+        world.emu.set_faults({})
+    assert job["status"] == "FAILED", job
+    assert job["statusReason"].startswith("Host EC2 (instance ")
+    assert not [n for n in world.containers() if job["jobId"] in n]
+
+    # An emulator that stops takes its running containers with it.
+    other = World(start_emu(str(tmp_path), "--image", f"busybox:test={build_image('busybox')}"))
+    job_id = other.submit(other.define(), ["sleep", "60"])
+    other.wait(job_id, ("RUNNING",))
+    deadline = time.time() + 30
+    while not other.containers():
+        assert time.time() < deadline
+        time.sleep(0.1)
+    other.emu.stop()
+    assert other.containers() == []
 
 
 def test_command_replaces_cmd_and_entrypoint_applies(world, tmp_path):

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "awsemu/job_sandbox.h"
 #include "util/text.h"
@@ -127,14 +129,22 @@ std::unique_ptr<ContainerEngine> ContainerEngine::Open(const std::string& data_d
   }
   fs::path base = fs::absolute(fs::path(data_dir) / "containers");
   e->root_ = (base / "storage").string();
-  e->runroot_ = (base / "run").string();
+  // podman refuses a runroot longer than 50 characters, which a data
+  // directory under a test's temporary directory easily is: the runtime
+  // state goes to a short path named after the data directory.
+  char tag[17];
+  std::snprintf(tag, sizeof tag, "%016zx", std::hash<std::string>()(base.string()));
+  e->runroot_ = std::string("/tmp/ferry-awsemu-") + tag;
   e->conf_ = (base / "containers.conf").string();
   e->probe_dir_ = (base / "probe-root").string();
   std::error_code ec;
   fs::create_directories(e->root_, ec);
   fs::create_directories(e->runroot_, ec);
   fs::create_directories(fs::path(e->probe_dir_) / "usr", ec);
-  if (ec || !WriteFile(e->conf_, kContainersConf, 0644)) {
+  // How to look at the store by hand: podman $(cat DATA/containers/podman-args) ps -a
+  const std::string podman_args = "--root " + e->root_ + " --runroot " + e->runroot_ + "\n";
+  if (ec || !WriteFile(e->conf_, kContainersConf, 0644) ||
+      !WriteFile((base / "podman-args").string(), podman_args, 0644)) {
     *why_not = "cannot write " + e->conf_;
     return nullptr;
   }

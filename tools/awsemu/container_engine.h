@@ -1,8 +1,9 @@
 // ContainerEngine: the container engine (Debian's podman) that runs
 // ferry-awsemu's Batch jobs in their images, as the ECS agent runs them
 // with Docker. It keeps a private image store under the data directory
-// (--root/--runroot) and its own containers.conf (runc, cgroupfs, no
-// default ulimits), so the machine's store and settings are never touched.
+// (--root; the runtime state, --runroot, in a short /tmp path named after
+// it) and its own containers.conf (runc, cgroupfs, no default ulimits), so
+// the machine's store and settings are never touched.
 // Images come only from that store: imported from a rootfs tarball
 // (`podman import`) or loaded from an archive (`podman load`); nothing is
 // pulled.

@@ -292,10 +292,21 @@ void JobRunner::KillAll() {
       if (pid > 0) helpers_.push_back(pid);
     }
   ReapHelpers(true);
+  // The engine's client removes its container once it has ended (podman
+  // run --rm): give it a few seconds to do so before it is killed too.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (auto& [id, p] : procs_) {
+    int status;
+    if (!p.signal_command.empty()) {
+      pid_t r = 0;
+      while ((r = waitpid(p.pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) usleep(20000);
+      if (r != 0) {  // reaped (its pid may be another process's by now)
+        Close(p);
+        continue;
+      }
+    }
     kill(-p.pid, SIGKILL);
     kill(p.pid, SIGKILL);
-    int status;
     waitpid(p.pid, &status, 0);
     Close(p);
   }
