@@ -113,10 +113,11 @@ class World:
 def world():
     busybox = build_image("busybox")
     tmp = tempfile.mkdtemp(prefix="ferry-containers-")
-    emu = start_emu(tmp, "--image", f"busybox:test={busybox}")
+    emu = start_emu(tmp)
     try:
         if NO_ENGINE in emu.stderr():
             pytest.skip("podman cannot run containers here: " + emu.stderr().strip())
+        assert import_image(emu, "busybox:test", path=busybox) == {"imported": "busybox:test"}
         yield World(emu)
     finally:
         emu.stop()
