@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -290,5 +291,22 @@ def test_without_a_container_engine_jobs_fail_and_never_run_on_the_host(tmp_path
         assert job["container"]["reason"].startswith("CannotStartContainerError: ferry-awsemu has no container "
                                                      "engine: podman is not installed")
         assert not marker.exists()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            import_image(emu, "x:1", path=str(marker))
+        assert refused.value.code == 409
+        assert "podman is not installed" in json.loads(refused.value.read())["error"]
     finally:
         emu.stop()
+
+
+def test_image_import_errors_say_what_is_wrong(world, tmp_path):
+    for query, body, says in [("name=x:1", None, "no image"),
+                              (f"name=x:1&path={tmp_path}/none.tar", None, "does not exist"),
+                              ("name=x:1&format=zip&path=/x", None, "format must be rootfs or archive"),
+                              ("path=/x&colour=red", None, "unknown parameter 'colour'"),
+                              ("name=x:1", b"not a tarball", "cannot import")]:
+        req = urllib.request.Request(world.emu.endpoint + "/_emu/images?" + query, data=body, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=60)
+        assert e.value.code == 400, query
+        assert says in json.loads(e.value.read())["error"], query

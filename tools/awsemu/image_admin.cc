@@ -31,8 +31,10 @@ AdminAnswer ImportImage(ContainerEngine* engine, const std::string& problem,
     return refuse(400, "/_emu/images: format must be rootfs or archive, not '" + format + "'");
   in.archive = format == "archive";
   if (in.archive && !in.changes.empty()) return refuse(400, "/_emu/images: change applies to format=rootfs only");
-  if (in.file.empty() == body.empty())
-    return refuse(400, "/_emu/images: send the tarball as the body or name a file with ?path=, not both");
+  if (in.file.empty() && body.empty())
+    return refuse(400, "/_emu/images: no image: send the tarball as the body or name a file on this host with ?path=");
+  if (!in.file.empty() && !body.empty())
+    return refuse(400, "/_emu/images: both a body and ?path= given: send one of them");
   std::string upload;
   if (in.file.empty()) {
     static std::atomic<int> seq{0};
