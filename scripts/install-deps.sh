@@ -20,6 +20,12 @@ PKGS=(
   # scripts/fuzz.sh: libFuzzer targets need clang with its fuzzer and
   # sanitizer runtimes
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  # ferry-awsemu runs Batch jobs in their images with podman; runc because
+  # crun fails on hosts with the hybrid cgroup layout; conmon and catatonit
+  # (initProcessEnabled) are podman's, listed since recommends are skipped
+  podman runc conmon catatonit
+  # scripts/test-images.sh builds the container tests' images from these
+  debootstrap
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only

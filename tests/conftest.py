@@ -138,7 +138,7 @@ def stop_server(proc, timeout):
 
 
 class Emu:
-    def __init__(self, tmp, extra_args=(), region="us-east-1"):
+    def __init__(self, tmp, extra_args=(), region="us-east-1", host_jobs=True):
         self.tmp = tmp
         self.data_dir = os.path.join(tmp, "data")
         self.access_key = "AKIAEMU" + secrets.token_hex(6).upper()
@@ -154,6 +154,10 @@ class Emu:
         args = [awsemu_bin(), "--port", "0", "--data-dir", self.data_dir,
                 "--access-key", self.access_key, "--secret-key", self.secret_key,
                 "--region", region, *extra_args]
+        # Jobs run as host processes unless a test is about containers
+        # (tests/emu/test_containers.py): no podman start-up probe, no image.
+        if host_jobs:
+            args.append("--host-jobs")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr)
         line = self._read_ready(timeout=20)
         fields = dict(f.split("=", 1) for f in line.split()[1:])
@@ -270,10 +274,10 @@ def emu_factory():
     started = []
     dirs = []
 
-    def start(*extra_args, region="us-east-1"):
+    def start(*extra_args, region="us-east-1", host_jobs=True):
         d = tempfile.TemporaryDirectory(prefix="ferry-awsemu-test-")
         dirs.append(d)
-        e = Emu(d.name, extra_args, region=region)
+        e = Emu(d.name, extra_args, region=region, host_jobs=host_jobs)
         started.append(e)
         return e
 

@@ -59,7 +59,7 @@ class Emulator {
       setenv("FERRY_AWSEMU_BATCH_KILL_GRACE_MS", "1000", 1);
       setenv("PATH", "/usr/bin:/bin", 1);  // the jobs' PATH: Debian's aws CLI
       execl(bin.c_str(), bin.c_str(), "--port", "0", "--data-dir", (dir_ / "data").c_str(), "--access-key",
-            "AKIDEXECTEST", "--secret-key", "execsecret", "--region", "eu-west-1", (char*)nullptr);
+            "AKIDEXECTEST", "--secret-key", "execsecret", "--region", "eu-west-1", "--host-jobs", (char*)nullptr);
       _exit(127);
     }
     close(out[1]);

@@ -80,7 +80,7 @@ class Emulator {
       dup2(pipefd[1], 1);
       ::close(pipefd[0]);
       execl(FERRY_AWSEMU_BIN, FERRY_AWSEMU_BIN, "--port", "0", "--data-dir", data_dir.c_str(), "--access-key",
-            access_key.c_str(), "--secret-key", secret_key.c_str(), "--region", region.c_str(), nullptr);
+            access_key.c_str(), "--secret-key", secret_key.c_str(), "--region", region.c_str(), "--host-jobs", nullptr);
       _exit(127);
     }
     ::close(pipefd[1]);

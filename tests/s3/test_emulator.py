@@ -17,7 +17,7 @@ from .conftest import FERRY, clean_env
 def emu(tmp_path_factory):
     data = tmp_path_factory.mktemp("emu")
     p = subprocess.Popen([awsemu_bin(), "--port", "0", "--data-dir", str(data), "--access-key", "AKIDEMUTEST",
-                          "--secret-key", "EMU-SECRET-KEY-42", "--region", "eu-west-1"],
+                          "--secret-key", "EMU-SECRET-KEY-42", "--region", "eu-west-1", "--host-jobs"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     m = re.match(r"ready port=(\d+) imds_port=(\d+)", line)

@@ -16,8 +16,10 @@
 #include "awsemu/batch_ids.h"
 #include "awsemu/batch_job_spec.h"
 #include "awsemu/batch_views.h"
+#include "awsemu/container_engine.h"
 #include "awsemu/job_sandbox.h"
 #include "awsemu/logs_service.h"
+#include "util/text.h"
 
 namespace awsemu {
 namespace {
@@ -65,10 +67,30 @@ std::string SafeDirName(const std::string& id) {
   return s;
 }
 
+// The job's mount points for one attempt: scratch volumes (no host path)
+// become directories in the attempt's scratch space. With `create`, a host
+// path that does not exist is made an empty directory, as Docker does for a
+// container; without it, such a mount is left to BuildSpawnSpec.
+std::vector<MountSpec> AttemptMounts(const JobSpec& spec, const std::string& scratch, bool create) {
+  std::vector<MountSpec> mounts;
+  std::error_code ec;
+  for (MountSpec m : spec.mounts) {
+    if (m.host_path.rfind("@scratch/", 0) == 0) {
+      m.host_path = (fs::path(scratch) / ".volumes" / m.host_path.substr(9)).string();
+      fs::create_directories(m.host_path, ec);
+    } else if (create && !fs::exists(m.host_path, ec)) {
+      fs::create_directories(m.host_path, ec);
+    }
+    mounts.push_back(m);
+  }
+  return mounts;
+}
+
 }  // namespace
 
-BatchEngine::BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing)
-    : ctx_(ctx), faults_(faults), logs_(logs), timing_(timing) {
+BatchEngine::BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing,
+                         JobExecution exec)
+    : ctx_(ctx), faults_(faults), logs_(logs), timing_(timing), exec_(std::move(exec)) {
   host_memory_mib_ = HostMemoryMib();
   StartWorker();
 }
@@ -322,48 +344,23 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   fs::create_directories(scratch, ec);
   job->scratch_dir = scratch.string();
 
-  SandboxInput sb;
-  sb.command = spec.command;
-  sb.workdir = job->scratch_dir;
-  sb.env = BaseEnvironment();
-  // HOME is the attempt's scratch directory: nothing of the emulator user's
-  // home (~/.aws, caches) leaks into jobs, and what a job keeps there goes
-  // with the attempt.
-  sb.env.emplace_back("HOME", job->scratch_dir);
-  // No shared AWS config either (a job definition may still name one).
-  sb.env.emplace_back("AWS_CONFIG_FILE", "/dev/null");
-  sb.env.emplace_back("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-  for (const auto& kv : spec.environment) sb.env.push_back(kv);
-  auto set = [&](const char* k, const std::string& v) { sb.env.emplace_back(k, v); };
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const auto& kv : spec.environment) env.push_back(kv);
+  auto set = [&](const char* k, const std::string& v) { env.emplace_back(k, v); };
   set("AWS_BATCH_JOB_ID", job->id);
   set("AWS_BATCH_JOB_ATTEMPT", std::to_string(job->attempts.size()));
   set("AWS_BATCH_JQ_NAME", spec.queue);
   set("AWS_BATCH_CE_NAME", job->compute_env);
   if (job->parent) set("AWS_BATCH_JOB_ARRAY_INDEX", std::to_string(job->index));
-  // What a job role and the task metadata would give a real container.
-  set("AWS_ACCESS_KEY_ID", ctx_.access_key);
-  set("AWS_SECRET_ACCESS_KEY", ctx_.secret_key);
   set("AWS_DEFAULT_REGION", ctx_.region);
   set("AWS_REGION", ctx_.region);
   set("AWS_ENDPOINT_URL", ctx_.endpoint_url);
   set("AWS_ENDPOINT_URL_S3", ctx_.endpoint_url);
   set("AWS_EC2_METADATA_DISABLED", "true");
-  for (MountSpec m : spec.mounts) {
-    if (m.host_path.rfind("@scratch/", 0) == 0) {
-      fs::path p = scratch / ".volumes" / m.host_path.substr(9);
-      fs::create_directories(p, ec);
-      m.host_path = p.string();
-    }
-    sb.mounts.push_back(m);
-  }
-  if (!sb.mounts.empty() && !bwrap_probed_) {
-    bwrap_ = UsableBwrap();
-    bwrap_probed_ = true;
-  }
-  sb.bwrap_path = bwrap_;
 
   JobSpawnSpec spawn;
-  std::string err = BuildSpawnSpec(sb, &spawn);
+  std::string err =
+      exec_.host_jobs ? HostProcess(*job, std::move(env), &spawn) : ContainerProcess(*job, std::move(env), &spawn);
   uint64_t key = next_run_key_++;
   if (err.empty()) {
     err = runner_.Start(key, spawn);
@@ -383,6 +380,59 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   double per_attempt = faults_ ? faults_->attempt_host_termination_probability() : 0;
   if (per_attempt > 0 && faults_->Random() < per_attempt)
     AddTimer(now + 200 + static_cast<int64_t>(faults_->Random() * 800), TimerKind::kHostKill, job);
+}
+
+std::string BatchEngine::HostProcess(const Job& job, std::vector<std::pair<std::string, std::string>> env,
+                                     JobSpawnSpec* out) {
+  SandboxInput sb;
+  sb.command = job.spec->command;
+  sb.workdir = job.scratch_dir;
+  sb.env = BaseEnvironment();
+  // HOME is the attempt's scratch directory: nothing of the emulator user's
+  // home (~/.aws, caches) leaks into jobs, and what a job keeps there goes
+  // with the attempt.
+  sb.env.emplace_back("HOME", job.scratch_dir);
+  // No shared AWS config either (a job definition may still name one).
+  sb.env.emplace_back("AWS_CONFIG_FILE", "/dev/null");
+  sb.env.emplace_back("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+  // The job definition's variables, then Batch's, then what a job role
+  // would give a real container.
+  sb.env.insert(sb.env.end(), env.begin(), env.end());
+  sb.env.emplace_back("AWS_ACCESS_KEY_ID", ctx_.access_key);
+  sb.env.emplace_back("AWS_SECRET_ACCESS_KEY", ctx_.secret_key);
+  sb.mounts = AttemptMounts(*job.spec, job.scratch_dir, false);
+  if (!sb.mounts.empty() && !bwrap_probed_) {
+    bwrap_ = UsableBwrap();
+    bwrap_probed_ = true;
+  }
+  sb.bwrap_path = bwrap_;
+  return BuildSpawnSpec(sb, out);
+}
+
+std::string BatchEngine::ContainerProcess(const Job& job, std::vector<std::pair<std::string, std::string>> env,
+                                          JobSpawnSpec* out) {
+  const ContainerOptions& o = job.spec->container_options;
+  if (!exec_.engine)
+    return "CannotStartContainerError: ferry-awsemu has no container engine: " + exec_.engine_problem +
+           " (start it with --host-jobs to run jobs as host processes)";
+  if (o.image.empty()) return "CannotStartContainerError: the job definition names no image";
+  if (!o.unsupported.empty())
+    return "CannotStartContainerError: ferry-awsemu cannot apply " + ferry::Join(o.unsupported, ", ");
+  if (!exec_.engine->HasImage(o.image))
+    return "CannotPullContainerError: Error response from daemon: manifest for " + o.image +
+           " not found: manifest unknown: the emulator pulls no images (import it with POST /_emu/images or "
+           "--image)";
+  // The role's credentials come from the ECS endpoint, as in a task; the
+  // container shares the host's network, so 127.0.0.1 is the emulator.
+  env.emplace_back("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + std::to_string(exec_.imds_port) +
+                                                             "/v2/credentials/" + job.attempts.back().task_id);
+  if (!exec_.ecs_auth_token.empty()) env.emplace_back("AWS_CONTAINER_AUTHORIZATION_TOKEN", exec_.ecs_auth_token);
+  ContainerRunInput in;
+  in.name = "ferry-" + SafeDirName(job.id) + "-" + std::to_string(job.attempts.size());
+  in.options = o;
+  in.command = job.spec->command;
+  in.mounts = AttemptMounts(*job.spec, job.scratch_dir, true);
+  return exec_.engine->PrepareRun(std::move(in), env, job.scratch_dir, out);
 }
 
 void BatchEngine::FinishAttempt(Job* job, int exit_code, bool container_exited, int64_t) {

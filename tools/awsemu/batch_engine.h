@@ -2,7 +2,8 @@
 // It keeps compute environments, queues, job definitions and jobs, moves
 // jobs through SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING ->
 // SUCCEEDED/FAILED, places them within compute-environment capacity, runs
-// them through JobRunner, applies retry strategies, timeouts and injected
+// them through JobRunner (in their image with a ContainerEngine, or as host
+// processes with --host-jobs), applies retry strategies, timeouts and injected
 // host terminations, and sends their output to CloudWatch Logs.
 //
 // Threads: API calls come from HTTP threads and take the one mutex; a single
@@ -30,7 +31,23 @@
 
 namespace awsemu {
 
+class ContainerEngine;
 class LogsService;
+
+// How job attempts run.
+struct JobExecution {
+  // Jobs run as host processes (the command on the host, the image
+  // ignored): --host-jobs.
+  bool host_jobs = false;
+  // Otherwise in their image through this engine; null when no container
+  // engine works here, and then every attempt fails to start, saying why.
+  ContainerEngine* engine = nullptr;
+  std::string engine_problem;
+  // The ECS container credentials endpoint jobs in containers get their
+  // role's credentials from (on the emulator's IMDS port).
+  int imds_port = 0;
+  std::string ecs_auth_token;
+};
 
 struct BatchTiming {
   // Time between the automatic state changes (SUBMITTED -> PENDING ->
@@ -45,7 +62,7 @@ class BatchEngine {
  public:
   using json = nlohmann::json;
 
-  BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing);
+  BatchEngine(const EmuContext& ctx, FaultSource* faults, LogsService* logs, BatchTiming timing, JobExecution exec);
   ~BatchEngine();
 
   // Each operation takes the request body and returns the response body, or
@@ -105,6 +122,10 @@ class BatchEngine {
   void OnTimer(const Timer& t, int64_t now);
   void Schedule(int64_t now);
   void StartAttempt(Job* job, int64_t now);
+  // The process of an attempt whose environment is `env` (set up by
+  // StartAttempt): "" or why it cannot start (the container reason).
+  std::string HostProcess(const Job& job, std::vector<std::pair<std::string, std::string>> env, JobSpawnSpec* out);
+  std::string ContainerProcess(const Job& job, std::vector<std::pair<std::string, std::string>> env, JobSpawnSpec* out);
   void FinishAttempt(Job* job, int exit_code, bool container_exited, int64_t now);
   void Release(Job* job);
   void Fail(Job* job, const std::string& reason);
@@ -121,6 +142,7 @@ class BatchEngine {
   FaultSource* faults_;
   LogsService* logs_;
   BatchTiming timing_;
+  JobExecution exec_;
 
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<ComputeEnv>> ces_;

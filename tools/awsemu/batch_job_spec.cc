@@ -232,6 +232,7 @@ void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, 
   spec->stream_prefix = def.name;
   ApplyLogConfiguration(cp, spec);
   ApplyMounts(cp, spec);
+  spec->container_options = ParseContainerOptions(cp);
   spec->container = ContainerView(cp, overrides, env_list, *spec);
   spec->array_size = ArraySize(in);
 }

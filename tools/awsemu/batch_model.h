@@ -16,6 +16,7 @@
 
 #include "awsemu/batch_capacity.h"
 #include "awsemu/batch_retry.h"
+#include "awsemu/container_run.h"
 #include "awsemu/emu_error.h"
 #include "awsemu/job_sandbox.h"
 
@@ -62,6 +63,7 @@ struct JobSpec {
   std::vector<std::string> command;  // after overrides and Ref:: substitution
   std::vector<std::pair<std::string, std::string>> environment;
   std::vector<MountSpec> mounts;
+  ContainerOptions container_options;  // image, user, ulimits, linuxParameters, ...
   Resources needs;
   RetryPolicy retry;
   nlohmann::json retry_json;  // as reported back (null if none)

@@ -128,8 +128,8 @@ BatchTiming BatchTimingFromEnv() {
   return t;
 }
 
-BatchService::BatchService(const EmuContext& ctx, FaultSource* faults, LogsService* logs)
-    : engine_(std::make_unique<BatchEngine>(ctx, faults, logs, BatchTimingFromEnv())) {}
+BatchService::BatchService(const EmuContext& ctx, FaultSource* faults, LogsService* logs, const JobExecution& exec)
+    : engine_(std::make_unique<BatchEngine>(ctx, faults, logs, BatchTimingFromEnv(), exec)) {}
 
 std::string BatchService::OperationName(const EmuRequest& req) const {
   const BatchOperation* op = FindOperation(req);
@@ -148,8 +148,9 @@ void BatchService::Handle(const EmuRequest& req, EmuResponse* resp) {
   resp->body = out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::unique_ptr<Service> MakeBatchService(const EmuContext& ctx, FaultSource* faults, Service* logs) {
-  return std::make_unique<BatchService>(ctx, faults, dynamic_cast<LogsService*>(logs));
+std::unique_ptr<Service> MakeBatchService(const EmuContext& ctx, FaultSource* faults, Service* logs,
+                                          const JobExecution& exec) {
+  return std::make_unique<BatchService>(ctx, faults, dynamic_cast<LogsService*>(logs), exec);
 }
 
 }  // namespace awsemu

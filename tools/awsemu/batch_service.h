@@ -14,7 +14,7 @@ namespace awsemu {
 
 class BatchService : public Service {
  public:
-  BatchService(const EmuContext& ctx, FaultSource* faults, LogsService* logs);
+  BatchService(const EmuContext& ctx, FaultSource* faults, LogsService* logs, const JobExecution& exec);
 
   std::string signing_name() const override { return "batch"; }
   std::string OperationName(const EmuRequest& req) const override;

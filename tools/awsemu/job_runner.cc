@@ -114,14 +114,55 @@ std::string JobRunner::Start(uint64_t id, const JobSpawnSpec& spec) {
   p.pid = pid;
   p.out_fd = fds[0];
   p.pid_fd = PidfdOpen(pid);
+  p.signal_command = spec.signal_command;
+  if (!p.signal_command.empty()) p.env = spec.env;
   if (p.pid_fd >= 0) fcntl(p.pid_fd, F_SETFD, FD_CLOEXEC);
   procs_[id] = std::move(p);
   return "";
 }
 
+int JobRunner::SpawnSignalCommand(const Proc& p, int sig) {
+  std::vector<std::string> args = p.signal_command;
+  for (std::string& a : args)
+    for (size_t at = a.find("{signal}"); at != std::string::npos; at = a.find("{signal}"))
+      a.replace(at, 8, std::to_string(sig));
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (const auto& e : p.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+void JobRunner::ReapHelpers(bool wait) {
+  for (auto it = helpers_.begin(); it != helpers_.end();) {
+    int status;
+    pid_t r = waitpid(*it, &status, wait ? 0 : WNOHANG);
+    if (r == 0) {
+      ++it;
+    } else {
+      it = helpers_.erase(it);
+    }
+  }
+}
+
 void JobRunner::Signal(uint64_t id, int sig) {
   auto it = procs_.find(id);
   if (it == procs_.end()) return;
+  if (!it->second.signal_command.empty()) {
+    int pid = SpawnSignalCommand(it->second, sig);
+    if (pid > 0) helpers_.push_back(pid);
+    return;
+  }
   // The job leads its own session, so its pid is the process group id.
   if (kill(-it->second.pid, sig) != 0) kill(it->second.pid, sig);
 }
@@ -213,6 +254,7 @@ void JobRunner::Poll(int timeout_ms, std::vector<Line>* lines, std::vector<Exit>
     ssize_t r = read(wake_fd_, &v, sizeof v);
     (void)r;
   }
+  ReapHelpers(false);
   std::vector<uint64_t> maybe_exited;
   for (size_t i = 1; i < pfds.size(); ++i) {
     if (!pfds[i].revents) continue;
@@ -243,10 +285,28 @@ void JobRunner::Poll(int timeout_ms, std::vector<Line>* lines, std::vector<Exit>
 }
 
 void JobRunner::KillAll() {
+  // Containers first (killing the engine's client would leave them).
+  for (auto& [id, p] : procs_)
+    if (!p.signal_command.empty()) {
+      int pid = SpawnSignalCommand(p, SIGKILL);
+      if (pid > 0) helpers_.push_back(pid);
+    }
+  ReapHelpers(true);
+  // The engine's client removes its container once it has ended (podman
+  // run --rm): give it a few seconds to do so before it is killed too.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (auto& [id, p] : procs_) {
+    int status;
+    if (!p.signal_command.empty()) {
+      pid_t r = 0;
+      while ((r = waitpid(p.pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) usleep(20000);
+      if (r != 0) {  // reaped (its pid may be another process's by now)
+        Close(p);
+        continue;
+      }
+    }
     kill(-p.pid, SIGKILL);
     kill(p.pid, SIGKILL);
-    int status;
     waitpid(p.pid, &status, 0);
     Close(p);
   }

@@ -3,7 +3,9 @@
 // whole process tree can be signalled), and calls Poll(), which waits on
 // every job's output pipe and pidfd at once, splits output into lines and
 // reaps exited processes. When a job's main process exits, the rest of its
-// process group is killed, as a container's processes die with it.
+// process group is killed, as a container's processes die with it. A job
+// run by a container engine is signalled through the engine (its processes
+// are not the runner's children).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,10 @@ struct JobSpawnSpec {
   std::vector<std::string> argv;  // argv[0] is an absolute path
   std::vector<std::string> env;   // "NAME=value"
   std::string workdir;
+  // When set, Signal() runs this command (with the same env) instead of
+  // kill(2); every "{signal}" in it becomes the signal's number. E.g.
+  // podman kill, since a container's processes are not in the job's group.
+  std::vector<std::string> signal_command;
 };
 
 class JobRunner {
@@ -55,7 +61,12 @@ class JobRunner {
     int out_fd = -1;
     int pid_fd = -1;  // -1 when pidfd_open is unavailable: polled with waitpid
     std::string partial;
+    std::vector<std::string> signal_command;
+    std::vector<std::string> env;
   };
+  // Starts p's signal command for `sig`; returns its pid or -1.
+  static int SpawnSignalCommand(const Proc& p, int sig);
+  void ReapHelpers(bool wait);
   void Drain(uint64_t id, Proc& p, std::vector<Line>* lines, bool final);
   void EmitLine(uint64_t id, std::string text, std::vector<Line>* lines);
   // Reaps `p` if it exited; returns true and fills *code when it did.
@@ -63,7 +74,8 @@ class JobRunner {
   void Close(Proc& p);
 
   std::map<uint64_t, Proc> procs_;
-  int wake_fd_ = -1;  // eventfd
+  std::vector<int> helpers_;  // running signal commands, reaped in Poll
+  int wake_fd_ = -1;          // eventfd
 };
 
 // Splits `buffer` into complete lines ("\n" ends one, a trailing "\r" is

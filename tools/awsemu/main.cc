@@ -1,6 +1,7 @@
 // ferry-awsemu entry point: parses the start-up contract
 //   ferry-awsemu --port N --data-dir D --access-key K --secret-key S
 //                [--region R] [--imds-port M] [--fault NAME[.SERVICE]=VALUE ...]
+//                [--host-jobs] [--image NAME:TAG=ROOTFS.tar ...] [--image-archive FILE ...]
 // starts the server and prints "ready port=N imds_port=M" on stdout once both
 // ports listen, then serves until SIGINT/SIGTERM.
 #include <signal.h>
@@ -32,7 +33,32 @@ int main(int argc, char** argv) {
                  "connection_reset (probabilities, optionally per service s3/sts/batch/logs), "
                  "latency_ms, host_termination (per second a job runs), host_termination_per_attempt, "
                  "hold_runnable, seed");
+  std::vector<std::string> images, archives;
+  app.add_flag("--host-jobs", o.host_jobs,
+               "run Batch jobs as host processes (their image is ignored) instead of in containers with podman");
+  app.add_option("--image", images,
+                 "NAME[:TAG]=FILE: import a root file system tarball as an image jobs can use, repeatable");
+  app.add_option("--image-archive", archives, "FILE: load a docker/OCI image archive jobs can use, repeatable");
   CLI11_PARSE(app, argc, argv);
+
+  for (const auto& spec : images) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      std::cerr << "ferry-awsemu: --image " << spec
+                << ": expected NAME[:TAG]=FILE, e.g. busybox:test=/tmp/rootfs.tar\n";
+      return 2;
+    }
+    awsemu::ImageImport in;
+    in.name = spec.substr(0, eq);
+    in.file = spec.substr(eq + 1);
+    o.images.push_back(in);
+  }
+  for (const auto& file : archives) {
+    awsemu::ImageImport in;
+    in.file = file;
+    in.archive = true;
+    o.images.push_back(in);
+  }
 
   for (const auto& f : faults) {
     ferry::Status st = o.faults.ApplyFlag(f);
@@ -61,7 +87,7 @@ int main(int argc, char** argv) {
   ferry::Status st = server.Start();
   if (!st.ok()) {
     std::cerr << "ferry-awsemu: " << st.message() << "\n";
-    return 1;
+    return st.exit_code();
   }
   std::printf("ready port=%d imds_port=%d\n", server.port(), server.imds_port());
   std::fflush(stdout);

@@ -8,10 +8,13 @@
 
 #include <httplib.h>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "aws/crypto.h"
+#include "awsemu/batch_engine.h"
+#include "awsemu/image_admin.h"
 #include "awsemu/imds.h"
 #include "awsemu/logs_service.h"
 #include "awsemu/sts.h"
@@ -257,6 +260,10 @@ ferry::Status Server::Start() {
   }
   static_cast<WideBacklogServer*>(http_.get())->RaiseBacklog(1024);
 
+  imds_ = std::make_unique<ImdsServer>(&creds_, &log_, options_.region, options_.role_name, options_.ecs_auth_token);
+  FERRY_RETURN_IF_ERROR(imds_->Start(options_.imds_port));
+  FERRY_RETURN_IF_ERROR(OpenContainerEngine());
+
   EmuContext ctx;
   ctx.port = port_;
   ctx.endpoint_url = "http://127.0.0.1:" + std::to_string(port_);
@@ -264,17 +271,40 @@ ferry::Status Server::Start() {
   ctx.secret_key = options_.secret_key;
   ctx.region = options_.region;
   ctx.data_dir = options_.data_dir;
+  JobExecution exec;
+  exec.host_jobs = options_.host_jobs;
+  exec.engine = engine_.get();
+  exec.engine_problem = engine_problem_;
+  exec.imds_port = imds_->port();
+  exec.ecs_auth_token = options_.ecs_auth_token;
   services_["sts"] = std::make_unique<StsService>(&creds_);
   std::unique_ptr<Service> logs = MakeLogsService(ctx);
   Service* logs_ptr = logs.get();
-  std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr);
+  std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr, exec);
   if (logs) services_["logs"] = std::move(logs);
   if (batch) services_["batch"] = std::move(batch);
 
-  imds_ = std::make_unique<ImdsServer>(&creds_, &log_, options_.region, options_.role_name, options_.ecs_auth_token);
-  FERRY_RETURN_IF_ERROR(imds_->Start(options_.imds_port));
-
   thread_ = std::thread([this] { http_->listen_after_bind(); });
+  return ferry::Status::Ok();
+}
+
+ferry::Status Server::OpenContainerEngine() {
+  if (options_.host_jobs) {
+    engine_problem_ = "the emulator was started with --host-jobs";
+    if (!options_.images.empty()) return ferry::Status::Invalid("--image needs jobs in containers, not --host-jobs");
+    return ferry::Status::Ok();
+  }
+  engine_ = ContainerEngine::Open(options_.data_dir, &engine_problem_);
+  if (!engine_) {
+    // Said once, here; each job then fails to start with the same reason.
+    std::fprintf(stderr,
+                 "ferry-awsemu: Batch jobs cannot run in containers here: %s; every job will fail to start "
+                 "(pass --host-jobs to run jobs as host processes)\n",
+                 engine_problem_.c_str());
+    if (!options_.images.empty()) return ferry::Status::Invalid("--image: " + engine_problem_);
+    return ferry::Status::Ok();
+  }
+  for (const ImageImport& image : options_.images) FERRY_RETURN_IF_ERROR(engine_->Import(image).WithPrefix("--image"));
   return ferry::Status::Ok();
 }
 
@@ -330,11 +360,18 @@ void Server::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
       ResetAll();
       return send(200, json{{"reset", true}});
     }
+  } else if (path == "/_emu/images") {
+    if (req.method == "POST") {
+      std::vector<std::pair<std::string, std::string>> query(req.params.begin(), req.params.end());
+      AdminAnswer a =
+          ImportImage(engine_.get(), engine_problem_, query, req.body, options_.data_dir + "/containers/uploads");
+      return send(a.status, a.body);
+    }
   } else if (path == "/_emu/health") {
     return send(200, json{{"ok", true}, {"port", port_}, {"imds_port", imds_port()}});
   } else {
-    return send(
-        404, json{{"error", "unknown admin endpoint " + path + " (known: /_emu/requests, /_emu/faults, /_emu/reset)"}});
+    return send(404, json{{"error", "unknown admin endpoint " + path +
+                                        " (known: /_emu/requests, /_emu/faults, /_emu/reset, /_emu/images)"}});
   }
   send(405, json{{"error", "method " + req.method + " not allowed on " + path}});
 }

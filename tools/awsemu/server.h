@@ -10,8 +10,10 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "awsemu/auth.h"
+#include "awsemu/container_engine.h"
 #include "awsemu/faults.h"
 #include "awsemu/request_log.h"
 #include "awsemu/s3_service.h"
@@ -39,6 +41,9 @@ struct ServerOptions {
   std::string role_name = "ferry-awsemu-role";  // instance / task role name
   std::string ecs_auth_token;                   // required Authorization on ECS endpoint if set
   FaultConfig faults;
+  // Batch jobs run as host processes instead of in their images.
+  bool host_jobs = false;
+  std::vector<ImageImport> images;  // imported into the container store at start-up
 };
 
 class Server {
@@ -71,6 +76,9 @@ class Server {
   void Finish(Exchange& x, const std::string& error_code);  // writes the request log entry
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
   void ResetAll();
+  // Sets up engine_ (unless --host-jobs) and imports the --image files; a
+  // host where containers cannot run is reported once on stderr.
+  ferry::Status OpenContainerEngine();
 
   ServerOptions options_;
   int port_ = 0;
@@ -81,6 +89,8 @@ class Server {
   std::map<std::string, std::unique_ptr<Service>> services_;  // by signing name
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<ImdsServer> imds_;
+  std::unique_ptr<ContainerEngine> engine_;  // null with --host-jobs or when none works here
+  std::string engine_problem_;
   std::thread thread_;
   std::atomic<bool> shut_down_{false};
 };

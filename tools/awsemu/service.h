@@ -88,7 +88,9 @@ class Service {
 // Factories the Batch/Logs side provides (batch_service.cc, logs_service.cc).
 // Batch writes job output into Logs, hence the pointer.
 class LogsService;
+struct JobExecution;
 std::unique_ptr<Service> MakeLogsService(const EmuContext& ctx);
-std::unique_ptr<Service> MakeBatchService(const EmuContext& ctx, FaultSource* faults, Service* logs);
+std::unique_ptr<Service> MakeBatchService(const EmuContext& ctx, FaultSource* faults, Service* logs,
+                                          const JobExecution& exec);
 
 }  // namespace awsemu
