@@ -41,6 +41,8 @@ struct RunOptions {
   // The store for s3:// work dirs, inputs and publish targets; null when
   // the run uses none.
   WorkStore* s3_store = nullptr;
+  // The engine that runs local tasks with a `container` (none: on the host).
+  ContainerSettings containers;
 };
 
 // How a run that ended with `result` (RunDriver::Run's) is recorded.
@@ -92,7 +94,7 @@ class RunDriver {
   bool Fits(uint32_t idx) const;
   bool HasRoom(const std::string& executor) const;
   void PrepareAhead();
-  Status PrepareTask(const Task& t, const std::string& script);
+  Status PrepareTask(const Task& t, const Directives& d, const std::string& script);
   WorkStore* StoreFor(const Task& t);
   Status PublishTask(const Task& t, const std::string& publish);
   // with_files=false leaves script, inputs and outputs empty (Preflight
