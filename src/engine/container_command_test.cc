@@ -36,14 +36,21 @@ TEST(ContainerCommand, MountsWorkDirReadWriteAndInputsReadOnlyAtTheirPaths) {
   ContainerSettings s = Podman();
   s.env_names = {"GREETING"};
   std::string l = Lines(s, Task1());
-  EXPECT_NE(l.find("podman run --rm --name \"$ferry_name\" -v '/runs/work/ab/cdef0123456789:/runs/work/ab/"
-                   "cdef0123456789' -v '/data/real/reads.fq:/launch/reads.fq:ro' -w '/runs/work/ab/cdef0123456789' "
-                   "-e 'GREETING' --entrypoint /bin/sh 'quay.io/org/tool:1.2' -c "),
+  EXPECT_NE(l.find("podman run --rm --name \"$ferry_name\" -v /runs/work/ab/cdef0123456789:/runs/work/ab/"
+                   "cdef0123456789 -v /data/real/reads.fq:/launch/reads.fq:ro -w /runs/work/ab/cdef0123456789 "
+                   "-e GREETING --entrypoint /bin/sh quay.io/org/tool:1.2 -c "),
             std::string::npos)
       << l;
   // bash when the image has it, else its sh.
   EXPECT_NE(l.find("exec bash -ue .command.sh; fi; exec sh -ue .command.sh"), std::string::npos) << l;
   EXPECT_NE(l.find("ferry_name=ferry-abcdef012345-$BASHPID-$RANDOM"), std::string::npos) << l;
+}
+
+TEST(ContainerCommand, PathsAndNamesAreShellQuoted) {
+  ContainerTask t = Task1();
+  t.inputs = {{"/data/my reads.fq", "/launch/it's.fq", true}};
+  std::string l = Lines(Podman(), t);
+  EXPECT_NE(l.find("-v '/data/my reads.fq:/launch/it'\\''s.fq:ro'"), std::string::npos) << l;
 }
 
 TEST(ContainerCommand, StoppingKillsTheContainerByNameAndRemovesIt) {
@@ -65,7 +72,7 @@ TEST(ContainerCommand, EngineOptionsGoOnEveryCommandRunOptionsOnRun) {
   EXPECT_NE(l.find("podman --root /s/root --runroot /s/run run --rm"), std::string::npos) << l;
   EXPECT_NE(l.find("podman --root /s/root --runroot /s/run kill"), std::string::npos) << l;
   EXPECT_NE(l.find("podman --root /s/root --runroot /s/run rm -f"), std::string::npos) << l;
-  EXPECT_NE(l.find("--entrypoint /bin/sh --pull never --memory 1g 'quay.io/org/tool:1.2'"), std::string::npos) << l;
+  EXPECT_NE(l.find("--entrypoint /bin/sh --pull never --memory 1g quay.io/org/tool:1.2"), std::string::npos) << l;
 }
 
 TEST(ContainerCommand, RemoveFalseKeepsTheContainer) {
@@ -81,15 +88,15 @@ TEST(ContainerCommand, MountFlagsAndTemp) {
   s.mount_flags = "z";
   s.temp = "auto";
   std::string l = Lines(s, Task1());
-  EXPECT_NE(l.find("-v '/data/real/reads.fq:/launch/reads.fq:ro,z'"), std::string::npos) << l;
-  EXPECT_NE(l.find("cdef0123456789:/runs/work/ab/cdef0123456789:z'"), std::string::npos) << l;
+  EXPECT_NE(l.find("-v /data/real/reads.fq:/launch/reads.fq:ro,z "), std::string::npos) << l;
+  EXPECT_NE(l.find("cdef0123456789:/runs/work/ab/cdef0123456789:z "), std::string::npos) << l;
   EXPECT_NE(l.find("ferry_tmp=$(mktemp -d"), std::string::npos) << l;
   EXPECT_NE(l.find("-v \"$ferry_tmp\":/tmp:z"), std::string::npos) << l;
   EXPECT_NE(l.find("rm -rf \"$ferry_tmp\""), std::string::npos) << l;
   s.temp = "/scratch/t";
   s.mount_flags = "";
   l = Lines(s, Task1());
-  EXPECT_NE(l.find("-v '/scratch/t:/tmp'"), std::string::npos) << l;
+  EXPECT_NE(l.find("-v /scratch/t:/tmp "), std::string::npos) << l;
   EXPECT_EQ(l.find("mktemp"), std::string::npos) << l;
 }
 
