@@ -70,7 +70,7 @@ std::vector<std::string> OutputKeys(const std::map<std::string, aws::S3Object>& 
 S3WorkStore::S3WorkStore(std::shared_ptr<aws::S3Client> s3, int max_parallel_transfers)
     : s3_(std::move(s3)), max_parallel_(max_parallel_transfers > 0 ? max_parallel_transfers : 4) {}
 
-Status S3WorkStore::Prepare(const Task&, const std::string&) { return Status::Ok(); }
+Status S3WorkStore::Prepare(const Task&, const Directives&, const std::string&) { return Status::Ok(); }
 
 Status S3WorkStore::ListWorkDir(const Task& task, std::map<std::string, aws::S3Object>* out) {
   aws::S3Location dir;

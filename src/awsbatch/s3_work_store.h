@@ -21,7 +21,7 @@ class S3WorkStore : public WorkStore {
  public:
   S3WorkStore(std::shared_ptr<aws::S3Client> s3, int max_parallel_transfers);
 
-  Status Prepare(const Task& task, const std::string& script) override;
+  Status Prepare(const Task& task, const Directives& d, const std::string& script) override;
   Status FetchInputs(const Task& task) override;
   Status CheckOutputs(const Task& task) override;
   bool CompletedOutputsPresent(const Task& task) override;

@@ -35,7 +35,13 @@ Status Config::Finish(config::Evaluator* ev, const ConfigLoadOptions& opts) {
   selectors_ = ev->selectors();
   warnings_ = ev->warnings();
   profile_names_ = ev->profile_names();
+  where_set_ = ev->where_set();
   return Status::Ok();
+}
+
+const SourceLoc* Config::WhereSet(const std::string& dotted) const {
+  auto it = where_set_.find(dotted);
+  return it == where_set_.end() ? nullptr : &it->second;
 }
 
 Status Config::Load(const ConfigLoadOptions& opts, Config* out) {

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/selector.h"
+#include "util/source_loc.h"
 #include "util/status.h"
 #include "util/value.h"
 
@@ -45,6 +47,9 @@ class Config {
   // Selector blocks are NOT inside "process" here (see ProcessOverrides).
   const Value& settings() const { return settings_; }
   const Value* Get(std::string_view dotted) const { return settings_.FindPath(dotted); }
+  // Where setting `dotted` (e.g. "podman.enabled") was last assigned; null
+  // when no file set it.
+  const SourceLoc* WhereSet(const std::string& dotted) const;
   // Config params (map, maybe empty); a param also given on the command line
   // holds the command-line value.
   const Value& params() const;
@@ -74,6 +79,7 @@ class Config {
   std::vector<config::Selector> selectors_;
   std::vector<std::string> warnings_;
   std::vector<std::string> profile_names_;
+  std::map<std::string, SourceLoc> where_set_;
 };
 
 }  // namespace ferry

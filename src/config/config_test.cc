@@ -210,7 +210,7 @@ aws {
   regoin = 'x'
 }
 tracee { enabled = true }
-docker.enabled = true
+docker.tty = true
 manifest { name = 'x' }
 process.tag = 'x'
 )");
@@ -221,7 +221,7 @@ process.tag = 'x'
   EXPECT_TRUE(HasWarning(c, "ferry.config:5:1: unknown config scope 'tracee' (did you mean 'trace'?)"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:7:1: 'manifest' is ignored by ferry"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:8:9: process directive 'tag' is accepted but ignored by ferry"));
-  EXPECT_TRUE(HasWarning(c, "ferry.config:6:8: 'docker.enabled' has no effect: ferry does not run docker itself"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:6:8: 'docker.tty' has no effect: ferry does not support it yet"));
   // Inside an unknown scope, one warning for the scope is enough.
   EXPECT_EQ(c.warnings().size(), 6u) << Join(c.warnings(), "\n");
   // The misspelt key is still not applied as cliPath.
@@ -235,7 +235,7 @@ TEST(ConfigWarnings, SettingsWithoutEffectWarnOnceWhereSet) {
 aws {
   batch { shareIdentifier = 'x'; schedulingPriority = 5; executionRole = 'arn:aws:iam::1:role/r' }
 }
-docker { enabled = true }
+docker { sudo = true }
 cleanup = true
 aws.batch.platformType = 'ec2'
 executor.$awsbatch.cpus = 4
@@ -251,7 +251,7 @@ aws.batch.jobRole = 'arn:aws:iam::1:role/j'
   EXPECT_TRUE(HasWarning(c, "ferry.config:3:11: 'aws.batch.shareIdentifier' " + later)) << Join(c.warnings(), "\n");
   EXPECT_TRUE(HasWarning(c, "ferry.config:3:34: 'aws.batch.schedulingPriority' " + later));
   EXPECT_TRUE(HasWarning(c, "ferry.config:3:58: 'aws.batch.executionRole' " + later));
-  EXPECT_TRUE(HasWarning(c, "ferry.config:5:10: 'docker.enabled' has no effect"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:5:10: 'docker.sudo' has no effect"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:6:1: 'cleanup' has no effect: ferry keeps work directories"));
   EXPECT_TRUE(HasWarning(c,
                          "ferry.config:8:20: 'executor.$awsbatch.cpus' has no effect: the awsbatch executor does "

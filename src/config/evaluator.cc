@@ -180,6 +180,12 @@ Status Evaluator::Assign(const Stmt& st, const Context& ctx) {
     locs.push_back(locs.back());
   }
   FERRY_RETURN_IF_ERROR(CheckConfigKey(KeyPath{full, locs, ctx.prefix.size()}, &v, vloc, &warnings_));
+  // Kept for errors about two settings at once (docker.enabled and
+  // podman.enabled); a scope assigned as a map sets each of its keys there.
+  const std::string dotted = Join(full, ".");
+  where_set_[dotted] = locs.back();
+  if (v.is_map())
+    for (const auto& [k, item] : v.as_map()) where_set_[dotted + "." + k] = vloc;
   SetPath(&settings_, full, std::move(v));
   return Status::Ok();
 }

@@ -40,6 +40,8 @@ class Evaluator {
   const std::vector<Selector>& selectors() const { return selectors_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   std::vector<std::string> profile_names() const { return profile_order_; }
+  // Where each top-level setting (dotted path) was last assigned.
+  const std::map<std::string, SourceLoc>& where_set() const { return where_set_; }
 
  private:
   struct Context {
@@ -81,6 +83,7 @@ class Evaluator {
   std::vector<std::string> profile_order_;
   std::vector<std::string> include_stack_;
   std::vector<std::string> applied_profiles_;
+  std::map<std::string, SourceLoc> where_set_;
 };
 
 }  // namespace ferry::config

@@ -181,22 +181,25 @@ Schema BuildSchema() {
   Unsupported(&s, "trace.raw", B, trace_format);
   Unsupported(&s, "trace.overwrite", B, "ferry always replaces an existing trace file");
 
-  // Tasks run on the host (local) or in the container Batch starts; ferry
-  // starts no docker of its own.
-  const std::string docker = "ferry does not run docker itself; the container directive applies on AWS Batch";
-  for (const char* k : {"enabled", "sudo", "remove", "fixOwnership", "tty", "legacy", "writableInputMounts"})
-    Unsupported(&s, std::string("docker.") + k, B, docker);
-  for (const char* k : {"runOptions", "registry", "temp", "engineOptions", "mountFlags"})
-    Unsupported(&s, std::string("docker.") + k, S, docker);
-  Unsupported(&s, "docker.envWhitelist", SL, docker);
+  // Local tasks with a `container` run in it through the engine enabled here
+  // (engine/container_settings.h reads these; docs/containers.md).
+  for (const char* engine : {"docker", "podman"}) {
+    const std::string e = std::string(engine) + ".";
+    AddKey(&s, e + "enabled", B);
+    AddKey(&s, e + "remove", B);
+    for (const char* k : {"runOptions", "engineOptions", "registry", "temp", "mountFlags"}) AddKey(&s, e + k, S);
+    AddKey(&s, e + "envWhitelist", SL);
+  }
+  for (const char* k : {"sudo", "fixOwnership", "tty", "legacy", "writableInputMounts"})
+    Unsupported(&s, std::string("docker.") + k, B, kNotYet);
 
   AddKey(&s, "plugins.id", S);
 
   for (const char* k :
-       {"manifest",    "report",    "timeline",  "dag",          "tower",    "wave",      "fusion",     "notification",
-        "mail",        "k8s",       "google",    "azure",        "nextflow", "weblog",    "lineage",    "seqera",
-        "singularity", "podman",    "apptainer", "charliecloud", "sarus",    "shifter",   "conda",      "spack",
-        "workflow",    "outputDir", "mamba",     "cloudcache",   "fusion",   "bucketDir", "dumpHashes", "validation"})
+       {"manifest",    "report",    "timeline",     "dag",    "tower",     "wave",       "fusion",    "notification",
+        "mail",        "k8s",       "google",       "azure",  "nextflow",  "weblog",     "lineage",   "seqera",
+        "singularity", "apptainer", "charliecloud", "sarus",  "shifter",   "conda",      "spack",     "workflow",
+        "outputDir",   "mamba",     "cloudcache",   "fusion", "bucketDir", "dumpHashes", "validation"})
     s.ignored[k] = "a Nextflow setting ferry does not use";
   return s;
 }

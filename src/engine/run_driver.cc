@@ -36,7 +36,9 @@ RunDriver::RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string,
       executors_(std::move(executors)),
       history_(history),
       observer_(observer ? observer : &quiet_),
-      opts_(std::move(opts)) {}
+      opts_(std::move(opts)) {
+  local_store_.set_containers(opts_.containers);
+}
 
 RunState RunEndState(const Status& result) {
   if (result.ok()) return RunState::kOk;
@@ -122,9 +124,9 @@ WorkStore* RunDriver::StoreFor(const Task& t) {
   return &local_store_;
 }
 
-Status RunDriver::PrepareTask(const Task& t, const std::string& script) {
+Status RunDriver::PrepareTask(const Task& t, const Directives& d, const std::string& script) {
   WorkStore* store = StoreFor(t);
-  FERRY_RETURN_IF_ERROR(store->Prepare(t, script));
+  FERRY_RETURN_IF_ERROR(store->Prepare(t, d, script));
   // A local task reading outputs of tasks that ran on S3: download them.
   if (store == &local_store_ && HasS3Inputs(t)) {
     if (!opts_.s3_store)
@@ -238,7 +240,7 @@ Status RunDriver::Start(uint32_t idx) {
     if (s.attempt > 1) {
       FERRY_RETURN_IF_ERROR(expander_->RenderAttempt(*graph_, t, s.attempt, &s.directives, &s.script));
     }
-    FERRY_RETURN_IF_ERROR(PrepareTask(t, s.script.empty() ? t.script : s.script));
+    FERRY_RETURN_IF_ERROR(PrepareTask(t, s.directives, s.script.empty() ? t.script : s.script));
     s.prepared_attempt = s.attempt;
   }
   TaskRun run = MakeRun(t, s.directives, s.script.empty() ? t.script : s.script);
@@ -275,7 +277,7 @@ void RunDriver::PrepareAhead() {
     if (IsS3Path(t.work_dir)) continue;  // nothing to write locally
     --budget;
     if (s.prepared_attempt == 1) continue;
-    if (!PrepareTask(t, t.script).ok()) return;  // Start() reports it
+    if (!PrepareTask(t, t.directives, t.script).ok()) return;  // Start() reports it
     s.prepared_attempt = 1;
   }
 }

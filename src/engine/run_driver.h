@@ -45,6 +45,8 @@ struct RunOptions {
   // What publishing must not overwrite (the pipeline's files, its inputs);
   // null: nothing is checked.
   const PublishGuard* publish_guard = nullptr;
+  // The engine that runs local tasks with a `container` (none: on the host).
+  ContainerSettings containers;
 };
 
 // How a run that ended with `result` (RunDriver::Run's) is recorded.
@@ -97,7 +99,7 @@ class RunDriver {
   bool Fits(uint32_t idx) const;
   bool HasRoom(const std::string& executor) const;
   void PrepareAhead();
-  Status PrepareTask(const Task& t, const std::string& script);
+  Status PrepareTask(const Task& t, const Directives& d, const std::string& script);
   WorkStore* StoreFor(const Task& t);
   Status PublishTask(const Task& t, const std::string& publish);
   // A local publish dir as an absolute path (relative ones are under the launch dir).

@@ -10,6 +10,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "util/sys_error.h"
@@ -89,6 +90,21 @@ Status PrepareWorkDir(const Task& task, const std::string& script_file, const st
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.sh", script_file));
   FERRY_RETURN_IF_ERROR(WriteFileAt(dir.fd, task.work_dir, ".command.run", wrapper));
   return Status::Ok();
+}
+
+std::vector<ContainerMount> InputMounts(const Task& task) {
+  std::map<std::string, std::string> by_path;  // where the link points -> its real path; sorted: parents first
+  for (const auto& in : task.staged) {
+    if (in.source.compare(0, 5, "s3://") == 0) continue;  // downloaded into the work dir
+    std::error_code ec;
+    fs::path real = fs::canonical(in.source, ec);
+    // A missing input: the engine then says which path it cannot mount.
+    by_path.emplace(in.source, ec ? in.source : real.string());
+  }
+  std::vector<ContainerMount> out;
+  out.reserve(by_path.size());
+  for (const auto& [inside, host] : by_path) out.push_back(ContainerMount{host, inside, true});
+  return out;
 }
 
 std::vector<std::string> OutputPaths(const Value& output) {

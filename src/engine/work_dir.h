@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/container_command.h"
 #include "engine/task_graph.h"
 #include "util/status.h"
 
@@ -14,6 +15,11 @@ namespace ferry {
 // Empties (or creates) task.work_dir, links the task's inputs into it under
 // their staged names, and writes .command.sh and .command.run.
 Status PrepareWorkDir(const Task& task, const std::string& script_file, const std::string& wrapper);
+
+// The bind mounts that make a task's local inputs readable in a container:
+// each input's real path (symlinks resolved), read-only, at the path its
+// symlink in the work dir points to; one per path, parents first.
+std::vector<ContainerMount> InputMounts(const Task& task);
 
 // The paths (relative to the work dir) one declared output stands for: each
 // element of a list output, else its one value.

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/container_command.h"
 #include "engine/publisher.h"
 #include "engine/work_dir.h"
 #include "engine/wrapper.h"
@@ -25,8 +26,14 @@ bool HasS3Inputs(const Task& task) {
   return false;
 }
 
-Status LocalWorkStore::Prepare(const Task& task, const std::string& script) {
-  return PrepareWorkDir(task, TaskScriptFile(script), LocalWrapperScript(task));
+Status LocalWorkStore::Prepare(const Task& task, const Directives& d, const std::string& script) {
+  if (d.container.empty() || !containers_.enabled())
+    return PrepareWorkDir(task, TaskScriptFile(script), LocalWrapperScript(task));
+  ContainerTask ct{d.container, task.work_dir, task.hash, InputMounts(task)};
+  std::string lines;
+  Status st = ContainerRunLines(containers_, ct, &lines);
+  if (!st.ok()) return Status::Failed("task '" + task.display + "': " + st.message());
+  return PrepareWorkDir(task, TaskScriptFile(script), ContainerWrapperScript(task, lines));
 }
 
 Status LocalWorkStore::FetchInputs(const Task& task) {

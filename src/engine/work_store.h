@@ -8,7 +8,9 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "engine/container_settings.h"
 #include "engine/task_graph.h"
 #include "util/status.h"
 
@@ -29,7 +31,9 @@ class WorkStore {
   // The local store empties the dir, links local inputs and writes
   // .command.sh and .command.run; the S3 store writes nothing (its executor
   // uploads the scripts it builds from TaskRun::script).
-  virtual Status Prepare(const Task& task, const std::string& script) = 0;
+  // `d` are the attempt's directives (its container may differ from the
+  // first attempt's).
+  virtual Status Prepare(const Task& task, const Directives& d, const std::string& script) = 0;
   // Copies the task's s3:// inputs into its (local) work dir under their
   // staged names, after Prepare and before the task starts.
   virtual Status FetchInputs(const Task& task) = 0;
@@ -56,10 +60,12 @@ class WorkStore {
   }
 };
 
-// Work dirs on the local file system.
+// Work dirs on the local file system. A task with a `container` gets a
+// wrapper that runs it in the image when a container engine is enabled.
 class LocalWorkStore : public WorkStore {
  public:
-  Status Prepare(const Task& task, const std::string& script) override;
+  void set_containers(ContainerSettings s) { containers_ = std::move(s); }
+  Status Prepare(const Task& task, const Directives& d, const std::string& script) override;
   Status FetchInputs(const Task& task) override;
   Status CheckOutputs(const Task& task) override;
   bool CompletedOutputsPresent(const Task& task) override;
@@ -69,6 +75,9 @@ class LocalWorkStore : public WorkStore {
   std::string InspectHint(const Task& task) override;
   // Says when the work dir vanished or its file system is full.
   std::string ExplainFailure(const Task& task, const std::string& why, bool* status_lost) override;
+
+ private:
+  ContainerSettings containers_;
 };
 
 }  // namespace ferry

@@ -10,6 +10,23 @@ std::string TaskScriptFile(const std::string& rendered_script) {
   return s;
 }
 
+namespace {
+
+// What every local wrapper starts with: into the work dir, the status
+// recorded whichever way it ends, output captured.
+std::string WrapperHead(const Task& task) {
+  std::string s;
+  s += "#!/bin/bash\n";
+  s += "# ferry task wrapper for " + task.display + " (generated).\n";
+  s += "# Re-run this task by hand with: bash .command.run\n";
+  s += "cd " + ShellQuote(task.work_dir) + " || exit 1\n";
+  s += "trap 'printf %d \"$?\" > .exitcode' EXIT\n";
+  s += "exec > .command.out 2> .command.err < /dev/null\n";
+  return s;
+}
+
+}  // namespace
+
 std::string LocalWrapperScript(const Task& task) {
   // One bash process per task: the script is sourced (not run by a second
   // bash) with the same -ue options its shebang gives, and an EXIT trap
@@ -22,16 +39,17 @@ std::string LocalWrapperScript(const Task& task) {
   // file in a subshell forked from a long-lived bash rather than running
   // `bash .command.run` (executor/shell_zygote.h), so it must work both ways:
   // it cds itself and sets its options, and does nothing with $0 or $$.
-  std::string s;
-  s += "#!/bin/bash\n";
-  s += "# ferry task wrapper for " + task.display + " (generated).\n";
-  s += "# Re-run this task by hand with: bash .command.run\n";
-  s += "cd " + ShellQuote(task.work_dir) + " || exit 1\n";
-  s += "trap 'printf %d \"$?\" > .exitcode' EXIT\n";
-  s += "exec > .command.out 2> .command.err < /dev/null\n";
+  std::string s = WrapperHead(task);
   s += "set -ue\n";
   s += ". ./.command.sh\n";
   return s;
+}
+
+std::string ContainerWrapperScript(const Task& task, const std::string& run_lines) {
+  // The same head, so the executor sees no difference; the wrapper waits
+  // for the engine's CLI instead of sourcing the script (no -e: its status
+  // is handled).
+  return WrapperHead(task) + "set -u\n" + run_lines;
 }
 
 }  // namespace ferry

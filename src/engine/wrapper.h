@@ -17,6 +17,10 @@ namespace ferry {
 // would otherwise fork 10,000 times).
 std::string LocalWrapperScript(const Task& task);
 
+// Wrapper for a local task that runs in its container: the same start, then
+// `run_lines` (engine/container_command.h) instead of sourcing .command.sh.
+std::string ContainerWrapperScript(const Task& task, const std::string& run_lines);
+
 // The .command.sh for a rendered script: a bash shebang that stops on errors
 // and unset variables, then the script.
 std::string TaskScriptFile(const std::string& rendered_script);

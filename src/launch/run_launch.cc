@@ -112,6 +112,12 @@ int LaunchRun(const RunRequest& ra) {
   st = ResolveWorkRoots(config, ra.work_dir, ra.bucket_dir, &roots);
   if (!st.ok()) return Fail(st, st.exit_code());
 
+  RunOptions run_opts;
+  if (const Value* env = config.Get("env"))
+    for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
+  st = LocalContainers(config, run_opts.env, &run_opts.containers);
+  if (!st.ok()) return Fail(st, st.exit_code());
+
   ExpandOptions eopts;
   eopts.launch_dir = launch_dir;
   eopts.work_root = roots.local;
@@ -128,7 +134,8 @@ int LaunchRun(const RunRequest& ra) {
   st = executors.Init(config);
   if (!st.ok()) return Fail(st, st.exit_code());
 
-  RunOptions run_opts;
+  if (std::string w = ContainersIgnoredWarning(graph, run_opts.containers); !w.empty()) PrintWarning(w);
+
   // -resume, or resume = true in ferry.config as Nextflow reads it.
   const Value* config_resume = config.Get("resume");
   run_opts.resume = ra.resume || (config_resume && config_resume->is_bool() && config_resume->as_bool());
@@ -136,8 +143,6 @@ int LaunchRun(const RunRequest& ra) {
   PublishGuard publish_guard;
   ProtectRunFiles({launch_dir, pipeline_file, copts.files, ra.params_file, roots.local}, graph, &publish_guard);
   run_opts.publish_guard = &publish_guard;
-  if (const Value* env = config.Get("env"))
-    for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
 
   {
     RunDriver check(&graph, &expander, executors.slots(), nullptr, nullptr, run_opts);

@@ -122,6 +122,30 @@ Status ExecutorCapacity(const Config& config, ExecutorSlot* slot) {
   return Status::Ok();
 }
 
+Status LocalContainers(const Config& config, const std::vector<std::pair<std::string, std::string>>& env,
+                       ContainerSettings* out) {
+  std::vector<std::string> names;
+  names.reserve(env.size());
+  for (const auto& [k, v] : env) names.push_back(k);
+  return ContainerSettingsFromConfig(config, names, out);
+}
+
+std::string ContainersIgnoredWarning(const TaskGraph& graph, const ContainerSettings& containers) {
+  if (containers.enabled()) return "";
+  const Task* first = nullptr;
+  size_t n = 0;
+  for (const auto& t : graph.tasks) {
+    if (t.directives.executor != "local" || t.directives.container.empty()) continue;
+    if (!first) first = &t;
+    ++n;
+  }
+  if (!first) return "";
+  return first->spec->loc.ToString() + ": " + std::to_string(n) + " local task(s) name a container (first '" +
+         first->display + "': " + first->directives.container +
+         ") but no container engine is enabled, so they run on this machine directly (set docker.enabled = true or "
+         "podman.enabled = true in ferry.config to run them in their image)";
+}
+
 Status RunExecutors::Init(const Config& config) {
   ExecutorSlot local_slot;
   FERRY_RETURN_IF_ERROR(ExecutorCapacity(config, &local_slot));

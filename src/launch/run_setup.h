@@ -7,11 +7,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "awsbatch/awsbatch_executor.h"
 #include "awsbatch/s3_work_store.h"
 #include "config/config.h"
+#include "engine/container_settings.h"
 #include "engine/publish_guard.h"
 #include "engine/run_driver.h"
 #include "engine/task_graph.h"
@@ -56,6 +58,16 @@ void ProtectRunFiles(const RunFiles& files, const TaskGraph& graph, PublishGuard
 // The local executor's capacity: the host's cpus and memory unless
 // executor.cpus / executor.memory say otherwise.
 Status ExecutorCapacity(const Config& config, ExecutorSlot* slot);
+
+// The container engine local tasks with a `container` run in
+// (docker.*/podman.*), passing the config's env variables in by name.
+Status LocalContainers(const Config& config, const std::vector<std::pair<std::string, std::string>>& env,
+                       ContainerSettings* out);
+
+// With no engine enabled, local tasks that name a `container` run on the
+// host: one warning for the run saying so and how to change it ("" when no
+// such task exists or an engine is enabled).
+std::string ContainersIgnoredWarning(const TaskGraph& graph, const ContainerSettings& containers);
 
 // The executors of one run, by name, and what they need to live.
 class RunExecutors {

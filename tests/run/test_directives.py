@@ -282,7 +282,7 @@ tasks:
 
 def test_config_key_without_effect_warns_once_where_set(ws):
     ws.write("ferry.config", "aws.batch.platformType = 'fargate'\n"
-                             "docker { enabled = true }\n"
+                             "docker { tty = true }\n"
                              "aws { batch { platformType = 'ec2' } }\n")
     ws.write("pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
     p = ok(ws.run("run", "."))
@@ -290,7 +290,7 @@ def test_config_key_without_effect_warns_once_where_set(ws):
     assert "warning: ferry.config:1:11: 'aws.batch.platformType' has no effect: ferry does not support it yet" \
         in lines, p.stderr
     assert sum("platformType" in l for l in lines) == 1, p.stderr
-    assert any(l.startswith("warning: ferry.config:2:10: 'docker.enabled' has no effect") for l in lines), p.stderr
+    assert any(l.startswith("warning: ferry.config:2:10: 'docker.tty' has no effect") for l in lines), p.stderr
 
 
 def test_resume_in_config_acts_as_the_flag(ws):
