@@ -214,6 +214,7 @@ S3Request S3RequestFromWire(const std::string& method, const std::string& wire_p
   S3Request r;
   r.method = method;
   r.query = query;
+  *virtual_host = false;
   for (const auto& [k, v] : headers) r.headers.emplace(ferry::ToLower(k), v);
   std::string host = r.Header("host");
   auto colon = host.rfind(':');
