@@ -11,10 +11,10 @@
 #include "aws/session.h"
 #include "engine/work_store.h"
 #include "launch/pipeline_config.h"
+#include "launch/run_killer.h"
 #include "store/run_lock.h"
 #include "util/clock_text.h"
 #include "util/text.h"
-#include "launch/run_killer.h"
 
 namespace ferry {
 
