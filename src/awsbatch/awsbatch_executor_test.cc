@@ -518,8 +518,10 @@ TEST_F(ExecutorOnEmu, JournaledJobsOfADeadExecutorAreAdoptedNotSubmittedAgain) {
   std::vector<JournalJob> rows;
   ASSERT_TRUE(journal->OpenJobs(1, &rows).ok());
   ASSERT_EQ(rows.size(), 3u);
-  // The plain job and the array may reach Batch in either order.
-  std::sort(rows.begin(), rows.end(), [](const JournalJob& a, const JournalJob& b) { return a.task_id < b.task_id; });
+  // The plain job and the array may reach Batch in either order, and the
+  // children may take their indexes in either order: the plain job (-1) first.
+  std::sort(rows.begin(), rows.end(),
+            [](const JournalJob& a, const JournalJob& b) { return a.array_index < b.array_index; });
   EXPECT_EQ(rows[0].job_name, "proc-first_run-abcdef100001-1");
   EXPECT_EQ(rows[1].job_id.substr(rows[1].job_id.size() - 2), ":0");
   EXPECT_EQ(rows[2].job_id.substr(rows[2].job_id.size() - 2), ":1");
