@@ -615,7 +615,10 @@ struct HttpTransport::Impl {
       }
       auto it = pending.begin();
       if (it->first > Clock::now()) {
-        cv.wait_until(l, it->first);
+        // A copy: wait_until reads its deadline while the lock is released,
+        // and another worker may take (erase) this job meanwhile.
+        const Clock::time_point when = it->first;
+        cv.wait_until(l, when);
         continue;
       }
       Job job = std::move(it->second);
