@@ -70,14 +70,19 @@ int BuildDriver::Run() {
   return exit_code_;
 }
 
-Status BuildDriver::RefreshHistory() {
+Status BuildDriver::UnfinishedJobs(const std::string& directory, std::vector<std::string>* job_ids) {
   OpenHistory();
   if (!history_) return Status::Ok();
   std::vector<BuildRecord> records;
   FERRY_RETURN_IF_ERROR(history_->List(&records));
-  std::vector<std::string> open;
   for (const auto& r : records)
-    if (!IsTerminal(r.status)) open.push_back(r.job_id);
+    if ((directory.empty() || r.directory == directory) && !IsTerminal(r.status)) job_ids->push_back(r.job_id);
+  return Status::Ok();
+}
+
+Status BuildDriver::RefreshHistory() {
+  std::vector<std::string> open;
+  FERRY_RETURN_IF_ERROR(UnfinishedJobs("", &open));
   if (open.empty()) return Status::Ok();
   FERRY_RETURN_IF_ERROR(LoadSettings());
   FERRY_RETURN_IF_ERROR(OpenAws());
@@ -101,13 +106,8 @@ Status BuildDriver::RefreshJobs(const std::vector<std::string>& job_ids, std::ve
 }
 
 Status BuildDriver::CheckNoDetachedBuild() {
-  OpenHistory();
-  if (!history_) return Status::Ok();
-  std::vector<BuildRecord> records;
-  FERRY_RETURN_IF_ERROR(history_->List(&records));
   std::vector<std::string> open;
-  for (const auto& r : records)
-    if (r.directory == abs_dir_ && !IsTerminal(r.status)) open.push_back(r.job_id);
+  FERRY_RETURN_IF_ERROR(UnfinishedJobs(abs_dir_, &open));
   if (open.empty()) return Status::Ok();
   std::vector<JobState> states;
   FERRY_RETURN_IF_ERROR(

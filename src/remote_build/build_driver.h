@@ -61,6 +61,9 @@ class BuildDriver {
   // shows current statuses. Jobs Batch has forgotten keep their last
   // recorded status.
   Status RefreshHistory();
+  // The job ids of this machine's builds with no recorded end (of `directory`
+  // only, unless it is empty); none when there is no build history.
+  Status UnfinishedJobs(const std::string& directory, std::vector<std::string>* job_ids);
 
  private:
   Status Main();
