@@ -29,6 +29,13 @@ EmuError NoSuchUpload() {
 
 namespace {
 
+// A key or metadata value that is not UTF-8 must not end the emulator:
+// nlohmann::json throws on such bytes when dumping, so they are stored as
+// U+FFFD (found by fuzzing ferry-awsemu's request handling).
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 constexpr size_t kWriteBuffer = 4 << 20;
 constexpr uint64_t kMinPartSize = 5ull << 20;
 
@@ -269,7 +276,7 @@ EmuError S3Store::CreateBucket(const std::string& name, const std::string& regio
   b.meta.region = region;
   b.meta.created = NowMillis();
   json j{{"name", name}, {"region", region}, {"created", ToMillis(b.meta.created)}};
-  if (ec || !WriteFileAtomic(BucketDir(name) + "/bucket.json", j.dump())) {
+  if (ec || !WriteFileAtomic(BucketDir(name) + "/bucket.json", DumpJson(j))) {
     return {500, "InternalError", "cannot create the bucket directory under " + root_};
   }
   buckets_[name] = std::move(b);
@@ -329,7 +336,7 @@ EmuError S3Store::CommitLocked(Bucket* b, const std::vector<std::pair<std::strin
     }
     meta.segments.push_back(Segment{name, files[i].second});
   }
-  if (!WriteFileAtomic(base + ".json", MetaToJson(meta).dump())) {
+  if (!WriteFileAtomic(base + ".json", DumpJson(MetaToJson(meta)))) {
     for (const auto& seg : meta.segments) unlink((dir + seg.file).c_str());
     return {500, "InternalError", "cannot store the object under " + root_};
   }
@@ -396,7 +403,7 @@ EmuError S3Store::SetTags(const std::string& bucket, const std::string& key,
   if (it == b->objects.end()) return NoSuchKey();
   ObjectMeta updated = it->second;
   updated.tags = tags;
-  if (!WriteFileAtomic(ObjectBase(bucket, key) + ".json", MetaToJson(updated).dump())) {
+  if (!WriteFileAtomic(ObjectBase(bucket, key) + ".json", DumpJson(MetaToJson(updated)))) {
     return {500, "InternalError", "cannot store the object's tags under " + root_};
   }
   it->second = updated;
@@ -466,7 +473,7 @@ void S3Store::SaveUpload(const UploadMeta& u) const {
          {"initiated", ToMillis(u.initiated)},
          {"proto", MetaToJson(u.proto)},
          {"parts", parts}};
-  WriteFileAtomic(UploadDir(u.bucket, u.upload_id) + "/upload.json", j.dump());
+  WriteFileAtomic(UploadDir(u.bucket, u.upload_id) + "/upload.json", DumpJson(j));
 }
 
 EmuError S3Store::CreateUpload(const std::string& bucket, const ObjectMeta& proto, std::string* upload_id) {
