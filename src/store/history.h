@@ -37,6 +37,22 @@ struct RunRecord {
   std::string ferry_host;
 };
 
+// What one attempt of a task used, measured where it ran (the local
+// executor from the kernel, the Batch job wrapper inside the job). Each field
+// is -1 when it was not measured (a cached task, an executor or kernel that
+// cannot tell); a report shows such a value as unknown, never as zero.
+struct TaskUsage {
+  int64_t realtime_ms = -1;                   // wall time of the task's script
+  int64_t cpu_user_ms = -1, cpu_sys_ms = -1;  // CPU time of all its processes
+  int64_t peak_rss = -1, peak_vmem = -1;      // bytes
+  int64_t rchar = -1, wchar = -1;             // bytes through read/write calls
+  int64_t read_bytes = -1, write_bytes = -1;  // bytes to and from storage
+  int64_t syscr = -1, syscw = -1;             // read and write calls
+  int64_t peak_threads = -1, peak_procs = -1;
+  int64_t queue_ms = -1;      // Batch: RUNNABLE to RUNNING
+  std::string instance_type;  // Batch: the host's instance type, "" unknown
+};
+
 // One attempt of one task.
 struct TaskRecord {
   int64_t run_id = 0;
@@ -45,6 +61,7 @@ struct TaskRecord {
   std::string executor, native_id, work_dir;
   int exit_code = -1, attempt = 1, cpus = 1, spot_retries = 0;
   int64_t memory_bytes = 0, submit_ms = 0, start_ms = 0, end_ms = 0;
+  TaskUsage usage;
 };
 
 class History {
