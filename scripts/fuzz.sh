@@ -72,29 +72,51 @@ max_len() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-failed=()
-for t in "${TARGETS[@]}"; do
-  corpus="$BUILD/corpus/$t"
-  artifacts="$BUILD/artifacts/$t"
+# Runs one target; its output goes to $BUILD/<target>.log, and
+# $BUILD/<target>.result says "ok" or "failed".
+fuzz_one() {
+  local t=$1 corpus="$BUILD/corpus/$1" artifacts="$BUILD/artifacts/$1"
   mkdir -p "$corpus" "$artifacts"
-  echo "== fuzz $t for ${SECONDS_EACH}s"
   # -timeout: one input taking over 30 s is a hang (the billion-laughs seed
   # alone takes seconds under the sanitizers); -rss_limit_mb: one over
   # 2 GB is a blow-up. The corpus directory grows across runs; seeds are read only.
-  if ! "$BUILD/fuzz/${t}_fuzz" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -timeout=30 \
+  if "$BUILD/fuzz/${t}_fuzz" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -timeout=30 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$corpus" "$BUILD/seeds/$t" 2>"$BUILD/$t.log"; then
-    failed+=("$t")
-    tail -60 "$BUILD/$t.log"
-    # CI runs in a directory it deletes afterwards: print the input too.
-    for a in "$artifacts"/*; do
-      [ -f "$a" ] && { echo "--- $a (base64)"; base64 "$a"; }
-    done
-    echo "fuzz $t FAILED: input saved in $ROOT/$artifacts/" >&2
+    echo ok >"$BUILD/$t.result"
   else
-    grep -E '^stat::number_of_executed_units|^Done' "$BUILD/$t.log" | tr '\n' ' '
-    echo
+    echo failed >"$BUILD/$t.result"
   fi
+}
+
+# Targets run side by side, one per core (FERRY_FUZZ_JOBS to change it):
+# each still gets its full time, and CI waits a third as long for six.
+jobs_at_once=${FERRY_FUZZ_JOBS:-$(nproc)}
+echo "== fuzz ${TARGETS[*]} for ${SECONDS_EACH}s each, $jobs_at_once at a time"
+running=0
+for t in "${TARGETS[@]}"; do
+  rm -f "$BUILD/$t.result"
+  if [ "$running" -ge "$jobs_at_once" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_one "$t" &
+  running=$((running + 1))
+done
+wait
+failed=()
+for t in "${TARGETS[@]}"; do
+  if [ "$(cat "$BUILD/$t.result" 2>/dev/null)" = ok ]; then
+    echo "fuzz $t: $(grep -E '^stat::number_of_executed_units|^Done' "$BUILD/$t.log" | tr '\n' ' ')"
+    continue
+  fi
+  failed+=("$t")
+  tail -60 "$BUILD/$t.log"
+  # CI runs in a directory it deletes afterwards: print the input too.
+  for a in "$BUILD/artifacts/$t"/*; do
+    [ -f "$a" ] && { echo "--- $a (base64)"; base64 "$a"; }
+  done
+  echo "fuzz $t FAILED: input saved in $ROOT/$BUILD/artifacts/$t/" >&2
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz targets that failed: ${failed[*]}" >&2

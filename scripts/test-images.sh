@@ -13,6 +13,11 @@ set -euo pipefail
 
 cache=${FERRY_IMAGE_CACHE:-/var/cache/ferry-test-images}
 mkdir -p "$cache"
+# One builder at a time: .ci/run starts the Debian image in the background
+# while ferry compiles, and a test asking for it meanwhile waits here for that
+# build instead of starting a second debootstrap into the same tarball.
+exec 9>"$cache/.lock"
+flock 9
 
 # The mirror apt uses here: the first deb URI of the main archive.
 apt_mirror() {

@@ -56,6 +56,28 @@ TEST_F(S3StoreTest, EtagIsMd5AndDataSurvivesReopen) {
   EXPECT_EQ(m.etag, "5d41402abc4b2a76b9719d911017c592");
 }
 
+// S3 takes any bytes in a user metadata value; the store keeps its metadata
+// as JSON, which must be UTF-8. A PUT carrying Latin-1 bytes once ended the
+// emulator on nlohmann's type_error (found by fuzz/awsemu_request): now the
+// object is stored, and the bytes that are not UTF-8 read back as U+FFFD.
+TEST_F(S3StoreTest, MetadataThatIsNotUtf8IsStoredWithReplacementCharacters) {
+  auto w = store_->NewWriter();
+  ASSERT_TRUE(w);
+  ASSERT_TRUE(w->Write("x", 1));
+  ASSERT_TRUE(w->Finish());
+  ObjectMeta m;
+  m.key = "k";
+  m.etag = w->md5_hex();
+  m.user_metadata["note"] = "caf\xe9";
+  ASSERT_TRUE(store_->CommitObject("b", w.get(), m, nullptr).ok());
+  S3Store again(root_.string());
+  ASSERT_TRUE(again.Open().ok());
+  ObjectMeta got;
+  ASSERT_TRUE(again.HeadObject("b", "k", &got).ok());
+  EXPECT_EQ(got.size, 1u);
+  EXPECT_EQ(got.user_metadata["note"], "caf\xef\xbf\xbd");
+}
+
 TEST_F(S3StoreTest, ListingRollsUpPrefixesAndPages) {
   for (const char* k : {"a/1", "a/2", "a/b/3", "b", "c/4"}) Put(k, "x");
   ListResult r;
