@@ -45,6 +45,19 @@ Status RunCredentialProcess(const std::string& command, const std::string& where
   return ParseCredentialsJson(output, where + " credential_process", out);
 }
 
+// Two environment variables that only mean something together: NotFound
+// when neither is set, Invalid when one is.
+Status BothOrNeither(const Env& env, const std::string& a, const std::string& b, const std::string& what,
+                     std::optional<std::string>* va, std::optional<std::string>* vb) {
+  *va = env.Get(a);
+  *vb = env.Get(b);
+  if (!*va && !*vb) return Status::NotFound(what + ": " + a + " not set");
+  if (!*va || !*vb)
+    return Status::Invalid("environment: " + (*va ? a : b) + " is set but " + (*va ? b : a) +
+                           " is not; set both or unset both");
+  return Status::Ok();
+}
+
 class ConfigKeysProvider : public CredentialsProvider {
  public:
   explicit ConfigKeysProvider(AwsSettings s) : s_(std::move(s)) {}
@@ -67,14 +80,9 @@ class EnvProvider : public CredentialsProvider {
   explicit EnvProvider(const Env& env) : env_(env) {}
   std::string Name() const override { return "environment"; }
   Status Load(Credentials* out, std::string* source) override {
-    auto id = env_.Get("AWS_ACCESS_KEY_ID");
-    auto secret = env_.Get("AWS_SECRET_ACCESS_KEY");
-    if (!id && !secret) return Status::NotFound("environment: AWS_ACCESS_KEY_ID not set");
-    if (!id || !secret)
-      return Status::Invalid(std::string("environment: ") +
-                             (id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
-                                 : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not") +
-                             "; set both or unset both");
+    std::optional<std::string> id, secret;
+    FERRY_RETURN_IF_ERROR(
+        BothOrNeither(env_, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "environment", &id, &secret));
     *out = Credentials{*id, *secret, env_.GetOr("AWS_SESSION_TOKEN", ""), std::nullopt};
     *source = "environment (AWS_ACCESS_KEY_ID)";
     return Status::Ok();
@@ -218,14 +226,9 @@ class WebIdentityEnvProvider : public CredentialsProvider {
   WebIdentityEnvProvider(AwsSettings s, const Env& env) : s_(std::move(s)), env_(env) {}
   std::string Name() const override { return "web-identity"; }
   Status Load(Credentials* out, std::string* source) override {
-    auto file = env_.Get("AWS_WEB_IDENTITY_TOKEN_FILE");
-    auto arn = env_.Get("AWS_ROLE_ARN");
-    if (!file && !arn) return Status::NotFound("web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set");
-    if (!file || !arn)
-      return Status::Invalid(std::string("environment: ") +
-                             (file ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not"
-                                   : "AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not") +
-                             "; set both or unset both");
+    std::optional<std::string> file, arn;
+    FERRY_RETURN_IF_ERROR(
+        BothOrNeither(env_, "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "web identity", &file, &arn));
     RoleRequest role;
     role.role_arn = *arn;
     role.session_name = env_.GetOr("AWS_ROLE_SESSION_NAME", DefaultRoleSessionName());

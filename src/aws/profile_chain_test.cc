@@ -22,13 +22,19 @@ Status Plan(const ProfileFiles& f, const std::string& profile, ProfilePlan* p) {
   return PlanProfile(f, profile, "ferry-default", p);
 }
 
+ProfilePlan PlanOk(const ProfileFiles& f, const std::string& profile) {
+  ProfilePlan p;
+  Status s = Plan(f, profile, &p);
+  EXPECT_TRUE(s.ok()) << profile << ": " << s.message();
+  return p;
+}
+
 TEST(ProfileChain, RoleChainAssumesInnermostFirst) {
   auto f = Files("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n",
                  "[profile mid]\nrole_arn = arn:aws:iam::1:role/mid\nsource_profile = base\nexternal_id = ext-1\n"
                  "[profile top]\nrole_arn = arn:aws:iam::1:role/top\nsource_profile = mid\n"
                  "role_session_name = me\nduration_seconds = 1200\n");
-  ProfilePlan p;
-  ASSERT_TRUE(Plan(f, "top", &p).ok());
+  ProfilePlan p = PlanOk(f, "top");
   EXPECT_EQ(p.base, ProfilePlan::Base::kStaticKeys);
   EXPECT_EQ(p.base_profile, "base");
   EXPECT_EQ(p.base_file, "/h/.aws/credentials");
@@ -57,8 +63,7 @@ TEST(ProfileChain, SelfSourceUsesOwnKeys) {
       "[me]\naws_access_key_id = AKIDME\naws_secret_access_key = s\n"
       "role_arn = arn:aws:iam::1:role/r\nsource_profile = me\n",
       "");
-  ProfilePlan p;
-  ASSERT_TRUE(Plan(f, "me", &p).ok());
+  ProfilePlan p = PlanOk(f, "me");
   EXPECT_EQ(p.base, ProfilePlan::Base::kStaticKeys);
   ASSERT_EQ(p.roles.size(), 1u);
 }
@@ -77,8 +82,7 @@ TEST(ProfileChain, CredentialSourceAndItsErrors) {
                  "[profile empty-src]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = nokeys\n"
                  "[profile nokeys]\nregion = eu-west-1\n"
                  "[profile gone]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = missing\n");
-  ProfilePlan p;
-  ASSERT_TRUE(Plan(f, "ec2", &p).ok());
+  ProfilePlan p = PlanOk(f, "ec2");
   EXPECT_EQ(p.base, ProfilePlan::Base::kCredentialSource);
   EXPECT_EQ(p.credential_source, "Ec2InstanceMetadata");
   ASSERT_EQ(p.roles.size(), 1u);
@@ -105,8 +109,7 @@ TEST(ProfileChain, WebIdentityProfileThenAnotherRole) {
   auto f = Files("",
                  "[profile ci]\nrole_arn = arn:aws:iam::1:role/ci\nweb_identity_token_file = /run/token\n"
                  "[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = ci\n");
-  ProfilePlan p;
-  ASSERT_TRUE(Plan(f, "deploy", &p).ok());
+  ProfilePlan p = PlanOk(f, "deploy");
   EXPECT_EQ(p.base, ProfilePlan::Base::kWebIdentity);
   EXPECT_EQ(p.web_identity_token_file, "/run/token");
   EXPECT_EQ(p.web_identity_role.role_arn, "arn:aws:iam::1:role/ci");
@@ -122,16 +125,16 @@ TEST(ProfileChain, SsoSessionAndLegacyProfiles) {
                  "sso_account_id = 1\nsso_role_name = R\n"
                  "[profile half]\nsso_session = corp\n"
                  "[profile nosession]\nsso_session = other\nsso_account_id = 1\nsso_role_name = R\n");
-  ProfilePlan p;
-  ASSERT_TRUE(Plan(f, "dev", &p).ok());
+  ProfilePlan p = PlanOk(f, "dev");
   EXPECT_EQ(p.base, ProfilePlan::Base::kSso);
   EXPECT_EQ(p.sso.session, "corp");
   EXPECT_EQ(p.sso.start_url, "https://corp.awsapps.com/start");
   EXPECT_EQ(p.sso.region, "eu-west-1");
-  MapEnv env({{"HOME", "/h"}});
+  MapEnv env;
+  env.Set("HOME", "/h");
   // botocore names the cache file after the session name, or the start URL.
   EXPECT_EQ(SsoTokenCachePath(p.sso, env), "/h/.aws/sso/cache/" + Sha1Hex("corp") + ".json");
-  ASSERT_TRUE(Plan(f, "old", &p).ok());
+  p = PlanOk(f, "old");
   EXPECT_EQ(SsoTokenCachePath(p.sso, env), "/h/.aws/sso/cache/" + Sha1Hex("https://old.awsapps.com/start") + ".json");
   Status s = Plan(f, "half", &p);
   EXPECT_NE(s.message().find("lacks sso_account_id, sso_role_name"), std::string::npos) << s.message();
