@@ -2,9 +2,11 @@
 against ferry-awsemu's STS with trust policies: what `ferry aws whoami`
 reports, what the emulator refuses, and the errors for profiles ferry
 cannot use (exit 2, naming the profiles)."""
+import datetime
 import time
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .conftest import ACCOUNT, mint_token, trust_aws, trust_web
@@ -122,13 +124,14 @@ def test_web_identity_from_environment_and_profile(org, tmp_path):
 
 def test_expired_temporary_credentials_are_refused_with_expired_token(org):
     org.add_role("short", trust_aws(ROOT_USER))
-    sts = org.emu.client("sts")
+    # botocore would refuse DurationSeconds under 900 before sending it.
+    sts = org.emu.client("sts", config=Config(parameter_validation=False))
     c = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/short", RoleSessionName="s1",
-                        DurationSeconds=1)["Credentials"]
+                        DurationSeconds=3)["Credentials"]
     s3 = org.emu.client("s3", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
                         aws_session_token=c["SessionToken"])
     s3.list_buckets()
-    time.sleep(1.5)
+    time.sleep(max(0, (c["Expiration"] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.5)
     with pytest.raises(ClientError) as e:
         s3.list_buckets()
     assert e.value.response["Error"]["Code"] == "ExpiredToken"
