@@ -151,7 +151,7 @@ def test_long_transfer_outlives_three_credential_lifetimes(org, tmp_path):
         (src / f"f{i:02d}").write_text(str(i))
     org.emu.set_faults({"latency_ms": 500})
     started = time.time()
-    p = org.ferry("--endpoint-url", org.emu.endpoint, "s3", "cp", "--recursive", "--profile", "mover",
+    p = org.ferry("s3", "cp", "--endpoint-url", org.emu.endpoint, "--recursive", "--profile", "mover",
                   "--max-concurrent-requests", "1", str(src), "s3://long/in/", timeout=180)
     took = time.time() - started
     org.emu.set_faults({})

@@ -70,7 +70,7 @@ def test_sso_credentials_are_refreshed_during_a_transfer(org, tmp_path):
         (src / f"f{i}").write_text(str(i))
     org.emu.set_faults({"latency_ms": 500})
     started = time.time()
-    p = org.ferry("--endpoint-url", org.emu.endpoint, "s3", "cp", "--recursive", "--profile", "dev",
+    p = org.ferry("s3", "cp", "--endpoint-url", org.emu.endpoint, "--recursive", "--profile", "dev",
                   "--max-concurrent-requests", "1", str(src), "s3://sso-long/", timeout=120)
     org.emu.set_faults({})
     assert p.returncode == 0, p.stderr
