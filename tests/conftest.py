@@ -19,6 +19,7 @@ The Emu object has:
   .env()                      -> environment for AWS clients in subprocesses
   .requests()                 -> GET /_emu/requests (list of dicts)
   .set_faults(dict)           -> POST /_emu/faults (replaces all settings)
+  .add_role(name, trust, path) -> POST /_emu/roles (a role STS AssumeRole accepts)
   .faults()                   -> GET /_emu/faults
   .reset()                    -> POST /_emu/reset
   .stderr()                   -> what the emulator wrote to stderr so far
@@ -247,6 +248,13 @@ class Emu:
 
     def requests(self):
         return self._admin("GET", "/_emu/requests")
+
+    def add_role(self, name, trust_policy=None, path="/"):
+        """Registers a role STS may assume (POST /_emu/roles); by default
+        anyone in the emulator's account may. Returns its ARN."""
+        trust_policy = trust_policy or {"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}]}
+        return self._admin("POST", "/_emu/roles", {"name": name, "path": path, "trust_policy": trust_policy})["arn"]
 
     def set_faults(self, faults):
         return self._admin("POST", "/_emu/faults", faults)

@@ -105,8 +105,13 @@ void AwsClient::Send(ServiceRequest req, std::function<void(ServiceResponse)> do
 void AwsClient::Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds delay) {
   call->attempt++;
   const ServiceRequest& r = call->req;
+  // Asked again on every attempt: a refreshing source (credential_chain.h)
+  // hands out new credentials before the old ones expire.
   Credentials creds;
-  Status cs = options_.credentials->Get(&creds);
+  Status cs = r.anonymous ? Status::Ok()
+              : options_.credentials
+                  ? options_.credentials->Get(&creds)
+                  : Status::Failed(r.service + " " + r.operation + ": this client has no credentials to sign with");
   if (!cs.ok()) {
     ServiceResponse resp;
     resp.status = cs;
@@ -121,9 +126,11 @@ void AwsClient::Attempt(std::shared_ptr<Call_> call, std::chrono::milliseconds d
   sreq.headers = r.headers;
   sreq.headers.insert(sreq.headers.begin(), {"Host", r.endpoint.host});
   if (r.body) sreq.headers.emplace_back("Content-Length", std::to_string(r.body->size()));
-  SigV4Options o = SigV4Options::For(r.service, call->region, FormatAmzDate(std::chrono::system_clock::now()));
-  o.payload_hash = r.payload_hash;
-  SignHeaders(&sreq, creds, o);
+  if (!r.anonymous) {
+    SigV4Options o = SigV4Options::For(r.service, call->region, FormatAmzDate(std::chrono::system_clock::now()));
+    o.payload_hash = r.payload_hash;
+    SignHeaders(&sreq, creds, o);
+  }
 
   HttpRequest h;
   h.method = r.method;

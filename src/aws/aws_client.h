@@ -53,6 +53,9 @@ struct ServiceRequest {
   // rate limiter can slow down on throttling); runs on the transport thread.
   std::function<void(RetryKind)> on_retry;
   long timeout_ms = 0;
+  // Sent without a signature: the calls that obtain credentials in the
+  // first place (STS AssumeRoleWithWebIdentity, the SSO portal).
+  bool anonymous = false;
 };
 
 struct ServiceResponse {
@@ -65,7 +68,7 @@ struct ServiceResponse {
 class AwsClient {
  public:
   struct Options {
-    std::shared_ptr<CredentialSource> credentials;
+    std::shared_ptr<CredentialSource> credentials;  // may be null when every request is anonymous
     std::string region;
     AwsSettings settings;
     std::shared_ptr<const Env> env;            // default: process environment

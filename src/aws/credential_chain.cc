@@ -15,6 +15,7 @@ Status CredentialChain::LoadFrom(size_t i) {
   if (s.ok()) {
     creds_ = c;
     source_ = source;
+    loaded_at_ = clock_();
   }
   return s;
 }
@@ -44,7 +45,7 @@ Status CredentialChain::Get(Credentials* out) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!resolved_) {
     FERRY_RETURN_IF_ERROR(Resolve());
-  } else if (creds_.expiration && *creds_.expiration - clock_() < refresh_margin) {
+  } else if (creds_.expiration && *creds_.expiration - clock_() < Margin()) {
     // Refresh from the provider that answered before.
     Status s = LoadFrom(index_);
     if (!s.ok() && *creds_.expiration <= clock_()) {
@@ -53,6 +54,14 @@ Status CredentialChain::Get(Credentials* out) {
   }
   *out = creds_;
   return Status::Ok();
+}
+
+std::chrono::system_clock::duration CredentialChain::Margin() const {
+  // Half the lifetime for credentials shorter than twice the margin, so
+  // that short-lived ones (tests, tight role limits) are not fetched again
+  // for every request.
+  auto lifetime = *creds_.expiration - loaded_at_;
+  return std::min<std::chrono::system_clock::duration>(refresh_margin, lifetime / 2);
 }
 
 std::string CredentialChain::provider_name() const {

@@ -1,6 +1,8 @@
 // The credentials chain: asks each provider in turn, keeps the first answer,
-// and refreshes expiring credentials (ECS, IMDS) before they expire. Thread
-// safe: every request of a client calls Get().
+// and refreshes expiring credentials (assumed roles, web identity, SSO, ECS,
+// IMDS) before they expire. Thread safe: every attempt of every request of a
+// client calls Get(), so long runs and builds sign with fresh credentials;
+// callers that do block while a refresh is under way.
 #pragma once
 
 #include <chrono>
@@ -40,8 +42,9 @@ class CredentialChain : public CredentialSource {
   explicit CredentialChain(std::vector<std::unique_ptr<CredentialsProvider>> providers, Clock clock = nullptr);
 
   // Current credentials; resolves on first use and refreshes when fewer than
-  // refresh_margin remain before expiry. If a refresh fails while the old
-  // credentials are still valid, they are kept.
+  // refresh_margin (or half their lifetime, if that is less) remain before
+  // expiry. If a refresh fails while the old credentials are still valid,
+  // they are kept.
   Status Get(Credentials* out) override;
 
   // After a successful Get: which provider answered and the exact source.
@@ -60,6 +63,7 @@ class CredentialChain : public CredentialSource {
   // Asks provider `i` (counted in loads_); on success its credentials and
   // source replace the cached ones. Callers hold mu_.
   Status LoadFrom(size_t i);
+  std::chrono::system_clock::duration Margin() const;  // callers hold mu_
   std::vector<std::unique_ptr<CredentialsProvider>> providers_;
   Clock clock_;
   mutable std::mutex mu_;
@@ -67,6 +71,7 @@ class CredentialChain : public CredentialSource {
   size_t index_ = 0;
   Credentials creds_;
   std::string source_;
+  std::chrono::system_clock::time_point loaded_at_;
   int loads_ = 0;
 };
 

@@ -11,7 +11,11 @@
 #include "aws/http.h"
 #include "aws/imds.h"
 #include "aws/iso_time.h"
+#include "aws/profile_chain.h"
 #include "aws/profile_files.h"
+#include "aws/region_chain.h"
+#include "aws/sso_credentials.h"
+#include "aws/sts_roles.h"
 #include "util/text.h"
 
 namespace ferry::aws {
@@ -41,6 +45,19 @@ Status RunCredentialProcess(const std::string& command, const std::string& where
   return ParseCredentialsJson(output, where + " credential_process", out);
 }
 
+// Two environment variables that only mean something together: NotFound
+// when neither is set, Invalid when one is.
+Status BothOrNeither(const Env& env, const std::string& a, const std::string& b, const std::string& what,
+                     std::optional<std::string>* va, std::optional<std::string>* vb) {
+  *va = env.Get(a);
+  *vb = env.Get(b);
+  if (!*va && !*vb) return Status::NotFound(what + ": " + a + " not set");
+  if (!*va || !*vb)
+    return Status::Invalid("environment: " + (*va ? a : b) + " is set but " + (*va ? b : a) +
+                           " is not; set both or unset both");
+  return Status::Ok();
+}
+
 class ConfigKeysProvider : public CredentialsProvider {
  public:
   explicit ConfigKeysProvider(AwsSettings s) : s_(std::move(s)) {}
@@ -63,14 +80,9 @@ class EnvProvider : public CredentialsProvider {
   explicit EnvProvider(const Env& env) : env_(env) {}
   std::string Name() const override { return "environment"; }
   Status Load(Credentials* out, std::string* source) override {
-    auto id = env_.Get("AWS_ACCESS_KEY_ID");
-    auto secret = env_.Get("AWS_SECRET_ACCESS_KEY");
-    if (!id && !secret) return Status::NotFound("environment: AWS_ACCESS_KEY_ID not set");
-    if (!id || !secret)
-      return Status::Invalid(std::string("environment: ") +
-                             (id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
-                                 : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not") +
-                             "; set both or unset both");
+    std::optional<std::string> id, secret;
+    FERRY_RETURN_IF_ERROR(
+        BothOrNeither(env_, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "environment", &id, &secret));
     *out = Credentials{*id, *secret, env_.GetOr("AWS_SESSION_TOKEN", ""), std::nullopt};
     *source = "environment (AWS_ACCESS_KEY_ID)";
     return Status::Ok();
@@ -79,6 +91,44 @@ class EnvProvider : public CredentialsProvider {
  private:
   const Env& env_;
 };
+
+// The STS endpoint and region the role steps of a chain use: the region
+// ferry resolves for everything else, us-east-1 when there is none (as STS's
+// global endpoint).
+StsTarget StsTargetFor(const AwsSettings& s, const Env& env) {
+  StsTarget t;
+  t.settings = s;
+  // The providers borrow the session's Env, which outlives them.
+  t.env = std::shared_ptr<const Env>(&env, [](const Env*) {});
+  RegionResult region;
+  t.region = ResolveRegion(s, env, &region).ok() ? region.region : "us-east-1";
+  return t;
+}
+
+Status ReadTokenFile(const std::string& path, const std::string& where, std::string* token) {
+  std::ifstream in(path);
+  if (!in) return Status::Invalid(where + ": cannot read the web identity token file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *token = std::string(Trim(ss.str()));
+  if (token->empty()) return Status::Invalid(where + ": the web identity token file " + path + " is empty");
+  return Status::Ok();
+}
+
+// Exchanges the token in `token_file` for credentials of `role`; `where`
+// names the setting for errors.
+Status WebIdentityCredentials(const AwsSettings& s, const Env& env, const std::string& token_file,
+                              const RoleRequest& role, const std::string& where, Credentials* out,
+                              std::string* assumed_arn) {
+  std::string token;
+  FERRY_RETURN_IF_ERROR(ReadTokenFile(token_file, where, &token));
+  RoleCredentials rc;
+  Status st = AssumeRoleWithWebIdentity(StsTargetFor(s, env), role, token, &rc);
+  if (!st.ok()) return st.WithPrefix(where + ": exchanging the web identity token for role " + role.role_arn);
+  *out = rc.credentials;
+  *assumed_arn = rc.assumed_role_arn;
+  return Status::Ok();
+}
 
 class ProfileProvider : public CredentialsProvider {
  public:
@@ -97,31 +147,95 @@ class ProfileProvider : public CredentialsProvider {
                                "] section or choose another profile");
       return Status::NotFound("profile 'default': not found in " + files_desc);
     }
-    auto m = files.Merged(p.name);
-    auto get = [&](const char* k) {
-      auto it = m.find(k);
-      return it == m.end() ? std::string() : it->second;
-    };
-    std::string id = get("aws_access_key_id"), secret = get("aws_secret_access_key");
-    if (id.empty() && secret.empty() && !get("credential_process").empty()) {
-      FERRY_RETURN_IF_ERROR(RunCredentialProcess(get("credential_process"), where, out));
-      *source = "profile '" + p.name + "' credential_process";
-      return Status::Ok();
+    ProfilePlan plan;
+    FERRY_RETURN_IF_ERROR(PlanProfile(files, p.name, DefaultRoleSessionName(), &plan));
+    Credentials c;
+    std::string chain;
+    FERRY_RETURN_IF_ERROR(LoadBase(plan, where, &c, &chain));
+    for (const ProfilePlan::Role& role : plan.roles) {
+      RoleCredentials rc;
+      Status st = AssumeRole(StsTargetFor(s_, env_), c, role.request, &rc);
+      if (!st.ok())
+        return st.WithPrefix("profile '" + role.profile + "': assuming role " + role.request.role_arn +
+                             " with credentials from " + chain);
+      c = rc.credentials;
+      chain = "profile '" + role.profile + "': role " + role.request.role_arn + " (session " +
+              role.request.session_name + ") <- " + chain;
     }
-    if (id.empty() && secret.empty()) {
-      for (const char* unsupported : {"role_arn", "sso_start_url", "sso_session"})
-        if (!get(unsupported).empty())
-          return Status::Invalid(where + " uses " + unsupported +
-                                 ", which ferry does not support yet; export keys with "
-                                 "`eval $(aws configure export-credentials --profile " +
-                                 p.name + " --format env)` instead");
-      return Status::NotFound(where + ": has no aws_access_key_id");
+    *out = c;
+    *source = chain;
+    return Status::Ok();
+  }
+
+ private:
+  // The first credentials of the plan and their description.
+  Status LoadBase(const ProfilePlan& plan, const std::string& where, Credentials* c, std::string* chain) {
+    const std::string base = "profile '" + plan.base_profile + "'";
+    switch (plan.base) {
+      case ProfilePlan::Base::kNone: return Status::NotFound(where + ": has no aws_access_key_id");
+      case ProfilePlan::Base::kStaticKeys:
+        *c = plan.static_keys;
+        *chain = base + " in " + plan.base_file;
+        return Status::Ok();
+      case ProfilePlan::Base::kCredentialProcess:
+        FERRY_RETURN_IF_ERROR(RunCredentialProcess(plan.credential_process, base, c));
+        *chain = base + " credential_process";
+        return Status::Ok();
+      case ProfilePlan::Base::kCredentialSource: {
+        std::unique_ptr<CredentialsProvider> from = plan.credential_source == "Environment" ? MakeEnvProvider(env_)
+                                                    : plan.credential_source == "Ec2InstanceMetadata"
+                                                        ? MakeImdsProvider(env_)
+                                                        : MakeEcsProvider(env_);
+        std::string what;
+        Status st = from->Load(c, &what);
+        if (!st.ok())
+          return Status::Invalid(base + ": credential_source = " + plan.credential_source +
+                                 " has no credentials: " + st.message());
+        *chain = base + " credential_source " + plan.credential_source + " (" + what + ")";
+        return Status::Ok();
+      }
+      case ProfilePlan::Base::kWebIdentity: {
+        std::string arn;
+        FERRY_RETURN_IF_ERROR(
+            WebIdentityCredentials(s_, env_, plan.web_identity_token_file, plan.web_identity_role, base, c, &arn));
+        *chain = base + ": role " + plan.web_identity_role.role_arn + " (session " +
+                 plan.web_identity_role.session_name + ") <- web identity token " + plan.web_identity_token_file;
+        return Status::Ok();
+      }
+      case ProfilePlan::Base::kSso: {
+        auto env = std::shared_ptr<const Env>(&env_, [](const Env*) {});
+        FERRY_RETURN_IF_ERROR(GetSsoRoleCredentials(plan.sso, s_, env, c));
+        *chain = base + ": SSO role " + plan.sso.role_name + " in account " + plan.sso.account_id + " <- " +
+                 (plan.sso.session.empty() ? "sso_start_url " + plan.sso.start_url
+                                           : "sso-session '" + plan.sso.session + "'") +
+                 " (token in " + SsoTokenCachePath(plan.sso, env_) + ")";
+        return Status::Ok();
+      }
     }
-    if (id.empty() || secret.empty())
-      return Status::Invalid(where + ": aws_access_key_id and aws_secret_access_key must both be set");
-    *out = Credentials{id, secret, get("aws_session_token"), std::nullopt};
-    bool in_creds = files.credentials.Section(p.name) && files.credentials.Section(p.name)->count("aws_access_key_id");
-    *source = "profile '" + p.name + "' in " + (in_creds ? files.credentials_path : files.config_path);
+    return Status::Failed(where + ": unknown credential plan");
+  }
+
+  AwsSettings s_;
+  const Env& env_;
+};
+
+// AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME), as
+// EKS and CI systems set them.
+class WebIdentityEnvProvider : public CredentialsProvider {
+ public:
+  WebIdentityEnvProvider(AwsSettings s, const Env& env) : s_(std::move(s)), env_(env) {}
+  std::string Name() const override { return "web-identity"; }
+  Status Load(Credentials* out, std::string* source) override {
+    std::optional<std::string> file, arn;
+    FERRY_RETURN_IF_ERROR(
+        BothOrNeither(env_, "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "web identity", &file, &arn));
+    RoleRequest role;
+    role.role_arn = *arn;
+    role.session_name = env_.GetOr("AWS_ROLE_SESSION_NAME", DefaultRoleSessionName());
+    std::string assumed;
+    FERRY_RETURN_IF_ERROR(WebIdentityCredentials(s_, env_, *file, role, "AWS_WEB_IDENTITY_TOKEN_FILE", out, &assumed));
+    *source =
+        "environment: role " + role.role_arn + " (session " + role.session_name + ") <- web identity token " + *file;
     return Status::Ok();
   }
 
@@ -231,6 +345,9 @@ std::unique_ptr<CredentialsProvider> MakeEnvProvider(const Env& env) { return st
 std::unique_ptr<CredentialsProvider> MakeProfileProvider(const AwsSettings& s, const Env& env) {
   return std::make_unique<ProfileProvider>(s, env);
 }
+std::unique_ptr<CredentialsProvider> MakeWebIdentityEnvProvider(const AwsSettings& s, const Env& env) {
+  return std::make_unique<WebIdentityEnvProvider>(s, env);
+}
 std::unique_ptr<CredentialsProvider> MakeEcsProvider(const Env& env) { return std::make_unique<EcsProvider>(env); }
 std::unique_ptr<CredentialsProvider> MakeImdsProvider(const Env& env) { return std::make_unique<ImdsProvider>(env); }
 
@@ -240,8 +357,10 @@ std::vector<std::unique_ptr<CredentialsProvider>> DefaultProviders(const AwsSett
   if (s.profile_overrides_env) {
     v.push_back(MakeProfileProvider(s, env));
     v.push_back(MakeEnvProvider(env));
+    v.push_back(MakeWebIdentityEnvProvider(s, env));
   } else {
     v.push_back(MakeEnvProvider(env));
+    v.push_back(MakeWebIdentityEnvProvider(s, env));
     v.push_back(MakeProfileProvider(s, env));
   }
   v.push_back(MakeEcsProvider(env));

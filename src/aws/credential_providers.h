@@ -1,6 +1,8 @@
 // The sources of AWS credentials, one small provider each, in the order the
-// chain (credential_chain.h) asks them: config keys, environment, profile,
-// ECS container endpoint, EC2 instance role (IMDSv2).
+// chain (credential_chain.h) asks them: config keys, environment, web
+// identity from the environment, profile (keys, credential_process, roles,
+// web identity, SSO: profile_chain.h), ECS container endpoint, EC2 instance
+// role (IMDSv2).
 //
 // Load() returns Ok with credentials when the source answered, NotFound (with
 // the reason, which the missing-credentials error lists) when the source has
@@ -31,6 +33,7 @@ class CredentialsProvider {
 std::unique_ptr<CredentialsProvider> MakeConfigKeysProvider(const AwsSettings& settings);
 std::unique_ptr<CredentialsProvider> MakeEnvProvider(const Env& env);
 std::unique_ptr<CredentialsProvider> MakeProfileProvider(const AwsSettings& settings, const Env& env);
+std::unique_ptr<CredentialsProvider> MakeWebIdentityEnvProvider(const AwsSettings& settings, const Env& env);
 std::unique_ptr<CredentialsProvider> MakeEcsProvider(const Env& env);
 std::unique_ptr<CredentialsProvider> MakeImdsProvider(const Env& env);
 

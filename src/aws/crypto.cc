@@ -54,6 +54,7 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
 std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+std::string Sha1Hex(std::string_view data) { return HexEncode(Digest(EVP_sha1(), data)); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

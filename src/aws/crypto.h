@@ -19,6 +19,7 @@ std::string Sha256(std::string_view data);                            // raw 32 
 std::string Sha256Hex(std::string_view data);                         // 64 hex chars
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
 std::string Md5(std::string_view data);                               // raw 16 bytes
+std::string Sha1Hex(std::string_view data);  // 40 hex chars (the SSO token cache names its files so)
 
 // Incremental hash (kind "md5" or "sha256"). Copyable state is not needed.
 class Hasher {

@@ -14,7 +14,17 @@ Status Whoami(const AwsSettings& settings, std::shared_ptr<const Env> env, std::
   Credentials creds;
   FERRY_RETURN_IF_ERROR(session.credentials->Get(&creds));
   std::string& o = *out;
-  o += "credentials: " + session.credentials->source() + "\n";
+  // A chain of assumed roles reads outermost first, one step a line.
+  std::string chain = session.credentials->source();
+  const std::string arrow = " <- ";
+  size_t pos = chain.find(arrow);
+  o += "credentials: " + chain.substr(0, pos) + "\n";
+  while (pos != std::string::npos) {
+    size_t next = chain.find(arrow, pos + arrow.size());
+    o += "  from:      " +
+         chain.substr(pos + arrow.size(), next == std::string::npos ? next : next - pos - arrow.size()) + "\n";
+    pos = next;
+  }
   o += "access key:  " + MaskedAccessKey(creds.access_key_id) + "\n";
   o += "session:     " + std::string(creds.session_token.empty() ? "no (long-term keys)" : "yes (temporary)") + "\n";
   if (creds.expiration) {

@@ -1,6 +1,7 @@
 // `ferry aws whoami`: which credentials and region ferry would use and where
-// each came from (the access key masked, the secret never shown), plus the
-// STS caller identity.
+// each came from (the access key masked, the secret never shown; for an
+// assumed role the whole chain, a step a line, and the expiry), plus the STS
+// caller identity.
 #pragma once
 
 #include <memory>

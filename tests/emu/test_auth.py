@@ -125,6 +125,7 @@ def test_clock_skew_is_refused(emu, service, code, status):
 
 
 def test_temporary_credentials(emu):
+    emu.add_role("worker")
     creds = emu.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/worker",
                                           RoleSessionName="tests")["Credentials"]
     good = dict(aws_access_key_id=creds["AccessKeyId"],
@@ -149,6 +150,7 @@ def test_temporary_credentials(emu):
 
 
 def test_request_log_and_stderr_hold_no_secrets(emu):
+    emu.add_role("r")
     creds = emu.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/r",
                                           RoleSessionName="sess")["Credentials"]
     s3 = emu.client("s3", aws_access_key_id=creds["AccessKeyId"],
@@ -301,6 +303,7 @@ def test_sigv2_presigned_urls(emu):
 def test_debug_output_masks_session_tokens(emu_factory, monkeypatch):
     monkeypatch.setenv("FERRY_AWSEMU_DEBUG", "1")
     emu = emu_factory()
+    emu.add_role("r")
     c = emu.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/r",
                                       RoleSessionName="sess")["Credentials"]
     bad = emu.client("s3", aws_access_key_id=c["AccessKeyId"],

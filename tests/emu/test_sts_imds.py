@@ -22,6 +22,7 @@ def test_get_caller_identity(emu):
 
 
 def test_assume_role_credentials_are_accepted(emu):
+    emu.add_role("batch-job", path="/path/")
     sts = emu.client("sts")
     r = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/path/batch-job",
                         RoleSessionName="sess-1", DurationSeconds=900)

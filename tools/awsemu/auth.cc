@@ -147,6 +147,7 @@ std::string ServiceOf(const aws::SigV4Request& req, const std::string& body_if_f
   }
   if (!req.Header("X-Amz-Target").empty()) return "logs";
   if (ferry::StartsWith(req.path, "/v1/")) return "batch";
+  if (req.path == "/federation/credentials" && !req.Header("x-amz-sso_bearer_token").empty()) return "sso";
   if (body_if_form.find("Action=") != std::string::npos) return "sts";
   for (const auto& [k, v] : req.query) {
     if (k == "Action") return "sts";

@@ -74,7 +74,8 @@ struct AuthResult {
 
 // Which service a request is for: the credential scope's when it is signed;
 // otherwise a guess from its shape (X-Amz-Target: logs; /v1/...: batch;
-// Action= form: sts; anything else: s3), so unsigned requests get the right
+// /federation/credentials with an SSO bearer token: sso; Action= form: sts;
+// anything else: s3), so unsigned requests get the right
 // kind of error.
 std::string ServiceOf(const ferry::aws::SigV4Request& req, const std::string& body_if_form);
 

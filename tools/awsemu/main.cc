@@ -2,6 +2,7 @@
 //   ferry-awsemu --port N --data-dir D --access-key K --secret-key S
 //                [--region R] [--imds-port M] [--fault NAME[.SERVICE]=VALUE ...]
 //                [--host-jobs] [--image NAME:TAG=ROOTFS.tar ...] [--image-archive FILE ...]
+//                [--min-role-duration SECONDS]
 // starts the server and prints "ready port=N imds_port=M" on stdout once both
 // ports listen, then serves until SIGINT/SIGTERM.
 #include <signal.h>
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
                  "connection_reset (probabilities, optionally per service s3/sts/batch/logs), "
                  "latency_ms, host_termination (per second a job runs), host_termination_per_attempt, "
                  "hold_runnable, seed");
+  app.add_option("--min-role-duration", o.min_role_duration,
+                 "shortest DurationSeconds STS AssumeRole* accepts (AWS: 900); lower it to test expiry")
+      ->check(CLI::Range(1L, 43200L))
+      ->capture_default_str();
   std::vector<std::string> images, archives;
   app.add_flag("--host-jobs", o.host_jobs,
                "run Batch jobs as host processes (their image is ignored) instead of in containers with podman");

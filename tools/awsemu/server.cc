@@ -17,6 +17,7 @@
 #include "awsemu/image_admin.h"
 #include "awsemu/imds.h"
 #include "awsemu/logs_service.h"
+#include "awsemu/sso_portal.h"
 #include "awsemu/sts.h"
 #include "util/text.h"
 
@@ -277,7 +278,14 @@ ferry::Status Server::Start() {
   exec.engine_problem = engine_problem_;
   exec.imds_port = imds_->port();
   exec.ecs_auth_token = options_.ecs_auth_token;
-  services_["sts"] = std::make_unique<StsService>(&creds_);
+  StsOptions sts;
+  sts.roles = &roles_;
+  sts.token_key = options_.secret_key;
+  sts.min_duration_seconds = options_.min_role_duration;
+  services_["sts"] = std::make_unique<StsService>(&creds_, sts);
+  auto sso = std::make_unique<SsoPortalService>(&creds_);
+  sso_ = sso.get();
+  services_["sso"] = std::move(sso);
   std::unique_ptr<Service> logs = MakeLogsService(ctx);
   Service* logs_ptr = logs.get();
   std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr, exec);
@@ -328,6 +336,7 @@ void Server::Shutdown() {
 void Server::ResetAll() {
   log_.Clear();
   faults_.Reset();
+  roles_.Clear();
   s3_->Reset();
   for (auto& [name, svc] : services_) svc->Reset();
 }
@@ -367,13 +376,43 @@ void Server::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
           ImportImage(engine_.get(), engine_problem_, query, req.body, options_.data_dir + "/containers/uploads");
       return send(a.status, a.body);
     }
+  } else if (path == "/_emu/roles") {
+    if (req.method == "POST") return AddRole(req.body, res);
+  } else if (path == "/_emu/sso") {
+    if (req.method == "POST") {
+      json j = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+      ferry::Status st = sso_->AddToken(j);
+      if (!st.ok()) return send(400, json{{"error", st.message()}});
+      return send(200, json{{"added", true}});
+    }
   } else if (path == "/_emu/health") {
     return send(200, json{{"ok", true}, {"port", port_}, {"imds_port", imds_port()}});
   } else {
-    return send(404, json{{"error", "unknown admin endpoint " + path +
-                                        " (known: /_emu/requests, /_emu/faults, /_emu/reset, /_emu/images)"}});
+    return send(
+        404, json{{"error",
+                   "unknown admin endpoint " + path +
+                       " (known: /_emu/requests, /_emu/faults, /_emu/reset, /_emu/images, /_emu/roles, /_emu/sso)"}});
   }
   send(405, json{{"error", "method " + req.method + " not allowed on " + path}});
+}
+
+void Server::AddRole(const std::string& body, httplib::Response& res) {
+  json j = json::parse(body.empty() ? "{}" : body, nullptr, false);
+  auto send = [&](int status, const json& v) {
+    res.status = status;
+    res.set_content(v.dump(), "application/json");
+  };
+  if (!j.is_object() || !j.contains("name") || !j["name"].is_string() || !j.contains("trust_policy") ||
+      !j["trust_policy"].is_object())
+    return send(400,
+                json{{"error", "/_emu/roles: expected {\"name\": ..., \"trust_policy\": {...}, \"path\": \"/\"}"}});
+  EmuRole role;
+  role.name = j["name"].get<std::string>();
+  std::string path = j.value("path", "/");
+  role.arn = std::string("arn:aws:iam::") + kAccountId + ":role" + path + role.name;
+  role.trust_policy = j["trust_policy"];
+  roles_.Put(role);
+  send(200, json{{"arn", role.arn}});
 }
 
 // One API request on its way through the front end: what came in, its body
@@ -502,6 +541,12 @@ bool Server::Authenticate(Exchange& x) {
   const std::string& service = x.service;
   std::string payload_hash = service == "s3" ? req.get_header_value("x-amz-content-sha256") : aws::Sha256Hex(x.body);
   AuthResult& auth = x.auth;
+  // The calls that obtain credentials carry none: the SSO portal (a bearer
+  // token) and STS AssumeRoleWithWebIdentity (an OIDC token).
+  const bool unsigned_call =
+      req.get_header_value("Authorization").empty() &&
+      (service == "sso" || (service == "sts" && x.entry.operation == "AssumeRoleWithWebIdentity"));
+  if (unsigned_call) return true;
   if (service == "s3" && IsSigV2Presigned(x.sreq.query) && req.get_header_value("Authorization").empty()) {
     // The SigV2 resource names the bucket even when it came in the Host.
     std::string resource = x.virtual_host ? "/" + x.s3req.bucket + x.wire_path : x.wire_path;

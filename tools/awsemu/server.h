@@ -18,6 +18,7 @@
 #include "awsemu/request_log.h"
 #include "awsemu/s3_service.h"
 #include "awsemu/service.h"
+#include "awsemu/trust_policy.h"
 #include "util/status.h"
 
 namespace httplib {
@@ -44,6 +45,9 @@ struct ServerOptions {
   // Batch jobs run as host processes instead of in their images.
   bool host_jobs = false;
   std::vector<ImageImport> images;  // imported into the container store at start-up
+  // Shortest DurationSeconds STS accepts (AWS: 900); tests lower it to see
+  // credentials expire within seconds.
+  long min_role_duration = 900;
 };
 
 class Server {
@@ -75,6 +79,8 @@ class Server {
   void ServeService(Exchange& x);
   void Finish(Exchange& x, const std::string& error_code);  // writes the request log entry
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  // POST /_emu/roles: {"name": N, "path": "/x/" (optional), "trust_policy": {...}}.
+  void AddRole(const std::string& body, httplib::Response& res);
   void ResetAll();
   // Sets up engine_ (unless --host-jobs) and imports the --image files; a
   // host where containers cannot run is reported once on stderr.
@@ -83,6 +89,8 @@ class Server {
   ServerOptions options_;
   int port_ = 0;
   CredentialStore creds_;
+  RegisteredRoles roles_;                  // POST /_emu/roles
+  class SsoPortalService* sso_ = nullptr;  // owned by services_
   Faults faults_;
   RequestLog log_;
   std::unique_ptr<S3Service> s3_;

@@ -9,6 +9,7 @@
 
 #include "aws/sigv4.h"
 #include "awsemu/emu_error.h"
+#include "awsemu/web_identity.h"
 #include "util/text.h"
 
 namespace awsemu {
@@ -94,19 +95,104 @@ std::string StsService::OperationName(const EmuRequest& req) const {
   return it == p.end() ? "" : it->second;
 }
 
+bool StsService::Duration(const std::map<std::string, std::string>& p, long fallback, long max, long* out,
+                          const std::string& request_id, EmuResponse* resp) const {
+  *out = fallback;
+  auto it = p.find("DurationSeconds");
+  if (it == p.end()) return true;
+  char* end = nullptr;
+  *out = std::strtol(it->second.c_str(), &end, 10);
+  long min = options_.min_duration_seconds;
+  if (*end == '\0' && *out >= min && *out <= max) return true;
+  Error(resp, 400, "ValidationError",
+        "1 validation error detected: Value '" + it->second +
+            "' at 'durationSeconds' failed to satisfy constraint: Member must have value between " +
+            std::to_string(min) + " and " + std::to_string(max),
+        request_id);
+  return false;
+}
+
 void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
   const std::string request_id = NewRequestId();
   resp->headers.emplace_back("x-amzn-RequestId", request_id);
   auto p = Params(req);
   const std::string action = p.count("Action") ? p["Action"] : "";
+  pugi::xml_document doc;
+  pugi::xml_node result;
+  resp->content_type = "text/xml";
+
+  auto role_checks = [&](std::optional<EmuRole>* role) {
+    const std::string& role_arn = p["RoleArn"];
+    const std::string& session = p["RoleSessionName"];
+    if (role_arn.empty()) {
+      Error(resp, 400, "ValidationError",
+            "1 validation error detected: Value null at 'roleArn' failed to satisfy "
+            "constraint: Member must not be null",
+            request_id);
+      return false;
+    }
+    if (session.size() < 2 || session.size() > 64) {
+      Error(resp, 400, "ValidationError",
+            "1 validation error detected: Value '" + session +
+                "' at 'roleSessionName' failed to satisfy constraint: Member must have "
+                "length between 2 and 64",
+            request_id);
+      return false;
+    }
+    if (!ferry::StartsWith(role_arn, "arn:aws:iam::") || role_arn.find(":role/") == std::string::npos) {
+      Error(resp, 400, "ValidationError",
+            "RoleArn '" + role_arn + "' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", request_id);
+      return false;
+    }
+    *role = options_.roles ? options_.roles->FindByArn(role_arn) : std::nullopt;
+    if (!*role) {
+      Error(resp, 403, "AccessDenied",
+            "Not authorized to perform sts:" + action + ": no role " + role_arn +
+                " exists (ferry-awsemu: register it with POST /_emu/roles)",
+            request_id);
+      return false;
+    }
+    return true;
+  };
+  auto issue = [&](const EmuRole& role, long duration, const std::string& subject) {
+    const std::string session = p["RoleSessionName"];
+    Principal t = creds_->IssueTemporary(role.name, session, system_clock::now() + std::chrono::seconds(duration));
+    Envelope(&doc, action, request_id, &result);
+    WriteCredentials(result, t);
+    if (!subject.empty()) Text(result, "SubjectFromWebIdentityToken", subject);
+    pugi::xml_node user = result.append_child("AssumedRoleUser");
+    Text(user, "AssumedRoleId", t.user_id);
+    Text(user, "Arn", t.arn);
+    resp->body = Dump(doc);
+  };
+
+  if (action == "AssumeRoleWithWebIdentity") {
+    std::optional<EmuRole> role;
+    long duration = 0;
+    if (!role_checks(&role) || !Duration(p, 3600, 43200, &duration, request_id, resp)) return;
+    WebIdentityClaims claims;
+    std::string why;
+    TokenVerdict v =
+        VerifyWebIdentityToken(p["WebIdentityToken"], options_.token_key, system_clock::now(), &claims, &why);
+    if (v == TokenVerdict::kExpired)
+      return Error(resp, 400, "ExpiredTokenException", "Token expired: " + why, request_id);
+    if (v != TokenVerdict::kOk) return Error(resp, 400, "InvalidIdentityToken", why, request_id);
+    TrustRequest tr;
+    tr.action = "sts:AssumeRoleWithWebIdentity";
+    tr.issuer = claims.issuer;
+    tr.audience = claims.audience;
+    tr.subject = claims.subject;
+    TrustDecision d = EvaluateTrust(role->trust_policy, tr);
+    if (!d.allowed)
+      return Error(resp, 403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity: " + d.reason,
+                   request_id);
+    return issue(*role, duration, claims.subject);
+  }
+
   auto caller = creds_->Lookup(req.access_key);
   if (!caller)
     return Error(resp, 403, "InvalidClientTokenId", "The security token included in the request is invalid.",
                  request_id);
-
-  pugi::xml_document doc;
-  pugi::xml_node result;
-  resp->content_type = "text/xml";
   if (action == "GetCallerIdentity") {
     Envelope(&doc, action, request_id, &result);
     Text(result, "UserId", caller->user_id);
@@ -115,60 +201,30 @@ void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
     resp->body = Dump(doc);
     return;
   }
-  if (action == "AssumeRole" || action == "GetSessionToken") {
-    long duration = action == "AssumeRole" ? 3600 : 43200;
-    if (p.count("DurationSeconds")) {
-      char* end = nullptr;
-      duration = std::strtol(p["DurationSeconds"].c_str(), &end, 10);
-      long max = action == "AssumeRole" ? 43200 : 129600;
-      if (*end != '\0' || duration < 900 || duration > max) {
-        return Error(resp, 400, "ValidationError",
-                     "1 validation error detected: Value '" + p["DurationSeconds"] +
-                         "' at 'durationSeconds' failed to satisfy constraint: Member must have "
-                         "value between 900 and " +
-                         std::to_string(max),
-                     request_id);
-      }
-    }
-    auto expires = system_clock::now() + std::chrono::seconds(duration);
-    if (action == "GetSessionToken") {
-      Principal t = creds_->IssueTemporary("session", "session", expires);
-      Envelope(&doc, action, request_id, &result);
-      WriteCredentials(result, t);
-      resp->body = Dump(doc);
-      return;
-    }
-    const std::string role_arn = p["RoleArn"];
-    const std::string session = p["RoleSessionName"];
-    if (role_arn.empty()) {
-      return Error(resp, 400, "ValidationError",
-                   "1 validation error detected: Value null at 'roleArn' failed to satisfy "
-                   "constraint: Member must not be null",
-                   request_id);
-    }
-    if (session.size() < 2 || session.size() > 64) {
-      return Error(resp, 400, "ValidationError",
-                   "1 validation error detected: Value '" + session +
-                       "' at 'roleSessionName' failed to satisfy constraint: Member must have "
-                       "length between 2 and 64",
-                   request_id);
-    }
-    auto role_pos = role_arn.find(":role/");
-    if (!ferry::StartsWith(role_arn, "arn:aws:iam::") || role_pos == std::string::npos) {
-      return Error(resp, 400, "ValidationError",
-                   "RoleArn '" + role_arn + "' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", request_id);
-    }
-    std::string role_name = role_arn.substr(role_pos + 6);
-    auto slash = role_name.rfind('/');
-    if (slash != std::string::npos) role_name = role_name.substr(slash + 1);
-    Principal t = creds_->IssueTemporary(role_name, session, expires);
+  if (action == "GetSessionToken") {
+    long duration = 0;
+    if (!Duration(p, 43200, 129600, &duration, request_id, resp)) return;
+    Principal t = creds_->IssueTemporary("session", "session", system_clock::now() + std::chrono::seconds(duration));
     Envelope(&doc, action, request_id, &result);
     WriteCredentials(result, t);
-    pugi::xml_node user = result.append_child("AssumedRoleUser");
-    Text(user, "AssumedRoleId", t.user_id);
-    Text(user, "Arn", t.arn);
     resp->body = Dump(doc);
     return;
+  }
+  if (action == "AssumeRole") {
+    std::optional<EmuRole> role;
+    long duration = 0;
+    if (!Duration(p, 3600, 43200, &duration, request_id, resp) || !role_checks(&role)) return;
+    TrustRequest tr;
+    tr.action = "sts:AssumeRole";
+    tr.caller_arn = caller->arn;
+    tr.external_id = p["ExternalId"];
+    TrustDecision d = EvaluateTrust(role->trust_policy, tr);
+    if (!d.allowed)
+      return Error(resp, 403, "AccessDenied",
+                   "User: " + caller->arn + " is not authorized to perform: sts:AssumeRole on resource: " + role->arn +
+                       " (" + d.reason + ")",
+                   request_id);
+    return issue(*role, duration, "");
   }
   Error(resp, 400, "InvalidAction",
         action.empty() ? "The request has no Action parameter."
