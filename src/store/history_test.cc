@@ -18,6 +18,14 @@
 namespace ferry {
 namespace {
 
+// The runs table as schema 1 made it, without its closing parenthesis.
+constexpr char kRunsTableV1[] =
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
+    "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
+    "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
+    "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
+    "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0";
+
 namespace fs = std::filesystem;
 
 class HistoryTest : public testing::TempDirTest {
@@ -279,15 +287,11 @@ TEST_F(HistoryTest, ASchemaOneDatabaseIsUpgraded) {
   fs::create_directories(state_dir_);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
-  const char* v1 =
-      "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
-      "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
-      "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
-      "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
-      "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0);"
-      "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
-      "PRAGMA user_version=1;";
-  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  const std::string v1 = std::string(kRunsTableV1) +
+                         ");"
+                         "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
+                         "PRAGMA user_version=1;";
+  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   auto h = OpenOrDie();
   ASSERT_TRUE(h);
@@ -354,13 +358,10 @@ TEST_F(HistoryTest, ASchemaTwoDatabaseGainsUsageColumnsReadAsUnknown) {
   fs::create_directories(state_dir_);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
-  const char* v2 =
-      "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
-      "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
-      "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
-      "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
-      "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, ferry_pid INTEGER NOT NULL DEFAULT 0, "
-      "ferry_start INTEGER NOT NULL DEFAULT 0, ferry_host TEXT NOT NULL DEFAULT '');"
+  const std::string v2 =
+      std::string(kRunsTableV1) +
+      ", ferry_pid INTEGER NOT NULL DEFAULT 0, ferry_start INTEGER NOT NULL DEFAULT 0, ferry_host TEXT NOT NULL "
+      "DEFAULT '');"
       "CREATE TABLE tasks(run_id INTEGER NOT NULL, task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, hash TEXT "
       "NOT NULL, name TEXT NOT NULL, process TEXT NOT NULL, status TEXT NOT NULL, executor TEXT NOT NULL, "
       "native_id TEXT NOT NULL, work_dir TEXT NOT NULL, exit_code INTEGER NOT NULL, cpus INTEGER NOT NULL, "
@@ -370,7 +371,7 @@ TEST_F(HistoryTest, ASchemaTwoDatabaseGainsUsageColumnsReadAsUnknown) {
       "INSERT INTO tasks VALUES(1, 1, 1, 'ab12', 'count (1)', 'count', 'COMPLETED', 'local', '99', '/w', 0, 1, 0, "
       "0, 10, 20, 30);"
       "PRAGMA user_version=2;";
-  ASSERT_EQ(sqlite3_exec(db, v2, nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, v2.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   auto h = OpenOrDie();
   ASSERT_TRUE(h);

@@ -57,28 +57,22 @@ class Parser {
     return true;
   }
 
-  Status Or(std::unique_ptr<Node>* out) {
-    FERRY_RETURN_IF_ERROR(And(out));
-    while (Take("||") || Take("or")) {
+  // a || b || c, and a && b && c: left-associative chains of one operator
+  // over the next tighter level.
+  Status Chain(Op op, std::string_view symbol, std::string_view word, Status (Parser::*operand)(std::unique_ptr<Node>*),
+               std::unique_ptr<Node>* out) {
+    FERRY_RETURN_IF_ERROR((this->*operand)(out));
+    while (Take(symbol) || Take(word)) {
       auto n = std::make_unique<Node>();
-      n->op = Op::kOr;
+      n->op = op;
       n->left = std::move(*out);
-      FERRY_RETURN_IF_ERROR(And(&n->right));
+      FERRY_RETURN_IF_ERROR((this->*operand)(&n->right));
       *out = std::move(n);
     }
     return Status::Ok();
   }
-  Status And(std::unique_ptr<Node>* out) {
-    FERRY_RETURN_IF_ERROR(Unary(out));
-    while (Take("&&") || Take("and")) {
-      auto n = std::make_unique<Node>();
-      n->op = Op::kAnd;
-      n->left = std::move(*out);
-      FERRY_RETURN_IF_ERROR(Unary(&n->right));
-      *out = std::move(n);
-    }
-    return Status::Ok();
-  }
+  Status Or(std::unique_ptr<Node>* out) { return Chain(Op::kOr, "||", "or", &Parser::And, out); }
+  Status And(std::unique_ptr<Node>* out) { return Chain(Op::kAnd, "&&", "and", &Parser::Unary, out); }
   Status Unary(std::unique_ptr<Node>* out) {
     if (++depth_ > 100) return Error("the expression nests too deeply");
     Status st = UnaryBody(out);
