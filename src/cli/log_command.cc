@@ -29,10 +29,8 @@ Status ParseFieldList(const std::string& list, std::vector<int>* out) {
     std::string name(Trim(raw));
     int field = FindTaskField(name);
     if (field < 0) {
-      std::string valid;
-      for (const std::string& f : TaskFieldNames()) valid += (valid.empty() ? "" : ",") + f;
       return Status::Invalid("-f: unknown field '" + name + "'" + DidYouMean(name, TaskFieldNames()) +
-                             "; the fields are " + valid);
+                             "; the fields are " + Join(TaskFieldNames(), ","));
     }
     out->push_back(field);
   }
@@ -103,10 +101,9 @@ const cmdline::Command& LogTable() {
          cmdline::Flag("--json", "print JSON (runs, or each task's fields) instead of columns").Alias("-json")});
     c.details =
         "RUN is a run name, id, or 'last'; runs are those launched in this directory.\n\n"
-        "FIELDS are the trace file's columns: task_id, hash, native_id, name, status, exit, executor, cpus, "
-        "memory, submit, start, complete, duration, realtime, workdir, attempt, spot_retries, %cpu, peak_rss, "
-        "peak_vmem, rchar, wchar, syscr, syscw, read_bytes, write_bytes, peak_threads, peak_procs, queue_time, "
-        "instance_type, process. A value that was not measured shows as '-' (null in JSON).\n\n"
+        "FIELDS are the trace file's columns: " +
+        Join(TaskFieldNames(), ", ") +
+        ". A value that was not measured shows as '-' (null in JSON).\n\n"
         "EXPR compares fields with values: text with 'quoted strings' (== != < > and =~ for a regular "
         "expression), sizes with 1GB or 512MB, times with 10s or 2m, %cpu and counts with numbers; combine "
         "with && || ! and parentheses. Example: ferry log last -filter \"peak_rss > 1GB && status == "
