@@ -35,6 +35,15 @@ class HistoryTest : public testing::TempDirTest {
     state_dir_ = dir() + "/launch/.ferry";
   }
 
+  // Makes the database an older ferry left: `sql` run on a new file.
+  void WriteOldDatabase(const std::string& sql) {
+    fs::create_directories(state_dir_);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
   std::unique_ptr<History> OpenOrDie() {
     std::unique_ptr<History> h;
     Status st = History::Open(state_dir_, &h);
@@ -284,15 +293,11 @@ TEST_F(HistoryTest, ARunWhoseFerryRunsStaysRunningAndARecycledPidDoesNotCount) {
 }
 
 TEST_F(HistoryTest, ASchemaOneDatabaseIsUpgraded) {
-  fs::create_directories(state_dir_);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
   const std::string v1 = std::string(kRunsTableV1) +
                          ");"
                          "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
                          "PRAGMA user_version=1;";
-  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  WriteOldDatabase(v1);
   auto h = OpenOrDie();
   ASSERT_TRUE(h);
   RunRecord run;
@@ -355,9 +360,6 @@ TEST_F(HistoryTest, UsageIsKeptAndReturnedByListTasks) {
 }
 
 TEST_F(HistoryTest, ASchemaTwoDatabaseGainsUsageColumnsReadAsUnknown) {
-  fs::create_directories(state_dir_);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
   const std::string v2 =
       std::string(kRunsTableV1) +
       ", ferry_pid INTEGER NOT NULL DEFAULT 0, ferry_start INTEGER NOT NULL DEFAULT 0, ferry_host TEXT NOT NULL "
@@ -371,8 +373,7 @@ TEST_F(HistoryTest, ASchemaTwoDatabaseGainsUsageColumnsReadAsUnknown) {
       "INSERT INTO tasks VALUES(1, 1, 1, 'ab12', 'count (1)', 'count', 'COMPLETED', 'local', '99', '/w', 0, 1, 0, "
       "0, 10, 20, 30);"
       "PRAGMA user_version=2;";
-  ASSERT_EQ(sqlite3_exec(db, v2.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  WriteOldDatabase(v2);
   auto h = OpenOrDie();
   ASSERT_TRUE(h);
   std::vector<TaskRecord> tasks;
