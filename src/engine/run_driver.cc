@@ -178,6 +178,7 @@ void RunDriver::Emit(uint32_t idx, TaskState state, const TaskResult* r, const s
     e.start_ms = r->start_ms;
     e.end_ms = r->end_ms ? r->end_ms : NowMs();
     e.spot_retries = r->spot_retries;
+    e.usage = r->usage;
   }
   Dispatch(observer_, e);
 }

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "events/task_usage.h"
+
 namespace ferry {
 
 // What one attempt of one task is, or how it ended.
@@ -60,6 +62,7 @@ struct TaskEvent {
   int64_t submit_ms = 0, start_ms = 0, end_ms = 0;  // epoch millis, 0 = unknown
   int spot_retries = 0;
   std::string reason;  // for failures: why, e.g. "exit status 7"
+  TaskUsage usage;     // what the attempt used, as its executor measured it
 };
 
 struct RunStats {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "events/task_usage.h"
 #include "util/status.h"
 
 namespace ferry {
@@ -55,6 +56,7 @@ struct TaskResult {
   int64_t submit_ms = 0, start_ms = 0, end_ms = 0;  // epoch millis
   std::string message;                              // why, for non-kExited outcomes (e.g. "exceeded time limit of 1m")
   int spot_retries = 0;                             // Batch host terminations retried (0 for local)
+  TaskUsage usage;                                  // what it used, as far as the executor measured it
 };
 
 class Executor {

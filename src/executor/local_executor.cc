@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <mutex>
 
 #include "executor/spawn_setup.h"
+#include "executor/usage_report.h"
 #include "util/interrupt.h"
 #include "util/sys_error.h"
 #include "util/text.h"
@@ -293,7 +295,7 @@ void LocalExecutor::SetTimer(uint64_t id, Running* r, int64_t at) {
   if (at) timers_.insert({at, id});
 }
 
-void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died) {
+void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died, const TaskUsage* reaped) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
   Running& r = it->second;
@@ -303,6 +305,12 @@ void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died
   res.submit_ms = r.submit_ms;
   res.start_ms = r.start_ms;
   res.end_ms = EpochMs();
+  // A direct child's figures come from wait4; a task in a zygote sent its
+  // own record as it exited (bash_builtin/ferry_usage.c).
+  std::string record;
+  if (reaped) res.usage = *reaped;
+  else if (r.zygote && r.pgid > 0 && r.zygote->shell->TakeUsage(r.pgid, &record)) ParseUsageReport(record, &res.usage);
+  if (res.start_ms > 0 && res.end_ms >= res.start_ms) res.usage.realtime_ms = res.end_ms - res.start_ms;
   if (!ReadExitFile(r.work_dir, &res.exit_code)) res.exit_code = exit_code;
   if (r.timed_out) {
     res.outcome = TaskResult::Outcome::kTimedOut;
@@ -350,13 +358,27 @@ int64_t LocalExecutor::RecordInLedger(int64_t now) {
   return unrecorded_.empty() ? 0 : unrecorded_.front().first;
 }
 
-void LocalExecutor::ScanDirectChildren() {
-  std::vector<std::pair<pid_t, int>> exited;
-  for (auto& [pid, id] : direct_) {
-    int st;
-    if (waitpid(pid, &st, WNOHANG) == pid) exited.push_back({pid, st});
+pid_t LocalExecutor::ReapDirect(pid_t pid, int flags, int* status, TaskUsage* usage) {
+  struct rusage ru;
+  pid_t got;
+  while ((got = wait4(pid, status, flags, &ru)) < 0 && errno == EINTR) {
   }
-  for (auto& [pid, st] : exited) Finish(direct_.at(pid), ExitCodeFromWaitStatus(st));
+  if (got == pid) UsageFromRusage(ru, usage);
+  return got;
+}
+
+void LocalExecutor::ScanDirectChildren() {
+  struct Exited {
+    pid_t pid;
+    int status;
+    TaskUsage usage;
+  };
+  std::vector<Exited> exited;
+  for (auto& [pid, id] : direct_) {
+    Exited e{pid, 0, {}};
+    if (ReapDirect(pid, WNOHANG, &e.status, &e.usage) == pid) exited.push_back(e);
+  }
+  for (auto& e : exited) Finish(direct_.at(e.pid), ExitCodeFromWaitStatus(e.status), nullptr, &e.usage);
 }
 
 void LocalExecutor::ReapSome() {
@@ -384,12 +406,16 @@ void LocalExecutor::ReapSome() {
       }
     }
     int st;
-    if (waitpid(si.si_pid, &st, WNOHANG) != si.si_pid) break;
+    TaskUsage usage;
+    // A direct child's I/O counters (its reaped descendants' included) are
+    // readable only until it is reaped.
+    if (!dead_zygote) ReadUsageReport("/proc/" + std::to_string(si.si_pid) + "/io", &usage);
+    if (ReapDirect(si.si_pid, WNOHANG, &st, &usage) != si.si_pid) break;
     if (dead_zygote) {
       dead_zygote->shell->MarkReaped();
       ZygoteOutput(dead_zygote);  // its last reports, then its end
     } else {
-      Finish(d->second, ExitCodeFromWaitStatus(st));
+      Finish(d->second, ExitCodeFromWaitStatus(st), nullptr, &usage);
     }
   }
 }
@@ -528,8 +554,8 @@ void LocalExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) {
   std::vector<std::pair<pid_t, int>> exited;
   for (auto& [pid, id] : direct_) {
     int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
+    TaskUsage unused;
+    ReapDirect(pid, 0, &st, &unused);  // killed: what it used so far is not its usage
     exited.push_back({pid, st});
   }
   for (auto& [pid, st] : exited) Finish(direct_.at(pid), ExitCodeFromWaitStatus(st));

@@ -21,6 +21,12 @@
 // kRecordAfterMs (its pid arrives lazily, and a quick task does not need
 // the write).
 //
+// Resource usage: a direct child's CPU time and peak RSS come from wait4
+// (its I/O from /proc/<pid>/io just before it is reaped); a task in a zygote
+// reports its own (a record the ferry_usage builtin the zygote loads sends
+// down a pipe: bash_builtin/ferry_usage.c says why). Either way no extra
+// process runs per task.
+//
 // Completion is detected without a thread per task: a SIGCHLD self-pipe and
 // the zygotes' report pipes wake poll(); direct children are reaped with
 // waitpid(WNOHANG). Only this executor's own children are ever reaped, so
@@ -119,7 +125,12 @@ class LocalExecutor : public Executor {
   // poll()s the SIGCHLD pipe, InterruptFd() and every zygote for up to
   // timeout_ms and handles what arrived. Returns poll()'s result.
   int WaitForEvents(int timeout_ms);
-  void Finish(uint64_t id, int exit_code, const char* launcher_died = nullptr);
+  // reaped: the usage wait4 gave for a direct child (null: read the task's
+  // own report, or leave it unknown).
+  void Finish(uint64_t id, int exit_code, const char* launcher_died = nullptr, const TaskUsage* reaped = nullptr);
+  // wait4(pid, status, flags) retried on EINTR; fills *usage from its
+  // rusage when it reaped pid. Returns what wait4 returned.
+  static pid_t ReapDirect(pid_t pid, int flags, int* status, TaskUsage* usage);
   void FireTimers(int64_t now_steady_ms);
   void SetTimer(uint64_t id, Running* r, int64_t at);
   // Puts tasks that ran kRecordAfterMs into the ledger; returns the steady

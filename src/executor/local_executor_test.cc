@@ -118,6 +118,42 @@ TEST_P(LocalExecutorTest, SuccessfulTaskReportsExitCodeTimesAndPid) {
   EXPECT_EQ(ex.running(), 0u);
 }
 
+// What a task used comes back with its result, both ways it can start: a
+// process tree that touched 200 MB, spent CPU, slept, and wrote 50 MB.
+TEST_P(LocalExecutorTest, ResultsCarryWhatTheTaskUsed) {
+  LocalExecutor ex;
+  const std::string touch =
+      MakeTask("touch", "/usr/bin/python3 -c 'b = bytearray(200 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1'\n");
+  const std::string burn =
+      MakeTask("burn", "/usr/bin/python3 -c 'import time\nwhile time.process_time() < 0.3: pass'\n");
+  const std::string nap = MakeTask("nap", "sleep 0.4\n");
+  const std::string write = MakeTask("write", "head -c 52428800 /dev/zero > out.bin\n");
+  ASSERT_TRUE(ex.Submit(Run(1, touch)).ok());
+  ASSERT_TRUE(ex.Submit(Run(2, burn)).ok());
+  ASSERT_TRUE(ex.Submit(Run(3, nap)).ok());
+  ASSERT_TRUE(ex.Submit(Run(4, write)).ok());
+  std::map<uint64_t, TaskUsage> used;
+  for (const TaskResult& r : WaitFor(&ex, 4)) {
+    EXPECT_EQ(r.exit_code, 0) << r.id;
+    used[r.id] = r.usage;
+  }
+  ASSERT_EQ(used.size(), 4u);
+  const int64_t mb = int64_t{1} << 20;
+  EXPECT_GE(used[1].peak_rss, 200 * mb);
+  EXPECT_LE(used[1].peak_rss, 220 * mb);  // within 10%: the interpreter's own few MB
+  EXPECT_GE(used[2].cpu_user_ms + used[2].cpu_sys_ms, 280);
+  EXPECT_GT(CpuPercent(used[2]), 0);
+  EXPECT_GE(used[3].realtime_ms, 400);
+  EXPECT_LT(CpuPercent(used[3]), 20);  // asleep, not spinning
+  EXPECT_GE(used[4].wchar, 50 * mb);
+  EXPECT_GE(used[4].syscw, 1);
+  for (auto& [id, u] : used) {
+    EXPECT_GE(u.realtime_ms, 0) << id;
+    EXPECT_GE(u.cpu_user_ms, 0) << id;
+    EXPECT_GT(u.peak_rss, 0) << id;
+  }
+}
+
 TEST_P(LocalExecutorTest, ExitCodeComesFromExitcodeFileElseWaitStatus) {
   LocalExecutor ex;
   // The wrapper's record wins over the wrapper process's own status.

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,10 @@
 #include "executor/spawn_setup.h"
 
 namespace ferry {
+
+// cmake/EmbedFile.cmake's output: src/executor/bash_builtin/ferry_usage.c built.
+extern const unsigned char kUsageBuiltin[];
+extern const size_t kUsageBuiltin_size;
 
 namespace {
 
@@ -32,6 +37,11 @@ namespace {
 // exists): then it waits again, pausing a second on stdin (ferry writes
 // nothing there while a task runs) so as not to spin. Job notifications go to
 // stderr, /dev/null.
+// The zygote loads the ferry_usage builtin from fd 4 (UsageBuiltinFd()), if
+// it can, and closes that fd; each task's subshell then arms it with fd 5,
+// the usage pipe, so the task sends its usage record there as it exits
+// (bash_builtin/ferry_usage.c). Tasks exec'ed as their own bash (`x`) are
+// not measured: exec drops the handler.
 // The TERM trap is how a task dies with ferry: the kernel sends the zygote
 // TERM when ferry ends (PR_SET_PDEATHSIG, set in Spawn), and the trap, which
 // bash runs at once even inside `wait` or `read`, KILLs the running task's
@@ -40,14 +50,17 @@ namespace {
 // not even a recycled pid. Subshells reset the trap: tasks do not inherit it.
 constexpr char kZygoteProgram[] =
     "trap '[ \"$!\" = \"$__ferry_zygote_done\" ] || kill -KILL -- -\"$!\" 2>/dev/null; exit 143' TERM\n"
+    "enable -f /proc/self/fd/4 ferry_usage 2>/dev/null && __ferry_zygote_usage=1\n"
+    "exec 4<&-\n"
     "set -m\n"
     "while IFS= read -r -d '' __ferry_zygote_dir; do\n"
     "  __ferry_zygote_mode=${__ferry_zygote_dir:0:1} __ferry_zygote_dir=${__ferry_zygote_dir:1}\n"
     "  ( set +m\n"
-    "    exec </dev/null >\"$__ferry_zygote_dir/.command.log\" 2>&1 3>&-\n"
+    "    [ -n \"${__ferry_zygote_usage-}\" ] && [ \"$__ferry_zygote_mode\" = s ] && ferry_usage 5\n"
+    "    exec </dev/null >\"$__ferry_zygote_dir/.command.log\" 2>&1 3>&- 5>&-\n"
     "    cd \"$__ferry_zygote_dir\" || exit 1\n"
     "    [ \"$__ferry_zygote_mode\" = x ] && exec /bin/bash .command.run\n"
-    "    unset __ferry_zygote_dir __ferry_zygote_status __ferry_zygote_done __ferry_zygote_mode\n"
+    "    unset __ferry_zygote_dir __ferry_zygote_status __ferry_zygote_done __ferry_zygote_mode __ferry_zygote_usage\n"
     "    . ./.command.run\n"
     "  ) &\n"
     "  printf '%d\\n' \"$!\" >&3\n"
@@ -61,6 +74,33 @@ constexpr char kZygoteProgram[] =
     "  printf '%d\\n' \"$__ferry_zygote_status\"\n"
     "done\n";
 
+// A memfd holding the ferry_usage builtin (embedded at build time), made
+// once per process; -1 when it cannot be had (tasks then go unmeasured).
+int UsageBuiltinFd() {
+  static const int fd = [] {
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+    // Kernels that know MFD_EXEC want it said for a file that is mapped
+    // executable; older ones refuse the flag.
+    int m = memfd_create("ferry_usage", MFD_CLOEXEC | MFD_EXEC);
+    if (m < 0) m = memfd_create("ferry_usage", MFD_CLOEXEC);
+    if (m < 0) return -1;
+    size_t off = 0;
+    while (off < kUsageBuiltin_size) {
+      ssize_t n = write(m, kUsageBuiltin + off, kUsageBuiltin_size - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        close(m);
+        return -1;
+      }
+      off += static_cast<size_t>(n);
+    }
+    return m;
+  }();
+  return fd;
+}
+
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -69,12 +109,12 @@ int64_t SteadyMs() {
 }  // namespace
 
 Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<ShellZygote>* out) {
-  // [0] its stdin, [1] pids (its fd 3), [2] exits (its stdout)
-  int fds[3][2];
+  // [0] its stdin, [1] pids (its fd 3), [2] exits (its stdout), [3] usage records (its fd 5)
+  int fds[4][2];
   int made = 0;
-  for (; made < 3; ++made)
+  for (; made < 4; ++made)
     if (pipe2(fds[made], O_CLOEXEC) != 0) break;
-  if (made < 3) {
+  if (made < 4) {
     int e = errno;
     for (int i = 0; i < made; ++i) {
       close(fds[i][0]);
@@ -93,6 +133,7 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
 
   // fork, not posix_spawn: the child must ask for PR_SET_PDEATHSIG before it
   // execs. Between fork and exec only async-signal-safe calls.
+  const int usage_fd = UsageBuiltinFd();
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
@@ -107,10 +148,15 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Out of the way of the dup2s below, whatever numbers the fds have.
+    const int usage_copy = usage_fd >= 0 ? fcntl(usage_fd, F_DUPFD_CLOEXEC, 10) : -1;
+    const int report_copy = fcntl(fds[3][1], F_DUPFD_CLOEXEC, 10);
     if (dup2(fds[0][0], 0) < 0 || dup2(fds[2][1], 1) < 0 || dup2(fds[1][1], 3) < 0) _exit(127);
     int null_fd = open("/dev/null", O_WRONLY);
     if (null_fd < 0 || dup2(null_fd, 2) < 0 || chdir("/") != 0) _exit(127);
-    closefrom(4);
+    if (usage_copy < 0 || dup2(usage_copy, 4) < 0) close(4);
+    if (report_copy < 0 || dup2(report_copy, 5) < 0) close(5);
+    closefrom(6);
     execve("/bin/bash", argv, envp.data());
     _exit(127);
   }
@@ -118,19 +164,23 @@ Status ShellZygote::Spawn(const std::vector<std::string>& env, std::unique_ptr<S
   close(fds[0][0]);
   close(fds[1][1]);
   close(fds[2][1]);
+  close(fds[3][1]);
   if (err != 0) {
     close(fds[0][1]);
     close(fds[1][0]);
     close(fds[2][0]);
+    close(fds[3][0]);
     return Status::Failed(std::string("cannot start /bin/bash: ") + std::strerror(err));
   }
   fcntl(fds[1][0], F_SETFL, O_NONBLOCK);
   fcntl(fds[2][0], F_SETFL, O_NONBLOCK);
+  fcntl(fds[3][0], F_SETFL, O_NONBLOCK);
   std::unique_ptr<ShellZygote> z(new ShellZygote());
   z->pid_ = pid;
   z->command_fd_ = fds[0][1];
   z->pid_fd_ = fds[1][0];
   z->exit_fd_ = fds[2][0];
+  z->usage_fd_ = fds[3][0];
   *out = std::move(z);
   return Status::Ok();
 }
@@ -212,6 +262,34 @@ bool ShellZygote::ReadExits(std::vector<Exit>* out) {
   return alive;
 }
 
+bool ShellZygote::TakeUsage(pid_t task, std::string* record) {
+  if (usage_fd_ < 0) return false;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(usage_fd_, buf, sizeof buf);
+    if (n > 0) {
+      usage_partial_.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  // Whole records end in a blank line; only the task's own counts (a
+  // record of an earlier task that ended unread is dropped with it).
+  const std::string want = "pid: " + std::to_string(task) + "\n";
+  bool found = false;
+  size_t end;
+  while ((end = usage_partial_.find("\n\n")) != std::string::npos) {
+    if (usage_partial_.compare(0, want.size(), want) == 0) {
+      *record = usage_partial_.substr(want.size(), end + 1 - want.size());
+      found = true;
+    }
+    usage_partial_.erase(0, end + 2);
+  }
+  if (usage_partial_.size() > 65536) usage_partial_.clear();  // never a record: no pid line
+  return found;
+}
+
 void ShellZygote::Stop(int grace_ms) {
   if (pid_ < 0) return;
   if (command_fd_ >= 0) {
@@ -240,7 +318,7 @@ void ShellZygote::Stop(int grace_ms) {
     }
     reaped_ = true;
   }
-  for (int* fd : {&pid_fd_, &exit_fd_}) {
+  for (int* fd : {&pid_fd_, &exit_fd_, &usage_fd_}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
   }

@@ -74,6 +74,12 @@ class ShellZygote {
   // are still appended.
   bool ReadExits(std::vector<Exit>* out);
 
+  // The usage record (ferry_usage builtin; "key: value" lines, see
+  // usage_report.h) the task with this pid sent as it exited, read without
+  // blocking. False if there is none: the zygote could not load the
+  // builtin, the task ran as its own bash, or it was killed.
+  bool TakeUsage(pid_t task, std::string* record);
+
   int exit_fd() const { return exit_fd_; }  // readable: an exit report (or the zygote's end)
   int pid_fd() const { return pid_fd_; }    // readable: the running task's pid
   pid_t pid() const { return pid_; }
@@ -97,9 +103,11 @@ class ShellZygote {
   int command_fd_ = -1;  // its stdin: work dirs to run
   int pid_fd_ = -1;      // its fd 3: pids of started tasks
   int exit_fd_ = -1;     // its stdout: exit statuses
+  int usage_fd_ = -1;    // its fd 5: the tasks' usage records
   bool reaped_ = false;
   pid_t task_pid_ = 0;                      // running task's pid once read
   std::string pid_partial_, exit_partial_;  // incomplete lines
+  std::string usage_partial_;               // usage records not yet taken
 };
 
 }  // namespace ferry

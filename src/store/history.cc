@@ -17,7 +17,8 @@ namespace {
 
 // 2: runs record the ferry process that runs them (ferry_pid, ferry_start,
 // ferry_host), so a RUNNING run whose ferry died can be told DIED.
-constexpr int kSchemaVersion = 2;
+// 3: tasks record what they used (TaskUsage; -1 = not measured).
+constexpr int kSchemaVersion = 3;
 
 // AUTOINCREMENT keeps a deleted run's id from being reused, so "run 7" in a
 // user's notes always means the same run.
@@ -56,6 +57,21 @@ CREATE TABLE IF NOT EXISTS tasks(
   submit_ms INTEGER NOT NULL,
   start_ms INTEGER NOT NULL,
   end_ms INTEGER NOT NULL,
+  realtime_ms INTEGER NOT NULL DEFAULT -1,
+  cpu_user_ms INTEGER NOT NULL DEFAULT -1,
+  cpu_sys_ms INTEGER NOT NULL DEFAULT -1,
+  peak_rss INTEGER NOT NULL DEFAULT -1,
+  peak_vmem INTEGER NOT NULL DEFAULT -1,
+  rchar INTEGER NOT NULL DEFAULT -1,
+  wchar INTEGER NOT NULL DEFAULT -1,
+  read_bytes INTEGER NOT NULL DEFAULT -1,
+  write_bytes INTEGER NOT NULL DEFAULT -1,
+  syscr INTEGER NOT NULL DEFAULT -1,
+  syscw INTEGER NOT NULL DEFAULT -1,
+  peak_threads INTEGER NOT NULL DEFAULT -1,
+  peak_procs INTEGER NOT NULL DEFAULT -1,
+  queue_ms INTEGER NOT NULL DEFAULT -1,
+  instance_type TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(run_id, task_id, attempt));
 CREATE INDEX IF NOT EXISTS tasks_by_hash ON tasks(hash);
 )sql";
@@ -67,23 +83,51 @@ ALTER TABLE runs ADD COLUMN ferry_start INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN ferry_host TEXT NOT NULL DEFAULT '';
 )sql";
 
+// From schema 2 (or 1, after kMigrateFrom1), whose tasks lack the usage
+// columns: records made before were not measured, so they read as -1.
+const char* const kMigrateFrom2 = R"sql(
+ALTER TABLE tasks ADD COLUMN realtime_ms INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN cpu_user_ms INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN cpu_sys_ms INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN peak_rss INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN peak_vmem INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN rchar INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN wchar INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN read_bytes INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN write_bytes INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN syscr INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN syscw INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN peak_threads INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN peak_procs INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN queue_ms INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN instance_type TEXT NOT NULL DEFAULT '';
+)sql";
+
 const char* const kTaskColumns =
     "run_id, task_id, attempt, hash, name, process, status, executor, native_id, work_dir, "
-    "exit_code, cpus, spot_retries, memory_bytes, submit_ms, start_ms, end_ms";
+    "exit_code, cpus, spot_retries, memory_bytes, submit_ms, start_ms, end_ms, "
+    "realtime_ms, cpu_user_ms, cpu_sys_ms, peak_rss, peak_vmem, rchar, wchar, "
+    "read_bytes, write_bytes, syscr, syscw, peak_threads, peak_procs, queue_ms, instance_type";
 
 const char* const kRunColumns =
     "id, run_name, pipeline, command_line, launch_dir, work_dir, start_ms, end_ms, status, "
     "completed, cached, failed, ferry_pid, ferry_start, ferry_host";
 
 void BindTask(SqliteStmt* s, const TaskRecord& t) {
+  const TaskUsage& u = t.usage;
   s->BindAll(t.run_id, t.task_id, t.attempt, t.hash, t.name, t.process, t.status, t.executor, t.native_id, t.work_dir,
-             t.exit_code, t.cpus, t.spot_retries, t.memory_bytes, t.submit_ms, t.start_ms, t.end_ms);
+             t.exit_code, t.cpus, t.spot_retries, t.memory_bytes, t.submit_ms, t.start_ms, t.end_ms, u.realtime_ms,
+             u.cpu_user_ms, u.cpu_sys_ms, u.peak_rss, u.peak_vmem, u.rchar, u.wchar, u.read_bytes, u.write_bytes,
+             u.syscr, u.syscw, u.peak_threads, u.peak_procs, u.queue_ms, u.instance_type);
 }
 
 TaskRecord ReadTask(const SqliteStmt& s) {
   TaskRecord t;
+  TaskUsage& u = t.usage;
   s.ReadAll(&t.run_id, &t.task_id, &t.attempt, &t.hash, &t.name, &t.process, &t.status, &t.executor, &t.native_id,
-            &t.work_dir, &t.exit_code, &t.cpus, &t.spot_retries, &t.memory_bytes, &t.submit_ms, &t.start_ms, &t.end_ms);
+            &t.work_dir, &t.exit_code, &t.cpus, &t.spot_retries, &t.memory_bytes, &t.submit_ms, &t.start_ms, &t.end_ms,
+            &u.realtime_ms, &u.cpu_user_ms, &u.cpu_sys_ms, &u.peak_rss, &u.peak_vmem, &u.rchar, &u.wchar, &u.read_bytes,
+            &u.write_bytes, &u.syscr, &u.syscw, &u.peak_threads, &u.peak_procs, &u.queue_ms, &u.instance_type);
   return t;
 }
 
@@ -185,13 +229,25 @@ Status History::Init(int busy_timeout_ms) {
   }
   rc = db_.Exec(kSchema);
   if (rc == SQLITE_OK && version == 1) rc = db_.Exec(kMigrateFrom1);
+  // A schema-1 database may lack the tasks table altogether (kSchema just
+  // made it, usage columns included): ask the table, not the version.
+  if (rc == SQLITE_OK && version < kSchemaVersion) {
+    bool has_usage = false;
+    SqliteStmt cols;
+    if (db_.Prepare("SELECT 1 FROM pragma_table_info('tasks') WHERE name = 'peak_rss'", &cols) == SQLITE_OK)
+      has_usage = cols.Step() == SQLITE_ROW;
+    if (!has_usage) rc = db_.Exec(kMigrateFrom2);
+  }
   if (rc == SQLITE_OK && version < kSchemaVersion)
     rc = db_.Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
   if (rc == SQLITE_OK) rc = create.Commit();
   if (rc != SQLITE_OK) return Error(rc, "create tables");
 
+  std::string placeholders = "?";
+  for (const char* c = kTaskColumns; *c; ++c)
+    if (*c == ',') placeholders += ",?";
   std::string insert_task =
-      std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      std::string("INSERT OR REPLACE INTO tasks(") + kTaskColumns + ") VALUES(" + placeholders + ")";
   FERRY_RETURN_IF_ERROR(Prepare(&insert_task_, insert_task.c_str()));
   std::string find = std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE hash = ? AND status IN ('" +
                      TaskStateName(TaskState::kCompleted) + "','" + TaskStateName(TaskState::kCached) +

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "events/run_events.h"
+#include "events/task_usage.h"
 #include "store/sqlite.h"
 #include "util/status.h"
 
@@ -35,22 +36,6 @@ struct RunRecord {
   // them with this process's when ferry_pid is 0.
   int64_t ferry_pid = 0, ferry_start = 0;
   std::string ferry_host;
-};
-
-// What one attempt of a task used, measured where it ran (the local
-// executor from the kernel, the Batch job wrapper inside the job). Each field
-// is -1 when it was not measured (a cached task, an executor or kernel that
-// cannot tell); a report shows such a value as unknown, never as zero.
-struct TaskUsage {
-  int64_t realtime_ms = -1;                   // wall time of the task's script
-  int64_t cpu_user_ms = -1, cpu_sys_ms = -1;  // CPU time of all its processes
-  int64_t peak_rss = -1, peak_vmem = -1;      // bytes
-  int64_t rchar = -1, wchar = -1;             // bytes through read/write calls
-  int64_t read_bytes = -1, write_bytes = -1;  // bytes to and from storage
-  int64_t syscr = -1, syscw = -1;             // read and write calls
-  int64_t peak_threads = -1, peak_procs = -1;
-  int64_t queue_ms = -1;      // Batch: RUNNABLE to RUNNING
-  std::string instance_type;  // Batch: the host's instance type, "" unknown
 };
 
 // One attempt of one task.

@@ -18,6 +18,14 @@
 namespace ferry {
 namespace {
 
+// The runs table as schema 1 made it, without its closing parenthesis.
+constexpr char kRunsTableV1[] =
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
+    "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
+    "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
+    "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
+    "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0";
+
 namespace fs = std::filesystem;
 
 class HistoryTest : public testing::TempDirTest {
@@ -25,6 +33,15 @@ class HistoryTest : public testing::TempDirTest {
   void SetUp() override {
     TempDirTest::SetUp();
     state_dir_ = dir() + "/launch/.ferry";
+  }
+
+  // Makes the database an older ferry left: `sql` run on a new file.
+  void WriteOldDatabase(const std::string& sql) {
+    fs::create_directories(state_dir_);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
   }
 
   std::unique_ptr<History> OpenOrDie() {
@@ -276,19 +293,11 @@ TEST_F(HistoryTest, ARunWhoseFerryRunsStaysRunningAndARecycledPidDoesNotCount) {
 }
 
 TEST_F(HistoryTest, ASchemaOneDatabaseIsUpgraded) {
-  fs::create_directories(state_dir_);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((state_dir_ + "/history.db").c_str(), &db), SQLITE_OK);
-  const char* v1 =
-      "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, run_name TEXT NOT NULL UNIQUE, "
-      "pipeline TEXT NOT NULL DEFAULT '', command_line TEXT NOT NULL DEFAULT '', launch_dir TEXT NOT NULL "
-      "DEFAULT '', work_dir TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0, end_ms INTEGER NOT "
-      "NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'RUNNING', completed INTEGER NOT NULL DEFAULT 0, cached "
-      "INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0);"
-      "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
-      "PRAGMA user_version=1;";
-  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  const std::string v1 = std::string(kRunsTableV1) +
+                         ");"
+                         "INSERT INTO runs(run_name, status) VALUES('old_run', 'RUNNING');"
+                         "PRAGMA user_version=1;";
+  WriteOldDatabase(v1);
   auto h = OpenOrDie();
   ASSERT_TRUE(h);
   RunRecord run;
@@ -301,6 +310,86 @@ TEST_F(HistoryTest, ASchemaOneDatabaseIsUpgraded) {
   ASSERT_TRUE(h->BeginRun(&next).ok());
   ASSERT_TRUE(h->FindRun("last", &run, &found).ok());
   EXPECT_EQ(run.ferry_pid, getpid());
+}
+
+TEST_F(HistoryTest, UsageIsKeptAndReturnedByListTasks) {
+  auto h = OpenOrDie();
+  RunRecord r;
+  ASSERT_TRUE(h->BeginRun(&r).ok());
+  TaskRecord measured = Task(r.id, 1, "aa", "COMPLETED");
+  TaskUsage& u = measured.usage;
+  u.realtime_ms = 1200;
+  u.cpu_user_ms = 900;
+  u.cpu_sys_ms = 100;
+  u.peak_rss = int64_t{210} << 20;
+  u.peak_vmem = int64_t{300} << 20;
+  u.rchar = 11;
+  u.wchar = int64_t{50} << 20;
+  u.read_bytes = 4096;
+  u.write_bytes = int64_t{50} << 20;
+  u.syscr = 7;
+  u.syscw = 52;
+  u.peak_threads = 3;
+  u.peak_procs = 2;
+  u.queue_ms = 61000;
+  u.instance_type = "c5.xlarge";
+  ASSERT_TRUE(h->RecordTask(measured).ok());
+  ASSERT_TRUE(h->RecordTask(Task(r.id, 2, "bb", "CACHED")).ok());  // nothing measured
+  auto again = OpenOrDie();
+  std::vector<TaskRecord> tasks;
+  ASSERT_TRUE(again->ListTasks(r.id, &tasks).ok());
+  ASSERT_EQ(tasks.size(), 2u);
+  const TaskUsage& got = tasks[0].usage;
+  EXPECT_EQ(got.realtime_ms, 1200);
+  EXPECT_EQ(got.cpu_user_ms, 900);
+  EXPECT_EQ(got.cpu_sys_ms, 100);
+  EXPECT_EQ(got.peak_rss, int64_t{210} << 20);
+  EXPECT_EQ(got.peak_vmem, int64_t{300} << 20);
+  EXPECT_EQ(got.rchar, 11);
+  EXPECT_EQ(got.wchar, int64_t{50} << 20);
+  EXPECT_EQ(got.read_bytes, 4096);
+  EXPECT_EQ(got.write_bytes, int64_t{50} << 20);
+  EXPECT_EQ(got.syscr, 7);
+  EXPECT_EQ(got.syscw, 52);
+  EXPECT_EQ(got.peak_threads, 3);
+  EXPECT_EQ(got.peak_procs, 2);
+  EXPECT_EQ(got.queue_ms, 61000);
+  EXPECT_EQ(got.instance_type, "c5.xlarge");
+  EXPECT_EQ(tasks[1].usage.peak_rss, -1);
+  EXPECT_EQ(tasks[1].usage.instance_type, "");
+}
+
+TEST_F(HistoryTest, ASchemaTwoDatabaseGainsUsageColumnsReadAsUnknown) {
+  const std::string v2 =
+      std::string(kRunsTableV1) +
+      ", ferry_pid INTEGER NOT NULL DEFAULT 0, ferry_start INTEGER NOT NULL DEFAULT 0, ferry_host TEXT NOT NULL "
+      "DEFAULT '');"
+      "CREATE TABLE tasks(run_id INTEGER NOT NULL, task_id INTEGER NOT NULL, attempt INTEGER NOT NULL, hash TEXT "
+      "NOT NULL, name TEXT NOT NULL, process TEXT NOT NULL, status TEXT NOT NULL, executor TEXT NOT NULL, "
+      "native_id TEXT NOT NULL, work_dir TEXT NOT NULL, exit_code INTEGER NOT NULL, cpus INTEGER NOT NULL, "
+      "spot_retries INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, submit_ms INTEGER NOT NULL, start_ms "
+      "INTEGER NOT NULL, end_ms INTEGER NOT NULL, PRIMARY KEY(run_id, task_id, attempt));"
+      "INSERT INTO runs(run_name, status) VALUES('old_run', 'OK');"
+      "INSERT INTO tasks VALUES(1, 1, 1, 'ab12', 'count (1)', 'count', 'COMPLETED', 'local', '99', '/w', 0, 1, 0, "
+      "0, 10, 20, 30);"
+      "PRAGMA user_version=2;";
+  WriteOldDatabase(v2);
+  auto h = OpenOrDie();
+  ASSERT_TRUE(h);
+  std::vector<TaskRecord> tasks;
+  ASSERT_TRUE(h->ListTasks(1, &tasks).ok());
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].name, "count (1)");
+  EXPECT_EQ(tasks[0].usage.peak_rss, -1);
+  EXPECT_EQ(tasks[0].usage.cpu_user_ms, -1);
+  EXPECT_EQ(tasks[0].usage.queue_ms, -1);
+  // New records in the upgraded database keep their usage.
+  TaskRecord next = Task(1, 2, "cd34", "COMPLETED");
+  next.usage.peak_rss = 12345;
+  ASSERT_TRUE(h->RecordTask(next).ok());
+  ASSERT_TRUE(h->ListTasks(1, &tasks).ok());
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[1].usage.peak_rss, 12345);
 }
 
 TEST_F(HistoryTest, SameAttemptRecordedTwiceKeepsTheLast) {

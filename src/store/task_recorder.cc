@@ -21,6 +21,7 @@ TaskRecord TaskRecordFrom(const TaskEvent& e, int64_t run_id) {
   rec.submit_ms = e.submit_ms;
   rec.start_ms = e.start_ms;
   rec.end_ms = e.end_ms;
+  rec.usage = e.usage;
   return rec;
 }
 

@@ -4,36 +4,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
 
+#include "store/task_fields.h"
 #include "util/atomic_file.h"
-#include "util/units.h"
 
 namespace ferry {
 
 namespace {
-
-// A TSV cell: tabs and line breaks would shift columns or rows.
-std::string Cell(const std::string& v) {
-  if (v.empty()) return "-";
-  std::string out = v;
-  for (char& c : out)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
-// "ab/12cd34": the same short form the progress display shows.
-std::string ShortHash(const std::string& h) {
-  if (h.size() <= 8 || h.find('/') != std::string::npos) return h;
-  return h.substr(0, 2) + "/" + h.substr(2, 6);
-}
-
-std::string Span(int64_t from_ms, int64_t to_ms) {
-  if (from_ms <= 0 || to_ms <= 0 || to_ms < from_ms) return "-";
-  return FormatDuration(to_ms - from_ms);
-}
 
 Status WriteAll(int fd, const std::string& data, const std::string& path) {
   size_t off = 0;
@@ -50,47 +28,17 @@ Status WriteAll(int fd, const std::string& data, const std::string& path) {
 
 }  // namespace
 
-std::string FormatTimestamp(int64_t ms) {
-  if (ms <= 0) return "-";
-  time_t secs = static_cast<time_t>(ms / 1000);
-  struct tm tm;
-  localtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::string TraceHeader() {
-  return "task_id\thash\tnative_id\tname\tstatus\texit\texecutor\tcpus\tmemory\tsubmit\tstart\t"
-         "complete\tduration\trealtime\tworkdir\tattempt\tspot_retries\n";
+  std::string header;
+  for (const std::string& name : TaskFieldNames()) header += (header.empty() ? "" : "\t") + name;
+  return header + "\n";
 }
 
 std::string TraceRow(const TaskRecord& t) {
   std::string row;
-  auto add = [&row](const std::string& v) {
-    if (!row.empty()) row += '\t';
-    row += v;
-  };
-  add(std::to_string(t.task_id));
-  add(Cell(ShortHash(t.hash)));
-  add(Cell(t.native_id));
-  add(Cell(t.name));
-  add(Cell(t.status));
-  add(t.exit_code >= 0 ? std::to_string(t.exit_code) : "-");
-  add(Cell(t.executor));
-  add(std::to_string(t.cpus));
-  add(t.memory_bytes > 0 ? FormatMemory(t.memory_bytes) : "-");
-  add(FormatTimestamp(t.submit_ms));
-  add(FormatTimestamp(t.start_ms));
-  add(FormatTimestamp(t.end_ms));
-  add(Span(t.submit_ms, t.end_ms));
-  add(Span(t.start_ms, t.end_ms));
-  add(Cell(t.work_dir));
-  add(std::to_string(t.attempt));
-  add(std::to_string(t.spot_retries));
-  row += '\n';
-  return row;
+  for (int i = 0; i < static_cast<int>(TaskFieldNames().size()); ++i)
+    row += (i ? "\t" : "") + FormatFieldValue(TaskFieldValue(t, i));
+  return row + "\n";
 }
 
 Status TraceWriter::Open(const std::string& path, std::unique_ptr<TraceWriter>* out) {

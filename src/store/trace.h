@@ -1,6 +1,7 @@
 // TraceWriter: the -with-trace report, a TSV file with one row per task
-// (header: task_id hash native_id name status exit executor cpus memory
-// submit start complete duration realtime workdir attempt spot_retries).
+// attempt, its columns the fields of task_fields.h in their order (task_id
+// hash native_id name status exit ... realtime ... %cpu peak_rss ...), a
+// value not known shown as "-".
 // The header is written to a temporary file and renamed into place, so a
 // reader never sees a half-written header; each row is one write(2), so a
 // crash loses at most the row being written and never buffers rows.
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "store/history.h"
+#include "store/task_fields.h"
 #include "util/status.h"
 
 namespace ferry {
@@ -17,8 +19,6 @@ namespace ferry {
 // Pure formatting, exposed for tests and for `ferry log` style listings.
 std::string TraceHeader();                  // ends in '\n'
 std::string TraceRow(const TaskRecord& t);  // ends in '\n'
-// "YYYY-MM-DD HH:MM:SS.mmm" in local time; "-" for 0.
-std::string FormatTimestamp(int64_t epoch_ms);
 
 class TraceWriter {
  public:

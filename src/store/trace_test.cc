@@ -49,15 +49,17 @@ TaskRecord Sample() {
 
 TEST_F(TraceTest, HeaderHasTheDocumentedColumns) {
   std::vector<std::string> cols = Split(Trim(TraceHeader()), '\t');
-  std::vector<std::string> want = {"task_id",  "hash",     "native_id", "name",    "status",      "exit",
-                                   "executor", "cpus",     "memory",    "submit",  "start",       "complete",
-                                   "duration", "realtime", "workdir",   "attempt", "spot_retries"};
+  std::vector<std::string> want = {
+      "task_id",      "hash",        "native_id",    "name",       "status",     "exit",          "executor", "cpus",
+      "memory",       "submit",      "start",        "complete",   "duration",   "realtime",      "workdir",  "attempt",
+      "spot_retries", "%cpu",        "peak_rss",     "peak_vmem",  "rchar",      "wchar",         "syscr",    "syscw",
+      "read_bytes",   "write_bytes", "peak_threads", "peak_procs", "queue_time", "instance_type", "process"};
   EXPECT_EQ(cols, want);
 }
 
 TEST_F(TraceTest, RowFormatsTimesDurationsAndMemory) {
   std::vector<std::string> c = Split(Trim(TraceRow(Sample())), '\t');
-  ASSERT_EQ(c.size(), 17u);
+  ASSERT_EQ(c.size(), TaskFieldNames().size());
   EXPECT_EQ(c[0], "12");
   EXPECT_EQ(c[1], "ab/12cd34");
   EXPECT_EQ(c[2], "4242");
@@ -82,7 +84,7 @@ TEST_F(TraceTest, ShortTasksShowFractionalSeconds) {
   t.submit_ms = t.start_ms - 100;
   t.end_ms = t.start_ms + 1234;
   std::vector<std::string> c = Split(Trim(TraceRow(t)), '\t');
-  ASSERT_EQ(c.size(), 17u);
+  ASSERT_EQ(c.size(), TaskFieldNames().size());
   EXPECT_EQ(c[12], "1.3s");
   EXPECT_EQ(c[13], "1.2s");
 }
@@ -95,7 +97,7 @@ TEST_F(TraceTest, UnknownValuesAreDashesAndTabsNeverShiftColumns) {
   std::string row = TraceRow(t);
   EXPECT_EQ(std::count(row.begin(), row.end(), '\n'), 1);
   std::vector<std::string> c = Split(Trim(row), '\t');
-  ASSERT_EQ(c.size(), 17u);
+  ASSERT_EQ(c.size(), TaskFieldNames().size());
   EXPECT_EQ(c[1], "-");  // hash
   EXPECT_EQ(c[2], "-");  // native_id
   EXPECT_EQ(c[3], "weird name with breaks");
@@ -104,6 +106,34 @@ TEST_F(TraceTest, UnknownValuesAreDashesAndTabsNeverShiftColumns) {
   EXPECT_EQ(c[9], "-");   // submit
   EXPECT_EQ(c[12], "-");  // duration
   EXPECT_EQ(c[13], "-");  // realtime
+}
+
+TEST_F(TraceTest, UsageColumnsShowWhatWasMeasuredAndDashesForTheRest) {
+  TaskRecord t = Sample();
+  t.usage.realtime_ms = 2000;
+  t.usage.cpu_user_ms = 1500;
+  t.usage.cpu_sys_ms = 500;
+  t.usage.peak_rss = int64_t{200} << 20;
+  t.usage.wchar = int64_t{50} << 20;
+  t.usage.syscw = 51;
+  t.usage.queue_ms = 90000;
+  t.usage.instance_type = "m5.large";
+  std::vector<std::string> c = Split(Trim(TraceRow(t)), '\t');
+  std::vector<std::string> names = TaskFieldNames();
+  auto col = [&](const std::string& name) {
+    auto it = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(it, names.end()) << name;
+    return c.at(static_cast<size_t>(it - names.begin()));
+  };
+  EXPECT_EQ(col("%cpu"), "100.0%");  // 2 s of CPU in 2 s of wall time
+  EXPECT_EQ(col("peak_rss"), "200 MB");
+  EXPECT_EQ(col("wchar"), "50 MB");
+  EXPECT_EQ(col("syscw"), "51");
+  EXPECT_EQ(col("queue_time"), "1m 30s");
+  EXPECT_EQ(col("instance_type"), "m5.large");
+  EXPECT_EQ(col("rchar"), "-");  // -1: not measured, never 0
+  EXPECT_EQ(col("peak_vmem"), "-");
+  EXPECT_EQ(col("read_bytes"), "-");
 }
 
 TEST_F(TraceTest, FileHasHeaderThenOneRowPerWriteImmediately) {

@@ -21,7 +21,7 @@ COMMANDS = {
     "": ["--region", "--endpoint-url", "--profile", "--version", "-version"],
     "run": ["-resume", "-profile", "-c", "-config", "-work-dir", "-w", "-bucket-dir", "-with-trace", "-ansi-log",
             "-params-file", "-preview"],
-    "log": [],
+    "log": ["-f", "-fields", "-filter", "-F", "--json", "-json"],
     "clean": ["-n", "-f", "-c", "-config", "-profile"],
     "kill": ["-c", "-config", "-profile"],
     "config": [],
