@@ -109,9 +109,8 @@ void AddExecutorKeys(Schema* s) {
       else Unsupported(s, own, k.rule, k.read_for.empty() ? kNotYet : "the " + ex + " executor does not use it");
     }
   }
-  for (const std::string& scope :
-       {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local"),
-        std::string("executor.$slurm")}) {
+  for (const std::string& scope : {std::string("executor"), std::string("executor.$awsbatch"),
+                                   std::string("executor.$local"), std::string("executor.$slurm")}) {
     s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
     s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
   }

@@ -90,8 +90,7 @@ Status BuildSbatchRequest(const std::vector<const TaskRun*>& tasks, const Sbatch
   if (tasks.empty()) return Status::Failed("no task to submit");
   const TaskRun& first = *tasks.front();
   std::vector<std::string> cluster;
-  FERRY_RETURN_IF_ERROR(SplitClusterOptions(first.cluster_options, &cluster)
-                            .WithPrefix("task '" + first.name + "'"));
+  FERRY_RETURN_IF_ERROR(SplitClusterOptions(first.cluster_options, &cluster).WithPrefix("task '" + first.name + "'"));
   // --parsable: the answer is the bare job id. --no-requeue: a job whose
   // node fails comes back to ferry as NODE_FAIL, which retries it itself
   // (and counts it), instead of Slurm rerunning a half-written work dir.

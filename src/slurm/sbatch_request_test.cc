@@ -7,7 +7,9 @@
 namespace ferry::slurm {
 namespace {
 
-bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 TaskRun Task(const std::string& name, const std::string& dir) {
   TaskRun t;

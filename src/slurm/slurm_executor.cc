@@ -90,15 +90,14 @@ Status SlurmExecutor::Preflight(const std::vector<TaskRun>& planned) {
   FERRY_RETURN_IF_ERROR(RunSlurm({"sbatch", "--version"}, "", &out));
   FERRY_RETURN_IF_ERROR(RunSlurm({"sinfo", "-h", "-N", "-o", kSinfoFormat}, "", &out));
   if (out.exit_code != 0)
-    return Status::Invalid("sinfo failed (exit " + std::to_string(out.exit_code) +
-                           "): " + std::string(Trim(out.err)) +
+    return Status::Invalid("sinfo failed (exit " + std::to_string(out.exit_code) + "): " + std::string(Trim(out.err)) +
                            " (is slurmctld running and SLURM_CONF pointing at its slurm.conf?)");
   std::string default_partition;
   std::vector<NodeInfo> nodes = ParseSinfoNodes(out.out, &default_partition);
   std::set<std::string> checked;  // one check per distinct request
   for (const auto& t : planned) {
-    std::string key = t.queue + "|" + std::to_string(t.cpus) + "|" + std::to_string(t.memory_bytes) + "|" +
-                      t.cluster_options;
+    std::string key =
+        t.queue + "|" + std::to_string(t.cpus) + "|" + std::to_string(t.memory_bytes) + "|" + t.cluster_options;
     if (!checked.insert(key).second) continue;
     std::string problem = CheckRequestFits(nodes, default_partition, t.queue, t.cpus, t.memory_bytes);
     if (!problem.empty()) return Status::Invalid("task '" + t.name + "' " + problem);
@@ -233,10 +232,13 @@ void SlurmExecutor::Finish(uint64_t id, const JobState& state, int64_t now_ms) {
     return;
   }
   if (end.kind == K::kExited) {
+    if (!have_code && !t.ended_unread_ms) t.ended_unread_ms = now_ms;
+    if (!have_code && now_ms - t.ended_unread_ms < options_.exit_read_timeout_ms) return;  // look again next poll
     if (!have_code) {
       Fail(id, TaskResult::Outcome::kSubmitFailed,
            "Slurm job " + t.job_id + " ended " + state.state + " (" + state.reason +
-               ") without the task recording an exit status; see " + t.log);
+               ") without the task recording an exit status within " +
+               std::to_string(options_.exit_read_timeout_ms / 1000) + " s; see " + t.log);
       return;
     }
     TaskResult r;
@@ -279,6 +281,7 @@ void SlurmExecutor::CheckStates(int64_t now_ms) {
     }
     if (!t.start_ms && it->second.state != "PENDING") t.start_ms = now_ms;
     if (IsFinalState(it->second.state)) Finish(id, it->second, now_ms);
+    else t.ended_unread_ms = 0;  // listed again after a miss: still going
   }
 }
 
@@ -356,7 +359,8 @@ void SlurmExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) {
     TaskResult r;
     r.id = id;
     r.outcome = TaskResult::Outcome::kAborted;
-    r.message = t.job_id.empty() ? "not submitted (run stopped)" : "cancelled with scancel (Slurm job " + t.job_id + ")";
+    r.message =
+        t.job_id.empty() ? "not submitted (run stopped)" : "cancelled with scancel (Slurm job " + t.job_id + ")";
     r.native_id = t.job_id;
     r.submit_ms = t.submit_ms;
     r.start_ms = t.start_ms ? t.start_ms : t.submit_ms;

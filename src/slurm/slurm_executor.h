@@ -12,9 +12,9 @@
 //
 // Without Slurm accounting (no slurmdbd, so no sacct) a job's final state is
 // seen in squeue only for MinJobAge after it ends; a job gone from squeue is
-// judged by its .exitcode alone. Polls every poll_interval, so each squeue
-// call covers all jobs. Single-threaded; Slurm commands run through the
-// CommandRunner given (a fake one in tests).
+// judged by its .exitcode alone (waited for up to exit_read_timeout_ms,
+// for shared file systems slow to show it). Each squeue call covers all jobs. Single-threaded; Slurm commands run
+// through the CommandRunner given (a fake one in tests).
 #pragma once
 
 #include <cstdint>
@@ -33,12 +33,16 @@
 namespace ferry::slurm {
 
 struct SlurmOptions {
-  int queue_size = 100;              // executor.queueSize: jobs in flight (the run driver enforces it)
-  int64_t poll_interval_ms = 5000;   // executor.pollInterval: between squeue calls
-  double submit_per_second = 10;     // executor.submitRateLimit: sbatch calls a second
-  int max_node_retries = 3;          // NODE_FAIL/PREEMPTED resubmissions per task attempt
-  std::string array_log_dir;         // where job arrays write their output (made on first use)
-  std::string run_name;              // in job names
+  int queue_size = 100;             // executor.queueSize: jobs in flight (the run driver enforces it)
+  int64_t poll_interval_ms = 5000;  // executor.pollInterval: between squeue calls
+  double submit_per_second = 10;    // executor.submitRateLimit: sbatch calls a second
+  int max_node_retries = 3;         // NODE_FAIL/PREEMPTED resubmissions per task attempt
+  // How long a job that Slurm says ended (or no longer lists) may go
+  // without its .exitcode appearing before the task fails: a shared file
+  // system may show a file written on a node seconds later here.
+  int64_t exit_read_timeout_ms = 20000;
+  std::string array_log_dir;  // where job arrays write their output (made on first use)
+  std::string run_name;       // in job names
   // Warnings (a work dir the nodes may not share); may be empty.
   std::function<void(const std::string&)> on_message;
 };
@@ -73,6 +77,7 @@ class SlurmExecutor : public Executor {
     std::string job_id;  // "123", or "123_4" for an array element; "" until submitted
     std::string log;     // the job's output file
     int64_t submit_ms = 0, start_ms = 0;
+    int64_t ended_unread_ms = 0;  // when it was first seen ended without an .exitcode; 0 = not yet
     int node_retries = 0;
   };
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <set>
 #include <fstream>
+#include <set>
 
 #include "util/temp_dir_testing.h"
 
@@ -49,6 +49,7 @@ class SlurmExecutorTest : public ferry::testing::TempDirTest {
     SlurmOptions o;
     o.poll_interval_ms = 1;
     o.submit_per_second = 0;  // unlimited
+    o.exit_read_timeout_ms = 0;
     o.array_log_dir = dir() + "/logs";
     o.run_name = "brave_curie";
     o.on_message = [this](const std::string& m) { messages.push_back(m); };
@@ -146,7 +147,7 @@ TEST_F(SlurmExecutorTest, NodeFailureIsSubmittedAgainAndCounted) {
   ASSERT_TRUE(ex->Submit(a).ok());
   runner->squeue = "100|RUNNING|None\n";
   PollOnce();
-  runner->squeue = "100|NODE_FAIL|None\n";
+  runner->squeue = "100|NODE_FAIL|None\n101|PENDING|None\n";  // 101: its resubmission
   EXPECT_TRUE(PollOnce().empty());
   EXPECT_EQ(runner->Count("sbatch"), 2);
   WriteFile(a.work_dir + "/.exitcode", "0");
@@ -162,11 +163,24 @@ TEST_F(SlurmExecutorTest, NodeFailureIsSubmittedAgainAndCounted) {
 TEST_F(SlurmExecutorTest, AJobGoneFromSqueueIsJudgedByItsExitcode) {
   TaskRun a = Task(1, "a");
   ASSERT_TRUE(ex->Submit(a).ok());
-  runner->squeue = "";
+  runner->squeue = "100|RUNNING|None\n";
+  EXPECT_TRUE(PollOnce().empty());
+  runner->squeue = "";  // past MinJobAge
   WriteFile(a.work_dir + "/.exitcode", "0");
   std::vector<TaskResult> got = PollOnce();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].exit_code, 0);
+}
+
+TEST_F(SlurmExecutorTest, AJobEndedWithoutExitcodeFailsSayingSo) {
+  TaskRun a = Task(1, "a");
+  ASSERT_TRUE(ex->Submit(a).ok());
+  runner->squeue = "100|FAILED|JobLaunchFailure\n";
+  std::vector<TaskResult> got = PollOnce();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].outcome, TaskResult::Outcome::kSubmitFailed);
+  EXPECT_NE(got[0].message.find("without the task recording an exit status"), std::string::npos) << got[0].message;
+  EXPECT_NE(got[0].message.find(a.work_dir + "/.command.log"), std::string::npos) << got[0].message;
 }
 
 TEST_F(SlurmExecutorTest, AbortCancelsEveryJobOnceAndConfirmsWithSqueue) {
@@ -185,7 +199,9 @@ TEST_F(SlurmExecutorTest, AbortCancelsEveryJobOnceAndConfirmsWithSqueue) {
   for (const auto& r : aborted) EXPECT_EQ(r.outcome, TaskResult::Outcome::kAborted);
   ASSERT_EQ(runner->Count("scancel"), 1);
   for (const auto& c : runner->calls)
-    if (c.argv[0] == "scancel") EXPECT_EQ(c.argv, (std::vector<std::string>{"scancel", "100", "101"}));
+    if (c.argv[0] == "scancel") {
+      EXPECT_EQ(c.argv, (std::vector<std::string>{"scancel", "100", "101"}));
+    }
   EXPECT_EQ(ex->running(), 0u);
   EXPECT_TRUE(messages.empty());
 }

@@ -12,7 +12,8 @@ namespace ferry::slurm {
 namespace {
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // "0-3,5,7-8%2" -> 0,1,2,3,5,7,8 (the %N throttle is dropped). Ranges are
@@ -79,9 +80,9 @@ std::map<std::string, JobState> ParseSqueue(const std::string& out) {
 }
 
 bool IsFinalState(const std::string& state) {
-  static const std::set<std::string> kFinal = {"BOOT_FAIL", "CANCELLED", "COMPLETED", "DEADLINE",
-                                              "FAILED",    "NODE_FAIL", "OUT_OF_MEMORY", "PREEMPTED",
-                                              "REVOKED",   "SPECIAL_EXIT", "TIMEOUT"};
+  static const std::set<std::string> kFinal = {"BOOT_FAIL", "CANCELLED",    "COMPLETED",     "DEADLINE",
+                                               "FAILED",    "NODE_FAIL",    "OUT_OF_MEMORY", "PREEMPTED",
+                                               "REVOKED",   "SPECIAL_EXIT", "TIMEOUT"};
   return kFinal.count(state) > 0;
 }
 
@@ -103,15 +104,14 @@ JobEnd ClassifyEnd(const JobState& job, const std::string& log, int64_t memory_b
     if (time_limit_ms > 0)
       e.message += " of " + FormatDuration(time_limit_ms) + " (Slurm counts whole minutes, so sbatch got --time=" +
                    std::to_string((time_limit_ms + 59999) / 60000) + ")";
-    else
-      e.message += " (the partition's default; set the task's time directive)";
+    else e.message += " (the partition's default; set the task's time directive)";
     return e;
   }
   if (job.state == "NODE_FAIL" || job.state == "PREEMPTED" || job.state == "BOOT_FAIL") {
     e.kind = K::kRetry;
-    e.message = "Slurm " + job.state + ": its node " +
-                (job.state == "PREEMPTED" ? std::string("was taken by a job of higher priority")
-                                          : std::string("failed"));
+    e.message =
+        "Slurm " + job.state + ": its node " +
+        (job.state == "PREEMPTED" ? std::string("was taken by a job of higher priority") : std::string("failed"));
     return e;
   }
   if (job.state == "COMPLETED" || job.state == "FAILED") return e;

@@ -36,11 +36,11 @@ bool IsFinalState(const std::string& state);
 // How a finished job ended, for its task.
 struct JobEnd {
   enum class Kind {
-    kExited,     // the job ran its script: the task's .exitcode says how it went
+    kExited,  // the job ran its script: the task's .exitcode says how it went
     kOutOfMemory,
     kTimeout,
-    kRetry,      // NODE_FAIL, PREEMPTED, BOOT_FAIL: run it again
-    kFailed,     // CANCELLED, DEADLINE, ... : a failure with a message
+    kRetry,   // NODE_FAIL, PREEMPTED, BOOT_FAIL: run it again
+    kFailed,  // CANCELLED, DEADLINE, ... : a failure with a message
   } kind = Kind::kExited;
   std::string message;  // for all but kExited
 };

@@ -1,17 +1,12 @@
 """`ferry run` with process.executor = 'slurm' on the real one-node test
 cluster (conftest.py): every example gives the results of a local run and is
-reused by -resume; a task over its memory or its time fails saying so; bad
-requests are refused before anything is submitted; Ctrl-C leaves no job."""
+reused by -resume; arrays become job arrays; a task over its memory fails
+saying so; bad requests are refused before anything is submitted."""
 import pathlib
-import signal
-import subprocess
-import time
 
 import pytest
 
 from tests.conftest import exited, ok, refused, statuses
-
-from .conftest import FERRY
 
 EXAMPLES = sorted(p.name for p in (pathlib.Path(__file__).resolve().parents[2] / "examples").iterdir()
                   if (p / "pipeline.yml").exists())
@@ -103,25 +98,6 @@ tasks:
     assert "requested 60 MB" in out and "used at least" in out, out
 
 
-def test_over_time_is_reported_as_timeout(world):
-    # Slurm's limits are whole minutes: this task waits out one (and the
-    # controller's check), the one slow test of the suite.
-    world.write("pipeline.yml", """\
-tasks:
-  slow:
-    time: 5s
-    output:
-      out: done.txt
-    script: |
-      sleep 300
-      echo no > {{ output.out }}
-""")
-    world.write("on-slurm.config", ON_SLURM)
-    p = exited(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config", timeout=300), 1)
-    assert "Slurm TIMEOUT" in output(p), output(p)
-    assert "--time=1" in output(p)
-
-
 def test_unknown_partition_and_oversized_request_are_refused_before_submitting(world):
     world.write("pipeline.yml", "tasks:\n  a:\n    queue: bgi\n    script: echo hi\n")
     world.write("on-slurm.config", ON_SLURM)
@@ -140,34 +116,3 @@ def test_sbatch_missing_is_refused(world, tmp_path):
     world.write("on-slurm.config", ON_SLURM)
     p = refused(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config", env={"PATH": "/nonexistent"}))
     assert "sbatch, which is not on PATH" in p.stderr, p.stderr
-
-
-def test_ctrl_c_with_50_jobs_leaves_none_in_squeue(world):
-    world.write("pipeline.yml", """\
-tasks:
-  wait:
-    for_each: "{{ range(1, 51) }}"
-    output:
-      out: "w{{ item }}.txt"
-    script: |
-      sleep 120
-      echo {{ item }} > {{ output.out }}
-""")
-    world.write("on-slurm.config", ON_SLURM)
-    proc = subprocess.Popen([FERRY, "run", ".", "-c", "slurm.config", "-c", "on-slurm.config"], cwd=world.path,
-                            env=world.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        end = time.time() + 60
-        while time.time() < end and len(world.cluster.active_jobs()) < 50:
-            time.sleep(0.2)
-        active = world.cluster.active_jobs()
-        assert len(active) == 50, active
-        assert any(j[2] == "RUNNING" for j in active) and any(j[2] == "PENDING" for j in active), active
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, out + err
-    assert world.cluster.active_jobs() == [], "jobs left in squeue after Ctrl-C"
