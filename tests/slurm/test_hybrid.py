@@ -2,9 +2,10 @@
 executor = 'slurm' for the labelled tasks sends exactly those to the test
 cluster and runs the rest locally; with a second label on the emulated AWS
 Batch, one run uses all three executors, data flowing between them."""
-import shutil
 
-from tests.conftest import ROOT, AWS_CLI, Emu, ok, statuses  # noqa: F401
+from tests.conftest import ROOT, ok, statuses
+
+from .conftest import FERRY
 
 SNIPPET = ROOT / "src" / "config" / "testdata" / "reference" / "4_hybrid.config"
 
@@ -65,7 +66,7 @@ def test_three_way_hybrid_local_slurm_and_batch(world, emu_factory):
     world.write("ferry.config", f"""
 aws.client.endpoint = '{emu.endpoint}'
 aws.client.s3PathStyleAccess = true
-aws.batch.cliPath = '{AWS_CLI}'
+aws.batch.cliPath = '{FERRY}'
 process {{
     withLabel: bigTask {{
         executor = 'slurm'

@@ -88,7 +88,7 @@ tasks:
     output:
       out: done.txt
     script: |
-      python3 -c "b = bytearray(400 * 1024 * 1024); import time; time.sleep(4)"
+      python3 -c "b = b'x' * (400 * 1024 * 1024); import time; time.sleep(4)"
       echo no > {{ output.out }}
 """)
     world.write("on-slurm.config", ON_SLURM)
@@ -104,7 +104,7 @@ def test_unknown_partition_and_oversized_request_are_refused_before_submitting(w
     before = len(world.cluster.jobs())
     p = refused(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config"))
     assert "partition 'bgi' does not exist" in p.stderr and "debug, big" in p.stderr, p.stderr
-    assert "did you mean 'big'" in p.stderr.lower() or "big" in p.stderr
+    assert "did you mean 'big'?" in p.stderr, p.stderr
     world.write("pipeline.yml", f"tasks:\n  a:\n    cpus: {world.cluster.cpus + 1}\n    script: echo hi\n")
     p = refused(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config"))
     assert f"asks for {world.cluster.cpus + 1} cpus" in p.stderr, p.stderr
