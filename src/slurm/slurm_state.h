@@ -50,7 +50,7 @@ struct JobEnd {
 JobEnd ClassifyEnd(const JobState& job, const std::string& log, int64_t memory_bytes, int64_t time_limit_ms);
 
 // One node of a partition, from `sinfo -h -N -o kSinfoFormat`.
-inline constexpr const char* kSinfoFormat = "%R|%N|%c|%m|%n";
+inline constexpr const char* kSinfoFormat = "%P|%N|%c|%m|%n";  // %P marks the default with a *, %R does not
 struct NodeInfo {
   std::string partition, node, hostname;
   int cpus = 0;

@@ -73,7 +73,7 @@ TEST(ClassifyEnd, NodeFailuresRetryCancelFailsExitUsesExitcode) {
   EXPECT_EQ(ClassifyEnd({"COMPLETED", "None"}, "", 0, 0).kind, JobEnd::Kind::kExited);
 }
 
-// Captured from `sinfo -h -N -o '%R|%N|%c|%m|%n'`.
+// Captured from `sinfo -h -N -o '%P|%N|%c|%m|%n'`.
 const char* kSinfo =
     "debug*|localhost|2|4000|localhost\n"
     "big|localhost|2|4000|localhost\n"
