@@ -39,7 +39,9 @@ std::string Tail(const std::string& path, size_t max) {
 
 bool ReadExitCode(const std::string& work_dir, int* code) {
   std::string text(Trim(Tail(work_dir + "/.exitcode", 32)));
-  if (text.empty() || text.size() > 4 || !std::all_of(text.begin(), text.end(), ::isdigit)) return false;
+  if (text.empty() || text.size() > 4 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
   *code = std::stoi(text);
   return true;
 }

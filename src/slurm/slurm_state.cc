@@ -67,6 +67,7 @@ std::map<std::string, JobState> ParseSqueue(const std::string& out) {
     if (f.size() != 3) continue;
     JobState s{f[1], f[2]};
     const std::string& id = f[0];
+    if (id.empty()) continue;
     size_t open = id.find("_[");
     if (open != std::string::npos && id.back() == ']') {
       std::string job = id.substr(0, open);

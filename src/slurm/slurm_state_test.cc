@@ -24,7 +24,8 @@ TEST(Squeue, ParsesJobsArrayElementsAndPendingRanges) {
       "3|RUNNING|None\n"
       "9_[2-4,7%2]|PENDING|Resources\n"
       "9_0|COMPLETED|None\n"
-      "garbage line\n");
+      "garbage line\n"
+      "|FAILED|None\n");
   ASSERT_EQ(jobs.size(), 8u);
   EXPECT_EQ(jobs["1"].state, "FAILED");
   EXPECT_EQ(jobs["2"].reason, "JobLaunchFailure");
