@@ -24,6 +24,9 @@ PKGS=(
   # crun fails on hosts with the hybrid cgroup layout; conmon and catatonit
   # (initProcessEnabled) are podman's, listed since recommends are skipped
   podman runc conmon catatonit
+  # tests/slurm and bench/slurm_overhead start a one-node Slurm cluster:
+  # munged, slurmctld and slurmd, and the client commands ferry runs
+  slurm-wlm munge
   # scripts/test-images.sh builds the container tests' images from these
   debootstrap
 )

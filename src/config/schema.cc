@@ -81,12 +81,13 @@ void AddExecutorKeys(Schema* s) {
     Rule rule;
     std::set<std::string> read_for;  // executors whose settings read it
   };
-  const std::set<std::string> batch = {"awsbatch"}, local = {"local"}, all = {"awsbatch", "local"};
+  // Executors that queue jobs somewhere else (the driver counts jobs, not cpus).
+  const std::set<std::string> queued = {"awsbatch", "slurm"}, local = {"local"}, all = {"awsbatch", "local", "slurm"};
   const std::vector<Key> keys = {
       {"name", Rule{Type::kChoice, Join(rules::FindDirective("executor")->choices, "|")}, {}},
-      {"queueSize", Int(1), batch},
-      {"pollInterval", D, batch},
-      {"submitRateLimit", Rule{Type::kRate}, batch},
+      {"queueSize", Int(1), queued},
+      {"pollInterval", D, queued},
+      {"submitRateLimit", Rule{Type::kRate}, queued},
       {"cpus", Int(1), local},
       {"memory", M, local},
       {"dumpInterval", D, {}},
@@ -108,8 +109,8 @@ void AddExecutorKeys(Schema* s) {
       else Unsupported(s, own, k.rule, k.read_for.empty() ? kNotYet : "the " + ex + " executor does not use it");
     }
   }
-  for (const std::string& scope :
-       {std::string("executor"), std::string("executor.$awsbatch"), std::string("executor.$local")}) {
+  for (const std::string& scope : {std::string("executor"), std::string("executor.$awsbatch"),
+                                   std::string("executor.$local"), std::string("executor.$slurm")}) {
     s->ignored[scope + ".retry"] = "executor retry settings are not used by ferry; use aws.batch.retryMode";
     s->ignored[scope + ".awscli"] = "use aws.batch.cliPath instead";
   }

@@ -31,6 +31,7 @@ struct Directives {
   ErrorStrategy error_strategy = ErrorStrategy::kTerminate;
   int max_forks = 0;  // 0 = unlimited
   std::string publish;
+  std::string cluster_options;  // passed to sbatch by the slurm executor
 };
 
 const char* ErrorStrategyName(ErrorStrategy s);

@@ -19,9 +19,9 @@ TEST(EngineDirectives, AgreeWithPipelineAndConfig) {
   Status st = From("maxForks", Value(0), &d);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.message(), "p.yml:3:5: task 'a': maxForks must be a positive whole number, got 0");
-  st = From("executor", Value("slurm"), &d);
+  st = From("executor", Value("kubernetes"), &d);
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.message(), "p.yml:3:5: task 'a': executor must be one of local, awsbatch, got 'slurm'");
+  EXPECT_EQ(st.message(), "p.yml:3:5: task 'a': executor must be one of local, awsbatch, slurm, got 'kubernetes'");
   d.accelerator = 3;
   ASSERT_TRUE(From("accelerator", Value(0), &d).ok());
   EXPECT_EQ(d.accelerator, 0);

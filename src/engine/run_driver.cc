@@ -91,6 +91,7 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
   run.container = d.container;
   run.queue = d.queue;
   run.accelerators = d.accelerator;
+  run.cluster_options = d.cluster_options;
   run.env = opts_.env;
   run.process = t.spec->name;
   run.hash = t.hash;

@@ -26,6 +26,7 @@ struct TaskRun {
   int64_t time_limit_ms = 0;  // 0 = none
   std::string container, queue;
   int accelerators = 0;
+  std::string cluster_options;  // clusterOptions: words a cluster executor passes to its submit command
   std::vector<std::pair<std::string, std::string>> env;  // added to the task's environment
 
   // What executors that build the work dir themselves need (awsbatch, whose
@@ -62,7 +63,7 @@ struct TaskResult {
 class Executor {
  public:
   virtual ~Executor() = default;
-  virtual const char* name() const = 0;  // "local", "awsbatch"
+  virtual const char* name() const = 0;  // "local", "awsbatch", "slurm"
   // Called once before anything runs with every first attempt this executor
   // will be given (inputs/outputs/script may be empty: only the settings
   // matter). Checks what can be checked up front (e.g. that queues and job

@@ -168,6 +168,7 @@ int LaunchRun(const RunRequest& ra) {
 
   Progress* progress_sink = nullptr;
   st = executors.SetUpAws(config, graph, roots, &progress_sink, &run_opts);
+  if (st.ok()) st = executors.SetUpSlurm(config, graph, roots, &progress_sink, &run_opts);
   if (!st.ok()) return Fail(st, st.exit_code());
   {
     RunDriver check(&graph, &expander, executors.slots(), nullptr, nullptr, run_opts);

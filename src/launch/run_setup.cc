@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -15,6 +16,7 @@
 #include "engine/work_store.h"
 #include "launch/job_adoption.h"
 #include "launch/pipeline_config.h"
+#include "slurm/slurm_settings.h"
 #include "util/path.h"
 #include "util/units.h"
 
@@ -135,7 +137,8 @@ std::string ContainersIgnoredWarning(const TaskGraph& graph, const ContainerSett
   const Task* first = nullptr;
   size_t n = 0;
   for (const auto& t : graph.tasks) {
-    if (t.directives.executor != "local" || t.directives.container.empty()) continue;
+    // Slurm tasks run their .command.run as local ones do, engine and all.
+    if (t.directives.executor == "awsbatch" || t.directives.container.empty()) continue;
     if (!first) first = &t;
     ++n;
   }
@@ -154,6 +157,31 @@ Status RunExecutors::Init(const Config& config) {
   ExecutorSlot batch_slot;
   batch_slot.max_running = 1;  // capacity in jobs: cpus/memory checks do not apply
   slots_["awsbatch"] = batch_slot;
+  slots_["slurm"] = batch_slot;
+  return Status::Ok();
+}
+
+Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, const WorkRoots& roots,
+                                Progress** progress, RunOptions* run_opts) {
+  bool used = std::any_of(graph.tasks.begin(), graph.tasks.end(),
+                          [](const Task& t) { return t.directives.executor == "slurm"; });
+  if (!used) {
+    slots_.erase("slurm");
+    return Status::Ok();
+  }
+  slurm::SlurmOptions options;
+  FERRY_RETURN_IF_ERROR(slurm::SlurmOptionsFromConfig(config, &options));
+  options.array_log_dir = roots.local + "/.slurm-logs";
+  options.on_message = [progress](const std::string& text) {
+    if (*progress) (*progress)->Message(text);
+    else std::fprintf(stderr, "%s\n", text.c_str());
+  };
+  int queue_size = options.queue_size;
+  slurm_ = std::make_unique<slurm::SlurmExecutor>(std::move(options), std::make_shared<slurm::ProcessCommandRunner>());
+  slots_["slurm"].executor = slurm_.get();
+  slots_["slurm"].max_running = queue_size;
+  // scancel, then squeue until none of the run's jobs is listed as active.
+  run_opts->abort_grace_ms = std::max(run_opts->abort_grace_ms, 15000);
   return Status::Ok();
 }
 
@@ -220,6 +248,7 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
 Status RunExecutors::StartJournal(const std::string& ferry_dir, const RunRecord& run, bool resume, History* history,
                                   std::string* notice) {
   notice->clear();
+  if (slurm_) slurm_->set_run_name(run.run_name);
   if (!batch_) return Status::Ok();
   std::unique_ptr<JobJournal> opened;
   FERRY_RETURN_IF_ERROR(JobJournal::Open(ferry_dir, &opened));

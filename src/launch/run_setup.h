@@ -1,7 +1,8 @@
 // What config and options decide about a run before any task starts: where
 // work dirs go, whether and where the trace is written, how much the local
 // executor may use, and the executors themselves, with AWS (the awsbatch
-// executor, the S3 work store) set up only when some task needs it.
+// executor, the S3 work store) set up only when some task needs it, and the
+// slurm executor when some task runs on Slurm.
 #pragma once
 
 #include <map>
@@ -18,6 +19,7 @@
 #include "engine/run_driver.h"
 #include "engine/task_graph.h"
 #include "executor/local_executor.h"
+#include "slurm/slurm_executor.h"
 #include "ui/progress.h"
 #include "util/status.h"
 
@@ -82,6 +84,12 @@ class RunExecutors {
   Status SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
                   RunOptions* run_opts);
 
+  // The slurm executor, when some task runs on Slurm (else its slot goes
+  // away): executor.* settings, array job logs under the local work root.
+  // Messages go to *progress once it exists, else stderr.
+  Status SetUpSlurm(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
+                    RunOptions* run_opts);
+
   // Once History::BeginRun has named the run: the awsbatch executor (when
   // there is one) journals its jobs in ferry_dir's history under `run`, and
   // with `resume` first takes over what earlier runs left in Batch
@@ -100,6 +108,7 @@ class RunExecutors {
   LocalExecutor local_;
   std::unique_ptr<S3WorkStore> store_;
   std::unique_ptr<AwsBatchExecutor> batch_;
+  std::unique_ptr<slurm::SlurmExecutor> slurm_;
   std::shared_ptr<aws::BatchClient> batch_client_;
   std::shared_ptr<aws::S3Client> s3_client_;
   std::map<std::string, ExecutorSlot> slots_;

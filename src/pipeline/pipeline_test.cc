@@ -341,10 +341,10 @@ const BrokenCase kBroken[] = {
     {"negative_retry", "tasks:\n  a:\n    retry: -1\n    script: x\n", "b.yml:3:12",
      "retry in task 'a' must be a non-negative whole number"},
     {"bad_executor", "tasks:\n  a:\n    executor: awsbatc\n    script: x\n", "b.yml:3:15",
-     "executor in task 'a' must be one of local, awsbatch, got 'awsbatc' (did you mean 'awsbatch'?)"},
+     "executor in task 'a' must be one of local, awsbatch, slurm, got 'awsbatc' (did you mean 'awsbatch'?)"},
     // The rules the config and the engine apply too (rules/directive_rules.h).
-    {"executor_that_does_not_exist", "tasks:\n  a:\n    executor: slurm\n    script: x\n", "b.yml:3:15",
-     "executor in task 'a' must be one of local, awsbatch, got 'slurm'"},
+    {"executor_that_does_not_exist", "tasks:\n  a:\n    executor: kubernetes\n    script: x\n", "b.yml:3:15",
+     "executor in task 'a' must be one of local, awsbatch, slurm, got 'kubernetes'"},
     {"max_forks_zero", "tasks:\n  a:\n    maxForks: 0\n    script: x\n", "b.yml:3:15",
      "maxForks in task 'a' must be a positive whole number, got 0"},
     {"accelerator_negative", "tasks:\n  a:\n    accelerator: -1\n    script: x\n", "b.yml:3:18",

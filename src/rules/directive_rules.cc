@@ -51,13 +51,14 @@ const std::vector<DirectiveSpec>& DirectiveSpecs() {
       {D::kContainer, "container", K::kText, 0, {}},
       {D::kQueue, "queue", K::kText, 0, {}},
       {D::kLabel, "label", K::kLabels, 0, {}},
-      {D::kExecutor, "executor", K::kChoice, 0, {"local", "awsbatch"}},
+      {D::kExecutor, "executor", K::kChoice, 0, {"local", "awsbatch", "slurm"}},
       {D::kArray, "array", K::kCount, 1, {}},
       {D::kAccelerator, "accelerator", K::kAccelerator, 0, {}},
       {D::kRetry, "retry", K::kCount, 0, {}},
       {D::kErrorStrategy, "errorStrategy", K::kChoice, 0, {"terminate", "finish", "ignore", "retry"}},
       {D::kMaxForks, "maxForks", K::kCount, 1, {}},
       {D::kPublish, "publish", K::kPath, 0, {}},
+      {D::kClusterOptions, "clusterOptions", K::kText, 0, {}},
   };
   return *specs;
 }
@@ -87,7 +88,6 @@ const std::set<std::string>& IgnoredDirectives() {
                                                    "stageInMode",
                                                    "stageOutMode",
                                                    "maxErrors",
-                                                   "clusterOptions",
                                                    "beforeScript",
                                                    "afterScript",
                                                    "module",

@@ -51,7 +51,8 @@ TEST(DirectiveRules, AcceleratorZeroTurnsGpusOff) {
 
 TEST(DirectiveRules, ChoicesOnlyNameWhatExists) {
   EXPECT_EQ(Problem("executor", Value("awsbatch")), "");
-  EXPECT_EQ(Problem("executor", Value("slurm")), "must be one of local, awsbatch, got 'slurm'");
+  EXPECT_EQ(Problem("executor", Value("slurm")), "");
+  EXPECT_EQ(Problem("executor", Value("kubernetes")), "must be one of local, awsbatch, slurm, got 'kubernetes'");
   EXPECT_EQ(Problem("errorStrategy", Value("ignor")),
             "must be one of terminate, finish, ignore, retry, got 'ignor' (did you mean 'ignore'?)");
 }

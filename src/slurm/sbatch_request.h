@@ -1,0 +1,54 @@
+// SbatchRequest: the sbatch command line and job script for one task, or for
+// the tasks of one array (a Slurm job array whose element N runs the N-th
+// task). What the task asked for becomes sbatch options: queue -> partition,
+// cpus, memory (whole MiB, rounded up), time (whole minutes, rounded up:
+// Slurm counts limits in minutes), accelerator -> --gres=gpu:N, and the
+// words of clusterOptions passed through as they are. The job script only
+// enters the task's work dir (on the file system the nodes share) and runs
+// its .command.run there, so a Slurm task behaves as a local one does.
+// Pure text: no I/O.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "executor/executor.h"
+#include "util/status.h"
+
+namespace ferry::slurm {
+
+struct SbatchRequest {
+  std::vector<std::string> argv;  // starts with "sbatch"; the script goes to its stdin
+  std::string script;
+  // Where Slurm writes the job's own output (its messages on a memory or
+  // time limit land there), per task in the order given.
+  std::vector<std::string> job_logs;
+};
+
+// What every job of a run shares.
+struct SbatchContext {
+  std::string run_name;  // goes into job names, with the task's name
+  // Array jobs write their output here (one file per element, named by
+  // job id and index); single jobs write theirs into the work dir.
+  std::string array_log_dir;
+};
+
+// A job name Slurm shows in squeue: "ferry-<run>-<task>", with characters
+// other than letters, digits, '.', '_' and '-' replaced by '_', at most 100
+// characters.
+std::string JobName(const std::string& run_name, const std::string& task_name);
+
+// The words of a clusterOptions value, split like the shell splits an
+// unquoted line (single and double quotes group, a backslash escapes).
+// Invalid for an unterminated quote.
+Status SplitClusterOptions(const std::string& text, std::vector<std::string>* words);
+
+// The request for `tasks`: one task, or 2+ tasks of one array key (they
+// share settings; the first one's resources are asked for every element).
+// Invalid when clusterOptions cannot be split.
+Status BuildSbatchRequest(const std::vector<const TaskRun*>& tasks, const SbatchContext& context, SbatchRequest* out);
+
+// The sbatch options a task's resources map to (without clusterOptions).
+std::vector<std::string> ResourceOptions(const TaskRun& task);
+
+}  // namespace ferry::slurm
