@@ -14,6 +14,8 @@
 
 #include "aws/crypto.h"
 #include "awsemu/batch_engine.h"
+#include "awsemu/ec2_service.h"
+#include "awsemu/iam_service.h"
 #include "awsemu/image_admin.h"
 #include "awsemu/imds.h"
 #include "awsemu/logs_service.h"
@@ -108,7 +110,7 @@ EmuError FaultErrorFor(const std::string& service, Fault f) {
   if (f == Fault::kThrottle) {
     if (service == "s3") return {503, "SlowDown", "Please reduce your request rate."};
     if (service == "batch") return {429, "TooManyRequestsException", "Too Many Requests"};
-    if (service == "sts") return {400, "Throttling", "Rate exceeded"};
+    if (service == "sts" || service == "iam") return {400, "Throttling", "Rate exceeded"};
     return {400, "ThrottlingException", "Rate exceeded"};
   }
   if (f == Fault::kError500) {
@@ -271,6 +273,7 @@ ferry::Status Server::Start() {
   ctx.secret_key = options_.secret_key;
   ctx.region = options_.region;
   ctx.data_dir = options_.data_dir;
+  ctx.iam = &iam_;
   JobExecution exec;
   exec.host_jobs = options_.host_jobs;
   exec.engine = engine_.get();
@@ -278,6 +281,8 @@ ferry::Status Server::Start() {
   exec.imds_port = imds_->port();
   exec.ecs_auth_token = options_.ecs_auth_token;
   services_["sts"] = std::make_unique<StsService>(&creds_);
+  services_["iam"] = std::make_unique<IamService>(&iam_);
+  services_["ec2"] = std::make_unique<Ec2Service>(options_.region);
   std::unique_ptr<Service> logs = MakeLogsService(ctx);
   Service* logs_ptr = logs.get();
   std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr, exec);
@@ -449,7 +454,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res, cons
     const bool known = x.service == "batch" || x.service == "logs";
     EmuError e = known ? EmuError{501, "NotImplemented", "ferry-awsemu was built without the " + x.service + " service"}
                        : EmuError::Client("UnknownService", "ferry-awsemu does not emulate service '" + x.service +
-                                                                "' (it serves s3, sts, batch and logs)");
+                                                                "' (it serves s3, sts, iam, ec2, batch and logs)");
     SendError(x.service, e, x.request_id, res);
     return Finish(x, e.code);
   }

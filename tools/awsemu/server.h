@@ -15,6 +15,7 @@
 #include "awsemu/auth.h"
 #include "awsemu/container_engine.h"
 #include "awsemu/faults.h"
+#include "awsemu/iam_store.h"
 #include "awsemu/request_log.h"
 #include "awsemu/s3_service.h"
 #include "awsemu/service.h"
@@ -83,6 +84,7 @@ class Server {
   ServerOptions options_;
   int port_ = 0;
   CredentialStore creds_;
+  IamStore iam_;  // shared by IAM, Batch (role checks) and STS
   Faults faults_;
   RequestLog log_;
   std::unique_ptr<S3Service> s3_;
