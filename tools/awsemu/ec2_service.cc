@@ -78,6 +78,13 @@ json DataView(const json& v) {
 
 std::string Now() { return Iso8601(std::chrono::system_clock::now()); }
 
+// Sets tag k=v in `tags`, keeping the order in which keys first came.
+void SetTag(std::vector<std::pair<std::string, std::string>>* tags, const std::string& k, const std::string& v) {
+  auto it = std::find_if(tags->begin(), tags->end(), [&](const auto& x) { return x.first == k; });
+  if (it == tags->end()) tags->emplace_back(k, v);
+  else it->second = v;
+}
+
 }  // namespace
 
 json LaunchTemplateDataView(const json& request_data) {
@@ -102,7 +109,7 @@ void Ec2Service::SeedDefaultVpc() {
   Resource v;
   v.id = vpc;
   v.type = "vpc";
-  v.filter_values = {{"vpc-id", {vpc}}, {"is-default", {"true"}}, {"isDefault", {"true"}},
+  v.filter_values = {{"vpc-id", {vpc}},           {"is-default", {"true"}},          {"isDefault", {"true"}},
                      {"cidr", {"172.31.0.0/16"}}, {"cidr-block", {"172.31.0.0/16"}}, {"state", {"available"}},
                      {"owner-id", {kAccountId}}};
   v.view = {{"vpcId", vpc},
@@ -126,9 +133,9 @@ void Ec2Service::SeedDefaultVpc() {
     Resource s;
     s.id = id;
     s.type = "subnet";
-    s.filter_values = {{"subnet-id", {id}},         {"vpc-id", {vpc}},         {"default-for-az", {"true"}},
-                       {"defaultForAz", {"true"}},  {"availability-zone", {az}}, {"cidr-block", {cidr}},
-                       {"state", {"available"}},    {"owner-id", {kAccountId}}};
+    s.filter_values = {{"subnet-id", {id}},        {"vpc-id", {vpc}},           {"default-for-az", {"true"}},
+                       {"defaultForAz", {"true"}}, {"availability-zone", {az}}, {"cidr-block", {cidr}},
+                       {"state", {"available"}},   {"owner-id", {kAccountId}}};
     s.view = {{"availabilityZoneId", "use1-az" + std::to_string(i + 1)},
               {"mapCustomerOwnedIpOnLaunch", false},
               {"ownerId", kAccountId},
@@ -151,18 +158,19 @@ void Ec2Service::SeedDefaultVpc() {
   Resource g;
   g.id = sg;
   g.type = "security-group";
-  g.filter_values = {{"group-id", {sg}}, {"group-name", {"default"}}, {"vpc-id", {vpc}},
-                     {"owner-id", {kAccountId}}, {"description", {"default VPC security group"}}};
+  g.filter_values = {{"group-id", {sg}},
+                     {"group-name", {"default"}},
+                     {"vpc-id", {vpc}},
+                     {"owner-id", {kAccountId}},
+                     {"description", {"default VPC security group"}}};
   g.view = {{"groupId", sg},
-            {"ipPermissionsEgress",
-             {{{"ipProtocol", "-1"}, {"ipRanges", {{{"cidrIp", "0.0.0.0/0"}}}}}}},
+            {"ipPermissionsEgress", {{{"ipProtocol", "-1"}, {"ipRanges", {{{"cidrIp", "0.0.0.0/0"}}}}}}},
             {"vpcId", vpc},
             {"securityGroupArn", std::string("arn:aws:ec2:") + region_ + ":" + kAccountId + ":security-group/" + sg},
             {"ownerId", kAccountId},
             {"groupName", "default"},
             {"groupDescription", "default VPC security group"},
-            {"ipPermissions",
-             {{{"ipProtocol", "-1"}, {"groups", {{{"groupId", sg}, {"userId", kAccountId}}}}}}}};
+            {"ipPermissions", {{{"ipProtocol", "-1"}, {"groups", {{{"groupId", sg}, {"userId", kAccountId}}}}}}}};
   resources_[sg] = g;
 }
 
@@ -254,15 +262,7 @@ EmuError Ec2Service::DescribeSecurityGroups(const json& in, json* out) {
 void Ec2Service::TagOnCreate(const json& in, const std::string& resource_type, const std::string& id) {
   for (const json& spec : QueryMembers(in, "TagSpecification")) {
     if (Str(spec, "ResourceType") != resource_type) continue;
-    for (const json& t : QueryMembers(spec, "Tag")) {
-      auto& tags = tags_[id];
-      std::string k = Str(t, "Key");
-      auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& x) { return x.first == k; });
-      if (it == tags.end())
-        tags.emplace_back(k, Str(t, "Value"));
-      else
-        it->second = Str(t, "Value");
-    }
+    for (const json& t : QueryMembers(spec, "Tag")) SetTag(&tags_[id], Str(t, "Key"), Str(t, "Value"));
   }
 }
 
@@ -305,7 +305,8 @@ EmuError Ec2Service::CreateLaunchTemplate(const json& in, json* out) {
   t.id = NewEc2Id("lt");
   t.name = name;
   t.create_time = Now();
-  t.versions.push_back({1, Str(in, "VersionDescription"), t.create_time, LaunchTemplateDataView(in["LaunchTemplateData"])});
+  t.versions.push_back(
+      {1, Str(in, "VersionDescription"), t.create_time, LaunchTemplateDataView(in["LaunchTemplateData"])});
   TagOnCreate(in, "launch-template", t.id);
   (*out)["launchTemplate"] = TemplateJson(templates_[t.id] = t);
   return EmuError::Ok();
@@ -313,8 +314,7 @@ EmuError Ec2Service::CreateLaunchTemplate(const json& in, json* out) {
 
 EmuError Ec2Service::FindTemplate(const json& in, LaunchTemplate** out) {
   std::string id = Str(in, "LaunchTemplateId"), name = Str(in, "LaunchTemplateName");
-  if (id.empty() && name.empty())
-    return Missing("LaunchTemplateId or LaunchTemplateName");
+  if (id.empty() && name.empty()) return Missing("LaunchTemplateId or LaunchTemplateName");
   for (auto& [tid, t] : templates_)
     if ((!id.empty() && tid == id) || (id.empty() && t.name == name)) {
       *out = &t;
@@ -340,6 +340,17 @@ int VersionNumber(const Ec2Service::LaunchTemplate& t, const std::string& ref) {
   for (const auto& v : t.versions)
     if (v.number == n) return v.number;
   return 0;
+}
+
+json VersionJson(const Ec2Service::LaunchTemplate& t, const Ec2Service::TemplateVersion& v) {
+  return {{"launchTemplateId", t.id},
+          {"launchTemplateName", t.name},
+          {"versionNumber", v.number},
+          {"versionDescription", v.description},
+          {"createTime", v.create_time},
+          {"createdBy", std::string("arn:aws:iam::") + kAccountId + ":root"},
+          {"defaultVersion", v.number == t.default_version},
+          {"launchTemplateData", v.data}};
 }
 
 const Ec2Service::TemplateVersion* VersionOf(const Ec2Service::LaunchTemplate& t, int number) {
@@ -368,14 +379,7 @@ EmuError Ec2Service::CreateLaunchTemplateVersion(const json& in, json* out) {
   }
   TemplateVersion v{t->versions.back().number + 1, Str(in, "VersionDescription"), Now(), data};
   t->versions.push_back(v);
-  (*out)["launchTemplateVersion"] = {{"launchTemplateId", t->id},
-                                     {"launchTemplateName", t->name},
-                                     {"versionNumber", v.number},
-                                     {"versionDescription", v.description},
-                                     {"createTime", v.create_time},
-                                     {"createdBy", std::string("arn:aws:iam::") + kAccountId + ":root"},
-                                     {"defaultVersion", false},
-                                     {"launchTemplateData", v.data}};
+  (*out)["launchTemplateVersion"] = VersionJson(*t, v);
   return EmuError::Ok();
 }
 
@@ -387,8 +391,7 @@ EmuError Ec2Service::ModifyLaunchTemplate(const json& in, json* out) {
   if (!ref.empty()) {
     int n = VersionNumber(*t, ref);
     if (n == 0)
-      return EmuError::Client("InvalidLaunchTemplateVersion.NotFound",
-                              "Could not find launch template version " + ref);
+      return EmuError::Client("InvalidLaunchTemplateVersion.NotFound", "Could not find launch template version " + ref);
     t->default_version = n;
   }
   (*out)["launchTemplate"] = TemplateJson(*t);
@@ -424,21 +427,13 @@ EmuError Ec2Service::DescribeLaunchTemplateVersions(const json& in, json* out) {
   for (const std::string& ref : Strings(in, "LaunchTemplateVersion")) {
     int n = VersionNumber(*t, ref);
     if (n == 0)
-      return EmuError::Client("InvalidLaunchTemplateVersion.NotFound",
-                              "Could not find launch template version " + ref);
+      return EmuError::Client("InvalidLaunchTemplateVersion.NotFound", "Could not find launch template version " + ref);
     wanted.push_back(n);
   }
   json list = json::array();
   for (const TemplateVersion& v : t->versions) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), v.number) == wanted.end()) continue;
-    list.push_back({{"launchTemplateId", t->id},
-                    {"launchTemplateName", t->name},
-                    {"versionNumber", v.number},
-                    {"versionDescription", v.description},
-                    {"createTime", v.create_time},
-                    {"createdBy", std::string("arn:aws:iam::") + kAccountId + ":root"},
-                    {"defaultVersion", v.number == t->default_version},
-                    {"launchTemplateData", v.data}});
+    list.push_back(VersionJson(*t, v));
   }
   (*out)["launchTemplateVersionSet"] = list;
   return EmuError::Ok();
@@ -463,15 +458,7 @@ EmuError Ec2Service::CreateTags(const json& in, json* out) {
     if (!resources_.count(id) && !templates_.count(id))
       return EmuError::Client("InvalidID", "The ID '" + id + "' is not valid");
   for (const std::string& id : ids)
-    for (const json& t : tags) {
-      auto& list = tags_[id];
-      std::string k = Str(t, "Key");
-      auto it = std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.first == k; });
-      if (it == list.end())
-        list.emplace_back(k, Str(t, "Value"));
-      else
-        it->second = Str(t, "Value");
-    }
+    for (const json& t : tags) SetTag(&tags_[id], Str(t, "Key"), Str(t, "Value"));
   (*out)["return"] = true;
   return EmuError::Ok();
 }
@@ -501,12 +488,9 @@ EmuError Ec2Service::DescribeTags(const json& in, json* out) {
   json list = json::array();
   for (const auto& [id, tags] : tags_) {
     std::string type;
-    if (auto r = resources_.find(id); r != resources_.end())
-      type = r->second.type;
-    else if (templates_.count(id))
-      type = "launch-template";
-    else
-      continue;
+    if (auto r = resources_.find(id); r != resources_.end()) type = r->second.type;
+    else if (templates_.count(id)) type = "launch-template";
+    else continue;
     for (const auto& [k, v] : tags) {
       if (!PassesFilters(in, {{"resource-id", {id}}, {"resource-type", {type}}, {"key", {k}}, {"value", {v}}}, {}))
         continue;
@@ -536,11 +520,7 @@ const OperationRow<Ec2Service::Handler> kOperations[] = {
 
 }  // namespace
 
-std::string Ec2Service::OperationName(const EmuRequest& req) const {
-  auto p = QueryParams(req);
-  auto it = p.find("Action");
-  return it == p.end() ? "" : it->second;
-}
+std::string Ec2Service::OperationName(const EmuRequest& req) const { return QueryAction(req); }
 
 void Ec2Service::Handle(const EmuRequest& req, EmuResponse* resp) {
   const std::string request_id = NewQueryRequestId();

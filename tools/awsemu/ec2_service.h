@@ -49,7 +49,7 @@ class Ec2Service : public Service {
     int default_version = 1;
   };
 
- // Each operation answers from state, with mu_ held; `in` is the QueryTree.
+  // Each operation answers from state, with mu_ held; `in` is the QueryTree.
   using Handler = EmuError (Ec2Service::*)(const nlohmann::json& in, nlohmann::json* out);
   EmuError DescribeVpcs(const nlohmann::json& in, nlohmann::json* out);
   EmuError DescribeSubnets(const nlohmann::json& in, nlohmann::json* out);
@@ -65,7 +65,6 @@ class Ec2Service : public Service {
   EmuError DescribeTags(const nlohmann::json& in, nlohmann::json* out);
 
  private:
-
   void SeedDefaultVpc();
   // The resources of `type` that the request's ids (`id_param`) and
   // Filter.N ask for, with their tags, as `set_name` (e.g. "vpcSet").
@@ -80,7 +79,7 @@ class Ec2Service : public Service {
 
   std::string region_;
   std::mutex mu_;
-  std::map<std::string, Resource> resources_;  // by id (VPCs, subnets, security groups)
+  std::map<std::string, Resource> resources_;        // by id (VPCs, subnets, security groups)
   std::map<std::string, LaunchTemplate> templates_;  // by id
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> tags_;  // by resource id
 };

@@ -30,8 +30,9 @@ EmuError MissingParam(const std::string& name) {
   std::string member = name;
   member[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(member[0])));
   return {400, "ValidationError",
-          "1 validation error detected: Value null at '" + member + "' failed to satisfy constraint: Member must not "
-          "be null"};
+          "1 validation error detected: Value null at '" + member +
+              "' failed to satisfy constraint: Member must not "
+              "be null"};
 }
 
 // Reads a required string parameter into *out; the error when it is absent.
@@ -49,8 +50,8 @@ std::string Optional(const json& in, const char* name, const std::string& dflt =
 // and a length limit.
 EmuError CheckName(const std::string& name, const char* member, size_t max) {
   bool ok = !name.empty() && name.size() <= max && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-              return std::isalnum(c) || std::string_view("_+=,.@-").find(static_cast<char>(c)) != std::string::npos;
-            });
+    return std::isalnum(c) || std::string_view("_+=,.@-").find(static_cast<char>(c)) != std::string::npos;
+  });
   if (ok) return EmuError::Ok();
   return {400, "ValidationError",
           "1 validation error detected: Value '" + name + "' at '" + member +
@@ -66,9 +67,9 @@ EmuError CheckPath(const std::string& path) {
               "' at 'path' failed to satisfy constraint: Member must begin and end with /"};
 }
 
-#define IAM_TRY(expr)                 \
-  do {                                \
-    EmuError iam_try_e = (expr);      \
+#define IAM_TRY(expr)                      \
+  do {                                     \
+    EmuError iam_try_e = (expr);           \
     if (!iam_try_e.ok()) return iam_try_e; \
   } while (0)
 
@@ -96,12 +97,8 @@ json TagsJson(const IamTags& tags) {
 std::string Encoded(const std::string& document) { return ferry::aws::UriEncode(document, false); }
 
 json RoleJson(const IamRole& r) {
-  json j = {{"Path", r.path},
-            {"RoleName", r.name},
-            {"RoleId", r.id},
-            {"Arn", r.arn},
-            {"CreateDate", r.create_date},
-            {"AssumeRolePolicyDocument", Encoded(r.trust_policy)}};
+  json j = {{"Path", r.path}, {"RoleName", r.name},          {"RoleId", r.id},
+            {"Arn", r.arn},   {"CreateDate", r.create_date}, {"AssumeRolePolicyDocument", Encoded(r.trust_policy)}};
   if (!r.description.empty()) j["Description"] = r.description;
   j["MaxSessionDuration"] = r.max_session_duration;
   if (!r.tags.empty()) j["Tags"] = TagsJson(r.tags);
@@ -141,12 +138,8 @@ json ProfileJson(IamStore& store, const IamInstanceProfile& p) {
   json roles = json::array();
   for (const std::string& name : p.roles)
     if (auto r = store.FindRole(name)) roles.push_back(RoleJson(*r));
-  json j = {{"Path", p.path},
-            {"InstanceProfileName", p.name},
-            {"InstanceProfileId", p.id},
-            {"Arn", p.arn},
-            {"CreateDate", p.create_date},
-            {"Roles", roles}};
+  json j = {{"Path", p.path}, {"InstanceProfileName", p.name}, {"InstanceProfileId", p.id},
+            {"Arn", p.arn},   {"CreateDate", p.create_date},   {"Roles", roles}};
   if (!p.tags.empty()) j["Tags"] = TagsJson(p.tags);
   return j;
 }
@@ -282,7 +275,8 @@ EmuError ListHolderPolicies(const IamCall& c) {
   IAM_TRY(Required(c.in, HolderParam(K), &holder));
   std::vector<std::string> names;
   IAM_TRY(c.store.ListInlinePolicies(K, holder, &names));
-  return Page(c.in, names, "PolicyNames", [](const std::string& n) { return json(n); }, c.out);
+  return Page(
+      c.in, names, "PolicyNames", [](const std::string& n) { return json(n); }, c.out);
 }
 
 template <IamHolderKind K>
@@ -318,7 +312,9 @@ EmuError ListAttachedHolderPolicies(const IamCall& c) {
   }
   return Page(
       c.in, attached, "AttachedPolicies",
-      [](const std::pair<std::string, std::string>& a) { return json{{"PolicyName", a.first}, {"PolicyArn", a.second}}; },
+      [](const std::pair<std::string, std::string>& a) {
+        return json{{"PolicyName", a.first}, {"PolicyArn", a.second}};
+      },
       c.out);
 }
 
@@ -486,8 +482,7 @@ EmuError ListInstanceProfilesForRole(const IamCall& c) {
   std::vector<IamInstanceProfile> profiles;
   IAM_TRY(c.store.InstanceProfilesForRole(role, &profiles));
   return Page(
-      c.in, profiles, "InstanceProfiles", [&](const IamInstanceProfile& p) { return ProfileJson(c.store, p); },
-      c.out);
+      c.in, profiles, "InstanceProfiles", [&](const IamInstanceProfile& p) { return ProfileJson(c.store, p); }, c.out);
 }
 
 EmuError AddRoleToInstanceProfile(const IamCall& c) {
@@ -541,7 +536,10 @@ EmuError ListResourceTags(const IamCall& c) {
   IamTags tags;
   IAM_TRY(c.store.ListTags(T.kind, name, &tags));
   return Page(
-      c.in, tags, "Tags", [](const std::pair<std::string, std::string>& t) { return json{{"Key", t.first}, {"Value", t.second}}; },
+      c.in, tags, "Tags",
+      [](const std::pair<std::string, std::string>& t) {
+        return json{{"Key", t.first}, {"Value", t.second}};
+      },
       c.out);
 }
 
@@ -603,11 +601,7 @@ const OperationRow<IamHandler> kOperations[] = {
 
 }  // namespace
 
-std::string IamService::OperationName(const EmuRequest& req) const {
-  auto p = QueryParams(req);
-  auto it = p.find("Action");
-  return it == p.end() ? "" : it->second;
-}
+std::string IamService::OperationName(const EmuRequest& req) const { return QueryAction(req); }
 
 void IamService::Handle(const EmuRequest& req, EmuResponse* resp) {
   const std::string request_id = NewQueryRequestId();

@@ -59,10 +59,8 @@ std::vector<T> WithPathPrefix(const std::map<std::string, T>& items, const std::
 void SetTags(IamTags* tags, const IamTags& add) {
   for (const auto& [k, v] : add) {
     auto it = std::find_if(tags->begin(), tags->end(), [&](const auto& t) { return t.first == k; });
-    if (it == tags->end())
-      tags->emplace_back(k, v);
-    else
-      it->second = v;
+    if (it == tags->end()) tags->emplace_back(k, v);
+    else it->second = v;
   }
 }
 
@@ -85,8 +83,9 @@ const AwsPolicy kAwsPolicies[] = {
      R"(["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer",)"
      R"("ecr:BatchGetImage","logs:CreateLogStream","logs:PutLogEvents"])"},
     {"/service-role/", "AmazonEC2SpotFleetTaggingRole", R"(["ec2:*","iam:ListInstanceProfiles","iam:PassRole"])"},
-    {"/", "AWSBatchFullAccess", R"(["batch:*","cloudwatch:GetMetricStatistics","ec2:Describe*","ecs:List*",)"
-                                R"("ecs:Describe*","logs:Describe*","logs:Get*","iam:ListRoles","iam:PassRole"])"},
+    {"/", "AWSBatchFullAccess",
+     R"(["batch:*","cloudwatch:GetMetricStatistics","ec2:Describe*","ecs:List*",)"
+     R"("ecs:Describe*","logs:Describe*","logs:Get*","iam:ListRoles","iam:PassRole"])"},
     {"/", "AmazonS3FullAccess", R"(["s3:*","s3-object-lambda:*"])"},
     {"/", "AmazonS3ReadOnlyAccess", R"(["s3:Get*","s3:List*","s3-object-lambda:Get*","s3-object-lambda:List*"])"},
     {"/", "CloudWatchLogsFullAccess", R"(["logs:*"])"},
@@ -115,9 +114,9 @@ const LinkedRole kLinkedRoles[] = {
 };
 
 std::string TrustPolicyFor(const std::string& service) {
-  return json{{"Version", "2012-10-17"},
-              {"Statement",
-               {{{"Effect", "Allow"}, {"Principal", {{"Service", service}}}, {"Action", "sts:AssumeRole"}}}}}
+  return json{
+      {"Version", "2012-10-17"},
+      {"Statement", {{{"Effect", "Allow"}, {"Principal", {{"Service", service}}}, {"Action", "sts:AssumeRole"}}}}}
       .dump();
 }
 
@@ -129,8 +128,7 @@ std::string IamArn(const std::string& kind, const std::string& path, const std::
 
 EmuError CheckPolicyDocument(const std::string& document) {
   json j = json::parse(document, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return {400, "MalformedPolicyDocument", "This policy contains invalid Json"};
+  if (j.is_discarded() || !j.is_object()) return {400, "MalformedPolicyDocument", "This policy contains invalid Json"};
   if (j.contains("Version")) {
     const json& v = j["Version"];
     if (!v.is_string() || (v != "2012-10-17" && v != "2008-10-17"))
@@ -261,8 +259,7 @@ EmuError IamStore::UpdateAssumeRolePolicy(const std::string& name, const std::st
   return EmuError::Ok();
 }
 
-EmuError IamStore::CreateServiceLinkedRole(const std::string& service, const std::string& description,
-                                           IamRole* out) {
+EmuError IamStore::CreateServiceLinkedRole(const std::string& service, const std::string& description, IamRole* out) {
   const LinkedRole* linked = nullptr;
   for (const LinkedRole& l : kLinkedRoles)
     if (service == l.service) linked = &l;
@@ -382,8 +379,7 @@ EmuError IamStore::AttachPolicy(IamHolderKind kind, const std::string& holder, c
   auto p = policies_.find(policy_arn);
   if (p == policies_.end()) return NoSuchEntity("Policy " + policy_arn + " does not exist or is not attachable.");
   if (std::count(h->attached.begin(), h->attached.end(), policy_arn)) return EmuError::Ok();
-  if (h->attached.size() >= 10)
-    return LimitExceeded(std::string("Cannot exceed quota for PoliciesPerRole: 10"));
+  if (h->attached.size() >= 10) return LimitExceeded(std::string("Cannot exceed quota for PoliciesPerRole: 10"));
   h->attached.push_back(policy_arn);
   p->second.attachment_count++;
   return EmuError::Ok();
@@ -448,8 +444,9 @@ EmuError IamStore::DeletePolicy(const std::string& arn) {
   if (it->second.aws_managed) return InvalidInput("AWS managed policies cannot be deleted.");
   if (it->second.attachment_count > 0) return DeleteConflict("Cannot delete a policy attached to entities.");
   if (it->second.versions.size() > 1)
-    return DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete "
-                          "the policy's versions. The default version is deleted with the policy.");
+    return DeleteConflict(
+        "This policy has more than one version. Before you delete a policy, you must delete "
+        "the policy's versions. The default version is deleted with the policy.");
   policies_.erase(it);
   return EmuError::Ok();
 }
@@ -477,8 +474,9 @@ EmuError IamStore::CreatePolicyVersion(const std::string& arn, const std::string
   IamManagedPolicy& p = it->second;
   if (p.aws_managed) return InvalidInput("AWS managed policies cannot be changed.");
   if (p.versions.size() >= 5)
-    return LimitExceeded("A managed policy can have up to 5 versions. Before you create a new version, you must "
-                         "delete an existing version.");
+    return LimitExceeded(
+        "A managed policy can have up to 5 versions. Before you create a new version, you must "
+        "delete an existing version.");
   IamPolicyVersion v{"v" + std::to_string(p.next_version++), document, Now()};
   p.versions.push_back(v);
   p.update_date = v.create_date;
@@ -513,8 +511,7 @@ EmuError IamStore::DeletePolicyVersion(const std::string& arn, const std::string
 
 EmuError IamStore::CreateInstanceProfile(IamInstanceProfile profile, IamInstanceProfile* out) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (profiles_.count(profile.name))
-    return AlreadyExists("Instance Profile " + profile.name + " already exists.");
+  if (profiles_.count(profile.name)) return AlreadyExists("Instance Profile " + profile.name + " already exists.");
   if (profile.path.empty()) profile.path = "/";
   profile.arn = IamArn("instance-profile", profile.path, profile.name);
   profile.id = NewId("AIPA");

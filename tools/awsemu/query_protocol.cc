@@ -83,6 +83,12 @@ std::map<std::string, std::string> QueryParams(const EmuRequest& req) {
   return p;
 }
 
+std::string QueryAction(const EmuRequest& req) {
+  auto p = QueryParams(req);
+  auto it = p.find("Action");
+  return it == p.end() ? std::string() : it->second;
+}
+
 json QueryTree(const std::map<std::string, std::string>& params) {
   Node root;
   for (const auto& [name, value] : params) {

@@ -20,6 +20,8 @@ namespace awsemu {
 // The request's parameters: the URL query, then the form body (which wins).
 // Form bodies encode spaces as '+'.
 std::map<std::string, std::string> QueryParams(const EmuRequest& req);
+// The request's Action parameter (its operation), "" when it has none.
+std::string QueryAction(const EmuRequest& req);
 
 // {"Tags.member.1.Key": "k"} -> {"Tags": {"member": [{"Key": "k"}]}}. A
 // segment made only of digits is an array index (1-based, in number order,

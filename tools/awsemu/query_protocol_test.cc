@@ -40,7 +40,8 @@ TEST(QueryProtocolTest, ParamsDecodeFormBodiesWithPlusAsSpace) {
 }
 
 TEST(QueryProtocolTest, XmlWrapsResultsAndListsAsEachFlavourDoes) {
-  std::string iam = QueryXml("ListRolePolicies", "ns", "rid", json{{"PolicyNames", {"a", "b"}}, {"IsTruncated", false}});
+  std::string iam =
+      QueryXml("ListRolePolicies", "ns", "rid", json{{"PolicyNames", {"a", "b"}}, {"IsTruncated", false}});
   // (nlohmann's objects keep their keys sorted; botocore reads fields in any order.)
   EXPECT_NE(iam.find("<ListRolePoliciesResponse xmlns=\"ns\"><ListRolePoliciesResult><IsTruncated>false</IsTruncated>"
                      "<PolicyNames><member>a</member><member>b</member></PolicyNames></ListRolePoliciesResult>"

@@ -46,8 +46,7 @@ EmuError CheckLifecycle(const pugi::xml_node root) {
     std::string status = rule.child("Status").text().get();
     if (status != "Enabled" && status != "Disabled") return kMalformedXml;
     std::string id = rule.child("ID").text().get();
-    if (id.size() > 255)
-      return {400, "InvalidArgument", "ID length should not exceed allowed limit of 255"};
+    if (id.size() > 255) return {400, "InvalidArgument", "ID length should not exceed allowed limit of 255"};
     if (!id.empty() && !ids.insert(id).second)
       return {400, "InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule"};
     if (!rule.child("Filter") && !rule.child("Prefix")) return kMalformedXml;
@@ -65,8 +64,7 @@ EmuError CheckLifecycle(const pugi::xml_node root) {
     }
     for (const char* other : {"Transition", "NoncurrentVersionExpiration", "NoncurrentVersionTransition"})
       if (rule.child(other)) action = true;
-    if (!action)
-      return {400, "InvalidRequest", "At least one action needs to be specified in a rule"};
+    if (!action) return {400, "InvalidRequest", "At least one action needs to be specified in a rule"};
   }
   if (rules == 0 || rules > 1000) return kMalformedXml;
   return EmuError::Ok();
@@ -144,14 +142,11 @@ EmuError CheckBucketConfig(const std::string& kind, const std::string& body, std
 
 EmuError MissingBucketConfig(const std::string& kind, const std::string& bucket) {
   EmuError e;
-  if (kind == "lifecycle")
-    e = {404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"};
-  else if (kind == "policy")
-    e = {404, "NoSuchBucketPolicy", "The bucket policy does not exist"};
+  if (kind == "lifecycle") e = {404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"};
+  else if (kind == "policy") e = {404, "NoSuchBucketPolicy", "The bucket policy does not exist"};
   else if (kind == "publicAccessBlock")
     e = {404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"};
-  else
-    e = {404, "NoSuchTagSet", "The TagSet does not exist"};
+  else e = {404, "NoSuchTagSet", "The TagSet does not exist"};
   e.details = {{"BucketName", bucket}};
   return e;
 }

@@ -302,10 +302,8 @@ EmuError S3Store::SetBucketConfig(const std::string& name, const std::string& ki
   Bucket* b = FindBucket(name);
   if (!b) return NoSuchBucket();
   std::map<std::string, std::string> configs = b->meta.configs;
-  if (document.empty())
-    configs.erase(kind);
-  else
-    configs[kind] = document;
+  if (document.empty()) configs.erase(kind);
+  else configs[kind] = document;
   json j{{"name", name}, {"region", b->meta.region}, {"created", ToMillis(b->meta.created)}, {"configs", configs}};
   if (!WriteFileAtomic(BucketDir(name) + "/bucket.json", DumpJson(j)))
     return {500, "InternalError", "cannot write the bucket's configuration under " + root_};

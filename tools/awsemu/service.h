@@ -53,7 +53,7 @@ struct EmuContext {
   std::string access_key;    // credentials handed to Batch jobs (as a job role would)
   std::string secret_key;
   std::string region;
-  std::string data_dir;    // --data-dir
+  std::string data_dir;     // --data-dir
   IamStore* iam = nullptr;  // the account's IAM: Batch checks the roles it is given
 };
 

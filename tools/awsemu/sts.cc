@@ -69,11 +69,7 @@ std::string Iso8601(system_clock::time_point t) {
   return out;
 }
 
-std::string StsService::OperationName(const EmuRequest& req) const {
-  auto p = QueryParams(req);
-  auto it = p.find("Action");
-  return it == p.end() ? "" : it->second;
-}
+std::string StsService::OperationName(const EmuRequest& req) const { return QueryAction(req); }
 
 void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
   const std::string request_id = NewQueryRequestId();
