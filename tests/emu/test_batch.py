@@ -99,9 +99,10 @@ def test_compute_environment_create_describe_update(client):
     arn = batch.create_compute_environment(
         computeEnvironmentName=name, type="MANAGED",
         computeResources={"type": "SPOT", "maxvCpus": 8, "instanceTypes": ["c5.large"],
-                          "subnets": ["s"], "instanceRole": "r"},
+                          "subnets": ["s"], "instanceRole": "ecsInstanceRole"},
         tags={"team": "x"})["computeEnvironmentArn"]
     assert arn.endswith(f":compute-environment/{name}")
+    wait_ce_status(batch, name, "VALID")
     for ref in (name, arn):
         ces = batch.describe_compute_environments(computeEnvironments=[ref])["computeEnvironments"]
         assert len(ces) == 1
@@ -120,7 +121,19 @@ def test_compute_environment_create_describe_update(client):
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
     batch.delete_compute_environment(computeEnvironment=name)
-    assert batch.describe_compute_environments(computeEnvironments=[name])["computeEnvironments"] == []
+    wait_ce_status(batch, name, None)
+
+
+def wait_ce_status(batch, name, status, timeout=10):
+    """Polls until the compute environment has `status` (None: is gone)."""
+    deadline = time.time() + timeout
+    while True:
+        ces = batch.describe_compute_environments(computeEnvironments=[name])["computeEnvironments"]
+        now = ces[0]["status"] if ces else None
+        if now == status:
+            return
+        assert time.time() < deadline, f"{name} stayed {now}, expected {status}"
+        time.sleep(0.05)
 
 
 def test_describe_compute_environments_paginates(client):
@@ -151,7 +164,11 @@ def test_job_queue_create_describe_update_delete(env):
                                computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "no-such-ce"}])
     assert err.value.response["Error"]["Code"] == "ClientException"
     batch.delete_job_queue(jobQueue=name)
-    assert batch.describe_job_queues(jobQueues=[name])["jobQueues"] == []
+    assert batch.describe_job_queues(jobQueues=[name])["jobQueues"][0]["status"] == "DELETING"
+    deadline = time.time() + 10
+    while batch.describe_job_queues(jobQueues=[name])["jobQueues"]:
+        assert time.time() < deadline, "the deleted queue is still described"
+        time.sleep(0.05)
 
 
 def test_job_definition_revisions_and_status(client):
@@ -584,7 +601,7 @@ def test_many_concurrent_jobs_share_a_few_threads(emu, client):
     batch.create_compute_environment(
         computeEnvironmentName="big", type="MANAGED",
         computeResources={"type": "EC2", "maxvCpus": 1024, "instanceTypes": ["r5"], "subnets": ["s"],
-                          "instanceRole": "r"})
+                          "instanceRole": "ecsInstanceRole"})
     batch.create_job_queue(jobQueueName="bigq", priority=1,
                            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "big"}])
     batch.register_job_definition(

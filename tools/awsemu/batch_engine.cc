@@ -36,11 +36,6 @@ const char* kDependencyFailed = "Dependent Job failed";
 constexpr int64_t kMaxLogBytesPerAttempt = 64LL << 20;
 const char* kJobPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // What a job's environment starts from, as an image would provide it: a
 // fixed PATH (not the emulator's, which may hold a developer's pyenv shims or
 // virtualenv), so jobs find the same programs wherever the emulator was

@@ -107,6 +107,13 @@ class BatchEngine {
   };
 
   // Registry helpers (batch_registry.cc), mu_ held.
+  // Moves compute environments and queues through their timed statuses
+  // (batch_lifecycle.h) and forgets deleted ones.
+  void SettleControlPlane();
+  // The ClientException for a serviceRole or computeResources.instanceRole
+  // that IAM does not have; with no serviceRole, the Batch service-linked
+  // role is created if missing (as Batch does) and named in *service_role.
+  void CheckRoles(const json& computeResources, std::string* service_role);
   ComputeEnv* FindCe(const std::string& name_or_arn);
   JobQueue* FindQueue(const std::string& name_or_arn);
   const JobDefinition* ResolveJobDefinition(const std::string& ref) const;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "awsemu/batch_capacity.h"
+#include "awsemu/batch_lifecycle.h"
 #include "awsemu/batch_retry.h"
 #include "awsemu/container_run.h"
 #include "awsemu/emu_error.h"
@@ -26,7 +27,7 @@ struct ComputeEnv {
   std::string name, arn, uuid;
   std::string type = "MANAGED";
   std::string state = "ENABLED";
-  std::string status = "VALID";
+  ControlStatus control;             // CREATING -> VALID, ..., DELETED
   nlohmann::json compute_resources;  // as created/updated (null if unmanaged)
   nlohmann::json tags = nlohmann::json::object();
   std::string service_role;
@@ -38,7 +39,7 @@ struct ComputeEnv {
 struct JobQueue {
   std::string name, arn;
   std::string state = "ENABLED";
-  std::string status = "VALID";
+  ControlStatus control;
   int priority = 0;
   std::vector<std::pair<int, std::string>> compute_envs;  // (order, CE name), sorted by order
   nlohmann::json tags = nlohmann::json::object();

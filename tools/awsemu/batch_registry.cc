@@ -7,6 +7,7 @@
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_ids.h"
 #include "awsemu/batch_views.h"
+#include "awsemu/iam_store.h"
 #include "awsemu/logs_service.h"
 
 namespace awsemu {
@@ -111,6 +112,38 @@ const JobDefinition* BatchEngine::ResolveJobDefinition(const std::string& ref) c
   return nullptr;
 }
 
+void BatchEngine::SettleControlPlane() {
+  const int64_t now = SteadyMs();
+  const int64_t step = timing_.step_ms;
+  for (auto it = ces_.begin(); it != ces_.end();) {
+    it->second->control = SettledStatus(it->second->control, now, step);
+    it = Forgotten(it->second->control, now, step) ? ces_.erase(it) : std::next(it);
+  }
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    it->second->control = SettledStatus(it->second->control, now, step);
+    it = Forgotten(it->second->control, now, step) ? queues_.erase(it) : std::next(it);
+  }
+}
+
+void BatchEngine::CheckRoles(const json& cr, std::string* service_role) {
+  if (!ctx_.iam) return;
+  if (!service_role->empty()) {
+    if (!ctx_.iam->FindRole(*service_role))
+      ThrowClient("Error executing request, Exception : Role " + *service_role +
+                  " does not exist or is not assumable by Batch (serviceRole)");
+  } else {
+    // Batch creates its service-linked role on first use; "taken" means it exists.
+    IamRole linked;
+    ctx_.iam->CreateServiceLinkedRole("batch.amazonaws.com", "", &linked);
+    if (auto r = ctx_.iam->FindRole("AWSServiceRoleForBatch")) *service_role = r->arn;
+  }
+  if (!cr.is_object() || !cr.contains("instanceRole")) return;
+  std::string profile = OptStr(cr, "instanceRole");
+  if (!ctx_.iam->FindInstanceProfile(profile))
+    ThrowClient("Error executing request, Exception : Instance profile " + profile +
+                " does not exist (computeResources.instanceRole names an IAM instance profile)");
+}
+
 json BatchEngine::CreateComputeEnvironment(const json& in) {
   std::string name = ReqStr(in, "computeEnvironmentName");
   CheckName(name, "Compute environment");
@@ -135,6 +168,8 @@ json BatchEngine::CreateComputeEnvironment(const json& in) {
     std::string crtype = OptStr(cr, "type");
     if (crtype != "EC2" && crtype != "SPOT" && crtype != "FARGATE" && crtype != "FARGATE_SPOT")
       ThrowClient("computeResources.type must be one of EC2, SPOT, FARGATE, FARGATE_SPOT");
+    if (crtype.rfind("FARGATE", 0) != 0 && !cr.contains("instanceRole"))
+      ThrowClient("computeResources.instanceRole is required for a compute environment of type " + crtype);
     if (!cr.contains("minvCpus") && crtype.rfind("FARGATE", 0) != 0) cr["minvCpus"] = 0;
     if (!cr.contains("desiredvCpus") && crtype.rfind("FARGATE", 0) != 0) cr["desiredvCpus"] = cr.value("minvCpus", 0);
     ce->compute_resources = cr;
@@ -142,9 +177,12 @@ json BatchEngine::CreateComputeEnvironment(const json& in) {
     ce->unmanaged_vcpus = static_cast<int>(OptInt(in, "unmanagedvCpus").value_or(0));
   }
   ce->capacity = CapacityOf(*ce);
+  CheckRoles(ce->compute_resources, &ce->service_role);
   json out = {{"computeEnvironmentName", name}, {"computeEnvironmentArn", ce->arn}};
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   if (ces_.count(name)) ThrowClient("Object already exists");
+  ce->control = {"CREATING", SteadyMs()};
   ces_[name] = std::move(ce);
   schedule_dirty_ = true;
   return out;
@@ -153,8 +191,13 @@ json BatchEngine::CreateComputeEnvironment(const json& in) {
 json BatchEngine::UpdateComputeEnvironment(const json& in) {
   std::string ref = ReqStr(in, "computeEnvironment");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   ComputeEnv* ce = FindCe(ref);
-  if (!ce) ThrowClient("ComputeEnvironment " + ref + " does not exist");
+  if (!ce || !Usable(ce->control)) ThrowClient("ComputeEnvironment " + ref + " does not exist");
+  if (in.contains("serviceRole") || (in.contains("computeResources") && in["computeResources"].is_object())) {
+    std::string role = OptStr(in, "serviceRole", ce->service_role);
+    CheckRoles(in.contains("computeResources") ? in["computeResources"] : json(), &role);
+  }
   if (in.contains("state")) {
     std::string state = OptStr(in, "state");
     if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
@@ -171,6 +214,7 @@ json BatchEngine::UpdateComputeEnvironment(const json& in) {
     }
   }
   ce->capacity = CapacityOf(*ce);
+  ce->control = {"UPDATING", SteadyMs()};
   // Jobs that could never fit may fit now.
   for (auto& [_, q] : runnable_)
     for (Job* j : q) j->misconfigured = false;
@@ -182,19 +226,22 @@ json BatchEngine::UpdateComputeEnvironment(const json& in) {
 json BatchEngine::DeleteComputeEnvironment(const json& in) {
   std::string ref = ReqStr(in, "computeEnvironment");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   ComputeEnv* ce = FindCe(ref);
-  if (!ce) ThrowClient("ComputeEnvironment " + ref + " does not exist");
+  if (!ce || !Usable(ce->control)) ThrowClient("ComputeEnvironment " + ref + " does not exist");
   if (ce->state != "DISABLED") ThrowClient("Cannot delete, compute environment " + ce->name + " is not DISABLED");
   for (const auto& [_, q] : queues_)
     for (const auto& [o, name] : q->compute_envs)
-      if (name == ce->name) ThrowClient("Cannot delete, found existing JobQueue relationship");
-  ces_.erase(ce->name);
+      if (name == ce->name && q->control.status != "DELETED")
+        ThrowClient("Cannot delete, found existing JobQueue relationship");
+  ce->control = {"DELETING", SteadyMs()};
   return json::object();
 }
 
 json BatchEngine::DescribeComputeEnvironments(const json& in) {
   std::vector<std::string> wanted = OptStrList(in, "computeEnvironments");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   std::vector<const ComputeEnv*> list;
   for (const auto& [name, ce] : ces_)
     if (Wanted(wanted, ce->name, ce->arn)) list.push_back(ce.get());
@@ -214,18 +261,21 @@ json BatchEngine::CreateJobQueue(const json& in) {
     ThrowClient("computeEnvironmentOrder must name at least one compute environment");
   if (order->size() > 3) ThrowClient("A job queue can have at most 3 compute environments");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   if (queues_.count(name)) ThrowClient("Object already exists");
   auto q = std::make_unique<JobQueue>();
   q->name = name;
   q->arn = BatchArn(ctx_.region, "job-queue", name);
   q->priority = static_cast<int>(*priority);
   q->state = state;
+  q->control = {"CREATING", SteadyMs()};
   q->scheduling_policy_arn = OptStr(in, "schedulingPolicyArn");
   if (in.contains("tags") && in["tags"].is_object()) q->tags = in["tags"];
   for (const auto& o : *order) {
     std::string ref = ReqStr(o, "computeEnvironment");
     ComputeEnv* ce = FindCe(ref);
-    if (!ce) ThrowClient("computeEnvironmentOrder: compute environment " + ref + " does not exist");
+    if (!ce || !Usable(ce->control))
+      ThrowClient("computeEnvironmentOrder: compute environment " + ref + " does not exist");
     q->compute_envs.push_back({static_cast<int>(OptInt(o, "order").value_or(0)), ce->name});
   }
   std::stable_sort(q->compute_envs.begin(), q->compute_envs.end(),
@@ -238,8 +288,9 @@ json BatchEngine::CreateJobQueue(const json& in) {
 json BatchEngine::UpdateJobQueue(const json& in) {
   std::string ref = ReqStr(in, "jobQueue");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   JobQueue* q = FindQueue(ref);
-  if (!q) ThrowClient("JobQueue " + ref + " not found.");
+  if (!q || !Usable(q->control)) ThrowClient("JobQueue " + ref + " not found.");
   if (in.contains("state")) {
     std::string state = OptStr(in, "state");
     if (state != "ENABLED" && state != "DISABLED") ThrowClient("state must be ENABLED or DISABLED");
@@ -251,13 +302,15 @@ json BatchEngine::UpdateJobQueue(const json& in) {
     for (const auto& o : in["computeEnvironmentOrder"]) {
       std::string ce_ref = ReqStr(o, "computeEnvironment");
       ComputeEnv* ce = FindCe(ce_ref);
-      if (!ce) ThrowClient("computeEnvironmentOrder: compute environment " + ce_ref + " does not exist");
+      if (!ce || !Usable(ce->control))
+        ThrowClient("computeEnvironmentOrder: compute environment " + ce_ref + " does not exist");
       envs.push_back({static_cast<int>(OptInt(o, "order").value_or(0)), ce->name});
     }
     std::stable_sort(envs.begin(), envs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     q->compute_envs = envs;
     for (Job* j : runnable_[q->name]) j->misconfigured = false;
   }
+  q->control = {"UPDATING", SteadyMs()};
   schedule_dirty_ = true;
   runner_.Wake();
   return {{"jobQueueName", q->name}, {"jobQueueArn", q->arn}};
@@ -266,14 +319,15 @@ json BatchEngine::UpdateJobQueue(const json& in) {
 json BatchEngine::DeleteJobQueue(const json& in) {
   std::string ref = ReqStr(in, "jobQueue");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   JobQueue* q = FindQueue(ref);
-  if (!q) ThrowClient("JobQueue " + ref + " not found.");
+  if (!q || !Usable(q->control)) ThrowClient("JobQueue " + ref + " not found.");
   if (q->state != "DISABLED") ThrowClient("Cannot delete, job queue " + q->name + " is not DISABLED");
   std::string name = q->name;
   // Jobs still waiting in the queue end with it.
   for (Job* j : top_jobs_)
     if (j->spec->queue == name && !j->terminal()) CancelOrTerminate(j, "Job queue deleted", true);
-  queues_.erase(name);
+  q->control = {"DELETING", SteadyMs()};
   runnable_.erase(name);
   return json::object();
 }
@@ -281,6 +335,7 @@ json BatchEngine::DeleteJobQueue(const json& in) {
 json BatchEngine::DescribeJobQueues(const json& in) {
   std::vector<std::string> wanted = OptStrList(in, "jobQueues");
   std::lock_guard<std::mutex> lock(mu_);
+  SettleControlPlane();
   std::vector<const JobQueue*> list;
   for (const auto& [name, q] : queues_)
     if (Wanted(wanted, q->name, q->arn)) list.push_back(q.get());

@@ -6,6 +6,19 @@ namespace awsemu {
 
 using json = nlohmann::json;
 
+namespace {
+
+// The statusReason AWS gives with each control-plane status.
+std::string StatusReason(const std::string& kind, const std::string& status) {
+  if (status == "VALID") return kind + " Healthy";
+  if (status == "CREATING") return kind + " is being created";
+  if (status == "UPDATING") return kind + " is being updated";
+  if (status == "DELETING") return kind + " is being deleted";
+  return kind + " deleted";
+}
+
+}  // namespace
+
 json ComputeEnvView(const ComputeEnv& ce, const std::string& region) {
   json j = {
       {"computeEnvironmentName", ce.name},
@@ -14,8 +27,8 @@ json ComputeEnvView(const ComputeEnv& ce, const std::string& region) {
       {"tags", ce.tags},
       {"type", ce.type},
       {"state", ce.state},
-      {"status", ce.status},
-      {"statusReason", "ComputeEnvironment Healthy"},
+      {"status", ce.control.status},
+      {"statusReason", StatusReason("ComputeEnvironment", ce.control.status)},
       {"uuid", ce.uuid},
       {"containerOrchestrationType", "ECS"},
       {"updatePolicy", {{"terminateJobsOnUpdate", false}, {"jobExecutionTimeoutMinutes", 30}}}};
@@ -32,8 +45,8 @@ json QueueView(const JobQueue& q, const std::string& region) {
   json j = {{"jobQueueName", q.name},
             {"jobQueueArn", q.arn},
             {"state", q.state},
-            {"status", q.status},
-            {"statusReason", "JobQueue Healthy"},
+            {"status", q.control.status},
+            {"statusReason", StatusReason("JobQueue", q.control.status)},
             {"priority", q.priority},
             {"computeEnvironmentOrder", order},
             {"tags", q.tags}};

@@ -36,12 +36,24 @@ std::string QueryErrorXml(const EmuError& e, const std::string& request_id) {
   return XmlString(doc);
 }
 
+std::string Ec2ErrorXml(const EmuError& e, const std::string& request_id) {
+  pugi::xml_document doc;
+  doc.append_child(pugi::node_declaration).append_attribute("version") = "1.0";
+  pugi::xml_node root = doc.append_child("Response");
+  pugi::xml_node x = root.append_child("Errors").append_child("Error");
+  XmlText(x, "Code", e.code);
+  XmlText(x, "Message", e.message);
+  XmlText(root, "RequestID", request_id);
+  return XmlString(doc);
+}
+
 }  // namespace
 
 WireProtocol ProtocolOf(const std::string& service) {
   if (service == "s3") return WireProtocol::kRestXml;
-  if (service == "sts") return WireProtocol::kQuery;
+  if (service == "sts" || service == "iam") return WireProtocol::kQuery;
   if (service == "logs") return WireProtocol::kJson11;
+  if (service == "ec2") return WireProtocol::kEc2;
   return WireProtocol::kRestJson;
 }
 
@@ -55,6 +67,10 @@ void RenderError(WireProtocol protocol, const EmuError& e, const std::string& re
     case WireProtocol::kQuery:
       resp->content_type = "text/xml";
       resp->body = QueryErrorXml(e, request_id);
+      return;
+    case WireProtocol::kEc2:
+      resp->content_type = "text/xml";
+      resp->body = Ec2ErrorXml(e, request_id);
       return;
     case WireProtocol::kRestJson:
     case WireProtocol::kJson11:

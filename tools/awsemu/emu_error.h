@@ -32,10 +32,11 @@ enum class WireProtocol {
   kRestXml,   // S3: <Error><Code/><Message/>...<RequestId/></Error>
   kRestJson,  // Batch: {"__type", "message"} + x-amzn-ErrorType, application/json
   kJson11,    // Logs: the same in application/x-amz-json-1.1
-  kQuery,     // STS: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>
+  kQuery,     // STS, IAM: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>
+  kEc2,       // EC2: <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/>
 };
 
-// The protocol of a SigV4 service name ("s3", "sts", "batch", "logs");
+// The protocol of a SigV4 service name ("s3", "sts", "iam", "ec2", "batch", "logs");
 // REST-JSON for names the emulator does not know.
 WireProtocol ProtocolOf(const std::string& service);
 

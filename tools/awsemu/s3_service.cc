@@ -7,6 +7,7 @@
 
 #include "aws/crypto.h"
 #include "awsemu/operation_table.h"
+#include "awsemu/s3_bucket_config.h"
 #include "awsemu/s3_chunked.h"
 #include "awsemu/s3_xml.h"
 #include "util/text.h"
@@ -274,6 +275,9 @@ std::string S3Service::OperationName(const S3Request& req) const {
   const std::string& m = req.method;
   if (req.bucket.empty()) return m == "GET" ? "ListBuckets" : "";
   if (req.key.empty()) {
+    for (const char* kind : {"lifecycle", "policy", "publicAccessBlock", "tagging"})
+      if (req.HasQuery(kind))
+        if (const BucketConfigOp* op = BucketConfigOpFor(m, kind)) return op->operation;
     if (m == "PUT") return req.query.empty() ? "CreateBucket" : "";
     if (m == "HEAD") return "HeadBucket";
     if (m == "DELETE") return req.query.empty() ? "DeleteBucket" : "";
@@ -436,6 +440,34 @@ EmuError GetBucketLocation(const S3Call& c) {
   // us-east-1 is reported as an empty constraint.
   if (meta.region != "us-east-1") r.text().set(meta.region.c_str());
   return Xml(c, doc);
+}
+
+// Lifecycle, policy, public access block and tags of a bucket: checked and
+// kept as documents (s3_bucket_config.h).
+EmuError BucketConfig(const S3Call& c) {
+  const BucketConfigOp* op = FindBucketConfigOp(c.op);
+  BucketMeta meta;
+  if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
+  if (op->verb == 'G') {
+    auto it = meta.configs.find(op->kind);
+    if (it == meta.configs.end()) return MissingBucketConfig(op->kind, c.req.bucket);
+    c.resp->status = 200;
+    c.resp->content_type = BucketConfigContentType(op->kind);
+    c.resp->body = it->second;
+    return EmuError::Ok();
+  }
+  std::string document;
+  if (op->verb == 'P') {
+    pugi::xml_document ignored;
+    std::string raw;
+    if (!ReadXml(c, &ignored, &raw) && raw.empty()) return kMalformedXml;
+    if (EmuError e = CheckBucketConfig(op->kind, raw, &document); !e.ok()) return e;
+  }
+  if (EmuError e = c.store.SetBucketConfig(c.req.bucket, op->kind, document); !e.ok()) return WithBucket(c.req, e);
+  // S3 answers 200 to these two PUTs and 204 to the others.
+  const std::string kind = op->kind;
+  c.resp->status = op->verb == 'P' && (kind == "lifecycle" || kind == "publicAccessBlock") ? 200 : 204;
+  return EmuError::Ok();
 }
 
 // Versioning is never enabled: an empty configuration.
@@ -989,6 +1021,18 @@ const OperationRow<S3Handler> kOperations[] = {
     {"DeleteBucket", DeleteBucket},
     {"GetBucketLocation", GetBucketLocation},
     {"GetBucketVersioning", GetBucketVersioning},
+    {"PutBucketLifecycleConfiguration", BucketConfig},
+    {"GetBucketLifecycleConfiguration", BucketConfig},
+    {"DeleteBucketLifecycle", BucketConfig},
+    {"PutBucketPolicy", BucketConfig},
+    {"GetBucketPolicy", BucketConfig},
+    {"DeleteBucketPolicy", BucketConfig},
+    {"PutPublicAccessBlock", BucketConfig},
+    {"GetPublicAccessBlock", BucketConfig},
+    {"DeletePublicAccessBlock", BucketConfig},
+    {"PutBucketTagging", BucketConfig},
+    {"GetBucketTagging", BucketConfig},
+    {"DeleteBucketTagging", BucketConfig},
     {"ListObjectsV2", ListObjects},
     {"ListObjects", ListObjects},
     {"DeleteObjects", DeleteObjects},

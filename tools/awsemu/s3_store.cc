@@ -209,6 +209,9 @@ ferry::Status S3Store::Open() {
     b.meta.name = j.value("name", be.path().filename().string());
     b.meta.region = j.value("region", "us-east-1");
     b.meta.created = FromMillis(j.value("created", int64_t{0}));
+    if (j.contains("configs") && j["configs"].is_object())
+      for (const auto& [kind, doc] : j["configs"].items())
+        if (doc.is_string()) b.meta.configs[kind] = doc.get<std::string>();
     for (const auto& oe : fs::directory_iterator(be.path() / "objects", ec)) {
       if (oe.path().extension() != ".json") continue;
       std::string mt;
@@ -291,6 +294,20 @@ EmuError S3Store::DeleteBucket(const std::string& name) {
   std::error_code ec;
   fs::remove_all(BucketDir(name), ec);
   buckets_.erase(name);
+  return {};
+}
+
+EmuError S3Store::SetBucketConfig(const std::string& name, const std::string& kind, const std::string& document) {
+  std::lock_guard<std::mutex> l(mu_);
+  Bucket* b = FindBucket(name);
+  if (!b) return NoSuchBucket();
+  std::map<std::string, std::string> configs = b->meta.configs;
+  if (document.empty()) configs.erase(kind);
+  else configs[kind] = document;
+  json j{{"name", name}, {"region", b->meta.region}, {"created", ToMillis(b->meta.created)}, {"configs", configs}};
+  if (!WriteFileAtomic(BucketDir(name) + "/bucket.json", DumpJson(j)))
+    return {500, "InternalError", "cannot write the bucket's configuration under " + root_};
+  b->meta.configs = std::move(configs);
   return {};
 }
 

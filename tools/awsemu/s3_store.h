@@ -69,6 +69,9 @@ struct BucketMeta {
   std::string name;
   std::string region;
   TimePoint created;
+  // Bucket configurations by sub-resource ("lifecycle", "policy",
+  // "publicAccessBlock", "tagging"): the document as S3 returns it.
+  std::map<std::string, std::string> configs;
 };
 
 struct PartMeta {
@@ -129,6 +132,9 @@ class S3Store {
   EmuError CreateBucket(const std::string& name, const std::string& region);
   EmuError DeleteBucket(const std::string& name);
   EmuError GetBucket(const std::string& name, BucketMeta* out) const;
+  // Stores (or with an empty document removes) one configuration of a
+  // bucket, in bucket.json so that it survives a restart.
+  EmuError SetBucketConfig(const std::string& name, const std::string& kind, const std::string& document);
   std::vector<BucketMeta> ListBuckets() const;
 
   std::unique_ptr<ObjectWriter> NewWriter();

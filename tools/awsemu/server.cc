@@ -14,6 +14,8 @@
 
 #include "aws/crypto.h"
 #include "awsemu/batch_engine.h"
+#include "awsemu/ec2_service.h"
+#include "awsemu/iam_service.h"
 #include "awsemu/image_admin.h"
 #include "awsemu/imds.h"
 #include "awsemu/logs_service.h"
@@ -109,7 +111,7 @@ EmuError FaultErrorFor(const std::string& service, Fault f) {
   if (f == Fault::kThrottle) {
     if (service == "s3") return {503, "SlowDown", "Please reduce your request rate."};
     if (service == "batch") return {429, "TooManyRequestsException", "Too Many Requests"};
-    if (service == "sts") return {400, "Throttling", "Rate exceeded"};
+    if (service == "sts" || service == "iam") return {400, "Throttling", "Rate exceeded"};
     return {400, "ThrottlingException", "Rate exceeded"};
   }
   if (f == Fault::kError500) {
@@ -272,6 +274,7 @@ ferry::Status Server::Start() {
   ctx.secret_key = options_.secret_key;
   ctx.region = options_.region;
   ctx.data_dir = options_.data_dir;
+  ctx.iam = &iam_;
   JobExecution exec;
   exec.host_jobs = options_.host_jobs;
   exec.engine = engine_.get();
@@ -286,6 +289,8 @@ ferry::Status Server::Start() {
   auto sso = std::make_unique<SsoPortalService>(&creds_);
   sso_ = sso.get();
   services_["sso"] = std::move(sso);
+  services_["iam"] = std::make_unique<IamService>(&iam_);
+  services_["ec2"] = std::make_unique<Ec2Service>(options_.region);
   std::unique_ptr<Service> logs = MakeLogsService(ctx);
   Service* logs_ptr = logs.get();
   std::unique_ptr<Service> batch = MakeBatchService(ctx, &faults_, logs_ptr, exec);
@@ -336,7 +341,6 @@ void Server::Shutdown() {
 void Server::ResetAll() {
   log_.Clear();
   faults_.Reset();
-  roles_.Clear();
   s3_->Reset();
   for (auto& [name, svc] : services_) svc->Reset();
 }
@@ -406,13 +410,20 @@ void Server::AddRole(const std::string& body, httplib::Response& res) {
       !j["trust_policy"].is_object())
     return send(400,
                 json{{"error", "/_emu/roles: expected {\"name\": ..., \"trust_policy\": {...}, \"path\": \"/\"}"}});
-  EmuRole role;
+  // The role goes into IAM, the one owner of roles (as iam:CreateRole
+  // would put it there); registering a name again replaces its trust policy.
+  IamRole role;
   role.name = j["name"].get<std::string>();
-  std::string path = j.value("path", "/");
-  role.arn = std::string("arn:aws:iam::") + kAccountId + ":role" + path + role.name;
-  role.trust_policy = j["trust_policy"];
-  roles_.Put(role);
-  send(200, json{{"arn", role.arn}});
+  role.path = j.value("path", "/");
+  role.trust_policy = j["trust_policy"].dump();
+  IamRole created;
+  EmuError e = iam_.CreateRole(role, &created);
+  if (e.code == "EntityAlreadyExists") {
+    e = iam_.UpdateAssumeRolePolicy(role.name, role.trust_policy);
+    if (e.ok()) e = iam_.GetRole(role.name, &created);
+  }
+  if (!e.ok()) return send(400, json{{"error", "/_emu/roles: " + e.message}});
+  send(200, json{{"arn", created.arn}});
 }
 
 // One API request on its way through the front end: what came in, its body
@@ -488,7 +499,7 @@ void Server::HandleApi(const httplib::Request& req, httplib::Response& res, cons
     const bool known = x.service == "batch" || x.service == "logs";
     EmuError e = known ? EmuError{501, "NotImplemented", "ferry-awsemu was built without the " + x.service + " service"}
                        : EmuError::Client("UnknownService", "ferry-awsemu does not emulate service '" + x.service +
-                                                                "' (it serves s3, sts, batch and logs)");
+                                                                "' (it serves s3, sts, iam, ec2, batch and logs)");
     SendError(x.service, e, x.request_id, res);
     return Finish(x, e.code);
   }

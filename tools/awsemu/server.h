@@ -15,6 +15,7 @@
 #include "awsemu/auth.h"
 #include "awsemu/container_engine.h"
 #include "awsemu/faults.h"
+#include "awsemu/iam_store.h"
 #include "awsemu/request_log.h"
 #include "awsemu/s3_service.h"
 #include "awsemu/service.h"
@@ -89,8 +90,9 @@ class Server {
   ServerOptions options_;
   int port_ = 0;
   CredentialStore creds_;
-  RegisteredRoles roles_;                  // POST /_emu/roles
   class SsoPortalService* sso_ = nullptr;  // owned by services_
+  IamStore iam_;  // shared by IAM, Batch (role checks) and STS
+  IamRoleDirectory roles_{&iam_};  // STS's view of iam_
   Faults faults_;
   RequestLog log_;
   std::unique_ptr<S3Service> s3_;

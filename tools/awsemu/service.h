@@ -45,13 +45,16 @@ struct EmuResponse {
 };
 
 // What every service may need to know about the running emulator.
+class IamStore;
+
 struct EmuContext {
   int port = 0;              // main port (S3, Batch, Logs, STS)
   std::string endpoint_url;  // "http://127.0.0.1:PORT"
   std::string access_key;    // credentials handed to Batch jobs (as a job role would)
   std::string secret_key;
   std::string region;
-  std::string data_dir;  // --data-dir
+  std::string data_dir;     // --data-dir
+  IamStore* iam = nullptr;  // the account's IAM: Batch checks the roles it is given
 };
 
 // Fault knobs the services consult (owned by the front end, set at start-up

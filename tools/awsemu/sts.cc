@@ -9,6 +9,7 @@
 
 #include "aws/sigv4.h"
 #include "awsemu/emu_error.h"
+#include "awsemu/query_protocol.h"
 #include "awsemu/web_identity.h"
 #include "util/text.h"
 
@@ -20,19 +21,6 @@ using std::chrono::system_clock;
 namespace {
 
 const char kNs[] = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-// Query-protocol parameters: the form body, then the URL query. Form bodies
-// encode spaces as '+'.
-std::map<std::string, std::string> Params(const EmuRequest& req) {
-  std::map<std::string, std::string> p;
-  for (const auto& [k, v] : req.query) p[k] = v;
-  std::string body = req.body;
-  for (char& c : body) {
-    if (c == '+') c = ' ';
-  }
-  for (const auto& [k, v] : aws::ParseQueryString(body)) p[k] = v;
-  return p;
-}
 
 std::string Dump(const pugi::xml_document& doc) {
   std::ostringstream out;
@@ -68,13 +56,6 @@ void WriteCredentials(pugi::xml_node result, const Principal& p) {
   Text(c, "Expiration", Iso8601(*p.expiration));
 }
 
-std::string NewRequestId() {
-  static std::atomic<uint64_t> n{0};
-  char buf[64];
-  snprintf(buf, sizeof buf, "c0ffee00-0000-4000-8000-%012llx", static_cast<unsigned long long>(++n));
-  return buf;
-}
-
 }  // namespace
 
 std::string Iso8601(system_clock::time_point t) {
@@ -89,11 +70,7 @@ std::string Iso8601(system_clock::time_point t) {
   return out;
 }
 
-std::string StsService::OperationName(const EmuRequest& req) const {
-  auto p = Params(req);
-  auto it = p.find("Action");
-  return it == p.end() ? "" : it->second;
-}
+std::string StsService::OperationName(const EmuRequest& req) const { return QueryAction(req); }
 
 bool StsService::Duration(const std::map<std::string, std::string>& p, long fallback, long max, long* out,
                           const std::string& request_id, EmuResponse* resp) const {
@@ -113,9 +90,9 @@ bool StsService::Duration(const std::map<std::string, std::string>& p, long fall
 }
 
 void StsService::Handle(const EmuRequest& req, EmuResponse* resp) {
-  const std::string request_id = NewRequestId();
+  const std::string request_id = NewQueryRequestId();
   resp->headers.emplace_back("x-amzn-RequestId", request_id);
-  auto p = Params(req);
+  auto p = QueryParams(req);
   const std::string action = p.count("Action") ? p["Action"] : "";
   pugi::xml_document doc;
   pugi::xml_node result;

@@ -3,27 +3,22 @@
 #include <fnmatch.h>
 
 #include "awsemu/auth.h"
+#include "awsemu/iam_store.h"
 #include "util/text.h"
 
 namespace awsemu {
 
 using nlohmann::json;
 
-std::optional<EmuRole> RegisteredRoles::FindByArn(const std::string& arn) const {
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = by_arn_.find(arn);
-  if (it == by_arn_.end()) return std::nullopt;
-  return it->second;
-}
-
-void RegisteredRoles::Put(EmuRole role) {
-  std::lock_guard<std::mutex> l(mu_);
-  by_arn_[role.arn] = std::move(role);
-}
-
-void RegisteredRoles::Clear() {
-  std::lock_guard<std::mutex> l(mu_);
-  by_arn_.clear();
+std::optional<EmuRole> IamRoleDirectory::FindByArn(const std::string& arn) const {
+  std::optional<IamRole> r = iam_->FindRole(arn);
+  if (!r) return std::nullopt;
+  EmuRole role;
+  role.name = r->name;
+  role.arn = r->arn;
+  role.trust_policy = json::parse(r->trust_policy, nullptr, false);
+  if (role.trust_policy.is_discarded()) return std::nullopt;
+  return role;
 }
 
 namespace {

@@ -1,7 +1,7 @@
 // Who may assume an emulated role: the roles STS knows (behind a small
-// RoleDirectory interface, so the emulator's IAM store can serve it; until
-// then the test registers roles through POST /_emu/roles) and the check of
-// a role's trust policy against one AssumeRole / AssumeRoleWithWebIdentity
+// RoleDirectory interface; the emulator's IAM store serves it, holding the
+// roles made with iam:CreateRole or POST /_emu/roles) and the check of a
+// role's trust policy against one AssumeRole / AssumeRoleWithWebIdentity
 // call. Pure: the policy is JSON, the caller is described by TrustRequest.
 //
 // What the check understands (anything else in a matching statement denies,
@@ -34,16 +34,15 @@ class RoleDirectory {
   virtual std::optional<EmuRole> FindByArn(const std::string& arn) const = 0;
 };
 
-// Roles registered by tests (POST /_emu/roles).
-class RegisteredRoles : public RoleDirectory {
+// The roles the emulator's IAM holds, as STS sees them. A trust policy that
+// is not JSON (IAM refuses those at CreateRole) makes the role unknown.
+class IamRoleDirectory : public RoleDirectory {
  public:
+  explicit IamRoleDirectory(const class IamStore* iam) : iam_(iam) {}
   std::optional<EmuRole> FindByArn(const std::string& arn) const override;
-  void Put(EmuRole role);
-  void Clear();
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, EmuRole> by_arn_;
+  const class IamStore* iam_;
 };
 
 struct TrustRequest {
