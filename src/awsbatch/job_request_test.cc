@@ -147,6 +147,43 @@ TEST(JobDefinitions, NameRequestTokenAndReuse) {
   EXPECT_NE(bad.message().find("relative:/x"), std::string::npos);
 }
 
+TEST(JobDefinitions, MountsNeverHideTheImagesOwnDirectories) {
+  EXPECT_EQ(HiddenImageDir("/"), "/");
+  EXPECT_EQ(HiddenImageDir("/usr"), "/usr");
+  EXPECT_EQ(HiddenImageDir("/usr/local/"), "/usr/local");
+  EXPECT_EQ(HiddenImageDir("/usr//local/../lib"), "/usr/lib");
+  EXPECT_EQ(HiddenImageDir("/var"), "/var");
+  EXPECT_EQ(HiddenImageDir("/tmp"), "");
+  EXPECT_EQ(HiddenImageDir("/home/ec2-user/miniconda"), "");
+  EXPECT_EQ(HiddenImageDir("/opt/conda"), "");
+  EXPECT_EQ(HiddenImageDir("/usr/local/aws-cli"), "");
+
+  std::string dir;
+  ASSERT_TRUE(CliInstallDir("/home/ec2-user/miniconda/bin/aws", &dir).ok());
+  EXPECT_EQ(dir, "/home/ec2-user/miniconda");
+  ASSERT_TRUE(CliInstallDir("/opt/ferry-job/bin/aws", &dir).ok());
+  EXPECT_EQ(dir, "/opt/ferry-job");
+  for (const char* bad : {"/usr/local/bin/aws", "/usr/bin/aws", "/bin/aws", "/aws", "/opt/aws", "aws"}) {
+    Status st = CliInstallDir(bad, &dir);
+    EXPECT_EQ(st.exit_code(), 2) << bad;
+    EXPECT_NE(st.message().find(std::string("'") + bad + "'"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("INSTALL/bin/aws"), std::string::npos) << st.message();
+  }
+
+  // The job definition is refused rather than registered with such a mount.
+  JobDefinitionSettings s;
+  json req;
+  s.cli_path = "/usr/local/bin/aws";
+  EXPECT_EQ(JobDefinitionRequest("ubuntu:22.04", s, &req).exit_code(), 2);
+  s.cli_path = "/opt/aws";  // two levels up is /: it used to mount nothing, silently
+  EXPECT_EQ(JobDefinitionRequest("ubuntu:22.04", s, &req).exit_code(), 2);
+  s.cli_path.clear();
+  s.volumes = {"/srv/lib:/lib"};
+  Status st = JobDefinitionRequest("ubuntu:22.04", s, &req);
+  EXPECT_NE(st.message().find("'/srv/lib:/lib' would mount over the image's own /lib"), std::string::npos)
+      << st.message();
+}
+
 TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
   json job = {{"jobId", "j-1"},
               {"status", "FAILED"},
