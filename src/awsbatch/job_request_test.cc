@@ -148,15 +148,17 @@ TEST(JobDefinitions, NameRequestTokenAndReuse) {
 }
 
 TEST(JobDefinitions, MountsNeverHideTheImagesOwnDirectories) {
-  EXPECT_EQ(HiddenImageDir("/"), "/");
-  EXPECT_EQ(HiddenImageDir("/usr"), "/usr");
-  EXPECT_EQ(HiddenImageDir("/usr/local/"), "/usr/local");
-  EXPECT_EQ(HiddenImageDir("/usr//local/../lib"), "/usr/lib");
-  EXPECT_EQ(HiddenImageDir("/var"), "/var");
-  EXPECT_EQ(HiddenImageDir("/tmp"), "");
-  EXPECT_EQ(HiddenImageDir("/home/ec2-user/miniconda"), "");
-  EXPECT_EQ(HiddenImageDir("/opt/conda"), "");
-  EXPECT_EQ(HiddenImageDir("/usr/local/aws-cli"), "");
+  // {mount point, the image dir it hides}
+  const std::pair<const char*, const char*> cases[] = {{"/", "/"},
+                                                       {"/usr", "/usr"},
+                                                       {"/usr/local/", "/usr/local"},
+                                                       {"/usr//local/../lib", "/usr/lib"},
+                                                       {"/var", "/var"},
+                                                       {"/tmp", ""},
+                                                       {"/home/ec2-user/miniconda", ""},
+                                                       {"/opt/conda", ""},
+                                                       {"/usr/local/aws-cli", ""}};
+  for (const auto& [mount, hidden] : cases) EXPECT_EQ(HiddenImageDir(mount), hidden) << mount;
 
   std::string dir;
   ASSERT_TRUE(CliInstallDir("/home/ec2-user/miniconda/bin/aws", &dir).ok());
