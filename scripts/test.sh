@@ -12,7 +12,20 @@ for lock in tests/*/package-lock.json; do
 done
 BUILD=${FERRY_TEST_BUILD_DIR:-build-asan}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null
+# The container tests' images (busybox, and a debootstrap minbase Debian that
+# takes minutes), made while ferry builds: debootstrap waits on the network
+# and the disk more than on the CPU. They are cached in
+# /var/cache/ferry-test-images, so later runs on this machine reuse them.
+# Should one fail, the tests that need it skip, saying why.
+images_log=$(mktemp)
+bash scripts/test-images.sh busybox debian >"$images_log" 2>&1 &
+images_pid=$!
 cmake --build "$BUILD" -j"$(nproc)"
+if ! wait "$images_pid"; then
+  echo "test.sh: the container test images could not all be made (their tests will skip):" >&2
+  cat "$images_log" >&2
+fi
+rm -f "$images_log"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export AWS_EC2_METADATA_DISABLED=true

@@ -376,7 +376,11 @@ TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
   ASSERT_EQ(got.size(), 1u);
   const std::string& m = got[1].message;
   EXPECT_NE(got[1].exit_code, 0);
-  EXPECT_NE(m.find("terminated for an unknown reason"), std::string::npos) << m;
+  // bash's "No such file or directory" in the log names the CLI as what is missing.
+  EXPECT_NE(m.find("failed before its task ran: the CLI '/nonexistent/bin/aws' (aws.batch.cliPath) does not run in "
+                   "the container"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("Batch status reason"), std::string::npos) << m;
   EXPECT_NE(m.find("/nonexistent/bin/aws"), std::string::npos) << m;  // from the log tail and the hint
   EXPECT_NE(m.find("entrypoint"), std::string::npos) << m;

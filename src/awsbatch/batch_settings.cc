@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "awsbatch/job_definitions.h"
 #include "rules/rate.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -13,6 +14,12 @@ namespace {
 
 Status KeyError(const std::string& key, const std::string& what, const std::string& fix) {
   return Status::Invalid("config " + key + " " + what + " (" + fix + ")");
+}
+
+// `s` with the file:line:col where `key` was set in front.
+Status At(const Config& c, const std::string& key, const Status& s) {
+  const SourceLoc* loc = c.WhereSet(key);
+  return loc ? Status::Invalid(loc->ToString() + ": config " + s.message()) : Status::Invalid("config " + s.message());
 }
 
 // The value shown in an error (never a secret's).
@@ -139,6 +146,16 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
                     "give where the aws CLI is installed in the job's host or container, e.g. "
                     "'/home/ec2-user/miniconda/bin/aws'");
   FERRY_RETURN_IF_ERROR(GetVolumes(c, &o.volumes));
+  // Mounts that would hide the image's own /usr (and the like) fail every
+  // job at start, or worse run the host's files: refused before anything is
+  // submitted, by the rule the job definitions are made with.
+  std::string install_dir;
+  if (!o.cli_path.empty())
+    if (Status s = CliInstallDir(o.cli_path, &install_dir); !s.ok()) return At(c, "aws.batch.cliPath", s);
+  for (const auto& vol : o.volumes) {
+    VolumeMount mount;
+    if (Status s = ParseVolume(vol, &mount); !s.ok()) return At(c, "aws.batch.volumes", s);
+  }
   FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.jobRole", &o.job_role));
   if (!o.job_role.empty() && !StartsWith(o.job_role, "arn:"))
     return KeyError("aws.batch.jobRole", "must be an IAM role ARN, got '" + o.job_role + "'",

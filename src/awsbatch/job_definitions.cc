@@ -1,6 +1,7 @@
 #include "awsbatch/job_definitions.h"
 
 #include "aws/crypto.h"
+#include "util/path.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -18,7 +19,52 @@ std::string ParentDir(std::string p) {
 }
 
 std::string VolumeName(size_t i) { return "ferry-vol-" + std::to_string(i); }
+
+// What images keep their programs, libraries and settings in: a host volume
+// at (or above) one of these leaves the image without them.
+// Outer directories first, so the one named is the first a mount hides.
+constexpr const char* kImageDirs =
+    "/bin /sbin /lib /lib32 /lib64 /libx32 /usr /usr/bin /usr/sbin /usr/lib /usr/lib64 /usr/libexec /usr/share "
+    "/usr/include /usr/local /usr/local/bin /usr/local/sbin /usr/local/lib /usr/local/share /etc /opt /var /var/lib "
+    "/proc /sys /dev /run";
+
+bool IsUnder(const std::string& path, const std::string& dir) {
+  return dir == "/" || path == dir ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
 }  // namespace
+
+std::string HiddenImageDir(const std::string& container_path) {
+  std::string p = NormalizePath(container_path);
+  if (p == "/") return "/";
+  // The first (outermost) image dir at or under the mount point.
+  for (const std::string& d : Split(kImageDirs, ' '))
+    if (IsUnder(d, p)) return d;
+  return "";
+}
+
+Status CliInstallDir(const std::string& cli_path, std::string* dir) {
+  const std::string layout =
+      "ferry mounts the directory two levels above the CLI into each job (INSTALL/bin/aws mounts INSTALL), so "
+      "install it in a directory of its own, e.g. /home/ec2-user/miniconda/bin/aws or /opt/ferry-job/bin/aws "
+      "(docs/aws-batch.md, 'The AWS CLI inside jobs'), or leave aws.batch.cliPath unset to run the `aws` on the "
+      "image's PATH";
+  if (cli_path.empty() || cli_path[0] != '/')
+    return Status::Invalid("aws.batch.cliPath '" + cli_path + "' is not an absolute path (" + layout + ")");
+  std::string install = ParentDir(ParentDir(NormalizePath(cli_path)));
+  if (install.empty() || install == "/")
+    return Status::Invalid("aws.batch.cliPath '" + cli_path +
+                           "' has no install dir to mount (two levels up is /): " + layout);
+  std::string hidden = HiddenImageDir(install);
+  if (!hidden.empty())
+    return Status::Invalid("aws.batch.cliPath '" + cli_path + "' would mount its install dir " + install +
+                           " from the host over the image's own " + hidden +
+                           ", hiding the image's programs and libraries there (jobs would fail to start or run the "
+                           "host's files): " +
+                           layout);
+  *dir = install;
+  return Status::Ok();
+}
 
 std::string JobDefinitionUri(const std::string& container) {
   if (container.rfind(kPrefix, 0) != 0) return "";
@@ -70,6 +116,11 @@ Status ParseVolume(const std::string& entry, VolumeMount* out) {
   }
   if (v.host.empty() || v.host[0] != '/' || v.container.empty() || v.container[0] != '/')
     return bad("paths must be absolute");
+  std::string hidden = HiddenImageDir(v.container);
+  if (!hidden.empty())
+    return Status::Invalid("aws.batch.volumes entry '" + entry + "' would mount over the image's own " + hidden +
+                           ", hiding the image's programs and libraries there (mount it at a path of its own, e.g. "
+                           "/host/path:/mnt/data)");
   *out = v;
   return Status::Ok();
 }
@@ -90,9 +141,10 @@ Status JobDefinitionRequest(const std::string& image, const JobDefinitionSetting
   if (!s.logs_group.empty())
     props["logConfiguration"] = {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", s.logs_group}}}};
   std::vector<VolumeMount> mounts;
-  if (!s.cli_path.empty() && s.cli_path[0] == '/') {
-    std::string dir = ParentDir(ParentDir(s.cli_path));
-    if (!dir.empty() && dir != "/") mounts.push_back({dir, dir, true});
+  if (!s.cli_path.empty()) {
+    std::string dir;
+    FERRY_RETURN_IF_ERROR(CliInstallDir(s.cli_path, &dir));
+    mounts.push_back({dir, dir, true});
   }
   for (const auto& e : s.volumes) {
     VolumeMount v;

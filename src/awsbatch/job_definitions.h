@@ -2,8 +2,9 @@
 // pure functions: the name (`ferry-` + the image with runs of characters
 // Batch does not allow replaced by `-`, shortened with a hash past 128), the
 // RegisterJobDefinition request (image, placeholder resources, job role,
-// awslogs group, the CLI install dir and aws.batch.volumes as host mounts)
-// and the `ferry-token` parameter that lets a run reuse a definition with the
+// awslogs group, the CLI install dir and aws.batch.volumes as host mounts,
+// refusing a mount that would hide the image's own system directories) and
+// the `ferry-token` parameter that lets a run reuse a definition with the
 // same contents instead of registering a new revision.
 #pragma once
 
@@ -33,8 +34,25 @@ struct VolumeMount {
   std::string host, container;
   bool read_only = false;
 };
-// Parses an aws.batch.volumes entry; Invalid names the entry and the forms.
+// Parses an aws.batch.volumes entry; Invalid names the entry and the forms,
+// or the image directory its container path would hide (HiddenImageDir).
 Status ParseVolume(const std::string& entry, VolumeMount* out);
+
+// The directory of the image that a host volume mounted at `container_path`
+// would hide: the path itself or the system directory under it that images
+// rely on (/usr, /usr/local, /bin, /lib, /etc, /opt, ...; "/" for "/"), or ""
+// when it hides none of them. A mount replaces the whole directory, so e.g.
+// the host's /usr/local over an image's /usr/local takes the image's own
+// programs away (the well-known cliPath = '/usr/local/bin/aws' failure).
+std::string HiddenImageDir(const std::string& container_path);
+
+// The install dir of aws.batch.cliPath, mounted read-only at the same path in
+// every job: two levels above the binary (INSTALL/bin/aws -> INSTALL, the
+// layout of a Miniconda install and of `ferry-job` put at INSTALL/bin/aws).
+// Invalid when cli_path is not absolute, when that dir is `/` (nothing to
+// mount) or when it would hide an image directory; the message says why and
+// what layout to use instead.
+Status CliInstallDir(const std::string& cli_path, std::string* dir);
 
 // The RegisterJobDefinition request, with parameters.ferry-token set.
 Status JobDefinitionRequest(const std::string& image, const JobDefinitionSettings& s, nlohmann::json* out);

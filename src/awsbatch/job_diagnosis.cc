@@ -1,5 +1,6 @@
 #include "awsbatch/job_diagnosis.h"
 
+#include "util/text.h"
 #include "util/units.h"
 
 namespace ferry {
@@ -35,11 +36,61 @@ std::string LogStreamOf(const nlohmann::json& job) {
   return "";
 }
 
+std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::string>& log_lines,
+                              const std::string& cli) {
+  const nlohmann::json container = job.contains("container") ? job["container"] : nlohmann::json::object();
+  std::string reason = Str(container, "reason");
+  std::string status_reason = Str(job, "statusReason");
+  if (StartsWith(status_reason, "CannotPullContainerError") || StartsWith(reason, "CannotPullContainerError")) {
+    std::string image = Str(container, "image");
+    std::string named = image.empty() ? std::string("the job's container image") : "the image '" + image + "'";
+    return named + " could not be pulled (CannotPullContainerError): check that it exists with that name and tag (" +
+           (image.empty() ? std::string("docker manifest inspect IMAGE") : "docker manifest inspect " + image) +
+           ", or aws ecr describe-images for an ECR repository), that the compute environment can reach its "
+           "registry and, for a private registry, that the instance role may pull from it; then fix the task's "
+           "`container` (or the job definition)";
+  }
+  // Docker's and podman's words for a container whose first program is not
+  // in the image: exec: "PROGRAM": executable file not found / no such file.
+  size_t exec = reason.find("exec: \"");
+  if (StartsWith(reason, "CannotStartContainerError") && exec != std::string::npos) {
+    size_t start = exec + 7, end = reason.find('"', start);
+    std::string program = reason.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (program == "bash")
+      return "the image has no bash: ferry's job command runs `bash -c ...` (as the reference tool's does), so the "
+             "image must have bash on its PATH; use an image with bash or add it to the image";
+    return "the image has no program '" + program +
+           "' (or cannot run it): it is the first thing the container runs, most likely the image's entrypoint "
+           "(check it with `docker image inspect`); the entrypoint must exist in the image and run the command it "
+           "is given";
+  }
+  // bash's words when the CLI is missing, or cannot run (a dynamic binary
+  // without its libraries also ends in "No such file or directory").
+  for (const std::string& line : log_lines) {
+    if (line.find(cli) == std::string::npos) continue;
+    if (line.find("No such file or directory") == std::string::npos && line.find("not found") == std::string::npos &&
+        line.find("cannot execute") == std::string::npos)
+      continue;
+    if (cli.empty() || cli[0] != '/')
+      return "the AWS CLI '" + cli +
+             "' does not run in the container: the image has no working `aws` on its PATH; install it in the "
+             "image, or set aws.batch.cliPath to ferry-job installed on the job's host (docs/aws-batch.md)";
+    return "the CLI '" + cli +
+           "' (aws.batch.cliPath) does not run in the container: ferry mounts its install dir, two levels up, from "
+           "the job's host, so it must be installed there on the compute environment's AMI; use the static "
+           "ferry-job binary, which needs nothing from the image (a dynamically linked CLI fails like this in an "
+           "image without its libraries)";
+  }
+  return "";
+}
+
 std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
                                   const std::vector<std::string>& log_lines, const std::string& log_note,
                                   const std::string& cli) {
-  std::string m =
-      "AWS Batch job " + Str(job, "jobId") + " terminated for an unknown reason (the task left no .exitcode)";
+  std::string cause = StartFailureCause(job, log_lines, cli);
+  std::string m = "AWS Batch job " + Str(job, "jobId") +
+                  (cause.empty() ? " terminated for an unknown reason (the task left no .exitcode)"
+                                 : " failed before its task ran: " + cause);
   std::string reason = Str(job, "statusReason");
   m += "\n  Batch status reason: " + (reason.empty() ? std::string("(none)") : reason);
   std::string container_reason = job.contains("container") ? Str(job["container"], "reason") : "";
@@ -62,7 +113,11 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
          "process's errorStrategy retry it";
     return m;
   }
-  m += "\n  usual causes: the container image's entrypoint does not run the command it is given (it must run"
+  // Nothing ran: neither the entrypoint nor the CLI is a suspect.
+  if (StartsWith(reason, "CannotPullContainerError") || StartsWith(container_reason, "CannotPullContainerError"))
+    return m;
+  m += std::string(cause.empty() ? "\n  usual causes" : "\n  other usual causes") +
+       ": the container image's entrypoint does not run the command it is given (it must run"
        " `bash -c ...` as passed), or the AWS CLI '" +
        cli +
        "' does not run in the container (install it in the image, or set aws.batch.cliPath to a CLI"

@@ -1,7 +1,8 @@
 // Reading what AWS Batch says about a job, as pure functions: how many of its
 // attempts were lost to host (spot) terminations, the message for a job that
 // failed without running the task to the end (Batch's reasons, the tail of
-// its CloudWatch log stream and the usual causes), the message for a job
+// its CloudWatch log stream, what was missing when they name it, and the
+// usual causes), the message for a job
 // Batch calls SUCCEEDED that ran nothing, and the warning for a job stuck
 // before it starts (SUBMITTED, PENDING or RUNNABLE).
 #pragma once
@@ -20,6 +21,14 @@ int CountSpotRetries(const nlohmann::json& job);
 
 // container.logStreamName of the job's last attempt ("" if none).
 std::string LogStreamOf(const nlohmann::json& job);
+
+// What kept a job's task from running, when Batch's reasons or the job's log
+// name it: an image that could not be pulled (CannotPullContainerError), an
+// image without the program its container starts with (bash, or its
+// entrypoint), or a CLI `cli` that does not run in the container. Each says
+// what is missing and how to fix it; "" when nothing names a cause.
+std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::string>& log_lines,
+                              const std::string& cli);
 
 // For a FAILED job that left no .exitcode. `log_lines` are the last lines of
 // its log stream (may be empty: `log_note` then says why, e.g. "no log

@@ -147,6 +147,45 @@ TEST(JobDefinitions, NameRequestTokenAndReuse) {
   EXPECT_NE(bad.message().find("relative:/x"), std::string::npos);
 }
 
+TEST(JobDefinitions, MountsNeverHideTheImagesOwnDirectories) {
+  // {mount point, the image dir it hides}
+  const std::pair<const char*, const char*> cases[] = {{"/", "/"},
+                                                       {"/usr", "/usr"},
+                                                       {"/usr/local/", "/usr/local"},
+                                                       {"/usr//local/../lib", "/usr/lib"},
+                                                       {"/var", "/var"},
+                                                       {"/tmp", ""},
+                                                       {"/home/ec2-user/miniconda", ""},
+                                                       {"/opt/conda", ""},
+                                                       {"/usr/local/aws-cli", ""}};
+  for (const auto& [mount, hidden] : cases) EXPECT_EQ(HiddenImageDir(mount), hidden) << mount;
+
+  std::string dir;
+  ASSERT_TRUE(CliInstallDir("/home/ec2-user/miniconda/bin/aws", &dir).ok());
+  EXPECT_EQ(dir, "/home/ec2-user/miniconda");
+  ASSERT_TRUE(CliInstallDir("/opt/ferry-job/bin/aws", &dir).ok());
+  EXPECT_EQ(dir, "/opt/ferry-job");
+  for (const char* bad : {"/usr/local/bin/aws", "/usr/bin/aws", "/bin/aws", "/aws", "/opt/aws", "aws"}) {
+    Status st = CliInstallDir(bad, &dir);
+    EXPECT_EQ(st.exit_code(), 2) << bad;
+    EXPECT_NE(st.message().find(std::string("'") + bad + "'"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("INSTALL/bin/aws"), std::string::npos) << st.message();
+  }
+
+  // The job definition is refused rather than registered with such a mount.
+  JobDefinitionSettings s;
+  json req;
+  s.cli_path = "/usr/local/bin/aws";
+  EXPECT_EQ(JobDefinitionRequest("ubuntu:22.04", s, &req).exit_code(), 2);
+  s.cli_path = "/opt/aws";  // two levels up is /: it used to mount nothing, silently
+  EXPECT_EQ(JobDefinitionRequest("ubuntu:22.04", s, &req).exit_code(), 2);
+  s.cli_path.clear();
+  s.volumes = {"/srv/lib:/lib"};
+  Status st = JobDefinitionRequest("ubuntu:22.04", s, &req);
+  EXPECT_NE(st.message().find("'/srv/lib:/lib' would mount over the image's own /lib"), std::string::npos)
+      << st.message();
+}
+
 TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
   json job = {{"jobId", "j-1"},
               {"status", "FAILED"},
@@ -184,6 +223,55 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
   EXPECT_NE(w.find("524288 MiB"), std::string::npos);
   EXPECT_NE(w.find("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"), std::string::npos);
   EXPECT_NE(w.find("maximum vCPUs"), std::string::npos);
+}
+
+TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
+  const std::string pull =
+      "CannotPullContainerError: Error response from daemon: manifest for nosuch/image:1 not found: manifest unknown";
+  json job = {{"jobId", "j-9"},
+              {"status", "FAILED"},
+              {"statusReason", pull},
+              {"container", {{"image", "nosuch/image:1"}, {"reason", pull}}}};
+  std::string m = UnknownFailureMessage(job, "/aws/batch/job", {}, "the job has no log stream (it never started)",
+                                        "/opt/ferry-job/bin/aws");
+  EXPECT_EQ(m.find("unknown reason"), std::string::npos) << m;
+  EXPECT_NE(m.find("j-9 failed before its task ran: the image 'nosuch/image:1' could not be pulled "
+                   "(CannotPullContainerError)"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("docker manifest inspect nosuch/image:1"), std::string::npos) << m;
+  EXPECT_NE(m.find("Batch status reason: " + pull), std::string::npos) << m;
+  EXPECT_EQ(m.find("entrypoint"), std::string::npos) << m;  // nothing ran: not a suspect
+
+  // Docker's words for an image without the container's first program.
+  json no_bash = {{"jobId", "j-8"},
+                  {"statusReason", "Task failed to start"},
+                  {"container",
+                   {{"reason",
+                     "CannotStartContainerError: Error response from daemon: failed to create task for container: "
+                     "exec: \"bash\": executable file not found in $PATH"}}}};
+  EXPECT_NE(StartFailureCause(no_bash, {}, "aws").find("the image has no bash"), std::string::npos);
+  no_bash["container"]["reason"] =
+      "CannotStartContainerError: Error response from daemon: exec: \"/docker-entrypoint.sh\": stat "
+      "/docker-entrypoint.sh: no such file or directory";
+  std::string cause = StartFailureCause(no_bash, {}, "aws");
+  EXPECT_NE(cause.find("no program '/docker-entrypoint.sh'"), std::string::npos) << cause;
+  EXPECT_NE(cause.find("entrypoint"), std::string::npos) << cause;
+
+  // bash could not find (or run) the cliPath binary.
+  json exited = {
+      {"jobId", "j-7"}, {"statusReason", "Essential container in task exited"}, {"container", {{"exitCode", 1}}}};
+  cause = StartFailureCause(exited, {"bash: line 12: /opt/ferry-job/bin/aws: No such file or directory"},
+                            "/opt/ferry-job/bin/aws");
+  EXPECT_NE(cause.find("the CLI '/opt/ferry-job/bin/aws' (aws.batch.cliPath) does not run in the container"),
+            std::string::npos)
+      << cause;
+  EXPECT_NE(cause.find("ferry-job"), std::string::npos) << cause;
+  EXPECT_NE(StartFailureCause(exited, {"bash: aws: command not found"}, "aws").find("no working `aws` on its PATH"),
+            std::string::npos);
+  // A task's own failure names nothing.
+  EXPECT_EQ(StartFailureCause(exited, {"grep: pattern not found in /data/x"}, "/opt/ferry-job/bin/aws"), "");
+  EXPECT_EQ(StartFailureCause(exited, {}, "aws"), "");
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .conftest import AWS_CLI, ROOT, ok, output
+from .conftest import FERRY, ROOT, ok, output
 
 SNIPPETS = ROOT / "src" / "config" / "testdata" / "reference"
 
@@ -49,8 +49,9 @@ def test_hybrid_snippet_verbatim_runs_only_labelled_tasks_on_batch(make_world):
     shutil.copy(SNIPPETS / "4_hybrid.config", world.path / "ferry.config")
     assert "withLabel: bigTask" in world.read("ferry.config")
     world.write("pipeline.yml", PIPELINE)
-    # The snippet's cliPath exists only on its author's AMI; a later -c wins.
-    world.write("here.config", f"aws.batch.cliPath = '{AWS_CLI}'\n")
+    # The snippet's cliPath exists only on its author's AMI; a later -c wins
+    # (ferry itself, which speaks the same `s3 cp`).
+    world.write("here.config", f"aws.batch.cliPath = '{FERRY}'\n")
     p = ok(world.run("run", ".", "-c", "here.config", "-with-trace", "trace.tsv"))
 
     rows = {r["name"]: r for r in world.trace()}

@@ -245,10 +245,26 @@ def test_entrypoint_that_ignores_the_command_succeeds_without_running_it(world):
 def test_missing_image_fails_as_a_pull_error(world):
     job = world.run(world.define("nosuch/image:1"), ["true"])
     assert job["status"] == "FAILED", job
-    assert job["statusReason"] == "Task failed to start"
+    # Both the job's reason and the container's begin CannotPullContainerError.
+    assert job["statusReason"].startswith("CannotPullContainerError: ")
     assert job["container"]["reason"].startswith("CannotPullContainerError: ")
     assert "nosuch/image:1" in job["container"]["reason"]
     assert job["attempts"][0]["container"]["reason"] == job["container"]["reason"]
+
+
+def test_image_without_the_command_fails_to_start_naming_it(world):
+    # busybox has no bash: the container never starts, as with Docker.
+    job = world.run(world.define(), ["bash", "-c", "echo ran"])
+    assert job["status"] == "FAILED", job
+    assert job["statusReason"] == "Task failed to start"
+    reason = job["container"]["reason"]
+    assert reason.startswith("CannotStartContainerError: "), reason
+    assert 'exec: "bash": executable file not found' in reason, reason
+    assert "exitCode" not in job["container"]
+    # A command's own exit 127 (sh: not found) is the container's exit.
+    job = world.run(world.define(), ["sh", "-c", "nosuchcommand"])
+    assert job["statusReason"] == "Essential container in task exited", job
+    assert job["container"]["exitCode"] == 127
 
 
 def test_timeout_kills_the_container(world):

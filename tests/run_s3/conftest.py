@@ -29,7 +29,6 @@ class AwsWorkspace(WorkspaceFiles):
         self.aws_config.write_text(
             f"aws.client.endpoint = '{emu.endpoint}'\n"
             f"aws.region = '{emu.region}'\n"
-            "aws.batch.cliPath = '/usr/bin/aws'\n"
             "executor.pollInterval = '500ms'\n")
 
     def env(self, **extra):

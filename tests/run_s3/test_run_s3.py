@@ -36,12 +36,12 @@ def batch_config(ws):
 
 def hybrid_config(ws):
     # The reference document's hybrid snippet, with the emulator's region,
-    # queue and an aws CLI path that exists on this host.
+    # queue and a CLI that exists on this host (ferry, which speaks `s3 cp`).
     return ws.write("hybrid.config", f"""
 aws {{
     region = '{ws.emu.region}'
     batch {{
-      cliPath = '/usr/bin/aws'
+      cliPath = '{FERRY}'
     }}
 }}
 process {{

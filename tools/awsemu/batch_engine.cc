@@ -446,7 +446,10 @@ void BatchEngine::FinishAttempt(Job* job, int exit_code, bool container_exited, 
   if (kill == KillKind::kHost) {
     a.status_reason = "Host EC2 (instance " + a.instance_id + ") terminated.";
   } else if (!container_exited) {
-    a.status_reason = "Task failed to start";
+    // A pull failure is the job's status reason itself (what a user sees
+    // first in the console); other start failures say it failed to start
+    // and leave the why to container.reason.
+    a.status_reason = a.reason.rfind("CannotPullContainerError", 0) == 0 ? a.reason : "Task failed to start";
   } else {
     a.exit_code = exit_code;
     a.status_reason = kill == KillKind::kTimeout ? kTimedOut : kContainerExited;
@@ -597,6 +600,7 @@ void BatchEngine::Loop() {
       if (it == running_.end() || l.text.empty()) continue;  // CloudWatch has no empty events
       Job* j = it->second;
       Attempt& a = j->attempts.back();
+      a.last_line = l.text;
       auto& batch = batches[{j->spec->log_group, a.log_stream}];
       // The store is in memory: an attempt's output is capped so that a
       // runaway job cannot exhaust the emulator.
@@ -611,7 +615,15 @@ void BatchEngine::Loop() {
     now = SteadyMs();
     for (const auto& e : exits) {
       auto it = running_.find(e.id);
-      if (it != running_.end()) FinishAttempt(it->second, e.exit_code, true, now);
+      if (it == running_.end()) continue;
+      Job* j = it->second;
+      std::string start_failure = exec_.host_jobs ? "" : StartFailureReason(e.exit_code, j->attempts.back().last_line);
+      if (!start_failure.empty()) {
+        j->attempts.back().reason = start_failure;
+        FinishAttempt(j, -1, false, now);
+      } else {
+        FinishAttempt(j, e.exit_code, true, now);
+      }
     }
   }
 }

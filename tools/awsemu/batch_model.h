@@ -90,6 +90,7 @@ struct Attempt {
   std::string reason;         // container reason
   std::string status_reason;  // why the attempt ended
   int64_t log_bytes = 0;      // output sent to Logs so far
+  std::string last_line;      // the last line of output (podman's error when it could not start the container)
 };
 
 enum class KillKind { kNone, kTerminate, kTimeout, kHost };

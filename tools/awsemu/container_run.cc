@@ -126,6 +126,18 @@ std::vector<std::string> PodmanRunArgs(const ContainerRunInput& in) {
   return a;
 }
 
+std::string StartFailureReason(int exit_code, const std::string& last_line) {
+  if (exit_code != 126 && exit_code != 127) return "";
+  // podman prints its own failures as "Error: <runtime>: <what>: OCI ...";
+  // a program in the container writing such a line is not expected.
+  const std::string prefix = "Error: ";
+  if (last_line.rfind(prefix, 0) != 0 || last_line.find("OCI ") == std::string::npos) return "";
+  std::string what = last_line.substr(prefix.size());
+  for (const char* runtime : {"runc: ", "crun: "})
+    if (what.rfind(runtime, 0) == 0) what = what.substr(std::string(runtime).size());
+  return "CannotStartContainerError: Error response from daemon: failed to create task for container: " + what;
+}
+
 void SplitEnvironment(const std::vector<std::pair<std::string, std::string>>& env, std::string* file_text,
                       std::vector<std::pair<std::string, std::string>>* inherited) {
   std::map<std::string, std::string> last;

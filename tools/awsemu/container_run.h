@@ -63,6 +63,13 @@ struct ContainerRunInput {
 // command.
 std::vector<std::string> PodmanRunArgs(const ContainerRunInput& in);
 
+// When `podman run` exits with 126 or 127 and its last output line is
+// podman's own error ("Error: runc: ... OCI ..."), the container never
+// started (e.g. the image has no such command or entrypoint): the
+// container.reason Docker gives for that, "CannotStartContainerError: Error
+// response from daemon: ...". "" when the exit is the container's own.
+std::string StartFailureReason(int exit_code, const std::string& last_line);
+
 // Splits a job's environment (later entries win) into the text of an env
 // file ("NAME=value" lines) and the variables a line cannot hold (values
 // with a newline), which podman must pass from its own environment.

@@ -98,5 +98,26 @@ TEST(SplitEnvironment, LaterWinsAndNewlinesGoThroughTheEnginesEnvironment) {
   EXPECT_EQ(inherited[0], std::make_pair(std::string("B"), std::string("x\ny")));
 }
 
+TEST(StartFailureReason, PodmansOwnExecErrorsAreStartFailuresAContainersExitIsNot) {
+  // What podman 4 with runc prints when the image has no such command.
+  const std::string missing =
+      "Error: runc: runc create failed: unable to start container process: exec: \"bash\": executable file not "
+      "found in $PATH: OCI runtime attempted to invoke a command that was not found";
+  EXPECT_EQ(StartFailureReason(127, missing),
+            "CannotStartContainerError: Error response from daemon: failed to create task for container: runc create "
+            "failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: OCI "
+            "runtime attempted to invoke a command that was not found");
+  EXPECT_NE(StartFailureReason(126,
+                               "Error: runc: runc create failed: unable to start container process: exec: "
+                               "\"/etc/passwd\": permission denied: OCI permission denied")
+                .find("\"/etc/passwd\": permission denied"),
+            std::string::npos);
+  // The container's own exit codes: a shell's "command not found", or any
+  // other last line.
+  EXPECT_EQ(StartFailureReason(127, "sh: nosuch: not found"), "");
+  EXPECT_EQ(StartFailureReason(1, missing), "");
+  EXPECT_EQ(StartFailureReason(127, ""), "");
+}
+
 }  // namespace
 }  // namespace awsemu
