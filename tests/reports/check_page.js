@@ -66,12 +66,18 @@ async function main() {
     out.config = await page.evaluate(() => (document.getElementById("config") || {}).textContent || "");
     if (out.rows > 0) {
       const idOrder = scrollIds;
-      await page.click('#tasks-head th[data-col="peak_rss"]');
-      out.sorted_up = await idOrder();
-      await page.click('#tasks-head th[data-col="peak_rss"]');
-      out.sorted_down = await idOrder();
-      out.peak_rss = await page.evaluate(() => Object.fromEntries(
-        ferry.data.tasks.map((t) => [t[ferry.col.id], t[ferry.col.peak_rss]])));
+      // Sorted by used memory (peak_rss) and by requested memory: the ids in
+      // the order shown, up then down, and each task's values to check them.
+      out.sorted = {};
+      out.values = {};
+      for (const c of ["peak_rss", "memory"]) {
+        await page.click('#tasks-head th[data-col="' + c + '"]');
+        const up = await idOrder();
+        await page.click('#tasks-head th[data-col="' + c + '"]');
+        out.sorted[c] = {up, down: await idOrder()};
+        out.values[c] = await page.evaluate((name) => Object.fromEntries(
+          ferry.data.tasks.map((t) => [t[ferry.col.id], t[ferry.col[name]]])), c);
+      }
       await page.fill("#filter", "failed");
       out.filtered_rows = (await scrollIds()).length;
       await page.fill("#filter", "");
