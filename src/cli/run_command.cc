@@ -86,8 +86,7 @@ const cmdline::Command& RunTable() {
         Value("-ansi-log", "true|false", "live display (default: true on a terminal)").Choices({"true", "false"}),
         Value("-params-file", "FILE", "params from a YAML or JSON file").Kind(ValueKind::kFile),
         Flag("-preview", "expand the task graph and print it, run nothing"),
-        cmdline::OptionalValue("-with-report", "FILE", "write an HTML report (default: report-RUN.html)",
-                               TraceFileWord)
+        cmdline::OptionalValue("-with-report", "FILE", "write an HTML report (default: report-RUN.html)", TraceFileWord)
             .Kind(ValueKind::kFile),
         cmdline::OptionalValue("-with-timeline", "FILE", "write an HTML timeline (default: timeline-RUN.html)",
                                TraceFileWord)

@@ -26,7 +26,7 @@ Status LayOutSvg(const std::string& dot, std::string* svg) {
     st = Status::Failed("Graphviz could not lay out the task graph (is its dot layout plugin installed?)");
   } else {
     char* data = nullptr;
-    size_t len = 0;
+    unsigned int len = 0;  // gvRenderData's type in Debian's Graphviz 2.42
     if (gvRenderData(gvc.get(), g, "svg", &data, &len) != 0 || !data) {
       st = Status::Failed("Graphviz could not render the task graph as SVG");
     } else {

@@ -32,8 +32,7 @@ std::string Page(const std::string& title, const std::string& css, const std::st
                  const std::string& data_json, const std::string& script) {
   std::string out = kHead;
   out += "<title>" + EscapeHtml(title) + "</title>\n<style>\n" + css + "</style>\n</head>\n<body>\n" + body;
-  if (!data_json.empty())
-    out += "<script id=\"ferry-data\" type=\"application/json\">" + data_json + "</script>\n";
+  if (!data_json.empty()) out += "<script id=\"ferry-data\" type=\"application/json\">" + data_json + "</script>\n";
   if (!script.empty()) out += "<script>\n" + script + "</script>\n";
   return out + "</body>\n</html>\n";
 }
@@ -42,22 +41,21 @@ std::string Page(const std::string& title, const std::string& css, const std::st
 
 std::string ReportHtml(const ReportInput& in) {
   return Page("ferry report: " + in.run.run_name, report_assets::kCommonCss, report_assets::kReportBodyHtml,
-              ScriptSafeJson(ReportData(in)),
-              std::string(report_assets::kCommonJs) + report_assets::kReportJs);
+              ScriptSafeJson(ReportData(in)), std::string(report_assets::kCommonJs) + report_assets::kReportJs);
 }
 
 std::string TimelineHtml(const ReportInput& in) {
   return Page("ferry timeline: " + in.run.run_name,
-              std::string(report_assets::kCommonCss) + report_assets::kTimelineCss,
-              report_assets::kTimelineBodyHtml, ScriptSafeJson(ReportData(in)),
-              std::string(report_assets::kCommonJs) + report_assets::kTimelineJs);
+              std::string(report_assets::kCommonCss) + report_assets::kTimelineCss, report_assets::kTimelineBodyHtml,
+              ScriptSafeJson(ReportData(in)), std::string(report_assets::kCommonJs) + report_assets::kTimelineJs);
 }
 
 std::string DagHtml(const std::string& title, const std::string& svg) {
   return Page("ferry task graph: " + title, report_assets::kCommonCss,
               "<h1>Task graph</h1>\n<div class=\"sub\">" + EscapeHtml(title) +
                   ": one box per task name with its task count; edges say how many task links they stand for.</div>\n"
-                  "<div id=\"dag\">" + svg + "</div>\n",
+                  "<div id=\"dag\">" +
+                  svg + "</div>\n",
               "", "");
 }
 

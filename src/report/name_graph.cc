@@ -71,16 +71,16 @@ std::string NameGraphDot(const NameGraph& g) {
     out += "  n" + std::to_string(i) + " [label=" + DotQuoted(g.nodes[i].name + "\n" + TaskCount(g.nodes[i].tasks)) +
            "];\n";
   for (const auto& e : g.edges)
-    out += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) + " [label=" +
-           DotQuoted(std::to_string(e.links)) + "];\n";
+    out += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) +
+           " [label=" + DotQuoted(std::to_string(e.links)) + "];\n";
   return out + "}\n";
 }
 
 std::string NameGraphMermaid(const NameGraph& g) {
   std::string out = "flowchart TD\n";
   for (size_t i = 0; i < g.nodes.size(); ++i)
-    out += "  n" + std::to_string(i) + "[\"" + MermaidLabel(g.nodes[i].name) + "<br/>" +
-           TaskCount(g.nodes[i].tasks) + "\"]\n";
+    out += "  n" + std::to_string(i) + "[\"" + MermaidLabel(g.nodes[i].name) + "<br/>" + TaskCount(g.nodes[i].tasks) +
+           "\"]\n";
   for (const auto& e : g.edges)
     out += "  n" + std::to_string(e.from) + " -->|" + std::to_string(e.links) + "| n" + std::to_string(e.to) + "\n";
   return out;

@@ -16,15 +16,15 @@ namespace ferry {
 // means unknown: no attempt of that name had the measurement.
 struct Recommendation {
   std::string process;
-  int tasks = 0;                   // attempts with this name
-  int64_t requested_memory = -1;   // largest memory asked for (bytes), -1 none
-  int requested_cpus = -1;         // largest cpus asked for
-  int64_t peak_rss_p95 = -1;       // bytes
-  double cpu_pct_p95 = -1;         // % of one core
-  int64_t realtime_p95_ms = -1;    //
-  int64_t memory = -1;             // suggested bytes
-  int cpus = -1;                   // suggested cpus
-  int64_t time_ms = -1;            // suggested time limit
+  int tasks = 0;                  // attempts with this name
+  int64_t requested_memory = -1;  // largest memory asked for (bytes), -1 none
+  int requested_cpus = -1;        // largest cpus asked for
+  int64_t peak_rss_p95 = -1;      // bytes
+  double cpu_pct_p95 = -1;        // % of one core
+  int64_t realtime_p95_ms = -1;   //
+  int64_t memory = -1;            // suggested bytes
+  int cpus = -1;                  // suggested cpus
+  int64_t time_ms = -1;           // suggested time limit
 };
 
 // Headroom added to the 95th percentile: memory x1.25, time x1.5 (so one

@@ -40,9 +40,9 @@ TEST(Recommend, SuggestsP95WithHeadroomPerName) {
   EXPECT_EQ(r[0].peak_rss_p95, 280LL << 20);  // the 19th of 20
   EXPECT_EQ(r[0].memory, 352LL << 20);        // 280 MB * 1.25 = 350 MB, up to 16 MB steps
   EXPECT_EQ(r[0].cpus, 1);
-  EXPECT_EQ(r[0].time_ms, 15 * 60000);        // 10 min * 1.5
+  EXPECT_EQ(r[0].time_ms, 15 * 60000);  // 10 min * 1.5
   EXPECT_EQ(r[1].cpus, 2);
-  EXPECT_EQ(r[1].time_ms, 2 * 60000);         // 1.5 min rounded up to whole minutes
+  EXPECT_EQ(r[1].time_ms, 2 * 60000);  // 1.5 min rounded up to whole minutes
 }
 
 TEST(Recommend, UnmeasuredStaysUnknownAndOutOfTheConfig) {

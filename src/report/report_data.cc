@@ -8,9 +8,9 @@ namespace ferry {
 
 const std::vector<std::string>& TaskColumns() {
   static const std::vector<std::string> kColumns = {
-      "id",       "name",    "process",    "status",      "attempt", "exit",    "executor",  "submit",
-      "start",    "end",     "realtime",   "cpu_pct",     "peak_rss", "memory", "cpus",      "rchar",
-      "wchar",    "read_bytes", "write_bytes", "queue",   "instance", "work_dir", "native_id"};
+      "id",    "name",       "process",     "status",  "attempt",  "exit",     "executor", "submit",
+      "start", "end",        "realtime",    "cpu_pct", "peak_rss", "memory",   "cpus",     "rchar",
+      "wchar", "read_bytes", "write_bytes", "queue",   "instance", "work_dir", "native_id"};
   return kColumns;
 }
 
@@ -24,36 +24,24 @@ double RoundedCpu(const TaskUsage& u) {
 
 nlohmann::json TaskRow(const TaskRecord& t, size_t process_index) {
   const TaskUsage& u = t.usage;
-  return nlohmann::json::array({t.task_id,
-                                t.name,
-                                process_index,
-                                t.status,
-                                t.attempt,
-                                t.exit_code,
-                                t.executor,
-                                t.submit_ms,
-                                t.start_ms,
-                                t.end_ms,
-                                u.realtime_ms,
-                                RoundedCpu(u),
-                                u.peak_rss,
-                                t.memory_bytes > 0 ? t.memory_bytes : -1,
-                                t.cpus,
-                                u.rchar,
-                                u.wchar,
-                                u.read_bytes,
-                                u.write_bytes,
-                                u.queue_ms,
-                                u.instance_type,
-                                t.work_dir,
+  return nlohmann::json::array({t.task_id,       t.name,
+                                process_index,   t.status,
+                                t.attempt,       t.exit_code,
+                                t.executor,      t.submit_ms,
+                                t.start_ms,      t.end_ms,
+                                u.realtime_ms,   RoundedCpu(u),
+                                u.peak_rss,      t.memory_bytes > 0 ? t.memory_bytes : -1,
+                                t.cpus,          u.rchar,
+                                u.wchar,         u.read_bytes,
+                                u.write_bytes,   u.queue_ms,
+                                u.instance_type, t.work_dir,
                                 t.native_id});
 }
 
 nlohmann::json RunJson(const RunRecord& r) {
-  return {{"name", r.run_name},        {"status", r.status},         {"pipeline", r.pipeline},
-          {"command", r.command_line}, {"launch_dir", r.launch_dir}, {"work_dir", r.work_dir},
-          {"start", r.start_ms},       {"end", r.end_ms},            {"completed", r.completed},
-          {"cached", r.cached},        {"failed", r.failed}};
+  return {{"name", r.run_name},         {"status", r.status},     {"pipeline", r.pipeline}, {"command", r.command_line},
+          {"launch_dir", r.launch_dir}, {"work_dir", r.work_dir}, {"start", r.start_ms},    {"end", r.end_ms},
+          {"completed", r.completed},   {"cached", r.cached},     {"failed", r.failed}};
 }
 
 nlohmann::json RecommendationJson(const Recommendation& r) {
@@ -89,9 +77,14 @@ nlohmann::json ReportData(const ReportInput& in) {
   std::vector<Recommendation> recs = Recommend(in.tasks);
   nlohmann::json rec_json = nlohmann::json::array();
   for (const auto& r : recs) rec_json.push_back(RecommendationJson(r));
-  return {{"run", RunJson(in.run)}, {"created", in.created_ms},     {"names", names},
-          {"columns", TaskColumns()}, {"tasks", rows},              {"failures", failures},
-          {"recommendations", rec_json}, {"config", RecommendedConfig(recs)}};
+  return {{"run", RunJson(in.run)},
+          {"created", in.created_ms},
+          {"names", names},
+          {"columns", TaskColumns()},
+          {"tasks", rows},
+          {"failures", failures},
+          {"recommendations", rec_json},
+          {"config", RecommendedConfig(recs)}};
 }
 
 std::string ScriptSafeJson(const nlohmann::json& data) {

@@ -60,9 +60,7 @@ Status CheckDagFile(const std::string& file) {
   return Status::Invalid("-with-dag " + file + ": the file name must end in .html, .svg, .dot or .mmd (the format)");
 }
 
-Status WriteReportFile(const std::string& file, const ReportInput& in) {
-  return Write("report", file, ReportHtml(in));
-}
+Status WriteReportFile(const std::string& file, const ReportInput& in) { return Write("report", file, ReportHtml(in)); }
 
 Status WriteTimelineFile(const std::string& file, const ReportInput& in) {
   return Write("timeline", file, TimelineHtml(in));
