@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 
-#include "util/units.h"
 
 namespace ferry {
 
@@ -33,6 +32,14 @@ std::string TimeText(int64_t ms) {
   if (minutes >= 60) out = std::to_string(minutes / 60) + "h";
   if (minutes % 60 || out.empty()) out += (out.empty() ? "" : " ") + std::to_string(minutes % 60) + "m";
   return out;
+}
+
+// Exact, as the suggestion is in whole 16 MB steps: "4 GB" or "3840 MB"
+// (FormatMemory's one decimal would write 3.75 GB as "3.8 GB").
+std::string MemoryText(int64_t bytes) {
+  const int64_t gib = 1024 * kMiB;
+  if (bytes % gib == 0) return std::to_string(bytes / gib) + " GB";
+  return std::to_string(bytes / kMiB) + " MB";
 }
 
 std::string QuoteName(const std::string& name) {
@@ -101,7 +108,7 @@ std::string RecommendedConfig(const std::vector<Recommendation>& recs) {
   for (const auto& r : recs) {
     if (r.memory < 0 && r.cpus < 0 && r.time_ms < 0) continue;
     body += "    withName: " + QuoteName(r.process) + " {\n";
-    if (r.memory >= 0) body += "        memory = '" + FormatMemory(r.memory) + "'\n";
+    if (r.memory >= 0) body += "        memory = '" + MemoryText(r.memory) + "'\n";
     if (r.cpus >= 0) body += "        cpus = " + std::to_string(r.cpus) + "\n";
     if (r.time_ms >= 0) body += "        time = '" + TimeText(r.time_ms) + "'\n";
     body += "    }\n";

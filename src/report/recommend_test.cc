@@ -68,7 +68,7 @@ TEST(Recommend, ConfigWritesHoursAndLargeMemory) {
   EXPECT_EQ(RecommendedConfig(r),
             "process {\n"
             "    withName: 'big' {\n"
-            "        memory = '3.75 GB'\n"
+            "        memory = '3840 MB'\n"
             "        cpus = 1\n"
             "        time = '3h'\n"
             "    }\n"

@@ -42,12 +42,12 @@ def ws(tmp_path):
 
 
 def many_tasks_pipeline(n):
-    """n `work` tasks (a fan-out; each asks for 1..7 MB, so sorting by memory
+    """n `work` tasks (a fan-out; task i asks for i+1 MB, so sorting by memory
     has something to order) and one `gather`, plus a task that fails."""
     return f"""tasks:
   work:
     for_each: "{{{{ range(0, {n}) }}}}"
-    memory: "{{{{ item % 7 + 1 }}}} MB"
+    memory: "{{{{ item + 1 }}}} MB"
     output:
       o: "out{{{{ item }}}}.txt"
     script: echo {{{{ item }}}} > {{{{ output.o }}}}

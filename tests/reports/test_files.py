@@ -18,7 +18,7 @@ def test_wordcount_pages_describe_every_task(ws):
     html = ws.read(f"report-{run_name}.html")
     assert "default-src 'none'" in html and "src=" not in html and "href=" not in html
     data = ws.page_data(f"report-{run_name}.html")
-    assert data["run"]["name"] == run_name and data["run"]["status"] == "COMPLETED"
+    assert data["run"]["name"] == run_name and data["run"]["status"] == "OK"
     assert sorted(t[data["columns"].index("process")] for t in data["tasks"]) == [0, 0, 0, 1]
     assert data["names"] == ["count", "total"]
     mem = data["columns"].index("memory")
@@ -70,8 +70,8 @@ def test_bad_output_files_are_refused_before_anything_runs(ws):
     assert ".html, .svg, .dot or .mmd" in p.stderr
     p = refused(ws.run("run", ".", "-with-report", "no/such/dir/r.html"))
     assert "no/such/dir" in p.stderr and "does not exist" in p.stderr
-    (ws.path / "out").mkdir()
-    p = refused(ws.run("run", ".", "-with-timeline", "out"))
+    (ws.path / "out.html").mkdir()
+    p = refused(ws.run("run", ".", "-with-dag", "out.html"))
     assert "is a directory" in p.stderr
     assert not (ws.path / ".ferry" / "history.db").exists()
     p = refused(ws.run("log", "-with-report", "r.html"))
