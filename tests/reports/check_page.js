@@ -3,7 +3,9 @@
 // as JSON what a person would see: console errors, requests the page tried,
 // table rows, timeline bars, plot marks per task name, the table's order
 // after sorting by memory, and how long it took to open and draw.
-//   node check_page.js PAGE.html SCREENSHOT.png
+//   node check_page.js PAGE.html SCREENSHOT.png [PAGE2.html SHOT2.png ...]
+// ("-" for no screenshot); one browser opens them all, and one JSON object
+// per page is printed, as an array.
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -11,8 +13,7 @@ const path = require("path");
 const {chromium} = require("playwright-core");
 
 async function main() {
-  const [page_path, screenshot] = process.argv.slice(2);
-  const url = "file://" + path.resolve(page_path);
+  const args = process.argv.slice(2);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-chromium-"));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -22,9 +23,23 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const out = {console_errors: [], requests: []};
+  const results = [];
   try {
-    const page = browser.pages()[0] || await browser.newPage();
+    for (let k = 0; k + 1 < args.length; k += 2) {
+      const url = "file://" + path.resolve(args[k]);
+      results.push(await checkPage(browser, url, args[k + 1] === "-" ? null : args[k + 1]));
+    }
+  } finally {
+    await browser.close();
+    fs.rmSync(profile, {recursive: true, force: true});
+  }
+  process.stdout.write(JSON.stringify(results) + "\n");
+}
+
+async function checkPage(browser, url, screenshot) {
+  const out = {console_errors: [], requests: []};
+  const page = await browser.newPage();
+  try {
     page.on("console", (m) => { if (m.type() === "error") out.console_errors.push(m.text()); });
     page.on("pageerror", (e) => out.console_errors.push(String(e)));
     await page.route("**/*", (route) => {
@@ -83,10 +98,9 @@ async function main() {
       await page.fill("#filter", "");
     }
   } finally {
-    await browser.close();
-    fs.rmSync(profile, {recursive: true, force: true});
+    await page.close();
   }
-  process.stdout.write(JSON.stringify(out) + "\n");
+  return out;
 }
 
 main().catch((e) => { console.error(String(e)); process.exit(1); });

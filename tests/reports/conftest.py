@@ -65,16 +65,17 @@ def many_tasks_pipeline(n):
 """
 
 
-def check_page(page, screenshot=None):
-    """What chromium shows of `page` (see check_page.js), as a dict."""
+def check_pages(*pages):
+    """What chromium shows of each (page, screenshot name) (see
+    check_page.js): one dict per page, all opened by one browser."""
     if not PLAYWRIGHT.exists():
         pytest.fail("playwright-core is not installed; run: npm ci --prefix tests/reports")
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail("chromium is not installed; run: bash scripts/install-deps.sh")
-    args = ["node", str(HERE / "check_page.js"), str(page)]
-    if screenshot:
-        ARTIFACTS.mkdir(exist_ok=True)
-        args.append(str(ARTIFACTS / screenshot))
-    p = subprocess.run(args, capture_output=True, text=True, timeout=180)
+    ARTIFACTS.mkdir(exist_ok=True)
+    args = ["node", str(HERE / "check_page.js")]
+    for page, shot in pages:
+        args += [str(page), str(ARTIFACTS / shot)]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=240)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)

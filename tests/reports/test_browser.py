@@ -4,7 +4,7 @@ timeline bar per task, plot marks for every task name, sorting by memory,
 filtering; screenshots go to artifacts/ (docs/reports.md shows them)."""
 import re
 
-from .conftest import check_page, many_tasks_pipeline, ok
+from .conftest import check_pages, many_tasks_pipeline, ok
 
 
 def assert_sorted(view, column):
@@ -18,16 +18,16 @@ def assert_sorted(view, column):
 
 
 def check_run_pages(ws, n_tasks, names, shot_prefix):
-    report = check_page(ws.path / "report.html", f"{shot_prefix}-report.png")
+    report, timeline, dag = check_pages((ws.path / "report.html", f"report-{shot_prefix}.png"),
+                                        (ws.path / "timeline.html", f"timeline-{shot_prefix}.png"),
+                                        (ws.path / "dag.html", f"dag-{shot_prefix}.png"))
     assert report["console_errors"] == [] and report["requests"] == []
     assert report["rows"] == n_tasks and len(set(report["row_ids"])) == n_tasks
     assert len(report["marks"]) == 6 and all(m == names for m in report["marks"])
     assert_sorted(report, "memory")
     assert_sorted(report, "peak_rss")
-    timeline = check_page(ws.path / "timeline.html", f"{shot_prefix}-timeline.png")
     assert timeline["console_errors"] == [] and timeline["requests"] == []
     assert timeline["bars"] == n_tasks and timeline["bar_names"] == names
-    dag = check_page(ws.path / "dag.html", f"{shot_prefix}-dag.png")
     assert dag["console_errors"] == [] and dag["requests"] == []
     assert dag["dag_nodes"] == len(names)
     return report, timeline
@@ -39,7 +39,7 @@ def test_wordcount_pages_in_chromium(ws):
     check_run_pages(ws, 4, ["count", "total"], "wordcount")
     # Run again: every task is cached, and the timeline marks them.
     ok(ws.run("run", ".", "-resume", "-with-timeline", "timeline.html"))
-    timeline = check_page(ws.path / "timeline.html", "wordcount-cached-timeline.png")
+    [timeline] = check_pages((ws.path / "timeline.html", "timeline-wordcount-cached.png"))
     assert timeline["bars"] == 4 and timeline["cached_marks"] == 4
 
 

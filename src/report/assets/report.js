@@ -48,6 +48,7 @@
   const labelW = 110, plotW = 300, rowH = 22;
   const plot = (m) => {
     const values = byName.map((ts) => ts.map(m.get).filter((v) => v >= 0).sort((a, b) => a - b));
+    const any = values.some((v) => v.length);
     const max = Math.max(1e-9, ...values.map((v) => v.length ? v[v.length - 1] : 0));
     const x = (v) => labelW + plotW * v / max;
     const h = rowH * data.names.length + 18;
@@ -71,8 +72,10 @@
              '" stroke="' + c + '" stroke-width="2"/></g>';
     });
     const axisY = rowH * data.names.length + 14;
-    svg += '<text x="' + labelW + '" y="' + axisY + '">0</text><text x="' + (labelW + plotW) + '" y="' + axisY +
-           '" text-anchor="end">' + esc(m.fmt(max)) + "</text></svg>";
+    if (any)  // no scale to show when nothing was measured
+      svg += '<text x="' + labelW + '" y="' + axisY + '">0</text><text x="' + (labelW + plotW) + '" y="' + axisY +
+             '" text-anchor="end">' + esc(m.fmt(max)) + "</text>";
+    svg += "</svg>";
     return '<div class="plot"><div class="title">' + m.title + "</div>" + svg + "</div>";
   };
   $("plots").innerHTML = measures.map(plot).join("");
