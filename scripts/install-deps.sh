@@ -29,6 +29,11 @@ PKGS=(
   slurm-wlm munge
   # scripts/test-images.sh builds the container tests' images from these
   debootstrap
+  # -with-dag lays the task graph out with Graphviz's libgvc
+  libgraphviz-dev
+  # tests/reports open the report pages in headless chromium (playwright-core
+  # from tests/reports/package-lock.json drives it)
+  chromium
 )
 missing=()
 # Node may come from elsewhere (its own npm then conflicts with Debian's): only

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/run_setup.h"
 #include "cmdline/help_text.h"
+#include "report/report_files.h"
 #include "store/history.h"
 #include "store/task_fields.h"
 #include "store/task_filter.h"
@@ -88,17 +89,33 @@ void PrintTasks(const std::vector<TaskRecord>& tasks, const std::vector<int>& fi
                 t.work_dir.c_str());
   }
 }
+
+// `ferry log RUN -with-report FILE -with-timeline FILE`: the pages of a past
+// run, made from history as `ferry run` makes them.
+int WriteLogPages(History* h, const RunRecord& run, const std::string& report, const std::string& timeline) {
+  ReportInput input;
+  Status st = LoadReportInput(h, run.id, &input);
+  if (st.ok() && !report.empty()) st = WriteReportFile(report, input);
+  if (st.ok() && !report.empty()) std::printf("report: %s\n", report.c_str());
+  if (st.ok() && !timeline.empty()) st = WriteTimelineFile(timeline, input);
+  if (st.ok() && !timeline.empty()) std::printf("timeline: %s\n", timeline.c_str());
+  if (!st.ok()) return PrintError(st), st.exit_code();
+  return 0;
+}
 }  // namespace
 
 const cmdline::Command& LogTable() {
   static const cmdline::Command kLog = [] {
     cmdline::Command c = cmdline::MakeCommand(
-        "log", {"[RUN] [-f FIELDS] [-filter EXPR] [--json]"}, "list past runs, or the tasks of one run",
+        "log", {"[RUN] [-f FIELDS] [-filter EXPR] [--json]", "RUN [-with-report FILE] [-with-timeline FILE]"}, "list past runs, or the tasks of one run",
         {cmdline::Value("-f", "FIELDS", "print these trace fields of each task, comma-separated (e.g. name,peak_rss)")
              .Alias("-fields"),
          cmdline::Value("-filter", "EXPR", "only the tasks for which EXPR holds, e.g. \"status == 'FAILED'\"")
              .Alias("-F"),
-         cmdline::Flag("--json", "print JSON (runs, or each task's fields) instead of columns").Alias("-json")});
+         cmdline::Flag("--json", "print JSON (runs, or each task's fields) instead of columns").Alias("-json"),
+         cmdline::Value("-with-report", "FILE", "write RUN's HTML report, as ferry run -with-report does")
+             .Kind(cmdline::ValueKind::kFile),
+         cmdline::Value("-with-timeline", "FILE", "write RUN's HTML timeline").Kind(cmdline::ValueKind::kFile)});
     c.details =
         "RUN is a run name, id, or 'last'; runs are those launched in this directory.\n\n"
         "FIELDS are the trace file's columns: " +
@@ -119,6 +136,17 @@ int LogCommand(const std::vector<std::string>& all_args) {
   if (p.help) return std::fputs(cmdline::HelpText(LogTable()).c_str(), stdout), 0;
   if (!parsed.ok()) return PrintError(parsed), 2;
   const std::vector<std::string>& args = p.positional;
+  std::string report_file, timeline_file;
+  for (const auto& o : p.options) {
+    if (o.is("-with-report")) report_file = o.value;
+    else if (o.is("-with-timeline")) timeline_file = o.value;
+  }
+  Status files = Status::Ok();
+  if (!report_file.empty()) files = CheckReportFile("-with-report", report_file);
+  if (files.ok() && !timeline_file.empty()) files = CheckReportFile("-with-timeline", timeline_file);
+  if (files.ok() && (!report_file.empty() || !timeline_file.empty()) && args.empty())
+    files = Status::Invalid("-with-report and -with-timeline need the run: ferry log RUN -with-report FILE");
+  if (!files.ok()) return PrintError(files), 2;
   if (args.size() > 1) {
     PrintError(Status::Invalid("usage: ferry log [RUN]   (RUN: a run name, id, or 'last')"));
     return 2;
@@ -175,6 +203,7 @@ int LogCommand(const std::vector<std::string>& all_args) {
         Status::Invalid("no run named '" + args[0] + "'" + DidYouMean(args[0], names) + " (ferry log lists the runs)"));
     return 2;
   }
+  if (!report_file.empty() || !timeline_file.empty()) return WriteLogPages(h.get(), run, report_file, timeline_file);
   std::vector<TaskRecord> tasks;
   st = h->ListTasks(run.id, &tasks);
   if (!st.ok()) return PrintError(st), 1;

@@ -8,6 +8,7 @@
 #include "cmdline/help_text.h"
 #include "engine/work_store.h"
 #include "launch/run_launch.h"
+#include "report/report_files.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -16,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// -with-trace's file name is optional: the next word is taken unless it is
+// The file names of -with-trace, -with-report and -with-timeline are optional: the next word is taken unless it is
 // the pipeline (a .yml file or a directory).
 bool TraceFileWord(const std::string& w) {
   return !EndsWith(w, ".yml") && !EndsWith(w, ".yaml") && !fs::is_directory(w);
@@ -41,6 +42,9 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
     else if (h.is("-ansi-log")) out->ansi = h.value == "true" ? 1 : 0;
     else if (h.is("-params-file")) out->params_file = h.value;
     else if (h.is("-preview")) out->preview = true;
+    else if (h.is("-with-report")) out->report = true, out->report_file = h.value;
+    else if (h.is("-with-timeline")) out->timeline = true, out->timeline_file = h.value;
+    else if (h.is("-with-dag")) out->dag_file = h.value;
   }
   out->params = p.params;
   if (p.positional.empty()) return Status::Invalid("no pipeline given (usage: ferry run PIPELINE [options])");
@@ -51,6 +55,11 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
   if (!out->bucket_dir.empty())
     FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->bucket_dir, "-bucket-dir", &out->bucket_dir));
   if (IsS3Path(out->work_dir)) FERRY_RETURN_IF_ERROR(CheckS3WorkRoot(out->work_dir, "-work-dir", &out->work_dir));
+  // Output files are checked before anything runs, so a typo in a path does
+  // not cost the run its report.
+  if (!out->report_file.empty()) FERRY_RETURN_IF_ERROR(CheckReportFile("-with-report", out->report_file));
+  if (!out->timeline_file.empty()) FERRY_RETURN_IF_ERROR(CheckReportFile("-with-timeline", out->timeline_file));
+  if (!out->dag_file.empty()) FERRY_RETURN_IF_ERROR(CheckDagFile(out->dag_file));
   return Status::Ok();
 }
 
@@ -77,6 +86,13 @@ const cmdline::Command& RunTable() {
         Value("-ansi-log", "true|false", "live display (default: true on a terminal)").Choices({"true", "false"}),
         Value("-params-file", "FILE", "params from a YAML or JSON file").Kind(ValueKind::kFile),
         Flag("-preview", "expand the task graph and print it, run nothing"),
+        cmdline::OptionalValue("-with-report", "FILE", "write an HTML report (default: report-RUN.html)", TraceFileWord)
+            .Kind(ValueKind::kFile),
+        cmdline::OptionalValue("-with-timeline", "FILE", "write an HTML timeline (default: timeline-RUN.html)",
+                               TraceFileWord)
+            .Kind(ValueKind::kFile),
+        Value("-with-dag", "FILE", "write the task graph (.html, .svg, .dot or .mmd; also with -preview)")
+            .Kind(ValueKind::kFile),
     };
     c.positional = ValueKind::kFile;
     c.required_positionals = 1;

@@ -12,6 +12,7 @@
 #include "launch/pipeline_config.h"
 #include "launch/run_setup.h"
 #include "pipeline/pipeline.h"
+#include "report/report_files.h"
 #include "store/history.h"
 #include "store/run_lock.h"
 #include "store/task_recorder.h"
@@ -76,6 +77,30 @@ Status TakeOverTaskLedger(const std::string& ferry_dir, RunExecutors* executors)
   FERRY_RETURN_IF_ERROR(TaskLedger::Open(dir, &ledger));
   executors->SetTaskLedger(std::move(ledger));
   return Status::Ok();
+}
+
+// -with-report and -with-timeline, from the run's records read back from
+// history (as `ferry log RUN -with-report` reads them), so both make the
+// same page. Returns false when a file could not be written (said on stderr).
+bool WriteRunPages(const RunRequest& ra, History* history, const RunRecord& run) {
+  if (!ra.report && !ra.timeline) return true;
+  ReportInput input;
+  Status st = LoadReportInput(history, run.id, &input);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: cannot read the run's records for its report: %s\n", st.message().c_str());
+    return false;
+  }
+  bool ok = true;
+  auto write = [&](bool wanted, std::string file, const std::string& prefix, auto writer) {
+    if (!wanted) return;
+    if (file.empty()) file = prefix + "-" + run.run_name + ".html";
+    Status w = writer(file, input);
+    if (w.ok()) std::printf("%s: %s\n", prefix.c_str(), file.c_str());
+    else std::fprintf(stderr, "error: %s\n", w.message().c_str()), ok = false;
+  };
+  write(ra.report, ra.report_file, "report", WriteReportFile);
+  write(ra.timeline, ra.timeline_file, "timeline", WriteTimelineFile);
+  return ok;
 }
 
 }  // namespace
@@ -148,6 +173,11 @@ int LaunchRun(const RunRequest& ra) {
     RunDriver check(&graph, &expander, executors.slots(), nullptr, nullptr, run_opts);
     st = check.Validate();
     if (!st.ok()) return Fail(st, st.exit_code());
+  }
+  if (!ra.dag_file.empty()) {
+    st = WriteDagFile(ra.dag_file, graph, pipeline_file);
+    if (!st.ok()) return Fail(st, st.exit_code());
+    std::printf("task graph: %s\n", ra.dag_file.c_str());
   }
   if (ra.preview) {
     PrintPreview(graph);
@@ -231,6 +261,7 @@ int LaunchRun(const RunRequest& ra) {
   progress->Finish(Summary(stats, run.end_ms - start_ms));
   if (!fin.ok()) PrintWarning(fin.message());
   if (trace) std::printf("trace: %s\n", trace_choice.file.c_str());
+  const bool pages_written = WriteRunPages(ra, history.get(), run);
   if (!result.ok()) {
     if (result.kind() == Status::Kind::kInterrupted) {
       std::fprintf(stderr, "interrupted; run again with -resume to continue where this run stopped\n");
@@ -238,7 +269,7 @@ int LaunchRun(const RunRequest& ra) {
     }
     return Fail(result, 1);
   }
-  return 0;
+  return pages_written ? 0 : 1;
 }
 
 }  // namespace ferry

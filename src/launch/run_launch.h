@@ -25,7 +25,12 @@ struct RunRequest {
   int ansi = -1;  // -1 auto
   std::string params_file;
   bool preview = false;
-  bool help = false;  // -help: the command prints its usage instead
+  bool report = false;        // -with-report
+  std::string report_file;    // "" -> report-<run>.html
+  bool timeline = false;      // -with-timeline
+  std::string timeline_file;  // "" -> timeline-<run>.html
+  std::string dag_file;       // -with-dag, "" none
+  bool help = false;          // -help: the command prints its usage instead
   std::vector<std::pair<std::string, std::optional<std::string>>> params;  // --name [value]
   std::string command_line;                                                // as typed, for `ferry log`
 };
