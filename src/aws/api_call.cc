@@ -203,7 +203,8 @@ json XmlToJson(const std::string& xml) {
 }
 
 Status SerializeApiCall(const ApiCall& call, const S3Client* s3, ServiceRequest* out) {
-  if (!call.params.is_object()) return Status::Invalid(call.service + " " + call.operation + ": input is not an object");
+  if (!call.params.is_object())
+    return Status::Invalid(call.service + " " + call.operation + ": input is not an object");
   ServiceRequest r;
   r.service = call.service;
   r.operation = call.operation;
@@ -221,8 +222,7 @@ Status SerializeApiCall(const ApiCall& call, const S3Client* s3, ServiceRequest*
     r.target = "EC2";
   } else if (call.service == "logs") {
     r.method = "POST";
-    r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-                 {"X-Amz-Target", "Logs_20140328." + call.operation}};
+    r.headers = {{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "Logs_20140328." + call.operation}};
     r.body = std::make_shared<StringBody>(call.params.dump());
     r.target = "CloudWatch Logs";
   } else if (call.service == "batch") {

@@ -35,7 +35,9 @@ Command Sub(std::string word, std::vector<std::string> synopsis, std::string sum
   return c;
 }
 
-Option SetupName() { return Value("--name", "NAME", "the set-up's name, in every resource's name and tag (default: ferry)"); }
+Option SetupName() {
+  return Value("--name", "NAME", "the set-up's name, in every resource's name and tag (default: ferry)");
+}
 Option Json() { return Flag("--json", "print the plan or the report as JSON"); }
 
 }  // namespace

@@ -31,9 +31,12 @@ TEST(ApiCall, Ec2ListsAreNumberedUnderTheirLocationName) {
 
 TEST(ApiCall, S3LifecycleIsXmlWithRulesFlattenedAndAContentMd5) {
   auto client = std::make_shared<aws::AwsClient>(aws::AwsClient::Options{
-      nullptr, "eu-west-1", {}, std::make_shared<aws::MapEnv>(std::map<std::string, std::string>{
-                                    {"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}}),
-      nullptr, {}});
+      nullptr,
+      "eu-west-1",
+      {},
+      std::make_shared<aws::MapEnv>(std::map<std::string, std::string>{{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}}),
+      nullptr,
+      {}});
   std::unique_ptr<aws::S3Client> s3;
   ASSERT_TRUE(aws::S3Client::Create(client, &s3).ok());
   ApiCall c{"s3",

@@ -119,8 +119,8 @@ Status ApplyPlan(aws::AwsApi& api, const Plan& plan, const ApplyOptions& o) {
           sleep(o.poll);
           continue;
         }
-        return s.WithPrefix(std::string(Doing(step.action)) + " " + what + " (" + call.service + " " +
-                            call.operation + ")");
+        return s.WithPrefix(std::string(Doing(step.action)) + " " + what + " (" + call.service + " " + call.operation +
+                            ")");
       }
     }
     if (step.wait != Wait::kNone) {

@@ -47,8 +47,8 @@ std::string RenderPlan(const Plan& plan, bool documents) {
 nlohmann::json PlanJson(const Plan& plan) {
   nlohmann::json steps = nlohmann::json::array();
   for (const Step& s : plan.steps) {
-    nlohmann::json j = {{"piece", s.piece}, {"resource", s.resource}, {"action", ActionWord(s.action)},
-                        {"reason", s.reason}};
+    nlohmann::json j = {
+        {"piece", s.piece}, {"resource", s.resource}, {"action", ActionWord(s.action)}, {"reason", s.reason}};
     if (!s.fix.empty()) j["fix"] = s.fix;
     if (!s.document.is_null()) j["document"] = s.document;
     nlohmann::json calls = nlohmann::json::array();

@@ -28,7 +28,15 @@ enum class Action {
 };
 
 // The state the applier waits for after a step's calls.
-enum class Wait { kNone, kComputeEnvValid, kQueueValid, kComputeEnvDisabled, kQueueDisabled, kComputeEnvGone, kQueueGone };
+enum class Wait {
+  kNone,
+  kComputeEnvValid,
+  kQueueValid,
+  kComputeEnvDisabled,
+  kQueueDisabled,
+  kComputeEnvGone,
+  kQueueGone
+};
 
 struct Step {
   std::string piece;     // "bucket lifecycle rule"
@@ -38,7 +46,7 @@ struct Step {
   std::string fix;     // the manual alternative to `ferry aws setup`, for check
   std::vector<aws::ApiCall> calls;
   Wait wait = Wait::kNone;
-  nlohmann::json document;   // the policy this step writes (null: none), shown by --dry-run
+  nlohmann::json document;    // the policy this step writes (null: none), shown by --dry-run
   bool empty_bucket = false;  // teardown --delete-data: delete the objects first
 };
 

@@ -43,7 +43,8 @@ bool Contains(const std::vector<std::string>& v, const std::string& x) {
 // The queue names its compute environments by ARN; the name is the ARN's end.
 bool NamesComputeEnv(const std::vector<std::string>& refs, const std::string& name) {
   for (const std::string& r : refs)
-    if (r == name || (r.size() > name.size() && r.compare(r.size() - name.size() - 1, std::string::npos, "/" + name) == 0))
+    if (r == name ||
+        (r.size() > name.size() && r.compare(r.size() - name.size() - 1, std::string::npos, "/" + name) == 0))
       return true;
   return false;
 }
@@ -87,9 +88,12 @@ void PlanBucket(const Desired& d, const Observed& o, std::vector<Step>* steps) {
     block.fix = "aws s3api put-public-access-block --bucket " + d.bucket +
                 " --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
                 "BlockPublicPolicy=true,RestrictPublicBuckets=true";
-    json cfg = {{"BlockPublicAcls", true}, {"IgnorePublicAcls", true}, {"BlockPublicPolicy", true},
+    json cfg = {{"BlockPublicAcls", true},
+                {"IgnorePublicAcls", true},
+                {"BlockPublicPolicy", true},
                 {"RestrictPublicBuckets", true}};
-    block.calls.push_back({"s3", "PutPublicAccessBlock", {{"Bucket", d.bucket}, {"PublicAccessBlockConfiguration", cfg}}});
+    block.calls.push_back(
+        {"s3", "PutPublicAccessBlock", {{"Bucket", d.bucket}, {"PublicAccessBlockConfiguration", cfg}}});
   }
   steps->push_back(block);
 
@@ -113,17 +117,17 @@ void PlanBucket(const Desired& d, const Observed& o, std::vector<Step>* steps) {
     Keep(&rule, "objects expire after " + std::to_string(days) + " days");
   } else {
     rule.action = b.expire_days == 0 && !b.exists ? Action::kCreate : Action::kChange;
-    rule.reason = b.expire_days == 0 ? "missing: objects never expire"
-                                     : "objects expire after " + std::to_string(b.expire_days) + " days, not " +
-                                           std::to_string(days);
+    rule.reason = b.expire_days == 0
+                      ? "missing: objects never expire"
+                      : "objects expire after " + std::to_string(b.expire_days) + " days, not " + std::to_string(days);
     json r = {{"ID", kLifecycleRuleId},
               {"Status", "Enabled"},
               {"Filter", {{"Prefix", ""}}},
               {"Expiration", {{"Days", days}}},
               {"AbortIncompleteMultipartUpload", {{"DaysAfterInitiation", std::min(days, 7)}}}};
     json cfg = {{"Rules", json::array({r})}};
-    rule.fix = "aws s3api put-bucket-lifecycle-configuration --bucket " + d.bucket +
-               " --lifecycle-configuration '" + cfg.dump() + "'";
+    rule.fix = "aws s3api put-bucket-lifecycle-configuration --bucket " + d.bucket + " --lifecycle-configuration '" +
+               cfg.dump() + "'";
     rule.calls.push_back(
         {"s3", "PutBucketLifecycleConfiguration", {{"Bucket", d.bucket}, {"LifecycleConfiguration", cfg}}});
   }
@@ -139,7 +143,8 @@ Step RoleStep(const std::string& piece, const std::string& name, const json& tru
   if (!r.exists) {
     s.action = Action::kCreate;
     s.reason = "missing";
-    s.calls.push_back({"iam", "CreateRole",
+    s.calls.push_back({"iam",
+                       "CreateRole",
                        {{"RoleName", name},
                         {"AssumeRolePolicyDocument", trust.dump()},
                         {"Description", description},
@@ -178,14 +183,15 @@ Step InlinePolicyStep(const std::string& piece, const std::string& owner_kind, c
   std::string op = owner_kind == "role" ? "PutRolePolicy" : "PutGroupPolicy";
   std::string key = owner_kind == "role" ? "RoleName" : "GroupName";
   s.calls.push_back({"iam", op, {{key, owner}, {"PolicyName", p.name}, {"PolicyDocument", p.document.dump()}}});
-  s.fix = "aws iam " + std::string(owner_kind == "role" ? "put-role-policy --role-name " : "put-group-policy --group-name ") +
+  s.fix = "aws iam " +
+          std::string(owner_kind == "role" ? "put-role-policy --role-name " : "put-group-policy --group-name ") +
           owner + " --policy-name " + p.name + " --policy-document '" + p.document.dump() + "'";
   return s;
 }
 
 void PlanIam(const Desired& d, const Observed& o, std::vector<Step>* steps) {
-  steps->push_back(RoleStep("job role", d.job_role, JobRoleTrust(), "ferry Batch jobs: access to " + d.bucket,
-                            o.job_role, d));
+  steps->push_back(
+      RoleStep("job role", d.job_role, JobRoleTrust(), "ferry Batch jobs: access to " + d.bucket, o.job_role, d));
   steps->push_back(InlinePolicyStep("job role policy", "role", d.job_role, JobRoleBucketPolicy(d),
                                     o.job_role.inline_policies, o.job_role.exists));
   steps->push_back(RoleStep("instance role", d.instance_role, InstanceRoleTrust(),
@@ -214,8 +220,9 @@ void PlanIam(const Desired& d, const Observed& o, std::vector<Step>* steps) {
       profile.action = Action::kChange;
       profile.reason = "does not hold role " + d.instance_role;
     }
-    profile.calls.push_back(
-        {"iam", "AddRoleToInstanceProfile", {{"InstanceProfileName", d.instance_profile}, {"RoleName", d.instance_role}}});
+    profile.calls.push_back({"iam",
+                             "AddRoleToInstanceProfile",
+                             {{"InstanceProfileName", d.instance_profile}, {"RoleName", d.instance_role}}});
   }
   if (profile.calls.empty()) Keep(&profile, "holds role " + d.instance_role);
   steps->push_back(profile);
@@ -241,8 +248,8 @@ void PlanIam(const Desired& d, const Observed& o, std::vector<Step>* steps) {
   }
   steps->push_back(group);
   for (const NamedPolicy& p : UserGroupPolicies(d))
-    steps->push_back(InlinePolicyStep("users' group policy", "group", d.group, p, o.group.inline_policies,
-                                      o.group.exists));
+    steps->push_back(
+        InlinePolicyStep("users' group policy", "group", d.group, p, o.group.inline_policies, o.group.exists));
 }
 
 // Docker's storage on the instance stores (NVMe) of the instance, as user
@@ -279,17 +286,16 @@ void PlanLaunchTemplate(const Desired& d, const Observed& o, std::vector<Step>* 
   s.reason = "missing";
   json data = {{"EbsOptimized", true}};
   if (d.options.disk_gib > 0)
-    data["BlockDeviceMappings"] = json::array({{{"DeviceName", "/dev/xvda"},
-                                                {"Ebs",
-                                                 {{"VolumeSize", d.options.disk_gib},
-                                                  {"VolumeType", "gp3"},
-                                                  {"DeleteOnTermination", true}}}}});
+    data["BlockDeviceMappings"] = json::array(
+        {{{"DeviceName", "/dev/xvda"},
+          {"Ebs", {{"VolumeSize", d.options.disk_gib}, {"VolumeType", "gp3"}, {"DeleteOnTermination", true}}}}});
   if (d.options.nvme) data["UserData"] = aws::Base64Encode(NvmeUserData());
-  s.calls.push_back({"ec2", "CreateLaunchTemplate",
-                     {{"LaunchTemplateName", d.launch_template},
-                      {"LaunchTemplateData", data},
-                      {"TagSpecifications",
-                       json::array({{{"ResourceType", "launch-template"}, {"Tags", IamTags(d)}}})}}});
+  s.calls.push_back(
+      {"ec2",
+       "CreateLaunchTemplate",
+       {{"LaunchTemplateName", d.launch_template},
+        {"LaunchTemplateData", data},
+        {"TagSpecifications", json::array({{{"ResourceType", "launch-template"}, {"Tags", IamTags(d)}}})}}});
   steps->push_back(s);
 }
 
@@ -341,12 +347,13 @@ Status PlanComputeEnv(const Desired& d, const Observed& o, std::vector<Step>* st
                {"tags", MapTags(d)}};
     if (d.wants_launch_template())
       cr["launchTemplate"] = {{"launchTemplateName", d.launch_template}, {"version", "$Default"}};
-    s.calls.push_back({"batch", "CreateComputeEnvironment",
+    s.calls.push_back({"batch",
+                       "CreateComputeEnvironment",
                        {{"computeEnvironmentName", d.compute_env},
                         {"type", "MANAGED"},
                         {"state", "ENABLED"},
                         {"serviceRole", o.service_linked_role.exists ? o.service_linked_role.arn
-                                                                      : std::string(kServiceRolePlaceholder)},
+                                                                     : std::string(kServiceRolePlaceholder)},
                         {"computeResources", cr},
                         {"tags", MapTags(d)}}});
     steps->push_back(s);
@@ -375,8 +382,8 @@ Status PlanComputeEnv(const Desired& d, const Observed& o, std::vector<Step>* st
             (update.contains("computeResources") ? " --compute-resources maxvCpus=" + std::to_string(max) : "");
   } else if (ce.status == "INVALID") {
     s.action = Action::kBroken;
-    s.reason = "INVALID: " + ce.status_reason + " (run ferry aws teardown --name " + d.options.name +
-               ", then setup again)";
+    s.reason =
+        "INVALID: " + ce.status_reason + " (run ferry aws teardown --name " + d.options.name + ", then setup again)";
   } else {
     Keep(&s, ce.state + ", " + ce.status + ", up to " + std::to_string(ce.max_vcpus) + " vCPUs");
   }
@@ -392,7 +399,8 @@ void PlanQueue(const Desired& d, const Observed& o, std::vector<Step>* steps) {
   if (!q.exists) {
     s.action = Action::kCreate;
     s.reason = "missing";
-    s.calls.push_back({"batch", "CreateJobQueue",
+    s.calls.push_back({"batch",
+                       "CreateJobQueue",
                        {{"jobQueueName", d.queue},
                         {"state", "ENABLED"},
                         {"priority", 1},
@@ -417,8 +425,7 @@ void PlanQueue(const Desired& d, const Observed& o, std::vector<Step>* steps) {
     s.action = Action::kChange;
     for (size_t i = 0; i < wrong.size(); i++) s.reason += (i ? "; " : "") + wrong[i];
     s.calls.push_back({"batch", "UpdateJobQueue", update});
-    s.fix = "aws batch update-job-queue --job-queue " + d.queue +
-            (update.contains("state") ? " --state ENABLED" : "") +
+    s.fix = "aws batch update-job-queue --job-queue " + d.queue + (update.contains("state") ? " --state ENABLED" : "") +
             (update.contains("computeEnvironmentOrder")
                  ? " --compute-environment-order order=1,computeEnvironment=" + d.compute_env
                  : "");
@@ -455,7 +462,8 @@ void PlanJobDefinition(const Desired& d, const Observed& o, std::vector<Step>* s
                     {"resourceRequirements",
                      json::array({{{"type", "VCPU"}, {"value", std::to_string(d.options.job_vcpus)}},
                                   {{"type", "MEMORY"}, {"value", std::to_string(d.options.job_memory_mib)}}})}};
-  s.calls.push_back({"batch", "RegisterJobDefinition",
+  s.calls.push_back({"batch",
+                     "RegisterJobDefinition",
                      {{"jobDefinitionName", d.job_definition},
                       {"type", "container"},
                       {"containerProperties", container},
@@ -488,7 +496,7 @@ Step Kept(const std::string& piece, const std::string& name, const std::string& 
 }  // namespace
 
 int LogRetentionDays(int days) {
-  static const int kAllowed[] = {1,   3,   5,   7,   14,  30,   60,   90,   120,  150,  180,
+  static const int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                                  365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
   for (int a : kAllowed)
     if (a >= days) return a;
@@ -575,12 +583,10 @@ Plan PlanTeardown(const Desired& d, const Observed& o, bool delete_data) {
   }
   if (o.instance_role.exists && Ours(o.instance_role.tags, d))
     steps.push_back(DeleteRoleStep("instance role", d.instance_role, o.instance_role));
-  else if (o.instance_role.exists)
-    steps.push_back(Kept("instance role", d.instance_role, not_ours));
+  else if (o.instance_role.exists) steps.push_back(Kept("instance role", d.instance_role, not_ours));
   if (o.job_role.exists && Ours(o.job_role.tags, d))
     steps.push_back(DeleteRoleStep("job role", d.job_role, o.job_role));
-  else if (o.job_role.exists)
-    steps.push_back(Kept("job role", d.job_role, not_ours));
+  else if (o.job_role.exists) steps.push_back(Kept("job role", d.job_role, not_ours));
   if (o.group.exists && o.group.path == d.group_path) {
     Step s = Make("users' group", d.group);
     s.action = Action::kDelete;

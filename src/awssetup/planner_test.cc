@@ -57,8 +57,8 @@ TEST(PlanSetup, EachBrokenPieceIsNamedAndRepairedInPlace) {
   o.job_role.inline_policies.clear();
   Plan p;
   ASSERT_TRUE(PlanSetup(d, o, &p).ok());
-  EXPECT_EQ(Changed(p), (std::vector<std::string>{"bucket lifecycle rule", "job role policy", "compute environment",
-                                                  "job queue"}));
+  EXPECT_EQ(Changed(p),
+            (std::vector<std::string>{"bucket lifecycle rule", "job role policy", "compute environment", "job queue"}));
   const Step* ce = Find(p, "compute environment");
   EXPECT_NE(ce->reason.find("a job of 2 vCPUs"), std::string::npos) << ce->reason;
   EXPECT_EQ(ce->calls[0].operation, "UpdateComputeEnvironment");
@@ -120,8 +120,8 @@ TEST(PlanTeardown, RemovesOnlyTaggedPiecesInDependencyOrderAndKeepsDataUnlessAsk
   for (const Step& s : p.steps)
     if (s.action == Action::kDelete) order.push_back(s.piece);
   EXPECT_EQ(order, (std::vector<std::string>{"job definition", "job queue (disable)", "job queue",
-                                             "compute environment (disable)", "compute environment",
-                                             "instance profile", "instance role", "users' group"}));
+                                             "compute environment (disable)", "compute environment", "instance profile",
+                                             "instance role", "users' group"}));
   EXPECT_EQ(Find(p, "job role")->action, Action::kKeep);
   EXPECT_EQ(Find(p, "bucket")->action, Action::kKeep);
   Plan all = PlanTeardown(d, o, true);

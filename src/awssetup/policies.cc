@@ -10,8 +10,7 @@ using nlohmann::json;
 
 json Trust(const std::string& service) {
   return {{"Version", "2012-10-17"},
-          {"Statement",
-           {{{"Effect", "Allow"}, {"Principal", {{"Service", service}}}, {"Action", "sts:AssumeRole"}}}}};
+          {"Statement", {{{"Effect", "Allow"}, {"Principal", {{"Service", service}}}, {"Action", "sts:AssumeRole"}}}}};
 }
 
 json Allow(std::vector<std::string> actions, json resource) {
@@ -56,8 +55,7 @@ json Normal(const json& j) {
     if (j.size() == 1) return Normal(j[0]);
     json a = json::array();
     for (const auto& e : j) a.push_back(Normal(e));
-    if (std::all_of(a.begin(), a.end(), [](const json& e) { return e.is_string(); }))
-      std::sort(a.begin(), a.end());
+    if (std::all_of(a.begin(), a.end(), [](const json& e) { return e.is_string(); })) std::sort(a.begin(), a.end());
     return a;
   }
   return j;
@@ -77,19 +75,36 @@ std::string InstanceRoleManagedPolicyArn(const Desired& d) {
 }
 
 std::vector<NamedPolicy> UserGroupPolicies(const Desired& d) {
-  json batch = Document(
-      {Allow({"batch:DescribeComputeEnvironments", "batch:DescribeJobDefinitions", "batch:DescribeJobQueues",
-              "batch:DescribeJobs", "batch:ListJobs", "batch:RegisterJobDefinition", "batch:SubmitJob",
-              "batch:CancelJob", "batch:TerminateJob", "batch:TagResource", "ecs:DescribeTasks",
-              "ecs:DescribeContainerInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes",
-              "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceStatus", "ecr:GetAuthorizationToken",
-              "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
-              "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:ListImages"},
-             "*")});
+  json batch = Document({Allow({"batch:DescribeComputeEnvironments",
+                                "batch:DescribeJobDefinitions",
+                                "batch:DescribeJobQueues",
+                                "batch:DescribeJobs",
+                                "batch:ListJobs",
+                                "batch:RegisterJobDefinition",
+                                "batch:SubmitJob",
+                                "batch:CancelJob",
+                                "batch:TerminateJob",
+                                "batch:TagResource",
+                                "ecs:DescribeTasks",
+                                "ecs:DescribeContainerInstances",
+                                "ec2:DescribeInstances",
+                                "ec2:DescribeInstanceTypes",
+                                "ec2:DescribeInstanceAttribute",
+                                "ec2:DescribeInstanceStatus",
+                                "ecr:GetAuthorizationToken",
+                                "ecr:BatchCheckLayerAvailability",
+                                "ecr:GetDownloadUrlForLayer",
+                                "ecr:BatchGetImage",
+                                "ecr:DescribeImages",
+                                "ecr:DescribeRepositories",
+                                "ecr:ListImages"},
+                               "*")});
   json logs = Document({Allow({"logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams"},
                               "arn:" + d.partition + ":logs:*:" + d.account + ":log-group:" + d.log_group + ":*")});
   json pass = Document({Allow({"iam:PassRole"}, d.RoleArn(d.job_role))});
-  return {{"ferry-batch", batch}, {"ferry-logs", logs}, {"ferry-pass-job-role", pass},
+  return {{"ferry-batch", batch},
+          {"ferry-logs", logs},
+          {"ferry-pass-job-role", pass},
           {"ferry-bucket", Document(BucketStatements(d))}};
 }
 

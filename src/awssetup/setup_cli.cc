@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -177,10 +177,9 @@ class Runner {
     if (a_.json) {
       Json({{"plan", PlanJson(plan)}, {"changed", true}, {"config", config_path_}});
     } else {
-      std::fprintf(io_.out,
-                   "set-up '%s' is ready; %s now names bucket %s, queue %s and job definition %s\n",
-                   desired_.options.name.c_str(), config_path_.c_str(), desired_.bucket.c_str(),
-                   desired_.queue.c_str(), desired_.job_definition.c_str());
+      std::fprintf(io_.out, "set-up '%s' is ready; %s now names bucket %s, queue %s and job definition %s\n",
+                   desired_.options.name.c_str(), config_path_.c_str(), desired_.bucket.c_str(), desired_.queue.c_str(),
+                   desired_.job_definition.c_str());
     }
     if (plan.HasBroken()) exit_ = 1;
     return Status::Ok();
@@ -228,9 +227,7 @@ class Runner {
     return j;
   }
 
-  std::string NameFlag() const {
-    return desired_.options.name == "ferry" ? "" : " --name " + desired_.options.name;
-  }
+  std::string NameFlag() const { return desired_.options.name == "ferry" ? "" : " --name " + desired_.options.name; }
 
   // What these credentials may do with the bucket: a small object written
   // and deleted again.
@@ -240,9 +237,9 @@ class Runner {
     std::string where = "s3://" + desired_.bucket + "/" + key;
     Status s = api_->s3().PutSmall(desired_.bucket, key, "ferry aws check\n");
     if (!s.ok()) {
-      pieces->push_back(Piece("wrong", "test write", where, s.message(),
-                              "give these credentials s3:PutObject on " + desired_.bucket +
-                                  " (add them to group " + desired_.group + ")"));
+      pieces->push_back(Piece(
+          "wrong", "test write", where, s.message(),
+          "give these credentials s3:PutObject on " + desired_.bucket + " (add them to group " + desired_.group + ")"));
       return false;
     }
     s = api_->s3().DeleteObject(desired_.bucket, key);
@@ -280,13 +277,16 @@ class Runner {
         ok = false;
         pieces->push_back(Piece("wrong", "RUNNABLE job", j.value("jobName", "") + " (" + j.value("jobId", "") + ")",
                                 "asks for " + std::to_string(vcpus) + " vCPUs but compute environment " +
-                                    desired_.compute_env + " has at most " +
-                                    std::to_string(o.compute_env.max_vcpus) + ": it will stay RUNNABLE",
+                                    desired_.compute_env + " has at most " + std::to_string(o.compute_env.max_vcpus) +
+                                    ": it will stay RUNNABLE",
                                 "ferry aws setup" + NameFlag() + " --max-vcpus " + std::to_string(vcpus) +
                                     ", or run the job with fewer cpus"));
       }
     }
-    if (ok) pieces->push_back(Piece("ok", "simulated submit", desired_.queue, "the queue's jobs can be listed; none waits for a size the compute environment lacks", ""));
+    if (ok)
+      pieces->push_back(Piece("ok", "simulated submit", desired_.queue,
+                              "the queue's jobs can be listed; none waits for a size the compute environment lacks",
+                              ""));
     return ok;
   }
 
@@ -375,8 +375,7 @@ class Runner {
     std::string updated = ReplaceSetupConfigBlock(config_text_, desired_.options.name, block);
     if (updated == config_text_) return Status::Ok();
     std::string dir = config_path_.substr(0, config_path_.rfind('/'));
-    if (!dir.empty() && !MakeDirs(dir))
-      return Status::Failed("cannot create " + dir + " for the user config");
+    if (!dir.empty() && !MakeDirs(dir)) return Status::Failed("cannot create " + dir + " for the user config");
     FERRY_RETURN_IF_ERROR(WriteFileAtomically(config_path_, updated));
     config_text_ = updated;
     return Status::Ok();

@@ -3,6 +3,7 @@ conftest.py): the dry run changes nothing, setup creates every piece and a
 second run changes nothing, check passes, each piece broken with boto3 is
 named by check and repaired by setup, teardown leaves nothing tagged."""
 import json
+import os
 import subprocess
 
 import pytest
@@ -103,6 +104,9 @@ def test_check_names_each_broken_piece_and_setup_repairs_it(aws):
     ]
     for piece, breaking in breakages:
         breaking()
+        if piece == "compute environment" and batch.describe_compute_environments(
+                computeEnvironments=["ferry-t1"])["computeEnvironments"][0]["computeResources"]["maxvCpus"] != 1:
+            continue  # moto 5 ignores a new maxvCpus: nothing was broken
         pieces, out = check_report(aws, 1)
         broken = [p for (name, verdict), p in pieces.items() if verdict != "ok"]
         assert [p["piece"] for p in broken] == [piece], broken
@@ -141,7 +145,13 @@ def test_teardown_asks_then_leaves_no_tagged_resource(aws):
     (["--disk", "10mb"], "--disk"),
     (["--expire-days", "x"], "--expire-days"),
     (["--subnets", "subnet-1"], "--security-group"),
+    (["extra"], "takes no arguments"),
 ])
-def test_bad_options_are_refused_before_anything_is_asked(aws, args, says):
-    proc = ferry(aws, "setup", *args, code=2)
+def test_bad_options_are_refused_before_anything_is_asked(tmp_path, args, says):
+    # No AWS at all: the options are checked before any request.
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true",
+           "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    proc = subprocess.run([ferry_bin(), "aws", "setup", *args], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
     assert says in proc.stderr
+    assert not (tmp_path / ".ferry").exists()
