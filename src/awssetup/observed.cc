@@ -265,7 +265,8 @@ Status ObserveComputeEnv(AwsApi& api, const std::string& name, ObservedComputeEn
   json r;
   FERRY_RETURN_IF_ERROR(api.Call({"batch", "DescribeComputeEnvironments", {{"computeEnvironments", {name}}}}, &r));
   for (const json& ce : AsList(r.value("computeEnvironments", json()))) {
-    if (Str(ce, "computeEnvironmentName") != name) continue;
+    // Batch lists a deleted one for a while as DELETED: it is gone.
+    if (Str(ce, "computeEnvironmentName") != name || Str(ce, "status") == "DELETED") continue;
     out->exists = true;
     out->arn = Str(ce, "computeEnvironmentArn");
     out->state = Str(ce, "state");
@@ -286,7 +287,7 @@ Status ObserveQueue(AwsApi& api, const std::string& name, ObservedQueue* out) {
   json r;
   FERRY_RETURN_IF_ERROR(api.Call({"batch", "DescribeJobQueues", {{"jobQueues", {name}}}}, &r));
   for (const json& q : AsList(r.value("jobQueues", json()))) {
-    if (Str(q, "jobQueueName") != name) continue;
+    if (Str(q, "jobQueueName") != name || Str(q, "status") == "DELETED") continue;
     out->exists = true;
     out->arn = Str(q, "jobQueueArn");
     out->state = Str(q, "state");

@@ -493,6 +493,34 @@ Step Kept(const std::string& piece, const std::string& name, const std::string& 
   return s;
 }
 
+// Batch deletes a queue or compute environment only once it is DISABLED.
+struct BatchResource {
+  const char* piece;
+  const char* article;  // "a queue"
+  const char* update_op;
+  const char* delete_op;
+  const char* key;
+  Wait disabled, gone;
+};
+
+void DisableThenDelete(const BatchResource& r, const std::string& name, const std::string& state,
+                       std::vector<Step>* steps) {
+  if (state != "DISABLED") {
+    Step s = Make(std::string(r.piece) + " (disable)", name);
+    s.action = Action::kDelete;
+    s.reason = std::string(r.article) + " is disabled before it is deleted";
+    s.calls.push_back({"batch", r.update_op, {{r.key, name}, {"state", "DISABLED"}}});
+    s.wait = r.disabled;
+    steps->push_back(s);
+  }
+  Step s = Make(r.piece, name);
+  s.action = Action::kDelete;
+  s.reason = "tagged for this set-up";
+  s.calls.push_back({"batch", r.delete_op, {{r.key, name}}});
+  s.wait = r.gone;
+  steps->push_back(s);
+}
+
 }  // namespace
 
 int LogRetentionDays(int days) {
@@ -527,43 +555,17 @@ Plan PlanTeardown(const Desired& d, const Observed& o, bool delete_data) {
       s.calls.push_back({"batch", "DeregisterJobDefinition", {{"jobDefinition", arn}}});
     steps.push_back(s);
   }
-  if (o.queue.exists && Ours(o.queue.tags, d)) {
-    if (o.queue.state != "DISABLED") {
-      Step s = Make("job queue (disable)", d.queue);
-      s.action = Action::kDelete;
-      s.reason = "a queue is disabled before it is deleted";
-      s.calls.push_back({"batch", "UpdateJobQueue", {{"jobQueue", d.queue}, {"state", "DISABLED"}}});
-      s.wait = Wait::kQueueDisabled;
-      steps.push_back(s);
-    }
-    Step s = Make("job queue", d.queue);
-    s.action = Action::kDelete;
-    s.reason = "tagged for this set-up";
-    s.calls.push_back({"batch", "DeleteJobQueue", {{"jobQueue", d.queue}}});
-    s.wait = Wait::kQueueGone;
-    steps.push_back(s);
-  } else if (o.queue.exists) {
-    steps.push_back(Kept("job queue", d.queue, not_ours));
-  }
-  if (o.compute_env.exists && Ours(o.compute_env.tags, d)) {
-    if (o.compute_env.state != "DISABLED") {
-      Step s = Make("compute environment (disable)", d.compute_env);
-      s.action = Action::kDelete;
-      s.reason = "a compute environment is disabled before it is deleted";
-      s.calls.push_back(
-          {"batch", "UpdateComputeEnvironment", {{"computeEnvironment", d.compute_env}, {"state", "DISABLED"}}});
-      s.wait = Wait::kComputeEnvDisabled;
-      steps.push_back(s);
-    }
-    Step s = Make("compute environment", d.compute_env);
-    s.action = Action::kDelete;
-    s.reason = "tagged for this set-up";
-    s.calls.push_back({"batch", "DeleteComputeEnvironment", {{"computeEnvironment", d.compute_env}}});
-    s.wait = Wait::kComputeEnvGone;
-    steps.push_back(s);
-  } else if (o.compute_env.exists) {
-    steps.push_back(Kept("compute environment", d.compute_env, not_ours));
-  }
+  if (o.queue.exists && Ours(o.queue.tags, d))
+    DisableThenDelete({"job queue", "a queue", "UpdateJobQueue", "DeleteJobQueue", "jobQueue", Wait::kQueueDisabled,
+                       Wait::kQueueGone},
+                      d.queue, o.queue.state, &steps);
+  else if (o.queue.exists) steps.push_back(Kept("job queue", d.queue, not_ours));
+  if (o.compute_env.exists && Ours(o.compute_env.tags, d))
+    DisableThenDelete(
+        {"compute environment", "a compute environment", "UpdateComputeEnvironment", "DeleteComputeEnvironment",
+         "computeEnvironment", Wait::kComputeEnvDisabled, Wait::kComputeEnvGone},
+        d.compute_env, o.compute_env.state, &steps);
+  else if (o.compute_env.exists) steps.push_back(Kept("compute environment", d.compute_env, not_ours));
   if (o.launch_template.exists && Ours(o.launch_template.tags, d)) {
     Step s = Make("launch template", d.launch_template);
     s.action = Action::kDelete;
