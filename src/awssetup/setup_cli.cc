@@ -136,7 +136,9 @@ class Runner {
     config_path_ = config::UserConfigPath(Var("FERRY_CONFIG"), Var("HOME"));
     if (!config_path_.empty()) {
       Status r = ReadUserFile(config_path_, &config_text_);
-      if (!r.ok() && r.kind() != Status::Kind::kNotFound) config_text_.clear();
+      // A config ferry cannot read is never overwritten.
+      if (!r.ok() && r.kind() != Status::Kind::kNotFound) return r.WithPrefix("user config " + config_path_);
+      if (!r.ok()) config_text_.clear();
     }
     // check and teardown act on what setup was asked for.
     if (word_ != "setup") SetupOptionsFromConfig(config_text_, a_.options.name, &a_.options);
