@@ -238,6 +238,15 @@ class Runner {
     std::string key = ".ferry-check/" + std::to_string(getpid()) + "-" + std::to_string(rng() % 1000000000);
     std::string where = "s3://" + desired_.bucket + "/" + key;
     Status s = api_->s3().PutSmall(desired_.bucket, key, "ferry aws check\n");
+    if (!s.ok() && api_->s3().endpoint().scheme == "http" &&
+        (s.aws_code() == "AccessDenied" || s.message().find("HTTP 403") != std::string::npos)) {
+      // Over plain HTTP the TLS-only policy must refuse the write.
+      pieces->push_back(Piece("ok", "test write", where,
+                              "refused over plain HTTP by the TLS-only bucket policy, as it should be (an https "
+                              "endpoint tests the write itself)",
+                              ""));
+      return true;
+    }
     if (!s.ok()) {
       pieces->push_back(Piece(
           "wrong", "test write", where, s.message(),

@@ -83,7 +83,10 @@ def _start_moto(home):
         pytest.skip("moto_server is not installed (pip install 'moto[server]'): the moto variant is skipped")
     port = _free_port()
     log = open(os.path.join(home, "moto.log"), "wb")
-    proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    # AWS's managed policies (the instance role attaches one) are not loaded unless asked.
+    env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+    proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                            env=env)
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
