@@ -189,6 +189,20 @@ Step InlinePolicyStep(const std::string& piece, const std::string& owner_kind, c
   return s;
 }
 
+// A piece that is right once it exists.
+Step CreateIfMissing(const std::string& piece, const std::string& name, bool exists, const std::string& why,
+                     ApiCall create) {
+  Step s = Make(piece, name);
+  if (exists) {
+    Keep(&s, "exists");
+  } else {
+    s.action = Action::kCreate;
+    s.reason = why;
+    s.calls.push_back(std::move(create));
+  }
+  return s;
+}
+
 void PlanIam(const Desired& d, const Observed& o, std::vector<Step>* steps) {
   steps->push_back(
       RoleStep("job role", d.job_role, JobRoleTrust(), "ferry Batch jobs: access to " + d.bucket, o.job_role, d));
@@ -227,26 +241,12 @@ void PlanIam(const Desired& d, const Observed& o, std::vector<Step>* steps) {
   if (profile.calls.empty()) Keep(&profile, "holds role " + d.instance_role);
   steps->push_back(profile);
 
-  Step slr = Make("Batch service-linked role", d.service_linked_role);
-  if (o.service_linked_role.exists) {
-    Keep(&slr, "exists");
-  } else {
-    slr.action = Action::kCreate;
-    slr.reason = "missing (AWS Batch manages compute environments with it)";
-    slr.calls.push_back({"iam", "CreateServiceLinkedRole", {{"AWSServiceName", "batch.amazonaws.com"}}});
-  }
-  steps->push_back(slr);
-
-  Step group = Make("users' group", d.group);
-  if (o.group.exists) {
-    Keep(&group, "exists");
-  } else {
-    group.action = Action::kCreate;
-    group.reason = "missing";
-    // IAM groups take no tags: the path marks the group as ferry's.
-    group.calls.push_back({"iam", "CreateGroup", {{"GroupName", d.group}, {"Path", d.group_path}}});
-  }
-  steps->push_back(group);
+  steps->push_back(CreateIfMissing("Batch service-linked role", d.service_linked_role, o.service_linked_role.exists,
+                                   "missing (AWS Batch manages compute environments with it)",
+                                   {"iam", "CreateServiceLinkedRole", {{"AWSServiceName", "batch.amazonaws.com"}}}));
+  // IAM groups take no tags: the path marks the group as ferry's.
+  steps->push_back(CreateIfMissing("users' group", d.group, o.group.exists, "missing",
+                                   {"iam", "CreateGroup", {{"GroupName", d.group}, {"Path", d.group_path}}}));
   for (const NamedPolicy& p : UserGroupPolicies(d))
     steps->push_back(
         InlinePolicyStep("users' group policy", "group", d.group, p, o.group.inline_policies, o.group.exists));
