@@ -14,6 +14,9 @@ PKGS=(
   bubblewrap rclone snakemake make time procps clang-format
   # the tests of `ferry completion zsh` and `ferry man`
   zsh groff-base man-db
+  # AWS's service models, which awssetup's request_models_test checks every
+  # request of `ferry aws setup` against
+  python3-botocore
   # tests/job: a chroot holding only a static busybox runs ferry-job; `file`
   # and openssl check that it is static and make the TLS test's CA
   busybox-static file openssl

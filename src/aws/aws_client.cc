@@ -84,7 +84,7 @@ void AwsClient::Send(ServiceRequest req, std::function<void(ServiceResponse)> do
     }
     call->req.path = call->req.endpoint.base_path + call->req.path;
   }
-  call->region = options_.region;
+  call->region = call->req.signing_region.empty() ? options_.region : call->req.signing_region;
   if (!call->req.bucket.empty()) {
     std::string known = BucketRegion(call->req.bucket);
     if (!known.empty() && known != call->region) {

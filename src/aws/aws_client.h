@@ -46,6 +46,9 @@ struct ServiceRequest {
   // another region (x-amz-bucket-region), the client re-signs for that region,
   // retries once, and remembers it for later requests to the bucket.
   std::string bucket;
+  // The region to sign for when it is not the client's: IAM, a global
+  // service, is signed for us-east-1 whatever the client's region.
+  std::string signing_region;
   // Checks a 2xx response (e.g. an ETag against the MD5 we sent). A failure
   // is retried like a transient error and reported if attempts run out.
   std::function<Status(const HttpResponse&)> validate;

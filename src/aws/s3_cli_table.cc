@@ -35,7 +35,60 @@ Command Sub(std::string word, std::vector<std::string> synopsis, std::string sum
   return c;
 }
 
+Option SetupName() {
+  return Value("--name", "NAME", "the set-up's name, in every resource's name and tag (default: ferry)");
+}
+Option Json() { return Flag("--json", "print the plan or the report as JSON"); }
+
 }  // namespace
+
+cmdline::Command AwsSetupCommand(const std::string& word) {
+  if (word == "setup") {
+    Command c = cmdline::MakeCommand(
+        "aws setup", {"[options]"}, "create the AWS resources ferry's Batch runs and builds need, or repair them",
+        {SetupName(), Value("--bucket", "BUCKET", "the bucket for work files and builds (default: ferry-NAME-ACCOUNT)"),
+         Value("--expire-days", "DAYS", "objects and job logs expire after this many days (default: 30)"),
+         Value("--max-vcpus", "N", "the compute environment's largest size in vCPUs (default: 16)"),
+         Value("--instance-types", "TYPES", "comma-separated EC2 instance types (default: optimal)"),
+         Flag("--spot", "spot instances (capacity-optimized) instead of on-demand"),
+         Value("--disk", "SIZE", "a launch template with a gp3 root volume of SIZE (e.g. 200gib)"),
+         Flag("--nvme", "a launch template that puts Docker's storage on the instance stores"),
+         Value("--image", "IMAGE", "the container image of the job definition for ferry build"),
+         Value("--subnets", "IDS", "comma-separated subnets (default: the default VPC's)"),
+         Value("--security-group", "ID", "the security group (default: the default VPC's default group)"),
+         Flag("--dry-run", "print what exists and what would be created or changed, with the policies; change nothing"),
+         Json()});
+    c.details =
+        "Creates what is missing and leaves what is right alone: running it again changes nothing.\n"
+        "At the end the names go into the user config (~/.ferry/config, or $FERRY_CONFIG), so that\n"
+        "`ferry build --aws-batch` and `process.executor = 'awsbatch'` need no further options.\n"
+        "See docs/aws-setup.md for every resource and policy.";
+    c.options.insert(c.options.end(), AwsSettingOptions().begin(), AwsSettingOptions().end());
+    return c;
+  }
+  if (word == "check") {
+    Command c = cmdline::MakeCommand("aws check", {"[options]"},
+                                     "read-only: is each piece of the set-up there and right, and may these "
+                                     "credentials use it",
+                                     {SetupName(), Json()});
+    c.details =
+        "Prints ok, missing or wrong for every piece, with the fix, then writes and deletes a test object in\n"
+        "the bucket and explains jobs of the queue that stay RUNNABLE. Exit 0 when all is ok, 1 otherwise.";
+    c.options.insert(c.options.end(), AwsSettingOptions().begin(), AwsSettingOptions().end());
+    return c;
+  }
+  Command c = cmdline::MakeCommand(
+      "aws teardown", {"[options]"}, "remove what `ferry aws setup` created (found by its tag)",
+      {SetupName(), Flag("--yes", "do not ask before deleting"),
+       Flag("--delete-data", "also delete the bucket with every object in it, and the job log group"),
+       Flag("--dry-run", "print what would be removed; remove nothing"), Json()});
+  c.details =
+      "Removes in dependency order: job definition, queue (disabled first), compute environment, launch\n"
+      "template, instance profile, roles, users' group. The bucket's objects and the job logs stay unless\n"
+      "--delete-data. Asks before deleting unless --yes.";
+  c.options.insert(c.options.end(), AwsSettingOptions().begin(), AwsSettingOptions().end());
+  return c;
+}
 
 const std::vector<Option>& AwsSettingOptions() {
   static const std::vector<Option> kSettings = {
@@ -92,14 +145,17 @@ const Command& S3CliTable() {
 const Command& AwsCliTable() {
   static const Command kAws = [] {
     const char* summary = "which AWS credentials, region and endpoint ferry would use, and where each came from";
-    Command aws = cmdline::MakeCommand("aws", {"whoami [PIPELINE_DIR] [options]"}, summary, AwsGlobalOptions());
+    Command aws = cmdline::MakeCommand("aws", {"whoami [PIPELINE_DIR] [options]", "setup|check|teardown [options]"},
+                                       "which AWS credentials ferry would use; create, check and remove ferry's AWS "
+                                       "set-up",
+                                       AwsGlobalOptions());
     Command whoami = cmdline::MakeCommand("aws whoami", {"[PIPELINE_DIR] [options]"}, summary, AwsGlobalOptions());
     whoami.details =
         "Reads the settings `ferry run PIPELINE_DIR` would use (the environment, ~/.ferry/config, and aws.* in\n"
         "PIPELINE_DIR/ferry.config; without PIPELINE_DIR, the current directory's). --region, --profile and\n"
         "--endpoint-url win over the config.";
     whoami.positional = cmdline::ValueKind::kDir;
-    aws.subcommands = {whoami};
+    aws.subcommands = {whoami, AwsSetupCommand("setup"), AwsSetupCommand("check"), AwsSetupCommand("teardown")};
     return aws;
   }();
   return kAws;

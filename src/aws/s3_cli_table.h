@@ -1,8 +1,10 @@
-// The option tables of `ferry s3 cp|ls|sync|rm|mb` and `ferry aws whoami`
+// The option tables of `ferry s3 cp|ls|sync|rm|mb` and `ferry aws
+// whoami|setup|check|teardown`
 // (see cmdline/option_table.h): what s3_cli.cc parses and what ferry's
 // --help, completion and man page show for them.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "cmdline/option_table.h"
@@ -18,6 +20,9 @@ const std::vector<cmdline::Option>& AwsSettingOptions();
 const std::vector<cmdline::Option>& AwsGlobalOptions();
 
 const cmdline::Command& S3CliTable();   // "s3" with its subcommands
-const cmdline::Command& AwsCliTable();  // "aws" with whoami
+const cmdline::Command& AwsCliTable();  // "aws" with whoami, setup, check, teardown
+// The table of `ferry aws setup`, `check` or `teardown` (`word`); the
+// commands themselves are in src/awssetup.
+cmdline::Command AwsSetupCommand(const std::string& word);
 
 }  // namespace ferry::aws

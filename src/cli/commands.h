@@ -21,7 +21,7 @@ int CleanCommand(const std::vector<std::string>& args);       // ferry clean
 int KillCommand(const std::vector<std::string>& args);        // ferry kill
 int ConfigCommand(const std::vector<std::string>& args);      // ferry config show
 int S3Command(const std::vector<std::string>& args);          // ferry s3 cp|ls|sync|rm
-int AwsCommand(const std::vector<std::string>& args);         // ferry aws whoami
+int AwsCommand(const std::vector<std::string>& args);         // ferry aws whoami|setup|check|teardown
 int BuildCommand(const std::vector<std::string>& args);       // ferry build
 int HelpCommand(const std::vector<std::string>& args);        // ferry help [CMD [SUBCMD]]
 int VersionCommand(const std::vector<std::string>& args);     // ferry version

@@ -1,0 +1,192 @@
+// Every request ferry's set-up commands build, checked against botocore's
+// service models (Debian's python3-botocore): the operation exists, every
+// member ferry sends is one the input shape has, with the model's type (and
+// an allowed value of an enum), and every required member is there. EC2's
+// query names are checked against the model's locationName too. Skips when
+// the models are not installed.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "aws/api_call.h"
+#include "awssetup/observed.h"
+#include "awssetup/planner.h"
+#include "awssetup/test_account.h"
+
+namespace ferry::awssetup {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const char* kModels = "/usr/lib/python3/dist-packages/botocore/data";
+
+// Answers every read with an empty object and keeps every call.
+class RecordingApi : public aws::AwsApi {
+ public:
+  Status Call(const aws::ApiCall& call, json* response, aws::AwsError*) override {
+    calls.push_back(call);
+    json r = json::object();
+    // Enough for the reads that follow another read to be made too.
+    if (call.operation == "DescribeVpcs") r = {{"vpcSet", {{{"vpcId", "vpc-1"}}}}};
+    if (call.operation == "ListRolePolicies" || call.operation == "ListGroupPolicies") r = {{"PolicyNames", {"p"}}};
+    if (response) *response = r;
+    return Status::Ok();
+  }
+  std::vector<aws::ApiCall> calls;
+};
+
+json LoadModel(const std::string& service) {
+  fs::path dir = fs::path(kModels) / service;
+  std::string newest;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_directory() && e.path().filename().string() > newest) newest = e.path().filename().string();
+  std::ifstream in(dir / newest / "service-2.json");
+  return json::parse(in);
+}
+
+class Validator {
+ public:
+  void Check(const aws::ApiCall& call, std::vector<std::string>* errors) {
+    json& model = Model(call.service);
+    std::string where = call.service + " " + call.operation;
+    if (!model["operations"].contains(call.operation)) {
+      errors->push_back(where + ": no such operation");
+      return;
+    }
+    const json& op = model["operations"][call.operation];
+    if (!op.contains("input")) return;
+    Value(model, op["input"]["shape"], call.params, where, call.service == "ec2", errors);
+  }
+
+ private:
+  json& Model(const std::string& service) {
+    if (!models_.count(service)) models_[service] = LoadModel(service);
+    return models_[service];
+  }
+
+  void Value(const json& model, const std::string& shape_name, const json& v, const std::string& where, bool ec2,
+             std::vector<std::string>* errors) {
+    const json& shape = model["shapes"][shape_name];
+    std::string type = shape["type"];
+    auto bad = [&](const std::string& why) { errors->push_back(where + ": " + why + " (" + shape_name + ")"); };
+    if (type == "structure") {
+      if (!v.is_object()) return bad("not an object");
+      for (const auto& r : shape.value("required", json::array()))
+        if (!v.contains(r.get<std::string>())) bad("required member " + r.get<std::string>() + " missing");
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!shape["members"].contains(it.key())) {
+          bad("no member " + it.key());
+          continue;
+        }
+        const json& m = shape["members"][it.key()];
+        if (ec2) {
+          std::string want = m.value("queryName", "");
+          if (want.empty()) want = m.value("locationName", it.key());
+          want[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(want[0])));
+          if (aws::Ec2QueryName(it.key()) != want)
+            bad("member " + it.key() + " is sent as " + aws::Ec2QueryName(it.key()) + ", EC2 wants " + want);
+        }
+        Value(model, m["shape"], it.value(), where + "." + it.key(), ec2, errors);
+      }
+    } else if (type == "list") {
+      if (!v.is_array()) return bad("not a list");
+      for (const auto& e : v) Value(model, shape["member"]["shape"], e, where + "[]", ec2, errors);
+    } else if (type == "map") {
+      if (!v.is_object()) return bad("not a map");
+      for (auto it = v.begin(); it != v.end(); ++it)
+        Value(model, shape["value"]["shape"], it.value(), where + "{" + it.key() + "}", ec2, errors);
+    } else if (type == "string") {
+      if (!v.is_string()) return bad("not a string");
+      if (shape.contains("enum")) {
+        std::set<std::string> allowed(shape["enum"].begin(), shape["enum"].end());
+        if (!allowed.count(v.get<std::string>())) bad("'" + v.get<std::string>() + "' is not an allowed value");
+      }
+    } else if (type == "integer" || type == "long") {
+      if (!v.is_number_integer()) return bad("not an integer");
+    } else if (type == "boolean") {
+      if (!v.is_boolean()) return bad("not a boolean");
+    } else if (type == "blob") {
+      if (!v.is_string()) return bad("not a blob (string)");
+    }
+  }
+
+  std::map<std::string, json> models_;
+};
+
+std::vector<aws::ApiCall> EveryCall() {
+  std::vector<aws::ApiCall> calls;
+  SetupOptions opts;
+  opts.disk_gib = 100;
+  opts.nvme = true;
+  opts.spot = true;
+  Desired d = TestDesired(opts);
+  RecordingApi reads;
+  Observed seen;
+  EXPECT_TRUE(Observe(reads, d, &seen).ok());
+  calls = reads.calls;
+  for (const auto& observed : {EmptyAccount(), CompleteAccount(d)}) {
+    Plan p;
+    EXPECT_TRUE(PlanSetup(d, observed, &p).ok());
+    for (const Step& s : p.steps) calls.insert(calls.end(), s.calls.begin(), s.calls.end());
+  }
+  // Everything wrong at once: every repair call.
+  Observed wrong = CompleteAccount(d);
+  wrong.bucket.expire_days = 1;
+  wrong.bucket.tags.clear();
+  wrong.bucket.blocks_public = false;
+  wrong.bucket.policy.clear();
+  wrong.job_role.trust = "{}";
+  wrong.job_role.tags.clear();
+  wrong.instance_role.attached.clear();
+  wrong.instance_profile.roles.clear();
+  wrong.log_group.retention_days = 0;
+  wrong.compute_env.state = "DISABLED";
+  wrong.compute_env.max_vcpus = 1;
+  wrong.queue.state = "DISABLED";
+  wrong.queue.compute_envs.clear();
+  wrong.job_definition.image = "other";
+  Plan repair;
+  EXPECT_TRUE(PlanSetup(d, wrong, &repair).ok());
+  for (const Step& s : repair.steps) calls.insert(calls.end(), s.calls.begin(), s.calls.end());
+  Observed full = CompleteAccount(d);
+  full.group.users = {"alice"};
+  Plan down = PlanTeardown(d, full, true);
+  for (const Step& s : down.steps) calls.insert(calls.end(), s.calls.begin(), s.calls.end());
+  return calls;
+}
+
+TEST(RequestModels, EveryRequestOfSetupCheckAndTeardownMatchesBotocoresModels) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << "botocore's models are not installed (apt-get install python3-botocore)";
+  Validator v;
+  std::vector<std::string> errors;
+  std::set<std::string> operations;
+  for (const aws::ApiCall& c : EveryCall()) {
+    v.Check(c, &errors);
+    operations.insert(c.service + ":" + c.operation);
+  }
+  for (const auto& e : errors) ADD_FAILURE() << e;
+  // The check covers every kind of call, not a few.
+  EXPECT_GE(operations.size(), 50u);
+  EXPECT_TRUE(operations.count("batch:CreateComputeEnvironment"));
+  EXPECT_TRUE(operations.count("iam:CreateRole"));
+  EXPECT_TRUE(operations.count("ec2:CreateLaunchTemplate"));
+  EXPECT_TRUE(operations.count("s3:PutBucketLifecycleConfiguration"));
+  EXPECT_TRUE(operations.count("logs:PutRetentionPolicy"));
+}
+
+TEST(RequestModels, AWrongRequestIsCaught) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << "botocore's models are not installed";
+  Validator v;
+  std::vector<std::string> errors;
+  v.Check({"batch", "CreateJobQueue", {{"jobQueueName", "q"}, {"priority", "1"}}}, &errors);
+  v.Check({"iam", "CreateRoles", {}}, &errors);
+  v.Check({"ec2", "DescribeVpcs", {{"Filters", {{{"Name", "x"}, {"Values", {"y"}}}}}, {"Bogus", 1}}}, &errors);
+  EXPECT_EQ(errors.size(), 4u);  // priority's type, computeEnvironmentOrder missing, no CreateRoles, no Bogus
+}
+
+}  // namespace
+}  // namespace ferry::awssetup
