@@ -31,6 +31,7 @@ struct Directives {
   ErrorStrategy error_strategy = ErrorStrategy::kTerminate;
   int max_forks = 0;  // 0 = unlimited
   std::string publish;
+  std::string tag;  // names the task in progress, trace, history and failures
 };
 
 const char* ErrorStrategyName(ErrorStrategy s);

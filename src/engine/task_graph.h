@@ -30,11 +30,19 @@ struct Task {
   int item_index = -1;      // position in the spec's for_each list, -1 without for_each
   std::string display;      // "count (3)" or "total"
   Value item;
+  // A chained task's item is one upstream file; `carried` holds the fields
+  // of the upstream task's item (a csv row, a pair), so item.sample still
+  // reads them here. Null when the item is a map itself or came from no task.
+  Value carried;
   ValueMap inputs;   // input name -> staged name(s) as templates see them
   ValueMap outputs;  // output name -> path(s) relative to the work dir
   std::vector<StagedInput> staged;
   std::vector<uint32_t> deps;        // indices of tasks this one waits for
   std::vector<uint32_t> dependents;  // indices of tasks waiting for this one
+  // The deps this task's item came from (a one-to-one chain): without
+  // their outputs it cannot run. Its other deps are gathered from.
+  std::vector<uint32_t> chain_deps;
+  bool when_false = false;           // its `when:` condition is false: skipped, never run
   std::string hash;                  // hex identity of everything that determines the result
   std::string work_dir;              // absolute
   Directives directives;             // resolved for attempt 1
@@ -45,6 +53,9 @@ struct Task {
   std::string hash_prefix() const { return hash.substr(0, 2) + "/" + hash.substr(2, 6); }
   // Every output path, relative to the work dir, flattened.
   std::vector<std::string> OutputPaths() const;
+  // The fields this task's item has or carries (a map), nullptr if none:
+  // what a task chained on this one's outputs carries on.
+  const Value* ItemFields() const;
 };
 
 struct TaskGraph {

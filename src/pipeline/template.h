@@ -38,6 +38,9 @@ struct Reference {
 struct EvalContext {
   ValueMap roots;
   TemplateHost* host = nullptr;  // nullptr: files()/lines()/csv()/tsv() give a clear error
+  // Fields an item carries from upstream when it is one file (a task chained
+  // on another's output): item.sample reads them; item itself stays the path.
+  const ValueMap* item_fields = nullptr;
 };
 
 // Names of the template functions, for hints and static checks.

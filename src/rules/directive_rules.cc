@@ -58,6 +58,7 @@ const std::vector<DirectiveSpec>& DirectiveSpecs() {
       {D::kErrorStrategy, "errorStrategy", K::kChoice, 0, {"terminate", "finish", "ignore", "retry"}},
       {D::kMaxForks, "maxForks", K::kCount, 1, {}},
       {D::kPublish, "publish", K::kPath, 0, {}},
+      {D::kTag, "tag", K::kText, 0, {}},
   };
   return *specs;
 }

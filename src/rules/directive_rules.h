@@ -43,6 +43,7 @@ enum class DirectiveId {
   kErrorStrategy,
   kMaxForks,
   kPublish,
+  kTag,
 };
 
 struct DirectiveSpec {
