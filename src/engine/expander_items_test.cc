@@ -41,7 +41,7 @@ tasks:
     tag: "{{ item.sample }}"
     output:
       sorted: "{{ item.sample }}.sorted"
-    script: sort {{ item }} > {{ output.sorted }} # {{ item.condition }} {{ item.name }}
+    script: sort {{ item }} > {{ output.sorted }}; echo {{ item.condition }} {{ item.name }}
   count:
     for_each: "{{ sort.output.sorted }}"
     tag: "{{ item.sample }}-{{ item.condition }}"
@@ -54,12 +54,13 @@ TEST_F(ExpanderItemsTest, AChainedItemKeepsTheUpstreamRowsFields) {
   pipeline_.host.files["/base/samples.csv"] = "sample,condition,reads\nS1,ctrl,a.fq\nS2,heat,b.fq\n";
   Status st = Load(kSheetChain);
   ASSERT_TRUE(st.ok()) << st.message();
-  EXPECT_EQ(Names(), (Strings{"trim (S1)", "trim (S2)", "sort (S1)", "sort (S2)", "count (S1-ctrl)",
-                              "count (S2-heat)"}));
+  EXPECT_EQ(Names(),
+            (Strings{"trim (S1)", "trim (S2)", "sort (S1)", "sort (S2)", "count (S1-ctrl)", "count (S2-heat)"}));
   const Task* sort2 = Named("sort (S2)");
   ASSERT_NE(sort2, nullptr);
   // item is still the upstream file; its fields come from trim's row.
-  EXPECT_NE(sort2->script.find("sort " + Named("trim (S2)")->work_dir + "/S2.trimmed.fq > S2.sorted # heat S2.trimmed.fq"),
+  EXPECT_NE(sort2->script.find("sort " + Named("trim (S2)")->work_dir +
+                               "/S2.trimmed.fq > S2.sorted; echo heat S2.trimmed.fq"),
             std::string::npos)
       << sort2->script;
   EXPECT_EQ(sort2->deps, std::vector<uint32_t>{Named("trim (S2)")->index});
@@ -72,7 +73,7 @@ TEST_F(ExpanderItemsTest, AFieldTheUpstreamItemLacksIsAnErrorListingWhatItHas) {
   p.replace(p.find("item.condition }} {{"), 14, "item.conditon");
   Status st = Load(p);
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.kind(), Status::Kind::kInvalid);
+  EXPECT_EQ(st.kind(), Status::Kind::kInvalidInput);
   EXPECT_NE(st.message().find("pipeline.yml:14:"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("has no field 'conditon' (did you mean 'condition'?)"), std::string::npos)
       << st.message();
@@ -113,10 +114,10 @@ tasks:
             std::string::npos)
       << q->script;
   const Task* r = Named("report (l)");
-  // The joined item holds both outputs, so report waits for both tasks of that sample only.
-  EXPECT_EQ(r->deps, (std::vector<uint32_t>{Named("quant (l)")->index, Named("qc (l)")->index}));
-  EXPECT_NE(r->script.find("cat " + q->work_dir + "/l.sf " + Named("qc (l)")->work_dir + "/l.html"),
-            std::string::npos)
+  // The joined item holds both outputs (and the index quant had), so report
+  // waits for the tasks of that sample only.
+  EXPECT_EQ(r->deps, (std::vector<uint32_t>{Named("index")->index, Named("quant (l)")->index, Named("qc (l)")->index}));
+  EXPECT_NE(r->script.find("cat " + q->work_dir + "/l.sf " + Named("qc (l)")->work_dir + "/l.html"), std::string::npos)
       << r->script;
 }
 
@@ -129,18 +130,16 @@ tasks:
     tag: "{{ item.sample }}"
     output:
       fq: "{{ item.sample }}.fq"
-    script: cat {{ item.fastq }} > {{ output.fq }} # {{ len(item.lane) }} lanes
+    script: cat {{ item.fastq }} > {{ output.fq }}; echo {{ len(item.lane) }} lanes
 )");
   ASSERT_TRUE(st.ok()) << st.message();
   ASSERT_EQ(Names(), (Strings{"merge (A)", "merge (B)"}));
-  EXPECT_NE(Named("merge (A)")->script.find("cat a1.fq a2.fq > A.fq # 2 lanes"), std::string::npos)
+  EXPECT_NE(Named("merge (A)")->script.find("cat a1.fq a2.fq > A.fq; echo 2 lanes"), std::string::npos)
       << Named("merge (A)")->script;
 }
 
 TEST_F(ExpanderItemsTest, WhenMarksTheTasksThatWillNotRun) {
   Status st = Load(R"(
-params:
-  qc: false
 tasks:
   work:
     for_each: "{{ range(0, 3) }}"
@@ -149,7 +148,7 @@ tasks:
       o: "o{{ item }}.txt"
     script: touch {{ output.o }}
   qc:
-    when: "{{ params.qc }}"
+    when: false
     script: "true"
   always:
     when: true
@@ -184,7 +183,7 @@ tasks:
     script: "true"
 )");
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.kind(), Status::Kind::kInvalid);
+  EXPECT_EQ(st.kind(), Status::Kind::kInvalidInput);
   EXPECT_NE(st.message().find("pipeline.yml:5:11: when of task 'work (1)' must be true or false, got integer '0'"),
             std::string::npos)
       << st.message();

@@ -444,10 +444,11 @@ void RunDriver::HandleResult(const TaskResult& reported) {
     // full report of a failure that stops the run.
     stats_.ignored++;
     Emit(idx, TaskState::kIgnored, &r, why);
-    observer_->Notice(Severity::kWarning, "task '" + t.display + "' failed (" + why +
-                                              "), ignored (errorStrategy 'ignore'); tasks chained on its "
-                                              "outputs are skipped, gathers run on the other tasks' outputs; work dir: " +
-                                              t.work_dir + " (see .command.err there)");
+    observer_->Notice(Severity::kWarning,
+                      "task '" + t.display + "' failed (" + why +
+                          "), ignored (errorStrategy 'ignore'); tasks chained on its "
+                          "outputs are skipped, gathers run on the other tasks' outputs; work dir: " +
+                          t.work_dir + " (see .command.err there)");
     DropFromDependents(idx);
     return;
   }

@@ -80,9 +80,9 @@ class RunDriver {
     int pending_deps = 0;
     Directives directives;  // of the attempt in flight
     int64_t submit_ms = 0;
-    bool cache_checked = false;  // -resume found no reusable result
-    int prepared_attempt = 0;    // attempt whose work dir is already written
-    std::string script;          // rendered script of that attempt (empty: the first attempt's, t.script)
+    bool cache_checked = false;     // -resume found no reusable result
+    int prepared_attempt = 0;       // attempt whose work dir is already written
+    std::string script;             // rendered script of that attempt (empty: the first attempt's, t.script)
     std::vector<uint32_t> dropped;  // upstream tasks gathered from that produced nothing
     bool skipped = false;
   };

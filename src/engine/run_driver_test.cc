@@ -270,8 +270,8 @@ TEST_F(RunDriverTest, IgnoreSkipsWhatIsChainedOnTheFailureAndGathersTheRest) {
   ASSERT_TRUE(pipeline_.Load(kChain, "", dir()).ok());
   fake_.Set("a (s2)", {{3}});
   ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
-  EXPECT_EQ(fake_.started, (Strings{"a (s1) #1", "a (s2) #1", "a (s3) #1", "b (a1.txt) #1", "b (a3.txt) #1",
-                                    "total #1"}));
+  EXPECT_EQ(fake_.started,
+            (Strings{"a (s1) #1", "a (s2) #1", "a (s3) #1", "b (a1.txt) #1", "b (a3.txt) #1", "total #1"}));
   EXPECT_EQ(log_.Of(TaskState::kSkipped), Strings{"SKIPPED b (a2.txt) #1"});
   EXPECT_NE(log_.Find(TaskState::kSkipped, "b (a2.txt)")->reason.find("task 'a (s2)' failed"), std::string::npos);
   const Task& total = graph_.tasks.back();
@@ -331,9 +331,14 @@ TEST_F(RunDriverTest, ResumeReusesRecordedSuccessesAndRunsTheRest) {
   fake_.Set("split (2)", {{1}});
   std::unique_ptr<History> history;
   ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
-  EXPECT_EQ(stats_.completed, 2);
+  EXPECT_EQ(stats_.completed, 3);  // merge too, on parts 1 and 3
 
-  // The second run: split (2) now succeeds; the others are reused, not run.
+  // The second run (expanded anew, as each `ferry run` is): split (2) now
+  // succeeds; the others are reused, not run, and merge runs on all three.
+  ASSERT_TRUE(pipeline_
+                  .Load(engine_testing::SplitMergePipeline(3, "    errorStrategy: ignore\n"),
+                        "process.executor = 'local'", dir())
+                  .ok());
   FakeExecutor again;
   RunStats stats;
   ASSERT_TRUE(Run(&again, &log_, &stats, history.get(), /*resume=*/true).ok());

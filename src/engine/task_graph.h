@@ -42,11 +42,12 @@ struct Task {
   // The deps this task's item came from (a one-to-one chain): without
   // their outputs it cannot run. Its other deps are gathered from.
   std::vector<uint32_t> chain_deps;
-  bool when_false = false;           // its `when:` condition is false: skipped, never run
-  std::string hash;                  // hex identity of everything that determines the result
-  std::string work_dir;              // absolute
-  Directives directives;             // resolved for attempt 1
-  std::string script;                // rendered for attempt 1
+  // Its `when:` condition is false: it is skipped, never run.
+  bool when_false = false;
+  std::string hash;       // hex identity of everything that determines the result
+  std::string work_dir;   // absolute
+  Directives directives;  // resolved for attempt 1
+  std::string script;     // rendered for attempt 1
 
   uint64_t id() const { return index + 1ull; }
   // "ab/cdef12": the short form of the work dir shown in progress lines.

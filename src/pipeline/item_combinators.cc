@@ -94,7 +94,8 @@ Status MakePairs(const std::string& pattern, const PairPattern& parsed,
                  const std::vector<std::vector<std::string>>& matches, Value* out) {
   // The literal text between the name's last wildcard and the braces ("_"
   // in "*_{1,2}"): it separates the key from the alternative.
-  std::string name_head = parsed.head.substr(parsed.head.rfind('/') == std::string::npos ? 0 : parsed.head.rfind('/') + 1);
+  std::string name_head =
+      parsed.head.substr(parsed.head.rfind('/') == std::string::npos ? 0 : parsed.head.rfind('/') + 1);
   size_t last_wild = name_head.find_last_of("*?]");
   const std::string sep = name_head.substr(last_wild + 1);
   const size_t n = parsed.alternatives.size();
@@ -158,8 +159,9 @@ Status GroupBy(const Value& items, const std::string& field, Value* out) {
     }
     ValueMap& g = groups[it->second];
     if (g.size() != m.size())
-      return Status::Invalid("group_by(): item " + std::to_string(i + 1) + " has other fields than the items before it" +
-                             FieldsHint(m) + "; every item needs the same fields");
+      return Status::Invalid("group_by(): item " + std::to_string(i + 1) +
+                             " has other fields than the items before it" + FieldsHint(m) +
+                             "; every item needs the same fields");
     for (const auto& [k, v] : m) {
       if (k == field) continue;
       Value* list = g.FindMutable(k);
@@ -213,8 +215,8 @@ Status JoinOn(const Value& left, const Value& right, const std::string& field, V
         merged.Append(k, v);
       } else if (mine->ToJson() != v.ToJson()) {
         return Status::Invalid("join_on(): the items with " + field + " " + Shown(key) + " both have a field '" + k +
-                               "', with different values (" + Shown(mine->ToString()) + " and " +
-                               Shown(v.ToString()) + "); rename one of the outputs");
+                               "', with different values (" + Shown(mine->ToString()) + " and " + Shown(v.ToString()) +
+                               "); rename one of the outputs");
       }
     }
     result.emplace_back(std::move(merged));

@@ -57,9 +57,8 @@ TEST(Pairs, OneItemPerSampleWithItsFilesInBraceOrder) {
   ASSERT_TRUE(Pairs("reads/*_{1,2}.fq",
                     {{"/p/reads/lung_1.fq", "/p/reads/gut_1.fq"}, {"/p/reads/gut_2.fq", "/p/reads/lung_2.fq"}}, &out)
                   .ok());
-  EXPECT_EQ(out.ToJson(),
-            R"([{"id": "gut", "files": ["/p/reads/gut_1.fq", "/p/reads/gut_2.fq"]}, )"
-            R"({"id": "lung", "files": ["/p/reads/lung_1.fq", "/p/reads/lung_2.fq"]}])");
+  EXPECT_EQ(out.ToJson(), R"([{"id": "gut", "files": ["/p/reads/gut_1.fq", "/p/reads/gut_2.fq"]}, )"
+                          R"({"id": "lung", "files": ["/p/reads/lung_1.fq", "/p/reads/lung_2.fq"]}])");
 }
 
 TEST(Pairs, KeysKeepHostileNamesWhole) {
@@ -132,8 +131,9 @@ TEST(JoinOn, MeetsTheItemsOfOneSample) {
   Value qc = List({Row({{"id", "B"}, {"html", "/w/4/B.html"}}), Row({{"id", "A"}, {"html", "/w/3/A.html"}})});
   Value out;
   ASSERT_TRUE(JoinOn(quant, qc, "id", &out).ok());
-  EXPECT_EQ(out.ToJson(),
-            R"([{"id": "A", "sf": "/w/1/A.sf", "html": "/w/3/A.html"}, {"id": "B", "sf": "/w/2/B.sf", "html": "/w/4/B.html"}])");
+  EXPECT_EQ(
+      out.ToJson(),
+      R"([{"id": "A", "sf": "/w/1/A.sf", "html": "/w/3/A.html"}, {"id": "B", "sf": "/w/2/B.sf", "html": "/w/4/B.html"}])");
 }
 
 TEST(JoinOn, EveryMismatchSaysWhichKey) {

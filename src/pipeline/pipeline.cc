@@ -226,9 +226,8 @@ class Loader {
       } else {
         std::string hint = DidYouMean(field, TaskFields());
         if (hint.empty()) {
-          hint =
-              " (task settings: for_each, input, output, script, when; directives: " + Join(rules::DirectiveNames(), ", ") +
-              ")";
+          hint = " (task settings: for_each, input, output, script, when; directives: " +
+                 Join(rules::DirectiveNames(), ", ") + ")";
         }
         return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);
       }

@@ -102,8 +102,8 @@ struct Checker {
       }
       if (ref.path.size() < 3 || ref.path[1] != "output") {
         std::string example = other.outputs.empty() ? "NAME" : other.outputs[0].first;
-        return Err(ref.loc, "refer to one output of task '" + root + "', e.g. " + root + ".output." + example + " (or " +
-                                root + ".items: one map per task, its item's fields and its outputs)");
+        return Err(ref.loc, "refer to one output of task '" + root + "', e.g. " + root + ".output." + example +
+                                " (or " + root + ".items: one map per task, its item's fields and its outputs)");
       }
       const std::string& x = ref.path[2];
       if (other.name == task.name) {

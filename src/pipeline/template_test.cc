@@ -100,8 +100,9 @@ TEST_F(TemplateTest, ComparisonsGiveBooleans) {
   EXPECT_EQ(Eval("{{ params.n != 4 }}"), Value(false));
   EXPECT_EQ(Eval("{{ params.outdir == 'results' }}"), Value(true));
   EXPECT_EQ(Eval("{{ params.n == '4' }}"), Value(false));  // a number is not its text
-  EXPECT_EQ(Eval("{{ 1 + 1 == 2 }}"), Value(true));       // below arithmetic
-  EXPECT_EQ(ParseError("{{ 1 == 1 == 1 }}"), "t.yml:1:11: comparisons cannot be chained (a == b == c); compare two values");
+  EXPECT_EQ(Eval("{{ 1 + 1 == 2 }}"), Value(true));        // below arithmetic
+  EXPECT_EQ(ParseError("{{ 1 == 1 == 1 }}"),
+            "t.yml:1:11: comparisons cannot be chained (a == b == c); compare two values");
   EXPECT_EQ(ParseError("{{ params.n = 4 }}"), "t.yml:1:13: single '=' in an expression (compare with '==')");
 }
 
@@ -206,7 +207,7 @@ TEST_F(TemplateTest, ParseErrorsHavePositions) {
   EXPECT_EQ(ParseError("{{ a + }}"), "t.yml:1:8: unexpected '}}' (expected a name, number, string or '(')");
   EXPECT_EQ(ParseError("{{ fils('x') }}"),
             "t.yml:1:4: unknown function 'fils' (did you mean 'files'?); functions: files, lines, csv, tsv, range, "
-            "raw, len, join");
+            "raw, len, join, pairs, group_by, join_on, cross");
   EXPECT_EQ(ParseError("{{ files('a', 'b') }}"),
             "t.yml:1:4: files() takes 1 argument, got 2 (usage: files('data/*.txt'))");
   EXPECT_EQ(ParseError("{{ 'abc }}"), "t.yml:1:4: unterminated string (add the closing ')");

@@ -81,7 +81,6 @@ const std::vector<std::string>& DirectiveNames() {
 const std::set<std::string>& IgnoredDirectives() {
   static const auto* d = new std::set<std::string>{"containerOptions",
                                                    "resourceLabels",
-                                                   "tag",
                                                    "cache",
                                                    "disk",
                                                    "scratch",
