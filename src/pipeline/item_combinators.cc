@@ -47,6 +47,21 @@ Status NeedItemsWith(const Value& items, const std::string& field, const std::st
   return Status::Ok();
 }
 
+// Key (the item's `field`) -> position in `items`; a key twice is an error
+// naming both items. `which`: "first" or "second" (list of join_on).
+Status IndexByKey(const ValueList& items, const std::string& field, const char* which,
+                  std::unordered_map<std::string, size_t>* out) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string key = KeyText(*items[i].Find(field));
+    auto [it, fresh] = out->emplace(key, i);
+    if (!fresh)
+      return Status::Invalid("join_on(): " + field + " " + Shown(key) + " is in the " + which + " list twice (items " +
+                             std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                             "); each key may appear once on each side (group_by first to gather them)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ParsePairPattern(const std::string& pattern, PairPattern* out) {
@@ -182,27 +197,15 @@ Status JoinOn(const Value& left, const Value& right, const std::string& field, V
   FERRY_RETURN_IF_ERROR(NeedItemsWith(left, field, "join_on", "the first list"));
   FERRY_RETURN_IF_ERROR(NeedItemsWith(right, field, "join_on", "the second list"));
   const ValueList& r = right.as_list();
-  std::unordered_map<std::string, size_t> by_key;
-  for (size_t i = 0; i < r.size(); ++i) {
-    std::string key = KeyText(*r[i].Find(field));
-    auto [it, fresh] = by_key.emplace(key, i);
-    if (!fresh)
-      return Status::Invalid("join_on(): " + field + " " + Shown(key) + " is in the second list twice (items " +
-                             std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
-                             "); each key may appear once on each side (group_by first to gather them)");
-  }
-  std::vector<bool> used(r.size(), false);
-  std::unordered_map<std::string, size_t> left_seen;
-  ValueList result;
   const ValueList& l = left.as_list();
+  std::unordered_map<std::string, size_t> by_key, left_seen;
+  FERRY_RETURN_IF_ERROR(IndexByKey(r, field, "second", &by_key));
+  FERRY_RETURN_IF_ERROR(IndexByKey(l, field, "first", &left_seen));
+  std::vector<bool> used(r.size(), false);
+  ValueList result;
   result.reserve(l.size());
   for (size_t i = 0; i < l.size(); ++i) {
     std::string key = KeyText(*l[i].Find(field));
-    auto [seen, fresh] = left_seen.emplace(key, i);
-    if (!fresh)
-      return Status::Invalid("join_on(): " + field + " " + Shown(key) + " is in the first list twice (items " +
-                             std::to_string(seen->second + 1) + " and " + std::to_string(i + 1) +
-                             "); each key may appear once on each side (group_by first to gather them)");
     auto it = by_key.find(key);
     if (it == by_key.end())
       return Status::Invalid("join_on(): " + field + " " + Shown(key) +
