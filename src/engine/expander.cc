@@ -354,12 +354,18 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     t.item_index = spec.for_each ? static_cast<int>(k) : -1;
     t.display = spec.for_each ? spec.name + " (" + std::to_string(k + 1) + ")" : spec.name;
     t.item = std::move(items[k]);
-    if (t.item.is_string()) {
-      // One upstream file: the task carries on what its producer's item had.
-      auto prod = produced_.find(SourcePath(t.item.as_string()));
-      if (prod != produced_.end())
-        if (const Value* fields = graph->tasks[prod->second].ItemFields()) t.carried = *fields;
+    // Items that are (or hold) upstream outputs make this a one-to-one chain.
+    if (spec.for_each) {
+      std::vector<std::string> flat;
+      FlattenItemStrings(t.item, &flat);
+      for (const auto& s : flat) {
+        auto prod = produced_.find(SourcePath(s));
+        if (prod != produced_.end()) t.chain_deps.push_back(prod->second);
+      }
     }
+    // One upstream file: the task carries on what its producer's item had.
+    if (t.item.is_string() && t.chain_deps.size() == 1)
+      if (const Value* fields = graph->tasks[t.chain_deps[0]].ItemFields()) t.carried = *fields;
 
     EvalContext ctx;
     FERRY_RETURN_IF_ERROR(MakeContext(*graph, t, 1, &ctx));
@@ -385,18 +391,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     FERRY_RETURN_IF_ERROR(StageInputs(&t, evaluated, spec.loc));
     ctx.roots.Set("input", Value(t.inputs));
 
-    // Items that are upstream outputs make this a one-to-one chain.
-    if (spec.for_each) {
-      std::vector<std::string> flat;
-      FlattenItemStrings(t.item, &flat);
-      for (const auto& s : flat) {
-        auto prod = produced_.find(SourcePath(s));
-        if (prod != produced_.end()) {
-          t.deps.push_back(prod->second);
-          t.chain_deps.push_back(prod->second);
-        }
-      }
-    }
+    t.deps.insert(t.deps.end(), t.chain_deps.begin(), t.chain_deps.end());
     // A referenced task none of whose outputs reached this task's inputs (it
     // is used in the script, say) is waited for as a whole.
     for (const auto& dep_name : spec.deps) {
