@@ -212,7 +212,7 @@ aws {
 tracee { enabled = true }
 docker.tty = true
 manifest { name = 'x' }
-process.tag = 'x'
+process.cache = 'x'
 )");
   EXPECT_TRUE(HasWarning(c, "ferry.config:1:11: unknown config key 'aws.batch.clipath' (did you mean 'cliPath'?)"))
       << Join(c.warnings(), "\n");
@@ -220,7 +220,7 @@ process.tag = 'x'
       << Join(c.warnings(), "\n");
   EXPECT_TRUE(HasWarning(c, "ferry.config:5:1: unknown config scope 'tracee' (did you mean 'trace'?)"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:7:1: 'manifest' is ignored by ferry"));
-  EXPECT_TRUE(HasWarning(c, "ferry.config:8:9: process directive 'tag' is accepted but ignored by ferry"));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:8:9: process directive 'cache' is accepted but ignored by ferry"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:6:8: 'docker.tty' has no effect: ferry does not support it yet"));
   // Inside an unknown scope, one warning for the scope is enough.
   EXPECT_EQ(c.warnings().size(), 6u) << Join(c.warnings(), "\n");

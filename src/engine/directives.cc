@@ -84,6 +84,7 @@ Status DirectivesFromValues(const ValueMap& values, const std::function<std::str
       case D::kMaxForks: d->max_forks = Count(v); break;
       case D::kPublish: d->publish = v.ToString(); break;
       case D::kClusterOptions: d->cluster_options = v.ToString(); break;
+      case D::kTag: d->tag = v.ToString(); break;
     }
   }
   // `retry: N` alone means "retry up to N times"; errorStrategy retry alone

@@ -27,6 +27,18 @@ void FlattenStrings(const Value& v, std::vector<std::string>* out) {
   }
 }
 
+// Every string of an item, inside lists and maps (a pair's files, the
+// outputs in a joined item), to find the upstream tasks it came from.
+void FlattenItemStrings(const Value& v, std::vector<std::string>* out) {
+  if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map()) FlattenItemStrings(e, out);
+  } else if (v.is_list()) {
+    for (const auto& e : v.as_list()) FlattenItemStrings(e, out);
+  } else if (v.is_string()) {
+    out->push_back(v.as_string());
+  }
+}
+
 Value TaskRoot(const Task& task, int attempt) {
   ValueMap m;
   m.Reserve(13);
@@ -69,10 +81,29 @@ Expander::Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHos
 
 Expander::~Expander() = default;
 
+void Expander::FindWantedItems() {
+  // TASK.items costs a map per task: built only for tasks someone names so.
+  items_wanted_.assign(pipeline_.tasks.size(), false);
+  std::vector<Reference> refs;
+  for (const auto& spec : pipeline_.tasks) {
+    if (spec.for_each) spec.for_each->CollectReferences(&refs);
+    for (const auto& [n, v] : spec.inputs) v.CollectReferences(&refs);
+    for (const auto& [n, v] : spec.outputs) v.CollectReferences(&refs);
+    for (const auto& [n, v] : spec.directives) v.CollectReferences(&refs);
+    spec.script.CollectReferences(&refs);
+  }
+  for (const auto& r : refs) {
+    if (r.path.size() < 2 || r.path[1] != "items") continue;
+    for (size_t j = 0; j < pipeline_.tasks.size(); ++j)
+      if (pipeline_.tasks[j].name == r.path[0]) items_wanted_[j] = true;
+  }
+}
+
 Status Expander::Expand(TaskGraph* graph) {
   graph->tasks.clear();
   graph->per_process.clear();
   graph->spec_roots.assign(pipeline_.tasks.size(), Value());
+  FindWantedItems();
   produced_.clear();
   seen_hashes_.clear();
   // The loader guarantees the spec-level graph is acyclic; visit specs so that
@@ -113,6 +144,7 @@ Status Expander::MakeContext(const TaskGraph& graph, const Task& task, int attem
       if (pipeline_.tasks[j].name == dep) ctx->roots.Append(dep, graph.spec_roots[j]);
   }
   if (task.spec->for_each) ctx->roots.Append("item", task.item);
+  ctx->item_fields = task.carried.is_map() ? &task.carried.as_map() : nullptr;
   ctx->roots.Append("task", TaskRoot(task, attempt));
   return Status::Ok();
 }
@@ -208,12 +240,13 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
       staged_upstream_.push_back(prod != produced_.end());
       if (prod == produced_.end() && IsS3Path(source)) {
         // An object on S3, identified by its URL (no request at expansion).
-      } else if (prod == produced_.end()) {
+      } else if (prod == produced_.end() && !task->when_false) {
+        // (A task that will not run may name inputs that are not there.)
         struct stat st;
         if (::stat(source.c_str(), &st) != 0)
           return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                  "': no such file '" + s + "' (looked for " + source + ")");
-      } else {
+      } else if (prod != produced_.end()) {
         task->deps.push_back(prod->second);
       }
       task->staged.push_back({source, staged});
@@ -321,11 +354,33 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     t.item_index = spec.for_each ? static_cast<int>(k) : -1;
     t.display = spec.for_each ? spec.name + " (" + std::to_string(k + 1) + ")" : spec.name;
     t.item = std::move(items[k]);
+    // Items that are (or hold) upstream outputs make this a one-to-one chain.
+    if (spec.for_each) {
+      std::vector<std::string> flat;
+      FlattenItemStrings(t.item, &flat);
+      for (const auto& s : flat) {
+        auto prod = produced_.find(SourcePath(s));
+        if (prod != produced_.end()) t.chain_deps.push_back(prod->second);
+      }
+    }
+    // One upstream file: the task carries on what its producer's item had.
+    if (t.item.is_string() && t.chain_deps.size() == 1)
+      if (const Value* fields = graph->tasks[t.chain_deps[0]].ItemFields()) t.carried = *fields;
 
     EvalContext ctx;
     FERRY_RETURN_IF_ERROR(MakeContext(*graph, t, 1, &ctx));
     FERRY_RETURN_IF_ERROR(ResolveDirectives(t, ctx, &t.directives));
     AddDirectivesToTaskRoot(t.directives, ctx.roots.FindMutable("task"));
+    if (!t.directives.tag.empty()) t.display = spec.name + " (" + t.directives.tag + ")";
+    if (spec.when) {
+      Value cond;
+      FERRY_RETURN_IF_ERROR(spec.when->Evaluate(ctx, &cond));
+      if (!cond.is_bool())
+        return Status::Invalid(spec.when->loc().ToString() + ": when of task '" + t.display +
+                               "' must be true or false, got " + cond.kind_name() + " '" + cond.ToString() +
+                               "' (compare to get one, e.g. \"{{ item.type == 'paired' }}\")");
+      t.when_false = !cond.as_bool();
+    }
 
     ValueMap evaluated;
     for (const auto& [name, tv] : spec.inputs) {
@@ -336,15 +391,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     FERRY_RETURN_IF_ERROR(StageInputs(&t, evaluated, spec.loc));
     ctx.roots.Set("input", Value(t.inputs));
 
-    // Items that are upstream outputs make this a one-to-one chain.
-    if (spec.for_each) {
-      std::vector<std::string> flat;
-      FlattenStrings(t.item, &flat);
-      for (const auto& s : flat) {
-        auto prod = produced_.find(SourcePath(s));
-        if (prod != produced_.end()) t.deps.push_back(prod->second);
-      }
-    }
+    t.deps.insert(t.deps.end(), t.chain_deps.begin(), t.chain_deps.end());
     // A referenced task none of whose outputs reached this task's inputs (it
     // is used in the script, say) is waited for as a whole.
     for (const auto& dep_name : spec.deps) {
@@ -382,9 +429,16 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     for (const auto& rel : t.OutputPaths()) produced_.emplace(WorkPath(t.work_dir, rel), t.index);
   }
 
+  graph->spec_roots[spec_index] = SpecRoot(*graph, spec_index, first, static_cast<uint32_t>(graph->tasks.size()), {});
+  return Status::Ok();
+}
+
+Value Expander::SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t first, uint32_t end,
+                         const std::vector<uint32_t>& dropped) const {
   // What downstream templates see under this spec's name.
+  const TaskSpec& spec = pipeline_.tasks[spec_index];
+  auto is_dropped = [&](uint32_t i) { return std::find(dropped.begin(), dropped.end(), i) != dropped.end(); };
   ValueMap outputs;
-  const uint32_t end = static_cast<uint32_t>(graph->tasks.size());
   for (const auto& [name, tv] : spec.outputs) {
     auto abs_of = [&](const Task& t, const Value& rel) -> Value {
       if (rel.is_list()) {
@@ -397,7 +451,8 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     if (spec.for_each) {
       ValueList all;
       for (uint32_t i = first; i < end; ++i) {
-        const Task& t = graph->tasks[i];
+        if (is_dropped(i)) continue;
+        const Task& t = graph.tasks[i];
         Value v = abs_of(t, *t.outputs.Find(name));
         if (v.is_list())
           for (const auto& e : v.as_list()) all.push_back(e);
@@ -405,13 +460,76 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       }
       outputs.Set(name, Value(std::move(all)));
     } else if (end > first) {
-      const Task& t = graph->tasks[first];
+      const Task& t = graph.tasks[first];
       outputs.Set(name, abs_of(t, *t.outputs.Find(name)));
     }
   }
   ValueMap root;
   root.Set("output", Value(std::move(outputs)));
-  graph->spec_roots[spec_index] = Value(std::move(root));
+  if (items_wanted_[spec_index]) {
+    // One map per task: its item's fields, then its outputs by name (an
+    // output named like a field replaces it), for join_on and chains that
+    // keep the sample with its files.
+    ValueList items;
+    for (uint32_t i = first; i < end; ++i) {
+      if (is_dropped(i)) continue;
+      const Task& t = graph.tasks[i];
+      ValueMap m;
+      if (const Value* fields = t.ItemFields()) m = fields->as_map();
+      for (const auto& [name, rel] : t.outputs) {
+        if (rel.is_list()) {
+          ValueList l;
+          for (const auto& r : rel.as_list()) l.push_back(Value(WorkPath(t.work_dir, r.ToString())));
+          m.Set(name, Value(std::move(l)));
+        } else {
+          m.Set(name, Value(WorkPath(t.work_dir, rel.ToString())));
+        }
+      }
+      items.emplace_back(std::move(m));
+    }
+    root.Set("items", Value(std::move(items)));
+  }
+  return Value(std::move(root));
+}
+
+Status Expander::Regather(const TaskGraph& graph, Task* task, const std::vector<uint32_t>& dropped) {
+  EvalContext ctx;
+  FERRY_RETURN_IF_ERROR(MakeContext(graph, *task, 1, &ctx));
+  // The upstream specs some of whose tasks produced nothing: what their
+  // names show this task is only what the others made.
+  for (const auto& dep : task->spec->deps) {
+    size_t j = 0;
+    while (j < pipeline_.tasks.size() && pipeline_.tasks[j].name != dep) ++j;
+    uint32_t first = UINT32_MAX, end = 0;
+    bool touched = false;
+    for (const Task& u : graph.tasks) {
+      if (u.spec_index != j) continue;
+      first = std::min(first, u.index);
+      end = std::max(end, u.index + 1);
+      touched = touched || std::find(dropped.begin(), dropped.end(), u.index) != dropped.end();
+    }
+    if (touched) ctx.roots.Set(dep, SpecRoot(graph, j, first, end, dropped));
+  }
+  AddDirectivesToTaskRoot(task->directives, ctx.roots.FindMutable("task"));
+  ValueMap evaluated;
+  for (const auto& [name, tv] : task->spec->inputs) {
+    Value v;
+    FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
+    evaluated.Set(name, std::move(v));
+  }
+  // The graph's edges stay as they are (the driver already counted them).
+  std::vector<uint32_t> deps = task->deps;
+  task->staged.clear();
+  task->inputs = ValueMap();
+  FERRY_RETURN_IF_ERROR(StageInputs(task, evaluated, task->spec->loc));
+  task->deps = std::move(deps);
+  ctx.roots.Set("input", Value(task->inputs));
+  ctx.roots.Set("output", Value(task->outputs));
+  FERRY_RETURN_IF_ERROR(task->spec->script.RenderShell(ctx, &task->script));
+  // A new identity, so -resume after the missing inputs appear runs the
+  // gather again on all of them; the work dir stays the one every task
+  // downstream reads from.
+  ComputeHash(task);
   return Status::Ok();
 }
 

@@ -40,12 +40,23 @@ class Expander {
 
   Status Expand(TaskGraph* graph);
 
+  // Re-renders a task that gathers outputs of other tasks when the tasks
+  // `dropped` (indices) produced nothing (failed under errorStrategy ignore,
+  // or were skipped): inputs, script and identity hash then cover only what
+  // the others made. Its work dir is unchanged.
+  Status Regather(const TaskGraph& graph, Task* task, const std::vector<uint32_t>& dropped);
+
   // Directives and script of `task` for attempt `attempt` (>= 1).
   Status RenderAttempt(const TaskGraph& graph, const Task& task, int attempt, Directives* directives,
                        std::string* script);
 
  private:
   Status ExpandSpec(size_t spec_index, TaskGraph* graph);
+  void FindWantedItems();  // fills items_wanted_
+  // What templates see under spec `spec_index`'s name: the outputs of its
+  // tasks [first, end) but those in `dropped`.
+  Value SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t first, uint32_t end,
+                 const std::vector<uint32_t>& dropped) const;
   Status MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx);
   Status ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out);
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
@@ -67,6 +78,7 @@ class Expander {
   // Parsed config strings that hold templates, by text.
   std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
   ValueMap process_defaults_;
+  std::vector<bool> items_wanted_;  // per spec: some template reads TASK.items
   std::unordered_map<std::string, ValueMap> overrides_cache_;
 };
 

@@ -153,7 +153,8 @@ Status RunDriver::PublishTask(const Task& t, const std::string& publish) {
   return local_store_.Publish(t, dest);
 }
 
-void RunDriver::Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason) {
+void RunDriver::Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason,
+                     const std::string* work_dir) {
   const Task& t = graph_->tasks[idx];
   const Attempt& s = state_[idx];
   TaskEvent e;
@@ -165,7 +166,7 @@ void RunDriver::Emit(uint32_t idx, TaskState state, const TaskResult* r, const s
   e.hash = t.hash;
   e.hash_prefix = t.hash_prefix();
   e.executor = s.directives.executor;
-  e.work_dir = t.work_dir;
+  e.work_dir = work_dir ? *work_dir : t.work_dir;
   e.attempt = s.attempt;
   e.cpus = s.directives.cpus;
   e.memory_bytes = s.directives.memory_bytes;
@@ -286,21 +287,61 @@ void RunDriver::PrepareAhead() {
 
 void RunDriver::Release(uint32_t idx) {
   for (uint32_t d : graph_->tasks[idx].dependents) {
-    if (--state_[d].pending_deps == 0 && !state_[d].done) ready_.insert(d);
+    if (--state_[d].pending_deps == 0 && !state_[d].done) MakeReady(d);
   }
 }
 
-void RunDriver::SkipDependents(uint32_t idx) {
-  std::vector<uint32_t> stack(graph_->tasks[idx].dependents);
+void RunDriver::MakeReady(uint32_t idx) {
+  Attempt& s = state_[idx];
+  if (!s.dropped.empty()) {
+    Status st = expander_->Regather(*graph_, &graph_->tasks[idx], s.dropped);
+    if (!st.ok()) {
+      s.done = true;
+      stats_.failed++;
+      Emit(idx, TaskState::kFailed, nullptr, st.message());
+      observer_->Notice(Severity::kError, "task '" + graph_->tasks[idx].display + "' could not start: " + st.message());
+      if (failure_.ok()) failure_ = Status::Failed(st.message());
+      stop_new_ = true;
+      return;
+    }
+  }
+  ready_.insert(idx);
+}
+
+void RunDriver::DropFromDependents(uint32_t idx) {
+  // (task that produced nothing, dependent) pairs still to decide.
+  std::vector<std::pair<uint32_t, uint32_t>> stack;
+  for (uint32_t d : graph_->tasks[idx].dependents) stack.emplace_back(idx, d);
   while (!stack.empty()) {
-    uint32_t d = stack.back();
+    auto [u, d] = stack.back();
     stack.pop_back();
-    if (state_[d].done) continue;
-    state_[d].done = true;
+    Attempt& s = state_[d];
+    if (s.done) continue;
+    const Task& up = graph_->tasks[u];
+    const Task& t = graph_->tasks[d];
+    // A task chained on u's output, or reading the one output of a task
+    // without for_each, has nothing to run on. A gather runs on the rest,
+    // as long as some task of that upstream step is left.
+    bool chained = std::find(t.chain_deps.begin(), t.chain_deps.end(), u) != t.chain_deps.end();
+    bool skip = chained || !up.spec->for_each;
+    if (!skip) {
+      s.dropped.push_back(u);
+      size_t of_spec = 0, dropped_of_spec = 0;
+      for (uint32_t dep : t.deps) of_spec += graph_->tasks[dep].spec_index == up.spec_index;
+      for (uint32_t dep : s.dropped) dropped_of_spec += graph_->tasks[dep].spec_index == up.spec_index;
+      skip = dropped_of_spec == of_spec;
+    }
+    if (!skip) {
+      if (--s.pending_deps == 0) MakeReady(d);
+      continue;
+    }
+    s.done = true;
     ready_.erase(d);
     stats_.skipped++;
-    Emit(d, TaskState::kSkipped, nullptr);
-    for (uint32_t dd : graph_->tasks[d].dependents) stack.push_back(dd);
+    Emit(d, TaskState::kSkipped, nullptr,
+         "no input: task '" + up.display + "' " + (state_[u].done && !state_[u].skipped ? "failed" : "was skipped"));
+    s.skipped = true;
+    for (uint32_t dd : t.dependents) stack.emplace_back(d, dd);
   }
 }
 
@@ -382,10 +423,19 @@ void RunDriver::HandleResult(const TaskResult& reported) {
 
   const Directives& d = s.directives;
   if (d.error_strategy == ErrorStrategy::kRetry && s.attempt <= d.retry && !stop_new_) {
-    observer_->Notice(Severity::kInfo, "task '" + t.display + "' failed (" + why + "); retrying, attempt " +
-                                           std::to_string(s.attempt + 1) + " of " + std::to_string(d.retry + 1));
+    // The one line that says what this attempt died of; its work dir is
+    // kept aside so its .command.err is still there after the retry.
+    std::string last_err = StoreFor(t)->Tail(t, ".command.err", 1);
+    while (!last_err.empty() && last_err.back() == '\n') last_err.pop_back();
+    std::string kept;
+    Status ks = StoreFor(t)->KeepAttempt(t, s.attempt, &kept);
+    if (!ks.ok()) observer_->Notice(Severity::kWarning, ks.message());
+    observer_->Notice(Severity::kInfo, "task '" + t.display + "' attempt " + std::to_string(s.attempt) + " of " +
+                                           std::to_string(d.retry + 1) + " failed (" + why + ")" +
+                                           (last_err.empty() ? "" : ": " + last_err) + "; its work dir: " + kept +
+                                           "; retrying");
     stats_.retried++;
-    Emit(idx, TaskState::kRetried, &r, why);
+    Emit(idx, TaskState::kRetried, &r, why, &kept);
     s.attempt++;
     ready_.insert(idx);
     return;
@@ -396,11 +446,12 @@ void RunDriver::HandleResult(const TaskResult& reported) {
     // full report of a failure that stops the run.
     stats_.ignored++;
     Emit(idx, TaskState::kIgnored, &r, why);
-    observer_->Notice(Severity::kWarning, "task '" + t.display + "' failed (" + why +
-                                              "), ignored (errorStrategy 'ignore'); tasks that "
-                                              "need its outputs are skipped; work dir: " +
-                                              t.work_dir + " (see .command.err there)");
-    SkipDependents(idx);
+    observer_->Notice(Severity::kWarning,
+                      "task '" + t.display + "' failed (" + why +
+                          "), ignored (errorStrategy 'ignore'); tasks chained on its "
+                          "outputs are skipped, gathers run on the other tasks' outputs; work dir: " +
+                          t.work_dir + " (see .command.err there)");
+    DropFromDependents(idx);
     return;
   }
   Emit(idx, TaskState::kFailed, &r, why);
@@ -434,6 +485,18 @@ Status RunDriver::Run(RunStats* stats) {
     if (t.deps.empty()) ready_.insert(t.index);
   }
   observer_->RunStarted(graph_->per_process);
+  // Tasks whose `when:` is false end before anything runs, as skipped; what
+  // is chained on them is skipped too, gathers run without them.
+  for (auto& t : graph_->tasks) {
+    if (!t.when_false || state_[t.index].done) continue;
+    Attempt& s = state_[t.index];
+    s.done = true;
+    s.skipped = true;
+    ready_.erase(t.index);
+    stats_.skipped++;
+    Emit(t.index, TaskState::kSkipped, nullptr, "its when: condition is false");
+    DropFromDependents(t.index);
+  }
 
   Status result;
   for (;;) {

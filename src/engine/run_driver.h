@@ -80,22 +80,30 @@ class RunDriver {
     int pending_deps = 0;
     Directives directives;  // of the attempt in flight
     int64_t submit_ms = 0;
-    bool cache_checked = false;  // -resume found no reusable result
-    int prepared_attempt = 0;    // attempt whose work dir is already written
-    std::string script;          // rendered script of that attempt (empty: the first attempt's, t.script)
+    bool cache_checked = false;     // -resume found no reusable result
+    int prepared_attempt = 0;       // attempt whose work dir is already written
+    std::string script;             // rendered script of that attempt (empty: the first attempt's, t.script)
+    std::vector<uint32_t> dropped;  // upstream tasks gathered from that produced nothing
+    bool skipped = false;
   };
 
   bool TryCached(uint32_t idx);
   Status Start(uint32_t idx);
   void HandleResult(const TaskResult& r);
   void Succeeded(uint32_t idx);
-  void Release(uint32_t idx);         // dependents may become ready
-  void SkipDependents(uint32_t idx);  // after an ignored failure
+  void Release(uint32_t idx);  // dependents may become ready
+  // Task idx produced nothing (an ignored failure, a skip): its dependents
+  // chained on it are skipped, gathers go on without its outputs.
+  void DropFromDependents(uint32_t idx);
+  // All deps of idx are done: re-render it if some produced nothing, queue it.
+  void MakeReady(uint32_t idx);
   void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
   void AbortRunning();
   // Tells the observer that task idx reached `state`; r: how its attempt
-  // ended, when it ran.
-  void Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason = "");
+  // ended, when it ran; work_dir: where that attempt's dir is now, when it
+  // is no longer the task's (a failed attempt kept aside for a retry).
+  void Emit(uint32_t idx, TaskState state, const TaskResult* r, const std::string& reason = "",
+            const std::string* work_dir = nullptr);
   bool Fits(uint32_t idx) const;
   bool HasRoom(const std::string& executor) const;
   void PrepareAhead();

@@ -203,18 +203,26 @@ TEST_F(RunDriverTest, FinishLetsRunningTasksEndAndStartsNoNewOnes) {
   EXPECT_EQ(stats_.completed, 1);
 }
 
-TEST_F(RunDriverTest, IgnoreGoesOnAndSkipsTheDependentsOfTheFailure) {
+TEST_F(RunDriverTest, IgnoreGoesOnAndTheGatherRunsOnTheOutputsThatWereMade) {
   Load("    errorStrategy: ignore\n");
+  const std::string first_hash = graph_.tasks[3].hash;
   fake_.Set("split (2)", {{1}});
   Status st = Run(&fake_, &log_, &stats_);
   ASSERT_TRUE(st.ok()) << st.message();
-  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (3) #1"}));
+  EXPECT_EQ(fake_.started, (Strings{"split (1) #1", "split (2) #1", "split (3) #1", "merge #1"}));
   EXPECT_EQ(log_.Of(TaskState::kIgnored), Strings{"FAILED split (2) #1"});
   EXPECT_EQ(log_.Find(TaskState::kIgnored, "split (2)")->reason, "exit status 1");
-  EXPECT_EQ(log_.Of(TaskState::kSkipped), Strings{"SKIPPED merge #1"});
+  // merge read parts 1 and 3 only, and is a different task than the one
+  // over all three (a -resume once split (2) works runs it again).
+  const Task& merge = graph_.tasks[3];
+  EXPECT_NE(merge.script.find("part1.txt part3.txt >"), std::string::npos) << merge.script;
+  EXPECT_EQ(merge.script.find("part2.txt"), std::string::npos) << merge.script;
+  ASSERT_EQ(merge.staged.size(), 2u);
+  EXPECT_NE(merge.hash, first_hash);
+  EXPECT_EQ(log_.Find(TaskState::kCompleted, "merge")->hash, merge.hash);
   EXPECT_EQ(stats_.ignored, 1);
-  EXPECT_EQ(stats_.skipped, 1);
-  EXPECT_EQ(stats_.completed, 2);
+  EXPECT_EQ(stats_.skipped, 0);
+  EXPECT_EQ(stats_.completed, 3);
   EXPECT_EQ(stats_.failed, 0);
   EXPECT_EQ(log_.ended, RunState::kOk);
   // One short warning, no error report.
@@ -223,14 +231,114 @@ TEST_F(RunDriverTest, IgnoreGoesOnAndSkipsTheDependentsOfTheFailure) {
   EXPECT_NE(log_.notices[0].second.find(log_.Find(TaskState::kIgnored, "split (2)")->work_dir), std::string::npos);
 }
 
+TEST_F(RunDriverTest, AGatherWhoseUpstreamAllFailedIsSkipped) {
+  Load("    errorStrategy: ignore\n");
+  fake_.Set("split (1)", {{1}});
+  fake_.Set("split (2)", {{1}});
+  fake_.Set("split (3)", {{1}});
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(log_.Of(TaskState::kSkipped), Strings{"SKIPPED merge #1"});
+  EXPECT_NE(log_.Find(TaskState::kSkipped, "merge")->reason.find("failed"), std::string::npos);
+  EXPECT_EQ(stats_.ignored, 3);
+  EXPECT_EQ(stats_.skipped, 1);
+}
+
+const char kChain[] = R"(
+tasks:
+  a:
+    for_each: "{{ range(1, 4) }}"
+    tag: "s{{ item }}"
+    errorStrategy: ignore
+    output:
+      o: "a{{ item }}.txt"
+    script: echo {{ item }} > {{ output.o }}
+  b:
+    for_each: "{{ a.output.o }}"
+    tag: "{{ item.name }}"
+    output:
+      o: b.txt
+    script: cat {{ item }} > {{ output.o }}
+  total:
+    input:
+      all: "{{ b.output.o }}"
+    output:
+      o: total.txt
+    script: cat {{ input.all }} > {{ output.o }}
+)";
+
+TEST_F(RunDriverTest, IgnoreSkipsWhatIsChainedOnTheFailureAndGathersTheRest) {
+  ASSERT_TRUE(pipeline_.Load(kChain, "", dir()).ok());
+  fake_.Set("a (s2)", {{3}});
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(fake_.started,
+            (Strings{"a (s1) #1", "a (s2) #1", "a (s3) #1", "b (a1.txt) #1", "b (a3.txt) #1", "total #1"}));
+  EXPECT_EQ(log_.Of(TaskState::kSkipped), Strings{"SKIPPED b (a2.txt) #1"});
+  EXPECT_NE(log_.Find(TaskState::kSkipped, "b (a2.txt)")->reason.find("task 'a (s2)' failed"), std::string::npos);
+  const Task& total = graph_.tasks.back();
+  EXPECT_EQ(total.staged.size(), 2u);
+  EXPECT_EQ(stats_.skipped, 1);
+  EXPECT_EQ(stats_.completed, 5);
+}
+
+TEST_F(RunDriverTest, WhenFalseTasksShowAsSkippedAndTheGatherRunsWithoutThem) {
+  std::string p = kChain;
+  p.replace(p.find("    errorStrategy: ignore\n"), 26, "    when: \"{{ item != 3 }}\"\n");
+  Status st = pipeline_.Load(p, "", dir());
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  EXPECT_EQ(log_.Of(TaskState::kSkipped), (Strings{"SKIPPED a (s3) #1", "SKIPPED b (a3.txt) #1"}));
+  EXPECT_EQ(log_.Find(TaskState::kSkipped, "a (s3)")->reason, "its when: condition is false");
+  EXPECT_EQ(fake_.started, (Strings{"a (s1) #1", "a (s2) #1", "b (a1.txt) #1", "b (a2.txt) #1", "total #1"}));
+  EXPECT_EQ(stats_.skipped, 2);
+}
+
+TEST_F(RunDriverTest, EachRetryRunsInAFreshDirAndTheFailedOneIsKept) {
+  Load("    errorStrategy: retry\n    retry: 2\n");
+  fake_.Set("split (2)", {{1, 2, 0}});
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  const Task& t = graph_.tasks[1];
+  std::vector<std::string> dirs;
+  for (const auto& e : log_.events)
+    if (e.name == "split (2)" && e.state != TaskState::kSubmitted) dirs.push_back(e.work_dir);
+  // The trace and history rows of the failed attempts point at where they are kept.
+  EXPECT_EQ(dirs, (Strings{t.work_dir + "-attempt1", t.work_dir + "-attempt2", t.work_dir}));
+  EXPECT_TRUE(fs::exists(t.work_dir + "-attempt1/.command.sh"));
+  EXPECT_EQ(testing::Slurp(t.work_dir + "-attempt2/.exitcode"), "2");
+  EXPECT_EQ(testing::Slurp(t.work_dir + "/.exitcode"), "0");
+  // Said once per failed attempt: which one, of how many, what it died of, where it is.
+  Strings said;
+  for (const auto& [sev, text] : log_.notices)
+    if (text.find("split (2)") != std::string::npos) said.push_back(text);
+  ASSERT_EQ(said.size(), 2u);
+  EXPECT_EQ(said[0], "task 'split (2)' attempt 1 of 3 failed (exit status 1); its work dir: " + t.work_dir +
+                         "-attempt1; retrying");
+  EXPECT_NE(said[1].find("attempt 2 of 3 failed (exit status 2)"), std::string::npos) << said[1];
+}
+
+TEST_F(RunDriverTest, ATagNamesTheTaskInEventsAndFailureReports) {
+  ASSERT_TRUE(pipeline_.Load(kChain, "", dir()).ok());
+  graph_.tasks[0].directives.error_strategy = ErrorStrategy::kTerminate;
+  fake_.Set("a (s1)", {{4}});
+  EXPECT_FALSE(Run(&fake_, &log_, &stats_).ok());
+  ASSERT_NE(log_.Find(TaskState::kFailed, "a (s1)"), nullptr);
+  ASSERT_FALSE(log_.notices.empty());
+  EXPECT_NE(log_.notices[0].second.find("task 'a (s1)' failed: exit status 4"), std::string::npos)
+      << log_.notices[0].second;
+}
+
 TEST_F(RunDriverTest, ResumeReusesRecordedSuccessesAndRunsTheRest) {
   Load("    errorStrategy: ignore\n");
   fake_.Set("split (2)", {{1}});
   std::unique_ptr<History> history;
   ASSERT_NO_FATAL_FAILURE(RunRecorded(&history));
-  EXPECT_EQ(stats_.completed, 2);
+  EXPECT_EQ(stats_.completed, 3);  // merge too, on parts 1 and 3
 
-  // The second run: split (2) now succeeds; the others are reused, not run.
+  // The second run (expanded anew, as each `ferry run` is): split (2) now
+  // succeeds; the others are reused, not run, and merge runs on all three.
+  ASSERT_TRUE(pipeline_
+                  .Load(engine_testing::SplitMergePipeline(3, "    errorStrategy: ignore\n"),
+                        "process.executor = 'local'", dir())
+                  .ok());
   FakeExecutor again;
   RunStats stats;
   ASSERT_TRUE(Run(&again, &log_, &stats, history.get(), /*resume=*/true).ok());

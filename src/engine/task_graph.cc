@@ -18,4 +18,10 @@ std::vector<std::string> Task::OutputPaths() const {
   return out;
 }
 
+const Value* Task::ItemFields() const {
+  if (item.is_map()) return &item;
+  if (carried.is_map()) return &carried;
+  return nullptr;
+}
+
 }  // namespace ferry

@@ -57,6 +57,26 @@ void LocalWorkStore::Discard(const Task& task) {
   std::filesystem::remove_all(task.work_dir, ec);
 }
 
+std::string AttemptWorkDir(std::string_view dir, int attempt) {
+  return std::string(dir) + "-attempt" + std::to_string(attempt);
+}
+
+Status LocalWorkStore::KeepAttempt(const Task& task, int attempt, std::string* kept) {
+  const std::string target = AttemptWorkDir(task.work_dir, attempt);
+  std::error_code ec;
+  // A dir left by an earlier run's attempt of the same task goes first:
+  // the newest failure is the one to read.
+  std::filesystem::remove_all(target, ec);
+  std::filesystem::rename(task.work_dir, target, ec);
+  if (ec) {
+    *kept = task.work_dir;
+    return Status::Failed("cannot keep the work dir of attempt " + std::to_string(attempt) + " (" + task.work_dir +
+                          " -> " + target + "): " + ec.message());
+  }
+  *kept = target;
+  return Status::Ok();
+}
+
 std::string LocalWorkStore::ExplainFailure(const Task& task, const std::string& why, bool* status_lost) {
   return ExplainWorkDirFailure(task, why, status_lost);
 }

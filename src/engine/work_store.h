@@ -21,6 +21,10 @@ bool IsS3Path(std::string_view p);
 // `rel` under work dir `dir`, for local dirs and s3:// dirs alike (an s3://
 // URL must not be normalized as a file path: that would fold its "//").
 std::string WorkPath(std::string_view dir, std::string_view rel);
+// Where the work dir `dir` of a failed attempt `attempt` is kept once a
+// retry starts: "<dir>-attempt<N>", beside the task's own (never a hash
+// name, so it cannot meet another task's dir).
+std::string AttemptWorkDir(std::string_view dir, int attempt);
 // True when any staged input of the task is on S3.
 bool HasS3Inputs(const Task& task);
 
@@ -50,6 +54,16 @@ class WorkStore {
   virtual void Discard(const Task& task) = 0;
   // How a user can look at (or re-run) a failed task by hand.
   virtual std::string InspectHint(const Task& task) = 0;
+  // Before a retry: moves the failed attempt's work dir aside so the next
+  // attempt starts in a fresh one while the failed attempt's logs stay
+  // readable; *kept is where they are now. The next attempt keeps the task's
+  // own work dir, so downstream tasks and -resume find its outputs where the
+  // graph says. Stores that cannot move a dir leave it (*kept = the work dir).
+  virtual Status KeepAttempt(const Task& task, int attempt, std::string* kept) {
+    (void)attempt;
+    *kept = task.work_dir;
+    return Status::Ok();
+  }
   // `why` (a failed exit status, a missing output) with what the work dir
   // tells about it; *status_lost is set when the exit status means nothing
   // (the work dir vanished). Stores that cannot look return `why` as it is.
@@ -73,6 +87,8 @@ class LocalWorkStore : public WorkStore {
   std::string Tail(const Task& task, const std::string& file, int lines) override;
   void Discard(const Task& task) override;
   std::string InspectHint(const Task& task) override;
+  // Renames the work dir to AttemptWorkDir(work dir, attempt).
+  Status KeepAttempt(const Task& task, int attempt, std::string* kept) override;
   // Says when the work dir vanished or its file system is full.
   std::string ExplainFailure(const Task& task, const std::string& why, bool* status_lost) override;
 

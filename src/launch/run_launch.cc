@@ -44,8 +44,9 @@ void PrintPreview(const TaskGraph& graph) {
       std::printf("  ... and %zu more\n", graph.tasks.size() - 20);
       break;
     }
-    std::printf("  [%s] %s  deps=%zu  executor=%s  cpus=%d\n", t.hash_prefix().c_str(), t.display.c_str(),
-                t.deps.size(), t.directives.executor.c_str(), t.directives.cpus);
+    std::printf("  [%s] %s  deps=%zu  executor=%s  cpus=%d%s\n", t.hash_prefix().c_str(), t.display.c_str(),
+                t.deps.size(), t.directives.executor.c_str(), t.directives.cpus,
+                t.when_false ? "  skipped (when: false)" : "");
   }
 }
 

@@ -20,7 +20,7 @@ namespace {
 
 const std::vector<std::string>& TaskFields() {
   static const std::vector<std::string>* fields = [] {
-    auto* v = new std::vector<std::string>{"for_each", "input", "output", "script"};
+    auto* v = new std::vector<std::string>{"for_each", "input", "output", "script", "when"};
     for (const auto& d : rules::DirectiveNames()) v->push_back(d);
     return v;
   }();
@@ -197,6 +197,22 @@ class Loader {
                             v.Scalar() + "') }}\", not the plain value '" + v.Scalar() + "'");
         }
         task->for_each = std::move(tv);
+      } else if (field == "when") {
+        if (v.IsNull()) return Err(k, "when of task '" + name + "' has no value (give true, false or a condition)");
+        if (!v.IsScalar())
+          return Err(v, "when of task '" + name +
+                            "' must be one condition (true, false or a template such as \"{{ params.qc }}\"), not "
+                            "a " +
+                            std::string(v.IsSequence() ? "list" : "map"));
+        TemplateValue tv;
+        FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
+        if (tv.is_constant()) {
+          Value c = tv.scalar_template() ? Value(v.Scalar()) : tv.constant();
+          if (!c.is_bool())
+            return Err(v, "when of task '" + name + "' must be true or false, got '" + v.Scalar() +
+                              "' (or a condition such as \"{{ item.type == 'paired' }}\")");
+        }
+        task->when = std::move(tv);
       } else if (field == "input") {
         FERRY_RETURN_IF_ERROR(LoadNamed(name, "input", v, &task->inputs));
       } else if (field == "output") {
@@ -210,9 +226,8 @@ class Loader {
       } else {
         std::string hint = DidYouMean(field, TaskFields());
         if (hint.empty()) {
-          hint =
-              " (task settings: for_each, input, output, script; directives: " + Join(rules::DirectiveNames(), ", ") +
-              ")";
+          hint = " (task settings: for_each, input, output, script, when; directives: " +
+                 Join(rules::DirectiveNames(), ", ") + ")";
         }
         return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);
       }

@@ -31,7 +31,10 @@ struct TaskSpec {
   NamedTemplates outputs;
   Template script;  // rendered with RenderShell
   SourceLoc script_loc;
-  NamedTemplates directives;      // only known directive names (validated)
+  NamedTemplates directives;  // only known directive names (validated)
+  // `when:` a condition per task (true or false once evaluated); a task
+  // whose condition is false is skipped. Unset: always runs.
+  std::optional<TemplateValue> when;
   std::vector<std::string> deps;  // names of tasks this one references (anywhere), unique, file order
 
   // The directive's template value, or nullptr if the task does not set it.

@@ -92,9 +92,18 @@ struct Checker {
     auto it = by_name.find(root);
     if (it != by_name.end()) {
       const TaskSpec& other = *it->second;
+      if (ref.path.size() >= 2 && ref.path[1] == "items") {
+        if (other.name == task.name) {
+          return Err(ref.loc, "cycle in task graph: " + task.name + " -> " + task.name + " (task '" + task.name +
+                                  "' refers to its own items; inside a task write item)");
+        }
+        edges[ti].emplace(root, ref.loc);
+        return Status::Ok();
+      }
       if (ref.path.size() < 3 || ref.path[1] != "output") {
         std::string example = other.outputs.empty() ? "NAME" : other.outputs[0].first;
-        return Err(ref.loc, "refer to one output of task '" + root + "', e.g. " + root + ".output." + example);
+        return Err(ref.loc, "refer to one output of task '" + root + "', e.g. " + root + ".output." + example +
+                                " (or " + root + ".items: one map per task, its item's fields and its outputs)");
       }
       const std::string& x = ref.path[2];
       if (other.name == task.name) {
@@ -149,6 +158,7 @@ Status CheckTaskReferences(std::vector<TaskSpec>* tasks_ptr) {
       for (const auto& r : refs) FERRY_RETURN_IF_ERROR(c.CheckRef(ti, Site::kScript, r));
     }
     for (const auto& [n, v] : t.directives) FERRY_RETURN_IF_ERROR(c.CheckTemplates(ti, Site::kDirective, v));
+    if (t.when) FERRY_RETURN_IF_ERROR(c.CheckTemplates(ti, Site::kDirective, *t.when));
   }
 
   std::map<std::string, size_t> index;

@@ -179,6 +179,12 @@ class Parser {
           t.text += d;
           ++i;
         }
+      } else if ((c == '=' || c == '!') && i + 1 < n && text_[i + 1] == '=') {
+        t.type = Token::Type::kPunct;
+        t.text = std::string(1, c) + "=";
+        i += 2;
+      } else if (c == '=') {
+        return impl_->Error(t.offset, "single '=' in an expression (compare with '==')");
       } else if (std::string_view("+-*/()[],.").find(c) != std::string_view::npos) {
         t.type = Token::Type::kPunct;
         t.text = std::string(1, c);
@@ -226,13 +232,21 @@ class Parser {
     return st;
   }
 
-  // Left-associative binary operators by precedence: level 0 is + and -,
-  // level 1 is * and /, whose operands are unary expressions.
+  // Binary operators by precedence: level 0 is == and != (one per
+  // expression: a == b == c means nothing useful), level 1 + and -, level 2
+  // * and /, whose operands are unary expressions; 1 and 2 associate left.
+  // In the node, '=' stands for == and '!' for !=.
   Status ParseBinary(int level, int* out) {
-    auto operand = [&](int* node) { return level == 0 ? ParseBinary(1, node) : ParseUnary(node); };
-    auto at_operator = [&] { return level == 0 ? IsPunct("+") || IsPunct("-") : IsPunct("*") || IsPunct("/"); };
+    auto operand = [&](int* node) { return level < 2 ? ParseBinary(level + 1, node) : ParseUnary(node); };
+    auto at_operator = [&] {
+      if (level == 0) return IsPunct("==") || IsPunct("!=");
+      return level == 1 ? IsPunct("+") || IsPunct("-") : IsPunct("*") || IsPunct("/");
+    };
     FERRY_RETURN_IF_ERROR(operand(out));
     while (at_operator()) {
+      if (level == 0 && impl_->nodes[*out].kind == Node::Kind::kBinary &&
+          (impl_->nodes[*out].op == '=' || impl_->nodes[*out].op == '!'))
+        return impl_->Error(Peek().offset, "comparisons cannot be chained (a == b == c); compare two values");
       Node n;
       n.kind = Node::Kind::kBinary;
       n.op = Peek().text[0];

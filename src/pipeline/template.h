@@ -5,8 +5,9 @@
 //
 // Expression language: names, dotted access (a.b.c), indexing x[0] (negative
 // counts from the end), integer / decimal / '..' / ".." literals, + - * / with
-// the usual precedence, unary minus, parentheses and the functions files,
-// lines, csv, tsv, range, raw, len, join. Strings offer the path properties
+// the usual precedence, == and != below them (one per expression), unary
+// minus, parentheses and the functions files, lines, csv, tsv, range, raw,
+// len, join, pairs, group_by, join_on, cross. Strings offer the path properties
 // name, stem, ext and dir. Text outside {{ }} is taken as is (shell $VAR,
 // ${VAR}, $(cmd) and awk braces need no escaping); a literal "{{" is written
 // {{ '{{' }}.
@@ -38,6 +39,9 @@ struct Reference {
 struct EvalContext {
   ValueMap roots;
   TemplateHost* host = nullptr;  // nullptr: files()/lines()/csv()/tsv() give a clear error
+  // Fields an item carries from upstream when it is one file (a task chained
+  // on another's output): item.sample reads them; item itself stays the path.
+  const ValueMap* item_fields = nullptr;
 };
 
 // Names of the template functions, for hints and static checks.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "pipeline/delimited.h"
+#include "pipeline/item_combinators.h"
 #include "pipeline/path_props.h"
 #include "pipeline/shell_context.h"
 #include "pipeline/template.h"
@@ -27,6 +28,10 @@ const std::vector<FuncInfo>& Functions() {
       {"raw", Func::kRaw, 1, 1, "raw(x)"},
       {"len", Func::kLen, 1, 1, "len(list)"},
       {"join", Func::kJoin, 1, 2, "join(list, ',')"},
+      {"pairs", Func::kPairs, 1, 1, "pairs('reads/*_{1,2}.fq')"},
+      {"group_by", Func::kGroupBy, 2, 2, "group_by(csv('lanes.csv'), 'sample')"},
+      {"join_on", Func::kJoinOn, 3, 3, "join_on(quant.items, qc.items, 'id')"},
+      {"cross", Func::kCross, 3, 3, "cross(pairs('reads/*_{1,2}.fq'), 'index', index.output.idx)"},
   };
   return *f;
 }
@@ -123,6 +128,17 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
           *out = tmp;
           return Status::Ok();
         }
+        const bool is_item = nodes[n.a].kind == Node::Kind::kName && nodes[n.a].name == "item";
+        if (is_item && ctx.item_fields) {
+          if (const Value* f = ctx.item_fields->Find(n.name)) {
+            *out = f;
+            return Status::Ok();
+          }
+          return Error(n.offset, "'item' (" + Shown(*obj) + ") has no field '" + n.name + "'" +
+                                     DidYouMean(n.name, ctx.item_fields->Keys()) +
+                                     "; it carries the fields of its upstream item" + KeysHint(*ctx.item_fields) +
+                                     " and the path properties name, stem, ext, dir");
+        }
         return Error(n.offset, Describe(n.a) + " is a string, which has no property '" + n.name + "'" +
                                    DidYouMean(n.name, PathPropertyNames()) +
                                    " (strings offer the path properties name, stem, ext, dir)");
@@ -212,6 +228,13 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
 
 Status Template::Impl::EvalBinary(const Node& n, const Value& l, const Value& r, Value* result) const {
   const char op = n.op;
+  if (op == '=' || op == '!') {
+    // Numbers compare by value (1 == 1.0); anything else by kind and content.
+    bool same = l.is_number() && r.is_number() ? l.as_double() == r.as_double()
+                                               : l.kind() == r.kind() && l.ToJson() == r.ToJson();
+    *result = Value(op == '=' ? same : !same);
+    return Status::Ok();
+  }
   if (l.is_number() && r.is_number()) {
     if (l.is_int() && r.is_int()) {
       int64_t a = l.as_int(), b = r.as_int(), c = 0;
@@ -397,6 +420,31 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
         s += e.ToString();
       }
       *result = Value(std::move(s));
+      return Status::Ok();
+    }
+    case Func::kPairs: {
+      FERRY_RETURN_IF_ERROR(need_string(0, "a glob pattern with one {A,B} group"));
+      FERRY_RETURN_IF_ERROR(need_host());
+      const std::string& pattern = args[0].as_string();
+      PairPattern parsed;
+      Status st = ParsePairPattern(pattern, &parsed);
+      std::vector<std::vector<std::string>> matches(parsed.alternatives.size());
+      for (size_t a = 0; st.ok() && a < parsed.alternatives.size(); ++a)
+        st = ctx.host->Glob(parsed.head + parsed.alternatives[a] + parsed.tail, &matches[a]);
+      if (st.ok()) st = MakePairs(pattern, parsed, matches, result);
+      if (!st.ok()) return Error(n.offset, st.message());
+      return Status::Ok();
+    }
+    case Func::kGroupBy:
+    case Func::kJoinOn:
+    case Func::kCross: {
+      size_t field_arg = n.func == Func::kJoinOn ? 2 : 1;
+      FERRY_RETURN_IF_ERROR(need_string(field_arg, "a field name"));
+      const std::string& field = args[field_arg].as_string();
+      Status st = n.func == Func::kGroupBy  ? GroupBy(args[0], field, result)
+                  : n.func == Func::kJoinOn ? JoinOn(args[0], args[1], field, result)
+                                            : Cross(args[0], field, args[2], result);
+      if (!st.ok()) return Error(n.offset, st.message());
       return Status::Ok();
     }
   }

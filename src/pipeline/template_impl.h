@@ -14,7 +14,7 @@
 namespace ferry {
 namespace tmpl {
 
-enum class Func : uint8_t { kFiles, kLines, kCsv, kTsv, kRange, kRaw, kLen, kJoin };
+enum class Func : uint8_t { kFiles, kLines, kCsv, kTsv, kRange, kRaw, kLen, kJoin, kPairs, kGroupBy, kJoinOn, kCross };
 
 struct FuncInfo {
   const char* name;

@@ -94,6 +94,30 @@ TEST_F(TemplateTest, ConcatenatesIntoString) {
   EXPECT_EQ(Eval("{{params.aws.region}}").as_string(), "eu-west-1");
 }
 
+TEST_F(TemplateTest, ComparisonsGiveBooleans) {
+  EXPECT_EQ(Eval("{{ params.n == 4 }}"), Value(true));
+  EXPECT_EQ(Eval("{{ params.n == 4.0 }}"), Value(true));  // numbers by value
+  EXPECT_EQ(Eval("{{ params.n != 4 }}"), Value(false));
+  EXPECT_EQ(Eval("{{ params.outdir == 'results' }}"), Value(true));
+  EXPECT_EQ(Eval("{{ params.n == '4' }}"), Value(false));  // a number is not its text
+  EXPECT_EQ(Eval("{{ 1 + 1 == 2 }}"), Value(true));        // below arithmetic
+  EXPECT_EQ(ParseError("{{ 1 == 1 == 1 }}"),
+            "t.yml:1:11: comparisons cannot be chained (a == b == c); compare two values");
+  EXPECT_EQ(ParseError("{{ params.n = 4 }}"), "t.yml:1:13: single '=' in an expression (compare with '==')");
+}
+
+TEST_F(TemplateTest, AChainedItemReadsTheFieldsItCarries) {
+  ValueMap fields;
+  fields.Set("sample", Value("S1"));
+  ctx.item_fields = &fields;
+  EXPECT_EQ(Eval("{{ item.sample }}-{{ item.stem }}").as_string(), "S1-sample_1.fastq");
+  std::string err = EvalError("{{ item.smaple }}");
+  EXPECT_NE(err.find("has no field 'smaple' (did you mean 'sample'?)"), std::string::npos) << err;
+  EXPECT_NE(err.find("(keys: sample)"), std::string::npos) << err;
+  ctx.item_fields = nullptr;
+  EXPECT_NE(EvalError("{{ item.sample }}").find("is a string, which has no property 'sample'"), std::string::npos);
+}
+
 TEST_F(TemplateTest, Arithmetic) {
   EXPECT_EQ(Eval("{{ 1 + 2 * 3 }}"), Value(int64_t{7}));
   EXPECT_EQ(Eval("{{ (1 + 2) * 3 }}"), Value(int64_t{9}));
@@ -183,7 +207,7 @@ TEST_F(TemplateTest, ParseErrorsHavePositions) {
   EXPECT_EQ(ParseError("{{ a + }}"), "t.yml:1:8: unexpected '}}' (expected a name, number, string or '(')");
   EXPECT_EQ(ParseError("{{ fils('x') }}"),
             "t.yml:1:4: unknown function 'fils' (did you mean 'files'?); functions: files, lines, csv, tsv, range, "
-            "raw, len, join");
+            "raw, len, join, pairs, group_by, join_on, cross");
   EXPECT_EQ(ParseError("{{ files('a', 'b') }}"),
             "t.yml:1:4: files() takes 1 argument, got 2 (usage: files('data/*.txt'))");
   EXPECT_EQ(ParseError("{{ 'abc }}"), "t.yml:1:4: unterminated string (add the closing ')");

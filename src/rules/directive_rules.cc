@@ -59,6 +59,7 @@ const std::vector<DirectiveSpec>& DirectiveSpecs() {
       {D::kMaxForks, "maxForks", K::kCount, 1, {}},
       {D::kPublish, "publish", K::kPath, 0, {}},
       {D::kClusterOptions, "clusterOptions", K::kText, 0, {}},
+      {D::kTag, "tag", K::kText, 0, {}},
   };
   return *specs;
 }
@@ -81,7 +82,6 @@ const std::vector<std::string>& DirectiveNames() {
 const std::set<std::string>& IgnoredDirectives() {
   static const auto* d = new std::set<std::string>{"containerOptions",
                                                    "resourceLabels",
-                                                   "tag",
                                                    "cache",
                                                    "disk",
                                                    "scratch",

@@ -44,6 +44,7 @@ enum class DirectiveId {
   kMaxForks,
   kPublish,
   kClusterOptions,
+  kTag,
 };
 
 struct DirectiveSpec {

@@ -70,12 +70,14 @@ def test_finish_lets_running_tasks_end(ws):
     assert st == {"work (1)": "FAILED", "work (2)": "COMPLETED", "work (3)": "COMPLETED"}
 
 
-def test_ignore_continues_and_skips_dependents(ws):
+def test_ignore_continues_and_the_gather_runs_on_what_succeeded(ws):
     ws.write("pipeline.yml", FAN)
     p = ok(ws.run("run", ".", "--strategy", "ignore", "-with-trace", "trace.tsv"))
-    st = {r["name"]: r["status"] for r in ws.trace()}
-    assert st == {"work (1)": "FAILED", "work (2)": "COMPLETED", "work (3)": "COMPLETED"}
-    assert "1 skipped" in p.stdout
+    rows = {r["name"]: r for r in ws.trace()}
+    st = {n: r["status"] for n, r in rows.items()}
+    assert st == {"work (1)": "FAILED", "work (2)": "COMPLETED", "work (3)": "COMPLETED", "after": "COMPLETED"}
+    assert (ws.path / rows["after"]["workdir"] / "sum.txt").read_text() == "done\ndone\n"
+    assert "1 skipped" not in p.stdout and "(1 ignored)" in p.stdout
 
 
 def test_ignored_failure_prints_one_short_line_not_an_error_report(ws):
