@@ -9,6 +9,9 @@ each of them; tests/pytest.ini makes tests/ the root):
   ok(proc), statuses(rows)      checks on ferry's exit and trace
   Emu, emu_factory, emu         a fresh ferry-awsemu per test (free port,
                                 temporary data dir, random keys)
+  start_moto_server(log, env)   moto_server on a free loopback port, the
+                                independent check of request shapes (skips
+                                the test where moto is not installed)
 
 The Emu object has:
 
@@ -30,12 +33,14 @@ from instance metadata and from ~/.aws. Suites import these names with
 and test file has its own module name).
 """
 import csv
+import glob
 import json
 import os
 import pathlib
 import secrets
 import selectors
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -136,6 +141,34 @@ def stop_server(proc, timeout):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def start_moto_server(log_path, env=None, why_skipped=""):
+    """Starts moto_server (from PATH, else the newest pyenv install) on a free
+    loopback port, writing its output to log_path; returns (proc, url) once it
+    answers. Skips the calling test, saying so, where moto is not installed."""
+    exe = shutil.which("moto_server") or next(
+        iter(sorted(glob.glob("/root/.pyenv/versions/*/bin/moto_server"), reverse=True)), None)
+    if not exe:
+        pytest.skip("moto_server is not installed (pip install 'moto[server]')" +
+                    (f"; {why_skipped}" if why_skipped else ""))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, **(env or {})))
+    log.close()
+    deadline = time.time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                stop_server(proc, 5)
+                pytest.fail(f"moto_server did not start; see {log_path}")
+            time.sleep(0.1)
 
 
 class Emu:

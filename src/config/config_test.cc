@@ -265,8 +265,9 @@ aws.batch.jobRole = 'arn:aws:iam::1:role/j'
 }
 
 TEST(ConfigWarnings, ExecutorFerryDoesNotHave) {
-  Config c = MustLoad("executor.$slurm.queueSize = 3\n");
-  EXPECT_TRUE(HasWarning(c, "ferry.config:1:10: unknown config key 'executor.$slurm'")) << Join(c.warnings(), "\n");
+  Config c = MustLoad("executor.$kubernetes.queueSize = 3\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:1:10: unknown config key 'executor.$kubernetes'"))
+      << Join(c.warnings(), "\n");
 }
 
 TEST(ConfigProfiles, AppliedInCommandLineOrderAfterAllFiles) {

@@ -52,11 +52,6 @@ std::string QuoteName(const std::string& name) {
 
 }  // namespace
 
-double CpuPercent(const TaskUsage& u) {
-  if (u.cpu_user_ms < 0 || u.cpu_sys_ms < 0 || u.realtime_ms <= 0) return -1;
-  return 100.0 * static_cast<double>(u.cpu_user_ms + u.cpu_sys_ms) / static_cast<double>(u.realtime_ms);
-}
-
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return -1;
   std::sort(values.begin(), values.end());

@@ -35,9 +35,6 @@ std::vector<Recommendation> Recommend(const std::vector<TaskRecord>& tasks);
 // one suggestion; "" when nothing was measured.
 std::string RecommendedConfig(const std::vector<Recommendation>& recs);
 
-// The CPU use of one attempt as % of one core over its realtime, -1 unknown.
-double CpuPercent(const TaskUsage& u);
-
 // Nearest-rank percentile (0 < p <= 100) of `values`; -1 when empty.
 double Percentile(std::vector<double> values, double p);
 

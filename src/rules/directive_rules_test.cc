@@ -14,9 +14,9 @@ std::string Problem(const std::string& name, const Value& v) {
 }
 
 TEST(DirectiveRules, NamesInHelpOrder) {
-  EXPECT_EQ(DirectiveNames(),
-            (std::vector<std::string>{"cpus", "memory", "time", "container", "queue", "label", "executor", "array",
-                                      "accelerator", "retry", "errorStrategy", "maxForks", "publish", "tag"}));
+  EXPECT_EQ(DirectiveNames(), (std::vector<std::string>{"cpus", "memory", "time", "container", "queue", "label",
+                                                        "executor", "array", "accelerator", "retry", "errorStrategy",
+                                                        "maxForks", "publish", "clusterOptions", "tag"}));
   EXPECT_EQ(FindDirective("cpu"), nullptr);
   EXPECT_TRUE(IgnoredDirectives().count("cache"));
   EXPECT_FALSE(IgnoredDirectives().count("tag"));  // names tasks (docs/pipelines.md)

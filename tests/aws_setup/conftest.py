@@ -10,34 +10,15 @@ a fresh one through the parametrized `aws` fixture, whose object has
                             temporary directory
   .config_path              the user config ferry writes the set-up into
 """
-import glob
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.request
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from tests.conftest import stop_server
-
-
-def _moto_server():
-    found = shutil.which("moto_server")
-    if found:
-        return found
-    candidates = sorted(glob.glob("/root/.pyenv/versions/*/bin/moto_server"))
-    return candidates[-1] if candidates else None
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import start_moto_server, stop_server
 
 
 class Server:
@@ -78,28 +59,9 @@ class Server:
 
 
 def _start_moto(home):
-    binary = _moto_server()
-    if not binary:
-        pytest.skip("moto_server is not installed (pip install 'moto[server]'): the moto variant is skipped")
-    port = _free_port()
-    log = open(os.path.join(home, "moto.log"), "wb")
     # AWS's managed policies (the instance role attaches one) are not loaded unless asked.
-    env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
-    proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT,
-                            env=env)
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("moto_server ended at start: " + open(os.path.join(home, "moto.log")).read())
-            time.sleep(0.1)
-    else:
-        stop_server(proc, 5)
-        pytest.fail("moto_server did not answer within 30 s")
+    proc, endpoint = start_moto_server(os.path.join(home, "moto.log"), env={"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"},
+                                       why_skipped="the moto variant is skipped")
     return proc, Server(endpoint, "testing", "testing", home)
 
 
@@ -115,10 +77,6 @@ def aws(request):
             emu_factory = request.getfixturevalue("emu_factory")
             emu = emu_factory()
             server = Server(emu.endpoint, emu.access_key, emu.secret_key, home)
-            try:
-                server.client("iam").list_roles()
-            except Exception as e:  # the emulator learns IAM in another branch
-                pytest.skip(f"ferry-awsemu does not answer IAM yet ({type(e).__name__}): the emulator variant is skipped")
         yield server
     finally:
         for p in procs:

@@ -2,39 +2,19 @@
 answered by moto_server, an STS independent of ferry-awsemu. Skipped where
 moto_server is not installed."""
 import os
-import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 
-from tests.conftest import ferry_bin
+from tests.conftest import ferry_bin, start_moto_server, stop_server
 
 
 @pytest.fixture(scope="module")
 def moto(tmp_path_factory):
-    exe = shutil.which("moto_server")
-    if not exe:
-        pytest.skip("moto_server is not installed (pip install 'moto[server]'); "
-                    "credentials/test_roles.py covers the same chain against ferry-awsemu")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "w")
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.time() < deadline, f"moto_server did not start; see {log.name}"
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    proc, url = start_moto_server(tmp_path_factory.mktemp("moto") / "moto.log",
+                                  why_skipped="credentials/test_roles.py covers the same chain against ferry-awsemu")
+    yield url
+    stop_server(proc, 10)
 
 
 def env_for(tmp_path, **extra):

@@ -71,6 +71,18 @@ def test_log_groups_create_describe_retention_delete(logs):
     assert error_of(err) == ("ResourceNotFoundException", 400)
 
 
+def test_log_group_tags_from_create_tag_and_untag(logs):
+    # `ferry aws setup` tags its log group and finds it again by the tag.
+    logs.create_log_group(logGroupName="/t/tagged", tags={"ferry:setup": "lab", "team": "x"})
+    assert logs.list_tags_log_group(logGroupName="/t/tagged")["tags"] == {"ferry:setup": "lab", "team": "x"}
+    logs.tag_log_group(logGroupName="/t/tagged", tags={"team": "y", "cost": "c1"})
+    logs.untag_log_group(logGroupName="/t/tagged", tags=["cost"])
+    assert logs.list_tags_log_group(logGroupName="/t/tagged")["tags"] == {"ferry:setup": "lab", "team": "y"}
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        logs.list_tags_log_group(logGroupName="/t/missing")
+    assert error_of(err) == ("ResourceNotFoundException", 400)
+
+
 def test_retention_hides_expired_events(logs):
     logs.create_log_group(logGroupName="g")
     logs.create_log_stream(logGroupName="g", logStreamName="s")

@@ -73,7 +73,11 @@ tasks:
     assert [r["status"] for r in rows] == ["FAILED", "FAILED", "COMPLETED"]
     assert [r["attempt"] for r in rows] == ["1", "2", "3"]
     assert open(os.path.join(rows[-1]["workdir"], "out.txt")).read().strip() == "attempt 3 memory 300 MB"
-    assert "retrying, attempt 2 of 3" in p.stdout + p.stderr
+    out = p.stdout + p.stderr
+    assert "task 'flaky' attempt 1 of 3 failed" in out and "task 'flaky' attempt 2 of 3 failed" in out
+    assert "; retrying" in out
+    # Each failed attempt's dir is kept, so its .command.err can still be read.
+    assert os.path.exists(os.path.join(rows[0]["workdir"], ".command.err"))
 
 
 def test_retry_exhausted_fails_the_run(ws):

@@ -1,39 +1,22 @@
 """`ferry s3` against moto_server, an S3 implementation independent of ours
 and of s3rver: behaviour that depends on how a server answers what it
 cannot handle. Skipped where moto_server is not installed."""
-import shutil
-import socket
 import subprocess
-import time
 
 import boto3
 import pytest
 
-from .conftest import FERRY, clean_env, free_port
+from tests.conftest import start_moto_server, stop_server
+
+from .conftest import FERRY, clean_env
 
 
 @pytest.fixture(scope="module")
 def moto(tmp_path_factory):
-    exe = shutil.which("moto_server")
-    if not exe:
-        pytest.skip("moto_server is not installed (pip install 'moto[server]'); "
-                    "aws_test S3Delete.* covers the same rule against a scripted server")
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "w")
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.time() < deadline, f"moto_server did not start; see {log.name}"
-            time.sleep(0.1)
+    proc, url = start_moto_server(tmp_path_factory.mktemp("moto") / "moto.log",
+                                  why_skipped="aws_test S3Delete.* covers the same rule against a scripted server")
     yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    stop_server(proc, 10)
 
 
 def ferry(url, *args, input=None):

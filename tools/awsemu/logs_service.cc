@@ -120,9 +120,51 @@ struct LogsCall {
   int64_t now;
 };
 
+// A tags map ({"key": "value"}), as CreateLogGroup and TagLogGroup take it.
+std::map<std::string, std::string> TagMap(const json& in, const char* key) {
+  std::map<std::string, std::string> tags;
+  auto it = in.find(key);
+  if (it == in.end() || it->is_null()) return tags;
+  if (!it->is_object()) throw EmuError::Client("SerializationException", std::string("Expected a map for ") + key);
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) throw EmuError::Client("SerializationException", "Expected a string for the tag " + k);
+    tags[k] = v.get<std::string>();
+  }
+  return tags;
+}
+
 json CreateLogGroup(const LogsCall& c) {
-  CheckError(c.store.CreateGroup(GroupName(c.in), c.now));
+  std::string group = GroupName(c.in);
+  std::map<std::string, std::string> tags = TagMap(c.in, "tags");
+  CheckError(c.store.CreateGroup(group, c.now));
+  if (!tags.empty()) CheckError(c.store.Tag(group, tags, {}, nullptr));
   return json::object();
+}
+
+json TagLogGroup(const LogsCall& c) {
+  std::map<std::string, std::string> tags = TagMap(c.in, "tags");
+  if (tags.empty())
+    throw EmuError::Client("InvalidParameterException",
+                           "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member "
+                           "must not be null");
+  CheckError(c.store.Tag(ReqString(c.in, "logGroupName"), tags, {}, nullptr));
+  return json::object();
+}
+
+json UntagLogGroup(const LogsCall& c) {
+  std::vector<std::string> keys;
+  auto it = c.in.find("tags");
+  if (it != c.in.end() && it->is_array())
+    for (const auto& k : *it)
+      if (k.is_string()) keys.push_back(k.get<std::string>());
+  CheckError(c.store.Tag(ReqString(c.in, "logGroupName"), {}, keys, nullptr));
+  return json::object();
+}
+
+json ListTagsLogGroup(const LogsCall& c) {
+  std::map<std::string, std::string> tags;
+  CheckError(c.store.Tag(ReqString(c.in, "logGroupName"), {}, {}, &tags));
+  return json{{"tags", tags}};
 }
 
 json DeleteLogGroup(const LogsCall& c) {
@@ -324,6 +366,9 @@ const OperationRow<LogsHandler> kOperations[] = {
     {"DescribeLogGroups", DescribeLogGroups},
     {"PutRetentionPolicy", PutRetentionPolicy},
     {"DeleteRetentionPolicy", DeleteRetentionPolicy},
+    {"TagLogGroup", TagLogGroup},
+    {"UntagLogGroup", UntagLogGroup},
+    {"ListTagsLogGroup", ListTagsLogGroup},
     {"CreateLogStream", CreateLogStream},
     {"DeleteLogStream", DeleteLogStream},
     {"DescribeLogStreams", DescribeLogStreams},

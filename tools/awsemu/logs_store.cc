@@ -164,6 +164,18 @@ EmuError LogStore::PutRetention(const std::string& group, std::optional<int> day
   return EmuError::Ok();
 }
 
+EmuError LogStore::Tag(const std::string& group, const std::map<std::string, std::string>& set,
+                       const std::vector<std::string>& remove, std::map<std::string, std::string>* out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = groups_.find(group);
+  if (it == groups_.end()) return NoGroup();
+  std::map<std::string, std::string>& tags = it->second.info.tags;
+  for (const auto& [k, v] : set) tags[k] = v;
+  for (const std::string& k : remove) tags.erase(k);
+  if (out) *out = tags;
+  return EmuError::Ok();
+}
+
 EmuError LogStore::CreateStream(const std::string& group, const std::string& stream, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = groups_.find(group);

@@ -37,6 +37,7 @@ struct LogGroupInfo {
   int64_t creation_time = 0;
   std::optional<int> retention_days;
   int64_t stored_bytes = 0;
+  std::map<std::string, std::string> tags;
 };
 
 struct GetEventsQuery {
@@ -98,6 +99,10 @@ class LogStore {
   EmuError DescribeGroups(const std::string& prefix, const std::string& pattern, const std::string& next_token,
                           int limit, std::vector<LogGroupInfo>* out, std::string* out_token) const;
   EmuError PutRetention(const std::string& group, std::optional<int> days);
+  // Sets `set` and then removes the keys in `remove` (TagLogGroup,
+  // UntagLogGroup, CreateLogGroup's tags); `out`, when given, gets the result.
+  EmuError Tag(const std::string& group, const std::map<std::string, std::string>& set,
+               const std::vector<std::string>& remove, std::map<std::string, std::string>* out);
 
   EmuError CreateStream(const std::string& group, const std::string& stream, int64_t now_ms);
   EmuError DeleteStream(const std::string& group, const std::string& stream);
