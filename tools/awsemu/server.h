@@ -91,8 +91,8 @@ class Server {
   int port_ = 0;
   CredentialStore creds_;
   class SsoPortalService* sso_ = nullptr;  // owned by services_
-  IamStore iam_;  // shared by IAM, Batch (role checks) and STS
-  IamRoleDirectory roles_{&iam_};  // STS's view of iam_
+  IamStore iam_;                           // shared by IAM, Batch (role checks) and STS
+  IamRoleDirectory roles_{&iam_};          // STS's view of iam_
   Faults faults_;
   RequestLog log_;
   std::unique_ptr<S3Service> s3_;
