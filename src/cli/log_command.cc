@@ -107,7 +107,8 @@ int WriteLogPages(History* h, const RunRecord& run, const std::string& report, c
 const cmdline::Command& LogTable() {
   static const cmdline::Command kLog = [] {
     cmdline::Command c = cmdline::MakeCommand(
-        "log", {"[RUN] [-f FIELDS] [-filter EXPR] [--json]", "RUN [-with-report FILE] [-with-timeline FILE]"}, "list past runs, or the tasks of one run",
+        "log", {"[RUN] [-f FIELDS] [-filter EXPR] [--json]", "RUN [-with-report FILE] [-with-timeline FILE]"},
+        "list past runs, or the tasks of one run",
         {cmdline::Value("-f", "FIELDS", "print these trace fields of each task, comma-separated (e.g. name,peak_rss)")
              .Alias("-fields"),
          cmdline::Value("-filter", "EXPR", "only the tasks for which EXPR holds, e.g. \"status == 'FAILED'\"")

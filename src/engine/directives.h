@@ -32,7 +32,7 @@ struct Directives {
   int max_forks = 0;  // 0 = unlimited
   std::string publish;
   std::string cluster_options;  // passed to sbatch by the slurm executor
-  std::string tag;  // names the task in progress, trace, history and failures
+  std::string tag;              // names the task in progress, trace, history and failures
 };
 
 const char* ErrorStrategyName(ErrorStrategy s);
