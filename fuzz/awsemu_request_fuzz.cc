@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,7 @@
 #include "awsemu/s3_service.h"
 #include "awsemu/service.h"
 #include "awsemu/sts.h"
+#include "awsemu/trust_policy.h"
 #include "fuzz/fuzz_support.h"
 #include "util/text.h"
 
@@ -64,6 +66,25 @@ void Seed(awsemu::S3Service* s3) {
       [&body](const awsemu::BodySink& sink) { return sink(body.data(), body.size()); }, &out);
 }
 
+}  // namespace
+
+namespace {
+// One role that anybody may assume, so AssumeRole and
+// AssumeRoleWithWebIdentity get past the lookup into duration, session and
+// token handling.
+class FuzzRoles : public awsemu::RoleDirectory {
+ public:
+  std::optional<awsemu::EmuRole> FindByArn(const std::string& arn) const override {
+    if (arn != "arn:aws:iam::123456789012:role/fuzz") return std::nullopt;
+    awsemu::EmuRole role;
+    role.name = "fuzz";
+    role.arn = arn;
+    role.trust_policy = nlohmann::json::parse(
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+        R"("Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}]})");
+    return role;
+  }
+};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -115,7 +136,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     emu->logs->Handle(ereq, &out);
   } else if (service == "sts") {
     awsemu::CredentialStore creds("AKIDEXAMPLE", "secret");
-    awsemu::StsService sts(&creds);
+    static const FuzzRoles roles;
+    awsemu::StsOptions options;
+    options.roles = &roles;
+    options.token_key = "secret";
+    awsemu::StsService sts(&creds, options);
     (void)sts.OperationName(ereq);
     sts.Handle(ereq, &out);
   }

@@ -9,6 +9,7 @@
 #   scripts/fuzz.sh [TARGET...]        e.g. scripts/fuzz.sh pipeline sigv4
 #   FERRY_FUZZ_SECONDS=300 scripts/fuzz.sh
 #   FERRY_FUZZ_BUILD_DIR=build-fuzz (default)
+#   FERRY_FUZZ_BUILD_ONLY=1 scripts/fuzz.sh   builds the targets, runs nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,9 +21,13 @@ TARGETS=("$@")
 
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+# Line tables are all a crash report needs (file:line in each frame); full
+# debug info makes clang slower and the binaries larger.
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFERRY_FUZZ=ON -DFERRY_TESTS=OFF \
+  -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -DCMAKE_C_FLAGS_DEBUG=-gline-tables-only \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 "${launcher[@]}" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target "${TARGETS[@]/%/_fuzz}"
+[ "${FERRY_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 # Seeds: each file below becomes one input (names are content hashes, so
 # running again adds nothing twice).

@@ -562,8 +562,10 @@ TEST_F(ExecutorOnEmu, JournaledJobsOfADeadExecutorAreAdoptedNotSubmittedAgain) {
 }
 
 TEST_F(ExecutorOnEmu, CompletesUnderApiFaultsAndHostTerminations) {
-  options_.cli_path = BuildDir() + "/ferry";
-  ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build the ferry binary beside this test";
+  // The static ferry-job (the CLI users install) stages: the same S3 code
+  // as ferry's, without the sanitizers' start-up in every call of every job.
+  options_.cli_path = BuildDir() + "/ferry-job";
+  ASSERT_EQ(access(options_.cli_path.c_str(), X_OK), 0) << "build ferry-job beside this test";
   // A tenth of attempts lose their host: ten attempts make running out
   // of them (1e-10 per task) impossible in practice.
   options_.max_spot_attempts = 10;
@@ -633,7 +635,7 @@ class CallBudget : public ExecutorOnEmu {
     int64_t submits = 0, describes = 0, cycles = 0;
   };
   Counts Run(int n, int array_size, int64_t poll_ms) {
-    options_.cli_path = BuildDir() + "/ferry";
+    options_.cli_path = BuildDir() + "/ferry-job";
     options_.poll_interval_ms = poll_ms;
     auto ex = Make();
     std::map<std::string, int64_t> setup = batch_->calls_by_operation();  // the test's own calls

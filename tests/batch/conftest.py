@@ -18,9 +18,14 @@ import time
 
 import pytest
 
-from tests.conftest import AWS_CLI, ROOT, Emu, WorkspaceFiles, ferry_bin, ok, statuses  # noqa: F401 (for the tests)
+from tests.conftest import AWS_CLI, ROOT, Emu, WorkspaceFiles, built_binary, ferry_bin, ok, statuses  # noqa: F401 (for the tests)
 
 FERRY = ferry_bin()
+# The S3 CLI jobs stage with (aws.batch.cliPath): the static ferry-job users
+# are told to install. It runs the same S3 code as `ferry s3` without the
+# sanitizers' start-up cost, paid several times per job; test_tasks.py keeps
+# one test with this build's ferry itself as the CLI.
+JOB_CLI = built_binary("FERRY_JOB_BIN")
 QUEUE = "my-batch-queue"
 BUCKET = "ferry-work"
 BUCKET_DIR = f"s3://{BUCKET}/work"

@@ -8,7 +8,7 @@ import re
 import signal
 import time
 
-from .conftest import ACTIVE, FERRY, awsbatch_config, ok, output
+from .conftest import ACTIVE, JOB_CLI, awsbatch_config, ok, output
 
 TASKS = 24
 
@@ -42,7 +42,7 @@ def kill9(proc):
 def killed_run_with_jobs_running(world):
     """A run of long tasks SIGKILLed once some of its jobs run."""
     world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    world.write("batch.config", awsbatch_config(cli_path=JOB_CLI))
     proc = world.popen("run", ".", "-c", "batch.config", "-ansi-log", "false", "--nap", "60")
     try:
         world.wait_for("jobs to run", lambda: world.jobs("RUNNING"), timeout=60)
@@ -52,7 +52,7 @@ def killed_run_with_jobs_running(world):
 
 def test_resume_after_sigkills_adopts_jobs_and_submits_each_task_once(world):
     world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    world.write("batch.config", awsbatch_config(cli_path=JOB_CLI))
     rng = random.Random(1303)
     said = ""
     for i in range(10):

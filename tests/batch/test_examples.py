@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from .conftest import BUCKET_DIR, FERRY, awsbatch_config, ok, statuses
+from .conftest import BUCKET_DIR, FERRY, JOB_CLI, awsbatch_config, ok, statuses
 
 EXAMPLES = sorted(p.name for p in (pathlib.Path(__file__).resolve().parents[2] / "examples").iterdir()
                   if (p / "pipeline.yml").exists())
@@ -34,7 +34,7 @@ def test_example_on_batch_matches_local_and_resumes(world, example, tmp_path):
     world.copy_example(example)
     # Debian's aws CLI (from PATH) for one example; the others stage with the ferry binary
     # (same `s3 cp` forms, a fraction of the CPU) to keep the suite quick.
-    world.write("batch.config", awsbatch_config(cli_path=None if example == "wordcount" else FERRY))
+    world.write("batch.config", awsbatch_config(cli_path=None if example == "wordcount" else JOB_CLI))
     first = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "t1.tsv"))
     rows = world.trace("t1.tsv")
     assert rows and statuses(rows) == ["COMPLETED"] * len(rows), first.stdout

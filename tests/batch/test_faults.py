@@ -9,7 +9,7 @@ import collections
 import subprocess
 import time
 
-from .conftest import FERRY, awsbatch_config, ok, output
+from .conftest import JOB_CLI, awsbatch_config, ok, output
 
 N = 200
 
@@ -64,7 +64,7 @@ def stall_report(world):
 
 def test_200_tasks_complete_under_api_faults_and_host_terminations(world):
     world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY, extra="aws.batch.maxSpotAttempts = 10\naws.batch.maxTransferAttempts = 3\naws.batch.delayBetweenAttempts = '1s'\n"))
+    world.write("batch.config", awsbatch_config(cli_path=JOB_CLI, extra="aws.batch.maxSpotAttempts = 10\naws.batch.maxTransferAttempts = 3\naws.batch.delayBetweenAttempts = '1s'\n"))
     world.emu.set_faults(FAULTS)
     try:
         # Fault-free, this run takes well under a minute on 2 cores.

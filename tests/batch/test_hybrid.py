@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .conftest import FERRY, ROOT, ok, output
+from .conftest import FERRY, JOB_CLI, ROOT, ok, output
 
 SNIPPETS = ROOT / "src" / "config" / "testdata" / "reference"
 
@@ -51,7 +51,7 @@ def test_hybrid_snippet_verbatim_runs_only_labelled_tasks_on_batch(make_world):
     world.write("pipeline.yml", PIPELINE)
     # The snippet's cliPath exists only on its author's AMI; a later -c wins
     # (ferry itself, which speaks the same `s3 cp`).
-    world.write("here.config", f"aws.batch.cliPath = '{FERRY}'\n")
+    world.write("here.config", f"aws.batch.cliPath = '{JOB_CLI}'\n")
     p = ok(world.run("run", ".", "-c", "here.config", "-with-trace", "trace.tsv"))
 
     rows = {r["name"]: r for r in world.trace()}

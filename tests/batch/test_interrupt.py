@@ -3,7 +3,7 @@ queued or running in Batch), exits 130, and -resume then finishes the run
 re-using the tasks that had completed."""
 import time
 
-from .conftest import ACTIVE, FERRY, awsbatch_config, interrupt, ok, statuses
+from .conftest import ACTIVE, JOB_CLI, awsbatch_config, interrupt, ok, statuses
 
 PIPELINE = """\
 params:
@@ -28,7 +28,7 @@ tasks:
 
 def test_ctrl_c_terminates_every_job_and_resume_completes(world):
     world.write("pipeline.yml", PIPELINE)
-    world.write("batch.config", awsbatch_config(cli_path=FERRY))
+    world.write("batch.config", awsbatch_config(cli_path=JOB_CLI))
     proc = world.popen("run", ".", "-c", "batch.config", "-with-trace", "t1.tsv", "-ansi-log", "false")
     try:
         world.wait_for("the quick tasks to finish and slow ones to run",

@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+from tests.conftest import built_binary
+
 from .conftest import FERRY
 
 HYBRID_PIPELINE = """
@@ -36,12 +38,12 @@ def batch_config(ws):
 
 def hybrid_config(ws):
     # The reference document's hybrid snippet, with the emulator's region,
-    # queue and a CLI that exists on this host (ferry, which speaks `s3 cp`).
+    # queue and a CLI that exists on this host (ferry-job, ferry's static S3 CLI).
     return ws.write("hybrid.config", f"""
 aws {{
     region = '{ws.emu.region}'
     batch {{
-      cliPath = '{FERRY}'
+      cliPath = '{built_binary("FERRY_JOB_BIN")}'
     }}
 }}
 process {{

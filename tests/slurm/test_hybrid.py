@@ -3,7 +3,7 @@ executor = 'slurm' for the labelled tasks sends exactly those to the test
 cluster and runs the rest locally; with a second label on the emulated AWS
 Batch, one run uses all three executors, data flowing between them."""
 
-from tests.conftest import ROOT, ok, statuses
+from tests.conftest import ROOT, built_binary, ok, statuses
 
 from .conftest import FERRY
 
@@ -66,7 +66,7 @@ def test_three_way_hybrid_local_slurm_and_batch(world, emu_factory):
     world.write("ferry.config", f"""
 aws.client.endpoint = '{emu.endpoint}'
 aws.client.s3PathStyleAccess = true
-aws.batch.cliPath = '{FERRY}'
+aws.batch.cliPath = '{built_binary("FERRY_JOB_BIN")}'
 process {{
     withLabel: bigTask {{
         executor = 'slurm'

@@ -57,10 +57,10 @@ std::vector<T> WithPathPrefix(const std::map<std::string, T>& items, const std::
 }
 
 void SetTags(IamTags* tags, const IamTags& add) {
-  for (const auto& [k, v] : add) {
-    auto it = std::find_if(tags->begin(), tags->end(), [&](const auto& t) { return t.first == k; });
-    if (it == tags->end()) tags->emplace_back(k, v);
-    else it->second = v;
+  for (const auto& tag : add) {
+    auto it = std::find_if(tags->begin(), tags->end(), [&](const auto& t) { return t.first == tag.first; });
+    if (it == tags->end()) tags->push_back(tag);
+    else it->second = tag.second;
   }
 }
 
