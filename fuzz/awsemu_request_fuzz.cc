@@ -79,9 +79,9 @@ class FuzzRoles : public awsemu::RoleDirectory {
     awsemu::EmuRole role;
     role.name = "fuzz";
     role.arn = arn;
-    role.trust_policy = nlohmann::json::parse(
-        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
-        R"("Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}]})");
+    role.trust_policy =
+        nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+                              R"("Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"]}]})");
     return role;
   }
 };
