@@ -11,7 +11,9 @@ into every job.
 - a task that needs bash in the busybox image, and an image the store does
   not hold, get a failure report naming what is missing and how to fix it.
 
-One emulator serves the whole module. The images come from
+The install dir is made by running docs/aws-batch.md's three commands for
+a custom AMI in a chroot of the busybox image's root. One emulator serves
+the whole module. The images come from
 scripts/test-images.sh (cached; scripts/test.sh makes them while ferry
 builds); a test that needs an image that cannot be made, or containers
 that cannot run here, skips saying why."""
@@ -66,14 +68,41 @@ def shared():
                 missing[f"{name}:test"] = why
                 continue
             import_image(emu, f"{name}:test", tarball)
-        # The reference document's layout: the CLI in a bin/ of its own install dir.
-        install = pathlib.Path(tmp) / "home" / "ec2-user" / "miniconda"
-        (install / "bin").mkdir(parents=True)
-        shutil.copy(built_binary("FERRY_JOB_BIN"), install / "bin" / "aws")
+        # The reference document's layout: the CLI in a bin/ of its own
+        # install dir, made by the commands docs/aws-batch.md gives for an AMI.
+        install = ami_install(pathlib.Path(tmp), missing)
         yield emu, install, missing
     finally:
         emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def ami_commands():
+    """The commands of docs/aws-batch.md's "ferry-job on a custom AMI"."""
+    doc = (ROOT / "docs" / "aws-batch.md").read_text()
+    section = doc.split("### ferry-job on a custom AMI", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def ami_install(tmp, missing):
+    """Runs the doc's AMI commands in a chroot of the busybox image's root (a
+    stand-in for the instance the AMI is made from, with ferry-job copied
+    to it) and returns the install dir they made there; the jobs then mount
+    it from this "host". Without that image, copies ferry-job the same way."""
+    root = tmp / "ami"
+    root.mkdir()
+    if "busybox:test" in missing:
+        install = root / "home" / "ec2-user" / "miniconda"
+        (install / "bin").mkdir(parents=True)
+        shutil.copy(built_binary("FERRY_JOB_BIN"), install / "bin" / "aws")
+        return install
+    tarball, _ = image_tarball("busybox")
+    subprocess.run(["tar", "-C", str(root), "-xf", tarball], check=True)
+    shutil.copy(built_binary("FERRY_JOB_BIN"), root / "root" / "ferry-job")
+    r = subprocess.run(["chroot", str(root), "/bin/sh", "-ec", "cd /root\n" + ami_commands()],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("ferry-job "), (r.stdout, r.stderr)
+    return root / "home" / "ec2-user" / "miniconda"
 
 
 def import_image(emu, name, tarball):
