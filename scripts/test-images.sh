@@ -5,9 +5,13 @@
 #                root and nobody, and /etc/ferry-test-image naming the image
 #   debian.tar   `debootstrap --variant=minbase bookworm` from the machine's
 #                apt mirror (needs root and the network to that mirror)
+#   debian-make.tar  debian.tar with make added (`ferry build` of a Makefile
+#                project; minbase has no make): make's .deb fetched by this
+#                machine's apt and installed with dpkg in a chroot, seconds
+#                instead of a second debootstrap's minutes
 # Each tarball is built once and kept in ${FERRY_IMAGE_CACHE:-/var/cache/ferry-test-images},
 # so the jobs of one CI run share them. Prints the path of each built image.
-#   scripts/test-images.sh [busybox|debian ...]   (default: both)
+#   scripts/test-images.sh [busybox|debian|debian-make ...]   (default: busybox debian)
 # Import one into the emulator with `--image NAME:TAG=FILE` or POST /_emu/images.
 set -euo pipefail
 
@@ -80,12 +84,39 @@ build_debian() {
   echo "$out"
 }
 
+# debian.tar plus the packages named (no dependencies beyond minbase's):
+# build_debian_with NAME PACKAGE...
+build_debian_with() {
+  local name=$1
+  shift
+  local out=$cache/$name.tar
+  [[ -s $out ]] && { echo "$out"; return; }
+  local base
+  base=$(build_debian) || return 1
+  local root debs
+  root=$(mktemp -d)
+  debs=$(mktemp -d)
+  tar -C "$root" -xf "$base"
+  if ! (cd "$debs" && apt-get download "$@") >"$cache/$name.log" 2>&1 ||
+    ! cp "$debs"/*.deb "$root/tmp/" ||
+    ! chroot "$root" sh -c 'dpkg -i /tmp/*.deb && rm -f /tmp/*.deb' >>"$cache/$name.log" 2>&1; then
+    echo "test-images.sh: adding $* to the minbase image failed, see $cache/$name.log" >&2
+    rm -rf "$root" "$debs"
+    return 1
+  fi
+  echo "$name" >"$root/etc/ferry-test-image"
+  pack "$root" "$out"
+  rm -rf "$root" "$debs"
+  echo "$out"
+}
+
 images=("$@")
 [[ ${#images[@]} -gt 0 ]] || images=(busybox debian)
 for image in "${images[@]}"; do
   case $image in
     busybox) build_busybox ;;
     debian) build_debian ;;
-    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian)" >&2; exit 2 ;;
+    debian-make) build_debian_with debian-make make ;;
+    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian, debian-make)" >&2; exit 2 ;;
   esac
 done

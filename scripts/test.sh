@@ -18,7 +18,7 @@ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/d
 # /var/cache/ferry-test-images, so later runs on this machine reuse them.
 # Should one fail, the tests that need it skip, saying why.
 images_log=$(mktemp)
-bash scripts/test-images.sh busybox debian >"$images_log" 2>&1 &
+bash scripts/test-images.sh busybox debian debian-make >"$images_log" 2>&1 &
 images_pid=$!
 cmake --build "$BUILD" -j"$(nproc)"
 if ! wait "$images_pid"; then

@@ -376,7 +376,7 @@ TEST_F(ExecutorOnEmu, JobThatNeverRunsTheTaskIsDiagnosed) {
   ASSERT_EQ(got.size(), 1u);
   const std::string& m = got[1].message;
   EXPECT_NE(got[1].exit_code, 0);
-  // bash's "No such file or directory" in the log names the CLI as what is missing.
+  // The shell's "not found" in the log names the CLI as what is missing.
   EXPECT_NE(m.find("failed before its task ran: the CLI '/nonexistent/bin/aws' (aws.batch.cliPath) does not run in "
                    "the container"),
             std::string::npos)
@@ -428,11 +428,11 @@ class ExecutorOnSlowEmu : public ExecutorOnEmu {
 TEST_F(ExecutorOnEmu, JobThatSucceedsWithoutRunningTheTaskFails) {
   // What an image whose entrypoint ignores its command does: Batch says
   // SUCCEEDED, and nothing ran. Here the job definition's PATH finds a
-  // `bash` that exits 0.
+  // `sh` that exits 0.
   fs::path bin = emu_.dir() / "noop-bin";
   fs::create_directories(bin);
-  { std::ofstream(bin / "bash") << "#!/bin/sh\nexit 0\n"; }
-  fs::permissions(bin / "bash", fs::perms(0755));
+  { std::ofstream(bin / "sh") << "#!/bin/sh\nexit 0\n"; }
+  fs::permissions(bin / "sh", fs::perms(0755));
   json jd = {
       {"jobDefinitionName", "entrypoint-ignores-command"},
       {"type", "container"},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/wrapper.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -23,15 +24,25 @@ bool IsSecretName(const std::string& s) {
 // A relative name as a shell word that cannot be taken for an option.
 std::string LocalWord(const std::string& name) { return ShellQuote("./" + name); }
 
+// Why POSIX sh and not bash: the image decides which shell exists, and
+// only /bin/sh is in nearly all of them (busybox- and Alpine-based images have
+// no bash; Debian's /bin/sh is dash). So both scripts use what dash and
+// busybox ash share: no arrays, `wait -n`, `local`, `mapfile`, process
+// substitution or pipefail. The other way, ferry-job running the whole
+// wrapper itself, would need only the kernel, but the task's script needs an
+// interpreter from the image anyway, and a script stays readable and can be
+// re-run by hand. The task's script runs under bash where the image has one
+// (engine/wrapper.h), so task scripts keep bash.
+
 // Sets $ret to the exit status of process $1. A trapped TERM interrupts
 // `wait` (status > 128) while the process may still be finishing: wait again,
 // and keep the first answer only when the process is no longer ours (127).
 const char* kWait = R"SH(ferry_wait() {
   wait "$1"; ret=$?
   while [ "$ret" -gt 128 ]; do
-    wait "$1"; local r=$?
-    [ "$r" -eq 127 ] && break
-    ret=$r
+    wait "$1"; ferry_r=$?
+    [ "$ferry_r" -eq 127 ] && break
+    ret=$ferry_r
     kill -0 "$1" 2>/dev/null || break
   done
 }
@@ -42,6 +53,8 @@ std::string CpFunction(const WrapperSettings& s) { return "ferry_cp() { " + Copy
 
 // Shared by plain and array jobs once $ferry_work is set: fetch and run
 // .command.run, forwarding TERM, and upload .command.log however it ends.
+// The job's output goes both to its log stream and to .command.log, through
+// a fifo and tee (sh has no process substitution).
 std::string LaunchBody() {
   return R"SH(ferry_on_term() { [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null; }
 trap ferry_on_term TERM
@@ -53,7 +66,9 @@ until ferry_cp "$ferry_work/.command.run" .command.run; do
   if [ "$n" -ge 5 ]; then echo "ferry: cannot download $ferry_work/.command.run" >&2; exit 1; fi
   sleep "$n"
 done
-bash .command.run > >(tee .command.log) 2>&1 &
+mkfifo .ferry-log || exit 1
+tee .command.log < .ferry-log &
+sh .command.run > .ferry-log 2>&1 &
 pid=$!
 ferry_wait "$pid"
 exit $ret
@@ -63,7 +78,7 @@ exit $ret
 // A scratch dir so nothing depends on the image's working directory.
 const char* kScratch = "cd \"$(mktemp -d \"${TMPDIR:-/tmp}/ferry-job.XXXXXX\")\" || exit 1\n";
 
-std::vector<std::string> BashC(std::string script) { return {"bash", "-o", "pipefail", "-c", std::move(script)}; }
+std::vector<std::string> ShC(std::string script) { return {"sh", "-c", std::move(script)}; }
 
 }  // namespace
 
@@ -75,7 +90,7 @@ std::string CopyCommand(const WrapperSettings& s) {
 }
 
 std::vector<std::string> JobCommand(const WrapperSettings& s, const std::string& work_url) {
-  return BashC(CpFunction(s) + "ferry_work=" + ShellQuote(work_url) + "\n" + kScratch + LaunchBody());
+  return ShC(CpFunction(s) + "ferry_work=" + ShellQuote(work_url) + "\n" + kScratch + LaunchBody());
 }
 
 std::vector<std::string> ArrayJobCommand(const WrapperSettings& s, const std::string& index_url) {
@@ -85,11 +100,15 @@ std::vector<std::string> ArrayJobCommand(const WrapperSettings& s, const std::st
   if [ "$n" -ge 5 ]; then echo "ferry: cannot download the array index" >&2; exit 1; fi
   sleep "$n"
 done
-mapfile -t ferry_dirs < .ferry-index
-ferry_work=${ferry_dirs[${AWS_BATCH_JOB_ARRAY_INDEX:-0}]:-}
+ferry_i=0
+ferry_work=
+while IFS= read -r ferry_line; do
+  if [ "$ferry_i" = "${AWS_BATCH_JOB_ARRAY_INDEX:-0}" ]; then ferry_work=$ferry_line; break; fi
+  ferry_i=$((ferry_i + 1))
+done < .ferry-index
 if [ -z "$ferry_work" ]; then echo "ferry: no task for array index ${AWS_BATCH_JOB_ARRAY_INDEX:-}" >&2; exit 1; fi
 )SH";
-  return BashC(script + LaunchBody());
+  return ShC(script + LaunchBody());
 }
 
 std::string ArrayIndex(const std::vector<std::string>& work_urls) {
@@ -103,27 +122,27 @@ std::string CommandRun(const WrapperSettings& s, const TaskScript& t) {
   int attempts = std::max(1, s.max_transfer_attempts);
   int64_t delay_s = std::max<int64_t>(0, (s.delay_between_attempts_ms + 999) / 1000);
   std::string o;
-  o += "#!/bin/bash\n";
+  o += "#!/bin/sh\n";
   o += "# ferry: runs one task on AWS Batch (generated; the job command fetches and runs it).\n";
   o += "set -u\n";
   o += "ferry_work=" + ShellQuote(t.work_url) + "\n";
   o += CpFunction(s);
   o += "ferry_copy() {\n"
-       "  local attempt=1\n"
+       "  ferry_attempt=1\n"
        "  until ferry_cp \"$@\"; do\n"
-       "    if [ \"$attempt\" -ge " +
+       "    if [ \"$ferry_attempt\" -ge " +
        std::to_string(attempts) +
        " ]; then\n"
-       "      echo \"ferry: transfer failed after $attempt attempt(s): $*\" >&2; return 1\n"
+       "      echo \"ferry: transfer failed after $ferry_attempt attempt(s): $*\" >&2; return 1\n"
        "    fi\n"
-       "    attempt=$((attempt + 1)); sleep " +
+       "    ferry_attempt=$((ferry_attempt + 1)); sleep " +
        std::to_string(delay_s) +
        "\n"
        "  done\n"
        "}\n";
   o += R"SH(ferry_say() { echo "ferry: $*" >&2; echo "ferry: $*" >> .command.err; }
 ferry_get() {
-  mkdir -p -- "$(dirname -- "$2")" || return 1
+  mkdir -p -- "${2%/*}" || return 1
   if [ "${3:-}" = dir ]; then ferry_copy --recursive "$1" "$2"; else ferry_copy "$1" "$2"; fi
 }
 ferry_put() {
@@ -132,25 +151,31 @@ ferry_put() {
   else echo "ferry: declared output $1 does not exist" >&2
   fi
 }
+# At most N transfers at once: sh has no `wait -n`, so a full window waits
+# for its oldest transfer (pids are kept in start order).
+ferry_pids=
 ferry_jobs=0
 ferry_failed=0
 ferry_bg() {
   "$@" &
+  ferry_pids="$ferry_pids $!"
   ferry_jobs=$((ferry_jobs + 1))
   if [ "$ferry_jobs" -ge )SH" +
        std::to_string(parallel) + R"SH( ]; then
-    wait -n || ferry_failed=1
+    set -- $ferry_pids
+    wait "$1" || ferry_failed=1
+    shift
+    ferry_pids=$*
     ferry_jobs=$((ferry_jobs - 1))
   fi
 }
 ferry_wait_all() {
-  while [ "$ferry_jobs" -gt 0 ]; do
-    wait -n || ferry_failed=1
-    ferry_jobs=$((ferry_jobs - 1))
-  done
-  local f=$ferry_failed
+  for ferry_p in $ferry_pids; do wait "$ferry_p" || ferry_failed=1; done
+  ferry_pids=
+  ferry_jobs=0
+  ferry_f=$ferry_failed
   ferry_failed=0
-  return "$f"
+  return "$ferry_f"
 }
 ferry_pid=
 ferry_on_term() {
@@ -177,11 +202,17 @@ fi
   o += "if [ \"$ferry_status\" -eq 0 ] && [ \"$ferry_terminated\" -eq 0 ]; then\n";
   for (const auto& [k, v] : t.env)
     if (IsShellName(k) && !IsSecretName(k)) o += "  export " + k + "=" + ShellQuote(v) + "\n";
-  o += R"SH(  /bin/bash -ue .command.sh > .command.out 2> .command.err &
+  o += "  " + TaskShellChoice() + "\n";
+  o += R"SH(  "$ferry_shell" -ue .command.sh > .command.out 2> .command.err &
   ferry_pid=$!
   ferry_wait "$ferry_pid"; ferry_status=$ret
   ferry_pid=
-  if [ "$ferry_status" -ne 0 ]; then tail -n 20 .command.err >&2; fi
+  if [ "$ferry_status" -ne 0 ]; then
+    tail -n 20 .command.err >&2
+    if [ "$ferry_shell" = sh ]; then
+      ferry_say "the image has no bash, so .command.sh ran under sh: if the task needs bash, use an image that has bash"
+    fi
+  fi
 fi
 )SH";
   if (!t.outputs.empty()) {

@@ -3,7 +3,8 @@
 // forward SIGTERM, upload .command.log on exit) and the .command.run script
 // itself (stage inputs in parallel with retries, run .command.sh in a scratch
 // dir, upload declared outputs on success, always upload .command.out/.err
-// and .exitcode). Nothing here does I/O, so every quoting case is testable.
+// and .exitcode). Both are POSIX sh (dash, busybox ash), so an image needs
+// only /bin/sh. Nothing here does I/O, so every quoting case is testable.
 #pragma once
 
 #include <cstdint>

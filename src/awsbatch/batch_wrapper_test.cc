@@ -1,8 +1,10 @@
-// The job command and .command.run, run for real with bash against a fake
-// AWS CLI that maps s3://bucket/key to a local directory: inputs with odd
-// names (spaces, quotes, $) are staged, the task runs in a scratch dir,
-// outputs (files and dirs) and .exitcode land in the work dir, failures keep
-// their exit code, flaky transfers are retried.
+// The job command and .command.run, run for real with the host's sh (dash
+// on Debian) and, as in an image with nothing but busybox, with a PATH of
+// busybox applets only, against a fake AWS CLI that maps s3://bucket/key to
+// a local directory: inputs with odd names (spaces, quotes, $) are staged,
+// the task runs in a scratch dir, outputs (files and dirs) and .exitcode land
+// in the work dir, failures keep their exit code, flaky transfers are
+// retried, and a task that needs bash where there is none says so.
 #include "awsbatch/batch_wrapper.h"
 
 #include <gtest/gtest.h>
@@ -81,6 +83,7 @@ class WrapperRun : public ::testing::Test {
   int RunJob(const std::vector<std::string>& argv, const std::string& extra_env = "") {
     std::string cmd = "cd " + ShellQuote(root_.string()) + " && env FAKE_S3=" + ShellQuote(s3_.string()) +
                       " TMPDIR=" + ShellQuote(root_.string()) + " " + extra_env;
+    if (!path_.empty()) cmd += " PATH=" + ShellQuote(path_);
     for (const auto& a : argv) cmd += " " + ShellQuote(a);
     cmd += " > " + ShellQuote((root_ / "job.out").string()) + " 2>&1";
     int st = std::system(cmd.c_str());
@@ -91,7 +94,19 @@ class WrapperRun : public ::testing::Test {
     Write(s3_ / "bucket" / work / ".command.run", CommandRun(settings_, t));
   }
 
+  // Makes the jobs' PATH a dir of busybox applets alone (no bash, no
+  // coreutils), as in the busybox-only test image; false without busybox.
+  bool OnlyBusybox() {
+    fs::path bin = root_ / "busybox-bin";
+    std::string sh = "bb=$(command -v busybox) && mkdir -p " + ShellQuote(bin.string()) +
+                     " && for a in $(\"$bb\" --list); do ln -s \"$bb\" " + ShellQuote(bin.string()) + "/$a; done";
+    if (std::system(sh.c_str()) != 0 || !fs::exists(bin / "sh") || fs::exists(bin / "bash")) return false;
+    path_ = bin.string();
+    return true;
+  }
+
   fs::path root_, s3_, cli_;
+  std::string path_;  // the jobs' PATH when set
   WrapperSettings settings_;
 };
 
@@ -199,6 +214,73 @@ TEST_F(WrapperRun, TermIsForwardedToTheTask) {
   EXPECT_TRUE(fs::exists(s3_ / "bucket" / "w" / "4" / ".command.log"));
 }
 
+TEST_F(WrapperRun, RunsWhereTheImageHasOnlyBusybox) {
+  if (!OnlyBusybox()) GTEST_SKIP() << "no busybox with an sh applet on this machine";
+  settings_.max_parallel_transfers = 2;  // three inputs: the window of transfers fills and drains
+  Write(s3_ / "bucket" / "data" / "a b.txt", "A\n");
+  Write(s3_ / "bucket" / "data" / "c'd.txt", "C\n");
+  Write(s3_ / "bucket" / "data" / "dir" / "e.txt", "E\n");
+  TaskScript t;
+  t.work_url = "s3://bucket/w/bb";
+  t.inputs = {{"s3://bucket/data/a b.txt", "in/a b.txt", false},
+              {"s3://bucket/data/c'd.txt", "c'd.txt", false},
+              {"s3://bucket/data/dir/", "dir", true}};
+  t.outputs = {"out.txt"};
+  PutTask("w/bb", "cat 'in/a b.txt' \"c'd.txt\" dir/e.txt > out.txt\necho \"$0\" >&2\n", t);
+  ASSERT_EQ(RunJob(JobCommand(settings_, t.work_url)), 0) << Read(root_ / "job.out");
+  fs::path work = s3_ / "bucket" / "w" / "bb";
+  EXPECT_EQ(Read(work / "out.txt"), "A\nC\nE\n");
+  EXPECT_EQ(Read(work / ".exitcode"), "0");
+  EXPECT_EQ(Read(work / ".command.err"), ".command.sh\n");
+  EXPECT_TRUE(fs::exists(work / ".command.log"));
+
+  // An array child finds its line without bash's arrays.
+  std::vector<std::string> works = {"s3://bucket/a/0", "s3://bucket/a/1 x"};
+  for (size_t i = 0; i < works.size(); i++) {
+    TaskScript c;
+    c.work_url = works[i];
+    c.outputs = {"o.txt"};
+    PutTask(works[i].substr(12), "echo " + std::to_string(i) + " > o.txt\n", c);
+  }
+  Write(s3_ / "bucket" / "idx.txt", ArrayIndex(works));
+  EXPECT_EQ(RunJob(ArrayJobCommand(settings_, "s3://bucket/idx.txt"), "AWS_BATCH_JOB_ARRAY_INDEX=1"), 0)
+      << Read(root_ / "job.out");
+  EXPECT_EQ(Read(s3_ / "bucket" / "a" / "1 x" / "o.txt"), "1\n");
+
+  // A task that needs bash fails, and says that the image has none.
+  TaskScript b;
+  b.work_url = "s3://bucket/w/needs-bash";
+  PutTask("w/needs-bash", "words=(a b)\necho \"${words[1]}\"\n", b);
+  EXPECT_NE(RunJob(JobCommand(settings_, b.work_url)), 0);
+  std::string err = Read(s3_ / "bucket" / "w" / "needs-bash" / ".command.err");
+  EXPECT_NE(err.find("the image has no bash, so .command.sh ran under sh"), std::string::npos) << err;
+}
+
+TEST(Wrapper, ScriptsAreValidForDashAndBusyboxAsh) {
+  WrapperSettings s;
+  s.region = "us-east-1";
+  TaskScript t;
+  t.work_url = "s3://b/w";
+  t.inputs = {{"s3://b/in", "in", false}};
+  t.outputs = {"out"};
+  t.env = {{"X", "1"}};
+  fs::path dir = fs::temp_directory_path() / ("ferry-wrapper-syntax-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Write(dir / "run.sh", CommandRun(s, t));
+  Write(dir / "job.sh", JobCommand(s, t.work_url)[2]);
+  Write(dir / "array.sh", ArrayJobCommand(s, "s3://b/idx")[2]);
+  for (const char* shell : {"dash", "busybox sh"}) {
+    std::string probe =
+        std::string("command -v ") + (std::string(shell) == "dash" ? "dash" : "busybox") + " >/dev/null";
+    if (std::system(probe.c_str()) != 0) continue;
+    for (const char* f : {"run.sh", "job.sh", "array.sh"}) {
+      std::string cmd = std::string(shell) + " -n " + ShellQuote((dir / f).string());
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << shell << " rejects " << f;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
   WrapperSettings s;
   s.region = "us-east-1";
@@ -208,11 +290,11 @@ TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
   EXPECT_EQ(CopyCommand(s),
             "'/opt/my tools/bin/aws' s3 cp --only-show-errors --region us-east-1 --endpoint-url http://127.0.0.1:9000");
   auto cmd = JobCommand(s, "s3://b/w/it's");
-  ASSERT_EQ(cmd.size(), 5u);
-  EXPECT_EQ(cmd[0], "bash");
-  EXPECT_NE(cmd[4].find("ferry_work='s3://b/w/it'\\''s'"), std::string::npos) << cmd[4];
-  EXPECT_NE(cmd[4].find("kill -TERM"), std::string::npos);
-  EXPECT_NE(cmd[4].find(".command.log"), std::string::npos);
+  ASSERT_EQ(cmd.size(), 3u);
+  EXPECT_EQ(cmd[0], "sh");
+  EXPECT_NE(cmd[2].find("ferry_work='s3://b/w/it'\\''s'"), std::string::npos) << cmd[2];
+  EXPECT_NE(cmd[2].find("kill -TERM"), std::string::npos);
+  EXPECT_NE(cmd[2].find(".command.log"), std::string::npos);
 }
 
 }  // namespace

@@ -56,15 +56,15 @@ std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::
   if (StartsWith(reason, "CannotStartContainerError") && exec != std::string::npos) {
     size_t start = exec + 7, end = reason.find('"', start);
     std::string program = reason.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (program == "bash")
-      return "the image has no bash: ferry's job command runs `bash -c ...` (as the reference tool's does), so the "
-             "image must have bash on its PATH; use an image with bash or add it to the image";
+    if (program == "sh")
+      return "the image has no sh: ferry's job command runs `sh -c ...`, so the image must have a POSIX shell on "
+             "its PATH (busybox's is enough); use an image with /bin/sh or add it to the image";
     return "the image has no program '" + program +
            "' (or cannot run it): it is the first thing the container runs, most likely the image's entrypoint "
            "(check it with `docker image inspect`); the entrypoint must exist in the image and run the command it "
            "is given";
   }
-  // bash's words when the CLI is missing, or cannot run (a dynamic binary
+  // The shell's words (dash's, busybox's, bash's) when the CLI is missing, or cannot run (a dynamic binary
   // without its libraries also ends in "No such file or directory").
   for (const std::string& line : log_lines) {
     if (line.find(cli) == std::string::npos) continue;
@@ -118,7 +118,7 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
     return m;
   m += std::string(cause.empty() ? "\n  usual causes" : "\n  other usual causes") +
        ": the container image's entrypoint does not run the command it is given (it must run"
-       " `bash -c ...` as passed), or the AWS CLI '" +
+       " `sh -c ...` as passed), or the AWS CLI '" +
        cli +
        "' does not run in the container (install it in the image, or set aws.batch.cliPath to a CLI"
        " mounted from the host)";
@@ -129,7 +129,7 @@ std::string RanNothingMessage(const nlohmann::json& job, const std::string& cli)
   return "AWS Batch job " + Str(job, "jobId") +
          " ran nothing: Batch reports it SUCCEEDED, but the task's command never ran (it left no .exitcode)."
          "\n  Check the job definition's command and the container image's entrypoint: the container must run the"
-         " command it is given (`bash -c ...` as passed), not one of its own; and the AWS CLI '" +
+         " command it is given (`sh -c ...` as passed), not one of its own; and the AWS CLI '" +
          cli + "' must run in it (or set aws.batch.cliPath to a CLI that does)";
 }
 

@@ -24,7 +24,7 @@ std::string LogStreamOf(const nlohmann::json& job);
 
 // What kept a job's task from running, when Batch's reasons or the job's log
 // name it: an image that could not be pulled (CannotPullContainerError), an
-// image without the program its container starts with (bash, or its
+// image without the program its container starts with (sh, or its
 // entrypoint), or a CLI `cli` that does not run in the container. Each says
 // what is missing and how to fix it; "" when nothing names a cause.
 std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::string>& log_lines,

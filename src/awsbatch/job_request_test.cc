@@ -244,21 +244,21 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
   EXPECT_EQ(m.find("entrypoint"), std::string::npos) << m;  // nothing ran: not a suspect
 
   // Docker's words for an image without the container's first program.
-  json no_bash = {{"jobId", "j-8"},
-                  {"statusReason", "Task failed to start"},
-                  {"container",
-                   {{"reason",
-                     "CannotStartContainerError: Error response from daemon: failed to create task for container: "
-                     "exec: \"bash\": executable file not found in $PATH"}}}};
-  EXPECT_NE(StartFailureCause(no_bash, {}, "aws").find("the image has no bash"), std::string::npos);
-  no_bash["container"]["reason"] =
+  json no_shell = {{"jobId", "j-8"},
+                   {"statusReason", "Task failed to start"},
+                   {"container",
+                    {{"reason",
+                      "CannotStartContainerError: Error response from daemon: failed to create task for container: "
+                      "exec: \"sh\": executable file not found in $PATH"}}}};
+  EXPECT_NE(StartFailureCause(no_shell, {}, "aws").find("the image has no sh"), std::string::npos);
+  no_shell["container"]["reason"] =
       "CannotStartContainerError: Error response from daemon: exec: \"/docker-entrypoint.sh\": stat "
       "/docker-entrypoint.sh: no such file or directory";
-  std::string cause = StartFailureCause(no_bash, {}, "aws");
+  std::string cause = StartFailureCause(no_shell, {}, "aws");
   EXPECT_NE(cause.find("no program '/docker-entrypoint.sh'"), std::string::npos) << cause;
   EXPECT_NE(cause.find("entrypoint"), std::string::npos) << cause;
 
-  // bash could not find (or run) the cliPath binary.
+  // The shell could not find (or run) the cliPath binary: bash's words, dash's, busybox's.
   json exited = {
       {"jobId", "j-7"}, {"statusReason", "Essential container in task exited"}, {"container", {{"exitCode", 1}}}};
   cause = StartFailureCause(exited, {"bash: line 12: /opt/ferry-job/bin/aws: No such file or directory"},
@@ -267,6 +267,10 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
             std::string::npos)
       << cause;
   EXPECT_NE(cause.find("ferry-job"), std::string::npos) << cause;
+  for (const char* line : {"sh: 12: /opt/ferry-job/bin/aws: not found", "sh: /opt/ferry-job/bin/aws: not found"})
+    EXPECT_NE(StartFailureCause(exited, {line}, "/opt/ferry-job/bin/aws").find("(aws.batch.cliPath) does not run"),
+              std::string::npos)
+        << line;
   EXPECT_NE(StartFailureCause(exited, {"bash: aws: command not found"}, "aws").find("no working `aws` on its PATH"),
             std::string::npos);
   // A task's own failure names nothing.

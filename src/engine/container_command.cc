@@ -1,5 +1,6 @@
 #include "engine/container_command.h"
 
+#include "engine/wrapper.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -7,9 +8,8 @@ namespace ferry {
 namespace {
 
 // What runs inside: .command.sh with the options its bash shebang gives,
-// under bash when the image has one (scripts may use bash), else sh.
-const char kInside[] =
-    "if command -v bash >/dev/null 2>&1; then exec bash -ue .command.sh; fi; exec sh -ue .command.sh";
+// under the shell TaskShellChoice picks.
+std::string Inside() { return TaskShellChoice() + "; exec \"$ferry_shell\" -ue .command.sh"; }
 
 Status Volume(const ContainerSettings& s, const std::string& host, const std::string& inside, bool read_only,
               std::string* out) {
@@ -55,7 +55,7 @@ Status ContainerRunLines(const ContainerSettings& s, const ContainerTask& t, std
   // The image's entrypoint would take our command as its arguments.
   run += " --entrypoint /bin/sh";
   if (!s.run_options.empty()) run += " " + s.run_options;
-  run += " " + ShellQuote(QualifiedImage(s, t.image)) + " -c " + ShellQuote(kInside);
+  run += " " + ShellQuote(QualifiedImage(s, t.image)) + " -c " + ShellQuote(Inside());
 
   std::string& o = *out;
   o += "# Runs .command.sh in " + ShellQuote(QualifiedImage(s, t.image)) + " with " + s.engine + " (" + key +

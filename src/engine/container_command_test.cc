@@ -42,7 +42,9 @@ TEST(ContainerCommand, MountsWorkDirReadWriteAndInputsReadOnlyAtTheirPaths) {
             std::string::npos)
       << l;
   // bash when the image has it, else its sh.
-  EXPECT_NE(l.find("exec bash -ue .command.sh; fi; exec sh -ue .command.sh"), std::string::npos) << l;
+  EXPECT_NE(l.find("then ferry_shell=bash; else ferry_shell=sh; fi; exec \"$ferry_shell\" -ue .command.sh"),
+            std::string::npos)
+      << l;
   EXPECT_NE(l.find("ferry_name=ferry-abcdef012345-$BASHPID-$RANDOM"), std::string::npos) << l;
 }
 

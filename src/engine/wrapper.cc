@@ -10,6 +10,10 @@ std::string TaskScriptFile(const std::string& rendered_script) {
   return s;
 }
 
+std::string TaskShellChoice() {
+  return "if command -v bash >/dev/null 2>&1; then ferry_shell=bash; else ferry_shell=sh; fi";
+}
+
 namespace {
 
 // What every local wrapper starts with: into the work dir, the status

@@ -21,6 +21,12 @@ std::string LocalWrapperScript(const Task& task);
 // `run_lines` (engine/container_command.h) instead of sourcing .command.sh.
 std::string ContainerWrapperScript(const Task& task, const std::string& run_lines);
 
+// Which shell runs .command.sh inside a container image (local containers
+// and AWS Batch jobs): bash where the image has one, since task scripts are
+// bash scripts, else the image's sh, so that POSIX scripts also run in an
+// image that has only busybox. A POSIX sh command setting $ferry_shell.
+std::string TaskShellChoice();
+
 // The .command.sh for a rendered script: a bash shebang that stops on errors
 // and unset variables, then the script.
 std::string TaskScriptFile(const std::string& rendered_script);

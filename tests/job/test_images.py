@@ -5,11 +5,15 @@ the "host", with aws.batch.cliPath naming it, so its install dir is mounted
 into every job.
 
 - every example gives the results of a local run with its tasks in the
-  debootstrap minbase Debian image;
-- in the busybox image (no bash), and with an image the store does not
-  hold, ferry's failure report names what is missing and how to fix it.
+  debootstrap minbase Debian image and in the busybox-only image (no bash:
+  the job side needs only sh, and tasks fall back to it);
+- `ferry build --aws-batch` of a Makefile project runs in minbase with make;
+- a task that needs bash in the busybox image, and an image the store does
+  not hold, get a failure report naming what is missing and how to fix it.
 
-One emulator serves the whole module. The images come from
+The install dir is made by running docs/aws-batch.md's three commands for
+a custom AMI in a chroot of the busybox image's root. One emulator serves
+the whole module. The images come from
 scripts/test-images.sh (cached; scripts/test.sh makes them while ferry
 builds); a test that needs an image that cannot be made, or containers
 that cannot run here, skips saying why."""
@@ -58,20 +62,47 @@ def shared():
         if NO_ENGINE in emu.stderr():
             pytest.skip("podman cannot run containers here: " + emu.stderr().strip())
         missing = {}
-        for name in ("busybox", "debian"):
+        for name in ("busybox", "debian", "debian-make"):
             tarball, why = image_tarball(name)
             if tarball is None:
                 missing[f"{name}:test"] = why
                 continue
             import_image(emu, f"{name}:test", tarball)
-        # The reference document's layout: the CLI in a bin/ of its own install dir.
-        install = pathlib.Path(tmp) / "home" / "ec2-user" / "miniconda"
-        (install / "bin").mkdir(parents=True)
-        shutil.copy(built_binary("FERRY_JOB_BIN"), install / "bin" / "aws")
+        # The reference document's layout: the CLI in a bin/ of its own
+        # install dir, made by the commands docs/aws-batch.md gives for an AMI.
+        install = ami_install(pathlib.Path(tmp), missing)
         yield emu, install, missing
     finally:
         emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def ami_commands():
+    """The commands of docs/aws-batch.md's "ferry-job on a custom AMI"."""
+    doc = (ROOT / "docs" / "aws-batch.md").read_text()
+    section = doc.split("### ferry-job on a custom AMI", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def ami_install(tmp, missing):
+    """Runs the doc's AMI commands in a chroot of the busybox image's root (a
+    stand-in for the instance the AMI is made from, with ferry-job copied
+    to it) and returns the install dir they made there; the jobs then mount
+    it from this "host". Without that image, copies ferry-job the same way."""
+    root = tmp / "ami"
+    root.mkdir()
+    if "busybox:test" in missing:
+        install = root / "home" / "ec2-user" / "miniconda"
+        (install / "bin").mkdir(parents=True)
+        shutil.copy(built_binary("FERRY_JOB_BIN"), install / "bin" / "aws")
+        return install
+    tarball, _ = image_tarball("busybox")
+    subprocess.run(["tar", "-C", str(root), "-xf", tarball], check=True)
+    shutil.copy(built_binary("FERRY_JOB_BIN"), root / "root" / "ferry-job")
+    r = subprocess.run(["chroot", str(root), "/bin/sh", "-ec", "cd /root\n" + ami_commands()],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("ferry-job "), (r.stdout, r.stderr)
+    return root / "home" / "ec2-user" / "miniconda"
 
 
 def import_image(emu, name, tarball):
@@ -101,15 +132,27 @@ def world_in(shared, tmp_path, image):
     return world
 
 
+_local_results = {}
+
+
+def local_results(world, tmp_path, example):
+    """What a local run of `example` publishes (run once per module: both
+    images compare against it)."""
+    if example not in _local_results:
+        local = tmp_path / "local"
+        world.copy_example(example, dest=str(local))
+        ok(subprocess.run([ferry_bin(), "run", "."], cwd=local, env=world.env(), capture_output=True, text=True,
+                          timeout=120))
+        _local_results[example] = published(local / "results")
+        assert _local_results[example], f"the local run of {example} published nothing"
+    return _local_results[example]
+
+
+@pytest.mark.parametrize("image", ["debian:test", "busybox:test"])
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_example_in_minbase_debian_matches_local(shared, tmp_path, example):
-    world = world_in(shared, tmp_path, "debian:test")
-    local = tmp_path / "local"
-    world.copy_example(example, dest=str(local))
-    ok(subprocess.run([ferry_bin(), "run", "."], cwd=local, env=world.env(), capture_output=True, text=True,
-                      timeout=120))
-    expected = published(local / "results")
-    assert expected, f"the local run of {example} published nothing"
+def test_example_in_image_matches_local(shared, tmp_path, example, image):
+    world = world_in(shared, tmp_path, image)
+    expected = local_results(world, tmp_path, example)
 
     world.copy_example(example)
     p = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "t.tsv"))
@@ -120,19 +163,32 @@ def test_example_in_minbase_debian_matches_local(shared, tmp_path, example):
     assert published(world.path / "results") == expected
     # Each job ran in the image, with the CLI's install dir mounted from the host.
     job = world.batch.describe_jobs(jobs=[rows[0]["native_id"]])["jobs"][0]
-    assert job["container"]["image"] == "debian:test"
+    assert job["container"]["image"] == image
     install = str(shared[1])
     assert {"sourceVolume": "ferry-vol-0", "containerPath": install, "readOnly": True} in \
         job["container"]["mountPoints"], job["container"]
 
 
+NEEDS_BASH = """\
+tasks:
+  arrays:
+    output:
+      second: second.txt
+    script: |
+      words=(first second)
+      echo "${words[1]}" > {{ output.second }}
+"""
+
+
 def test_busybox_image_without_bash_is_named_in_the_report(shared, tmp_path):
+    # The job side runs on busybox's sh; a task whose script needs bash
+    # fails there, and the report says the image has no bash.
     world = world_in(shared, tmp_path, "busybox:test")
-    world.copy_example("chain")
+    world.write("pipeline.yml", NEEDS_BASH)
     p = exited(world.run("run", ".", "-c", "batch.config"), 1)
     out = output(p)
-    assert "failed before its task ran: the image has no bash" in out, out
-    assert 'exec: "bash": executable file not found' in out, out
+    assert "the image has no bash, so .command.sh ran under sh" in out, out
+    assert "use an image that has bash" in out, out
 
 
 def test_image_that_cannot_be_pulled_is_named_with_the_fix(shared, tmp_path):
@@ -144,3 +200,61 @@ def test_image_that_cannot_be_pulled_is_named_with_the_fix(shared, tmp_path):
     assert "the image 'nosuch/tool:1.0' could not be pulled (CannotPullContainerError)" in out, out
     assert "docker manifest inspect nosuch/tool:1.0" in out, out
     assert "unknown reason" not in out, out
+
+
+MAKEFILE = """\
+all: out/upper.txt out/lines.txt
+
+out/upper.txt: data/a.txt
+\tmkdir -p out
+\ttr a-z A-Z < data/a.txt > $@
+
+out/lines.txt: data/a.txt data/b.txt
+\tmkdir -p out
+\tcat data/a.txt data/b.txt | wc -l > $@
+"""
+
+
+def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
+    """`ferry build --aws-batch` of a Makefile project, its job in minbase
+    Debian with make, staging with ferry-job mounted from the "host"."""
+    emu, install, missing = shared
+    if "debian-make:test" in missing:
+        pytest.skip(f"test image debian-make:test cannot be made here: {missing['debian-make:test']}")
+    batch, s3 = emu.client("batch"), emu.client("s3")
+    emu.create_batch_queue("build-queue", compute_environment="build-ce", max_vcpus=4, instance_type="optimal")
+    batch.register_job_definition(
+        jobDefinitionName="build-make", type="container",
+        containerProperties={"image": "debian-make:test", "command": [],
+                             "resourceRequirements": [{"type": "VCPU", "value": "1"},
+                                                      {"type": "MEMORY", "value": "512"}],
+                             "volumes": [{"name": "cli", "host": {"sourcePath": str(install)}}],
+                             "mountPoints": [{"sourceVolume": "cli", "containerPath": str(install),
+                                              "readOnly": True}]})
+    s3.create_bucket(Bucket="image-builds")
+    trees = {}
+    for side in ("local", "remote"):
+        d = tmp_path / side
+        (d / "data").mkdir(parents=True)
+        (d / "data" / "a.txt").write_text("one two three\nfour\n")
+        (d / "data" / "b.txt").write_text("five six\n")
+        (d / "Makefile").write_text(MAKEFILE)
+        trees[side] = d
+    home = tmp_path / "home"
+    home.mkdir()
+    env = emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",
+                  FERRY_BUILD_LOG_POLL_MS="100")
+    ok(subprocess.run([ferry_bin(), "build", "--local", str(trees["local"])], env=env, capture_output=True,
+                      text=True, timeout=120))
+    p = ok(subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", "build-make",
+                           "--aws-batch-queue", "build-queue", "--aws-batch-s3-bucket", "image-builds",
+                           "--aws-batch-cli", str(install / "bin" / "aws"), str(trees["remote"])],
+                          env=env, capture_output=True, text=True, timeout=180))
+    assert "Job SUCCEEDED after" in output(p), output(p)
+    for name in ("upper.txt", "lines.txt"):
+        assert (trees["remote"] / "out" / name).read_bytes() == (trees["local"] / "out" / name).read_bytes()
+    job = [j for j in batch.describe_jobs(jobs=[s["jobId"] for s in batch.list_jobs(
+        jobQueue="build-queue", jobStatus="SUCCEEDED")["jobSummaryList"]])["jobs"]][0]
+    assert job["container"]["image"] == "debian-make:test"
+    batch.close()
+    s3.close()
