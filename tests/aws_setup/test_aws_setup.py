@@ -89,7 +89,7 @@ def test_dry_run_changes_nothing_setup_creates_and_a_second_run_changes_nothing(
     assert open(aws.config_path).read() == config
 
     pieces, out = check_report(aws, 0)
-    assert out["ok"] and ("test write", "ok") in pieces
+    assert out["ok"] and ("test write", "ok") in pieces and ("submit permissions", "ok") in pieces
     # the test object is gone again
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
 
@@ -98,23 +98,33 @@ def test_check_names_each_broken_piece_and_setup_repairs_it(aws):
     ferry(aws, "setup", "--name", NAME)
     bucket = bucket_name(aws)
     s3, batch, iam = aws.client("s3"), aws.client("batch"), aws.client("iam")
+    other_role = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{account(aws)}:role/admin"}]})
+    # (what breaks, what check names besides it: a policy that refuses part
+    # of a submit also fails the simulated submit, naming the refused call)
     breakages = [
-        ("bucket lifecycle rule", lambda: s3.delete_bucket_lifecycle(Bucket=bucket)),
-        ("job queue", lambda: batch.update_job_queue(jobQueue="ferry-t1", state="DISABLED")),
-        ("job role policy", lambda: iam.delete_role_policy(RoleName="ferry-t1-job", PolicyName="ferry-bucket")),
+        ("bucket lifecycle rule", lambda: s3.delete_bucket_lifecycle(Bucket=bucket), None),
+        ("job queue", lambda: batch.update_job_queue(jobQueue="ferry-t1", state="DISABLED"), None),
+        ("job role policy", lambda: iam.delete_role_policy(RoleName="ferry-t1-job", PolicyName="ferry-bucket"),
+         "a job cannot stage its files: s3:ListBucket on arn:aws:s3:::" + bucket + " is not allowed"),
+        ("users' group policy", lambda: iam.put_group_policy(
+            GroupName="ferry-t1-users", PolicyName="ferry-pass-job-role", PolicyDocument=other_role),
+         f"iam:PassRole on arn:aws:iam::{account(aws)}:role/ferry-t1-job is not allowed"),
         ("compute environment", lambda: batch.update_compute_environment(
-            computeEnvironment="ferry-t1", computeResources={"maxvCpus": 1})),
-        ("bucket policy (TLS only)", lambda: s3.delete_bucket_policy(Bucket=bucket)),
+            computeEnvironment="ferry-t1", computeResources={"maxvCpus": 1}), None),
+        ("bucket policy (TLS only)", lambda: s3.delete_bucket_policy(Bucket=bucket), None),
     ]
-    for piece, breaking in breakages:
+    for piece, breaking, refused_call in breakages:
         breaking()
         if piece == "compute environment" and batch.describe_compute_environments(
                 computeEnvironments=["ferry-t1"])["computeEnvironments"][0]["computeResources"]["maxvCpus"] != 1:
             continue  # moto 5 ignores a new maxvCpus: nothing was broken
         pieces, out = check_report(aws, 1)
         broken = [p for (name, verdict), p in pieces.items() if verdict != "ok"]
-        assert [p["piece"] for p in broken] == [piece], broken
+        assert [p["piece"] for p in broken] == [piece] + (["submit permissions"] if refused_call else []), broken
         assert broken[0]["fix"].startswith("run ferry aws setup --name t1")
+        if refused_call:
+            assert refused_call in broken[1]["reason"], broken[1]
         if piece == "compute environment":
             assert "can never start and stays RUNNABLE" in broken[0]["reason"]
         text = ferry(aws, "check", "--name", NAME, code=1).stdout
