@@ -7,8 +7,8 @@ pipeline then run on what setup made with no AWS options at all."""
 import json
 import os
 import re
-import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -266,6 +266,21 @@ def test_build_and_an_awsbatch_pipeline_run_on_the_set_up_with_no_aws_options(aw
     assert all(j["status"] == "SUCCEEDED" for j in jobs), jobs
     work = aws.client("s3").list_objects_v2(Bucket=bucket, Prefix="work/")
     assert work.get("KeyCount", 0) > 0, "the tasks' work dir is not the set-up's s3://BUCKET/work"
+
+    # A job bigger than the shrunk compute environment waits in RUNNABLE:
+    # check names it with the size it needs.
+    batch.update_compute_environment(computeEnvironment=f"ferry-{NAME}", computeResources={"maxvCpus": 1})
+    stuck = batch.submit_job(jobName="too-big", jobQueue=f"ferry-{NAME}", jobDefinition=f"ferry-{NAME}")["jobId"]
+    deadline = time.time() + 30
+    while batch.describe_jobs(jobs=[stuck])["jobs"][0]["status"] != "RUNNABLE":
+        assert time.time() < deadline, "the job never became RUNNABLE"
+        time.sleep(0.1)
+    pieces, out = check_report(aws, 1)
+    runnable = [p for (piece, verdict), p in pieces.items() if piece == "RUNNABLE job"]
+    assert runnable and runnable[0]["resource"] == f"too-big ({stuck})", out
+    assert "asks for 2 vCPUs" in runnable[0]["reason"] and "stay RUNNABLE" in runnable[0]["reason"], runnable
+    assert "--max-vcpus 2" in runnable[0]["fix"], runnable
+    batch.terminate_job(jobId=stuck, reason="test over")
 
     ferry(aws, "teardown", "--name", NAME, "--yes", "--delete-data")
     assert tagged_resources(aws) == []
