@@ -137,11 +137,17 @@ json BucketPolicyWithTlsOnly(const Desired& d, const std::string& existing, bool
   return merged;
 }
 
+bool ParsePolicyDocument(const std::string& text, json* out) {
+  json h = json::parse(text, nullptr, false);
+  if (h.is_discarded()) h = json::parse(PercentDecode(text), nullptr, false);
+  if (h.is_discarded() || !h.is_object() || !h.contains("Statement")) return false;
+  *out = std::move(h);
+  return true;
+}
+
 bool SamePolicy(const std::string& have, const json& want) {
-  json h = json::parse(have, nullptr, false);
-  if (h.is_discarded()) h = json::parse(PercentDecode(have), nullptr, false);
-  if (h.is_discarded() || !h.is_object()) return false;
-  return Normal(h) == Normal(want);
+  json h;
+  return ParsePolicyDocument(have, &h) && Normal(h) == Normal(want);
 }
 
 }  // namespace ferry::awssetup

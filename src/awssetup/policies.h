@@ -38,6 +38,11 @@ nlohmann::json TlsOnlyBucketPolicy(const Desired& d);
 // of keys and whether single values are written as one-element lists.
 bool SamePolicy(const std::string& have, const nlohmann::json& want);
 
+// Reads a policy document as AWS returns it (JSON text, maybe
+// percent-encoded as IAM sends it); false unless it is an object with a
+// Statement.
+bool ParsePolicyDocument(const std::string& text, nlohmann::json* out);
+
 // The bucket policy a set-up writes: `existing` (the bucket's policy text,
 // "" for none) with the TLS-only statement added, so statements the owner
 // wrote stay. Sets *has_it when `existing` already holds that statement.

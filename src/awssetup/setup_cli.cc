@@ -18,6 +18,7 @@
 #include "awssetup/applier.h"
 #include "awssetup/observed.h"
 #include "awssetup/planner.h"
+#include "awssetup/policy_check.h"
 #include "awssetup/setup_config_block.h"
 #include "cmdline/help_text.h"
 #include "config/user_config.h"
@@ -205,6 +206,7 @@ class Runner {
     if (!planned.ok()) pieces.push_back(Piece("wrong", "network", desired_.region, planned.message(), ""));
     if (observed.bucket.exists) all_ok = TestWrite(&pieces) && all_ok;
     if (observed.queue.exists) all_ok = ExplainRunnable(observed, &pieces) && all_ok;
+    if (observed.group.exists || observed.job_role.exists) all_ok = SimulateSubmit(observed, &pieces) && all_ok;
     exit_ = all_ok ? 0 : 1;
     if (a_.json) {
       Json({{"ok", all_ok}, {"pieces", pieces}});
@@ -299,6 +301,59 @@ class Runner {
                               "the queue's jobs can be listed; none waits for a size the compute environment lacks",
                               ""));
     return ok;
+  }
+
+  // The requests a submit and its job make, each decided against the
+  // policies the account holds: a ferry user's (the users' group) and the
+  // job's (the job role). The first one refused is named.
+  bool SimulateSubmit(const Observed& o, json* pieces) {
+    const Desired& d = desired_;
+    std::string batch = "arn:" + d.partition + ":batch:" + d.region + ":" + d.account + ":";
+    std::string object = d.BucketArn() + "/work/ferry-check";
+    std::vector<PolicyRequest> user = {
+        {"batch:RegisterJobDefinition", "*"},
+        {"batch:SubmitJob", batch + "job-queue/" + d.queue},
+        {"batch:SubmitJob", batch + "job-definition/" + d.job_definition + ":1"},
+        {"iam:PassRole", d.RoleArn(d.job_role)},
+        {"batch:DescribeJobs", "*"},
+        {"batch:TerminateJob", batch + "job/ferry-check"},
+        {"logs:GetLogEvents", "arn:" + d.partition + ":logs:" + d.region + ":" + d.account +
+                                  ":log-group:" + d.log_group + ":log-stream:ferry-check"},
+        {"s3:ListBucket", d.BucketArn()},
+        {"s3:PutObject", object},
+        {"s3:GetObject", object}};
+    std::vector<PolicyRequest> job = {
+        {"s3:ListBucket", d.BucketArn()}, {"s3:GetObject", object}, {"s3:PutObject", object}};
+    auto refused = [](const std::map<std::string, std::string>& policies, const std::vector<PolicyRequest>& reqs,
+                      std::string* why) {
+      std::vector<std::string> docs;
+      for (const auto& kv : policies) docs.push_back(kv.second);
+      for (const PolicyRequest& r : reqs) {
+        Decision dec = Evaluate(docs, r);
+        if (dec == Decision::kAllowed) continue;
+        *why = r.action + " on " + r.resource + (dec == Decision::kExplicitDeny ? " is denied" : " is not allowed");
+        return true;
+      }
+      return false;
+    };
+    std::string why;
+    if (o.group.exists && refused(o.group.inline_policies, user, &why)) {
+      pieces->push_back(Piece("wrong", "submit permissions", d.group,
+                              "a member of the group cannot submit and watch a job: " + why + " by its policies",
+                              "run ferry aws setup" + NameFlag() + " (it rewrites the group's policies)"));
+      return false;
+    }
+    if (o.job_role.exists && refused(o.job_role.inline_policies, job, &why)) {
+      pieces->push_back(Piece("wrong", "submit permissions", d.job_role,
+                              "a job cannot stage its files: " + why + " by the job role's policies",
+                              "run ferry aws setup" + NameFlag() + " (it rewrites the job role's policy)"));
+      return false;
+    }
+    pieces->push_back(Piece("ok", "submit permissions", d.group,
+                            "the group's policies allow submitting, watching and stopping a job on " + d.queue +
+                                " with role " + d.job_role + ", whose policy allows the job's staging in " + d.bucket,
+                            ""));
+    return true;
   }
 
   Status Teardown() {

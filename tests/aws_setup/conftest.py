@@ -1,32 +1,47 @@
 """The servers `ferry aws setup` is tested against: moto's server (which
 implements IAM, EC2, S3, Logs and Batch from AWS's own models, so it checks
-that ferry's requests have the right shape) and ferry-awsemu. Each test gets
-a fresh one through the parametrized `aws` fixture, whose object has
+that ferry's requests have the right shape) and ferry-awsemu (whose Batch
+jobs really run, as host processes). One server of each kind serves a whole
+test module: starting moto with AWS's managed policies takes seconds, so
+each test gets the shared one reset to a fresh account instead. The
+parametrized `aws` fixture yields an object with
 
+  .kind                     "moto" or "awsemu"
   .endpoint, .region
   .client(service)          boto3 client on the server
   .env(**extra)             environment for ferry: keys, region, endpoint,
-                            no instance metadata, HOME and FERRY_CONFIG in a
-                            temporary directory
+                            no instance metadata, HOME and FERRY_CONFIG in
+                            the test's own temporary directory (a value of
+                            None drops that variable)
   .config_path              the user config ferry writes the set-up into
+  .emu                      the tests/conftest.py Emu (awsemu only)
 """
 import os
 import shutil
 import tempfile
+import urllib.request
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from tests.conftest import start_moto_server, stop_server
+from tests.conftest import Emu, built_binary, ferry_bin, start_moto_server, stop_server
 
 
 class Server:
-    def __init__(self, endpoint, access_key, secret_key, home, region="us-east-1"):
+    def __init__(self, kind, endpoint, access_key, secret_key, reset, emu=None, region="us-east-1"):
+        self.kind = kind
         self.endpoint = endpoint
         self.access_key = access_key
         self.secret_key = secret_key
         self.region = region
+        self.emu = emu
+        self._reset = reset
+        self.home = None
+
+    def fresh(self, home):
+        """Back to a new account, with `home` as the user's home."""
+        self._reset()
         self.home = home
         self.config_path = os.path.join(home, "ferry-config")
         for name in ("aws-config", "aws-credentials"):
@@ -54,34 +69,79 @@ class Server:
             "FERRY_CONFIG": self.config_path,
             "FERRY_AWS_SETUP_POLL_MS": "50",
         })
-        env.update(extra)
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
         return env
 
 
+def _post(url):
+    urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=60).read()
+
+
 def _start_moto(home):
-    # AWS's managed policies (the instance role attaches one) are not loaded unless asked.
+    # AWS's managed policies (the instance role attaches one) are not loaded
+    # unless asked; moto's reset loads them again.
     proc, endpoint = start_moto_server(os.path.join(home, "moto.log"), env={"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"},
                                        why_skipped="the moto variant is skipped")
-    return proc, Server(endpoint, "testing", "testing", home)
+    return proc, Server("moto", endpoint, "testing", "testing", lambda: _post(endpoint + "/moto-api/reset"))
 
 
-@pytest.fixture(params=["moto", "awsemu"])
-def aws(request):
-    home = tempfile.mkdtemp(prefix="ferry-aws-setup-")
-    procs = []
+def _start_emu(home):
+    # Batch jobs run as host processes and inherit the emulator's PATH: the
+    # ferry under test comes first, so a `ferry build` job's `ferry` is this
+    # build's, and the jobs' `aws` is ferry-job (the S3 CLI ferry ships for
+    # images, which takes the aws CLI's forms): Debian's Python aws CLI
+    # spends seconds starting for each file a task stages.
+    job_bin = os.path.join(home, "job-bin")
+    os.mkdir(job_bin)
+    os.symlink(built_binary("FERRY_JOB_BIN"), os.path.join(job_bin, "aws"))
+    job_path = (job_bin + ":" + os.path.dirname(ferry_bin()) +
+                ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
+    os.environ["PATH"] = job_path
+    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
+    try:
+        emu = Emu(home)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return emu, Server("awsemu", emu.endpoint, emu.access_key, emu.secret_key, emu.reset, emu=emu)
+
+
+@pytest.fixture(scope="module", params=["moto", "awsemu"])
+def aws_server(request):
+    home = tempfile.mkdtemp(prefix="ferry-aws-setup-server-")
+    proc = emu = None
     try:
         if request.param == "moto":
             proc, server = _start_moto(home)
-            procs.append(proc)
         else:
-            emu_factory = request.getfixturevalue("emu_factory")
-            emu = emu_factory()
-            server = Server(emu.endpoint, emu.access_key, emu.secret_key, home)
-            # Known gap (issue 16, see the session note): setup, check and
-            # teardown do not yet all pass against ferry-awsemu.
-            pytest.skip("ferry aws setup against ferry-awsemu is not finished (issue 16): the emulator variant is skipped")
+            emu, server = _start_emu(home)
         yield server
     finally:
-        for p in procs:
-            stop_server(p, 10)
+        if proc:
+            stop_server(proc, 10)
+        problems = ""
+        if emu:
+            emu.stop()
+            err = emu.stderr()
+            # A sanitizer build reports memory errors on stderr; make them fail.
+            if "Sanitizer" in err or "runtime error:" in err:
+                problems = err[-4000:]
         shutil.rmtree(home, ignore_errors=True)
+        if problems:
+            pytest.fail("ferry-awsemu reported errors:\n" + problems)
+
+
+@pytest.fixture
+def aws(aws_server, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    aws_server.fresh(str(home))
+    return aws_server
