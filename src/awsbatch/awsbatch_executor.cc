@@ -24,6 +24,7 @@
 #include "awsbatch/job_diagnosis.h"
 #include "awsbatch/job_request.h"
 #include "awsbatch/work_pool.h"
+#include "executor/usage_report.h"
 #include "util/clock_text.h"
 #include "util/interrupt.h"
 
@@ -637,6 +638,15 @@ struct AwsBatchExecutor::Impl {
     std::string status = JsonStr(job, "status");
     std::string reason = JsonStr(job, "statusReason");
     const json container = job.contains("container") ? job["container"] : json::object();
+    std::string report;
+    if (s.ok() && !opt.cli_path.empty()) {
+      // Uploaded before .exitcode, when the job's CLI could measure (never
+      // by the aws CLI, which jobs without a cliPath run).
+      aws::S3Location at;
+      if (aws::ParseS3Uri(work + "/" + kUsageReportFile, &at).ok())
+        WithRetries(stop, [&] { return s3->GetSmall(at.bucket, at.key, &report); });
+    }
+    r.usage = JobUsage(job, report);
     if (s.ok()) {
       try {
         r.exit_code = std::stoi(code);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "engine/wrapper.h"
+#include "executor/usage_report.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -77,6 +78,18 @@ exit $ret
 
 // A scratch dir so nothing depends on the image's working directory.
 const char* kScratch = "cd \"$(mktemp -d \"${TMPDIR:-/tmp}/ferry-job.XXXXXX\")\" || exit 1\n";
+
+// The task's command (in "$@") is run under the CLI's `measure`, which
+// writes what it used to .command.usage (job/measure_command.h), when the
+// CLI is ferry's; the aws CLI has no such thing (its jobs report nothing).
+// Which one cliPath names is only known inside the job (the reference
+// document installs its CLI as .../bin/aws), so the job asks it.
+std::string MeasuredBy(const WrapperSettings& s) {
+  if (s.cli_path.empty()) return "";
+  std::string cli = ShellQuote(s.cli_path);
+  return "  if [ \"$(" + cli + " measure --check 2>/dev/null)\" = " + ShellQuote(kMeasureReady) +
+         " ]; then\n    set -- " + cli + " measure " + kUsageReportFile + " -- \"$@\"\n  fi\n";
+}
 
 std::vector<std::string> ShC(std::string script) { return {"sh", "-c", std::move(script)}; }
 
@@ -203,7 +216,9 @@ fi
   for (const auto& [k, v] : t.env)
     if (IsShellName(k) && !IsSecretName(k)) o += "  export " + k + "=" + ShellQuote(v) + "\n";
   o += "  " + TaskShellChoice() + "\n";
-  o += R"SH(  "$ferry_shell" -ue .command.sh > .command.out 2> .command.err &
+  o += "  set -- \"$ferry_shell\" -ue .command.sh\n";
+  o += MeasuredBy(s);
+  o += R"SH(  "$@" > .command.out 2> .command.err &
   ferry_pid=$!
   ferry_wait "$ferry_pid"; ferry_status=$ret
   ferry_pid=
@@ -225,7 +240,10 @@ fi
   // Stopped (TerminateJob, timeout): be quick, Batch kills the job soon.
   o += R"SH(ferry_bg ferry_copy .command.out "$ferry_work/.command.out"
 ferry_bg ferry_copy .command.err "$ferry_work/.command.err"
-ferry_wait_all || true
+)SH";
+  const std::string usage = kUsageReportFile;
+  o += "if [ -f " + usage + " ]; then ferry_bg ferry_copy " + usage + " \"$ferry_work/" + usage + "\"; fi\n";
+  o += R"SH(ferry_wait_all || true
 if [ "$ferry_terminated" -ne 0 ]; then exit 143; fi
 printf '%s' "$ferry_status" > .exitcode
 ferry_copy .exitcode "$ferry_work/.exitcode" || ferry_copy .exitcode "$ferry_work/.exitcode" || true

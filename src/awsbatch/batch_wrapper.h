@@ -2,9 +2,10 @@
 // command (fetch the task's .command.run from S3 with the AWS CLI, run it,
 // forward SIGTERM, upload .command.log on exit) and the .command.run script
 // itself (stage inputs in parallel with retries, run .command.sh in a scratch
-// dir, upload declared outputs on success, always upload .command.out/.err
-// and .exitcode). Both are POSIX sh (dash, busybox ash), so an image needs
-// only /bin/sh. Nothing here does I/O, so every quoting case is testable.
+// dir, under the CLI's `measure` when it has one, upload declared outputs on
+// success, always upload .command.out/.err, .command.usage and .exitcode).
+// Both are POSIX sh (dash, busybox ash), so an image needs only /bin/sh.
+// Nothing here does I/O, so every quoting case is testable.
 #pragma once
 
 #include <cstdint>

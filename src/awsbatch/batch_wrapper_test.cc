@@ -36,8 +36,14 @@ void Write(const fs::path& p, const std::string& s) {
 
 // A fake `aws`: `s3 cp [--flags] [--recursive] SRC DST`, where s3://b/k is
 // $FAKE_S3/b/k; a file $FAKE_S3/.fail-N makes the next N calls fail.
+// With $FAKE_S3/.measures it also has ferry's `measure`, which here only
+// runs the command and writes a one-line report.
 const char* kFakeCli = R"SH(#!/bin/bash
 echo "$*" >> "$FAKE_S3/.calls"
+if [ "$1" = measure ] && [ -f "$FAKE_S3/.measures" ]; then
+  if [ "$2" = --check ]; then echo "ferry measure: ready"; exit 0; fi
+  report=$2; shift 3; "$@"; r=$?; echo "job_id: fake-job" > "$report"; exit $r
+fi
 [ "$1" = s3 ] && [ "$2" = cp ] || exit 2
 shift 2
 rec=0; args=()
@@ -134,6 +140,29 @@ TEST_F(WrapperRun, StagesOddNamesRunsAndUploadsOutputs) {
   std::string calls = Read(s3_ / ".calls");
   EXPECT_NE(calls.find("--region eu-west-1 --endpoint-url http://127.0.0.1:1"), std::string::npos) << calls;
   EXPECT_EQ(CommandRun(settings_, t).find("leak"), std::string::npos);
+  // The CLI cannot measure (the aws CLI): asked once, the task runs as is.
+  EXPECT_NE(calls.find("measure --check"), std::string::npos) << calls;
+  EXPECT_FALSE(fs::exists(work / ".command.usage"));
+}
+
+TEST_F(WrapperRun, TaskRunsUnderTheClisMeasureWhenItHasOne) {
+  Write(s3_ / ".measures", "");
+  TaskScript t;
+  t.work_url = "s3://bucket/w/5";
+  t.outputs = {"never.txt"};
+  PutTask("w/5", "echo to-stdout\necho boom >&2\nexit 3\n", t);
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 3) << Read(root_ / "job.out");
+  fs::path work = s3_ / "bucket" / "w" / "5";
+  EXPECT_EQ(Read(work / ".exitcode"), "3");
+  EXPECT_EQ(Read(work / ".command.out"), "to-stdout\n");
+  EXPECT_EQ(Read(work / ".command.err"), "boom\n");
+  EXPECT_EQ(Read(work / ".command.usage"), "job_id: fake-job\n");
+  std::string calls = Read(s3_ / ".calls");
+  EXPECT_NE(calls.find("measure .command.usage -- /bin/bash -ue .command.sh"), std::string::npos) << calls;
+  // Jobs running the aws CLI from the image's PATH are never measured.
+  WrapperSettings plain = settings_;
+  plain.cli_path.clear();
+  EXPECT_EQ(CommandRun(plain, t).find("measure"), std::string::npos);
 }
 
 TEST_F(WrapperRun, FailingTaskKeepsItsExitCodeAndSkipsOutputs) {

@@ -1,5 +1,6 @@
 #include "awsbatch/job_diagnosis.h"
 
+#include "executor/usage_report.h"
 #include "util/text.h"
 #include "util/units.h"
 
@@ -154,6 +155,20 @@ std::string RunnableWarning(const std::string& task, const nlohmann::json& job, 
     m += ". Batch has not even queued it for a compute environment: check that the queue is ENABLED and VALID,"
          " that it has a compute environment attached, and that the job does not depend on a job that never ends";
   return m;
+}
+
+TaskUsage JobUsage(const nlohmann::json& job, const std::string& report) {
+  TaskUsage u;
+  std::string measured_by;
+  if (ParseUsageReport(report, &u, &measured_by) && measured_by != Str(job, "jobId")) u = TaskUsage{};
+  auto millis = [&](const char* key) {
+    auto it = job.find(key);
+    return it != job.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+  };
+  int64_t created = millis("createdAt"), started = millis("startedAt");
+  if (created > 0 && started >= created) u.queue_ms = started - created;
+  if (u.instance_type.empty() && job.contains("container")) u.instance_type = Str(job["container"], "instanceType");
+  return u;
 }
 
 }  // namespace ferry

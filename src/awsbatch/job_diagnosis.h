@@ -3,14 +3,17 @@
 // failed without running the task to the end (Batch's reasons, the tail of
 // its CloudWatch log stream, what was missing when they name it, and the
 // usual causes), the message for a job
-// Batch calls SUCCEEDED that ran nothing, and the warning for a job stuck
-// before it starts (SUBMITTED, PENDING or RUNNABLE).
+// Batch calls SUCCEEDED that ran nothing, the warning for a job stuck
+// before it starts (SUBMITTED, PENDING or RUNNABLE), and what a job's task
+// used.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "events/task_usage.h"
 
 namespace ferry {
 
@@ -48,5 +51,12 @@ bool IsWaitingStatus(const std::string& status);  // SUBMITTED, PENDING, RUNNABL
 // message names, with what to check for that status.
 std::string RunnableWarning(const std::string& task, const nlohmann::json& job, const std::string& queue, int cpus,
                             int64_t memory_bytes, int64_t waited_ms);
+
+// What the job's task used: its wrapper's usage report (`report`, the
+// .command.usage of executor/usage_report.h, taken only when it names this
+// job), the job's wait from createdAt to startedAt as queue_ms (SUBMITTED,
+// or an array child's PENDING, to RUNNING: DescribeJobs has no time for
+// RUNNABLE itself), and container.instanceType when the report has none.
+TaskUsage JobUsage(const nlohmann::json& job, const std::string& report);
 
 }  // namespace ferry

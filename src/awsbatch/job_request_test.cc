@@ -278,5 +278,26 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
   EXPECT_EQ(StartFailureCause(exited, {}, "aws"), "");
 }
 
+TEST(JobDiagnosis, UsageIsTheJobsOwnReportPlusItsQueueTime) {
+  json job = {
+      {"jobId", "j-1"}, {"createdAt", 1000}, {"startedAt", 4500}, {"container", {{"instanceType", "c5.xlarge"}}}};
+  TaskUsage u = JobUsage(job, "job_id: j-1\nrealtime_ms: 20\npeak_rss: 100\ninstance_type: m5.large\n");
+  EXPECT_EQ(u.peak_rss, 100);
+  EXPECT_EQ(u.realtime_ms, 20);
+  EXPECT_EQ(u.queue_ms, 3500);
+  EXPECT_EQ(u.instance_type, "m5.large");  // the host's own word over Batch's
+  // A report an earlier job left in the work dir is not this job's.
+  u = JobUsage(job, "job_id: j-0\npeak_rss: 100\n");
+  EXPECT_EQ(u.peak_rss, -1);
+  EXPECT_EQ(u.queue_ms, 3500);
+  EXPECT_EQ(u.instance_type, "c5.xlarge");
+  // No report (the aws CLI measures nothing), a job that never started.
+  u = JobUsage({{"jobId", "j-2"}, {"createdAt", 1000}}, "");
+  EXPECT_EQ(u.peak_rss, -1);
+  EXPECT_EQ(u.realtime_ms, -1);
+  EXPECT_EQ(u.queue_ms, -1);
+  EXPECT_EQ(u.instance_type, "");
+}
+
 }  // namespace
 }  // namespace ferry

@@ -3,6 +3,7 @@
 // are generated from it.
 #include "aws/s3_cli_table.h"
 #include "cli/commands.h"
+#include "job/measure_command.h"
 
 namespace ferry {
 
@@ -19,8 +20,8 @@ const cmdline::Command& FerryTable() {
         "exit codes: 0 ok, 1 a task or the run failed, 2 bad input, 130 interrupted";
     root.options = aws::AwsGlobalOptions();
     root.options.push_back(cmdline::Flag("--version", "print ferry's version").Alias("-version"));
-    root.subcommands = {RunTable(),    LogTable(),        CleanTable(), KillTable(),
-                        ConfigTable(), aws::S3CliTable(), BuildTable(), aws::AwsCliTable()};
+    root.subcommands = {RunTable(),        LogTable(),   CleanTable(),       KillTable(),   ConfigTable(),
+                        aws::S3CliTable(), BuildTable(), aws::AwsCliTable(), MeasureTable()};
     cmdline::Command help =
         cmdline::MakeCommand("help", {"[COMMAND [SUBCOMMAND]]"}, "print the help of ferry or of a command");
     std::vector<std::string> names;

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cmdline/help_text.h"
+#include "job/measure_command.h"
 
 namespace {
 
@@ -29,6 +30,8 @@ const Entry kCommands[] = {
     {"s3", ferry::S3Command},
     {"aws", ferry::AwsCommand},
     {"build", ferry::BuildCommand},
+    // What a Batch job's wrapper runs the task under (when ferry is its cliPath).
+    {"measure", ferry::MeasureCommand},
     {"help", ferry::HelpCommand},
     {"version", ferry::VersionCommand},
     {"completion", ferry::CompletionCommand},

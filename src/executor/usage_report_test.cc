@@ -43,6 +43,42 @@ TEST(UsageReportTest, DamagedLinesAreSkippedAndTheRestKept) {
   EXPECT_FALSE(ReadUsageReport("/nonexistent/io", &none));
 }
 
+TEST(UsageReportTest, ABatchJobsReportReadsBackWithItsJob) {
+  TaskUsage u;
+  u.realtime_ms = 1500;
+  u.cpu_user_ms = 1400;
+  u.cpu_sys_ms = 30;
+  u.peak_rss = 209715200;
+  u.wchar = 52428800;
+  u.peak_procs = 3;
+  u.peak_threads = 5;
+  u.queue_ms = 9000;  // not the job's to say
+  u.instance_type = "m5.large";
+  std::string text = FormatUsageReport(u, "6b1c:2");
+  EXPECT_EQ(text.rfind("job_id: 6b1c:2\n", 0), 0u) << text;
+  EXPECT_EQ(text.find("queue"), std::string::npos) << text;
+  EXPECT_EQ(text.find("rchar"), std::string::npos) << text;  // unknown stays unknown
+  TaskUsage back;
+  std::string job;
+  ASSERT_TRUE(ParseUsageReport(text, &back, &job));
+  EXPECT_EQ(job, "6b1c:2");
+  EXPECT_EQ(back.realtime_ms, 1500);
+  EXPECT_EQ(back.cpu_user_ms, 1400);
+  EXPECT_EQ(back.cpu_sys_ms, 30);
+  EXPECT_EQ(back.peak_rss, 209715200);
+  EXPECT_EQ(back.wchar, 52428800);
+  EXPECT_EQ(back.rchar, -1);
+  EXPECT_EQ(back.peak_procs, 3);
+  EXPECT_EQ(back.peak_threads, 5);
+  EXPECT_EQ(back.queue_ms, -1);
+  EXPECT_EQ(back.instance_type, "m5.large");
+  // A damaged instance type is dropped, never shown.
+  TaskUsage odd;
+  ASSERT_TRUE(ParseUsageReport("instance_type: <b>x</b>\npeak_rss: 1\n", &odd, &job));
+  EXPECT_EQ(odd.instance_type, "");
+  EXPECT_EQ(job, "");
+}
+
 TEST(UsageReportTest, RusageGivesCpuMillisAndPeakRssInBytes) {
   struct rusage ru = {};
   ru.ru_utime.tv_sec = 2;

@@ -1,8 +1,10 @@
 // ferry-job: the S3 CLI a Batch job runs (aws.batch.cliPath), as one fully
 // static binary so it works in any image, even one without /lib or an aws
 // CLI. It has only what the job side calls: `s3 cp|ls|rm|sync|mb` (the same
-// code as `ferry s3`, aws/s3_cli.h) and `aws whoami` to check an image's
-// credentials; HTTP goes through the OpenSSL transport (http_openssl.cc).
+// code as `ferry s3`, aws/s3_cli.h), `measure` to run a task and report what
+// it used (the same code as `ferry measure`, measure_command.h) and `aws
+// whoami` to check an image's credentials; HTTP goes through the OpenSSL
+// transport (http_openssl.cc).
 #include <openssl/ssl.h>
 #include <unistd.h>
 
@@ -14,12 +16,14 @@
 #include <vector>
 
 #include "aws/s3_cli.h"
+#include "job/measure_command.h"
 #include "util/text.h"
 
 namespace {
 
 const char kUsage[] =
     "usage: ferry-job s3 cp|ls|rm|sync|mb ...   (the forms of `ferry s3` and the aws CLI)\n"
+    "       ferry-job measure FILE -- COMMAND...  (run a task, write what it used to FILE)\n"
     "       ferry-job aws whoami                  (which credentials the job finds)\n"
     "       ferry-job version\n"
     "ferry-job is the static S3 CLI for AWS Batch jobs (aws.batch.cliPath); the other\n"
@@ -56,8 +60,9 @@ int Main(const std::vector<std::string>& args) {
   rest.insert(rest.end(), args.begin() + static_cast<long>(at) + 1, args.end());
   if (word == "s3") return ferry::aws::RunS3Cli(rest, nullptr, ferry::aws::CliIo{});
   if (word == "aws") return ferry::aws::RunAwsCli(rest, nullptr, ferry::aws::CliIo{});
+  if (word == "measure") return ferry::MeasureCommand(rest);
   std::fprintf(stderr, "ferry-job: unknown command '%s'%s\n%s", word.c_str(),
-               ferry::DidYouMean(word, {"s3", "aws", "version"}).c_str(), kUsage);
+               ferry::DidYouMean(word, {"s3", "measure", "aws", "version"}).c_str(), kUsage);
   return 2;
 }
 

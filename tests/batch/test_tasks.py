@@ -35,6 +35,8 @@ def test_retry_on_batch_uses_next_attempt(world):
     assert [(r["attempt"], r["status"], r["exit"]) for r in rows] == [("1", "FAILED", "3"), ("2", "COMPLETED", "0")], \
         output(p)
     assert len(world.submitted_jobs()) == 2
+    # The aws CLI (no cliPath) cannot measure a task: unknown, never made up.
+    assert all(r[f] == "-" for r in rows for f in ("%cpu", "peak_rss", "rchar", "peak_procs")), rows
     jobs = world.batch.describe_jobs(jobs=[r["native_id"] for r in rows])["jobs"]
     by_id = {j["jobId"]: j for j in jobs}
     first, second = (by_id[r["native_id"]] for r in rows)
@@ -76,6 +78,8 @@ def check_chain_with_cli_path(world, cli):
     assert world.read("results/count.txt").split() == ["ONE", "TWO", "THREE", "FOUR", "4"], output(p)
     rows = world.trace()
     assert {r["executor"] for r in rows} == {"awsbatch"} and len(rows) == 2
+    # ferry's CLI measured each task in its job (tests/job checks the figures).
+    assert all(r[f] != "-" for r in rows for f in ("%cpu", "peak_rss", "rchar", "peak_procs")), rows
     for r in rows:
         prefix = r["workdir"].removeprefix(f"s3://{BUCKET}/")
         wrapper = world.s3.get_object(Bucket=BUCKET, Key=prefix + "/.command.run")["Body"].read().decode()

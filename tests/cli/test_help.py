@@ -47,6 +47,7 @@ COMMANDS = {
     "aws check": ["--name", "--json", "--region", "--endpoint-url", "--profile"],
     "aws teardown": ["--name", "--yes", "--delete-data", "--dry-run", "--json", "--region", "--endpoint-url",
                      "--profile"],
+    "measure": ["--check"],
     "help": [],
     "version": [],
     "completion": [],
@@ -82,7 +83,8 @@ def test_overview_lists_every_command():
     p = ferry("help")
     assert p.returncode == 0
     listed = re.findall(r"^  (\S+)  ", p.stdout.split("commands:")[1].split("options:")[0], re.M)
-    assert listed == ["run", "log", "clean", "kill", "config", "s3", "build", "aws", "help", "version", "completion", "man"]
+    assert listed == ["run", "log", "clean", "kill", "config", "s3", "build", "aws", "measure", "help", "version",
+                      "completion", "man"]
 
 
 def test_help_command_matches_the_commands_own_help():
@@ -152,7 +154,8 @@ def bash_complete(directory, *words):
 
 @pytest.mark.parametrize("words,want", [
     (("ru",), ["run"]),
-    (("",), ["aws", "build", "clean", "completion", "config", "help", "kill", "log", "man", "run", "s3", "version"]),
+    (("",), ["aws", "build", "clean", "completion", "config", "help", "kill", "log", "man", "measure", "run", "s3",
+             "version"]),
     (("run", "-re"), ["-resume"]),
     (("run", "-ansi-log", ""), ["false", "true"]),
     (("run", "-c", "con"), ["conf.config", "confdir"]),

@@ -226,7 +226,7 @@ def test_tag_resource_list_and_untag(env):
 def test_job_runs_with_overrides_parameters_and_batch_environment(emu, env):
     script = ('echo "word=$1"; echo "id=$AWS_BATCH_JOB_ID attempt=$AWS_BATCH_JOB_ATTEMPT '
               'jq=$AWS_BATCH_JQ_NAME ce=$AWS_BATCH_CE_NAME"; echo "color=$COLOR"; '
-              'echo "key=$AWS_ACCESS_KEY_ID region=$AWS_DEFAULT_REGION imds=$AWS_EC2_METADATA_DISABLED"; '
+              'echo "key=$AWS_ACCESS_KEY_ID region=$AWS_DEFAULT_REGION imds=$AWS_EC2_METADATA_SERVICE_ENDPOINT"; '
               'echo "endpoint=$AWS_ENDPOINT_URL s3=$AWS_ENDPOINT_URL_S3"; echo "pwd=$(pwd)"; echo to-stderr >&2')
     seen = []
     job_id = env.batch.submit_job(
@@ -255,7 +255,8 @@ def test_job_runs_with_overrides_parameters_and_batch_environment(emu, env):
     assert "word=substituted" in lines
     assert f"id={job_id} attempt=1 jq={env.queue} ce={env.ce}" in lines
     assert "color=blue" in lines
-    assert f"key={emu.access_key} region={emu.region} imds=true" in lines
+    # The instance's metadata service is the emulator's IMDS port.
+    assert f"key={emu.access_key} region={emu.region} imds={emu.imds_endpoint}" in lines
     assert f"endpoint={emu.endpoint} s3={emu.endpoint}" in lines
     assert "to-stderr" in lines
     pwd = [l for l in lines if l.startswith("pwd=")][0][4:]

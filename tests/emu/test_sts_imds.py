@@ -83,6 +83,10 @@ def test_imdsv2_requires_a_token(emu):
     token = imds(emu, "/latest/api/token", method="PUT",
                  headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"})
     assert imds(emu, "/latest/meta-data/placement/region", token) == emu.region
+    # One instance type, also in the identity document (Batch jobs read it).
+    assert imds(emu, "/latest/meta-data/instance-type", token) == "m5.large"
+    doc = json.loads(imds(emu, "/latest/dynamic/instance-identity/document", token))
+    assert doc["instanceType"] == "m5.large"
     role = imds(emu, "/latest/meta-data/iam/security-credentials/", token)
     assert role == "ferry-awsemu-role"
     creds = json.loads(imds(emu, f"/latest/meta-data/iam/security-credentials/{role}", token))

@@ -47,6 +47,40 @@ def test_unknown_command_is_refused_with_what_it_has():
     assert ok(subprocess.run([job_bin(), "version"], capture_output=True, text=True)).stdout.startswith("ferry-job ")
 
 
+def usage_fields(path):
+    return dict(line.split(": ", 1) for line in path.read_text().splitlines())
+
+
+def test_measure_runs_the_task_as_it_is_and_writes_what_it_used(tmp_path):
+    """`measure` (what Batch jobs run their tasks under): the command's own
+    output and exit code, and a report of what it used for the job's id."""
+    report = tmp_path / "usage"
+    env = dict(os.environ, AWS_BATCH_JOB_ID="0f3c:2", AWS_EC2_METADATA_DISABLED="true")
+    script = "echo out; echo err >&2; head -c 3145728 /dev/zero > /dev/null; exit 3"
+    p = exited(subprocess.run([job_bin(), "measure", str(report), "--", "sh", "-c", script], capture_output=True,
+                              text=True, env=env), 3)
+    assert (p.stdout, p.stderr) == ("out\n", "err\n")
+    fields = usage_fields(report)
+    assert fields["job_id"] == "0f3c:2"
+    assert int(fields["rchar"]) >= 3 << 20 and int(fields["wchar"]) >= 3 << 20
+    assert int(fields["peak_rss"]) > 0 and int(fields["realtime_ms"]) >= 0 and int(fields["peak_procs"]) >= 1
+    assert "instance_type" not in fields  # instance metadata is disabled: unknown, not made up
+    assert ok(subprocess.run([job_bin(), "measure", "--check"], capture_output=True, text=True)).stdout == \
+        "ferry measure: ready\n"
+
+
+@pytest.mark.parametrize("args,says,code", [
+    (["u"], "no COMMAND after --", 2),
+    (["--", "true"], "name one FILE", 2),
+    (["u", "--bogus", "--", "true"], "--bogus", 2),
+    (["u", "--", "/nonexistent/tool"], "cannot run /nonexistent/tool", 127),
+])
+def test_measure_says_what_is_wrong(tmp_path, args, says, code):
+    p = exited(subprocess.run([job_bin(), "measure", *args], cwd=tmp_path, capture_output=True, text=True), code)
+    assert says in p.stderr, p.stderr
+    assert not (tmp_path / "u").exists()
+
+
 @pytest.fixture
 def jail(tmp_path):
     """A directory with only busybox (as /bin/sh and friends), ferry-job at
@@ -199,6 +233,20 @@ def test_credentials_from_instance_metadata(jail, emu):
     env = jail_env(emu, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
     p = in_jail(jail, emu, f"/ferry-job s3 ls s3://imds/ --endpoint-url {emu.endpoint}", env=env)
     assert p.returncode != 0 and b"credentials" in p.stderr, p.stderr
+
+
+@needs_root
+def test_measure_in_a_busybox_only_chroot_asks_the_instance_metadata(jail, emu):
+    env = jail_env(emu, AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=emu.imds_endpoint,
+                   AWS_BATCH_JOB_ID="job-9")
+    p = in_jail(jail, emu, "/ferry-job measure /tmp/u -- /bin/sh -c 'cat /bin/busybox > /tmp/b'; r=$?; "
+                "cat /tmp/u; exit $r", env=env)
+    assert p.returncode == 0, p.stderr
+    fields = dict(line.split(": ", 1) for line in p.stdout.decode().splitlines())
+    assert fields["job_id"] == "job-9" and fields["instance_type"] == "m5.large", fields
+    assert int(fields["peak_rss"]) > 0 and "cpu_user_ms" in fields and "realtime_ms" in fields, fields
+    # No /proc in this chroot (a container has one): its counters are unknown, not 0.
+    assert "rchar" not in fields and "peak_procs" not in fields, fields
 
 
 # --- TLS ---------------------------------------------------------------------

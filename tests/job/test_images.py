@@ -161,6 +161,10 @@ def test_example_in_image_matches_local(shared, tmp_path, example, image):
     assert {r["executor"] for r in rows} == {"awsbatch"}
     assert all(r["workdir"].startswith(BUCKET_DIR + "/") for r in rows)
     assert published(world.path / "results") == expected
+    # ferry-job measured every task in the image, on the emulator's "instance".
+    for r in rows:
+        assert r["%cpu"] != "-" and r["peak_rss"] != "-" and r["rchar"] != "-", r
+        assert r["instance_type"] == "m5.large" and r["queue_time"] != "-", r
     # Each job ran in the image, with the CLI's install dir mounted from the host.
     job = world.batch.describe_jobs(jobs=[rows[0]["native_id"]])["jobs"][0]
     assert job["container"]["image"] == image

@@ -351,7 +351,11 @@ void BatchEngine::StartAttempt(Job* job, int64_t now) {
   set("AWS_REGION", ctx_.region);
   set("AWS_ENDPOINT_URL", ctx_.endpoint_url);
   set("AWS_ENDPOINT_URL_S3", ctx_.endpoint_url);
-  set("AWS_EC2_METADATA_DISABLED", "true");
+  // The instance's metadata (what a job on EC2 finds at 169.254.169.254)
+  // is the emulator's IMDS port.
+  if (exec_.imds_port > 0)
+    set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + std::to_string(exec_.imds_port));
+  else set("AWS_EC2_METADATA_DISABLED", "true");
 
   JobSpawnSpec spawn;
   std::string err =

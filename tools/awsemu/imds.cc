@@ -26,6 +26,8 @@ std::string RandomToken() {
 }
 
 constexpr auto kCredentialLifetime = std::chrono::hours(6);
+// The emulator is one instance of one type, as its metadata tells a job.
+constexpr char kInstanceType[] = "m5.large";
 
 }  // namespace
 
@@ -141,6 +143,7 @@ void ImdsServer::HandleImds(const httplib::Request& req, httplib::Response& res,
   if (p == "/latest/meta-data/placement/region") return text(200, region_);
   if (p == "/latest/meta-data/placement/availability-zone") return text(200, region_ + "a");
   if (p == "/latest/meta-data/instance-id") return text(200, instance_id_);
+  if (p == "/latest/meta-data/instance-type") return text(200, kInstanceType);
   if (p == "/latest/meta-data/iam/info") {
     json j{{"Code", "Success"},
            {"LastUpdated", Iso8601(system_clock::now())},
@@ -149,8 +152,9 @@ void ImdsServer::HandleImds(const httplib::Request& req, httplib::Response& res,
     return text(200, j.dump(2));
   }
   if (p == "/latest/dynamic/instance-identity/document") {
-    json j{{"accountId", kAccountId},    {"region", region_},          {"availabilityZone", region_ + "a"},
-           {"instanceId", instance_id_}, {"instanceType", "m5.large"}, {"architecture", "x86_64"}};
+    json j{{"accountId", kAccountId},           {"region", region_},
+           {"availabilityZone", region_ + "a"}, {"instanceId", instance_id_},
+           {"instanceType", kInstanceType},     {"architecture", "x86_64"}};
     return text(200, j.dump(2));
   }
   text(404, "");

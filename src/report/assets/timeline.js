@@ -1,6 +1,7 @@
 // ferry's run timeline: one row per task attempt, grouped and coloured by
-// task name: the wait from submit to start (with a Batch job's RUNNABLE time
-// marked), then the run from start to end; cached tasks are marked.
+// task name: the wait from submit to start (with a Batch job's time in
+// Batch's queue marked: queue_time, createdAt to startedAt, which holds its
+// RUNNABLE wait), then the run from start to end; cached tasks are marked.
 "use strict";
 (() => {
   const {data, col, esc, duration, clock} = ferry;
@@ -72,7 +73,7 @@
     const t = data.tasks[i], submit = t[col.submit], start = t[col.start], end = t[col.end];
     tip.innerHTML = "<b>" + esc(t[col.name]) + "</b> \u00b7 " + esc(t[col.status]) +
       (submit > 0 && start > 0 ? "<br>waited " + duration(start - submit) : "") +
-      (t[col.queue] >= 0 ? " (Batch RUNNABLE " + duration(t[col.queue]) + ")" : "") +
+      (t[col.queue] >= 0 ? " (in Batch's queue " + duration(t[col.queue]) + ")" : "") +
       (start > 0 && end > 0 ? "<br>ran " + duration(end - start) : "");
     tip.style.display = "block";
     tip.style.left = e.pageX + 12 + "px";
@@ -81,6 +82,6 @@
   $("legend").innerHTML = data.names.map((name, p) =>
     '<span class="key"><i style="background:' + ferry.colour(p) + '"></i>' + esc(name) + "</span>").join("") +
     '<span class="key"><i class="wait"></i>submitted, waiting</span>' +
-    '<span class="key"><i class="runnable"></i>Batch RUNNABLE</span>' +
+    '<span class="key"><i class="runnable"></i>in Batch\'s queue (RUNNABLE)</span>' +
     '<span class="key"><i class="cached"></i>cached</span>';
 })();
