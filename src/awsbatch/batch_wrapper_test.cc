@@ -158,7 +158,7 @@ TEST_F(WrapperRun, TaskRunsUnderTheClisMeasureWhenItHasOne) {
   EXPECT_EQ(Read(work / ".command.err"), "boom\n");
   EXPECT_EQ(Read(work / ".command.usage"), "job_id: fake-job\n");
   std::string calls = Read(s3_ / ".calls");
-  EXPECT_NE(calls.find("measure .command.usage -- /bin/bash -ue .command.sh"), std::string::npos) << calls;
+  EXPECT_NE(calls.find("measure .command.usage -- bash -ue .command.sh"), std::string::npos) << calls;
   // Jobs running the aws CLI from the image's PATH are never measured.
   WrapperSettings plain = settings_;
   plain.cli_path.clear();
