@@ -130,7 +130,7 @@ Status AdoptEarlierSlurmJobs(slurm::CommandRunner& runner, JobJournal& journal, 
       counts->watched++;
       continue;
     }
-    if (look.exit_code == 0) {
+    if (look.ended_with_zero) {
       FERRY_RETURN_IF_ERROR(reuse.Record(j, look.job_id, j.created_ms, 0, 0));
       counts->reused++;
     } else {

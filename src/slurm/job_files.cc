@@ -34,6 +34,17 @@ bool ReadExitCode(const std::string& work_dir, int* code) {
   return true;
 }
 
+bool EndedWithZero(const std::string& work_dir) {
+  int code = -1;
+  return ReadExitCode(work_dir, &code) && code == 0 && Trim(Head(work_dir + "/" + kJobEnd, 32)) == "0";
+}
+
+bool LeftAnEnd(const std::string& work_dir) {
+  int code = -1;
+  struct stat st {};
+  return ReadExitCode(work_dir, &code) || ::stat((work_dir + "/" + kJobEnd).c_str(), &st) == 0;
+}
+
 bool ReadJobMarker(const std::string& work_dir, JobMarker* out) {
   std::string path = work_dir + "/" + kJobMarker;
   struct stat st {};
@@ -54,6 +65,7 @@ void RemoveJobFiles(const std::string& work_dir) {
   std::error_code ec;
   std::filesystem::remove(work_dir + "/.exitcode", ec);
   std::filesystem::remove(work_dir + "/" + kJobMarker, ec);
+  std::filesystem::remove(work_dir + "/" + kJobEnd, ec);
 }
 
 }  // namespace ferry::slurm

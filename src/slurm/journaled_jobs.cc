@@ -77,10 +77,9 @@ Status LookUpSlurmJobs(CommandRunner& runner, JobJournal* journal, const std::ve
         look.active = !IsFinalState(look.state);
       }
     }
-    // The .exitcode is this job's only when the marker says the job ran
-    // (the executor removes both before each sbatch).
-    int code = -1;
-    if (marked && marker.job_id == look.job_id && ReadExitCode(row.work_dir, &code)) look.exit_code = code;
+    // The files are this job's only when the marker says the job ran (the
+    // executor removes them all before each sbatch).
+    look.ended_with_zero = marked && marker.job_id == look.job_id && EndedWithZero(row.work_dir);
     out->push_back(std::move(look));
   }
   return Status::Ok();

@@ -18,10 +18,10 @@ namespace ferry::slurm {
 
 struct SlurmJobLook {
   JournalJob job;
-  std::string job_id;   // "" when no job was found (never submitted)
-  std::string state;    // squeue's; "" when squeue no longer lists the job
-  bool active = false;  // queued or running: it may still write its work dir
-  int exit_code = -1;   // the work dir's .exitcode; -1 when there is none
+  std::string job_id;            // "" when no job was found (never submitted)
+  std::string state;             // squeue's; "" when squeue no longer lists the job
+  bool active = false;           // queued or running: it may still write its work dir
+  bool ended_with_zero = false;  // it ended by itself and its task exited 0 (job_files.h EndedWithZero)
 };
 
 // One look per row, in order. Fails only when squeue cannot be run (or

@@ -128,7 +128,13 @@ Status BuildSbatchRequest(const std::vector<const TaskRun*>& tasks, const Sbatch
   s += "if [ -n \"${SLURM_ARRAY_JOB_ID:-}\" ]; then job=${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID; else "
        "job=$SLURM_JOB_ID; fi\n";
   s += "printf '%s %s\\n' \"$job\" \"${SLURM_JOB_NAME:-}\" > " + std::string(kJobMarker) + "\n";
-  s += "exec /bin/bash .command.run\n";
+  // Not exec: the end marker is written only when the wrapper returned, so
+  // a job killed with its wrapper leaves none (Slurm signals every process
+  // of the job, this shell too).
+  s += "/bin/bash .command.run\n";
+  s += "status=$?\n";
+  s += "printf '%s\\n' \"$status\" > " + std::string(kJobEnd) + "\n";
+  s += "exit $status\n";
   return Status::Ok();
 }
 

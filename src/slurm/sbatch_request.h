@@ -8,7 +8,9 @@
 // its .command.run there, so a Slurm task behaves as a local one does;
 // before that it writes the job's marker (kJobMarker) into the work dir, so
 // ferry sees that the job started, and which job it is, without asking
-// Slurm. Pure text: no I/O.
+// Slurm, and after it the wrapper's exit status (kJobEnd), so ferry knows
+// the job ended by itself: a job killed (time limit, scancel) dies with its
+// wrapper and writes none. Pure text: no I/O.
 #pragma once
 
 #include <string>
@@ -22,6 +24,10 @@ namespace ferry::slurm {
 // The file the job script writes into a task's work dir when the job starts:
 // one line "<job id> <job name>" (an array element's id as <job>_<index>).
 inline constexpr const char* kJobMarker = ".command.begin";
+// The file the job script writes when the task's wrapper has returned: its
+// exit status. A bash killed by a signal may still record .exitcode 0 in its
+// EXIT trap; only this file says the job was not killed.
+inline constexpr const char* kJobEnd = ".command.end";
 
 struct SbatchRequest {
   std::string job_name;           // --job-name, what a journal finds the job by

@@ -47,8 +47,11 @@ TEST(Sbatch, ResourcesMapToOptions) {
   EXPECT_TRUE(Has(r.argv, "--output=/shared/work/ab/cdef/.command.log"));
   EXPECT_NE(r.script.find("export GREETING='it'\\''s, here'\n"), std::string::npos) << r.script;
   EXPECT_NE(r.script.find("cd /shared/work/ab/cdef || exit 1\n"), std::string::npos) << r.script;
-  // The marker (job id and name) before the task's wrapper runs.
-  EXPECT_NE(r.script.find("\"${SLURM_JOB_NAME:-}\" > .command.begin\nexec /bin/bash .command.run\n"), std::string::npos)
+  // The marker (job id and name) before the task's wrapper runs, the end
+  // marker (its status) after it returned.
+  EXPECT_NE(r.script.find("\"${SLURM_JOB_NAME:-}\" > .command.begin\n/bin/bash .command.run\nstatus=$?\n"
+                          "printf '%s\\n' \"$status\" > .command.end\nexit $status\n"),
+            std::string::npos)
       << r.script;
   ASSERT_EQ(r.job_logs.size(), 1u);
 }

@@ -359,16 +359,15 @@ void SlurmExecutor::CheckFiles(int64_t now_ms) {
       JobMarker m;
       if (ReadJobMarker(t.run.work_dir, &m) && m.job_id == t.job_id) t.start_ms = m.written_ms;
     }
-    int code = -1;
-    if (!ReadExitCode(t.run.work_dir, &code)) continue;
-    if (code == 0) {
-      // The wrapper writes .exitcode last: the task is done and its
-      // outputs are there, whatever Slurm's bookkeeping still says.
+    if (EndedWithZero(t.run.work_dir)) {
+      // The wrapper writes .exitcode last and the job script its end
+      // marker after it: the task is done and its outputs are there,
+      // whatever Slurm's bookkeeping still says.
       ++stats_.ended_by_files;
       Finish(id, JobState{"COMPLETED", "exit code 0 in the work dir"}, now_ms);
-    } else if (!t.failed_seen_ms) {
-      // Only Slurm can say whether it was killed over memory or time,
-      // cancelled, or simply failed: squeue is asked soon.
+    } else if (!t.failed_seen_ms && LeftAnEnd(t.run.work_dir)) {
+      // Failed, or killed (no end marker): only Slurm can say whether over
+      // memory or time, cancelled, or simply failed. squeue is asked soon.
       t.failed_seen_ms = now_ms;
       ++stats_.ended_by_files;
     }
@@ -410,8 +409,7 @@ void SlurmExecutor::CheckStates(int64_t now_ms) {
     if (it == states.end()) {
       // Gone from squeue (MinJobAge passed): the task's own status decides,
       // once it shows (Finish waits up to exit_read_timeout_ms for it).
-      int code = -1;
-      if (!t.failed_seen_ms && !ReadExitCode(t.run.work_dir, &code)) surprise = true;
+      if (!t.failed_seen_ms && !LeftAnEnd(t.run.work_dir)) surprise = true;
       Finish(id, JobState{"COMPLETED", "not listed by squeue"}, now_ms);
       continue;
     }
@@ -429,8 +427,7 @@ void SlurmExecutor::CheckStates(int64_t now_ms) {
       }
     }
     // Ended: news only when the files had not said so.
-    int code = -1;
-    if (!t.failed_seen_ms && !ReadExitCode(t.run.work_dir, &code)) surprise = true;
+    if (!t.failed_seen_ms && !LeftAnEnd(t.run.work_dir)) surprise = true;
     t.ended = true;
     t.final_state = state;
     Finish(id, state, now_ms);

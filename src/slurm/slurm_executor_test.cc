@@ -80,6 +80,12 @@ class SlurmExecutorTest : public ferry::testing::TempDirTest {
     return t;
   }
   void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+  // What a job that ended by itself leaves: the wrapper's .exitcode, then
+  // the job script's end marker.
+  void Ended(const TaskRun& t, int code) {
+    WriteFile(t.work_dir + "/.exitcode", std::to_string(code));
+    WriteFile(t.work_dir + "/.command.end", std::to_string(code) + "\n");
+  }
   std::vector<TaskResult> PollOnce() {
     std::vector<TaskResult> got;
     EXPECT_TRUE(ex->Poll(50, &got).ok());
@@ -99,7 +105,7 @@ TEST_F(SlurmExecutorTest, ExitStatusComesFromTheTasksExitcode) {
   runner->squeue = "100|RUNNING|None\n101|PENDING|Priority\n";
   EXPECT_TRUE(PollOnce().empty());
   EXPECT_EQ(runner->Count("sbatch"), 2);
-  EXPECT_NE(runner->calls[0].input.find("exec /bin/bash .command.run"), std::string::npos);
+  EXPECT_NE(runner->calls[0].input.find("/bin/bash .command.run\n"), std::string::npos);
   WriteFile(a.work_dir + "/.exitcode", "0");
   WriteFile(b.work_dir + "/.exitcode", "3");
   runner->squeue = "100|COMPLETED|None\n101|FAILED|NonZeroExitCode\n";
@@ -139,7 +145,7 @@ TEST_F(SlurmExecutorTest, SqueueBacksOffWhileTheFilesSayEverythingAndComesBackAf
   EXPECT_EQ(ex->squeue_interval_ms(), 12000);
   // A job that exits 0 is done on its .exitcode's word, with no Slurm command.
   long before = static_cast<long>(runner->calls.size());
-  WriteFile(runs[0].work_dir + "/.exitcode", "0");
+  Ended(runs[0], 0);
   std::vector<TaskResult> got = Advance(1000);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].id, 1u);
@@ -183,6 +189,28 @@ TEST_F(SlurmExecutorTest, ANonZeroExitcodeAsksSqueueAtOnceForWhatItMeans) {
   EXPECT_EQ(ex->squeue_interval_ms(), 12000);
 }
 
+TEST_F(SlurmExecutorTest, AnExitcodeZeroWithoutTheEndMarkerWaitsForSlurmsWord) {
+  // Killed at its time limit, bash's EXIT trap still wrote .exitcode 0; the
+  // job script, killed too, wrote no end marker: squeue says what happened.
+  o.exit_read_timeout_ms = 20000;
+  UseTestClock();
+  TaskRun a = Task(1, "a");
+  a.time_limit_ms = 60000;
+  ASSERT_TRUE(ex->Submit(a).ok());
+  runner->squeue = "100|RUNNING|None\n";
+  Advance(30000);
+  long squeues = runner->Count("squeue");
+  WriteFile(a.work_dir + "/.exitcode", "0");
+  runner->squeue = "100|COMPLETING|None\n";
+  EXPECT_TRUE(Advance(1000).empty());
+  EXPECT_EQ(runner->Count("squeue"), squeues + 1);
+  runner->squeue = "100|TIMEOUT|TimeLimit\n";
+  std::vector<TaskResult> got = Advance(1000);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].outcome, TaskResult::Outcome::kTimedOut);
+  EXPECT_NE(got[0].message.find("Slurm TIMEOUT"), std::string::npos) << got[0].message;
+}
+
 TEST_F(SlurmExecutorTest, JobsAreJournalledBeforeAndAfterSbatch) {
   std::unique_ptr<JobJournal> opened;
   ASSERT_TRUE(JobJournal::Open(dir() + "/.ferry", &opened).ok());
@@ -211,7 +239,7 @@ TEST_F(SlurmExecutorTest, JobsAreJournalledBeforeAndAfterSbatch) {
   ASSERT_TRUE(journal->OpenJobs(7, &rows, "awsbatch").ok());
   EXPECT_TRUE(rows.empty());
   // Ends are recorded once the run's history has the results.
-  WriteFile(a.work_dir + "/.exitcode", "0");
+  Ended(a, 0);
   ASSERT_EQ(PollOnce().size(), 1u);
   ASSERT_TRUE(journal->OpenJobs(7, &rows).ok());
   EXPECT_EQ(rows.size(), 3u);
@@ -236,7 +264,7 @@ TEST_F(SlurmExecutorTest, AnAdoptedJobIsWatchedNotSubmitted) {
   runner->squeue = "42|RUNNING|None\n";
   EXPECT_TRUE(PollOnce().empty());
   EXPECT_EQ(runner->Count("sbatch"), 0);
-  WriteFile(a.work_dir + "/.exitcode", "0");
+  Ended(a, 0);
   std::vector<TaskResult> got = PollOnce();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].native_id, "42");
