@@ -1,5 +1,5 @@
 // `ferry kill RUN`: parses the command line; launch/run_killer.h ends the
-// run's AWS Batch jobs.
+// run's AWS Batch and Slurm jobs.
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -37,14 +37,15 @@ const cmdline::Command& KillTable() {
   using cmdline::Value;
   static const cmdline::Command kKill = [] {
     cmdline::Command c = cmdline::MakeCommand("kill", {"[-c FILE] [-profile NAMES] RUN"},
-                                              "end the AWS Batch jobs a run left queued or running",
+                                              "end the AWS Batch and Slurm jobs a run left queued or running",
                                               {Value("-c", "FILE", "extra config file for the AWS settings of the run")
                                                    .Alias("-config")
                                                    .Kind(cmdline::ValueKind::kFile),
                                                Value("-profile", "a,b", "config profiles for those settings")});
     c.details =
         "Terminates the jobs of a run whose ferry died (killed, or its machine lost) and waits until\n"
-        "AWS Batch reports them ended. RUN is a run name, id, or 'last' (ferry log lists them).";
+        "AWS Batch reports them ended and squeue lists none of its Slurm jobs as queued or running.\n"
+        "RUN is a run name, id, or 'last' (ferry log lists them).";
     return c;
   }();
   return kKill;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ class FakeExecutor : public Executor {
     return Status::Ok();
   }
   size_t running() const override { return running_.size(); }
+  bool WillAdopt(const std::string& hash, const std::string& work_dir) const override {
+    (void)work_dir;
+    return adopt.count(hash) > 0;
+  }
   void AbortAll(int, std::vector<TaskResult>* aborted) override {
     for (const Running& r : running_) {
       if (r.done_at_abort) {
@@ -67,6 +72,7 @@ class FakeExecutor : public Executor {
     running_.clear();
   }
 
+  std::set<std::string> adopt;             // hashes WillAdopt says yes to
   std::vector<std::string> started;        // "name #attempt", in submission order
   std::vector<std::string> aborted_names;  // stopped by AbortAll
   size_t max_running = 0;

@@ -126,6 +126,9 @@ WorkStore* RunDriver::StoreFor(const Task& t) {
 }
 
 Status RunDriver::PrepareTask(const Task& t, const Directives& d, const std::string& script) {
+  // A job of a killed run still writes this dir; emptying it would lose its work.
+  if (const Executor* ex = executors_.at(d.executor).executor; ex && ex->WillAdopt(t.hash, t.work_dir))
+    return Status::Ok();
   WorkStore* store = StoreFor(t);
   FERRY_RETURN_IF_ERROR(store->Prepare(t, d, script));
   // A local task reading outputs of tasks that ran on S3: download them.

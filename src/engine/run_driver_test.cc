@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "engine/engine_testing.h"
 #include "engine/fake_executor.h"
@@ -313,6 +314,20 @@ TEST_F(RunDriverTest, EachRetryRunsInAFreshDirAndTheFailedOneIsKept) {
   EXPECT_EQ(said[0], "task 'split (2)' attempt 1 of 3 failed (exit status 1); its work dir: " + t.work_dir +
                          "-attempt1; retrying");
   EXPECT_NE(said[1].find("attempt 2 of 3 failed (exit status 2)"), std::string::npos) << said[1];
+}
+
+TEST_F(RunDriverTest, AWorkDirAJobOfAKilledRunStillWritesIsLeftAsItIs) {
+  Load("");
+  const Task& adopted = graph_.tasks[1];
+  fs::create_directories(adopted.work_dir);
+  std::ofstream(adopted.work_dir + "/.command.begin") << "42 ferry-run-split-1\n";
+  fake_.adopt.insert(adopted.hash);
+  ASSERT_TRUE(Run(&fake_, &log_, &stats_).ok());
+  // Not emptied, nor written: the job that still runs there owns it.
+  EXPECT_EQ(testing::Slurp(adopted.work_dir + "/.command.begin"), "42 ferry-run-split-1\n");
+  EXPECT_FALSE(fs::exists(adopted.work_dir + "/.command.run"));
+  EXPECT_TRUE(fs::exists(graph_.tasks[0].work_dir + "/.command.run"));
+  EXPECT_EQ(stats_.completed, 4);
 }
 
 TEST_F(RunDriverTest, ATagNamesTheTaskInEventsAndFailureReports) {

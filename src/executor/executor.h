@@ -78,6 +78,15 @@ class Executor {
   // no work dir, id already running); a task that cannot be started is
   // reported by the next Poll() as kSubmitFailed with the reason.
   virtual Status Submit(const TaskRun& run) = 0;
+  // Whether the first attempt of the task with this hash and work dir will
+  // be watched on a job an earlier, killed run left running (-resume's
+  // adoption) instead of being started: the engine then leaves its work
+  // dir, which that job is writing, as it is.
+  virtual bool WillAdopt(const std::string& hash, const std::string& work_dir) const {
+    (void)hash;
+    (void)work_dir;
+    return false;
+  }
   // Waits up to timeout_ms for task completions and appends them. Returns early
   // (possibly with nothing) when InterruptFd() becomes readable. Never blocks longer.
   virtual Status Poll(int timeout_ms, std::vector<TaskResult>* finished) = 0;

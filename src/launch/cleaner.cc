@@ -63,8 +63,8 @@ Status Cleaner::CleanRuns(const std::vector<std::string>& run_names) {
     FERRY_RETURN_IF_ERROR(FindNamedRun(*history_, n, &r));
     targets.push_back(r);
   }
-  // A run whose ferry died may have left jobs in Batch that still write
-  // into its work dirs: they are ended first.
+  // A run whose ferry died may have left jobs in Batch or Slurm that still
+  // write into its work dirs: they are ended first.
   if (!dry) {
     KillOptions ko;
     ko.configs = options_.configs;

@@ -5,6 +5,7 @@
 
 #include "aws/s3_types.h"
 #include "awsbatch/job_lookup.h"
+#include "slurm/journaled_jobs.h"
 
 namespace ferry {
 
@@ -26,16 +27,63 @@ int64_t JsonMs(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
+// The job of journal row j succeeded while no ferry watched it: its task is
+// recorded COMPLETED in its own run (over the record the killed run left),
+// so the engine's cache look-up finds it. Times of 0 keep what was recorded.
+class ReuseRecorder {
+ public:
+  explicit ReuseRecorder(History& history) : history_(history) {}
+  Status Record(const JournalJob& j, const std::string& native_id, int64_t submit_ms, int64_t start_ms,
+                int64_t end_ms) {
+    auto it = recorded_.find(j.run_id);
+    if (it == recorded_.end()) {
+      it = recorded_.emplace(j.run_id, std::vector<TaskRecord>{}).first;
+      FERRY_RETURN_IF_ERROR(history_.ListTasks(j.run_id, &it->second));
+    }
+    TaskRecord t;
+    for (const TaskRecord& r : it->second)
+      if (r.task_id == j.task_id && r.attempt == j.attempt) t = r;
+    t.run_id = j.run_id;
+    t.task_id = j.task_id;
+    t.attempt = j.attempt;
+    t.hash = j.hash;
+    t.name = j.name;
+    t.process = j.process;
+    t.executor = j.executor;
+    t.native_id = native_id;
+    t.work_dir = j.work_dir;
+    t.status = TaskStateName(TaskState::kCompleted);
+    t.exit_code = 0;
+    if (!t.submit_ms) t.submit_ms = submit_ms;
+    if (start_ms) t.start_ms = start_ms;
+    if (end_ms) t.end_ms = end_ms;
+    if (!t.start_ms) t.start_ms = t.submit_ms;
+    if (!t.end_ms) t.end_ms = t.start_ms;
+    return history_.RecordTask(t);
+  }
+
+ private:
+  History& history_;
+  std::map<int64_t, std::vector<TaskRecord>> recorded_;  // by run, read once
+};
+
 }  // namespace
+
+std::string AdoptionNotice(const std::string& service, const AdoptionCounts& counts) {
+  if (counts.reused + counts.watched + counts.again == 0) return "";
+  return "-resume: " + service + " jobs earlier runs left: " + std::to_string(counts.reused) + " finished (reused), " +
+         std::to_string(counts.watched) + " still queued or running (watched, not submitted again), " +
+         std::to_string(counts.again) + " failed or gone (run again)";
+}
 
 Status AdoptEarlierJobs(aws::BatchClient& batch, aws::S3Client& s3, JobJournal& journal, History& history,
                         std::vector<AdoptedJob>* watch, AdoptionCounts* counts) {
   std::vector<JournalJob> rows;
-  FERRY_RETURN_IF_ERROR(journal.OpenJobs(0, &rows));
+  FERRY_RETURN_IF_ERROR(journal.OpenJobs(0, &rows, "awsbatch"));
   if (rows.empty()) return Status::Ok();
   std::vector<JobLook> looks;
   FERRY_RETURN_IF_ERROR(LookUpJobs(batch, &journal, rows, &looks));
-  std::map<int64_t, std::vector<TaskRecord>> recorded;  // by run, read once
+  ReuseRecorder reuse(history);
   std::set<std::string> watched;
   std::vector<JobKey> ended;
   for (const JobLook& look : looks) {
@@ -49,29 +97,41 @@ Status AdoptEarlierJobs(aws::BatchClient& batch, aws::S3Client& s3, JobJournal& 
       continue;
     }
     if (look.status == "SUCCEEDED" && ExitedZero(s3, j.work_dir)) {
-      auto it = recorded.find(j.run_id);
-      if (it == recorded.end()) {
-        it = recorded.emplace(j.run_id, std::vector<TaskRecord>{}).first;
-        FERRY_RETURN_IF_ERROR(history.ListTasks(j.run_id, &it->second));
-      }
-      TaskRecord t;
-      for (const TaskRecord& r : it->second)
-        if (r.task_id == j.task_id && r.attempt == j.attempt) t = r;
-      t.run_id = j.run_id;
-      t.task_id = j.task_id;
-      t.attempt = j.attempt;
-      t.hash = j.hash;
-      t.name = j.name;
-      t.process = j.process;
-      t.executor = "awsbatch";
-      t.native_id = look.job_id;
-      t.work_dir = j.work_dir;
-      t.status = TaskStateName(TaskState::kCompleted);
-      t.exit_code = 0;
-      if (!t.submit_ms) t.submit_ms = JsonMs(look.detail, "createdAt");
-      t.start_ms = JsonMs(look.detail, "startedAt");
-      t.end_ms = JsonMs(look.detail, "stoppedAt");
-      FERRY_RETURN_IF_ERROR(history.RecordTask(t));
+      FERRY_RETURN_IF_ERROR(reuse.Record(j, look.job_id, JsonMs(look.detail, "createdAt"),
+                                         JsonMs(look.detail, "startedAt"), JsonMs(look.detail, "stoppedAt")));
+      counts->reused++;
+    } else {
+      counts->again++;
+    }
+    ended.push_back(JobKey{j.run_id, j.hash, j.attempt});
+  }
+  // The COMPLETED records first: a job is closed only once its result is kept.
+  FERRY_RETURN_IF_ERROR(history.Flush());
+  return journal.RecordEnded(ended);
+}
+
+Status AdoptEarlierSlurmJobs(slurm::CommandRunner& runner, JobJournal& journal, History& history,
+                             std::vector<slurm::AdoptedSlurmJob>* watch, AdoptionCounts* counts) {
+  std::vector<JournalJob> rows;
+  FERRY_RETURN_IF_ERROR(journal.OpenJobs(0, &rows, "slurm"));
+  if (rows.empty()) return Status::Ok();
+  std::vector<slurm::SlurmJobLook> looks;
+  FERRY_RETURN_IF_ERROR(slurm::LookUpSlurmJobs(runner, &journal, rows, &looks));
+  ReuseRecorder reuse(history);
+  std::set<std::string> watched;
+  std::vector<JobKey> ended;
+  for (const slurm::SlurmJobLook& look : looks) {
+    const JournalJob& j = look.job;
+    if (look.active) {
+      // Two open jobs for one task cannot both be watched: the first is,
+      // the other stays open for `ferry kill`.
+      if (!watched.insert(j.hash).second) continue;
+      watch->push_back(slurm::AdoptedSlurmJob{j, look.job_id});
+      counts->watched++;
+      continue;
+    }
+    if (look.ended_with_zero) {
+      FERRY_RETURN_IF_ERROR(reuse.Record(j, look.job_id, j.created_ms, 0, 0));
       counts->reused++;
     } else {
       counts->again++;

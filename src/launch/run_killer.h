@@ -1,5 +1,6 @@
-// `ferry kill RUN`: ends the AWS Batch jobs a run left active (its ferry was
-// killed, or lost its machine) and waits until Batch reports them ended.
+// `ferry kill RUN`: ends the AWS Batch and Slurm jobs a run left active (its
+// ferry was killed, or lost its machine) and waits until Batch reports them
+// ended and squeue no longer lists them as queued or running (scancel).
 // The jobs are the run's rows in the job journal (store/job_journal.h) with
 // no recorded end, found by job id and, for a submission whose answer was
 // never recorded, by job name (awsbatch/job_lookup.h). Batch is reached

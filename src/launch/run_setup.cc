@@ -18,6 +18,7 @@
 #include "launch/pipeline_config.h"
 #include "slurm/slurm_settings.h"
 #include "util/path.h"
+#include "util/text.h"
 #include "util/units.h"
 
 namespace ferry {
@@ -135,18 +136,24 @@ Status LocalContainers(const Config& config, const std::vector<std::pair<std::st
 std::string ContainersIgnoredWarning(const TaskGraph& graph, const ContainerSettings& containers) {
   if (containers.enabled()) return "";
   const Task* first = nullptr;
-  size_t n = 0;
+  std::map<std::string, size_t> by_executor;  // local, slurm: where they run without their image
   for (const auto& t : graph.tasks) {
-    // Slurm tasks run their .command.run as local ones do, engine and all.
+    // Slurm tasks run their .command.run as local ones do, engine and all;
+    // Batch jobs always run in their image.
     if (t.directives.executor == "awsbatch" || t.directives.container.empty()) continue;
     if (!first) first = &t;
-    ++n;
+    ++by_executor[t.directives.executor];
   }
   if (!first) return "";
-  return first->spec->loc.ToString() + ": " + std::to_string(n) + " local task(s) name a container (first '" +
+  std::vector<std::string> counts, places;
+  for (const auto& [executor, n] : by_executor) {
+    counts.push_back(std::to_string(n) + " " + executor);
+    places.push_back(executor == "local" ? "on this machine" : "on the " + executor + " nodes");
+  }
+  return first->spec->loc.ToString() + ": " + Join(counts, " and ") + " task(s) name a container (first '" +
          first->display + "': " + first->directives.container +
-         ") but no container engine is enabled, so they run on this machine directly (set docker.enabled = true or "
-         "podman.enabled = true in ferry.config to run them in their image)";
+         ") but no container engine is enabled, so they run directly " + Join(places, " and ") +
+         " (set docker.enabled = true or podman.enabled = true in ferry.config to run them in their image)";
 }
 
 Status RunExecutors::Init(const Config& config) {
@@ -177,7 +184,8 @@ Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, co
     else std::fprintf(stderr, "%s\n", text.c_str());
   };
   int queue_size = options.queue_size;
-  slurm_ = std::make_unique<slurm::SlurmExecutor>(std::move(options), std::make_shared<slurm::ProcessCommandRunner>());
+  slurm_runner_ = std::make_shared<slurm::ProcessCommandRunner>();
+  slurm_ = std::make_unique<slurm::SlurmExecutor>(std::move(options), slurm_runner_);
   slots_["slurm"].executor = slurm_.get();
   slots_["slurm"].max_running = queue_size;
   // scancel, then squeue until none of the run's jobs is listed as active.
@@ -249,25 +257,37 @@ Status RunExecutors::StartJournal(const std::string& ferry_dir, const RunRecord&
                                   std::string* notice) {
   notice->clear();
   if (slurm_) slurm_->set_run_name(run.run_name);
-  if (!batch_) return Status::Ok();
+  if (!batch_ && !slurm_) return Status::Ok();
   std::unique_ptr<JobJournal> opened;
   FERRY_RETURN_IF_ERROR(JobJournal::Open(ferry_dir, &opened));
   std::shared_ptr<JobJournal> journal(std::move(opened));
-  if (resume) {
+  std::vector<std::string> notices;
+  if (resume && batch_) {
     std::vector<AdoptedJob> watch;
     AdoptionCounts counts;
     FERRY_RETURN_IF_ERROR(AdoptEarlierJobs(*batch_client_, *s3_client_, *journal, *history, &watch, &counts)
                               .WithPrefix("-resume: checking the AWS Batch jobs of earlier runs"));
-    if (counts.reused + counts.watched + counts.again > 0)
-      *notice = "-resume: AWS Batch jobs earlier runs left: " + std::to_string(counts.reused) + " finished (reused), " +
-                std::to_string(counts.watched) + " still queued or running (watched, not " + "submitted again), " +
-                std::to_string(counts.again) + " failed or gone (run again)";
+    if (std::string n = AdoptionNotice("AWS Batch", counts); !n.empty()) notices.push_back(n);
     batch_->Adopt(std::move(watch));
   }
-  batch_->UseJournal(journal, run.id, run.run_name);
+  if (resume && slurm_) {
+    std::vector<slurm::AdoptedSlurmJob> watch;
+    AdoptionCounts counts;
+    FERRY_RETURN_IF_ERROR(AdoptEarlierSlurmJobs(*slurm_runner_, *journal, *history, &watch, &counts)
+                              .WithPrefix("-resume: checking the Slurm jobs of earlier runs"));
+    if (std::string n = AdoptionNotice("Slurm", counts); !n.empty()) notices.push_back(n);
+    slurm_->Adopt(std::move(watch));
+  }
+  *notice = Join(notices, "\n");
+  if (batch_) batch_->UseJournal(journal, run.id, run.run_name);
+  if (slurm_) slurm_->UseJournal(journal, run.id);
   return Status::Ok();
 }
 
-Status RunExecutors::FinishJournal() { return batch_ ? batch_->JournalEnds() : Status::Ok(); }
+Status RunExecutors::FinishJournal() {
+  Status st = batch_ ? batch_->JournalEnds() : Status::Ok();
+  Status sl = slurm_ ? slurm_->JournalEnds() : Status::Ok();
+  return st.ok() ? sl : st;
+}
 
 }  // namespace ferry

@@ -66,8 +66,9 @@ Status ExecutorCapacity(const Config& config, ExecutorSlot* slot);
 Status LocalContainers(const Config& config, const std::vector<std::pair<std::string, std::string>>& env,
                        ContainerSettings* out);
 
-// With no engine enabled, local tasks that name a `container` run on the
-// host: one warning for the run saying so and how to change it ("" when no
+// With no engine enabled, local and slurm tasks that name a `container` run
+// without it (on this machine, on the Slurm nodes): one warning for the run
+// saying so, how many of each executor, and how to change it ("" when no
 // such task exists or an engine is enabled).
 std::string ContainersIgnoredWarning(const TaskGraph& graph, const ContainerSettings& containers);
 
@@ -90,10 +91,11 @@ class RunExecutors {
   Status SetUpSlurm(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
                     RunOptions* run_opts);
 
-  // Once History::BeginRun has named the run: the awsbatch executor (when
-  // there is one) journals its jobs in ferry_dir's history under `run`, and
-  // with `resume` first takes over what earlier runs left in Batch
-  // (launch/job_adoption.h); *notice says what it found ("" for nothing).
+  // Once History::BeginRun has named the run: the awsbatch and slurm
+  // executors (those there are) journal their jobs in ferry_dir's history
+  // under `run`, and with `resume` first take over what earlier runs left in
+  // Batch or Slurm (launch/job_adoption.h); *notice says what it found (""
+  // for nothing).
   Status StartJournal(const std::string& ferry_dir, const RunRecord& run, bool resume, History* history,
                       std::string* notice);
 
@@ -109,6 +111,7 @@ class RunExecutors {
   std::unique_ptr<S3WorkStore> store_;
   std::unique_ptr<AwsBatchExecutor> batch_;
   std::unique_ptr<slurm::SlurmExecutor> slurm_;
+  std::shared_ptr<slurm::CommandRunner> slurm_runner_;
   std::shared_ptr<aws::BatchClient> batch_client_;
   std::shared_ptr<aws::S3Client> s3_client_;
   std::map<std::string, ExecutorSlot> slots_;

@@ -75,5 +75,33 @@ TEST(Capacity, ConfigOverridesTheHost) {
   EXPECT_EQ(slot.memory_bytes, 2LL << 30);
 }
 
+TEST(ContainersIgnored, NamesTheExecutorTheTasksRunOn) {
+  TaskSpec spec;
+  spec.loc = SourceLoc{"pipeline.yml", 3, 3};
+  TaskGraph graph;
+  auto add = [&](const std::string& executor, const std::string& display) {
+    Task t;
+    t.spec = &spec;
+    t.display = display;
+    t.directives.executor = executor;
+    t.directives.container = "ubuntu:22.04";
+    graph.tasks.push_back(t);
+  };
+  add("slurm", "t (1)");
+  add("slurm", "t (2)");
+  add("awsbatch", "t (3)");  // Batch jobs always run in their image
+  ContainerSettings none;
+  std::string w = ContainersIgnoredWarning(graph, none);
+  EXPECT_NE(w.find("pipeline.yml:3:3: 2 slurm task(s) name a container (first 't (1)': ubuntu:22.04)"),
+            std::string::npos)
+      << w;
+  EXPECT_NE(w.find("so they run directly on the slurm nodes"), std::string::npos) << w;
+  EXPECT_EQ(w.find("local"), std::string::npos) << w;
+  add("local", "u");
+  w = ContainersIgnoredWarning(graph, none);
+  EXPECT_NE(w.find(": 1 local and 2 slurm task(s) name a container"), std::string::npos) << w;
+  EXPECT_NE(w.find("run directly on this machine and on the slurm nodes"), std::string::npos) << w;
+}
+
 }  // namespace
 }  // namespace ferry

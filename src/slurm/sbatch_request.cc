@@ -26,14 +26,15 @@ std::string ScriptHead(const TaskRun& first, const SbatchContext& context, size_
 
 }  // namespace
 
-std::string JobName(const std::string& run_name, const std::string& task_name) {
+std::string JobName(const std::string& run_name, const std::string& task_name, int attempt) {
   std::string name = "ferry-" + run_name + "-" + task_name;
   for (char& c : name) {
     unsigned char u = static_cast<unsigned char>(c);
     if (!std::isalnum(u) && c != '.' && c != '_' && c != '-') c = '_';
   }
-  if (name.size() > 100) name.resize(100);
-  return name;
+  std::string tail = "-" + std::to_string(attempt);
+  if (name.size() + tail.size() > 100) name.resize(100 - tail.size());
+  return name + tail;
 }
 
 Status SplitClusterOptions(const std::string& text, std::vector<std::string>* words) {
@@ -96,7 +97,10 @@ Status BuildSbatchRequest(const std::vector<const TaskRun*>& tasks, const Sbatch
   // (and counts it), instead of Slurm rerunning a half-written work dir.
   out->argv = {"sbatch", "--parsable", "--no-requeue"};
   bool array = tasks.size() > 1;
-  out->argv.push_back("--job-name=" + JobName(context.run_name, array ? first.process : first.name));
+  out->job_name =
+      JobName(context.run_name, array ? first.process + "-array" + std::to_string(context.array_seq) : first.name,
+              first.attempt);
+  out->argv.push_back("--job-name=" + out->job_name);
   for (auto& o : ResourceOptions(first)) out->argv.push_back(std::move(o));
   std::string& s = out->script;
   s = ScriptHead(first, context, tasks.size());
@@ -117,7 +121,20 @@ Status BuildSbatchRequest(const std::vector<const TaskRun*>& tasks, const Sbatch
     s += "esac\n";
   }
   for (auto& w : cluster) out->argv.push_back(std::move(w));
-  s += "exec /bin/bash .command.run\n";
+  // The marker first: ferry learns from files on the shared file system that
+  // the job started (and later, from .exitcode, that it ended), which costs
+  // the controller nothing; squeue is only its check on jobs that die
+  // without a word.
+  s += "if [ -n \"${SLURM_ARRAY_JOB_ID:-}\" ]; then job=${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID; else "
+       "job=$SLURM_JOB_ID; fi\n";
+  s += "printf '%s %s\\n' \"$job\" \"${SLURM_JOB_NAME:-}\" > " + std::string(kJobMarker) + "\n";
+  // Not exec: the end marker is written only when the wrapper returned, so
+  // a job killed with its wrapper leaves none (Slurm signals every process
+  // of the job, this shell too).
+  s += "/bin/bash .command.run\n";
+  s += "status=$?\n";
+  s += "printf '%s\\n' \"$status\" > " + std::string(kJobEnd) + "\n";
+  s += "exit $status\n";
   return Status::Ok();
 }
 

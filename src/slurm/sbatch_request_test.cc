@@ -41,11 +41,17 @@ TEST(Sbatch, ResourcesMapToOptions) {
   EXPECT_TRUE(Has(r.argv, "--account=lab42"));
   EXPECT_TRUE(Has(r.argv, "--qos"));
   EXPECT_TRUE(Has(r.argv, "high prio"));
-  EXPECT_TRUE(Has(r.argv, "--job-name=ferry-happy_turing-count__3_"));
+  EXPECT_TRUE(Has(r.argv, "--job-name=ferry-happy_turing-count__3_-1"));
+  EXPECT_EQ(r.job_name, "ferry-happy_turing-count__3_-1");
   EXPECT_TRUE(Has(r.argv, "--chdir=/shared/work/ab/cdef"));
   EXPECT_TRUE(Has(r.argv, "--output=/shared/work/ab/cdef/.command.log"));
   EXPECT_NE(r.script.find("export GREETING='it'\\''s, here'\n"), std::string::npos) << r.script;
-  EXPECT_NE(r.script.find("cd /shared/work/ab/cdef || exit 1\nexec /bin/bash .command.run\n"), std::string::npos)
+  EXPECT_NE(r.script.find("cd /shared/work/ab/cdef || exit 1\n"), std::string::npos) << r.script;
+  // The marker (job id and name) before the task's wrapper runs, the end
+  // marker (its status) after it returned.
+  EXPECT_NE(r.script.find("\"${SLURM_JOB_NAME:-}\" > .command.begin\n/bin/bash .command.run\nstatus=$?\n"
+                          "printf '%s\\n' \"$status\" > .command.end\nexit $status\n"),
+            std::string::npos)
       << r.script;
   ASSERT_EQ(r.job_logs.size(), 1u);
 }
@@ -68,7 +74,7 @@ TEST(Sbatch, ArrayElementsPickTheirWorkDir) {
   ASSERT_TRUE(BuildSbatchRequest({&a, &b}, {"r", "/w/.slurm-logs"}, &r).ok());
   EXPECT_TRUE(Has(r.argv, "--array=0-1"));
   EXPECT_TRUE(Has(r.argv, "--output=/w/.slurm-logs/%A_%a.log"));
-  EXPECT_TRUE(Has(r.argv, "--job-name=ferry-r-count"));
+  EXPECT_TRUE(Has(r.argv, "--job-name=ferry-r-count-array0-1"));
   EXPECT_NE(r.script.find("  0) cd /w/a || exit 1 ;;\n  1) cd '/w/b b' || exit 1 ;;\n"), std::string::npos) << r.script;
 }
 
@@ -83,8 +89,10 @@ TEST(ClusterOptions, QuotesAndErrors) {
 }
 
 TEST(JobName, ReplacesOddCharactersAndIsBounded) {
-  EXPECT_EQ(JobName("run", "align (sample 1)"), "ferry-run-align__sample_1_");
-  EXPECT_EQ(JobName("run", std::string(300, 'x')).size(), 100u);
+  EXPECT_EQ(JobName("run", "align (sample 1)", 1), "ferry-run-align__sample_1_-1");
+  std::string cut = JobName("run", std::string(300, 'x'), 12);
+  EXPECT_EQ(cut.size(), 100u);
+  EXPECT_EQ(cut.substr(96), "x-12");  // the attempt is never cut
 }
 
 }  // namespace

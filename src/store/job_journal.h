@@ -1,10 +1,11 @@
-// JobJournal: what ferry asked AWS Batch to run, kept durably beside the run
-// history (table batch_jobs of <launch_dir>/.ferry/history.db) so that a
-// ferry that died (SIGKILL, a lost machine) leaves enough behind to find its
-// jobs again. The awsbatch executor writes each job's intent (task hash,
-// attempt, job name) and commits it before SubmitJob is sent, the job id once
-// SubmitJob returns, and the end once the job is seen ended; -resume adopts
-// the jobs with no recorded end and `ferry kill` terminates them.
+// JobJournal: what ferry asked AWS Batch or Slurm to run, kept durably beside
+// the run history (table batch_jobs of <launch_dir>/.ferry/history.db) so
+// that a ferry that died (SIGKILL, a lost machine) leaves enough behind to
+// find its jobs again. The awsbatch and slurm executors write each job's
+// intent (task hash, attempt, job name) and commit it before SubmitJob or
+// sbatch is sent, the job id once it returns, and the end once the job is
+// seen ended; -resume adopts the jobs with no recorded end and `ferry kill`
+// ends them. Each row names its executor.
 //
 // Every write is its own transaction, committed before the call returns (no
 // buffering: a lost intent is a job nobody can find). Ends are recorded by
@@ -33,18 +34,21 @@ struct JobKey {
   int attempt = 1;
 };
 
-// One task attempt sent (or about to be sent) to Batch.
+// One task attempt sent (or about to be sent) to Batch or Slurm.
 struct JournalJob {
+  std::string executor = "awsbatch";  // "awsbatch" or "slurm"
   int64_t run_id = 0;
   std::string hash;  // the task's identity hash
   int attempt = 1;
-  uint64_t task_id = 0;                  // the engine's task id in that run
-  std::string name, process;             // the task's display name and process
-  std::string work_dir;                  // s3:// URL
-  std::string queue;                     // where the job was sent (ListJobs needs it)
-  std::string job_name;                  // the Batch job name (an array's children share the parent's)
-  int array_index = -1;                  // index in its array job, -1 for a plain job
-  std::string job_id;                    // "" until SubmitJob returned; parent:index for array children
+  uint64_t task_id = 0;       // the engine's task id in that run
+  std::string name, process;  // the task's display name and process
+  std::string work_dir;       // s3:// URL (Batch), a path on the shared file system (Slurm)
+  std::string queue;          // where the job was sent (ListJobs needs it; a Slurm partition)
+  std::string job_name;       // the job name (an array's children share the parent's)
+  int array_index = -1;       // index in its array job, -1 for a plain job
+  // "" until the submission returned; array children: parent:index on
+  // Batch, parent_index on Slurm (each service's own spelling).
+  std::string job_id;
   int64_t created_ms = 0, ended_ms = 0;  // ended_ms 0: no recorded end
 };
 
@@ -59,14 +63,15 @@ class JobJournal {
   // same (run_id, hash, attempt) as an earlier one replaces it (a submission
   // tried again).
   Status RecordIntents(const std::vector<JournalJob>& jobs);
-  // After SubmitJob returned `job_id` for the job named `job_name` of run
-  // `run_id`: rows of that name still without an id get it (array children
-  // get job_id:index).
+  // After SubmitJob (sbatch) returned `job_id` for the job named `job_name`
+  // of run `run_id`: rows of that name still without an id get it (array
+  // children get job_id:index, on Slurm job_id_index).
   Status RecordSubmitted(int64_t run_id, const std::string& job_name, const std::string& job_id);
   // These jobs are over (or were never sent), in one transaction.
   Status RecordEnded(const std::vector<JobKey>& keys);
-  // Rows with no recorded end: of one run (run_id > 0) or of every run.
-  Status OpenJobs(int64_t run_id, std::vector<JournalJob>* out);
+  // Rows with no recorded end: of one run (run_id > 0) or of every run, of
+  // one executor ("awsbatch", "slurm") or of all ("").
+  Status OpenJobs(int64_t run_id, std::vector<JournalJob>* out, const std::string& executor = "");
 
   const std::string& path() const { return path_; }
 
