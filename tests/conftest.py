@@ -131,6 +131,23 @@ def statuses(rows, name_prefix=None):
     return sorted(r["status"] for r in rows if name_prefix is None or r["name"].startswith(name_prefix))
 
 
+def start_with_job_path(job_path, start):
+    """Returns start() (an emulator's start-up) run with PATH and
+    FERRY_AWSEMU_JOB_PATH set to job_path, which the Batch jobs it runs as
+    host processes inherit; both are as before afterwards."""
+    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
+    os.environ["PATH"] = job_path
+    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
+    try:
+        return start()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def stop_server(proc, timeout):
     """Ends a server the tests started: SIGTERM, then SIGKILL if it is still
     there after `timeout` seconds."""

@@ -25,7 +25,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.conftest import Emu, built_binary, ferry_bin, start_moto_server, stop_server
+from tests.conftest import Emu, built_binary, ferry_bin, start_moto_server, start_with_job_path, stop_server
 
 
 class Server:
@@ -100,17 +100,7 @@ def _start_emu(home):
     os.symlink(built_binary("FERRY_JOB_BIN"), os.path.join(job_bin, "aws"))
     job_path = (job_bin + ":" + os.path.dirname(ferry_bin()) +
                 ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
-    os.environ["PATH"] = job_path
-    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
-    try:
-        emu = Emu(home)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    emu = start_with_job_path(job_path, lambda: Emu(home))
     return emu, Server("awsemu", emu.endpoint, emu.access_key, emu.secret_key, emu.reset, emu=emu)
 
 

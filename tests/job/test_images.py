@@ -31,6 +31,7 @@ import pytest
 from tests.batch.conftest import BUCKET_DIR, World, awsbatch_config, output
 from tests.batch.test_examples import EXAMPLES, published
 from tests.conftest import ROOT, Emu, built_binary, exited, ferry_bin, ok
+from tests.remote_build.test_workflows import make_dir
 
 IMAGES = ROOT / "scripts" / "test-images.sh"
 NO_ENGINE = "cannot run in containers here"
@@ -206,19 +207,6 @@ def test_image_that_cannot_be_pulled_is_named_with_the_fix(shared, tmp_path):
     assert "unknown reason" not in out, out
 
 
-MAKEFILE = """\
-all: out/upper.txt out/lines.txt
-
-out/upper.txt: data/a.txt
-\tmkdir -p out
-\ttr a-z A-Z < data/a.txt > $@
-
-out/lines.txt: data/a.txt data/b.txt
-\tmkdir -p out
-\tcat data/a.txt data/b.txt | wc -l > $@
-"""
-
-
 def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
     """`ferry build --aws-batch` of a Makefile project, its job in minbase
     Debian with make, staging with ferry-job mounted from the "host"."""
@@ -238,12 +226,7 @@ def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
     s3.create_bucket(Bucket="image-builds")
     trees = {}
     for side in ("local", "remote"):
-        d = tmp_path / side
-        (d / "data").mkdir(parents=True)
-        (d / "data" / "a.txt").write_text("one two three\nfour\n")
-        (d / "data" / "b.txt").write_text("five six\n")
-        (d / "Makefile").write_text(MAKEFILE)
-        trees[side] = d
+        trees[side] = make_dir(tmp_path / side, "make")
     home = tmp_path / "home"
     home.mkdir()
     env = emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",

@@ -22,7 +22,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ferry_bin
+from tests.conftest import ferry_bin, start_with_job_path
 
 BUCKET = "ferry-builds"
 
@@ -106,17 +106,7 @@ def _start(emu_factory, tmp_path, max_vcpus=16, extra_args=()):
     # The jobs inherit the emulator's PATH: put the ferry under test first so
     # `ferry run` inside a job is this build's.
     job_path = os.path.dirname(ferry_bin()) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-    saved = {k: os.environ.get(k) for k in ("PATH", "FERRY_AWSEMU_JOB_PATH")}
-    os.environ["PATH"] = job_path
-    os.environ["FERRY_AWSEMU_JOB_PATH"] = job_path
-    try:
-        emu = emu_factory(*extra_args)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    emu = start_with_job_path(job_path, lambda: emu_factory(*extra_args))
     home = tmp_path / "home"
     home.mkdir()
     return BatchEnv(emu, str(home), max_vcpus)
