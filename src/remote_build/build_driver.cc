@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -175,7 +176,7 @@ Status BuildDriver::Main() {
   spec.workflow = workflow;
   spec.environment.emplace_back(kTreeUrlVariable, where_.TreeUrl());
   if (a_.forward_credentials) {
-    FERRY_RETURN_IF_ERROR(ForwardCredentials(&jo.credentials_url));
+    FERRY_RETURN_IF_ERROR(ForwardCredentials(&jo.credentials_url, &jo.credentials_refresh_s));
     spec.environment.emplace_back(kCredentialsUrlVariable, jo.credentials_url);
   }
   spec.script = JobScript(jo);
@@ -207,6 +208,7 @@ Status BuildDriver::Main() {
 
   if (a_.detach) {
     PrintReattach(job_id, "Detaching from the job, as requested.");
+    WarnForwardedExpiry();
     return Status::Ok();
   }
   return Follow(job_id, /*download=*/!a_.no_download);
@@ -263,6 +265,11 @@ Status BuildDriver::Attach() {
                             "download (use --no-download to follow it anyway)");
   }
   std::fprintf(out_->human(), "Attaching to AWS Batch job %s\n", job.job_id.c_str());
+  if (!job.credentials_url.empty() && !IsTerminal(job.status)) {
+    // Keep refreshing what an earlier ferry forwarded to this job.
+    forwarder_ = std::make_unique<CredentialForwarder>(s3_.get(), session_.credentials.get());
+    forwarder_->Resume(job.credentials_url);
+  }
   return Follow(job.job_id, download);
 }
 
@@ -290,6 +297,7 @@ Status BuildDriver::Follow(const std::string& job_id, bool download) {
   }
   wo.runnable_warn_ms = warn_ms;
   wo.on_status = [this](const JobState& j) { RecordStatus(j); };
+  wo.on_poll = [this] { RefreshForwardedCredentials(); };
   if (wo.on_terminal)
     std::fprintf(out_->human(),
                  "Press Control-C twice within 10 seconds to cancel this job, Control-Z to detach from it.\n");
@@ -307,8 +315,12 @@ Status BuildDriver::Follow(const std::string& job_id, bool download) {
   if (!s.ok()) return Status::Failed(s.message());
   if (wr.end == WatchEnd::kDetached) {
     PrintReattach(job_id, "Detaching from the job.");
+    WarnForwardedExpiry();
     return Status::Ok();
   }
+  // The job has ended (or ferry stops waiting): nothing will read a set
+  // written but not yet taken.
+  if (forwarder_) forwarder_->Cleanup();
   if (wr.end == WatchEnd::kGaveUp) {
     std::fprintf(out_->human(), "No longer waiting for job %s to stop.\n", job_id.c_str());
     exit_code_ = 130;
@@ -493,18 +505,42 @@ Status BuildDriver::Download() {
   return Status::Ok();
 }
 
-Status BuildDriver::ForwardCredentials(std::string* url) {
-  aws::Credentials c;
-  FERRY_RETURN_IF_ERROR(session_.credentials->Get(&c));
+Status BuildDriver::ForwardCredentials(std::string* url, int* refresh_s) {
   std::random_device rd;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
   *url = "s3://" + where_.bucket + "/" + where_.prefix + "ferry-build/" + where_.dir_id + "/credentials-" + buf;
-  Status s = PutForwardedCredentials(*s3_, *url, c.access_key_id, c.secret_access_key, c.session_token);
+  forwarder_ = std::make_unique<CredentialForwarder>(s3_.get(), session_.credentials.get());
+  std::optional<std::chrono::system_clock::duration> lifetime;
+  Status s = forwarder_->Start(*url, &lifetime);
+  if (s.kind() == Status::Kind::kInvalidInput) return s;
   if (!s.ok()) return BucketProblem("Writing the forwarded credentials to", s);
+  *refresh_s = RefreshSeconds(lifetime);
   std::fprintf(out_->human(), "Forwarding your AWS credentials to the job through %s (the job deletes it)\n",
                url->c_str());
   return Status::Ok();
+}
+
+void BuildDriver::RefreshForwardedCredentials() {
+  if (!forwarder_) return;
+  Status s = forwarder_->Refresh();
+  // Once: the next look tries again, and the job keeps the set it has.
+  if (!s.ok() && !forward_warned_) {
+    forward_warned_ = true;
+    std::fprintf(out_->errors(), "warning: could not hand refreshed AWS credentials to the job (%s); trying again\n",
+                 s.message().c_str());
+  }
+}
+
+void BuildDriver::WarnForwardedExpiry() {
+  if (!forwarder_ || !forwarder_->expiration()) return;
+  int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(forwarder_->expiration()->time_since_epoch()).count();
+  std::string when = FormatLocalTime(ms, "%Y-%m-%d %H:%M:%S");
+  std::fprintf(out_->errors(),
+               "note: the AWS credentials forwarded to the job expire at %s; ferry refreshes them only while it "
+               "follows the job, so attach again before then if the job runs longer\n",
+               when.c_str());
 }
 
 void BuildDriver::OpenHistory() {

@@ -22,6 +22,7 @@
 #include "remote_build/build_job.h"
 #include "remote_build/build_output.h"
 #include "remote_build/build_settings.h"
+#include "remote_build/forwarded_credentials.h"
 #include "remote_build/remote_dir.h"
 #include "store/run_lock.h"
 #include "util/status.h"
@@ -85,7 +86,9 @@ class BuildDriver {
   Status CheckBucket();
   Status Upload();
   Status Download();
-  Status ForwardCredentials(std::string* url);
+  Status ForwardCredentials(std::string* url, int* refresh_s);
+  void RefreshForwardedCredentials();
+  void WarnForwardedExpiry();
   void OpenHistory();
   void RecordPut();
   void RecordStatus(const JobState& j);
@@ -102,6 +105,8 @@ class BuildDriver {
   std::unique_ptr<aws::S3Client> s3_;
   std::unique_ptr<RunLock> lock_;  // the build directory's, while a build of it goes on
   std::unique_ptr<BuildHistory> history_;
+  std::unique_ptr<CredentialForwarder> forwarder_;  // set while credentials are forwarded to the job
+  bool forward_warned_ = false;
   bool history_failed_ = false;
   BuildRecord record_;
   int exit_code_ = 0;

@@ -63,8 +63,11 @@ JobState ParseJobState(const json& j) {
     if (ec != c->end() && ec->is_number_integer()) s.exit_code = ec->get<int>();
     auto env = c->find("environment");
     if (env != c->end() && env->is_array())
-      for (const auto& e : *env)
-        if (e.is_object() && str(e, "name") == kTreeUrlVariable) s.tree_url = str(e, "value");
+      for (const auto& e : *env) {
+        if (!e.is_object()) continue;
+        if (str(e, "name") == kTreeUrlVariable) s.tree_url = str(e, "value");
+        if (str(e, "name") == kCredentialsUrlVariable) s.credentials_url = str(e, "value");
+      }
     auto rr = c->find("resourceRequirements");
     if (rr != c->end() && rr->is_array())
       for (const auto& r : *rr) {

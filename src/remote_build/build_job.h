@@ -48,7 +48,8 @@ struct JobState {
   std::string container_reason;
   std::string log_stream;
   std::string queue;
-  std::string tree_url;  // from the job's environment
+  std::string tree_url;         // from the job's environment
+  std::string credentials_url;  // from the job's environment, when credentials were forwarded
   std::optional<int> exit_code;
   int64_t created_ms = 0, started_ms = 0, stopped_ms = 0;
   std::string vcpus, memory_mib;  // resourceRequirements as requested

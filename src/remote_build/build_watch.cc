@@ -111,6 +111,7 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
       }
       next_describe = now + o.poll_ms;
       if (IsTerminal(job.status)) break;
+      if (o.on_poll) o.on_poll();
     }
     if (o.stream_logs && !job.log_stream.empty() && now >= next_logs) {
       std::vector<aws::LogEvent> events;

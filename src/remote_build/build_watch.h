@@ -29,6 +29,9 @@ struct WatchOptions {
   std::FILE* err = stderr;  // status lines and messages
   // Called for every status seen (for the build history).
   std::function<void(const JobState&)> on_status;
+  // Called after every look at a job that has not ended (refreshing the
+  // credentials forwarded to it).
+  std::function<void()> on_poll;
 };
 
 enum class WatchEnd {

@@ -1,11 +1,12 @@
 // JobScript(): the POSIX sh script a `ferry build` Batch job runs. It needs
-// only sh, mktemp, find, date and an S3 CLI with aws's `s3 cp/sync/rm`
-// forms. Every value from the user (URLs, CLI path, filters) is embedded
+// only sh, mktemp, touch, sleep, find, date, mv and an S3 CLI with aws's `s3
+// ls/cp/sync/rm` forms. Every value from the user (URLs, CLI path, filters) is embedded
 // single-quoted, and every path the script handles is quoted, so odd file
 // names (spaces, quotes, '$') pass through untouched. Nothing is traced
 // (`set -x` would print forwarded credentials).
 #include <string>
 
+#include "remote_build/forwarded_credentials.h"
 #include "remote_build/path_filter.h"
 #include "remote_build/remote_dir.h"
 #include "util/text.h"
@@ -40,15 +41,41 @@ std::string JobScript(const JobScriptOptions& o) {
        "directory'\n";
   s += "trap 'cd / && rm -rf \"$ferry_work\"' EXIT\n";
   if (!o.credentials_url.empty()) {
-    // Read, load and delete the forwarded credentials before anything else
-    // talks to S3, so every later call uses them; never print them.
+    // The forwarded credentials go into a credentials file of the job's own,
+    // never its environment, before anything else talks to S3: every later
+    // call, the workflow's included, reads that file, so replacing it
+    // refreshes them all (forwarded_credentials.h). Never printed. The job
+    // role fetches the first set, and any refreshed while the job waited in
+    // the queue, since the first set may have expired by then.
     s += "ferry_creds=" + ShellQuote(o.credentials_url) + "\n";
-    s += "ferry_s3 cp \"$ferry_creds\" \"$ferry_work/credentials\" >/dev/null ||"
+    s += "ferry_s3 cp \"$ferry_creds\" \"$ferry_work/aws-credentials\" >/dev/null ||"
          " ferry_fail \"cannot fetch the forwarded credentials from $ferry_creds\"\n";
-    s += ". \"$ferry_work/credentials\"\n";
-    s += "rm -f \"$ferry_work/credentials\"\n";
     s += "ferry_s3 rm \"$ferry_creds\" >/dev/null ||"
          " echo \"ferry build: warning: could not delete $ferry_creds\" >&2\n";
+    if (o.credentials_refresh_s > 0) {
+      // Refreshed sets appear beside the first, named by time, so a listing
+      // ends with the newest: load each in turn, delete each one read. `s3
+      // ls` takes no --only-show-errors; it fails when nothing is there.
+      s += "ferry_take_refreshed() {\n";
+      s += "  \"$ferry_cli\" s3 ls \"$ferry_creds-\"" + common + " 2>/dev/null | while read -r _ _ _ ferry_name; do\n";
+      s += "    ferry_next=\"${ferry_creds%/*}/$ferry_name\"\n";
+      s += "    ferry_s3 cp \"$ferry_next\" \"$ferry_work/aws-credentials.new\" >/dev/null 2>&1 &&\n";
+      s += "      mv -f \"$ferry_work/aws-credentials.new\" \"$ferry_work/aws-credentials\" &&\n";
+      s += "      ferry_s3 rm \"$ferry_next\" >/dev/null 2>&1\n";
+      s += "  done\n";
+      s += "}\n";
+      s += "ferry_take_refreshed\n";
+    }
+    s += "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n";
+    s += "export AWS_SHARED_CREDENTIALS_FILE=\"$ferry_work/aws-credentials\" AWS_PROFILE=" +
+         std::string(kForwardedProfile) + "\n";
+    if (o.credentials_refresh_s > 0) {
+      // Detached from the job's log, so a sleep left behind holds nothing open.
+      s += "(umask 077; while sleep " + std::to_string(o.credentials_refresh_s) +
+           "; do ferry_take_refreshed; done) </dev/null >/dev/null 2>&1 &\n";
+      s += "ferry_refresher=$!\n";
+      s += "trap 'kill \"$ferry_refresher\" 2>/dev/null; cd / && rm -rf \"$ferry_work\"' EXIT\n";
+    }
   }
   s += "umask 022\n";
   s += "mkdir \"$ferry_work/tree\" && cd \"$ferry_work/tree\" || ferry_fail 'cannot enter the scratch directory'\n";

@@ -452,18 +452,4 @@ Status DownloadResults(aws::S3Client& s3, const RemoteLocation& where, const std
   return errors.Result("download");
 }
 
-Status PutForwardedCredentials(aws::S3Client& s3, const std::string& url, const std::string& access_key,
-                               const std::string& secret_key, const std::string& session_token) {
-  aws::S3Location loc;
-  FERRY_RETURN_IF_ERROR(aws::ParseS3Uri(url, &loc));
-  std::string text = "export AWS_ACCESS_KEY_ID=" + ShellQuote(access_key) + "\n" +
-                     "export AWS_SECRET_ACCESS_KEY=" + ShellQuote(secret_key) + "\n" +
-                     (session_token.empty() ? std::string("unset AWS_SESSION_TOKEN\n")
-                                            : "export AWS_SESSION_TOKEN=" + ShellQuote(session_token) + "\n");
-  Status s = s3.PutSmall(loc.bucket, loc.key, std::move(text));
-  // The message names the URL only, never the values.
-  if (!s.ok()) return Status::Failed("cannot store forwarded credentials at " + url + ": " + s.message());
-  return Status::Ok();
-}
-
 }  // namespace ferry::remote_build

@@ -5,6 +5,7 @@
 //   input-mtimes          sh script the job runs to give fetched files their local mtimes
 //   results-mtimes        written by the job: mtimes of the files it changed
 //   credentials-<random>  forwarded credentials, deleted by the job once read
+//                         (refreshed ones beside it: forwarded_credentials.h)
 // An unchanged file is never sent twice: its S3 ETag, computed locally (and
 // cached by size/mtime/inode in ~/.ferry/build-cache/<dir id>.json), is
 // compared with the tree's listing, so content decides, not times, and
@@ -109,6 +110,7 @@ struct JobScriptOptions {
   std::string region;
   std::string tree_url;              // RemoteLocation::TreeUrl()
   std::string credentials_url;       // set when credentials are forwarded: read then deleted by the job
+  int credentials_refresh_s = 0;     // > 0: look for refreshed ones this often (forwarded_credentials.h)
   std::vector<std::string> exclude;  // UploadExcludes(): results are sent back by the same rules
   std::string results_mtimes_url;    // "" = beside the tree (RemoteLocation::ResultsMtimesKey)
   std::string input_mtimes_url;      // "" = beside the tree (RemoteLocation::InputMtimesKey)
@@ -120,10 +122,5 @@ struct JobScriptOptions {
 // (and the deletions: `sync --delete`) and a record of their mtimes, exit with the command's status (1 if the command
 // succeeded but its results could not be sent back).
 std::string JobScript(const JobScriptOptions& options);
-
-// Writes credentials for the job to `url` (an object only the job reads and
-// deletes); the values never appear in the job's environment or command.
-Status PutForwardedCredentials(aws::S3Client& s3, const std::string& url, const std::string& access_key,
-                               const std::string& secret_key, const std::string& session_token);
 
 }  // namespace ferry::remote_build

@@ -10,6 +10,7 @@
 
 #include "aws/s3_types.h"
 #include "remote_build/emulator_fixture.h"
+#include "remote_build/forwarded_credentials.h"
 #include "util/text.h"
 
 namespace ferry::remote_build {
@@ -163,6 +164,8 @@ class RemoteDirTest : public ::testing::Test {
   // Environment of a Batch job in these tests: the emulator's keys, no ~/.aws.
   std::vector<std::string> JobEnv(bool with_keys) {
     WriteFile(tmp_ + "/aws-config", "");
+    // Without keys in the environment, the job role's (here a default
+    // profile) fetch the forwarded ones.
     WriteFile(tmp_ + "/aws-credentials", with_keys ? ""
                                                    : "[default]\naws_access_key_id = " + emu_->access_key +
                                                          "\naws_secret_access_key = " + emu_->secret_key + "\n");
@@ -432,22 +435,6 @@ TEST_F(RemoteDirTest, DownloadRefusesPathsLeavingTheDirectory) {
   EXPECT_FALSE(fs::exists("/abs/path"));
 }
 
-TEST_F(RemoteDirTest, ForwardedCredentialsAreSourceableAndQuoted) {
-  std::string url = "s3://" + where_.bucket + "/" + where_.BaseKey() + "credentials-1";
-  ASSERT_TRUE(PutForwardedCredentials(*s3_, url, "AKIA'X", "se$cret 'q'", "").ok());
-  std::string text;
-  ASSERT_TRUE(s3_->GetSmall(where_.bucket, where_.BaseKey() + "credentials-1", &text).ok());
-  std::string out;
-  int rc = RunProcess({"/usr/bin/sh", "-c",
-                       text + "printf '%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" "
-                              "\"${AWS_SESSION_TOKEN-unset}\""},
-                      {"PATH=/usr/bin:/bin", "AWS_SESSION_TOKEN=old"}, tmp_, &out);
-  EXPECT_EQ(rc, 0);
-  EXPECT_EQ(out, "AKIA'X|se$cret 'q'|unset");
-  // The request log never carries the values.
-  EXPECT_EQ(emu_->Requests().dump().find("se$cret"), std::string::npos);
-}
-
 // Runs JobScript() with /usr/bin/sh and a CLI against the emulator: the
 // command sees the uploaded tree, its new files (odd names included) come
 // back, excluded ones do not, and the download restores their times.
@@ -470,7 +457,11 @@ class JobScriptRun : public RemoteDirTest {
     o.exclude = {"*.tmp"};
     if (forward_credentials) {
       o.credentials_url = "s3://" + where_.bucket + "/" + where_.BaseKey() + "credentials-job";
-      ASSERT_TRUE(PutForwardedCredentials(*s3_, o.credentials_url, emu_->access_key, emu_->secret_key, "").ok());
+      aws::StaticCredentials keys(aws::Credentials{emu_->access_key, emu_->secret_key, "", std::nullopt});
+      CredentialForwarder forwarder(s3_.get(), &keys);
+      std::optional<std::chrono::system_clock::duration> lifetime;
+      ASSERT_TRUE(forwarder.Start(o.credentials_url, &lifetime).ok());
+      EXPECT_FALSE(lifetime) << "long-lived keys do not expire";
     }
     std::string command =
         "set -e\n"
@@ -481,7 +472,11 @@ class JobScriptRun : public RemoteDirTest {
         "echo tmp > scratch.tmp\n"
         "echo r > results/r.txt\n"
         "touch -d @4102444800 results/r.txt\n"
-        "printf %s \"${AWS_ACCESS_KEY_ID:-none}\" > key-seen.txt\n"
+        // The key the job's S3 calls use: forwarded ones come in a file.
+        "if [ -n \"${AWS_ACCESS_KEY_ID:-}\" ]; then printf %s \"$AWS_ACCESS_KEY_ID\"; else\n"
+        "  sed -n \"/^\\[$AWS_PROFILE\\]/,/^\\[/s/^aws_access_key_id = //p\" \"$AWS_SHARED_CREDENTIALS_FILE\" | tr -d "
+        "'\\n'\n"
+        "fi > key-seen.txt\n"
         "date -r 'in put.txt' +%s > input-mtime.txt\n"
         "rm gone.txt\n"
         "exit 3\n";
