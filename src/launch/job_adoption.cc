@@ -1,5 +1,6 @@
 #include "launch/job_adoption.h"
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -76,29 +77,37 @@ std::string AdoptionNotice(const std::string& service, const AdoptionCounts& cou
          std::to_string(counts.again) + " failed or gone (run again)";
 }
 
-Status AdoptEarlierJobs(aws::BatchClient& batch, aws::S3Client& s3, JobJournal& journal, History& history,
-                        std::vector<AdoptedJob>* watch, AdoptionCounts* counts) {
-  std::vector<JournalJob> rows;
-  FERRY_RETURN_IF_ERROR(journal.OpenJobs(0, &rows, "awsbatch"));
-  if (rows.empty()) return Status::Ok();
-  std::vector<JobLook> looks;
-  FERRY_RETURN_IF_ERROR(LookUpJobs(batch, &journal, rows, &looks));
+namespace {
+
+// What one look at a journalled job says, whichever service was asked.
+struct Outcome {
+  enum Kind { kActive, kSucceeded, kEnded } kind = kEnded;
+  std::string native_id;
+  int64_t submit_ms = 0, start_ms = 0, end_ms = 0;  // 0: as recorded
+};
+
+// The one rule for both services: watch the first open job of each task,
+// record a succeeded one COMPLETED, run a failed or lost one again, and
+// close the journal rows of every job that ended. outcome(i) says what look
+// i found; watch(i) hands look i to its executor.
+Status Decide(const std::vector<const JournalJob*>& jobs, const std::function<Outcome(size_t)>& outcome,
+              const std::function<void(size_t)>& watch, JobJournal& journal, History& history, AdoptionCounts* counts) {
   ReuseRecorder reuse(history);
   std::set<std::string> watched;
   std::vector<JobKey> ended;
-  for (const JobLook& look : looks) {
-    const JournalJob& j = look.job;
-    if (IsActiveJobStatus(look.status)) {
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const JournalJob& j = *jobs[i];
+    Outcome o = outcome(i);
+    if (o.kind == Outcome::kActive) {
       // Two open jobs for one task cannot both be watched: the first is,
       // the other stays open for `ferry kill`.
       if (!watched.insert(j.hash).second) continue;
-      watch->push_back(AdoptedJob{j, look.job_id, look.terminate_id, look.status});
+      watch(i);
       counts->watched++;
       continue;
     }
-    if (look.status == "SUCCEEDED" && ExitedZero(s3, j.work_dir)) {
-      FERRY_RETURN_IF_ERROR(reuse.Record(j, look.job_id, JsonMs(look.detail, "createdAt"),
-                                         JsonMs(look.detail, "startedAt"), JsonMs(look.detail, "stoppedAt")));
+    if (o.kind == Outcome::kSucceeded) {
+      FERRY_RETURN_IF_ERROR(reuse.Record(j, o.native_id, o.submit_ms, o.start_ms, o.end_ms));
       counts->reused++;
     } else {
       counts->again++;
@@ -110,6 +119,38 @@ Status AdoptEarlierJobs(aws::BatchClient& batch, aws::S3Client& s3, JobJournal& 
   return journal.RecordEnded(ended);
 }
 
+}  // namespace
+
+Status AdoptEarlierJobs(aws::BatchClient& batch, aws::S3Client& s3, JobJournal& journal, History& history,
+                        std::vector<AdoptedJob>* watch, AdoptionCounts* counts) {
+  std::vector<JournalJob> rows;
+  FERRY_RETURN_IF_ERROR(journal.OpenJobs(0, &rows, "awsbatch"));
+  if (rows.empty()) return Status::Ok();
+  std::vector<JobLook> looks;
+  FERRY_RETURN_IF_ERROR(LookUpJobs(batch, &journal, rows, &looks));
+  std::vector<const JournalJob*> jobs;
+  for (const JobLook& look : looks) jobs.push_back(&look.job);
+  auto outcome = [&](size_t i) {
+    const JobLook& look = looks[i];
+    Outcome o;
+    o.native_id = look.job_id;
+    if (IsActiveJobStatus(look.status)) {
+      o.kind = Outcome::kActive;
+    } else if (look.status == "SUCCEEDED" && ExitedZero(s3, look.job.work_dir)) {
+      o.kind = Outcome::kSucceeded;
+      o.submit_ms = JsonMs(look.detail, "createdAt");
+      o.start_ms = JsonMs(look.detail, "startedAt");
+      o.end_ms = JsonMs(look.detail, "stoppedAt");
+    }
+    return o;
+  };
+  auto adopt = [&](size_t i) {
+    const JobLook& look = looks[i];
+    watch->push_back(AdoptedJob{look.job, look.job_id, look.terminate_id, look.status});
+  };
+  return Decide(jobs, outcome, adopt, journal, history, counts);
+}
+
 Status AdoptEarlierSlurmJobs(slurm::CommandRunner& runner, JobJournal& journal, History& history,
                              std::vector<slurm::AdoptedSlurmJob>* watch, AdoptionCounts* counts) {
   std::vector<JournalJob> rows;
@@ -117,30 +158,23 @@ Status AdoptEarlierSlurmJobs(slurm::CommandRunner& runner, JobJournal& journal, 
   if (rows.empty()) return Status::Ok();
   std::vector<slurm::SlurmJobLook> looks;
   FERRY_RETURN_IF_ERROR(slurm::LookUpSlurmJobs(runner, &journal, rows, &looks));
-  ReuseRecorder reuse(history);
-  std::set<std::string> watched;
-  std::vector<JobKey> ended;
-  for (const slurm::SlurmJobLook& look : looks) {
-    const JournalJob& j = look.job;
+  std::vector<const JournalJob*> jobs;
+  for (const slurm::SlurmJobLook& look : looks) jobs.push_back(&look.job);
+  auto outcome = [&](size_t i) {
+    const slurm::SlurmJobLook& look = looks[i];
+    Outcome o;
+    o.native_id = look.job_id;
     if (look.active) {
-      // Two open jobs for one task cannot both be watched: the first is,
-      // the other stays open for `ferry kill`.
-      if (!watched.insert(j.hash).second) continue;
-      watch->push_back(slurm::AdoptedSlurmJob{j, look.job_id});
-      counts->watched++;
-      continue;
+      o.kind = Outcome::kActive;
+    } else if (look.ended_with_zero) {
+      // squeue forgets ended jobs' times; submission is what the journal has.
+      o.kind = Outcome::kSucceeded;
+      o.submit_ms = look.job.created_ms;
     }
-    if (look.ended_with_zero) {
-      FERRY_RETURN_IF_ERROR(reuse.Record(j, look.job_id, j.created_ms, 0, 0));
-      counts->reused++;
-    } else {
-      counts->again++;
-    }
-    ended.push_back(JobKey{j.run_id, j.hash, j.attempt});
-  }
-  // The COMPLETED records first: a job is closed only once its result is kept.
-  FERRY_RETURN_IF_ERROR(history.Flush());
-  return journal.RecordEnded(ended);
+    return o;
+  };
+  auto adopt = [&](size_t i) { watch->push_back(slurm::AdoptedSlurmJob{looks[i].job, looks[i].job_id}); };
+  return Decide(jobs, outcome, adopt, journal, history, counts);
 }
 
 }  // namespace ferry

@@ -6,7 +6,8 @@
 // watch as the task's own (no second SubmitJob or sbatch); a failed job, or
 // one the service does not know, is closed in the journal and its task runs
 // again per errorStrategy. The same rule for both; only the looking up
-// differs (awsbatch/job_lookup.h, slurm/journaled_jobs.h).
+// differs (awsbatch/job_lookup.h, slurm/journaled_jobs.h), and both feed one
+// decision loop.
 #pragma once
 
 #include <cstdint>
