@@ -15,8 +15,8 @@ import tempfile
 
 import pytest
 
-from tests.batch.conftest import BUCKET_DIR, JOB_CLI, World, awsbatch_config  # noqa: F401 (for the tests)
-from tests.conftest import Emu, WorkspaceFiles, copy_example, exited, ferry_bin, ok, statuses  # noqa: F401
+from tests.batch.conftest import BUCKET_DIR, JOB_CLI, World, awsbatch_config  # noqa: F401 (BUCKET_DIR: for the tests)
+from tests.conftest import Emu, WorkspaceFiles, copy_example, ferry_bin, ok
 
 FERRY = ferry_bin()
 RUN_TIMEOUT = 480
