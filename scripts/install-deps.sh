@@ -34,6 +34,11 @@ PKGS=(
   debootstrap
   # -with-dag lays the task graph out with Graphviz's libgvc
   libgraphviz-dev
+  # tests/ports run the ported public pipelines (examples/rnaseq,
+  # examples/zika) with their tools: salmon, FastQC and MultiQC for RNA-seq,
+  # augur with mafft and iqtree for Nextstrain; without recommends these
+  # still run both pipelines (fastqc's Java comes as a dependency)
+  salmon fastqc multiqc augur mafft iqtree
   # tests/reports open the report pages in headless chromium (playwright-core
   # from tests/reports/package-lock.json drives it)
   chromium

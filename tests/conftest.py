@@ -6,6 +6,8 @@ each of them; tests/pytest.ini makes tests/ the root):
                                 when the variable is unset
   WorkspaceFiles                write / read / copy_example / trace for a
                                 test workspace
+  example_names()               the examples every-example suites run (not
+                                the ported pipelines of tests/ports)
   ok(proc), statuses(rows)      checks on ferry's exit and trace
   Emu, emu_factory, emu         a fresh ferry-awsemu per test (free port,
                                 temporary data dir, random keys)
@@ -78,6 +80,19 @@ def ferry_bin():
 
 def awsemu_bin():
     return built_binary("FERRY_AWSEMU")
+
+
+# The public pipelines ported to ferry: tests/ports runs them against their
+# tools and reference runs. They need the bioinformatics tools of
+# scripts/install-deps.sh and take tens of seconds, so the suites that run
+# every example (example_names) leave them out.
+PORTED_EXAMPLES = ("rnaseq", "zika")
+
+
+def example_names():
+    """examples/ with a pipeline.yml, but the ported pipelines."""
+    return sorted(p.name for p in (ROOT / "examples").iterdir()
+                  if (p / "pipeline.yml").exists() and p.name not in PORTED_EXAMPLES)
 
 
 def copy_example(name, dest):

@@ -5,10 +5,11 @@ import subprocess
 
 import pytest
 
+from tests.conftest import example_names
+
 from .conftest import BUCKET_DIR, FERRY, JOB_CLI, awsbatch_config, ok, statuses
 
-EXAMPLES = sorted(p.name for p in (pathlib.Path(__file__).resolve().parents[2] / "examples").iterdir()
-                  if (p / "pipeline.yml").exists())
+EXAMPLES = example_names()
 
 
 def published(root):

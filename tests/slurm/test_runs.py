@@ -6,10 +6,9 @@ import pathlib
 
 import pytest
 
-from tests.conftest import exited, ok, refused, statuses
+from tests.conftest import example_names, exited, ok, refused, statuses
 
-EXAMPLES = sorted(p.name for p in (pathlib.Path(__file__).resolve().parents[2] / "examples").iterdir()
-                  if (p / "pipeline.yml").exists())
+EXAMPLES = example_names()
 
 ON_SLURM = "process.executor = 'slurm'\n"
 
