@@ -89,7 +89,8 @@ const cmdline::Command& RunTable() {
     c.details =
         "PIPELINE is a pipeline .yml file or a directory holding pipeline.yml.\n"
         "ferry's own options take one dash; pipeline params take two: --name value or --name=value\n"
-        "(a bare --name sets true, for a param whose default is true or false).";
+        "(a bare --name sets true, for a param whose default is true or false).\n"
+        "ferry run PIPELINE --help also lists the pipeline's params: type, help, default or required.";
     c.options = {
         Flag("-resume", "reuse every task whose inputs and script are unchanged"),
         Value("-profile", "a,b", "apply these config profiles"),
