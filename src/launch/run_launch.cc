@@ -279,7 +279,10 @@ int LaunchRun(const RunRequest& ra) {
   if (fin.ok()) fin = executors.FinishJournal();
   if (trace) trace->Close();
 
-  progress->Finish(Summary(stats, run.end_ms - start_ms));
+  std::string summary = Summary(stats, run.end_ms - start_ms);
+  // So nobody takes a stub run's results for the pipeline's.
+  if (ra.stub_run) summary += " (-stub-run: tasks with a stub ran it instead of their script)";
+  progress->Finish(summary);
   if (!fin.ok()) PrintWarning(fin.message());
   if (trace) std::printf("trace: %s\n", trace_choice.file.c_str());
   const bool pages_written = WriteRunPages(ra, history.get(), run);

@@ -105,7 +105,8 @@ tasks:
 
 def test_stub_run_runs_stubs_and_never_stands_for_a_real_run(ws):
     ws.write("pipeline.yml", STUBS)
-    ok(ws.run("run", ".", "-stub-run"))
+    p = ok(ws.run("run", ".", "-stub-run"))
+    assert "(-stub-run: tasks with a stub ran it instead of their script)" in p.stdout + p.stderr
     # merge has no stub: its script ran, on the stubs' outputs.
     assert ws.read("results/all.txt") == "stub s1\nstub s2\n"
     ok(ws.run("run", ".", "-stub-run", "-resume", "-with-trace", "t1.tsv"))
