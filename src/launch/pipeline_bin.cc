@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "util/hash.h"
-#include "util/user_file.h"
 
 namespace fs = std::filesystem;
 
@@ -24,6 +24,22 @@ Status ListFiles(const fs::path& dir, std::vector<std::string>* out) {
   }
   if (ec) return Status::Invalid("cannot read the pipeline's bin/ (" + dir.string() + "): " + ec.message());
   std::sort(out->begin(), out->end());
+  return Status::Ok();
+}
+
+// A digest of the file's contents, read 1 MB at a time, so a large tool in
+// bin/ costs no more memory than a script.
+Status ContentDigest(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Invalid("cannot read " + path + " in the pipeline's bin/");
+  std::string chunk(1 << 20, '\0'), digest;
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    Hasher h;
+    digest = h.Add(digest).Add(std::string_view(chunk.data(), static_cast<size_t>(in.gcount()))).HexDigest(32);
+  }
+  if (in.bad()) return Status::Invalid("cannot read " + path + " in the pipeline's bin/");
+  *out = digest;
   return Status::Ok();
 }
 
@@ -53,11 +69,9 @@ Status ReadPipelineBin(const std::string& pipeline_dir, PipelineBin* out) {
     if (rel.find('/') == std::string::npos && !executable)
       return Status::Invalid(path + " is not executable, so tasks cannot run it from the pipeline's bin/: chmod +x " +
                              path);
-    std::string text;
-    Status rs = ReadUserFile(path, &text);
-    if (!rs.ok()) return Status::Invalid("cannot read " + path + " in the pipeline's bin/: " + rs.message());
-    Hasher file;
-    h.Add(rel).Add(static_cast<int64_t>(executable)).Add(file.Add(text).HexDigest(32));
+    std::string digest;
+    FERRY_RETURN_IF_ERROR(ContentDigest(path, &digest));
+    h.Add(rel).Add(static_cast<int64_t>(executable)).Add(digest);
   }
   out->dir = fs::absolute(dir, ec).lexically_normal().string();
   out->digest = h.HexDigest(32);
