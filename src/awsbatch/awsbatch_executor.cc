@@ -335,6 +335,12 @@ struct AwsBatchExecutor::Impl {
       }
       script.inputs.push_back({st->url, name, st->is_dir});
     }
+    if (s.ok() && !opt.bin_dir.empty()) {
+      // Staged once per run, like an input every task shares.
+      auto st = StageInput(opt.bin_dir);
+      if (st->status.ok()) script.bin_url = st->url;
+      else s = st->status.WithPrefix("staging the pipeline's bin/");
+    }
     aws::S3Location work;
     if (s.ok()) s = aws::ParseS3Uri(script.work_url + "/", &work);
     // A .exitcode left from an earlier attempt in this dir would be taken

@@ -42,6 +42,7 @@ struct AwsBatchOptions {
   std::vector<std::string> volumes;               // aws.batch.volumes entries: /path or /host:/ctr[:ro|rw]
   std::string job_role;                           // aws.batch.jobRole (ARN)
   std::string logs_group;                         // aws.batch.logsGroup; empty: /aws/batch/job
+  std::string bin_dir;                            // the pipeline's bin/ (absolute; "" none): on jobs' PATH
   int max_parallel_transfers = 4;                 // aws.batch.maxParallelTransfers
   int max_transfer_attempts = 1;                  // aws.batch.maxTransferAttempts
   int64_t delay_between_attempts_ms = 10000;      // aws.batch.delayBetweenAttempts

@@ -205,6 +205,17 @@ if ! ferry_copy "$ferry_work/.command.sh" .command.sh; then
   ferry_say "cannot download $ferry_work/.command.sh"; ferry_status=1
 fi
 )SH";
+  if (!t.bin_url.empty()) {
+    o += "ferry_bin_url=" + ShellQuote(t.bin_url) + "\n";
+    o += R"SH(if [ "$ferry_status" -eq 0 ]; then
+  if ferry_get "$ferry_bin_url" .ferry-bin dir && chmod -R +x .ferry-bin; then
+    PATH="$PWD/.ferry-bin:$PATH"; export PATH
+  else
+    ferry_say "cannot fetch the pipeline's bin/ from $ferry_bin_url"; ferry_status=1
+  fi
+fi
+)SH";
+  }
   if (!t.inputs.empty()) {
     o += "if [ \"$ferry_status\" -eq 0 ]; then\n";
     for (const auto& in : t.inputs)

@@ -38,6 +38,9 @@ struct TaskScript {
   std::vector<JobInput> inputs;
   std::vector<std::string> outputs;                      // relative names, files or dirs
   std::vector<std::pair<std::string, std::string>> env;  // exported before .command.sh
+  // The pipeline's bin/ staged on S3 (a prefix; "" for none): fetched into
+  // the job, made executable (S3 keeps no file modes) and put first on PATH.
+  std::string bin_url;
 };
 
 // `"<cli>" s3 cp --only-show-errors --region R [--endpoint-url E]`, quoted.

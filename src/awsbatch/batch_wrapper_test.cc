@@ -145,6 +145,27 @@ TEST_F(WrapperRun, StagesOddNamesRunsAndUploadsOutputs) {
   EXPECT_FALSE(fs::exists(work / ".command.usage"));
 }
 
+TEST_F(WrapperRun, PipelineBinIsFetchedMadeExecutableAndOnPath) {
+  // S3 keeps no modes: the staged script arrives as a plain file.
+  Write(s3_ / "bucket" / "stage" / "bin" / "greet", "#!/bin/sh\necho \"hello $1\"\n");
+  TaskScript t;
+  t.work_url = "s3://bucket/w/bin";
+  t.bin_url = "s3://bucket/stage/bin/";
+  t.outputs = {"out.txt"};
+  PutTask("w/bin", "greet world > out.txt\n", t);
+  // With busybox alone too, as in the smallest images.
+  bool busybox = OnlyBusybox();
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 0) << Read(root_ / "job.out");
+  EXPECT_EQ(Read(s3_ / "bucket" / "w" / "bin" / "out.txt"), "hello world\n") << "busybox: " << busybox;
+  // A bin/ that cannot be fetched fails the task before it runs, saying so.
+  t.bin_url = "s3://bucket/stage/missing/";
+  PutTask("w/bin", "greet world > out.txt\n", t);
+  fs::remove(s3_ / "bucket" / "w" / "bin" / "out.txt");
+  EXPECT_EQ(RunJob(JobCommand(settings_, t.work_url)), 1);
+  EXPECT_NE(Read(s3_ / "bucket" / "w" / "bin" / ".command.err").find("cannot fetch the pipeline's bin/"),
+            std::string::npos);
+}
+
 TEST_F(WrapperRun, TaskRunsUnderTheClisMeasureWhenItHasOne) {
   Write(s3_ / ".measures", "");
   TaskScript t;

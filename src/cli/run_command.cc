@@ -1,5 +1,6 @@
 // `ferry run PIPELINE`: parses the command line; launch/run_launch.h does
 // the run.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -42,6 +43,7 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
     else if (h.is("-ansi-log")) out->ansi = h.value == "true" ? 1 : 0;
     else if (h.is("-params-file")) out->params_file = h.value;
     else if (h.is("-preview")) out->preview = true;
+    else if (h.is("-stub-run")) out->stub_run = true;
     else if (h.is("-with-report")) out->report = true, out->report_file = h.value;
     else if (h.is("-with-timeline")) out->timeline = true, out->timeline_file = h.value;
     else if (h.is("-with-dag")) out->dag_file = h.value;
@@ -63,6 +65,19 @@ Status ParseRunArgs(const std::vector<std::string>& args, RunArgs* out) {
   return Status::Ok();
 }
 
+// The pipeline of `ferry run PIPELINE --help`, "" when none was given (or
+// the rest of the line does not parse, when ferry's own help is all there is
+// to print).
+std::string HelpPipeline(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  const auto& help = cmdline::HelpSpellings();
+  for (const auto& a : args)
+    if (std::find(help.begin(), help.end(), a) == help.end()) rest.push_back(a);
+  cmdline::Parsed p;
+  if (!cmdline::Parse(RunTable(), rest, &p).ok() || p.positional.size() != 1) return "";
+  return p.positional[0];
+}
+
 }  // namespace
 
 const cmdline::Command& RunTable() {
@@ -74,7 +89,8 @@ const cmdline::Command& RunTable() {
     c.details =
         "PIPELINE is a pipeline .yml file or a directory holding pipeline.yml.\n"
         "ferry's own options take one dash; pipeline params take two: --name value or --name=value\n"
-        "(a bare --name sets true, for a param whose default is true or false).";
+        "(a bare --name sets true, for a param whose default is true or false).\n"
+        "ferry run PIPELINE --help also lists the pipeline's params: type, help, default or required.";
     c.options = {
         Flag("-resume", "reuse every task whose inputs and script are unchanged"),
         Value("-profile", "a,b", "apply these config profiles"),
@@ -86,6 +102,7 @@ const cmdline::Command& RunTable() {
         Value("-ansi-log", "true|false", "live display (default: true on a terminal)").Choices({"true", "false"}),
         Value("-params-file", "FILE", "params from a YAML or JSON file").Kind(ValueKind::kFile),
         Flag("-preview", "expand the task graph and print it, run nothing"),
+        Flag("-stub-run", "run each task's stub: instead of its script (tasks without one run their script)"),
         cmdline::OptionalValue("-with-report", "FILE", "write an HTML report (default: report-RUN.html)", TraceFileWord)
             .Kind(ValueKind::kFile),
         cmdline::OptionalValue("-with-timeline", "FILE", "write an HTML timeline (default: timeline-RUN.html)",
@@ -115,6 +132,14 @@ int RunCommand(const std::vector<std::string>& args) {
   }
   if (ra.help) {
     std::fputs(cmdline::HelpText(RunTable()).c_str(), stdout);
+    std::string pipeline = HelpPipeline(args), params;
+    if (pipeline.empty()) return 0;
+    st = PipelineParamsHelp(pipeline, &params);
+    if (!st.ok()) {
+      PrintError(st);
+      return 2;
+    }
+    std::fputs(params.c_str(), stdout);
     return 0;
   }
   return LaunchRun(ra);

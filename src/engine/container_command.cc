@@ -9,7 +9,9 @@ namespace {
 
 // What runs inside: .command.sh with the options its bash shebang gives,
 // under the shell TaskShellChoice picks.
-std::string Inside() { return TaskShellChoice() + "; exec \"$ferry_shell\" -ue .command.sh"; }
+std::string Inside(const std::string& bin_dir) {
+  return PathPrependLine(bin_dir) + TaskShellChoice() + "; exec \"$ferry_shell\" -ue .command.sh";
+}
 
 Status Volume(const ContainerSettings& s, const std::string& host, const std::string& inside, bool read_only,
               std::string* out) {
@@ -45,6 +47,7 @@ Status ContainerRunLines(const ContainerSettings& s, const ContainerTask& t, std
   run += " --name \"$ferry_name\"";
   FERRY_RETURN_IF_ERROR(Volume(s, t.work_dir, t.work_dir, false, &run));
   for (const auto& m : t.inputs) FERRY_RETURN_IF_ERROR(Volume(s, m.host, m.container, m.read_only, &run));
+  if (!t.bin_dir.empty()) FERRY_RETURN_IF_ERROR(Volume(s, t.bin_dir, t.bin_dir, true, &run));
   if (s.temp == "auto") {
     run += " -v \"$ferry_tmp\":/tmp" + std::string(s.mount_flags.empty() ? "" : ":" + s.mount_flags);
   } else if (!s.temp.empty()) {
@@ -55,7 +58,7 @@ Status ContainerRunLines(const ContainerSettings& s, const ContainerTask& t, std
   // The image's entrypoint would take our command as its arguments.
   run += " --entrypoint /bin/sh";
   if (!s.run_options.empty()) run += " " + s.run_options;
-  run += " " + ShellQuote(QualifiedImage(s, t.image)) + " -c " + ShellQuote(Inside());
+  run += " " + ShellQuote(QualifiedImage(s, t.image)) + " -c " + ShellQuote(Inside(t.bin_dir));
 
   std::string& o = *out;
   o += "# Runs .command.sh in " + ShellQuote(QualifiedImage(s, t.image)) + " with " + s.engine + " (" + key +

@@ -32,6 +32,9 @@ struct ContainerTask {
   std::string work_dir;  // absolute; mounted read-write at the same path
   std::string hash;      // the task's identity hash: names its containers
   std::vector<ContainerMount> inputs;
+  // The pipeline's bin/ (absolute; "" for none): mounted read-only at the
+  // same path and put first on PATH inside.
+  std::string bin_dir;
 };
 
 // The image the engine is asked for: `registry/image` when a registry is

@@ -17,6 +17,8 @@ struct Expanded {
   testing::FakeHost host;
   std::unique_ptr<Expander> expander;
   TaskGraph graph;
+  bool stub_run = false;   // ExpandOptions::stub_run
+  std::string bin_digest;  // ExpandOptions::bin_digest
 
   Status Load(const std::string& pipeline, const std::string& config_text, const std::string& root) {
     FERRY_RETURN_IF_ERROR(LoadPipelineText(pipeline, "pipeline.yml", &spec));
@@ -26,6 +28,8 @@ struct Expanded {
     o.work_root = root + "/work";
     o.params = Value::EmptyMap();
     o.config = &config;
+    o.stub_run = stub_run;
+    o.bin_digest = bin_digest;
     expander = std::make_unique<Expander>(spec, o, &host);
     graph = TaskGraph();
     return expander->Expand(&graph);

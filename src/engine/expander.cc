@@ -81,6 +81,10 @@ Expander::Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHos
 
 Expander::~Expander() = default;
 
+const Template& Expander::ScriptOf(const TaskSpec& spec) const {
+  return opts_.stub_run && spec.stub ? *spec.stub : spec.script;
+}
+
 void Expander::FindWantedItems() {
   // TASK.items costs a map per task: built only for tasks someone names so.
   items_wanted_.assign(pipeline_.tasks.size(), false);
@@ -91,6 +95,7 @@ void Expander::FindWantedItems() {
     for (const auto& [n, v] : spec.outputs) v.CollectReferences(&refs);
     for (const auto& [n, v] : spec.directives) v.CollectReferences(&refs);
     spec.script.CollectReferences(&refs);
+    if (spec.stub) spec.stub->CollectReferences(&refs);
   }
   for (const auto& r : refs) {
     if (r.path.size() < 2 || r.path[1] != "items") continue;
@@ -261,6 +266,11 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
 void Expander::ComputeHash(Task* task) {
   Hasher h;
   h.Add("ferry-task-1").Add(task->spec->name).Add(task->script);
+  // A stub's results are never a real run's: -resume without -stub-run
+  // must not take them (the stub's text alone could equal a script's).
+  if (&ScriptOf(*task->spec) != &task->spec->script) h.Add("stub-run");
+  // What the script may call from the pipeline's bin/ (ExpandOptions).
+  if (!opts_.bin_digest.empty()) h.Add("bin").Add(opts_.bin_digest);
   // The item is part of the identity even when the script does not use it:
   // otherwise identical tasks of one for_each would share a work dir. The
   // item's position is not, so adding a sample does not re-run the others.
@@ -423,7 +433,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       t.outputs.Set(name, std::move(v));
     }
     ctx.roots.Set("output", Value(t.outputs));
-    FERRY_RETURN_IF_ERROR(spec.script.RenderShell(ctx, &t.script));
+    FERRY_RETURN_IF_ERROR(ScriptOf(spec).RenderShell(ctx, &t.script));
     ComputeHash(&t);
     FERRY_RETURN_IF_ERROR(AssignWorkDir(&t));
     for (const auto& rel : t.OutputPaths()) produced_.emplace(WorkPath(t.work_dir, rel), t.index);
@@ -525,7 +535,7 @@ Status Expander::Regather(const TaskGraph& graph, Task* task, const std::vector<
   task->deps = std::move(deps);
   ctx.roots.Set("input", Value(task->inputs));
   ctx.roots.Set("output", Value(task->outputs));
-  FERRY_RETURN_IF_ERROR(task->spec->script.RenderShell(ctx, &task->script));
+  FERRY_RETURN_IF_ERROR(ScriptOf(*task->spec).RenderShell(ctx, &task->script));
   // A new identity, so -resume after the missing inputs appear runs the
   // gather again on all of them; the work dir stays the one every task
   // downstream reads from.
@@ -541,7 +551,7 @@ Status Expander::RenderAttempt(const TaskGraph& graph, const Task& task, int att
   AddDirectivesToTaskRoot(*directives, ctx.roots.FindMutable("task"));
   ctx.roots.Set("input", Value(task.inputs));
   ctx.roots.Set("output", Value(task.outputs));
-  return task.spec->script.RenderShell(ctx, script);
+  return ScriptOf(*task.spec).RenderShell(ctx, script);
 }
 
 }  // namespace ferry

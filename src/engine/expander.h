@@ -31,6 +31,13 @@ struct ExpandOptions {
   std::vector<std::string> s3_executors = {"awsbatch"};
   Value params;                    // final params (file defaults, config, -params-file, --x)
   const Config* config = nullptr;  // may be null (no config files)
+  // -stub-run: tasks with a `stub:` run it instead of their script (and get
+  // an identity of their own); tasks without one run their script.
+  bool stub_run = false;
+  // The pipeline's bin/ (launch/pipeline_bin.h): its digest is part of every
+  // task's identity, so editing a script there re-runs the tasks on -resume.
+  // Empty: the pipeline has no bin/.
+  std::string bin_digest;
 };
 
 class Expander {
@@ -62,6 +69,8 @@ class Expander {
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
   Status StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc);
   void ComputeHash(Task* task);
+  // The template a task of `spec` runs: its stub under -stub-run, else its script.
+  const Template& ScriptOf(const TaskSpec& spec) const;
   Status AssignWorkDir(Task* task);
   // An input or item path as a source: s3:// URLs as given, else absolute.
   std::string SourcePath(const std::string& p) const;

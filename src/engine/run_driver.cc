@@ -38,6 +38,7 @@ RunDriver::RunDriver(TaskGraph* graph, Expander* expander, std::map<std::string,
       observer_(observer ? observer : &quiet_),
       opts_(std::move(opts)) {
   local_store_.set_containers(opts_.containers);
+  local_store_.set_bin_dir(opts_.bin_dir);
 }
 
 RunState RunEndState(const Status& result) {

@@ -47,6 +47,8 @@ struct RunOptions {
   const PublishGuard* publish_guard = nullptr;
   // The engine that runs local tasks with a `container` (none: on the host).
   ContainerSettings containers;
+  // The pipeline's bin/ (absolute; "" for none): on local tasks' PATH.
+  std::string bin_dir;
 };
 
 // How a run that ended with `result` (RunDriver::Run's) is recorded.

@@ -28,8 +28,8 @@ bool HasS3Inputs(const Task& task) {
 
 Status LocalWorkStore::Prepare(const Task& task, const Directives& d, const std::string& script) {
   if (d.container.empty() || !containers_.enabled())
-    return PrepareWorkDir(task, TaskScriptFile(script), LocalWrapperScript(task));
-  ContainerTask ct{d.container, task.work_dir, task.hash, InputMounts(task)};
+    return PrepareWorkDir(task, TaskScriptFile(script), LocalWrapperScript(task, bin_dir_));
+  ContainerTask ct{d.container, task.work_dir, task.hash, InputMounts(task), bin_dir_};
   std::string lines;
   Status st = ContainerRunLines(containers_, ct, &lines);
   if (!st.ok()) return Status::Failed("task '" + task.display + "': " + st.message());

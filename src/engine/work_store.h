@@ -79,6 +79,8 @@ class WorkStore {
 class LocalWorkStore : public WorkStore {
  public:
   void set_containers(ContainerSettings s) { containers_ = std::move(s); }
+  // The pipeline's bin/ (absolute), on every task's PATH; "" for none.
+  void set_bin_dir(std::string dir) { bin_dir_ = std::move(dir); }
   Status Prepare(const Task& task, const Directives& d, const std::string& script) override;
   Status FetchInputs(const Task& task) override;
   Status CheckOutputs(const Task& task) override;
@@ -94,6 +96,7 @@ class LocalWorkStore : public WorkStore {
 
  private:
   ContainerSettings containers_;
+  std::string bin_dir_;
 };
 
 }  // namespace ferry

@@ -31,7 +31,12 @@ std::string WrapperHead(const Task& task) {
 
 }  // namespace
 
-std::string LocalWrapperScript(const Task& task) {
+std::string PathPrependLine(const std::string& dir) {
+  if (dir.empty()) return "";
+  return "PATH=" + ShellQuote(dir) + ":\"$PATH\"; export PATH\n";
+}
+
+std::string LocalWrapperScript(const Task& task, const std::string& bin_dir) {
   // One bash process per task: the script is sourced (not run by a second
   // bash) with the same -ue options its shebang gives, and an EXIT trap
   // records the status whichever way the script ends. Nothing runs outside
@@ -44,6 +49,7 @@ std::string LocalWrapperScript(const Task& task) {
   // `bash .command.run` (executor/shell_zygote.h), so it must work both ways:
   // it cds itself and sets its options, and does nothing with $0 or $$.
   std::string s = WrapperHead(task);
+  s += PathPrependLine(bin_dir);  // the pipeline's bin/: its scripts by name
   s += "set -ue\n";
   s += ". ./.command.sh\n";
   return s;

@@ -15,11 +15,16 @@ namespace ferry {
 // links the inputs into the work dir itself before the wrapper runs (one
 // symlink() each instead of one `ln` process each: a gather of 10,000 files
 // would otherwise fork 10,000 times).
-std::string LocalWrapperScript(const Task& task);
+// `bin_dir` (absolute; "" for none) is the pipeline's bin/, put first on
+// the task's PATH.
+std::string LocalWrapperScript(const Task& task, const std::string& bin_dir);
 
 // Wrapper for a local task that runs in its container: the same start, then
 // `run_lines` (engine/container_command.h) instead of sourcing .command.sh.
 std::string ContainerWrapperScript(const Task& task, const std::string& run_lines);
+
+// `PATH=DIR:$PATH` and its export, as one line of POSIX sh; "" for no dir.
+std::string PathPrependLine(const std::string& dir);
 
 // Which shell runs .command.sh inside a container image (local containers
 // and AWS Batch jobs): bash where the image has one, since task scripts are

@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "engine/expander.h"
 #include "engine/run_driver.h"
+#include "launch/pipeline_bin.h"
 #include "launch/pipeline_config.h"
 #include "launch/run_setup.h"
 #include "pipeline/pipeline.h"
@@ -106,6 +107,15 @@ bool WriteRunPages(const RunRequest& ra, History* history, const RunRecord& run)
 
 }  // namespace
 
+Status PipelineParamsHelp(const std::string& pipeline, std::string* text) {
+  std::string file;
+  PipelineSpec spec;
+  FERRY_RETURN_IF_ERROR(ResolvePipelinePath(pipeline, &file));
+  FERRY_RETURN_IF_ERROR(LoadPipeline(file, &spec));
+  *text = ParamsHelpText(spec.param_specs, file);
+  return Status::Ok();
+}
+
 int LaunchRun(const RunRequest& ra) {
   const int64_t start_ms = NowMs();
   SetColourAllowed(ra.ansi != 0);
@@ -130,8 +140,15 @@ int LaunchRun(const RunRequest& ra) {
   // Params: pipeline defaults < config params < -params-file < --name value.
   Value known = pipeline.params.is_map() ? pipeline.params : Value::EmptyMap();
   for (const auto& [k, v] : config.params().as_map()) known.MutableMap().Set(k, v);
+  std::vector<std::string> cli_names;
+  for (const auto& [name, value] : ra.params) cli_names.push_back(name.substr(0, name.find('.')));
+  st = CheckConfigParams(
+      pipeline.param_specs, config.params(), [&](const std::string& key) { return config.WhereSet(key); }, cli_names);
   Value params;
-  st = ApplyParamOverrides(known, ra.params_file, ra.params, &params);
+  if (st.ok()) st = ApplyParamOverrides(pipeline.param_specs, known, ra.params_file, ra.params, &params);
+  if (!st.ok()) return Fail(st, st.exit_code());
+  PipelineBin bin;
+  st = ReadPipelineBin(pipeline.dir, &bin);
   if (!st.ok()) return Fail(st, st.exit_code());
 
   WorkRoots roots;
@@ -143,6 +160,7 @@ int LaunchRun(const RunRequest& ra) {
     for (const auto& [k, v] : env->as_map()) run_opts.env.emplace_back(k, v.ToString());
   st = LocalContainers(config, run_opts.env, &run_opts.containers);
   if (!st.ok()) return Fail(st, st.exit_code());
+  run_opts.bin_dir = bin.dir;
 
   ExpandOptions eopts;
   eopts.launch_dir = launch_dir;
@@ -150,6 +168,8 @@ int LaunchRun(const RunRequest& ra) {
   eopts.s3_work_root = roots.s3;
   eopts.params = params;
   eopts.config = &config;
+  eopts.stub_run = ra.stub_run;
+  eopts.bin_digest = bin.digest;
   RealTemplateHost host(launch_dir);
   Expander expander(pipeline, eopts, &host);
   TaskGraph graph;
@@ -259,7 +279,10 @@ int LaunchRun(const RunRequest& ra) {
   if (fin.ok()) fin = executors.FinishJournal();
   if (trace) trace->Close();
 
-  progress->Finish(Summary(stats, run.end_ms - start_ms));
+  std::string summary = Summary(stats, run.end_ms - start_ms);
+  // So nobody takes a stub run's results for the pipeline's.
+  if (ra.stub_run) summary += " (-stub-run: tasks with a stub ran it instead of their script)";
+  progress->Finish(summary);
   if (!fin.ok()) PrintWarning(fin.message());
   if (trace) std::printf("trace: %s\n", trace_choice.file.c_str());
   const bool pages_written = WriteRunPages(ra, history.get(), run);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/status.h"
+
 namespace ferry {
 
 // What the command line of ferry run asked for.
@@ -25,6 +27,7 @@ struct RunRequest {
   int ansi = -1;  // -1 auto
   std::string params_file;
   bool preview = false;
+  bool stub_run = false;      // -stub-run: tasks run their stub: instead of their script
   bool report = false;        // -with-report
   std::string report_file;    // "" -> report-<run>.html
   bool timeline = false;      // -with-timeline
@@ -39,5 +42,9 @@ struct RunRequest {
 // ferry run or clean holding the launch directory's lock, 130 interrupted);
 // errors are printed to stderr.
 int LaunchRun(const RunRequest& request);
+
+// The params part of `ferry run PIPELINE --help`: loads the pipeline (every
+// mistake in it is an error, as for a run) and describes its params.
+Status PipelineParamsHelp(const std::string& pipeline, std::string* text);
 
 }  // namespace ferry

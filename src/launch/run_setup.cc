@@ -230,6 +230,7 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   run_opts->s3_store = store_.get();
   if (!batch) return Status::Ok();
   options.bucket_dir = s3_root;
+  options.bin_dir = run_opts->bin_dir;
   if (!roots.s3_origin.empty()) options.bucket_dir_origin = roots.s3_origin;
   options.region = session.region.region;
   options.endpoint_url = settings.endpoint_url;

@@ -1,5 +1,6 @@
 #include "pipeline/params.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -31,8 +32,9 @@ void Merge(Value* target, const Value& v) {
 
 // A bare --name on the command line: fine for a true/false param (it sets
 // true), an error for any other, whose value was most likely forgotten.
-Status CheckBareParam(std::string_view name, const Value* current) {
+Status CheckBareParam(std::string_view name, const Value* current, const ParamSpec* spec) {
   if (current && current->is_bool()) return Status::Ok();
+  if (spec && spec->type == ParamType::kBoolean) return Status::Ok();
   std::string now = "it has no default";
   if (current && (current->is_list() || current->is_map()))
     now = std::string("its default is a ") + current->kind_name();
@@ -69,7 +71,7 @@ Value ParseParamValue(std::string_view text) {
   return Value(std::move(s));
 }
 
-Status ApplyParamOverrides(const Value& known, const std::string& params_file,
+Status ApplyParamOverrides(const std::vector<ParamSpec>& specs, const Value& known, const std::string& params_file,
                            const std::vector<std::pair<std::string, std::optional<std::string>>>& cli, Value* params) {
   Value result = known.is_map() ? known : Value::EmptyMap();
   if (!params_file.empty()) {
@@ -84,9 +86,25 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
         return Status::Invalid(src.Loc(root).ToString() +
                                ": a params file must hold a map of name: value (YAML or a JSON object)");
       }
-      Value file_params;
-      FERRY_RETURN_IF_ERROR(YamlToValue(root, src, &file_params));
-      Merge(&result, file_params);
+      for (auto it = root.begin(); it != root.end(); ++it) {
+        const YAML::Node key = it->first;  // a copy: it-> yields a temporary
+        const YAML::Node node = it->second;
+        const std::string name = key.IsScalar() ? key.Scalar() : "";
+        if (!result.Find(name)) {
+          std::vector<std::string> keys = result.as_map().Keys();
+          return Status::Invalid(
+              src.Loc(key).ToString() + ": unknown param '" + name + "' in the params file" + DidYouMean(name, keys) +
+              (keys.empty() ? "; the pipeline declares no params" : "; known params: " + Join(keys, ", ")) +
+              " (declare new ones under params: in the pipeline)");
+        }
+        Value v;
+        FERRY_RETURN_IF_ERROR(YamlToValue(node, src, &v));
+        if (const ParamSpec* spec = FindParamSpec(specs, name))
+          FERRY_RETURN_IF_ERROR(CheckParamValue(*spec, v, src.Loc(node).ToString()));
+        ValueMap one;
+        one.Set(name, std::move(v));
+        Merge(&result, Value(std::move(one)));
+      }
     }
   }
   for (const auto& [raw_name, text] : cli) {
@@ -105,12 +123,15 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
           (keys.empty() ? "; the pipeline declares no params" : "; known params: " + Join(keys, ", ")) +
           " (declare new ones under params: in the pipeline)");
     }
+    const ParamSpec* spec = FindParamSpec(specs, parts[0]);
     Value* cur = &result;
     for (size_t i = 0; i < parts.size(); ++i) {
       ValueMap& m = cur->MutableMap();
       if (i + 1 == parts.size()) {
-        if (!text) FERRY_RETURN_IF_ERROR(CheckBareParam(name, m.Find(parts[i])));
-        m.Set(parts[i], text ? ParseParamValue(*text) : Value(true));
+        if (!text) FERRY_RETURN_IF_ERROR(CheckBareParam(name, m.Find(parts[i]), parts.size() == 1 ? spec : nullptr));
+        Value v = text ? ParseParamValue(*text) : Value(true);
+        if (text && spec && parts.size() == 1) FERRY_RETURN_IF_ERROR(ParamValueFromText(*spec, *text, &v));
+        m.Set(parts[i], std::move(v));
         break;
       }
       Value* next = m.FindMutable(parts[i]);
@@ -125,8 +146,27 @@ Status ApplyParamOverrides(const Value& known, const std::string& params_file,
       }
       cur = next;
     }
+    // --a.b x sets a key inside a; a must still be what its type says.
+    if (spec && parts.size() > 1)
+      FERRY_RETURN_IF_ERROR(
+          CheckParamValue(*spec, *result.Find(parts[0]), "--" + std::string(name) + " on the command line"));
   }
+  FERRY_RETURN_IF_ERROR(CheckRequiredParams(specs, result));
   *params = std::move(result);
+  return Status::Ok();
+}
+
+Status CheckConfigParams(const std::vector<ParamSpec>& specs, const Value& config_params,
+                         const std::function<const SourceLoc*(const std::string&)>& where_set,
+                         const std::vector<std::string>& skip) {
+  if (!config_params.is_map()) return Status::Ok();
+  for (const auto& [name, v] : config_params.as_map()) {
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    const ParamSpec* spec = FindParamSpec(specs, name);
+    if (!spec) continue;  // a config may hold params for other pipelines
+    const SourceLoc* loc = where_set("params." + name);
+    FERRY_RETURN_IF_ERROR(CheckParamValue(*spec, v, loc ? loc->ToString() : "the config's params." + name));
+  }
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "pipeline/param_schema.h"
 #include "pipeline/task_graph_check.h"
 #include "pipeline/yaml_input.h"
 #include "pipeline/yaml_source.h"
@@ -20,7 +21,7 @@ namespace {
 
 const std::vector<std::string>& TaskFields() {
   static const std::vector<std::string>* fields = [] {
-    auto* v = new std::vector<std::string>{"for_each", "input", "output", "script", "when"};
+    auto* v = new std::vector<std::string>{"for_each", "input", "output", "script", "stub", "when"};
     for (const auto& d : rules::DirectiveNames()) v->push_back(d);
     return v;
   }();
@@ -81,8 +82,8 @@ class Loader {
     }
     out->params = Value::EmptyMap();
     if (params.IsDefined() && !params.IsNull()) {
-      if (!params.IsMap()) return Err(params, "'params' must be a map of name: default value");
-      FERRY_RETURN_IF_ERROR(YamlToValue(params, src_, &out->params));
+      if (!params.IsMap()) return Err(params, "'params' must be a map of name: default value (or name: description)");
+      FERRY_RETURN_IF_ERROR(ParseParamSchema(params, src_, &out->param_specs, &out->params));
     }
     if (!has_tasks) return Err(FileStart(), "the pipeline has no 'tasks:' map (add tasks: with at least one task)");
     if (tasks.IsNull() || (tasks.IsMap() && tasks.size() == 0)) {
@@ -175,14 +176,17 @@ class Loader {
       if (!seen.insert(field).second) {
         return Err(k, "'" + field + "' appears twice in task '" + name + "' (keep one)");
       }
-      if (field == "script") {
+      if (field == "script" || field == "stub") {
         if (!v.IsScalar()) {
-          return Err(v.IsNull() ? k : v, "script of task '" + name + "' must be text (a shell script; use script: |)");
+          return Err(v.IsNull() ? k : v,
+                     field + " of task '" + name + "' must be text (a shell script; use " + field + ": |)");
         }
-        FERRY_RETURN_IF_ERROR(Template::Parse(v.Scalar(), src_.ScalarMap(v), &task->script));
-        task->script_loc = src_.Loc(v);
-        if (Trim(v.Scalar()).empty()) return Err(v, "script of task '" + name + "' is empty");
-        has_script = true;
+        Template* t = &task->script;
+        if (field == "stub") t = &task->stub.emplace();
+        FERRY_RETURN_IF_ERROR(Template::Parse(v.Scalar(), src_.ScalarMap(v), t));
+        if (field == "script") task->script_loc = src_.Loc(v);
+        if (Trim(v.Scalar()).empty()) return Err(v, field + " of task '" + name + "' is empty");
+        has_script = has_script || field == "script";
       } else if (field == "for_each") {
         if (v.IsNull()) return Err(k, "for_each of task '" + name + "' has no value (give a list)");
         if (v.IsMap()) {
@@ -226,7 +230,7 @@ class Loader {
       } else {
         std::string hint = DidYouMean(field, TaskFields());
         if (hint.empty()) {
-          hint = " (task settings: for_each, input, output, script, when; directives: " +
+          hint = " (task settings: for_each, input, output, script, stub, when; directives: " +
                  Join(rules::DirectiveNames(), ", ") + ")";
         }
         return Err(k, "unknown directive '" + field + "' in task '" + name + "'" + hint);

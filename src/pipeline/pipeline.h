@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pipeline/directives.h"
+#include "pipeline/param_schema.h"
 #include "pipeline/params.h"
 #include "pipeline/template.h"
 #include "pipeline/template_value.h"
@@ -31,6 +32,9 @@ struct TaskSpec {
   NamedTemplates outputs;
   Template script;  // rendered with RenderShell
   SourceLoc script_loc;
+  // `stub:` what runs instead of the script under -stub-run (a quick stand-in
+  // that makes the outputs), so a pipeline's wiring can be tried in seconds.
+  std::optional<Template> stub;
   NamedTemplates directives;  // only known directive names (validated)
   // `when:` a condition per task (true or false once evaluated); a task
   // whose condition is false is skipped. Unset: always runs.
@@ -42,10 +46,11 @@ struct TaskSpec {
 };
 
 struct PipelineSpec {
-  std::string path;             // the pipeline file as given
-  std::string dir;              // absolute directory of the pipeline file
-  Value params;                 // map: defaults from the file
-  std::vector<TaskSpec> tasks;  // file order
+  std::string path;                    // the pipeline file as given
+  std::string dir;                     // absolute directory of the pipeline file
+  Value params;                        // map: defaults from the file (null for a param without one)
+  std::vector<ParamSpec> param_specs;  // every param, file order: type, help, required
+  std::vector<TaskSpec> tasks;         // file order
   const TaskSpec* FindTask(std::string_view name) const;
 };
 

@@ -261,7 +261,8 @@ const BrokenCase kBroken[] = {
     {"unknown_directive", "tasks:\n  count:\n    cpu: 2\n    script: x\n", "b.yml:3:5",
      "unknown directive 'cpu' in task 'count' (did you mean 'cpus'?)"},
     {"unknown_directive_no_hint", "tasks:\n  count:\n    zzzzzz: 2\n    script: x\n", "b.yml:3:5",
-     "unknown directive 'zzzzzz' in task 'count' (task settings: for_each, input, output, script, when; directives: "
+     "unknown directive 'zzzzzz' in task 'count' (task settings: for_each, input, output, script, stub, when; "
+     "directives: "
      "cpus,"},
     {"misspelled_for_each", "tasks:\n  a:\n    foreach: [1]\n    script: x\n", "b.yml:3:5",
      "unknown directive 'foreach' in task 'a' (did you mean 'for_each'?)"},

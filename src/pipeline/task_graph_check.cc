@@ -155,6 +155,7 @@ Status CheckTaskReferences(std::vector<TaskSpec>* tasks_ptr) {
     {
       std::vector<Reference> refs;
       t.script.CollectReferences(&refs);
+      if (t.stub) t.stub->CollectReferences(&refs);  // the same names as the script
       for (const auto& r : refs) FERRY_RETURN_IF_ERROR(c.CheckRef(ti, Site::kScript, r));
     }
     for (const auto& [n, v] : t.directives) FERRY_RETURN_IF_ERROR(c.CheckTemplates(ti, Site::kDirective, v));

@@ -20,7 +20,7 @@ AWS_GLOBAL = ["--region", "--endpoint-url", "--profile", "--debug", "--no-pagina
 COMMANDS = {
     "": ["--region", "--endpoint-url", "--profile", "--version", "-version"],
     "run": ["-resume", "-profile", "-c", "-config", "-work-dir", "-w", "-bucket-dir", "-with-trace", "-ansi-log",
-            "-params-file", "-preview", "-with-report", "-with-timeline", "-with-dag"],
+            "-params-file", "-preview", "-stub-run", "-with-report", "-with-timeline", "-with-dag"],
     "log": ["-f", "-fields", "-filter", "-F", "--json", "-json", "-with-report", "-with-timeline"],
     "clean": ["-n", "-f", "-c", "-config", "-profile"],
     "kill": ["-c", "-config", "-profile"],

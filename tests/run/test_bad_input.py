@@ -29,12 +29,24 @@ def expectations(path):
     return [e.strip() for e in first.split("expect:", 1)[1].split("&&")]
 
 
+# Described params for the params-file cases (bad_input/*.params, given as
+# params.yml with -params-file).
+PARAMS_PIPELINE = """params:
+  threads: {type: integer, default: 1}
+  mode: {type: boolean, default: false}
+  outdir: {type: path, default: results}
+tasks:
+  t:
+    script: echo {{ params.threads }}
+"""
+
 FILE_CASES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".yml", ".config"))
+PARAMS_CASES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".params")
 CLI_CASES = [l for l in (CORPUS / "cli.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
 
 
 def test_corpus_is_large_enough():
-    assert len(FILE_CASES) + len(CLI_CASES) >= 40
+    assert len(FILE_CASES) + len(PARAMS_CASES) + len(CLI_CASES) >= 40
 
 
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda p: p.name)
@@ -52,6 +64,16 @@ def test_broken_file(ws, case):
     assert "terminate called" not in p.stderr and "Traceback" not in p.stderr
     assert "what():" not in p.stderr
     # Nothing half-written: no work dir, no history.
+    assert not (ws.path / "work").exists()
+
+
+@pytest.mark.parametrize("case", PARAMS_CASES, ids=lambda p: p.name)
+def test_broken_params_file(ws, case):
+    ws.write("pipeline.yml", PARAMS_PIPELINE)
+    ws.write("params.yml", case.read_text())
+    p = refused(ws.run("run", "pipeline.yml", "-params-file", "params.yml"))
+    for e in expectations(case):
+        assert e in p.stderr, f"expected {e!r} in:\n{p.stderr}"
     assert not (ws.path / "work").exists()
 
 

@@ -203,6 +203,24 @@ tasks:
     assert ws.trace()[0]["exit"] == "7"
 
 
+def test_pipeline_bin_is_mounted_and_on_path_in_the_container(ws, podman):
+    ws.write("ferry.config", podman.config())
+    ws.write("pipeline.yml", f"""
+tasks:
+  greet:
+    container: {IMAGE}
+    output:
+      o: o.txt
+    publish: results
+    script: greet inside > {{{{ output.o }}}}
+""")
+    ws.write("bin/greet", "#!/bin/sh\n. /etc/os-release\necho \"hello $1 from $FERRY_MARKER\"\n")
+    os.chmod(ws.path / "bin/greet", 0o755)
+    p = run_in(ws, podman)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert ws.read("results/o.txt") == f"hello inside from {podman.marker}\n"
+
+
 def test_missing_image_fails_the_task_with_the_engines_words(ws, podman):
     ws.write("ferry.config", podman.config())
     ws.write("pipeline.yml", "tasks:\n  t:\n    container: ferry-no-such-image:0\n    script: echo hi\n")

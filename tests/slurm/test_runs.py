@@ -115,3 +115,20 @@ def test_sbatch_missing_is_refused(world, tmp_path):
     world.write("on-slurm.config", ON_SLURM)
     p = refused(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config", env={"PATH": "/nonexistent"}))
     assert "sbatch, which is not on PATH" in p.stderr, p.stderr
+
+
+def test_pipeline_bin_is_on_the_jobs_path(world):
+    world.write("pipeline.yml", """\
+tasks:
+  hello:
+    output:
+      o: o.txt
+    publish: results
+    script: greet slurm > {{ output.o }}; echo "$SLURM_JOB_ID" >> {{ output.o }}
+""")
+    world.write("bin/greet", "#!/bin/sh\necho \"hello $1\"\n")
+    (world.path / "bin/greet").chmod(0o755)
+    world.write("on-slurm.config", ON_SLURM)
+    p = ok(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config"))
+    greeting, job = world.read("results/o.txt").splitlines()
+    assert greeting == "hello slurm" and job, output(p)  # ran as a Slurm job, greet found on its PATH
