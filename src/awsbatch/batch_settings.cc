@@ -148,8 +148,10 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
   FERRY_RETURN_IF_ERROR(GetVolumes(c, &o.volumes));
   // Mounts that would hide the image's own /usr (and the like) fail every
   // job at start, or worse run the host's files: refused before anything is
-  // submitted, by the rule the job definitions are made with. (A cliPath in
-  // such a dir is never mounted: it is the image's own, CliInstallDir.)
+  // submitted, by the rule the job definitions are made with.
+  std::string install_dir;
+  if (!o.cli_path.empty())
+    if (Status s = CliInstallDir(o.cli_path, &install_dir); !s.ok()) return At(c, "aws.batch.cliPath", s);
   for (const auto& vol : o.volumes) {
     VolumeMount mount;
     if (Status s = ParseVolume(vol, &mount); !s.ok()) return At(c, "aws.batch.volumes", s);

@@ -144,14 +144,20 @@ TEST(BatchSettings, EveryBadValueNamesItsKeyAndTheFix) {
 TEST(BatchSettings, MountsThatHideTheImagesSystemDirsAreRefusedWithWhere) {
   AwsBatchOptions o;
   double rate;
-  // The well-known failure, the CLI's install dir being the host's /usr or
-  // /usr/local mounted over the image's, cannot happen: such a cliPath is the
-  // image's own CLI and is accepted as it is (nothing is mounted for it).
-  for (const char* in_image : {"/usr/local/bin/aws", "/usr/bin/aws", "/aws"}) {
-    ASSERT_TRUE(Batch(std::string("aws.batch.cliPath = '") + in_image + "'", &o, &rate).ok()) << in_image;
-    EXPECT_EQ(o.cli_path, in_image);
-  }
-  Status st = Batch("aws.batch.volumes = ['/data:/mnt/data', '/host/etc:/etc:ro']", &o, &rate);
+  // The well-known failure: the CLI's install dir would be the host's /usr
+  // or /usr/local mounted over the image's.
+  Status st = Batch("\naws.batch.cliPath = '/usr/local/bin/aws'", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("ferry.config:2:"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("install dir /usr/local from the host over the image's own /usr/local"),
+            std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("/opt/ferry-job/bin/aws"), std::string::npos) << st.message();
+  st = Batch("aws.batch.cliPath = '/usr/bin/aws'", &o, &rate);
+  EXPECT_NE(st.message().find("over the image's own /usr,"), std::string::npos) << st.message();
+  st = Batch("aws.batch.cliPath = '/aws'", &o, &rate);
+  EXPECT_NE(st.message().find("has no install dir to mount"), std::string::npos) << st.message();
+  st = Batch("aws.batch.volumes = ['/data:/mnt/data', '/host/etc:/etc:ro']", &o, &rate);
   EXPECT_EQ(st.exit_code(), 2);
   EXPECT_NE(st.message().find("ferry.config:1:"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("'/host/etc:/etc:ro' would mount over the image's own /etc"), std::string::npos)

@@ -44,17 +44,25 @@ std::string HiddenImageDir(const std::string& container_path) {
 }
 
 Status CliInstallDir(const std::string& cli_path, std::string* dir) {
+  const std::string layout =
+      "ferry mounts the directory two levels above the CLI into each job (INSTALL/bin/aws mounts INSTALL), so "
+      "install it in a directory of its own, e.g. /home/ec2-user/miniconda/bin/aws or /opt/ferry-job/bin/aws "
+      "(docs/aws-batch.md, 'The AWS CLI inside jobs'), or leave aws.batch.cliPath unset to run the `aws` on the "
+      "image's PATH";
   if (cli_path.empty() || cli_path[0] != '/')
-    return Status::Invalid(
-        "aws.batch.cliPath '" + cli_path +
-        "' is not an absolute path: give the CLI's path inside the job, either in a directory of its own on the "
-        "job's host, which ferry mounts (INSTALL/bin/aws mounts INSTALL, e.g. /home/ec2-user/miniconda/bin/aws or "
-        "/opt/ferry-job/bin/aws), or in the image (e.g. /usr/bin/aws), or leave aws.batch.cliPath unset to run the "
-        "`aws` on the image's PATH (docs/aws-batch.md, 'The AWS CLI inside jobs')");
+    return Status::Invalid("aws.batch.cliPath '" + cli_path + "' is not an absolute path (" + layout + ")");
   std::string install = ParentDir(ParentDir(NormalizePath(cli_path)));
-  // The host's copy of such a dir over the image's would hide the image's
-  // programs: the path can only mean the image's own CLI.
-  *dir = install.empty() || install == "/" || !HiddenImageDir(install).empty() ? "" : install;
+  if (install.empty() || install == "/")
+    return Status::Invalid("aws.batch.cliPath '" + cli_path +
+                           "' has no install dir to mount (two levels up is /): " + layout);
+  std::string hidden = HiddenImageDir(install);
+  if (!hidden.empty())
+    return Status::Invalid("aws.batch.cliPath '" + cli_path + "' would mount its install dir " + install +
+                           " from the host over the image's own " + hidden +
+                           ", hiding the image's programs and libraries there (jobs would fail to start or run the "
+                           "host's files): " +
+                           layout);
+  *dir = install;
   return Status::Ok();
 }
 
@@ -136,7 +144,7 @@ Status JobDefinitionRequest(const std::string& image, const JobDefinitionSetting
   if (!s.cli_path.empty()) {
     std::string dir;
     FERRY_RETURN_IF_ERROR(CliInstallDir(s.cli_path, &dir));
-    if (!dir.empty()) mounts.push_back({dir, dir, true});
+    mounts.push_back({dir, dir, true});
   }
   for (const auto& e : s.volumes) {
     VolumeMount v;

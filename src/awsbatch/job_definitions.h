@@ -43,19 +43,15 @@ Status ParseVolume(const std::string& entry, VolumeMount* out);
 // rely on (/usr, /usr/local, /bin, /lib, /etc, /opt, ...; "/" for "/"), or ""
 // when it hides none of them. A mount replaces the whole directory, so e.g.
 // the host's /usr/local over an image's /usr/local takes the image's own
-// programs away (the well-known cliPath = '/usr/local/bin/aws' failure,
-// which is why such a cliPath is taken from the image: CliInstallDir).
+// programs away (the well-known cliPath = '/usr/local/bin/aws' failure).
 std::string HiddenImageDir(const std::string& container_path);
 
 // The install dir of aws.batch.cliPath, mounted read-only at the same path in
 // every job: two levels above the binary (INSTALL/bin/aws -> INSTALL, the
 // layout of a Miniconda install and of `ferry-job` put at INSTALL/bin/aws).
-// "" when the CLI is the image's own: a path whose install dir is `/` or
-// would hide an image directory (HiddenImageDir: /usr/bin/aws,
-// /usr/local/bin/aws, /opt/aws) cannot be mounted without taking the
-// image's programs away, so it names a program in the image and nothing is
-// mounted for it. Invalid when cli_path is not absolute; the message says
-// what layout to use.
+// Invalid when cli_path is not absolute, when that dir is `/` (nothing to
+// mount) or when it would hide an image directory; the message says why and
+// what layout to use instead.
 Status CliInstallDir(const std::string& cli_path, std::string* dir);
 
 // The RegisterJobDefinition request, with parameters.ferry-token set.

@@ -1,6 +1,5 @@
 #include "awsbatch/job_diagnosis.h"
 
-#include "awsbatch/job_definitions.h"
 #include "executor/usage_report.h"
 #include "util/text.h"
 #include "util/units.h"
@@ -77,13 +76,6 @@ std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::
       return "the AWS CLI '" + cli +
              "' does not run in the container: the image has no working `aws` on its PATH; install it in the "
              "image, or set aws.batch.cliPath to ferry-job installed on the job's host (docs/aws-batch.md)";
-    std::string install;
-    if (CliInstallDir(cli, &install).ok() && install.empty())
-      return "the CLI '" + cli +
-             "' (aws.batch.cliPath) does not run in the container: it is in the image's own directories, which "
-             "ferry does not mount over, so the image must have it there; install it in the image, or put the "
-             "static ferry-job on the job's host in a directory of its own (e.g. /opt/ferry-job/bin/aws), which "
-             "ferry mounts into every job";
     return "the CLI '" + cli +
            "' (aws.batch.cliPath) does not run in the container: ferry mounts its install dir, two levels up, from "
            "the job's host, so it must be installed there on the compute environment's AMI; use the static "

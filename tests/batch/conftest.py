@@ -172,8 +172,9 @@ def interrupt(proc, timeout=60):
 
 def awsbatch_config(cli_path=None, extra=""):
     """A config that sends every task to the emulator's queue. Without
-    cli_path jobs run the `aws` on their PATH (Debian's /usr/bin/aws here;
-    cliPath = '/usr/bin/aws' would name the image's own, mounting nothing)."""
+    cli_path jobs run the `aws` on their PATH (Debian's /usr/bin/aws here):
+    cliPath = '/usr/bin/aws' would mount the host's /usr over the image's,
+    which ferry refuses."""
     cli = f"aws.batch.cliPath = '{cli_path}'\n" if cli_path else ""
     return f"""process.executor = 'awsbatch'
 process.queue = '{QUEUE}'
