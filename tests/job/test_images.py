@@ -224,9 +224,10 @@ def test_wordcount_with_the_images_own_aws_cli(shared, tmp_path):
     """No cliPath: the jobs stage with the `aws` on the image's PATH (Debian's
     aws CLI in the image), nothing is mounted, and the results are a local
     run's. (cliPath = '/usr/bin/aws' would mount the host's /usr over the
-    image's: refused before submitting, batch_settings_test.cc.) One sample (a count and the total): each
-    call of the Python CLI costs about a second of CPU, which three counts
-    in parallel wait for on a loaded machine (a minute, against 20 s)."""
+    image's: refused before submitting, batch_settings_test.cc.) One sample
+    (a count and the total): each call of the Python CLI costs about a
+    second of CPU, which three counts in parallel wait for on a loaded
+    machine (a minute, against 20 s)."""
     world = world_in(shared, tmp_path, "debian-tools:test", cli="")
     one_sample = ("--samples", "data/alpha.txt")
     expected = local_results(world, tmp_path, "wordcount", *one_sample)
