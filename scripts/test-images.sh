@@ -9,9 +9,17 @@
 #                project; minbase has no make): make's .deb fetched by this
 #                machine's apt and installed with dpkg in a chroot, seconds
 #                instead of a second debootstrap's minutes
+#   debian-tools.tar  debian.tar with snakemake and Debian's aws CLI (`ferry
+#                build` of a Snakemake project, and jobs staging with the
+#                image's own /usr/bin/aws): installed by apt in a chroot of
+#                debian.tar, which resolves what a plain dpkg cannot (virtual
+#                packages, the closure). smart-open's remote transports
+#                (python3-azure alone is 543 MB) are empty stand-in packages:
+#                snakemake opens local files only here, and smart_open skips
+#                a transport it cannot import
 # Each tarball is built once and kept in ${FERRY_IMAGE_CACHE:-/var/cache/ferry-test-images},
 # so the jobs of one CI run share them. Prints the path of each built image.
-#   scripts/test-images.sh [busybox|debian|debian-make ...]   (default: busybox debian)
+#   scripts/test-images.sh [busybox|debian|debian-make|debian-tools ...]   (default: busybox debian)
 # Import one into the emulator with `--image NAME:TAG=FILE` or POST /_emu/images.
 set -euo pipefail
 
@@ -110,6 +118,82 @@ build_debian_with() {
   echo "$out"
 }
 
+# debian.tar plus the packages named and what apt says they need (no
+# recommends), with the packages given before `--` replaced by empty
+# stand-ins, then CHECK (a command) run in it to show the tools work:
+# build_debian_apt NAME CHECK STUB... -- PACKAGE... The chroot gets this
+# machine's apt sources, apt settings (proxies, snapshot dates) and
+# resolv.conf, and /proc and /dev from the host, all of it undone before
+# packing; the mounts are undone however the build ends.
+build_debian_apt() {
+  local name=$1 check=$2
+  shift 2
+  local stubs=()
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    stubs+=("$1")
+    shift
+  done
+  shift
+  local out=$cache/$name.tar
+  [[ -s $out ]] && { echo "$out"; return; }
+  local base
+  base=$(build_debian) || return 1
+  local root rc=0
+  root=$(mktemp -d)
+  # Not `if ! ( ... )`: bash ignores set -e in a subshell whose status is tested.
+  set +e
+  (
+    set -e
+    trap 'rc=$?; umount "$root/dev" 2>/dev/null || true; umount "$root/proc" 2>/dev/null || true; exit $rc' EXIT
+    tar -C "$root" -xf "$base"
+    for stub in "${stubs[@]}"; do
+      mkdir -p "$root/tmp/$stub/DEBIAN"
+      printf 'Package: %s\nVersion: 99:0\nArchitecture: all\nMaintainer: ferry tests <root@localhost>\nDescription: empty stand-in (ferry test image)\n' \
+        "$stub" >"$root/tmp/$stub/DEBIAN/control"
+      dpkg-deb --build "$root/tmp/$stub" "$root/tmp/$stub.deb"
+      chroot "$root" dpkg -i "/tmp/$stub.deb"
+      rm -rf "$root/tmp/$stub" "$root/tmp/$stub.deb"
+    done
+    cp -a "$root/etc/apt" "$root/.apt-saved"
+    cp "$root/etc/resolv.conf" "$root/.resolv-saved" 2>/dev/null || true
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+    rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
+    cp -L /etc/apt/sources.list "$root/etc/apt/" 2>/dev/null || true
+    find /etc/apt/sources.list.d -maxdepth 1 \( -name '*.list' -o -name '*.sources' \) -exec cp -L {} "$root/etc/apt/sources.list.d/" \;
+    cp -L /etc/apt/apt.conf.d/* "$root/etc/apt/apt.conf.d/" 2>/dev/null || true
+    mount -t proc proc "$root/proc"
+    mount --bind /dev "$root/dev"
+    # No service starts inside the chroot.
+    printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+    chmod 755 "$root/usr/sbin/policy-rc.d"
+    chroot "$root" apt-get update
+    DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y --no-install-recommends "$@"
+    chroot "$root" apt-get clean
+    chroot "$root" sh -c "$check"
+    umount "$root/dev"
+    umount "$root/proc"
+    rm -rf "$root/etc/apt" "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root/usr/sbin/policy-rc.d"
+    mv "$root/.apt-saved" "$root/etc/apt"
+    if [[ -e $root/.resolv-saved ]]; then mv "$root/.resolv-saved" "$root/etc/resolv.conf"; else rm -f "$root/etc/resolv.conf"; fi
+  ) >"$cache/$name.log" 2>&1
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 ]]; then
+    echo "test-images.sh: adding $* to the minbase image with apt failed, see $cache/$name.log" >&2
+    umount "$root/dev" "$root/proc" 2>/dev/null || true
+    mountpoint -q "$root/proc" || mountpoint -q "$root/dev" || rm -rf "$root"
+    return 1
+  fi
+  if mountpoint -q "$root/proc" || mountpoint -q "$root/dev"; then
+    echo "test-images.sh: $root/proc or $root/dev is still mounted; unmount it and remove $root" >&2
+    return 1
+  fi
+  echo "$name" >"$root/etc/ferry-test-image"
+  pack "$root" "$out"
+  rm -rf "$root"
+  echo "$out"
+}
+
 images=("$@")
 [[ ${#images[@]} -gt 0 ]] || images=(busybox debian)
 for image in "${images[@]}"; do
@@ -117,6 +201,10 @@ for image in "${images[@]}"; do
     busybox) build_busybox ;;
     debian) build_debian ;;
     debian-make) build_debian_with debian-make make ;;
-    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian, debian-make)" >&2; exit 2 ;;
+    debian-tools)
+      build_debian_apt debian-tools 'snakemake --version && aws --version' \
+        python3-azure python3-azure-storage python3-boto3 python3-paramiko -- snakemake awscli
+      ;;
+    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian, debian-make, debian-tools)" >&2; exit 2 ;;
   esac
 done

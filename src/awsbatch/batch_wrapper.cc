@@ -83,12 +83,20 @@ const char* kScratch = "cd \"$(mktemp -d \"${TMPDIR:-/tmp}/ferry-job.XXXXXX\")\"
 // writes what it used to .command.usage (job/measure_command.h), when the
 // CLI is ferry's; the aws CLI has no such thing (its jobs report nothing).
 // Which one cliPath names is only known inside the job (the reference
-// document installs its CLI as .../bin/aws), so the job asks it.
+// document installs its CLI as .../bin/aws), so the job asks it, unless the
+// file is a script (`#!`): ferry and ferry-job are binaries, and asking the
+// Python aws CLI costs a Python start-up per job only to fail. The first
+// line is read by the shell itself (`read` stops at a newline, which ELF
+// files have within their first kilobytes), since a minimal image may have
+// no `head` or `dd`.
 std::string MeasuredBy(const WrapperSettings& s) {
   if (s.cli_path.empty()) return "";
   std::string cli = ShellQuote(s.cli_path);
-  return "  if [ \"$(" + cli + " measure --check 2>/dev/null)\" = " + ShellQuote(kMeasureReady) +
-         " ]; then\n    set -- " + cli + " measure " + kUsageReportFile + " -- \"$@\"\n  fi\n";
+  std::string ready = "\"$(" + cli + " measure --check 2>/dev/null)\" = " + ShellQuote(kMeasureReady);
+  std::string measured = "set -- " + cli + " measure " + kUsageReportFile + " -- \"$@\"";
+  return "  ferry_cli_head=\n  IFS= read -r ferry_cli_head 2>/dev/null < " + cli + "\n" +
+         "  case \"$ferry_cli_head\" in\n    '#!'*) ;;\n    *) if [ " + ready + " ]; then\n      " + measured +
+         "\n    fi ;;\n  esac\n";
 }
 
 std::vector<std::string> ShC(std::string script) { return {"sh", "-c", std::move(script)}; }

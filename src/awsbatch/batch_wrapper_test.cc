@@ -34,16 +34,24 @@ void Write(const fs::path& p, const std::string& s) {
   std::ofstream(p, std::ios::binary) << s;
 }
 
-// A fake `aws`: `s3 cp [--flags] [--recursive] SRC DST`, where s3://b/k is
-// $FAKE_S3/b/k; a file $FAKE_S3/.fail-N makes the next N calls fail.
-// With $FAKE_S3/.measures it also has ferry's `measure`, which here only
-// runs the command and writes a one-line report.
-const char* kFakeCli = R"SH(#!/bin/bash
-echo "$*" >> "$FAKE_S3/.calls"
-if [ "$1" = measure ] && [ -f "$FAKE_S3/.measures" ]; then
+// A fake ferry-job: a file with no `#!` line, which the wrapper takes for a
+// binary (sh runs such a file itself). It has ferry's `measure`, which here
+// only runs the command and writes a one-line report, and passes the rest to
+// the fake aws (FAKE_AWS).
+const char* kFakeFerryJob = R"SH(# fake ferry-job
+if [ "$1" = measure ]; then
+  echo "$*" >> "$FAKE_S3/.calls"
   if [ "$2" = --check ]; then echo "ferry measure: ready"; exit 0; fi
   report=$2; shift 3; "$@"; r=$?; echo "job_id: fake-job" > "$report"; exit $r
 fi
+exec FAKE_AWS "$@"
+)SH";
+
+// A fake `aws`: `s3 cp [--flags] [--recursive] SRC DST`, where s3://b/k is
+// $FAKE_S3/b/k; a file $FAKE_S3/.fail-N makes the next N calls fail. Like
+// the real aws CLI it is a script (`#!`) with no `measure`.
+const char* kFakeCli = R"SH(#!/bin/bash
+echo "$*" >> "$FAKE_S3/.calls"
 [ "$1" = s3 ] && [ "$2" = cp ] || exit 2
 shift 2
 rec=0; args=()
@@ -140,8 +148,9 @@ TEST_F(WrapperRun, StagesOddNamesRunsAndUploadsOutputs) {
   std::string calls = Read(s3_ / ".calls");
   EXPECT_NE(calls.find("--region eu-west-1 --endpoint-url http://127.0.0.1:1"), std::string::npos) << calls;
   EXPECT_EQ(CommandRun(settings_, t).find("leak"), std::string::npos);
-  // The CLI cannot measure (the aws CLI): asked once, the task runs as is.
-  EXPECT_NE(calls.find("measure --check"), std::string::npos) << calls;
+  // The CLI is a script (the aws CLI is Python): not asked for `measure`,
+  // which would cost a Python start-up per job to fail; the task runs as is.
+  EXPECT_EQ(calls.find("measure"), std::string::npos) << calls;
   EXPECT_FALSE(fs::exists(work / ".command.usage"));
 }
 
@@ -167,7 +176,12 @@ TEST_F(WrapperRun, PipelineBinIsFetchedMadeExecutableAndOnPath) {
 }
 
 TEST_F(WrapperRun, TaskRunsUnderTheClisMeasureWhenItHasOne) {
-  Write(s3_ / ".measures", "");
+  fs::path ferry_job = root_ / "tools" / "bin" / "ferry-job";
+  std::string text = kFakeFerryJob;
+  text.replace(text.find("FAKE_AWS"), 8, ShellQuote(cli_.string()));
+  Write(ferry_job, text);
+  fs::permissions(ferry_job, fs::perms::owner_all);
+  settings_.cli_path = ferry_job.string();
   TaskScript t;
   t.work_url = "s3://bucket/w/5";
   t.outputs = {"never.txt"};
@@ -179,6 +193,7 @@ TEST_F(WrapperRun, TaskRunsUnderTheClisMeasureWhenItHasOne) {
   EXPECT_EQ(Read(work / ".command.err"), "boom\n");
   EXPECT_EQ(Read(work / ".command.usage"), "job_id: fake-job\n");
   std::string calls = Read(s3_ / ".calls");
+  EXPECT_NE(calls.find("measure --check"), std::string::npos) << calls;
   EXPECT_NE(calls.find("measure .command.usage -- bash -ue .command.sh"), std::string::npos) << calls;
   // Jobs running the aws CLI from the image's PATH are never measured.
   WrapperSettings plain = settings_;

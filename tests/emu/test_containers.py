@@ -326,3 +326,48 @@ def test_image_import_errors_say_what_is_wrong(world, tmp_path):
             urllib.request.urlopen(req, timeout=60)
         assert e.value.code == 400, query
         assert says in json.loads(e.value.read())["error"], query
+
+
+def image_id(emu, name):
+    """The id of image `name` in the emulator's store, by podman itself."""
+    data = os.path.join(emu.data_dir, "containers")
+    with open(os.path.join(data, "podman-args")) as f:
+        store = f.read().split()
+    r = subprocess.run(["podman", *store, "image", "inspect", "--format", "{{.Id}}", name],
+                       capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "CONTAINERS_CONF": f"{data}/containers.conf"})
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_emulators_sharing_an_image_store_import_a_tarball_once(tmp_path):
+    # --image-store: a second emulator finds the image the first imported,
+    # importing the same file again changes nothing, a rebuilt file is
+    # imported anew.
+    tarball = tmp_path / "busybox.tar"
+    shutil.copy(build_image("busybox"), tarball)
+    store = tmp_path / "store"
+    emus = []
+    try:
+        for side in ("first", "second"):
+            (tmp_path / side).mkdir()
+            emus.append(start_emu(str(tmp_path / side), "--image-store", str(store)))
+            if NO_ENGINE in emus[-1].stderr():
+                pytest.skip("podman cannot run containers here: " + emus[-1].stderr().strip())
+        first, second = emus
+        assert import_image(first, "busybox:test", path=str(tarball)) == {"imported": "busybox:test"}
+        imported = image_id(first, "busybox:test")
+        first.stop()
+        emus.remove(first)
+        world = World(second)
+        job = world.run(world.define(), ["cat", "/etc/ferry-test-image"])
+        assert job["status"] == "SUCCEEDED" and world.lines(job) == ["busybox"], job
+        assert import_image(second, "busybox:test", path=str(tarball)) == {"imported": "busybox:test"}
+        assert image_id(second, "busybox:test") == imported
+        os.utime(tarball, (time.time() + 5, time.time() + 5))
+        assert import_image(second, "busybox:test", path=str(tarball)) == {"imported": "busybox:test"}
+        assert image_id(second, "busybox:test") != imported
+    finally:
+        for e in emus:
+            e.stop()
+        shutil.rmtree(store, ignore_errors=True)

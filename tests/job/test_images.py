@@ -7,13 +7,20 @@ into every job.
 - every example gives the results of a local run with its tasks in the
   debootstrap minbase Debian image and in the busybox-only image (no bash:
   the job side needs only sh, and tasks fall back to it);
-- `ferry build --aws-batch` of a Makefile project runs in minbase with make;
+- the wordcount example also with the image's own aws CLI (Debian's, in the
+  debian-tools image) as cliPath, nothing mounted;
+- `ferry build --aws-batch` of a Makefile project runs in minbase with make,
+  and of a Snakemake project in the debian-tools image (snakemake and
+  Debian's aws CLI);
 - a task that needs bash in the busybox image, and an image the store does
   not hold, get a failure report naming what is missing and how to fix it.
 
 The install dir is made by running docs/aws-batch.md's three commands for
 a custom AMI in a chroot of the busybox image's root. One emulator serves
-the whole module. The images come from
+the whole module; its image store is kept beside the image tarballs
+(IMAGE_STORE), so the images are imported once per machine, not per run, and
+no run pays for deleting them (on this machine's disk, deleting an image's
+files takes longer than importing it). The images come from
 scripts/test-images.sh (cached; scripts/test.sh makes them while ferry
 builds); a test that needs an image that cannot be made, or containers
 that cannot run here, skips saying why."""
@@ -31,9 +38,12 @@ import pytest
 from tests.batch.conftest import BUCKET_DIR, World, awsbatch_config, output
 from tests.batch.test_examples import EXAMPLES, published
 from tests.conftest import ROOT, Emu, built_binary, exited, ferry_bin, ok
-from tests.remote_build.test_workflows import make_dir
+from tests.remote_build.test_workflows import make_dir, results
 
 IMAGES = ROOT / "scripts" / "test-images.sh"
+# FERRY_TEST_IMAGE_STORE= (empty) gives the emulator a private store instead.
+IMAGE_STORE = os.environ.get("FERRY_TEST_IMAGE_STORE", os.path.join(
+    os.environ.get("FERRY_IMAGE_CACHE", "/var/cache/ferry-test-images"), "podman-store"))
 NO_ENGINE = "cannot run in containers here"
 
 
@@ -55,7 +65,7 @@ def shared():
     saved = dict(os.environ)
     os.environ.update({"FERRY_AWSEMU_BATCH_STEP_MS": "20", "FERRY_AWSEMU_BATCH_KILL_GRACE_MS": "500"})
     try:
-        emu = Emu(tmp, (), host_jobs=False)
+        emu = Emu(tmp, ("--image-store", IMAGE_STORE) if IMAGE_STORE else (), host_jobs=False)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -63,7 +73,7 @@ def shared():
         if NO_ENGINE in emu.stderr():
             pytest.skip("podman cannot run containers here: " + emu.stderr().strip())
         missing = {}
-        for name in ("busybox", "debian", "debian-make"):
+        for name in ("busybox", "debian", "debian-make", "debian-tools"):
             tarball, why = image_tarball(name)
             if tarball is None:
                 missing[f"{name}:test"] = why
@@ -115,8 +125,10 @@ def import_image(emu, name, tarball):
 _worlds = []
 
 
-def world_in(shared, tmp_path, image):
-    """A workspace on the shared emulator (its own queue and bucket names)."""
+def world_in(shared, tmp_path, image, cli=None):
+    """A workspace on the shared emulator (its own queue and bucket names),
+    its jobs staging with ferry-job mounted from the "host", with `cli`, or
+    (cli="") with the `aws` on the image's own PATH (no cliPath)."""
     emu, install, missing = shared
     if image in missing:
         pytest.skip(f"test image {image} cannot be made here: {missing[image]}")
@@ -128,25 +140,26 @@ def world_in(shared, tmp_path, image):
     world.path = tmp_path / "ws"
     world.path.mkdir(exist_ok=True)
     world.write_emu_config()
-    cli = str(install / "bin" / "aws")
-    world.write("batch.config", awsbatch_config(cli_path=cli).replace("'debian:12'", f"'{image}'"))
+    cli = str(install / "bin" / "aws") if cli is None else cli
+    world.write("batch.config", awsbatch_config(cli_path=cli or None).replace("'debian:12'", f"'{image}'"))
     return world
 
 
 _local_results = {}
 
 
-def local_results(world, tmp_path, example):
-    """What a local run of `example` publishes (run once per module: both
-    images compare against it)."""
-    if example not in _local_results:
+def local_results(world, tmp_path, example, *args):
+    """What a local run of `example` (with `args`) publishes (run once per
+    module: both images compare against it)."""
+    key = (example, *args)
+    if key not in _local_results:
         local = tmp_path / "local"
         world.copy_example(example, dest=str(local))
-        ok(subprocess.run([ferry_bin(), "run", "."], cwd=local, env=world.env(), capture_output=True, text=True,
-                          timeout=120))
-        _local_results[example] = published(local / "results")
-        assert _local_results[example], f"the local run of {example} published nothing"
-    return _local_results[example]
+        ok(subprocess.run([ferry_bin(), "run", ".", *args], cwd=local, env=world.env(), capture_output=True,
+                          text=True, timeout=120))
+        _local_results[key] = published(local / "results")
+        assert _local_results[key], f"the local run of {example} published nothing"
+    return _local_results[key]
 
 
 @pytest.mark.parametrize("image", ["debian:test", "busybox:test"])
@@ -207,41 +220,84 @@ def test_image_that_cannot_be_pulled_is_named_with_the_fix(shared, tmp_path):
     assert "unknown reason" not in out, out
 
 
-def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
-    """`ferry build --aws-batch` of a Makefile project, its job in minbase
-    Debian with make, staging with ferry-job mounted from the "host"."""
+def test_wordcount_with_the_images_own_aws_cli(shared, tmp_path):
+    """No cliPath: the jobs stage with the `aws` on the image's PATH (Debian's
+    aws CLI in the image), nothing is mounted, and the results are a local
+    run's. (cliPath = '/usr/bin/aws' would mount the host's /usr over the
+    image's: refused before submitting, batch_settings_test.cc.) One sample
+    (a count and the total): each call of the Python CLI costs about a
+    second of CPU, which three counts in parallel wait for on a loaded
+    machine (a minute, against 20 s)."""
+    world = world_in(shared, tmp_path, "debian-tools:test", cli="")
+    one_sample = ("--samples", "data/alpha.txt")
+    expected = local_results(world, tmp_path, "wordcount", *one_sample)
+    world.copy_example("wordcount")
+    p = ok(world.run("run", ".", "-c", "batch.config", "-with-trace", "t.tsv", *one_sample))
+    rows = world.trace("t.tsv")
+    assert len(rows) == 2 and all(r["status"] == "COMPLETED" for r in rows), output(p)
+    assert published(world.path / "results") == expected
+    # The aws CLI measures nothing (and is not asked to: batch_wrapper_test).
+    assert all(r["%cpu"] == "-" for r in rows), rows
+    job = world.batch.describe_jobs(jobs=[rows[0]["native_id"]])["jobs"][0]
+    assert job["container"]["image"] == "debian-tools:test"
+    assert not job["container"].get("mountPoints"), job["container"]
+
+
+def build_in_image(shared, tmp_path, kind, image, mounts=(), cli=None):
+    """`ferry build --aws-batch` of remote_build's `kind` project with its job
+    in `image` (host dirs `mounts` mounted read-only at their own path, the
+    job's CLI `cli` or the image's `aws`): the files it brings back are a
+    local build's."""
     emu, install, missing = shared
-    if "debian-make:test" in missing:
-        pytest.skip(f"test image debian-make:test cannot be made here: {missing['debian-make:test']}")
+    if image in missing:
+        pytest.skip(f"test image {image} cannot be made here: {missing[image]}")
+    name = image.split(":")[0]
     batch, s3 = emu.client("batch"), emu.client("s3")
-    emu.create_batch_queue("build-queue", compute_environment="build-ce", max_vcpus=4, instance_type="optimal")
+    emu.create_batch_queue(f"{name}-queue", compute_environment=f"{name}-ce", max_vcpus=4, instance_type="optimal")
     batch.register_job_definition(
-        jobDefinitionName="build-make", type="container",
-        containerProperties={"image": "debian-make:test", "command": [],
+        jobDefinitionName=f"build-{name}", type="container",
+        containerProperties={"image": image, "command": [],
                              "resourceRequirements": [{"type": "VCPU", "value": "1"},
                                                       {"type": "MEMORY", "value": "512"}],
-                             "volumes": [{"name": "cli", "host": {"sourcePath": str(install)}}],
-                             "mountPoints": [{"sourceVolume": "cli", "containerPath": str(install),
-                                              "readOnly": True}]})
-    s3.create_bucket(Bucket="image-builds")
-    trees = {}
-    for side in ("local", "remote"):
-        trees[side] = make_dir(tmp_path / side, "make")
+                             "volumes": [{"name": f"v{i}", "host": {"sourcePath": str(m)}}
+                                         for i, m in enumerate(mounts)],
+                             "mountPoints": [{"sourceVolume": f"v{i}", "containerPath": str(m), "readOnly": True}
+                                             for i, m in enumerate(mounts)]})
+    s3.create_bucket(Bucket=f"{name}-builds")
+    trees = {side: make_dir(tmp_path / side, kind) for side in ("local", "remote")}
     home = tmp_path / "home"
     home.mkdir()
     env = emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",
                   FERRY_BUILD_LOG_POLL_MS="100")
     ok(subprocess.run([ferry_bin(), "build", "--local", str(trees["local"])], env=env, capture_output=True,
                       text=True, timeout=120))
-    p = ok(subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", "build-make",
-                           "--aws-batch-queue", "build-queue", "--aws-batch-s3-bucket", "image-builds",
-                           "--aws-batch-cli", str(install / "bin" / "aws"), str(trees["remote"])],
+    expected = results(trees["local"], kind)
+    assert expected, f"the local {kind} build wrote nothing"
+    cli_args = ["--aws-batch-cli", cli] if cli else []
+    p = ok(subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", f"build-{name}",
+                           "--aws-batch-queue", f"{name}-queue", "--aws-batch-s3-bucket", f"{name}-builds",
+                           *cli_args, str(trees["remote"])],
                           env=env, capture_output=True, text=True, timeout=180))
     assert "Job SUCCEEDED after" in output(p), output(p)
-    for name in ("upper.txt", "lines.txt"):
-        assert (trees["remote"] / "out" / name).read_bytes() == (trees["local"] / "out" / name).read_bytes()
+    assert results(trees["remote"], kind) == expected
     job = [j for j in batch.describe_jobs(jobs=[s["jobId"] for s in batch.list_jobs(
-        jobQueue="build-queue", jobStatus="SUCCEEDED")["jobSummaryList"]])["jobs"]][0]
-    assert job["container"]["image"] == "debian-make:test"
+        jobQueue=f"{name}-queue", jobStatus="SUCCEEDED")["jobSummaryList"]])["jobs"]][0]
+    assert job["container"]["image"] == image
     batch.close()
     s3.close()
+    return output(p)
+
+
+def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
+    """`ferry build --aws-batch` of a Makefile project, its job in minbase
+    Debian with make, staging with ferry-job mounted from the "host"."""
+    install = shared[1]
+    build_in_image(shared, tmp_path, "make", "debian-make:test", mounts=[install], cli=str(install / "bin" / "aws"))
+
+
+def test_snakemake_build_runs_in_an_image_with_snakemake(shared, tmp_path):
+    """`ferry build --aws-batch` of remote_build's Snakemake project, its job
+    in an image holding snakemake and Debian's aws CLI, which the job finds
+    on the image's PATH (nothing mounted)."""
+    out = build_in_image(shared, tmp_path, "snakemake", "debian-tools:test")
+    assert "[batch] " in out and "Finished job" in out, out

@@ -42,6 +42,24 @@ const char* kEnginePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 // else bound read-only.
 const char* kProbeDirs[] = {"bin", "sbin", "lib", "lib32", "lib64", "libx32"};
 
+// The label naming the tarball an image was imported from.
+const char* kSourceLabel = "ferry-awsemu.source";
+
+// What identifies an import of a rootfs tarball: the file (path, size,
+// mtime) and the image settings given with it, as one label value (no
+// spaces or quotes, so `LABEL k=v` keeps it whole).
+std::string ImportSource(const ImageImport& in) {
+  struct stat st {};
+  if (stat(in.file.c_str(), &st) != 0) return "";
+  std::string changes;
+  for (const std::string& c : in.changes) changes += c + "\n";
+  char text[160];
+  std::snprintf(text, sizeof text, "%lld.%09ld:%lld:%016zx", static_cast<long long>(st.st_mtim.tv_sec),
+                st.st_mtim.tv_nsec, static_cast<long long>(st.st_size),
+                std::hash<std::string>()(fs::absolute(in.file).string() + "\n" + changes));
+  return text;
+}
+
 // The last non-empty line podman wrote, for error messages.
 std::string LastLine(const std::string& output) {
   std::vector<std::string> lines = ferry::Split(output, '\n');
@@ -119,7 +137,8 @@ int ContainerEngine::Run(const std::vector<std::string>& args, std::string* outp
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::unique_ptr<ContainerEngine> ContainerEngine::Open(const std::string& data_dir, std::string* why_not) {
+std::unique_ptr<ContainerEngine> ContainerEngine::Open(const std::string& data_dir, const std::string& image_store,
+                                                       std::string* why_not) {
   std::unique_ptr<ContainerEngine> e(new ContainerEngine());
   const char* override_path = std::getenv("FERRY_AWSEMU_PODMAN");
   e->podman_ = FindExecutable(override_path && *override_path ? override_path : "podman", kEnginePath);
@@ -128,12 +147,13 @@ std::unique_ptr<ContainerEngine> ContainerEngine::Open(const std::string& data_d
     return nullptr;
   }
   fs::path base = fs::absolute(fs::path(data_dir) / "containers");
-  e->root_ = (base / "storage").string();
+  e->root_ = image_store.empty() ? (base / "storage").string() : fs::absolute(image_store).string();
   // podman refuses a runroot longer than 50 characters, which a data
   // directory under a test's temporary directory easily is: the runtime
-  // state goes to a short path named after the data directory.
+  // state goes to a short path named after the store (podman refuses a
+  // store whose database names another runroot).
   char tag[17];
-  std::snprintf(tag, sizeof tag, "%016zx", std::hash<std::string>()(base.string()));
+  std::snprintf(tag, sizeof tag, "%016zx", std::hash<std::string>()(e->root_));
   e->runroot_ = std::string("/tmp/ferry-awsemu-") + tag;
   e->conf_ = (base / "containers.conf").string();
   e->probe_dir_ = (base / "probe-root").string();
@@ -192,7 +212,13 @@ ferry::Status ContainerEngine::Import(const ImageImport& in) {
     args = {"load", "--input", in.file};
   } else {
     if (in.name.empty()) return ferry::Status::Invalid("a rootfs tarball needs a name (NAME[:TAG]) for its image");
-    args = {"import"};
+    std::string source = ImportSource(in);
+    std::string output;
+    if (Run({"image", "inspect", "--format", "{{index .Labels \"" + std::string(kSourceLabel) + "\"}}", in.name},
+            &output) == 0 &&
+        ferry::Trim(output) == source)
+      return ferry::Status::Ok();
+    args = {"import", "--change", "LABEL " + std::string(kSourceLabel) + "=" + source};
     for (const std::string& c : in.changes) args.insert(args.end(), {"--change", c});
     args.insert(args.end(), {in.file, in.name});
   }

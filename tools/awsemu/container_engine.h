@@ -1,9 +1,10 @@
 // ContainerEngine: the container engine (Debian's podman) that runs
 // ferry-awsemu's Batch jobs in their images, as the ECS agent runs them
-// with Docker. It keeps a private image store under the data directory
-// (--root; the runtime state, --runroot, in a short /tmp path named after
-// it) and its own containers.conf (runc, cgroupfs, no default ulimits), so
-// the machine's store and settings are never touched.
+// with Docker. It keeps a private image store under the data directory, or
+// in the --image-store dir that emulators share (--root; the runtime state,
+// --runroot, in a short /tmp path named after it, so every podman using the
+// store agrees on it), and its own containers.conf (runc, cgroupfs, no
+// default ulimits), so the machine's store and settings are never touched.
 // Images come only from that store: imported from a rootfs tarball
 // (`podman import`) or loaded from an archive (`podman load`); nothing is
 // pulled.
@@ -31,15 +32,20 @@ struct ImageImport {
 
 class ContainerEngine {
  public:
-  // Sets up the store under `data_dir`/containers and starts one throwaway
-  // container to prove containers can run here. Null and *why_not when they
-  // cannot (podman missing, the runtime failing on this host).
-  static std::unique_ptr<ContainerEngine> Open(const std::string& data_dir, std::string* why_not);
+  // Sets up the engine's files under `data_dir`/containers, the store there
+  // or in `image_store` when set, and starts one throwaway container to
+  // prove containers can run here. Null and *why_not when they cannot
+  // (podman missing, the runtime failing on this host).
+  static std::unique_ptr<ContainerEngine> Open(const std::string& data_dir, const std::string& image_store,
+                                               std::string* why_not);
 
   // Whether the store holds `image` (what was found once is remembered).
   // Thread-safe; runs podman the first time an image is asked for.
   bool HasImage(const std::string& image);
-  // Adds an image to the store. Thread-safe.
+  // Adds an image to the store. Thread-safe. A rootfs tarball is labelled
+  // with where it came from (path, size, mtime, changes); when the image by
+  // that name already carries the same label, nothing is imported: a
+  // shared store keeps what an earlier emulator imported.
   ferry::Status Import(const ImageImport& in);
 
   // The process that runs one attempt: writes the environment file

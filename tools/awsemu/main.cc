@@ -2,6 +2,7 @@
 //   ferry-awsemu --port N --data-dir D --access-key K --secret-key S
 //                [--region R] [--imds-port M] [--fault NAME[.SERVICE]=VALUE ...]
 //                [--host-jobs] [--image NAME:TAG=ROOTFS.tar ...] [--image-archive FILE ...]
+//                [--image-store DIR]
 //                [--min-role-duration SECONDS]
 // starts the server and prints "ready port=N imds_port=M" on stdout once both
 // ports listen, then serves until SIGINT/SIGTERM.
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
   app.add_option("--image", images,
                  "NAME[:TAG]=FILE: import a root file system tarball as an image jobs can use, repeatable");
   app.add_option("--image-archive", archives, "FILE: load a docker/OCI image archive jobs can use, repeatable");
+  app.add_option("--image-store", o.image_store,
+                 "DIR: keep the container image store there, not under --data-dir, so emulators share it: a "
+                 "rootfs tarball already imported from the same file is not imported again");
   CLI11_PARSE(app, argc, argv);
 
   for (const auto& spec : images) {

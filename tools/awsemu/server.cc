@@ -307,7 +307,7 @@ ferry::Status Server::OpenContainerEngine() {
     if (!options_.images.empty()) return ferry::Status::Invalid("--image needs jobs in containers, not --host-jobs");
     return ferry::Status::Ok();
   }
-  engine_ = ContainerEngine::Open(options_.data_dir, &engine_problem_);
+  engine_ = ContainerEngine::Open(options_.data_dir, options_.image_store, &engine_problem_);
   if (!engine_) {
     // Said once, here; each job then fails to start with the same reason.
     std::fprintf(stderr,

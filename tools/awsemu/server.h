@@ -46,6 +46,10 @@ struct ServerOptions {
   // Batch jobs run as host processes instead of in their images.
   bool host_jobs = false;
   std::vector<ImageImport> images;  // imported into the container store at start-up
+  // The container engine's image store, when not DATA/containers/storage:
+  // one store that emulators share, so images are imported (and deleted)
+  // once rather than per emulator.
+  std::string image_store;
   // Shortest DurationSeconds STS accepts (AWS: 900); tests lower it to see
   // credentials expire within seconds.
   long min_role_duration = 900;
