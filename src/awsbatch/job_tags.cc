@@ -1,8 +1,8 @@
 #include "awsbatch/job_tags.h"
 
-#include <cctype>
-#include <cstring>
 #include <filesystem>
+
+#include "rules/directive_rules.h"
 
 namespace ferry {
 
@@ -21,8 +21,7 @@ std::string TagValue(const std::string& text) {
   for (unsigned char c : text) {
     bool continuation = (c & 0xC0) == 0x80;
     if (!continuation && ++chars > 256) break;
-    bool fits = c >= 0x80 || std::isalnum(c) || c == ' ' || std::strchr("_.:/=+-@", c);
-    out += fits ? static_cast<char>(c) : '_';
+    out += rules::IsTagByte(c) ? static_cast<char>(c) : '_';
   }
   return out;
 }

@@ -117,6 +117,8 @@ const std::vector<std::string>& AcceleratorKeys() {
   return *keys;
 }
 
+bool IsTagByte(unsigned char c) { return c >= 0x80 || std::isalnum(c) || (c != 0 && std::strchr(" _.:/=+-@", c)); }
+
 const std::vector<std::string>& FerryTagKeys() {
   static const auto* keys = new std::vector<std::string>{"ferry-run", "ferry-task", "ferry-pipeline"};
   return *keys;
@@ -131,11 +133,9 @@ size_t Utf8Length(const std::string& s) {
   return n;
 }
 
-// AWS's tag pattern: Unicode letters, digits and spaces, and _ . : / = + - @.
-// Bytes of multi-byte UTF-8 characters pass (non-ASCII letters).
 bool TagChars(const std::string& s, std::string* bad) {
   for (unsigned char c : s) {
-    if (c >= 0x80 || std::isalnum(c) || c == ' ' || std::strchr("_.:/=+-@", c)) continue;
+    if (IsTagByte(c)) continue;
     *bad = std::string(1, static_cast<char>(c));
     return false;
   }

@@ -82,6 +82,10 @@ inline constexpr size_t kMaxTagValue = 256;
 // The tag keys ferry sets on every Batch job itself.
 const std::vector<std::string>& FerryTagKeys();
 
+// Whether byte `c` may be in a tag: AWS's letters (any script: bytes of
+// multi-byte UTF-8 pass), digits, spaces and _ . : / = + - @.
+bool IsTagByte(unsigned char c);
+
 // Checks one resourceLabels entry against AWS's tag rules: a key of 1-128
 // characters, a value of at most 256, letters, digits, spaces and _ . : / = +
 // - @ only, no `aws:` prefix (AWS keeps it), not one of FerryTagKeys(). On

@@ -176,6 +176,7 @@ def test_bad_labels_and_host_mounts_are_refused_where_written(fworld):
     assert p.returncode == 2, output(p)
     assert "pipeline.yml:4:17: resourceLabels in task 't' has a key 'aws:team' starting with 'aws:'" in p.stderr, \
         p.stderr
+    fworld.write("plain/pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
     fworld.write("cli.config", fargate_config("aws.batch.cliPath = '/opt/ferry-job/bin/aws'\n"))
     p = fworld.run("run", "plain", "-c", "cli.config")
     assert p.returncode == 2, output(p)
