@@ -5,8 +5,10 @@ schedulingPriority on every job, and cost tags (ferry-run, ferry-task,
 ferry-pipeline and the resourceLabels directive). One emulator serves the
 module: the run, then the refusals (each before anything is submitted), then
 the same requests against moto_server where it is installed."""
+import json
 import shutil
 import tempfile
+import urllib.request
 
 import boto3
 import pytest
@@ -42,6 +44,37 @@ tasks:
 params:
   centre: "42"
 """
+
+
+def raw_answer(client, operation, **kw):
+    """The JSON an operation answered, as sent: a botocore older than the
+    Batch API (Debian's predates ephemeralStorage) drops members it lacks."""
+    got = {}
+
+    def keep(http_response, **_):
+        got["body"] = http_response.content
+
+    event = f"after-call.batch.{operation}"
+    client.meta.events.register(event, keep)
+    try:
+        getattr(client, "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_"))(**kw)
+    finally:
+        client.meta.events.unregister(event, keep)
+    return json.loads(got["body"])
+
+
+def job_definition(world, arn):
+    return raw_answer(world.batch, "DescribeJobDefinitions", jobDefinitions=[arn])["jobDefinitions"][0]
+
+
+def moto_call(url, operation, body):
+    """A Batch call to moto_server as raw REST-JSON, every member kept."""
+    req = urllib.request.Request(f"{url}/v1/{operation.lower()}", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", "Authorization":
+                                          "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request,"
+                                          " SignedHeaders=host, Signature=0"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
 
 
 def fargate_config(extra=""):
@@ -118,7 +151,7 @@ def test_pipeline_runs_on_fargate_with_share_priority_and_tags(fworld, fargate_r
     # The job definitions: Fargate's settings, the disk as ephemeral storage.
     defs = {}
     for task, job in jobs.items():
-        d = fworld.batch.describe_job_definitions(jobDefinitions=[job["jobDefinition"]])["jobDefinitions"][0]
+        d = job_definition(fworld, job["jobDefinition"])
         defs[task] = d
         cp = d["containerProperties"]
         assert d["platformCapabilities"] == ["FARGATE"]
@@ -206,10 +239,11 @@ def test_the_same_requests_are_accepted_by_moto(fworld, fargate_run, tmp_path):
         _, _, jobs = fargate_run
         job = jobs["align"]
         # The definition as ferry registered it (the emulator keeps the request).
-        d = fworld.batch.describe_job_definitions(jobDefinitions=[job["jobDefinition"]])["jobDefinitions"][0]
+        d = job_definition(fworld, job["jobDefinition"])
+        assert d["containerProperties"]["ephemeralStorage"] == {"sizeInGiB": 50}
         registered = {k: d[k] for k in ("jobDefinitionName", "type", "containerProperties", "parameters",
                                         "platformCapabilities", "propagateTags")}
-        name = batch.register_job_definition(**registered)["jobDefinitionName"]
+        name = moto_call(url, "RegisterJobDefinition", registered)["jobDefinitionName"]
         c = job["container"]
         submitted = batch.submit_job(
             jobName=job["jobName"], jobQueue=FARGATE_QUEUE, jobDefinition=name,
@@ -218,7 +252,7 @@ def test_the_same_requests_are_accepted_by_moto(fworld, fargate_run, tmp_path):
             containerOverrides={"command": c["command"], "environment": c["environment"],
                                 "resourceRequirements": c["resourceRequirements"]})
         assert batch.list_tags_for_resource(resourceArn=submitted["jobArn"])["tags"] == job["tags"]
-        stored = batch.describe_job_definitions(jobDefinitionName=name)["jobDefinitions"][0]
+        stored = moto_call(url, "DescribeJobDefinitions", {"jobDefinitionName": name})["jobDefinitions"][0]
         assert stored["platformCapabilities"] == ["FARGATE"]
         assert stored["containerProperties"]["ephemeralStorage"] == {"sizeInGiB": 50}
         assert stored["containerProperties"]["executionRoleArn"] == EXEC_ROLE
