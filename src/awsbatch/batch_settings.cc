@@ -246,7 +246,10 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
     return KeyError("aws.batch.jobRole", "must be an IAM role ARN, got '" + o.job_role + "'",
                     "write e.g. 'arn:aws:iam::123456789012:role/my-batch-job-role'");
   FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.logsGroup", &o.logs_group));
-  if (!o.logs_group.empty() && o.logs_group.find_first_of(" *\"'") != std::string::npos)
+  // CloudWatch's rule for log group names: 1-512 of these characters.
+  if (o.logs_group.size() > 512 ||
+      o.logs_group.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#") !=
+          std::string::npos)
     return KeyError("aws.batch.logsGroup", "is not a CloudWatch log group name, got '" + o.logs_group + "'",
                     "use letters, digits and _ - / . # only, e.g. '/ferry/jobs'");
   FERRY_RETURN_IF_ERROR(FargateOptions(c, &o));

@@ -235,5 +235,22 @@ TEST(BatchSettings, ShareIdentifierAndPriority) {
   EXPECT_NE(st.message().find("must be up to 255 letters, digits and _"), std::string::npos) << st.message();
 }
 
+TEST(BatchSettings, JobRoleLogsGroupAndRetryModeAsDocumented) {
+  AwsBatchOptions o;
+  double rate = 0;
+  ASSERT_TRUE(
+      Batch("aws.batch { jobRole = 'arn:aws:iam::1:role/j'; logsGroup = '/ferry/jobs'; retryMode = 'adaptive' }", &o,
+            &rate)
+          .ok());
+  EXPECT_EQ(o.job_role, "arn:aws:iam::1:role/j");
+  EXPECT_EQ(o.logs_group, "/ferry/jobs");
+  EXPECT_EQ(o.retry_mode, "adaptive");
+  // A name CloudWatch would refuse fails every job's log set-up: refused first.
+  Status st = Batch("aws.batch.logsGroup = 'my logs'", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("aws.batch.logsGroup is not a CloudWatch log group name"), std::string::npos)
+      << st.message();
+}
+
 }  // namespace
 }  // namespace ferry

@@ -60,10 +60,11 @@ TEST(BatchPlatform, FargateDefinitions) {
   d.erase("platformCapabilities");
   EXPECT_NE(Refusal([&] { CheckPlatformDefinition(d); }).find("only valid for jobs that run on Fargate"),
             std::string::npos);
-  for (auto [vcpus, mib] : {std::pair<double, int64_t>{0.25, 512}, {0.5, 4096}, {4, 30720}, {8, 61440}, {16, 122880}})
-    EXPECT_EQ(Refusal([&] { CheckFargateResources(vcpus, mib, 0); }), "") << vcpus << " " << mib;
-  for (auto [vcpus, mib] : {std::pair<double, int64_t>{0.25, 1536}, {3, 8192}, {8, 18432}, {16, 30720}})
-    EXPECT_NE(Refusal([&] { CheckFargateResources(vcpus, mib, 0); }), "") << vcpus << " " << mib;
+  // (pairs, not structured bindings: clang-14 cannot capture those)
+  for (auto pair : {std::pair<double, int64_t>{0.25, 512}, {0.5, 4096}, {4, 30720}, {8, 61440}, {16, 122880}})
+    EXPECT_EQ(Refusal([&] { CheckFargateResources(pair.first, pair.second, 0); }), "") << pair.first;
+  for (auto pair : {std::pair<double, int64_t>{0.25, 1536}, {3, 8192}, {8, 18432}, {16, 30720}})
+    EXPECT_NE(Refusal([&] { CheckFargateResources(pair.first, pair.second, 0); }), "") << pair.first;
 }
 
 TEST(BatchPlatform, SubmitJobOnFargateFairShareAndTags) {
