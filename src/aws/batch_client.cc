@@ -174,7 +174,7 @@ Status BatchClient::FindUsableJobDefinitions(const std::string& ref, std::vector
   return Status::Ok();
 }
 
-Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& region) {
+Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& region, nlohmann::json* described) {
   std::vector<nlohmann::json> found;
   FERRY_RETURN_IF_ERROR(DescribeJobQueues({queue}, &found));
   for (const auto& q : found) {
@@ -184,6 +184,7 @@ Status BatchClient::CheckJobQueue(const std::string& queue, const std::string& r
                              " is DISABLED, so jobs would wait in it for ever: enable it (aws batch "
                              "update-job-queue --job-queue " +
                              queue + " --state ENABLED) or use another queue");
+    if (described) *described = q;
     return Status::Ok();
   }
   // Not there: name the queues that are, the likeliest fix being a typo or

@@ -65,7 +65,8 @@ class BatchClient {
   // when the queue is DISABLED (jobs would wait in it for ever), or the
   // call's own error; the
   // caller adds how its own settings name the queue.
-  Status CheckJobQueue(const std::string& queue, const std::string& region);
+  // *described (when not null) gets the queue as DescribeJobQueues told it.
+  Status CheckJobQueue(const std::string& queue, const std::string& region, nlohmann::json* described = nullptr);
   // Returns "name:revision".
   Status RegisterJobDefinition(const nlohmann::json& request, std::string* name_revision);
 

@@ -20,6 +20,8 @@
 #include "aws/s3_transfer.h"
 #include "aws/s3_types.h"
 #include "awsbatch/batch_wrapper.h"
+#include "awsbatch/fair_share.h"
+#include "awsbatch/fargate.h"
 #include "awsbatch/job_definitions.h"
 #include "awsbatch/job_diagnosis.h"
 #include "awsbatch/job_request.h"
@@ -202,20 +204,25 @@ struct AwsBatchExecutor::Impl {
   }
 
   // ---- job definitions -----------------------------------------------------
-  Status ResolveJobDefinition(const std::string& container, std::string* out) {
+  // A Fargate job's ephemeral storage is the definition's, so each size a
+  // task's `disk` asks for has a definition of its own.
+  Status ResolveJobDefinition(const TaskRun& run, std::string* out) {
+    const std::string& container = run.container;
     std::string named = JobDefinitionUri(container);
     if (!named.empty()) {
       *out = named;
       return Status::Ok();
     }
-    std::shared_ptr<JobDef> def = CacheEntry(job_defs, container);
+    int storage_gib = 0;
+    if (opt.fargate) FERRY_RETURN_IF_ERROR(FargateStorageGib(run.disk_bytes, &storage_gib));
+    std::shared_ptr<JobDef> def = CacheEntry(job_defs, container + "\n" + std::to_string(storage_gib));
     std::lock_guard<std::mutex> l(def->mu);
     if (!def->name_revision.empty()) {
       *out = def->name_revision;
       return Status::Ok();
     }
     json req;
-    FERRY_RETURN_IF_ERROR(JobDefinitionRequest(container, jd_settings, &req));
+    FERRY_RETURN_IF_ERROR(JobDefinitionRequest(container, jd_settings, &req, storage_gib));
     std::vector<json> existing;
     Status s = WithRetries(stop, [&] {
       existing.clear();
@@ -321,7 +328,9 @@ struct AwsBatchExecutor::Impl {
   // ---- staging one task (pool thread) --------------------------------------
   void Stage(uint64_t id, TaskRun run) {
     std::string job_def;
-    Status s = ResolveJobDefinition(run.container, &job_def);
+    Status s = ResolveJobDefinition(run, &job_def);
+    // A retry's directives may ask for more than Fargate has.
+    if (s.ok() && opt.fargate) s = CheckFargateTask(run);
     TaskScript script;
     script.work_url = TrimSlash(run.work_dir);
     script.outputs = run.outputs;
@@ -750,6 +759,12 @@ AwsBatchExecutor::AwsBatchExecutor(AwsBatchOptions options, std::shared_ptr<aws:
   m.jd_settings.volumes = m.opt.volumes;
   m.jd_settings.job_role = m.opt.job_role;
   m.jd_settings.logs_group = m.opt.logs_group;
+  m.jd_settings.fargate = m.submit_settings.fargate = m.opt.fargate;
+  m.jd_settings.execution_role = m.opt.execution_role;
+  m.jd_settings.assign_public_ip = m.opt.assign_public_ip;
+  m.jd_settings.platform_version = m.opt.fargate_platform_version;
+  m.submit_settings.share_identifier = m.opt.share_identifier;
+  m.submit_settings.scheduling_priority = m.opt.scheduling_priority;
   aws::S3Location loc;
   if (aws::ParseS3Uri(TrimSlash(m.opt.bucket_dir) + "/", &loc).ok()) {
     m.bucket = loc.bucket;
@@ -770,7 +785,7 @@ AwsBatchExecutor::~AwsBatchExecutor() {
 
 Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
   Impl& m = *impl_;
-  std::set<std::string> queues, named_defs;
+  std::set<std::string> queues, named_defs, noted;
   for (const TaskRun& r : planned) {
     std::string task = r.process.empty() ? r.name : r.process;
     if (r.queue.empty())
@@ -784,6 +799,13 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
     queues.insert(r.queue);
     std::string def = JobDefinitionUri(r.container);
     if (!def.empty()) named_defs.insert(def);
+    if (m.opt.fargate) {
+      FERRY_RETURN_IF_ERROR(CheckFargateTask(r));
+      FargateSize size;
+      if (FargateSizeFor(std::max(1, r.cpus), r.memory_bytes, &size).ok() && size.rounded &&
+          noted.insert(task).second && m.opt.on_message)
+        m.opt.on_message(FargateRoundingNote(r, size));
+    }
   }
   for (const auto& v : m.opt.volumes) {
     VolumeMount mount;
@@ -791,13 +813,16 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
   }
   std::string region = m.opt.region.empty() ? m.batch->client().region() : m.opt.region;
   for (const auto& q : queues) {
-    Status s = m.batch->CheckJobQueue(q, region);
+    json described;
+    Status s = m.batch->CheckJobQueue(q, region, &described);
     if (s.kind() == Status::Kind::kNotFound)
       return Status::Invalid(s.message() +
                              ": the region must be the one where your Batch compute environment and queue were "
                              "created (set aws.region), or fix the process's `queue`");
     if (s.kind() == Status::Kind::kInvalidInput) return s;
     if (!s.ok()) return s.WithPrefix("checking the AWS Batch job queues");
+    // Batch would refuse every SubmitJob: said before the first.
+    FERRY_RETURN_IF_ERROR(CheckFairShare(described, q, m.opt.share_identifier, m.opt.scheduling_priority));
   }
   for (const auto& name : named_defs) {
     std::vector<json> defs;
@@ -808,6 +833,18 @@ Status AwsBatchExecutor::Preflight(const std::vector<TaskRun>& planned) {
                              ": register it there (aws batch register-job-definition) or fix the name in "
                              "container 'job-definition://" +
                              name + "'");
+    if (m.opt.fargate) {
+      // The revision a job gets: the one named, or the newest ACTIVE one.
+      const json* newest = &defs[0];
+      for (const json& d : defs)
+        if (JsonInt(d, "revision") > JsonInt(*newest, "revision")) newest = &d;
+      const json caps = newest->value("platformCapabilities", json::array());
+      if (std::find(caps.begin(), caps.end(), "FARGATE") == caps.end())
+        return Status::Invalid("job definition '" + name +
+                               "' is not for Fargate (its platformCapabilities lack FARGATE) and "
+                               "aws.batch.platformType = 'fargate': register it with --platform-capabilities "
+                               "FARGATE, or let ferry register one from an image (container 'IMAGE')");
+    }
   }
   if (m.bucket.empty())
     return Status::Invalid(
@@ -990,12 +1027,14 @@ void AwsBatchExecutor::AbortAll(int grace_ms, std::vector<TaskResult>* aborted) 
   m.outstanding = 0;
 }
 
-void AwsBatchExecutor::UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name) {
+void AwsBatchExecutor::UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name,
+                                  const std::string& pipeline) {
   Impl& m = *impl_;
   std::lock_guard<std::mutex> l(m.mu);
   m.journal = std::move(journal);
   m.run_id = run_id;
   m.submit_settings.run_name = run_name;
+  m.submit_settings.pipeline = pipeline;
 }
 
 void AwsBatchExecutor::Adopt(std::vector<AdoptedJob> jobs) {

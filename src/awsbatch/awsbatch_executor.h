@@ -34,22 +34,28 @@
 namespace ferry {
 
 struct AwsBatchOptions {
-  std::string bucket_dir;                         // s3://bucket/path: work root (task work dirs are under it)
-  std::string bucket_dir_origin = "-bucket-dir";  // what set it, named in errors: -bucket-dir, -work-dir, workDir
-  std::string region;                             // passed to the CLI inside jobs (--region)
-  std::string endpoint_url;                       // when set, passed to the CLI inside jobs (--endpoint-url)
-  std::string cli_path;                           // aws.batch.cliPath; empty: `aws` on the container's PATH
-  std::vector<std::string> volumes;               // aws.batch.volumes entries: /path or /host:/ctr[:ro|rw]
-  std::string job_role;                           // aws.batch.jobRole (ARN)
-  std::string logs_group;                         // aws.batch.logsGroup; empty: /aws/batch/job
-  std::string bin_dir;                            // the pipeline's bin/ (absolute; "" none): on jobs' PATH
-  int max_parallel_transfers = 4;                 // aws.batch.maxParallelTransfers
-  int max_transfer_attempts = 1;                  // aws.batch.maxTransferAttempts
-  int64_t delay_between_attempts_ms = 10000;      // aws.batch.delayBetweenAttempts
-  int max_spot_attempts = 0;                      // aws.batch.maxSpotAttempts
-  std::string retry_mode = "standard";            // aws.batch.retryMode (AWS_RETRY_MODE inside jobs)
-  int queue_size = 1000;                          // executor.queueSize: jobs in flight at most
-  int64_t poll_interval_ms = 10000;               // executor.pollInterval
+  std::string bucket_dir;                           // s3://bucket/path: work root (task work dirs are under it)
+  std::string bucket_dir_origin = "-bucket-dir";    // what set it, named in errors: -bucket-dir, -work-dir, workDir
+  std::string region;                               // passed to the CLI inside jobs (--region)
+  std::string endpoint_url;                         // when set, passed to the CLI inside jobs (--endpoint-url)
+  std::string cli_path;                             // aws.batch.cliPath; empty: `aws` on the container's PATH
+  std::vector<std::string> volumes;                 // aws.batch.volumes entries: /path or /host:/ctr[:ro|rw]
+  std::string job_role;                             // aws.batch.jobRole (ARN)
+  std::string logs_group;                           // aws.batch.logsGroup; empty: /aws/batch/job
+  std::string bin_dir;                              // the pipeline's bin/ (absolute; "" none): on jobs' PATH
+  int max_parallel_transfers = 4;                   // aws.batch.maxParallelTransfers
+  int max_transfer_attempts = 1;                    // aws.batch.maxTransferAttempts
+  int64_t delay_between_attempts_ms = 10000;        // aws.batch.delayBetweenAttempts
+  int max_spot_attempts = 0;                        // aws.batch.maxSpotAttempts
+  std::string retry_mode = "standard";              // aws.batch.retryMode (AWS_RETRY_MODE inside jobs)
+  bool fargate = false;                             // aws.batch.platformType = 'fargate'
+  std::string execution_role;                       // aws.batch.executionRole (ARN)
+  bool assign_public_ip = true;                     // aws.batch.assignPublicIp (Fargate)
+  std::string fargate_platform_version = "LATEST";  // aws.batch.fargatePlatformVersion
+  std::string share_identifier;                     // aws.batch.shareIdentifier (fair-share queues)
+  int64_t scheduling_priority = -1;                 // aws.batch.schedulingPriority; < 0 unset
+  int queue_size = 1000;                            // executor.queueSize: jobs in flight at most
+  int64_t poll_interval_ms = 10000;                 // executor.pollInterval
   // A job SUBMITTED, PENDING or RUNNABLE for longer than this (in one of
   // them) gets one warning naming its status, queue, requested resources
   // and Batch's status reason.
@@ -101,8 +107,10 @@ class AwsBatchExecutor : public Executor {
   AwsBatchStats stats() const;
 
   // Journal the jobs of run `run_id` (named `run_name`, which goes into job
-  // names) from now on. Called before the first Submit.
-  void UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name);
+  // names and the ferry-run tag; `pipeline` is the ferry-pipeline tag) from
+  // now on. Called before the first Submit.
+  void UseJournal(std::shared_ptr<JobJournal> journal, int64_t run_id, const std::string& run_name,
+                  const std::string& pipeline = "");
   // Jobs to watch instead of submitting, by task hash. Before the first Submit.
   void Adopt(std::vector<AdoptedJob> jobs);
   // Records in the journal the end of every job seen ended so far. Called

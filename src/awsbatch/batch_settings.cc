@@ -1,8 +1,10 @@
 #include "awsbatch/batch_settings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
+#include "awsbatch/fair_share.h"
 #include "awsbatch/job_definitions.h"
 #include "rules/rate.h"
 #include "util/text.h"
@@ -100,6 +102,89 @@ Status GetVolumes(const Config& c, std::vector<std::string>* out) {
   return Status::Ok();
 }
 
+Status GetBool(const Config& c, const std::string& key, bool* out) {
+  const Value* v = c.Get(key);
+  if (!v || v->is_null()) return Status::Ok();
+  if (!v->is_bool())
+    return KeyError(key, "must be true or false, got " + Shown(*v), "write true or false without quotes");
+  *out = v->as_bool();
+  return Status::Ok();
+}
+
+// aws.batch.platformType and what Fargate jobs need; refuses, with the key's
+// file:line:col, what no Fargate job could run with.
+Status FargateOptions(const Config& c, AwsBatchOptions* o) {
+  std::string platform = "ec2";
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.platformType", &platform));
+  if (platform != "ec2" && platform != "fargate")
+    return KeyError("aws.batch.platformType", "must be 'ec2' or 'fargate', got '" + platform + "'",
+                    "write e.g. platformType = 'fargate'");
+  o->fargate = platform == "fargate";
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.executionRole", &o->execution_role));
+  if (!o->execution_role.empty() && !StartsWith(o->execution_role, "arn:"))
+    return KeyError("aws.batch.executionRole", "must be an IAM role ARN, got '" + o->execution_role + "'",
+                    "write e.g. 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'");
+  FERRY_RETURN_IF_ERROR(GetBool(c, "aws.batch.assignPublicIp", &o->assign_public_ip));
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.fargatePlatformVersion", &o->fargate_platform_version));
+  if (o->fargate_platform_version.empty())
+    return KeyError("aws.batch.fargatePlatformVersion", "is empty", "write e.g. 'LATEST' or '1.4.0'");
+  if (!o->fargate) {
+    for (const char* k : {"aws.batch.assignPublicIp", "aws.batch.fargatePlatformVersion"})
+      if (const Value* v = c.Get(k); v && !v->is_null())
+        return At(c, k,
+                  Status::Invalid(std::string(k) + " applies to Fargate jobs only (set aws.batch.platformType = "
+                                                   "'fargate', or remove it)"));
+    return Status::Ok();
+  }
+  const std::string where = "aws.batch.platformType = 'fargate'";
+  if (o->execution_role.empty())
+    return At(
+        c, "aws.batch.platformType",
+        Status::Invalid(where + " needs aws.batch.executionRole: Fargate pulls the image and writes the job's logs "
+                                "with that role (e.g. 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole', with the "
+                                "AmazonECSTaskExecutionRolePolicy attached)"));
+  if (!o->cli_path.empty())
+    return At(c, "aws.batch.cliPath",
+              Status::Invalid("aws.batch.cliPath mounts the CLI from the host, and Fargate jobs have no host to "
+                              "mount from (" +
+                              where +
+                              "): unset it and use an image with the aws CLI (or ferry-job installed as `aws`) on its "
+                              "PATH"));
+  if (!o->volumes.empty())
+    return At(c, "aws.batch.volumes",
+              Status::Invalid("aws.batch.volumes mounts host directories, and Fargate jobs have no host to mount "
+                              "from (" +
+                              where + "): remove it, and stage the files as task inputs instead"));
+  return Status::Ok();
+}
+
+// aws.batch.shareIdentifier and schedulingPriority, for fair-share queues
+// (whether the queue is one is checked before the run: fair_share.h).
+Status FairShareOptions(const Config& c, AwsBatchOptions* o) {
+  FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.shareIdentifier", &o->share_identifier));
+  const std::string& share = o->share_identifier;
+  // Batch's rule: up to 255 letters, digits and _, and an optional trailing *.
+  bool ok = share.size() <= 255;
+  for (size_t i = 0; i < share.size() && ok; i++) {
+    unsigned char ch = static_cast<unsigned char>(share[i]);
+    ok = std::isalnum(ch) || ch == '_' || (ch == '*' && i + 1 == share.size());
+  }
+  if (!ok)
+    return KeyError("aws.batch.shareIdentifier", "must be up to 255 letters, digits and _, got '" + share + "'",
+                    "write e.g. shareIdentifier = 'genomics'");
+  FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.schedulingPriority", 0, &o->scheduling_priority));
+  if (o->scheduling_priority > kMaxSchedulingPriority)
+    return KeyError(
+        "aws.batch.schedulingPriority",
+        "must be at most " + std::to_string(kMaxSchedulingPriority) + ", got " + std::to_string(o->scheduling_priority),
+        "Batch takes 0 (lowest) to 9999");
+  if (o->scheduling_priority >= 0 && share.empty())
+    return KeyError("aws.batch.schedulingPriority", "is set but aws.batch.shareIdentifier is not",
+                    "a scheduling priority orders jobs of a fair-share queue, which also needs "
+                    "aws.batch.shareIdentifier");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ParseSubmitRate(const std::string& text, const std::string& key, double* per_second) {
@@ -161,6 +246,14 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
     return KeyError("aws.batch.jobRole", "must be an IAM role ARN, got '" + o.job_role + "'",
                     "write e.g. 'arn:aws:iam::123456789012:role/my-batch-job-role'");
   FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.logsGroup", &o.logs_group));
+  // CloudWatch's rule for log group names: 1-512 of these characters.
+  if (o.logs_group.size() > 512 ||
+      o.logs_group.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#") !=
+          std::string::npos)
+    return KeyError("aws.batch.logsGroup", "is not a CloudWatch log group name, got '" + o.logs_group + "'",
+                    "use letters, digits and _ - / . # only, e.g. '/ferry/jobs'");
+  FERRY_RETURN_IF_ERROR(FargateOptions(c, &o));
+  FERRY_RETURN_IF_ERROR(FairShareOptions(c, &o));
   int64_t n = o.max_parallel_transfers;
   FERRY_RETURN_IF_ERROR(GetInt(c, "aws.batch.maxParallelTransfers", 1, &n));
   o.max_parallel_transfers = static_cast<int>(n);

@@ -187,5 +187,70 @@ TEST(BatchSettings, SubmitRateForms) {
   }
 }
 
+TEST(BatchSettings, FargateNeedsAnExecutionRoleAndNoHostMounts) {
+  AwsBatchOptions o;
+  double rate = 0;
+  const std::string role = "aws.batch.executionRole = 'arn:aws:iam::1:role/exec'\n";
+  ASSERT_TRUE(Batch("aws.batch.platformType = 'fargate'\n" + role +
+                        "aws.batch.assignPublicIp = false\naws.batch.fargatePlatformVersion = '1.4.0'",
+                    &o, &rate)
+                  .ok());
+  EXPECT_TRUE(o.fargate);
+  EXPECT_EQ(o.execution_role, "arn:aws:iam::1:role/exec");
+  EXPECT_FALSE(o.assign_public_ip);
+  EXPECT_EQ(o.fargate_platform_version, "1.4.0");
+  o = AwsBatchOptions();
+  Status st = Batch("\naws.batch.platformType = 'fargate'", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("ferry.config:2:"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("needs aws.batch.executionRole"), std::string::npos) << st.message();
+  st = Batch("aws.batch.platformType = 'fargate'\n" + role + "aws.batch.cliPath = '/opt/ferry-job/bin/aws'", &o, &rate);
+  EXPECT_NE(st.message().find("ferry.config:3:"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("use an image with the aws CLI"), std::string::npos) << st.message();
+  st = Batch("aws.batch.platformType = 'fargate'\n" + role + "aws.batch.volumes = '/data'", &o, &rate);
+  EXPECT_NE(st.message().find("aws.batch.volumes mounts host directories"), std::string::npos) << st.message();
+  st = Batch("aws.batch.assignPublicIp = true", &o, &rate);
+  EXPECT_NE(st.message().find("applies to Fargate jobs only"), std::string::npos) << st.message();
+  st = Batch("aws.batch.executionRole = 'ecsTaskExecutionRole'", &o, &rate);
+  EXPECT_NE(st.message().find("must be an IAM role ARN"), std::string::npos) << st.message();
+}
+
+TEST(BatchSettings, ShareIdentifierAndPriority) {
+  AwsBatchOptions o;
+  double rate = 0;
+  ASSERT_TRUE(Batch("aws.batch { shareIdentifier = 'genomics'; schedulingPriority = 10 }", &o, &rate).ok());
+  EXPECT_EQ(o.share_identifier, "genomics");
+  EXPECT_EQ(o.scheduling_priority, 10);
+  o = AwsBatchOptions();
+  ASSERT_TRUE(Batch("", &o, &rate).ok());
+  EXPECT_EQ(o.scheduling_priority, -1);
+  Status st = Batch("aws.batch.schedulingPriority = 3", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("aws.batch.schedulingPriority is set but aws.batch.shareIdentifier is not"),
+            std::string::npos)
+      << st.message();
+  st = Batch("aws.batch { shareIdentifier = 'a'; schedulingPriority = 10000 }", &o, &rate);
+  EXPECT_NE(st.message().find("must be at most 9999"), std::string::npos) << st.message();
+  st = Batch("aws.batch.shareIdentifier = 'team a'", &o, &rate);
+  EXPECT_NE(st.message().find("must be up to 255 letters, digits and _"), std::string::npos) << st.message();
+}
+
+TEST(BatchSettings, JobRoleLogsGroupAndRetryModeAsDocumented) {
+  AwsBatchOptions o;
+  double rate = 0;
+  ASSERT_TRUE(
+      Batch("aws.batch { jobRole = 'arn:aws:iam::1:role/j'; logsGroup = '/ferry/jobs'; retryMode = 'adaptive' }", &o,
+            &rate)
+          .ok());
+  EXPECT_EQ(o.job_role, "arn:aws:iam::1:role/j");
+  EXPECT_EQ(o.logs_group, "/ferry/jobs");
+  EXPECT_EQ(o.retry_mode, "adaptive");
+  // A name CloudWatch would refuse fails every job's log set-up: refused first.
+  Status st = Batch("aws.batch.logsGroup = 'my logs'", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("aws.batch.logsGroup is not a CloudWatch log group name"), std::string::npos)
+      << st.message();
+}
+
 }  // namespace
 }  // namespace ferry

@@ -132,12 +132,27 @@ std::string JobDefinitionToken(const nlohmann::json& request) {
   return aws::Sha256Hex(copy.dump()).substr(0, 32);
 }
 
-Status JobDefinitionRequest(const std::string& image, const JobDefinitionSettings& s, nlohmann::json* out) {
+Status JobDefinitionRequest(const std::string& image, const JobDefinitionSettings& s, nlohmann::json* out,
+                            int storage_gib) {
+  // Placeholder resources (each job's own come with SubmitJob); on Fargate
+  // a pair it offers.
   nlohmann::json props = {
       {"image", image},
       {"command", {"true"}},
-      {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "1024"}}}}};
+      {"resourceRequirements",
+       {{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", s.fargate ? "2048" : "1024"}}}}};
   if (!s.job_role.empty()) props["jobRoleArn"] = s.job_role;
+  if (!s.execution_role.empty()) props["executionRoleArn"] = s.execution_role;
+  if (s.fargate) {
+    // Fargate has no host to mount from: the CLI must be in the image.
+    if (!s.cli_path.empty() || !s.volumes.empty())
+      return Status::Invalid(
+          "Fargate jobs cannot mount host directories (aws.batch.cliPath, aws.batch.volumes): unset them and use an "
+          "image with the aws CLI (or ferry-job as `aws`) on its PATH");
+    props["networkConfiguration"] = {{"assignPublicIp", s.assign_public_ip ? "ENABLED" : "DISABLED"}};
+    props["fargatePlatformConfiguration"] = {{"platformVersion", s.platform_version}};
+    if (storage_gib > 0) props["ephemeralStorage"] = {{"sizeInGiB", storage_gib}};
+  }
   if (!s.logs_group.empty())
     props["logConfiguration"] = {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", s.logs_group}}}};
   std::vector<VolumeMount> mounts;
@@ -165,6 +180,11 @@ Status JobDefinitionRequest(const std::string& image, const JobDefinitionSetting
                         {"type", "container"},
                         {"containerProperties", props},
                         {"parameters", nlohmann::json::object()}};
+  if (s.fargate) {
+    req["platformCapabilities"] = {"FARGATE"};
+    // The job's tags go on to its Fargate task, where the bill sees them.
+    req["propagateTags"] = true;
+  }
   req["parameters"][kTokenParam] = JobDefinitionToken(req);
   *out = std::move(req);
   return Status::Ok();

@@ -4,6 +4,9 @@
 // RegisterJobDefinition request (image, placeholder resources, job role,
 // awslogs group, the CLI install dir and aws.batch.volumes as host mounts,
 // refusing a mount that would hide the image's own system directories) and
+// the `ferry-token` parameter (on Fargate: platformCapabilities FARGATE, the
+// execution role, the network configuration, the platform version and the
+// ephemeral storage of a `disk` directive, and no host mounts at all), and
 // the `ferry-token` parameter that lets a run reuse a definition with the
 // same contents instead of registering a new revision.
 #pragma once
@@ -22,6 +25,11 @@ struct JobDefinitionSettings {
   std::vector<std::string> volumes;  // /path or /host:/ctr[:ro|rw]
   std::string job_role;
   std::string logs_group;  // awslogs group when set
+  // aws.batch.platformType = 'fargate' and what only Fargate reads.
+  bool fargate = false;
+  std::string execution_role;               // aws.batch.executionRole (ARN); any platform
+  bool assign_public_ip = true;             // aws.batch.assignPublicIp
+  std::string platform_version = "LATEST";  // aws.batch.fargatePlatformVersion
 };
 
 // `job-definition://NAME` -> NAME; "" when `container` is an image.
@@ -55,7 +63,10 @@ std::string HiddenImageDir(const std::string& container_path);
 Status CliInstallDir(const std::string& cli_path, std::string* dir);
 
 // The RegisterJobDefinition request, with parameters.ferry-token set.
-Status JobDefinitionRequest(const std::string& image, const JobDefinitionSettings& s, nlohmann::json* out);
+// `storage_gib` > 0 gives a Fargate job that much ephemeral storage
+// (FargateStorageGib); a host mount on Fargate is Invalid.
+Status JobDefinitionRequest(const std::string& image, const JobDefinitionSettings& s, nlohmann::json* out,
+                            int storage_gib = 0);
 
 // The token of a request (hash of its name and contents, token excluded).
 std::string JobDefinitionToken(const nlohmann::json& request);

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <map>
 
+#include "awsbatch/fargate.h"
+#include "awsbatch/job_tags.h"
+
 namespace ferry {
 
 std::string BatchJobName(const std::string& process) {
@@ -34,10 +37,17 @@ std::string TaskJobName(const std::string& process, const std::string& run_name,
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
                                 const std::vector<std::string>& command, const SubmitSettings& s, int array_size) {
   nlohmann::json resources = nlohmann::json::array();
-  resources.push_back({{"type", "VCPU"}, {"value", std::to_string(std::max(1, run.cpus))}});
-  if (run.memory_bytes > 0) {
-    int64_t mib = std::max<int64_t>(4, (run.memory_bytes + (1 << 20) - 1) >> 20);
-    resources.push_back({{"type", "MEMORY"}, {"value", std::to_string(mib)}});
+  FargateSize size;
+  if (s.fargate && FargateSizeFor(std::max(1, run.cpus), run.memory_bytes, &size).ok()) {
+    // (A size Fargate lacks was refused before submitting: CheckFargateTask.)
+    resources.push_back({{"type", "VCPU"}, {"value", std::to_string(size.vcpus)}});
+    resources.push_back({{"type", "MEMORY"}, {"value", std::to_string(size.memory_mib)}});
+  } else {
+    resources.push_back({{"type", "VCPU"}, {"value", std::to_string(std::max(1, run.cpus))}});
+    if (run.memory_bytes > 0) {
+      int64_t mib = std::max<int64_t>(4, (run.memory_bytes + (1 << 20) - 1) >> 20);
+      resources.push_back({{"type", "MEMORY"}, {"value", std::to_string(mib)}});
+    }
   }
   if (run.accelerators > 0) resources.push_back({{"type", "GPU"}, {"value", std::to_string(run.accelerators)}});
   nlohmann::json env = nlohmann::json::array();
@@ -60,6 +70,10 @@ nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_defin
         {"evaluateOnExit",
          {{{"onStatusReason", "Host EC2*"}, {"action", "RETRY"}}, {{"onReason", "*"}, {"action", "EXIT"}}}}};
   if (array_size > 1) req["arrayProperties"] = {{"size", array_size}};
+  if (!s.share_identifier.empty()) req["shareIdentifier"] = s.share_identifier;
+  if (s.scheduling_priority >= 0) req["schedulingPriorityOverride"] = s.scheduling_priority;
+  req["tags"] = JobTags(s.run_name, run.process.empty() ? run.name : run.process, s.pipeline, run.resource_labels);
+  req["propagateTags"] = true;
   return req;
 }
 
@@ -75,7 +89,8 @@ std::vector<std::vector<size_t>> GroupJobs(const std::vector<const TaskRun*>& ru
     // Children of one array job share every setting of the parent.
     std::string key = r.array_key + '\n' + r.queue + '\n' + r.container + '\n' + std::to_string(r.cpus) + '\n' +
                       std::to_string(r.memory_bytes) + '\n' + std::to_string(r.time_limit_ms) + '\n' +
-                      std::to_string(r.accelerators);
+                      std::to_string(r.accelerators) + '\n' + std::to_string(r.disk_bytes);
+    for (const auto& [k, v] : r.resource_labels) key += '\n' + k + '=' + v;
     auto it = open.find(key);
     if (it == open.end() || jobs[it->second].size() >= static_cast<size_t>(std::min(r.array_size, 10000))) {
       open[key] = jobs.size();

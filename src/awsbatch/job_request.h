@@ -31,9 +31,16 @@ struct SubmitSettings {
   int max_transfer_attempts = 1;
   // The run the jobs belong to: when set, job names are TaskJobName()s.
   std::string run_name;
+  std::string pipeline;  // PipelineTagName: the ferry-pipeline tag
+  // Fargate: vCPUs and memory rounded up to a pair it offers (FargateSizeFor).
+  bool fargate = false;
+  // Fair-share queues (aws.batch.shareIdentifier, schedulingPriority; < 0 unset).
+  std::string share_identifier;
+  int64_t scheduling_priority = -1;
 };
 
-// The SubmitJob request for `run` (settings only: the command is given).
+// The SubmitJob request for `run` (settings only: the command is given),
+// with its tags (JobTags) and propagateTags.
 // `array_size` > 1 makes it an array job.
 nlohmann::json SubmitJobRequest(const TaskRun& run, const std::string& job_definition,
                                 const std::vector<std::string>& command, const SubmitSettings& s, int array_size = 0);

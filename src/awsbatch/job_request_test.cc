@@ -299,5 +299,78 @@ TEST(JobDiagnosis, UsageIsTheJobsOwnReportPlusItsQueueTime) {
   EXPECT_EQ(u.instance_type, "");
 }
 
+TEST(JobRequest, FairShareTagsAndFargateSizes) {
+  TaskRun r;
+  r.process = "align";
+  r.queue = "q";
+  r.cpus = 3;
+  r.memory_bytes = int64_t{5} << 30;
+  r.resource_labels = {{"team", "genomics"}};
+  SubmitSettings s;
+  s.run_name = "happy_turing";
+  s.pipeline = "rnaseq";
+  json req = SubmitJobRequest(r, "d:1", {"sh"}, s);
+  EXPECT_FALSE(req.contains("shareIdentifier"));
+  EXPECT_FALSE(req.contains("schedulingPriorityOverride"));
+  EXPECT_EQ(req["tags"], json({{"team", "genomics"},
+                               {"ferry-run", "happy_turing"},
+                               {"ferry-task", "align"},
+                               {"ferry-pipeline", "rnaseq"}}));
+  EXPECT_EQ(req["propagateTags"], true);
+  EXPECT_EQ(req["containerOverrides"]["resourceRequirements"][0]["value"], "3");
+  s.share_identifier = "genomics";
+  s.scheduling_priority = 0;  // the lowest is a priority too
+  s.fargate = true;
+  req = SubmitJobRequest(r, "d:1", {"sh"}, s);
+  EXPECT_EQ(req["shareIdentifier"], "genomics");
+  EXPECT_EQ(req["schedulingPriorityOverride"], 0);
+  EXPECT_EQ(req["containerOverrides"]["resourceRequirements"],
+            json::parse(R"([{"type": "VCPU", "value": "4"}, {"type": "MEMORY", "value": "8192"}])"));
+  // Tasks with other labels or disks go in other array jobs.
+  TaskRun a = r, b = r;
+  a.array_key = b.array_key = "k";
+  a.array_size = b.array_size = 10;
+  b.resource_labels = {{"team", "other"}};
+  EXPECT_EQ(GroupJobs({&a, &b}).size(), 2u);
+  b = a;
+  b.disk_bytes = 1;
+  EXPECT_EQ(GroupJobs({&a, &b}).size(), 2u);
+}
+
+TEST(JobDefinitions, FargateDefinitionsHaveWhatFargateNeedsAndNoHostMounts) {
+  JobDefinitionSettings s;
+  s.fargate = true;
+  s.execution_role = "arn:aws:iam::1:role/exec";
+  s.job_role = "arn:aws:iam::1:role/job";
+  s.assign_public_ip = false;
+  s.platform_version = "1.4.0";
+  json req;
+  ASSERT_TRUE(JobDefinitionRequest("debian:12", s, &req, 50).ok());
+  const json& p = req["containerProperties"];
+  EXPECT_EQ(req["platformCapabilities"], json::array({"FARGATE"}));
+  EXPECT_EQ(req["propagateTags"], true);
+  EXPECT_EQ(p["executionRoleArn"], "arn:aws:iam::1:role/exec");
+  EXPECT_EQ(p["jobRoleArn"], "arn:aws:iam::1:role/job");
+  EXPECT_EQ(p["networkConfiguration"]["assignPublicIp"], "DISABLED");
+  EXPECT_EQ(p["fargatePlatformConfiguration"]["platformVersion"], "1.4.0");
+  EXPECT_EQ(p["ephemeralStorage"]["sizeInGiB"], 50);
+  EXPECT_EQ(p["resourceRequirements"][1]["value"], "2048");  // a pair Fargate offers
+  EXPECT_FALSE(p.contains("volumes"));
+  json small;
+  ASSERT_TRUE(JobDefinitionRequest("debian:12", s, &small).ok());
+  EXPECT_FALSE(small["containerProperties"].contains("ephemeralStorage"));
+  EXPECT_NE(small["parameters"]["ferry-token"], req["parameters"]["ferry-token"]);  // another definition
+  s.cli_path = "/opt/ferry-job/bin/aws";
+  Status st = JobDefinitionRequest("debian:12", s, &req);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("Fargate jobs cannot mount host directories"), std::string::npos) << st.message();
+  // EC2 definitions carry none of Fargate's settings.
+  JobDefinitionSettings ec2;
+  ASSERT_TRUE(JobDefinitionRequest("debian:12", ec2, &req, 50).ok());
+  EXPECT_FALSE(req.contains("platformCapabilities"));
+  EXPECT_FALSE(req["containerProperties"].contains("networkConfiguration"));
+  EXPECT_FALSE(req["containerProperties"].contains("ephemeralStorage"));
+}
+
 }  // namespace
 }  // namespace ferry

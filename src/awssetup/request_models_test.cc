@@ -4,6 +4,10 @@
 // an allowed value of an enum), and every required member is there. EC2's
 // query names are checked against the model's locationName too. Skips when
 // the models are not installed.
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/api_call.h"
+#include "awsbatch/job_definitions.h"
+#include "awsbatch/job_request.h"
 #include "awssetup/observed.h"
 #include "awssetup/planner.h"
 #include "awssetup/test_account.h"
@@ -39,13 +45,29 @@ class RecordingApi : public aws::AwsApi {
   std::vector<aws::ApiCall> calls;
 };
 
-json LoadModel(const std::string& service) {
-  fs::path dir = fs::path(kModels) / service;
+json LoadModel(const std::string& service, const std::string& data = kModels) {
+  fs::path dir = fs::path(data) / service;
   std::string newest;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.is_directory() && e.path().filename().string() > newest) newest = e.path().filename().string();
-  std::ifstream in(dir / newest / "service-2.json");
-  return json::parse(in);
+  fs::path file = dir / newest / "service-2.json";
+  if (fs::exists(file)) {
+    std::ifstream in(file);
+    return json::parse(in);
+  }
+  // pip's botocore ships its models gzipped.
+  std::string text;
+  archive* a = archive_read_new();
+  archive_read_support_filter_gzip(a);
+  archive_read_support_format_raw(a);
+  archive_entry* entry = nullptr;
+  if (archive_read_open_filename(a, (file.string() + ".gz").c_str(), 1 << 16) == ARCHIVE_OK &&
+      archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    char buf[1 << 16];
+    for (la_ssize_t n; (n = archive_read_data(a, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  }
+  archive_read_free(a);
+  return json::parse(text, nullptr, false);
 }
 
 class Validator {
@@ -115,6 +137,10 @@ class Validator {
   }
 
   std::map<std::string, json> models_;
+
+ public:
+  // Checks against `model` instead of Debian's, for the service it is of.
+  void UseModel(const std::string& service, json model) { models_[service] = std::move(model); }
 };
 
 std::vector<aws::ApiCall> EveryCall() {
@@ -176,6 +202,80 @@ TEST(RequestModels, EveryRequestOfSetupCheckAndTeardownMatchesBotocoresModels) {
   EXPECT_TRUE(operations.count("ec2:CreateLaunchTemplate"));
   EXPECT_TRUE(operations.count("s3:PutBucketLifecycleConfiguration"));
   EXPECT_TRUE(operations.count("logs:PutRetentionPolicy"));
+}
+
+// The botocore data of the python3 the integration tests run (pip's, often
+// newer than Debian's); "" when it has none.
+std::string PythonBotocoreData() {
+  FILE* p = popen("python3 -c 'import botocore, os; print(os.path.dirname(botocore.__file__))' 2>/dev/null", "r");
+  if (!p) return "";
+  char buf[4096] = {0};
+  std::string dir = fgets(buf, sizeof buf, p) ? buf : "";
+  pclose(p);
+  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
+  return dir.empty() || !fs::exists(dir + "/data/batch") ? "" : dir + "/data";
+}
+
+// Every request shape the awsbatch executor sends: job definitions for EC2
+// and Fargate, SubmitJob with arrays, timeouts, spot retries, fair share and
+// tags, on the newest Batch model at hand. Debian's python3-botocore predates
+// ephemeralStorage (2022): with only that model, the Fargate definition is
+// checked without its ephemeral storage, and the test prints a note.
+TEST(RequestModels, EveryBatchRequestOfTheAwsbatchExecutorMatchesBotocoresModel) {
+  std::vector<std::string> sources;
+  if (std::string py = PythonBotocoreData(); !py.empty()) sources.push_back(py);
+  if (fs::exists(kModels)) sources.push_back(kModels);
+  if (sources.empty()) GTEST_SKIP() << "no botocore models are installed (apt-get install python3-botocore)";
+  json model = LoadModel("batch", sources[0]);
+  ASSERT_TRUE(model.is_object()) << "cannot read the Batch model in " << sources[0];
+  bool has_storage = model["shapes"]["ContainerProperties"]["members"].contains("ephemeralStorage");
+  Validator v;
+  v.UseModel("batch", model);
+
+  std::vector<aws::ApiCall> calls;
+  JobDefinitionSettings ec2;
+  ec2.cli_path = "/opt/ferry-job/bin/aws";
+  ec2.volumes = {"/scratch", "/data:/mnt/data:ro"};
+  ec2.job_role = "arn:aws:iam::1:role/job";
+  ec2.logs_group = "/ferry/jobs";
+  JobDefinitionSettings fargate;
+  fargate.fargate = true;
+  fargate.execution_role = "arn:aws:iam::1:role/exec";
+  fargate.job_role = "arn:aws:iam::1:role/job";
+  fargate.logs_group = "/ferry/jobs";
+  json req;
+  ASSERT_TRUE(JobDefinitionRequest("debian:12", ec2, &req).ok());
+  calls.push_back({"batch", "RegisterJobDefinition", req});
+  ASSERT_TRUE(JobDefinitionRequest("debian:12", fargate, &req, has_storage ? 50 : 0).ok());
+  EXPECT_EQ(req["platformCapabilities"], json::array({"FARGATE"}));
+  calls.push_back({"batch", "RegisterJobDefinition", req});
+
+  TaskRun run;
+  run.process = "align";
+  run.queue = "q";
+  run.cpus = 3;
+  run.memory_bytes = int64_t{5} << 30;
+  run.accelerators = 1;
+  run.time_limit_ms = 3600000;
+  run.resource_labels = {{"team", "genomics"}};
+  SubmitSettings s;
+  s.max_spot_attempts = 3;
+  s.run_name = "happy_turing";
+  s.pipeline = "rnaseq";
+  calls.push_back({"batch", "SubmitJob", SubmitJobRequest(run, "d:1", {"sh", "-c", "x"}, s, 10)});
+  run.accelerators = 0;
+  s.fargate = true;
+  s.share_identifier = "genomics";
+  s.scheduling_priority = 5;
+  req = SubmitJobRequest(run, "d:1", {"sh"}, s);
+  EXPECT_TRUE(req.contains("shareIdentifier") && req.contains("schedulingPriorityOverride") && req.contains("tags"));
+  calls.push_back({"batch", "SubmitJob", req});
+
+  std::vector<std::string> errors;
+  for (const auto& c : calls) v.Check(c, &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e;
+  if (!has_storage)
+    std::printf("note: checked without ephemeralStorage: the Batch model in %s predates it\n", sources[0].c_str());
 }
 
 TEST(RequestModels, AWrongRequestIsCaught) {

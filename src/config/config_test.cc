@@ -231,13 +231,13 @@ process.cache = 'x'
 // Keys ferry checks but does not act on: one warning per key, naming it and
 // where it was first set; keys that take effect say nothing.
 TEST(ConfigWarnings, SettingsWithoutEffectWarnOnceWhereSet) {
-  Config c = MustLoad(R"(aws.batch.platformType = 'fargate'
+  Config c = MustLoad(R"(aws.batch.terminateUnschedulableJobs = true
 aws {
-  batch { shareIdentifier = 'x'; schedulingPriority = 5; executionRole = 'arn:aws:iam::1:role/r' }
+  batch { forceGlacierTransfer = true; fetchInstanceType = true; platformType = 'fargate' }
 }
 docker { sudo = true }
 cleanup = true
-aws.batch.platformType = 'ec2'
+aws.batch.terminateUnschedulableJobs = false
 executor.$awsbatch.cpus = 4
 executor.$local.queueSize = 3
 trace.fields = 'task_id,name'
@@ -247,10 +247,11 @@ executor.$awsbatch.queueSize = 7
 aws.batch.jobRole = 'arn:aws:iam::1:role/j'
 )");
   const std::string later = "has no effect: ferry does not support it yet";
-  EXPECT_TRUE(HasWarning(c, "ferry.config:1:11: 'aws.batch.platformType' " + later)) << Join(c.warnings(), "\n");
-  EXPECT_TRUE(HasWarning(c, "ferry.config:3:11: 'aws.batch.shareIdentifier' " + later)) << Join(c.warnings(), "\n");
-  EXPECT_TRUE(HasWarning(c, "ferry.config:3:34: 'aws.batch.schedulingPriority' " + later));
-  EXPECT_TRUE(HasWarning(c, "ferry.config:3:58: 'aws.batch.executionRole' " + later));
+  EXPECT_TRUE(HasWarning(c, "ferry.config:1:11: 'aws.batch.terminateUnschedulableJobs' " + later))
+      << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:11: 'aws.batch.forceGlacierTransfer' " + later))
+      << Join(c.warnings(), "\n");
+  EXPECT_TRUE(HasWarning(c, "ferry.config:3:40: 'aws.batch.fetchInstanceType' " + later));
   EXPECT_TRUE(HasWarning(c, "ferry.config:5:10: 'docker.sudo' has no effect"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:6:1: 'cleanup' has no effect: ferry keeps work directories"));
   EXPECT_TRUE(HasWarning(c,
@@ -258,10 +259,11 @@ aws.batch.jobRole = 'arn:aws:iam::1:role/j'
                          "not use it"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:9:17: 'executor.$local.queueSize' has no effect: the local executor"));
   EXPECT_TRUE(HasWarning(c, "ferry.config:10:7: 'trace.fields' has no effect"));
-  // platformType, set twice, warns once; resume, executor.$local.cpus,
-  // executor.$awsbatch.queueSize and jobRole are read, so they say nothing.
-  EXPECT_EQ(c.warnings().size(), 9u) << Join(c.warnings(), "\n");
-  EXPECT_EQ(At(c, "aws.batch.platformType"), Value("ec2")) << "still checked and stored, for config show";
+  // terminateUnschedulableJobs, set twice, warns once; platformType (Fargate
+  // jobs), resume, executor.$local.cpus, executor.$awsbatch.queueSize and
+  // jobRole are read, so they say nothing.
+  EXPECT_EQ(c.warnings().size(), 8u) << Join(c.warnings(), "\n");
+  EXPECT_EQ(At(c, "aws.batch.terminateUnschedulableJobs"), Value(false)) << "still checked and stored, for config show";
 }
 
 TEST(ConfigWarnings, ExecutorFerryDoesNotHave) {

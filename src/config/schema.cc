@@ -139,9 +139,11 @@ Schema BuildSchema() {
   AddKey(&s, b + "runnableWarning", D);
   AddKey(&s, b + "maxSpotAttempts", Int(0));
   AddKey(&s, b + "retryMode", Choice("standard|legacy|adaptive|built-in"));
-  for (const char* k : {"executionRole", "shareIdentifier"}) Unsupported(&s, b + k, S, kNotYet);
-  Unsupported(&s, b + "schedulingPriority", Int(INT64_MIN), kNotYet);
-  Unsupported(&s, b + "platformType", Choice("ec2|fargate"), kNotYet);
+  // Fargate and fair-share queues (docs/aws-batch.md, 'For organisations').
+  for (const char* k : {"executionRole", "shareIdentifier", "fargatePlatformVersion"}) AddKey(&s, b + k, S);
+  AddKey(&s, b + "schedulingPriority", Int(0));
+  AddKey(&s, b + "platformType", Choice("ec2|fargate"));
+  AddKey(&s, b + "assignPublicIp", B);
   for (const char* k : {"terminateUnschedulableJobs", "forceGlacierTransfer", "fetchInstanceType"})
     Unsupported(&s, b + k, B, kNotYet);
 
@@ -223,6 +225,7 @@ Rule DirectiveRule(const rules::DirectiveSpec& spec) {
     case K::kChoice: return Rule{Type::kChoice, Join(spec.choices, "|")};
     case K::kLabels: return SL;
     case K::kAccelerator: return Rule{Type::kAccelerator};
+    case K::kLabelMap: return Rule{};  // a map: CheckDirectiveValue checks each label
   }
   return Rule{};
 }

@@ -44,6 +44,7 @@ Status DirectivesFromValues(const ValueMap& values, const std::function<std::str
     // A null value (a selector unsetting it) leaves the default.
     if (v.is_null()) {
       if (spec->id == rules::DirectiveId::kLabel) d->labels.clear();
+      if (spec->id == rules::DirectiveId::kResourceLabels) d->resource_labels.clear();
       continue;
     }
     using D = rules::DirectiveId;
@@ -85,6 +86,14 @@ Status DirectivesFromValues(const ValueMap& values, const std::function<std::str
       case D::kPublish: d->publish = v.ToString(); break;
       case D::kClusterOptions: d->cluster_options = v.ToString(); break;
       case D::kTag: d->tag = v.ToString(); break;
+      case D::kDisk:
+        if (v.is_number()) d->disk_bytes = v.as_int();  // a bare number is bytes, as for memory
+        else ParseMemory(v.as_string(), &d->disk_bytes);
+        break;
+      case D::kResourceLabels:
+        d->resource_labels.clear();
+        for (const auto& [k, label] : v.as_map()) d->resource_labels.emplace_back(k, label.ToString());
+        break;
     }
   }
   // `retry: N` alone means "retry up to N times"; errorStrategy retry alone

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -33,6 +34,9 @@ struct Directives {
   std::string publish;
   std::string cluster_options;  // passed to sbatch by the slurm executor
   std::string tag;              // names the task in progress, trace, history and failures
+  int64_t disk_bytes = 0;       // 0 = not set; a Fargate job's ephemeral storage
+  // resourceLabels: tags of the task's cloud jobs (awsbatch), in key order.
+  std::vector<std::pair<std::string, std::string>> resource_labels;
 };
 
 const char* ErrorStrategyName(ErrorStrategy s);

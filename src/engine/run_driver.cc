@@ -92,6 +92,8 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
   run.container = d.container;
   run.queue = d.queue;
   run.accelerators = d.accelerator;
+  run.disk_bytes = d.disk_bytes;
+  run.resource_labels = d.resource_labels;
   run.cluster_options = d.cluster_options;
   run.env = opts_.env;
   run.process = t.spec->name;

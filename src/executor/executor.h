@@ -26,6 +26,9 @@ struct TaskRun {
   int64_t time_limit_ms = 0;  // 0 = none
   std::string container, queue;
   int accelerators = 0;
+  int64_t disk_bytes = 0;  // 0 = not set
+  // resourceLabels: tags for the task's job (awsbatch), in key order.
+  std::vector<std::pair<std::string, std::string>> resource_labels;
   std::string cluster_options;  // clusterOptions: words a cluster executor passes to its submit command
   std::vector<std::pair<std::string, std::string>> env;  // added to the task's environment
 

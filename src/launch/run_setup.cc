@@ -13,6 +13,7 @@
 #include "aws/rate_limiter.h"
 #include "aws/session.h"
 #include "awsbatch/batch_settings.h"
+#include "awsbatch/job_tags.h"
 #include "engine/work_store.h"
 #include "launch/job_adoption.h"
 #include "launch/pipeline_config.h"
@@ -280,7 +281,13 @@ Status RunExecutors::StartJournal(const std::string& ferry_dir, const RunRecord&
     slurm_->Adopt(std::move(watch));
   }
   *notice = Join(notices, "\n");
-  if (batch_) batch_->UseJournal(journal, run.id, run.run_name);
+  if (batch_) {
+    // The ferry-pipeline tag of every job: the pipeline's name.
+    std::error_code ec;
+    fs::path pipeline = fs::absolute(run.pipeline, ec);
+    batch_->UseJournal(journal, run.id, run.run_name,
+                       PipelineTagName(pipeline.string(), fs::is_directory(pipeline, ec)));
+  }
   if (slurm_) slurm_->UseJournal(journal, run.id);
   return Status::Ok();
 }

@@ -60,6 +60,23 @@ Status CheckDirective(const rules::DirectiveSpec& spec, const TemplateValue& v, 
     if (!has_request) return CheckPart(spec, v, task);
     return Status::Ok();
   }
+  if (v.kind() == TemplateValue::Kind::kMap && spec.kind == rules::DirectiveKind::kLabelMap) {
+    // Each label where it is written; a templated value is checked once
+    // evaluated, its key now.
+    for (const auto& [k, item] : v.entries()) {
+      Value ic;
+      std::string problem;
+      if (!ConstantScalar(item, &ic)) ic = Value("x");
+      if (item.kind() != TemplateValue::Kind::kScalar) ic = Value::EmptyList();
+      if (!rules::CheckResourceLabel(k, ic, &problem)) return Bad(item, spec.name, task, problem);
+    }
+    // The count, on a map of as many entries.
+    ValueMap counted;
+    for (const auto& [k, item] : v.entries()) counted.Set(k, Value("x"));
+    std::string problem;
+    if (!rules::CheckDirectiveValue(spec, Value(std::move(counted)), &problem)) return Bad(v, spec.name, task, problem);
+    return Status::Ok();
+  }
   return CheckPart(spec, v, task);
 }
 

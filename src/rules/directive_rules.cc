@@ -1,9 +1,11 @@
 #include "rules/directive_rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "util/text.h"
 #include "util/units.h"
@@ -60,6 +62,8 @@ const std::vector<DirectiveSpec>& DirectiveSpecs() {
       {D::kPublish, "publish", K::kPath, 0, {}},
       {D::kClusterOptions, "clusterOptions", K::kText, 0, {}},
       {D::kTag, "tag", K::kText, 0, {}},
+      {D::kDisk, "disk", K::kMemory, 0, {}},
+      {D::kResourceLabels, "resourceLabels", K::kLabelMap, 0, {}},
   };
   return *specs;
 }
@@ -81,9 +85,7 @@ const std::vector<std::string>& DirectiveNames() {
 
 const std::set<std::string>& IgnoredDirectives() {
   static const auto* d = new std::set<std::string>{"containerOptions",
-                                                   "resourceLabels",
                                                    "cache",
-                                                   "disk",
                                                    "scratch",
                                                    "stageInMode",
                                                    "stageOutMode",
@@ -113,6 +115,59 @@ const std::set<std::string>& IgnoredDirectives() {
 const std::vector<std::string>& AcceleratorKeys() {
   static const auto* keys = new std::vector<std::string>{"request", "limit", "type"};
   return *keys;
+}
+
+bool IsTagByte(unsigned char c) { return c >= 0x80 || std::isalnum(c) || (c != 0 && std::strchr(" _.:/=+-@", c)); }
+
+const std::vector<std::string>& FerryTagKeys() {
+  static const auto* keys = new std::vector<std::string>{"ferry-run", "ferry-task", "ferry-pipeline"};
+  return *keys;
+}
+
+namespace {
+
+// Characters, not bytes: AWS counts a tag's length in Unicode characters.
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool TagChars(const std::string& s, std::string* bad) {
+  for (unsigned char c : s) {
+    if (IsTagByte(c)) continue;
+    *bad = std::string(1, static_cast<char>(c));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool CheckResourceLabel(const std::string& key, const Value& v, std::string* problem) {
+  const char* allowed = "letters, digits, spaces and _ . : / = + - @";
+  std::string bad;
+  if (key.empty()) return Fail(problem, "has an empty key (tag keys need 1 to 128 characters)");
+  if (Utf8Length(key) > kMaxTagKey)
+    return Fail(problem, "has a key of " + std::to_string(Utf8Length(key)) + " characters, '" + key.substr(0, 20) +
+                             "...' (AWS allows tag keys of at most 128)");
+  std::string lower = ToLower(key);
+  if (lower.rfind("aws:", 0) == 0)
+    return Fail(problem, "has a key '" + key + "' starting with 'aws:', which AWS keeps for its own tags (rename it)");
+  const auto& ours = FerryTagKeys();
+  if (std::find(ours.begin(), ours.end(), key) != ours.end())
+    return Fail(problem, "has a key '" + key + "', which ferry sets on every job itself (rename it)");
+  if (!TagChars(key, &bad))
+    return Fail(problem, "has a key '" + key + "' with '" + bad + "' in it (AWS allows tag keys of " + allowed + ")");
+  if (!Scalar(v) || v.is_null()) return Fail(problem, "has a key '" + key + "' whose value is not a single text value");
+  std::string text = v.ToString();
+  if (Utf8Length(text) > kMaxTagValue)
+    return Fail(problem, "has a value of " + std::to_string(Utf8Length(text)) + " characters for key '" + key +
+                             "' (AWS allows tag values of at most 256)");
+  if (!TagChars(text, &bad))
+    return Fail(problem, "has a value '" + text + "' for key '" + key + "' with '" + bad + "' in it (AWS allows " +
+                             allowed + " in tag values)");
+  return true;
 }
 
 bool WholeNumber(const Value& v, int64_t* out) {
@@ -186,6 +241,17 @@ bool CheckDirectiveValue(const DirectiveSpec& spec, const Value& v, std::string*
       for (const auto& [k, item] : v.as_map())
         if (!CheckAcceleratorSetting(k, item, problem)) return false;
       if (!v.Find("request")) return Fail(problem, "map needs a 'request' count (write e.g. {request: 1, type: ...})");
+      return true;
+    }
+    case K::kLabelMap: {
+      if (!v.is_map()) return Fail(problem, "must be a map of names to values, e.g. {team: genomics}, got " + Shown(v));
+      const size_t most = kMaxTags - kFerryTags;
+      if (v.as_map().size() > most)
+        return Fail(problem, "has " + std::to_string(v.as_map().size()) +
+                                 " labels; AWS allows 50 tags a job and ferry " + "sets 3 itself, so at most " +
+                                 std::to_string(most));
+      for (const auto& [k, item] : v.as_map())
+        if (!CheckResourceLabel(k, item, problem)) return false;
       return true;
     }
   }

@@ -25,6 +25,7 @@ enum class DirectiveKind {
   kChoice,       // one of `choices`
   kLabels,       // a name or a list of names
   kAccelerator,  // a GPU count, or a map {request: N, limit: N, type: '...'}
+  kLabelMap,     // a map of names to text values that become cloud tags (resourceLabels)
 };
 
 // Which directive a spec is, for code that stores values by directive (the
@@ -45,6 +46,8 @@ enum class DirectiveId {
   kPublish,
   kClusterOptions,
   kTag,
+  kDisk,
+  kResourceLabels,
 };
 
 struct DirectiveSpec {
@@ -68,6 +71,27 @@ const std::vector<std::string>& DirectiveNames();
 const std::set<std::string>& IgnoredDirectives();
 // The keys an accelerator map may have.
 const std::vector<std::string>& AcceleratorKeys();
+
+// AWS's limits on tags, which resourceLabels become on Batch jobs: at most
+// 50 a resource, of which ferry's own (ferry-run, ferry-task,
+// ferry-pipeline) take kFerryTags.
+inline constexpr size_t kMaxTags = 50;
+inline constexpr size_t kFerryTags = 3;
+inline constexpr size_t kMaxTagKey = 128;
+inline constexpr size_t kMaxTagValue = 256;
+// The tag keys ferry sets on every Batch job itself.
+const std::vector<std::string>& FerryTagKeys();
+
+// Whether byte `c` may be in a tag: AWS's letters (any script: bytes of
+// multi-byte UTF-8 pass), digits, spaces and _ . : / = + - @.
+bool IsTagByte(unsigned char c);
+
+// Checks one resourceLabels entry against AWS's tag rules: a key of 1-128
+// characters, a value of at most 256, letters, digits, spaces and _ . : / = +
+// - @ only, no `aws:` prefix (AWS keeps it), not one of FerryTagKeys(). On
+// failure sets *problem, phrased to follow the directive's name like
+// CheckDirectiveValue's: "has a key 'aws:x' ...".
+bool CheckResourceLabel(const std::string& key, const Value& v, std::string* problem);
 
 // A whole number from an int, an integral double or its text ("4", " 4 ").
 bool WholeNumber(const Value& v, int64_t* out);

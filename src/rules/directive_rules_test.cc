@@ -14,9 +14,10 @@ std::string Problem(const std::string& name, const Value& v) {
 }
 
 TEST(DirectiveRules, NamesInHelpOrder) {
-  EXPECT_EQ(DirectiveNames(), (std::vector<std::string>{"cpus", "memory", "time", "container", "queue", "label",
-                                                        "executor", "array", "accelerator", "retry", "errorStrategy",
-                                                        "maxForks", "publish", "clusterOptions", "tag"}));
+  EXPECT_EQ(DirectiveNames(),
+            (std::vector<std::string>{"cpus", "memory", "time", "container", "queue", "label", "executor", "array",
+                                      "accelerator", "retry", "errorStrategy", "maxForks", "publish", "clusterOptions",
+                                      "tag", "disk", "resourceLabels"}));
   EXPECT_EQ(FindDirective("cpu"), nullptr);
   EXPECT_TRUE(IgnoredDirectives().count("cache"));
   EXPECT_FALSE(IgnoredDirectives().count("tag"));  // names tasks (docs/pipelines.md)
@@ -78,6 +79,35 @@ TEST(DirectiveRules, WholeNumber) {
   EXPECT_FALSE(WholeNumber(Value("3x"), &n));
   EXPECT_FALSE(WholeNumber(Value(""), &n));
   EXPECT_FALSE(WholeNumber(Value(true), &n));
+}
+
+TEST(DirectiveRules, ResourceLabelsFollowAwsTagRules) {
+  ValueMap m;
+  m.Set("team", Value("genomics"));
+  m.Set("cost centre", Value(42));
+  EXPECT_EQ(Problem("resourceLabels", Value(m)), "");
+  EXPECT_EQ(Problem("resourceLabels", Value("team")),
+            "must be a map of names to values, e.g. {team: genomics}, got 'team'");
+  auto one = [](const std::string& k, const Value& v) {
+    ValueMap m;
+    m.Set(k, v);
+    return Problem("resourceLabels", Value(std::move(m)));
+  };
+  EXPECT_EQ(one("aws:team", Value("x")),
+            "has a key 'aws:team' starting with 'aws:', which AWS keeps for its own tags (rename it)");
+  EXPECT_EQ(one("AWS:x", Value("x")).substr(0, 18), "has a key 'AWS:x' ");
+  EXPECT_EQ(one("ferry-run", Value("x")), "has a key 'ferry-run', which ferry sets on every job itself (rename it)");
+  EXPECT_EQ(one(std::string(129, 'k'), Value("x")).substr(0, 31), "has a key of 129 characters, 'k");
+  EXPECT_EQ(one("k", Value(std::string(257, 'v'))),
+            "has a value of 257 characters for key 'k' (AWS allows tag values of at most 256)");
+  EXPECT_EQ(one(std::string(128, 'k'), Value(std::string(256, 'v'))), "");
+  EXPECT_EQ(one("team#1", Value("x")).substr(0, 34), "has a key 'team#1' with '#' in it ");
+  EXPECT_EQ(one("\xc3\xa9quipe", Value("g\xc3\xa9nomique")), "");  // letters of any script
+  ValueMap many;
+  for (int i = 0; i < 48; i++) many.Set("k" + std::to_string(i), Value("v"));
+  EXPECT_EQ(Problem("resourceLabels", Value(many)),
+            "has 48 labels; AWS allows 50 tags a job and ferry sets 3 itself, so at most 47");
+  EXPECT_EQ(Problem("disk", Value("100 GB")), "");
 }
 
 }  // namespace

@@ -285,15 +285,15 @@ tasks:
 
 
 def test_config_key_without_effect_warns_once_where_set(ws):
-    ws.write("ferry.config", "aws.batch.platformType = 'fargate'\n"
+    ws.write("ferry.config", "aws.batch.fetchInstanceType = true\n"
                              "docker { tty = true }\n"
-                             "aws { batch { platformType = 'ec2' } }\n")
+                             "aws { batch { fetchInstanceType = false } }\n")
     ws.write("pipeline.yml", "tasks:\n  t:\n    script: echo hi\n")
     p = ok(ws.run("run", "."))
     lines = [l for l in p.stderr.splitlines() if l.startswith("warning:")]
-    assert "warning: ferry.config:1:11: 'aws.batch.platformType' has no effect: ferry does not support it yet" \
+    assert "warning: ferry.config:1:11: 'aws.batch.fetchInstanceType' has no effect: ferry does not support it yet" \
         in lines, p.stderr
-    assert sum("platformType" in l for l in lines) == 1, p.stderr
+    assert sum("fetchInstanceType" in l for l in lines) == 1, p.stderr
     assert any(l.startswith("warning: ferry.config:2:10: 'docker.tty' has no effect") for l in lines), p.stderr
 
 

@@ -126,6 +126,7 @@ void BatchEngine::Reset() {
     ces_.clear();
     queues_.clear();
     job_defs_.clear();
+    policies_.clear();
     running_memory_mib_ = 0;
     active_jobs_ = 0;
     schedule_dirty_ = false;
@@ -153,6 +154,13 @@ json BatchEngine::SubmitJob(const json& in) {
   SubmitLookups lookups;
   lookups.queue = [this](const std::string& ref) -> const JobQueue* { return FindQueue(ref); };
   lookups.job_definition = [this](const std::string& ref) { return ResolveJobDefinition(ref); };
+  lookups.queue_ce_types = [this](const JobQueue& q) {
+    std::vector<std::string> types;
+    for (const auto& [order, name] : q.compute_envs)
+      if (ComputeEnv* ce = FindCe(name))
+        types.push_back(ce->type == "UNMANAGED" ? "EC2" : ce->compute_resources.value("type", "EC2"));
+    return types;
+  };
   lookups.job_array_size = [this](const std::string& id) -> std::optional<int> {
     Job* j = FindJob(id);
     if (!j) return std::nullopt;

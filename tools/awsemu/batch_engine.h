@@ -78,6 +78,10 @@ class BatchEngine {
   json RegisterJobDefinition(const json& in);
   json DeregisterJobDefinition(const json& in);
   json DescribeJobDefinitions(const json& in);
+  json CreateSchedulingPolicy(const json& in);
+  json DescribeSchedulingPolicies(const json& in);
+  json ListSchedulingPolicies(const json& in);
+  json DeleteSchedulingPolicy(const json& in);
   json SubmitJob(const json& in);
   json DescribeJobs(const json& in);
   json ListJobs(const json& in);
@@ -155,6 +159,7 @@ class BatchEngine {
   std::map<std::string, std::unique_ptr<ComputeEnv>> ces_;
   std::map<std::string, std::unique_ptr<JobQueue>> queues_;
   std::map<std::string, std::vector<JobDefinition>> job_defs_;  // name -> revisions in order
+  std::map<std::string, SchedulingPolicy> policies_;            // by ARN
   std::unordered_map<std::string, std::unique_ptr<Job>> jobs_;
   std::vector<Job*> top_jobs_;                       // non-child jobs in submission order (ListJobs)
   std::map<std::string, std::list<Job*>> runnable_;  // queue name -> RUNNABLE jobs, FIFO

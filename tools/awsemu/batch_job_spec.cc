@@ -8,6 +8,7 @@
 
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_params.h"
+#include "awsemu/batch_platform.h"
 
 namespace awsemu {
 namespace {
@@ -209,7 +210,10 @@ void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, 
   ApplyResources(overrides, &needs);
   if (needs.vcpus <= 0) ThrowClient("vCPUs must be greater than 0");
   if (needs.memory_mib < 4) ThrowClient("Container memory should be at least 4 MiB");
+  if (IsFargateDefinition(def.body)) CheckFargateResources(needs.vcpus, needs.memory_mib, needs.gpus);
   spec->needs = needs;
+  spec->share_identifier = OptStr(in, "shareIdentifier");
+  spec->scheduling_priority = OptInt(in, "schedulingPriorityOverride").value_or(-1);
 
   json retry = in.contains("retryStrategy") ? in["retryStrategy"] : def.body.value("retryStrategy", json());
   spec->retry = ParseRetry(retry);
@@ -225,7 +229,9 @@ void BuildSpec(const json& in, const JobQueue& queue, const JobDefinition& def, 
   spec->propagate_tags = in.value("propagateTags", def.body.value("propagateTags", false));
   json tags = json::object();
   if (spec->propagate_tags && def.body.contains("tags")) tags = def.body["tags"];
+  if (in.contains("tags")) CheckTags(in["tags"]);
   for (const auto& [k, v] : OptStrMap(in, "tags")) tags[k] = v;
+  CheckTags(tags);
   if (!tags.empty()) spec->tags = tags;
   if (def.body.contains("platformCapabilities")) spec->platform_capabilities = def.body["platformCapabilities"];
 
@@ -255,6 +261,9 @@ void Plan(const json& in, const SubmitLookups& lookups, SubmitPlan* out) {
     ThrowClient("JobDefinition " + def_ref + " does not exist or is not in ACTIVE status");
   if (def->body.value("type", "container") != "container")
     ThrowClient("Job definition " + def->name + " is of type multinode, which the emulator does not run");
+  if (lookups.queue_ce_types)
+    CheckQueuePlatform(IsFargateDefinition(def->body), queue->name, lookups.queue_ce_types(*queue));
+  CheckFairShare(in, queue->name, queue->scheduling_policy_arn);
 
   out->spec.name = name;
   BuildSpec(in, *queue, *def, overrides, &out->spec);

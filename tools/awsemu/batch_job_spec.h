@@ -23,6 +23,9 @@ namespace awsemu {
 struct SubmitLookups {
   std::function<const JobQueue*(const std::string& name_or_arn)> queue;
   std::function<const JobDefinition*(const std::string& ref)> job_definition;
+  // The types of the queue's compute environments (EC2, SPOT, FARGATE,
+  // FARGATE_SPOT), for the Fargate rules (batch_platform.h).
+  std::function<std::vector<std::string>(const JobQueue& queue)> queue_ce_types;
   // The array size of an existing job (0 for a plain job).
   std::function<std::optional<int>(const std::string& job_id)> job_array_size;
 };

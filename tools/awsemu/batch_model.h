@@ -46,6 +46,13 @@ struct JobQueue {
   std::string scheduling_policy_arn;
 };
 
+// A fair-share scheduling policy (CreateSchedulingPolicy).
+struct SchedulingPolicy {
+  std::string name, arn;
+  nlohmann::json fairshare_policy = nlohmann::json::object();
+  nlohmann::json tags = nlohmann::json::object();
+};
+
 struct JobDefinition {
   std::string name, arn;
   int revision = 0;
@@ -73,6 +80,8 @@ struct JobSpec {
   nlohmann::json tags;  // null if none
   bool propagate_tags = false;
   nlohmann::json platform_capabilities;
+  std::string share_identifier;      // "" for a queue without a scheduling policy
+  int64_t scheduling_priority = -1;  // schedulingPriorityOverride; < 0 none
   std::string log_group = "/aws/batch/job";
   std::string stream_prefix;  // jobDefName or awslogs-stream-prefix
   int array_size = 0;         // > 0 for array parents

@@ -6,6 +6,7 @@
 #include "awsemu/batch_engine.h"
 #include "awsemu/batch_fields.h"
 #include "awsemu/batch_ids.h"
+#include "awsemu/batch_platform.h"
 #include "awsemu/batch_views.h"
 #include "awsemu/iam_store.h"
 #include "awsemu/logs_service.h"
@@ -270,6 +271,9 @@ json BatchEngine::CreateJobQueue(const json& in) {
   q->state = state;
   q->control = {"CREATING", SteadyMs()};
   q->scheduling_policy_arn = OptStr(in, "schedulingPolicyArn");
+  if (!q->scheduling_policy_arn.empty() && !policies_.count(q->scheduling_policy_arn))
+    ThrowClient("Error executing request, Exception : Scheduling policy " + q->scheduling_policy_arn +
+                " does not exist.");
   if (in.contains("tags") && in["tags"].is_object()) q->tags = in["tags"];
   for (const auto& o : *order) {
     std::string ref = ReqStr(o, "computeEnvironment");
@@ -356,6 +360,8 @@ json BatchEngine::RegisterJobDefinition(const json& in) {
       ThrowClient("timeout.attemptDurationSeconds must be a positive number of seconds");
   OptStrMap(in, "parameters");
   OptStrMap(in, "tags");
+  if (in.contains("tags")) CheckTags(in["tags"]);
+  CheckPlatformDefinition(in);
 
   std::lock_guard<std::mutex> lock(mu_);
   auto& revisions = job_defs_[name];
@@ -411,6 +417,66 @@ json BatchEngine::DescribeJobDefinitions(const json& in) {
   return PagedList(in, list, 100, 1000, "jobDefinitions", [](const JobDefinition& d) { return JobDefinitionView(d); });
 }
 
+// ---------------------------------------------------------------- scheduling policies
+
+json BatchEngine::CreateSchedulingPolicy(const json& in) {
+  std::string name = ReqStr(in, "name");
+  CheckName(name, "Scheduling policy");
+  json fairshare = in.value("fairsharePolicy", json::object());
+  if (!fairshare.is_object()) ThrowClient("fairsharePolicy must be an object");
+  if (auto d = OptInt(fairshare, "shareDecaySeconds"); d && (*d < 0 || *d > 604800))
+    ThrowClient("fairsharePolicy.shareDecaySeconds must be between 0 and 604800");
+  if (fairshare.contains("shareDistribution")) {
+    if (!fairshare["shareDistribution"].is_array()) ThrowClient("fairsharePolicy.shareDistribution must be a list");
+    for (const auto& d : fairshare["shareDistribution"]) ReqStr(d, "shareIdentifier");
+  }
+  if (in.contains("tags")) CheckTags(in["tags"]);
+  SchedulingPolicy p;
+  p.name = name;
+  p.arn = BatchArn(ctx_.region, "scheduling-policy", name);
+  p.fairshare_policy = fairshare;
+  if (in.contains("tags") && in["tags"].is_object()) p.tags = in["tags"];
+  std::lock_guard<std::mutex> lock(mu_);
+  if (policies_.count(p.arn)) ThrowClient("Object already exists");
+  json out = {{"name", name}, {"arn", p.arn}};
+  policies_[p.arn] = std::move(p);
+  return out;
+}
+
+json BatchEngine::DescribeSchedulingPolicies(const json& in) {
+  std::vector<std::string> arns = OptStrList(in, "arns");
+  if (arns.empty()) ThrowClient("arns is required");
+  std::lock_guard<std::mutex> lock(mu_);
+  json list = json::array();
+  for (const auto& a : arns)
+    if (auto it = policies_.find(a); it != policies_.end())
+      list.push_back({{"name", it->second.name},
+                      {"arn", it->second.arn},
+                      {"fairsharePolicy", it->second.fairshare_policy},
+                      {"tags", it->second.tags}});
+  return {{"schedulingPolicies", list}};
+}
+
+json BatchEngine::ListSchedulingPolicies(const json& in) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<const SchedulingPolicy*> list;
+  for (const auto& [arn, p] : policies_) list.push_back(&p);
+  return PagedList(in, list, 100, 100, "schedulingPolicies", [](const SchedulingPolicy& p) {
+    return json{{"arn", p.arn}};
+  });
+}
+
+json BatchEngine::DeleteSchedulingPolicy(const json& in) {
+  std::string arn = ReqStr(in, "arn");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!policies_.count(arn)) ThrowClient("Scheduling policy " + arn + " does not exist");
+  for (const auto& [_, q] : queues_)
+    if (q->scheduling_policy_arn == arn && q->control.status != "DELETED")
+      ThrowClient("Cannot delete, scheduling policy " + arn + " is used by job queue " + q->name);
+  policies_.erase(arn);
+  return json::object();
+}
+
 }  // namespace awsemu
 
 namespace awsemu {
@@ -436,6 +502,8 @@ nlohmann::json* BatchEngine::TagsOf(const std::string& arn) {
         if (std::to_string(d.revision) == name.substr(c + 1)) tags = &d.body["tags"];
   } else if (kind == "job") {
     if (Job* j = FindJob(name)) tags = &j->tags;
+  } else if (kind == "scheduling-policy") {
+    if (auto it = policies_.find(arn); it != policies_.end()) tags = &it->second.tags;
   }
   if (!tags) ThrowClient("Resource " + arn + " does not exist");
   if (!tags->is_object()) *tags = json::object();
@@ -447,7 +515,10 @@ nlohmann::json BatchEngine::TagResource(const std::string& arn, const json& in) 
   if (add.empty()) ThrowClient("tags is required");
   std::lock_guard<std::mutex> lock(mu_);
   json* tags = TagsOf(arn);
-  for (const auto& [k, v] : add) (*tags)[k] = v;
+  json merged = *tags;
+  for (const auto& [k, v] : add) merged[k] = v;
+  CheckTags(merged);
+  *tags = merged;
   return json::object();
 }
 

@@ -113,6 +113,8 @@ json JobView(const Job& job, const std::string& region) {
   if (!spec.retry_json.is_null()) j["retryStrategy"] = spec.retry_json;
   if (spec.timeout_seconds) j["timeout"] = {{"attemptDurationSeconds", spec.timeout_seconds}};
   if (!job.tags.is_null()) j["tags"] = job.tags;
+  if (!spec.share_identifier.empty()) j["shareIdentifier"] = spec.share_identifier;
+  if (spec.scheduling_priority >= 0) j["schedulingPriority"] = spec.scheduling_priority;
   if (!job.children.empty()) {
     json summary = json::object();
     for (const char* s : kJobStatuses) summary[s] = 0;
