@@ -171,7 +171,8 @@ Status RunExecutors::Init(const Config& config) {
 Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, const WorkRoots& roots,
                                 Progress** progress, RunOptions* run_opts) {
   bool used = std::any_of(graph.tasks.begin(), graph.tasks.end(),
-                          [](const Task& t) { return t.directives.executor == "slurm"; });
+                          [](const Task& t) { return t.directives.executor == "slurm"; }) ||
+              std::count(graph.later_executors.begin(), graph.later_executors.end(), "slurm");
   if (!used) {
     slots_.erase("slurm");
     return Status::Ok();
@@ -196,7 +197,10 @@ Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, co
 Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
                               RunOptions* run_opts) {
   const std::string& s3_root = roots.s3;
-  bool batch = false, s3 = false;
+  // Tasks made later (they read late outputs) count by the executor their
+  // directives give without an item.
+  bool batch = std::count(graph.later_executors.begin(), graph.later_executors.end(), "awsbatch") > 0;
+  bool s3 = batch;
   for (const auto& t : graph.tasks) {
     batch = batch || t.directives.executor == "awsbatch";
     s3 = s3 || IsS3Path(t.work_dir) || IsS3Path(t.directives.publish) || HasS3Inputs(t);

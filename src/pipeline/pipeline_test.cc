@@ -409,3 +409,49 @@ INSTANTIATE_TEST_SUITE_P(Cases, BrokenPipelineTest, ::testing::ValuesIn(kBroken)
 
 }  // namespace
 }  // namespace ferry
+
+namespace ferry {
+namespace {
+
+// Output declarations: a pattern in the output's text, the map form with
+// optional:, and which tasks have late outputs.
+TEST(PipelineLoadTest, OutputsDeclarePatternsAndOptionalFiles) {
+  PipelineSpec spec;
+  Status st = LoadPipelineText(R"(tasks:
+  a:
+    for_each: [x, y]
+    output:
+      plain: a.txt
+      chunks: "{{ item }}_*.txt"
+      report: { path: report.html, optional: true }
+      extras: { path: "*.extra", optional: true }
+      listed: [b.txt, c.txt]
+      sure: { path: d.txt, optional: false }
+    script: touch a.txt
+  b:
+    output:
+      o: "{{ 'x' }}[0].txt"
+    script: touch x0.txt
+  c:
+    output:
+      o: "o.txt"
+    script: touch o.txt
+)",
+                               "p.yml", &spec);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const TaskSpec& a = spec.tasks[0];
+  ASSERT_EQ(a.output_decls.size(), 6u);
+  auto decl = [&](const char* n) { return a.FindOutputDecl(n); };
+  EXPECT_FALSE(decl("plain").late());
+  EXPECT_TRUE(decl("chunks").pattern && !decl("chunks").optional);
+  EXPECT_TRUE(decl("report").optional && !decl("report").pattern);
+  EXPECT_TRUE(decl("extras").optional && decl("extras").pattern);
+  EXPECT_FALSE(decl("listed").late());
+  EXPECT_FALSE(decl("sure").late());
+  EXPECT_TRUE(a.late_outputs);
+  EXPECT_TRUE(spec.tasks[1].late_outputs);  // a bracket written in the text
+  EXPECT_FALSE(spec.tasks[2].late_outputs);
+}
+
+}  // namespace
+}  // namespace ferry

@@ -8,7 +8,11 @@ namespace ferry {
 
 namespace {
 
-std::string TaskCount(int n) { return std::to_string(n) + (n == 1 ? " task" : " tasks"); }
+// n < 0: a step whose tasks are made once the outputs it reads are known.
+std::string TaskCount(int n) {
+  if (n < 0) return "tasks to be known";
+  return std::to_string(n) + (n == 1 ? " task" : " tasks");
+}
 
 // A DOT double-quoted string: backslash and quote escaped, a newline as
 // DOT's \n line break.
@@ -56,6 +60,9 @@ NameGraph NameGraphOf(const TaskGraph& graph) {
     size_t to = node_of(t);
     for (uint32_t d : t.deps) links[{node_of(graph.tasks[d]), to}]++;
   }
+  // A step whose tasks are not made yet still shows what it reads.
+  for (const auto& later : graph.deferred)
+    for (uint32_t j : later.reads) links[{j, later.spec}] += 0;
   for (const auto& [ends, n] : links) g.edges.push_back({ends.first, ends.second, n});
   return g;
 }
