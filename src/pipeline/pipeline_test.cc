@@ -277,8 +277,11 @@ const BrokenCase kBroken[] = {
      "'cpus' appears twice in task 'a'"},
     {"input_not_map", "tasks:\n  a:\n    input: x.txt\n    script: x\n", "b.yml:3:12",
      "'input' of task 'a' must be a map of name: path template"},
-    {"output_value_map", "tasks:\n  a:\n    output:\n      o: {x: 1}\n    script: x\n", "b.yml:4:10",
-     "output 'o' of task 'a' must be a path template or a list of them, not a map"},
+    {"output_value_map", "tasks:\n  a:\n    output:\n      o: {x: 1}\n    script: x\n", "b.yml:4:11",
+     "unknown setting 'x' of output 'o' in task 'a' (an output in map form has path: and optional:)"},
+    {"output_path_is_map", "tasks:\n  a:\n    output:\n      o: {path: {x: 1}}\n    script: x\n", "b.yml:4:17",
+     "output 'o' of task 'a' must be a path template or a list of them, not a map other than { path: ..., "
+     "optional: true }"},
     {"bad_output_name", "tasks:\n  a:\n    output:\n      my-out: x\n    script: x\n", "b.yml:4:7",
      "output name 'my-out' must use only letters, digits and _"},
     {"for_each_constant", "tasks:\n  a:\n    for_each: data/*.txt\n    script: x\n", "b.yml:3:15",
