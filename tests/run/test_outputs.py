@@ -196,3 +196,39 @@ tasks:
     ok(ws.run("run", "."))
     assert ws.read("results/o.txt") == "2 words: one two deep\n"
     assert ws.read("results/copy/sub/x.txt") == "deep\n"
+
+
+def test_resume_after_editing_one_sample_reruns_only_its_tasks_and_the_gather(ws):
+    for s in ("s1", "s2", "s3"):
+        ws.write(f"reads/{s}.txt", f"{s} a\n{s} b\n")
+    ws.write("pipeline.yml", """
+tasks:
+  split:
+    for_each: "{{ files('reads/*.txt') }}"
+    tag: "{{ item.stem }}"
+    input:
+      reads: "{{ item }}"
+    output:
+      lines: "line_*.txt"
+    script: split -l 1 {{ input.reads }} line_ && for f in line_*; do mv "$f" "$f.txt"; done
+  count:
+    for_each: "{{ split.output.lines }}"
+    output:
+      n: n.txt
+    script: wc -c < {{ item }} > {{ output.n }}
+  total:
+    input:
+      all: "{{ count.output.n }}"
+    output:
+      t: total.txt
+    publish: results
+    script: cat {{ input.all }} | awk '{s += $1} END {print s}' > {{ output.t }}
+""")
+    ok(ws.run("run", "."))
+    assert ws.read("results/total.txt") == "30\n"
+    ws.write("reads/s2.txt", "s2 a\ns2 bbbb\n")
+    ok(ws.run("run", ".", "-resume", "-with-trace", "trace.tsv"))
+    ran = sorted(r["name"] for r in ws.trace() if r["status"] == "COMPLETED")
+    assert ran == ["count (3)", "count (4)", "split (s2)", "total"], ran
+    assert len([r for r in ws.trace() if r["status"] == "CACHED"]) == 6
+    assert ws.read("results/total.txt") == "33\n"
