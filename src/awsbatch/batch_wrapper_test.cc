@@ -342,6 +342,7 @@ TEST(Wrapper, ScriptsAreValidForDashAndBusyboxAsh) {
   t.work_url = "s3://b/w";
   t.inputs = {{"s3://b/in", "in", false}};
   t.outputs = {"out"};
+  t.late_outputs = {{"parts", "it's/*_[0-9].txt", true}, {"maybe", "-x y.html", false}};
   t.env = {{"X", "1"}};
   fs::path dir = fs::temp_directory_path() / ("ferry-wrapper-syntax-" + std::to_string(getpid()));
   fs::create_directories(dir);

@@ -319,14 +319,15 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
       } else if (prod == produced_.end() && !task->when_false) {
         // (A task that will not run may name inputs that are not there.)
         struct stat st;
-        if (::stat(source.c_str(), &st) != 0 && IsPattern(s))
-          return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display + "' is '" + s +
-                                 "', a pattern, but an input names files: list the matching files with "
-                                 "\"{{ files('" +
-                                 s + "') }}\"");
-        if (::stat(source.c_str(), &st) != 0)
+        if (::stat(source.c_str(), &st) != 0) {
+          if (IsPattern(s))
+            return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display + "' is '" + s +
+                                   "', a pattern, but an input names files: list the matching files with "
+                                   "\"{{ files('" +
+                                   s + "') }}\"");
           return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                  "': no such file '" + s + "' (looked for " + source + ")");
+        }
       } else if (prod != produced_.end()) {
         task->deps.push_back(prod->second);
       }
