@@ -72,21 +72,22 @@ def test_a_pattern_output_fans_out_per_file_gathers_whole_and_resumes(ws):
     assert len(ws.trace("trace2.tsv")) == len(HOSTILE) + 2
 
 
-def test_a_failed_upstream_under_ignore_leaves_its_files_out(ws):
+def test_a_failed_upstream_under_ignore_leaves_its_files_out_and_fields_travel(ws):
+    ws.write("samples.csv", "id,group\none,g1\ntwo,g2\nthree,g3\n")
     ws.write("pipeline.yml", """
 tasks:
   make:
-    for_each: [one, two, three]
+    for_each: "{{ csv('samples.csv') }}"
     errorStrategy: ignore
     output:
-      parts: "{{ item }}_*.part"
+      parts: "{{ item.id }}_*.part"
     script: |
-      [ {{ item }} != two ] || exit 3
-      echo {{ item }} a > {{ item }}_a.part
-      echo {{ item }} b > {{ item }}_b.part
+      [ {{ item.id }} != two ] || exit 3
+      echo {{ item.id }} a > {{ item.id }}_a.part
+      echo {{ item.id }} b > {{ item.id }}_b.part
   each:
     for_each: "{{ make.output.parts }}"
-    tag: "{{ item.name }}"
+    tag: "{{ item.group }} {{ item.name }}"
     output:
       o: o.txt
     script: cat {{ item }} > {{ output.o }}
@@ -100,7 +101,9 @@ tasks:
 """)
     p = ok(ws.run("run", ".", "-with-trace", "trace.tsv"))
     names = sorted(r["name"] for r in ws.trace() if r["name"].startswith("each"))
-    assert names == ["each (one_a.part)", "each (one_b.part)", "each (three_a.part)", "each (three_b.part)"], p.stdout
+    # Each task made from a file still has its sample's fields (item.group).
+    assert names == ["each (g1 one_a.part)", "each (g1 one_b.part)", "each (g3 three_a.part)",
+                     "each (g3 three_b.part)"], p.stdout
     assert ws.read("results/sum.txt") == "one a\none b\nthree a\nthree b\n"
     assert "1 ignored" in p.stdout + p.stderr
 
