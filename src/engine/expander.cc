@@ -148,7 +148,7 @@ Status Expander::FindDeferred(TaskGraph* graph, std::vector<size_t>* order) {
   deferred_.assign(n, false);
   found_noted_.assign(n, false);
   graph->deferred.clear();
-  graph->later_executors.clear();
+  graph->later.clear();
   for (size_t i : *order) {
     TaskGraph::Deferred later;
     later.spec = static_cast<uint32_t>(i);
@@ -172,9 +172,7 @@ Status Expander::FindDeferred(TaskGraph* graph, std::vector<size_t>* order) {
     FERRY_RETURN_IF_ERROR(MakeContext(*graph, probe, 1, &ctx));
     if (!ResolveDirectives(probe, ctx, &probe.directives).ok()) continue;
     FERRY_RETURN_IF_ERROR(AssignWorkDir(&probe));
-    if (std::find(graph->later_executors.begin(), graph->later_executors.end(), probe.directives.executor) ==
-        graph->later_executors.end())
-      graph->later_executors.push_back(probe.directives.executor);
+    graph->later.push_back(std::move(probe));
   }
   return Status::Ok();
 }

@@ -135,6 +135,9 @@ Status RunDriver::Preflight() {
   std::map<std::string, std::vector<TaskRun>> planned;
   for (const auto& t : graph_->tasks)
     planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
+  // Steps made later are checked by what their directives are expected to be.
+  for (const auto& t : graph_->later)
+    planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
   for (auto& [name, runs] : planned) {
     auto it = executors_.find(name);
     if (it == executors_.end() || !it->second.executor) continue;  // Validate() reports it

@@ -81,9 +81,10 @@ struct TaskGraph {
     std::vector<uint32_t> reads;
   };
   std::vector<Deferred> deferred;
-  // Executors the deferred specs' tasks are expected to use (from their
-  // directives without an item), so a run sets them up before it starts.
-  std::vector<std::string> later_executors;
+  // One stand-in task per deferred spec, with the directives its tasks are
+  // expected to have (resolved without an item; none when that fails), so
+  // a run sets up and preflights their executors before it starts.
+  std::vector<Task> later;
   // Per spec (same order as the pipeline's tasks): the root value templates
   // see under the spec's name: {"output": {name: path or list of paths}}.
   std::vector<Value> spec_roots;

@@ -172,7 +172,8 @@ Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, co
                                 Progress** progress, RunOptions* run_opts) {
   bool used = std::any_of(graph.tasks.begin(), graph.tasks.end(),
                           [](const Task& t) { return t.directives.executor == "slurm"; }) ||
-              std::count(graph.later_executors.begin(), graph.later_executors.end(), "slurm");
+              std::any_of(graph.later.begin(), graph.later.end(),
+                          [](const Task& t) { return t.directives.executor == "slurm"; });
   if (!used) {
     slots_.erase("slurm");
     return Status::Ok();
@@ -199,7 +200,8 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   const std::string& s3_root = roots.s3;
   // Tasks made later (they read late outputs) count by the executor their
   // directives give without an item.
-  bool batch = std::count(graph.later_executors.begin(), graph.later_executors.end(), "awsbatch") > 0;
+  bool batch = std::any_of(graph.later.begin(), graph.later.end(),
+                           [](const Task& t) { return t.directives.executor == "awsbatch"; });
   bool s3 = batch;
   for (const auto& t : graph.tasks) {
     batch = batch || t.directives.executor == "awsbatch";

@@ -97,3 +97,24 @@ tasks:
     p = world.run("run", ".", "-c", "batch.config")
     assert p.returncode == 1, output(p)
     assert "output 'parts' matched nothing: no file in its work dir s3://ferry-work/work/" in output(p), output(p)
+
+
+def test_batch_steps_made_later_are_preflighted_before_anything_runs(world):
+    world.write("pipeline.yml", """
+tasks:
+  split:                      # local
+    output:
+      chunks: "*.txt"
+    script: touch a.txt b.txt
+  each:                       # on Batch, made once split has ended
+    label: remote
+    for_each: "{{ split.output.chunks }}"
+    input:
+      c: "{{ item }}"
+    script: cat {{ input.c }}
+""")
+    world.write("batch.config", config().replace(f"queue = '{QUEUE}'", "queue = 'no-such-queue'"))
+    p = world.run("run", ".", "-c", "batch.config")
+    assert p.returncode == 2, output(p)
+    assert "no-such-queue" in output(p), output(p)
+    assert not (world.path / "work").exists(), output(p)
