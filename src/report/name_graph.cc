@@ -8,6 +8,9 @@ namespace ferry {
 
 namespace {
 
+// 0 links: to a step whose tasks are not made yet.
+std::string LinkCount(int n) { return n > 0 ? std::to_string(n) : "later"; }
+
 // n < 0: a step whose tasks are made once the outputs it reads are known.
 std::string TaskCount(int n) {
   if (n < 0) return "tasks to be known";
@@ -79,7 +82,7 @@ std::string NameGraphDot(const NameGraph& g) {
            "];\n";
   for (const auto& e : g.edges)
     out += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) +
-           " [label=" + DotQuoted(std::to_string(e.links)) + "];\n";
+           " [label=" + DotQuoted(LinkCount(e.links)) + "];\n";
   return out + "}\n";
 }
 
@@ -89,7 +92,7 @@ std::string NameGraphMermaid(const NameGraph& g) {
     out += "  n" + std::to_string(i) + "[\"" + MermaidLabel(g.nodes[i].name) + "<br/>" + TaskCount(g.nodes[i].tasks) +
            "\"]\n";
   for (const auto& e : g.edges)
-    out += "  n" + std::to_string(e.from) + " -->|" + std::to_string(e.links) + "| n" + std::to_string(e.to) + "\n";
+    out += "  n" + std::to_string(e.from) + " -->|" + LinkCount(e.links) + "| n" + std::to_string(e.to) + "\n";
   return out;
 }
 
