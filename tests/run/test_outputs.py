@@ -235,3 +235,31 @@ tasks:
     assert ran == ["count (3)", "count (4)", "split (s2)", "total"], ran
     assert len([r for r in ws.trace() if r["status"] == "CACHED"]) == 6
     assert ws.read("results/total.txt") == "33\n"
+
+
+def test_a_step_made_later_gathers_without_an_ignored_failure_of_a_plain_step(ws):
+    ws.write("pipeline.yml", """
+tasks:
+  side:
+    for_each: [1, 2, 3]
+    errorStrategy: ignore
+    output:
+      o: side.txt
+    script: |
+      [ {{ item }} != 2 ] || exit 4
+      echo side {{ item }} > {{ output.o }}
+  split:
+    output:
+      parts: "p_*.txt"
+    script: echo p1 > p_1.txt; echo p2 > p_2.txt
+  gather:
+    input:
+      sides: "{{ side.output.o }}"
+      parts: "{{ split.output.parts }}"
+    output:
+      all: all.txt
+    publish: results
+    script: cat {{ input.sides }} {{ input.parts }} > {{ output.all }}
+""")
+    p = ok(ws.run("run", "."))
+    assert ws.read("results/all.txt") == "side 1\nside 3\np1\np2\n", p.stdout + p.stderr
