@@ -334,6 +334,7 @@ struct AwsBatchExecutor::Impl {
     TaskScript script;
     script.work_url = TrimSlash(run.work_dir);
     script.outputs = run.outputs;
+    for (const auto& late : run.late_outputs) script.late_outputs.push_back({late.name, late.path, late.pattern});
     script.env = run.env;
     for (const auto& [source, name] : run.inputs) {
       if (!s.ok()) break;

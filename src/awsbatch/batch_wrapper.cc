@@ -5,6 +5,7 @@
 
 #include "engine/wrapper.h"
 #include "executor/usage_report.h"
+#include "pipeline/output_pattern.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -249,10 +250,33 @@ fi
   fi
 fi
 )SH";
-  if (!t.outputs.empty()) {
+  if (!t.late_outputs.empty()) {
+    // One record per file found (kFoundOutputsFile), uploaded beside it.
+    // ferry's own files and the staged inputs are never found.
+    o += "ferry_found() {\n"
+         "  [ -e \"$2\" ] || [ -L \"$2\" ] || return 0\n"
+         "  case \"$2\" in ./.command.*|./.exitcode) return 0;; esac\n";
+    if (!t.inputs.empty()) {
+      o += "  case \"$2\" in ";
+      for (size_t i = 0; i < t.inputs.size(); ++i) o += (i ? "|" : "") + LocalWord(t.inputs[i].name);
+      o += ") return 0;; esac\n";
+    }
+    o += "  printf '%s\\t%s\\000' \"$1\" \"${2#./}\" >> " + std::string(kFoundOutputsFile) +
+         "\n"
+         "  ferry_bg ferry_put \"$2\" \"$ferry_work/${2#./}\"\n"
+         "}\n";
+  }
+  if (!t.outputs.empty() || !t.late_outputs.empty()) {
     o += "if [ \"$ferry_status\" -eq 0 ] && [ \"$ferry_terminated\" -eq 0 ]; then\n";
     for (const auto& out : t.outputs)
       o += "  ferry_bg ferry_put " + LocalWord(out) + " \"$ferry_work\"/" + ShellQuote(out) + "\n";
+    if (!t.late_outputs.empty()) o += "  : > " + std::string(kFoundOutputsFile) + "\n";
+    for (const auto& late : t.late_outputs) {
+      if (late.pattern)
+        o += "  for ferry_f in " + PatternShellWord(late.path) + "; do ferry_found " + ShellQuote(late.name) +
+             " \"$ferry_f\"; done\n";
+      else o += "  ferry_found " + ShellQuote(late.name) + " " + LocalWord(late.path) + "\n";
+    }
     o += "  ferry_wait_all || { ferry_say \"uploading the task's outputs failed\"; ferry_status=1; }\n";
     o += "fi\n";
   }
@@ -262,6 +286,9 @@ ferry_bg ferry_copy .command.err "$ferry_work/.command.err"
 )SH";
   const std::string usage = kUsageReportFile;
   o += "if [ -f " + usage + " ]; then ferry_bg ferry_copy " + usage + " \"$ferry_work/" + usage + "\"; fi\n";
+  if (!t.late_outputs.empty())
+    o += "if [ -f " + std::string(kFoundOutputsFile) + " ]; then ferry_bg ferry_copy " + kFoundOutputsFile +
+         " \"$ferry_work/" + kFoundOutputsFile + "\"; fi\n";
   o += R"SH(ferry_wait_all || true
 if [ "$ferry_terminated" -ne 0 ]; then exit 143; fi
 printf '%s' "$ferry_status" > .exitcode
@@ -269,6 +296,37 @@ ferry_copy .exitcode "$ferry_work/.exitcode" || ferry_copy .exitcode "$ferry_wor
 exit "$ferry_status"
 )SH";
   return o;
+}
+
+Status ParseFoundOutputs(const std::string& text, std::map<std::string, std::vector<std::string>>* out) {
+  out->clear();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\0', start);
+    if (end == std::string::npos) end = text.size();
+    std::string record = text.substr(start, end - start);
+    start = end + 1;
+    size_t tab = record.find('\t');
+    std::string path = tab == std::string::npos ? "" : record.substr(tab + 1);
+    bool inside = !path.empty() && path[0] != '/' && path.find('\0') == std::string::npos;
+    for (size_t p = 0; inside && p <= path.size();) {
+      size_t slash = path.find('/', p);
+      std::string part = path.substr(p, slash == std::string::npos ? std::string::npos : slash - p);
+      inside = !part.empty() && part != "." && part != "..";
+      p = slash == std::string::npos ? path.size() + 1 : slash + 1;
+    }
+    if (tab == std::string::npos || tab == 0 || !inside)
+      return Status::Failed(std::string(kFoundOutputsFile) +
+                            " holds a record that is not an output name and a path "
+                            "inside the work dir: '" +
+                            record + "'");
+    (*out)[record.substr(0, tab)].push_back(path);
+  }
+  for (auto& [name, paths] : *out) {
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  }
+  return Status::Ok();
 }
 
 }  // namespace ferry

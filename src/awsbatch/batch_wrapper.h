@@ -4,14 +4,20 @@
 // itself (stage inputs in parallel with retries, run .command.sh in a scratch
 // dir, under the CLI's `measure` when it has one, upload declared outputs on
 // success, always upload .command.out/.err, .command.usage and .exitcode).
+// Late outputs (patterns, optional files) are looked for in the job, which
+// uploads what it found and lists it in .command.found, the record
+// ParseFoundOutputs reads back for the driver.
 // Both are POSIX sh (dash, busybox ash), so an image needs only /bin/sh.
 // Nothing here does I/O, so every quoting case is testable.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "util/status.h"
 
 namespace ferry {
 
@@ -36,7 +42,13 @@ struct JobInput {
 struct TaskScript {
   std::string work_url;  // s3://bucket/dir of the task (no trailing slash)
   std::vector<JobInput> inputs;
-  std::vector<std::string> outputs;                      // relative names, files or dirs
+  std::vector<std::string> outputs;  // relative names, files or dirs
+  // Outputs known once the task ends: {name, pattern or optional path, is a pattern}.
+  struct Late {
+    std::string name, path;
+    bool pattern = false;
+  };
+  std::vector<Late> late_outputs;
   std::vector<std::pair<std::string, std::string>> env;  // exported before .command.sh
   // The pipeline's bin/ staged on S3 (a prefix; "" for none): fetched into
   // the job, made executable (S3 keeps no file modes) and put first on PATH.
@@ -57,5 +69,12 @@ std::string ArrayIndex(const std::vector<std::string>& work_urls);
 
 // The task's .command.run.
 std::string CommandRun(const WrapperSettings& s, const TaskScript& t);
+
+// What a job found of its late outputs, the object .command.found: one
+// record per file, "NAME<TAB>PATH<NUL>" (NUL ends records, as no file name
+// holds one). *out: output name -> its paths, sorted. A record that is not
+// NAME<TAB>PATH or whose path is not inside the work dir is an error.
+inline constexpr const char* kFoundOutputsFile = ".command.found";
+Status ParseFoundOutputs(const std::string& text, std::map<std::string, std::vector<std::string>>* out);
 
 }  // namespace ferry

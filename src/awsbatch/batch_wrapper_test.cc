@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "util/text.h"
@@ -321,6 +322,55 @@ TEST_F(WrapperRun, RunsWhereTheImageHasOnlyBusybox) {
   EXPECT_NE(err.find("the image has no bash, so .command.sh ran under sh"), std::string::npos) << err;
 }
 
+// Late outputs are matched in the job: hostile names (a leading '-', quotes,
+// $(...), a newline) found whole, directories uploaded whole, the staged
+// input and ferry's own files never found, a missing optional file left
+// out; .command.found lists each as NAME<TAB>PATH<NUL>, which
+// ParseFoundOutputs reads back sorted. Under dash, then busybox alone.
+TEST_F(WrapperRun, LateOutputsAreMatchedInTheJobAndListed) {
+  for (bool busybox : {false, true}) {
+    if (busybox && !OnlyBusybox()) continue;
+    const std::string dir = busybox ? "w/late-bb" : "w/late";
+    Write(s3_ / "bucket" / "data" / "in.txt", "input\n");
+    TaskScript t;
+    t.work_url = "s3://bucket/" + dir;
+    t.inputs = {{"s3://bucket/data/in.txt", "in.txt", false}};
+    t.late_outputs = {{"chunks", "*.txt", true},
+                      {"samples", "sample_[0-9]", true},
+                      {"report", "report.html", false},
+                      {"none", "*.nothing", true}};
+    PutTask(dir,
+            "for n in -rf \"it's\" '$(touch boom)' \"$(printf 'new\\nline')\"; do echo \"$n\" > \"./$n.txt\"; done\n"
+            "mkdir -p sample_1/sub && echo deep > sample_1/sub/x && touch .hidden.txt\n",
+            t);
+    ASSERT_EQ(RunJob(JobCommand(settings_, t.work_url)), 0) << Read(root_ / "job.out");
+    fs::path work = s3_ / "bucket" / dir;
+    EXPECT_EQ(Read(work / "-rf.txt"), "-rf\n");
+    EXPECT_EQ(Read(work / "new\nline.txt"), "new\nline\n");
+    EXPECT_EQ(Read(work / "sample_1" / "sub" / "x"), "deep\n");
+    EXPECT_FALSE(fs::exists(work / "in.txt"));
+    EXPECT_FALSE(fs::exists(root_ / "boom"));
+    std::map<std::string, std::vector<std::string>> found;
+    ASSERT_TRUE(ParseFoundOutputs(Read(work / ".command.found"), &found).ok());
+    EXPECT_EQ(found["chunks"], (std::vector<std::string>{"$(touch boom).txt", "-rf.txt", "it's.txt", "new\nline.txt"}));
+    EXPECT_EQ(found["samples"], (std::vector<std::string>{"sample_1"}));
+    EXPECT_EQ(found.count("report"), 0u);
+    EXPECT_EQ(found.count("none"), 0u);
+  }
+}
+
+TEST(Wrapper, FoundOutputsRecordsMustNameAPathInsideTheWorkDir) {
+  std::map<std::string, std::vector<std::string>> found;
+  EXPECT_TRUE(ParseFoundOutputs(std::string("a\tz.txt\0a\tb c.txt\0a\tz.txt\0", 26), &found).ok());
+  EXPECT_EQ(found["a"], (std::vector<std::string>{"b c.txt", "z.txt"}));
+  for (std::string bad : {std::string("a\t../x\0", 7), std::string("a\t/etc/passwd\0", 14), std::string("no tab\0", 7),
+                          std::string("a\t\0", 3), std::string("a\tx//y\0", 7)}) {
+    Status st = ParseFoundOutputs(bad, &found);
+    EXPECT_FALSE(st.ok()) << bad;
+    EXPECT_NE(st.message().find("not an output name and a path inside the work dir"), std::string::npos);
+  }
+}
+
 TEST(Wrapper, ScriptsAreValidForDashAndBusyboxAsh) {
   WrapperSettings s;
   s.region = "us-east-1";
@@ -328,6 +378,7 @@ TEST(Wrapper, ScriptsAreValidForDashAndBusyboxAsh) {
   t.work_url = "s3://b/w";
   t.inputs = {{"s3://b/in", "in", false}};
   t.outputs = {"out"};
+  t.late_outputs = {{"parts", "it's/*_[0-9].txt", true}, {"maybe", "-x y.html", false}};
   t.env = {{"X", "1"}};
   fs::path dir = fs::temp_directory_path() / ("ferry-wrapper-syntax-" + std::to_string(getpid()));
   fs::create_directories(dir);

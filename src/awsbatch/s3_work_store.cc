@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
 
 #include "aws/s3_transfer.h"
+#include "awsbatch/batch_wrapper.h"
 #include "engine/work_dir.h"
 #include "util/text.h"
 
@@ -124,24 +126,65 @@ Status S3WorkStore::FetchInputs(const Task& task) {
   return Status::Ok();
 }
 
-Status S3WorkStore::CheckOutputs(const Task& task) {
+Status S3WorkStore::CheckOutputs(const Task& task, ValueMap* found) {
   std::map<std::string, aws::S3Object> listing;
   FERRY_RETURN_IF_ERROR(ListWorkDir(task, &listing));
+  const bool late = task.spec && task.spec->late_outputs;
+  std::map<std::string, std::vector<std::string>> listed;
+  if (late) {
+    const std::string url = WorkPath(task.work_dir, kFoundOutputsFile);
+    aws::S3Location loc;
+    FERRY_RETURN_IF_ERROR(aws::ParseS3Uri(url, &loc));
+    std::string text;
+    Status st = s3_->GetSmall(loc.bucket, loc.key, &text);
+    if (!st.ok())
+      return Status::Failed("cannot read which outputs the job found (" + url + "): " + st.message() +
+                            " (the job uploads it after the task's outputs; see .command.log there)");
+    FERRY_RETURN_IF_ERROR(ParseFoundOutputs(text, &listed).WithPrefix(url));
+  }
   for (const auto& [name, v] : task.outputs) {
-    for (const auto& rel : OutputPaths(v))
+    const OutputDecl& decl = late ? task.spec->FindOutputDecl(name) : OutputDecl::Plain();
+    if (!decl.late()) {
+      for (const auto& rel : OutputPaths(v))
+        if (OutputKeys(listing, rel).empty())
+          return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
+                                "' in its work dir (" + WorkPath(task.work_dir, rel) + ")");
+      continue;
+    }
+    const std::vector<std::string>& paths = listed[name];
+    for (const auto& rel : paths)
       if (OutputKeys(listing, rel).empty())
-        return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
-                              "' in its work dir (" + WorkPath(task.work_dir, rel) + ")");
+        return Status::Failed("output '" + name + "': the job found '" + rel + "' but it is not in the work dir " +
+                              task.work_dir + " (its upload failed; see .command.log there)");
+    if (decl.pattern) {
+      if (paths.empty() && !decl.optional)
+        return Status::Failed("output '" + name + "' matched nothing: no file in its work dir " + task.work_dir +
+                              " matches '" + v.ToString() +
+                              "' (if the task may make none, declare it { path: ..., optional: true })");
+      ValueList l;
+      for (const auto& p : paths) l.emplace_back(p);
+      found->Set(name, Value(std::move(l)));
+      continue;
+    }
+    auto has = [&](const std::string& rel) { return std::find(paths.begin(), paths.end(), rel) != paths.end(); };
+    if (v.is_list()) {
+      ValueList l;
+      for (const auto& e : v.as_list())
+        if (has(e.ToString())) l.push_back(e);
+      found->Set(name, Value(std::move(l)));
+    } else {
+      found->Set(name, has(v.ToString()) ? v : Value());
+    }
   }
   return Status::Ok();
 }
 
-bool S3WorkStore::CompletedOutputsPresent(const Task& task) {
+bool S3WorkStore::CompletedOutputsPresent(const Task& task, ValueMap* found) {
   aws::S3Location loc;
   if (!aws::ParseS3Uri(WorkPath(task.work_dir, ".exitcode"), &loc).ok()) return false;
   std::string code;
   if (!s3_->GetSmall(loc.bucket, loc.key, &code).ok() || Trim(code) != "0") return false;
-  return CheckOutputs(task).ok();
+  return CheckOutputs(task, found).ok();
 }
 
 Status S3WorkStore::PublishFromS3(const Task& task, const std::string& dest) {

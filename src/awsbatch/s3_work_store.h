@@ -23,8 +23,10 @@ class S3WorkStore : public WorkStore {
 
   Status Prepare(const Task& task, const Directives& d, const std::string& script) override;
   Status FetchInputs(const Task& task) override;
-  Status CheckOutputs(const Task& task) override;
-  bool CompletedOutputsPresent(const Task& task) override;
+  // Late outputs are what the job listed in its .command.found (so files
+  // an earlier attempt left under the same prefix are never taken).
+  Status CheckOutputs(const Task& task, ValueMap* found) override;
+  bool CompletedOutputsPresent(const Task& task, ValueMap* found) override;
   Status Publish(const Task& task, const std::string& dest) override;
   std::string Tail(const Task& task, const std::string& file, int lines) override;
   void Discard(const Task& task) override;

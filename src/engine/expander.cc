@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "engine/work_store.h"
+#include "pipeline/output_pattern.h"
 #include "util/hash.h"
 #include "util/path.h"
 #include "util/text.h"
@@ -126,14 +127,87 @@ Status Expander::Expand(TaskGraph* graph) {
     order.push_back(i);
   };
   for (size_t i = 0; i < pipeline_.tasks.size(); ++i) visit(i);
-  for (size_t i : order) FERRY_RETURN_IF_ERROR(ExpandSpec(i, graph));
+  graph->spec_tasks.assign(pipeline_.tasks.size(), {0, 0});
+  FERRY_RETURN_IF_ERROR(FindDeferred(graph, &order));
+  for (size_t i : order) {
+    if (!deferred_[i]) FERRY_RETURN_IF_ERROR(ExpandSpec(i, graph));
+  }
   // per_process in pipeline (file) order.
   std::vector<int> counts(pipeline_.tasks.size(), 0);
   for (const auto& t : graph->tasks) counts[t.spec_index]++;
   for (size_t i = 0; i < pipeline_.tasks.size(); ++i)
-    graph->per_process.emplace_back(pipeline_.tasks[i].name, counts[i]);
-  for (auto& t : graph->tasks)
-    for (uint32_t d : t.deps) graph->tasks[d].dependents.push_back(t.index);
+    graph->per_process.emplace_back(pipeline_.tasks[i].name, deferred_[i] ? -1 : counts[i]);
+  LinkDependents(graph, 0);
+  return Status::Ok();
+}
+
+void Expander::LinkDependents(TaskGraph* graph, uint32_t first) {
+  for (uint32_t i = first; i < graph->tasks.size(); ++i)
+    for (uint32_t d : graph->tasks[i].deps) graph->tasks[d].dependents.push_back(i);
+}
+
+Status Expander::FindDeferred(TaskGraph* graph, std::vector<size_t>* order) {
+  // A spec reading a spec with late outputs, or a deferred one, is
+  // deferred: `order` has every spec after those it reads.
+  const size_t n = pipeline_.tasks.size();
+  deferred_.assign(n, false);
+  found_noted_.assign(n, false);
+  graph->deferred.clear();
+  graph->later.clear();
+  for (size_t i : *order) {
+    TaskGraph::Deferred later;
+    later.spec = static_cast<uint32_t>(i);
+    for (const auto& dep : pipeline_.tasks[i].deps) {
+      const TaskSpec* d = pipeline_.FindTask(dep);
+      if (!d) continue;
+      size_t j = static_cast<size_t>(d - pipeline_.tasks.data());
+      later.reads.push_back(static_cast<uint32_t>(j));
+      if (d->late_outputs || deferred_[j]) deferred_[i] = true;
+    }
+    if (!deferred_[i]) continue;
+    graph->deferred.push_back(std::move(later));
+    // Its executor as its directives give it without an item (most do not
+    // depend on one), so a run sets that executor up before it starts; a
+    // task that turns out to need another fails with the reason.
+    Task probe;
+    probe.spec = &pipeline_.tasks[i];
+    probe.display = probe.spec->name;
+    probe.hash = "00";
+    EvalContext ctx;
+    FERRY_RETURN_IF_ERROR(MakeContext(*graph, probe, 1, &ctx));
+    if (!ResolveDirectives(probe, ctx, &probe.directives).ok()) continue;
+    FERRY_RETURN_IF_ERROR(AssignWorkDir(&probe));
+    graph->later.push_back(std::move(probe));
+  }
+  return Status::Ok();
+}
+
+Status Expander::ExpandDeferred(TaskGraph* graph, uint32_t spec_index, const std::vector<uint32_t>& nothing) {
+  const TaskSpec& spec = pipeline_.tasks[spec_index];
+  for (const auto& dep : spec.deps) {
+    const TaskSpec* d = pipeline_.FindTask(dep);
+    if (!d || !d->late_outputs) continue;
+    size_t j = static_cast<size_t>(d - pipeline_.tasks.data());
+    if (found_noted_[j]) continue;
+    found_noted_[j] = true;
+    // What its tasks left is known now: what reads it sees those files.
+    auto [first, end] = graph->spec_tasks[j];
+    for (uint32_t i = first; i < end; ++i) {
+      if (std::find(nothing.begin(), nothing.end(), i) != nothing.end()) continue;
+      const Task& t = graph->tasks[i];
+      for (const auto& rel : t.OutputPaths()) produced_.emplace(WorkPath(t.work_dir, rel), t.index);
+    }
+    graph->spec_roots[j] = SpecRoot(*graph, j, first, end, nothing);
+  }
+  const uint32_t first = static_cast<uint32_t>(graph->tasks.size());
+  Status st = ExpandSpec(spec_index, graph);
+  if (!st.ok()) {
+    // None of its tasks is entered into the plan.
+    graph->tasks.erase(graph->tasks.begin() + first, graph->tasks.end());
+    return st;
+  }
+  graph->per_process[spec_index].second = static_cast<int>(graph->tasks.size() - first);
+  LinkDependents(graph, first);
   return Status::Ok();
 }
 
@@ -248,9 +322,15 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
       } else if (prod == produced_.end() && !task->when_false) {
         // (A task that will not run may name inputs that are not there.)
         struct stat st;
-        if (::stat(source.c_str(), &st) != 0)
+        if (::stat(source.c_str(), &st) != 0) {
+          if (IsPattern(s))
+            return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display + "' is '" + s +
+                                   "', a pattern, but an input names files: list the matching files with "
+                                   "\"{{ files('" +
+                                   s + "') }}\"");
           return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
                                  "': no such file '" + s + "' (looked for " + source + ")");
+        }
       } else if (prod != produced_.end()) {
         task->deps.push_back(prod->second);
       }
@@ -415,7 +495,9 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     std::sort(t.deps.begin(), t.deps.end());
     t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
 
-    for (const auto& [name, tv] : spec.outputs) {
+    for (size_t o = 0; o < spec.outputs.size(); ++o) {
+      const auto& [name, tv] = spec.outputs[o];
+      const OutputDecl& decl = spec.output_decls[o];
       Value v;
       FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
       std::vector<std::string> flat;
@@ -425,12 +507,20 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
           return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
                                  "' must be a path inside the task's work dir, got '" + p +
                                  "' (name the file relative to the work dir, e.g. 'result.txt')");
-        if (p.find_first_of("*?[") != std::string::npos)
+        if (!IsPattern(p)) continue;
+        if (!decl.pattern)
+          return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display + "' is '" + p +
+                                 "', a pattern made by a template value; write a pattern's *, ? or [ in the "
+                                 "output's own text (e.g. \"{{ item.id }}_*.txt\")");
+        std::string why = PatternProblem(p);
+        if (!why.empty())
           return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
-                                 "' is a pattern ('" + p +
-                                 "'); ferry needs output names up front: name each file, or output a directory");
+                                 "': the pattern '" + p + "' " + why);
       }
-      t.outputs.Set(name, std::move(v));
+      if (decl.pattern && (!v.is_string() || !IsPattern(v.as_string())))
+        return Status::Invalid(tv.loc().ToString() + ": output '" + name + "' of task '" + t.display +
+                               "' must be one pattern, got " + v.kind_name() + " '" + v.ToString() + "'");
+      t.outputs.Append(name, std::move(v));
     }
     ctx.roots.Set("output", Value(t.outputs));
     FERRY_RETURN_IF_ERROR(ScriptOf(spec).RenderShell(ctx, &t.script));
@@ -439,6 +529,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
     for (const auto& rel : t.OutputPaths()) produced_.emplace(WorkPath(t.work_dir, rel), t.index);
   }
 
+  graph->spec_tasks[spec_index] = {first, static_cast<uint32_t>(graph->tasks.size())};
   graph->spec_roots[spec_index] = SpecRoot(*graph, spec_index, first, static_cast<uint32_t>(graph->tasks.size()), {});
   return Status::Ok();
 }
@@ -451,6 +542,7 @@ Value Expander::SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t fir
   ValueMap outputs;
   for (const auto& [name, tv] : spec.outputs) {
     auto abs_of = [&](const Task& t, const Value& rel) -> Value {
+      if (rel.is_null()) return Value();  // an optional output the task did not make
       if (rel.is_list()) {
         ValueList l;
         for (const auto& r : rel.as_list()) l.push_back(Value(WorkPath(t.work_dir, r.ToString())));
@@ -466,7 +558,7 @@ Value Expander::SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t fir
         Value v = abs_of(t, *t.outputs.Find(name));
         if (v.is_list())
           for (const auto& e : v.as_list()) all.push_back(e);
-        else all.push_back(std::move(v));
+        else if (!v.is_null()) all.push_back(std::move(v));
       }
       outputs.Set(name, Value(std::move(all)));
     } else if (end > first) {
@@ -487,7 +579,9 @@ Value Expander::SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t fir
       ValueMap m;
       if (const Value* fields = t.ItemFields()) m = fields->as_map();
       for (const auto& [name, rel] : t.outputs) {
-        if (rel.is_list()) {
+        if (rel.is_null()) {
+          m.Set(name, Value());
+        } else if (rel.is_list()) {
           ValueList l;
           for (const auto& r : rel.as_list()) l.push_back(Value(WorkPath(t.work_dir, r.ToString())));
           m.Set(name, Value(std::move(l)));

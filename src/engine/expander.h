@@ -45,7 +45,16 @@ class Expander {
   Expander(const PipelineSpec& pipeline, ExpandOptions opts, TemplateHost* host);
   ~Expander();
 
+  // Makes every task it can up front; specs reading late outputs are left
+  // in graph->deferred (per_process -1) for ExpandDeferred.
   Status Expand(TaskGraph* graph);
+
+  // Makes the tasks of deferred spec `spec_index` once every task of the
+  // specs it reads has ended, with their late outputs resolved in their
+  // Task::outputs; `nothing` lists those tasks that produced nothing
+  // (ignored failures, skips), left out of what it reads. Appends the tasks
+  // (from graph->tasks.size() on) with their deps and dependents.
+  Status ExpandDeferred(TaskGraph* graph, uint32_t spec_index, const std::vector<uint32_t>& nothing);
 
   // Re-renders a task that gathers outputs of other tasks when the tasks
   // `dropped` (indices) produced nothing (failed under errorStrategy ignore,
@@ -60,6 +69,9 @@ class Expander {
  private:
   Status ExpandSpec(size_t spec_index, TaskGraph* graph);
   void FindWantedItems();  // fills items_wanted_
+  // Which specs are deferred (graph->deferred), and the executors they will use.
+  Status FindDeferred(TaskGraph* graph, std::vector<size_t>* order);
+  void LinkDependents(TaskGraph* graph, uint32_t first);
   // What templates see under spec `spec_index`'s name: the outputs of its
   // tasks [first, end) but those in `dropped`.
   Value SpecRoot(const TaskGraph& graph, size_t spec_index, uint32_t first, uint32_t end,
@@ -88,6 +100,8 @@ class Expander {
   std::unordered_map<std::string, std::unique_ptr<Template>> config_templates_;
   ValueMap process_defaults_;
   std::vector<bool> items_wanted_;  // per spec: some template reads TASK.items
+  std::vector<bool> deferred_;      // per spec: its tasks are made by ExpandDeferred
+  std::vector<bool> found_noted_;   // per late spec: its found outputs are in produced_
   std::unordered_map<std::string, ValueMap> overrides_cache_;
 };
 

@@ -1,5 +1,6 @@
 #include "engine/run_driver.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/publisher.h"
@@ -47,34 +48,43 @@ RunState RunEndState(const Status& result) {
 }
 
 Status RunDriver::Validate() const {
-  std::vector<std::string> names;
-  for (const auto& [n, s] : executors_) names.push_back(n);
-  for (const auto& t : graph_->tasks) {
-    const Directives& d = t.directives;
-    auto it = executors_.find(d.executor);
-    if (it == executors_.end())
-      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' uses executor '" + d.executor +
-                             "', which this ferry cannot run" + DidYouMean(d.executor, names) +
-                             " (available: " + Join(names, ", ") + ")");
-    if (it->second.max_running > 0) continue;  // the remote service's capacity decides
-    if (d.cpus > it->second.cpus)
-      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " + std::to_string(d.cpus) +
-                             " cpus but the " + d.executor + " executor has " + std::to_string(it->second.cpus) +
-                             " (lower the task's cpus, or raise executor.cpus in ferry.config)");
-    if (it->second.memory_bytes && d.memory_bytes > it->second.memory_bytes)
-      return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
-                             FormatMemory(d.memory_bytes) + " of memory but the " + d.executor + " executor has " +
-                             FormatMemory(it->second.memory_bytes) +
-                             " (lower the task's memory, or raise executor.memory in ferry.config)");
-    if (opts_.publish_guard && !d.publish.empty() && !IsS3Path(d.publish)) {
-      const std::string dir = LocalPublishDir(d.publish);
-      for (const auto& rel : t.OutputPaths()) {
-        Status st = opts_.publish_guard->Check((fs::path(dir) / rel).string());
-        if (!st.ok()) return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "': " + st.message());
-      }
+  for (const auto& t : graph_->tasks) FERRY_RETURN_IF_ERROR(ValidateTask(t));
+  return Status::Ok();
+}
+
+Status RunDriver::ValidateTask(const Task& t) const {
+  const Directives& d = t.directives;
+  auto it = executors_.find(d.executor);
+  if (it == executors_.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, s] : executors_) names.push_back(n);
+    return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' uses executor '" + d.executor +
+                           "', which this ferry cannot run" + DidYouMean(d.executor, names) +
+                           " (available: " + Join(names, ", ") + ")");
+  }
+  if (it->second.max_running > 0) return Status::Ok();  // the remote service's capacity decides
+  if (d.cpus > it->second.cpus)
+    return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " + std::to_string(d.cpus) +
+                           " cpus but the " + d.executor + " executor has " + std::to_string(it->second.cpus) +
+                           " (lower the task's cpus, or raise executor.cpus in ferry.config)");
+  if (it->second.memory_bytes && d.memory_bytes > it->second.memory_bytes)
+    return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "' asks for " +
+                           FormatMemory(d.memory_bytes) + " of memory but the " + d.executor + " executor has " +
+                           FormatMemory(it->second.memory_bytes) +
+                           " (lower the task's memory, or raise executor.memory in ferry.config)");
+  if (opts_.publish_guard && !d.publish.empty() && !IsS3Path(d.publish)) {
+    const std::string dir = LocalPublishDir(d.publish);
+    // (A late output's files are checked when they are published.)
+    for (const auto& rel : t.OutputPaths()) {
+      Status st = opts_.publish_guard->Check((fs::path(dir) / rel).string());
+      if (!st.ok()) return Status::Invalid(t.spec->loc.ToString() + ": task '" + t.display + "': " + st.message());
     }
   }
   return Status::Ok();
+}
+
+void RunDriver::ApplyFound(Task* t, ValueMap* found) {
+  for (auto& [name, v] : *found) t->outputs.Set(name, std::move(v));
 }
 
 std::string RunDriver::LocalPublishDir(const std::string& publish) const {
@@ -102,7 +112,20 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
     run.script = TaskScriptFile(script);
     run.inputs.reserve(t.staged.size());
     for (const auto& in : t.staged) run.inputs.emplace_back(in.source, in.name);
-    run.outputs = t.OutputPaths();
+    if (!t.spec->late_outputs) {
+      run.outputs = t.OutputPaths();
+    } else {
+      for (const auto& [name, v] : t.outputs) {
+        const OutputDecl& decl = t.spec->FindOutputDecl(name);
+        if (!decl.late()) {
+          for (const auto& rel : OutputPaths(v)) run.outputs.push_back(rel);
+        } else if (v.is_list()) {
+          for (const auto& e : v.as_list()) run.late_outputs.push_back({name, e.ToString(), false});
+        } else if (v.is_string()) {
+          run.late_outputs.push_back({name, v.as_string(), decl.pattern});
+        }
+      }
+    }
   }
   if (d.array > 0 && t.item_index >= 0) {
     run.array_key = t.spec->name;
@@ -114,6 +137,9 @@ TaskRun RunDriver::MakeRun(const Task& t, const Directives& d, const std::string
 Status RunDriver::Preflight() {
   std::map<std::string, std::vector<TaskRun>> planned;
   for (const auto& t : graph_->tasks)
+    planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
+  // Steps made later are checked by what their directives are expected to be.
+  for (const auto& t : graph_->later)
     planned[t.directives.executor].push_back(MakeRun(t, t.directives, t.script, false));
   for (auto& [name, runs] : planned) {
     auto it = executors_.find(name);
@@ -199,8 +225,11 @@ bool RunDriver::TryCached(uint32_t idx) {
   TaskRecord prev;
   bool found = false;
   if (!history_->FindSuccess(t.hash, &prev, &found).ok() || !found) return false;
-  if (!StoreFor(t)->CompletedOutputsPresent(t)) return false;
+  ValueMap left;  // what it left of its late outputs
+  if (!StoreFor(t)->CompletedOutputsPresent(t, &left)) return false;
+  ApplyFound(&graph_->tasks[idx], &left);
   state_[idx].directives = t.directives;
+  state_[idx].produced = true;
   if (!t.directives.publish.empty()) {
     Status st = PublishTask(t, t.directives.publish);
     if (!st.ok()) observer_->Notice(Severity::kWarning, st.message());
@@ -315,9 +344,93 @@ void RunDriver::MakeReady(uint32_t idx) {
 }
 
 void RunDriver::DropFromDependents(uint32_t idx) {
-  // (task that produced nothing, dependent) pairs still to decide.
   std::vector<std::pair<uint32_t, uint32_t>> stack;
   for (uint32_t d : graph_->tasks[idx].dependents) stack.emplace_back(idx, d);
+  DropEdges(std::move(stack));
+}
+
+void RunDriver::ExpandWaves() {
+  const size_t n = graph_->per_process.size();
+  if (made_.empty()) {
+    made_.assign(n, true);
+    for (const auto& later : graph_->deferred) made_[later.spec] = false;
+    ended_upto_.assign(n, 0);
+  }
+  // Tasks end for good, so a cursor per spec passes each task once.
+  auto ended = [&](uint32_t j) {
+    if (!made_[j]) return false;
+    auto [first, end] = graph_->spec_tasks[j];
+    uint32_t& i = ended_upto_[j];
+    if (i < first) i = first;
+    while (i < end && state_[i].done) ++i;
+    return i == end;
+  };
+  for (bool again = true; again && !stop_new_;) {
+    again = false;
+    for (const auto& later : graph_->deferred) {
+      if (made_[later.spec]) continue;
+      if (!std::all_of(later.reads.begin(), later.reads.end(), ended)) continue;
+      std::vector<uint32_t> nothing;
+      for (uint32_t k : later.reads) {
+        auto [first, end] = graph_->spec_tasks[k];
+        for (uint32_t i = first; i < end; ++i)
+          if (!state_[i].produced) nothing.push_back(i);
+      }
+      const uint32_t first = static_cast<uint32_t>(graph_->tasks.size());
+      made_[later.spec] = true;
+      again = true;
+      Status st = expander_->ExpandDeferred(graph_, later.spec, nothing);
+      if (!st.ok()) {
+        observer_->Notice(Severity::kError, "cannot make the tasks of '" + graph_->per_process[later.spec].first +
+                                                "' from what the tasks before it left: " + st.message());
+        if (failure_.ok()) failure_ = Status::Failed(st.message());
+        stop_new_ = true;
+        return;
+      }
+      AddTasks(first);
+    }
+  }
+}
+
+void RunDriver::AddTasks(uint32_t first) {
+  state_.resize(graph_->tasks.size());
+  for (uint32_t i = first; i < graph_->tasks.size(); ++i) {
+    Task& t = graph_->tasks[i];
+    Attempt& s = state_[i];
+    s.directives = t.directives;
+    Status v = ValidateTask(t);
+    if (!v.ok()) {
+      s.done = true;
+      stats_.failed++;
+      Emit(i, TaskState::kFailed, nullptr, v.message());
+      observer_->Notice(Severity::kError, "task '" + t.display + "' cannot run: " + v.message());
+      if (failure_.ok()) failure_ = Status::Failed(v.message());
+      stop_new_ = true;
+      continue;
+    }
+    if (t.when_false) {
+      s.done = true;
+      s.skipped = true;
+      stats_.skipped++;
+      Emit(i, TaskState::kSkipped, nullptr, "its when: condition is false");
+      continue;  // nothing is made on it yet: its dependents see it produced nothing
+    }
+    int pending = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> nothing;
+    for (uint32_t d : t.deps) {
+      if (!state_[d].done) ++pending;
+      else if (!state_[d].produced) nothing.emplace_back(d, i);
+    }
+    s.pending_deps = pending + static_cast<int>(nothing.size());
+    if (nothing.empty()) {
+      if (pending == 0) MakeReady(i);
+    } else {
+      DropEdges(std::move(nothing));
+    }
+  }
+}
+
+void RunDriver::DropEdges(std::vector<std::pair<uint32_t, uint32_t>> stack) {
   while (!stack.empty()) {
     auto [u, d] = stack.back();
     stack.pop_back();
@@ -404,11 +517,15 @@ void RunDriver::HandleResult(const TaskResult& reported) {
   bool status_lost = false;
   if (r.outcome == TaskResult::Outcome::kExited) details = r.message;
   if (r.outcome == TaskResult::Outcome::kExited && r.exit_code == 0) {
-    Status out = StoreFor(t)->CheckOutputs(t);
+    ValueMap found;
+    Status out = StoreFor(t)->CheckOutputs(t, &found);
     if (!out.ok()) out = Status::Failed(StoreFor(t)->ExplainFailure(t, out.message(), &status_lost));
+    // Patterns become the files they matched before anything reads them.
+    if (out.ok()) ApplyFound(&t, &found);
     if (out.ok() && !s.directives.publish.empty()) out = PublishTask(t, s.directives.publish);
     if (out.ok()) {
       s.done = true;
+      s.produced = true;
       stats_.completed++;
       Emit(idx, TaskState::kCompleted, &r);
       Release(idx);
@@ -515,6 +632,7 @@ Status RunDriver::Run(RunStats* stats) {
     // Start what is ready and fits, in task order. With every executor's
     // cpus in use nothing can fit: skip the scan (10,000 ready tasks would
     // otherwise be probed after every completion).
+    if (!graph_->deferred.empty()) ExpandWaves();
     bool any_free = false;
     for (const auto& [name, slot] : executors_)
       if (HasRoom(name)) any_free = true;
@@ -552,6 +670,11 @@ Status RunDriver::Run(RunStats* stats) {
         }
         it = ready_.upper_bound(idx);
       }
+    }
+    if (running_ == 0 && ready_.empty() && !stop_new_ && !graph_->deferred.empty()) {
+      // Tasks reused with -resume may have ended the steps a deferred one reads.
+      ExpandWaves();
+      if (!ready_.empty()) continue;
     }
     if (running_ == 0 && (stop_new_ || ready_.empty())) break;
     if (running_ == 0) {

@@ -87,6 +87,7 @@ class RunDriver {
     std::string script;             // rendered script of that attempt (empty: the first attempt's, t.script)
     std::vector<uint32_t> dropped;  // upstream tasks gathered from that produced nothing
     bool skipped = false;
+    bool produced = false;  // completed or cached: its outputs are there
   };
 
   bool TryCached(uint32_t idx);
@@ -97,6 +98,17 @@ class RunDriver {
   // Task idx produced nothing (an ignored failure, a skip): its dependents
   // chained on it are skipped, gathers go on without its outputs.
   void DropFromDependents(uint32_t idx);
+  // The (task that produced nothing, dependent) pairs still to decide.
+  void DropEdges(std::vector<std::pair<uint32_t, uint32_t>> stack);
+  // Makes the tasks of deferred specs whose upstream tasks have all ended
+  // (Expander::ExpandDeferred) and enters them into the plan.
+  void ExpandWaves();
+  void AddTasks(uint32_t first);
+  // A task's executor exists and has room for it, its publish targets are
+  // allowed (Validate, for each task).
+  Status ValidateTask(const Task& t) const;
+  // What the task left of its late outputs replaces their patterns.
+  void ApplyFound(Task* t, ValueMap* found);
   // All deps of idx are done: re-render it if some produced nothing, queue it.
   void MakeReady(uint32_t idx);
   void ReportFailure(uint32_t idx, const std::string& why, const std::string& details);
@@ -131,7 +143,9 @@ class RunDriver {
   RunObserver* observer_;
   RunOptions opts_;
   std::vector<Attempt> state_;
-  std::set<uint32_t> ready_;  // in task order, so earlier tasks start first
+  std::set<uint32_t> ready_;          // in task order, so earlier tasks start first
+  std::vector<bool> made_;            // per spec: its tasks exist (deferred ones once expanded)
+  std::vector<uint32_t> ended_upto_;  // per spec: its tasks before this index have all ended
   size_t running_ = 0;
   bool stop_new_ = false;
   bool aborting_ = false;

@@ -2,8 +2,12 @@
 // anything executes. Tasks are stored in a topological order (a task's
 // dependencies always come before it), each with its inputs staged under
 // stable names, its rendered first-attempt script, its identity hash and work
-// dir. Because outputs are declared names inside work dirs, the whole graph is
-// known up front, which is what makes -preview and -resume cheap.
+// dir. Outputs are declared names inside work dirs, so nearly all of the graph
+// is known up front, which is what makes -preview and -resume cheap. The
+// exception is a step reading late outputs (patterns like "*.bam", optional
+// files: pipeline.h OutputDecl) of another: its tasks are made by
+// Expander::ExpandDeferred once every task of the steps it reads has ended,
+// and appended (the order stays topological).
 #pragma once
 
 #include <cstdint>
@@ -34,8 +38,11 @@ struct Task {
   // of the upstream task's item (a csv row, a pair), so item.sample still
   // reads them here. Null when the item is a map itself or came from no task.
   Value carried;
-  ValueMap inputs;   // input name -> staged name(s) as templates see them
-  ValueMap outputs;  // output name -> path(s) relative to the work dir
+  ValueMap inputs;  // input name -> staged name(s) as templates see them
+  // Output name -> path(s) relative to the work dir. A late output holds
+  // its pattern (or optional path) until the task has ended, then what the
+  // task left: a pattern's sorted matches, an optional path or null.
+  ValueMap outputs;
   std::vector<StagedInput> staged;
   std::vector<uint32_t> deps;        // indices of tasks this one waits for
   std::vector<uint32_t> dependents;  // indices of tasks waiting for this one
@@ -61,8 +68,23 @@ struct Task {
 
 struct TaskGraph {
   std::vector<Task> tasks;
-  // Spec name -> number of tasks, in pipeline order.
+  // Spec name -> number of tasks, in pipeline order; -1 for a deferred
+  // spec whose tasks are not made yet.
   std::vector<std::pair<std::string, int>> per_process;
+  // Per spec: its tasks [first, end) in `tasks`, once made.
+  std::vector<std::pair<uint32_t, uint32_t>> spec_tasks;
+  // The specs whose tasks are made later (they read late outputs), in the
+  // order to make them (each after the specs it reads), each with the
+  // specs it reads, all of whose tasks must have ended first.
+  struct Deferred {
+    uint32_t spec = 0;
+    std::vector<uint32_t> reads;
+  };
+  std::vector<Deferred> deferred;
+  // One stand-in task per deferred spec, with the directives its tasks are
+  // expected to have (resolved without an item; none when that fails), so
+  // a run sets up and preflights their executors before it starts.
+  std::vector<Task> later;
   // Per spec (same order as the pipeline's tasks): the root value templates
   // see under the spec's name: {"output": {name: path or list of paths}}.
   std::vector<Value> spec_roots;

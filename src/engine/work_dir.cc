@@ -1,10 +1,12 @@
 #include "engine/work_dir.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <deque>
@@ -13,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "pipeline/output_pattern.h"
 #include "util/sys_error.h"
 
 namespace ferry {
@@ -114,18 +117,82 @@ std::vector<std::string> OutputPaths(const Value& output) {
   return paths;
 }
 
-Status CheckOutputs(const Task& task) {
+namespace {
+
+void MatchLevel(const std::string& dir, const std::vector<std::string>& parts, size_t level, const std::string& prefix,
+                const std::vector<std::string>& exclude, std::vector<std::string>* out) {
+  DIR* d = ::opendir(prefix.empty() ? dir.c_str() : (dir + "/" + prefix).c_str());
+  if (!d) return;
+  const bool last = level + 1 == parts.size();
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (!MatchesPattern(parts[level], name)) continue;
+    std::string rel = prefix.empty() ? name : prefix + "/" + name;
+    if (std::find(exclude.begin(), exclude.end(), rel) != exclude.end() || IsFerryFile(rel)) continue;
+    if (last) {
+      out->push_back(rel);
+      continue;
+    }
+    struct stat st;
+    if (::stat((dir + "/" + rel).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      MatchLevel(dir, parts, level + 1, rel, exclude, out);
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
+std::vector<std::string> MatchInDir(const std::string& dir, const std::string& pattern,
+                                    const std::vector<std::string>& exclude) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t slash = pattern.find('/', start);
+    parts.push_back(pattern.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::vector<std::string> out;
+  MatchLevel(dir, parts, 0, "", exclude, &out);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status CheckOutputs(const Task& task, ValueMap* found) {
   for (const auto& [name, v] : task.outputs) {
+    const OutputDecl& decl = task.spec ? task.spec->FindOutputDecl(name) : OutputDecl::Plain();
+    if (decl.pattern && v.is_string()) {
+      std::vector<std::string> staged;
+      staged.reserve(task.staged.size());
+      for (const auto& in : task.staged) staged.push_back(in.name);
+      ValueList matched;
+      for (auto& rel : MatchInDir(task.work_dir, v.as_string(), staged)) matched.emplace_back(std::move(rel));
+      if (matched.empty() && !decl.optional)
+        return Status::Failed("output '" + name + "' matched nothing: no file in its work dir " + task.work_dir +
+                              " matches '" + v.as_string() +
+                              "' (if the task may make none, declare it { path: ..., optional: true })");
+      found->Set(name, Value(std::move(matched)));
+      continue;
+    }
+    ValueList present;
     for (const auto& rel : OutputPaths(v)) {
       struct stat st;
       const std::string path = task.work_dir + "/" + rel;
-      if (::stat(path.c_str(), &st) == 0) continue;
+      if (::stat(path.c_str(), &st) == 0) {
+        if (decl.optional) present.emplace_back(rel);
+        continue;
+      }
+      if (errno == ENOENT && decl.optional) continue;
       if (errno == ENOENT)
-        return Status::Failed("missing output '" + name + "': the script did not create '" + rel + "' in its work dir");
+        return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
+                              "' in its work dir " + task.work_dir);
       // Not "missing": the file may well be there (EACCES on a dir the
       // script made unreadable, ENAMETOOLONG, ELOOP ...).
       return Status::Failed("cannot read output '" + name + "' (" + path + "): " + ErrnoText(errno));
     }
+    if (!decl.optional) continue;
+    if (v.is_list()) found->Set(name, Value(std::move(present)));
+    else found->Set(name, present.empty() ? Value() : present[0]);
   }
   return Status::Ok();
 }
@@ -156,11 +223,11 @@ std::string ExplainWorkDirFailure(const Task& task, const std::string& why, bool
   return why;
 }
 
-bool CompletedOutputsPresent(const Task& task) {
+bool CompletedOutputsPresent(const Task& task, ValueMap* found) {
   std::ifstream f(task.work_dir + "/.exitcode");
   int code = -1;
   if (!(f >> code) || code != 0) return false;
-  return CheckOutputs(task).ok();
+  return CheckOutputs(task, found).ok();
 }
 
 std::string TailFile(const std::string& path, int lines) {

@@ -25,9 +25,19 @@ std::vector<ContainerMount> InputMounts(const Task& task);
 // element of a list output, else its one value.
 std::vector<std::string> OutputPaths(const Value& output);
 
-// Ok if every declared output exists; otherwise a Failed status naming the
-// first missing output and what was expected.
-Status CheckOutputs(const Task& task);
+// Ok if every required output exists; otherwise a Failed status naming the
+// first missing output, what was expected and the work dir. Late outputs
+// (pipeline.h OutputDecl) are looked for and what the task left goes into
+// *found under the output's name: a pattern's sorted matches (never a
+// staged input nor ferry's .command.* files; none is a failure unless the
+// output is optional), an optional path or null. Outputs that are not late
+// leave *found alone, so a task without late outputs allocates nothing.
+Status CheckOutputs(const Task& task, ValueMap* found);
+
+// The paths under `dir` (relative to it, sorted) that match `pattern`,
+// minus those in `exclude` (a task's staged inputs) and ferry's own files.
+std::vector<std::string> MatchInDir(const std::string& dir, const std::string& pattern,
+                                    const std::vector<std::string>& exclude);
 
 // `why` (how the task failed) with what the work dir says about it: a work
 // dir that vanished while the task ran makes the exit status meaningless
@@ -35,8 +45,9 @@ Status CheckOutputs(const Task& task);
 // system is named beside it.
 std::string ExplainWorkDirFailure(const Task& task, const std::string& why, bool* status_lost);
 
-// True if the dir records a successful run (.exitcode 0) and all outputs exist.
-bool CompletedOutputsPresent(const Task& task);
+// True if the dir records a successful run (.exitcode 0) and all outputs
+// exist; *found as CheckOutputs fills it.
+bool CompletedOutputsPresent(const Task& task, ValueMap* found);
 
 // The last `lines` lines of a text file ("" if unreadable).
 std::string TailFile(const std::string& path, int lines);

@@ -42,9 +42,11 @@ Status LocalWorkStore::FetchInputs(const Task& task) {
   return Status::Ok();
 }
 
-Status LocalWorkStore::CheckOutputs(const Task& task) { return ::ferry::CheckOutputs(task); }
+Status LocalWorkStore::CheckOutputs(const Task& task, ValueMap* found) { return ::ferry::CheckOutputs(task, found); }
 
-bool LocalWorkStore::CompletedOutputsPresent(const Task& task) { return ::ferry::CompletedOutputsPresent(task); }
+bool LocalWorkStore::CompletedOutputsPresent(const Task& task, ValueMap* found) {
+  return ::ferry::CompletedOutputsPresent(task, found);
+}
 
 Status LocalWorkStore::Publish(const Task& task, const std::string& dest) { return PublishOutputs(task, dest); }
 

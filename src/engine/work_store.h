@@ -41,10 +41,14 @@ class WorkStore {
   // Copies the task's s3:// inputs into its (local) work dir under their
   // staged names, after Prepare and before the task starts.
   virtual Status FetchInputs(const Task& task) = 0;
-  // Ok if every declared output exists; else Failed naming the first missing one.
-  virtual Status CheckOutputs(const Task& task) = 0;
-  // True if the work dir records a successful run (.exitcode 0) and every output exists.
-  virtual bool CompletedOutputsPresent(const Task& task) = 0;
+  // Ok if every required output exists; else Failed naming the first
+  // missing one and the work dir. What the task left of its late outputs
+  // (patterns, optional files) goes into *found by output name, as
+  // work_dir.h CheckOutputs says; other outputs leave it alone.
+  virtual Status CheckOutputs(const Task& task, ValueMap* found) = 0;
+  // True if the work dir records a successful run (.exitcode 0) and every
+  // required output exists; *found as CheckOutputs fills it.
+  virtual bool CompletedOutputsPresent(const Task& task, ValueMap* found) = 0;
   // Publishes every output under `dest` (an absolute dir or an s3:// URL),
   // keeping relative paths; nobody sees a half-written file there.
   virtual Status Publish(const Task& task, const std::string& dest) = 0;
@@ -83,8 +87,8 @@ class LocalWorkStore : public WorkStore {
   void set_bin_dir(std::string dir) { bin_dir_ = std::move(dir); }
   Status Prepare(const Task& task, const Directives& d, const std::string& script) override;
   Status FetchInputs(const Task& task) override;
-  Status CheckOutputs(const Task& task) override;
-  bool CompletedOutputsPresent(const Task& task) override;
+  Status CheckOutputs(const Task& task, ValueMap* found) override;
+  bool CompletedOutputsPresent(const Task& task, ValueMap* found) override;
   Status Publish(const Task& task, const std::string& dest) override;
   std::string Tail(const Task& task, const std::string& file, int lines) override;
   void Discard(const Task& task) override;

@@ -17,6 +17,16 @@
 namespace ferry {
 
 // One attempt of one task, as handed to an executor.
+// An output known only once the task has ended (pipeline.h OutputDecl): the
+// files matching a pattern, or a file that may be missing. Executors that
+// upload outputs themselves (awsbatch) look for these in the job and list
+// what they found in the work dir's .command.found.
+struct LateOutput {
+  std::string name;  // the output's name
+  std::string path;  // the pattern, or the optional file, relative to the work dir
+  bool pattern = false;
+};
+
 struct TaskRun {
   uint64_t id = 0;       // engine's task id, unique within the run
   std::string name;      // display name, e.g. "count (3)"
@@ -40,7 +50,8 @@ struct TaskRun {
   // Inputs to stage: source is an absolute local path or an s3:// URL; name
   // is where the task sees it, relative to its work dir.
   std::vector<std::pair<std::string, std::string>> inputs;
-  std::vector<std::string> outputs;  // declared outputs, relative to the work dir (files or dirs)
+  std::vector<std::string> outputs;  // required outputs, relative to the work dir (files or dirs)
+  std::vector<LateOutput> late_outputs;
   // Tasks of one for_each with the `array` directive share a non-empty key;
   // the executor may submit up to array_size of them as one array job.
   std::string array_key;

@@ -37,8 +37,22 @@ int Fail(const Status& st, int code) {
 }
 
 void PrintPreview(const TaskGraph& graph) {
-  std::printf("%zu task(s) planned:\n", graph.tasks.size());
-  for (const auto& [name, n] : graph.per_process) std::printf("  %-24s %d\n", name.c_str(), n);
+  std::printf("%zu task(s) planned%s:\n", graph.tasks.size(),
+              graph.deferred.empty() ? "" : ", more once the outputs they read are known");
+  for (const auto& [name, n] : graph.per_process) {
+    if (n >= 0) {
+      std::printf("  %-24s %d\n", name.c_str(), n);
+      continue;
+    }
+    // A step reading late outputs (patterns, optional files): its tasks are
+    // made when the steps it reads have ended.
+    std::string reads;
+    for (const auto& later : graph.deferred) {
+      if (graph.per_process[later.spec].first != name) continue;
+      for (uint32_t j : later.reads) reads += (reads.empty() ? "" : ", ") + graph.per_process[j].first;
+    }
+    std::printf("  %-24s to be known (made once %s ended)\n", name.c_str(), reads.c_str());
+  }
   size_t shown = 0;
   for (const auto& t : graph.tasks) {
     if (shown++ >= 20) {

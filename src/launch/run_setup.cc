@@ -172,6 +172,8 @@ Status RunExecutors::Init(const Config& config) {
 Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, const WorkRoots& roots,
                                 Progress** progress, RunOptions* run_opts) {
   bool used = std::any_of(graph.tasks.begin(), graph.tasks.end(),
+                          [](const Task& t) { return t.directives.executor == "slurm"; }) ||
+              std::any_of(graph.later.begin(), graph.later.end(),
                           [](const Task& t) { return t.directives.executor == "slurm"; });
   if (!used) {
     slots_.erase("slurm");
@@ -197,7 +199,11 @@ Status RunExecutors::SetUpSlurm(const Config& config, const TaskGraph& graph, co
 Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, const WorkRoots& roots, Progress** progress,
                               RunOptions* run_opts) {
   const std::string& s3_root = roots.s3;
-  bool batch = false, s3 = false;
+  // Tasks made later (they read late outputs) count by the executor their
+  // directives give without an item.
+  bool batch = std::any_of(graph.later.begin(), graph.later.end(),
+                           [](const Task& t) { return t.directives.executor == "awsbatch"; });
+  bool s3 = batch;
   for (const auto& t : graph.tasks) {
     batch = batch || t.directives.executor == "awsbatch";
     s3 = s3 || IsS3Path(t.work_dir) || IsS3Path(t.directives.publish) || HasS3Inputs(t);

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "pipeline/output_pattern.h"
 #include "pipeline/param_schema.h"
 #include "pipeline/task_graph_check.h"
 #include "pipeline/yaml_input.h"
@@ -144,7 +145,8 @@ class Loader {
       const YAML::Node v = it->second;  // a copy: it-> yields a temporary
       if (v.IsMap()) {
         return Err(v, std::string(field) + " '" + n + "' of task '" + task +
-                          "' must be a path template or a list of them, not a map");
+                          "' must be a path template or a list of them, not a map" +
+                          (std::string(field) == "output" ? " other than { path: ..., optional: true }" : ""));
       }
       if (v.IsNull()) {
         return Err(key, std::string(field) + " '" + n + "' of task '" + task + "' has no value (give a path template)");
@@ -153,6 +155,91 @@ class Loader {
       FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
       out->emplace_back(n, std::move(tv));
     }
+    return Status::Ok();
+  }
+
+  // output: NAME: "file" | "*.pattern" | [files] | { path: ..., optional: BOOL }
+  Status LoadOutputs(const std::string& task, const YAML::Node& node, TaskSpec* spec) {
+    // The map form is read first, then every path goes through LoadNamed's checks.
+    // (YAML::Node's operator= writes through to the node it refers to:
+    // reset() rebinds instead.)
+    YAML::Node plain;
+    plain.reset(node);
+    std::vector<bool> optional;
+    if (node.IsMap()) {
+      plain.reset(YAML::Node(YAML::NodeType::Map));
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        const YAML::Node v = it->second;  // a copy: it-> yields a temporary
+        bool opt = false;
+        YAML::Node path;
+        path.reset(v);
+        if (v.IsMap()) FERRY_RETURN_IF_ERROR(LoadOutputMap(task, it->first, v, &path, &opt));
+        plain.force_insert(it->first, path);
+        optional.push_back(opt);
+      }
+    }
+    FERRY_RETURN_IF_ERROR(LoadNamed(task, "output", plain, &spec->outputs));
+    for (size_t i = 0; i < spec->outputs.size(); ++i) {
+      const auto& [name, tv] = spec->outputs[i];
+      OutputDecl d;
+      d.optional = i < optional.size() && optional[i];
+      if (tv.kind() == TemplateValue::Kind::kList) {
+        for (const auto& e : tv.items())
+          if (e.scalar_template() && TextHasPattern(e.scalar_template()->text()))
+            return Err(e.loc(), "output '" + name + "' of task '" + task +
+                                    "' lists a pattern; a pattern is an output's whole value (one output per "
+                                    "pattern, e.g. bams: \"*.bam\")");
+      } else if (const Template* t = tv.scalar_template()) {
+        d.pattern = TextHasPattern(t->text());
+        if (d.pattern && t->is_constant()) {
+          std::string why = PatternProblem(t->text());
+          if (!why.empty())
+            return Err(tv.loc(),
+                       "output '" + name + "' of task '" + task + "': the pattern '" + t->text() + "' " + why);
+        }
+      }
+      spec->late_outputs = spec->late_outputs || d.late();
+      spec->output_decls.push_back(d);
+    }
+    return Status::Ok();
+  }
+
+  // { path: ..., optional: true }: *path is the path node.
+  Status LoadOutputMap(const std::string& task, const YAML::Node& key, const YAML::Node& v, YAML::Node* path,
+                       bool* optional) {
+    static const std::vector<std::string> keys = {"path", "optional"};
+    const std::string n = key.IsScalar() ? key.Scalar() : "?";
+    bool has_path = false;
+    std::set<std::string> seen;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const YAML::Node k = it->first;  // a copy: it-> yields a temporary
+      const YAML::Node e = it->second;
+      if (!k.IsScalar()) return Err(k, "settings of output '" + n + "' must be plain names (path, optional)");
+      const std::string& f = k.Scalar();
+      if (!seen.insert(f).second)
+        return Err(k, "'" + f + "' appears twice in output '" + n + "' of task '" + task + "'");
+      if (f == "path") {
+        if (e.IsNull()) return Err(k, "path of output '" + n + "' of task '" + task + "' has no value");
+        path->reset(e);
+        has_path = true;
+      } else if (f == "optional") {
+        bool b = false;
+        if (!e.IsScalar() || e.Tag() == "!" || !YAML::convert<bool>::decode(e, b))
+          return Err(
+              e.IsNull() ? k : e,
+              "optional of output '" + n + "' of task '" + task + "' must be true or false, got " +
+                  (!e.IsScalar()    ? std::string("a list or map")
+                   : e.Tag() == "!" ? "the quoted text \"" + e.Scalar() + "\" (write true or false without quotes)"
+                                    : "'" + e.Scalar() + "'"));
+        *optional = b;
+      } else {
+        return Err(k, "unknown setting '" + f + "' of output '" + n + "' in task '" + task + "'" + DidYouMean(f, keys) +
+                          " (an output in map form has path: and optional:)");
+      }
+    }
+    if (!has_path)
+      return Err(v,
+                 "output '" + n + "' of task '" + task + "' has no path: (e.g. { path: report.html, optional: true })");
     return Status::Ok();
   }
 
@@ -220,7 +307,7 @@ class Loader {
       } else if (field == "input") {
         FERRY_RETURN_IF_ERROR(LoadNamed(name, "input", v, &task->inputs));
       } else if (field == "output") {
-        FERRY_RETURN_IF_ERROR(LoadNamed(name, "output", v, &task->outputs));
+        FERRY_RETURN_IF_ERROR(LoadOutputs(name, v, task));
       } else if (const rules::DirectiveSpec* spec = rules::FindDirective(field)) {
         TemplateValue tv;
         FERRY_RETURN_IF_ERROR(YamlToTemplateValue(v, src_, &tv));
@@ -254,6 +341,17 @@ const TemplateValue* TaskSpec::FindDirective(std::string_view name) const {
     if (n == name) return &v;
   }
   return nullptr;
+}
+
+const OutputDecl& OutputDecl::Plain() {
+  static const OutputDecl plain;
+  return plain;
+}
+
+const OutputDecl& TaskSpec::FindOutputDecl(std::string_view name) const {
+  for (size_t i = 0; i < outputs.size() && i < output_decls.size(); ++i)
+    if (outputs[i].first == name) return output_decls[i];
+  return OutputDecl::Plain();
 }
 
 const TaskSpec* PipelineSpec::FindTask(std::string_view name) const {

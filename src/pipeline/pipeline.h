@@ -24,12 +24,27 @@ namespace ferry {
 
 using NamedTemplates = std::vector<std::pair<std::string, TemplateValue>>;  // file order
 
+// How one output is declared. A pattern ("*.bam", pipeline/output_pattern.h)
+// names the files matching it once the task ends, at least one unless
+// optional; an optional output may be missing without failing the task.
+// Either way which files it names is known only when the task has ended.
+struct OutputDecl {
+  bool pattern = false;
+  bool optional = false;
+  bool late() const { return pattern || optional; }
+  static const OutputDecl& Plain();  // neither
+};
+
 struct TaskSpec {
   std::string name;
   SourceLoc loc;
   std::optional<TemplateValue> for_each;
   NamedTemplates inputs;
   NamedTemplates outputs;
+  std::vector<OutputDecl> output_decls;  // one per output, same order
+  // Some output is late (a pattern or optional): the tasks reading this
+  // task's outputs can only be made once its tasks have ended.
+  bool late_outputs = false;
   Template script;  // rendered with RenderShell
   SourceLoc script_loc;
   // `stub:` what runs instead of the script under -stub-run (a quick stand-in
@@ -43,6 +58,8 @@ struct TaskSpec {
 
   // The directive's template value, or nullptr if the task does not set it.
   const TemplateValue* FindDirective(std::string_view name) const;
+  // The declaration of output `name`; OutputDecl::Plain() if there is none.
+  const OutputDecl& FindOutputDecl(std::string_view name) const;
 };
 
 struct PipelineSpec {

@@ -278,8 +278,11 @@ const BrokenCase kBroken[] = {
      "'cpus' appears twice in task 'a'"},
     {"input_not_map", "tasks:\n  a:\n    input: x.txt\n    script: x\n", "b.yml:3:12",
      "'input' of task 'a' must be a map of name: path template"},
-    {"output_value_map", "tasks:\n  a:\n    output:\n      o: {x: 1}\n    script: x\n", "b.yml:4:10",
-     "output 'o' of task 'a' must be a path template or a list of them, not a map"},
+    {"output_value_map", "tasks:\n  a:\n    output:\n      o: {x: 1}\n    script: x\n", "b.yml:4:11",
+     "unknown setting 'x' of output 'o' in task 'a' (an output in map form has path: and optional:)"},
+    {"output_path_is_map", "tasks:\n  a:\n    output:\n      o: {path: {x: 1}}\n    script: x\n", "b.yml:4:17",
+     "output 'o' of task 'a' must be a path template or a list of them, not a map other than { path: ..., "
+     "optional: true }"},
     {"bad_output_name", "tasks:\n  a:\n    output:\n      my-out: x\n    script: x\n", "b.yml:4:7",
      "output name 'my-out' must use only letters, digits and _"},
     {"for_each_constant", "tasks:\n  a:\n    for_each: data/*.txt\n    script: x\n", "b.yml:3:15",
@@ -407,6 +410,52 @@ TEST_P(BrokenPipelineTest, ReportsPositionAndMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, BrokenPipelineTest, ::testing::ValuesIn(kBroken),
                          [](const ::testing::TestParamInfo<BrokenCase>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+// Output declarations: a pattern in the output's text, the map form with
+// optional:, and which tasks have late outputs.
+TEST(PipelineLoadTest, OutputsDeclarePatternsAndOptionalFiles) {
+  PipelineSpec spec;
+  Status st = LoadPipelineText(R"(tasks:
+  a:
+    for_each: [x, y]
+    output:
+      plain: a.txt
+      chunks: "{{ item }}_*.txt"
+      report: { path: report.html, optional: true }
+      extras: { path: "*.extra", optional: true }
+      listed: [b.txt, c.txt]
+      sure: { path: d.txt, optional: false }
+    script: touch a.txt
+  b:
+    output:
+      o: "{{ 'x' }}[0].txt"
+    script: touch x0.txt
+  c:
+    output:
+      o: "o.txt"
+    script: touch o.txt
+)",
+                               "p.yml", &spec);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const TaskSpec& a = spec.tasks[0];
+  ASSERT_EQ(a.output_decls.size(), 6u);
+  auto decl = [&](const char* n) { return a.FindOutputDecl(n); };
+  EXPECT_FALSE(decl("plain").late());
+  EXPECT_TRUE(decl("chunks").pattern && !decl("chunks").optional);
+  EXPECT_TRUE(decl("report").optional && !decl("report").pattern);
+  EXPECT_TRUE(decl("extras").optional && decl("extras").pattern);
+  EXPECT_FALSE(decl("listed").late());
+  EXPECT_FALSE(decl("sure").late());
+  EXPECT_TRUE(a.late_outputs);
+  EXPECT_TRUE(spec.tasks[1].late_outputs);  // a bracket written in the text
+  EXPECT_FALSE(spec.tasks[2].late_outputs);
+}
 
 }  // namespace
 }  // namespace ferry

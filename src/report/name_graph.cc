@@ -8,7 +8,14 @@ namespace ferry {
 
 namespace {
 
-std::string TaskCount(int n) { return std::to_string(n) + (n == 1 ? " task" : " tasks"); }
+// 0 links: to a step whose tasks are not made yet.
+std::string LinkCount(int n) { return n > 0 ? std::to_string(n) : "later"; }
+
+// n < 0: a step whose tasks are made once the outputs it reads are known.
+std::string TaskCount(int n) {
+  if (n < 0) return "tasks to be known";
+  return std::to_string(n) + (n == 1 ? " task" : " tasks");
+}
 
 // A DOT double-quoted string: backslash and quote escaped, a newline as
 // DOT's \n line break.
@@ -56,6 +63,9 @@ NameGraph NameGraphOf(const TaskGraph& graph) {
     size_t to = node_of(t);
     for (uint32_t d : t.deps) links[{node_of(graph.tasks[d]), to}]++;
   }
+  // A step whose tasks are not made yet still shows what it reads.
+  for (const auto& later : graph.deferred)
+    for (uint32_t j : later.reads) links[{j, later.spec}] += 0;
   for (const auto& [ends, n] : links) g.edges.push_back({ends.first, ends.second, n});
   return g;
 }
@@ -72,7 +82,7 @@ std::string NameGraphDot(const NameGraph& g) {
            "];\n";
   for (const auto& e : g.edges)
     out += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.to) +
-           " [label=" + DotQuoted(std::to_string(e.links)) + "];\n";
+           " [label=" + DotQuoted(LinkCount(e.links)) + "];\n";
   return out + "}\n";
 }
 
@@ -82,7 +92,7 @@ std::string NameGraphMermaid(const NameGraph& g) {
     out += "  n" + std::to_string(i) + "[\"" + MermaidLabel(g.nodes[i].name) + "<br/>" + TaskCount(g.nodes[i].tasks) +
            "\"]\n";
   for (const auto& e : g.edges)
-    out += "  n" + std::to_string(e.from) + " -->|" + std::to_string(e.links) + "| n" + std::to_string(e.to) + "\n";
+    out += "  n" + std::to_string(e.from) + " -->|" + LinkCount(e.links) + "| n" + std::to_string(e.to) + "\n";
   return out;
 }
 

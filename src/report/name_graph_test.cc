@@ -30,6 +30,18 @@ struct WordcountGraph {
   }
 };
 
+// A step made once a pattern's files are known shows, before it is made,
+// with what it reads and no count.
+TEST(NameGraph, AStepMadeLaterShowsWhatItReads) {
+  WordcountGraph w;
+  w.graph.tasks.pop_back();
+  w.graph.per_process[1].second = -1;
+  w.graph.deferred.push_back({1, {0}});
+  std::string mermaid = NameGraphMermaid(NameGraphOf(w.graph));
+  EXPECT_NE(mermaid.find("tasks to be known"), std::string::npos) << mermaid;
+  EXPECT_NE(mermaid.find("n0 -->|later| n1"), std::string::npos) << mermaid;
+}
+
 TEST(NameGraph, OneNodePerNameOneEdgePerPair) {
   WordcountGraph w;
   NameGraph g = NameGraphOf(w.graph);
