@@ -323,7 +323,7 @@ void TransferManager::UploadMultipart(std::shared_ptr<int> fd, const std::string
     }
     ServiceRequest req = s3_.Request("CompleteMultipartUpload", "POST", mp->to.bucket, mp->to.key);
     req.query = {{"uploadId", mp->upload_id}};
-    req.headers = {{"Content-Type", "application/xml"}};
+    req.headers.emplace_back("Content-Type", "application/xml");
     req.body = std::make_shared<StringBody>(BuildCompleteMultipart(mp->parts));
     std::string expected = MultipartEtag(mp->md5s);
     req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };
@@ -427,7 +427,7 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
     std::string raw_md5 = Md5(chunk);
     ServiceRequest req = s3_.Request("UploadPart", "PUT", to.bucket, to.key);
     req.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
-    req.headers = {{"Content-MD5", Base64Encode(raw_md5)}};
+    req.headers.emplace_back("Content-MD5", Base64Encode(raw_md5));
     std::string hex = HexEncode(raw_md5);
     req.validate = [hex](const HttpResponse& r) {
       std::string etag = ToLower(StripQuotes(r.Header("ETag")));
@@ -629,7 +629,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     int64_t off = i * range;
     int64_t len = std::min(range, info.size - off);
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
-    req.headers = {{"Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1)}};
+    req.headers.emplace_back("Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1));
     if (!info.etag.empty()) req.headers.emplace_back("If-Match", "\"" + info.etag + "\"");
     auto sink = std::make_shared<FileSink>(sfd, off, progress_, dl->composite);
     dl->sinks[i] = sink;
@@ -681,7 +681,7 @@ Status TransferManager::DownloadStream(const S3Location& from, int fd) {
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
     if (!single) {
       int64_t off = i * range, len = std::min(range, info.size - off);
-      req.headers = {{"Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1)}};
+      req.headers.emplace_back("Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1));
       if (!info.etag.empty()) req.headers.emplace_back("If-Match", "\"" + info.etag + "\"");
     }
     auto sink = std::make_shared<CountingStringSink>(progress_);
@@ -735,7 +735,7 @@ void TransferManager::Copy(const S3Location& from, int64_t size, const S3Locatio
     return;
   }
   ServiceRequest req = s3_.Request("CopyObject", "PUT", to.bucket, to.key);
-  req.headers = {{"x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true)}};
+  req.headers.emplace_back("x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true));
   req.body = std::make_shared<StringBody>("");
   req.target = from.ToString() + " -> " + to.ToString();
   req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };
