@@ -17,6 +17,9 @@ std::string JobScript(const JobScriptOptions& o) {
   if (!o.region.empty()) common += " --region " + ShellQuote(o.region);
   // Debian's aws CLI ignores AWS_ENDPOINT_URL, so the endpoint goes on the command line.
   if (!o.endpoint_url.empty()) common += " --endpoint-url " + ShellQuote(o.endpoint_url);
+  std::string objects, access;  // the objects' settings for cp and sync; payer and signing for rm too
+  for (const std::string& flag : aws::S3CliFlags(o.s3)) objects += " " + ShellQuote(flag);
+  for (const std::string& flag : aws::S3CliFlags(o.s3, false)) access += " " + ShellQuote(flag);
   // Beside the tree unless given: ".../<id>/tree/" -> ".../<id>/NAME".
   auto beside_tree = [&](const std::string& given, const std::string& name) {
     if (!given.empty() || !EndsWith(o.tree_url, "tree/")) return given;
@@ -33,7 +36,9 @@ std::string JobScript(const JobScriptOptions& o) {
   s += "umask 077\n";
   s += "ferry_cli=" + ShellQuote(o.cli) + "\n";
   s += "ferry_tree=" + ShellQuote(o.tree_url) + "\n";
-  s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + "; }\n";
+  s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + objects + "; }\n";
+  if (!o.credentials_url.empty())
+    s += "ferry_s3_rm() { \"$ferry_cli\" s3 rm \"$@\" --only-show-errors" + common + access + "; }\n";
   s += "ferry_fail() { echo \"ferry build: $*\" >&2; exit 1; }\n";
   s += "[ \"$#\" -gt 0 ] || ferry_fail 'no command to run'\n";
   s += "ferry_work=$(mktemp -d \"${TMPDIR:-/tmp}/ferry-build.XXXXXX\") || ferry_fail 'cannot create a scratch "
@@ -47,7 +52,7 @@ std::string JobScript(const JobScriptOptions& o) {
          " ferry_fail \"cannot fetch the forwarded credentials from $ferry_creds\"\n";
     s += ". \"$ferry_work/credentials\"\n";
     s += "rm -f \"$ferry_work/credentials\"\n";
-    s += "ferry_s3 rm \"$ferry_creds\" >/dev/null ||"
+    s += "ferry_s3_rm \"$ferry_creds\" >/dev/null ||"
          " echo \"ferry build: warning: could not delete $ferry_creds\" >&2\n";
   }
   s += "umask 022\n";
