@@ -484,6 +484,10 @@ struct TransferManager::RangedDownload {
   std::mutex mu;
   std::vector<std::shared_ptr<FileSink>> sinks;
   bool composite = false;  // parts align with the upload's parts
+  // A listing does not say how an object is encrypted; the ranges' answers
+  // do. Under SSE-KMS (a bucket's default encryption too) a plain ETag is
+  // not the MD5 of the bytes, so it is not compared.
+  std::atomic<bool> etag_not_md5{false};
   std::atomic<int> remaining{0};
   std::atomic<bool> failed{false};
   Status error;
@@ -605,7 +609,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
         if (got != etag)
           st = Status::Failed("s3 GetObject " + dl->from.ToString() + ": downloaded bytes hash to " + got +
                               ", not the object's ETag " + etag);
-      } else if (IsPlainMd5Etag(etag)) {
+      } else if (IsPlainMd5Etag(etag) && !dl->etag_not_md5) {
         std::string got;
         st = ContentEtag(*dl->fd, dl->info.size, kSinglePartLayout, &got);
         if (st.ok() && got != etag)
@@ -644,6 +648,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     window_->Acquire();
     s3_.client().Send(std::move(req), [this, dl, finish](ServiceResponse r) {
       window_->Release();
+      if (r.status.ok() && !ObjectInfoFromHeaders(r.http).etag_is_md5) dl->etag_not_md5 = true;
       if (!r.status.ok()) {
         std::lock_guard<std::mutex> l(dl->mu);
         if (!dl->failed.exchange(true)) dl->error = r.status;
