@@ -390,6 +390,14 @@ EmuError ApplyObjectSettings(const S3Call& c, ObjectMeta* meta) {
   return EmuError::Ok();
 }
 
+// Under SSE-KMS S3's ETag of a single-part object is not the MD5 of its
+// bytes: derived here from the MD5 and the key, so clients that take it for
+// an MD5 are caught.
+std::string KmsEtag(const ObjectMeta& m, const std::string& md5_hex) {
+  if (m.sse.rfind("aws:kms", 0) != 0) return md5_hex;
+  return aws::HexEncode(aws::Md5(md5_hex + m.kms_key_id));
+}
+
 EmuError LookUpBucket(const S3Call& c, BucketMeta* meta) {
   return WithBucket(c.req, c.store.GetBucket(c.req.bucket, meta));
 }
@@ -727,8 +735,8 @@ EmuError PutObjectOrPart(const S3Call& c) {
   ObjectMeta meta;
   meta.key = c.req.key;
   MetaFromRequest(c.req, &meta);
-  meta.etag = w->md5_hex();
   if (e = ApplyObjectSettings(c, &meta); !e.ok()) return e;
+  meta.etag = KmsEtag(meta, w->md5_hex());
   ObjectMeta stored;
   e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
   if (!e.ok()) return WithBucket(c.req, e);
@@ -836,13 +844,13 @@ EmuError CopyObjectOrPart(const S3Call& c) {
   if (c.req.Header("x-amz-tagging-directive") == "REPLACE") {
     meta.tags = ParseTaggingHeader(c.req.Header("x-amz-tagging"));
   }
-  // S3 keeps the source's ETag for single-part objects; a multipart
-  // source becomes a plain object whose ETag is its MD5.
-  meta.etag = src.parts_count > 0 ? w->md5_hex() : src.etag;
+  // The copy is a plain object: its ETag is its MD5 (the source's, for a
+  // single-part source), or under SSE-KMS not an MD5 at all.
   meta.parts_count = 0;
   // As in S3, the copy is encrypted, classed and shared as its own request
   // says, not as the source was: a copy without the headers loses them.
   if (e = ApplyObjectSettings(c, &meta); !e.ok()) return e;
+  meta.etag = KmsEtag(meta, w->md5_hex());
   ObjectMeta stored;
   e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
   if (!e.ok()) return WithBucket(c.req, e);
