@@ -74,6 +74,13 @@ void AwsClient::Send(ServiceRequest req, std::function<void(ServiceResponse)> do
   auto call = std::make_shared<Call_>();
   call->req = std::move(req);
   call->done = std::move(done);
+  if (!call->req.refused.ok()) {
+    ServiceResponse r;
+    r.status = call->req.refused;
+    r.attempts = 0;
+    call->done(std::move(r));
+    return;
+  }
   if (call->req.endpoint.host.empty()) {
     Status s = ResolveEndpointFor(call->req.service, &call->req.endpoint);
     if (!s.ok()) {

@@ -59,6 +59,9 @@ struct ServiceRequest {
   // Sent without a signature: the calls that obtain credentials in the
   // first place (STS AssumeRoleWithWebIdentity, the SSO portal).
   bool anonymous = false;
+  // Not sent: the client answers with this failure at once (an anonymous S3
+  // client asked to write; see S3Client::Request).
+  Status refused;
 };
 
 struct ServiceResponse {

@@ -65,6 +65,16 @@ Status FromParsed(const cmdline::Parsed& p, S3Args* a) {
     else if (h.is("--size-only")) a->size_only = true;
     else if (h.is("--exclude")) a->filters.push_back({false, h.value});
     else if (h.is("--include")) a->filters.push_back({true, h.value});
+    else if (h.is("--sse")) FERRY_RETURN_IF_ERROR(ParseEncryption(h.value, "--sse", &a->settings.s3.encryption));
+    else if (h.is("--sse-kms-key-id")) a->settings.s3.kms_key_id = h.value;
+    else if (h.is("--storage-class"))
+      FERRY_RETURN_IF_ERROR(ParseStorageClass(h.value, "--storage-class", &a->settings.s3.storage_class));
+    else if (h.is("--acl")) FERRY_RETURN_IF_ERROR(ParseCannedAcl(h.value, "--acl", &a->settings.s3.acl));
+    else if (h.is("--request-payer")) {
+      if (h.value != "requester")
+        return Status::Invalid("--request-payer takes only 'requester', got '" + h.value + "'");
+      a->settings.s3.requester_pays = true;
+    } else if (h.is("--no-sign-request")) a->settings.s3.anonymous = true;
     else if (h.is("--max-concurrent-requests")) {
       try {
         a->concurrency = std::stoi(h.value);
@@ -76,6 +86,13 @@ Status FromParsed(const cmdline::Parsed& p, S3Args* a) {
     }
     // The compatibility options (see s3_cli_table.cc) change nothing.
   }
+  FERRY_RETURN_IF_ERROR(CheckKmsKey(&a->settings.s3, "--sse-kms-key-id"));
+  // Unsigned requests cannot write: refused before anything is sent.
+  const bool to_s3 = (a->sub == "cp" || a->sub == "sync") && a->positional.size() == 2 && IsS3Uri(a->positional[1]);
+  if (a->settings.s3.anonymous && (to_s3 || a->sub == "rm" || a->sub == "mb"))
+    return Status::Invalid("ferry s3 " + a->sub +
+                           ": --no-sign-request only reads public buckets; writing to S3 needs credentials "
+                           "(drop --no-sign-request)");
   return Status::Ok();
 }
 

@@ -26,6 +26,20 @@ Option NoProgress() { return Flag("--no-progress", "no progress bar"); }
 Option Exclude() { return Value("--exclude", "GLOB", "leave out matching paths (repeatable; later filters win)"); }
 Option Include() { return Value("--include", "GLOB", "keep matching paths an earlier --exclude left out"); }
 Option Dryrun() { return Flag("--dryrun", "print what would be done, do nothing"); }
+// The objects' settings, as the aws CLI spells them (aws/s3_object_settings.h).
+std::vector<Option> ObjectOptions() {
+  return {Value("--sse", "AES256|aws:kms", "server-side encryption of the objects written"),
+          Value("--sse-kms-key-id", "KEY", "the KMS key (id, ARN or alias) of --sse aws:kms; implies it"),
+          Value("--storage-class", "CLASS", "storage class of the objects written (e.g. STANDARD_IA)"),
+          Value("--acl", "ACL", "canned ACL of the objects written (e.g. bucket-owner-full-control)")};
+}
+Option RequestPayer() {
+  return Value("--request-payer", "requester", "pay for the requests to a requester-pays bucket");
+}
+std::vector<Option> Plus(std::vector<Option> a, const std::vector<Option>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 Option Concurrency() { return Value("--max-concurrent-requests", "N", "transfers at the same time (1 to 512)"); }
 
 Command Sub(std::string word, std::vector<std::string> synopsis, std::string summary, std::vector<Option> own,
@@ -103,7 +117,8 @@ const std::vector<Option>& AwsGlobalOptions() {
   static const std::vector<Option> kGlobal = [] {
     std::vector<Option> all = AwsSettingOptions();
     all.insert(all.end(),
-               {Flag("--debug", kCompat), Flag("--no-paginate", kCompat), Value("--output", "FORMAT", kCompat),
+               {Flag("--no-sign-request", "send requests unsigned: reads of public buckets, no credentials needed"),
+                Flag("--debug", kCompat), Flag("--no-paginate", kCompat), Value("--output", "FORMAT", kCompat),
                 Value("--cli-read-timeout", "SECONDS", kCompat), Value("--cli-connect-timeout", "SECONDS", kCompat)});
     return all;
   }();
@@ -121,20 +136,23 @@ const Command& S3CliTable() {
     s3.subcommands = {
         Sub("cp", {"SOURCE DESTINATION [options]"},
             "copy a file, stdin, or (with --recursive) a directory to or from S3",
-            {Recursive(), Quiet(), OnlyErrors(), NoProgress(), Exclude(), Include(), Dryrun(),
-             Value("--expected-size", "BYTES", kCompat), Concurrency()},
+            Plus({Recursive(), Quiet(), OnlyErrors(), NoProgress(), Exclude(), Include(), Dryrun(),
+                  Value("--expected-size", "BYTES", kCompat), Concurrency(), RequestPayer()},
+                 ObjectOptions()),
             ValueKind::kFile),
         Sub("ls", {"[s3://BUCKET[/PREFIX]] [options]"}, "list buckets, or the objects under a prefix",
             {Recursive(), Flag("--human-readable", "sizes as KiB, MiB, GiB"),
-             Flag("--summarize", "print the object count and total size at the end")},
+             Flag("--summarize", "print the object count and total size at the end"), RequestPayer()},
             ValueKind::kText),
         Sub("sync", {"SOURCE DESTINATION [options]"},
             "copy the files that differ (size or time) between a directory and an S3 prefix",
-            {Flag("--delete", "remove destination files the source does not have"), Quiet(), OnlyErrors(), NoProgress(),
-             Exclude(), Include(), Dryrun(), Flag("--size-only", "compare sizes only, not times"), Concurrency()},
+            Plus({Flag("--delete", "remove destination files the source does not have"), Quiet(), OnlyErrors(),
+                  NoProgress(), Exclude(), Include(), Dryrun(), Flag("--size-only", "compare sizes only, not times"),
+                  Concurrency(), RequestPayer()},
+                 ObjectOptions()),
             ValueKind::kDir),
         Sub("rm", {"s3://BUCKET/KEY [options]"}, "remove an object, or (with --recursive) every object under a prefix",
-            {Recursive(), Quiet(), OnlyErrors(), Exclude(), Include(), Dryrun()}, ValueKind::kText),
+            {Recursive(), Quiet(), OnlyErrors(), Exclude(), Include(), Dryrun(), RequestPayer()}, ValueKind::kText),
         Sub("mb", {"s3://BUCKET [options]"}, "create a bucket", {}, ValueKind::kText),
     };
     return s3;

@@ -57,6 +57,20 @@ ServiceRequest S3Client::Request(const std::string& operation, const std::string
   }
   r.target = bucket.empty() ? "s3://" : "s3://" + bucket + "/" + key;
   r.bucket = bucket;
+  // The account's rules apply to every request, whoever builds it: the
+  // object settings on each request that creates an object (a copy too, or
+  // it would silently lose the encryption), the payer on every request to a
+  // bucket. Callers append their own headers after these.
+  const S3ObjectSettings& s3 = client_->settings().s3;
+  if (CreatesObject(operation)) AddObjectHeaders(s3, &r.headers);
+  if (s3.requester_pays && !bucket.empty()) r.headers.emplace_back("x-amz-request-payer", "requester");
+  if (s3.anonymous) {
+    r.anonymous = true;
+    if (WritesS3(operation))
+      r.refused = Status::Invalid("s3 " + operation + " " + r.target +
+                                  ": anonymous access (aws.client.anonymous or --no-sign-request) only reads public "
+                                  "buckets; writing needs credentials (drop the anonymous setting for this run)");
+  }
   return r;
 }
 
@@ -152,7 +166,7 @@ Status S3Client::CreateMultipart(const std::string& bucket, const std::string& k
                                  std::string* upload_id) {
   ServiceRequest req = Request("CreateMultipartUpload", "POST", bucket, key);
   req.query = {{"uploads", ""}};
-  req.headers = headers;
+  req.headers.insert(req.headers.end(), headers.begin(), headers.end());
   req.body = std::make_shared<StringBody>("");
   ServiceResponse r = client_->Call(std::move(req));
   if (!r.status.ok()) return r.status;
@@ -164,7 +178,7 @@ Status S3Client::CompleteMultipart(const std::string& bucket, const std::string&
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
   ServiceRequest req = Request("CompleteMultipartUpload", "POST", bucket, key);
   req.query = {{"uploadId", upload_id}};
-  req.headers = {{"Content-Type", "application/xml"}};
+  req.headers.emplace_back("Content-Type", "application/xml");
   req.body = std::make_shared<StringBody>(BuildCompleteMultipart(parts));
   ServiceResponse r = client_->Call(std::move(req));
   if (!r.status.ok()) return r.status;
@@ -179,7 +193,7 @@ Status S3Client::AbortMultipart(const std::string& bucket, const std::string& ke
 
 Status S3Client::Copy(const S3Location& from, const S3Location& to) {
   ServiceRequest req = Request("CopyObject", "PUT", to.bucket, to.key);
-  req.headers = {{"x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true)}};
+  req.headers.emplace_back("x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true));
   req.body = std::make_shared<StringBody>("");
   req.target = from.ToString() + " -> " + to.ToString();
   ServiceResponse r = client_->Call(std::move(req));
@@ -198,7 +212,8 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
     ServiceRequest req = Request("DeleteObjects", "POST", bucket, "");
     req.query = {{"delete", ""}};
     std::string body = BuildDeleteObjects(batch);
-    req.headers = {{"Content-MD5", Base64Encode(Md5(body))}, {"Content-Type", "application/xml"}};
+    req.headers.insert(req.headers.end(),
+                       {{"Content-MD5", Base64Encode(Md5(body))}, {"Content-Type", "application/xml"}});
     req.body = std::make_shared<StringBody>(std::move(body));
     ServiceResponse r = client_->Call(std::move(req));
     if (r.status.ok()) {

@@ -216,6 +216,31 @@ TEST(S3Checksums, CorruptDownloadIsRetriedAndFileIsCorrect) {
   EXPECT_EQ(files, 1);  // no temporary file left
 }
 
+// A large single-part object under SSE-KMS (a bucket's default encryption
+// makes every object one) has a plain ETag that is not its MD5: the ranged
+// download must not take it for one and fail a correct file.
+TEST(S3Checksums, RangedDownloadOfAKmsObjectSkipsTheMd5Check) {
+  testing::LoopbackServer srv;
+  std::string data(12 << 20, 'k');
+  const std::string kms_etag = "0123456789abcdef0123456789abcdef";
+  srv.server().Get("/b/k", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("ETag", "\"" + kms_etag + "\"");
+    res.set_header("x-amz-server-side-encryption", "aws:kms");
+    res.set_content(data, "application/octet-stream");
+  });
+  srv.Start();
+  TempDir dir;
+  auto s3 = S3(srv.url());
+  TransferManager tm(*s3, TransferOptions{}, nullptr);
+  Status result;
+  S3Object info{"k", static_cast<int64_t>(data.size()), kms_etag, 1700000000, "STANDARD"};  // as a listing says
+  std::string out = (dir.path_ / "k").string();
+  tm.Download({"b", "k"}, info, out, [&](Status s) { result = s; });
+  tm.Wait();
+  ASSERT_TRUE(result.ok()) << result.message();
+  EXPECT_EQ(fs::file_size(out), data.size());
+}
+
 // Parallel ranged download of a multipart object verifies the composite ETag.
 TEST(S3Checksums, RangedDownloadChecksCompositeEtag) {
   const int64_t part = 5 << 20;
@@ -481,6 +506,171 @@ TEST(S3Region, RedirectToTheBucketsRegionIsFollowedAndRemembered) {
   EXPECT_EQ(data, "far away");
   ASSERT_TRUE(s3->GetSmall("far", "k", &data).ok());
   EXPECT_EQ(scopes, (std::vector<std::string>{"other", "ap-southeast-2", "ap-southeast-2"}));
+}
+
+}  // namespace
+}  // namespace ferry::aws
+
+namespace ferry::aws {
+namespace {
+
+// One request as the fake S3 below saw it.
+struct Seen {
+  std::string method, target;
+  httplib::Headers headers;
+  std::string verdict;  // of the signature check
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+  bool Signed(const std::string& lower_name) const {
+    auto it = headers.find("Authorization");
+    return it != headers.end() && it->second.find(lower_name) != std::string::npos;
+  }
+};
+
+// A fake S3 answering simple and multipart uploads, copies and GETs, and
+// remembering every request.
+class RecordingS3 {
+ public:
+  RecordingS3() {
+    auto record = [this](const httplib::Request& req) {
+      std::lock_guard<std::mutex> l(mu_);
+      std::string auth = req.get_header_value("Authorization");
+      Status v = auth.empty() ? Status::Ok() : VerifyReceived(req, req.body);
+      seen_.push_back({req.method, req.target, req.headers, v.ok() ? "ok" : v.message()});
+    };
+    srv_.server().Post(".*", [record](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      if (req.has_param("uploads"))
+        res.set_content("<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>",
+                        "application/xml");
+      else res.set_content("<CompleteMultipartUploadResult></CompleteMultipartUploadResult>", "application/xml");
+    });
+    srv_.server().Put(".*", [record](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      if (req.has_header("x-amz-copy-source"))
+        res.set_content("<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>", "application/xml");
+      else res.set_header("ETag", "\"" + HexEncode(Md5(req.body)) + "\"");
+    });
+    srv_.server().Get(".*", [record](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      res.set_content("data", "binary/octet-stream");
+    });
+    srv_.Start();
+  }
+  std::unique_ptr<S3Client> Client(const S3ObjectSettings& settings) {
+    auto env = std::make_shared<MapEnv>();
+    env->Set("AWS_ENDPOINT_URL_S3", srv_.url());
+    AwsClient::Options o;
+    o.credentials = std::make_shared<StaticCredentials>(Credentials{"AKIDS3", "S3SECRET", "", std::nullopt});
+    o.region = "eu-west-1";
+    o.env = env;
+    o.settings.s3 = settings;
+    std::unique_ptr<S3Client> s3;
+    EXPECT_TRUE(S3Client::Create(std::make_shared<AwsClient>(std::move(o)), &s3).ok());
+    return s3;
+  }
+  std::vector<Seen> seen() {
+    std::lock_guard<std::mutex> l(mu_);
+    return seen_;
+  }
+
+ private:
+  testing::LoopbackServer srv_;
+  std::mutex mu_;
+  std::vector<Seen> seen_;
+};
+
+// Every object ferry writes carries the encryption, class and ACL, signed:
+// simple and multipart uploads (on CreateMultipartUpload, not the parts) and
+// server-side copies, which would otherwise lose the encryption.
+TEST(S3ObjectHeaders, UploadsMultipartAndCopiesCarryThemSigned) {
+  RecordingS3 fake;
+  S3ObjectSettings settings;
+  settings.encryption = "aws:kms";
+  settings.kms_key_id = "alias/ferry";
+  settings.storage_class = "STANDARD_IA";
+  settings.acl = "bucket-owner-full-control";
+  auto s3 = fake.Client(settings);
+  TempDir dir;
+  std::string small = dir.File("small", "hello"), big = dir.File("big", std::string(11 << 20, 'x'));
+  TransferOptions opt;
+  opt.multipart_threshold = 5 << 20;
+  opt.part_size = 5 << 20;
+  TransferManager tm(*s3, opt, nullptr);
+  Status up, mp, cp;
+  tm.Upload(small, 5, {"b", "small"}, [&](Status s) { up = s; });
+  tm.Upload(big, 11 << 20, {"b", "big"}, [&](Status s) { mp = s; });
+  tm.Wait();
+  tm.Copy({"b", "small"}, 5, {"b", "copy"}, [&](Status s) { cp = s; });
+  tm.Wait();
+  ASSERT_TRUE(up.ok() && mp.ok() && cp.ok()) << up.message() << mp.message() << cp.message();
+  int creating = 0, parts = 0;
+  for (const Seen& r : fake.seen()) {
+    EXPECT_EQ(r.verdict, "ok") << r.target;
+    const bool creates = (r.method == "PUT" && r.target.find("partNumber") == std::string::npos) ||
+                         r.target.find("?uploads") != std::string::npos;
+    if (!creates) {
+      parts += r.method == "PUT";
+      EXPECT_EQ(r.Header("x-amz-server-side-encryption"), "") << r.method << " " << r.target;
+      continue;
+    }
+    creating++;
+    EXPECT_EQ(r.Header("x-amz-server-side-encryption"), "aws:kms") << r.target;
+    EXPECT_EQ(r.Header("x-amz-server-side-encryption-aws-kms-key-id"), "alias/ferry") << r.target;
+    EXPECT_EQ(r.Header("x-amz-storage-class"), "STANDARD_IA") << r.target;
+    EXPECT_EQ(r.Header("x-amz-acl"), "bucket-owner-full-control") << r.target;
+    for (const char* h : {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                          "x-amz-storage-class", "x-amz-acl"})
+      EXPECT_TRUE(r.Signed(h)) << h << " unsigned on " << r.target;
+  }
+  EXPECT_EQ(creating, 3);  // PutObject, CreateMultipartUpload, CopyObject
+  EXPECT_EQ(parts, 3);     // 11 MiB in 5 MiB parts
+}
+
+// Requester pays: every request to the bucket says so, parts and reads too.
+TEST(S3ObjectHeaders, RequesterPaysOnEveryRequest) {
+  RecordingS3 fake;
+  S3ObjectSettings settings;
+  settings.requester_pays = true;
+  auto s3 = fake.Client(settings);
+  TempDir dir;
+  std::string big = dir.File("big", std::string(6 << 20, 'y'));
+  TransferOptions opt;
+  opt.multipart_threshold = 5 << 20;
+  opt.part_size = 5 << 20;
+  TransferManager tm(*s3, opt, nullptr);
+  Status mp;
+  tm.Upload(big, 6 << 20, {"b", "big"}, [&](Status s) { mp = s; });
+  tm.Wait();
+  ASSERT_TRUE(mp.ok()) << mp.message();
+  std::string data;
+  ASSERT_TRUE(s3->GetSmall("b", "big", &data).ok());
+  auto seen = fake.seen();
+  EXPECT_EQ(seen.size(), 5u);  // create, 2 parts, complete, get
+  for (const Seen& r : seen) {
+    EXPECT_EQ(r.Header("x-amz-request-payer"), "requester") << r.method << " " << r.target;
+    EXPECT_TRUE(r.Signed("x-amz-request-payer")) << r.target;
+  }
+}
+
+// Anonymous: reads go unsigned; writes are refused before anything is sent.
+TEST(S3ObjectHeaders, AnonymousReadsUnsignedAndRefusesWrites) {
+  RecordingS3 fake;
+  S3ObjectSettings settings;
+  settings.anonymous = true;
+  auto s3 = fake.Client(settings);
+  std::string data;
+  ASSERT_TRUE(s3->GetSmall("public", "k", &data).ok());
+  EXPECT_EQ(data, "data");
+  Status put = s3->PutSmall("public", "k", "x");
+  EXPECT_EQ(put.exit_code(), 2);
+  EXPECT_NE(put.message().find("anonymous access"), std::string::npos) << put.message();
+  auto seen = fake.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "GET");
+  EXPECT_EQ(seen[0].Header("Authorization"), "");
 }
 
 }  // namespace

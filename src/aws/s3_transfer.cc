@@ -323,7 +323,7 @@ void TransferManager::UploadMultipart(std::shared_ptr<int> fd, const std::string
     }
     ServiceRequest req = s3_.Request("CompleteMultipartUpload", "POST", mp->to.bucket, mp->to.key);
     req.query = {{"uploadId", mp->upload_id}};
-    req.headers = {{"Content-Type", "application/xml"}};
+    req.headers.emplace_back("Content-Type", "application/xml");
     req.body = std::make_shared<StringBody>(BuildCompleteMultipart(mp->parts));
     std::string expected = MultipartEtag(mp->md5s);
     req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };
@@ -427,7 +427,7 @@ Status TransferManager::UploadStream(int fd, const S3Location& to) {
     std::string raw_md5 = Md5(chunk);
     ServiceRequest req = s3_.Request("UploadPart", "PUT", to.bucket, to.key);
     req.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
-    req.headers = {{"Content-MD5", Base64Encode(raw_md5)}};
+    req.headers.emplace_back("Content-MD5", Base64Encode(raw_md5));
     std::string hex = HexEncode(raw_md5);
     req.validate = [hex](const HttpResponse& r) {
       std::string etag = ToLower(StripQuotes(r.Header("ETag")));
@@ -484,6 +484,10 @@ struct TransferManager::RangedDownload {
   std::mutex mu;
   std::vector<std::shared_ptr<FileSink>> sinks;
   bool composite = false;  // parts align with the upload's parts
+  // A listing does not say how an object is encrypted; the ranges' answers
+  // do. Under SSE-KMS (a bucket's default encryption too) a plain ETag is
+  // not the MD5 of the bytes, so it is not compared.
+  std::atomic<bool> etag_not_md5{false};
   std::atomic<int> remaining{0};
   std::atomic<bool> failed{false};
   Status error;
@@ -605,7 +609,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
         if (got != etag)
           st = Status::Failed("s3 GetObject " + dl->from.ToString() + ": downloaded bytes hash to " + got +
                               ", not the object's ETag " + etag);
-      } else if (IsPlainMd5Etag(etag)) {
+      } else if (IsPlainMd5Etag(etag) && !dl->etag_not_md5) {
         std::string got;
         st = ContentEtag(*dl->fd, dl->info.size, kSinglePartLayout, &got);
         if (st.ok() && got != etag)
@@ -629,7 +633,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     int64_t off = i * range;
     int64_t len = std::min(range, info.size - off);
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
-    req.headers = {{"Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1)}};
+    req.headers.emplace_back("Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1));
     if (!info.etag.empty()) req.headers.emplace_back("If-Match", "\"" + info.etag + "\"");
     auto sink = std::make_shared<FileSink>(sfd, off, progress_, dl->composite);
     dl->sinks[i] = sink;
@@ -644,6 +648,7 @@ void TransferManager::Download(const S3Location& from, const S3Object& info, con
     window_->Acquire();
     s3_.client().Send(std::move(req), [this, dl, finish](ServiceResponse r) {
       window_->Release();
+      if (r.status.ok() && !ObjectInfoFromHeaders(r.http).etag_is_md5) dl->etag_not_md5 = true;
       if (!r.status.ok()) {
         std::lock_guard<std::mutex> l(dl->mu);
         if (!dl->failed.exchange(true)) dl->error = r.status;
@@ -681,7 +686,7 @@ Status TransferManager::DownloadStream(const S3Location& from, int fd) {
     ServiceRequest req = s3_.Request("GetObject", "GET", from.bucket, from.key);
     if (!single) {
       int64_t off = i * range, len = std::min(range, info.size - off);
-      req.headers = {{"Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1)}};
+      req.headers.emplace_back("Range", "bytes=" + std::to_string(off) + "-" + std::to_string(off + len - 1));
       if (!info.etag.empty()) req.headers.emplace_back("If-Match", "\"" + info.etag + "\"");
     }
     auto sink = std::make_shared<CountingStringSink>(progress_);
@@ -735,7 +740,7 @@ void TransferManager::Copy(const S3Location& from, int64_t size, const S3Locatio
     return;
   }
   ServiceRequest req = s3_.Request("CopyObject", "PUT", to.bucket, to.key);
-  req.headers = {{"x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true)}};
+  req.headers.emplace_back("x-amz-copy-source", UriEncode("/" + from.bucket + "/" + from.key, true));
   req.body = std::make_shared<StringBody>("");
   req.target = from.ToString() + " -> " + to.ToString();
   req.validate = [](const HttpResponse& r) { return CheckCompleteMultipart(r.body); };

@@ -1,11 +1,14 @@
 // What the user told ferry about AWS, before any chain runs: values from
 // ferry.config (aws.accessKey, aws.secretKey, aws.region, aws.profile,
-// aws.client.endpoint) and from command-line flags (--region, --profile,
-// --endpoint-url). Each carries a label saying where it came from, so errors
+// aws.client.endpoint, the S3 object settings of aws.client.*) and from
+// command-line flags (--region, --profile, --endpoint-url, ferry s3's --sse,
+// --acl, ...). Each carries a label saying where it came from, so errors
 // and `ferry aws whoami` can name the source.
 #pragma once
 
 #include <string>
+
+#include "aws/s3_object_settings.h"
 
 namespace ferry::aws {
 
@@ -29,6 +32,7 @@ struct AwsSettings {
   std::string s3_addressing = "auto";  // "auto", "path" or "virtual"
   int max_attempts = 0;                // 0: AWS_MAX_ATTEMPTS or 3
   std::string profile_hint = kFlagProfileHint;
+  S3ObjectSettings s3;  // encryption, storage class, ACL, requester pays, anonymous
 };
 
 }  // namespace ferry::aws

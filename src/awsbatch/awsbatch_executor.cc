@@ -750,6 +750,8 @@ AwsBatchExecutor::AwsBatchExecutor(AwsBatchOptions options, std::shared_ptr<aws:
   m.wrapper.cli_path = m.opt.cli_path;
   m.wrapper.region = m.opt.region;
   m.wrapper.endpoint_url = m.opt.endpoint_url;
+  // The job's copies carry the objects' settings as this process's do.
+  if (m.s3) m.wrapper.s3_flags = aws::S3CliFlags(m.s3->client().settings().s3);
   m.wrapper.max_parallel_transfers = m.opt.max_parallel_transfers;
   m.wrapper.max_transfer_attempts = m.opt.max_transfer_attempts;
   m.wrapper.delay_between_attempts_ms = m.opt.delay_between_attempts_ms;

@@ -185,6 +185,26 @@ Status FairShareOptions(const Config& c, AwsBatchOptions* o) {
   return Status::Ok();
 }
 
+// The S3 object settings' keys as text, each checked for its type.
+Status S3ObjectSettingsFromConfig(const Config& c, aws::S3ObjectSettings* out) {
+  std::string bad_key;
+  Status st = aws::S3ObjectSettingsFromConfig(
+      [&c](const std::string& key, std::string* text) {
+        text->clear();
+        const Value* v = c.Get(key);
+        if (!v || v->is_null()) return Status::Ok();
+        if (key == "aws.client.requesterPays" || key == "aws.client.anonymous") {
+          if (!v->is_bool())
+            return KeyError(key, "must be true or false, got " + Shown(*v), "write true or false without quotes");
+          *text = v->as_bool() ? "true" : "false";
+          return Status::Ok();
+        }
+        return GetString(c, key, text);
+      },
+      out, &bad_key);
+  return st.ok() || bad_key.empty() ? st : At(c, bad_key, st);
+}
+
 }  // namespace
 
 Status ParseSubmitRate(const std::string& text, const std::string& key, double* per_second) {
@@ -219,6 +239,7 @@ Status AwsSettingsFromConfig(const Config& c, aws::AwsSettings* out) {
   int64_t retries = -1;
   FERRY_RETURN_IF_ERROR(GetInt(c, "aws.client.maxErrorRetry", 0, &retries));
   if (retries >= 0) s.max_attempts = static_cast<int>(retries) + 1;
+  FERRY_RETURN_IF_ERROR(S3ObjectSettingsFromConfig(c, &s.s3));
   *out = std::move(s);
   return Status::Ok();
 }

@@ -14,7 +14,9 @@
 namespace ferry {
 
 // aws.accessKey/secretKey/region/profile, aws.client.endpoint,
-// aws.client.s3PathStyleAccess and aws.client.maxErrorRetry.
+// aws.client.s3PathStyleAccess, aws.client.maxErrorRetry, and the S3 object
+// settings (storageEncryption, storageKmsKeyId, storageClass, s3Acl,
+// requesterPays, anonymous).
 Status AwsSettingsFromConfig(const Config& config, aws::AwsSettings* out);
 
 // aws.batch.* and executor.* (executor.$awsbatch.* wins over executor.*).

@@ -108,6 +108,7 @@ std::string CopyCommand(const WrapperSettings& s) {
   std::string cmd = ShellQuote(s.cli_path.empty() ? "aws" : s.cli_path) + " s3 cp --only-show-errors";
   if (!s.region.empty()) cmd += " --region " + ShellQuote(s.region);
   if (!s.endpoint_url.empty()) cmd += " --endpoint-url " + ShellQuote(s.endpoint_url);
+  for (const std::string& flag : s.s3_flags) cmd += " " + ShellQuote(flag);
   return cmd;
 }
 

@@ -27,6 +27,9 @@ struct WrapperSettings {
   std::string cli_path;      // empty: `aws` from the container's PATH
   std::string region;        // --region
   std::string endpoint_url;  // --endpoint-url when set
+  // The S3 object settings as `s3 cp` flags (aws/s3_object_settings.h
+  // S3CliFlags: --sse, --storage-class, --acl, --request-payer, ...).
+  std::vector<std::string> s3_flags;
   int max_parallel_transfers = 4;
   int max_transfer_attempts = 1;
   int64_t delay_between_attempts_ms = 10000;
@@ -55,7 +58,8 @@ struct TaskScript {
   std::string bin_url;
 };
 
-// `"<cli>" s3 cp --only-show-errors --region R [--endpoint-url E]`, quoted.
+// `"<cli>" s3 cp --only-show-errors --region R [--endpoint-url E] [s3_flags]`,
+// quoted.
 std::string CopyCommand(const WrapperSettings& s);
 
 // The job's command (containerOverrides.command) for one task whose work

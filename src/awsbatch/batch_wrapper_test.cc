@@ -405,6 +405,14 @@ TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
   s.endpoint_url = "http://127.0.0.1:9000";
   EXPECT_EQ(CopyCommand(s),
             "'/opt/my tools/bin/aws' s3 cp --only-show-errors --region us-east-1 --endpoint-url http://127.0.0.1:9000");
+  // The objects' settings go on every copy the job makes.
+  WrapperSettings with_sse = s;
+  with_sse.s3_flags = {"--sse", "aws:kms", "--sse-kms-key-id", "alias/my key", "--request-payer", "requester"};
+  EXPECT_EQ(CopyCommand(with_sse),
+            "'/opt/my tools/bin/aws' s3 cp --only-show-errors --region us-east-1 --endpoint-url http://127.0.0.1:9000 "
+            "--sse aws:kms --sse-kms-key-id 'alias/my key' --request-payer requester");
+  EXPECT_NE(CommandRun(with_sse, TaskScript{"s3://b/w", {}, {"out.txt"}, {}}).find(CopyCommand(with_sse)),
+            std::string::npos);
   auto cmd = JobCommand(s, "s3://b/w/it's");
   ASSERT_EQ(cmd.size(), 3u);
   EXPECT_EQ(cmd[0], "sh");

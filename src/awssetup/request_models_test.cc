@@ -2,8 +2,10 @@
 // service models (Debian's python3-botocore): the operation exists, every
 // member ferry sends is one the input shape has, with the model's type (and
 // an allowed value of an enum), and every required member is there. EC2's
-// query names are checked against the model's locationName too. Skips when
-// the models are not installed.
+// query names are checked against the model's locationName too. The
+// headers of S3 object requests (encryption, storage class, ACL, payer) are
+// checked against the members' header names and enums. Skips when the
+// models are not installed.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -16,11 +18,14 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/api_call.h"
+#include "aws/s3_client.h"
+#include "aws/s3_object_settings.h"
 #include "awsbatch/job_definitions.h"
 #include "awsbatch/job_request.h"
 #include "awssetup/observed.h"
 #include "awssetup/planner.h"
 #include "awssetup/test_account.h"
+#include "util/text.h"
 
 namespace ferry::awssetup {
 namespace {
@@ -286,6 +291,60 @@ TEST(RequestModels, AWrongRequestIsCaught) {
   v.Check({"iam", "CreateRoles", {}}, &errors);
   v.Check({"ec2", "DescribeVpcs", {{"Filters", {{{"Name", "x"}, {"Values", {"y"}}}}}, {"Bogus", 1}}}, &errors);
   EXPECT_EQ(errors.size(), 4u);  // priority's type, computeEnvironmentOrder missing, no CreateRoles, no Bogus
+}
+
+// Each x-amz-* header an object request carries under every S3 object
+// setting is a header member of the operation's input shape, with a value
+// of the member's enum, for every storage class and canned ACL ferry takes.
+TEST(RequestModels, S3ObjectRequestHeadersMatchBotocoresModels) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << "botocore's models are not installed";
+  json model = LoadModel("s3");
+  std::vector<aws::S3ObjectSettings> variants;
+  for (const std::string& cls : aws::StorageClasses()) {
+    aws::S3ObjectSettings s;
+    s.encryption = variants.size() % 2 ? "AES256" : "aws:kms";
+    if (s.encryption == "aws:kms") s.kms_key_id = "alias/k";
+    s.storage_class = cls;
+    s.acl = "bucket-owner-full-control";
+    s.requester_pays = true;
+    variants.push_back(s);
+  }
+  for (const char* acl : {"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read",
+                          "bucket-owner-read", "bucket-owner-full-control"}) {
+    aws::S3ObjectSettings s;
+    ASSERT_TRUE(aws::ParseCannedAcl(acl, "acl", &s.acl).ok()) << acl;
+    variants.push_back(s);
+  }
+  int checked = 0;
+  for (const aws::S3ObjectSettings& settings : variants) {
+    auto env = std::make_shared<aws::MapEnv>();
+    env->Set("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1");
+    aws::AwsClient::Options o;
+    o.region = "eu-west-1";
+    o.env = env;
+    o.settings.s3 = settings;
+    std::unique_ptr<aws::S3Client> s3;
+    ASSERT_TRUE(aws::S3Client::Create(std::make_shared<aws::AwsClient>(std::move(o)), &s3).ok());
+    for (const char* op : {"PutObject", "CreateMultipartUpload", "CopyObject", "UploadPart", "GetObject", "HeadObject",
+                           "CompleteMultipartUpload", "ListObjectsV2", "DeleteObject"}) {
+      const json& shape = model["shapes"][model["operations"][op]["input"]["shape"].get<std::string>()];
+      for (const auto& [name, value] : s3->Request(op, "PUT", "b", "k").headers) {
+        bool found = false;
+        for (const auto& [member, ref] : shape["members"].items()) {
+          if (ref.value("location", "") != "header" || ToLower(ref.value("locationName", "")) != name) continue;
+          found = true;
+          const json& type = model["shapes"][ref["shape"].get<std::string>()];
+          if (type.contains("enum")) {
+            std::set<std::string> allowed(type["enum"].begin(), type["enum"].end());
+            EXPECT_TRUE(allowed.count(value)) << op << " " << name << ": '" << value << "' not in " << member;
+          }
+          checked++;
+        }
+        EXPECT_TRUE(found) << op << " has no header member " << name;
+      }
+    }
+  }
+  EXPECT_GE(checked, 100);
 }
 
 }  // namespace

@@ -156,10 +156,11 @@ Schema BuildSchema() {
   AddKey(&s, c + "endpoint", S);
   AddKey(&s, c + "s3PathStyleAccess", B);
   AddKey(&s, c + "maxErrorRetry", Int(0));
-  for (const char* k : {"storageClass", "storageKmsKeyId", "s3Acl", "proxyHost", "proxyUsername", "proxyPassword"})
-    Unsupported(&s, c + k, S, kNotYet);
-  for (const char* k : {"anonymous", "requesterPays"}) Unsupported(&s, c + k, B, kNotYet);
-  Unsupported(&s, c + "storageEncryption", Choice("AES256|aws:kms"), kNotYet);
+  // What every object ferry writes carries (aws/s3_object_settings.h).
+  for (const char* k : {"storageClass", "uploadStorageClass", "storageKmsKeyId", "s3Acl"}) AddKey(&s, c + k, S);
+  for (const char* k : {"anonymous", "requesterPays"}) AddKey(&s, c + k, B);
+  AddKey(&s, c + "storageEncryption", Choice("AES256|aws:kms"));
+  for (const char* k : {"proxyHost", "proxyUsername", "proxyPassword"}) Unsupported(&s, c + k, S, kNotYet);
   Unsupported(&s, c + "maxConnections", Int(1), kNotYet);
   Unsupported(&s, c + "connectionTimeout", Int(0), kNotYet);
   Unsupported(&s, c + "socketTimeout", Int(0), kNotYet);
@@ -171,7 +172,7 @@ Schema BuildSchema() {
   Unsupported(&s, c + "maxConcurrency", Int(1), kNotYet);
   for (const char* k :
        {"protocol", "signerOverride", "userAgent", "socketSendBufferSizeHint", "socketRecvBufferSizeHint",
-        "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadStorageClass", "uploadMaxAttempts"})
+        "uploadChunkSize", "uploadMaxThreads", "uploadRetrySleep", "uploadMaxAttempts"})
     s.ignored[c + k] = "no longer supported by Nextflow either";
 
   AddExecutorKeys(&s);

@@ -227,8 +227,13 @@ Status RunExecutors::SetUpAws(const Config& config, const TaskGraph& graph, cons
   aws::AwsSession session;
   Status st = aws::OpenSession(settings, nullptr, so, &session);
   if (!st.ok()) return Status::Invalid(st.message());
+  // Anonymous access reads public buckets; a Batch run writes its work dirs.
+  if (settings.s3.anonymous && (batch || !s3_root.empty()))
+    return Status::Invalid(
+        "config aws.client.anonymous = true: a run with work dirs on S3 writes there, which "
+        "needs credentials (drop aws.client.anonymous, or run the tasks locally)");
   aws::Credentials creds;
-  st = session.credentials->Get(&creds);
+  if (!settings.s3.anonymous) st = session.credentials->Get(&creds);
   if (!st.ok()) return Status::Invalid(st.message());
   std::unique_ptr<aws::S3Client> s3_client;
   FERRY_RETURN_IF_ERROR(aws::S3Client::Create(session.client, &s3_client));

@@ -164,6 +164,7 @@ Status BuildDriver::Main() {
   // A custom S3 endpoint (an emulator, a private endpoint) is where the job
   // must go too; on AWS the job finds S3 by itself.
   if (s3_->endpoint().custom) jo.endpoint_url = s3_->endpoint().Url();
+  jo.s3 = a_.aws.s3;
   jo.tree_url = where_.TreeUrl();
   // The job sends results back by the same exclusion rules as the upload.
   FERRY_RETURN_IF_ERROR(UploadExcludes(abs_dir_, a_.exclude_upload, &jo.exclude));
@@ -378,6 +379,20 @@ Status BuildDriver::LoadSettings() {
   from_config("aws.region", &a_.aws.region, &a_.aws.region_origin);
   from_config("aws.client.endpoint", &a_.aws.endpoint_url, &a_.aws.endpoint_origin);
   from_config("aws.profile", &a_.aws.profile, &a_.aws.profile_origin);
+  // The objects of the mirror and of the job's results carry the same
+  // encryption, storage class, ACL and payer as a run's.
+  std::string bad_key;
+  Status st = aws::S3ObjectSettingsFromConfig(
+      [&](const std::string& key, std::string* text) {
+        const Value* v = have ? config.Get(key) : nullptr;
+        *text = !v ? "" : v->is_bool() ? (v->as_bool() ? "true" : "false") : v->is_string() ? v->as_string() : "";
+        return Status::Ok();  // the schema checked the types when it loaded the file
+      },
+      &a_.aws.s3, &bad_key);
+  if (!st.ok()) {
+    const SourceLoc* loc = config.WhereSet(bad_key);
+    return Status::Invalid((loc ? loc->ToString() : config_path_) + ": " + st.message());
+  }
   return ResolveBuildSettings(a_.flags, *env_, have ? &config : nullptr, config_path_, &settings_);
 }
 

@@ -18,6 +18,9 @@ std::string JobScript(const JobScriptOptions& o) {
   if (!o.region.empty()) common += " --region " + ShellQuote(o.region);
   // Debian's aws CLI ignores AWS_ENDPOINT_URL, so the endpoint goes on the command line.
   if (!o.endpoint_url.empty()) common += " --endpoint-url " + ShellQuote(o.endpoint_url);
+  std::string objects, access;  // the objects' settings for cp and sync; payer and signing for rm too
+  for (const std::string& flag : aws::S3CliFlags(o.s3)) objects += " " + ShellQuote(flag);
+  for (const std::string& flag : aws::S3CliFlags(o.s3, false)) access += " " + ShellQuote(flag);
   // Beside the tree unless given: ".../<id>/tree/" -> ".../<id>/NAME".
   auto beside_tree = [&](const std::string& given, const std::string& name) {
     if (!given.empty() || !EndsWith(o.tree_url, "tree/")) return given;
@@ -34,7 +37,9 @@ std::string JobScript(const JobScriptOptions& o) {
   s += "umask 077\n";
   s += "ferry_cli=" + ShellQuote(o.cli) + "\n";
   s += "ferry_tree=" + ShellQuote(o.tree_url) + "\n";
-  s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + "; }\n";
+  s += "ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors" + common + objects + "; }\n";
+  if (!o.credentials_url.empty())
+    s += "ferry_s3_rm() { \"$ferry_cli\" s3 rm \"$@\" --only-show-errors" + common + access + "; }\n";
   s += "ferry_fail() { echo \"ferry build: $*\" >&2; exit 1; }\n";
   s += "[ \"$#\" -gt 0 ] || ferry_fail 'no command to run'\n";
   s += "ferry_work=$(mktemp -d \"${TMPDIR:-/tmp}/ferry-build.XXXXXX\") || ferry_fail 'cannot create a scratch "
@@ -50,18 +55,19 @@ std::string JobScript(const JobScriptOptions& o) {
     s += "ferry_creds=" + ShellQuote(o.credentials_url) + "\n";
     s += "ferry_s3 cp \"$ferry_creds\" \"$ferry_work/aws-credentials\" >/dev/null ||"
          " ferry_fail \"cannot fetch the forwarded credentials from $ferry_creds\"\n";
-    s += "ferry_s3 rm \"$ferry_creds\" >/dev/null ||"
+    s += "ferry_s3_rm \"$ferry_creds\" >/dev/null ||"
          " echo \"ferry build: warning: could not delete $ferry_creds\" >&2\n";
     if (o.credentials_refresh_s > 0) {
       // Refreshed sets appear beside the first, named by time, so a listing
       // ends with the newest: load each in turn, delete each one read. `s3
       // ls` takes no --only-show-errors; it fails when nothing is there.
       s += "ferry_take_refreshed() {\n";
-      s += "  \"$ferry_cli\" s3 ls \"$ferry_creds-\"" + common + " 2>/dev/null | while read -r _ _ _ ferry_name; do\n";
+      s += "  \"$ferry_cli\" s3 ls \"$ferry_creds-\"" + common + access +
+           " 2>/dev/null | while read -r _ _ _ ferry_name; do\n";
       s += "    ferry_next=\"${ferry_creds%/*}/$ferry_name\"\n";
       s += "    ferry_s3 cp \"$ferry_next\" \"$ferry_work/aws-credentials.new\" >/dev/null 2>&1 &&\n";
       s += "      mv -f \"$ferry_work/aws-credentials.new\" \"$ferry_work/aws-credentials\" &&\n";
-      s += "      ferry_s3 rm \"$ferry_next\" >/dev/null 2>&1\n";
+      s += "      ferry_s3_rm \"$ferry_next\" >/dev/null 2>&1\n";
       s += "  done\n";
       s += "}\n";
       s += "ferry_take_refreshed\n";

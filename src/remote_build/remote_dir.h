@@ -108,6 +108,7 @@ struct JobScriptOptions {
   std::string cli = "aws";   // CLI inside the job (aws or a ferry binary)
   std::string endpoint_url;  // passed as --endpoint-url when set
   std::string region;
+  aws::S3ObjectSettings s3;          // the objects' encryption, class, ACL, payer (as aws::S3CliFlags)
   std::string tree_url;              // RemoteLocation::TreeUrl()
   std::string credentials_url;       // set when credentials are forwarded: read then deleted by the job
   int credentials_refresh_s = 0;     // > 0: look for refreshed ones this often (forwarded_credentials.h)

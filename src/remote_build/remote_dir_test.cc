@@ -104,8 +104,28 @@ TEST(JobScript, QuotesValuesAndCarriesEndpointRegionAndFilters) {
   o.endpoint_url.clear();
   s = JobScript(o);
   EXPECT_NE(s.find("ferry_creds=s3://b/p/ferry-build/d-1/credentials-abc"), std::string::npos);
-  EXPECT_NE(s.find("ferry_s3 rm \"$ferry_creds\""), std::string::npos);
+  EXPECT_NE(s.find("ferry_s3_rm \"$ferry_creds\""), std::string::npos);
   EXPECT_EQ(s.find("--endpoint-url"), std::string::npos);
+}
+
+// The mirror's objects the job writes back carry the account's settings;
+// `s3 rm` gets only what the aws CLI's rm accepts (the payer).
+TEST(JobScript, CopiesCarryTheObjectSettings) {
+  JobScriptOptions o;
+  o.tree_url = "s3://b/p/ferry-build/d-1/tree/";
+  o.credentials_url = "s3://b/p/ferry-build/d-1/credentials-abc";
+  o.s3.encryption = "aws:kms";
+  o.s3.kms_key_id = "alias/team key";
+  o.s3.storage_class = "STANDARD_IA";
+  o.s3.requester_pays = true;
+  std::string s = JobScript(o);
+  EXPECT_NE(s.find("ferry_s3() { \"$ferry_cli\" s3 \"$@\" --only-show-errors --sse aws:kms --sse-kms-key-id "
+                   "'alias/team key' --storage-class STANDARD_IA --request-payer requester; }"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("ferry_s3_rm() { \"$ferry_cli\" s3 rm \"$@\" --only-show-errors --request-payer requester; }"),
+            std::string::npos)
+      << s;
 }
 
 // ------------------------------------------------------------ against ferry-awsemu

@@ -86,3 +86,23 @@ def test_ferry_build_takes_the_aws_settings_ferry_run_takes_from_the_config(batc
     assert r.returncode == 0, r.stdout + r.stderr
     assert "s3://ferry-builds/" in r.stdout, r.stdout
     assert batch.jobs(), "no job reached the emulator"
+
+
+def test_build_mirror_and_results_carry_the_configs_encryption(batch, tmp_path):
+    # The objects ferry uploads into the mirror and those the job sends back
+    # (its results, their times) are encrypted with the user config's key.
+    cfg = tmp_path / "config"
+    cfg.write_text(CONFIG + "aws.client.storageEncryption = 'aws:kms'\naws.client.storageKmsKeyId = 'alias/builds'\n"
+                   "aws.client.storageClass = 'STANDARD_IA'\n")
+    env = batch.ferry_env(FERRY_CONFIG=str(cfg))
+    d = pipeline_dir(tmp_path)
+    r = batch.ferry("build", "--aws-batch", d, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    keys = [o["Key"] for page in batch.s3.get_paginator("list_objects_v2").paginate(Bucket=batch.bucket)
+            for o in page.get("Contents", [])]
+    assert any("/tree/.ferry/" in k for k in keys), keys  # written by the workflow in the job, sent back
+    assert any(k.endswith("/results-mtimes") for k in keys), keys
+    for k in keys:
+        head = batch.s3.head_object(Bucket=batch.bucket, Key=k)
+        assert head.get("SSEKMSKeyId") == "arn:aws:kms:us-east-1:123456789012:alias/builds", k
+        assert head.get("StorageClass") == "STANDARD_IA", k

@@ -69,3 +69,27 @@ def test_keys_with_a_carriage_return_or_control_character_survive_listing(moto, 
     listing = ferry(moto, "s3", "ls", "s3://ferry-moto-ctl/d/").stdout
     for name in names:
         assert b" " + name.encode() + b"\n" in listing, listing
+
+
+def test_kms_encryption_and_storage_class_as_moto_stores_them(moto, tmp_path):
+    # The same requests ferry-awsemu checks (tests/batch/test_object_settings.py)
+    # against a server of other authors: a multipart upload and a plain one.
+    s3 = boto3.client("s3", endpoint_url=moto, aws_access_key_id="testing", aws_secret_access_key="testing",
+                      region_name="us-east-1")
+    kms = boto3.client("kms", endpoint_url=moto, aws_access_key_id="testing", aws_secret_access_key="testing",
+                       region_name="us-east-1")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    assert ferry(moto, "s3", "mb", "s3://ferry-moto-kms").returncode == 0
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as f:
+        f.truncate(20 << 20)
+    small = tmp_path / "small.txt"
+    small.write_text("small\n")
+    for src, name in ((big, "big.bin"), (small, "small.txt")):
+        p = ferry(moto, "s3", "cp", str(src), f"s3://ferry-moto-kms/{name}", "--sse", "aws:kms", "--sse-kms-key-id",
+                  key, "--storage-class", "STANDARD_IA")
+        assert p.returncode == 0, p.stderr[-2000:]
+        head = s3.head_object(Bucket="ferry-moto-kms", Key=name)
+        assert head["ServerSideEncryption"] == "aws:kms", (name, head)
+        assert head["SSEKMSKeyId"].endswith(key), (name, head)
+        assert head["StorageClass"] == "STANDARD_IA", (name, head)

@@ -23,6 +23,8 @@ const BucketConfigOp kOps[] = {
     {"PutBucketTagging", "tagging", 'P'},
     {"GetBucketTagging", "tagging", 'G'},
     {"DeleteBucketTagging", "tagging", 'D'},
+    {"PutBucketRequestPayment", "requestPayment", 'P'},
+    {"GetBucketRequestPayment", "requestPayment", 'G'},
 };
 
 const EmuError kMalformedXml{400, "MalformedXML",
@@ -96,6 +98,12 @@ EmuError CheckTagging(const pugi::xml_node root) {
   return EmuError::Ok();
 }
 
+EmuError CheckRequestPayment(const pugi::xml_node root) {
+  if (std::string(root.name()) != "RequestPaymentConfiguration") return kMalformedXml;
+  std::string payer = root.child("Payer").text().get();
+  return payer == "Requester" || payer == "BucketOwner" ? EmuError::Ok() : kMalformedXml;
+}
+
 EmuError CheckPolicy(const std::string& body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object())
@@ -131,6 +139,7 @@ EmuError CheckBucketConfig(const std::string& kind, const std::string& body, std
   pugi::xml_node root = in.document_element();
   EmuError e = kind == "lifecycle"           ? CheckLifecycle(root)
                : kind == "publicAccessBlock" ? CheckPublicAccessBlock(root)
+               : kind == "requestPayment"    ? CheckRequestPayment(root)
                                              : CheckTagging(root);
   if (!e.ok()) return e;
   pugi::xml_document out;

@@ -1,5 +1,5 @@
 // The bucket configurations ferry-awsemu's S3 keeps (lifecycle rules, the
-// bucket policy, the public access block, bucket tags): which operation
+// bucket policy, the public access block, bucket tags, who pays for requests): which operation
 // reads or writes which one, what S3 accepts in each document, and the
 // error S3 gives when one is absent. S3Service stores the checked document
 // with S3Store::SetBucketConfig and returns it on GET. Pure logic.

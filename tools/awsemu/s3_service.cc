@@ -7,8 +7,10 @@
 
 #include "aws/crypto.h"
 #include "awsemu/operation_table.h"
+#include "awsemu/s3_access.h"
 #include "awsemu/s3_bucket_config.h"
 #include "awsemu/s3_chunked.h"
+#include "awsemu/s3_object_rules.h"
 #include "awsemu/s3_xml.h"
 #include "util/text.h"
 
@@ -99,6 +101,14 @@ void MetaFromRequest(const S3Request& req, ObjectMeta* meta) {
   meta->tags = ParseTaggingHeader(req.Header("x-amz-tagging"));
 }
 
+// What S3 says about an object's encryption on every answer that stores or
+// returns one.
+void EncryptionHeaders(const ObjectMeta& m, S3Response* resp) {
+  if (m.sse.empty()) return;
+  resp->headers.emplace_back("x-amz-server-side-encryption", m.sse);
+  if (!m.kms_key_id.empty()) resp->headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id", m.kms_key_id);
+}
+
 void ObjectHeaders(const ObjectMeta& m, S3Response* resp) {
   resp->headers.emplace_back("ETag", Quote(m.etag));
   resp->headers.emplace_back("Last-Modified", HttpTime(m.last_modified));
@@ -107,6 +117,9 @@ void ObjectHeaders(const ObjectMeta& m, S3Response* resp) {
   for (const auto& [k, v] : m.headers) resp->headers.emplace_back(k, v);
   if (m.parts_count > 0) resp->headers.emplace_back("x-amz-mp-parts-count", std::to_string(m.parts_count));
   if (!m.tags.empty()) resp->headers.emplace_back("x-amz-tagging-count", std::to_string(m.tags.size()));
+  EncryptionHeaders(m, resp);
+  // S3 names the class on GET and HEAD for every class but STANDARD.
+  if (!m.storage_class.empty()) resp->headers.emplace_back("x-amz-storage-class", m.storage_class);
   resp->content_type = m.content_type;
 }
 
@@ -275,7 +288,7 @@ std::string S3Service::OperationName(const S3Request& req) const {
   const std::string& m = req.method;
   if (req.bucket.empty()) return m == "GET" ? "ListBuckets" : "";
   if (req.key.empty()) {
-    for (const char* kind : {"lifecycle", "policy", "publicAccessBlock", "tagging"})
+    for (const char* kind : {"lifecycle", "policy", "publicAccessBlock", "tagging", "requestPayment"})
       if (req.HasQuery(kind))
         if (const BucketConfigOp* op = BucketConfigOpFor(m, kind)) return op->operation;
     if (m == "PUT") return req.query.empty() ? "CreateBucket" : "";
@@ -307,7 +320,8 @@ std::string S3Service::OperationName(const S3Request& req) const {
   if (m == "GET") {
     if (req.HasQuery("uploadId")) return "ListParts";
     if (req.HasQuery("tagging")) return "GetObjectTagging";
-    if (req.HasQuery("acl") || req.HasQuery("attributes")) return "";
+    if (req.HasQuery("acl")) return "GetObjectAcl";
+    if (req.HasQuery("attributes")) return "";
     return "GetObject";
   }
   if (m == "HEAD") return "HeadObject";
@@ -359,6 +373,29 @@ EmuError WithKey(const S3Request& req, EmuError e) {
 EmuError QueryNumber(const S3Request& req, const std::string& name, uint64_t* value) {
   if (!req.HasQuery(name) || ParseUint(req.Query(name), value)) return EmuError::Ok();
   return {400, "InvalidArgument", "Provided " + name + " not an integer or within integer range"};
+}
+
+// The encryption, storage class and ACL a request asks for, checked, into
+// meta (replacing what it had: a copy takes only what its request says).
+EmuError ApplyObjectSettings(const S3Call& c, ObjectMeta* meta) {
+  ObjectSettings s;
+  EmuError e = CheckObjectSettings(c.req.Header("x-amz-server-side-encryption"),
+                                   c.req.Header("x-amz-server-side-encryption-aws-kms-key-id"),
+                                   c.req.Header("x-amz-storage-class"), c.req.Header("x-amz-acl"), c.region, &s);
+  if (!e.ok()) return e;
+  meta->sse = s.sse;
+  meta->kms_key_id = s.kms_key_id;
+  meta->storage_class = s.storage_class;
+  meta->acl = s.acl;
+  return EmuError::Ok();
+}
+
+// Under SSE-KMS S3's ETag of a single-part object is not the MD5 of its
+// bytes: derived here from the MD5 and the key, so clients that take it for
+// an MD5 are caught.
+std::string KmsEtag(const ObjectMeta& m, const std::string& md5_hex) {
+  if (m.sse.rfind("aws:kms", 0) != 0) return md5_hex;
+  return aws::HexEncode(aws::Md5(md5_hex + m.kms_key_id));
 }
 
 EmuError LookUpBucket(const S3Call& c, BucketMeta* meta) {
@@ -450,6 +487,11 @@ EmuError BucketConfig(const S3Call& c) {
   if (EmuError e = LookUpBucket(c, &meta); !e.ok()) return e;
   if (op->verb == 'G') {
     auto it = meta.configs.find(op->kind);
+    if (it == meta.configs.end() && std::string(op->kind) == "requestPayment") {
+      pugi::xml_document doc;  // a bucket's owner pays unless told otherwise
+      XmlText(S3Root(&doc, "RequestPaymentConfiguration"), "Payer", "BucketOwner");
+      return Xml(c, doc);
+    }
     if (it == meta.configs.end()) return MissingBucketConfig(op->kind, c.req.bucket);
     c.resp->status = 200;
     c.resp->content_type = BucketConfigContentType(op->kind);
@@ -464,9 +506,10 @@ EmuError BucketConfig(const S3Call& c) {
     if (EmuError e = CheckBucketConfig(op->kind, raw, &document); !e.ok()) return e;
   }
   if (EmuError e = c.store.SetBucketConfig(c.req.bucket, op->kind, document); !e.ok()) return WithBucket(c.req, e);
-  // S3 answers 200 to these two PUTs and 204 to the others.
+  // S3 answers 200 to these PUTs and 204 to the others.
   const std::string kind = op->kind;
-  c.resp->status = op->verb == 'P' && (kind == "lifecycle" || kind == "publicAccessBlock") ? 200 : 204;
+  c.resp->status =
+      op->verb == 'P' && (kind == "lifecycle" || kind == "publicAccessBlock" || kind == "requestPayment") ? 200 : 204;
   return EmuError::Ok();
 }
 
@@ -553,7 +596,7 @@ EmuError ListObjects(const S3Call& c) {
     XmlText(c, "ETag", Quote(o.etag));
     XmlText(c, "Size", std::to_string(o.size));
     if (owner) Owner(c, "Owner");
-    XmlText(c, "StorageClass", "STANDARD");
+    XmlText(c, "StorageClass", o.storage_class.empty() ? "STANDARD" : o.storage_class);
   }
   for (const auto& p : list.prefixes) {
     XmlText(r.append_child("CommonPrefixes"), "Prefix", EncodeIf(url, p));
@@ -686,17 +729,20 @@ EmuError PutObjectOrPart(const S3Call& c) {
     if (!e.ok()) return WithKey(c.req, e);
     c.resp->status = 200;
     c.resp->headers.emplace_back("ETag", Quote(stored.etag));
+    EncryptionHeaders(upload.proto, c.resp);
     return EmuError::Ok();
   }
   ObjectMeta meta;
   meta.key = c.req.key;
   MetaFromRequest(c.req, &meta);
-  meta.etag = w->md5_hex();
+  if (e = ApplyObjectSettings(c, &meta); !e.ok()) return e;
+  meta.etag = KmsEtag(meta, w->md5_hex());
   ObjectMeta stored;
   e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
   if (!e.ok()) return WithBucket(c.req, e);
   c.resp->status = 200;
   c.resp->headers.emplace_back("ETag", Quote(stored.etag));
+  EncryptionHeaders(stored, c.resp);
   return EmuError::Ok();
 }
 
@@ -740,7 +786,10 @@ EmuError CopyObjectOrPart(const S3Call& c) {
     }
   }
   const std::string directive = c.req.Header("x-amz-metadata-directive");
-  if (c.op == "CopyObject" && src_bucket == c.req.bucket && src_key == c.req.key && directive != "REPLACE") {
+  const bool changes_storage =
+      !c.req.Header("x-amz-server-side-encryption").empty() || !c.req.Header("x-amz-storage-class").empty();
+  if (c.op == "CopyObject" && src_bucket == c.req.bucket && src_key == c.req.key && directive != "REPLACE" &&
+      !changes_storage) {
     return EmuError{400, "InvalidRequest",
                     "This copy request is illegal because it is trying to copy an object to itself "
                     "without changing the object's metadata, storage class, website redirect "
@@ -795,13 +844,17 @@ EmuError CopyObjectOrPart(const S3Call& c) {
   if (c.req.Header("x-amz-tagging-directive") == "REPLACE") {
     meta.tags = ParseTaggingHeader(c.req.Header("x-amz-tagging"));
   }
-  // S3 keeps the source's ETag for single-part objects; a multipart
-  // source becomes a plain object whose ETag is its MD5.
-  meta.etag = src.parts_count > 0 ? w->md5_hex() : src.etag;
+  // The copy is a plain object: its ETag is its MD5 (the source's, for a
+  // single-part source), or under SSE-KMS not an MD5 at all.
   meta.parts_count = 0;
+  // As in S3, the copy is encrypted, classed and shared as its own request
+  // says, not as the source was: a copy without the headers loses them.
+  if (e = ApplyObjectSettings(c, &meta); !e.ok()) return e;
+  meta.etag = KmsEtag(meta, w->md5_hex());
   ObjectMeta stored;
   e = c.store.CommitObject(c.req.bucket, w.get(), meta, &stored);
   if (!e.ok()) return WithBucket(c.req, e);
+  EncryptionHeaders(stored, c.resp);
   pugi::xml_node r = S3Root(&doc, "CopyObjectResult");
   XmlText(r, "LastModified", XmlTime(stored.last_modified));
   XmlText(r, "ETag", Quote(stored.etag));
@@ -880,6 +933,37 @@ EmuError GetOrHeadObject(const S3Call& c) {
   return EmuError::Ok();
 }
 
+// The grants a canned ACL stands for. The emulator has one account, so the
+// bucket-owner ACLs grant nothing beyond the owner's FULL_CONTROL.
+EmuError GetObjectAcl(const S3Call& c) {
+  ObjectMeta meta;
+  EmuError e = c.store.HeadObject(c.req.bucket, c.req.key, &meta);
+  if (!e.ok()) return WithKey(c.req, e);
+  pugi::xml_document doc;
+  pugi::xml_node r = S3Root(&doc, "AccessControlPolicy");
+  Owner(r, "Owner");
+  pugi::xml_node list = r.append_child("AccessControlList");
+  auto grant = [&](const char* group, const char* permission) {
+    pugi::xml_node g = list.append_child("Grant");
+    pugi::xml_node who = g.append_child("Grantee");
+    who.append_attribute("xmlns:xsi") = "http://www.w3.org/2001/XMLSchema-instance";
+    if (group) {
+      who.append_attribute("xsi:type") = "Group";
+      XmlText(who, "URI", std::string("http://acs.amazonaws.com/groups/global/") + group);
+    } else {
+      who.append_attribute("xsi:type") = "CanonicalUser";
+      XmlText(who, "ID", kOwnerId);
+      XmlText(who, "DisplayName", kOwnerName);
+    }
+    XmlText(g, "Permission", permission);
+  };
+  grant(nullptr, "FULL_CONTROL");
+  if (meta.acl == "public-read" || meta.acl == "public-read-write") grant("AllUsers", "READ");
+  if (meta.acl == "public-read-write") grant("AllUsers", "WRITE");
+  if (meta.acl == "authenticated-read") grant("AuthenticatedUsers", "READ");
+  return Xml(c, doc);
+}
+
 EmuError GetObjectTagging(const S3Call& c) {
   ObjectMeta meta;
   EmuError e = c.store.HeadObject(c.req.bucket, c.req.key, &meta);
@@ -924,6 +1008,7 @@ EmuError CreateMultipartUpload(const S3Call& c) {
   ObjectMeta proto;
   proto.key = c.req.key;
   MetaFromRequest(c.req, &proto);
+  if (EmuError e = ApplyObjectSettings(c, &proto); !e.ok()) return e;
   std::string id;
   EmuError e = c.store.CreateUpload(c.req.bucket, proto, &id);
   if (!e.ok()) return WithBucket(c.req, e);
@@ -932,6 +1017,7 @@ EmuError CreateMultipartUpload(const S3Call& c) {
   XmlText(r, "Bucket", c.req.bucket);
   XmlText(r, "Key", c.req.key);
   XmlText(r, "UploadId", id);
+  EncryptionHeaders(proto, c.resp);
   return Xml(c, doc);
 }
 
@@ -972,7 +1058,7 @@ EmuError ListParts(const S3Call& c) {
   }
   Owner(r, "Initiator");
   Owner(r, "Owner");
-  XmlText(r, "StorageClass", "STANDARD");
+  XmlText(r, "StorageClass", u.proto.storage_class.empty() ? "STANDARD" : u.proto.storage_class);
   return Xml(c, doc);
 }
 
@@ -1007,6 +1093,7 @@ EmuError CompleteMultipartUpload(const S3Call& c) {
   XmlText(r, "Bucket", c.req.bucket);
   XmlText(r, "Key", c.req.key);
   XmlText(r, "ETag", Quote(stored.etag));
+  EncryptionHeaders(stored, c.resp);
   return Xml(c, out);
 }
 
@@ -1033,6 +1120,8 @@ const OperationRow<S3Handler> kOperations[] = {
     {"PutBucketTagging", BucketConfig},
     {"GetBucketTagging", BucketConfig},
     {"DeleteBucketTagging", BucketConfig},
+    {"PutBucketRequestPayment", BucketConfig},
+    {"GetBucketRequestPayment", BucketConfig},
     {"ListObjectsV2", ListObjects},
     {"ListObjects", ListObjects},
     {"DeleteObjects", DeleteObjects},
@@ -1044,6 +1133,7 @@ const OperationRow<S3Handler> kOperations[] = {
     {"GetObject", GetOrHeadObject},
     {"HeadObject", GetOrHeadObject},
     {"GetObjectTagging", GetObjectTagging},
+    {"GetObjectAcl", GetObjectAcl},
     {"PutObjectTagging", SetObjectTagging},
     {"DeleteObjectTagging", SetObjectTagging},
     {"DeleteObject", DeleteObject},
@@ -1058,11 +1148,39 @@ const EmuError kNotImplemented{501, "NotImplemented",
 
 }  // namespace
 
+// Every caller counts as another account's: a requester-pays bucket
+// refuses requests that do not accept the charges, but for the payment
+// setting itself (its owner's business).
+bool S3Service::PayerAgrees(const S3Request& req, const std::string& op) const {
+  if (req.bucket.empty() || op == "PutBucketRequestPayment" || op == "GetBucketRequestPayment") return true;
+  BucketMeta meta;
+  if (!store_.GetBucket(req.bucket, &meta).ok()) return true;
+  auto it = meta.configs.find("requestPayment");
+  return it == meta.configs.end() || !RequesterPays(it->second) || req.Header("x-amz-request-payer") == "requester";
+}
+
+bool S3Service::AllowsAnonymous(const S3Request& req, const std::string& op) const {
+  BucketMeta meta;
+  if (req.bucket.empty() || !store_.GetBucket(req.bucket, &meta).ok()) return false;
+  auto policy = meta.configs.find("policy");
+  if (policy == meta.configs.end()) return false;
+  auto block = meta.configs.find("publicAccessBlock");
+  if (block != meta.configs.end() && block->second.find("<RestrictPublicBuckets>true<") != std::string::npos)
+    return false;
+  const std::string arn = "arn:aws:s3:::" + req.bucket + (req.key.empty() ? "" : "/" + req.key);
+  const auto actions = S3ActionsFor(op, req.bucket, req.Header("x-amz-copy-source"));
+  if (actions.empty()) return false;
+  for (const auto& a : actions)
+    if (!PolicyAllowsAnyone(policy->second, a.action, arn)) return false;
+  return true;
+}
+
 void S3Service::Handle(const S3Request& req, const BodyReader& body, S3Response* resp) {
   const std::string op = OperationName(req);
   S3Handler handler = FindHandler(kOperations, op);
   EmuError e = !handler                ? kNotImplemented
                : req.key.size() > 1024 ? EmuError{400, "KeyTooLongError", "Your key is too long"}
+               : !PayerAgrees(req, op) ? EmuError{403, "AccessDenied", "Access Denied"}
                                        : handler(S3Call{store_, region_, op, req, body, resp});
   if (e.ok()) return;
   SetS3Error(resp, e, req.request_id);

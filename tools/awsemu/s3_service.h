@@ -72,10 +72,15 @@ class S3Service {
   // The operation a request names, e.g. "PutObject" (for logs and faults).
   std::string OperationName(const S3Request& req) const;
   void Handle(const S3Request& req, const BodyReader& body, S3Response* resp);
+  // Whether an unsigned request may do `op`: the bucket's policy allows
+  // everyone (Principal "*") the action, and no public access block
+  // restricts the bucket. S3 answers AccessDenied to other unsigned calls.
+  bool AllowsAnonymous(const S3Request& req, const std::string& op) const;
   // Deletes every bucket and upload.
   void Reset();
 
  private:
+  bool PayerAgrees(const S3Request& req, const std::string& op) const;
   S3Store store_;
   std::string region_;
 };

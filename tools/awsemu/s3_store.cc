@@ -63,6 +63,10 @@ json MetaToJson(const ObjectMeta& m) {
               {"headers", m.headers},
               {"parts_count", m.parts_count},
               {"tags", m.tags},
+              {"sse", m.sse},
+              {"kms_key_id", m.kms_key_id},
+              {"storage_class", m.storage_class},
+              {"acl", m.acl},
               {"segments", Segments(m.segments)}};
 }
 
@@ -77,6 +81,10 @@ ObjectMeta MetaFromJson(const json& j) {
   m.headers = j.value("headers", std::map<std::string, std::string>{});
   m.parts_count = j.value("parts_count", 0);
   m.tags = j.value("tags", std::map<std::string, std::string>{});
+  m.sse = j.value("sse", "");
+  m.kms_key_id = j.value("kms_key_id", "");
+  m.storage_class = j.value("storage_class", "");
+  m.acl = j.value("acl", "");
   for (const auto& seg : j.value("segments", json::array())) {
     m.segments.push_back(Segment{seg.value("file", ""), seg.value("size", uint64_t{0})});
   }

@@ -43,7 +43,9 @@ struct ObjectMeta {
   std::map<std::string, std::string> headers;
   int parts_count = 0;                      // >0 for objects made by multipart upload
   std::map<std::string, std::string> tags;  // object tagging
-  std::vector<Segment> segments;            // where the bytes are, in order
+  // Encryption, storage class and canned ACL (s3_object_rules.h).
+  std::string sse, kms_key_id, storage_class, acl;
+  std::vector<Segment> segments;  // where the bytes are, in order
 };
 
 // Reads an object's bytes across its segments. Holds the files open, so a
@@ -70,7 +72,8 @@ struct BucketMeta {
   std::string region;
   TimePoint created;
   // Bucket configurations by sub-resource ("lifecycle", "policy",
-  // "publicAccessBlock", "tagging"): the document as S3 returns it.
+  // "publicAccessBlock", "tagging", "requestPayment"): the document as S3
+  // returns it.
   std::map<std::string, std::string> configs;
 };
 

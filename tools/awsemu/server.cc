@@ -558,6 +558,11 @@ bool Server::Authenticate(Exchange& x) {
       req.get_header_value("Authorization").empty() &&
       (service == "sso" || (service == "sts" && x.entry.operation == "AssumeRoleWithWebIdentity"));
   if (unsigned_call) return true;
+  // Anyone may call where a public bucket's policy says so (an unsigned
+  // request carries neither Authorization nor a presigned query).
+  if (service == "s3" && req.get_header_value("Authorization").empty() && !IsSigV2Presigned(x.sreq.query) &&
+      !x.s3req.HasQuery("X-Amz-Signature") && s3_->AllowsAnonymous(x.s3req, x.entry.operation))
+    return true;
   if (service == "s3" && IsSigV2Presigned(x.sreq.query) && req.get_header_value("Authorization").empty()) {
     // The SigV2 resource names the bucket even when it came in the Host.
     std::string resource = x.virtual_host ? "/" + x.s3req.bucket + x.wire_path : x.wire_path;
