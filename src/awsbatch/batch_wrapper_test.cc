@@ -411,7 +411,7 @@ TEST(Wrapper, CommandTextQuotesAndUsesTheCli) {
   EXPECT_EQ(CopyCommand(with_sse),
             "'/opt/my tools/bin/aws' s3 cp --only-show-errors --region us-east-1 --endpoint-url http://127.0.0.1:9000 "
             "--sse aws:kms --sse-kms-key-id 'alias/my key' --request-payer requester");
-  EXPECT_NE(CommandRun(with_sse, TaskScript{"s3://b/w", {}, {"out.txt"}, {}}).find(CopyCommand(with_sse)),
+  EXPECT_NE(CommandRun(with_sse, TaskScript{"s3://b/w", {}, {"out.txt"}, {}, {}, ""}).find(CopyCommand(with_sse)),
             std::string::npos);
   auto cmd = JobCommand(s, "s3://b/w/it's");
   ASSERT_EQ(cmd.size(), 3u);

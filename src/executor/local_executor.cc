@@ -208,6 +208,7 @@ Status LocalExecutor::Submit(const TaskRun& run) {
   if (use_zygotes_) z = IdleZygote(run);
   if (z) {
     r.start_ms = EpochMs();
+    r.start_steady_ms = SteadyMs();
     if (z->shell->Launch(run.work_dir, uses_pid).ok()) {
       r.zygote = z;
       z->busy = true;
@@ -253,9 +254,12 @@ Status LocalExecutor::SpawnDirect(const TaskRun& run, Running* r) {
   char* argv[] = {arg0, arg1, nullptr};
 
   pid_t pid = -1;
+  // Stamped before the spawn: once the child runs, this thread may not get
+  // the CPU back for a while, and the task's time would come out short.
+  r->start_ms = EpochMs();
+  r->start_steady_ms = SteadyMs();
   int err = posix_spawn(&pid, "/bin/bash", &s.fa, &s.attr, argv, envp.data());
   if (err != 0) return Status::Failed("cannot start task in " + run.work_dir + ": " + ErrnoText(err));
-  r->start_ms = EpochMs();
   r->pgid = pid;
   direct_[pid] = run.id;
   return Status::Ok();
@@ -310,7 +314,7 @@ void LocalExecutor::Finish(uint64_t id, int exit_code, const char* launcher_died
   std::string record;
   if (reaped) res.usage = *reaped;
   else if (r.zygote && r.pgid > 0 && r.zygote->shell->TakeUsage(r.pgid, &record)) ParseUsageReport(record, &res.usage);
-  if (res.start_ms > 0 && res.end_ms >= res.start_ms) res.usage.realtime_ms = res.end_ms - res.start_ms;
+  if (r.start_steady_ms > 0) res.usage.realtime_ms = SteadyMs() - r.start_steady_ms;
   if (!ReadExitFile(r.work_dir, &res.exit_code)) res.exit_code = exit_code;
   if (r.timed_out) {
     res.outcome = TaskResult::Outcome::kTimedOut;

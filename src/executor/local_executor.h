@@ -104,6 +104,9 @@ class LocalExecutor : public Executor {
     std::string work_dir;
     int64_t time_limit_ms = 0;
     int64_t submit_ms = 0, start_ms = 0;
+    // When it started on the steady clock: its realtime, which a wall clock
+    // being slewed or stepped (NTP) would stretch or shrink.
+    int64_t start_steady_ms = 0;
     int64_t timer_at = 0;      // steady-clock ms of the pending timer, 0 = none
     pid_t pgid = 0;            // = the task's leader pid; 0 until its zygote reports it
     int pending_signal = 0;    // to send once pgid is known
