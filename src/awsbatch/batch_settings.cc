@@ -68,18 +68,6 @@ std::string ExecutorKey(const Config& c, const std::string& name) {
   return c.Get(specific) ? specific : "executor." + name;
 }
 
-Status CheckVolume(const std::string& key, const std::string& vol) {
-  const char* fix = "write '/path' or '/host/path:/container/path' with an optional ':ro' or ':rw'";
-  std::vector<std::string> parts = Split(vol, ':');
-  if (vol.empty() || parts.size() > 3) return KeyError(key, "has a malformed volume '" + vol + "'", fix);
-  for (size_t i = 0; i < parts.size() && i < 2; ++i)
-    if (parts[i].empty() || parts[i][0] != '/')
-      return KeyError(key, "has a volume '" + vol + "' whose path '" + parts[i] + "' is not absolute", fix);
-  if (parts.size() == 3 && parts[2] != "ro" && parts[2] != "rw")
-    return KeyError(key, "has a volume '" + vol + "' with access mode '" + parts[2] + "'", fix);
-  return Status::Ok();
-}
-
 Status GetVolumes(const Config& c, std::vector<std::string>* out) {
   const std::string key = "aws.batch.volumes";
   const Value* v = c.Get(key);
@@ -97,7 +85,13 @@ Status GetVolumes(const Config& c, std::vector<std::string>* out) {
     return KeyError(key, "must be a string or a list, got " + Shown(*v),
                     "write e.g. '/tmp,/data' or ['/tmp', '/data']");
   }
-  for (const auto& vol : vols) FERRY_RETURN_IF_ERROR(CheckVolume(key, vol));
+  // By the rule the job definitions are made with (job_definitions.h): a
+  // malformed entry, or a mount that would hide the image's own /usr (and
+  // the like), which would fail every job at start or run the host's files.
+  for (const auto& vol : vols) {
+    VolumeMount mount;
+    if (Status s = ParseVolume(vol, &mount); !s.ok()) return At(c, key, s);
+  }
   *out = std::move(vols);
   return Status::Ok();
 }
@@ -252,16 +246,11 @@ Status BatchOptionsFromConfig(const Config& c, AwsBatchOptions* out, double* sub
                     "give where the aws CLI is installed in the job's host or container, e.g. "
                     "'/home/ec2-user/miniconda/bin/aws'");
   FERRY_RETURN_IF_ERROR(GetVolumes(c, &o.volumes));
-  // Mounts that would hide the image's own /usr (and the like) fail every
-  // job at start, or worse run the host's files: refused before anything is
-  // submitted, by the rule the job definitions are made with.
+  // A cliPath whose install dir would hide the image's own /usr (and the
+  // like) is refused before anything is submitted, as volumes are.
   std::string install_dir;
   if (!o.cli_path.empty())
     if (Status s = CliInstallDir(o.cli_path, &install_dir); !s.ok()) return At(c, "aws.batch.cliPath", s);
-  for (const auto& vol : o.volumes) {
-    VolumeMount mount;
-    if (Status s = ParseVolume(vol, &mount); !s.ok()) return At(c, "aws.batch.volumes", s);
-  }
   FERRY_RETURN_IF_ERROR(GetString(c, "aws.batch.jobRole", &o.job_role));
   if (!o.job_role.empty() && !StartsWith(o.job_role, "arn:"))
     return KeyError("aws.batch.jobRole", "must be an IAM role ARN, got '" + o.job_role + "'",

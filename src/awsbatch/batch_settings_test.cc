@@ -123,12 +123,10 @@ struct BadCase {
 TEST(BatchSettings, EveryBadValueNamesItsKeyAndTheFix) {
   const BadCase cases[] = {
       {"aws.batch.cliPath = 'bin/aws'", "config aws.batch.cliPath must be an absolute path, got 'bin/aws' (give"},
-      {"aws.batch.volumes = 'tmp'",
-       "config aws.batch.volumes has a volume 'tmp' whose path 'tmp' is not absolute (write"},
-      {"aws.batch.volumes = '/a:/b:rx'",
-       "config aws.batch.volumes has a volume '/a:/b:rx' with access mode 'rx' (write"},
-      {"aws.batch.volumes = '/a:/b:ro:x'", "config aws.batch.volumes has a malformed volume '/a:/b:ro:x' (write"},
-      {"aws.batch.volumes = '/a,,/b'", "config aws.batch.volumes has a malformed volume '' (write"},
+      {"aws.batch.volumes = 'tmp'", "config aws.batch.volumes entry 'tmp': paths must be absolute (use"},
+      {"aws.batch.volumes = '/a:/b:rx'", "config aws.batch.volumes entry '/a:/b:rx': the mode must be ro or rw (use"},
+      {"aws.batch.volumes = '/a:/b:ro:x'", "config aws.batch.volumes entry '/a:/b:ro:x': too many ':' (use"},
+      {"aws.batch.volumes = '/a,,/b'", "config aws.batch.volumes entry '': paths must be absolute (use"},
       {"aws.batch.jobRole = 'my-role'", "config aws.batch.jobRole must be an IAM role ARN, got 'my-role' (write"},
       {"executor.submitRateLimit = '0/s'", "config executor.submitRateLimit must allow at least one call, got '0/s'"},
   };
@@ -139,6 +137,15 @@ TEST(BatchSettings, EveryBadValueNamesItsKeyAndTheFix) {
     EXPECT_EQ(st.exit_code(), 2) << c.config;
     EXPECT_NE(st.message().find(c.expect), std::string::npos) << c.config << " -> " << st.message();
   }
+}
+
+TEST(BatchSettings, AMalformedVolumeSaysWhereItWasSet) {
+  AwsBatchOptions o;
+  double rate;
+  Status st = Batch("\n\naws.batch.volumes = ['/tmp', 'data:/mnt']", &o, &rate);
+  EXPECT_EQ(st.exit_code(), 2);
+  EXPECT_NE(st.message().find("ferry.config:3:"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("entry 'data:/mnt': paths must be absolute"), std::string::npos) << st.message();
 }
 
 TEST(BatchSettings, MountsThatHideTheImagesSystemDirsAreRefusedWithWhere) {
