@@ -101,6 +101,20 @@ def copy_example(name, dest):
                     ignore=lambda d, names: [n for n in names if n in RUN_LEFTOVERS]
                     if pathlib.Path(d) == ROOT / "examples" / name else [])
 
+# The tests of a pipeline's bin/ on the tasks' PATH (locally, on Slurm, on
+# Batch): `greet`, a script of bin/, and a pipeline whose tasks call it.
+GREET_SCRIPT = "#!/bin/sh\necho \"hello $1\"\n"
+BIN_PIPELINE = """\
+tasks:
+  hello:
+    for_each: [ada, grace]
+    output:
+      o: "{{ item }}.txt"
+    publish: results
+    script: greet {{ item }} > {{ output.o }}
+"""
+
+
 class WorkspaceFiles:
     """Files of a test workspace rooted at self.path (a pathlib.Path)."""
 

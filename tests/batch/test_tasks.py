@@ -1,6 +1,8 @@
 """Task behaviour that must hold on Batch as it does locally: retry with
 errorStrategy and task.attempt, and a ferry binary standing in for the AWS
 CLI inside jobs (aws.batch.cliPath)."""
+from tests.conftest import BIN_PIPELINE, GREET_SCRIPT
+
 from .conftest import BUCKET, FERRY, JOB_CLI, awsbatch_config, ok, output
 
 FLAKY = """\
@@ -92,21 +94,11 @@ def test_ferry_binary_as_cli_path(world):
     check_chain_with_cli_path(world, FERRY)
 
 
-BIN_PIPELINE = """\
-tasks:
-  hello:
-    for_each: [ada, grace]
-    output:
-      o: "{{ item }}.txt"
-    publish: results
-    script: greet {{ item }} > {{ output.o }}
-"""
 
 
 def test_pipeline_bin_is_on_the_jobs_path_and_staged_once(world):
     world.write("pipeline.yml", BIN_PIPELINE)
-    world.write("bin/greet", "#!/bin/sh\necho \"hello $1\"\n")
-    (world.path / "bin/greet").chmod(0o755)
+    world.write("bin/greet", GREET_SCRIPT, mode=0o755)
     world.write("batch.config", awsbatch_config(cli_path=JOB_CLI))
     p = ok(world.run("run", ".", "-c", "batch.config"))
     assert world.read("results/ada.txt") == "hello ada\n", output(p)

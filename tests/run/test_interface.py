@@ -3,6 +3,8 @@ given, required ones asked for, listed by `ferry run PIPELINE --help`),
 scripts in bin/ on the tasks' PATH, and -stub-run with its own cache."""
 import os
 
+from tests.conftest import BIN_PIPELINE, GREET_SCRIPT
+
 from .conftest import ok, refused
 
 DESCRIBED = """\
@@ -58,20 +60,11 @@ def test_values_are_checked_and_a_required_param_asked_for(ws):
     assert ws.read("out/n.txt").strip() == "3"
 
 
-BIN = """\
-tasks:
-  hello:
-    for_each: [ada, grace]
-    output:
-      o: "{{ item }}.txt"
-    publish: results
-    script: greet {{ item }} > {{ output.o }}
-"""
 
 
 def test_bin_scripts_are_on_path_and_a_change_reruns(ws):
-    ws.write("pipeline.yml", BIN)
-    ws.write("bin/greet", "#!/bin/sh\necho \"hello $1\"\n")
+    ws.write("pipeline.yml", BIN_PIPELINE)
+    ws.write("bin/greet", GREET_SCRIPT)
     p = refused(ws.run("run", "."))
     assert f"{ws.path}/bin/greet is not executable" in p.stderr and "chmod +x" in p.stderr, p.stderr
     os.chmod(ws.path / "bin/greet", 0o755)

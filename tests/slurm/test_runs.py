@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from tests.conftest import example_names, exited, ok, refused, statuses
+from tests.conftest import GREET_SCRIPT, example_names, exited, ok, refused, statuses
 
 EXAMPLES = example_names()
 
@@ -126,8 +126,7 @@ tasks:
     publish: results
     script: greet slurm > {{ output.o }}; echo "$SLURM_JOB_ID" >> {{ output.o }}
 """)
-    world.write("bin/greet", "#!/bin/sh\necho \"hello $1\"\n")
-    (world.path / "bin/greet").chmod(0o755)
+    world.write("bin/greet", GREET_SCRIPT, mode=0o755)
     world.write("on-slurm.config", ON_SLURM)
     p = ok(world.run("run", ".", "-c", "slurm.config", "-c", "on-slurm.config"))
     greeting, job = world.read("results/o.txt").splitlines()
