@@ -188,9 +188,9 @@ Status S3ObjectSettingsFromConfig(const Config& c, aws::S3ObjectSettings* out) {
         const Value* v = c.Get(key);
         if (!v || v->is_null()) return Status::Ok();
         if (key == "aws.client.requesterPays" || key == "aws.client.anonymous") {
-          if (!v->is_bool())
-            return KeyError(key, "must be true or false, got " + Shown(*v), "write true or false without quotes");
-          *text = v->as_bool() ? "true" : "false";
+          bool on = false;
+          FERRY_RETURN_IF_ERROR(GetBool(c, key, &on));
+          *text = on ? "true" : "false";
           return Status::Ok();
         }
         return GetString(c, key, text);
