@@ -17,6 +17,7 @@
 
 #include "pipeline/output_pattern.h"
 #include "util/sys_error.h"
+#include "util/text.h"
 
 namespace ferry {
 
@@ -145,15 +146,8 @@ void MatchLevel(const std::string& dir, const std::vector<std::string>& parts, s
 
 std::vector<std::string> MatchInDir(const std::string& dir, const std::string& pattern,
                                     const std::vector<std::string>& exclude) {
-  std::vector<std::string> parts;
-  for (size_t start = 0;;) {
-    size_t slash = pattern.find('/', start);
-    parts.push_back(pattern.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
   std::vector<std::string> out;
-  MatchLevel(dir, parts, 0, "", exclude, &out);
+  MatchLevel(dir, Split(pattern, '/'), 0, "", exclude, &out);
   std::sort(out.begin(), out.end());
   return out;
 }

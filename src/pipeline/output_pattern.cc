@@ -13,17 +13,6 @@ namespace {
 
 bool IsPatternChar(char c) { return c == '*' || c == '?' || c == '['; }
 
-std::vector<std::string_view> Components(std::string_view p) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    size_t slash = p.find('/', start);
-    out.push_back(p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
-    if (slash == std::string_view::npos) return out;
-    start = slash + 1;
-  }
-}
-
 // A bracket's characters: plain ones only, so that fnmatch and every sh
 // read it alike and it needs no quoting.
 bool IsBracketChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
@@ -83,8 +72,8 @@ std::string PatternProblem(std::string_view pattern) {
   if (pattern.find("**") != std::string_view::npos)
     return "has '**', but a pattern does not descend into subdirectories ('**' would match as '*' does): name each "
            "level, e.g. 'out/*/*.txt'";
-  std::vector<std::string_view> parts = Components(pattern);
-  for (std::string_view part : parts) {
+  std::vector<std::string> parts = Split(pattern, '/');
+  for (const std::string& part : parts) {
     if (part.empty())
       return "has an empty path part ('//' or a trailing '/'); a pattern matching directories is written without "
              "the '/', e.g. 'sample_*'";
