@@ -604,14 +604,9 @@ Status Expander::Regather(const TaskGraph& graph, Task* task, const std::vector<
   for (const auto& dep : task->spec->deps) {
     size_t j = 0;
     while (j < pipeline_.tasks.size() && pipeline_.tasks[j].name != dep) ++j;
-    uint32_t first = UINT32_MAX, end = 0;
-    bool touched = false;
-    for (const Task& u : graph.tasks) {
-      if (u.spec_index != j) continue;
-      first = std::min(first, u.index);
-      end = std::max(end, u.index + 1);
-      touched = touched || std::find(dropped.begin(), dropped.end(), u.index) != dropped.end();
-    }
+    // The spec's tasks are the range the graph recorded when it made them.
+    auto [first, end] = graph.spec_tasks[j];
+    bool touched = std::any_of(dropped.begin(), dropped.end(), [&](uint32_t d) { return d >= first && d < end; });
     if (touched) ctx.roots.Set(dep, SpecRoot(graph, j, first, end, dropped));
   }
   AddDirectivesToTaskRoot(task->directives, ctx.roots.FindMutable("task"));
