@@ -27,24 +27,6 @@ void CheckJobName(const std::string& name) {
 
 // Reads resource values from a list of {type, value} and the legacy
 // vcpus/memory fields of containerProperties or containerOverrides.
-void ApplyResources(const json& c, Resources* r) {
-  if (!c.is_object()) return;
-  if (auto v = c.find("vcpus"); v != c.end() && v->is_number()) r->vcpus = v->get<double>();
-  if (auto m = c.find("memory"); m != c.end() && m->is_number_integer()) r->memory_mib = m->get<int64_t>();
-  if (auto rr = c.find("resourceRequirements"); rr != c.end() && rr->is_array()) {
-    for (const auto& e : *rr) {
-      std::string type = OptStr(e, "type"), value = OptStr(e, "value");
-      char* end = nullptr;
-      double num = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || num < 0)
-        ThrowClient("resourceRequirements: value '" + value + "' for " + type + " is not a number");
-      if (type == "VCPU") r->vcpus = num;
-      else if (type == "MEMORY") r->memory_mib = static_cast<int64_t>(num);
-      else if (type == "GPU") r->gpus = static_cast<int>(num);
-      else ThrowClient("resourceRequirements: type must be GPU, VCPU or MEMORY, not '" + type + "'");
-    }
-  }
-}
 
 std::string FormatVcpus(double v) {
   char buf[32];
@@ -272,6 +254,25 @@ void Plan(const json& in, const SubmitLookups& lookups, SubmitPlan* out) {
 }
 
 }  // namespace
+
+void ApplyResources(const json& c, Resources* r) {
+  if (!c.is_object()) return;
+  if (auto v = c.find("vcpus"); v != c.end() && v->is_number()) r->vcpus = v->get<double>();
+  if (auto m = c.find("memory"); m != c.end() && m->is_number_integer()) r->memory_mib = m->get<int64_t>();
+  if (auto rr = c.find("resourceRequirements"); rr != c.end() && rr->is_array()) {
+    for (const auto& e : *rr) {
+      std::string type = OptStr(e, "type"), value = OptStr(e, "value");
+      char* end = nullptr;
+      double num = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || num < 0)
+        ThrowClient("resourceRequirements: value '" + value + "' for " + type + " is not a number");
+      if (type == "VCPU") r->vcpus = num;
+      else if (type == "MEMORY") r->memory_mib = static_cast<int64_t>(num);
+      else if (type == "GPU") r->gpus = static_cast<int>(num);
+      else ThrowClient("resourceRequirements: type must be GPU, VCPU or MEMORY, not '" + type + "'");
+    }
+  }
+}
 
 EmuError PlanSubmitJob(const json& in, const SubmitLookups& lookups, SubmitPlan* out) {
   *out = SubmitPlan();

@@ -18,6 +18,11 @@
 
 namespace awsemu {
 
+// A container's (or SubmitJob overrides') vcpus, memory and
+// resourceRequirements, over what *r holds; a value that is not a number, or
+// an unknown type, is refused as Batch refuses it.
+void ApplyResources(const nlohmann::json& container, Resources* r);
+
 // The registry and job lookups SubmitJob depends on; each returns null /
 // nullopt when there is no such thing.
 struct SubmitLookups {

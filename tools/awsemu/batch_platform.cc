@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "awsemu/batch_fields.h"
+#include "awsemu/batch_job_spec.h"
 
 namespace awsemu {
 namespace {
@@ -74,17 +75,9 @@ void CheckPlatformDefinition(const json& def) {
             "jobs.");
   if (cp.contains("vcpus") || cp.contains("memory"))
     ThrowClient("Error executing request, Exception : Fargate jobs take vCPUs and memory in resourceRequirements.");
-  double vcpus = 0;
-  int64_t mib = 0;
-  int gpus = 0;
-  if (cp.contains("resourceRequirements") && cp["resourceRequirements"].is_array())
-    for (const auto& r : cp["resourceRequirements"]) {
-      std::string type = OptStr(r, "type"), value = OptStr(r, "value");
-      if (type == "VCPU") vcpus = std::strtod(value.c_str(), nullptr);
-      else if (type == "MEMORY") mib = std::atoll(value.c_str());
-      else if (type == "GPU") gpus = std::atoi(value.c_str());
-    }
-  CheckFargateResources(vcpus, mib, gpus);
+  Resources r;
+  ApplyResources(cp, &r);
+  CheckFargateResources(r.vcpus, r.memory_mib, r.gpus);
   if (cp.contains("networkConfiguration")) {
     std::string ip = OptStr(cp["networkConfiguration"], "assignPublicIp", "DISABLED");
     if (ip != "ENABLED" && ip != "DISABLED")
