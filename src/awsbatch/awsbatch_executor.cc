@@ -328,9 +328,10 @@ struct AwsBatchExecutor::Impl {
   // ---- staging one task (pool thread) --------------------------------------
   void Stage(uint64_t id, TaskRun run) {
     std::string job_def;
-    Status s = ResolveJobDefinition(run, &job_def);
-    // A retry's directives may ask for more than Fargate has.
-    if (s.ok() && opt.fargate) s = CheckFargateTask(run);
+    // A retry's directives may ask for more than Fargate has: checked first,
+    // so the message naming the task and the fix is the one reported.
+    Status s = opt.fargate ? CheckFargateTask(run) : Status::Ok();
+    if (s.ok()) s = ResolveJobDefinition(run, &job_def);
     TaskScript script;
     script.work_url = TrimSlash(run.work_dir);
     script.outputs = run.outputs;
