@@ -1,9 +1,9 @@
 // Fuzzes S3's response bodies as ferry's client parses them (src/aws/s3_xml:
 // ListObjectsV2, ListBuckets, InitiateMultipartUpload, the 200-with-<Error>
-// CompleteMultipartUpload answer, DeleteObjects results), the HTTP date and
-// ETag helpers, and s3:// URIs. These bytes come from a server (or whatever
-// answers on the endpoint a user configured), so none of them may crash
-// ferry. DeleteObjects request bodies are also built from input keys and
+// CompleteMultipartUpload answer, DeleteObjects results), the HTTP and ISO
+// date and ETag helpers, and s3:// URIs. These bytes come from a server (or
+// whatever answers on the endpoint a user configured), so none of them may
+// crash ferry. DeleteObjects request bodies are also built from input keys and
 // read back, since the emulator and AWS must see exactly those keys.
 #include <pugixml.hpp>
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/iso_time.h"
 #include "aws/s3_types.h"
 #include "aws/s3_xml.h"
 #include "fuzz/fuzz_support.h"
@@ -64,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)aws::ParseDeleteResult(text, &failures);
   int64_t epoch = 0;
   (void)aws::ParseHttpDate(text, &epoch);
+  (void)aws::ParseIsoTime(text, &epoch);
   (void)aws::StripQuotes(text);
   aws::S3Location loc;
   if (aws::ParseS3Uri(text, &loc).ok()) {

@@ -61,8 +61,7 @@ bool ParseHttpDate(const std::string& text, int64_t* out) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
   if (!end) return false;
-  *out = timegm(&tm);
-  return true;
+  return CivilToEpoch(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, out);
 }
 
 Status ParseListObjectsV2(const std::string& xml, S3ListPage* out) {

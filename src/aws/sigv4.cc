@@ -6,6 +6,7 @@
 #include <map>
 
 #include "aws/crypto.h"
+#include "aws/iso_time.h"
 #include "util/text.h"
 
 namespace ferry::aws {
@@ -132,24 +133,18 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point t) {
 
 bool ParseAmzDate(const std::string& text, std::chrono::system_clock::time_point* t) {
   if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return false;
-  std::tm tm{};
   for (size_t i = 0; i < 15; ++i)
     if (i != 8 && !std::isdigit(static_cast<unsigned char>(text[i]))) return false;
-  tm.tm_year = std::stoi(text.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(text.substr(4, 2)) - 1;
-  tm.tm_mday = std::stoi(text.substr(6, 2));
-  tm.tm_hour = std::stoi(text.substr(9, 2));
-  tm.tm_min = std::stoi(text.substr(11, 2));
-  tm.tm_sec = std::stoi(text.substr(13, 2));
-  // Out-of-range fields are malformed, not normalised by timegm; and a year
-  // past what system_clock's nanoseconds hold would overflow (a request with
-  // X-Amz-Date 1007... was undefined behaviour in the emulator, found by
-  // fuzz/awsemu_request_fuzz.cc).
-  const int year = tm.tm_year + 1900;
-  if (year < 1970 || year > 2200 || tm.tm_mon > 11 || tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-      tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+  // Out-of-range fields are malformed, not normalised; and a year past what
+  // system_clock's nanoseconds hold would overflow (a request with X-Amz-Date
+  // 1007... was undefined behaviour in the emulator, found by
+  // fuzz/awsemu_request_fuzz.cc). CivilToEpoch owns both rules.
+  int64_t seconds;
+  if (!CivilToEpoch(std::stoi(text.substr(0, 4)), std::stoi(text.substr(4, 2)), std::stoi(text.substr(6, 2)),
+                    std::stoi(text.substr(9, 2)), std::stoi(text.substr(11, 2)), std::stoi(text.substr(13, 2)),
+                    &seconds))
     return false;
-  *t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  *t = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds));
   return true;
 }
 

@@ -4,6 +4,7 @@ emulator serves, checked for the answers and errors real S3 gives."""
 import base64
 import hashlib
 import http.client
+import json
 import os
 import urllib.error
 import urllib.request
@@ -187,6 +188,39 @@ def test_copy_object(s3):
     with pytest.raises(ClientError) as e:
         s3.copy_object(Bucket="dst", Key="x", CopySource={"Bucket": "bkt", "Key": "missing"})
     assert error_of(e) == ("NoSuchKey", 404)
+
+
+def test_anonymous_copy_is_judged_by_each_buckets_own_policy(emu, s3):
+    """An unsigned CopyObject reads its source under the source bucket's
+    policy and writes under the destination's. The emulator once judged both
+    against the destination: a public drop box then let anyone copy out of
+    a private bucket, and a public source could not be copied from."""
+
+    def public(bucket, *actions):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": list(actions), "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+
+    public("anon-readable", "s3:GetObject")
+    public("anon-drop", "s3:PutObject", "s3:GetObject")
+    s3.put_object(Bucket="anon-readable", Key="in.txt", Body=b"open")
+    s3.put_object(Bucket="bkt", Key="secret.txt", Body=b"private")
+
+    def unsigned_copy(source, dest_key):
+        req = urllib.request.Request(f"{emu.endpoint}/anon-drop/{dest_key}", data=b"", method="PUT",
+                                     headers={"x-amz-copy-source": source})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    assert unsigned_copy("/bkt/secret.txt", "stolen.txt") == 403
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket="anon-drop", Key="stolen.txt")
+    assert error_of(e)[1] == 404
+    assert unsigned_copy("/anon-readable/in.txt", "copied.txt") == 200
+    assert s3.get_object(Bucket="anon-drop", Key="copied.txt")["Body"].read() == b"open"
 
 
 def test_delete_objects(s3):

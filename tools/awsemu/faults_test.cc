@@ -108,7 +108,7 @@ TEST(DenyFault, BadRulesSayWhatIsWrong) {
 TEST(S3Access, OperationsMapToTheirIamActions) {
   auto actions = [](const char* op) {
     std::vector<std::string> out;
-    for (const auto& a : S3ActionsFor(op, "b", "")) out.push_back(a.action);
+    for (const auto& a : S3ActionsFor(op, "b", "k", "")) out.push_back(a.action);
     return out;
   };
   using V = std::vector<std::string>;
@@ -120,19 +120,24 @@ TEST(S3Access, OperationsMapToTheirIamActions) {
   EXPECT_EQ(actions("ListObjectsV2"), V{"s3:ListBucket"});
   EXPECT_EQ(actions("HeadBucket"), V{"s3:ListBucket"});
   EXPECT_EQ(actions("DeleteObjects"), V{"s3:DeleteObject"});
-  auto copy = S3ActionsFor("CopyObject", "dest", "/src%2Dbucket/some/key?versionId=1");
+  auto copy = S3ActionsFor("CopyObject", "dest", "out/k", "/src%2Dbucket/some/key?versionId=1");
   ASSERT_EQ(copy.size(), 2u);
   EXPECT_EQ(copy[0].action, "s3:GetObject");
   EXPECT_EQ(copy[0].bucket, "src-bucket");
+  // The source's own object is what a policy's Resource must name (it was
+  // the destination's ARN before, so a public source bucket could not be
+  // copied from and a public destination let anyone read any bucket).
+  EXPECT_EQ(copy[0].Arn(), "arn:aws:s3:::src-bucket/some/key");
   EXPECT_EQ(copy[1].action, "s3:PutObject");
-  EXPECT_EQ(copy[1].bucket, "dest");
+  EXPECT_EQ(copy[1].Arn(), "arn:aws:s3:::dest/out/k");
+  EXPECT_EQ(S3ActionsFor("ListObjectsV2", "b", "", "")[0].Arn(), "arn:aws:s3:::b");
 }
 
 TEST(S3Access, RulesMatchActionAndBucket) {
   std::vector<DenyRule> rules = {{"s3:PutObject", "out"}};
-  std::vector<IamAction> put_out = {{"s3:PutObject", "out"}};
-  std::vector<IamAction> put_other = {{"s3:PutObject", "other"}};
-  std::vector<IamAction> get_out = {{"s3:GetObject", "out"}};
+  std::vector<IamAction> put_out = {{"s3:PutObject", "out", ""}};
+  std::vector<IamAction> put_other = {{"s3:PutObject", "other", ""}};
+  std::vector<IamAction> get_out = {{"s3:GetObject", "out", ""}};
   EXPECT_NE(FirstDenied(rules, put_out), nullptr);
   EXPECT_EQ(FirstDenied(rules, put_other), nullptr);
   EXPECT_EQ(FirstDenied(rules, get_out), nullptr);

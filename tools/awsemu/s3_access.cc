@@ -70,8 +70,11 @@ Status DenyRule::FromFlag(const std::string& value, DenyRule* out) {
   return Status::Ok();
 }
 
-std::vector<IamAction> S3ActionsFor(const std::string& op, const std::string& bucket, const std::string& copy_source) {
-  auto one = [&](const char* action) { return std::vector<IamAction>{{action, bucket}}; };
+std::string IamAction::Arn() const { return "arn:aws:s3:::" + bucket + (key.empty() ? "" : "/" + key); }
+
+std::vector<IamAction> S3ActionsFor(const std::string& op, const std::string& bucket, const std::string& key,
+                                    const std::string& copy_source) {
+  auto one = [&](const char* action) { return std::vector<IamAction>{{action, bucket, key}}; };
   if (op == "GetObject" || op == "HeadObject") return one("s3:GetObject");
   if (op == "PutObject" || op == "CreateMultipartUpload" || op == "UploadPart" || op == "CompleteMultipartUpload") {
     return one("s3:PutObject");
@@ -80,18 +83,22 @@ std::vector<IamAction> S3ActionsFor(const std::string& op, const std::string& bu
     // x-amz-copy-source: "[/]bucket/key[?versionId=...]", maybe percent-encoded.
     std::string src = ferry::aws::UriDecode(copy_source);
     if (ferry::StartsWith(src, "/")) src = src.substr(1);
-    return {{"s3:GetObject", src.substr(0, src.find('/'))}, {"s3:PutObject", bucket}};
+    src = src.substr(0, src.find("?versionId="));
+    const size_t slash = src.find('/');
+    const std::string src_key = slash == std::string::npos ? "" : src.substr(slash + 1);
+    return {{"s3:GetObject", src.substr(0, slash), src_key}, {"s3:PutObject", bucket, key}};
   }
-  if (op == "ListObjectsV2" || op == "ListObjects" || op == "HeadBucket") return one("s3:ListBucket");
+  auto on_bucket = [&](const std::string& action) { return std::vector<IamAction>{{action, bucket, ""}}; };
+  if (op == "ListObjectsV2" || op == "ListObjects" || op == "HeadBucket") return on_bucket("s3:ListBucket");
   if (op == "DeleteObject" || op == "DeleteObjects") return one("s3:DeleteObject");
   if (op == "AbortMultipartUpload") return one("s3:AbortMultipartUpload");
   if (op == "ListParts") return one("s3:ListMultipartUploadParts");
-  if (op == "ListMultipartUploads") return one("s3:ListBucketMultipartUploads");
-  if (op == "ListBuckets") return {{"s3:ListAllMyBuckets", ""}};
+  if (op == "ListMultipartUploads") return on_bucket("s3:ListBucketMultipartUploads");
+  if (op == "ListBuckets") return {{"s3:ListAllMyBuckets", "", ""}};
   if (op.empty()) return {};
   // CreateBucket, DeleteBucket, GetBucketLocation, *ObjectTagging...: the
   // action shares the operation's name.
-  return {{"s3:" + op, bucket}};
+  return {{"s3:" + op, bucket, key}};
 }
 
 const IamAction* FirstDenied(const std::vector<DenyRule>& rules, const std::vector<IamAction>& actions) {

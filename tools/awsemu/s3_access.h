@@ -30,12 +30,18 @@ struct DenyRule {
 struct IamAction {
   std::string action;  // "s3:GetObject"
   std::string bucket;  // the bucket it applies to ("" for ListBuckets)
+  std::string key;     // the object it applies to ("" for a bucket action)
+
+  // "arn:aws:s3:::bucket" or "arn:aws:s3:::bucket/key": what a policy's
+  // Resource is matched against.
+  std::string Arn() const;
 };
 
 // The IAM actions S3 checks for `operation` (as S3Service::OperationName
-// names it) on `bucket`; copies also read `copy_source` (the
-// x-amz-copy-source header value).
-std::vector<IamAction> S3ActionsFor(const std::string& operation, const std::string& bucket,
+// names it) on `bucket` and `key`; copies also read `copy_source` (the
+// x-amz-copy-source header value), an action on the source's own bucket
+// and key.
+std::vector<IamAction> S3ActionsFor(const std::string& operation, const std::string& bucket, const std::string& key,
                                     const std::string& copy_source);
 
 // The first of `actions` some rule denies, or nullptr.

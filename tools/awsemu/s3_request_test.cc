@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "awsemu/s3_service.h"
+#include "awsemu/s3_xml.h"
 
 namespace awsemu {
 namespace {
@@ -41,6 +42,17 @@ TEST(S3RequestFromWireTest, BucketAndKeyFromPathOrHost) {
     EXPECT_EQ(r.bucket, c.bucket);
     EXPECT_EQ(r.key, c.key);
   }
+}
+
+// If-Modified-Since carries a year strptime accepts up to 9999; adding a
+// second to such a TimePoint overflowed its nanoseconds. Such a header (and
+// 31 February) is now malformed, so the condition is ignored as S3 does.
+TEST(S3HttpTimeTest, RoundTripsAndRefusesYearsTimePointCannotHold) {
+  TimePoint t;
+  ASSERT_TRUE(ParseHttpTime("Mon, 12 Oct 2009 17:50:00 GMT", &t));
+  EXPECT_EQ(HttpTime(t), "Mon, 12 Oct 2009 17:50:00 GMT");
+  EXPECT_FALSE(ParseHttpTime("Fri, 31 Dec 9999 23:59:59 GMT", &t));
+  EXPECT_FALSE(ParseHttpTime("Mon, 31 Feb 2026 00:00:00 GMT", &t));
 }
 
 }  // namespace

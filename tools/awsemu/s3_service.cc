@@ -1159,19 +1159,23 @@ bool S3Service::PayerAgrees(const S3Request& req, const std::string& op) const {
   return it == meta.configs.end() || !RequesterPays(it->second) || req.Header("x-amz-request-payer") == "requester";
 }
 
+// Each action is judged by the policy of the bucket it acts on: a copy
+// reads its source under the source bucket's policy and writes under the
+// destination's.
 bool S3Service::AllowsAnonymous(const S3Request& req, const std::string& op) const {
-  BucketMeta meta;
-  if (req.bucket.empty() || !store_.GetBucket(req.bucket, &meta).ok()) return false;
-  auto policy = meta.configs.find("policy");
-  if (policy == meta.configs.end()) return false;
-  auto block = meta.configs.find("publicAccessBlock");
-  if (block != meta.configs.end() && block->second.find("<RestrictPublicBuckets>true<") != std::string::npos)
-    return false;
-  const std::string arn = "arn:aws:s3:::" + req.bucket + (req.key.empty() ? "" : "/" + req.key);
-  const auto actions = S3ActionsFor(op, req.bucket, req.Header("x-amz-copy-source"));
+  if (req.bucket.empty()) return false;
+  const auto actions = S3ActionsFor(op, req.bucket, req.key, req.Header("x-amz-copy-source"));
   if (actions.empty()) return false;
-  for (const auto& a : actions)
-    if (!PolicyAllowsAnyone(policy->second, a.action, arn)) return false;
+  for (const auto& a : actions) {
+    BucketMeta meta;
+    if (a.bucket.empty() || !store_.GetBucket(a.bucket, &meta).ok()) return false;
+    auto policy = meta.configs.find("policy");
+    if (policy == meta.configs.end()) return false;
+    auto block = meta.configs.find("publicAccessBlock");
+    if (block != meta.configs.end() && block->second.find("<RestrictPublicBuckets>true<") != std::string::npos)
+      return false;
+    if (!PolicyAllowsAnyone(policy->second, a.action, a.Arn())) return false;
+  }
   return true;
 }
 

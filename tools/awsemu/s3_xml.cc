@@ -3,6 +3,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "aws/iso_time.h"
+
 namespace awsemu {
 
 pugi::xml_node S3Root(pugi::xml_document* doc, const char* root) {
@@ -53,7 +55,13 @@ bool ParseHttpTime(const std::string& text, TimePoint* out) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return false;
-  *out = std::chrono::system_clock::from_time_t(timegm(&tm));
+  // A year strptime accepts (up to 9999) would overflow TimePoint's
+  // nanoseconds; CivilToEpoch refuses it and impossible dates.
+  int64_t seconds;
+  if (!ferry::aws::CivilToEpoch(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                                &seconds))
+    return false;
+  *out = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds));
   return true;
 }
 

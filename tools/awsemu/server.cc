@@ -615,8 +615,8 @@ bool Server::InjectFault(Exchange& x) {
     Finish(x, e.code);
     return true;
   }
-  if (x.service != "s3" ||
-      !faults_.Denied(S3ActionsFor(x.entry.operation, x.s3req.bucket, x.s3req.Header("x-amz-copy-source"))))
+  if (x.service != "s3" || !faults_.Denied(S3ActionsFor(x.entry.operation, x.s3req.bucket, x.s3req.key,
+                                                        x.s3req.Header("x-amz-copy-source"))))
     return false;
   x.entry.fault = "deny";
   S3Response out;
