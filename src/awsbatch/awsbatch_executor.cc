@@ -678,7 +678,7 @@ struct AwsBatchExecutor::Impl {
       // The container exited 0 without running the task: a failure, not
       // "missing output" later.
       r.exit_code = 1;
-      r.message = RanNothingMessage(job, Cli());
+      r.message = RanNothingMessage(job, JobSource{Cli()}, "the task's command never ran (it left no .exitcode)");
     } else if (reason.rfind("Job attempt duration exceeded timeout", 0) == 0) {
       r.outcome = TaskResult::Outcome::kTimedOut;
       r.message = "AWS Batch stopped the job: " + reason;
@@ -700,7 +700,7 @@ struct AwsBatchExecutor::Impl {
         if (!ls.ok()) note = ls.message();
         for (auto& e : events) lines.push_back(e.message);
       }
-      r.message = UnknownFailureMessage(job, group, lines, note, Cli());
+      r.message = UnknownFailureMessage(job, group, lines, note, JobSource{Cli()});
     }
     std::lock_guard<std::mutex> l(mu);
     auto it = tasks.find(id);

@@ -12,6 +12,16 @@ std::string Str(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
+
+// Where the user sets the job's image: a `ferry run` task's `container`, a
+// `ferry build` job's definition (and the setting that named it).
+std::string ImageSetting(const JobSource& source) {
+  if (source.build_definition.empty()) return "the task's `container` (or the job definition)";
+  const std::string& origin = source.definition_origin;
+  std::string m = "the `image` of job definition '" + source.build_definition + "'";
+  if (origin == "default") return m + " (ferry build's default)";
+  return origin.empty() ? m : m + " (named by " + origin + ")";
+}
 }  // namespace
 
 bool IsTerminalStatus(const std::string& status) { return status == "SUCCEEDED" || status == "FAILED"; }
@@ -38,18 +48,25 @@ std::string LogStreamOf(const nlohmann::json& job) {
 }
 
 std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::string>& log_lines,
-                              const std::string& cli) {
+                              const JobSource& source) {
   const nlohmann::json container = job.contains("container") ? job["container"] : nlohmann::json::object();
+  const std::string& cli = source.cli;
+  const bool build = !source.build_definition.empty();
   std::string reason = Str(container, "reason");
   std::string status_reason = Str(job, "statusReason");
   if (StartsWith(status_reason, "CannotPullContainerError") || StartsWith(reason, "CannotPullContainerError")) {
     std::string image = Str(container, "image");
     std::string named = image.empty() ? std::string("the job's container image") : "the image '" + image + "'";
-    return named + " could not be pulled (CannotPullContainerError): check that it exists with that name and tag (" +
-           (image.empty() ? std::string("docker manifest inspect IMAGE") : "docker manifest inspect " + image) +
-           ", or aws ecr describe-images for an ECR repository), that the compute environment can reach its "
-           "registry and, for a private registry, that the instance role may pull from it; then fix the task's "
-           "`container` (or the job definition)";
+    std::string m =
+        named + " could not be pulled (CannotPullContainerError): check that it exists with that name and tag (" +
+        (image.empty() ? std::string("docker manifest inspect IMAGE") : "docker manifest inspect " + image) +
+        ", or aws ecr describe-images for an ECR repository), that the compute environment can reach its "
+        "registry and, for a private registry, that the instance role may pull from it; then fix " +
+        ImageSetting(source);
+    if (build)
+      m += ": register a revision of the definition with an image that exists (docs/build.md, Job definition), or "
+           "name another definition with --aws-batch-job or build.jobDefinition";
+    return m;
   }
   // Docker's and podman's words for a container whose first program is not
   // in the image: exec: "PROGRAM": executable file not found / no such file.
@@ -59,7 +76,8 @@ std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::
     std::string program = reason.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (program == "sh")
       return "the image has no sh: ferry's job command runs `sh -c ...`, so the image must have a POSIX shell on "
-             "its PATH (busybox's is enough); use an image with /bin/sh or add it to the image";
+             "its PATH (busybox's is enough); use an image with /bin/sh or add it to the image" +
+             (build ? " (" + ImageSetting(source) + ")" : std::string());
     return "the image has no program '" + program +
            "' (or cannot run it): it is the first thing the container runs, most likely the image's entrypoint "
            "(check it with `docker image inspect`); the entrypoint must exist in the image and run the command it "
@@ -75,7 +93,18 @@ std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::
     if (cli.empty() || cli[0] != '/')
       return "the AWS CLI '" + cli +
              "' does not run in the container: the image has no working `aws` on its PATH; install it in the "
-             "image, or set aws.batch.cliPath to ferry-job installed on the job's host (docs/aws-batch.md)";
+             "image, or " +
+             (build
+                  ? "name ferry-job on a volume of job definition '" + source.build_definition +
+                        "' with --aws-batch-cli (docs/build.md)"
+                  : std::string("set aws.batch.cliPath to ferry-job installed on the job's host (docs/aws-batch.md)"));
+    if (build)
+      return "the CLI '" + cli +
+             "' (--aws-batch-cli) does not run in the container: it must be in the image, or on a host volume that "
+             "job definition '" +
+             source.build_definition +
+             "' mounts at that path; use the static ferry-job binary, which needs nothing from the image (a "
+             "dynamically linked CLI fails like this in an image without its libraries)";
     return "the CLI '" + cli +
            "' (aws.batch.cliPath) does not run in the container: ferry mounts its install dir, two levels up, from "
            "the job's host, so it must be installed there on the compute environment's AMI; use the static "
@@ -87,8 +116,8 @@ std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::
 
 std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
                                   const std::vector<std::string>& log_lines, const std::string& log_note,
-                                  const std::string& cli) {
-  std::string cause = StartFailureCause(job, log_lines, cli);
+                                  const JobSource& source) {
+  std::string cause = StartFailureCause(job, log_lines, source);
   std::string m = "AWS Batch job " + Str(job, "jobId") +
                   (cause.empty() ? " terminated for an unknown reason (the task left no .exitcode)"
                                  : " failed before its task ran: " + cause);
@@ -120,18 +149,29 @@ std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& 
   m += std::string(cause.empty() ? "\n  usual causes" : "\n  other usual causes") +
        ": the container image's entrypoint does not run the command it is given (it must run"
        " `sh -c ...` as passed), or the AWS CLI '" +
-       cli +
+       source.cli +
        "' does not run in the container (install it in the image, or set aws.batch.cliPath to a CLI"
        " mounted from the host)";
   return m;
 }
 
-std::string RanNothingMessage(const nlohmann::json& job, const std::string& cli) {
-  return "AWS Batch job " + Str(job, "jobId") +
-         " ran nothing: Batch reports it SUCCEEDED, but the task's command never ran (it left no .exitcode)."
-         "\n  Check the job definition's command and the container image's entrypoint: the container must run the"
-         " command it is given (`sh -c ...` as passed), not one of its own; and the AWS CLI '" +
-         cli + "' must run in it (or set aws.batch.cliPath to a CLI that does)";
+std::string RanNothingMessage(const nlohmann::json& job, const JobSource& source, const std::string& evidence) {
+  std::string image = job.contains("container") ? Str(job["container"], "image") : "";
+  std::string named = image.empty() ? std::string("the job's image") : "the image '" + image + "'";
+  const bool build = !source.build_definition.empty();
+  return "AWS Batch job " + Str(job, "jobId") + " SUCCEEDED but ran nothing: " + evidence +
+         ".\n  Likely cause: the entrypoint of " + named +
+         " runs a program of its own and drops the command it is given (ferry's `sh -c ...`), so the container "
+         "exited 0 having done nothing. Nextflow reports this case as \"terminated for an unknown reason\"."
+         "\n  Fix: set " +
+         ImageSetting(source) +
+         " to an image whose entrypoint runs the command it is given (a script ending in `exec \"$@\"`) or that "
+         "has none (rebuild it with `ENTRYPOINT []`); `docker image inspect --format '{{json .Config.Entrypoint}}' " +
+         (image.empty() ? std::string("IMAGE") : image) +
+         "` shows the entrypoint."
+         "\n  If the entrypoint is not it: check the job definition's command and environment (a PATH whose `sh` is "
+         "not a shell does the same) and that the S3 CLI '" +
+         source.cli + "' runs in the container (" + (build ? "--aws-batch-cli" : "aws.batch.cliPath") + ")";
 }
 
 bool IsWaitingStatus(const std::string& status) {

@@ -5,10 +5,13 @@
 // usual causes), the message for a job
 // Batch calls SUCCEEDED that ran nothing, the warning for a job stuck
 // before it starts (SUBMITTED, PENDING or RUNNABLE), and what a job's task
-// used.
+// used. `ferry run` and `ferry build` both report their failed jobs
+// through these rules (JobSource says which one asks, so each fix names
+// the setting that user would change).
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,24 +28,40 @@ int CountSpotRetries(const nlohmann::json& job);
 // container.logStreamName of the job's last attempt ("" if none).
 std::string LogStreamOf(const nlohmann::json& job);
 
+// Who submitted a job, for the settings a fix names. A `ferry run` task's
+// image is its `container` and its CLI is aws.batch.cliPath, whose install
+// dir ferry mounts from the host; a `ferry build` job's image and volumes
+// are its job definition's, and its CLI is --aws-batch-cli.
+struct JobSource {
+  explicit JobSource(std::string cli_, std::string build_definition_ = "", std::string definition_origin_ = "")
+      : cli(std::move(cli_)),
+        build_definition(std::move(build_definition_)),
+        definition_origin(std::move(definition_origin_)) {}
+  std::string cli;                // what the job runs for S3 (the CLI's path, or "aws")
+  std::string build_definition;   // "" for a `ferry run` task; else the build's job definition
+  std::string definition_origin;  // the setting that named it ("--aws-batch-job", "default"; "" unknown)
+};
+
 // What kept a job's task from running, when Batch's reasons or the job's log
 // name it: an image that could not be pulled (CannotPullContainerError), an
 // image without the program its container starts with (sh, or its
-// entrypoint), or a CLI `cli` that does not run in the container. Each says
+// entrypoint), or a CLI that does not run in the container. Each says
 // what is missing and how to fix it; "" when nothing names a cause.
 std::string StartFailureCause(const nlohmann::json& job, const std::vector<std::string>& log_lines,
-                              const std::string& cli);
+                              const JobSource& source);
 
 // For a FAILED job that left no .exitcode. `log_lines` are the last lines of
 // its log stream (may be empty: `log_note` then says why, e.g. "no log
-// stream"). `cli` is what the job runs for S3 (cliPath or "aws").
+// stream").
 std::string UnknownFailureMessage(const nlohmann::json& job, const std::string& log_group,
                                   const std::vector<std::string>& log_lines, const std::string& log_note,
-                                  const std::string& cli);
+                                  const JobSource& source);
 
-// For a job Batch reports SUCCEEDED that left no .exitcode: the container
-// exited without running the task's command.
-std::string RanNothingMessage(const nlohmann::json& job, const std::string& cli);
+// For a job Batch reports SUCCEEDED whose command never ran (`evidence`
+// says how ferry knows: "it left no .exitcode"): most likely the image's
+// entrypoint ran instead of it, the case Nextflow calls "terminated for an
+// unknown reason". Names the image and the fix.
+std::string RanNothingMessage(const nlohmann::json& job, const JobSource& source, const std::string& evidence);
 
 // True for the statuses of a job Batch has not started yet.
 bool IsWaitingStatus(const std::string& status);  // SUBMITTED, PENDING, RUNNABLE

@@ -196,7 +196,7 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
                 {{"statusReason", "Essential container in task exited"}}}}};
   EXPECT_EQ(CountSpotRetries(job), 1);
   EXPECT_EQ(LogStreamOf(job), "s/1");
-  std::string m = UnknownFailureMessage(job, "/aws/batch/job", {"bash: aws: command not found"}, "", "aws");
+  std::string m = UnknownFailureMessage(job, "/aws/batch/job", {"bash: aws: command not found"}, "", JobSource{"aws"});
   EXPECT_NE(m.find("j-1"), std::string::npos);
   EXPECT_NE(m.find("Essential container in task exited"), std::string::npos);
   EXPECT_NE(m.find("CannotStartContainerError"), std::string::npos);
@@ -209,7 +209,7 @@ TEST(JobDiagnosis, UnknownFailureNamesReasonsLogAndCauses) {
                {"attempts",
                 {{{"statusReason", "Host EC2 (instance i-1) terminated."}},
                  {{"statusReason", "Host EC2 (instance i-2) terminated."}}}}};
-  m = UnknownFailureMessage(spot, "/aws/batch/job", {}, "no log stream", "aws");
+  m = UnknownFailureMessage(spot, "/aws/batch/job", {}, "no log stream", JobSource{"aws"});
   EXPECT_NE(m.find("terminated (e.g. a spot instance reclaimed) on 2 attempts"), std::string::npos) << m;
   EXPECT_NE(m.find("maxSpotAttempts"), std::string::npos) << m;
   EXPECT_EQ(m.find("entrypoint"), std::string::npos) << m;
@@ -233,7 +233,7 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
               {"statusReason", pull},
               {"container", {{"image", "nosuch/image:1"}, {"reason", pull}}}};
   std::string m = UnknownFailureMessage(job, "/aws/batch/job", {}, "the job has no log stream (it never started)",
-                                        "/opt/ferry-job/bin/aws");
+                                        JobSource{"/opt/ferry-job/bin/aws"});
   EXPECT_EQ(m.find("unknown reason"), std::string::npos) << m;
   EXPECT_NE(m.find("j-9 failed before its task ran: the image 'nosuch/image:1' could not be pulled "
                    "(CannotPullContainerError)"),
@@ -250,11 +250,11 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
                     {{"reason",
                       "CannotStartContainerError: Error response from daemon: failed to create task for container: "
                       "exec: \"sh\": executable file not found in $PATH"}}}};
-  EXPECT_NE(StartFailureCause(no_shell, {}, "aws").find("the image has no sh"), std::string::npos);
+  EXPECT_NE(StartFailureCause(no_shell, {}, JobSource{"aws"}).find("the image has no sh"), std::string::npos);
   no_shell["container"]["reason"] =
       "CannotStartContainerError: Error response from daemon: exec: \"/docker-entrypoint.sh\": stat "
       "/docker-entrypoint.sh: no such file or directory";
-  std::string cause = StartFailureCause(no_shell, {}, "aws");
+  std::string cause = StartFailureCause(no_shell, {}, JobSource{"aws"});
   EXPECT_NE(cause.find("no program '/docker-entrypoint.sh'"), std::string::npos) << cause;
   EXPECT_NE(cause.find("entrypoint"), std::string::npos) << cause;
 
@@ -262,20 +262,62 @@ TEST(JobDiagnosis, WhatWasMissingIsNamedWithTheFix) {
   json exited = {
       {"jobId", "j-7"}, {"statusReason", "Essential container in task exited"}, {"container", {{"exitCode", 1}}}};
   cause = StartFailureCause(exited, {"bash: line 12: /opt/ferry-job/bin/aws: No such file or directory"},
-                            "/opt/ferry-job/bin/aws");
+                            JobSource{"/opt/ferry-job/bin/aws"});
   EXPECT_NE(cause.find("the CLI '/opt/ferry-job/bin/aws' (aws.batch.cliPath) does not run in the container"),
             std::string::npos)
       << cause;
   EXPECT_NE(cause.find("ferry-job"), std::string::npos) << cause;
   for (const char* line : {"sh: 12: /opt/ferry-job/bin/aws: not found", "sh: /opt/ferry-job/bin/aws: not found"})
-    EXPECT_NE(StartFailureCause(exited, {line}, "/opt/ferry-job/bin/aws").find("(aws.batch.cliPath) does not run"),
-              std::string::npos)
+    EXPECT_NE(
+        StartFailureCause(exited, {line}, JobSource{"/opt/ferry-job/bin/aws"}).find("(aws.batch.cliPath) does not run"),
+        std::string::npos)
         << line;
-  EXPECT_NE(StartFailureCause(exited, {"bash: aws: command not found"}, "aws").find("no working `aws` on its PATH"),
+  EXPECT_NE(StartFailureCause(exited, {"bash: aws: command not found"}, JobSource{"aws"})
+                .find("no working `aws` on its PATH"),
             std::string::npos);
   // A task's own failure names nothing.
-  EXPECT_EQ(StartFailureCause(exited, {"grep: pattern not found in /data/x"}, "/opt/ferry-job/bin/aws"), "");
-  EXPECT_EQ(StartFailureCause(exited, {}, "aws"), "");
+  EXPECT_EQ(StartFailureCause(exited, {"grep: pattern not found in /data/x"}, JobSource{"/opt/ferry-job/bin/aws"}), "");
+  EXPECT_EQ(StartFailureCause(exited, {}, JobSource{"aws"}), "");
+}
+
+TEST(JobDiagnosis, FixesNameTheSettingOfWhoSubmittedTheJob) {
+  // A `ferry build` job's image is its job definition's: the fix names the
+  // definition and the setting that chose it, not a task's `container`.
+  const std::string pull = "CannotPullContainerError: Error response from daemon: manifest for nosuch/tool:2 not found";
+  json job = {{"jobId", "j-5"},
+              {"status", "FAILED"},
+              {"statusReason", pull},
+              {"container", {{"image", "nosuch/tool:2"}, {"reason", pull}}}};
+  std::string run = StartFailureCause(job, {}, JobSource{"aws"});
+  EXPECT_NE(run.find("fix the task's `container`"), std::string::npos) << run;
+  std::string build = StartFailureCause(job, {}, JobSource{"aws", "build-tools", "--aws-batch-job"});
+  EXPECT_NE(build.find("the image 'nosuch/tool:2' could not be pulled"), std::string::npos) << build;
+  EXPECT_NE(build.find("docker manifest inspect nosuch/tool:2"), std::string::npos) << build;
+  EXPECT_NE(build.find("the `image` of job definition 'build-tools' (named by --aws-batch-job)"), std::string::npos)
+      << build;
+  EXPECT_EQ(build.find("`container`"), std::string::npos) << build;
+  // A build's CLI is on the job definition's volumes, not mounted by ferry.
+  json exited = {{"jobId", "j-6"}, {"container", {{"exitCode", 1}}}};
+  build = StartFailureCause(exited, {"sh: 1: /opt/tools/bin/aws: not found"},
+                            JobSource{"/opt/tools/bin/aws", "ferry-job", "default"});
+  EXPECT_NE(build.find("(--aws-batch-cli) does not run in the container"), std::string::npos) << build;
+  EXPECT_NE(build.find("job definition 'ferry-job' mounts"), std::string::npos) << build;
+
+  // Ran nothing: the image's entrypoint is named as the likely cause.
+  json swallowed = {{"jobId", "j-4"},
+                    {"status", "SUCCEEDED"},
+                    {"statusReason", "Essential container in task exited"},
+                    {"container", {{"image", "swallow:1"}, {"exitCode", 0}}}};
+  std::string m = RanNothingMessage(swallowed, JobSource{"aws"}, "it left no .exitcode");
+  EXPECT_NE(m.find("j-4 SUCCEEDED but ran nothing: it left no .exitcode"), std::string::npos) << m;
+  EXPECT_NE(m.find("Likely cause: the entrypoint of the image 'swallow:1'"), std::string::npos) << m;
+  EXPECT_NE(m.find("\"terminated for an unknown reason\""), std::string::npos) << m;
+  EXPECT_NE(m.find("docker image inspect --format '{{json .Config.Entrypoint}}' swallow:1"), std::string::npos) << m;
+  EXPECT_NE(m.find("Fix: set the task's `container` (or the job definition) to an image whose entrypoint runs"),
+            std::string::npos)
+      << m;
+  m = RanNothingMessage(swallowed, JobSource{"aws", "build-tools", ""}, "no results");
+  EXPECT_NE(m.find("set the `image` of job definition 'build-tools' to an image"), std::string::npos) << m;
 }
 
 TEST(JobDiagnosis, UsageIsTheJobsOwnReportPlusItsQueueTime) {

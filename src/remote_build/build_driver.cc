@@ -331,8 +331,15 @@ Status BuildDriver::Follow(const std::string& job_id, bool download) {
   std::fprintf(out_->human(), "%s\n", EndReport(job).c_str());
   std::fflush(out_->human());
   exit_code_ = ExitCodeFor(job);
+  // What kept the workflow from running, named by the rule `ferry run` reports its jobs with.
+  if (job.status == "FAILED" && !wr.canceled) {
+    std::string cause = StartFailureCause(job.described, wr.log_tail, Source());
+    if (!cause.empty())
+      std::fprintf(out_->errors(), "ferry build: job %s failed before its workflow ran: %s\n", job.job_id.c_str(),
+                   cause.c_str());
+  }
   // Batch's SUCCEEDED only says the container exited 0.
-  if (download && !wr.canceled && exit_code_ == 0 && RanNothing(job_id)) {
+  if (download && !wr.canceled && exit_code_ == 0 && RanNothing(job)) {
     exit_code_ = 1;
     download = false;
   }
@@ -441,18 +448,21 @@ Status BuildDriver::CheckBatchSetup() {
   return Status::Ok();
 }
 
-bool BuildDriver::RanNothing(const std::string& job_id) {
+JobSource BuildDriver::Source() const {
+  JobSource source{settings_.cli.value, settings_.job.value, settings_.job.origin};
+  // --attach: the definition the job was submitted with, if this machine remembers it.
+  if (!record_.job_definition.empty() && record_.job_definition != settings_.job.value)
+    source = JobSource{settings_.cli.value, record_.job_definition, ""};
+  return source;
+}
+
+bool BuildDriver::RanNothing(const JobState& job) {
   aws::S3ObjectInfo info;
   Status h = s3_->Head(where_.bucket, where_.ResultsMtimesKey(), &info);
   if (h.kind() != Status::Kind::kNotFound) return false;  // there, or unknown: the download tells
-  const std::string& def = record_.job_definition.empty() ? settings_.job.value : record_.job_definition;
-  std::fprintf(out_->errors(),
-               "ferry build: job %s SUCCEEDED but ran nothing: ferry's job script never wrote s3://%s/%s, so no "
-               "workflow ran and there are no results to download. Check that the job definition '%s' does not "
-               "replace the job's command (its entrypoint must run the command ferry submits), that the job's S3 "
-               "CLI (%s) works in the container, and read the job's log above\n",
-               job_id.c_str(), where_.bucket.c_str(), where_.ResultsMtimesKey().c_str(), def.c_str(),
-               settings_.cli.value.c_str());
+  std::string evidence = "ferry's job script never wrote s3://" + where_.bucket + "/" + where_.ResultsMtimesKey() +
+                         ", so no workflow ran and there are no results to download";
+  std::fprintf(out_->errors(), "ferry build: %s\n", RanNothingMessage(job.described, Source(), evidence).c_str());
   return true;
 }
 

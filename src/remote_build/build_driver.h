@@ -18,6 +18,7 @@
 #include "aws/s3_client.h"
 #include "aws/session.h"
 #include "aws/settings.h"
+#include "awsbatch/job_diagnosis.h"
 #include "remote_build/build_history.h"
 #include "remote_build/build_job.h"
 #include "remote_build/build_output.h"
@@ -77,7 +78,9 @@ class BuildDriver {
   Status Attach();
   Status Follow(const std::string& job_id, bool download);
   // A job that SUCCEEDED but whose script never ran leaves no results.
-  bool RanNothing(const std::string& job_id);
+  bool RanNothing(const JobState& job);
+  // The job's definition and CLI, for awsbatch/job_diagnosis.h's fixes.
+  JobSource Source() const;
   void PrintReattach(const std::string& job_id, const char* why);
   Status LoadSettings();
   Status OpenAws();

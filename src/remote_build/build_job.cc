@@ -40,6 +40,7 @@ std::string JobNameFor(const std::string& abs_dir) {
 JobState ParseJobState(const json& j) {
   JobState s;
   if (!j.is_object()) return s;
+  s.described = j;
   auto str = [](const json& o, const char* k) {
     auto it = o.find(k);
     return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -103,7 +104,9 @@ std::string EndReport(const JobState& job) {
   // Batch's generic wording says nothing; the exit code does.
   if (reason == "Essential container in task exited" && job.exit_code)
     reason = "exited " + std::to_string(*job.exit_code);
-  if (!job.container_reason.empty()) reason = job.container_reason + (reason.empty() ? "" : ", " + reason);
+  // A failed pull is both reasons, word for word: say it once.
+  if (!job.container_reason.empty() && job.container_reason != reason)
+    reason = job.container_reason + (reason.empty() ? "" : ", " + reason);
   if (!reason.empty() && job.status != "SUCCEEDED") out += " (" + reason + ")";
   return out;
 }

@@ -53,6 +53,7 @@ struct JobState {
   std::optional<int> exit_code;
   int64_t created_ms = 0, started_ms = 0, stopped_ms = 0;
   std::string vcpus, memory_mib;  // resourceRequirements as requested
+  nlohmann::json described;       // the DescribeJobs element itself, for awsbatch/job_diagnosis.h
 };
 
 // Reads one element of DescribeJobs' "jobs" list; missing fields stay empty.

@@ -43,6 +43,7 @@ TEST(BuildJob, ParsesDescribeJobsAndReportsTheEnd) {
   EXPECT_EQ(s.log_stream, "ferry-job/default/abc");
   EXPECT_EQ(s.tree_url, "s3://b/p/ferry-build/id/tree/");
   EXPECT_EQ(s.vcpus, "8");
+  EXPECT_EQ(s.described, j);  // what job_diagnosis reads
   EXPECT_EQ(EndReport(s), "Job FAILED after 1.5 minutes (exited 3)");
   EXPECT_EQ(ExitCodeFor(s), 3);
   s.exit_code.reset();
@@ -50,6 +51,9 @@ TEST(BuildJob, ParsesDescribeJobsAndReportsTheEnd) {
   s.status = "SUCCEEDED";
   EXPECT_EQ(EndReport(s), "Job SUCCEEDED after 1.5 minutes");
   EXPECT_EQ(ExitCodeFor(s), 0);
+  s.status = "FAILED";
+  s.status_reason = s.container_reason = "CannotPullContainerError: manifest for x:1 not found";
+  EXPECT_EQ(EndReport(s), "Job FAILED after 1.5 minutes (CannotPullContainerError: manifest for x:1 not found)");
 }
 
 TEST(BuildJob, StatusChangesAreAnnouncedAndAQuickRunIsNotHidden) {

@@ -20,12 +20,14 @@ int64_t NowMs() {
       .count();
 }
 
-void PrintEvents(const std::vector<aws::LogEvent>& events, std::FILE* out) {
+void PrintEvents(const std::vector<aws::LogEvent>& events, std::FILE* out, std::vector<std::string>* tail) {
   for (const auto& e : events) {
     std::string m = e.message;
     while (!m.empty() && (m.back() == '\n' || m.back() == '\r')) m.pop_back();
     std::fprintf(out, "[batch] %s\n", m.c_str());
+    tail->push_back(m);
   }
+  if (tail->size() > kLogTailLines) tail->erase(tail->begin(), tail->end() - kLogTailLines);
   std::fflush(out);
 }
 
@@ -39,7 +41,7 @@ std::string RequestedSize(const JobState& job) {
 // Lines that may still arrive after the job ended: CloudWatch ingests with
 // a delay, so read until two reads in a row bring nothing.
 void ReadTail(aws::LogsClient& logs, const std::string& stream, aws::LogCursor* cursor, std::FILE* out, std::FILE* err,
-              int pause_ms) {
+              int pause_ms, std::vector<std::string>* tail) {
   int empty = 0;
   for (int i = 0; i < 10 && empty < 2; ++i) {
     std::vector<aws::LogEvent> events;
@@ -48,7 +50,7 @@ void ReadTail(aws::LogsClient& logs, const std::string& stream, aws::LogCursor* 
       std::fprintf(err, "warning: could not read the job's log: %s\n", s.message().c_str());
       return;
     }
-    PrintEvents(events, out);
+    PrintEvents(events, out, tail);
     empty = events.empty() ? empty + 1 : 0;
     if (empty < 2) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
   }
@@ -59,7 +61,8 @@ void ReadTail(aws::LogsClient& logs, const std::string& stream, aws::LogCursor* 
 void PrintWholeLog(aws::LogsClient& logs, const std::string& stream, std::FILE* out, std::FILE* err) {
   if (stream.empty()) return;
   aws::LogCursor cursor;
-  ReadTail(logs, stream, &cursor, out, err, 200);
+  std::vector<std::string> tail;
+  ReadTail(logs, stream, &cursor, out, err, 200, &tail);
 }
 
 Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::string& job_id, const WatchOptions& o,
@@ -118,7 +121,7 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
       Status s = logs.ReadNew(kBatchLogGroup, job.log_stream, &cursor, &events);
       if (s.ok()) {
         log_failures = 0;
-        PrintEvents(events, o.out);
+        PrintEvents(events, o.out, &result->log_tail);
       } else if (++log_failures == 10) {
         std::fprintf(o.err, "warning: could not read the job's log: %s\n", s.message().c_str());
       }
@@ -157,7 +160,8 @@ Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::strin
     }
   }
 
-  if (o.stream_logs && !job.log_stream.empty()) ReadTail(logs, job.log_stream, &cursor, o.out, o.err, 200);
+  if (o.stream_logs && !job.log_stream.empty())
+    ReadTail(logs, job.log_stream, &cursor, o.out, o.err, 200, &result->log_tail);
   result->end = WatchEnd::kFinished;
   return Status::Ok();
 }

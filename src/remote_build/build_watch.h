@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "aws/batch_client.h"
 #include "aws/logs_client.h"
@@ -44,7 +45,12 @@ struct WatchResult {
   WatchEnd end = WatchEnd::kFinished;
   bool canceled = false;  // TerminateJob was sent
   JobState job;           // last state seen
+  // The last lines of the job's log seen (at most kLogTailLines), for the
+  // diagnosis of a job that failed before its workflow ran.
+  std::vector<std::string> log_tail;
 };
+
+inline constexpr size_t kLogTailLines = 20;
 
 // NotFound when Batch does not know the job.
 Status WatchJob(aws::BatchClient& batch, aws::LogsClient& logs, const std::string& job_id, const WatchOptions& options,

@@ -13,7 +13,10 @@ into every job.
   and of a Snakemake project in the debian-tools image (snakemake and
   Debian's aws CLI);
 - a task that needs bash in the busybox image, and an image the store does
-  not hold, get a failure report naming what is missing and how to fix it.
+  not hold, get a failure report naming what is missing and how to fix it;
+  so do an image that cannot be pulled and one whose ENTRYPOINT swallows
+  the command (busybox with ENTRYPOINT ["/bin/true"]) under `ferry build`,
+  the latter under `ferry run` too.
 
 The install dir is made by running docs/aws-batch.md's three commands for
 a custom AMI in a chroot of the busybox image's root. One emulator serves
@@ -24,20 +27,18 @@ files takes longer than importing it). The images come from
 scripts/test-images.sh (cached; scripts/test.sh makes them while ferry
 builds); a test that needs an image that cannot be made, or containers
 that cannot run here, skips saying why."""
-import json
 import os
 import pathlib
 import shutil
 import subprocess
 import tempfile
-import urllib.parse
-import urllib.request
 
 import pytest
 
 from tests.batch.conftest import BUCKET_DIR, World, awsbatch_config, output
 from tests.batch.test_examples import EXAMPLES, published
 from tests.conftest import ROOT, Emu, built_binary, exited, ferry_bin, ok
+from tests.emu.test_containers import import_image as emu_import_image
 from tests.remote_build.test_workflows import make_dir, results
 
 IMAGES = ROOT / "scripts" / "test-images.sh"
@@ -116,10 +117,26 @@ def ami_install(tmp, missing):
     return root / "home" / "ec2-user" / "miniconda"
 
 
-def import_image(emu, name, tarball):
-    url = emu.endpoint + "/_emu/images?" + urllib.parse.urlencode({"name": name, "path": tarball})
-    with urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=300) as r:
-        assert json.loads(r.read()) == {"imported": name}
+def import_image(emu, name, tarball, changes=()):
+    """Image `name` from the root filesystem `tarball`, with Dockerfile
+    `changes` (e.g. an ENTRYPOINT) applied, into the emulator's store."""
+    assert emu_import_image(emu, name, path=tarball, changes=changes) == {"imported": name}
+
+
+SWALLOW = "swallow:test"
+
+
+def swallowing_image(shared):
+    """SWALLOW: the busybox image with an ENTRYPOINT that drops the command it
+    is given and exits 0 (the reference document's "non standard entrypoint"),
+    made in the emulator's store (once per store: the import is keyed by
+    tarball and changes)."""
+    emu, _, missing = shared
+    if "busybox:test" in missing:
+        pytest.skip(f"test image busybox:test cannot be made here: {missing['busybox:test']}")
+    tarball, _ = image_tarball("busybox")
+    import_image(emu, SWALLOW, tarball, changes=['ENTRYPOINT ["/bin/true"]'])
+    return SWALLOW
 
 
 _worlds = []
@@ -220,6 +237,27 @@ def test_image_that_cannot_be_pulled_is_named_with_the_fix(shared, tmp_path):
     assert "unknown reason" not in out, out
 
 
+def test_entrypoint_that_swallows_the_command_is_named_as_the_cause(shared, tmp_path):
+    # Batch sees the container exit 0 and says SUCCEEDED; the task still
+    # fails, and the report names the image's entrypoint and the fix.
+    world = world_in(shared, tmp_path, "busybox:test")
+    image = swallowing_image(shared)
+    world.write("batch.config", world.read("batch.config").replace("'busybox:test'", f"'{image}'"))
+    world.copy_example("chain")
+    p = exited(world.run("run", ".", "-c", "batch.config", "-with-trace", "t.tsv"), 1)
+    out = output(p)
+    rows = world.trace("t.tsv")
+    assert "FAILED" in {r["status"] for r in rows} and "COMPLETED" not in {r["status"] for r in rows}, (rows, out)
+    rows = [r for r in rows if r["status"] == "FAILED"]
+    job = world.batch.describe_jobs(jobs=[rows[0]["native_id"]])["jobs"][0]
+    assert job["status"] == "SUCCEEDED" and job["container"]["image"] == image, job
+    assert "SUCCEEDED but ran nothing: the task's command never ran (it left no .exitcode)" in out, out
+    assert f"Likely cause: the entrypoint of the image '{image}'" in out, out
+    assert 'Nextflow reports this case as "terminated for an unknown reason"' in out, out
+    assert "an image whose entrypoint runs the command it is given" in out and "ENTRYPOINT []" in out, out
+    assert f"docker image inspect --format '{{{{json .Config.Entrypoint}}}}' {image}" in out, out
+
+
 def test_wordcount_with_the_images_own_aws_cli(shared, tmp_path):
     """No cliPath: the jobs stage with the `aws` on the image's PATH (Debian's
     aws CLI in the image), nothing is mounted, and the results are a local
@@ -243,15 +281,14 @@ def test_wordcount_with_the_images_own_aws_cli(shared, tmp_path):
     assert not job["container"].get("mountPoints"), job["container"]
 
 
-def build_in_image(shared, tmp_path, kind, image, mounts=(), cli=None):
-    """`ferry build --aws-batch` of remote_build's `kind` project with its job
-    in `image` (host dirs `mounts` mounted read-only at their own path, the
-    job's CLI `cli` or the image's `aws`): the files it brings back are a
-    local build's."""
-    emu, install, missing = shared
+def build_world(shared, tmp_path, image, mounts=()):
+    """A queue, a job definition `build-NAME` with its job in `image` (host
+    dirs `mounts` mounted read-only at their own path) and a bucket for
+    `ferry build --aws-batch` on the shared emulator; returns (NAME, env)."""
+    emu, _, missing = shared
     if image in missing:
         pytest.skip(f"test image {image} cannot be made here: {missing[image]}")
-    name = image.split(":")[0]
+    name = image.split(":")[0].replace("/", "-")
     batch, s3 = emu.client("batch"), emu.client("s3")
     emu.create_batch_queue(f"{name}-queue", compute_environment=f"{name}-ce", max_vcpus=4, instance_type="optimal")
     batch.register_job_definition(
@@ -264,27 +301,42 @@ def build_in_image(shared, tmp_path, kind, image, mounts=(), cli=None):
                              "mountPoints": [{"sourceVolume": f"v{i}", "containerPath": str(m), "readOnly": True}
                                              for i, m in enumerate(mounts)]})
     s3.create_bucket(Bucket=f"{name}-builds")
-    trees = {side: make_dir(tmp_path / side, kind) for side in ("local", "remote")}
+    batch.close()
+    s3.close()
     home = tmp_path / "home"
     home.mkdir()
-    env = emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",
-                  FERRY_BUILD_LOG_POLL_MS="100")
+    return name, emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",
+                         FERRY_BUILD_LOG_POLL_MS="100")
+
+
+def remote_build(name, env, tree, cli=None):
+    """`ferry build --aws-batch` of `tree` with build_world's NAME settings."""
+    cli_args = ["--aws-batch-cli", cli] if cli else []
+    return subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", f"build-{name}",
+                           "--aws-batch-queue", f"{name}-queue", "--aws-batch-s3-bucket", f"{name}-builds",
+                           *cli_args, str(tree)],
+                          env=env, capture_output=True, text=True, timeout=180)
+
+
+def build_in_image(shared, tmp_path, kind, image, mounts=(), cli=None):
+    """`ferry build --aws-batch` of remote_build's `kind` project with its job
+    in `image` (host dirs `mounts` mounted read-only at their own path, the
+    job's CLI `cli` or the image's `aws`): the files it brings back are a
+    local build's."""
+    name, env = build_world(shared, tmp_path, image, mounts)
+    trees = {side: make_dir(tmp_path / side, kind) for side in ("local", "remote")}
     ok(subprocess.run([ferry_bin(), "build", "--local", str(trees["local"])], env=env, capture_output=True,
                       text=True, timeout=120))
     expected = results(trees["local"], kind)
     assert expected, f"the local {kind} build wrote nothing"
-    cli_args = ["--aws-batch-cli", cli] if cli else []
-    p = ok(subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", f"build-{name}",
-                           "--aws-batch-queue", f"{name}-queue", "--aws-batch-s3-bucket", f"{name}-builds",
-                           *cli_args, str(trees["remote"])],
-                          env=env, capture_output=True, text=True, timeout=180))
+    p = ok(remote_build(name, env, trees["remote"], cli))
     assert "Job SUCCEEDED after" in output(p), output(p)
     assert results(trees["remote"], kind) == expected
+    batch = shared[0].client("batch")
     job = [j for j in batch.describe_jobs(jobs=[s["jobId"] for s in batch.list_jobs(
         jobQueue=f"{name}-queue", jobStatus="SUCCEEDED")["jobSummaryList"]])["jobs"]][0]
     assert job["container"]["image"] == image
     batch.close()
-    s3.close()
     return output(p)
 
 
@@ -301,3 +353,32 @@ def test_snakemake_build_runs_in_an_image_with_snakemake(shared, tmp_path):
     on the image's PATH (nothing mounted)."""
     out = build_in_image(shared, tmp_path, "snakemake", "debian-tools:test")
     assert "[batch] " in out and "Finished job" in out, out
+
+
+def test_build_whose_image_cannot_be_pulled_names_the_definition_and_the_fix(shared, tmp_path):
+    # A build's image is its job definition's (--aws-batch-job): the report
+    # names the image, how to check it exists and the definition to fix.
+    image = "nosuch/builder:2.1"
+    name, env = build_world(shared, tmp_path, image)
+    tree = make_dir(tmp_path / "remote", "make")
+    out = output(exited(remote_build(name, env, tree), 1))
+    assert "Job FAILED after" in out and "CannotPullContainerError" in out, out
+    assert f"failed before its workflow ran: the image '{image}' could not be pulled (CannotPullContainerError)" \
+        in out, out
+    assert f"docker manifest inspect {image}" in out, out
+    assert f"the `image` of job definition 'build-{name}' (named by --aws-batch-job)" in out, out
+    assert "unknown reason" not in out, out
+    assert not (tree / "out").exists()
+
+
+def test_build_whose_entrypoint_swallows_the_command_names_it(shared, tmp_path):
+    image = swallowing_image(shared)
+    name, env = build_world(shared, tmp_path, image)
+    tree = make_dir(tmp_path / "remote", "make")
+    out = output(exited(remote_build(name, env, tree), 1))
+    assert "Job SUCCEEDED after" in out and "SUCCEEDED but ran nothing" in out, out
+    assert f"Likely cause: the entrypoint of the image '{image}'" in out, out
+    assert 'Nextflow reports this case as "terminated for an unknown reason"' in out, out
+    assert f"set the `image` of job definition 'build-{name}' (named by --aws-batch-job) to an image whose " \
+        "entrypoint runs the command" in out, out
+    assert not (tree / "out").exists()
