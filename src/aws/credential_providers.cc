@@ -130,6 +130,17 @@ Status WebIdentityCredentials(const AwsSettings& s, const Env& env, const std::s
   return Status::Ok();
 }
 
+// What to set when a profile's credential_source finds nothing: the
+// provider's own reason says what is missing, not how to provide it.
+std::string CredentialSourceAdvice(const std::string& source) {
+  if (source == "Environment") return "; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)";
+  if (source == "EcsContainer")
+    return "; set AWS_CONTAINER_CREDENTIALS_FULL_URI (with AWS_CONTAINER_AUTHORIZATION_TOKEN or _FILE when the "
+           "endpoint wants a token) or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, as ECS and EKS set them in a task";
+  return "; run on an EC2 instance with an instance profile, or point AWS_EC2_METADATA_SERVICE_ENDPOINT at one "
+         "(and unset AWS_EC2_METADATA_DISABLED)";
+}
+
 class ProfileProvider : public CredentialsProvider {
  public:
   ProfileProvider(AwsSettings s, const Env& env) : s_(std::move(s)), env_(env) {}
@@ -189,8 +200,9 @@ class ProfileProvider : public CredentialsProvider {
         std::string what;
         Status st = from->Load(c, &what);
         if (!st.ok())
-          return Status::Invalid(base + ": credential_source = " + plan.credential_source +
-                                 " has no credentials: " + st.message());
+          return Status::Invalid(
+              base + ": credential_source = " + plan.credential_source + " has no credentials: " + st.message() +
+              (st.kind() == Status::Kind::kNotFound ? CredentialSourceAdvice(plan.credential_source) : ""));
         *chain = base + " credential_source " + plan.credential_source + " (" + what + ")";
         return Status::Ok();
       }
@@ -252,7 +264,10 @@ class EcsProvider : public CredentialsProvider {
     std::string url;
     if (auto rel = env_.Get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) url = "http://169.254.170.2" + *rel;
     else if (auto full = env_.Get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) url = *full;
-    else return Status::NotFound("ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI not set");
+    else
+      return Status::NotFound(
+          "ECS container credentials: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI is set");
     HttpRequest r;
     r.url = url;
     r.connect_timeout_ms = 2000;
@@ -278,6 +293,12 @@ class EcsProvider : public CredentialsProvider {
     }
     if (!resp.transport_ok())
       return Status::Failed("ECS container credentials endpoint " + url + " did not answer: " + resp.curl_error);
+    // The endpoint refuses a request without the task's token (or with another).
+    if (resp.status == 401 || resp.status == 403)
+      return Status::Failed("ECS container credentials endpoint " + url + " answered HTTP " +
+                            std::to_string(resp.status) +
+                            (token.empty() ? "; set AWS_CONTAINER_AUTHORIZATION_TOKEN (or _FILE) to the task's token"
+                                           : ": it refused the token in AWS_CONTAINER_AUTHORIZATION_TOKEN (or _FILE)"));
     if (resp.status != 200)
       return Status::Failed("ECS container credentials endpoint " + url + " answered HTTP " +
                             std::to_string(resp.status));

@@ -43,6 +43,21 @@ Status LoadSsoToken(const SsoProfile& p, const std::string& text, bool exists,
   return Status::Ok();
 }
 
+ServiceRequest SsoRoleCredentialsRequest(const SsoProfile& p, const std::string& access_token, Endpoint endpoint) {
+  ServiceRequest r;
+  r.service = "sso";
+  r.operation = "GetRoleCredentials";
+  r.method = "GET";
+  // The bearer token is the credential: the portal takes the call unsigned.
+  r.anonymous = true;
+  r.endpoint = std::move(endpoint);
+  if (!r.endpoint.custom) r.endpoint.host = "portal.sso." + p.region + ".amazonaws.com";
+  r.path = r.endpoint.base_path + "/federation/credentials";
+  r.query = {{"account_id", p.account_id}, {"role_name", p.role_name}};
+  r.headers = {{"x-amz-sso_bearer_token", access_token}};
+  return r;
+}
+
 Status ParseSsoRoleCredentials(const std::string& body, Credentials* out) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("roleCredentials") || !j["roleCredentials"].is_object())
@@ -72,16 +87,9 @@ Status GetSsoRoleCredentials(const SsoProfile& p, const AwsSettings& settings, s
   o.settings = settings;
   o.env = env;
   AwsClient client(std::move(o));
-  ServiceRequest r;
-  r.service = "sso";
-  r.operation = "GetRoleCredentials";
-  r.anonymous = true;
-  FERRY_RETURN_IF_ERROR(client.ResolveEndpointFor("sso", &r.endpoint));
-  if (!r.endpoint.custom) r.endpoint.host = "portal.sso." + p.region + ".amazonaws.com";
-  r.path = r.endpoint.base_path + "/federation/credentials";
-  r.query = {{"account_id", p.account_id}, {"role_name", p.role_name}};
-  r.headers = {{"x-amz-sso_bearer_token", token}};
-  ServiceResponse resp = client.Call(std::move(r));
+  Endpoint endpoint;
+  FERRY_RETURN_IF_ERROR(client.ResolveEndpointFor("sso", &endpoint));
+  ServiceResponse resp = client.Call(SsoRoleCredentialsRequest(p, token, std::move(endpoint)));
   if (!resp.status.ok()) {
     std::string msg = "profile '" + p.profile + "': SSO GetRoleCredentials for role " + p.role_name + " in account " +
                       p.account_id + " failed: " + resp.status.message();

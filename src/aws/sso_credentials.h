@@ -2,14 +2,17 @@
 // `aws sso login` caches in ~/.aws/sso/cache/<sha1 of the session name, or
 // of the start URL for legacy profiles>.json, exchanged at the SSO portal
 // (GetRoleCredentials, GET /federation/credentials, a bearer token header,
-// no signature) for temporary keys. Token loading and the answer's parsing
-// are pure; the portal call uses a private AwsClient (see sts_roles.h why).
+// no signature) for temporary keys. Token loading, the request (checked
+// against botocore's SSO model by awssetup/request_models_test.cc) and the
+// answer's parsing are pure; the portal call uses a private AwsClient (see
+// sts_roles.h why).
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "aws/aws_client.h"
 #include "aws/credentials.h"
 #include "aws/env.h"
 #include "aws/settings.h"
@@ -33,6 +36,10 @@ std::string SsoTokenCachePath(const SsoProfile& p, const Env& env);
 // Invalid error that says to run `aws sso login --profile P`.
 Status LoadSsoToken(const SsoProfile& p, const std::string& cache_text, bool cache_exists,
                     std::chrono::system_clock::time_point now, std::string* access_token);
+
+// GetRoleCredentials as it is sent to `endpoint` (resolved for "sso"; when
+// it is not a custom one, the portal of the profile's sso_region).
+ServiceRequest SsoRoleCredentialsRequest(const SsoProfile& p, const std::string& access_token, Endpoint endpoint);
 
 // Parses GetRoleCredentials' JSON ({"roleCredentials": {..., "expiration": ms}}).
 Status ParseSsoRoleCredentials(const std::string& json, Credentials* out);

@@ -15,14 +15,18 @@ Status ParseCallerIdentity(const std::string& xml, CallerIdentity* out) {
   return Status::Ok();
 }
 
-Status GetCallerIdentity(AwsClient& client, CallerIdentity* out) {
+ServiceRequest GetCallerIdentityRequest() {
   ServiceRequest r;
   r.service = "sts";
   r.operation = "GetCallerIdentity";
   r.method = "POST";
   r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   r.body = std::make_shared<StringBody>("Action=GetCallerIdentity&Version=2011-06-15");
-  ServiceResponse resp = client.Call(std::move(r));
+  return r;
+}
+
+Status GetCallerIdentity(AwsClient& client, CallerIdentity* out) {
+  ServiceResponse resp = client.Call(GetCallerIdentityRequest());
   if (!resp.status.ok()) return resp.status;
   return ParseCallerIdentity(resp.http.body, out);
 }

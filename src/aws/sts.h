@@ -13,6 +13,8 @@ struct CallerIdentity {
 };
 
 Status GetCallerIdentity(AwsClient& client, CallerIdentity* out);
+// The call as it is sent (query protocol), before it is signed.
+ServiceRequest GetCallerIdentityRequest();
 // Parses the GetCallerIdentity XML response.
 Status ParseCallerIdentity(const std::string& xml, CallerIdentity* out);
 

@@ -24,21 +24,24 @@ QueryList RoleFields(const char* action, const RoleRequest& r) {
   return q;
 }
 
-Status Call(const StsTarget& t, std::shared_ptr<CredentialSource> creds, const std::string& action,
-            const std::string& body, RoleCredentials* out) {
+ServiceRequest FormRequest(const char* action, std::string body) {
+  ServiceRequest r;
+  r.service = "sts";
+  r.operation = action;
+  r.method = "POST";
+  r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  r.body = std::make_shared<StringBody>(std::move(body));
+  return r;
+}
+
+Status Call(const StsTarget& t, std::shared_ptr<CredentialSource> creds, ServiceRequest r, RoleCredentials* out) {
   AwsClient::Options o;
   o.credentials = std::move(creds);
   o.region = t.region;
   o.settings = t.settings;
   o.env = t.env;
   AwsClient client(std::move(o));
-  ServiceRequest r;
-  r.service = "sts";
-  r.operation = action;
-  r.method = "POST";
-  r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  r.body = std::make_shared<StringBody>(body);
-  r.anonymous = action == "AssumeRoleWithWebIdentity";
+  std::string action = r.operation;
   ServiceResponse resp = client.Call(std::move(r));
   // A 404 from STS is not "no credentials here": never let the chain move on.
   if (!resp.status.ok()) return Status::Failed(resp.status.message());
@@ -57,6 +60,15 @@ std::string AssumeRoleWithWebIdentityBody(const RoleRequest& r, const std::strin
   QueryList q = RoleFields("AssumeRoleWithWebIdentity", r);
   q.emplace_back("WebIdentityToken", token);
   return Form(q);
+}
+
+ServiceRequest AssumeRoleRequest(const RoleRequest& r) { return FormRequest("AssumeRole", AssumeRoleBody(r)); }
+
+ServiceRequest AssumeRoleWithWebIdentityRequest(const RoleRequest& r, const std::string& token) {
+  ServiceRequest req = FormRequest("AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentityBody(r, token));
+  // The token is the credential: STS takes this call unsigned.
+  req.anonymous = true;
+  return req;
 }
 
 Status ParseRoleCredentials(const std::string& xml, const std::string& action, RoleCredentials* out) {
@@ -80,12 +92,12 @@ Status ParseRoleCredentials(const std::string& xml, const std::string& action, R
 }
 
 Status AssumeRole(const StsTarget& t, const Credentials& source, const RoleRequest& r, RoleCredentials* out) {
-  return Call(t, std::make_shared<StaticCredentials>(source), "AssumeRole", AssumeRoleBody(r), out);
+  return Call(t, std::make_shared<StaticCredentials>(source), AssumeRoleRequest(r), out);
 }
 
 Status AssumeRoleWithWebIdentity(const StsTarget& t, const RoleRequest& r, const std::string& token,
                                  RoleCredentials* out) {
-  return Call(t, nullptr, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentityBody(r, token), out);
+  return Call(t, nullptr, AssumeRoleWithWebIdentityRequest(r, token), out);
 }
 
 std::string DefaultRoleSessionName() {

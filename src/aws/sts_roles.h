@@ -1,6 +1,7 @@
 // Temporary credentials from STS: AssumeRole (signed with the source
 // credentials) and AssumeRoleWithWebIdentity (unsigned, with an OIDC token).
-// The request bodies and the XML answers are pure and unit-tested; the two
+// The requests (checked against botocore's STS model by
+// awssetup/request_models_test.cc) and the XML answers are pure; the two
 // calls go through their own AwsClient on a private transport, because they
 // run inside CredentialChain::Get(), which may be called on the transport
 // thread of the client that needs the credentials.
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "aws/aws_client.h"
 #include "aws/credentials.h"
 #include "aws/env.h"
 #include "aws/settings.h"
@@ -31,6 +33,10 @@ struct RoleCredentials {
 // Form bodies (query protocol, version 2011-06-15).
 std::string AssumeRoleBody(const RoleRequest& r);
 std::string AssumeRoleWithWebIdentityBody(const RoleRequest& r, const std::string& token);
+// The two calls as they are sent (query protocol: a POST of the form to
+// "/"), before the endpoint is resolved and the request signed.
+ServiceRequest AssumeRoleRequest(const RoleRequest& r);
+ServiceRequest AssumeRoleWithWebIdentityRequest(const RoleRequest& r, const std::string& token);
 // Parses <ActionResponse><ActionResult><Credentials>... into *out.
 Status ParseRoleCredentials(const std::string& xml, const std::string& action, RoleCredentials* out);
 

@@ -4,22 +4,32 @@
 // an allowed value of an enum), and every required member is there. EC2's
 // query names are checked against the model's locationName too. The
 // headers of S3 object requests (encryption, storage class, ACL, payer) are
-// checked against the members' header names and enums. Skips when the
-// models are not installed.
+// checked against the members' header names and enums. The credential
+// chain's own calls (STS AssumeRole, AssumeRoleWithWebIdentity and
+// GetCallerIdentity, the SSO portal's GetRoleCredentials) are checked as they
+// go on the wire: method, path, where each member travels (form field,
+// query string, header, URI), its type and limits, the required members and
+// whether the call is signed. Skips when the models are not installed.
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "aws/api_call.h"
+#include "aws/profile_chain.h"
 #include "aws/s3_client.h"
 #include "aws/s3_object_settings.h"
+#include "aws/sigv4.h"
+#include "aws/sso_credentials.h"
+#include "aws/sts.h"
+#include "aws/sts_roles.h"
 #include "awsbatch/job_definitions.h"
 #include "awsbatch/job_request.h"
 #include "awssetup/observed.h"
@@ -345,6 +355,300 @@ TEST(RequestModels, S3ObjectRequestHeadersMatchBotocoresModels) {
     }
   }
   EXPECT_GE(checked, 100);
+}
+
+// Where the models of the credential calls are: pip's botocore of the
+// python3 the integration tests run, and Debian's.
+std::vector<std::string> ModelSources() {
+  std::vector<std::string> sources;
+  if (std::string py = PythonBotocoreData(); !py.empty()) sources.push_back(py);
+  if (fs::exists(kModels)) sources.push_back(kModels);
+  return sources;
+}
+
+// A request as ferry puts it on the wire, against the model of its service.
+// Only the protocols the credential chain speaks: query (STS: a form POST of
+// Action, Version and the members) and rest-json without a body (the SSO
+// portal: members in the URI, the query string and headers).
+class WireValidator {
+ public:
+  explicit WireValidator(std::string data) : data_(std::move(data)) {}
+
+  void Check(const aws::ServiceRequest& r, const std::string& region, std::vector<std::string>* errors) {
+    json& model = Model(r.service);
+    std::string where = r.service + " " + r.operation + " (" + data_ + ")";
+    auto bad = [&](const std::string& why) { errors->push_back(where + ": " + why); };
+    if (!model.is_object() || !model.contains("operations")) return bad("no model of the service");
+    if (!model["operations"].contains(r.operation)) return bad("no such operation");
+    const json& meta = model["metadata"];
+    const json& op = model["operations"][r.operation];
+    if (r.method != op["http"]["method"])
+      bad("sent as " + r.method + ", the model says " + op["http"]["method"].dump());
+    CheckSigning(meta, op, r, bad);
+    if (!r.endpoint.host.empty() && !r.endpoint.custom) {
+      std::string want = meta["endpointPrefix"].get<std::string>() + "." + region + ".amazonaws.com";
+      if (r.endpoint.host != want) bad("sent to " + r.endpoint.host + ", the service's endpoint is " + want);
+    }
+    const json& shape = model["shapes"][op["input"]["shape"].get<std::string>()];
+    std::string body = Body(r);
+    // Where each member was found on the wire: its name -> its value.
+    std::map<std::string, std::string> sent;
+    if (meta["protocol"] == "query") {
+      CheckQuery(meta, op, shape, r, body, &sent, bad);
+    } else if (meta["protocol"] == "rest-json") {
+      CheckRest(op, shape, r, body, &sent, bad);
+    } else {
+      return bad("protocol " + meta["protocol"].dump() + " is not one this check reads");
+    }
+    for (const auto& req : shape.value("required", json::array()))
+      if (!sent.count(req.get<std::string>())) bad("required member " + req.get<std::string>() + " missing");
+    for (const auto& [member, value] : sent)
+      Scalar(model, shape["members"][member]["shape"].get<std::string>(), value, member, bad);
+  }
+
+ private:
+  json& Model(const std::string& service) {
+    if (!models_.count(service)) models_[service] = LoadModel(service, data_);
+    return models_[service];
+  }
+
+  static std::string Body(const aws::ServiceRequest& r) {
+    std::string text;
+    if (!r.body) return text;
+    text.resize(static_cast<size_t>(r.body->size()));
+    if (r.body->ReadAt(0, text.data(), text.size()) != r.body->size()) return "<unreadable body>";
+    return text;
+  }
+
+  // A call the model marks as taking no signature must go unsigned, and an
+  // unsigned one must be marked so, where the model says how each call is
+  // authorised (newer models list "auth"; older ones only mark some calls).
+  template <typename Bad>
+  static void CheckSigning(const json& meta, const json& op, const aws::ServiceRequest& r, Bad bad) {
+    bool no_auth = op.value("authtype", "") == "none";
+    for (const auto& a : op.value("auth", json::array())) no_auth |= a == "smithy.api#noAuth";
+    if (no_auth && !r.anonymous) bad("signed, but the model says the call takes no signature");
+    if (r.anonymous && !no_auth && (meta.contains("auth") || op.contains("authtype")))
+      bad("sent unsigned, but the model wants it signed");
+    if (!r.anonymous) {
+      std::string signing = meta.value("signingName", meta.value("endpointPrefix", ""));
+      if (r.service != signing) bad("signed for service " + r.service + ", the model signs for " + signing);
+    }
+  }
+
+  template <typename Bad>
+  static void CheckQuery(const json& meta, const json& op, const json& shape, const aws::ServiceRequest& r,
+                         const std::string& body, std::map<std::string, std::string>* sent, Bad bad) {
+    if (r.path != op["http"]["requestUri"])
+      bad("sent to path " + r.path + ", the model says " + op["http"]["requestUri"].dump());
+    if (!r.query.empty()) bad("carries a query string; the query protocol sends its members in the body");
+    bool form = false;
+    for (const auto& [name, value] : r.headers)
+      form |= ToLower(name) == "content-type" && StartsWith(value, "application/x-www-form-urlencoded");
+    if (!form) bad("the body is not sent as application/x-www-form-urlencoded");
+    std::set<std::string> seen;
+    for (const auto& [key, value] : aws::ParseQueryString(body)) {
+      if (!seen.insert(key).second) bad("field " + key + " sent twice");
+      if (key == "Action") {
+        if (value != r.operation) bad("Action=" + value + " in a request for " + r.operation);
+      } else if (key == "Version") {
+        if (value != meta["apiVersion"])
+          bad("Version=" + value + ", the model's API version is " + meta["apiVersion"].dump());
+      } else if (!shape["members"].contains(key)) {
+        bad("no member " + key);
+      } else if (shape["members"][key].contains("location")) {
+        bad("member " + key + " does not travel in the form");
+      } else {
+        (*sent)[key] = value;
+      }
+    }
+    if (!seen.count("Action") || !seen.count("Version")) bad("the form lacks Action or Version");
+  }
+
+  template <typename Bad>
+  static void CheckRest(const json& op, const json& shape, const aws::ServiceRequest& r, const std::string& body,
+                        std::map<std::string, std::string>* sent, Bad bad) {
+    if (!body.empty()) bad("carries a body; this check reads calls without one");
+    // The members by where they travel: location -> wire name -> member.
+    std::map<std::string, std::map<std::string, std::string>> at;
+    for (const auto& [member, ref] : shape["members"].items()) {
+      std::string name = ref.value("locationName", member);
+      at[ref.value("location", "body")][ref.value("location", "") == "header" ? ToLower(name) : name] = member;
+    }
+    // The path: the request URI with each {label} filled in.
+    std::string uri = op["http"]["requestUri"];
+    std::string path = r.path.substr(std::min(r.path.size(), r.endpoint.base_path.size()));
+    if (!StartsWith(r.path, r.endpoint.base_path))
+      bad("the path " + r.path + " is outside the endpoint's " + r.endpoint.base_path);
+    std::vector<std::string> want = Split(uri.substr(0, uri.find('?')), '/'), got = Split(path, '/');
+    if (want.size() != got.size()) {
+      bad("sent to path " + path + ", the model says " + uri);
+    } else {
+      for (size_t i = 0; i < want.size(); ++i) {
+        std::string label = want[i].size() > 2 && want[i].front() == '{' ? want[i].substr(1, want[i].size() - 2) : "";
+        if (label.empty()) {
+          if (want[i] != got[i]) bad("sent to path " + path + ", the model says " + uri);
+        } else if (label.back() == '+') {
+          bad("greedy label " + label + " is not one this check reads");
+        } else if (!at["uri"].count(label)) {
+          bad("the model's URI label " + label + " is no member");
+        } else {
+          (*sent)[at["uri"][label]] = aws::UriDecode(got[i]);
+        }
+      }
+    }
+    for (const auto& [key, value] : r.query) {
+      if (!at["querystring"].count(key)) bad("query parameter " + key + " is no querystring member");
+      else if (!sent->emplace(at["querystring"][key], value).second) bad("query parameter " + key + " sent twice");
+    }
+    for (const auto& [name, value] : r.headers) {
+      std::string h = ToLower(name);
+      if (at["header"].count(h)) {
+        if (!sent->emplace(at["header"][h], value).second) bad("header " + name + " sent twice");
+      } else if (StartsWith(h, "x-amz-")) {
+        bad("header " + name + " is no header member");
+      }
+    }
+  }
+
+  // One member's wire text against its shape: type, enum, limits, pattern.
+  template <typename Bad>
+  static void Scalar(const json& model, const std::string& shape_name, const std::string& v, const std::string& member,
+                     Bad bad) {
+    const json& shape = model["shapes"][shape_name];
+    std::string type = shape["type"];
+    std::string what = member + " = '" + (shape.value("sensitive", false) ? std::string("<secret>") : v) + "'";
+    if (type == "integer" || type == "long") {
+      if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+        return bad(what + " is not an integer (" + shape_name + ")");
+      int64_t n = std::stoll(v);
+      if (shape.contains("min") && n < shape["min"].get<int64_t>()) bad(what + " is below " + shape["min"].dump());
+      if (shape.contains("max") && n > shape["max"].get<int64_t>()) bad(what + " is above " + shape["max"].dump());
+    } else if (type == "boolean") {
+      if (v != "true" && v != "false") bad(what + " is not a boolean (" + shape_name + ")");
+    } else if (type == "string") {
+      int64_t n = static_cast<int64_t>(v.size());
+      if (shape.contains("min") && n < shape["min"].get<int64_t>())
+        bad(what + " is shorter than " + shape["min"].dump() + " (" + shape_name + ")");
+      if (shape.contains("max") && n > shape["max"].get<int64_t>())
+        bad(what + " is longer than " + shape["max"].dump() + " (" + shape_name + ")");
+      if (shape.contains("enum")) {
+        std::set<std::string> allowed(shape["enum"].begin(), shape["enum"].end());
+        if (!allowed.count(v)) bad(what + " is not an allowed value (" + shape_name + ")");
+      }
+      // Patterns of plain ASCII classes only: std::regex has no \uXXXX ranges
+      // beyond the BMP, which the others use.
+      std::string pattern = shape.value("pattern", "");
+      if (!pattern.empty() && pattern.find("\\u") == std::string::npos &&
+          !std::regex_match(v, std::regex(pattern, std::regex::ECMAScript)))
+        bad(what + " does not match " + pattern + " (" + shape_name + ")");
+    } else {
+      bad(member + " is a " + type + ", which travels as more than one field (" + shape_name + ")");
+    }
+  }
+
+  std::string data_;
+  std::map<std::string, json> models_;
+};
+
+// The STS and SSO requests of every credential form, planned from profiles
+// as a user writes them (profile_chain.h) and built by sts_roles.cc,
+// sso_credentials.cc and sts.cc.
+std::vector<aws::ServiceRequest> EveryCredentialRequest() {
+  aws::ProfileFiles f;
+  f.config_path = "/h/.aws/config";
+  EXPECT_TRUE(aws::ParseIni("[profile vendor]\nrole_arn = arn:aws:iam::123456789012:role/vendor\n"
+                            "source_profile = base\nexternal_id = tenant-7\nrole_session_name = alice@example.com\n"
+                            "duration_seconds = 3600\n"
+                            "[profile plain]\nrole_arn = arn:aws:iam::123456789012:role/plain\n"
+                            "credential_source = EcsContainer\n"
+                            "[profile ci]\nrole_arn = arn:aws:iam::123456789012:role/ci-deploy\n"
+                            "web_identity_token_file = /var/run/token\nduration_seconds = 900\n"
+                            "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n"
+                            "sso_role_name = PowerUser\n"
+                            "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+                            "sso_region = eu-west-1\n",
+                            f.config_path, &f.config)
+                  .ok());
+  f.credentials_path = "/h/.aws/credentials";
+  EXPECT_TRUE(aws::ParseIni("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n", f.credentials_path,
+                            &f.credentials)
+                  .ok());
+  auto plan = [&](const std::string& profile) {
+    aws::ProfilePlan p;
+    Status s = aws::PlanProfile(f, profile, aws::DefaultRoleSessionName(), &p);
+    EXPECT_TRUE(s.ok()) << profile << ": " << s.message();
+    return p;
+  };
+  std::vector<aws::ServiceRequest> out;
+  for (const char* profile : {"vendor", "plain"})
+    for (const auto& role : plan(profile).roles) out.push_back(aws::AssumeRoleRequest(role.request));
+  std::string jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZXBvOmZlcnJ5In0.c2lnbmF0dXJl";
+  out.push_back(aws::AssumeRoleWithWebIdentityRequest(plan("ci").web_identity_role, jwt));
+  // AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN: no duration, the default session name.
+  aws::RoleRequest env_role;
+  env_role.role_arn = "arn:aws:iam::123456789012:role/ci-deploy";
+  env_role.session_name = aws::DefaultRoleSessionName();
+  out.push_back(aws::AssumeRoleWithWebIdentityRequest(env_role, jwt));
+  out.push_back(aws::GetCallerIdentityRequest());
+  aws::SsoProfile sso = plan("dev").sso;
+  out.push_back(aws::SsoRoleCredentialsRequest(sso, "aoaAAAAA-token", aws::Endpoint{}));
+  aws::Endpoint custom;
+  EXPECT_TRUE(aws::ParseEndpointUrl("http://127.0.0.1:9000/portal", "--endpoint-url", &custom).ok());
+  out.push_back(aws::SsoRoleCredentialsRequest(sso, "aoaAAAAA-token", custom));
+  return out;
+}
+
+TEST(RequestModels, EveryStsAndSsoRequestOfTheCredentialChainMatchesBotocoresModels) {
+  std::vector<std::string> sources = ModelSources();
+  if (sources.empty()) GTEST_SKIP() << "no botocore models are installed (apt-get install python3-botocore)";
+  std::vector<aws::ServiceRequest> requests = EveryCredentialRequest();
+  std::set<std::string> operations;
+  for (const auto& r : requests) operations.insert(r.service + ":" + r.operation);
+  EXPECT_EQ(operations, (std::set<std::string>{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity",
+                                               "sts:GetCallerIdentity", "sso:GetRoleCredentials"}));
+  // The SSO profile's region is where its portal is.
+  EXPECT_EQ(requests[requests.size() - 2].endpoint.host, "portal.sso.eu-west-1.amazonaws.com");
+  for (const std::string& data : sources) {
+    WireValidator v(data);
+    std::vector<std::string> errors;
+    for (const auto& r : requests) v.Check(r, "eu-west-1", &errors);
+    for (const auto& e : errors) ADD_FAILURE() << e;
+  }
+}
+
+TEST(RequestModels, AWrongStsOrSsoRequestIsCaught) {
+  std::vector<std::string> sources = ModelSources();
+  if (sources.empty()) GTEST_SKIP() << "no botocore models are installed";
+  WireValidator v(sources.back());
+  std::vector<std::string> errors;
+  aws::RoleRequest role;
+  role.role_arn = "arn:aws:iam::123456789012:role/r";
+  role.session_name = "has a space";
+  role.duration_seconds = 60;
+  aws::ServiceRequest sts = aws::AssumeRoleRequest(role);
+  v.Check(sts, "eu-west-1", &errors);  // the session name's pattern, DurationSeconds under 900
+  EXPECT_EQ(errors.size(), 2u);
+  sts.body = std::make_shared<aws::StringBody>("Action=AssumeRole&Version=2011-06-15&RoleArn=x&Bogus=1");
+  errors.clear();
+  v.Check(sts, "eu-west-1", &errors);  // RoleArn too short, no Bogus, RoleSessionName missing
+  EXPECT_EQ(errors.size(), 3u);
+
+  aws::SsoProfile p;
+  p.region = "eu-west-1";
+  p.account_id = "123456789012";
+  p.role_name = "PowerUser";
+  aws::ServiceRequest sso = aws::SsoRoleCredentialsRequest(p, "t", aws::Endpoint{});
+  sso.query = {{"roleName", "PowerUser"}, {"account_id", "1"}};
+  sso.headers = {{"x-amz-sso-bearer-token", "t"}};
+  sso.anonymous = false;
+  sso.path = "/federation/credential";
+  errors.clear();
+  v.Check(sso, "eu-west-1", &errors);
+  // Signed, signed for "sso" rather than awsssoportal, the path, roleName is
+  // no query parameter, the header's name, role_name and the token missing.
+  EXPECT_EQ(errors.size(), 7u);
+  for (const auto& e : errors) std::printf("caught: %s\n", e.c_str());
 }
 
 }  // namespace

@@ -3,13 +3,14 @@ against ferry-awsemu's STS with trust policies: what `ferry aws whoami`
 reports, what the emulator refuses, and the errors for profiles ferry
 cannot use (exit 2, naming the profiles)."""
 import datetime
+import secrets
 import time
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from .conftest import ACCOUNT, mint_token, trust_aws, trust_web
+from .conftest import ACCOUNT, Org, mint_token, trust_aws, trust_web
 
 ROOT_USER = f"arn:aws:iam::{ACCOUNT}:user/ferry-awsemu"
 
@@ -71,6 +72,59 @@ def test_credential_source_ec2_instance_metadata(org):
     p = org.whoami("box", env=env)
     assert p.returncode == 0, p.stderr
     assert "assumed-role/from-ec2/" in p.stdout and "EC2 instance role 'ferry-awsemu-role'" in p.stdout
+
+
+def test_credential_source_ecs_container(emu_factory, tmp_path):
+    # The emulator's ECS endpoint (its second port) hands out the task role
+    # 'ecs-task'; only that role is trusted by the target, and nothing else in
+    # the environment has credentials, so the whoami and the S3 copy succeed
+    # only if the ECS credentials were the source of the AssumeRole.
+    task_token = "Bearer ecs-" + secrets.token_hex(8)
+    org = Org(emu_factory("--min-role-duration", "1", "--role-name", "ecs-task", "--ecs-auth-token", task_token))
+    org.secrets.append(task_token)
+    org.add_role("from-ecs", trust_aws(f"arn:aws:iam::{ACCOUNT}:role/ecs-task"))
+    org.config(f"[profile task]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/from-ecs\n"
+               "credential_source = EcsContainer\nrole_session_name = job-1\n")
+    full_uri = org.emu.imds_endpoint + "/v2/credentials/task-1"
+    token_file = tmp_path / "ecs-token"
+    token_file.write_text(task_token + "\n")
+    for auth in ({"AWS_CONTAINER_AUTHORIZATION_TOKEN": task_token},
+                 {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": str(token_file)}):
+        org.emu._admin("DELETE", "/_emu/requests")
+        env = org.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=full_uri, **auth)
+        p = org.whoami("task", env=env)
+        assert p.returncode == 0, p.stderr
+        assert f"arn:         arn:aws:sts::{ACCOUNT}:assumed-role/from-ecs/job-1" in p.stdout
+        assert f"credentials: profile 'task': role arn:aws:iam::{ACCOUNT}:role/from-ecs (session job-1)" in p.stdout
+        assert f"  from:      profile 'task' credential_source EcsContainer (ECS container endpoint ({full_uri}))" \
+            in p.stdout
+        log = [(r["service"], r["operation"], r["status"]) for r in org.emu.requests()]
+        assert log == [("ecs", "GetCredentials", 200), ("sts", "AssumeRole", 200), ("sts", "GetCallerIdentity", 200)]
+
+    org.emu.client("s3").create_bucket(Bucket="from-ecs")
+    (tmp_path / "f").write_text("hello")
+    org.emu._admin("DELETE", "/_emu/requests")
+    env = org.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=full_uri, AWS_CONTAINER_AUTHORIZATION_TOKEN=task_token)
+    p = org.ferry("s3", "cp", "--endpoint-url", org.emu.endpoint, "--profile", "task", str(tmp_path / "f"),
+                  "s3://from-ecs/f", env=env)
+    assert p.returncode == 0, p.stderr
+    assert org.emu.client("s3").get_object(Bucket="from-ecs", Key="f")["Body"].read() == b"hello"
+    assert [r["service"] for r in org.emu.requests()][:2] == ["ecs", "sts"]
+
+    # Without the endpoint's variables, or with the wrong token, the error
+    # names the profile's credential_source and what to set.
+    p = org.whoami("task", env=org.env())
+    assert p.returncode == 2, p.stderr
+    assert "profile 'task': credential_source = EcsContainer" in p.stderr, p.stderr
+    assert "AWS_CONTAINER_CREDENTIALS_FULL_URI" in p.stderr and "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" in p.stderr
+    p = org.whoami("task", env=org.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=full_uri))
+    assert p.returncode == 2, p.stderr
+    assert "credential_source = EcsContainer" in p.stderr and "HTTP 401" in p.stderr, p.stderr
+    assert "set AWS_CONTAINER_AUTHORIZATION_TOKEN" in p.stderr, p.stderr
+    p = org.whoami("task", env=org.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=full_uri,
+                                       AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer wrong"))
+    assert p.returncode == 2 and "refused the token in AWS_CONTAINER_AUTHORIZATION_TOKEN" in p.stderr, p.stderr
+    org.assert_no_secrets()
 
 
 @pytest.mark.parametrize("config, says", [
