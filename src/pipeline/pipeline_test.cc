@@ -377,8 +377,11 @@ const BrokenCase kBroken[] = {
      "unexpected ']'"},  // columns count bytes
     {"binary_tag", "tasks:\n  a:\n    script: !!binary aGVsbG8=\n", "b.yml:3:13", "YAML tag"},
     {"custom_tag", "tasks:\n  a: !task\n    script: echo\n", "b.yml:2:6", "YAML tag '!task'"},
-    {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:5:1",
+    // A second document is reported at its '---', the line to remove.
+    {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:4:1",
      "a second YAML document"},
+    {"second_document_after_first_marker", "---\ntasks:\n  a:\n    script: echo\n--- # more\n\n# b\nx: 1\n",
+     "b.yml:5:1", "a second YAML document"},
     // yaml-cpp 0.7 loops forever, allocating, on a ',' where a document
     // starts (found by fuzz/pipeline_fuzz.cc).
     {"comma_alone", ",\n", "b.yml:1:1", "YAML syntax error: unexpected ','"},

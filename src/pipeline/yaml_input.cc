@@ -1,5 +1,6 @@
 #include "pipeline/yaml_input.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -102,6 +103,19 @@ Status CheckParserProgress(std::string_view text, const YamlSource& src) {
   return Status::Ok();
 }
 
+// The '---' line that starts the document whose root is at `root` (the
+// last line beginning with "---" up to it; between that marker and the root
+// there are only comments and blank lines), so the error about a second
+// document points at the line to remove. The root itself if there is none.
+SourceLoc SecondDocumentStart(std::string_view text, const YAML::Mark& root, const YamlSource& src) {
+  size_t end = root.pos >= 0 ? std::min(text.size(), static_cast<size_t>(root.pos) + 3) : text.size();
+  for (size_t at = end; at >= 3; --at) {
+    size_t start = at - 3;
+    if (text.compare(start, 3, "---") == 0 && (start == 0 || text[start - 1] == '\n')) return src.LocOfOffset(start);
+  }
+  return src.Loc(root);
+}
+
 }  // namespace
 
 Status ParseUserYaml(std::string_view text, const std::string& file, const std::string& what, YAML::Node* root,
@@ -117,7 +131,8 @@ Status ParseUserYaml(std::string_view text, const std::string& file, const std::
                            " (check indentation, colons and quotes around this point)");
   }
   if (docs.size() > 1) {
-    return Status::Invalid(src.Loc(docs[1]).ToString() + ": a second YAML document (after '---'): a " + what +
+    return Status::Invalid(SecondDocumentStart(text, docs[1].Mark(), src).ToString() +
+                           ": a second YAML document (after '---'): a " + what +
                            " is one document; merge the two or remove the '---' line");
   }
   *root = docs.empty() ? YAML::Node() : docs[0];
