@@ -239,7 +239,11 @@ struct BrokenCase {
 };
 
 const BrokenCase kBroken[] = {
-    {"yaml_syntax_unclosed_flow", "tasks:\n  a: [1, 2\n  b: 3\n", "b.yml:3:4", "YAML syntax error"},
+    // An unclosed '[' or '{' is reported where it opens, not where the parser gave up.
+    {"yaml_syntax_unclosed_flow", "tasks:\n  a: [1, 2\n  b: 3\n", "b.yml:2:6",
+     "YAML syntax error: this '[' is never closed: no ']' was found up to line 3, column 4"},
+    {"yaml_syntax_unclosed_flow_map", "tasks:\n  a: {script: [x], cpus: 1\n", "b.yml:2:6",
+     "YAML syntax error: this '{' is never closed"},
     {"yaml_bad_indent", "tasks:\n  a:\n    script: x\n   cpus: 2\n", "b.yml:4:4", "YAML syntax error"},
     {"empty_file", "", "b.yml:1:1", "the pipeline is empty; it needs a 'tasks:' map"},
     {"top_level_list", "- a\n- b\n", "b.yml:1:1", "top level of a pipeline must be a map"},

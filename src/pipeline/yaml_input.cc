@@ -62,6 +62,9 @@ Status CheckTree(const YAML::Node& root, const YamlSource& src, const std::strin
 // issue 1040, fixed upstream after 0.8). This walks the documents first with
 // the same parser calls and an event handler that keeps nothing, and stops
 // where a document starts at the same place as the one before it.
+// It also keeps the flow collections ('[' and '{') open at each point: when
+// one is never closed, yaml-cpp reports where it gave up looking (often the
+// end of the file), and the place to fix is where it opened.
 class DocumentStarts : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark& mark) override {
@@ -73,32 +76,65 @@ class DocumentStarts : public YAML::EventHandler {
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value style) override {
+    open_.push_back({mark, style == YAML::EmitterStyle::Flow});
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value style) override {
+    open_.push_back({mark, style == YAML::EmitterStyle::Flow});
+  }
+  void OnMapEnd() override { Close(); }
 
   bool stuck() const { return stuck_; }
   const YAML::Mark& last() const { return last_; }
+  // The innermost flow collection still open, if any.
+  const YAML::Mark* open_flow() const {
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it)
+      if (it->flow) return &it->mark;
+    return nullptr;
+  }
 
  private:
+  struct Open {
+    YAML::Mark mark;
+    bool flow;
+  };
+  void Close() {
+    if (!open_.empty()) open_.pop_back();
+  }
   bool started_ = false;
   bool stuck_ = false;
   YAML::Mark last_;
+  std::vector<Open> open_;
 };
 
-// Throws YAML::Exception on syntax errors, as LoadAll would.
+// Throws YAML::Exception on syntax errors, as LoadAll would, except for a flow
+// collection never closed, reported where it opens.
 Status CheckParserProgress(std::string_view text, const YamlSource& src) {
   std::istringstream in{std::string(text)};
   YAML::Parser parser(in);
   DocumentStarts starts;
-  while (parser.HandleNextDocument(starts)) {
-    if (!starts.stuck()) continue;
-    const size_t pos = static_cast<size_t>(starts.last().pos);
-    const std::string what = pos < text.size() ? "'" + std::string(1, text[pos]) + "'" : "end of file";
-    return Status::Invalid(src.Loc(starts.last()).ToString() + ": YAML syntax error: unexpected " + what +
-                           " where a value should start (a ',' separates items only inside [ ] or { }; quote a "
-                           "value that begins with one)");
+  try {
+    while (parser.HandleNextDocument(starts)) {
+      if (!starts.stuck()) continue;
+      const size_t pos = static_cast<size_t>(starts.last().pos);
+      const std::string what = pos < text.size() ? "'" + std::string(1, text[pos]) + "'" : "end of file";
+      return Status::Invalid(src.Loc(starts.last()).ToString() + ": YAML syntax error: unexpected " + what +
+                             " where a value should start (a ',' separates items only inside [ ] or { }; quote a "
+                             "value that begins with one)");
+    }
+  } catch (const YAML::Exception& e) {
+    const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+    const YAML::Mark* open = starts.open_flow();
+    if (!open || (!seq && e.msg != YAML::ErrorMsg::END_OF_MAP_FLOW)) throw;
+    const SourceLoc gave_up = src.Loc(e.mark);
+    const std::string close = seq ? "']'" : "'}'";
+    return Status::Invalid(src.Loc(*open).ToString() + ": YAML syntax error: this " + (seq ? "'['" : "'{'") +
+                           " is never closed: no " + close + " was found up to line " + std::to_string(gave_up.line) +
+                           ", column " + std::to_string(gave_up.col) + "; add the " + close +
+                           " that ends it, or quote a value that starts with " + (seq ? "'['" : "'{'"));
   }
   return Status::Ok();
 }
