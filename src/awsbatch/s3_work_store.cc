@@ -147,7 +147,7 @@ Status S3WorkStore::CheckOutputs(const Task& task, ValueMap* found) {
     if (!decl.late()) {
       for (const auto& rel : OutputPaths(v))
         if (OutputKeys(listing, rel).empty())
-          return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
+          return Status::Failed("missing " + OutputLabel(task, name) + ": the script did not create '" + rel +
                                 "' in its work dir (" + WorkPath(task.work_dir, rel) + ")");
       continue;
     }
@@ -158,7 +158,7 @@ Status S3WorkStore::CheckOutputs(const Task& task, ValueMap* found) {
                               task.work_dir + " (its upload failed; see .command.log there)");
     if (decl.pattern) {
       if (paths.empty() && !decl.optional)
-        return Status::Failed("output '" + name + "' matched nothing: no file in its work dir " + task.work_dir +
+        return Status::Failed(OutputLabel(task, name) + " matched nothing: no file in its work dir " + task.work_dir +
                               " matches '" + v.ToString() +
                               "' (if the task may make none, declare it { path: ..., optional: true })");
       ValueList l;

@@ -112,7 +112,7 @@ const Broken kBroken[] = {
     {"directive_as_block", "process {\n  cpus { value = 2 }\n}\n", "ferry.config:2:3",
      "process directive 'cpus' is not a block"},
     {"setting_used_as_scope", "aws.region.name = 'x'\n", "ferry.config:1:12", "'aws.region' is a setting, not a scope"},
-    {"include_missing_file", "includeConfig 'conf/nope.config'\n", "ferry.config:1:1",
+    {"include_missing_file", "includeConfig 'conf/nope.config'\n", "ferry.config:1:15",
      "cannot include 'conf/nope.config'"},
     {"include_without_name", "includeConfig\n", "ferry.config:1:1", "includeConfig needs a file name"},
     {"profiles_nested_in_scope", "process {\n  profiles { a { } }\n}\n", "ferry.config:2:3",

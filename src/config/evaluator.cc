@@ -261,7 +261,7 @@ Status Evaluator::Include(const Stmt& st, const Context& ctx) {
   std::string text;
   Status rs = read_file_ ? read_file_(path, &text) : Status::NotFound("no file reader was given");
   if (!rs.ok())
-    return Status::Invalid(st.loc.ToString() + ": cannot include '" + path + "': " + rs.message() +
+    return Status::Invalid(st.value.loc.ToString() + ": cannot include '" + path + "': " + rs.message() +
                            " (the path is relative to the including file)");
   include_stack_.push_back(path);
   Status s = EvalFile(path, text, ctx);

@@ -286,7 +286,26 @@ Status Expander::ResolveDirectives(const Task& task, const EvalContext& ctx, Dir
       layered, [&] { return task.spec->loc.ToString() + ": task '" + task.display + "'"; }, out);
 }
 
-Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc) {
+namespace {
+
+// Where the `pos`th of the `count` paths (pos 1-based) of input `name` is
+// written, so an error about a path points at that path: the element of a
+// YAML list with one path per element, else the input's value (a template
+// that makes a list has one place).
+SourceLoc InputPathLoc(const TaskSpec& spec, const std::string& name, int pos, size_t count) {
+  for (const auto& [n, tv] : spec.inputs) {
+    if (n != name) continue;
+    if (tv.kind() == TemplateValue::Kind::kList && tv.items().size() == count && pos >= 1 &&
+        static_cast<size_t>(pos) <= count)
+      return tv.items()[static_cast<size_t>(pos - 1)].loc();
+    return tv.loc();
+  }
+  return spec.loc;
+}
+
+}  // namespace
+
+Status Expander::StageInputs(Task* task, const ValueMap& evaluated) {
   // Count basenames so that two inputs with the same file name (common when
   // gathering one "result.txt" from every upstream task) get distinct names.
   std::unordered_map<std::string, int> basename_count;
@@ -310,8 +329,8 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
     for (const auto& s : flat) {
       ++pos;
       if (s.empty())
-        return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
-                               "' is an empty path");
+        return Status::Invalid(InputPathLoc(*task->spec, name, pos, flat.size()).ToString() + ": input '" + name +
+                               "' of task '" + task->display + "' is an empty path");
       std::string source = SourcePath(s);
       std::string base = BaseName(source);
       std::string staged = basename_count[BaseName(s)] > 1 ? name + "/" + std::to_string(pos) + "/" + base : base;
@@ -323,13 +342,14 @@ Status Expander::StageInputs(Task* task, const ValueMap& evaluated, const Source
         // (A task that will not run may name inputs that are not there.)
         struct stat st;
         if (::stat(source.c_str(), &st) != 0) {
+          const std::string loc = InputPathLoc(*task->spec, name, pos, flat.size()).ToString();
           if (IsPattern(s))
-            return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display + "' is '" + s +
+            return Status::Invalid(loc + ": input '" + name + "' of task '" + task->display + "' is '" + s +
                                    "', a pattern, but an input names files: list the matching files with "
                                    "\"{{ files('" +
                                    s + "') }}\"");
-          return Status::Invalid(loc.ToString() + ": input '" + name + "' of task '" + task->display +
-                                 "': no such file '" + s + "' (looked for " + source + ")");
+          return Status::Invalid(loc + ": input '" + name + "' of task '" + task->display + "': no such file '" + s +
+                                 "' (looked for " + source + ")");
         }
       } else if (prod != produced_.end()) {
         task->deps.push_back(prod->second);
@@ -478,7 +498,7 @@ Status Expander::ExpandSpec(size_t spec_index, TaskGraph* graph) {
       FERRY_RETURN_IF_ERROR(tv.Evaluate(ctx, &v));
       evaluated.Set(name, std::move(v));
     }
-    FERRY_RETURN_IF_ERROR(StageInputs(&t, evaluated, spec.loc));
+    FERRY_RETURN_IF_ERROR(StageInputs(&t, evaluated));
     ctx.roots.Set("input", Value(t.inputs));
 
     t.deps.insert(t.deps.end(), t.chain_deps.begin(), t.chain_deps.end());
@@ -620,7 +640,7 @@ Status Expander::Regather(const TaskGraph& graph, Task* task, const std::vector<
   std::vector<uint32_t> deps = task->deps;
   task->staged.clear();
   task->inputs = ValueMap();
-  FERRY_RETURN_IF_ERROR(StageInputs(task, evaluated, task->spec->loc));
+  FERRY_RETURN_IF_ERROR(StageInputs(task, evaluated));
   task->deps = std::move(deps);
   ctx.roots.Set("input", Value(task->inputs));
   ctx.roots.Set("output", Value(task->outputs));

@@ -79,7 +79,7 @@ class Expander {
   Status MakeContext(const TaskGraph& graph, const Task& task, int attempt, EvalContext* ctx);
   Status ResolveDirectives(const Task& task, const EvalContext& ctx, Directives* out);
   Status EvalConfigValue(const Value& v, const EvalContext& ctx, const std::string& key, Value* out);
-  Status StageInputs(Task* task, const ValueMap& evaluated, const SourceLoc& loc);
+  Status StageInputs(Task* task, const ValueMap& evaluated);
   void ComputeHash(Task* task);
   // The template a task of `spec` runs: its stub under -stub-run, else its script.
   const Template& ScriptOf(const TaskSpec& spec) const;

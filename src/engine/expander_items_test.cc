@@ -174,6 +174,34 @@ tasks:
   EXPECT_NE(st.message().find("no such file 'missing-1.txt'"), std::string::npos) << st.message();
 }
 
+// A missing input is reported where its path is written: the element of a
+// YAML list, or the input's one value; not the task's name.
+TEST_F(ExpanderItemsTest, AMissingInputIsReportedAtItsPath) {
+  Status st = Load(R"(
+tasks:
+  work:
+    input:
+      data: [/, missing.txt]
+    script: cat {{ input.data }}
+)");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().rfind("pipeline.yml:5:17: input 'data' of task 'work': no such file 'missing.txt'", 0), 0u)
+      << st.message();
+  // An element that makes several paths: the list as a whole, not an element
+  // its paths do not line up with.
+  pipeline_.host.files["/base/l.txt"] = "/\nmissing.txt\n";
+  st = Load(R"(
+tasks:
+  work:
+    input:
+      data: ["{{ lines('l.txt') }}", /]
+    script: cat {{ input.data }}
+)");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().rfind("pipeline.yml:5:13: input 'data' of task 'work': no such file 'missing.txt'", 0), 0u)
+      << st.message();
+}
+
 TEST_F(ExpanderItemsTest, AWhenThatIsNotABooleanIsAnInputErrorAtItsLine) {
   Status st = Load(R"(
 tasks:

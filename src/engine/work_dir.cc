@@ -152,6 +152,13 @@ std::vector<std::string> MatchInDir(const std::string& dir, const std::string& p
   return out;
 }
 
+std::string OutputLabel(const Task& task, const std::string& name) {
+  std::string label = "output '" + name + "'";
+  SourceLoc loc = task.spec ? task.spec->OutputLoc(name) : SourceLoc();
+  if (!loc.file.empty()) label += " (declared at " + loc.ToString() + ")";
+  return label;
+}
+
 Status CheckOutputs(const Task& task, ValueMap* found) {
   for (const auto& [name, v] : task.outputs) {
     const OutputDecl& decl = task.spec ? task.spec->FindOutputDecl(name) : OutputDecl::Plain();
@@ -162,7 +169,7 @@ Status CheckOutputs(const Task& task, ValueMap* found) {
       ValueList matched;
       for (auto& rel : MatchInDir(task.work_dir, v.as_string(), staged)) matched.emplace_back(std::move(rel));
       if (matched.empty() && !decl.optional)
-        return Status::Failed("output '" + name + "' matched nothing: no file in its work dir " + task.work_dir +
+        return Status::Failed(OutputLabel(task, name) + " matched nothing: no file in its work dir " + task.work_dir +
                               " matches '" + v.as_string() +
                               "' (if the task may make none, declare it { path: ..., optional: true })");
       found->Set(name, Value(std::move(matched)));
@@ -178,7 +185,7 @@ Status CheckOutputs(const Task& task, ValueMap* found) {
       }
       if (errno == ENOENT && decl.optional) continue;
       if (errno == ENOENT)
-        return Status::Failed("missing output '" + name + "': the script did not create '" + rel +
+        return Status::Failed("missing " + OutputLabel(task, name) + ": the script did not create '" + rel +
                               "' in its work dir " + task.work_dir);
       // Not "missing": the file may well be there (EACCES on a dir the
       // script made unreadable, ENAMETOOLONG, ELOOP ...).

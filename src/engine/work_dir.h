@@ -25,6 +25,11 @@ std::vector<ContainerMount> InputMounts(const Task& task);
 // element of a list output, else its one value.
 std::vector<std::string> OutputPaths(const Value& output);
 
+// "output 'NAME' (declared at pipeline.yml:LINE:COL)": how a failed output
+// check names the output, so the message leads to the line to change (the
+// bare name when the task has no spec, as in unit tests).
+std::string OutputLabel(const Task& task, const std::string& name);
+
 // Ok if every required output exists; otherwise a Failed status naming the
 // first missing output, what was expected and the work dir. Late outputs
 // (pipeline.h OutputDecl) are looked for and what the task left goes into

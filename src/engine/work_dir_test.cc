@@ -64,15 +64,17 @@ TEST_F(LateOutputsTest, CheckOutputsFindsLateOutputsAndNamesWhatIsMissing) {
   }
   ValueMap found;
   st = CheckOutputs(task, &found);
-  EXPECT_NE(
-      st.message().find("output 'parts' matched nothing: no file in its work dir " + dir() + " matches 'part_*.txt'"),
-      std::string::npos)
+  EXPECT_NE(st.message().find("output 'parts' (declared at p.yml:4:14) matched nothing: no file in its work dir " +
+                              dir() + " matches 'part_*.txt'"),
+            std::string::npos)
       << st.message();
   Touch("part_2.txt");
   Touch("part_1.txt");
   found = ValueMap();
   st = CheckOutputs(task, &found);
-  EXPECT_NE(st.message().find("missing output 'must': the script did not create 'must.txt' in its work dir " + dir()),
+  EXPECT_NE(st.message().find("missing output 'must' (declared at p.yml:8:13): the script did not create 'must.txt' "
+                              "in its work dir " +
+                              dir()),
             std::string::npos)
       << st.message();
   Touch("must.txt");

@@ -62,6 +62,12 @@ Status IndexByKey(const ValueList& items, const std::string& field, const char* 
   return Status::Ok();
 }
 
+// `st` (an error) as being about argument `arg` of the call.
+Status About(int arg, int* bad_arg, Status st) {
+  if (bad_arg) *bad_arg = arg;
+  return st;
+}
+
 }  // namespace
 
 Status ParsePairPattern(const std::string& pattern, PairPattern* out) {
@@ -156,8 +162,8 @@ Status MakePairs(const std::string& pattern, const PairPattern& parsed,
   return Status::Ok();
 }
 
-Status GroupBy(const Value& items, const std::string& field, Value* out) {
-  FERRY_RETURN_IF_ERROR(NeedItemsWith(items, field, "group_by", "the list"));
+Status GroupBy(const Value& items, const std::string& field, Value* out, int* bad_arg) {
+  if (Status st = NeedItemsWith(items, field, "group_by", "the list"); !st.ok()) return About(0, bad_arg, st);
   std::vector<ValueMap> groups;
   std::unordered_map<std::string, size_t> index;
   const ValueList& l = items.as_list();
@@ -174,15 +180,17 @@ Status GroupBy(const Value& items, const std::string& field, Value* out) {
     }
     ValueMap& g = groups[it->second];
     if (g.size() != m.size())
-      return Status::Invalid("group_by(): item " + std::to_string(i + 1) +
-                             " has other fields than the items before it" + FieldsHint(m) +
-                             "; every item needs the same fields");
+      return About(
+          0, bad_arg,
+          Status::Invalid("group_by(): item " + std::to_string(i + 1) + " has other fields than the items before it" +
+                          FieldsHint(m) + "; every item needs the same fields"));
     for (const auto& [k, v] : m) {
       if (k == field) continue;
       Value* list = g.FindMutable(k);
       if (!list)
-        return Status::Invalid("group_by(): item " + std::to_string(i + 1) + " has a field '" + k +
-                               "' the items before it do not have; every item needs the same fields");
+        return About(0, bad_arg,
+                     Status::Invalid("group_by(): item " + std::to_string(i + 1) + " has a field '" + k +
+                                     "' the items before it do not have; every item needs the same fields"));
       list->MutableList().push_back(v);
     }
   }
@@ -193,14 +201,14 @@ Status GroupBy(const Value& items, const std::string& field, Value* out) {
   return Status::Ok();
 }
 
-Status JoinOn(const Value& left, const Value& right, const std::string& field, Value* out) {
-  FERRY_RETURN_IF_ERROR(NeedItemsWith(left, field, "join_on", "the first list"));
-  FERRY_RETURN_IF_ERROR(NeedItemsWith(right, field, "join_on", "the second list"));
+Status JoinOn(const Value& left, const Value& right, const std::string& field, Value* out, int* bad_arg) {
+  if (Status st = NeedItemsWith(left, field, "join_on", "the first list"); !st.ok()) return About(0, bad_arg, st);
+  if (Status st = NeedItemsWith(right, field, "join_on", "the second list"); !st.ok()) return About(1, bad_arg, st);
   const ValueList& r = right.as_list();
   const ValueList& l = left.as_list();
   std::unordered_map<std::string, size_t> by_key, left_seen;
-  FERRY_RETURN_IF_ERROR(IndexByKey(r, field, "second", &by_key));
-  FERRY_RETURN_IF_ERROR(IndexByKey(l, field, "first", &left_seen));
+  if (Status st = IndexByKey(r, field, "second", &by_key); !st.ok()) return About(1, bad_arg, st);
+  if (Status st = IndexByKey(l, field, "first", &left_seen); !st.ok()) return About(0, bad_arg, st);
   std::vector<bool> used(r.size(), false);
   ValueList result;
   result.reserve(l.size());
@@ -232,19 +240,21 @@ Status JoinOn(const Value& left, const Value& right, const std::string& field, V
   return Status::Ok();
 }
 
-Status Cross(const Value& items, const std::string& field, const Value& values, Value* out) {
-  FERRY_RETURN_IF_ERROR(NeedItemsWith(items, "", "cross", "the list"));
+Status Cross(const Value& items, const std::string& field, const Value& values, Value* out, int* bad_arg) {
+  if (Status st = NeedItemsWith(items, "", "cross", "the list"); !st.ok()) return About(0, bad_arg, st);
   ValueList with;
   if (values.is_list()) with = values.as_list();
   else with.push_back(values);
-  if (with.empty()) return Status::Invalid("cross(): the values to add as '" + field + "' are an empty list");
+  if (with.empty())
+    return About(2, bad_arg, Status::Invalid("cross(): the values to add as '" + field + "' are an empty list"));
   ValueList result;
   const ValueList& l = items.as_list();
   result.reserve(l.size() * with.size());
   for (size_t i = 0; i < l.size(); ++i) {
     if (l[i].Find(field))
-      return Status::Invalid("cross(): item " + std::to_string(i + 1) + " already has a field '" + field +
-                             "'; choose another name for the added value");
+      return About(1, bad_arg,
+                   Status::Invalid("cross(): item " + std::to_string(i + 1) + " already has a field '" + field +
+                                   "'; choose another name for the added value"));
     for (const auto& v : with) {
       ValueMap m = l[i].as_map();
       m.Append(field, v);

@@ -35,17 +35,22 @@ Status ParsePairPattern(const std::string& pattern, PairPattern* out);
 Status MakePairs(const std::string& pattern, const PairPattern& parsed,
                  const std::vector<std::vector<std::string>>& matches, Value* out);
 
+// GroupBy, JoinOn and Cross set *bad_arg (when given) to the argument an
+// error is about, in the call's order (group_by(items, field), join_on(left,
+// right, field), cross(items, field, values)), or -1 when it is about the
+// call as a whole, so the template can point at that argument.
+
 // Items (maps) grouped by `field`, in the order each value first appears:
 // {field: value, every other field: [its values, one per item]}.
-Status GroupBy(const Value& items, const std::string& field, Value* out);
+Status GroupBy(const Value& items, const std::string& field, Value* out, int* bad_arg = nullptr);
 
 // For each item of `left`, the item of `right` with the same `field`,
 // merged into one map (left's fields first; a field both have must agree).
 // Every key must be in both lists exactly once.
-Status JoinOn(const Value& left, const Value& right, const std::string& field, Value* out);
+Status JoinOn(const Value& left, const Value& right, const std::string& field, Value* out, int* bad_arg = nullptr);
 
 // Each item (a map) of `items` once per element of `values` (a list, or one
 // value), with that element as field `field`.
-Status Cross(const Value& items, const std::string& field, const Value& values, Value* out);
+Status Cross(const Value& items, const std::string& field, const Value& values, Value* out, int* bad_arg = nullptr);
 
 }  // namespace ferry

@@ -139,21 +139,29 @@ TEST(JoinOn, MeetsTheItemsOfOneSample) {
 TEST(JoinOn, EveryMismatchSaysWhichKey) {
   Value a = List({Row({{"id", "A"}}), Row({{"id", "B"}})});
   Value out;
+  // bad_arg: the argument the template points at (-1: the call).
   struct Case {
     Value right;
     const char* says;
+    int bad_arg;
   } cases[] = {
-      {List({Row({{"id", "A"}})}), "id 'B' is in the first list but not in the second"},
+      {List({Row({{"id", "A"}})}), "id 'B' is in the first list but not in the second", -1},
       {List({Row({{"id", "A"}}), Row({{"id", "B"}}), Row({{"id", "C"}})}),
-       "id 'C' is in the second list but not in the first"},
-      {List({Row({{"id", "A"}}), Row({{"id", "A"}})}), "id 'A' is in the second list twice (items 1 and 2)"},
-      {List({Row({{"key", "A"}})}), "item 1 of the second list has no field 'id'"},
+       "id 'C' is in the second list but not in the first", -1},
+      {List({Row({{"id", "A"}}), Row({{"id", "A"}})}), "id 'A' is in the second list twice (items 1 and 2)", 1},
+      {List({Row({{"key", "A"}})}), "item 1 of the second list has no field 'id'", 1},
+      {Value("x"), "needs the second list to be a list of items", 1},
   };
   for (auto& c : cases) {
-    Status st = JoinOn(a, c.right, "id", &out);
+    int bad_arg = -1;
+    Status st = JoinOn(a, c.right, "id", &out, &bad_arg);
     ASSERT_FALSE(st.ok()) << c.says;
     EXPECT_NE(st.message().find(c.says), std::string::npos) << st.message();
+    EXPECT_EQ(bad_arg, c.bad_arg) << c.says;
   }
+  int bad_arg = -1;
+  EXPECT_FALSE(JoinOn(List({Row({{"x", "A"}})}), a, "id", &out, &bad_arg).ok());
+  EXPECT_EQ(bad_arg, 0);
   Status st = JoinOn(List({Row({{"id", "A"}, {"out", "x"}})}), List({Row({{"id", "A"}, {"out", "y"}})}), "id", &out);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("both have a field 'out', with different values ('x' and 'y')"), std::string::npos)
@@ -173,10 +181,13 @@ TEST(Cross, EverySampleWithTheOneIndex) {
 TEST(Cross, RefusesAFieldTheItemsHaveAndAnEmptyList) {
   Value samples = List({Row({{"id", "A"}})});
   Value out;
-  Status st = Cross(samples, "id", Value("x"), &out);
+  int bad_arg = -1;
+  Status st = Cross(samples, "id", Value("x"), &out, &bad_arg);
   EXPECT_NE(st.message().find("item 1 already has a field 'id'"), std::string::npos) << st.message();
-  st = Cross(samples, "k", Value::EmptyList(), &out);
+  EXPECT_EQ(bad_arg, 1);  // the field name
+  st = Cross(samples, "k", Value::EmptyList(), &out, &bad_arg);
   EXPECT_NE(st.message().find("are an empty list"), std::string::npos) << st.message();
+  EXPECT_EQ(bad_arg, 2);  // the values
 }
 
 }  // namespace

@@ -354,6 +354,12 @@ const OutputDecl& TaskSpec::FindOutputDecl(std::string_view name) const {
   return OutputDecl::Plain();
 }
 
+SourceLoc TaskSpec::OutputLoc(std::string_view name) const {
+  for (const auto& [n, tv] : outputs)
+    if (n == name) return tv.loc();
+  return SourceLoc();
+}
+
 const TaskSpec* PipelineSpec::FindTask(std::string_view name) const {
   for (const auto& t : tasks) {
     if (t.name == name) return &t;

@@ -60,6 +60,9 @@ struct TaskSpec {
   const TemplateValue* FindDirective(std::string_view name) const;
   // The declaration of output `name`; OutputDecl::Plain() if there is none.
   const OutputDecl& FindOutputDecl(std::string_view name) const;
+  // Where output `name` is declared (its path's value in the file), so a task
+  // that failed its output check can say which line to change; empty if none.
+  SourceLoc OutputLoc(std::string_view name) const;
 };
 
 struct PipelineSpec {

@@ -239,7 +239,11 @@ struct BrokenCase {
 };
 
 const BrokenCase kBroken[] = {
-    {"yaml_syntax_unclosed_flow", "tasks:\n  a: [1, 2\n  b: 3\n", "b.yml:3:4", "YAML syntax error"},
+    // An unclosed '[' or '{' is reported where it opens, not where the parser gave up.
+    {"yaml_syntax_unclosed_flow", "tasks:\n  a: [1, 2\n  b: 3\n", "b.yml:2:6",
+     "YAML syntax error: this '[' is never closed: no ']' was found up to line 3, column 4"},
+    {"yaml_syntax_unclosed_flow_map", "tasks:\n  a: {script: [x], cpus: 1\n", "b.yml:2:6",
+     "YAML syntax error: this '{' is never closed"},
     {"yaml_bad_indent", "tasks:\n  a:\n    script: x\n   cpus: 2\n", "b.yml:4:4", "YAML syntax error"},
     {"empty_file", "", "b.yml:1:1", "the pipeline is empty; it needs a 'tasks:' map"},
     {"top_level_list", "- a\n- b\n", "b.yml:1:1", "top level of a pipeline must be a map"},
@@ -377,8 +381,11 @@ const BrokenCase kBroken[] = {
      "unexpected ']'"},  // columns count bytes
     {"binary_tag", "tasks:\n  a:\n    script: !!binary aGVsbG8=\n", "b.yml:3:13", "YAML tag"},
     {"custom_tag", "tasks:\n  a: !task\n    script: echo\n", "b.yml:2:6", "YAML tag '!task'"},
-    {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:5:1",
+    // A second document is reported at its '---', the line to remove.
+    {"second_document", "tasks:\n  a:\n    script: echo\n---\ntasks:\n  b:\n    script: echo\n", "b.yml:4:1",
      "a second YAML document"},
+    {"second_document_after_first_marker", "---\ntasks:\n  a:\n    script: echo\n--- # more\n\n# b\nx: 1\n",
+     "b.yml:5:1", "a second YAML document"},
     // yaml-cpp 0.7 loops forever, allocating, on a ',' where a document
     // starts (found by fuzz/pipeline_fuzz.cc).
     {"comma_alone", ",\n", "b.yml:1:1", "YAML syntax error: unexpected ','"},

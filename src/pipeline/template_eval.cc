@@ -226,6 +226,14 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
   return Error(n.offset, "internal error: unknown expression node");
 }
 
+uint32_t Template::Impl::StartOf(int id) const {
+  const Node* n = &nodes[id];
+  while ((n->kind == Node::Kind::kField || n->kind == Node::Kind::kIndex || n->kind == Node::Kind::kBinary) &&
+         n->a >= 0)
+    n = &nodes[n->a];
+  return n->offset;
+}
+
 Status Template::Impl::EvalBinary(const Node& n, const Value& l, const Value& r, Value* result) const {
   const char op = n.op;
   if (op == '=' || op == '!') {
@@ -309,7 +317,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
   }
   auto need_string = [&](size_t i, const char* what) -> Status {
     if (args[i].is_string()) return Status::Ok();
-    return Error(nodes[n.args[i]].offset,
+    return Error(StartOf(n.args[i]),
                  n.name + "() needs " + what + " (a string), got " + AKind(args[i]) + " (" + Shown(args[i]) + ")");
   };
   auto need_host = [&]() -> Status {
@@ -375,7 +383,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
     case Func::kRange: {
       for (size_t i = 0; i < args.size(); ++i) {
         if (!args[i].is_int()) {
-          return Error(nodes[n.args[i]].offset,
+          return Error(StartOf(n.args[i]),
                        "range() needs integers, got " + AKind(args[i]) + " (" + Shown(args[i]) + ")");
         }
       }
@@ -399,7 +407,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       if (v.is_list()) *result = Value(static_cast<int64_t>(v.as_list().size()));
       else if (v.is_map()) *result = Value(static_cast<int64_t>(v.as_map().size()));
       else if (v.is_string()) *result = Value(static_cast<int64_t>(v.as_string().size()));
-      else return Error(n.offset, "len() needs a list, map or string, got " + AKind(v));
+      else return Error(StartOf(n.args[0]), "len() needs a list, map or string, got " + AKind(v));
       return Status::Ok();
     }
     case Func::kJoin: {
@@ -410,7 +418,7 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       }
       const Value& v = args[0];
       if (!v.is_list()) {
-        return Error(nodes[n.args[0]].offset, "join() needs a list, got " + AKind(v) + " (" + Shown(v) + ")");
+        return Error(StartOf(n.args[0]), "join() needs a list, got " + AKind(v) + " (" + Shown(v) + ")");
       }
       std::string s;
       bool first = true;
@@ -441,10 +449,14 @@ Status Template::Impl::EvalCall(const Node& n, const EvalContext& ctx, Value* re
       size_t field_arg = n.func == Func::kJoinOn ? 2 : 1;
       FERRY_RETURN_IF_ERROR(need_string(field_arg, "a field name"));
       const std::string& field = args[field_arg].as_string();
-      Status st = n.func == Func::kGroupBy  ? GroupBy(args[0], field, result)
-                  : n.func == Func::kJoinOn ? JoinOn(args[0], args[1], field, result)
-                                            : Cross(args[0], field, args[2], result);
-      if (!st.ok()) return Error(n.offset, st.message());
+      int bad_arg = -1;
+      Status st = n.func == Func::kGroupBy  ? GroupBy(args[0], field, result, &bad_arg)
+                  : n.func == Func::kJoinOn ? JoinOn(args[0], args[1], field, result, &bad_arg)
+                                            : Cross(args[0], field, args[2], result, &bad_arg);
+      if (!st.ok()) {
+        bool on_arg = bad_arg >= 0 && static_cast<size_t>(bad_arg) < n.args.size();
+        return Error(on_arg ? StartOf(n.args[static_cast<size_t>(bad_arg)]) : n.offset, st.message());
+      }
       return Status::Ok();
     }
   }

@@ -71,6 +71,9 @@ struct Template::Impl {
   }
   Status EvalCall(const tmpl::Node& n, const EvalContext& ctx, Value* result) const;
   Status EvalBinary(const tmpl::Node& n, const Value& l, const Value& r, Value* result) const;
+  // Where the text of node `id` begins (offset names the field, operator or
+  // '['): an error about an argument's value points at the whole argument.
+  uint32_t StartOf(int id) const;
   // "file:line:col: msg" as an Invalid status.
   Status Error(uint32_t offset, const std::string& msg) const;
   // The dotted text of a name chain ("item.sample"), or "the value".

@@ -192,6 +192,15 @@ TEST_F(TemplateTest, TypeErrors) {
   EXPECT_EQ(EvalError("{{ 1.0 / 0 }}"), "t.yml:1:8: division by zero");
   std::string e = EvalError("{{ files(3) }}");
   EXPECT_EQ(e, "t.yml:1:10: files() needs a glob pattern (a string), got an integer (3)");
+  // An argument's value is reported at the argument's first character, not
+  // at the last name of a chain ("outdir" of params.outdir).
+  EXPECT_EQ(EvalError("{{ range(params.outdir) }}").rfind("t.yml:1:10: range() needs integers", 0), 0u);
+  EXPECT_EQ(EvalError("{{ join(params.outdir) }}").rfind("t.yml:1:9: join() needs a list", 0), 0u);
+  // An item combinator's error points at the argument it is about.
+  e = EvalError("{{ join_on(params.outdir, params.aws, 'id') }}");
+  EXPECT_EQ(e.rfind("t.yml:1:12: join_on() needs the first list", 0), 0u) << e;
+  e = EvalError("{{ cross(item, 'k', 1) }}");
+  EXPECT_EQ(e.rfind("t.yml:1:10: cross() needs the list to be a list of items", 0), 0u) << e;
   e = EvalError("{{ params + 1 }}");
   EXPECT_NE(e.find("cannot add a map and an integer"), std::string::npos) << e;
   e = EvalError("{{ -params.outdir }}");

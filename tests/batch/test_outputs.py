@@ -96,7 +96,8 @@ tasks:
     world.write("batch.config", config())
     p = world.run("run", ".", "-c", "batch.config")
     assert p.returncode == 1, output(p)
-    assert "output 'parts' matched nothing: no file in its work dir s3://ferry-work/work/" in output(p), output(p)
+    assert ("output 'parts' (declared at pipeline.yml:6:14) matched nothing: no file in its work dir "
+            "s3://ferry-work/work/") in output(p), output(p)
 
 
 def test_batch_steps_made_later_are_preflighted_before_anything_runs(world):

@@ -1,8 +1,9 @@
 """The bad-input corpus: every broken pipeline file, config file and command
 line in bad_input/ must give exit code 2 and a message that says where
 (file:line:col for files) and what is wrong. Expectations live in each
-case's first line (`# expect: A && B`) or in bad_input/cli.txt."""
+case's leading comment lines (`# expect: A && B`) or in bad_input/cli.txt."""
 import pathlib
+import re
 import shlex
 
 import pytest
@@ -25,8 +26,13 @@ VALID_CONFIG = """profiles {
 
 
 def expectations(path):
-    first = path.read_text().splitlines()[0]
-    return [e.strip() for e in first.split("expect:", 1)[1].split("&&")]
+    # Every `expect:` comment line at the top of the case counts, not only the first.
+    out = []
+    for line in path.read_text().splitlines():
+        if "expect:" not in line or not line.lstrip().startswith(("#", "//")):
+            break
+        out += [e.strip() for e in line.split("expect:", 1)[1].split("&&")]
+    return out
 
 
 # Described params for the params-file cases (bad_input/*.params, given as
@@ -47,6 +53,20 @@ CLI_CASES = [l for l in (CORPUS / "cli.txt").read_text().splitlines() if l.strip
 
 def test_corpus_is_large_enough():
     assert len(FILE_CASES) + len(PARAMS_CASES) + len(CLI_CASES) >= 40
+
+
+# The file each kind of case is written to, as the message names it.
+CASE_FILE = {".yml": "pipeline.yml", ".config": "ferry.config", ".params": "params.yml"}
+
+
+@pytest.mark.parametrize("case", FILE_CASES + PARAMS_CASES, ids=lambda p: p.name)
+def test_every_file_case_asserts_line_and_column(case):
+    # A message that lost its column (or its line) must fail its case, so
+    # each expectation holds the whole "FILE:LINE:COL:" prefix, not a line alone.
+    loc = re.compile(re.escape(CASE_FILE[case.suffix]) + r":[1-9][0-9]*:[1-9][0-9]*:")
+    assert any(loc.fullmatch(e) for e in expectations(case)), (
+        f"{case.name}: its first line must expect {CASE_FILE[case.suffix]}:LINE:COL: (the column too), "
+        f"got {expectations(case)}")
 
 
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda p: p.name)

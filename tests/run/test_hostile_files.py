@@ -69,7 +69,7 @@ def test_params_file_with_a_second_document(ws):
     ws.write("pipeline.yml", VALID_PIPELINE)
     ws.write("params.yml", "a: 1\n---\nb: 2\n")
     p = refused(ws.run("run", "pipeline.yml", "-params-file", "params.yml", timeout=10))
-    assert_clean_refusal(ws, p, "params.yml:3:1", "a second YAML document")
+    assert_clean_refusal(ws, p, "params.yml:2:1:", "a second YAML document")  # at its ---
 
 
 def test_params_file_with_a_tag(ws):

@@ -153,7 +153,8 @@ tasks:
 """)
     p = exited(ws.run("run", "."), 1)
     err = p.stdout + p.stderr
-    assert "output 'parts' matched nothing: no file in its work dir" in err, err
+    # Where the output is declared and the pattern, so the user knows which line to change.
+    assert "output 'parts' (declared at pipeline.yml:5:14) matched nothing: no file in its work dir" in err, err
     assert "matches 'part_*.txt'" in err and "optional: true" in err
     ws.write("pipeline.yml", """
 tasks:
@@ -164,7 +165,8 @@ tasks:
 """)
     p = exited(ws.run("run", "."), 1)
     err = p.stdout + p.stderr
-    assert "missing output 'report': the script did not create 'report.html' in its work dir " + str(ws.path) in err, err
+    assert ("missing output 'report' (declared at pipeline.yml:5:15): the script did not create 'report.html' "
+            "in its work dir " + str(ws.path)) in err, err
 
 
 def test_directory_and_list_outputs_pass_on_whole(ws):
