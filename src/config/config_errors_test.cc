@@ -38,6 +38,13 @@ const Broken kBroken[] = {
     {"missing_value_in_map", "process.accelerator = [request: , type: 'x']\n", "ferry.config:1:33",
      "missing value for map key 'request'"},
     {"bad_number", "process.cpus = 1.2.3\n", "ferry.config:1:16", "malformed number '1.2.3'"},
+    // Whole numbers that leave int64 were undefined behaviour (found by
+    // fuzz/config_fuzz.cc): now errors, as in templates (util/int_arith).
+    {"int_overflow_mul", "params.x = 4611686018427387904 * 4\n", "ferry.config:1:32", "integer overflow in '*'"},
+    {"int_overflow_sub", "params.x = -9223372036854775807 - 2\n", "ferry.config:1:33", "integer overflow in '-'"},
+    {"int_overflow_neg", "params.x = -(-9223372036854775807 - 1)\n", "ferry.config:1:12", "integer overflow in '-'"},
+    {"int_overflow_div", "params.x = (-9223372036854775807 - 1) / -1\n", "ferry.config:1:39",
+     "integer overflow in '/'"},
     {"number_glued_to_letters", "executor.queueSize = 12abc\n", "ferry.config:1:22", "malformed number '12abc'"},
     {"unknown_unit", "process.memory = 2.GX\n", "ferry.config:1:20", "unknown unit 'GX' after 2"},
     {"two_settings_on_a_line", "aws.region = 'a' aws.profile = 'b'\n", "ferry.config:1:18",

@@ -6,6 +6,7 @@
 
 #include "config/parser.h"
 #include "config/schema.h"
+#include "util/int_arith.h"
 #include "util/text.h"
 
 namespace ferry::config {
@@ -446,7 +447,14 @@ Status Evaluator::Eval(const Expr& e, const Context& ctx, Value* out) {
       Value v;
       FERRY_RETURN_IF_ERROR(Eval(e.items[0], ctx, &v));
       if (!v.is_number()) return Status::Invalid(e.loc.ToString() + ": '-' needs a number, got a " + v.kind_name());
-      *out = v.is_int() ? Value(-v.as_int()) : Value(-v.as_double());
+      if (!v.is_int()) {
+        *out = Value(-v.as_double());
+        return Status::Ok();
+      }
+      int64_t neg;
+      if (!NegateInt(v.as_int(), &neg))
+        return Status::Invalid(e.loc.ToString() + ": integer overflow in '-' (the result does not fit in 64 bits)");
+      *out = Value(neg);
       return Status::Ok();
     }
     case Expr::Kind::kBinary: {
@@ -467,17 +475,26 @@ Status Evaluator::Eval(const Expr& e, const Context& ctx, Value* out) {
         return Status::Invalid(e.loc.ToString() + ": '" + std::string(1, e.op) + "' needs numbers, got " +
                                a.kind_name() + " and " + b.kind_name() +
                                " (per-task arithmetic belongs in a '{{ }}' template string)");
-      bool ints = a.is_int() && b.is_int();
-      switch (e.op) {
-        case '+': *out = ints ? Value(a.as_int() + b.as_int()) : Value(a.as_double() + b.as_double()); break;
-        case '-': *out = ints ? Value(a.as_int() - b.as_int()) : Value(a.as_double() - b.as_double()); break;
-        case '*': *out = ints ? Value(a.as_int() * b.as_int()) : Value(a.as_double() * b.as_double()); break;
-        case '/': {
-          if (b.as_double() == 0) return Status::Invalid(e.loc.ToString() + ": division by zero");
-          if (ints && a.as_int() % b.as_int() == 0) *out = Value(a.as_int() / b.as_int());
-          else *out = Value(a.as_double() / b.as_double());
-          break;
+      if (a.is_int() && b.is_int()) {
+        int64_t c = 0;
+        double fraction = 0;
+        switch (IntArith(e.op, a.as_int(), b.as_int(), &c, &fraction)) {
+          case IntArithResult::kInt: *out = Value(c); return Status::Ok();
+          case IntArithResult::kFraction: *out = Value(fraction); return Status::Ok();
+          case IntArithResult::kDivisionByZero: return Status::Invalid(e.loc.ToString() + ": division by zero");
+          case IntArithResult::kOverflow:
+            return Status::Invalid(e.loc.ToString() + ": integer overflow in '" + std::string(1, e.op) +
+                                   "' (the result does not fit in 64 bits)");
         }
+      }
+      switch (e.op) {
+        case '+': *out = Value(a.as_double() + b.as_double()); break;
+        case '-': *out = Value(a.as_double() - b.as_double()); break;
+        case '*': *out = Value(a.as_double() * b.as_double()); break;
+        case '/':
+          if (b.as_double() == 0) return Status::Invalid(e.loc.ToString() + ": division by zero");
+          *out = Value(a.as_double() / b.as_double());
+          break;
       }
       return Status::Ok();
     }

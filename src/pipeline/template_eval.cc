@@ -1,7 +1,6 @@
 // Evaluation of parsed templates: the expression interpreter, the template
 // functions, and the two renderings (plain value, shell-quoted script).
 #include <cmath>
-#include <limits>
 
 #include "pipeline/delimited.h"
 #include "pipeline/item_combinators.h"
@@ -9,6 +8,7 @@
 #include "pipeline/shell_context.h"
 #include "pipeline/template.h"
 #include "pipeline/template_impl.h"
+#include "util/int_arith.h"
 #include "util/text.h"
 
 namespace ferry {
@@ -212,8 +212,9 @@ Status Template::Impl::Eval(int id, const EvalContext& ctx, Value* tmp, const Va
       const Value* v = nullptr;
       FERRY_RETURN_IF_ERROR(Eval(n.a, ctx, &v_tmp, &v));
       if (v->is_int()) {
-        if (v->as_int() == std::numeric_limits<int64_t>::min()) return Error(n.offset, "integer overflow");
-        *tmp = Value(-v->as_int());
+        int64_t neg;
+        if (!NegateInt(v->as_int(), &neg)) return Error(n.offset, "integer overflow");
+        *tmp = Value(neg);
       } else if (v->is_double()) {
         *tmp = Value(-v->as_double());
       } else {
@@ -245,27 +246,14 @@ Status Template::Impl::EvalBinary(const Node& n, const Value& l, const Value& r,
   }
   if (l.is_number() && r.is_number()) {
     if (l.is_int() && r.is_int()) {
-      int64_t a = l.as_int(), b = r.as_int(), c = 0;
-      bool overflow = false;
-      switch (op) {
-        case '+': overflow = __builtin_add_overflow(a, b, &c); break;
-        case '-': overflow = __builtin_sub_overflow(a, b, &c); break;
-        case '*': overflow = __builtin_mul_overflow(a, b, &c); break;
-        case '/':
-          if (b == 0) return Error(n.offset, "division by zero");
-          if (b == -1 && a == std::numeric_limits<int64_t>::min()) {
-            overflow = true;
-          } else if (a % b == 0) {
-            c = a / b;
-          } else {
-            *result = Value(static_cast<double>(a) / static_cast<double>(b));
-            return Status::Ok();
-          }
-          break;
+      int64_t c = 0;
+      double fraction = 0;
+      switch (IntArith(op, l.as_int(), r.as_int(), &c, &fraction)) {
+        case IntArithResult::kInt: *result = Value(c); return Status::Ok();
+        case IntArithResult::kFraction: *result = Value(fraction); return Status::Ok();
+        case IntArithResult::kDivisionByZero: return Error(n.offset, "division by zero");
+        case IntArithResult::kOverflow: return Error(n.offset, std::string("integer overflow in '") + op + "'");
       }
-      if (overflow) return Error(n.offset, std::string("integer overflow in '") + op + "'");
-      *result = Value(c);
-      return Status::Ok();
     }
     double a = l.as_double(), b = r.as_double();
     double c = 0;
