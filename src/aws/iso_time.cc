@@ -58,7 +58,7 @@ bool CivilToEpoch(int year, int month, int day, int hour, int minute, int second
 
 bool ParseIsoTime(const std::string& text, int64_t* out) {
   size_t p = 0;
-  int y, mo, d, h, mi, s;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!Digits(text, &p, 4, &y) || !Literal(text, &p, '-') || !Digits(text, &p, 2, &mo) || !Literal(text, &p, '-') ||
       !Digits(text, &p, 2, &d) || !Literal(text, &p, 'T') || !Digits(text, &p, 2, &h) || !Literal(text, &p, ':') ||
       !Digits(text, &p, 2, &mi) || !Literal(text, &p, ':') || !Digits(text, &p, 2, &s))
@@ -74,7 +74,7 @@ bool ParseIsoTime(const std::string& text, int64_t* out) {
     // UTC.
   } else if (zone[0] == '+' || zone[0] == '-') {
     size_t q = p + 1;
-    int oh, om;
+    int oh = 0, om = 0;
     if (!Digits(text, &q, 2, &oh)) return false;
     Literal(text, &q, ':');
     if (!Digits(text, &q, 2, &om) || q != text.size() || oh > 23 || om > 59) return false;
