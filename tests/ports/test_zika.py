@@ -96,6 +96,8 @@ def test_snakemake_build_of_the_tutorial_runs_in_the_tools_image(runs, tmp_path)
     ok(runs.alongside[0])
     project = tmp_path / "zika"
     copy_example("zika", project)
+    # Without the port's pipeline.yml, which ferry build would run first.
+    (project / "pipeline.yml").unlink()
     shutil.copy(SNAKEFILE, project / "Snakefile")
     cli = runs.install / "bin" / "aws"
     out = batch_build(runs.emu, project, IMAGE, tmp_path / "home", mounts=[runs.install], cli=str(cli))
