@@ -17,9 +17,17 @@
 #                (python3-azure alone is 543 MB) are empty stand-in packages:
 #                snakemake opens local files only here, and smart_open skips
 #                a transport it cannot import
+#   debian-ports.tar  debian.tar with the ported pipelines' tools (salmon,
+#                fastqc, multiqc, augur, mafft, iqtree) and snakemake, by apt
+#                as debian-tools (tests/ports runs every Batch task of
+#                examples/rnaseq and examples/zika, and `ferry build` of the
+#                zika Snakefile, in it). An image of its own, not debian-tools
+#                grown: its closure (Java, SciPy, pandas) is several times
+#                debian-tools', which tests/job imports and runs on every
+#                machine
 # Each tarball is built once and kept in ${FERRY_IMAGE_CACHE:-/var/cache/ferry-test-images},
 # so the jobs of one CI run share them. Prints the path of each built image.
-#   scripts/test-images.sh [busybox|debian|debian-make|debian-tools ...]   (default: busybox debian)
+#   scripts/test-images.sh [busybox|debian|debian-make|debian-tools|debian-ports ...]   (default: busybox debian)
 # Import one into the emulator with `--image NAME:TAG=FILE` or POST /_emu/images.
 set -euo pipefail
 
@@ -205,6 +213,10 @@ for image in "${images[@]}"; do
       build_debian_apt debian-tools 'snakemake --version && aws --version' \
         python3-azure python3-azure-storage python3-boto3 python3-paramiko -- snakemake awscli
       ;;
-    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian, debian-make, debian-tools)" >&2; exit 2 ;;
+    debian-ports)
+      build_debian_apt debian-ports 'salmon --version && fastqc --version && multiqc --version && augur --version && mafft --version && iqtree2 --version && snakemake --version' \
+        python3-azure python3-azure-storage python3-boto3 python3-paramiko -- salmon fastqc multiqc augur mafft iqtree snakemake
+      ;;
+    *) echo "test-images.sh: unknown image '$image' (known: busybox, debian, debian-make, debian-tools, debian-ports)" >&2; exit 2 ;;
   esac
 done

@@ -12,14 +12,15 @@ for lock in tests/*/package-lock.json; do
 done
 BUILD=${FERRY_TEST_BUILD_DIR:-build-asan}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null
-# The container tests' images (busybox, and a debootstrap minbase Debian and
-# one with snakemake and the aws CLI added by apt, which take minutes each),
+# The container tests' images (busybox, and a debootstrap minbase Debian, one
+# with snakemake and the aws CLI, and one with the ported pipelines' tools,
+# both added by apt, which take minutes each),
 # made while ferry builds: debootstrap and apt wait on the network and the
 # disk more than on the CPU. They are cached in
 # /var/cache/ferry-test-images, so later runs on this machine reuse them.
 # Should one fail, the tests that need it skip, saying why.
 images_log=$(mktemp)
-bash scripts/test-images.sh busybox debian debian-make debian-tools >"$images_log" 2>&1 &
+bash scripts/test-images.sh busybox debian debian-make debian-tools debian-ports >"$images_log" 2>&1 &
 images_pid=$!
 cmake --build "$BUILD" -j"$(nproc)"
 if ! wait "$images_pid"; then

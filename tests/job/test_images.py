@@ -27,7 +27,6 @@ files takes longer than importing it). The images come from
 scripts/test-images.sh (cached; scripts/test.sh makes them while ferry
 builds); a test that needs an image that cannot be made, or containers
 that cannot run here, skips saying why."""
-import os
 import pathlib
 import shutil
 import subprocess
@@ -37,90 +36,29 @@ import pytest
 
 from tests.batch.conftest import BUCKET_DIR, World, awsbatch_config, output
 from tests.batch.test_examples import EXAMPLES, published
-from tests.conftest import ROOT, Emu, built_binary, exited, ferry_bin, ok
-from tests.emu.test_containers import import_image as emu_import_image
+from tests.conftest import exited, ferry_bin, ok
+from tests.job.images import (ami_install, batch_build, build_env, build_queue, image_emu, image_tarball, import_image,
+                               import_images, run_build)
 from tests.remote_build.test_workflows import make_dir, results
-
-IMAGES = ROOT / "scripts" / "test-images.sh"
-# FERRY_TEST_IMAGE_STORE= (empty) gives the emulator a private store instead.
-IMAGE_STORE = os.environ.get("FERRY_TEST_IMAGE_STORE", os.path.join(
-    os.environ.get("FERRY_IMAGE_CACHE", "/var/cache/ferry-test-images"), "podman-store"))
-NO_ENGINE = "cannot run in containers here"
-
-
-def image_tarball(name):
-    """The cached tarball of test image `name`, or None with why not."""
-    try:
-        r = subprocess.run(["bash", str(IMAGES), name], capture_output=True, text=True, timeout=900)
-    except subprocess.TimeoutExpired:
-        return None, f"scripts/test-images.sh {name} took longer than 900 s"
-    if r.returncode != 0:
-        return None, r.stderr.strip()
-    return r.stdout.strip().splitlines()[-1], ""
 
 
 @pytest.fixture(scope="module")
 def shared():
     """(emulator, install dir of ferry-job as miniconda/bin/aws, {image: why not})."""
     tmp = tempfile.mkdtemp(prefix="ferry-images-")
-    saved = dict(os.environ)
-    os.environ.update({"FERRY_AWSEMU_BATCH_STEP_MS": "20", "FERRY_AWSEMU_BATCH_KILL_GRACE_MS": "500"})
+    emu, why = image_emu(tmp)
+    if emu is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        pytest.skip(why)
     try:
-        emu = Emu(tmp, ("--image-store", IMAGE_STORE) if IMAGE_STORE else (), host_jobs=False)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    try:
-        if NO_ENGINE in emu.stderr():
-            pytest.skip("podman cannot run containers here: " + emu.stderr().strip())
-        missing = {}
-        for name in ("busybox", "debian", "debian-make", "debian-tools"):
-            tarball, why = image_tarball(name)
-            if tarball is None:
-                missing[f"{name}:test"] = why
-                continue
-            import_image(emu, f"{name}:test", tarball)
+        missing = import_images(emu, ("busybox", "debian", "debian-make", "debian-tools"))
         # The reference document's layout: the CLI in a bin/ of its own
         # install dir, made by the commands docs/aws-batch.md gives for an AMI.
-        install = ami_install(pathlib.Path(tmp), missing)
+        install = ami_install(pathlib.Path(tmp))
         yield emu, install, missing
     finally:
         emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def ami_commands():
-    """The commands of docs/aws-batch.md's "ferry-job on a custom AMI"."""
-    doc = (ROOT / "docs" / "aws-batch.md").read_text()
-    section = doc.split("### ferry-job on a custom AMI", 1)[1]
-    return section.split("```sh\n", 1)[1].split("```", 1)[0]
-
-
-def ami_install(tmp, missing):
-    """Runs the doc's AMI commands in a chroot of the busybox image's root (a
-    stand-in for the instance the AMI is made from, with ferry-job copied
-    to it) and returns the install dir they made there; the jobs then mount
-    it from this "host". Without that image, copies ferry-job the same way."""
-    root = tmp / "ami"
-    root.mkdir()
-    if "busybox:test" in missing:
-        install = root / "home" / "ec2-user" / "miniconda"
-        (install / "bin").mkdir(parents=True)
-        shutil.copy(built_binary("FERRY_JOB_BIN"), install / "bin" / "aws")
-        return install
-    tarball, _ = image_tarball("busybox")
-    subprocess.run(["tar", "-C", str(root), "-xf", tarball], check=True)
-    shutil.copy(built_binary("FERRY_JOB_BIN"), root / "root" / "ferry-job")
-    r = subprocess.run(["chroot", str(root), "/bin/sh", "-ec", "cd /root\n" + ami_commands()],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0 and r.stdout.startswith("ferry-job "), (r.stdout, r.stderr)
-    return root / "home" / "ec2-user" / "miniconda"
-
-
-def import_image(emu, name, tarball, changes=()):
-    """Image `name` from the root filesystem `tarball`, with Dockerfile
-    `changes` (e.g. an ENTRYPOINT) applied, into the emulator's store."""
-    assert emu_import_image(emu, name, path=tarball, changes=changes) == {"imported": name}
 
 
 SWALLOW = "swallow:test"
@@ -281,63 +219,22 @@ def test_wordcount_with_the_images_own_aws_cli(shared, tmp_path):
     assert not job["container"].get("mountPoints"), job["container"]
 
 
-def build_world(shared, tmp_path, image, mounts=()):
-    """A queue, a job definition `build-NAME` with its job in `image` (host
-    dirs `mounts` mounted read-only at their own path) and a bucket for
-    `ferry build --aws-batch` on the shared emulator; returns (NAME, env)."""
-    emu, _, missing = shared
-    if image in missing:
-        pytest.skip(f"test image {image} cannot be made here: {missing[image]}")
-    name = image.split(":")[0].replace("/", "-")
-    batch, s3 = emu.client("batch"), emu.client("s3")
-    emu.create_batch_queue(f"{name}-queue", compute_environment=f"{name}-ce", max_vcpus=4, instance_type="optimal")
-    batch.register_job_definition(
-        jobDefinitionName=f"build-{name}", type="container",
-        containerProperties={"image": image, "command": [],
-                             "resourceRequirements": [{"type": "VCPU", "value": "1"},
-                                                      {"type": "MEMORY", "value": "512"}],
-                             "volumes": [{"name": f"v{i}", "host": {"sourcePath": str(m)}}
-                                         for i, m in enumerate(mounts)],
-                             "mountPoints": [{"sourceVolume": f"v{i}", "containerPath": str(m), "readOnly": True}
-                                             for i, m in enumerate(mounts)]})
-    s3.create_bucket(Bucket=f"{name}-builds")
-    batch.close()
-    s3.close()
-    home = tmp_path / "home"
-    home.mkdir()
-    return name, emu.env(HOME=str(home), AWS_ENDPOINT_URL=emu.endpoint, FERRY_BUILD_POLL_MS="150",
-                         FERRY_BUILD_LOG_POLL_MS="100")
-
-
-def remote_build(name, env, tree, cli=None):
-    """`ferry build --aws-batch` of `tree` with build_world's NAME settings."""
-    cli_args = ["--aws-batch-cli", cli] if cli else []
-    return subprocess.run([ferry_bin(), "build", "--aws-batch", "--aws-batch-job", f"build-{name}",
-                           "--aws-batch-queue", f"{name}-queue", "--aws-batch-s3-bucket", f"{name}-builds",
-                           *cli_args, str(tree)],
-                          env=env, capture_output=True, text=True, timeout=180)
-
-
 def build_in_image(shared, tmp_path, kind, image, mounts=(), cli=None):
     """`ferry build --aws-batch` of remote_build's `kind` project with its job
     in `image` (host dirs `mounts` mounted read-only at their own path, the
     job's CLI `cli` or the image's `aws`): the files it brings back are a
     local build's."""
-    name, env = build_world(shared, tmp_path, image, mounts)
+    emu, install, missing = shared
+    if image in missing:
+        pytest.skip(f"test image {image} cannot be made here: {missing[image]}")
     trees = {side: make_dir(tmp_path / side, kind) for side in ("local", "remote")}
-    ok(subprocess.run([ferry_bin(), "build", "--local", str(trees["local"])], env=env, capture_output=True,
-                      text=True, timeout=120))
+    ok(subprocess.run([ferry_bin(), "build", "--local", str(trees["local"])], env=build_env(emu, tmp_path / "home"),
+                      capture_output=True, text=True, timeout=120))
     expected = results(trees["local"], kind)
     assert expected, f"the local {kind} build wrote nothing"
-    p = ok(remote_build(name, env, trees["remote"], cli))
-    assert "Job SUCCEEDED after" in output(p), output(p)
+    out = batch_build(emu, trees["remote"], image, tmp_path / "home", mounts=mounts, cli=cli)
     assert results(trees["remote"], kind) == expected
-    batch = shared[0].client("batch")
-    job = [j for j in batch.describe_jobs(jobs=[s["jobId"] for s in batch.list_jobs(
-        jobQueue=f"{name}-queue", jobStatus="SUCCEEDED")["jobSummaryList"]])["jobs"]][0]
-    assert job["container"]["image"] == image
-    batch.close()
-    return output(p)
+    return out
 
 
 def test_make_build_runs_in_minbase_with_the_static_cli(shared, tmp_path):
@@ -359,9 +256,9 @@ def test_build_whose_image_cannot_be_pulled_names_the_definition_and_the_fix(sha
     # A build's image is its job definition's (--aws-batch-job): the report
     # names the image, how to check it exists and the definition to fix.
     image = "nosuch/builder:2.1"
-    name, env = build_world(shared, tmp_path, image)
+    name = build_queue(shared[0], image)
     tree = make_dir(tmp_path / "remote", "make")
-    out = output(exited(remote_build(name, env, tree), 1))
+    out = output(exited(run_build(shared[0], name, tree, tmp_path / "home"), 1))
     assert "Job FAILED after" in out and "CannotPullContainerError" in out, out
     assert f"failed before its workflow ran: the image '{image}' could not be pulled (CannotPullContainerError)" \
         in out, out
@@ -373,9 +270,9 @@ def test_build_whose_image_cannot_be_pulled_names_the_definition_and_the_fix(sha
 
 def test_build_whose_entrypoint_swallows_the_command_names_it(shared, tmp_path):
     image = swallowing_image(shared)
-    name, env = build_world(shared, tmp_path, image)
+    name = build_queue(shared[0], image)
     tree = make_dir(tmp_path / "remote", "make")
-    out = output(exited(remote_build(name, env, tree), 1))
+    out = output(exited(run_build(shared[0], name, tree, tmp_path / "home"), 1))
     assert "Job SUCCEEDED after" in out and "SUCCEEDED but ran nothing" in out, out
     assert f"Likely cause: the entrypoint of the image '{image}'" in out, out
     assert 'Nextflow reports this case as "terminated for an unknown reason"' in out, out

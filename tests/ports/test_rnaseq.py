@@ -1,8 +1,8 @@
 """examples/rnaseq, the port of nextflow-io/rnaseq-nf: run locally and with
-every task on emulated AWS Batch, each sample's quant.sf is what salmon run
-by hand with the same arguments gives, MultiQC reports on all four samples,
-and -resume after one sample's reads changed re-runs exactly that sample's
-tasks and the report.
+every task on emulated AWS Batch in the debian-ports image (conftest.py),
+each sample's quant.sf is what salmon run by hand with the same arguments
+gives, MultiQC reports on all four samples, and -resume after one sample's
+reads changed re-runs exactly that sample's tasks and the report, in both.
 
 salmon quant runs single-threaded (task.cpus is 1), where its output is the
 same from run to run, so quant.sf files are compared byte for byte."""
@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .conftest import BUCKET_DIR, names_by_status, ok, ported_runs
+from .conftest import BUCKET_DIR, assert_ran_in_the_image, names_by_status, ok, ported_runs
 
 SAMPLES = ["ggal_gut", "ggal_liver", "ggal_lung", "ggal_spleen"]
 TRANSCRIPTOME = "data/ggal/ggal_1_48850000_49020000.Ggal71.500bpflank.fa"
@@ -72,17 +72,19 @@ def test_multiqc_report_lists_all_four_samples(runs):
 
 
 def test_every_task_on_batch_gives_the_local_results(runs):
-    rows = runs.batch.trace("t1.tsv")
+    batch = runs.on_batch()
+    rows = batch.trace("t1.tsv")
     assert names_by_status(rows) == {"COMPLETED": sorted(TASKS)}
     assert {r["executor"] for r in rows} == {"awsbatch"}
     assert all(r["workdir"].startswith(BUCKET_DIR + "/") for r in rows)
-    assert len(runs.batch.jobs("SUCCEEDED")) == len(TASKS)
+    assert len(batch.jobs("SUCCEEDED")) == len(TASKS)
+    assert_ran_in_the_image(batch, rows, runs.install)
     for s in SAMPLES:
-        assert quant_sf(runs.batch.path, s) == quant_sf(runs.local.path, s), s
+        assert quant_sf(batch.path, s) == quant_sf(runs.local.path, s), s
         for n in (1, 2):
             rel = pathlib.Path("results/samples", s, f"fastqc_{s}_logs", f"{s}_{n}_fastqc.html")
-            assert (runs.batch.path / rel).exists(), rel
-    assert general_stats(runs.batch.path) == general_stats(runs.local.path)
+            assert (batch.path / rel).exists(), rel
+    assert general_stats(batch.path) == general_stats(runs.local.path)
 
 
 def drop_last_read(path):
@@ -93,7 +95,7 @@ def drop_last_read(path):
 
 @pytest.mark.parametrize("where", ["local", "batch"])
 def test_resume_after_one_sample_changed_reruns_that_sample_and_the_report(runs, where):
-    ws = runs.local if where == "local" else runs.batch
+    ws = runs.local if where == "local" else runs.on_batch()
     before = general_stats(ws.path)
     liver_before = quant_sf(ws.path, "ggal_liver")
     for n in (1, 2):
