@@ -9,9 +9,9 @@
 namespace ferry {
 
 enum class IntArithResult {
-  kInt,             // *int_out holds the result
-  kFraction,        // '/' that is not whole: *fraction_out holds it
-  kOverflow,        // the result does not fit in int64
+  kInt,       // *int_out holds the result
+  kFraction,  // '/' that is not whole: *fraction_out holds it
+  kOverflow,  // the result does not fit in int64
   kDivisionByZero,
 };
 
