@@ -15,14 +15,18 @@ Status ParseCallerIdentity(const std::string& xml, CallerIdentity* out) {
   return Status::Ok();
 }
 
-ServiceRequest GetCallerIdentityRequest() {
+ServiceRequest StsFormRequest(const std::string& action, std::string body) {
   ServiceRequest r;
   r.service = "sts";
-  r.operation = "GetCallerIdentity";
+  r.operation = action;
   r.method = "POST";
   r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  r.body = std::make_shared<StringBody>("Action=GetCallerIdentity&Version=2011-06-15");
+  r.body = std::make_shared<StringBody>(std::move(body));
   return r;
+}
+
+ServiceRequest GetCallerIdentityRequest() {
+  return StsFormRequest("GetCallerIdentity", "Action=GetCallerIdentity&Version=2011-06-15");
 }
 
 Status GetCallerIdentity(AwsClient& client, CallerIdentity* out) {

@@ -6,32 +6,17 @@
 #include "aws/aws_client.h"
 #include "aws/iso_time.h"
 #include "aws/sigv4.h"
+#include "aws/sts.h"
 
 namespace ferry::aws {
 
 namespace {
-
-std::string Form(const QueryList& fields) {
-  std::string body;
-  for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + UriEncode(k, false) + "=" + UriEncode(v, false);
-  return body;
-}
 
 QueryList RoleFields(const char* action, const RoleRequest& r) {
   QueryList q = {
       {"Action", action}, {"Version", "2011-06-15"}, {"RoleArn", r.role_arn}, {"RoleSessionName", r.session_name}};
   if (r.duration_seconds > 0) q.emplace_back("DurationSeconds", std::to_string(r.duration_seconds));
   return q;
-}
-
-ServiceRequest FormRequest(const char* action, std::string body) {
-  ServiceRequest r;
-  r.service = "sts";
-  r.operation = action;
-  r.method = "POST";
-  r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  r.body = std::make_shared<StringBody>(std::move(body));
-  return r;
 }
 
 Status Call(const StsTarget& t, std::shared_ptr<CredentialSource> creds, ServiceRequest r, RoleCredentials* out) {
@@ -53,19 +38,19 @@ Status Call(const StsTarget& t, std::shared_ptr<CredentialSource> creds, Service
 std::string AssumeRoleBody(const RoleRequest& r) {
   QueryList q = RoleFields("AssumeRole", r);
   if (!r.external_id.empty()) q.emplace_back("ExternalId", r.external_id);
-  return Form(q);
+  return EncodeQuery(q);
 }
 
 std::string AssumeRoleWithWebIdentityBody(const RoleRequest& r, const std::string& token) {
   QueryList q = RoleFields("AssumeRoleWithWebIdentity", r);
   q.emplace_back("WebIdentityToken", token);
-  return Form(q);
+  return EncodeQuery(q);
 }
 
-ServiceRequest AssumeRoleRequest(const RoleRequest& r) { return FormRequest("AssumeRole", AssumeRoleBody(r)); }
+ServiceRequest AssumeRoleRequest(const RoleRequest& r) { return StsFormRequest("AssumeRole", AssumeRoleBody(r)); }
 
 ServiceRequest AssumeRoleWithWebIdentityRequest(const RoleRequest& r, const std::string& token) {
-  ServiceRequest req = FormRequest("AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentityBody(r, token));
+  ServiceRequest req = StsFormRequest("AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentityBody(r, token));
   // The token is the credential: STS takes this call unsigned.
   req.anonymous = true;
   return req;
