@@ -231,15 +231,22 @@ std::string PythonBotocoreData() {
   return dir.empty() || !fs::exists(dir + "/data/batch") ? "" : dir + "/data";
 }
 
+// The botocore models at hand, newest first: pip's botocore of the python3
+// the integration tests run, then Debian's.
+std::vector<std::string> ModelSources() {
+  std::vector<std::string> sources;
+  if (std::string py = PythonBotocoreData(); !py.empty()) sources.push_back(py);
+  if (fs::exists(kModels)) sources.push_back(kModels);
+  return sources;
+}
+
 // Every request shape the awsbatch executor sends: job definitions for EC2
 // and Fargate, SubmitJob with arrays, timeouts, spot retries, fair share and
 // tags, on the newest Batch model at hand. Debian's python3-botocore predates
 // ephemeralStorage (2022): with only that model, the Fargate definition is
 // checked without its ephemeral storage, and the test prints a note.
 TEST(RequestModels, EveryBatchRequestOfTheAwsbatchExecutorMatchesBotocoresModel) {
-  std::vector<std::string> sources;
-  if (std::string py = PythonBotocoreData(); !py.empty()) sources.push_back(py);
-  if (fs::exists(kModels)) sources.push_back(kModels);
+  std::vector<std::string> sources = ModelSources();
   if (sources.empty()) GTEST_SKIP() << "no botocore models are installed (apt-get install python3-botocore)";
   json model = LoadModel("batch", sources[0]);
   ASSERT_TRUE(model.is_object()) << "cannot read the Batch model in " << sources[0];
@@ -355,15 +362,6 @@ TEST(RequestModels, S3ObjectRequestHeadersMatchBotocoresModels) {
     }
   }
   EXPECT_GE(checked, 100);
-}
-
-// Where the models of the credential calls are: pip's botocore of the
-// python3 the integration tests run, and Debian's.
-std::vector<std::string> ModelSources() {
-  std::vector<std::string> sources;
-  if (std::string py = PythonBotocoreData(); !py.empty()) sources.push_back(py);
-  if (fs::exists(kModels)) sources.push_back(kModels);
-  return sources;
 }
 
 // A request as ferry puts it on the wire, against the model of its service.

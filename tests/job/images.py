@@ -17,14 +17,12 @@ in images (tests/job/test_images.py, tests/ports):
 The store is kept beside the image tarballs, so the images are imported
 once per machine, not per run, and no run pays for deleting them (on this
 machine's disk, deleting an image's files takes longer than importing it)."""
-import json
 import os
 import shutil
 import subprocess
-import urllib.parse
-import urllib.request
 
 from tests.conftest import ROOT, Emu, built_binary, ferry_bin, ok
+from tests.emu.test_containers import import_image as emu_import_image
 
 IMAGES = ROOT / "scripts" / "test-images.sh"
 # FERRY_TEST_IMAGE_STORE= (empty) gives the emulator a private store instead.
@@ -63,10 +61,7 @@ def image_tarball(name):
 def import_image(emu, name, tarball, changes=()):
     """Image `name` from the root filesystem `tarball`, with Dockerfile
     `changes` (e.g. an ENTRYPOINT) applied, into the emulator's store."""
-    query = [("name", name), ("path", tarball)] + [("change", c) for c in changes]
-    url = emu.endpoint + "/_emu/images?" + urllib.parse.urlencode(query)
-    with urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST"), timeout=300) as r:
-        assert json.loads(r.read()) == {"imported": name}
+    assert emu_import_image(emu, name, path=tarball, changes=changes) == {"imported": name}
 
 
 def import_images(emu, names):
